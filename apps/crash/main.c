@@ -1,0 +1,52 @@
+/*
+ * Crashes on purpose, to show (and test) the kernel's crash report:
+ *   crash null       dereference NULL
+ *   crash stack      overflow the stack by unbounded recursion
+ *   crash divide     divide by zero
+ *   crash abort      call abort()
+ *   crash assert     fail a C assert()
+ */
+#include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static volatile int zero;
+
+static int __attribute__((noinline)) read_null(int *p)
+{
+	return *p;
+}
+
+static int __attribute__((noinline)) recurse(int depth)
+{
+	volatile char pad[256];
+
+	pad[0] = (char)depth;
+	return recurse(depth + 1) + pad[0];
+}
+
+static void usage(void)
+{
+	printf("usage: crash null|stack|divide|abort|assert\n");
+}
+
+int main(int argc, char *argv[])
+{
+	if (argc != 2) {
+		usage();
+		return 2;
+	}
+	if (!strcmp(argv[1], "null"))
+		return read_null(NULL);
+	if (!strcmp(argv[1], "stack"))
+		return recurse(0);
+	if (!strcmp(argv[1], "divide"))
+		return 1 / zero;
+	if (!strcmp(argv[1], "abort"))
+		abort();
+	if (!strcmp(argv[1], "assert"))
+		assert(argc == 3);
+	usage();
+	return 2;
+}

@@ -1,0 +1,178 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The boot sequence, identical on every backend:
+ * bootinfo -> frame allocator -> heap -> init tables -> main() -> exit.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <uk/alloc.h>
+#include <uk/assert.h>
+#include <uk/boot.h>
+#include <uk/falloc.h>
+#include <uk/init.h>
+#include <uk/print.h>
+#include <uk/plat/bootinfo.h>
+#include <uk/plat/bootstrap.h>
+#include <uk/plat/lcpu.h>
+
+#define AMPHI_VERSION	"0.1.0"
+
+static struct ukplat_bootinfo *bootinfo;
+static int banner_quiet;
+
+/* Arguments live in the heap so the app may modify them; freed at exit. */
+static char *args_buf;
+static char **args_vec;
+static struct uk_init_ctx kernel_args;
+
+struct ukplat_bootinfo *ukplat_bootinfo_get(void)
+{
+	return bootinfo;
+}
+
+/* Carves the allocator's state out of the first free region that fits,
+ * then hands every free region to it (each keeps its metadata inside). */
+static struct uk_falloc *falloc_setup(struct ukplat_bootinfo *bi)
+{
+	struct ukplat_memregion_desc *mrd;
+	struct uk_falloc *fa = NULL;
+	__sz fa_size = PAGE_ALIGN_UP(uk_fallocbuddy_size());
+	unsigned int i;
+	int rc;
+
+	for (i = 0; i < bi->nr_mrds; i++) {
+		mrd = &bi->mrds[i];
+		if (mrd->type != UKPLAT_MEMRT_FREE || mrd->len <= fa_size)
+			continue;
+		if (!fa) {
+			fa = uk_fallocbuddy_init((void *)mrd->vbase);
+			mrd->vbase += fa_size;
+			mrd->pbase += fa_size;
+			mrd->len -= fa_size;
+		}
+		rc = uk_fallocbuddy_addmem_inplace(fa, mrd->pbase,
+						   mrd->len >> PAGE_SHIFT,
+						   bi->dm_off);
+		if (rc < 0)
+			uk_pr_err("cannot add memory region %s: %d\n",
+				  mrd->name, rc);
+	}
+	return fa;
+}
+
+static void memory_setup(struct ukplat_bootinfo *bi)
+{
+	struct uk_falloc *fa = falloc_setup(bi);
+	struct uk_alloc *heap;
+
+	if (!fa || !fa->free_memory)
+		UK_CRASH("no usable memory in the boot information\n");
+	uk_falloc_set_default(fa);
+	heap = uk_alloc_heap_init(fa, bi->dm_off);
+	if (!heap)
+		UK_CRASH("cannot set up the kernel heap\n");
+	uk_alloc_set_default(heap);
+}
+
+static void kernel_arg(const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	const char *val = eq ? eq + 1 : "1";
+	char *end;
+	long v;
+
+	v = strtol(val, &end, 0);
+	if (!strncmp(arg, "loglevel=", 9) && *end == '\0' &&
+	    v >= KLVL_CRIT && v <= KLVL_DEBUG)
+		uk_print_level = (int)v;
+	else if (!strncmp(arg, "quiet", 5) && (!eq || eq - arg == 5))
+		banner_quiet = (*end == '\0' && v != 0);
+	else
+		uk_pr_warn("unknown kernel argument '%s' ignored\n", arg);
+}
+
+/* Splits the command line; kernel arguments are handled and removed. */
+static int args_setup(struct ukplat_bootinfo *bi, char ***argvp)
+{
+	const char *cmdline = bi->cmdline ? bi->cmdline : "";
+	int argc, i, dashdash = -1;
+	char **argv;
+
+	args_buf = malloc(strlen(cmdline) + 1);
+	args_vec = calloc(UK_BOOT_MAX_ARGS + 1, sizeof(char *));
+	if (!args_buf || !args_vec)
+		UK_CRASH("out of memory for the command line\n");
+	argc = uk_boot_split_args(cmdline, args_buf, args_vec,
+				  UK_BOOT_MAX_ARGS);
+	if (argc < 0)
+		UK_CRASH("more than %d arguments on the command line\n",
+			 UK_BOOT_MAX_ARGS);
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(args_vec[i], "--")) {
+			dashdash = i;
+			break;
+		}
+	}
+	argv = args_vec;
+	kernel_args.argc = 0;
+	kernel_args.argv = args_vec + 1;
+	if (dashdash > 0) {
+		for (i = 1; i < dashdash; i++)
+			kernel_arg(args_vec[i]);
+		kernel_args.argc = dashdash - 1;
+		/* Keep argv[0], drop the kernel arguments and "--". */
+		args_vec[dashdash] = args_vec[0];
+		argv = &args_vec[dashdash];
+		argc -= dashdash;
+	}
+	*argvp = argv;
+	return argc;
+}
+
+static void banner(struct ukplat_bootinfo *bi, const char *app)
+{
+	struct uk_falloc *fa = uk_falloc_get_default();
+
+	if (banner_quiet)
+		return;
+	uk_printk_raw("Amphi " AMPHI_VERSION " on %s (x86_64), %lu MiB free"
+		      " -- %s\n", bi->bootprotocol,
+		      fa->free_memory >> 20, app ? app : "(no name)");
+}
+
+static void args_free(void)
+{
+	free(args_vec);
+	free(args_buf);
+	args_vec = NULL;
+	args_buf = NULL;
+}
+
+void __uk_entry __noreturn ukplat_entry(struct ukplat_bootinfo *bi)
+{
+	char **argv;
+	int argc, rc;
+
+	if (!bi || bi->magic != UKPLAT_BOOTINFO_MAGIC)
+		ukplat_terminate(UKPLAT_CRASH, 1);
+	bootinfo = bi;
+	memory_setup(bi);
+	argc = args_setup(bi, &argv);
+	banner(bi, argv[0]);
+
+	rc = uk_inittab_run(&kernel_args);
+	if (rc < 0)
+		UK_CRASH("kernel initialisation failed: %d\n", rc);
+
+	ukplat_lcpu_enable_irq();
+	uk_boot_exit(main(argc, argv));
+}
+
+void __noreturn uk_boot_exit(int status)
+{
+	uk_boot_run_atexit();
+	uk_inittab_term();
+	args_free();
+	ukplat_terminate(UKPLAT_HALT, status);
+}

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Fatal checks. UK_CRASH prints the message, the location and a backtrace
+ * of the caller, then ends the kernel with a non-zero status.
+ * UK_ASSERT(x) crashes when x is false; UK_BUGON(x) when x is true.
+ */
+#ifndef __UK_ASSERT_H__
+#define __UK_ASSERT_H__
+
+#include <uk/essentials.h>
+
+void __noreturn _uk_crash(const char *file, int line, const char *fmt, ...)
+	__printf(3, 4);
+
+#define UK_CRASH(fmt, ...)						\
+	_uk_crash(__FILE__, __LINE__, (fmt), ##__VA_ARGS__)
+
+#define UK_ASSERT(x)							\
+	do {								\
+		if (unlikely(!(x)))					\
+			UK_CRASH("Assertion failure: %s\n", #x);	\
+	} while (0)
+
+#define UK_BUGON(x)							\
+	do {								\
+		if (unlikely(x))					\
+			UK_CRASH("BUG: %s\n", #x);			\
+	} while (0)
+
+#define UK_WARNIF(x)							\
+	do {								\
+		if (unlikely(x))					\
+			uk_printk_raw("WARNING %s:%d: %s\n", __FILE__,	\
+				      __LINE__, #x);			\
+	} while (0)
+
+#endif /* __UK_ASSERT_H__ */

@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Kernel messages. A message is formatted into a bounded buffer on the
+ * stack and written to the console in one call, so messages from
+ * different CPUs do not interleave mid-line.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <uk/print.h>
+#include <uk/plat/console.h>
+
+#define PRINT_BUF_SIZE	512
+
+int uk_print_level = UK_PRINT_DEFAULT_LEVEL;
+
+static const char *const level_names[] = {
+	[KLVL_CRIT]	= "CRIT",
+	[KLVL_ERR]	= "ERR ",
+	[KLVL_WARN]	= "Warn",
+	[KLVL_INFO]	= "Info",
+	[KLVL_DEBUG]	= "dbg ",
+};
+
+static void console_write(const char *buf, int len)
+{
+	if (len <= 0)
+		return;
+	if (len >= PRINT_BUF_SIZE)	/* truncated: mark it */
+		len = PRINT_BUF_SIZE - 1;
+	ukplat_coutk(buf, (unsigned int)len);
+}
+
+static const char *basename_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+void _uk_vprintk(int lvl, const char *libname, const char *file, int line,
+		 const char *fmt, va_list ap)
+{
+	char buf[PRINT_BUF_SIZE];
+	int len;
+
+	if (lvl < KLVL_CRIT || lvl > KLVL_DEBUG)
+		lvl = KLVL_DEBUG;
+	len = snprintf(buf, sizeof(buf), "[%s] %s%s%s:%d: ", level_names[lvl],
+		       libname ? libname : "", libname ? ": " : "",
+		       basename_of(file), line);
+	if (len < 0 || len >= (int)sizeof(buf))
+		len = 0;
+	len += vsnprintf(buf + len, sizeof(buf) - len, fmt, ap);
+	console_write(buf, MIN(len, PRINT_BUF_SIZE - 1));
+}
+
+void _uk_printk(int lvl, const char *libname, const char *file, int line,
+		const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	_uk_vprintk(lvl, libname, file, line, fmt, ap);
+	va_end(ap);
+}
+
+void uk_vprintk_raw(const char *fmt, va_list ap)
+{
+	char buf[PRINT_BUF_SIZE];
+	int len;
+
+	len = vsnprintf(buf, sizeof(buf), fmt, ap);
+	console_write(buf, MIN(len, PRINT_BUF_SIZE - 1));
+}
+
+void uk_printk_raw(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	uk_vprintk_raw(fmt, ap);
+	va_end(ap);
+}

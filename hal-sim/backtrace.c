@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Backtraces through kernel, app and host frames: libunwind walks the
+ * stack (across the signal frame of a trap), libdw names each frame with
+ * its function and file:line from the DWARF of the executable.
+ */
+#define UNW_LOCAL_ONLY
+#include <elfutils/libdwfl.h>
+#include <libunwind.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <uk/plat/trace.h>
+#include "sim.h"
+
+#define BACKTRACE_MAX_FRAMES	48
+
+static Dwfl *dwfl_open_self(void)
+{
+	static const Dwfl_Callbacks callbacks = {
+		.find_elf = dwfl_linux_proc_find_elf,
+		.find_debuginfo = dwfl_standard_find_debuginfo,
+	};
+	Dwfl *dwfl = dwfl_begin(&callbacks);
+
+	if (!dwfl)
+		return NULL;
+	if (dwfl_linux_proc_report(dwfl, getpid()) != 0 ||
+	    dwfl_report_end(dwfl, NULL, NULL) != 0) {
+		dwfl_end(dwfl);
+		return NULL;
+	}
+	return dwfl;
+}
+
+/* Drops the "../" that build-relative DWARF paths start with. */
+static const char *tidy_path(const char *path)
+{
+	while (!strncmp(path, "../", 3))
+		path += 3;
+	return path;
+}
+
+static void print_frame(Dwfl *dwfl, unsigned int n, unsigned long ip,
+			int is_return_addr)
+{
+	/* A return address points after the call: look up the call. */
+	Dwarf_Addr lookup = is_return_addr ? ip - 1 : ip;
+	Dwfl_Module *mod = dwfl ? dwfl_addrmodule(dwfl, lookup) : NULL;
+	const char *func = mod ? dwfl_module_addrname(mod, lookup) : NULL;
+	Dwfl_Line *line = mod ? dwfl_module_getsrc(mod, lookup) : NULL;
+	const char *file = NULL;
+	char buf[512];
+	int lineno = 0, len;
+
+	if (line)
+		file = dwfl_lineinfo(line, NULL, &lineno, NULL, NULL, NULL);
+	len = snprintf(buf, sizeof(buf), "  #%-2u 0x%016lx in %s", n, ip,
+		       func ? func : "??");
+	if (file && len < (int)sizeof(buf))
+		len += snprintf(buf + len, sizeof(buf) - (size_t)len,
+				" at %s:%d", tidy_path(file), lineno);
+	if (len >= (int)sizeof(buf) - 1)
+		len = (int)sizeof(buf) - 2;
+	buf[len++] = '\n';
+	sim_console_write(buf, (size_t)len);
+}
+
+void ukplat_backtrace(const struct __regs *regs, unsigned int skip)
+{
+	unw_context_t uctx;
+	unw_cursor_t cursor;
+	unw_word_t ip;
+	Dwfl *dwfl;
+	unsigned int n = 0;
+	int after_signal = 0, seek_signal = regs && sim_in_trap();
+
+	if (unw_getcontext(&uctx) || unw_init_local(&cursor, &uctx)) {
+		sim_console_write("  (no backtrace: libunwind failed)\n", 35);
+		return;
+	}
+	dwfl = dwfl_open_self();
+	/* With regs, the trap's frames start after the signal frame; the
+	 * frames before it are the trap handling itself. */
+	while (unw_step(&cursor) > 0) {
+		if (seek_signal) {
+			if (unw_is_signal_frame(&cursor) > 0) {
+				seek_signal = 0;
+				after_signal = 1;
+			}
+			continue;
+		}
+		if (skip) {
+			skip--;
+			continue;
+		}
+		if (n >= BACKTRACE_MAX_FRAMES) {
+			sim_console_write("  ... (more frames)\n", 20);
+			break;
+		}
+		unw_get_reg(&cursor, UNW_REG_IP, &ip);
+		print_frame(dwfl, n++, (unsigned long)ip, !after_signal);
+		after_signal = 0;
+	}
+	if (dwfl)
+		dwfl_end(dwfl);
+}

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The kernel console on the process's stdout and stdin. */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <uk/plat/console.h>
+#include "sim.h"
+
+void sim_console_init(void)
+{
+	/* A closed pipe on stdout must give -EPIPE, not kill the kernel. */
+	signal(SIGPIPE, SIG_IGN);
+}
+
+void sim_console_write(const char *buf, size_t len)
+{
+	ssize_t n;
+
+	while (len) {
+		n = write(STDOUT_FILENO, buf, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return;
+		buf += n;
+		len -= (size_t)n;
+	}
+}
+
+int ukplat_coutk(const char *buf, unsigned int len)
+{
+	unsigned int done = 0;
+	ssize_t n;
+
+	while (done < len) {
+		n = write(STDOUT_FILENO, buf + done, len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return done ? (int)done : -errno;
+		done += (unsigned int)n;
+	}
+	return (int)done;
+}
+
+int ukplat_cink(char *buf, unsigned int maxlen)
+{
+	struct pollfd pfd = { .fd = STDIN_FILENO, .events = POLLIN };
+	ssize_t n;
+
+	if (!maxlen)
+		return 0;
+	if (poll(&pfd, 1, 0) <= 0)
+		return 0;
+	n = read(STDIN_FILENO, buf, maxlen);
+	if (n < 0)
+		return errno == EAGAIN || errno == EINTR ? 0 : -errno;
+	return n == 0 ? -EPIPE : (int)n;
+}

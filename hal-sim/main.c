@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The sim backend's process entry: parse options, create guest memory and
+ * bootinfo, install trap handlers, then enter the kernel on CPU 0, which
+ * is this main thread.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <uk/plat/bootinfo.h>
+#include "sim.h"
+
+static struct ukplat_bootinfo sim_bootinfo;
+
+int main(int argc, char *argv[])
+{
+	struct ukplat_bootinfo *bi = &sim_bootinfo;
+	struct sim_options opt;
+
+	sim_parse_options(argc, argv, &opt);
+	sim_console_init();
+
+	bi->magic = UKPLAT_BOOTINFO_MAGIC;
+	strncpy(bi->bootprotocol, "sim", sizeof(bi->bootprotocol) - 1);
+	bi->cmdline = opt.cmdline;
+	bi->cmdline_len = strlen(opt.cmdline);
+	sim_memory_init(bi, opt.mem_size);
+	sim_image_regions(bi);
+	sim_traps_init();
+
+	ukplat_entry(bi);
+}

@@ -1,0 +1,155 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Guest physical memory is a memfd. Two virtual windows are reserved at
+ * start (PROT_NONE, MAP_NORESERVE): the direct map of all physical memory
+ * (mapped read-write from the memfd at once) and the guest's own address
+ * space, where page-table entries will map pages. Both try fixed
+ * addresses first, so addresses are the same from run to run.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <uk/plat/bootinfo.h>
+#include "sim.h"
+
+#define DIRECT_MAP_HINT		0x100000000000UL	/* 16 TiB */
+#define GUEST_VAS_HINT		0x200000000000UL	/* 32 TiB */
+#define GUEST_VAS_SIZE		(64UL << 30)
+#define GUEST_VAS_MIN		(1UL << 30)
+
+int sim_memfd = -1;
+void *sim_direct_map;
+void *sim_guest_vas;
+size_t sim_guest_vas_size;
+
+static void die(const char *what)
+{
+	fprintf(stderr, "amphi: %s: %s\n", what, strerror(errno));
+	exit(2);
+}
+
+/* Reserves len bytes of address space, at hint if it is free. */
+static void *reserve(unsigned long hint, size_t len)
+{
+	void *p;
+
+	p = mmap((void *)hint, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS |
+		 MAP_NORESERVE | MAP_FIXED_NOREPLACE, -1, 0);
+	if (p != MAP_FAILED)
+		return p;
+	p = mmap(NULL, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS |
+		 MAP_NORESERVE, -1, 0);
+	return p == MAP_FAILED ? NULL : p;
+}
+
+static void add_region(struct ukplat_bootinfo *bi, __paddr_t pbase,
+		       __vaddr_t vbase, size_t len, int type, int flags,
+		       const char *name)
+{
+	struct ukplat_memregion_desc mrd = {
+		.pbase = pbase, .vbase = vbase, .len = len,
+		.type = (__u16)type, .flags = (__u16)flags,
+	};
+
+	strncpy(mrd.name, name, sizeof(mrd.name) - 1);
+	if (ukplat_bootinfo_add_mrd(bi, &mrd) < 0) {
+		fprintf(stderr, "amphi: too many memory regions\n");
+		exit(2);
+	}
+}
+
+void sim_memory_init(struct ukplat_bootinfo *bi, size_t mem_size)
+{
+	const int rw = UKPLAT_MEMRF_READ | UKPLAT_MEMRF_WRITE |
+		       UKPLAT_MEMRF_MAP;
+	__vaddr_t dm;
+
+	sim_memfd = memfd_create("amphi-phys", MFD_CLOEXEC);
+	if (sim_memfd < 0)
+		die("memfd_create");
+	if (ftruncate(sim_memfd, (off_t)mem_size) < 0)
+		die("cannot size guest memory");
+
+	sim_direct_map = reserve(DIRECT_MAP_HINT, mem_size);
+	if (!sim_direct_map)
+		die("cannot reserve the direct-map window");
+	if (mmap(sim_direct_map, mem_size, PROT_READ | PROT_WRITE,
+		 MAP_SHARED | MAP_FIXED, sim_memfd, 0) == MAP_FAILED)
+		die("cannot map guest memory");
+
+	for (sim_guest_vas_size = GUEST_VAS_SIZE;
+	     sim_guest_vas_size >= GUEST_VAS_MIN; sim_guest_vas_size /= 2) {
+		sim_guest_vas = reserve(GUEST_VAS_HINT, sim_guest_vas_size);
+		if (sim_guest_vas)
+			break;
+	}
+	if (!sim_guest_vas)
+		die("cannot reserve the guest address-space window");
+
+	dm = (__vaddr_t)sim_direct_map;
+	bi->dm_off = dm;
+	/* Physical page 0 stays unused, so paddr 0 never names a frame. */
+	add_region(bi, 0, dm, PAGE_SIZE, UKPLAT_MEMRT_RESERVED, rw,
+		   "null frame");
+	add_region(bi, PAGE_SIZE, dm + PAGE_SIZE, mem_size - PAGE_SIZE,
+		   UKPLAT_MEMRT_FREE, rw, "ram");
+}
+
+/* Linker-made bounds of the guest image's sections (tools/guest.lds). */
+extern char __start_amphi_text[], __stop_amphi_text[];
+extern char __start_amphi_rodata[], __stop_amphi_rodata[];
+extern char __start_amphi_tables[], __stop_amphi_tables[];
+extern char __start_amphi_data[], __stop_amphi_data[];
+extern char __start_amphi_bss[], __stop_amphi_bss[];
+
+static void add_image_section(struct ukplat_bootinfo *bi, char *start,
+			      char *stop, int flags, const char *name)
+{
+	__vaddr_t base = PAGE_ALIGN_DOWN((__vaddr_t)start);
+	__vaddr_t end = PAGE_ALIGN_UP((__vaddr_t)stop);
+
+	/* In sim the image is part of the host executable, not of guest
+	 * physical memory: pbase is __PADDR_ANY. */
+	if (end > base)
+		add_region(bi, __PADDR_ANY, base, end - base,
+			   UKPLAT_MEMRT_KERNEL, flags | UKPLAT_MEMRF_MAP,
+			   name);
+}
+
+static void add_boot_stack(struct ukplat_bootinfo *bi)
+{
+	pthread_attr_t attr;
+	void *addr;
+	size_t size;
+
+	if (pthread_getattr_np(pthread_self(), &attr) != 0)
+		return;
+	if (pthread_attr_getstack(&attr, &addr, &size) == 0)
+		add_region(bi, __PADDR_ANY, (__vaddr_t)addr, size,
+			   UKPLAT_MEMRT_STACK,
+			   UKPLAT_MEMRF_READ | UKPLAT_MEMRF_WRITE,
+			   "boot stack");
+	pthread_attr_destroy(&attr);
+}
+
+void sim_image_regions(struct ukplat_bootinfo *bi)
+{
+	const int r = UKPLAT_MEMRF_READ;
+	const int rw = UKPLAT_MEMRF_READ | UKPLAT_MEMRF_WRITE;
+
+	add_image_section(bi, __start_amphi_text, __stop_amphi_text,
+			  r | UKPLAT_MEMRF_EXECUTE, "text");
+	add_image_section(bi, __start_amphi_rodata, __stop_amphi_rodata, r,
+			  "rodata");
+	add_image_section(bi, __start_amphi_tables, __stop_amphi_tables, rw,
+			  "tables");
+	add_image_section(bi, __start_amphi_data, __stop_amphi_data, rw,
+			  "data");
+	add_image_section(bi, __start_amphi_bss, __stop_amphi_bss, rw, "bss");
+	add_boot_stack(bi);
+}

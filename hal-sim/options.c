@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Command-line options of a sim kernel process. */
+#include <errno.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <uk/arch/types.h>
+#include "sim.h"
+
+#define MEM_DEFAULT	(64UL << 20)
+#define MEM_MIN		(2UL << 20)
+#define MEM_MAX		(64UL << 30)
+
+static void usage(FILE *out, const char *prog)
+{
+	fprintf(out,
+"Usage: %s [OPTIONS] [--] [ARGS...]\n"
+"\n"
+"Boots the Amphi kernel with its app as a Linux process (the sim backend).\n"
+"ARGS are passed to the app's main(); put them after -- if one starts\n"
+"with '-'. The process exits with the app's exit status, or non-zero if\n"
+"the kernel crashed (after printing the trap, registers and a backtrace).\n"
+"\n"
+"Options:\n"
+"  -m, --memory SIZE     guest physical memory, in bytes or with a K, M or\n"
+"                        G suffix (default 64M, from 2M to 64G)\n"
+"  -k, --kernel-arg ARG  pass a kernel argument; repeatable. Known:\n"
+"                          loglevel=N  print messages up to level N\n"
+"                                      (0 crit, 1 err, 2 warn, 3 info,\n"
+"                                      4 debug; default 2)\n"
+"                          quiet       do not print the banner\n"
+"  -q, --quiet           same as -k quiet\n"
+"  -h, --help            show this help and exit\n"
+"\n"
+"Debugging: run the process under gdb (with 'handle SIGSEGV nostop\n"
+"noprint pass'), or valgrind with\n"
+"--vex-iropt-register-updates=allregs-at-mem-access; './amphi gdb' and\n"
+"'./amphi valgrind' do this for you.\n",
+		prog);
+}
+
+static int parse_size(const char *s, size_t *out)
+{
+	unsigned long long v;
+	char *end;
+
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || end == s)
+		return -1;
+	switch (*end) {
+	case 'k': case 'K': v <<= 10; end++; break;
+	case 'm': case 'M': v <<= 20; end++; break;
+	case 'g': case 'G': v <<= 30; end++; break;
+	case '\0': break;
+	default: return -1;
+	}
+	if ((*end == 'i' || *end == 'B') && end[1] == '\0')
+		end++;
+	if (*end != '\0' || v < MEM_MIN || v > MEM_MAX)
+		return -1;
+	*out = (size_t)PAGE_ALIGN_UP(v);
+	return 0;
+}
+
+/* Appends arg to buf, escaping what the kernel's argument splitter
+ * would otherwise interpret (whitespace, quotes, backslash). */
+static char *append_arg(char *buf, size_t *len, const char *arg)
+{
+	size_t need = *len + 2 * strlen(arg) + 4;
+	char *p;
+
+	buf = realloc(buf, need);
+	if (!buf) {
+		perror("amphi");
+		exit(2);
+	}
+	p = buf + *len;
+	if (*len)
+		*p++ = ' ';
+	if (!*arg) {
+		*p++ = '"';
+		*p++ = '"';
+	}
+	for (; *arg; arg++) {
+		if (strchr(" \t\n\"'\\", *arg))
+			*p++ = '\\';
+		*p++ = *arg;
+	}
+	*p = '\0';
+	*len = (size_t)(p - buf);
+	return buf;
+}
+
+void sim_parse_options(int argc, char *argv[], struct sim_options *opt)
+{
+	static const struct option longopts[] = {
+		{ "memory", required_argument, NULL, 'm' },
+		{ "kernel-arg", required_argument, NULL, 'k' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *prog = basename(argv[0]);
+	char **kargs = calloc((size_t)argc + 1, sizeof(char *));
+	int nkargs = 0, c, i;
+	size_t len = 0;
+	char *cmdline = NULL;
+
+	if (!kargs) {
+		perror("amphi");
+		exit(2);
+	}
+	opt->mem_size = MEM_DEFAULT;
+	opt->name = prog;
+	/* '+': stop at the first non-option, it belongs to the app. */
+	while ((c = getopt_long(argc, argv, "+m:k:qh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'm':
+			if (parse_size(optarg, &opt->mem_size) < 0) {
+				fprintf(stderr, "%s: invalid memory size '%s' "
+					"(use e.g. 64M; 2M..64G)\n", prog,
+					optarg);
+				exit(2);
+			}
+			break;
+		case 'k':
+			kargs[nkargs++] = optarg;
+			break;
+		case 'q':
+			kargs[nkargs++] = "quiet";
+			break;
+		case 'h':
+			usage(stdout, prog);
+			exit(0);
+		default:
+			fprintf(stderr, "Try '%s --help'.\n", prog);
+			exit(2);
+		}
+	}
+	cmdline = append_arg(cmdline, &len, prog);
+	for (i = 0; i < nkargs; i++)
+		cmdline = append_arg(cmdline, &len, kargs[i]);
+	if (nkargs)
+		cmdline = append_arg(cmdline, &len, "--");
+	else if (optind < argc)
+		/* An app argument "--" must not be taken for the separator. */
+		cmdline = append_arg(cmdline, &len, "--");
+	for (i = optind; i < argc; i++)
+		cmdline = append_arg(cmdline, &len, argv[i]);
+	free(kargs);
+	opt->cmdline = cmdline;
+}

@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Faults are signals: SIGSEGV, SIGBUS, SIGILL and SIGFPE are taken on an
+ * alternate stack (so a stack overflow can be reported), turned into a
+ * struct __regs and a trap context, and handed to the shared trap code in
+ * hal/. If a handler there takes the trap, the (possibly edited) registers
+ * are written back and the faulting code resumes.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <ucontext.h>
+
+#include <uk/arch/traps.h>
+#include "sim.h"
+
+#define SIM_ALTSTACK_SIZE	(256 * 1024)
+
+/* x86 hardware vectors the kernel reports in REG_TRAPNO. */
+#define X86_TRAP_GP	13
+
+static __thread int in_trap;
+
+int sim_in_trap(void)
+{
+	return in_trap;
+}
+
+static void regs_from_ucontext(struct __regs *r, const mcontext_t *mc)
+{
+	const greg_t *g = mc->gregs;
+
+	r->r15 = g[REG_R15]; r->r14 = g[REG_R14];
+	r->r13 = g[REG_R13]; r->r12 = g[REG_R12];
+	r->rbp = g[REG_RBP]; r->rbx = g[REG_RBX];
+	r->r11 = g[REG_R11]; r->r10 = g[REG_R10];
+	r->r9 = g[REG_R9]; r->r8 = g[REG_R8];
+	r->rax = g[REG_RAX]; r->rcx = g[REG_RCX];
+	r->rdx = g[REG_RDX]; r->rsi = g[REG_RSI];
+	r->rdi = g[REG_RDI];
+	r->orig_rax = g[REG_ERR];
+	r->rip = g[REG_RIP]; r->rsp = g[REG_RSP];
+	r->eflags = g[REG_EFL];
+	r->cs = g[REG_CSGSFS] & 0xffff;
+	r->ss = 0;
+}
+
+static void regs_to_ucontext(mcontext_t *mc, const struct __regs *r)
+{
+	greg_t *g = mc->gregs;
+
+	g[REG_R15] = r->r15; g[REG_R14] = r->r14;
+	g[REG_R13] = r->r13; g[REG_R12] = r->r12;
+	g[REG_RBP] = r->rbp; g[REG_RBX] = r->rbx;
+	g[REG_R11] = r->r11; g[REG_R10] = r->r10;
+	g[REG_R9] = r->r9; g[REG_R8] = r->r8;
+	g[REG_RAX] = r->rax; g[REG_RCX] = r->rcx;
+	g[REG_RDX] = r->rdx; g[REG_RSI] = r->rsi;
+	g[REG_RDI] = r->rdi;
+	g[REG_RIP] = r->rip; g[REG_RSP] = r->rsp;
+	g[REG_EFL] = r->eflags;
+}
+
+/* Classifies the signal as the trap the hardware raised. */
+static void classify(struct ukarch_trap_ctx *ctx, int sig,
+		     const siginfo_t *si, const mcontext_t *mc)
+{
+	unsigned long hwtrap = (unsigned long)mc->gregs[REG_TRAPNO];
+
+	ctx->vector = hwtrap;
+	ctx->error_code = (unsigned long)mc->gregs[REG_ERR];
+	ctx->fault_addr = (unsigned long)si->si_addr;
+	switch (sig) {
+	case SIGSEGV:
+		/* A non-canonical access is a #GP with no address. */
+		ctx->trapnr = hwtrap == X86_TRAP_GP ? UKARCH_TRAP_NR_SECURITY
+						    : UKARCH_TRAP_NR_PAGE_FAULT;
+		break;
+	case SIGBUS:
+		ctx->trapnr = UKARCH_TRAP_NR_BUS_ERROR;
+		break;
+	case SIGILL:
+		ctx->trapnr = UKARCH_TRAP_NR_INVALID_OP;
+		break;
+	case SIGFPE:
+		ctx->trapnr = (si->si_code == FPE_INTDIV ||
+			       si->si_code == FPE_INTOVF)
+			      ? UKARCH_TRAP_NR_DIVIDE : UKARCH_TRAP_NR_MATH;
+		break;
+	default:
+		ctx->trapnr = UKARCH_TRAP_NR_COUNT;
+	}
+}
+
+static void fault_handler(int sig, siginfo_t *si, void *ucv)
+{
+	ucontext_t *uc = ucv;
+	struct ukarch_trap_ctx ctx;
+	struct __regs regs;
+
+	in_trap++;
+	regs_from_ucontext(&regs, &uc->uc_mcontext);
+	ctx.regs = &regs;
+	classify(&ctx, sig, si, &uc->uc_mcontext);
+	ukarch_trap_handle(&ctx);
+	regs_to_ucontext(&uc->uc_mcontext, &regs);
+	in_trap--;
+}
+
+/* Gives the calling thread (a CPU) its alternate signal stack. */
+static void altstack_init(void)
+{
+	stack_t ss = { .ss_size = SIM_ALTSTACK_SIZE, .ss_flags = 0 };
+
+	ss.ss_sp = mmap(NULL, ss.ss_size, PROT_READ | PROT_WRITE,
+			MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (ss.ss_sp == MAP_FAILED || sigaltstack(&ss, NULL) < 0) {
+		perror("amphi: sigaltstack");
+		exit(2);
+	}
+}
+
+void sim_traps_init(void)
+{
+	static const int sigs[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE };
+	struct sigaction sa;
+	unsigned int i;
+
+	altstack_init();
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = fault_handler;
+	sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		if (sigaction(sigs[i], &sa, NULL) < 0) {
+			perror("amphi: sigaction");
+			exit(2);
+		}
+	}
+}

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * What a backend tells the core at boot: memory regions, command line and
+ * initrd. The backend fills it before calling ukplat_entry().
+ */
+#ifndef __UK_PLAT_BOOTINFO_H__
+#define __UK_PLAT_BOOTINFO_H__
+
+#include <uk/arch/types.h>
+#include <uk/plat/memory.h>
+
+#define UKPLAT_BOOTINFO_MAGIC	0x494d504bU	/* "KPMI" */
+#define UKPLAT_BOOTINFO_MAXMR	64
+
+struct ukplat_bootinfo {
+	__u32 magic;
+	__u32 nr_mrds;			/* entries used in mrds[] */
+	char bootprotocol[16];		/* "sim", "pvh", ... */
+	__vaddr_t dm_off;		/* direct map: vaddr = paddr + dm_off */
+	const char *cmdline;		/* "app arg1 arg2 ..." (kernel view) */
+	__sz cmdline_len;
+	__vaddr_t initrd;		/* 0 if none */
+	__sz initrd_len;
+	struct ukplat_memregion_desc mrds[UKPLAT_BOOTINFO_MAXMR];
+};
+
+/* Returns the boot information of this boot (never NULL after entry). */
+struct ukplat_bootinfo *ukplat_bootinfo_get(void);
+
+/* Appends a region to bi. Returns 0 or -ENOMEM when the table is full. */
+int ukplat_bootinfo_add_mrd(struct ukplat_bootinfo *bi,
+			    const struct ukplat_memregion_desc *mrd);
+
+/* Core entry point: the backend calls it on CPU 0, on the boot stack, with
+ * interrupts disabled, once bootinfo is filled. Does not return. */
+void __attribute__((noreturn)) ukplat_entry(struct ukplat_bootinfo *bi);
+
+#endif /* __UK_PLAT_BOOTINFO_H__ */

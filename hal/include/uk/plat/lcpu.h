@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Logical CPUs and local interrupt control.
+ *
+ * Interrupt masking is per CPU. In sim it is a flag, not a system call: an
+ * interrupt (signal) that arrives while masked is recorded and delivered
+ * when interrupts are enabled again. Only CPU 0 exists before the
+ * scheduling work lands; the lcpu start/run/wait calls are declared now so
+ * that both backends implement one contract.
+ */
+#ifndef __UK_PLAT_LCPU_H__
+#define __UK_PLAT_LCPU_H__
+
+#include <uk/arch/types.h>
+
+/* Masks interrupts on this CPU. */
+void ukplat_lcpu_disable_irq(void);
+/* Unmasks interrupts on this CPU; pending ones are delivered now. */
+void ukplat_lcpu_enable_irq(void);
+/* Masks interrupts and returns the previous state for restore_irqf. */
+unsigned long ukplat_lcpu_save_irqf(void);
+/* Restores the state save_irqf returned. */
+void ukplat_lcpu_restore_irqf(unsigned long flags);
+/* Returns nonzero if interrupts are masked on this CPU. */
+int ukplat_lcpu_irqs_disabled(void);
+/* Enables interrupts and waits (without spinning) until one arrived. */
+void ukplat_lcpu_halt_irq(void);
+/* Waits until the monotonic clock reaches until_ns or an interrupt
+ * arrives, whichever is first. Interrupts must be disabled on entry and
+ * are disabled again on return. */
+void ukplat_lcpu_halt_irq_until(__nsec until_ns);
+
+typedef __u32 __lcpuid;
+typedef __u32 __lcpuidx;
+
+/* Hardware id of the CPU this runs on. */
+__lcpuid ukplat_lcpu_id(void);
+/* Index (0 .. count-1) of the CPU this runs on; the boot CPU is 0. */
+__lcpuidx ukplat_lcpu_idx(void);
+/* Number of logical CPUs the platform found. */
+unsigned int ukplat_lcpu_count(void);
+
+/* Function a CPU runs when started or given work by ukplat_lcpu_run. */
+typedef void (*ukplat_lcpu_entry_t)(void *arg);
+
+/* Starts the secondary CPUs listed in lcpuidx (count entries; NULL for all
+ * not yet started) on their own stacks, each calling entry(arg).
+ * Returns 0 or a negative errno (-EINVAL bad index, -ENOMEM). */
+int ukplat_lcpu_start(const __lcpuidx lcpuidx[], unsigned int count,
+		      void *sp[], ukplat_lcpu_entry_t entry[], void *arg);
+/* Makes idle CPUs run fn(arg); returns 0 or a negative errno. */
+int ukplat_lcpu_run(const __lcpuidx lcpuidx[], unsigned int count,
+		    ukplat_lcpu_entry_t fn, void *arg);
+/* Waits until the given CPUs are idle again, or timeout_ns passed
+ * (0 = forever). Returns 0 or -ETIMEDOUT. */
+int ukplat_lcpu_wait(const __lcpuidx lcpuidx[], unsigned int count,
+		     __nsec timeout_ns);
+/* Sends interrupt vector irq to the given CPUs. Returns 0 or -errno. */
+int ukplat_lcpu_send_ipi(const __lcpuidx lcpuidx[], unsigned int count,
+			 unsigned int irq);
+
+#endif /* __UK_PLAT_LCPU_H__ */

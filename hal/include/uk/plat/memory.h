@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Memory regions the platform describes in its bootinfo. */
+#ifndef __UK_PLAT_MEMORY_H__
+#define __UK_PLAT_MEMORY_H__
+
+#include <uk/arch/types.h>
+
+/* Region types. */
+#define UKPLAT_MEMRT_FREE	0x0001	/* usable RAM for the allocators */
+#define UKPLAT_MEMRT_RESERVED	0x0002	/* must not be touched */
+#define UKPLAT_MEMRT_KERNEL	0x0004	/* a section of the kernel image */
+#define UKPLAT_MEMRT_INITRD	0x0008	/* the initial ramdisk */
+#define UKPLAT_MEMRT_CMDLINE	0x0010	/* the command line */
+#define UKPLAT_MEMRT_DEVICETREE	0x0020
+#define UKPLAT_MEMRT_STACK	0x0040	/* the boot stack */
+
+/* Region flags: access permissions of the mapping. */
+#define UKPLAT_MEMRF_READ	0x0001
+#define UKPLAT_MEMRF_WRITE	0x0002
+#define UKPLAT_MEMRF_EXECUTE	0x0004
+#define UKPLAT_MEMRF_MAP	0x0010	/* mapped at vbase when boot starts */
+
+#define UKPLAT_MEMR_NAME_LEN	36
+
+struct ukplat_memregion_desc {
+	__paddr_t pbase;	/* physical base, page aligned */
+	__vaddr_t vbase;	/* where it is (or is to be) mapped */
+	__sz len;		/* length in bytes, multiple of PAGE_SIZE */
+	__u16 type;		/* UKPLAT_MEMRT_* */
+	__u16 flags;		/* UKPLAT_MEMRF_* */
+	char name[UKPLAT_MEMR_NAME_LEN];
+};
+
+#endif /* __UK_PLAT_MEMORY_H__ */

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Clocks and the per-CPU one-shot timer. */
+#ifndef __UK_PLAT_TIME_H__
+#define __UK_PLAT_TIME_H__
+
+#include <uk/arch/types.h>
+
+#define UKPLAT_TIME_TICK_NSEC	1000000ULL
+#define ukarch_time_sec_to_nsec(s)	((__nsec)(s) * 1000000000ULL)
+#define ukarch_time_msec_to_nsec(m)	((__nsec)(m) * 1000000ULL)
+#define ukarch_time_usec_to_nsec(u)	((__nsec)(u) * 1000ULL)
+#define ukarch_time_nsec_to_sec(n)	((n) / 1000000000ULL)
+
+/* Nanoseconds since an arbitrary point before boot; never goes back. */
+__nsec ukplat_monotonic_clock(void);
+/* Nanoseconds since the Unix epoch (wall clock). */
+__nsec ukplat_wall_clock(void);
+/* Arms this CPU's one-shot timer to fire the timer interrupt once the
+ * monotonic clock reaches deadline_ns (0 disarms). Returns 0 or -errno. */
+int ukplat_time_set_deadline(__nsec deadline_ns);
+
+#endif /* __UK_PLAT_TIME_H__ */

@@ -1,0 +1,95 @@
+/*
+ * Host stand-ins for the HAL imports of guest objects under unit test.
+ * Guest symbols carry the amphi_ prefix (see meson.build).
+ */
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "hal-stub.h"
+
+static char console[1 << 16];
+static size_t console_len;
+int unit_terminate_calls;
+
+int amphi_ukplat_coutk(const char *buf, unsigned int len)
+{
+	size_t room = sizeof(console) - console_len;
+	size_t n = len < room ? len : room;
+
+	memcpy(console + console_len, buf, n);
+	console_len += n;
+	return (int)len;
+}
+
+int amphi_ukplat_cink(char *buf, unsigned int maxlen)
+{
+	return 0;
+}
+
+const char *unit_console_text(size_t *len)
+{
+	*len = console_len;
+	return console;
+}
+
+void unit_console_reset(void)
+{
+	console_len = 0;
+}
+
+unsigned long amphi_ukplat_lcpu_save_irqf(void)
+{
+	return 0;
+}
+
+void amphi_ukplat_lcpu_restore_irqf(unsigned long flags)
+{
+}
+
+void amphi_ukplat_lcpu_disable_irq(void)
+{
+}
+
+void amphi_ukplat_lcpu_enable_irq(void)
+{
+}
+
+int amphi_ukplat_lcpu_irqs_disabled(void)
+{
+	return 0;
+}
+
+unsigned int amphi_ukplat_lcpu_idx(void)
+{
+	return 0;
+}
+
+unsigned long long amphi_ukplat_monotonic_clock(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+unsigned long long amphi_ukplat_wall_clock(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+void amphi_ukplat_terminate(int request, int status)
+{
+	size_t len;
+	const char *txt = unit_console_text(&len);
+
+	unit_terminate_calls++;
+	fprintf(stderr, "guest terminated (request %d, status %d):\n%.*s\n",
+		request, status, (int)len, txt);
+	abort();
+}

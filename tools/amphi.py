@@ -1,0 +1,474 @@
+#!/usr/bin/env python3
+"""amphi: set up, build, run, debug and test Amphi kernels.
+
+Run './amphi help' or './amphi COMMAND --help'.
+"""
+import json
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+
+TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+# Debian packages the build, the tests and the debugging commands need.
+PACKAGES = [
+    'build-essential', 'python3', 'meson', 'ninja-build', 'pkg-config',
+    'check', 'libunwind-dev', 'libdw-dev', 'valgrind', 'gdb',
+]
+
+VALGRIND_FLAGS = [
+    # Demand paging and traps resume from a SIGSEGV handler; valgrind must
+    # keep every register exact at each memory access to follow that.
+    '--vex-iropt-register-updates=allregs-at-mem-access',
+    '--leak-check=full',
+    '--show-leak-kinds=definite,indirect,possible',
+    '--errors-for-leak-kinds=definite,indirect,possible',
+    '--error-exitcode=99',
+]
+
+GDB_SETUP = [
+    # The kernel takes these signals itself (traps, demand paging).
+    'handle SIGSEGV nostop noprint pass',
+    'handle SIGBUS nostop noprint pass',
+]
+
+HELP = {
+    'main': """\
+Usage: ./amphi COMMAND [OPTIONS] [ARGS]
+
+Amphi is a unikernel that runs as a Linux process (the sim backend) and on
+bare metal from one codebase. This tool drives the whole workflow.
+
+Commands:
+  setup      install the Debian packages the build needs, configure
+  build      build the kernel, every app image and the tests
+  run        build and run an app (default: hello)
+  gdb        build an app and start it under gdb
+  valgrind   build an app and run it under valgrind memcheck
+  test       build and run the whole test suite (or some suites)
+  bench      build and run the benchmarks
+  clean      remove the build folder
+  help       show this text, or 'help COMMAND' for a command's
+
+Common options (before or after the command):
+  --platform NAME   backend to build for: sim (default); x86_64 and arm64
+                    arrive later
+  --build-dir DIR   build folder (default: build/PLATFORM)
+
+An APP is the name of a folder in apps/ (hello, crash, ...) or the path of
+any folder of .c files, e.g. './amphi run ~/myapp -- -v input.txt'.
+""",
+    'setup': """\
+Usage: ./amphi setup
+
+Installs the Debian packages the build, tests and debugging need (with
+apt-get, through sudo unless you are root; nothing is installed if all are
+present) and configures the build folder. Packages:
+  %s
+""" % ' '.join(PACKAGES),
+    'build': """\
+Usage: ./amphi build [APP...]
+
+Configures the build folder if needed (again if an app folder gained or
+lost a .c file) and builds everything, plus the given out-of-tree APPs.
+Images land in BUILD-DIR/tools/NAME.
+""",
+    'run': """\
+Usage: ./amphi run [OPTIONS] [APP] [-- ARGS...]
+
+Builds APP (default: hello) and boots it as a Linux process. ARGS go to
+the app's main(). The exit status is the app's; a kernel crash prints the
+trap, registers and a backtrace and exits non-zero.
+
+Options:
+  -m, --memory SIZE     guest memory (default 64M)
+  -k, --kernel-arg ARG  kernel argument, e.g. loglevel=4 (repeatable)
+  -q, --quiet           no banner
+""",
+    'gdb': """\
+Usage: ./amphi gdb [OPTIONS] [APP] [-- ARGS...]
+
+Builds APP and starts gdb on it with kernel and app symbols (one
+executable in sim), passing through the signals the kernel handles itself
+(SIGSEGV, SIGBUS). Kernel options as for 'run'.
+
+Options:
+  --ex CMD      run a gdb command after loading (repeatable); with
+                --batch, gdb exits when done (for scripts)
+  --batch       run gdb in batch mode
+""",
+    'valgrind': """\
+Usage: ./amphi valgrind [OPTIONS] [APP] [-- ARGS...]
+
+Builds APP and runs it under valgrind memcheck with full leak checking and
+the flags the kernel's fault path needs. The kernel heap tells memcheck
+about every block, so the app's leaks and bad accesses are reported as in
+any Linux program. Exits 99 if valgrind found an error or a leak.
+Kernel options as for 'run'; extra valgrind flags with --vg FLAG.
+""",
+    'test': """\
+Usage: ./amphi test [--suite NAME]... [--list] [TEST...]
+
+Builds everything and runs the test suites with meson, then prints one
+summary line "tests: N passed, N failed". Suites:
+  unit      host unit tests (Check) of libc, allocators, events
+  kernel    in-kernel tests (test/kernel), booted as a kernel image
+  apps      apps and the crash reports, checked from the outside
+  valgrind  kernel images under memcheck: 0 errors, 0 leaks
+Exit status: 0 if all passed.
+""",
+    'bench': """\
+Usage: ./amphi bench
+
+Builds and runs the benchmarks (meson test --benchmark). Each runs the
+same work on Amphi's code and on the host's, and prints medians and the
+ratio. Benchmarks never fail on timing.
+""",
+    'clean': """\
+Usage: ./amphi clean
+
+Removes the build folder.
+""",
+}
+
+
+class Usage(Exception):
+    pass
+
+
+def say(msg):
+    print('amphi: ' + msg, file=sys.stderr, flush=True)
+
+
+def run(cmd, **kw):
+    return subprocess.run(cmd, **kw).returncode
+
+
+def check(cmd, **kw):
+    rc = run(cmd, **kw)
+    if rc != 0:
+        say('failed (%d): %s' % (rc, ' '.join(shlex.quote(c) for c in cmd)))
+        sys.exit(rc)
+
+
+class Ctx:
+    def __init__(self, platform, build_dir):
+        self.platform = platform
+        self.build_dir = build_dir or os.path.join(TOP, 'build', platform)
+
+    def image(self, name):
+        return os.path.join(self.build_dir, 'tools', name)
+
+
+# --- setup -----------------------------------------------------------------
+
+def missing_packages():
+    missing = []
+    for pkg in PACKAGES:
+        res = subprocess.run(['dpkg-query', '-W', '-f=${Status}', pkg],
+                             stdout=subprocess.PIPE,
+                             stderr=subprocess.DEVNULL, text=True)
+        if 'install ok installed' not in res.stdout:
+            missing.append(pkg)
+    return missing
+
+
+def cmd_setup(ctx, args):
+    if args:
+        raise Usage('setup takes no arguments')
+    missing = missing_packages() if shutil.which('dpkg-query') else []
+    if missing:
+        sudo = [] if os.geteuid() == 0 else ['sudo']
+        say('installing ' + ' '.join(missing))
+        env = dict(os.environ, DEBIAN_FRONTEND='noninteractive')
+        check(sudo + ['apt-get', 'update', '-q'], env=env)
+        check(sudo + ['apt-get', 'install', '-y', '-q',
+                      '--no-install-recommends'] + missing, env=env)
+    configure(ctx, [])
+    say('ready: build folder %s' % os.path.relpath(ctx.build_dir))
+
+
+# --- build -----------------------------------------------------------------
+
+def meson_option(ctx, name):
+    res = subprocess.run(['meson', 'introspect', '--buildoptions',
+                          ctx.build_dir], stdout=subprocess.PIPE,
+                         stderr=subprocess.DEVNULL, text=True)
+    if res.returncode != 0:
+        return None
+    for opt in json.loads(res.stdout):
+        if opt['name'] == name:
+            return opt['value']
+    return None
+
+
+def app_sources_stamp(app_dirs):
+    """Every .c file of every app folder: a change needs a reconfigure."""
+    dirs = [os.path.join(TOP, 'apps')] + list(app_dirs)
+    dirs.append(os.path.join(TOP, 'test', 'kernel'))
+    found = []
+    for top in dirs:
+        for root, sub, files in os.walk(top):
+            sub[:] = sorted(d for d in sub if not d.startswith('.') and
+                            not d.startswith('build'))
+            found += [os.path.join(root, f) for f in sorted(files)
+                      if f.endswith('.c')]
+    return '\n'.join(found) + '\n'
+
+
+def configure(ctx, extra_apps):
+    stamp_path = os.path.join(ctx.build_dir, 'amphi-sources.stamp')
+    configured = os.path.exists(os.path.join(ctx.build_dir,
+                                             'build.ninja'))
+    app_dirs = list(meson_option(ctx, 'app_dirs') or []) \
+        if configured else []
+    for d in extra_apps:
+        if d not in app_dirs:
+            app_dirs.append(d)
+    stamp = app_sources_stamp(app_dirs)
+    old = open(stamp_path).read() if os.path.exists(stamp_path) else None
+    opts = ['-Dplatform=' + ctx.platform,
+            '-Dapp_dirs=' + ','.join(app_dirs)]
+    if not configured:
+        check(['meson', 'setup', ctx.build_dir, TOP] + opts)
+    elif old != stamp:
+        check(['meson', 'setup', '--reconfigure', ctx.build_dir, TOP] + opts)
+    with open(stamp_path, 'w') as f:
+        f.write(stamp)
+
+
+def resolve_app(name):
+    """Returns (image name, out-of-tree folder or None)."""
+    in_tree = os.path.join(TOP, 'apps', name)
+    if '/' not in name and name not in ('.', '..') and \
+            os.path.isdir(in_tree):
+        return name, None
+    path = os.path.abspath(os.path.expanduser(name))
+    if not os.path.isdir(path):
+        raise Usage("no app '%s': not a folder of apps/ nor a path to a "
+                    "folder of .c files" % name)
+    if not any(f.endswith('.c') for _, _, fs in os.walk(path) for f in fs):
+        raise Usage("no .c files in %s" % path)
+    if path.startswith(os.path.join(TOP, 'apps') + os.sep):
+        return os.path.basename(path), None
+    return os.path.basename(path), path
+
+
+def build(ctx, apps=()):
+    extra = [d for _, d in (resolve_app(a) for a in apps) if d]
+    if ctx.platform != 'sim':
+        raise Usage("platform '%s' is not implemented yet; only sim builds "
+                    "today" % ctx.platform)
+    if not shutil.which('meson') or not shutil.which('ninja'):
+        raise Usage("meson/ninja are missing: run './amphi setup' first")
+    configure(ctx, extra)
+    check(['ninja', '-C', ctx.build_dir])
+
+
+def cmd_build(ctx, args):
+    build(ctx, args)
+
+
+# --- run, gdb, valgrind -----------------------------------------------------
+
+def split_app_args(args, value_opts, flag_opts):
+    """Splits [OPTIONS] [APP] [-- ARGS] into (opts, app, app_args)."""
+    opts, app, rest = {}, None, []
+    i = 0
+    while i < len(args):
+        a = args[i]
+        if a == '--':
+            rest = args[i + 1:]
+            break
+        key, eq, val = a.partition('=')
+        if key in value_opts:
+            if not eq:
+                i += 1
+                if i >= len(args):
+                    raise Usage('%s needs a value' % a)
+                val = args[i]
+            opts.setdefault(value_opts[key], []).append(val)
+        elif a in flag_opts:
+            opts[flag_opts[a]] = True
+        elif a.startswith('-'):
+            raise Usage('unknown option %s' % a)
+        elif app is None:
+            app = a
+        else:
+            rest = args[i:]    # app arguments without '--'
+            break
+        i += 1
+    return opts, app or 'hello', rest
+
+
+KERNEL_VALUE_OPTS = {'-m': 'memory', '--memory': 'memory',
+                     '-k': 'karg', '--kernel-arg': 'karg'}
+KERNEL_FLAG_OPTS = {'-q': 'quiet', '--quiet': 'quiet'}
+
+
+def image_argv(ctx, opts, app, app_args):
+    name, _ = resolve_app(app)
+    argv = [ctx.image(name)]
+    for m in opts.get('memory', []):
+        argv += ['-m', m]
+    for k in opts.get('karg', []):
+        argv += ['-k', k]
+    if opts.get('quiet'):
+        argv.append('-q')
+    return argv + ['--'] + app_args
+
+
+def cmd_run(ctx, args):
+    opts, app, app_args = split_app_args(args, KERNEL_VALUE_OPTS,
+                                         KERNEL_FLAG_OPTS)
+    build(ctx, [app])
+    argv = image_argv(ctx, opts, app, app_args)
+    sys.stdout.flush()
+    os.execv(argv[0], argv)
+
+
+def cmd_gdb(ctx, args):
+    opts, app, app_args = split_app_args(
+        args, dict(KERNEL_VALUE_OPTS, **{'--ex': 'ex'}),
+        dict(KERNEL_FLAG_OPTS, **{'--batch': 'batch'}))
+    build(ctx, [app])
+    argv = ['gdb', '-q']
+    if opts.get('batch'):
+        argv.append('--batch')
+    for c in GDB_SETUP + opts.get('ex', []):
+        argv += ['-ex', c]
+    argv += ['--args'] + image_argv(ctx, opts, app, app_args)
+    os.execvp('gdb', argv)
+
+
+def cmd_valgrind(ctx, args):
+    opts, app, app_args = split_app_args(
+        args, dict(KERNEL_VALUE_OPTS, **{'--vg': 'vg'}), KERNEL_FLAG_OPTS)
+    build(ctx, [app])
+    supp = os.path.join(TOP, 'tools', 'valgrind.supp')
+    argv = ['valgrind'] + VALGRIND_FLAGS + ['--suppressions=' + supp] + \
+        opts.get('vg', []) + image_argv(ctx, opts, app, app_args)
+    os.execvp('valgrind', argv)
+
+
+# --- test, bench, clean -----------------------------------------------------
+
+def test_summary(ctx):
+    log = os.path.join(ctx.build_dir, 'meson-logs', 'testlog.json')
+    passed = failed = skipped = 0
+    with open(log) as f:
+        for line in f:
+            res = json.loads(line).get('result')
+            if res in ('OK', 'EXPECTEDFAIL'):
+                passed += 1
+            elif res == 'SKIP':
+                skipped += 1
+            else:
+                failed += 1
+    extra = ', %d skipped' % skipped if skipped else ''
+    print('tests: %d passed, %d failed%s' % (passed, failed, extra))
+    return failed
+
+
+def cmd_test(ctx, args):
+    suites, names, listing = [], [], False
+    i = 0
+    while i < len(args):
+        if args[i] == '--suite' and i + 1 < len(args):
+            suites.append(args[i + 1])
+            i += 2
+            continue
+        if args[i] == '--list':
+            listing = True
+        elif args[i].startswith('-'):
+            raise Usage('unknown option %s' % args[i])
+        else:
+            names.append(args[i])
+        i += 1
+    build(ctx)
+    cmd = ['meson', 'test', '-C', ctx.build_dir, '--print-errorlogs',
+           '--no-rebuild']
+    if listing:
+        sys.exit(run(cmd + ['--list']))
+    for s in suites:
+        cmd += ['--suite', s]
+    rc = run(cmd + names)
+    failed = test_summary(ctx)
+    sys.exit(1 if rc or failed else 0)
+
+
+def cmd_bench(ctx, args):
+    if args:
+        raise Usage('bench takes no arguments')
+    build(ctx)
+    sys.exit(run(['meson', 'test', '-C', ctx.build_dir, '--benchmark',
+                  '--verbose', '--no-rebuild']))
+
+
+def cmd_clean(ctx, args):
+    if args:
+        raise Usage('clean takes no arguments')
+    shutil.rmtree(ctx.build_dir, ignore_errors=True)
+
+
+def cmd_help(ctx, args):
+    print(HELP.get(args[0] if args else 'main', HELP['main']), end='')
+
+
+COMMANDS = {
+    'setup': cmd_setup, 'build': cmd_build, 'run': cmd_run,
+    'gdb': cmd_gdb, 'valgrind': cmd_valgrind, 'test': cmd_test,
+    'bench': cmd_bench, 'clean': cmd_clean, 'help': cmd_help,
+}
+
+
+def main(argv):
+    platform, build_dir, rest = 'sim', None, []
+    i = 0
+    # Global options may come anywhere before a "--".
+    while i < len(argv):
+        a = argv[i]
+        if a == '--':
+            rest += argv[i:]
+            break
+        key, eq, val = a.partition('=')
+        if key in ('--platform', '--build-dir'):
+            if not eq:
+                i += 1
+                if i >= len(argv):
+                    raise Usage('%s needs a value' % a)
+                val = argv[i]
+            if key == '--platform':
+                platform = val
+            else:
+                build_dir = os.path.abspath(val)
+        else:
+            rest.append(a)
+        i += 1
+    if not rest or rest[0] in ('-h', '--help'):
+        cmd_help(None, [])
+        return
+    cmd, args = rest[0], rest[1:]
+    if cmd not in COMMANDS:
+        raise Usage("unknown command '%s'" % cmd)
+    if platform not in ('sim', 'x86_64', 'arm64'):
+        raise Usage("unknown platform '%s' (sim, x86_64, arm64)" % platform)
+    if ('-h' in args or '--help' in args) and \
+            '--' not in args[:max(args.index(a) for a in args
+                                   if a in ('-h', '--help'))]:
+        cmd_help(None, [cmd])
+        return
+    COMMANDS[cmd](Ctx(platform, build_dir), args)
+
+
+if __name__ == '__main__':
+    try:
+        main(sys.argv[1:])
+    except Usage as e:
+        say(str(e))
+        say("try './amphi help'")
+        sys.exit(2)
+    except KeyboardInterrupt:
+        sys.exit(130)

@@ -1,0 +1,11 @@
+#!/usr/bin/env python3
+"""Print the app folders under a directory (those holding a .c file)."""
+import os
+import sys
+
+top = sys.argv[1]
+for name in sorted(os.listdir(top)):
+    path = os.path.join(top, name)
+    if os.path.isdir(path) and not name.startswith('.') and \
+            any(f.endswith('.c') for f in os.listdir(path)):
+        print(name)
