@@ -12,6 +12,8 @@
 #include <unistd.h>
 
 #include <uk/plat/trace.h>
+#include <ucontext.h>
+
 #include "sim.h"
 
 #define BACKTRACE_MAX_FRAMES	48
@@ -67,6 +69,27 @@ static void print_frame(Dwfl *dwfl, unsigned int n, unsigned long ip,
 	sim_console_write(buf, (size_t)len);
 }
 
+/* Starts cursor at the state regs describes, as libunwind starts at an
+ * interrupted frame: the first IP is exact, not a return address. */
+static int cursor_from_regs(unw_cursor_t *cursor, unw_context_t *uctx,
+			    const struct __regs *r)
+{
+	greg_t *g = uctx->uc_mcontext.gregs;
+
+	if (unw_getcontext(uctx))
+		return -1;
+	g[REG_R15] = r->r15; g[REG_R14] = r->r14;
+	g[REG_R13] = r->r13; g[REG_R12] = r->r12;
+	g[REG_RBP] = r->rbp; g[REG_RBX] = r->rbx;
+	g[REG_R11] = r->r11; g[REG_R10] = r->r10;
+	g[REG_R9] = r->r9; g[REG_R8] = r->r8;
+	g[REG_RAX] = r->rax; g[REG_RCX] = r->rcx;
+	g[REG_RDX] = r->rdx; g[REG_RSI] = r->rsi;
+	g[REG_RDI] = r->rdi; g[REG_RSP] = r->rsp;
+	g[REG_RIP] = r->rip;
+	return unw_init_local2(cursor, uctx, UNW_INIT_SIGNAL_FRAME);
+}
+
 void ukplat_backtrace(const struct __regs *regs, unsigned int skip)
 {
 	unw_context_t uctx;
@@ -74,23 +97,22 @@ void ukplat_backtrace(const struct __regs *regs, unsigned int skip)
 	unw_word_t ip;
 	Dwfl *dwfl;
 	unsigned int n = 0;
-	int after_signal = 0, seek_signal = regs && sim_in_trap();
+	int rc;
 
-	if (unw_getcontext(&uctx) || unw_init_local(&cursor, &uctx)) {
+	if (regs) {
+		rc = cursor_from_regs(&cursor, &uctx, regs);
+	} else {
+		rc = unw_getcontext(&uctx) || unw_init_local(&cursor, &uctx);
+		/* Start at our caller. */
+		if (!rc && unw_step(&cursor) <= 0)
+			rc = -1;
+	}
+	if (rc) {
 		sim_console_write("  (no backtrace: libunwind failed)\n", 35);
 		return;
 	}
 	dwfl = dwfl_open_self();
-	/* With regs, the trap's frames start after the signal frame; the
-	 * frames before it are the trap handling itself. */
-	while (unw_step(&cursor) > 0) {
-		if (seek_signal) {
-			if (unw_is_signal_frame(&cursor) > 0) {
-				seek_signal = 0;
-				after_signal = 1;
-			}
-			continue;
-		}
+	do {
 		if (skip) {
 			skip--;
 			continue;
@@ -100,9 +122,10 @@ void ukplat_backtrace(const struct __regs *regs, unsigned int skip)
 			break;
 		}
 		unw_get_reg(&cursor, UNW_REG_IP, &ip);
-		print_frame(dwfl, n++, (unsigned long)ip, !after_signal);
-		after_signal = 0;
-	}
+		/* Only the trap's own frame has an exact IP. */
+		print_frame(dwfl, n, (unsigned long)ip, !(regs && n == 0));
+		n++;
+	} while (unw_step(&cursor) > 0);
 	if (dwfl)
 		dwfl_end(dwfl);
 }

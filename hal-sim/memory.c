@@ -10,6 +10,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -33,18 +34,26 @@ static void die(const char *what)
 	exit(2);
 }
 
-/* Reserves len bytes of address space, at hint if it is free. */
+/* Reserves len bytes of address space, at hint if it is free, else
+ * anywhere 2 MiB-aligned (large pages; the heap needs 16 KiB alignment). */
 static void *reserve(unsigned long hint, size_t len)
 {
-	void *p;
+	const int flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE;
+	const size_t align = 2UL << 20;
+	uintptr_t p, aligned;
 
-	p = mmap((void *)hint, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS |
-		 MAP_NORESERVE | MAP_FIXED_NOREPLACE, -1, 0);
-	if (p != MAP_FAILED)
-		return p;
-	p = mmap(NULL, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS |
-		 MAP_NORESERVE, -1, 0);
-	return p == MAP_FAILED ? NULL : p;
+	p = (uintptr_t)mmap((void *)hint, len, PROT_NONE,
+			    flags | MAP_FIXED_NOREPLACE, -1, 0);
+	if ((void *)p != MAP_FAILED)
+		return (void *)p;
+	p = (uintptr_t)mmap(NULL, len + align, PROT_NONE, flags, -1, 0);
+	if ((void *)p == MAP_FAILED)
+		return NULL;
+	aligned = (p + align - 1) & ~(align - 1);
+	if (aligned > p)
+		munmap((void *)p, aligned - p);
+	munmap((void *)(aligned + len), p + align - aligned);
+	return (void *)aligned;
 }
 
 static void add_region(struct ukplat_bootinfo *bi, __paddr_t pbase,

@@ -28,9 +28,6 @@ void sim_image_regions(struct ukplat_bootinfo *bi);
 /* Installs the fault signal handlers on an alternate stack. */
 void sim_traps_init(void);
 
-/* Nonzero while this thread runs a trap handler for a fault signal. */
-int sim_in_trap(void);
-
 /* Console setup (stdout/stdin) and output of a host-side message. */
 void sim_console_init(void);
 void sim_console_write(const char *buf, size_t len);

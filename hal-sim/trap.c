@@ -21,13 +21,6 @@
 /* x86 hardware vectors the kernel reports in REG_TRAPNO. */
 #define X86_TRAP_GP	13
 
-static __thread int in_trap;
-
-int sim_in_trap(void)
-{
-	return in_trap;
-}
-
 static void regs_from_ucontext(struct __regs *r, const mcontext_t *mc)
 {
 	const greg_t *g = mc->gregs;
@@ -100,13 +93,11 @@ static void fault_handler(int sig, siginfo_t *si, void *ucv)
 	struct ukarch_trap_ctx ctx;
 	struct __regs regs;
 
-	in_trap++;
 	regs_from_ucontext(&regs, &uc->uc_mcontext);
 	ctx.regs = &regs;
 	classify(&ctx, sig, si, &uc->uc_mcontext);
 	ukarch_trap_handle(&ctx);
 	regs_to_ucontext(&uc->uc_mcontext, &regs);
-	in_trap--;
 }
 
 /* Gives the calling thread (a CPU) its alternate signal stack. */

@@ -11,13 +11,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-static volatile int zero;
+static volatile int zero, ten = 10;
 
 static int __attribute__((noinline)) read_null(int *p)
 {
 	return *p;
 }
 
+/* Unbounded on purpose: the kernel must catch the overflow. */
+#pragma GCC diagnostic ignored "-Winfinite-recursion"
 static int __attribute__((noinline)) recurse(int depth)
 {
 	volatile char pad[256];
@@ -42,7 +44,7 @@ int main(int argc, char *argv[])
 	if (!strcmp(argv[1], "stack"))
 		return recurse(0);
 	if (!strcmp(argv[1], "divide"))
-		return 1 / zero;
+		return ten / zero;
 	if (!strcmp(argv[1], "abort"))
 		abort();
 	if (!strcmp(argv[1], "assert"))

@@ -1,12 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* exit(), atexit(), abort() and the environment of the app. */
+/* exit(), atexit() and the environment of the app. */
 #include <errno.h>
 #include <stdlib.h>
 #include <uk/boot.h>
 #include <uk/plat/bootstrap.h>
-#include <uk/plat/lcpu.h>
-#include <uk/plat/trace.h>
-#include <uk/print.h>
 
 #define ATEXIT_MAX	32	/* POSIX requires at least 32 */
 
@@ -44,15 +41,6 @@ void _Exit(int status)
 void _exit(int status)
 {
 	ukplat_terminate(UKPLAT_HALT, status);
-}
-
-void abort(void)
-{
-	ukplat_lcpu_disable_irq();
-	uk_printk_raw("\n*** abort() called\nBacktrace:\n");
-	ukplat_backtrace(NULL, 1);
-	/* 128 + SIGABRT, what a shell shows for an aborted Linux process. */
-	ukplat_terminate(UKPLAT_CRASH, 134);
 }
 
 /* There is no environment yet: every lookup misses. */

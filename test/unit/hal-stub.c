@@ -93,3 +93,8 @@ void amphi_ukplat_terminate(int request, int status)
 		request, status, (int)len, txt);
 	abort();
 }
+
+void amphi_ukplat_backtrace(const void *regs, unsigned int skip)
+{
+	fprintf(stderr, "(guest backtrace requested)\n");
+}

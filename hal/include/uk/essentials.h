@@ -19,10 +19,14 @@
 #define __weak			__attribute__((weak))
 #define __printf(f, a)		__attribute__((format(printf, f, a)))
 #define __noinline		__attribute__((noinline))
+#ifndef __always_inline		/* glibc's sys/cdefs.h has the same */
 #define __always_inline		inline __attribute__((always_inline))
+#endif
 #define __maybe_unused		__attribute__((unused))
 #define __pure			__attribute__((pure))
+#ifndef __nonnull
 #define __nonnull(...)		__attribute__((nonnull(__VA_ARGS__)))
+#endif
 /* An entry point the backend calls (kept global by the guest link). */
 #define __uk_entry		__attribute__((visibility("default"), used))
 

@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Kernel heap: the uk_alloc vtable (Unikraft's API) and its wrappers.
+ * Allocation failures return NULL; the libc entry points (malloc.c) set
+ * errno. uk_posix_memalign returns an errno value like POSIX (positive).
+ */
+#ifndef __UK_ALLOC_H__
+#define __UK_ALLOC_H__
+
+#include <uk/arch/types.h>
+#include <uk/falloc.h>
+
+struct uk_alloc {
+	void *(*malloc)(struct uk_alloc *a, __sz size);
+	void *(*calloc)(struct uk_alloc *a, __sz nmemb, __sz size);
+	void *(*realloc)(struct uk_alloc *a, void *ptr, __sz size);
+	int (*posix_memalign)(struct uk_alloc *a, void **memptr, __sz align,
+			      __sz size);
+	void *(*memalign)(struct uk_alloc *a, __sz align, __sz size);
+	void (*free)(struct uk_alloc *a, void *ptr);
+	/* Bytes usable at ptr (>= the size asked for); 0 for NULL. */
+	__sz (*usable_size)(struct uk_alloc *a, const void *ptr);
+	/* Largest block a malloc could return now, in bytes. */
+	__ssz (*maxalloc)(struct uk_alloc *a);
+	/* Memory the allocator can still hand out, in bytes. */
+	__ssz (*availmem)(struct uk_alloc *a);
+};
+
+/* Returns size bytes (any content), or NULL. size 0 gives a unique block. */
+static inline void *uk_malloc(struct uk_alloc *a, __sz size)
+{
+	return a->malloc(a, size);
+}
+
+/* Returns nmemb * size zeroed bytes, or NULL (also on overflow). */
+static inline void *uk_calloc(struct uk_alloc *a, __sz nmemb, __sz size)
+{
+	return a->calloc(a, nmemb, size);
+}
+
+/*
+ * Resizes ptr to size bytes, keeping the contents (in place if it can).
+ * ptr NULL: malloc. size 0: frees ptr, returns NULL. NULL on failure
+ * (ptr is then untouched).
+ */
+static inline void *uk_realloc(struct uk_alloc *a, void *ptr, __sz size)
+{
+	return a->realloc(a, ptr, size);
+}
+
+/*
+ * *memptr = size bytes aligned on align (a power of two multiple of
+ * sizeof(void *)). Returns 0, EINVAL (bad align) or ENOMEM (positive).
+ */
+static inline int uk_posix_memalign(struct uk_alloc *a, void **memptr,
+				    __sz align, __sz size)
+{
+	return a->posix_memalign(a, memptr, align, size);
+}
+
+/* Returns size bytes aligned on align (a power of two), or NULL. */
+static inline void *uk_memalign(struct uk_alloc *a, __sz align, __sz size)
+{
+	return a->memalign(a, align, size);
+}
+
+/* Frees ptr (NULL is ignored). Crashes on a double or foreign free. */
+static inline void uk_free(struct uk_alloc *a, void *ptr)
+{
+	a->free(a, ptr);
+}
+
+static inline __sz uk_alloc_usable_size(struct uk_alloc *a, const void *ptr)
+{
+	return a->usable_size(a, ptr);
+}
+
+static inline __ssz uk_alloc_maxalloc(struct uk_alloc *a)
+{
+	return a->maxalloc(a);
+}
+
+static inline __ssz uk_alloc_availmem(struct uk_alloc *a)
+{
+	return a->availmem(a);
+}
+
+/* The allocator of malloc() and of the kernel (NULL before boot sets it). */
+struct uk_alloc *uk_alloc_get_default(void);
+/* Makes a the default allocator. */
+void uk_alloc_set_default(struct uk_alloc *a);
+
+/*
+ * Heap over a frame allocator: slabs per size class for blocks up to
+ * UK_ALLOC_HEAP_SMALL_MAX bytes, whole frames with a header above.
+ * Frames are used through the direct map (vaddr = paddr + dm_off, which
+ * must be a multiple of UK_ALLOC_HEAP_SLAB_SIZE). Its state lives in a
+ * frame of fa. Returns the allocator, or NULL (-ENOMEM / -EINVAL cases).
+ */
+#define UK_ALLOC_HEAP_SMALL_MAX		2048
+#define UK_ALLOC_HEAP_SLAB_SIZE		(4 * PAGE_SIZE)
+struct uk_alloc *uk_alloc_heap_init(struct uk_falloc *fa, __vaddr_t dm_off);
+
+#endif /* __UK_ALLOC_H__ */

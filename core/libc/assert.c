@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <uk/plat/bootstrap.h>
+#include <uk/plat/lcpu.h>
+#include <uk/plat/trace.h>
+#include <uk/print.h>
+
+_Noreturn void __assert_fail(const char *expr, const char *file, int line)
+{
+	printf("Assertion failed: %s (%s: %d)\n", expr, file, line);
+	abort();
+}
+
+void abort(void)
+{
+	ukplat_lcpu_disable_irq();
+	uk_printk_raw("\n*** abort() called\nBacktrace:\n");
+	ukplat_backtrace(NULL, 1);
+	/* 128 + SIGABRT, what a shell shows for an aborted Linux process. */
+	ukplat_terminate(UKPLAT_CRASH, 134);
+}

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Every HAL header, included once on its own terms: the guest build fails
+ * here if one is not self-contained. hal-sim/contract.c does the same for
+ * host code.
+ */
+#include <uk/arch/atomic.h>
+#include <uk/arch/nofault.h>
+#include <uk/arch/paging.h>
+#include <uk/arch/regs.h>
+#include <uk/arch/traps.h>
+#include <uk/arch/types.h>
+#include <uk/arch/valgrind.h>
+#include <uk/errptr.h>
+#include <uk/essentials.h>
+#include <uk/plat/bootinfo.h>
+#include <uk/plat/bootstrap.h>
+#include <uk/plat/console.h>
+#include <uk/plat/device.h>
+#include <uk/plat/irq.h>
+#include <uk/plat/lcpu.h>
+#include <uk/plat/memory.h>
+#include <uk/plat/paging.h>
+#include <uk/plat/random.h>
+#include <uk/plat/time.h>
+#include <uk/plat/trace.h>
+#include <uk/spinlock.h>

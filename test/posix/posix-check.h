@@ -1,0 +1,32 @@
+/*
+ * A minimal checker for POSIX behaviour tests. The same program is built
+ * for the host's Linux (the reference) and as an Amphi image; both must
+ * pass, and print the same output.
+ */
+#ifndef AMPHI_POSIX_CHECK_H
+#define AMPHI_POSIX_CHECK_H
+
+#include <stdio.h>
+
+static int posix_checks_passed, posix_checks_failed;
+
+#define CHECK(cond)							\
+	do {								\
+		if (cond) {						\
+			posix_checks_passed++;				\
+		} else {						\
+			posix_checks_failed++;				\
+			printf("FAIL %s:%d: %s\n", __FILE__, __LINE__,	\
+			       #cond);					\
+		}							\
+	} while (0)
+
+/* Prints the summary line; returns the exit status for main(). */
+static inline int posix_check_summary(void)
+{
+	printf("%d passed, %d failed\n", posix_checks_passed,
+	       posix_checks_failed);
+	return posix_checks_failed ? 1 : 0;
+}
+
+#endif

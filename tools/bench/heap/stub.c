@@ -1,0 +1,34 @@
+/* HAL imports of the prefixed guest heap, for the host benchmark: one CPU,
+ * no interrupts to mask; a crash prints and aborts. */
+#include <stdio.h>
+#include <stdlib.h>
+
+int amphi_ukplat_coutk(const char *buf, unsigned int len)
+{
+	return (int)fwrite(buf, 1, len, stderr);
+}
+
+unsigned long amphi_ukplat_lcpu_save_irqf(void)
+{
+	return 0;
+}
+
+void amphi_ukplat_lcpu_restore_irqf(unsigned long flags)
+{
+	(void)flags;
+}
+
+void amphi_ukplat_lcpu_disable_irq(void)
+{
+}
+
+void amphi_ukplat_backtrace(void)
+{
+}
+
+void amphi_ukplat_terminate(int request, int status)
+{
+	fprintf(stderr, "guest terminated (request %d, status %d)\n",
+		request, status);
+	abort();
+}
