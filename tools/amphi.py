@@ -218,23 +218,40 @@ def app_sources_stamp(app_dirs):
     return '\n'.join(found) + '\n'
 
 
+def quiet(cmd, what):
+    """Runs cmd; shows its output only if it fails."""
+    res = subprocess.run(cmd, stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT, text=True)
+    if res.returncode != 0:
+        sys.stderr.write(res.stdout)
+        say('%s failed: %s' % (what, ' '.join(shlex.quote(c)
+                                               for c in cmd)))
+        sys.exit(res.returncode)
+
+
 def configure(ctx, extra_apps):
+    """Sets up the build folder, or updates it when the app folders (or
+    their .c files) changed; meson itself does not watch folders."""
     stamp_path = os.path.join(ctx.build_dir, 'amphi-sources.stamp')
     configured = os.path.exists(os.path.join(ctx.build_dir,
                                              'build.ninja'))
-    app_dirs = list(meson_option(ctx, 'app_dirs') or []) \
-        if configured else []
-    for d in extra_apps:
-        if d not in app_dirs:
-            app_dirs.append(d)
+    known = list(meson_option(ctx, 'app_dirs') or []) if configured else []
+    # Forget app folders that are gone; add the ones asked for.
+    app_dirs = [d for d in known if os.path.isdir(d)]
+    new_dirs = [d for d in extra_apps if d not in app_dirs]
+    app_dirs += new_dirs
+    changed = app_dirs != known
     stamp = app_sources_stamp(app_dirs)
     old = open(stamp_path).read() if os.path.exists(stamp_path) else None
     opts = ['-Dplatform=' + ctx.platform,
             '-Dapp_dirs=' + ','.join(app_dirs)]
     if not configured:
-        check(['meson', 'setup', ctx.build_dir, TOP] + opts)
+        say('configuring %s' % os.path.relpath(ctx.build_dir))
+        quiet(['meson', 'setup', ctx.build_dir, TOP] + opts, 'configure')
+    elif changed:
+        quiet(['meson', 'configure', ctx.build_dir] + opts, 'configure')
     elif old != stamp:
-        check(['meson', 'setup', '--reconfigure', ctx.build_dir, TOP] + opts)
+        quiet(['ninja', '-C', ctx.build_dir, 'reconfigure'], 'configure')
     with open(stamp_path, 'w') as f:
         f.write(stamp)
 
@@ -256,15 +273,23 @@ def resolve_app(name):
     return os.path.basename(path), path
 
 
-def build(ctx, apps=()):
-    extra = [d for _, d in (resolve_app(a) for a in apps) if d]
+def build(ctx, apps=(), everything=True):
+    """Builds the default targets (everything=True) or only the images of
+    apps; out-of-tree apps are always built by name."""
+    resolved = [resolve_app(a) for a in apps]
+    extra = [d for _, d in resolved if d]
     if ctx.platform != 'sim':
         raise Usage("platform '%s' is not implemented yet; only sim builds "
                     "today" % ctx.platform)
     if not shutil.which('meson') or not shutil.which('ninja'):
         raise Usage("meson/ninja are missing: run './amphi setup' first")
     configure(ctx, extra)
-    check(['ninja', '-C', ctx.build_dir])
+    targets = [os.path.relpath(ctx.image(name), ctx.build_dir)
+               for name, d in resolved if d or not everything]
+    if everything:
+        quiet(['ninja', '-C', ctx.build_dir], 'build')
+    if targets:
+        quiet(['ninja', '-C', ctx.build_dir] + targets, 'build')
 
 
 def cmd_build(ctx, args):
@@ -323,7 +348,7 @@ def image_argv(ctx, opts, app, app_args):
 def cmd_run(ctx, args):
     opts, app, app_args = split_app_args(args, KERNEL_VALUE_OPTS,
                                          KERNEL_FLAG_OPTS)
-    build(ctx, [app])
+    build(ctx, [app], everything=False)
     argv = image_argv(ctx, opts, app, app_args)
     sys.stdout.flush()
     os.execv(argv[0], argv)
@@ -333,7 +358,7 @@ def cmd_gdb(ctx, args):
     opts, app, app_args = split_app_args(
         args, dict(KERNEL_VALUE_OPTS, **{'--ex': 'ex'}),
         dict(KERNEL_FLAG_OPTS, **{'--batch': 'batch'}))
-    build(ctx, [app])
+    build(ctx, [app], everything=False)
     argv = ['gdb', '-q']
     if opts.get('batch'):
         argv.append('--batch')
@@ -346,7 +371,7 @@ def cmd_gdb(ctx, args):
 def cmd_valgrind(ctx, args):
     opts, app, app_args = split_app_args(
         args, dict(KERNEL_VALUE_OPTS, **{'--vg': 'vg'}), KERNEL_FLAG_OPTS)
-    build(ctx, [app])
+    build(ctx, [app], everything=False)
     supp = os.path.join(TOP, 'tools', 'valgrind.supp')
     argv = ['valgrind'] + VALGRIND_FLAGS + ['--suppressions=' + supp] + \
         opts.get('vg', []) + image_argv(ctx, opts, app, app_args)
