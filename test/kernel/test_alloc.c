@@ -1,0 +1,115 @@
+/* The allocators as the booted kernel set them up: frame allocator over
+ * the bootinfo's free memory, heap on top, libc malloc on the heap. */
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <uk/alloc.h>
+#include <uk/falloc.h>
+#include <uk/plat/bootinfo.h>
+#include <uk/test.h>
+
+UK_TESTCASE(falloc, frames_come_back)
+{
+	struct uk_falloc *fa = uk_falloc_get_default();
+	unsigned long before;
+	__paddr_t a = __PADDR_ANY, b = __PADDR_ANY;
+
+	UK_TEST_ASSERT(fa != NULL);
+	before = fa->free_memory;
+	UK_TEST_ASSERT(uk_falloc(fa, &a, 1, UK_FALLOC_F_ZERO) == 0);
+	UK_TEST_ASSERT(uk_falloc(fa, &b, 513, 0) == 0);
+	UK_TEST_EXPECT(PAGE_ALIGNED(a));
+	/* Blocks do not overlap. */
+	UK_TEST_EXPECT(a + PAGE_SIZE <= b || b + 513 * PAGE_SIZE <= a);
+	UK_TEST_EXPECT_UNUM_EQ(fa->free_memory, before - 514 * PAGE_SIZE);
+	/* Freed in pieces that do not match the allocations. */
+	UK_TEST_EXPECT_SNUM_EQ(uk_ffree(fa, b + 100 * PAGE_SIZE, 413), 0);
+	UK_TEST_EXPECT_SNUM_EQ(uk_ffree(fa, b, 100), 0);
+	UK_TEST_EXPECT_SNUM_EQ(uk_ffree(fa, a, 1), 0);
+	UK_TEST_EXPECT_UNUM_EQ(fa->free_memory, before);
+}
+
+UK_TESTCASE(falloc, zeroed_through_direct_map)
+{
+	struct uk_falloc *fa = uk_falloc_get_default();
+	__vaddr_t dm = ukplat_bootinfo_get()->dm_off;
+	__paddr_t p = __PADDR_ANY;
+	unsigned char *v;
+	size_t i, nonzero = 0;
+
+	UK_TEST_ASSERT(uk_falloc(fa, &p, 2, 0) == 0);
+	v = (unsigned char *)(p + dm);
+	memset(v, 0xa5, 2 * PAGE_SIZE);
+	UK_TEST_ASSERT(uk_ffree(fa, p, 2) == 0);
+	p = __PADDR_ANY;
+	UK_TEST_ASSERT(uk_falloc(fa, &p, 2, UK_FALLOC_F_ZERO) == 0);
+	v = (unsigned char *)(p + dm);
+	for (i = 0; i < 2 * PAGE_SIZE; i++)
+		nonzero += v[i] != 0;
+	UK_TEST_EXPECT_UNUM_EQ(nonzero, 0);
+	uk_ffree(fa, p, 2);
+}
+
+UK_TESTCASE(falloc, exhaustion_is_enomem)
+{
+	struct uk_falloc *fa = uk_falloc_get_default();
+	__paddr_t p = __PADDR_ANY;
+	unsigned long too_many = (fa->total_memory >> PAGE_SHIFT) + 1;
+
+	UK_TEST_EXPECT_SNUM_EQ(uk_falloc(fa, &p, too_many, 0), -ENOMEM);
+}
+
+UK_TESTCASE(heap, malloc_sizes_keep_contents)
+{
+	static const size_t sizes[] = { 1, 15, 16, 17, 100, 2048, 2049, 4096,
+					 65536, 1 << 20 };
+	void *p[ARRAY_SIZE(sizes)];
+	size_t i, j;
+	int intact = 1;
+
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		p[i] = malloc(sizes[i]);
+		UK_TEST_ASSERT(p[i] != NULL);
+		UK_TEST_EXPECT(((uintptr_t)p[i] & 15) == 0);
+		memset(p[i], (int)i + 1, sizes[i]);
+	}
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		for (j = 0; j < sizes[i]; j++)
+			intact &= ((unsigned char *)p[i])[j] == i + 1;
+		free(p[i]);
+	}
+	UK_TEST_EXPECT(intact);
+}
+
+UK_TESTCASE(heap, realloc_calloc_memalign)
+{
+	char *p = malloc(10);
+	void *a = NULL;
+	int *z;
+
+	UK_TEST_ASSERT(p != NULL);
+	memcpy(p, "amphi", 6);
+	p = realloc(p, 100000);
+	UK_TEST_ASSERT(p != NULL);
+	UK_TEST_EXPECT_STR_EQ(p, "amphi");
+	free(p);
+	z = calloc(1000, sizeof(int));
+	UK_TEST_ASSERT(z != NULL);
+	UK_TEST_EXPECT(z[0] == 0 && z[999] == 0);
+	free(z);
+	UK_TEST_EXPECT_SNUM_EQ(posix_memalign(&a, 4096, 100), 0);
+	UK_TEST_EXPECT(((uintptr_t)a & 4095) == 0);
+	free(a);
+	UK_TEST_EXPECT_SNUM_EQ(posix_memalign(&a, 3, 100), EINVAL);
+	free(NULL);
+}
+
+UK_TESTCASE(heap, absurd_sizes_fail_cleanly)
+{
+	errno = 0;
+	UK_TEST_EXPECT_NULL(malloc(SIZE_MAX - 4096));
+	UK_TEST_EXPECT_SNUM_EQ(errno, ENOMEM);
+	UK_TEST_EXPECT_NULL(calloc(SIZE_MAX / 2, 4));
+	UK_TEST_EXPECT_NULL(malloc(1UL << 40));
+}
