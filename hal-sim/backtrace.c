@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Backtraces through kernel, app and host frames: libunwind walks the
- * stack (across the signal frame of a trap), libdw names each frame with
- * its function and file:line from the DWARF of the executable.
+ * stack from the trap's registers (or from the caller), libdw names each
+ * frame with its function and file:line from the DWARF of the executable.
  */
 #define UNW_LOCAL_ONLY
+#include <dlfcn.h>
 #include <elfutils/libdwfl.h>
 #include <libunwind.h>
 #include <stdio.h>
@@ -18,19 +19,70 @@
 
 #define BACKTRACE_MAX_FRAMES	48
 
+/*
+ * libdw (and the compression libraries it pulls in) is loaded only when a
+ * backtrace is printed: linked normally it costs every boot about half a
+ * millisecond of dynamic loading, for a crash that usually never comes.
+ */
+static struct {
+	Dwfl *(*begin)(const Dwfl_Callbacks *);
+	int (*linux_proc_report)(Dwfl *, pid_t);
+	int (*report_end)(Dwfl *, int (*)(Dwfl_Module *, void *,
+					  const char *, Dwarf_Addr, void *),
+			  void *);
+	void (*end)(Dwfl *);
+	Dwfl_Module *(*addrmodule)(Dwfl *, Dwarf_Addr);
+	const char *(*module_addrname)(Dwfl_Module *, GElf_Addr);
+	Dwfl_Line *(*module_getsrc)(Dwfl_Module *, Dwarf_Addr);
+	const char *(*lineinfo)(Dwfl_Line *, Dwarf_Addr *, int *, int *,
+				Dwarf_Word *, Dwarf_Word *);
+	Dwfl_Callbacks callbacks;
+} dw;
+
+static int libdw_load(void)
+{
+	void *lib;
+
+	if (dw.begin)
+		return 0;
+	lib = dlopen("libdw.so.1", RTLD_NOW | RTLD_LOCAL);
+	if (!lib)
+		return -1;
+	*(void **)&dw.begin = dlsym(lib, "dwfl_begin");
+	*(void **)&dw.linux_proc_report = dlsym(lib, "dwfl_linux_proc_report");
+	*(void **)&dw.report_end = dlsym(lib, "dwfl_report_end");
+	*(void **)&dw.end = dlsym(lib, "dwfl_end");
+	*(void **)&dw.addrmodule = dlsym(lib, "dwfl_addrmodule");
+	*(void **)&dw.module_addrname = dlsym(lib, "dwfl_module_addrname");
+	*(void **)&dw.module_getsrc = dlsym(lib, "dwfl_module_getsrc");
+	*(void **)&dw.lineinfo = dlsym(lib, "dwfl_lineinfo");
+	*(void **)&dw.callbacks.find_elf =
+		dlsym(lib, "dwfl_linux_proc_find_elf");
+	*(void **)&dw.callbacks.find_debuginfo =
+		dlsym(lib, "dwfl_standard_find_debuginfo");
+	if (!dw.linux_proc_report || !dw.report_end || !dw.end ||
+	    !dw.addrmodule || !dw.module_addrname || !dw.module_getsrc ||
+	    !dw.lineinfo || !dw.callbacks.find_elf ||
+	    !dw.callbacks.find_debuginfo) {
+		dw.begin = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+/* A libdw session over this process, or NULL (then frames get no names). */
 static Dwfl *dwfl_open_self(void)
 {
-	static const Dwfl_Callbacks callbacks = {
-		.find_elf = dwfl_linux_proc_find_elf,
-		.find_debuginfo = dwfl_standard_find_debuginfo,
-	};
-	Dwfl *dwfl = dwfl_begin(&callbacks);
+	Dwfl *dwfl;
 
+	if (libdw_load() < 0)
+		return NULL;
+	dwfl = dw.begin(&dw.callbacks);
 	if (!dwfl)
 		return NULL;
-	if (dwfl_linux_proc_report(dwfl, getpid()) != 0 ||
-	    dwfl_report_end(dwfl, NULL, NULL) != 0) {
-		dwfl_end(dwfl);
+	if (dw.linux_proc_report(dwfl, getpid()) != 0 ||
+	    dw.report_end(dwfl, NULL, NULL) != 0) {
+		dw.end(dwfl);
 		return NULL;
 	}
 	return dwfl;
@@ -49,15 +101,15 @@ static void print_frame(Dwfl *dwfl, unsigned int n, unsigned long ip,
 {
 	/* A return address points after the call: look up the call. */
 	Dwarf_Addr lookup = is_return_addr ? ip - 1 : ip;
-	Dwfl_Module *mod = dwfl ? dwfl_addrmodule(dwfl, lookup) : NULL;
-	const char *func = mod ? dwfl_module_addrname(mod, lookup) : NULL;
-	Dwfl_Line *line = mod ? dwfl_module_getsrc(mod, lookup) : NULL;
+	Dwfl_Module *mod = dwfl ? dw.addrmodule(dwfl, lookup) : NULL;
+	const char *func = mod ? dw.module_addrname(mod, lookup) : NULL;
+	Dwfl_Line *line = mod ? dw.module_getsrc(mod, lookup) : NULL;
 	const char *file = NULL;
 	char buf[512];
 	int lineno = 0, len;
 
 	if (line)
-		file = dwfl_lineinfo(line, NULL, &lineno, NULL, NULL, NULL);
+		file = dw.lineinfo(line, NULL, &lineno, NULL, NULL, NULL);
 	len = snprintf(buf, sizeof(buf), "  #%-2u 0x%016lx in %s", n, ip,
 		       func ? func : "??");
 	if (file && len < (int)sizeof(buf))
@@ -127,5 +179,5 @@ void ukplat_backtrace(const struct __regs *regs, unsigned int skip)
 		n++;
 	} while (unw_step(&cursor) > 0);
 	if (dwfl)
-		dwfl_end(dwfl);
+		dw.end(dwfl);
 }
