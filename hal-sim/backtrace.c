@@ -126,19 +126,10 @@ static void print_frame(Dwfl *dwfl, unsigned int n, unsigned long ip,
 static int cursor_from_regs(unw_cursor_t *cursor, unw_context_t *uctx,
 			    const struct __regs *r)
 {
-	greg_t *g = uctx->uc_mcontext.gregs;
-
+	/* unw_context_t is a ucontext_t on x86_64 Linux. */
 	if (unw_getcontext(uctx))
 		return -1;
-	g[REG_R15] = r->r15; g[REG_R14] = r->r14;
-	g[REG_R13] = r->r13; g[REG_R12] = r->r12;
-	g[REG_RBP] = r->rbp; g[REG_RBX] = r->rbx;
-	g[REG_R11] = r->r11; g[REG_R10] = r->r10;
-	g[REG_R9] = r->r9; g[REG_R8] = r->r8;
-	g[REG_RAX] = r->rax; g[REG_RCX] = r->rcx;
-	g[REG_RDX] = r->rdx; g[REG_RSI] = r->rsi;
-	g[REG_RDI] = r->rdi; g[REG_RSP] = r->rsp;
-	g[REG_RIP] = r->rip;
+	sim_regs_to_mcontext(&uctx->uc_mcontext, r);
 	return unw_init_local2(cursor, uctx, UNW_INIT_SIGNAL_FRAME);
 }
 

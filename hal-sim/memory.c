@@ -109,12 +109,11 @@ void sim_memory_init(struct ukplat_bootinfo *bi, size_t mem_size)
 		   UKPLAT_MEMRT_FREE, rw, "ram");
 }
 
-/* Linker-made bounds of the guest image's sections (tools/guest.lds). */
-extern char __start_amphi_text[], __stop_amphi_text[];
-extern char __start_amphi_rodata[], __stop_amphi_rodata[];
-extern char __start_amphi_tables[], __stop_amphi_tables[];
-extern char __start_amphi_data[], __stop_amphi_data[];
-extern char __start_amphi_bss[], __stop_amphi_bss[];
+/* Bounds of the guest image's sections (tools/guest.lds). */
+extern char __amphi_text_start[], __amphi_text_end[];
+extern char __amphi_rodata_start[], __amphi_rodata_end[];
+extern char __amphi_data_start[], __amphi_data_end[];
+extern char __amphi_bss_start[], __amphi_bss_end[];
 
 static void add_image_section(struct ukplat_bootinfo *bi, char *start,
 			      char *stop, int flags, const char *name)
@@ -151,14 +150,12 @@ void sim_image_regions(struct ukplat_bootinfo *bi)
 	const int r = UKPLAT_MEMRF_READ;
 	const int rw = UKPLAT_MEMRF_READ | UKPLAT_MEMRF_WRITE;
 
-	add_image_section(bi, __start_amphi_text, __stop_amphi_text,
+	add_image_section(bi, __amphi_text_start, __amphi_text_end,
 			  r | UKPLAT_MEMRF_EXECUTE, "text");
-	add_image_section(bi, __start_amphi_rodata, __stop_amphi_rodata, r,
+	add_image_section(bi, __amphi_rodata_start, __amphi_rodata_end, r,
 			  "rodata");
-	add_image_section(bi, __start_amphi_tables, __stop_amphi_tables, rw,
-			  "tables");
-	add_image_section(bi, __start_amphi_data, __stop_amphi_data, rw,
+	add_image_section(bi, __amphi_data_start, __amphi_data_end, rw,
 			  "data");
-	add_image_section(bi, __start_amphi_bss, __stop_amphi_bss, rw, "bss");
+	add_image_section(bi, __amphi_bss_start, __amphi_bss_end, rw, "bss");
 	add_boot_stack(bi);
 }

@@ -6,6 +6,8 @@
 #include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <ucontext.h>
+#include <uk/arch/regs.h>
 #include <uk/plat/bootinfo.h>
 
 struct sim_options {
@@ -24,6 +26,9 @@ void sim_memory_init(struct ukplat_bootinfo *bi, size_t mem_size);
 /* Adds the regions of the kernel image (text, rodata, data, bss) and the
  * boot stack to bi. */
 void sim_image_regions(struct ukplat_bootinfo *bi);
+
+/* Writes the registers of r into a signal's machine context. */
+void sim_regs_to_mcontext(mcontext_t *mc, const struct __regs *r);
 
 /* Installs the fault signal handlers on an alternate stack. */
 void sim_traps_init(void);

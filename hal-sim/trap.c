@@ -40,7 +40,7 @@ static void regs_from_ucontext(struct __regs *r, const mcontext_t *mc)
 	r->ss = 0;
 }
 
-static void regs_to_ucontext(mcontext_t *mc, const struct __regs *r)
+void sim_regs_to_mcontext(mcontext_t *mc, const struct __regs *r)
 {
 	greg_t *g = mc->gregs;
 
@@ -97,7 +97,7 @@ static void fault_handler(int sig, siginfo_t *si, void *ucv)
 	ctx.regs = &regs;
 	classify(&ctx, sig, si, &uc->uc_mcontext);
 	ukarch_trap_handle(&ctx);
-	regs_to_ucontext(&uc->uc_mcontext, &regs);
+	sim_regs_to_mcontext(&uc->uc_mcontext, &regs);
 }
 
 /* Gives the calling thread (a CPU) its alternate signal stack. */

@@ -5,6 +5,8 @@
  *   crash divide     divide by zero
  *   crash abort      call abort()
  *   crash assert     fail a C assert()
+ *   crash leak       lose a malloc'd block (for valgrind to find)
+ *   crash uaf        write to a freed block (for valgrind to find)
  */
 #include <assert.h>
 #include <stdio.h>
@@ -28,9 +30,28 @@ static int __attribute__((noinline)) recurse(int depth)
 	return recurse(depth + 1) + pad[0];
 }
 
+static void *__attribute__((noinline)) leak_block(size_t size)
+{
+	char *p = malloc(size);
+
+	if (p)
+		memset(p, 1, size);
+	/* Only a hidden copy remains: valgrind calls it definitely lost. */
+	return (void *)((unsigned long)p ^ 1);
+}
+
+static int __attribute__((noinline)) write_after_free(void)
+{
+	char *volatile p = malloc(32);
+
+	free(p);
+	p[4] = 'x';
+	return 0;
+}
+
 static void usage(void)
 {
-	printf("usage: crash null|stack|divide|abort|assert\n");
+	printf("usage: crash null|stack|divide|abort|assert|leak|uaf\n");
 }
 
 int main(int argc, char *argv[])
@@ -49,6 +70,10 @@ int main(int argc, char *argv[])
 		abort();
 	if (!strcmp(argv[1], "assert"))
 		assert(argc == 3);
+	if (!strcmp(argv[1], "leak"))
+		return leak_block(123) == NULL;
+	if (!strcmp(argv[1], "uaf"))
+		return write_after_free();
 	usage();
 	return 2;
 }
