@@ -5,6 +5,7 @@
  *   crash divide     divide by zero
  *   crash abort      call abort()
  *   crash assert     fail a C assert()
+ *   crash kassert    fail a kernel UK_ASSERT()
  *   crash leak       lose a malloc'd block (for valgrind to find)
  *   crash uaf        write to a freed block (for valgrind to find)
  */
@@ -12,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <uk/assert.h>
 
 static volatile int zero, ten = 10;
 
@@ -51,7 +53,7 @@ static int __attribute__((noinline)) write_after_free(void)
 
 static void usage(void)
 {
-	printf("usage: crash null|stack|divide|abort|assert|leak|uaf\n");
+	printf("usage: crash null|stack|divide|abort|assert|kassert|leak|uaf\n");
 }
 
 int main(int argc, char *argv[])
@@ -70,6 +72,8 @@ int main(int argc, char *argv[])
 		abort();
 	if (!strcmp(argv[1], "assert"))
 		assert(argc == 3);
+	if (!strcmp(argv[1], "kassert"))
+		UK_ASSERT(argc == 3);
 	if (!strcmp(argv[1], "leak"))
 		return leak_block(123) == NULL;
 	if (!strcmp(argv[1], "uaf"))

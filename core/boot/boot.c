@@ -61,6 +61,22 @@ static struct uk_falloc *falloc_setup(struct ukplat_bootinfo *bi)
 	return fa;
 }
 
+static void print_regions(const struct ukplat_bootinfo *bi)
+{
+	const struct ukplat_memregion_desc *m;
+	unsigned int i;
+
+	for (i = 0; i < bi->nr_mrds; i++) {
+		m = &bi->mrds[i];
+		uk_pr_info("region %-10s v 0x%016lx-0x%016lx %c%c%c type 0x%x\n",
+			   m->name, m->vbase, m->vbase + m->len,
+			   (m->flags & UKPLAT_MEMRF_READ) ? 'r' : '-',
+			   (m->flags & UKPLAT_MEMRF_WRITE) ? 'w' : '-',
+			   (m->flags & UKPLAT_MEMRF_EXECUTE) ? 'x' : '-',
+			   m->type);
+	}
+}
+
 static void memory_setup(struct ukplat_bootinfo *bi)
 {
 	struct uk_falloc *fa = falloc_setup(bi);
@@ -75,21 +91,39 @@ static void memory_setup(struct ukplat_bootinfo *bi)
 	uk_alloc_set_default(heap);
 }
 
+/* Parses "N" as a number in [min, max]; returns 0 or -EINVAL. */
+static int parse_long(const char *val, long min, long max, long *out)
+{
+	char *end;
+
+	*out = strtol(val, &end, 0);
+	if (end == val || *end != '\0' || *out < min || *out > max)
+		return -EINVAL;
+	return 0;
+}
+
+/* Applies one kernel argument ("key=value", or "key" for key=1). */
 static void kernel_arg(const char *arg)
 {
 	const char *eq = strchr(arg, '=');
 	const char *val = eq ? eq + 1 : "1";
-	char *end;
+	size_t keylen = eq ? (size_t)(eq - arg) : strlen(arg);
 	long v;
 
-	v = strtol(val, &end, 0);
-	if (!strncmp(arg, "loglevel=", 9) && *end == '\0' &&
-	    v >= KLVL_CRIT && v <= KLVL_DEBUG)
-		uk_print_level = (int)v;
-	else if (!strncmp(arg, "quiet", 5) && (!eq || eq - arg == 5))
-		banner_quiet = (*end == '\0' && v != 0);
-	else
+	if (keylen == 8 && !strncmp(arg, "loglevel", 8)) {
+		if (parse_long(val, KLVL_CRIT, KLVL_DEBUG, &v) < 0)
+			uk_pr_warn("loglevel=%s ignored: use 0 (crit) .. "
+				   "4 (debug)\n", val);
+		else
+			uk_print_level = (int)v;
+	} else if (keylen == 5 && !strncmp(arg, "quiet", 5)) {
+		if (parse_long(val, 0, 1, &v) < 0)
+			uk_pr_warn("quiet=%s ignored: use 0 or 1\n", val);
+		else
+			banner_quiet = (int)v;
+	} else {
 		uk_pr_warn("unknown kernel argument '%s' ignored\n", arg);
+	}
 }
 
 /* Splits the command line; kernel arguments are handled and removed. */
@@ -159,6 +193,10 @@ void __uk_entry __noreturn ukplat_entry(struct ukplat_bootinfo *bi)
 	bootinfo = bi;
 	memory_setup(bi);
 	argc = args_setup(bi, &argv);
+	print_regions(bi);
+	uk_pr_info("%lu of %lu KiB free after boot allocations\n",
+		   uk_falloc_get_default()->free_memory >> 10,
+		   uk_falloc_get_default()->total_memory >> 10);
 	banner(bi, argv[0]);
 
 	rc = uk_inittab_run(&kernel_args);
