@@ -13,6 +13,13 @@
 
 static struct ukplat_bootinfo sim_bootinfo;
 
+/* The kernel may read its command line until the very end. */
+static void free_cmdline(void)
+{
+	free((char *)sim_bootinfo.cmdline);
+	sim_bootinfo.cmdline = NULL;
+}
+
 int main(int argc, char *argv[])
 {
 	struct ukplat_bootinfo *bi = &sim_bootinfo;
@@ -25,6 +32,7 @@ int main(int argc, char *argv[])
 	strncpy(bi->bootprotocol, "sim", sizeof(bi->bootprotocol) - 1);
 	bi->cmdline = opt.cmdline;
 	bi->cmdline_len = strlen(opt.cmdline);
+	atexit(free_cmdline);
 	sim_memory_init(bi, opt.mem_size);
 	sim_image_regions(bi);
 	sim_traps_init();
