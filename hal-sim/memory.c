@@ -7,12 +7,12 @@
  * addresses first, so addresses are the same from run to run.
  */
 #include <errno.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <uk/plat/bootinfo.h>
@@ -129,20 +129,24 @@ static void add_image_section(struct ukplat_bootinfo *bi, char *start,
 			   name);
 }
 
+/* Top of the main thread's stack, from glibc. */
+extern void *__libc_stack_end;
+
+#define BOOT_STACK_MAX	(1UL << 30)	/* when RLIMIT_STACK is unlimited */
+
+/* The boot stack is the main thread's: it may grow down to RLIMIT_STACK
+ * below its top. (pthread_getattr_np would parse /proc/self/maps, which
+ * costs more than the rest of the boot.) */
 static void add_boot_stack(struct ukplat_bootinfo *bi)
 {
-	pthread_attr_t attr;
-	void *addr;
-	size_t size;
+	__vaddr_t top = PAGE_ALIGN_UP((__vaddr_t)__libc_stack_end);
+	struct rlimit rl;
+	size_t size = BOOT_STACK_MAX;
 
-	if (pthread_getattr_np(pthread_self(), &attr) != 0)
-		return;
-	if (pthread_attr_getstack(&attr, &addr, &size) == 0)
-		add_region(bi, __PADDR_ANY, (__vaddr_t)addr, size,
-			   UKPLAT_MEMRT_STACK,
-			   UKPLAT_MEMRF_READ | UKPLAT_MEMRF_WRITE,
-			   "boot stack");
-	pthread_attr_destroy(&attr);
+	if (getrlimit(RLIMIT_STACK, &rl) == 0 && rl.rlim_cur < size)
+		size = PAGE_ALIGN_UP(rl.rlim_cur);
+	add_region(bi, __PADDR_ANY, top - size, size, UKPLAT_MEMRT_STACK,
+		   UKPLAT_MEMRF_READ | UKPLAT_MEMRF_WRITE, "boot stack");
 }
 
 void sim_image_regions(struct ukplat_bootinfo *bi)

@@ -39,7 +39,8 @@ static const struct {
 		UK_EVENT_PTR(UKARCH_TRAP_MATH) },
 };
 
-/* How far below a stack a fault still counts as overflowing it. */
+/* How far from the stack pointer and below a stack a fault still counts
+ * as overflowing it. */
 #define STACK_GUARD_SLACK	(64UL * 1024)
 
 const char *ukarch_trap_name(enum ukarch_trap trapnr)
@@ -49,20 +50,27 @@ const char *ukarch_trap_name(enum ukarch_trap trapnr)
 	return traps[trapnr].name;
 }
 
-/* Returns the boot stack region if addr lies just below it. */
-static const struct ukplat_memregion_desc *stack_overflowed(__vaddr_t addr)
+/*
+ * Returns the stack region a fault at addr overflowed: addr is close to
+ * the stack pointer, and inside the region or just below it (a backend
+ * may describe a stack that grows on demand by its largest extent).
+ */
+static const struct ukplat_memregion_desc *stack_overflowed(__vaddr_t addr,
+							    __vaddr_t sp)
 {
 	const struct ukplat_bootinfo *bi = ukplat_bootinfo_get();
 	const struct ukplat_memregion_desc *mrd;
 	unsigned int i;
 
-	if (!bi)
+	if (!bi || addr + STACK_GUARD_SLACK < sp ||
+	    addr > sp + STACK_GUARD_SLACK)
 		return NULL;
 	for (i = 0; i < bi->nr_mrds; i++) {
 		mrd = &bi->mrds[i];
 		if (mrd->type != UKPLAT_MEMRT_STACK)
 			continue;
-		if (addr < mrd->vbase && addr + STACK_GUARD_SLACK >= mrd->vbase)
+		if (addr + STACK_GUARD_SLACK >= mrd->vbase &&
+		    addr < mrd->vbase + mrd->len)
 			return mrd;
 	}
 	return NULL;
@@ -76,9 +84,9 @@ static void print_fault(const struct ukarch_trap_ctx *ctx)
 	if (ctx->trapnr != UKARCH_TRAP_NR_PAGE_FAULT &&
 	    ctx->trapnr != UKARCH_TRAP_NR_BUS_ERROR)
 		return;
-	if (stack_overflowed(ctx->fault_addr)) {
-		uk_printk_raw("Stack overflow: access to 0x%016lx, below the "
-			      "stack (sp 0x%016lx)\n", ctx->fault_addr,
+	if (stack_overflowed(ctx->fault_addr, ukarch_regs_sp(ctx->regs))) {
+		uk_printk_raw("Stack overflow: access to 0x%016lx, beyond the "
+			      "stack's limit (sp 0x%016lx)\n", ctx->fault_addr,
 			      ukarch_regs_sp(ctx->regs));
 		return;
 	}
