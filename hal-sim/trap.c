@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <ucontext.h>
+#include <unistd.h>
 
 #include <uk/arch/traps.h>
 #include "sim.h"
@@ -87,17 +88,39 @@ static void classify(struct ukarch_trap_ctx *ctx, int sig,
 	}
 }
 
+/* Traps nested in trap handling on this CPU; a fault while the previous
+ * one is being handled (say, unwinding a smashed stack for the crash
+ * report) must not recurse until the alternate stack overflows. */
+static __thread int trap_depth;
+
+static void __attribute__((noreturn)) nested_fault(int sig, siginfo_t *si,
+						     ucontext_t *uc)
+{
+	char msg[160];
+	int len;
+
+	len = snprintf(msg, sizeof(msg), "\n*** fault (signal %d) at ip 0x%llx"
+		       ", address %p, while handling a trap: giving up\n",
+		       sig, (unsigned long long)uc->uc_mcontext.gregs[REG_RIP],
+		       si->si_addr);
+	sim_console_write(msg, (size_t)len);
+	_exit(1);
+}
+
 static void fault_handler(int sig, siginfo_t *si, void *ucv)
 {
 	ucontext_t *uc = ucv;
 	struct ukarch_trap_ctx ctx;
 	struct __regs regs;
 
+	if (trap_depth++ > 0)
+		nested_fault(sig, si, uc);
 	regs_from_ucontext(&regs, &uc->uc_mcontext);
 	ctx.regs = &regs;
 	classify(&ctx, sig, si, &uc->uc_mcontext);
 	ukarch_trap_handle(&ctx);
 	sim_regs_to_mcontext(&uc->uc_mcontext, &regs);
+	trap_depth--;
 }
 
 /* Gives the calling thread (a CPU) its alternate signal stack. */
@@ -122,7 +145,9 @@ void sim_traps_init(void)
 	altstack_init();
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_sigaction = fault_handler;
-	sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+	/* NODEFER: a fault inside the handler reaches it (and is reported)
+	 * instead of the kernel killing the process silently. */
+	sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
 	sigemptyset(&sa.sa_mask);
 	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
 		if (sigaction(sigs[i], &sa, NULL) < 0) {

@@ -6,6 +6,7 @@
  *   crash abort      call abort()
  *   crash assert     fail a C assert()
  *   crash kassert    fail a kernel UK_ASSERT()
+ *   crash nested     fault inside a page-fault handler
  *   crash leak       lose a malloc'd block (for valgrind to find)
  *   crash uaf        write to a freed block (for valgrind to find)
  */
@@ -13,7 +14,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <uk/arch/traps.h>
 #include <uk/assert.h>
+#include <uk/event.h>
 
 static volatile int zero, ten = 10;
 
@@ -51,9 +54,22 @@ static int __attribute__((noinline)) write_after_free(void)
 	return 0;
 }
 
+/* A page-fault handler that faults itself, when armed. */
+static volatile int nested_armed;
+
+static int faulty_handler(void *data)
+{
+	if (!nested_armed)
+		return UK_EVENT_NOT_HANDLED;
+	return read_null(NULL);
+}
+
+UK_EVENT_HANDLER_PRIO(UKARCH_TRAP_PAGE_FAULT, faulty_handler,
+		      UK_PRIO_EARLIEST);
+
 static void usage(void)
 {
-	printf("usage: crash null|stack|divide|abort|assert|kassert|leak|uaf\n");
+	printf("usage: crash null|stack|divide|abort|assert|kassert|nested|leak|uaf\n");
 }
 
 int main(int argc, char *argv[])
@@ -74,6 +90,10 @@ int main(int argc, char *argv[])
 		assert(argc == 3);
 	if (!strcmp(argv[1], "kassert"))
 		UK_ASSERT(argc == 3);
+	if (!strcmp(argv[1], "nested")) {
+		nested_armed = 1;
+		return read_null(NULL);
+	}
 	if (!strcmp(argv[1], "leak"))
 		return leak_block(123) == NULL;
 	if (!strcmp(argv[1], "uaf"))
