@@ -20,6 +20,8 @@
 #include <string.h>
 #include <uk/plat/console.h>
 
+#include "bigdec.h"
+
 /* Output sink */
 
 struct out {
@@ -179,103 +181,7 @@ static void format_integer(struct out *o, const struct spec *sp,
 	field_end(o, sp, &f);
 }
 
-/* Floating point: exact decimal expansion */
-
-/*
- * Enough base-1e9 limbs for the largest expansion: m * 5^16494 with a
- * 113-bit m (binary128's smallest subnormal) has 11563 digits.
- */
-#define BIG_LIMBS	1300
-#define LIMB_BASE	1000000000U
-
-struct bigdec {
-	uint32_t limb[BIG_LIMBS];	/* least significant first */
-	long n;				/* limbs in use */
-	long frac;			/* value is N * 10^-frac */
-};
-
-static const uint32_t pow10[10] = {
-	1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000,
-	1000000000,
-};
-
-static void big_mul(struct bigdec *b, uint32_t mul)
-{
-	uint64_t carry = 0;
-	long i;
-
-	for (i = 0; i < b->n; i++) {
-		carry += (uint64_t)b->limb[i] * mul;
-		b->limb[i] = (uint32_t)(carry % LIMB_BASE);
-		carry /= LIMB_BASE;
-	}
-	for (; carry; carry /= LIMB_BASE)
-		b->limb[b->n++] = (uint32_t)(carry % LIMB_BASE);
-}
-
-/* Adds a (< 2^30) to N. */
-static void big_add(struct bigdec *b, uint32_t a)
-{
-	long i;
-
-	for (i = 0; a; i++) {
-		if (i == b->n)
-			b->limb[b->n++] = 0;
-		b->limb[i] += a;
-		a = b->limb[i] / LIMB_BASE;
-		b->limb[i] %= LIMB_BASE;
-	}
-}
-
-/* Sets b to m * 2^e exactly. */
-static void big_from_binary(struct bigdec *b, unsigned __int128 m, int e)
-{
-	int shift;
-
-	b->n = 0;
-	b->frac = 0;
-	if (!m)
-		return;
-	for (; e < 0 && !(m & 1); e++)
-		m >>= 1;
-	/* m, 30 bits at a time from the top (no 128-bit division). */
-	for (shift = 120; shift >= 0; shift -= 30) {
-		big_mul(b, 1U << 30);
-		big_add(b, (uint32_t)(m >> shift) & ((1U << 30) - 1));
-	}
-	for (; e >= 29; e -= 29)
-		big_mul(b, 1U << 29);
-	if (e > 0)
-		big_mul(b, 1U << e);
-	/* m / 2^k = m * 5^k / 10^k */
-	b->frac = e < 0 ? -e : 0;
-	for (e = -e; e >= 13; e -= 13)
-		big_mul(b, 1220703125U);		/* 5^13 */
-	for (; e > 0; e--)
-		big_mul(b, 5);
-}
-
-/* Number of decimal digits of N (0 for zero). */
-static long big_ndigits(const struct bigdec *b)
-{
-	long nd;
-	uint32_t top;
-
-	if (!b->n)
-		return 0;
-	top = b->limb[b->n - 1];
-	for (nd = 1; nd < 9 && top >= pow10[nd]; nd++)
-		;
-	return 9 * (b->n - 1) + nd;
-}
-
-/* Digit of weight 10^pos in N (0 outside N). */
-static int big_digit(const struct bigdec *b, long pos)
-{
-	if (pos < 0 || pos / 9 >= b->n)
-		return 0;
-	return (int)(b->limb[pos / 9] / pow10[pos % 9] % 10);
-}
+/* Floating point: exact decimal expansion (bigdec.c), rounded here */
 
 /* Are all digits of N below weight 10^pos zero? */
 static bool big_zero_below(const struct bigdec *b, long pos)
@@ -284,7 +190,7 @@ static bool big_zero_below(const struct bigdec *b, long pos)
 
 	if (top >= b->n)
 		top = b->n;
-	else if (b->limb[top] % pow10[pos % 9])
+	else if (b->limb[top] % big_pow10[pos % 9])
 		return false;
 	for (i = 0; i < top; i++)
 		if (b->limb[i])
@@ -300,7 +206,7 @@ static void big_clear_below(struct bigdec *b, long pos)
 	if (top >= b->n)
 		top = b->n;
 	else
-		b->limb[top] -= b->limb[top] % pow10[pos % 9];
+		b->limb[top] -= b->limb[top] % big_pow10[pos % 9];
 	for (i = 0; i < top; i++)
 		b->limb[i] = 0;
 	while (b->n && !b->limb[b->n - 1])
@@ -311,7 +217,7 @@ static void big_clear_below(struct bigdec *b, long pos)
 static void big_add_pow10(struct bigdec *b, long pos)
 {
 	long i = pos / 9;
-	uint32_t add = pow10[pos % 9];
+	uint32_t add = big_pow10[pos % 9];
 
 	while (b->n <= i)
 		b->limb[b->n++] = 0;
@@ -565,14 +471,6 @@ static void put_exp(struct out *o, const struct spec *sp,
 		put_digits(o, b, top - 1, lo);
 	put_exponent(o, sp->flags & F_UPPER ? 'E' : 'e', x, 2);
 	field_end(o, sp, &f);
-}
-
-/* Position of the leading digit of N (0 for zero). */
-static long big_top(const struct bigdec *b)
-{
-	long nd = big_ndigits(b);
-
-	return nd ? nd - 1 : 0;
 }
 
 static void format_decimal(struct out *o, const struct spec *sp,

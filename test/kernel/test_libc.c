@@ -53,3 +53,81 @@ UK_TESTCASE(libc, qsort_and_strings)
 			      "Resource temporarily unavailable");
 	UK_TEST_EXPECT_SNUM_EQ(strncmp("abcd", "abce", 3), 0);
 }
+
+static unsigned long double_bits(double d)
+{
+	unsigned long u;
+
+	memcpy(&u, &d, sizeof(u));
+	return u;
+}
+
+static unsigned int float_bits(float f)
+{
+	unsigned int u;
+
+	memcpy(&u, &f, sizeof(u));
+	return u;
+}
+
+UK_TESTCASE(libc, strtod_rounding)
+{
+	long double ld;
+	unsigned long mant;
+	unsigned short se;
+	char *end;
+
+	errno = 0;
+	UK_TEST_EXPECT_UNUM_EQ(double_bits(strtod(" 0.1x", &end)),
+			       0x3fb999999999999aUL);
+	UK_TEST_EXPECT_STR_EQ(end, "x");
+	/* Halfway: ties to even, settled by the exact comparison. */
+	UK_TEST_EXPECT_UNUM_EQ(double_bits(strtod("9007199254740993", NULL)),
+			       0x4340000000000000UL);
+	UK_TEST_EXPECT_UNUM_EQ(double_bits(strtod(
+		"9007199254740993.000000000000000000000000000000001", NULL)),
+		0x4340000000000001UL);
+	UK_TEST_EXPECT_SNUM_EQ(errno, 0);
+	UK_TEST_EXPECT_UNUM_EQ(double_bits(strtod("0x1.8p3", NULL)),
+			       0x4028000000000000UL);
+	UK_TEST_EXPECT_UNUM_EQ(float_bits(strtof("1.17549435e-38", NULL)),
+			       0x00800000U);
+	/* Values a double holds exactly: valgrind (valgrind-ktest) models
+	 * x87 registers as doubles. */
+	ld = strtold("1e22", NULL);
+	memcpy(&mant, &ld, sizeof(mant));
+	memcpy(&se, (char *)&ld + 8, sizeof(se));
+	UK_TEST_EXPECT_UNUM_EQ(mant, 0x878678326eac9000UL);
+	UK_TEST_EXPECT_UNUM_EQ(se, 0x4048);
+	UK_TEST_EXPECT(strtold("-0x1.8p-3", NULL) == -0.1875L);
+	UK_TEST_EXPECT(atof("  12.5e-1") == 1.25);
+}
+
+UK_TESTCASE(libc, strtod_ranges)
+{
+	char *end;
+
+	errno = 0;
+	UK_TEST_EXPECT_UNUM_EQ(double_bits(strtod("1e400", NULL)),
+			       0x7ff0000000000000UL);
+	UK_TEST_EXPECT_SNUM_EQ(errno, ERANGE);
+	errno = 0;
+	UK_TEST_EXPECT_UNUM_EQ(double_bits(strtod("2.2250738585072011e-308",
+						  NULL)),
+			       0x000fffffffffffffUL);
+	UK_TEST_EXPECT_SNUM_EQ(errno, ERANGE);
+	errno = 0;
+	UK_TEST_EXPECT_UNUM_EQ(double_bits(strtod("-1e-400", NULL)),
+			       0x8000000000000000UL);
+	UK_TEST_EXPECT_SNUM_EQ(errno, ERANGE);
+	UK_TEST_EXPECT_UNUM_EQ(double_bits(strtod(" -infinityx", &end)),
+			       0xfff0000000000000UL);
+	UK_TEST_EXPECT_STR_EQ(end, "x");
+	UK_TEST_EXPECT_UNUM_EQ(double_bits(strtod("nan(0x5)", &end)),
+			       0x7ff8000000000005UL);
+	UK_TEST_EXPECT_STR_EQ(end, "");
+	UK_TEST_EXPECT(strtod("e5", &end) == 0);
+	UK_TEST_EXPECT_STR_EQ(end, "e5");
+	UK_TEST_EXPECT(strtod("1e+", &end) == 1);
+	UK_TEST_EXPECT_STR_EQ(end, "e+");
+}

@@ -22,8 +22,8 @@ typedef struct { int quot, rem; } div_t;
 typedef struct { long quot, rem; } ldiv_t;
 typedef struct { long long quot, rem; } lldiv_t;
 
-/* Number conversion (core/libc). strtod, strtof, strtold and atof are
- * declared but not implemented yet: using them fails at link time. */
+/* Number conversion (core/libc). strtod, strtof and strtold are correctly
+ * rounded (to nearest, ties to even) whatever the input's length. */
 int atoi(const char *s);
 long atol(const char *s);
 long long atoll(const char *s);

@@ -128,5 +128,6 @@ Suite *printf_suite(void);
 Suite *string_suite(void);
 Suite *stdlib_suite(void);
 Suite *ctype_suite(void);
+Suite *strtod_suite(void);
 
 #endif

@@ -41,6 +41,7 @@ int main(void)
 	srunner_add_suite(sr, string_suite());
 	srunner_add_suite(sr, stdlib_suite());
 	srunner_add_suite(sr, ctype_suite());
+	srunner_add_suite(sr, strtod_suite());
 	srunner_set_fork_status(sr, CK_NOFORK);
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
