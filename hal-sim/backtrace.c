@@ -151,7 +151,7 @@ void ukplat_backtrace(const struct __regs *regs, unsigned int skip)
 			rc = -1;
 	}
 	if (rc) {
-		sim_console_write("  (no backtrace: libunwind failed)\n", 35);
+		sim_console_puts("  (no backtrace: libunwind failed)\n");
 		return;
 	}
 	dwfl = dwfl_open_self();
@@ -161,7 +161,7 @@ void ukplat_backtrace(const struct __regs *regs, unsigned int skip)
 			continue;
 		}
 		if (n >= BACKTRACE_MAX_FRAMES) {
-			sim_console_write("  ... (more frames)\n", 20);
+			sim_console_puts("  ... (more frames)\n");
 			break;
 		}
 		unw_get_reg(&cursor, UNW_REG_IP, &ip);

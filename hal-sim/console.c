@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
+#include <string.h>
 #include <unistd.h>
 
 #include <uk/plat/console.h>
@@ -12,21 +13,6 @@ void sim_console_init(void)
 {
 	/* A closed pipe on stdout must give -EPIPE, not kill the kernel. */
 	signal(SIGPIPE, SIG_IGN);
-}
-
-void sim_console_write(const char *buf, size_t len)
-{
-	ssize_t n;
-
-	while (len) {
-		n = write(STDOUT_FILENO, buf, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return;
-		buf += n;
-		len -= (size_t)n;
-	}
 }
 
 int ukplat_coutk(const char *buf, unsigned int len)
@@ -43,6 +29,16 @@ int ukplat_coutk(const char *buf, unsigned int len)
 		done += (unsigned int)n;
 	}
 	return (int)done;
+}
+
+void sim_console_write(const char *buf, size_t len)
+{
+	ukplat_coutk(buf, (unsigned int)len);
+}
+
+void sim_console_puts(const char *s)
+{
+	sim_console_write(s, strlen(s));
 }
 
 int ukplat_cink(char *buf, unsigned int maxlen)

@@ -36,5 +36,6 @@ void sim_traps_init(void);
 /* Console setup (stdout/stdin) and output of a host-side message. */
 void sim_console_init(void);
 void sim_console_write(const char *buf, size_t len);
+void sim_console_puts(const char *s);
 
 #endif /* AMPHI_HAL_SIM_H */

@@ -11,8 +11,7 @@ void ukplat_terminate(enum ukplat_gstate request, int status)
 	case UKPLAT_HALT:
 		exit(status & 0xff);
 	case UKPLAT_RESTART:
-		sim_console_write("amphi: restart is not supported in sim\n",
-				  39);
+		sim_console_puts("amphi: restart is not supported in sim\n");
 		_exit(1);
 	case UKPLAT_CRASH:
 	default:
