@@ -3,6 +3,7 @@
 
 Run './amphi help' or './amphi COMMAND --help'.
 """
+import importlib.util
 import json
 import os
 import shlex
@@ -134,6 +135,23 @@ Removes the build folder.
 }
 
 
+def _load_list_sources():
+    path = os.path.join(TOP, 'tools', 'list-sources.py')
+    spec = importlib.util.spec_from_file_location('list_sources', path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+# The same rule meson uses to find an app's sources.
+c_sources = _load_list_sources().c_sources
+
+# Folders whose .c files become images (apps, in-kernel and POSIX tests,
+# benchmark apps); adding or removing one of their files needs meson to
+# configure again, since meson does not watch folders.
+IMAGE_SOURCE_ROOTS = ['apps', 'test', os.path.join('tools', 'bench')]
+
+
 class Usage(Exception):
     pass
 
@@ -205,16 +223,11 @@ def meson_option(ctx, name):
 
 
 def app_sources_stamp(app_dirs):
-    """Every .c file of every app folder: a change needs a reconfigure."""
-    dirs = [os.path.join(TOP, 'apps')] + list(app_dirs)
-    dirs.append(os.path.join(TOP, 'test', 'kernel'))
+    """Every .c file of every image's folder: a change needs a reconfigure."""
+    dirs = [os.path.join(TOP, d) for d in IMAGE_SOURCE_ROOTS]
     found = []
-    for top in dirs:
-        for root, sub, files in os.walk(top):
-            sub[:] = sorted(d for d in sub if not d.startswith('.') and
-                            not d.startswith('build'))
-            found += [os.path.join(root, f) for f in sorted(files)
-                      if f.endswith('.c')]
+    for top in dirs + list(app_dirs):
+        found += c_sources(top)
     return '\n'.join(found) + '\n'
 
 
@@ -266,7 +279,7 @@ def resolve_app(name):
     if not os.path.isdir(path):
         raise Usage("no app '%s': not a folder of apps/ nor a path to a "
                     "folder of .c files" % name)
-    if not any(f.endswith('.c') for _, _, fs in os.walk(path) for f in fs):
+    if not c_sources(path):
         raise Usage("no .c files in %s" % path)
     if path.startswith(os.path.join(TOP, 'apps') + os.sep):
         return os.path.basename(path), None

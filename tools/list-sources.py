@@ -12,6 +12,17 @@ import os
 import sys
 
 
+def c_sources(top):
+    """The .c files under top, sorted (also used by amphi.py)."""
+    found = []
+    for root, dirs, files in os.walk(top):
+        dirs[:] = sorted(d for d in dirs
+                         if not d.startswith('.') and not
+                         d.startswith('build'))
+        found += [os.path.join(root, f) for f in files if f.endswith('.c')]
+    return sorted(found)
+
+
 def main():
     if len(sys.argv) not in (2, 3):
         sys.exit('usage: list-sources.py FOLDER [BASE]')
@@ -19,12 +30,7 @@ def main():
     base = os.path.abspath(sys.argv[2]) if len(sys.argv) == 3 else None
     if not os.path.isdir(top):
         sys.exit('list-sources: %s is not a folder' % top)
-    found = []
-    for root, dirs, files in os.walk(top):
-        dirs[:] = sorted(d for d in dirs
-                         if not d.startswith('.') and not
-                         d.startswith('build'))
-        found += [os.path.join(root, f) for f in files if f.endswith('.c')]
+    found = c_sources(top)
     if not found:
         sys.exit('list-sources: no .c files in %s' % top)
     if base:
