@@ -13,15 +13,17 @@ the summary must say 0 errors.
 On failure prints the output and what was wrong, exits 1.
 """
 import argparse
+import os
 import re
 import subprocess
 import sys
 
-VALGRIND = ['valgrind', '--vex-iropt-register-updates=allregs-at-mem-access',
-            '--leak-check=full',
-            '--show-leak-kinds=definite,indirect,possible',
-            '--errors-for-leak-kinds=definite,indirect,possible',
-            '--error-exitcode=99']
+# The same memcheck flags './amphi valgrind' uses.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                '..', '..', 'tools'))
+from amphi import VALGRIND_FLAGS  # noqa: E402
+
+VALGRIND = ['valgrind'] + VALGRIND_FLAGS
 
 
 def main():
