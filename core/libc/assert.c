@@ -2,9 +2,8 @@
 #include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <uk/plat/bootstrap.h>
+#include <uk/assert.h>
 #include <uk/plat/lcpu.h>
-#include <uk/plat/trace.h>
 #include <uk/print.h>
 
 _Noreturn void __assert_fail(const char *expr, const char *file, int line)
@@ -16,8 +15,7 @@ _Noreturn void __assert_fail(const char *expr, const char *file, int line)
 void abort(void)
 {
 	ukplat_lcpu_disable_irq();
-	uk_printk_raw("\n*** abort() called\nBacktrace:\n");
-	ukplat_backtrace(NULL, 1);
+	uk_printk_raw("\n*** abort() called\n");
 	/* 128 + SIGABRT, what a shell shows for an aborted Linux process. */
-	ukplat_terminate(UKPLAT_CRASH, 134);
+	uk_crash_finish(NULL, 134);
 }

@@ -14,7 +14,14 @@ void _uk_crash(const char *file, int line, const char *fmt, ...)
 	va_start(ap, fmt);
 	uk_vprintk_raw(fmt, ap);
 	va_end(ap);
+	uk_crash_finish(NULL, 1);
+}
+
+void __noinline uk_crash_finish(const struct __regs *regs, int status)
+{
 	uk_printk_raw("Backtrace:\n");
-	ukplat_backtrace(NULL, 1);
-	ukplat_terminate(UKPLAT_CRASH, 1);
+	/* Without regs, start at whoever called the reporting function:
+	 * skip this frame and the reporter's. */
+	ukplat_backtrace(regs, regs ? 0 : 2);
+	ukplat_terminate(UKPLAT_CRASH, status);
 }

@@ -4,12 +4,11 @@
  * handler takes it, print the crash report and end the kernel.
  */
 #include <uk/arch/traps.h>
+#include <uk/assert.h>
 #include <uk/event.h>
 #include <uk/print.h>
 #include <uk/plat/bootinfo.h>
-#include <uk/plat/bootstrap.h>
 #include <uk/plat/lcpu.h>
-#include <uk/plat/trace.h>
 
 UK_EVENT(UKARCH_TRAP_DIVIDE);
 UK_EVENT(UKARCH_TRAP_DEBUG);
@@ -109,9 +108,7 @@ static void __noreturn trap_crash(struct ukarch_trap_ctx *ctx)
 		      (unsigned int)ukplat_lcpu_idx());
 	print_fault(ctx);
 	ukarch_regs_dump(ctx->regs);
-	uk_printk_raw("Backtrace:\n");
-	ukplat_backtrace(ctx->regs, 0);
-	ukplat_terminate(UKPLAT_CRASH, 1);
+	uk_crash_finish(ctx->regs, 1);
 }
 
 void __uk_entry ukarch_trap_handle(struct ukarch_trap_ctx *ctx)

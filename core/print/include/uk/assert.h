@@ -9,8 +9,15 @@
 
 #include <uk/essentials.h>
 
+struct __regs;
+
 void __noreturn _uk_crash(const char *file, int line, const char *fmt, ...)
 	__printf(3, 4);
+
+/* Ends every crash report: prints the backtrace, from the trap's regs or,
+ * with NULL, from the caller of the function that calls this, then ends
+ * the kernel with the non-zero status. */
+void __noreturn uk_crash_finish(const struct __regs *regs, int status);
 
 #define UK_CRASH(fmt, ...)						\
 	_uk_crash(__FILE__, __LINE__, (fmt), ##__VA_ARGS__)
