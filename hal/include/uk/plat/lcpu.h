@@ -4,9 +4,9 @@
  *
  * Interrupt masking is per CPU. In sim it is a flag, not a system call: an
  * interrupt (signal) that arrives while masked is recorded and delivered
- * when interrupts are enabled again. Only CPU 0 exists before the
- * scheduling work lands; the lcpu start/run/wait calls are declared now so
- * that both backends implement one contract.
+ * when interrupts are enabled again. The boot CPU has index 0; the others
+ * (sim: `-smp N`, one host thread each; metal: from the firmware tables)
+ * run nothing until ukplat_lcpu_start().
  */
 #ifndef __UK_PLAT_LCPU_H__
 #define __UK_PLAT_LCPU_H__
@@ -30,6 +30,9 @@ void ukplat_lcpu_halt_irq(void);
  * are disabled again on return. */
 void ukplat_lcpu_halt_irq_until(__nsec until_ns);
 
+/* Most logical CPUs any backend supports. */
+#define UKPLAT_LCPU_MAXCOUNT	64
+
 typedef __u32 __lcpuid;
 typedef __u32 __lcpuidx;
 
@@ -44,15 +47,23 @@ unsigned int ukplat_lcpu_count(void);
 typedef void (*ukplat_lcpu_entry_t)(void *arg);
 
 /* Starts the secondary CPUs listed in lcpuidx (count entries; NULL for all
- * not yet started) on their own stacks, each calling entry(arg).
- * Returns 0 or a negative errno (-EINVAL bad index, -ENOMEM). */
+ * not yet started): CPU lcpuidx[i] calls entry[i](arg) on stack sp[i] (the
+ * top) with interrupts disabled. A NULL entry (or entry array) leaves the
+ * CPU idle, serving ukplat_lcpu_run work. Returns 0 or a negative errno
+ * (-EINVAL bad or boot CPU index, -EALREADY started, -ENOMEM). */
 int ukplat_lcpu_start(const __lcpuidx lcpuidx[], unsigned int count,
 		      void *sp[], ukplat_lcpu_entry_t entry[], void *arg);
-/* Makes idle CPUs run fn(arg); returns 0 or a negative errno. */
+/* Makes the given started CPUs (NULL: all others) run fn(arg) in interrupt
+ * context, through the UKPLAT_IRQ_IPI_RUN interrupt, as soon as each has
+ * interrupts enabled; like Linux's smp_call_function, whatever the CPU is
+ * doing. Asynchronous: ukplat_lcpu_wait() waits for the work to finish.
+ * Returns 0 or a negative errno (-EINVAL bad index, -ENODEV not started,
+ * -ENOMEM). */
 int ukplat_lcpu_run(const __lcpuidx lcpuidx[], unsigned int count,
 		    ukplat_lcpu_entry_t fn, void *arg);
-/* Waits until the given CPUs are idle again, or timeout_ns passed
- * (0 = forever). Returns 0 or -ETIMEDOUT. */
+/* Waits until the given CPUs (NULL: all others) finished every function
+ * ukplat_lcpu_run gave them, or timeout_ns passed (0 = forever). Returns 0,
+ * -EINVAL or -ETIMEDOUT. */
 int ukplat_lcpu_wait(const __lcpuidx lcpuidx[], unsigned int count,
 		     __nsec timeout_ns);
 /* Sends interrupt vector irq to the given CPUs. Returns 0 or -errno. */
