@@ -9,6 +9,7 @@
 #include <sys/types.h>
 
 #include <uk/arch/atomic.h>
+#include <uk/arch/ctx.h>
 #include <uk/arch/nofault.h>
 #include <uk/arch/paging.h>
 #include <uk/arch/regs.h>
@@ -17,6 +18,7 @@
 #include <uk/arch/valgrind.h>
 #include <uk/errptr.h>
 #include <uk/essentials.h>
+#include <uk/list.h>
 #include <uk/plat/bootinfo.h>
 #include <uk/plat/bootstrap.h>
 #include <uk/plat/console.h>
@@ -27,5 +29,6 @@
 #include <uk/plat/paging.h>
 #include <uk/plat/random.h>
 #include <uk/plat/time.h>
+#include <uk/plat/tls.h>
 #include <uk/plat/trace.h>
 #include <uk/spinlock.h>

@@ -1,26 +1,166 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Logical CPUs. CPU 0 is the process's main thread and the only CPU
- * until the scheduling work adds host threads for the others.
- * Interrupt masking is a per-thread flag, not a system call.
+ * Logical CPUs. CPU 0 is the process's main thread; the others (-smp N)
+ * are host threads that ukplat_lcpu_start() creates.
+ *
+ * Interrupts: each CPU has an atomic bitmap of pending vectors, and one
+ * host signal (SIM_SIG_IRQ) tells its thread to look at it. A sender sets
+ * the vector's bit and signals only if the bitmap was empty (or the
+ * target will look anyway: itself with interrupts masked, or spinning in
+ * halt), so any number of IPIs coalesce into one signal. Whoever turns
+ * the bitmap non-empty makes sure the target looks; the target empties
+ * it with one exchange and runs the handlers of every bit it took.
+ *
+ * Masking is a per-thread flag, no system call. The signal handler only
+ * dispatches when the flag is clear; otherwise the bits wait, and
+ * enabling interrupts signals the thread itself, so that every handler
+ * runs on the signal stack with the interrupted registers, which it may
+ * edit (the handler writes them back, e.g. for preemption).
  */
 #include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <uk/arch/valgrind.h>
+#include <uk/plat/irq.h>
 #include <uk/plat/lcpu.h>
 #include <uk/plat/time.h>
+#include "sim.h"
 
-static __thread int irqs_off = 1;	/* the kernel enters with them off */
+/* A halting CPU spins this long before it sleeps in the host kernel:
+ * waking a sleeping thread on another host CPU costs tens of
+ * microseconds on virtual machines, noticing a memory write far less. */
+#define HALT_SPIN_NS		10000ULL
+/* Host stack of a CPU thread: only its start and its idle loop use it
+ * (guest code runs on guest stacks, handlers on the sigaltstack). */
+#define CPU_HOST_STACK_SIZE	(256 * 1024)
+
+struct sim_lcpu {
+	unsigned long pending;		/* vectors raised, not yet handled */
+	int spinning;			/* in halt's spin: sees pending */
+	int started;
+	unsigned long dispatches;	/* handler rounds run, for halt */
+	pid_t tid;
+	pthread_t thread;
+	void *sp;			/* start: guest stack, entry, arg */
+	ukplat_lcpu_entry_t entry;
+	void *arg;
+	__lcpuidx idx;
+} __attribute__((aligned(64)));
+
+/* No spinning under valgrind: it runs one thread at a time, so a spinning
+ * CPU only delays the one that would wake it. */
+static __nsec halt_spin_ns = HALT_SPIN_NS;
+
+static struct sim_lcpu cpus[UKPLAT_LCPU_MAXCOUNT];
+static unsigned int cpu_count = 1;
+static pid_t sim_pid;
+static int terminating;
+
+static __thread struct sim_lcpu *this_cpu;
+static __thread __lcpuidx this_idx;
+/* The kernel enters with interrupts masked. Also read by the signal
+ * handler of this very thread: volatile, and fenced where it matters. */
+static __thread volatile int irqs_off = 1;
+
+#define signal_fence()	__atomic_signal_fence(__ATOMIC_SEQ_CST)
+
+static __nsec now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (__nsec)ts.tv_sec * 1000000000ULL + (__nsec)ts.tv_nsec;
+}
+
+static void cpu_kick(struct sim_lcpu *c)
+{
+	syscall(SYS_tgkill, sim_pid, c->tid, SIM_SIG_IRQ);
+}
+
+/* Runs the handlers of everything pending; in the signal handler. */
+static void dispatch(struct sim_lcpu *c, ucontext_t *uc)
+{
+	unsigned long bits;
+	struct __regs regs;
+	unsigned int irq;
+
+	sim_regs_from_mcontext(&regs, &uc->uc_mcontext);
+	irqs_off = 1;
+	signal_fence();
+	while ((bits = __atomic_exchange_n(&c->pending, 0,
+					   __ATOMIC_SEQ_CST))) {
+		do {
+			irq = (unsigned int)__builtin_ctzl(bits);
+			bits &= bits - 1;
+			ukplat_irq_handle(irq, &regs);
+		} while (bits);
+	}
+	sim_regs_to_mcontext(&uc->uc_mcontext, &regs);
+	__atomic_store_n(&c->dispatches, c->dispatches + 1, __ATOMIC_RELAXED);
+	signal_fence();
+	irqs_off = 0;
+}
+
+static void irq_signal(int sig, siginfo_t *si, void *ucv)
+{
+	struct sim_lcpu *c = this_cpu;
+	int saved_errno = errno;
+
+	if (!c)
+		return;
+	if (si->si_code == SI_TIMER && sim_timer_due())
+		__atomic_fetch_or(&c->pending, 1UL << UKPLAT_IRQ_TIMER,
+				  __ATOMIC_SEQ_CST);
+	if (!irqs_off && !__atomic_load_n(&terminating, __ATOMIC_RELAXED) &&
+	    __atomic_load_n(&c->pending, __ATOMIC_SEQ_CST))
+		dispatch(c, ucv);
+	errno = saved_errno;
+}
+
+/* Makes vector irq pending on c and ensures c looks at it. */
+static void cpu_raise(struct sim_lcpu *c, unsigned int irq)
+{
+	if (__atomic_fetch_or(&c->pending, 1UL << irq, __ATOMIC_SEQ_CST))
+		return;		/* whoever made it non-empty kicked c */
+	if (c == this_cpu) {
+		if (irqs_off)
+			return;	/* enabling replays it */
+	} else if (__atomic_load_n(&c->spinning, __ATOMIC_SEQ_CST)) {
+		return;		/* re-checks pending after the spin */
+	}
+	cpu_kick(c);
+}
+
+void sim_lcpu_clear_pending(unsigned int irq)
+{
+	__atomic_fetch_and(&this_cpu->pending, ~(1UL << irq),
+			   __ATOMIC_SEQ_CST);
+}
 
 void ukplat_lcpu_disable_irq(void)
 {
 	irqs_off = 1;
+	signal_fence();
 }
 
 void ukplat_lcpu_enable_irq(void)
 {
+	signal_fence();
 	irqs_off = 0;
+	signal_fence();
+	/* A signal after the store dispatches by itself and empties it. */
+	if (__atomic_load_n(&this_cpu->pending, __ATOMIC_SEQ_CST))
+		cpu_kick(this_cpu);
 }
 
 unsigned long ukplat_lcpu_save_irqf(void)
@@ -28,12 +168,16 @@ unsigned long ukplat_lcpu_save_irqf(void)
 	unsigned long flags = (unsigned long)irqs_off;
 
 	irqs_off = 1;
+	signal_fence();
 	return flags;
 }
 
 void ukplat_lcpu_restore_irqf(unsigned long flags)
 {
-	irqs_off = (int)flags;
+	if (flags)
+		ukplat_lcpu_disable_irq();
+	else
+		ukplat_lcpu_enable_irq();
 }
 
 int ukplat_lcpu_irqs_disabled(void)
@@ -41,76 +185,310 @@ int ukplat_lcpu_irqs_disabled(void)
 	return irqs_off;
 }
 
+/* Spins briefly for a pending vector, with interrupts masked; returns
+ * nonzero if one is pending. */
+static int halt_spin(struct sim_lcpu *c, __nsec until, __nsec *now)
+{
+	__nsec end = *now + halt_spin_ns;
+	int found;
+
+	__atomic_store_n(&c->spinning, 1, __ATOMIC_SEQ_CST);
+	while (!__atomic_load_n(&c->pending, __ATOMIC_SEQ_CST) &&
+	       *now < end && (!until || *now < until)) {
+		__asm__ __volatile__("pause" ::: "memory");
+		*now = now_ns();
+	}
+	__atomic_store_n(&c->spinning, 0, __ATOMIC_SEQ_CST);
+	/* A sender that saw us spinning did not signal: look again. */
+	found = __atomic_load_n(&c->pending, __ATOMIC_SEQ_CST) != 0;
+	return found;
+}
+
+/*
+ * Sleeps in the host kernel with the interrupt signal unblocked only
+ * inside ppoll, so a signal between the last look at pending and the
+ * sleep cannot be lost: it stays blocked until ppoll, which then returns
+ * after its handler dispatched.
+ */
+static void halt_sleep(struct sim_lcpu *c, __nsec until, __nsec now)
+{
+	struct timespec ts, *tsp = NULL;
+	sigset_t block, old, wait;
+
+	sigemptyset(&block);
+	sigaddset(&block, SIM_SIG_IRQ);
+	pthread_sigmask(SIG_BLOCK, &block, &old);
+	if (!__atomic_load_n(&c->pending, __ATOMIC_SEQ_CST)) {
+		if (until) {
+			ts.tv_sec = (time_t)((until - now) / 1000000000ULL);
+			ts.tv_nsec = (long)((until - now) % 1000000000ULL);
+			tsp = &ts;
+		}
+		wait = old;
+		sigdelset(&wait, SIM_SIG_IRQ);
+		irqs_off = 0;
+		signal_fence();
+		ppoll(NULL, 0, tsp, &wait);
+		irqs_off = 1;
+		signal_fence();
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
+/* Waits with interrupts masked until handlers ran or until passed (0:
+ * never); handlers of what arrived run before it returns. */
+static void halt(__nsec until)
+{
+	struct sim_lcpu *c = this_cpu;
+	unsigned long seen = __atomic_load_n(&c->dispatches, __ATOMIC_RELAXED);
+	__nsec now = now_ns();
+
+	ukplat_lcpu_disable_irq();
+	while (__atomic_load_n(&c->dispatches, __ATOMIC_RELAXED) == seen) {
+		if (until && now >= until)
+			return;
+		if (!halt_spin(c, until, &now) && (!until || now < until))
+			halt_sleep(c, until, now);
+		if (__atomic_load_n(&c->pending, __ATOMIC_SEQ_CST)) {
+			ukplat_lcpu_enable_irq();	/* dispatches */
+			ukplat_lcpu_disable_irq();
+		}
+		now = now_ns();
+	}
+}
+
 void ukplat_lcpu_halt_irq(void)
 {
-	irqs_off = 0;
-	pause();
+	halt(0);
+	ukplat_lcpu_enable_irq();
 }
 
 void ukplat_lcpu_halt_irq_until(__nsec until_ns)
 {
-	struct timespec ts = {
-		.tv_sec = (time_t)(until_ns / 1000000000ULL),
-		.tv_nsec = (long)(until_ns % 1000000000ULL),
-	};
+	halt(until_ns);
+}
 
-	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL))
-		;
+void ukplat_lcpu_spin_yield(void)
+{
+	sched_yield();
 }
 
 __lcpuid ukplat_lcpu_id(void)
 {
-	return 0;
+	return this_idx;
 }
 
 __lcpuidx ukplat_lcpu_idx(void)
 {
-	return 0;
+	return this_idx;
 }
 
 unsigned int ukplat_lcpu_count(void)
 {
-	return 1;
+	return cpu_count;
 }
 
-/* Only CPU 0 exists: any other index is invalid. */
-static int check_indices(const __lcpuidx idx[], unsigned int count)
+int ukplat_lcpu_started(__lcpuidx idx)
 {
-	unsigned int i;
-
-	if (!idx)
+	if (idx >= cpu_count)
 		return 0;
-	for (i = 0; i < count; i++)
-		if (idx[i] >= ukplat_lcpu_count())
-			return -EINVAL;
-	return 0;
-}
-
-int ukplat_lcpu_start(const __lcpuidx lcpuidx[], unsigned int count,
-		      void *sp[], ukplat_lcpu_entry_t entry[], void *arg)
-{
-	return check_indices(lcpuidx, count);
-}
-
-int ukplat_lcpu_run(const __lcpuidx lcpuidx[], unsigned int count,
-		    ukplat_lcpu_entry_t fn, void *arg)
-{
-	int rc = check_indices(lcpuidx, count);
-
-	/* The only CPU is the caller: none is idle to take the work. */
-	return rc ? rc : -EBUSY;
-}
-
-int ukplat_lcpu_wait(const __lcpuidx lcpuidx[], unsigned int count,
-		     __nsec timeout_ns)
-{
-	return check_indices(lcpuidx, count);
+	return idx == 0 || __atomic_load_n(&cpus[idx].started,
+					   __ATOMIC_ACQUIRE);
 }
 
 int ukplat_lcpu_send_ipi(const __lcpuidx lcpuidx[], unsigned int count,
 			 unsigned int irq)
 {
-	int rc = check_indices(lcpuidx, count);
+	unsigned int i;
 
-	return rc ? rc : -ENOTSUP;
+	if (irq >= UKPLAT_IRQ_COUNT)
+		return -EINVAL;
+	if (!lcpuidx) {
+		for (i = 0; i < cpu_count; i++)
+			if (i != this_idx && ukplat_lcpu_started(i))
+				cpu_raise(&cpus[i], irq);
+		return 0;
+	}
+	for (i = 0; i < count; i++) {
+		if (lcpuidx[i] >= cpu_count)
+			return -EINVAL;
+		if (!ukplat_lcpu_started(lcpuidx[i]))
+			return -ENODEV;
+	}
+	for (i = 0; i < count; i++)
+		cpu_raise(&cpus[lcpuidx[i]], irq);
+	return 0;
+}
+
+/* Per-thread part of a CPU's setup, on its own thread. */
+static void cpu_setup(struct sim_lcpu *c)
+{
+	char name[16];
+
+	this_cpu = c;
+	this_idx = c->idx;
+	c->tid = (pid_t)syscall(SYS_gettid);
+	/* Timed halts and timers wake when asked, not 50 us later. */
+	prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
+	sim_timer_init(c->tid);
+	if (cpu_count > 1) {
+		snprintf(name, sizeof(name), "cpu%u", c->idx);
+		pthread_setname_np(pthread_self(), name);
+	}
+}
+
+static void __attribute__((noreturn)) entry_returned(void)
+{
+	char msg[80];
+	int len;
+
+	len = snprintf(msg, sizeof(msg), "amphi: the entry of CPU %u "
+		       "returned\n", this_idx);
+	sim_console_write(msg, (size_t)len);
+	_exit(1);
+}
+
+/* Switches to the guest stack sp and calls fn(arg) there; never returns. */
+static void __attribute__((noreturn)) enter_guest(void *sp,
+						  ukplat_lcpu_entry_t fn,
+						  void *arg)
+{
+	/* rbx is callee-saved: it still holds entry_returned after fn. */
+	__asm__ __volatile__("movq %0, %%rsp\n\t"
+			     "andq $-16, %%rsp\n\t"
+			     "xorl %%ebp, %%ebp\n\t"
+			     "callq *%1\n\t"
+			     "callq *%%rbx\n\t"
+			     "ud2"
+			     : : "r" (sp), "r" (fn), "D" (arg),
+			       "b" (entry_returned)
+			     : "memory");
+	__builtin_unreachable();
+}
+
+static void *cpu_thread(void *p)
+{
+	struct sim_lcpu *c = p;
+
+	cpu_setup(c);
+	sim_altstack_init();
+	ukplat_lcpu_disable_irq();
+	__atomic_store_n(&c->started, 1, __ATOMIC_RELEASE);
+	if (c->entry)
+		enter_guest(c->sp, c->entry, c->arg);
+	for (;;)
+		ukplat_lcpu_halt_irq();
+	return NULL;
+}
+
+static int cpu_start(struct sim_lcpu *c)
+{
+	pthread_attr_t attr;
+	int rc;
+
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, CPU_HOST_STACK_SIZE);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	rc = pthread_create(&c->thread, &attr, cpu_thread, c);
+	pthread_attr_destroy(&attr);
+	if (rc)
+		return -ENOMEM;
+	/* IPIs need its tid and handler state: wait until it is set up. */
+	while (!__atomic_load_n(&c->started, __ATOMIC_ACQUIRE))
+		sched_yield();
+	return 0;
+}
+
+/* Fills todo[] with the CPUs to start; returns their number or -errno. */
+static int start_list(const __lcpuidx lcpuidx[], unsigned int count,
+		      void *sp[], ukplat_lcpu_entry_t entry[],
+		      __lcpuidx todo[])
+{
+	unsigned long seen = 0;
+	unsigned int i, n = 0;
+
+	if (!lcpuidx) {
+		for (i = 1; i < cpu_count; i++)
+			if (!cpus[i].started)
+				todo[n++] = i;
+		if (!n)
+			return -EALREADY;
+		if ((sp || entry) && count < n)
+			return -EINVAL;
+	} else {
+		for (i = 0; i < count; i++) {
+			if (lcpuidx[i] == 0 || lcpuidx[i] >= cpu_count ||
+			    (seen & (1UL << lcpuidx[i])))
+				return -EINVAL;
+			seen |= 1UL << lcpuidx[i];
+			if (cpus[lcpuidx[i]].started)
+				return -EALREADY;
+			todo[n++] = lcpuidx[i];
+		}
+	}
+	for (i = 0; i < n; i++)
+		if (entry && entry[i] && (!sp || !sp[i]))
+			return -EINVAL;
+	return (int)n;
+}
+
+int ukplat_lcpu_start(const __lcpuidx lcpuidx[], unsigned int count,
+		      void *sp[], ukplat_lcpu_entry_t entry[], void *arg)
+{
+	static pthread_mutex_t start_lock = PTHREAD_MUTEX_INITIALIZER;
+	__lcpuidx todo[UKPLAT_LCPU_MAXCOUNT];
+	unsigned long flags;
+	struct sim_lcpu *c;
+	int n, i, rc = 0;
+
+	/* pthread_create is not async-signal-safe: no handlers meanwhile. */
+	flags = ukplat_lcpu_save_irqf();
+	pthread_mutex_lock(&start_lock);
+	n = start_list(lcpuidx, count, sp, entry, todo);
+	for (i = 0; i < n && !rc; i++) {
+		c = &cpus[todo[i]];
+		c->entry = entry ? entry[i] : NULL;
+		c->sp = c->entry ? sp[i] : NULL;
+		c->arg = arg;
+		rc = cpu_start(c);
+	}
+	pthread_mutex_unlock(&start_lock);
+	ukplat_lcpu_restore_irqf(flags);
+	return n < 0 ? n : rc;
+}
+
+void sim_lcpu_terminating(void)
+{
+	ukplat_lcpu_disable_irq();
+	if (__atomic_exchange_n(&terminating, 1, __ATOMIC_SEQ_CST)) {
+		/* Another CPU is ending the process: wait for it. */
+		for (;;)
+			pause();
+	}
+}
+
+void sim_lcpu_init(unsigned int ncpus)
+{
+	struct sigaction sa;
+	unsigned int i;
+
+	sim_pid = getpid();
+	cpu_count = ncpus;
+	if (ukarch_valgrind_request(0, UK_VG_RUNNING_ON_VALGRIND,
+				    0, 0, 0, 0, 0))
+		halt_spin_ns = 0;
+	for (i = 0; i < ncpus; i++)
+		cpus[i].idx = i;
+	cpus[0].started = 1;
+	cpu_setup(&cpus[0]);
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = irq_signal;
+	/* RESTART: host calls the guest made go on after an interrupt. */
+	sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIM_SIG_IRQ, &sa, NULL) < 0) {
+		perror("amphi: sigaction");
+		exit(2);
+	}
 }

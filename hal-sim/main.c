@@ -36,6 +36,7 @@ int main(int argc, char *argv[])
 	sim_memory_init(bi, opt.mem_size);
 	sim_image_regions(bi);
 	sim_traps_init();
+	sim_lcpu_init(opt.ncpus);
 
 	ukplat_entry(bi);
 }

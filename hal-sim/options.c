@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include <uk/arch/types.h>
+#include <uk/plat/lcpu.h>
 #include "sim.h"
 
 #define MEM_DEFAULT	(64UL << 20)
@@ -27,6 +28,8 @@ static void usage(FILE *out, const char *prog)
 "Options:\n"
 "  -m, --memory SIZE     guest physical memory, in bytes or with a K, M or\n"
 "                        G suffix (default 64M, from 2M to 64G)\n"
+"  -smp N, --smp N      logical CPUs, one host thread each (default 1,\n"
+"                        at most %d)\n"
 "  -k, --kernel-arg ARG  pass a kernel argument; repeatable. Known:\n"
 "                          loglevel=N  print messages up to level N\n"
 "                                      (0 crit, 1 err, 2 warn, 3 info,\n"
@@ -39,7 +42,7 @@ static void usage(FILE *out, const char *prog)
 "noprint pass'), or valgrind with\n"
 "--vex-iropt-register-updates=allregs-at-mem-access; './amphi gdb' and\n"
 "'./amphi valgrind' do this for you.\n",
-		prog);
+		prog, UKPLAT_LCPU_MAXCOUNT);
 }
 
 static int parse_size(const char *s, size_t *out)
@@ -63,6 +66,57 @@ static int parse_size(const char *s, size_t *out)
 	if (*end != '\0' || v < MEM_MIN || v > MEM_MAX)
 		return -1;
 	*out = (size_t)PAGE_ALIGN_UP(v);
+	return 0;
+}
+
+static int parse_ncpus(const char *s, unsigned int *out)
+{
+	unsigned long v;
+	char *end;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || end == s || *end != '\0' || *s == '-' || v < 1 ||
+	    v > UKPLAT_LCPU_MAXCOUNT)
+		return -1;
+	*out = (unsigned int)v;
+	return 0;
+}
+
+static void set_ncpus(const char *prog, const char *arg,
+		      struct sim_options *opt)
+{
+	if (!arg || parse_ncpus(arg, &opt->ncpus) < 0) {
+		fprintf(stderr, "%s: invalid CPU count '%s' (-smp 1..%d)\n",
+			prog, arg ? arg : "", UKPLAT_LCPU_MAXCOUNT);
+		exit(2);
+	}
+}
+
+/*
+ * "-smp N" (QEMU's spelling) is one dash and a word, which getopt would
+ * take for -s -m p: recognize it before getopt sees it. Returns 1 if
+ * argv[optind] was it (optind then points past it).
+ */
+static int take_smp(int argc, char *argv[], const char *prog,
+		    struct sim_options *opt)
+{
+	const char *a;
+
+	if (optind >= argc)
+		return 0;
+	a = argv[optind];
+	if (!strcmp(a, "-smp")) {
+		set_ncpus(prog, optind + 1 < argc ? argv[optind + 1] : NULL,
+			  opt);
+		optind += 2;
+		return 1;
+	}
+	if (!strncmp(a, "-smp=", 5)) {
+		set_ncpus(prog, a + 5, opt);
+		optind++;
+		return 1;
+	}
 	return 0;
 }
 
@@ -101,6 +155,7 @@ void sim_parse_options(int argc, char *argv[], struct sim_options *opt)
 		{ "memory", required_argument, NULL, 'm' },
 		{ "kernel-arg", required_argument, NULL, 'k' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "smp", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -115,10 +170,19 @@ void sim_parse_options(int argc, char *argv[], struct sim_options *opt)
 		exit(2);
 	}
 	opt->mem_size = MEM_DEFAULT;
+	opt->ncpus = 1;
 	opt->name = prog;
 	/* '+': stop at the first non-option, it belongs to the app. */
-	while ((c = getopt_long(argc, argv, "+m:k:qh", longopts, NULL)) != -1) {
+	for (;;) {
+		if (take_smp(argc, argv, prog, opt))
+			continue;
+		c = getopt_long(argc, argv, "+m:k:qh", longopts, NULL);
+		if (c == -1)
+			break;
 		switch (c) {
+		case 'S':
+			set_ncpus(prog, optarg, opt);
+			break;
 		case 'm':
 			if (parse_size(optarg, &opt->mem_size) < 0) {
 				fprintf(stderr, "%s: invalid memory size '%s' "

@@ -6,12 +6,14 @@
 #include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <ucontext.h>
 #include <uk/arch/regs.h>
 #include <uk/plat/bootinfo.h>
 
 struct sim_options {
 	size_t mem_size;	/* guest physical memory in bytes */
+	unsigned int ncpus;	/* logical CPUs (-smp), 1 by default */
 	const char *name;	/* argv[0] for the app */
 	char *cmdline;		/* "NAME [KARGS --] ARGS", heap-allocated */
 };
@@ -23,15 +25,51 @@ void sim_parse_options(int argc, char *argv[], struct sim_options *opt);
  * memory regions of bi. Exits with a message on failure. */
 void sim_memory_init(struct ukplat_bootinfo *bi, size_t mem_size);
 
+/* Guest memory (memory.c): the memfd of physical memory, its size, the
+ * direct-map window and the address-space window (UKPLAT_MEMRT_VAS). */
+extern int sim_memfd;
+extern size_t sim_mem_size;
+extern void *sim_direct_map;
+extern void *sim_guest_vas;
+extern size_t sim_guest_vas_size;
+
+/* The image is part of the host executable, not of guest memory: its
+ * regions' pbase is vbase + SIM_IMAGE_PHYS_OFF, a physical range beyond
+ * any RAM, so PTEs can name it (paging.c only mprotects there). */
+#define SIM_IMAGE_PHYS_OFF	(1UL << 48)
+
 /* Adds the regions of the kernel image (text, rodata, data, bss) and the
  * boot stack to bi. */
 void sim_image_regions(struct ukplat_bootinfo *bi);
 
 /* Writes the registers of r into a signal's machine context. */
 void sim_regs_to_mcontext(mcontext_t *mc, const struct __regs *r);
+/* Fills r from a signal's machine context. */
+void sim_regs_from_mcontext(struct __regs *r, const mcontext_t *mc);
 
 /* Installs the fault signal handlers on an alternate stack. */
 void sim_traps_init(void);
+/* Gives the calling thread (a CPU) its own alternate signal stack, on
+ * which faults and interrupts are handled. Exits on failure. */
+void sim_altstack_init(void);
+
+/* The host signal that carries every interrupt to a CPU thread. */
+#define SIM_SIG_IRQ	(SIGRTMIN + 2)
+
+/* Sets up CPU 0 (the calling main thread) of ncpus and the interrupt
+ * signal. The other CPUs start with ukplat_lcpu_start(). */
+void sim_lcpu_init(unsigned int ncpus);
+/* Drops interrupt vector irq if it is pending on this CPU. */
+void sim_lcpu_clear_pending(unsigned int irq);
+/* Stops interrupt delivery on every CPU for the process's exit. Returns
+ * to the first caller only; later callers wait for the exit. */
+void sim_lcpu_terminating(void);
+
+/* Creates this CPU thread's one-shot timer (tid: the thread's id). */
+void sim_timer_init(pid_t tid);
+/* In the interrupt signal handler for a timer signal: returns 1 if the
+ * armed deadline passed (and disarms it), 0 for a stale expiry. */
+int sim_timer_due(void);
 
 /* Console setup (stdout/stdin) and output of a host-side message. */
 void sim_console_init(void);

@@ -5,8 +5,14 @@
 #include <uk/plat/bootstrap.h>
 #include "sim.h"
 
+/*
+ * Any CPU may end the process: the first caller stops interrupt delivery
+ * everywhere (exit handlers are not async-signal-safe) and exits; the
+ * other CPU threads, halted or running, end with the process.
+ */
 void ukplat_terminate(enum ukplat_gstate request, int status)
 {
+	sim_lcpu_terminating();
 	switch (request) {
 	case UKPLAT_HALT:
 		exit(status & 0xff);

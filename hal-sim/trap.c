@@ -22,7 +22,7 @@
 /* x86 hardware vectors the kernel reports in REG_TRAPNO. */
 #define X86_TRAP_GP	13
 
-static void regs_from_ucontext(struct __regs *r, const mcontext_t *mc)
+void sim_regs_from_mcontext(struct __regs *r, const mcontext_t *mc)
 {
 	const greg_t *g = mc->gregs;
 
@@ -115,7 +115,7 @@ static void fault_handler(int sig, siginfo_t *si, void *ucv)
 
 	if (trap_depth++ > 0)
 		nested_fault(sig, si, uc);
-	regs_from_ucontext(&regs, &uc->uc_mcontext);
+	sim_regs_from_mcontext(&regs, &uc->uc_mcontext);
 	ctx.regs = &regs;
 	classify(&ctx, sig, si, &uc->uc_mcontext);
 	ukarch_trap_handle(&ctx);
@@ -123,8 +123,7 @@ static void fault_handler(int sig, siginfo_t *si, void *ucv)
 	trap_depth--;
 }
 
-/* Gives the calling thread (a CPU) its alternate signal stack. */
-static void altstack_init(void)
+void sim_altstack_init(void)
 {
 	stack_t ss = { .ss_size = SIM_ALTSTACK_SIZE, .ss_flags = 0 };
 
@@ -142,7 +141,7 @@ void sim_traps_init(void)
 	struct sigaction sa;
 	unsigned int i;
 
-	altstack_init();
+	sim_altstack_init();
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_sigaction = fault_handler;
 	/* NODEFER: a fault inside the handler reaches it (and is reported)

@@ -33,6 +33,8 @@ GDB_SETUP = [
     # The kernel takes these signals itself (traps, demand paging).
     'handle SIGSEGV nostop noprint pass',
     'handle SIGBUS nostop noprint pass',
+    # SIGRTMIN+2: interrupts (timer, IPIs) of the sim's CPUs.
+    'handle SIG36 nostop noprint pass',
 ]
 
 HELP = {

@@ -1,2 +1,150 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* placeholder: replaced by its owner */
+/*
+ * Interrupt handler registry and dispatch, shared by every backend.
+ *
+ * A fixed table of (handler, arg) slots per vector: registering never
+ * allocates, and dispatch reads the slots without a lock. A slot's
+ * handler is published last (release) and cleared first, and
+ * ukplat_irq_unregister() waits until no other CPU is inside a dispatch
+ * that may still use the slot, so a slot never pairs one registration's
+ * handler with another's argument.
+ */
+#include <errno.h>
+#include <uk/arch/atomic.h>
+#include <uk/essentials.h>
+#include <uk/plat/irq.h>
+#include <uk/plat/lcpu.h>
+#include <uk/spinlock.h>
+#include "lcpu_run.h"
+
+struct irq_slot {
+	uk_intctlr_irq_handler_t handler;	/* NULL: not called */
+	void *arg;
+	int dying;		/* unregistered, others may still use it */
+};
+
+static struct irq_slot irq_table[UKPLAT_IRQ_COUNT][UKPLAT_IRQ_HANDLERS_MAX];
+static UK_SPINLOCK_DEFINE(irq_lock);	/* serializes writers */
+static unsigned long irq_spurious;
+
+/* Per CPU: odd while the CPU dispatches (incremented on entry and exit). */
+static struct {
+	unsigned long seq;
+} __align(64) irq_dispatch[UKPLAT_LCPU_MAXCOUNT];
+
+int ukplat_irq_register(unsigned long irq, uk_intctlr_irq_handler_t handler,
+			void *arg)
+{
+	struct irq_slot *slot;
+	unsigned long flags;
+	int i, rc = -ENOMEM;
+
+	if (irq >= UKPLAT_IRQ_COUNT || !handler)
+		return -EINVAL;
+	uk_spin_lock_irqsave(&irq_lock, flags);
+	for (i = 0; i < UKPLAT_IRQ_HANDLERS_MAX; i++) {
+		slot = &irq_table[irq][i];
+		if (slot->handler || slot->dying)
+			continue;
+		slot->arg = arg;
+		ukarch_store_n(&slot->handler, handler);
+		rc = 0;
+		break;
+	}
+	uk_spin_unlock_irqrestore(&irq_lock, flags);
+	return rc;
+}
+
+/* Waits until every other CPU that was dispatching when we looked has
+ * left that dispatch; a CPU entering later sees the cleared slot. */
+static void irq_sync_others(void)
+{
+	__lcpuidx self = ukplat_lcpu_idx();
+	unsigned long seq;
+	unsigned int i;
+
+	/* From a handler: two CPUs doing this would wait for each other. */
+	if (__atomic_load_n(&irq_dispatch[self].seq, __ATOMIC_RELAXED) & 1)
+		return;
+	for (i = 0; i < ukplat_lcpu_count(); i++) {
+		if (i == self)
+			continue;
+		seq = __atomic_load_n(&irq_dispatch[i].seq, __ATOMIC_SEQ_CST);
+		if (!(seq & 1))
+			continue;
+		while (__atomic_load_n(&irq_dispatch[i].seq,
+				       __ATOMIC_ACQUIRE) == seq)
+			ukarch_spinwait();
+	}
+}
+
+int ukplat_irq_unregister(unsigned long irq, uk_intctlr_irq_handler_t handler,
+			  void *arg)
+{
+	struct irq_slot *slot;
+	unsigned long flags;
+	int i, rc = -ENOENT;
+
+	if (irq >= UKPLAT_IRQ_COUNT || !handler)
+		return -EINVAL;
+	uk_spin_lock_irqsave(&irq_lock, flags);
+	for (i = 0; i < UKPLAT_IRQ_HANDLERS_MAX; i++) {
+		slot = &irq_table[irq][i];
+		if (slot->handler != handler || slot->arg != arg)
+			continue;
+		slot->dying = 1;
+		__atomic_store_n(&slot->handler, NULL, __ATOMIC_SEQ_CST);
+		rc = 0;
+		break;
+	}
+	uk_spin_unlock_irqrestore(&irq_lock, flags);
+	if (rc)
+		return rc;
+	/* Outside the lock: a handler elsewhere may register meanwhile. */
+	irq_sync_others();
+	uk_spin_lock_irqsave(&irq_lock, flags);
+	slot->dying = 0;
+	uk_spin_unlock_irqrestore(&irq_lock, flags);
+	return 0;
+}
+
+static int irq_run_handlers(unsigned long irq, struct __regs *regs)
+{
+	uk_intctlr_irq_handler_t handler;
+	struct irq_slot *slot;
+	int i;
+
+	for (i = 0; i < UKPLAT_IRQ_HANDLERS_MAX; i++) {
+		slot = &irq_table[irq][i];
+		handler = ukarch_load_n(&slot->handler);
+		if (handler && handler(slot->arg, regs))
+			return 1;
+	}
+	return 0;
+}
+
+void __uk_entry ukplat_irq_handle(unsigned long irq, struct __regs *regs)
+{
+	__lcpuidx self = ukplat_lcpu_idx();
+	int handled = 0;
+
+	if (irq >= UKPLAT_IRQ_COUNT) {
+		ukarch_inc(&irq_spurious);
+		return;
+	}
+	__atomic_add_fetch(&irq_dispatch[self].seq, 1, __ATOMIC_SEQ_CST);
+	if (irq == UKPLAT_IRQ_IPI_RUN) {
+		lcpu_run_serve();
+		handled = 1;	/* also a bare wake-up of a waiter */
+	}
+	if (irq_run_handlers(irq, regs))
+		handled = 1;
+	__atomic_add_fetch(&irq_dispatch[self].seq, 1, __ATOMIC_RELEASE);
+	if (!handled)
+		ukarch_inc(&irq_spurious);
+}
+
+unsigned long ukplat_irq_spurious(void)
+{
+	return ukarch_load_n(&irq_spurious);
+}

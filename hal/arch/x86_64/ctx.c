@@ -1,2 +1,184 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* placeholder: replaced by its owner */
+/*
+ * x86_64 contexts. A switch pushes the callee-saved registers, MXCSR and
+ * the x87 control word (the callee-saved part of the FPU state in the
+ * System V ABI) on the old stack, records sp and the resume address, and
+ * jumps to the new context. Nothing here is specific to a backend: sim
+ * runs the same instructions on host threads.
+ */
+#include <errno.h>
+#include <uk/arch/ctx.h>
+#include <uk/arch/regs.h>
+#include <uk/essentials.h>
+
+/*
+ * ukarch_ctx_switch(store = %rdi, load = %rsi)
+ *
+ * Frame left on the stored stack, from sp upwards: mxcsr (4 bytes), x87
+ * control word (2 bytes), padding, r15, r14, r13, r12, rbx, rbp, return
+ * address.
+ */
+__asm__(
+"	.text\n"
+"	.globl ukarch_ctx_switch\n"
+"	.type ukarch_ctx_switch, @function\n"
+"ukarch_ctx_switch:\n"
+"	.cfi_startproc\n"
+"	pushq %rbp\n"
+"	.cfi_adjust_cfa_offset 8\n"
+"	pushq %rbx\n"
+"	.cfi_adjust_cfa_offset 8\n"
+"	pushq %r12\n"
+"	.cfi_adjust_cfa_offset 8\n"
+"	pushq %r13\n"
+"	.cfi_adjust_cfa_offset 8\n"
+"	pushq %r14\n"
+"	.cfi_adjust_cfa_offset 8\n"
+"	pushq %r15\n"
+"	.cfi_adjust_cfa_offset 8\n"
+"	subq $8, %rsp\n"
+"	.cfi_adjust_cfa_offset 8\n"
+"	stmxcsr (%rsp)\n"
+"	fnstcw 4(%rsp)\n"
+"	leaq 1f(%rip), %rax\n"
+"	movq %rax, 0(%rdi)\n"
+"	movq %rsp, 8(%rdi)\n"
+"	movq 8(%rsi), %rsp\n"
+"	jmpq *0(%rsi)\n"
+"1:	ldmxcsr (%rsp)\n"
+"	fldcw 4(%rsp)\n"
+"	addq $8, %rsp\n"
+"	.cfi_adjust_cfa_offset -8\n"
+"	popq %r15\n"
+"	.cfi_adjust_cfa_offset -8\n"
+"	popq %r14\n"
+"	.cfi_adjust_cfa_offset -8\n"
+"	popq %r13\n"
+"	.cfi_adjust_cfa_offset -8\n"
+"	popq %r12\n"
+"	.cfi_adjust_cfa_offset -8\n"
+"	popq %rbx\n"
+"	.cfi_adjust_cfa_offset -8\n"
+"	popq %rbp\n"
+"	.cfi_adjust_cfa_offset -8\n"
+"	ret\n"
+"	.cfi_endproc\n"
+"	.size ukarch_ctx_switch, . - ukarch_ctx_switch\n"
+);
+
+/*
+ * First code of a new context: the stack holds entry, arg0, arg1 and is
+ * 16-byte aligned after they are popped, as the call needs. The FPU
+ * control state starts at its reset values. rip is marked undefined so
+ * that debuggers and the unwinder stop here instead of walking into
+ * garbage.
+ */
+__asm__(
+"	.text\n"
+"	.type ukarch_ctx_trampoline, @function\n"
+"ukarch_ctx_trampoline:\n"
+"	.cfi_startproc\n"
+"	.cfi_undefined rip\n"
+"	popq %rax\n"
+"	popq %rdi\n"
+"	popq %rsi\n"
+"	xorl %ebp, %ebp\n"
+"	fninit\n"
+"	pushq $0x1f80\n"
+"	ldmxcsr (%rsp)\n"
+"	addq $8, %rsp\n"
+"	callq *%rax\n"
+"	ud2\n"
+"	.cfi_endproc\n"
+"	.size ukarch_ctx_trampoline, . - ukarch_ctx_trampoline\n"
+);
+
+extern char ukarch_ctx_trampoline[];
+
+void ukarch_ctx_init_entry2(struct ukarch_ctx *ctx, __uptr sp,
+			    void (*entry)(long, long), long arg0, long arg1)
+{
+	unsigned long *top = (unsigned long *)ALIGN_DOWN(sp, UKARCH_SP_ALIGN);
+
+	/* The trampoline pops three words and calls: the stack must be
+	 * 16-byte aligned after the pops, so it starts 8 bytes off. */
+	top -= 5;
+	top[0] = (unsigned long)entry;
+	top[1] = (unsigned long)arg0;
+	top[2] = (unsigned long)arg1;
+	top[3] = 0;
+	top[4] = 0;
+	ctx->sp = (__uptr)top;
+	ctx->ip = (__uptr)ukarch_ctx_trampoline;
+}
+
+void ukarch_ectx_store(void *ectx)
+{
+	__asm__ __volatile__("fxsave64 %0"
+			     : "=m"(*(char (*)[UKARCH_ECTX_SIZE])ectx));
+}
+
+void ukarch_ectx_load(const void *ectx)
+{
+	__asm__ __volatile__("fxrstor64 %0"
+			     : : "m"(*(const char (*)[UKARCH_ECTX_SIZE])ectx));
+}
+
+/*
+ * Entered instead of the interrupted instruction, with fn and the
+ * interrupted rip pushed on the interrupted stack (guest code has no red
+ * zone). Saves flags, the caller-saved registers and the FPU/SIMD state,
+ * calls fn, restores everything and returns to the interrupted rip.
+ */
+__asm__(
+"	.text\n"
+"	.type ukarch_inject_trampoline, @function\n"
+"ukarch_inject_trampoline:\n"
+"	pushfq\n"
+"	pushq %rax\n"
+"	pushq %rcx\n"
+"	pushq %rdx\n"
+"	pushq %rsi\n"
+"	pushq %rdi\n"
+"	pushq %r8\n"
+"	pushq %r9\n"
+"	pushq %r10\n"
+"	pushq %r11\n"
+"	pushq %rbp\n"
+"	movq %rsp, %rbp\n"
+"	andq $-16, %rsp\n"
+"	subq $" STRINGIFY(UKARCH_ECTX_SIZE) ", %rsp\n"
+"	movq %rsp, %rdi\n"
+"	callq ukarch_ectx_store\n"
+"	callq *88(%rbp)\n"
+"	movq %rsp, %rdi\n"
+"	callq ukarch_ectx_load\n"
+"	movq %rbp, %rsp\n"
+"	popq %rbp\n"
+"	popq %r11\n"
+"	popq %r10\n"
+"	popq %r9\n"
+"	popq %r8\n"
+"	popq %rdi\n"
+"	popq %rsi\n"
+"	popq %rdx\n"
+"	popq %rcx\n"
+"	popq %rax\n"
+"	popfq\n"
+"	leaq 8(%rsp), %rsp\n"
+"	ret\n"
+"	.size ukarch_inject_trampoline, . - ukarch_inject_trampoline\n"
+);
+
+extern char ukarch_inject_trampoline[];
+
+int ukarch_regs_inject_call(struct __regs *regs, void (*fn)(void))
+{
+	unsigned long *sp = (unsigned long *)regs->rsp;
+
+	*--sp = regs->rip;
+	*--sp = (unsigned long)fn;
+	regs->rsp = (unsigned long)sp;
+	regs->rip = (unsigned long)ukarch_inject_trampoline;
+	return 0;
+}

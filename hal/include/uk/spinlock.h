@@ -7,6 +7,7 @@
 #define __UK_SPINLOCK_H__
 
 #include <uk/arch/atomic.h>
+#include <uk/essentials.h>
 #include <uk/plat/lcpu.h>
 
 struct uk_spinlock {
@@ -24,13 +25,24 @@ static inline void uk_spin_init(struct uk_spinlock *lock)
 	lock->owner = 0;
 }
 
+/* Spins between two ukplat_lcpu_spin_yield() calls. */
+#define UK_SPIN_YIELD_INTERVAL	256
+
 static inline void uk_spin_lock(struct uk_spinlock *lock)
 {
 	unsigned short ticket = __atomic_fetch_add(&lock->next, 1,
 						   __ATOMIC_RELAXED);
+	unsigned int spins = 0;
 
-	while (__atomic_load_n(&lock->owner, __ATOMIC_ACQUIRE) != ticket)
+	while (__atomic_load_n(&lock->owner, __ATOMIC_ACQUIRE) != ticket) {
 		ukarch_spinwait();
+		/* The holder (or the next in line) may be a CPU that its
+		 * host descheduled; let it run. */
+		if (unlikely(++spins == UK_SPIN_YIELD_INTERVAL)) {
+			spins = 0;
+			ukplat_lcpu_spin_yield();
+		}
+	}
 }
 
 /* Returns 1 if the lock was taken, 0 if it is held by someone. */

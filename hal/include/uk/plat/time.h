@@ -15,8 +15,11 @@
 __nsec ukplat_monotonic_clock(void);
 /* Nanoseconds since the Unix epoch (wall clock). */
 __nsec ukplat_wall_clock(void);
-/* Arms this CPU's one-shot timer to fire the timer interrupt once the
- * monotonic clock reaches deadline_ns (0 disarms). Returns 0 or -errno. */
+/* Arms this CPU's one-shot timer to fire UKPLAT_IRQ_TIMER once on this
+ * CPU when the monotonic clock reaches deadline_ns (0 disarms). A new call
+ * replaces the previous deadline, including a timer interrupt that fired
+ * but is still pending (masked); a deadline in the past fires at once.
+ * Returns 0 or -errno. */
 int ukplat_time_set_deadline(__nsec deadline_ns);
 
 #endif /* __UK_PLAT_TIME_H__ */

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Execution contexts: what a thread needs to be switched away and back.
+ *
+ * struct ukarch_ctx is the integer context of a cooperative switch: only
+ * the stack and instruction pointers, since the callee-saved registers
+ * (and the FPU/SIMD control words, the only callee-saved parts of the
+ * FPU state in both ABIs) are pushed on the stack by ukarch_ctx_switch().
+ * The extended context (all FPU/SIMD registers) is saved separately with
+ * ukarch_ectx_store/load, which is only needed when a thread is switched
+ * away at an arbitrary point (preemption), not at a function call.
+ */
+#ifndef __UK_ARCH_CTX_H__
+#define __UK_ARCH_CTX_H__
+
+#include <uk/arch/types.h>
+
+struct ukarch_ctx {
+	__uptr ip;		/* where the context resumes */
+	__uptr sp;		/* its stack pointer at that point */
+};
+
+/* Stack alignment the ABI requires at a call. */
+#define UKARCH_SP_ALIGN		16
+
+/* Prepares ctx to call entry(arg0, arg1) on the stack whose top (highest
+ * address) is sp when first switched to. entry must not return. */
+void ukarch_ctx_init_entry2(struct ukarch_ctx *ctx, __uptr sp,
+			    void (*entry)(long, long), long arg0, long arg1);
+
+/* Saves the current context in store and resumes load. Returns when
+ * something switches back to store. Interrupt state is not touched. */
+void ukarch_ctx_switch(struct ukarch_ctx *store, struct ukarch_ctx *load);
+
+struct __regs;
+
+/* Makes the interrupted context regs, when it resumes, first call fn() as
+ * if from the interrupted instruction, with every register, the flags and
+ * the FPU/SIMD state (ukarch_ectx_store/load, on its own stack) preserved
+ * around the call. Interrupt handlers use it to preempt a thread. Returns
+ * 0, or -ENOTSUP where the architecture cannot (arm64: no free register
+ * to return through; it will preempt in its exception return path). */
+int ukarch_regs_inject_call(struct __regs *regs, void (*fn)(void));
+
+/* Size and alignment of an extended (FPU/SIMD) context save area. */
+#if defined(__x86_64__)
+#define UKARCH_ECTX_SIZE	512	/* fxsave: KVM here offers no XSAVE */
+#elif defined(__aarch64__)
+#define UKARCH_ECTX_SIZE	528	/* q0-q31, fpsr, fpcr */
+#endif
+#define UKARCH_ECTX_ALIGN	16
+/* Saves the CPU's FPU/SIMD registers into ectx / loads them from it. */
+void ukarch_ectx_store(void *ectx);
+void ukarch_ectx_load(const void *ectx);
+
+#endif /* __UK_ARCH_CTX_H__ */
