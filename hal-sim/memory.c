@@ -24,6 +24,7 @@
 #define GUEST_VAS_MIN		(1UL << 30)
 
 int sim_memfd = -1;
+size_t sim_mem_size;
 void *sim_direct_map;
 void *sim_guest_vas;
 size_t sim_guest_vas_size;
@@ -100,6 +101,7 @@ void sim_memory_init(struct ukplat_bootinfo *bi, size_t mem_size)
 	if (!sim_guest_vas)
 		die("cannot reserve the guest address-space window");
 
+	sim_mem_size = mem_size;
 	dm = (__vaddr_t)sim_direct_map;
 	bi->dm_off = dm;
 	/* Physical page 0 stays unused, so paddr 0 never names a frame. */
@@ -107,6 +109,9 @@ void sim_memory_init(struct ukplat_bootinfo *bi, size_t mem_size)
 		   "null frame");
 	add_region(bi, PAGE_SIZE, dm + PAGE_SIZE, mem_size - PAGE_SIZE,
 		   UKPLAT_MEMRT_FREE, rw, "ram");
+	add_region(bi, __PADDR_ANY, (__vaddr_t)sim_guest_vas,
+		   sim_guest_vas_size, UKPLAT_MEMRT_VAS, UKPLAT_MEMRF_READ |
+		   UKPLAT_MEMRF_WRITE | UKPLAT_MEMRF_EXECUTE, "vas");
 }
 
 /* Bounds of the guest image's sections (tools/guest.lds). */
@@ -122,9 +127,9 @@ static void add_image_section(struct ukplat_bootinfo *bi, char *start,
 	__vaddr_t end = PAGE_ALIGN_UP((__vaddr_t)stop);
 
 	/* In sim the image is part of the host executable, not of guest
-	 * physical memory: pbase is __PADDR_ANY. */
+	 * physical memory (see SIM_IMAGE_PHYS_OFF). */
 	if (end > base)
-		add_region(bi, __PADDR_ANY, base, end - base,
+		add_region(bi, base + SIM_IMAGE_PHYS_OFF, base, end - base,
 			   UKPLAT_MEMRT_KERNEL, flags | UKPLAT_MEMRF_MAP,
 			   name);
 }

@@ -1,2 +1,168 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* placeholder: replaced by the library's sources */
+/*
+ * Fault-safe probes and copies over the per-arch asm accesses in
+ * arch/<arch>/nofault.S, which resume at their exception fixup on a fault.
+ */
+#include <errno.h>
+#include <uk/arch/types.h>
+#include <uk/arch/valgrind.h>
+#include <uk/essentials.h>
+#include <uk/nofault.h>
+#include <uk/plat/lcpu.h>
+
+#define NF_PAGE_SIZE	(1UL << __PAGE_SHIFT)
+
+int ukarch_nf_probe_r(__vaddr_t addr);
+int ukarch_nf_probe_w(__vaddr_t addr);
+__sz ukarch_nf_memcpy(void *dst, const void *src, __sz len,
+		      __vaddr_t *faddr);
+#if defined(__x86_64__)
+__sz ukarch_nf_memcpy_loop(void *dst, const void *src, __sz len,
+			   __vaddr_t *faddr);
+
+/* 1 under valgrind (rep movsb is not restartable there), 0 if not, -1
+ * not yet asked. A benign race: every CPU computes the same answer. */
+static int nf_on_valgrind = -1;
+
+static __sz nf_copy(void *dst, const void *src, __sz len, __vaddr_t *faddr)
+{
+	int vg = READ_ONCE(nf_on_valgrind);
+
+	if (unlikely(vg < 0)) {
+		vg = uk_valgrind_running() != 0;
+		WRITE_ONCE(nf_on_valgrind, vg);
+	}
+	if (unlikely(vg))
+		return ukarch_nf_memcpy_loop(dst, src, len, faddr);
+	return ukarch_nf_memcpy(dst, src, len, faddr);
+}
+#else
+#define nf_copy ukarch_nf_memcpy
+#endif
+
+/* Per CPU: how many NOPAGING calls are running (ISRs may nest them).
+ * One cache line each, so CPUs do not share lines they write. */
+static struct {
+	unsigned int nopaging;
+} __align(__CACHELINE_SIZE) nf_cpu[UKPLAT_LCPU_MAXCOUNT];
+
+/* Returns the CPU index to pass to paging_restore. The counter is
+ * atomic: the caller restores it on the CPU it saved it on even if it
+ * was moved to another CPU in between. */
+static inline __lcpuidx paging_save(unsigned long flags)
+{
+	__lcpuidx idx = ukplat_lcpu_idx();
+
+	if (flags & UK_NOFAULTF_NOPAGING)
+		__atomic_add_fetch(&nf_cpu[idx].nopaging, 1, __ATOMIC_ACQ_REL);
+	return idx;
+}
+
+static inline void paging_restore(unsigned long flags, __lcpuidx idx)
+{
+	if (flags & UK_NOFAULTF_NOPAGING)
+		__atomic_sub_fetch(&nf_cpu[idx].nopaging, 1, __ATOMIC_ACQ_REL);
+}
+
+int uk_nofault_paging_allowed(void)
+{
+	return __atomic_load_n(&nf_cpu[ukplat_lcpu_idx()].nopaging,
+			       __ATOMIC_ACQUIRE) == 0;
+}
+
+/* Bytes from addr to the end of its page. */
+static inline __sz page_rest(__vaddr_t addr)
+{
+	return NF_PAGE_SIZE - (addr & (NF_PAGE_SIZE - 1));
+}
+
+static __sz probe(__vaddr_t vaddr, __sz len, unsigned long flags,
+		  int (*access)(__vaddr_t))
+{
+	__sz ok = 0, chunk;
+	__lcpuidx idx;
+
+	idx = paging_save(flags);
+	while (len) {
+		chunk = MIN(len, page_rest(vaddr));
+		if (!access(vaddr))
+			ok += chunk;
+		else if (!(flags & UK_NOFAULTF_CONTINUE))
+			break;
+		vaddr += chunk;
+		len -= chunk;
+	}
+	paging_restore(flags, idx);
+	return ok;
+}
+
+__sz uk_nofault_probe_r(__vaddr_t vaddr, __sz len, unsigned long flags)
+{
+	return probe(vaddr, len, flags, ukarch_nf_probe_r);
+}
+
+__sz uk_nofault_probe_w(__vaddr_t vaddr, __sz len, unsigned long flags)
+{
+	return probe(vaddr, len, flags, ukarch_nf_probe_w);
+}
+
+/*
+ * Bytes to skip after a fault with src and dst at s and d and left bytes
+ * to go: the rest of the faulting page of whichever side holds faddr; if
+ * the address is unknown (a #GP), the nearer of the two page ends.
+ */
+static __sz fault_skip(__vaddr_t d, __vaddr_t s, __sz left, __vaddr_t faddr)
+{
+	__sz skip;
+
+	if (faddr >= s && faddr - s < left)
+		skip = faddr - s + page_rest(faddr);
+	else if (faddr >= d && faddr - d < left)
+		skip = faddr - d + page_rest(faddr);
+	else
+		skip = MIN(page_rest(s), page_rest(d));
+	return MIN(skip, left);
+}
+
+__sz uk_nofault_memcpy(char *dst, const char *src, __sz len,
+		       unsigned long flags)
+{
+	__sz done = 0, copied = 0, n;
+	__vaddr_t faddr;
+	__lcpuidx idx;
+
+	idx = paging_save(flags);
+	while (done < len) {
+		faddr = 0;
+		n = nf_copy(dst + done, src + done, len - done, &faddr);
+		done += n;
+		copied += n;
+		if (done == len || !(flags & UK_NOFAULTF_CONTINUE))
+			break;
+		done += fault_skip((__vaddr_t)dst + done,
+				   (__vaddr_t)src + done, len - done, faddr);
+	}
+	paging_restore(flags, idx);
+	return copied;
+}
+
+/* A range that wraps around the top of the address space is never valid
+ * (and would make the copy start over at address 0). */
+static inline int range_wraps(const void *p, __sz len)
+{
+	return (__vaddr_t)p + len < (__vaddr_t)p;
+}
+
+int uk_copy_from_user(void *dst, const void *src, __sz len)
+{
+	if (range_wraps(src, len) || range_wraps(dst, len))
+		return -EFAULT;
+	if (uk_nofault_memcpy(dst, src, len, 0) != len)
+		return -EFAULT;
+	return 0;
+}
+
+int uk_copy_to_user(void *dst, const void *src, __sz len)
+{
+	return uk_copy_from_user(dst, src, len);
+}

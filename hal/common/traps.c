@@ -3,6 +3,7 @@
  * Trap dispatch shared by every backend: raise the trap's event; if no
  * handler takes it, print the crash report and end the kernel.
  */
+#include <uk/arch/nofault.h>
 #include <uk/arch/traps.h>
 #include <uk/assert.h>
 #include <uk/event.h>
@@ -118,6 +119,9 @@ void __uk_entry ukarch_trap_handle(struct ukarch_trap_ctx *ctx)
 	if ((unsigned int)ctx->trapnr < UKARCH_TRAP_NR_COUNT)
 		rc = uk_raise_event_ptr(traps[ctx->trapnr].event, ctx);
 	if (rc == UK_EVENT_HANDLED)
+		return;
+	/* After the handlers, so demand paging serves nofault accesses. */
+	if (ukarch_extable_fixup(ctx))
 		return;
 	trap_crash(ctx);
 }

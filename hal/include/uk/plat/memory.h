@@ -3,6 +3,7 @@
 #ifndef __UK_PLAT_MEMORY_H__
 #define __UK_PLAT_MEMORY_H__
 
+#include <uk/arch/paging.h>
 #include <uk/arch/types.h>
 
 /* Region types. */
@@ -13,6 +14,9 @@
 #define UKPLAT_MEMRT_CMDLINE	0x0010	/* the command line */
 #define UKPLAT_MEMRT_DEVICETREE	0x0020
 #define UKPLAT_MEMRT_STACK	0x0040	/* the boot stack */
+/* Virtual window for address spaces (core/vmem): vbase and len only,
+ * pbase is __PADDR_ANY and nothing is mapped there at boot. */
+#define UKPLAT_MEMRT_VAS	0x0080
 
 /* Region flags: access permissions of the mapping. */
 #define UKPLAT_MEMRF_READ	0x0001
@@ -30,5 +34,20 @@ struct ukplat_memregion_desc {
 	__u16 flags;		/* UKPLAT_MEMRF_* */
 	char name[UKPLAT_MEMR_NAME_LEN];
 };
+
+/* The PAGE_ATTR_PROT_* permissions of region m. */
+static inline unsigned long
+ukplat_memregion_attr(const struct ukplat_memregion_desc *m)
+{
+	unsigned long attr = 0;
+
+	if (m->flags & UKPLAT_MEMRF_READ)
+		attr |= PAGE_ATTR_PROT_READ;
+	if (m->flags & UKPLAT_MEMRF_WRITE)
+		attr |= PAGE_ATTR_PROT_WRITE;
+	if (m->flags & UKPLAT_MEMRF_EXECUTE)
+		attr |= PAGE_ATTR_PROT_EXEC;
+	return attr;
+}
 
 #endif /* __UK_PLAT_MEMORY_H__ */

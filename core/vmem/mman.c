@@ -1,0 +1,373 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * POSIX memory mappings over the active VAS: mmap, munmap, mprotect,
+ * madvise, mremap, msync, mlock, brk and sbrk. Errors follow Linux
+ * (-1 or MAP_FAILED with errno). Apps and kernel share one address
+ * space, so there is no user/kernel split: the whole VAS window is
+ * available, and MAP_SHARED anonymous memory behaves as MAP_PRIVATE
+ * (there is no fork).
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <uk/essentials.h>
+#include <uk/spinlock.h>
+#include <uk/vmem.h>
+
+static long fail(int rc)
+{
+	errno = -rc;
+	return -1;
+}
+
+static unsigned long prot_attr(int prot)
+{
+	unsigned long attr = 0;
+
+	/* As on x86: write and execute imply read. */
+	if (prot & (PROT_READ | PROT_WRITE | PROT_EXEC))
+		attr |= PAGE_ATTR_PROT_READ;
+	if (prot & PROT_WRITE)
+		attr |= PAGE_ATTR_PROT_WRITE;
+	if (prot & PROT_EXEC)
+		attr |= PAGE_ATTR_PROT_EXEC;
+	return attr;
+}
+
+/* Non-fixed mapping: the hint if that range is free, else anywhere. */
+static int map_hinted(struct uk_vas *vas, __vaddr_t *va, __sz len,
+		      unsigned long attr, unsigned long vflags)
+{
+	__vaddr_t hint = PAGE_ALIGN_DOWN(*va);
+	int rc;
+
+	if (hint) {
+		rc = uk_vma_map_anon(vas, &hint, len, attr, vflags, NULL);
+		if (rc == 0) {
+			*va = hint;
+			return 0;
+		}
+	}
+	*va = __VADDR_ANY;
+	return uk_vma_map_anon(vas, va, len, attr, vflags, NULL);
+}
+
+void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+{
+	struct uk_vas *vas = uk_vas_get_active();
+	int type = flags & MAP_TYPE;
+	unsigned long vflags = 0;
+	__vaddr_t va = (__vaddr_t)addr;
+	int rc;
+
+	if (off & (off_t)(PAGE_SIZE - 1))
+		return (void *)fail(-EINVAL);
+	if (!(flags & MAP_ANONYMOUS))
+		return (void *)fail(fd < 0 ? -EBADF : -ENODEV);
+	if (!len)
+		return (void *)fail(-EINVAL);
+	/* MAP_SHARED_VALIDATE is for files only, as on Linux. */
+	if (type != MAP_SHARED && type != MAP_PRIVATE)
+		return (void *)fail(-EINVAL);
+	if (PAGE_ALIGN_UP(len) < len)
+		return (void *)fail(-ENOMEM);
+	len = PAGE_ALIGN_UP(len);
+	if (flags & MAP_FIXED_NOREPLACE)
+		flags |= MAP_FIXED;
+	if ((flags & MAP_FIXED) && !PAGE_ALIGNED(va))
+		return (void *)fail(-EINVAL);
+	if (!vas)
+		return (void *)fail(-ENOMEM);
+	if (flags & MAP_POPULATE)
+		vflags |= UK_VMA_MAP_POPULATE;
+	if (flags & MAP_FIXED) {
+		if (!(flags & MAP_FIXED_NOREPLACE))
+			vflags |= UK_VMA_MAP_REPLACE;
+		rc = uk_vma_map_anon(vas, &va, len, prot_attr(prot), vflags,
+				     NULL);
+	} else {
+		rc = map_hinted(vas, &va, len, prot_attr(prot), vflags);
+	}
+	if (rc < 0)
+		return (void *)fail(rc == -EINVAL ? -ENOMEM : rc);
+	return (void *)va;
+}
+
+int munmap(void *addr, size_t len)
+{
+	struct uk_vas *vas = uk_vas_get_active();
+	__vaddr_t va = (__vaddr_t)addr;
+	int rc;
+
+	if (!PAGE_ALIGNED(va) || !len || PAGE_ALIGN_UP(len) < len ||
+	    va + PAGE_ALIGN_UP(len) < va)
+		return (int)fail(-EINVAL);
+	if (!vas)
+		return 0;
+	rc = uk_vma_unmap(vas, va, PAGE_ALIGN_UP(len), 0);
+	return rc < 0 ? (int)fail(rc) : 0;
+}
+
+/* Common checks of calls on an existing range: 1 if there is nothing to
+ * do (zero length), 0 to go on, or -errno. */
+static int range_args(__vaddr_t va, size_t len)
+{
+	if (!PAGE_ALIGNED(va))
+		return -EINVAL;
+	if (!len)
+		return 1;
+	if (PAGE_ALIGN_UP(len) < len || va + PAGE_ALIGN_UP(len) < va)
+		return -ENOMEM;
+	return uk_vas_get_active() ? 0 : -ENOMEM;
+}
+
+int mprotect(void *addr, size_t len, int prot)
+{
+	const int known = PROT_READ | PROT_WRITE | PROT_EXEC;
+	__vaddr_t va = (__vaddr_t)addr;
+	int rc;
+
+	if (prot & ~known)
+		return (int)fail(-EINVAL);
+	rc = range_args(va, len);
+	if (rc)
+		return rc < 0 ? (int)fail(rc) : 0;
+	rc = uk_vma_set_attr(uk_vas_get_active(), va, PAGE_ALIGN_UP(len),
+			     prot_attr(prot));
+	return rc < 0 ? (int)fail(rc) : 0;
+}
+
+/* UK_VMA_ADV_* for a MADV_* value, or -EINVAL. */
+static int advice_of(int advice)
+{
+	switch (advice) {
+	case MADV_DONTNEED:
+	case MADV_FREE:
+		return UK_VMA_ADV_DONTNEED;
+	case MADV_WILLNEED:
+	case MADV_POPULATE_READ:
+	case MADV_POPULATE_WRITE:
+		return UK_VMA_ADV_WILLNEED;
+	case MADV_NORMAL:
+	case MADV_RANDOM:
+	case MADV_SEQUENTIAL:
+	case MADV_DONTFORK:
+	case MADV_DOFORK:
+	case MADV_MERGEABLE:
+	case MADV_UNMERGEABLE:
+	case MADV_HUGEPAGE:
+	case MADV_NOHUGEPAGE:
+	case MADV_DONTDUMP:
+	case MADV_DODUMP:
+	case MADV_WIPEONFORK:
+	case MADV_KEEPONFORK:
+	case MADV_COLD:
+	case MADV_PAGEOUT:
+		/* Nothing to do without swap or fork: accepted. */
+		return UK_VMA_ADV_NORMAL;
+	default:
+		return -EINVAL;
+	}
+}
+
+int madvise(void *addr, size_t len, int advice)
+{
+	__vaddr_t va = (__vaddr_t)addr;
+	int adv = advice_of(advice);
+	int rc;
+
+	if (adv < 0)
+		return (int)fail(adv);
+	rc = range_args(va, len);
+	if (rc)
+		return rc < 0 ? (int)fail(rc) : 0;
+	rc = uk_vma_advise(uk_vas_get_active(), va, PAGE_ALIGN_UP(len),
+			   (unsigned long)adv, 0);
+	return rc < 0 ? (int)fail(rc) : 0;
+}
+
+int posix_madvise(void *addr, size_t len, int advice)
+{
+	int rc;
+
+	if (advice < POSIX_MADV_NORMAL || advice > POSIX_MADV_DONTNEED)
+		return EINVAL;
+	/* POSIX_MADV_DONTNEED must not discard data: it is only a hint. */
+	if (advice == POSIX_MADV_DONTNEED)
+		advice = MADV_NORMAL;
+	rc = madvise(addr, len, advice);
+	return rc < 0 ? errno : 0;
+}
+
+/* Checks that the range is mapped; for calls that have nothing else to
+ * do here (no files, no swap). */
+static int check_mapped(const void *addr, size_t len, int align)
+{
+	__vaddr_t va = (__vaddr_t)addr;
+	int rc;
+
+	if (!align) {
+		len += va & (PAGE_SIZE - 1);
+		va = PAGE_ALIGN_DOWN(va);
+	}
+	rc = range_args(va, len);
+	if (rc)
+		return rc < 0 ? (int)fail(rc) : 0;
+	rc = uk_vma_advise(uk_vas_get_active(), va, PAGE_ALIGN_UP(len),
+			   UK_VMA_ADV_NORMAL, 0);
+	return rc < 0 ? (int)fail(rc) : 0;
+}
+
+int msync(void *addr, size_t len, int flags)
+{
+	if ((flags & ~(MS_ASYNC | MS_SYNC | MS_INVALIDATE)) ||
+	    ((flags & MS_ASYNC) && (flags & MS_SYNC)))
+		return (int)fail(-EINVAL);
+	return check_mapped(addr, len, 1);
+}
+
+int mlock(const void *addr, size_t len)
+{
+	return check_mapped(addr, len, 0);
+}
+
+int munlock(const void *addr, size_t len)
+{
+	return check_mapped(addr, len, 0);
+}
+
+/* Grows [va, va + old_len) to new_len, in place or by a copy. */
+static void *mremap_grow(struct uk_vas *vas, const struct uk_vma *vma,
+			 __vaddr_t va, __sz old_len, __sz new_len, int flags)
+{
+	unsigned long attr = vma->attr;
+	__vaddr_t tail = va + old_len, nva = __VADDR_ANY;
+	int rc;
+
+	if (vma->ops == &uk_vma_anon_ops && !(vma->flags &
+					      UK_VMA_MAP_SIZE_2MB)) {
+		rc = uk_vma_map_anon(vas, &tail, new_len - old_len, attr, 0,
+				     vma->name);
+		if (rc == 0)
+			return (void *)va;
+	}
+	if (!(flags & MREMAP_MAYMOVE))
+		return (void *)fail(-ENOMEM);
+	rc = uk_vma_map_anon(vas, &nva, new_len, attr | PAGE_ATTR_PROT_RW, 0,
+			     NULL);
+	if (rc < 0)
+		return (void *)fail(rc);
+	/* A copy: pages not touched yet are read as zero and allocated. */
+	if (attr & PAGE_ATTR_PROT_READ)
+		memcpy((void *)nva, (const void *)va, old_len);
+	if (!(attr & PAGE_ATTR_PROT_WRITE))
+		uk_vma_set_attr(vas, nva, new_len, attr);
+	uk_vma_unmap(vas, va, old_len, 0);
+	return (void *)nva;
+}
+
+void *mremap(void *old, size_t old_len, size_t new_len, int flags, ...)
+{
+	struct uk_vas *vas = uk_vas_get_active();
+	__vaddr_t va = (__vaddr_t)old;
+	const struct uk_vma *vma;
+	int rc;
+
+	if ((flags & ~MREMAP_MAYMOVE) || !PAGE_ALIGNED(va) || !new_len ||
+	    !old_len)
+		return (void *)fail(-EINVAL);
+	old_len = PAGE_ALIGN_UP(old_len);
+	new_len = PAGE_ALIGN_UP(new_len);
+	if (!old_len || !new_len)
+		return (void *)fail(-ENOMEM);
+	vma = vas ? uk_vma_find(vas, va) : NULL;
+	if (!vma || va + old_len < va || va + old_len > vma->end)
+		return (void *)fail(-EFAULT);
+	if (new_len == old_len)
+		return old;
+	if (new_len < old_len) {
+		rc = uk_vma_unmap(vas, va + new_len, old_len - new_len, 0);
+		return rc < 0 ? (void *)fail(rc) : old;
+	}
+	return mremap_grow(vas, vma, va, old_len, new_len, flags);
+}
+
+/* brk: a reserved range of BRK_MAX bytes, set up on first use; the break
+ * is mapped up to its page, the rest stays reserved. */
+#define BRK_MAX		(256UL << 20)
+
+static struct uk_spinlock brk_lock = UK_SPINLOCK_INITIALIZER();
+static __vaddr_t brk_base, brk_cur;
+
+static int brk_setup(struct uk_vas *vas)
+{
+	__vaddr_t va = __VADDR_ANY;
+	int rc;
+
+	if (brk_base)
+		return 0;
+	rc = uk_vma_reserve(vas, &va, BRK_MAX);
+	if (rc < 0)
+		return rc;
+	brk_base = brk_cur = va;
+	return 0;
+}
+
+/* Moves the break to want. Returns 0 or -ENOMEM. Lock held. */
+static int brk_move(struct uk_vas *vas, __vaddr_t want)
+{
+	__vaddr_t old_top = PAGE_ALIGN_UP(brk_cur);
+	__vaddr_t new_top = PAGE_ALIGN_UP(want);
+	__vaddr_t va;
+	int rc = 0;
+
+	if (want < brk_base || want > brk_base + BRK_MAX)
+		return -ENOMEM;
+	if (new_top > old_top) {
+		va = old_top;
+		rc = uk_vma_map_anon(vas, &va, new_top - old_top,
+				     PAGE_ATTR_PROT_RW, UK_VMA_MAP_REPLACE,
+				     "brk");
+	} else if (new_top < old_top) {
+		va = new_top;
+		rc = uk_vma_reserve_ex(vas, &va, old_top - new_top, 0,
+				       UK_VMA_MAP_REPLACE, NULL);
+	}
+	if (rc < 0)
+		return -ENOMEM;
+	brk_cur = want;
+	return 0;
+}
+
+int brk(void *addr)
+{
+	struct uk_vas *vas = uk_vas_get_active();
+	int rc;
+
+	if (!vas)
+		return (int)fail(-ENOMEM);
+	uk_spin_lock(&brk_lock);
+	rc = brk_setup(vas);
+	if (rc == 0)
+		rc = brk_move(vas, (__vaddr_t)addr);
+	uk_spin_unlock(&brk_lock);
+	return rc < 0 ? (int)fail(-ENOMEM) : 0;
+}
+
+void *sbrk(long increment)
+{
+	struct uk_vas *vas = uk_vas_get_active();
+	__vaddr_t old;
+	int rc;
+
+	if (!vas)
+		return (void *)fail(-ENOMEM);
+	uk_spin_lock(&brk_lock);
+	rc = brk_setup(vas);
+	old = brk_cur;
+	if (rc == 0 && increment)
+		rc = brk_move(vas, old + (__vaddr_t)increment);
+	uk_spin_unlock(&brk_lock);
+	return rc < 0 ? (void *)fail(-ENOMEM) : (void *)old;
+}

@@ -1,2 +1,0 @@
-/* SPDX-License-Identifier: BSD-3-Clause */
-/* placeholder: replaced by the library's sources */

@@ -1,0 +1,335 @@
+/*
+ * mmap, munmap, mprotect, madvise and brk/sbrk as an app uses them,
+ * checked the same way on Linux and on Amphi: anonymous memory is zeroed,
+ * MAP_FIXED replaces, MAP_FIXED_NOREPLACE refuses, partial unmaps and
+ * protection changes split mappings, MADV_DONTNEED zeroes private pages,
+ * and bad arguments give the errors Linux gives. No signals are caught:
+ * a check never touches memory it expects to be inaccessible.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#if __has_include(<unistd.h>)
+#include <unistd.h>
+#else
+#include <uk/vmem.h>		/* brk, sbrk until Amphi has unistd.h */
+#endif
+
+#include "../posix-check.h"
+
+#define PG	4096UL
+
+static char *map_anon(void *addr, size_t len, int prot, int flags)
+{
+	return mmap(addr, len, prot, flags | MAP_PRIVATE | MAP_ANONYMOUS, -1,
+		    0);
+}
+
+/* Returns 1 if every byte of [p, p + len) is c. */
+static int all_bytes(const char *p, size_t len, char c)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (p[i] != c)
+			return 0;
+	return 1;
+}
+
+/* Returns 1 if [p, p + len) is free: a NOREPLACE mapping there works. */
+static int range_is_free(char *p, size_t len)
+{
+	char *q = map_anon(p, len, PROT_READ, MAP_FIXED_NOREPLACE);
+
+	if (q == MAP_FAILED)
+		return 0;
+	munmap(q, len);
+	return q == p;
+}
+
+static void check_anonymous(void)
+{
+	char *p = map_anon(NULL, 8 * PG, PROT_READ | PROT_WRITE, 0);
+
+	printf("anonymous mappings\n");
+	CHECK(p != MAP_FAILED);
+	if (p == MAP_FAILED)
+		return;
+	CHECK(((uintptr_t)p & (PG - 1)) == 0);
+	CHECK(all_bytes(p, 8 * PG, 0));
+	memset(p, 'x', 8 * PG);
+	CHECK(all_bytes(p, 8 * PG, 'x'));
+	p[5 * PG + 17] = 'y';
+	CHECK(p[5 * PG + 17] == 'y' && p[5 * PG + 16] == 'x');
+	CHECK(munmap(p, 8 * PG) == 0);
+	CHECK(range_is_free(p, 8 * PG));
+
+	/* A length that is not a page multiple maps whole pages. */
+	p = map_anon(NULL, 100, PROT_READ | PROT_WRITE, 0);
+	CHECK(p != MAP_FAILED);
+	if (p != MAP_FAILED) {
+		p[PG - 1] = 1;
+		CHECK(all_bytes(p, PG - 1, 0));
+		CHECK(munmap(p, 100) == 0);
+	}
+
+	/* Two mappings do not overlap. */
+	p = map_anon(NULL, PG, PROT_READ | PROT_WRITE, 0);
+	char *q = map_anon(NULL, PG, PROT_READ | PROT_WRITE, 0);
+	CHECK(p != MAP_FAILED && q != MAP_FAILED && p != q);
+	if (p != MAP_FAILED && q != MAP_FAILED) {
+		*p = 1;
+		*q = 2;
+		CHECK(*p == 1 && *q == 2);
+	}
+	munmap(p, PG);
+	munmap(q, PG);
+}
+
+static void check_fixed(void)
+{
+	char *p = map_anon(NULL, 4 * PG, PROT_READ | PROT_WRITE, 0);
+	char *q;
+
+	printf("MAP_FIXED and MAP_FIXED_NOREPLACE\n");
+	CHECK(p != MAP_FAILED);
+	if (p == MAP_FAILED)
+		return;
+	memset(p, 'a', 4 * PG);
+	q = map_anon(p + PG, 2 * PG, PROT_READ | PROT_WRITE, MAP_FIXED);
+	CHECK(q == p + PG);
+	CHECK(all_bytes(p + PG, 2 * PG, 0));
+	CHECK(all_bytes(p, PG, 'a') && all_bytes(p + 3 * PG, PG, 'a'));
+
+	errno = 0;
+	q = map_anon(p + 2 * PG, PG, PROT_READ, MAP_FIXED_NOREPLACE);
+	CHECK(q == MAP_FAILED && errno == EEXIST);
+	/* Partly overlapping is refused too, and changes nothing. */
+	errno = 0;
+	q = map_anon(p + 3 * PG, 2 * PG, PROT_READ, MAP_FIXED_NOREPLACE);
+	CHECK(q == MAP_FAILED && errno == EEXIST);
+	CHECK(all_bytes(p + 3 * PG, PG, 'a'));
+	CHECK(munmap(p, 4 * PG) == 0);
+
+	q = map_anon(p, 2 * PG, PROT_READ | PROT_WRITE, MAP_FIXED_NOREPLACE);
+	CHECK(q == p);
+	if (q == p) {
+		CHECK(all_bytes(q, 2 * PG, 0));
+		munmap(q, 2 * PG);
+	}
+}
+
+static void check_partial_munmap(void)
+{
+	char *p = map_anon(NULL, 6 * PG, PROT_READ | PROT_WRITE, 0);
+
+	printf("partial munmap\n");
+	CHECK(p != MAP_FAILED);
+	if (p == MAP_FAILED)
+		return;
+	memset(p, 'm', 6 * PG);
+	CHECK(munmap(p + 2 * PG, 2 * PG) == 0);
+	CHECK(all_bytes(p, 2 * PG, 'm'));
+	CHECK(all_bytes(p + 4 * PG, 2 * PG, 'm'));
+	CHECK(range_is_free(p + 2 * PG, 2 * PG));
+	/* Unmapping a range with holes, and an unmapped range, succeeds. */
+	CHECK(munmap(p + 2 * PG, 2 * PG) == 0);
+	CHECK(munmap(p, 6 * PG) == 0);
+	CHECK(range_is_free(p, 6 * PG));
+}
+
+static void check_mprotect(void)
+{
+	char *p = map_anon(NULL, 4 * PG, PROT_READ | PROT_WRITE, 0);
+
+	printf("mprotect\n");
+	CHECK(p != MAP_FAILED);
+	if (p == MAP_FAILED)
+		return;
+	memset(p, 'r', 4 * PG);
+	CHECK(mprotect(p + PG, PG, PROT_READ) == 0);
+	CHECK(all_bytes(p, 4 * PG, 'r'));
+	p[0] = 'w';
+	p[2 * PG] = 'w';
+	CHECK(mprotect(p + PG, PG, PROT_READ | PROT_WRITE) == 0);
+	p[PG] = 'w';
+	CHECK(p[0] == 'w' && p[PG] == 'w' && p[2 * PG] == 'w');
+
+	/* PROT_NONE, then readable again: the contents are kept. */
+	CHECK(mprotect(p, 4 * PG, PROT_NONE) == 0);
+	CHECK(mprotect(p, 4 * PG, PROT_READ) == 0);
+	CHECK(p[PG] == 'w' && p[3 * PG] == 'r');
+
+	errno = 0;
+	CHECK(mprotect(p + 1, PG, PROT_READ) == -1 && errno == EINVAL);
+	errno = 0;
+	CHECK(mprotect(p, PG, 0x1000) == -1 && errno == EINVAL);
+	CHECK(munmap(p + 2 * PG, PG) == 0);
+	/* A hole in the range: ENOMEM. */
+	errno = 0;
+	CHECK(mprotect(p, 4 * PG, PROT_READ) == -1 && errno == ENOMEM);
+	CHECK(mprotect(p, PG, PROT_READ) == 0);
+	CHECK(munmap(p, 4 * PG) == 0);
+
+	/* A page mapped PROT_NONE can be made writable later. */
+	p = map_anon(NULL, PG, PROT_NONE, 0);
+	CHECK(p != MAP_FAILED);
+	if (p != MAP_FAILED) {
+		CHECK(mprotect(p, PG, PROT_READ | PROT_WRITE) == 0);
+		p[10] = 3;
+		CHECK(p[10] == 3 && p[11] == 0);
+		munmap(p, PG);
+	}
+}
+
+static void check_madvise(void)
+{
+	char *p = map_anon(NULL, 4 * PG, PROT_READ | PROT_WRITE, 0);
+
+	printf("madvise\n");
+	CHECK(p != MAP_FAILED);
+	if (p == MAP_FAILED)
+		return;
+	memset(p, 'd', 4 * PG);
+	CHECK(madvise(p + PG, 2 * PG, MADV_DONTNEED) == 0);
+	CHECK(all_bytes(p + PG, 2 * PG, 0));
+	CHECK(all_bytes(p, PG, 'd') && all_bytes(p + 3 * PG, PG, 'd'));
+	p[PG] = 'n';
+	CHECK(p[PG] == 'n');
+	CHECK(madvise(p, 4 * PG, MADV_NORMAL) == 0);
+	CHECK(madvise(p, 4 * PG, MADV_WILLNEED) == 0);
+	CHECK(p[PG] == 'n' && p[0] == 'd');
+	errno = 0;
+	CHECK(madvise(p + 1, PG, MADV_DONTNEED) == -1 && errno == EINVAL);
+	errno = 0;
+	CHECK(madvise(p, PG, 12345) == -1 && errno == EINVAL);
+	CHECK(munmap(p, 4 * PG) == 0);
+}
+
+static void check_errors(void)
+{
+	char *p;
+
+	printf("argument errors\n");
+	errno = 0;
+	p = map_anon(NULL, 0, PROT_READ, 0);
+	CHECK(p == MAP_FAILED && errno == EINVAL);
+	errno = 0;
+	p = map_anon((void *)(0x10000000UL + 1), PG, PROT_READ, MAP_FIXED);
+	CHECK(p == MAP_FAILED && errno == EINVAL);
+	/* Neither MAP_PRIVATE nor MAP_SHARED. */
+	errno = 0;
+	p = mmap(NULL, PG, PROT_READ, MAP_ANONYMOUS, -1, 0);
+	CHECK(p == MAP_FAILED && errno == EINVAL);
+	/* Both bits: MAP_SHARED_VALIDATE, which anonymous memory refuses. */
+	errno = 0;
+	p = mmap(NULL, PG, PROT_READ, MAP_ANONYMOUS | MAP_PRIVATE | MAP_SHARED,
+		 -1, 0);
+	CHECK(p == MAP_FAILED && errno == EINVAL);
+	/* An anonymous mapping with an unaligned offset. */
+	errno = 0;
+	p = mmap(NULL, PG, PROT_READ, MAP_ANONYMOUS | MAP_PRIVATE, -1, 1);
+	CHECK(p == MAP_FAILED && errno == EINVAL);
+	/* More than the address space holds. */
+	errno = 0;
+	p = map_anon(NULL, (size_t)1 << 62, PROT_READ, 0);
+	CHECK(p == MAP_FAILED && errno == ENOMEM);
+	errno = 0;
+	p = map_anon(NULL, SIZE_MAX - PG, PROT_READ, 0);
+	CHECK(p == MAP_FAILED && errno == ENOMEM);
+
+	p = map_anon(NULL, PG, PROT_READ, 0);
+	CHECK(p != MAP_FAILED);
+	errno = 0;
+	CHECK(munmap(p + 1, PG) == -1 && errno == EINVAL);
+	errno = 0;
+	CHECK(munmap(p, 0) == -1 && errno == EINVAL);
+	CHECK(munmap(p, PG) == 0);
+}
+
+static void check_mremap(void)
+{
+	char *p = map_anon(NULL, 4 * PG, PROT_READ | PROT_WRITE, 0);
+	char *q;
+
+	printf("mremap\n");
+	CHECK(p != MAP_FAILED);
+	if (p == MAP_FAILED)
+		return;
+	memset(p, 's', 4 * PG);
+	/* Shrinking stays in place and frees the tail. */
+	q = mremap(p, 4 * PG, PG, 0);
+	CHECK(q == p);
+	CHECK(range_is_free(p + PG, 3 * PG));
+	/* Growing into free space stays in place; new pages are zero. */
+	q = mremap(p, PG, 2 * PG, 0);
+	CHECK(q == p);
+	if (q == p) {
+		CHECK(all_bytes(p, PG, 's') && all_bytes(p + PG, PG, 0));
+		memset(p + PG, 't', PG);
+	}
+	/* Blocked by the next mapping: ENOMEM unless it may move. */
+	q = map_anon(p + 2 * PG, PG, PROT_READ, MAP_FIXED_NOREPLACE);
+	CHECK(q == p + 2 * PG);
+	errno = 0;
+	CHECK(mremap(p, 2 * PG, 4 * PG, 0) == MAP_FAILED && errno == ENOMEM);
+	q = mremap(p, 2 * PG, 4 * PG, MREMAP_MAYMOVE);
+	CHECK(q != MAP_FAILED && q != p);
+	if (q != MAP_FAILED && q != p) {
+		CHECK(all_bytes(q, PG, 's') && all_bytes(q + PG, PG, 't'));
+		CHECK(all_bytes(q + 2 * PG, 2 * PG, 0));
+		CHECK(range_is_free(p, 2 * PG));
+		CHECK(munmap(q, 4 * PG) == 0);
+	}
+	CHECK(munmap(p + 2 * PG, PG) == 0);
+	errno = 0;
+	CHECK(mremap(p + 1, PG, 2 * PG, MREMAP_MAYMOVE) == MAP_FAILED &&
+	      errno == EINVAL);
+	errno = 0;
+	CHECK(mremap(p, PG, 0, MREMAP_MAYMOVE) == MAP_FAILED &&
+	      errno == EINVAL);
+}
+
+static void check_brk(void)
+{
+	char *start, *old;
+
+	printf("brk and sbrk\n");
+	start = sbrk(0);
+	CHECK(start != (void *)-1);
+	old = sbrk(4 * PG);
+	CHECK(old == start);
+	CHECK((char *)sbrk(0) == start + 4 * PG);
+	if (old == start) {
+		CHECK(all_bytes(start, 4 * PG, 0));
+		memset(start, 'b', 4 * PG);
+		CHECK(all_bytes(start, 4 * PG, 'b'));
+	}
+	CHECK((char *)sbrk(-2 * (long)PG) == start + 4 * PG);
+	CHECK((char *)sbrk(0) == start + 2 * PG);
+	CHECK(brk(start + PG) == 0);
+	CHECK((char *)sbrk(0) == start + PG);
+	CHECK(brk(start) == 0);
+	CHECK((char *)sbrk(0) == start);
+	/* Memory given back and taken again is zeroed. */
+	old = sbrk(PG);
+	CHECK(old == start);
+	if (old == start)
+		CHECK(all_bytes(start, PG, 0));
+	CHECK(brk(start) == 0);
+}
+
+int main(void)
+{
+	check_anonymous();
+	check_fixed();
+	check_partial_munmap();
+	check_mprotect();
+	check_madvise();
+	check_errors();
+	check_mremap();
+	check_brk();
+	return posix_check_summary();
+}

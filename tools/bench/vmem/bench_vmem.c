@@ -1,0 +1,37 @@
+/*
+ * vmem benchmark driver: runs the workload (tools/bench/vmem/app) as an
+ * Amphi sim image and as a host program, and prints both medians and
+ * their ratios: demand-paging fault per page, mmap + touch + munmap of
+ * 1 MiB, and uk_nofault_memcpy against memcpy for 4 KiB.
+ *
+ *   bench-vmem AMPHI_IMAGE HOST_PROGRAM
+ */
+#include <stdio.h>
+
+#include "../common/driver.h"
+
+#define WIDTH	34
+
+int main(int argc, char *argv[])
+{
+	struct bench_result am = { 0 }, host = { 0 };
+	double nf, mc;
+
+	if (bench_usage(argc, argv))
+		return 2;
+	if (bench_run(&am, "'%s' -q", argv[1]) < 0 ||
+	    bench_run(&host, "'%s'", argv[2]) < 0)
+		return 1;
+	printf("vmem benchmark, medians%33s %13s %9s\n", "Amphi sim",
+	       "Linux", "ratio");
+	bench_row_key("demand-paging fault per 4 KiB page", WIDTH, "ns",
+		      "fault-ns", &am, &host);
+	bench_row_key("mmap + touch + munmap of 1 MiB", WIDTH, "us",
+		      "map1m-us", &am, &host);
+	bench_row_key("memcpy 4 KiB", WIDTH, "ns", "memcpy4k-ns", &am, &host);
+	nf = bench_get(&am, "nfmemcpy4k-ns");
+	mc = bench_get(&am, "memcpy4k-ns");
+	printf("%-*s %10.1f ns (Amphi memcpy %.1f ns: %.2fx)\n",
+	       WIDTH, "uk_nofault_memcpy 4 KiB", nf, mc, mc > 0 ? nf / mc : 0);
+	return 0;
+}
