@@ -2,6 +2,7 @@
  * Crashes on purpose, to show (and test) the kernel's crash report:
  *   crash null       dereference NULL
  *   crash stack      overflow the stack by unbounded recursion
+ *   crash thread-stack  the same in a thread named "worker"
  *   crash divide     divide by zero
  *   crash abort      call abort()
  *   crash assert     fail a C assert()
@@ -16,7 +17,9 @@
 #include <string.h>
 #include <uk/arch/traps.h>
 #include <uk/assert.h>
+#include <uk/errptr.h>
 #include <uk/event.h>
+#include <uk/thread.h>
 
 static volatile int zero, ten = 10;
 
@@ -67,9 +70,25 @@ static int faulty_handler(void *data)
 UK_EVENT_HANDLER_PRIO(UKARCH_TRAP_PAGE_FAULT, faulty_handler,
 		      UK_PRIO_EARLIEST);
 
+static void recurse_in_thread(void *arg)
+{
+	recurse(0);
+}
+
+static int overflow_thread_stack(void)
+{
+	struct uk_thread *t = uk_thread_create("worker", recurse_in_thread,
+					       NULL, 0, 0);
+
+	if (PTRISERR(t) || uk_thread_start(t))
+		return 1;
+	return uk_thread_join(t, NULL);
+}
+
 static void usage(void)
 {
-	printf("usage: crash null|stack|divide|abort|assert|kassert|nested|leak|uaf\n");
+	printf("usage: crash null|stack|thread-stack|divide|abort|assert|"
+	       "kassert|nested|leak|uaf\n");
 }
 
 int main(int argc, char *argv[])
@@ -82,6 +101,8 @@ int main(int argc, char *argv[])
 		return read_null(NULL);
 	if (!strcmp(argv[1], "stack"))
 		return recurse(0);
+	if (!strcmp(argv[1], "thread-stack"))
+		return overflow_thread_stack();
 	if (!strcmp(argv[1], "divide"))
 		return ten / zero;
 	if (!strcmp(argv[1], "abort"))

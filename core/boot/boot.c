@@ -11,10 +11,13 @@
 #include <uk/boot.h>
 #include <uk/falloc.h>
 #include <uk/init.h>
+#include <uk/linktab.h>
+#include <uk/param.h>
 #include <uk/print.h>
 #include <uk/plat/bootinfo.h>
 #include <uk/plat/bootstrap.h>
 #include <uk/plat/lcpu.h>
+#include <uk/plat/paging.h>
 
 #define AMPHI_VERSION	"0.1.0"
 
@@ -91,39 +94,54 @@ static void memory_setup(struct ukplat_bootinfo *bi)
 	uk_alloc_set_default(heap);
 }
 
+UK_LINKTAB_DEFINE(const struct uk_param, uk_params, "param");
+UK_PARAM("quiet", banner_quiet, 0, 1, "no banner");
+
 /* Parses "N" as a number in [min, max]; returns 0 or -EINVAL. */
-static int parse_long(const char *val, long min, long max, long *out)
+static int parse_int(const char *val, int min, int max, int *out)
 {
 	char *end;
+	long v = strtol(val, &end, 0);
 
-	*out = strtol(val, &end, 0);
-	if (end == val || *end != '\0' || *out < min || *out > max)
+	if (end == val || *end != '\0' || v < min || v > max)
 		return -EINVAL;
+	*out = (int)v;
 	return 0;
+}
+
+/* The parameter "key=value" names, or NULL. */
+static const struct uk_param *param_find(const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	size_t keylen = eq ? (size_t)(eq - arg) : strlen(arg);
+	const struct uk_param *p;
+
+	uk_linktab_foreach(p, uk_params)
+		if (strlen(p->name) == keylen && !strncmp(arg, p->name, keylen))
+			return p;
+	return NULL;
+}
+
+int uk_param_set(const char *arg)
+{
+	const struct uk_param *p = param_find(arg);
+	const char *eq = strchr(arg, '=');
+
+	if (!p)
+		return -ENOENT;
+	return parse_int(eq ? eq + 1 : "1", p->min, p->max, p->var);
 }
 
 /* Applies one kernel argument ("key=value", or "key" for key=1). */
 static void kernel_arg(const char *arg)
 {
-	const char *eq = strchr(arg, '=');
-	const char *val = eq ? eq + 1 : "1";
-	size_t keylen = eq ? (size_t)(eq - arg) : strlen(arg);
-	long v;
+	const struct uk_param *p = param_find(arg);
 
-	if (keylen == 8 && !strncmp(arg, "loglevel", 8)) {
-		if (parse_long(val, KLVL_CRIT, KLVL_DEBUG, &v) < 0)
-			uk_pr_warn("loglevel=%s ignored: use 0 (crit) .. "
-				   "4 (debug)\n", val);
-		else
-			uk_print_level = (int)v;
-	} else if (keylen == 5 && !strncmp(arg, "quiet", 5)) {
-		if (parse_long(val, 0, 1, &v) < 0)
-			uk_pr_warn("quiet=%s ignored: use 0 or 1\n", val);
-		else
-			banner_quiet = (int)v;
-	} else {
+	if (!p)
 		uk_pr_warn("unknown kernel argument '%s' ignored\n", arg);
-	}
+	else if (uk_param_set(arg) < 0)
+		uk_pr_warn("%s ignored: use %d .. %d (%s)\n", arg, p->min,
+			   p->max, p->help);
 }
 
 /* Splits the command line; kernel arguments are handled and removed. */
@@ -192,6 +210,9 @@ void __uk_entry __noreturn ukplat_entry(struct ukplat_bootinfo *bi)
 		ukplat_terminate(UKPLAT_CRASH, 1);
 	bootinfo = bi;
 	memory_setup(bi);
+	rc = ukplat_paging_init(bi, uk_falloc_get_default());
+	if (rc < 0)
+		UK_CRASH("cannot set up paging: %d\n", rc);
 	argc = args_setup(bi, &argv);
 	print_regions(bi);
 	uk_pr_info("%lu of %lu KiB free after boot allocations\n",

@@ -1,14 +1,17 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include <errno.h>
+#include <uk/thread.h>
 
 /*
- * A single errno for the whole kernel. It becomes per-thread (hanging off
- * the current thread) when the scheduler lands; callers already go
- * through __errno_location(), so only this function will change.
+ * errno is per thread and lives in struct uk_thread (guest code has no
+ * compiler TLS in sim). Before the scheduler exists there is one thread
+ * of execution, which uses boot_errno.
  */
-static int errno_storage;
+static int boot_errno;
 
 int *__errno_location(void)
 {
-	return &errno_storage;
+	struct uk_thread *t = uk_thread_current();
+
+	return t ? &t->err : &boot_errno;
 }

@@ -6,12 +6,15 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <uk/param.h>
 #include <uk/print.h>
 #include <uk/plat/console.h>
 
 #define PRINT_BUF_SIZE	512
 
 int uk_print_level = UK_PRINT_DEFAULT_LEVEL;
+UK_PARAM("loglevel", uk_print_level, KLVL_CRIT, KLVL_DEBUG,
+	 "messages up to 0 crit .. 4 debug");
 
 static const char *const level_names[] = {
 	[KLVL_CRIT]	= "CRIT",

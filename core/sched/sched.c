@@ -1,2 +1,461 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* placeholder: replaced by the library's sources */
+/*
+ * Per-CPU cooperative schedulers.
+ *
+ * Each CPU has a run queue, a sleep queue and an idle thread, all under
+ * the CPU's scheduler lock, taken with interrupts off. A switch holds the
+ * lock across ukarch_ctx_switch(); the thread switched to releases it
+ * (sched_finish), so a wake-up from another CPU never sees a thread half
+ * switched out. A thread only ever runs on the CPU whose scheduler it is
+ * assigned to; it moves (placement, stealing) only while queued.
+ */
+#include <errno.h>
+#include <uk/init.h>
+#include <uk/param.h>
+#include <uk/arch/ctx.h>
+#include <uk/plat/irq.h>
+#include <uk/plat/time.h>
+#include <uk/plat/tls.h>
+#include <uk/print.h>
+#include <uk/wait.h>
+#include "sched_impl.h"
+
+struct uk_sched uk_sched_cpus[UKPLAT_LCPU_MAXCOUNT];
+unsigned int uk_sched_nr_started;
+
+#ifndef UK_SCHED_TIMESLICE_US
+#define UK_SCHED_TIMESLICE_US	0
+#endif
+static int timeslice_us = UK_SCHED_TIMESLICE_US;
+UK_PARAM("sched.timeslice_us", timeslice_us, 0, 10000000,
+	 "preemption time slice in us, 0: cooperative");
+
+unsigned int uk_sched_timeslice_us(void)
+{
+	return (unsigned int)timeslice_us;
+}
+
+struct uk_sched *uk_sched_current(void)
+{
+	return &uk_sched_cpus[ukplat_lcpu_idx()];
+}
+
+struct uk_sched *uk_sched_get(__lcpuidx idx)
+{
+	if (idx >= UKPLAT_LCPU_MAXCOUNT || !uk_sched_cpus[idx].started)
+		return NULL;
+	return &uk_sched_cpus[idx];
+}
+
+unsigned int uk_sched_count(void)
+{
+	return uk_sched_nr_started;
+}
+
+struct uk_thread *uk_thread_current(void)
+{
+	return uk_sched_current()->current;
+}
+
+struct uk_sched *sched_lock_thread(struct uk_thread *t, unsigned long *flags)
+{
+	struct uk_sched *s;
+
+	for (;;) {
+		s = READ_ONCE(t->sched);
+		if (!s)
+			return NULL;
+		uk_spin_lock_irqsave(&s->lock, *flags);
+		if (READ_ONCE(t->sched) == s)
+			return s;
+		uk_spin_unlock_irqrestore(&s->lock, *flags);
+	}
+}
+
+static void enqueue(struct uk_sched *s, struct uk_thread *t)
+{
+	uk_list_add_tail(&t->rq_link, &s->runq);
+	s->nr_queued++;
+}
+
+static void dequeue(struct uk_sched *s, struct uk_thread *t)
+{
+	uk_list_del(&t->rq_link);
+	s->nr_queued--;
+}
+
+/* An idle CPU other than s's, to take over queued work; or NULL. */
+static struct uk_sched *find_idle_cpu(struct uk_sched *s)
+{
+	unsigned int i;
+
+	for (i = 0; i < uk_sched_nr_started; i++)
+		if (&uk_sched_cpus[i] != s &&
+		    READ_ONCE(uk_sched_cpus[i].idling))
+			return &uk_sched_cpus[i];
+	return NULL;
+}
+
+/* After t was queued on s (s->lock held): the CPU that should notice, if
+ * it may be halted, or NULL. An idle s is woken; a busy s with a backlog
+ * gets an idle CPU to steal from it. */
+static struct uk_sched *who_to_kick(struct uk_sched *s, struct uk_thread *t)
+{
+	if (s == uk_sched_current())
+		return NULL;
+	if (s->idling)
+		return s;
+	if (s->nr_queued >= 2 && !(t->flags & UK_THREADF_PINNED))
+		return find_idle_cpu(s);
+	return NULL;
+}
+
+static void kick(struct uk_sched *s)
+{
+	if (s)
+		ukplat_lcpu_send_ipi(&s->cpu, 1, UKPLAT_IRQ_IPI_RESCHED);
+}
+
+/* Moves the sleepers whose deadline passed to the run queue; returns
+ * how many. */
+static int wake_expired(struct uk_sched *s)
+{
+	struct uk_thread *t;
+	__nsec now;
+	int n = 0;
+
+	if (!s->sleepq)
+		return 0;
+	now = ukplat_monotonic_clock();
+	while ((t = sleepq_pop_expired(s, now))) {
+		t->wakeup_time = 0;
+		t->state = UK_THREAD_RUNNABLE;
+		enqueue(s, t);
+		n++;
+	}
+	return n;
+}
+
+static void __noreturn thread_die(struct uk_thread *self);
+
+/* Arms this CPU's timer for deadline unless it fires earlier anyway
+ * (force: whatever else touched the timer). Returns 0 or the backend's
+ * error (no timer). */
+int sched_timer_arm(struct uk_sched *s, __nsec deadline, int force)
+{
+	int rc;
+
+	if (!force && s->timer_armed && s->timer_armed <= deadline)
+		return 0;
+	rc = ukplat_time_set_deadline(deadline);
+	if (rc == 0)
+		s->timer_armed = deadline;
+	return rc;
+}
+
+static void slice_start(struct uk_sched *s)
+{
+	s->slice_start = ukplat_monotonic_clock();
+	sched_timer_arm(s, s->slice_start + timeslice_us * 1000ULL, 0);
+}
+
+struct uk_thread *sched_finish(struct uk_sched *s)
+{
+	struct uk_thread *prev = s->prev;
+
+	s->prev = NULL;
+	uk_spin_unlock(&s->lock);
+	return prev && prev->state == UK_THREAD_EXITED ? prev : NULL;
+}
+
+void sched_switch(struct uk_sched *s, unsigned long flags)
+{
+	struct uk_thread *prev = s->current, *next;
+
+	/* A killed thread does not block again: it must run to die. */
+	if (unlikely(prev->kill_pending) && prev->state == UK_THREAD_BLOCKED) {
+		prev->state = UK_THREAD_RUNNABLE;
+		prev->wakeup_time = 0;
+	}
+	wake_expired(s);
+	if (prev->state == UK_THREAD_RUNNABLE &&
+	    !(prev->flags & UK_THREADF_IDLE))
+		enqueue(s, prev);
+	else if (prev->state == UK_THREAD_BLOCKED && prev->wakeup_time)
+		sleepq_insert(s, prev);
+
+	if (!uk_list_empty(&s->runq)) {
+		next = uk_list_first_entry(&s->runq, struct uk_thread,
+					   rq_link);
+		dequeue(s, next);
+	} else {
+		next = s->idle;
+	}
+	if (next != prev) {
+		s->prev = prev;
+		s->current = next;
+		s->nr_switches++;
+		if (unlikely(timeslice_us) && !(next->flags & UK_THREADF_IDLE))
+			slice_start(s);
+		ukplat_tlsp_set(next->tlsp);
+		ukarch_ctx_switch(&prev->ctx, &next->ctx);
+		/* Running again, maybe on another CPU after a steal. */
+		s = prev->sched;
+		prev = sched_finish(s);
+		ukplat_lcpu_restore_irqf(flags);
+		if (prev)
+			thread_exited_off_cpu(prev);
+	} else {
+		uk_spin_unlock_irqrestore(&s->lock, flags);
+	}
+	if (unlikely(READ_ONCE(s->current->kill_pending)))
+		thread_die(s->current);
+}
+
+void uk_sched_yield(void)
+{
+	struct uk_sched *s;
+	unsigned long flags;
+
+	flags = ukplat_lcpu_save_irqf();
+	s = uk_sched_current();
+	if (unlikely(!s->current)) {
+		/* No scheduler yet (early boot): nothing else to run. */
+		ukplat_lcpu_restore_irqf(flags);
+		return;
+	}
+	uk_spin_lock(&s->lock);
+	sched_switch(s, flags);
+}
+
+void uk_thread_block_until(struct uk_thread *t, __nsec deadline)
+{
+	unsigned long flags;
+	struct uk_sched *s = sched_lock_thread(t, &flags);
+
+	UK_ASSERT(s && s->current == t);
+	t->state = UK_THREAD_BLOCKED;
+	t->wakeup_time = deadline;
+	uk_spin_unlock_irqrestore(&s->lock, flags);
+}
+
+void uk_thread_wake(struct uk_thread *t)
+{
+	struct uk_sched *s, *target = NULL;
+	unsigned long flags;
+
+	s = sched_lock_thread(t, &flags);
+	if (!s)
+		return;
+	if (t->state == UK_THREAD_BLOCKED) {
+		sleepq_remove(s, t);
+		t->wakeup_time = 0;
+		t->state = UK_THREAD_RUNNABLE;
+		if (t != s->current) {
+			enqueue(s, t);
+			target = who_to_kick(s, t);
+		}
+	}
+	uk_spin_unlock_irqrestore(&s->lock, flags);
+	kick(target);
+}
+
+void uk_sched_thread_sleep_until(__nsec deadline)
+{
+	struct uk_thread *self = uk_thread_current();
+
+	while (ukplat_monotonic_clock() < deadline) {
+		uk_thread_block_until(self, deadline);
+		uk_sched_yield();
+	}
+}
+
+void uk_sched_thread_sleep(__nsec ns)
+{
+	uk_sched_thread_sleep_until(ukplat_monotonic_clock() + ns);
+}
+
+/* The least loaded started CPU, scanning from a rotating start so that
+ * ties spread threads round-robin. */
+static struct uk_sched *place(void)
+{
+	static unsigned int cursor;
+	struct uk_sched *best = NULL, *s;
+	unsigned int i, n = uk_sched_nr_started;
+	unsigned int start = __atomic_fetch_add(&cursor, 1, __ATOMIC_RELAXED);
+
+	for (i = 0; i < n; i++) {
+		s = &uk_sched_cpus[(start + i) % n];
+		if (!best || READ_ONCE(s->nr_threads) <
+			     READ_ONCE(best->nr_threads))
+			best = s;
+	}
+	return best;
+}
+
+int uk_sched_thread_add(struct uk_sched *s, struct uk_thread *t)
+{
+	struct uk_sched *target;
+	unsigned long flags;
+
+	if (!t || t->state != UK_THREAD_NEW || t->sched)
+		return -EINVAL;
+	if (s && !s->started)
+		return -EINVAL;
+	if (s)
+		t->flags |= UK_THREADF_PINNED;
+	else
+		s = place();
+	if (!s)
+		return -EINVAL;
+	uk_spin_lock_irqsave(&s->lock, flags);
+	t->sched = s;
+	t->state = UK_THREAD_RUNNABLE;
+	s->nr_threads++;
+	enqueue(s, t);
+	target = who_to_kick(s, t);
+	uk_spin_unlock_irqrestore(&s->lock, flags);
+	kick(target);
+	return 0;
+}
+
+int uk_sched_thread_remove(struct uk_thread *t)
+{
+	unsigned long flags;
+	struct uk_sched *s = sched_lock_thread(t, &flags);
+	int rc = 0;
+
+	if (!s)
+		return -EINVAL;
+	if (t == s->current || t->state != UK_THREAD_RUNNABLE) {
+		/* Running, or blocked: its waker would not find it. */
+		rc = t->state == UK_THREAD_EXITED ? -EINVAL : -EBUSY;
+		goto out;
+	}
+	dequeue(s, t);
+	s->nr_threads--;
+	t->state = UK_THREAD_NEW;
+	t->flags &= ~UK_THREADF_PINNED;
+	WRITE_ONCE(t->sched, NULL);
+out:
+	uk_spin_unlock_irqrestore(&s->lock, flags);
+	return rc;
+}
+
+void __noreturn uk_thread_exit(int status)
+{
+	struct uk_sched *s;
+	unsigned long flags;
+
+	flags = ukplat_lcpu_save_irqf();
+	s = uk_sched_current();
+	uk_spin_lock(&s->lock);
+	UK_ASSERT(!(s->current->flags & UK_THREADF_IDLE));
+	s->current->exit_status = status;
+	s->current->state = UK_THREAD_EXITED;
+	s->nr_threads--;
+	sched_switch(s, flags);
+	UK_CRASH("exited thread %s ran again\n", s->current->name);
+}
+
+int uk_thread_kill(struct uk_thread *t)
+{
+	struct uk_sched *s;
+	unsigned long flags;
+
+	if (t == uk_thread_current())
+		uk_thread_exit(-1);
+	s = sched_lock_thread(t, &flags);
+	if (!s) {
+		if (t->state != UK_THREAD_NEW || t->kill_pending)
+			return -EINVAL;
+		/* Never ran, on no scheduler: nobody else can see it. */
+		t->state = UK_THREAD_EXITED;
+		t->exit_status = -1;
+		thread_exited_off_cpu(t);
+		return 0;
+	}
+	if (t->state == UK_THREAD_EXITED || t->kill_pending ||
+	    (t->flags & UK_THREADF_IDLE)) {
+		uk_spin_unlock_irqrestore(&s->lock, flags);
+		return -EINVAL;
+	}
+	/* It dies on its own stack, where it can leave its wait queue. */
+	t->kill_pending = 1;
+	uk_spin_unlock_irqrestore(&s->lock, flags);
+	uk_thread_wake(t);
+	return 0;
+}
+
+/* The running thread was killed: leave the wait queue it was about to
+ * sleep on, then exit. */
+static void __noreturn thread_die(struct uk_thread *self)
+{
+	if (self->wq)
+		uk_waitq_finish(self->wq, self->wq_entry);
+	uk_thread_exit(-1);
+}
+
+/* Called in the preempted thread, as if from where it was interrupted. */
+static void sched_preempt(void)
+{
+	unsigned long flags = ukplat_lcpu_save_irqf();
+	struct uk_sched *s = uk_sched_current();
+	struct uk_thread *t;
+
+	uk_spin_lock(&s->lock);
+	s->preempting = 0;
+	s->nr_preempted++;
+	t = s->current;
+	if (t->state == UK_THREAD_BLOCKED) {
+		/* It was between queuing itself and yielding: blocking here
+		 * could miss a wake-up that already happened. */
+		t->state = UK_THREAD_RUNNABLE;
+		t->wakeup_time = 0;
+	}
+	sched_switch(s, flags);
+}
+
+extern char __amphi_text_start[], __amphi_text_end[];
+
+/* Preempt only kernel or app code (in sim, not host code the guest
+ * called), and only a thread others are waiting for. */
+static int should_preempt(struct uk_sched *s, const struct __regs *regs,
+			  __nsec now)
+{
+	__uptr ip = ukarch_regs_ip(regs);
+
+	return timeslice_us && !s->preempting && s->nr_queued &&
+	       !(s->current->flags & UK_THREADF_IDLE) &&
+	       now - s->slice_start >= timeslice_us * 1000ULL &&
+	       ip >= (__uptr)__amphi_text_start &&
+	       ip < (__uptr)__amphi_text_end;
+}
+
+/* The CPU's one-shot timer: sleepers' deadlines and time slices. */
+static int timer_irq(void *arg, struct __regs *regs)
+{
+	struct uk_sched *s = uk_sched_current();
+	int preempt, woken;
+	__nsec now;
+
+	uk_spin_lock(&s->lock);
+	s->timer_armed = 0;
+	woken = wake_expired(s);
+	now = ukplat_monotonic_clock();
+	preempt = should_preempt(s, regs, now);
+	if (preempt)
+		s->preempting = !ukarch_regs_inject_call(regs, sched_preempt);
+	else if (timeslice_us && !(s->current->flags & UK_THREADF_IDLE))
+		sched_timer_arm(s, s->slice_start + timeslice_us * 1000ULL >
+				   now ? s->slice_start + timeslice_us * 1000ULL
+				   : now + timeslice_us * 1000ULL, 0);
+	uk_spin_unlock(&s->lock);
+	/* Others may share the timer (tests of the timer itself). */
+	return woken || preempt;
+}
+
+int sched_timer_init(void)
+{
+	return ukplat_irq_register(UKPLAT_IRQ_TIMER, timer_irq, NULL);
+}

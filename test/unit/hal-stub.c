@@ -98,3 +98,13 @@ void amphi_ukplat_backtrace(const void *regs, unsigned int skip)
 {
 	fprintf(stderr, "(guest backtrace requested)\n");
 }
+
+/* No scheduler here: the guest libc keeps its boot-time errno. */
+void *amphi_uk_thread_current(void)
+{
+	return NULL;
+}
+
+void amphi_ukplat_lcpu_spin_yield(void)
+{
+}

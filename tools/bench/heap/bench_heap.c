@@ -11,12 +11,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #undef __always_inline
 #include <uk/essentials.h>
 #include <uk/falloc.h>
 #include <uk/alloc.h>
+
+#include "../common/workload.h"
 
 struct uk_falloc *amphi_uk_fallocbuddy_init(void *mem);
 __sz amphi_uk_fallocbuddy_size(void);
@@ -96,21 +97,13 @@ static void workload_init(struct workload *w, unsigned long ops,
 	}
 }
 
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
-
 /* Runs the workload once; returns ns per malloc/free operation. */
 static double run(const struct heap_ops *h, struct workload *w)
 {
 	unsigned long i, nops = 0;
-	double t0, t1;
+	unsigned long long t0, t1;
 
-	t0 = now_ns();
+	t0 = bench_now_ns();
 	for (i = 0; i < w->ops; i++) {
 		unsigned int k = w->slot[i];
 		unsigned int n = w->size[i];
@@ -138,15 +131,8 @@ static double run(const struct heap_ops *h, struct workload *w)
 			nops++;
 		}
 	}
-	t1 = now_ns();
-	return (t1 - t0) / nops;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
+	t1 = bench_now_ns();
+	return (double)(t1 - t0) / nops;
 }
 
 static double median(const struct heap_ops *h, struct workload *w,
@@ -158,8 +144,7 @@ static double median(const struct heap_ops *h, struct workload *w,
 	run(h, w);	/* warm-up: page faults, slabs, glibc arenas */
 	for (i = 0; i < reps; i++)
 		t[i] = run(h, w);
-	qsort(t, reps, sizeof(t[0]), cmp_double);
-	return t[reps / 2];
+	return bench_median(t, reps);
 }
 
 static struct uk_alloc *guest_heap(void)

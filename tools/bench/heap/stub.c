@@ -32,3 +32,13 @@ void amphi_ukplat_terminate(int request, int status)
 		request, status);
 	abort();
 }
+
+/* No scheduler here: the guest libc keeps its boot-time errno. */
+void *amphi_uk_thread_current(void)
+{
+	return NULL;
+}
+
+void amphi_ukplat_lcpu_spin_yield(void)
+{
+}

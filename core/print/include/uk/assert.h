@@ -15,8 +15,10 @@ void __noreturn _uk_crash(const char *file, int line, const char *fmt, ...)
 	__printf(3, 4);
 
 /* Ends every crash report: prints the backtrace, from the trap's regs or,
- * with NULL, from the caller of the function that calls this, then ends
- * the kernel with the non-zero status. */
+ * with NULL, from the caller of the function that calls this, raises
+ * UK_CRASH_EVENT_DUMP (data: regs) so libraries can print their state,
+ * then ends the kernel with the non-zero status. */
+#define UK_CRASH_EVENT_DUMP	uk_crash_dump
 void __noreturn uk_crash_finish(const struct __regs *regs, int status);
 
 #define UK_CRASH(fmt, ...)						\

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Schedulers: one cooperative scheduler per CPU. Threads (uk/thread.h)
+ * are added to one and run there until they yield, block, sleep or exit.
+ * uk_thread_start() places a thread on the least loaded CPU; an idle CPU
+ * takes runnable, unpinned threads from busy ones. Threads added to a
+ * chosen scheduler with uk_sched_thread_add() stay on that CPU.
+ *
+ * Time slices (off by default): with the meson option
+ * -Dsched_timeslice_us=N, or the kernel parameter sched.timeslice_us=N, a
+ * thread that runs N µs while others wait is preempted by the CPU's timer
+ * interrupt, if it runs kernel or app code with interrupts enabled (so it
+ * holds no spinlock: those are taken with interrupts off). A preempted
+ * thread that was about to block only sees a spurious wake-up.
+ */
+#ifndef __UK_SCHED_H__
+#define __UK_SCHED_H__
+
+#include <uk/list.h>
+#include <uk/plat/lcpu.h>
+#include <uk/spinlock.h>
+#include <uk/thread.h>
+
+struct uk_sched {
+	struct uk_spinlock lock;	/* irqsave: the timer takes it */
+	__lcpuidx cpu;
+	int started;
+	int idling;			/* halted, wants an IPI to wake */
+	struct uk_thread *current;
+	struct uk_thread *idle;
+	struct uk_thread *prev;		/* switched out, to be finished */
+	struct uk_list runq;
+	unsigned int nr_queued;		/* on runq */
+	unsigned int nr_threads;	/* assigned, incl. blocked */
+	struct uk_thread *sleepq;	/* pairing heap root */
+	unsigned long nr_switches;
+	unsigned long nr_preempted;
+	__nsec timer_armed;		/* deadline set on the CPU, or 0 */
+	__nsec slice_start;		/* when current got the CPU */
+	int preempting;			/* a preemption is on its way */
+};
+
+/* This CPU's scheduler. */
+struct uk_sched *uk_sched_current(void);
+/* CPU idx's scheduler, or NULL if idx is not a started CPU. */
+struct uk_sched *uk_sched_get(__lcpuidx idx);
+/* Number of CPUs running a scheduler. */
+unsigned int uk_sched_count(void);
+
+/* Adds t to s (NULL: the least loaded CPU, and t may move later). Returns
+ * 0 or -EINVAL (t is on a scheduler or exited, s not started). */
+int uk_sched_thread_add(struct uk_sched *s, struct uk_thread *t);
+/* Takes a thread that is not running off its scheduler, so it can be
+ * added to another one. Returns 0, -EBUSY (running) or -EINVAL. */
+int uk_sched_thread_remove(struct uk_thread *t);
+
+/* Lets the other runnable threads of this CPU run. */
+void uk_sched_yield(void);
+/* Sleeps at least ns nanoseconds. */
+void uk_sched_thread_sleep(__nsec ns);
+/* Sleeps until the monotonic clock reaches deadline. */
+void uk_sched_thread_sleep_until(__nsec deadline);
+
+/* The preemption time slice in µs; 0 when scheduling is cooperative. */
+unsigned int uk_sched_timeslice_us(void);
+
+/* Prints every thread (id, name, state, CPU, stack) to the console;
+ * used by crash reports, so it takes no lock that may be held. */
+void uk_sched_dump(void);
+
+#endif /* __UK_SCHED_H__ */

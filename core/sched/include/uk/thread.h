@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Threads: a stack, a context, an extended (FPU/SIMD) context and a TLS
+ * pointer, separate from any scheduler. The extended context needs no
+ * area of its own: a cooperative switch happens at a call, where the ABI
+ * only keeps the FPU control words (ukarch_ctx_switch saves them), and a
+ * preempted thread saves the whole FPU/SIMD state on its own stack
+ * (ukarch_regs_inject_call). A thread is created
+ * unassigned, then added to a scheduler (uk/sched.h), which runs it; it
+ * can be removed and added to another one while it is not running.
+ *
+ *   t = uk_thread_create("worker", fn, arg, 0);
+ *   uk_thread_start(t);            // placed on the least loaded CPU
+ *   uk_thread_join(t, &status);    // waits, frees stack and struct
+ *
+ * Per-thread data that would be compiler TLS elsewhere (errno, the
+ * pthread block) hangs off struct uk_thread: guest code uses no __thread
+ * in sim (see uk/plat/tls.h).
+ */
+#ifndef __UK_THREAD_H__
+#define __UK_THREAD_H__
+
+#include <uk/arch/ctx.h>
+#include <uk/arch/types.h>
+#include <uk/essentials.h>
+#include <uk/list.h>
+#include <uk/spinlock.h>
+#include <uk/wait_types.h>
+
+struct uk_sched;
+
+#define UK_THREAD_NAME_MAX	24
+#define UK_THREAD_STACK_DEFAULT	(64 * 1024)
+#define UK_THREAD_STACK_MIN	(8 * 1024)
+
+/* uk_thread_create flags */
+#define UK_THREADF_DETACHED	0x01	/* freed by itself at exit */
+/* set by the scheduler */
+#define UK_THREADF_PINNED	0x10	/* added to a chosen CPU: not moved */
+#define UK_THREADF_STATIC	0x20	/* struct/stack not ours to free */
+#define UK_THREADF_IDLE		0x40	/* a CPU's idle thread */
+#define UK_THREADF_JOINING	0x80	/* uk_thread_join waits for it */
+
+enum uk_thread_state {
+	UK_THREAD_NEW,		/* created, on no scheduler */
+	UK_THREAD_RUNNABLE,	/* queued, or running if sched->current */
+	UK_THREAD_BLOCKED,	/* waiting for a wake-up or its deadline */
+	UK_THREAD_EXITED,	/* finished; waits to be joined or freed */
+};
+
+typedef void (*uk_thread_fn_t)(void *arg);
+
+struct uk_thread {
+	struct ukarch_ctx ctx;
+	char name[UK_THREAD_NAME_MAX];
+	unsigned long id;
+	enum uk_thread_state state;
+	unsigned int flags;
+	struct uk_sched *sched;		/* NULL while unassigned */
+
+	struct uk_list rq_link;		/* on sched->runq */
+	/* Sleep queue: a pairing heap ordered by wakeup_time. */
+	__nsec wakeup_time;		/* 0: no deadline */
+	struct uk_thread *sq_child, *sq_next, *sq_prev;
+	int in_sleepq;
+	int kill_pending;		/* uk_thread_kill: dies when it runs */
+	struct uk_waitq *wq;		/* the queue it waits on, if any */
+	struct uk_waitq_entry *wq_entry;
+	int off_cpu;			/* exited and its stack is unused */
+
+	void *stack;			/* lowest address */
+	__sz stack_size;
+	__vaddr_t stack_vma;		/* its VMA, guards included */
+	__uptr tlsp;
+
+	uk_thread_fn_t fn;
+	void *arg;
+	int exit_status;
+	int err;			/* errno */
+	void *priv;			/* for the libc (pthread block) */
+
+	struct uk_spinlock lock;	/* exit, detach, join */
+	struct uk_waitq exit_wq;	/* joiners */
+	struct uk_list all_link;	/* every thread, for uk_sched_dump */
+	unsigned long vg_stack_id;	/* valgrind's id of the stack */
+};
+
+/* Creates an unassigned thread that will run fn(arg) on a new stack of
+ * stack_size bytes (0: UK_THREAD_STACK_DEFAULT). Returns the thread or
+ * ERR2PTR(-EINVAL) (stack too small, NULL fn), ERR2PTR(-ENOMEM). */
+struct uk_thread *uk_thread_create(const char *name, uk_thread_fn_t fn,
+				   void *arg, __sz stack_size,
+				   unsigned int flags);
+
+/* Adds t to the least loaded CPU's scheduler. Returns 0 or -EINVAL (t
+ * already on a scheduler or exited). */
+int uk_thread_start(struct uk_thread *t);
+
+/* Returns the running thread, or NULL before the scheduler exists. */
+struct uk_thread *uk_thread_current(void);
+
+/* Ends the calling thread with status; wakes its joiners. */
+void __noreturn uk_thread_exit(int status);
+
+/* Waits until t exited, stores its status in *status (may be NULL) and
+ * frees it. Returns 0, -EINVAL (t is detached), -EDEADLK (t is the
+ * caller). A thread is joined at most once. */
+int uk_thread_join(struct uk_thread *t, int *status);
+
+/* Lets t free itself when it exits (or frees it now if it already has).
+ * Returns 0 or -EINVAL (already detached). */
+int uk_thread_detach(struct uk_thread *t);
+
+/* Ends t with status -1: at once if it never ran, else the next time it
+ * is scheduled (it is woken if blocked, and leaves the queue it waited
+ * on). Locks it holds are not released. Returns 0 or -EINVAL (already
+ * exited or being killed). */
+int uk_thread_kill(struct uk_thread *t);
+
+/* Frees an exited or never-started thread's stack and struct. */
+void uk_thread_release(struct uk_thread *t);
+
+/* Marks the running thread t blocked (until deadline, 0: none); it stops
+ * running at its next uk_sched_yield() unless woken before. */
+void uk_thread_block_until(struct uk_thread *t, __nsec deadline);
+static inline void uk_thread_block(struct uk_thread *t)
+{
+	uk_thread_block_until(t, 0);
+}
+
+/* Makes a blocked thread runnable again. ISR-safe, any CPU. */
+void uk_thread_wake(struct uk_thread *t);
+
+/* Renames t (truncated to UK_THREAD_NAME_MAX - 1 characters). */
+void uk_thread_set_name(struct uk_thread *t, const char *name);
+
+static inline const char *uk_thread_name(const struct uk_thread *t)
+{
+	return t->name;
+}
+
+/* Calls fn(t, arg) for every thread under the thread-list lock; fn must
+ * not create, free or block threads. */
+void uk_thread_for_each(void (*fn)(struct uk_thread *t, void *arg),
+			void *arg);
+
+#endif /* __UK_THREAD_H__ */

@@ -1,0 +1,316 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Thread objects: creation, naming, exit, join, detach, kill and release.
+ * Running them is the scheduler's job (sched.c).
+ */
+#include <errno.h>
+#include <string.h>
+#include <uk/alloc.h>
+#include <uk/arch/valgrind.h>
+#include <uk/errptr.h>
+#include <uk/vmem.h>
+#include <uk/wait.h>
+#include "sched_impl.h"
+
+/* Every thread, for uk_sched_dump() and uk_thread_for_each(). */
+static UK_LIST_HEAD(all_threads);
+static UK_SPINLOCK_DEFINE(all_threads_lock);
+static unsigned long next_thread_id = 1;
+
+#define STACK_MAX	(1UL << 30)
+
+void uk_thread_set_name(struct uk_thread *t, const char *name)
+{
+	strncpy(t->name, name ? name : "", sizeof(t->name) - 1);
+	t->name[sizeof(t->name) - 1] = '\0';
+}
+
+void thread_init_common(struct uk_thread *t, const char *name)
+{
+	unsigned long flags;
+
+	uk_thread_set_name(t, name);
+	uk_spin_init(&t->lock);
+	uk_waitq_init(&t->exit_wq);
+	uk_list_init(&t->rq_link);
+	t->state = UK_THREAD_NEW;
+	uk_spin_lock_irqsave(&all_threads_lock, flags);
+	t->id = next_thread_id++;
+	uk_list_add_tail(&t->all_link, &all_threads);
+	uk_spin_unlock_irqrestore(&all_threads_lock, flags);
+}
+
+/* First code of every created thread, reached through the arch
+ * trampoline right after the switch that started it. */
+static void __noreturn thread_entry(long tl, long unused)
+{
+	struct uk_thread *t = (struct uk_thread *)tl;
+	struct uk_thread *prev = sched_finish(t->sched);
+
+	ukplat_lcpu_enable_irq();
+	if (prev)
+		thread_exited_off_cpu(prev);
+	if (READ_ONCE(t->kill_pending))
+		uk_thread_exit(-1);
+	t->fn(t->arg);
+	uk_thread_exit(0);
+}
+
+/* Stacks are VMAs with guard pages, so an overflow is a fault that names
+ * the thread instead of silent corruption of its neighbour's memory. A
+ * few freed stacks are kept, already paged in, for the next threads: a
+ * fresh stack costs a VMA, a page fault and host mmaps (sim) or page-table
+ * updates (metal). */
+#define STACK_GUARDS	(UK_VMA_STACK_GUARD_BOTTOM + UK_VMA_STACK_GUARD_TOP)
+#define STACK_CACHE_MAX	16
+
+static struct {
+	__vaddr_t vma;
+	__sz size;
+} stack_cache[STACK_CACHE_MAX];
+static unsigned int stack_cache_len;
+static UK_SPINLOCK_DEFINE(stack_cache_lock);
+
+static void stack_set(struct uk_thread *t, __vaddr_t vma)
+{
+	t->stack_vma = vma;
+	t->stack = (void *)(vma + UK_VMA_STACK_GUARD_BOTTOM * PAGE_SIZE);
+}
+
+static int stack_from_cache(struct uk_thread *t)
+{
+	unsigned long flags;
+	unsigned int i;
+	int found = 0;
+
+	uk_spin_lock_irqsave(&stack_cache_lock, flags);
+	for (i = 0; i < stack_cache_len; i++) {
+		if (stack_cache[i].size != t->stack_size)
+			continue;
+		stack_set(t, stack_cache[i].vma);
+		stack_cache[i] = stack_cache[--stack_cache_len];
+		found = 1;
+		break;
+	}
+	uk_spin_unlock_irqrestore(&stack_cache_lock, flags);
+	return found;
+}
+
+static int stack_alloc(struct uk_thread *t)
+{
+	struct uk_vas *vas = uk_vas_get_active();
+	__vaddr_t vaddr = __VADDR_ANY;
+	int rc;
+
+	if (stack_from_cache(t))
+		return 0;
+	if (!vas)
+		return -ENOMEM;
+	rc = uk_vma_map_stack(vas, &vaddr, t->stack_size, 0, NULL,
+			      UK_VMA_STACK_GUARD_BOTTOM,
+			      UK_VMA_STACK_GUARD_TOP);
+	if (rc)
+		return rc;
+	stack_set(t, vaddr);
+	return 0;
+}
+
+static void stack_unmap(__vaddr_t vma, __sz size)
+{
+	uk_vma_unmap(uk_vas_get_active(), vma,
+		     size + STACK_GUARDS * PAGE_SIZE, 0);
+}
+
+static void stack_free(struct uk_thread *t)
+{
+	unsigned long flags;
+
+	if (!t->stack_vma)
+		return;
+	uk_spin_lock_irqsave(&stack_cache_lock, flags);
+	if (stack_cache_len < STACK_CACHE_MAX) {
+		stack_cache[stack_cache_len].vma = t->stack_vma;
+		stack_cache[stack_cache_len].size = t->stack_size;
+		stack_cache_len++;
+		t->stack_vma = 0;
+	}
+	uk_spin_unlock_irqrestore(&stack_cache_lock, flags);
+	if (t->stack_vma)
+		stack_unmap(t->stack_vma, t->stack_size);
+}
+
+void thread_stack_cache_drain(void)
+{
+	unsigned long flags;
+	__vaddr_t vma;
+	__sz size;
+
+	for (;;) {
+		uk_spin_lock_irqsave(&stack_cache_lock, flags);
+		if (!stack_cache_len) {
+			uk_spin_unlock_irqrestore(&stack_cache_lock, flags);
+			return;
+		}
+		stack_cache_len--;
+		vma = stack_cache[stack_cache_len].vma;
+		size = stack_cache[stack_cache_len].size;
+		uk_spin_unlock_irqrestore(&stack_cache_lock, flags);
+		stack_unmap(vma, size);
+	}
+}
+
+static void stack_register(struct uk_thread *t)
+{
+	/* memcheck follows stack switches it was told about. */
+	t->vg_stack_id = ukarch_valgrind_request(0, UK_VG_STACK_REGISTER,
+		(unsigned long)t->stack,
+		(unsigned long)t->stack + t->stack_size, 0, 0, 0);
+}
+
+struct uk_thread *uk_thread_create(const char *name, uk_thread_fn_t fn,
+				   void *arg, __sz stack_size,
+				   unsigned int flags)
+{
+	struct uk_alloc *a = uk_alloc_get_default();
+	struct uk_thread *t;
+
+	if (!stack_size)
+		stack_size = UK_THREAD_STACK_DEFAULT;
+	if (!fn || stack_size < UK_THREAD_STACK_MIN ||
+	    stack_size > STACK_MAX ||
+	    (flags & ~UK_THREADF_DETACHED))
+		return ERR2PTR(-EINVAL);
+	t = uk_calloc(a, 1, sizeof(*t));
+	if (!t)
+		return ERR2PTR(-ENOMEM);
+	t->stack_size = PAGE_ALIGN_UP(stack_size);
+	if (stack_alloc(t))
+		goto err_free;
+	t->flags = flags;
+	t->fn = fn;
+	t->arg = arg;
+	stack_register(t);
+	ukarch_ctx_init_entry2(&t->ctx, (__uptr)t->stack + t->stack_size,
+			       thread_entry, (long)t, 0);
+	thread_init_common(t, name);
+	return t;
+
+err_free:
+	stack_free(t);
+	uk_free(a, t);
+	return ERR2PTR(-ENOMEM);
+}
+
+int uk_thread_start(struct uk_thread *t)
+{
+	return uk_sched_thread_add(NULL, t);
+}
+
+void uk_thread_release(struct uk_thread *t)
+{
+	struct uk_alloc *a = uk_alloc_get_default();
+	unsigned long flags;
+
+	UK_ASSERT(t->state == UK_THREAD_NEW || t->off_cpu);
+	uk_spin_lock_irqsave(&all_threads_lock, flags);
+	uk_list_del(&t->all_link);
+	uk_spin_unlock_irqrestore(&all_threads_lock, flags);
+	if (t->flags & UK_THREADF_STATIC)
+		return;
+	if (t->vg_stack_id)
+		ukarch_valgrind_request(0, UK_VG_STACK_DEREGISTER,
+					t->vg_stack_id, 0, 0, 0, 0);
+	stack_free(t);
+	uk_free(a, t);
+}
+
+/* t has exited and no CPU uses its stack any more (called by whoever ran
+ * next on its CPU, or by uk_thread_kill for a thread that never ran).
+ * t->lock is held until the joiners are woken: a joiner takes it before
+ * freeing t. */
+void thread_exited_off_cpu(struct uk_thread *t)
+{
+	unsigned long flags;
+	int detached;
+
+	uk_spin_lock_irqsave(&t->lock, flags);
+	WRITE_ONCE(t->off_cpu, 1);
+	detached = t->flags & UK_THREADF_DETACHED;
+	uk_waitq_wake_up(&t->exit_wq);
+	uk_spin_unlock_irqrestore(&t->lock, flags);
+	if (detached)
+		uk_thread_release(t);
+}
+
+int uk_thread_join(struct uk_thread *t, int *status)
+{
+	unsigned long flags;
+
+	if (t == uk_thread_current())
+		return -EDEADLK;
+	uk_spin_lock_irqsave(&t->lock, flags);
+	if (t->flags & (UK_THREADF_DETACHED | UK_THREADF_JOINING)) {
+		uk_spin_unlock_irqrestore(&t->lock, flags);
+		return -EINVAL;
+	}
+	t->flags |= UK_THREADF_JOINING;
+	uk_spin_unlock_irqrestore(&t->lock, flags);
+
+	uk_waitq_wait_event(&t->exit_wq, READ_ONCE(t->off_cpu));
+	/* Wait until thread_exited_off_cpu is done with t. */
+	uk_spin_lock_irqsave(&t->lock, flags);
+	uk_spin_unlock_irqrestore(&t->lock, flags);
+	if (status)
+		*status = t->exit_status;
+	uk_thread_release(t);
+	return 0;
+}
+
+int uk_thread_detach(struct uk_thread *t)
+{
+	unsigned long flags;
+	int gone;
+
+	uk_spin_lock_irqsave(&t->lock, flags);
+	if (t->flags & (UK_THREADF_DETACHED | UK_THREADF_JOINING)) {
+		uk_spin_unlock_irqrestore(&t->lock, flags);
+		return -EINVAL;
+	}
+	t->flags |= UK_THREADF_DETACHED;
+	gone = t->off_cpu;
+	uk_spin_unlock_irqrestore(&t->lock, flags);
+	if (gone)
+		uk_thread_release(t);
+	return 0;
+}
+
+void uk_thread_for_each(void (*fn)(struct uk_thread *t, void *arg),
+			void *arg)
+{
+	struct uk_list *pos;
+	unsigned long flags;
+
+	uk_spin_lock_irqsave(&all_threads_lock, flags);
+	uk_list_for_each(pos, &all_threads)
+		fn(uk_list_entry(pos, struct uk_thread, all_link), arg);
+	uk_spin_unlock_irqrestore(&all_threads_lock, flags);
+}
+
+/* Names the thread in vmem's fault messages (uk/vmem.h). */
+const char *uk_vmem_thread_name(void)
+{
+	struct uk_thread *t = uk_thread_current();
+
+	return t ? t->name : NULL;
+}
+
+/* For crash reports: walks the list even if its lock is held, since the
+ * crashing CPU may be the holder. */
+void thread_for_each_unlocked(void (*fn)(struct uk_thread *t, void *arg),
+			      void *arg)
+{
+	struct uk_list *pos;
+
+	uk_list_for_each(pos, &all_threads)
+		fn(uk_list_entry(pos, struct uk_thread, all_link), arg);
+}
