@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 #include <uk/essentials.h>
 #include <uk/spinlock.h>
 #include <uk/vmem.h>
@@ -355,7 +356,7 @@ int brk(void *addr)
 	return rc < 0 ? (int)fail(-ENOMEM) : 0;
 }
 
-void *sbrk(long increment)
+void *sbrk(intptr_t increment)
 {
 	struct uk_vas *vas = uk_vas_get_active();
 	__vaddr_t old;

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 #include <uk/arch/traps.h>
 #include <uk/event.h>
 #include <uk/falloc.h>

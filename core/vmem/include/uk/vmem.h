@@ -247,8 +247,5 @@ void uk_vas_dump(struct uk_vas *vas);
  * defines it), for fault messages. */
 const char *uk_vmem_thread_name(void);
 
-/* brk/sbrk over a reserved range of the active VAS (no unistd.h yet). */
-int brk(void *addr);
-void *sbrk(long increment);
 
 #endif /* __UK_VMEM_H__ */

@@ -1,0 +1,303 @@
+/* POSIX threads (core/libc/pthread*.c) from the inside: what the posix
+ * test cannot see, such as the heap coming back after threads end and
+ * the pthread block hanging off uk_thread. Runs with -smp 1 and 4. */
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdint.h>
+#include <string.h>
+#include <time.h>
+#include <uk/alloc.h>
+#include <uk/plat/time.h>
+#include <uk/sched.h>
+#include <uk/test.h>
+#include <uk/thread.h>
+
+static __ssz heap_free(void)
+{
+	return uk_alloc_availmem(uk_alloc_get_default());
+}
+
+/* Waits (at most 1 s) until the heap is back at before: detached
+ * threads free themselves after they were switched away from. */
+UK_TESTCASE(pthread, main_thread_has_a_block)
+{
+	pthread_t self = pthread_self();
+	char name[16];
+
+	UK_TEST_ASSERT(self != NULL);
+	UK_TEST_EXPECT_PTR_EQ(pthread_self(), self);
+	UK_TEST_EXPECT_PTR_EQ(uk_thread_current()->priv, self);
+	UK_TEST_EXPECT_SNUM_EQ(pthread_getname_np(self, name, sizeof(name)),
+			       0);
+	UK_TEST_EXPECT_STR_EQ(name, "main");
+	/* main is never joined nor detached */
+	UK_TEST_EXPECT_SNUM_EQ(pthread_detach(self), EINVAL);
+	UK_TEST_EXPECT_SNUM_EQ(pthread_join(self, NULL), EDEADLK);
+}
+
+static void *ret_arg(void *arg)
+{
+	return arg;
+}
+
+static int create_join(unsigned int n)
+{
+	static pthread_t t[100];
+	unsigned int i;
+	void *ret;
+	int bad = 0;
+
+	for (i = 0; i < n; i++)
+		if (pthread_create(&t[i], NULL, ret_arg, &t[i]))
+			return -1;
+	for (i = 0; i < n; i++)
+		bad += pthread_join(t[i], &ret) || ret != &t[i];
+	return bad;
+}
+
+UK_TESTCASE(pthread, create_join_100_gives_the_heap_back)
+{
+	__ssz before;
+
+	/* The first round grows the heap's slab caches. */
+	UK_TEST_ASSERT(create_join(100) == 0);
+	before = heap_free();
+	UK_TEST_EXPECT_SNUM_EQ(create_join(100), 0);
+	UK_TEST_EXPECT_SNUM_EQ(heap_free(), before);
+}
+
+static int detached_ran;
+
+static void *count_run(void *arg)
+{
+	__atomic_add_fetch(&detached_ran, 1, __ATOMIC_SEQ_CST);
+	sched_yield();
+	return NULL;
+}
+
+/* 50 threads detached at creation, 50 detached while running or done.
+ * Returns how many were created. */
+static int detached_round(void)
+{
+	pthread_attr_t attr;
+	pthread_t t;
+	int i, created = 0;
+
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	for (i = 0; i < 50; i++)
+		created += pthread_create(&t, &attr, count_run, NULL) == 0;
+	pthread_attr_destroy(&attr);
+	for (i = 0; i < 50; i++) {
+		if (pthread_create(&t, NULL, count_run, NULL))
+			continue;
+		created++;
+		if (i % 2)
+			sched_yield();
+		if (pthread_detach(t))
+			created = -1000;
+	}
+	return created;
+}
+
+static void wait_ran(int n)
+{
+	int i;
+
+	for (i = 0; i < 10000 && __atomic_load_n(&detached_ran,
+						 __ATOMIC_SEQ_CST) != n; i++)
+		uk_sched_thread_sleep(ukarch_time_usec_to_nsec(100));
+}
+
+static void count_thread(struct uk_thread *t, void *arg)
+{
+	(*(int *)arg)++;
+}
+
+static int nr_threads(void)
+{
+	int n = 0;
+
+	uk_thread_for_each(count_thread, &n);
+	return n;
+}
+
+/* Free memory is not the measure here: it counts pages (slabs, stacks
+ * kept for reuse, the VMA array) whose use depends on how many threads
+ * happened to be alive at once. A detached thread that is gone has left
+ * the thread list and freed its struct and pthread block; memcheck (the
+ * valgrind-ktest runs) reports any block that is lost instead. */
+UK_TESTCASE(pthread, detached_threads_leave_nothing)
+{
+	int before = nr_threads(), i;
+
+	detached_ran = 0;
+	UK_TEST_EXPECT_SNUM_EQ(detached_round(), 100);
+	wait_ran(100);
+	for (i = 0; i < 10000 && nr_threads() != before; i++)
+		uk_sched_thread_sleep(ukarch_time_usec_to_nsec(100));
+	UK_TEST_EXPECT_SNUM_EQ(__atomic_load_n(&detached_ran,
+					       __ATOMIC_SEQ_CST), 100);
+	UK_TEST_EXPECT_SNUM_EQ(nr_threads(), before);
+}
+
+static pthread_key_t key_a, key_b;
+static int dtor_calls;
+static void *dtor_seen;
+
+static void dtor(void *v)
+{
+	__atomic_add_fetch(&dtor_calls, 1, __ATOMIC_SEQ_CST);
+	dtor_seen = v;
+}
+
+static void *set_keys(void *arg)
+{
+	int ok = pthread_setspecific(key_a, arg) == 0;
+
+	/* a second block of values: key_b is far from key_a */
+	ok &= pthread_setspecific(key_b, (void *)1) == 0;
+	ok &= pthread_getspecific(key_a) == arg;
+	return (void *)(intptr_t)ok;
+}
+
+UK_TESTCASE(pthread, key_destructors_run_and_values_are_freed)
+{
+	pthread_key_t spare[40];
+	pthread_t t;
+	__ssz before;
+	void *ok;
+	int i, n;
+
+	UK_TEST_ASSERT(pthread_key_create(&key_a, dtor) == 0);
+	/* use up keys so that key_b lands in another block of 32 */
+	for (n = 0; n < 40; n++)
+		UK_TEST_ASSERT(pthread_key_create(&spare[n], NULL) == 0);
+	UK_TEST_ASSERT(pthread_key_create(&key_b, NULL) == 0);
+	UK_TEST_EXPECT(key_b / 32 != key_a / 32);
+	UK_TEST_ASSERT(pthread_create(&t, NULL, set_keys, &t) == 0);
+	UK_TEST_ASSERT(pthread_join(t, &ok) == 0);
+	before = heap_free();
+	dtor_calls = 0;
+	for (i = 0; i < 10; i++) {
+		UK_TEST_ASSERT(pthread_create(&t, NULL, set_keys, &dtor) == 0);
+		UK_TEST_ASSERT(pthread_join(t, &ok) == 0);
+		UK_TEST_EXPECT(ok != NULL);
+	}
+	UK_TEST_EXPECT_SNUM_EQ(dtor_calls, 10);
+	UK_TEST_EXPECT_PTR_EQ(dtor_seen, &dtor);
+	UK_TEST_EXPECT_SNUM_EQ(heap_free(), before);
+	for (n = 0; n < 40; n++)
+		UK_TEST_EXPECT_SNUM_EQ(pthread_key_delete(spare[n]), 0);
+	UK_TEST_EXPECT_SNUM_EQ(pthread_key_delete(key_a), 0);
+	UK_TEST_EXPECT_SNUM_EQ(pthread_key_delete(key_b), 0);
+	UK_TEST_EXPECT_SNUM_EQ(pthread_key_create(&key_a, NULL), 0);
+	UK_TEST_EXPECT_NULL(pthread_getspecific(key_a));
+	UK_TEST_EXPECT_SNUM_EQ(pthread_key_delete(key_a), 0);
+	UK_TEST_EXPECT_SNUM_EQ(pthread_key_delete(PTHREAD_KEYS_MAX), EINVAL);
+	UK_TEST_EXPECT_NULL(pthread_getspecific(PTHREAD_KEYS_MAX));
+}
+
+/* Never passed to pthread_mutex_init: every thread races to set it up. */
+static pthread_mutex_t static_m = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t static_c = PTHREAD_COND_INITIALIZER;
+static pthread_mutex_t static_rm = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
+static long static_count;
+
+static void *bump_static(void *arg)
+{
+	int i;
+
+	for (i = 0; i < 500; i++) {
+		pthread_mutex_lock(&static_m);
+		static_count++;
+		if (i % 50 == 0)
+			sched_yield();
+		pthread_mutex_unlock(&static_m);
+	}
+	return NULL;
+}
+
+UK_TESTCASE(pthread, static_initializers_need_no_init)
+{
+	pthread_t t[8];
+	struct timespec ts;
+	int i;
+
+	for (i = 0; i < 8; i++)
+		UK_TEST_ASSERT(pthread_create(&t[i], NULL, bump_static,
+					      NULL) == 0);
+	for (i = 0; i < 8; i++)
+		UK_TEST_ASSERT(pthread_join(t[i], NULL) == 0);
+	UK_TEST_EXPECT_SNUM_EQ(static_count, 8 * 500);
+
+	UK_TEST_EXPECT_SNUM_EQ(pthread_mutex_lock(&static_rm), 0);
+	UK_TEST_EXPECT_SNUM_EQ(pthread_mutex_lock(&static_rm), 0);
+	UK_TEST_EXPECT_SNUM_EQ(pthread_mutex_unlock(&static_rm), 0);
+	UK_TEST_EXPECT_SNUM_EQ(pthread_mutex_unlock(&static_rm), 0);
+	UK_TEST_EXPECT_SNUM_EQ(pthread_mutex_unlock(&static_rm), EPERM);
+
+	/* a static condvar (CLOCK_REALTIME) times out */
+	UK_TEST_ASSERT(pthread_mutex_lock(&static_m) == 0);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_nsec += 5000000;
+	if (ts.tv_nsec >= 1000000000) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000;
+	}
+	UK_TEST_EXPECT_SNUM_EQ(pthread_cond_timedwait(&static_c, &static_m,
+						      &ts), ETIMEDOUT);
+	UK_TEST_EXPECT_SNUM_EQ(pthread_mutex_unlock(&static_m), 0);
+}
+
+static void *where(void *arg)
+{
+	return (void *)(intptr_t)sched_getcpu();
+}
+
+UK_TESTCASE(pthread, affinity_pins_to_a_cpu)
+{
+	unsigned int cpu, n = uk_sched_count();
+	pthread_attr_t attr;
+	cpu_set_t set;
+	pthread_t t;
+	void *ret;
+
+	pthread_attr_init(&attr);
+	CPU_ZERO(&set);
+	UK_TEST_EXPECT_SNUM_EQ(pthread_attr_setaffinity_np(&attr,
+			       sizeof(set), &set), EINVAL);
+	for (cpu = 0; cpu < n; cpu++) {
+		CPU_ZERO(&set);
+		CPU_SET(cpu, &set);
+		UK_TEST_ASSERT(pthread_attr_setaffinity_np(&attr, sizeof(set),
+							   &set) == 0);
+		UK_TEST_ASSERT(pthread_create(&t, &attr, where, NULL) == 0);
+		UK_TEST_ASSERT(pthread_join(t, &ret) == 0);
+		UK_TEST_EXPECT_SNUM_EQ((intptr_t)ret, cpu);
+	}
+	/* a CPU that is not started */
+	CPU_ZERO(&set);
+	CPU_SET(n, &set);
+	UK_TEST_ASSERT(pthread_attr_setaffinity_np(&attr, sizeof(set),
+						   &set) == 0);
+	UK_TEST_EXPECT_SNUM_EQ(pthread_create(&t, &attr, where, NULL), EINVAL);
+	pthread_attr_destroy(&attr);
+}
+
+UK_TESTCASE(pthread, clocks_agree_with_the_hal)
+{
+	struct timespec ts;
+	__nsec before, after, got;
+
+	before = ukplat_monotonic_clock();
+	UK_TEST_ASSERT(clock_gettime(CLOCK_MONOTONIC, &ts) == 0);
+	after = ukplat_monotonic_clock();
+	got = ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+	UK_TEST_EXPECT(got >= before && got <= after);
+	UK_TEST_EXPECT_SNUM_EQ(clock_gettime(CLOCK_REALTIME, NULL), -1);
+	UK_TEST_EXPECT_SNUM_EQ(errno, EFAULT);
+	UK_TEST_EXPECT_SNUM_EQ(clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts),
+			       0);
+}
