@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <uk/init.h>
+#include <uk/nofault.h>
 #include <uk/plat/lcpu.h>
 #include <uk/plat/time.h>
 #include <uk/sched.h>
@@ -84,6 +85,22 @@ int abstime_to_deadline(clockid_t clk, const struct timespec *abstime,
 	return 0;
 }
 
+/* Stores ns in the app's *ts; -1 + EFAULT on a bad pointer (as the
+ * system call gives on Linux), 0 otherwise. */
+static int put_timespec(struct timespec *ts, __nsec ns)
+{
+	struct timespec k = {
+		.tv_sec = ns / NSEC_PER_SEC,
+		.tv_nsec = ns % NSEC_PER_SEC,
+	};
+
+	if (uk_copy_to_user(ts, &k, sizeof(k)) < 0) {
+		errno = EFAULT;
+		return -1;
+	}
+	return 0;
+}
+
 int clock_gettime(clockid_t clk, struct timespec *ts)
 {
 	__nsec ns;
@@ -92,13 +109,7 @@ int clock_gettime(clockid_t clk, struct timespec *ts)
 		errno = EINVAL;
 		return -1;
 	}
-	if (!ts) {
-		errno = EFAULT;
-		return -1;
-	}
-	ts->tv_sec = ns / NSEC_PER_SEC;
-	ts->tv_nsec = ns % NSEC_PER_SEC;
-	return 0;
+	return put_timespec(ts, ns);
 }
 
 int clock_getres(clockid_t clk, struct timespec *res)
@@ -109,11 +120,7 @@ int clock_getres(clockid_t clk, struct timespec *res)
 		errno = EINVAL;
 		return -1;
 	}
-	if (res) {
-		res->tv_sec = 0;
-		res->tv_nsec = 1;
-	}
-	return 0;
+	return res ? put_timespec(res, 1) : 0;
 }
 
 /* Sleeps until clock clk reaches target ns; the deadline is re-derived
@@ -134,9 +141,10 @@ static void sleep_until(clockid_t clk, __nsec target)
 	}
 }
 
-int clock_nanosleep(clockid_t clk, int flags, const struct timespec *req,
+int clock_nanosleep(clockid_t clk, int flags, const struct timespec *ureq,
 		    struct timespec *rem)
 {
+	struct timespec kreq, *req = &kreq;
 	__nsec ns, now;
 
 	if (clk == CLOCK_THREAD_CPUTIME_ID)
@@ -145,7 +153,7 @@ int clock_nanosleep(clockid_t clk, int flags, const struct timespec *req,
 		return ENOTSUP;
 	if (clock_read_ns(clk, &now) < 0)
 		return EINVAL;
-	if (!req)
+	if (uk_copy_from_user(&kreq, ureq, sizeof(kreq)) < 0)
 		return EFAULT;
 	if (flags & ~TIMER_ABSTIME)
 		return EINVAL;
@@ -212,16 +220,17 @@ clock_t clock(void)
 
 int gettimeofday(struct timeval *tv, void *tz)
 {
-	struct timezone *z = tz;
 	__nsec ns = ukplat_wall_clock();
+	struct timeval ktv = {
+		.tv_sec = ns / NSEC_PER_SEC,
+		.tv_usec = (ns % NSEC_PER_SEC) / 1000,
+	};
+	struct timezone ktz = { 0, 0 };
 
-	if (tv) {
-		tv->tv_sec = ns / NSEC_PER_SEC;
-		tv->tv_usec = (ns % NSEC_PER_SEC) / 1000;
-	}
-	if (z) {
-		z->tz_minuteswest = 0;
-		z->tz_dsttime = 0;
+	if ((tv && uk_copy_to_user(tv, &ktv, sizeof(ktv)) < 0) ||
+	    (tz && uk_copy_to_user(tz, &ktz, sizeof(ktz)) < 0)) {
+		errno = EFAULT;
+		return -1;
 	}
 	return 0;
 }

@@ -6,6 +6,7 @@
 #include <sched.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/time.h>
 #include <time.h>
 #include <uk/alloc.h>
 #include <uk/plat/time.h>
@@ -300,4 +301,27 @@ UK_TESTCASE(pthread, clocks_agree_with_the_hal)
 	UK_TEST_EXPECT_SNUM_EQ(errno, EFAULT);
 	UK_TEST_EXPECT_SNUM_EQ(clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts),
 			       0);
+}
+
+/* Linux's vDSO would crash on these; the kernel's clocks refuse them. */
+UK_TESTCASE(time, unmapped_buffers_are_efault)
+{
+	struct timespec *bad = (struct timespec *)16;
+	struct timespec *noncanonical = (struct timespec *)(1UL << 63);
+
+	errno = 0;
+	UK_TEST_EXPECT_SNUM_EQ(clock_gettime(CLOCK_MONOTONIC, bad), -1);
+	UK_TEST_EXPECT_SNUM_EQ(errno, EFAULT);
+	errno = 0;
+	UK_TEST_EXPECT_SNUM_EQ(clock_gettime(CLOCK_REALTIME, noncanonical),
+			       -1);
+	UK_TEST_EXPECT_SNUM_EQ(errno, EFAULT);
+	errno = 0;
+	UK_TEST_EXPECT_SNUM_EQ(clock_getres(CLOCK_MONOTONIC, bad), -1);
+	UK_TEST_EXPECT_SNUM_EQ(errno, EFAULT);
+	errno = 0;
+	UK_TEST_EXPECT_SNUM_EQ(gettimeofday((struct timeval *)bad, NULL), -1);
+	UK_TEST_EXPECT_SNUM_EQ(errno, EFAULT);
+	UK_TEST_EXPECT_SNUM_EQ(clock_nanosleep(CLOCK_MONOTONIC, 0, bad, NULL),
+			       EFAULT);
 }

@@ -820,6 +820,13 @@ static void check_sleep(void)
 	ts.tv_nsec = 1;
 	CHECK(clock_nanosleep(12345, 0, &ts, NULL) == EINVAL);
 	printf("  bad timespecs and clocks: EINVAL\n");
+	/* A pointer nobody mapped: the kernel reads it safely. */
+	errno = 0;
+	CHECK(nanosleep((const struct timespec *)16, NULL) == -1 &&
+	      errno == EFAULT);
+	CHECK(clock_nanosleep(CLOCK_MONOTONIC, 0,
+			      (const struct timespec *)16, NULL) == EFAULT);
+	printf("  unmapped timespec: EFAULT\n");
 	CHECK(sched_yield() == 0);
 }
 
