@@ -87,7 +87,10 @@ trap, registers and a backtrace and exits non-zero.
 
 Options:
   -m, --memory SIZE     guest memory (default 64M)
-  -k, --kernel-arg ARG  kernel argument, e.g. loglevel=4 (repeatable)
+  -smp N                logical CPUs (default 1; host threads in sim)
+  -k, --kernel-arg ARG  kernel parameter NAME=VALUE (repeatable):
+                        loglevel=0..4, quiet=1, sched.timeslice_us=N
+                        (time-slice preemption, default 0: cooperative)
   -q, --quiet           no banner
 """,
     'gdb': """\
@@ -344,7 +347,8 @@ def split_app_args(args, value_opts, flag_opts):
 
 
 KERNEL_VALUE_OPTS = {'-m': 'memory', '--memory': 'memory',
-                     '-k': 'karg', '--kernel-arg': 'karg'}
+                     '-k': 'karg', '--kernel-arg': 'karg',
+                     '-smp': 'smp', '--smp': 'smp'}
 KERNEL_FLAG_OPTS = {'-q': 'quiet', '--quiet': 'quiet'}
 
 
@@ -353,6 +357,8 @@ def image_argv(ctx, opts, app, app_args):
     argv = [ctx.image(name)]
     for m in opts.get('memory', []):
         argv += ['-m', m]
+    for n in opts.get('smp', []):
+        argv += ['-smp', n]
     for k in opts.get('karg', []):
         argv += ['-k', k]
     if opts.get('quiet'):

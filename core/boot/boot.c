@@ -188,8 +188,9 @@ static void banner(struct ukplat_bootinfo *bi, const char *app)
 
 	if (banner_quiet)
 		return;
-	uk_printk_raw("Amphi " AMPHI_VERSION " on %s (x86_64), %lu MiB free"
-		      " -- %s\n", bi->bootprotocol,
+	uk_printk_raw("Amphi " AMPHI_VERSION " on %s (x86_64), %u CPU%s, "
+		      "%lu MiB free -- %s\n", bi->bootprotocol,
+		      ukplat_lcpu_count(), ukplat_lcpu_count() > 1 ? "s" : "",
 		      fa->free_memory >> 20, app ? app : "(no name)");
 }
 
