@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include <uk/arch/traps.h>
+#include <uk/plat/lcpu.h>
 #include "sim.h"
 
 #define SIM_ALTSTACK_SIZE	(256 * 1024)
@@ -112,15 +113,21 @@ static void fault_handler(int sig, siginfo_t *si, void *ucv)
 	ucontext_t *uc = ucv;
 	struct ukarch_trap_ctx ctx;
 	struct __regs regs;
+	unsigned long irqf;
 
 	if (trap_depth++ > 0)
 		nested_fault(sig, si, uc);
+	/* As through an x86 interrupt gate: no interrupt (and so no
+	 * preemption, which would leave this frame on the CPU's signal
+	 * stack under another thread) while the trap is handled. */
+	irqf = ukplat_lcpu_save_irqf();
 	sim_regs_from_mcontext(&regs, &uc->uc_mcontext);
 	ctx.regs = &regs;
 	classify(&ctx, sig, si, &uc->uc_mcontext);
 	ukarch_trap_handle(&ctx);
 	sim_regs_to_mcontext(&uc->uc_mcontext, &regs);
 	trap_depth--;
+	ukplat_lcpu_restore_irqf(irqf);
 }
 
 void sim_altstack_init(void)
