@@ -11,8 +11,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
+
+#include "../common/workload.h"
 
 extern char **environ;
 
@@ -20,14 +21,6 @@ struct sample {
 	double to_main_us;
 	double to_exit_us;
 };
-
-static unsigned long long now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
 
 static int run_once(char *const argv[], struct sample *s)
 {
@@ -43,14 +36,14 @@ static int run_once(char *const argv[], struct sample *s)
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_adddup2(&fa, pipefd[1], STDOUT_FILENO);
 	posix_spawn_file_actions_addclose(&fa, pipefd[0]);
-	t0 = now_ns();
+	t0 = bench_now_ns();
 	if (posix_spawn(&pid, argv[0], &fa, NULL, argv, environ) != 0)
 		return -1;
 	close(pipefd[1]);
 	while ((n = read(pipefd[0], buf + len, sizeof(buf) - 1 - len)) > 0)
 		len += n;
 	waitpid(pid, &status, 0);
-	t_exit = now_ns();
+	t_exit = bench_now_ns();
 	close(pipefd[0]);
 	posix_spawn_file_actions_destroy(&fa);
 	buf[len] = '\0';
@@ -62,19 +55,6 @@ static int run_once(char *const argv[], struct sample *s)
 	s->to_main_us = (t_main - t0) / 1e3;
 	s->to_exit_us = (t_exit - t0) / 1e3;
 	return 0;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, n, sizeof(*v), cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 static int measure(char *const argv[], int runs, double *main_us,
@@ -91,8 +71,8 @@ static int measure(char *const argv[], int runs, double *main_us,
 		m[i] = s.to_main_us;
 		e[i] = s.to_exit_us;
 	}
-	*main_us = median(m, runs);
-	*exit_us = median(e, runs);
+	*main_us = bench_median(m, runs);
+	*exit_us = bench_median(e, runs);
 	free(m);
 	free(e);
 	return 0;

@@ -19,7 +19,7 @@
 #include <uk/plat/irq.h>
 #include <uk/plat/lcpu.h>
 
-#include "workload.h"
+#include "../../common/workload.h"
 
 #define VEC_PING	(UKPLAT_IRQ_DEVICE_BASE + 30)
 #define VEC_PONG	(UKPLAT_IRQ_DEVICE_BASE + 31)
