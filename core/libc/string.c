@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <uk/arch/valgrind.h>
+#include <uk/essentials.h>
 
 typedef unsigned long word_t;
 /* A word at any address; tells the compiler it may alias anything. */
@@ -54,12 +56,29 @@ static void copy_backward(unsigned char *d, const unsigned char *s, size_t n)
 		*--d = *--s;
 }
 
+#if defined(__x86_64__)
+/*
+ * rep movsb/stosb are the fast copies on x86_64, but valgrind emulates one
+ * that faults (a demand-paged page: the kernel maps it and restarts the
+ * instruction) one byte short. Under valgrind the loops are used instead;
+ * the answer is asked once (a benign race: every CPU gets the same one).
+ */
+static int string_insns = -1;
+
+static inline int use_string_insns(void)
+{
+	if (unlikely(string_insns < 0))
+		string_insns = !uk_valgrind_running();
+	return string_insns;
+}
+#endif
+
 void *memcpy(void *restrict dst, const void *restrict src, size_t n)
 {
 #if defined(__x86_64__)
 	void *d = dst;
 
-	if (n < 64) {
+	if (n < 64 || !use_string_insns()) {
 		copy_forward(dst, src, n);
 		return dst;
 	}
@@ -96,7 +115,7 @@ void *memset(void *s, int c, size_t n)
 	word_t w = ONES * (unsigned char)c;
 
 #if defined(__x86_64__)
-	if (n >= 64) {
+	if (n >= 64 && use_string_insns()) {
 		__asm__ __volatile__("rep stosb"
 				     : "+D"(p), "+c"(n) : "a"(c) : "memory");
 		return s;

@@ -820,3 +820,26 @@ UK_TESTCASE(vmem, posix_brk)
 	UK_TEST_EXPECT(sbrk(1L << 40) == (void *)-1 && errno == ENOMEM);
 	UK_TEST_EXPECT_SNUM_EQ(brk(b0), 0);
 }
+
+/* The libc's string instructions restart after a demand-paging fault;
+ * every byte must land (valgrind's emulation of a faulting rep movsb or
+ * rep stosb used to lose one: the valgrind-ktest runs check this too). */
+UK_TESTCASE(vmem, memset_memcpy_on_fresh_pages)
+{
+	const size_t len = 4 * PAGE_SIZE;
+	unsigned char *a, *b;
+	size_t i, bad = 0;
+
+	a = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	b = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	UK_TEST_ASSERT(a != MAP_FAILED && b != MAP_FAILED);
+	memset(a, 'e', len);
+	memcpy(b, a, len);
+	for (i = 0; i < len; i++)
+		bad += a[i] != 'e' || b[i] != 'e';
+	UK_TEST_EXPECT_UNUM_EQ(bad, 0);
+	UK_TEST_EXPECT_SNUM_EQ(munmap(a, len), 0);
+	UK_TEST_EXPECT_SNUM_EQ(munmap(b, len), 0);
+}
