@@ -15,6 +15,13 @@
  *    makes the image's W^X real and adjustable.
  *  - anywhere else: -EINVAL (the host owns it).
  *
+ * New mappings of the window are not applied one by one: a run of
+ * entries of one table mapping consecutive frames at consecutive
+ * addresses with one protection becomes a single mmap in ukarch_pte_sync
+ * (or when the run breaks), so mapping 1 GiB in 2 MiB pages costs one
+ * system call instead of 512. The table's lock, held by the generic code
+ * from the first write to the sync, protects the run.
+ *
  * Runs from the page-fault path on the signal stack: only mmap and
  * mprotect, both async-signal-safe. Each window starts "pristine" (as
  * memory.c and the host's ELF loader left it); while it is, a write that
@@ -108,6 +115,62 @@ static int image_initial_prot(uintptr_t va)
 	return PROT_READ | PROT_WRITE;
 }
 
+/* The pending run of new window mappings (see the top of the file). */
+static struct {
+	uintptr_t va;
+	uintptr_t pa;
+	size_t len;
+	int prot;
+	volatile __pte_t *next_slot;	/* the entry that would extend it */
+} run;
+
+static int run_flush(void)
+{
+	size_t len = run.len;
+
+	if (!len)
+		return 0;
+	run.len = 0;
+	if (mmap((void *)run.va, len, run.prot, MAP_SHARED | MAP_FIXED,
+		 sim_memfd, (off_t)run.pa) == MAP_FAILED)
+		return -ENOMEM;
+	/* Memcheck cannot follow aliases: what is written here must read
+	 * as defined through the direct map too. */
+	if (vg < 0)
+		vg = uk_valgrind_running() != 0;
+	if (vg)
+		UK_VG_DEFINED((uintptr_t)sim_direct_map + run.pa, len);
+	return 0;
+}
+
+/* Adds a new mapping of frame pa at va to the run, or starts a new run. */
+static int run_add(volatile __pte_t *slot, uintptr_t va, uintptr_t pa,
+		   size_t len, int prot)
+{
+	int rc;
+
+	if (run.len && slot == run.next_slot && va == run.va + run.len &&
+	    pa == run.pa + run.len && prot == run.prot) {
+		run.len += len;
+		run.next_slot = slot + 1;
+		return 0;
+	}
+	rc = run_flush();
+	if (rc)
+		return rc;
+	run.va = va;
+	run.pa = pa;
+	run.len = len;
+	run.prot = prot;
+	run.next_slot = slot + 1;
+	return 0;
+}
+
+int ukarch_pte_sync(void)
+{
+	return run_flush();
+}
+
 static int host_mprotect(uintptr_t va, size_t len, int prot)
 {
 	return mprotect((void *)va, len, prot) == 0 ? 0 : -ENOMEM;
@@ -145,9 +208,9 @@ static int apply_none(uintptr_t va, size_t len)
 	return rc;
 }
 
-/* A present leaf (maybe PROT_NONE) at va of size len. */
-static int apply_leaf(uintptr_t va, size_t len, unsigned int lvl,
-		      __pte_t old, __pte_t pte)
+/* A present leaf (maybe PROT_NONE) at va of size len, written in slot. */
+static int apply_leaf(volatile __pte_t *slot, uintptr_t va, size_t len,
+		      unsigned int lvl, __pte_t old, __pte_t pte)
 {
 	uintptr_t pa = leaf_paddr(pte, lvl);
 	int prot = leaf_prot(pte);
@@ -156,20 +219,15 @@ static int apply_leaf(uintptr_t va, size_t len, unsigned int lvl,
 	if (in_vas(va, len)) {
 		if (pa + len > sim_mem_size || pa + len < pa)
 			return -EINVAL;
-		if (same_frame)
-			return leaf_prot(old) == prot ? 0 :
-			       host_mprotect(va, len, prot);
-		if (mmap((void *)va, len, prot, MAP_SHARED | MAP_FIXED,
-			 sim_memfd, (off_t)pa) == MAP_FAILED)
-			return -ENOMEM;
-		/* Memcheck cannot follow aliases: what is written here must
-		 * read as defined through the direct map too. */
-		if (vg < 0)
-			vg = uk_valgrind_running() != 0;
-		if (vg)
-			UK_VG_DEFINED((uintptr_t)sim_direct_map + pa, len);
-		return 0;
+		if (!same_frame)
+			return run_add(slot, va, pa, len, prot);
+		if (leaf_prot(old) == prot)
+			return 0;
+		return run_flush() ?: host_mprotect(va, len, prot);
 	}
+	/* Anything but a new window mapping applies in order. */
+	if (run_flush())
+		return -ENOMEM;
 	if (in_dm(va, len)) {
 		if (pa != va - (uintptr_t)sim_direct_map)
 			return -EINVAL;
@@ -207,10 +265,10 @@ int ukarch_pte_write(__vaddr_t pt_vaddr, unsigned int lvl, unsigned int idx,
 	old = *slot;
 	if (vaddr != __VADDR_INV) {
 		if (is_leaf(pte, lvl))
-			rc = apply_leaf(vaddr, len, lvl, old, pte);
+			rc = apply_leaf(slot, vaddr, len, lvl, old, pte);
 		else if (!(pte & X86_PTE_PRESENT) &&
 			 (old & (X86_PTE_PRESENT | X86_PTE_PROTNONE)))
-			rc = apply_none(vaddr, len);
+			rc = run_flush() ?: apply_none(vaddr, len);
 		/* A table over a leaf is a split (same mapping); a table
 		 * over nothing is empty: nothing to apply either way. */
 	}

@@ -240,6 +240,15 @@ static int map_level(struct map_args *a, __vaddr_t t, unsigned int lvl,
 static int do_unmap(struct uk_pagetable *pt, __vaddr_t vaddr, __vaddr_t end,
 		    unsigned long flags);
 
+/* Ends an operation whose result is rc: the entries it wrote take effect
+ * (ukarch_pte_sync); returns rc, or the sync's error. */
+static int sync_entries(int rc)
+{
+	int src = ukarch_pte_sync();
+
+	return rc < 0 ? rc : src;
+}
+
 static int do_map(struct uk_pagetable *pt, __vaddr_t vaddr, __paddr_t paddr,
 		  unsigned long pages, unsigned long attr, unsigned long flags,
 		  unsigned int max_auto, ukplat_page_mapx_func_t fn, void *ctx)
@@ -274,6 +283,7 @@ static int do_map(struct uk_pagetable *pt, __vaddr_t vaddr, __paddr_t paddr,
 
 	uk_spin_lock_irqsave(&pt->lock, irqf);
 	rc = map_level(&a, pt->pt_vbase, PT_TOP_LEVEL, vaddr, end);
+	rc = sync_entries(rc);
 	if (rc < 0 && a.done > vaddr)
 		do_unmap(pt, vaddr, a.done, paddr == __PADDR_ANY ?
 			 0 : PAGE_FLAG_KEEP_FRAMES);
@@ -460,7 +470,7 @@ int ukplat_page_unmap(struct uk_pagetable *pt, __vaddr_t vaddr,
 	if (!pt || range_check(vaddr, pages, &end) < 0)
 		return -EINVAL;
 	uk_spin_lock_irqsave(&pt->lock, irqf);
-	rc = do_unmap(pt, vaddr, end, flags);
+	rc = sync_entries(do_unmap(pt, vaddr, end, flags));
 	uk_spin_unlock_irqrestore(&pt->lock, irqf);
 	return rc;
 }
@@ -480,7 +490,8 @@ int ukplat_page_set_attr(struct uk_pagetable *pt, __vaddr_t vaddr,
 	    (attr & ~PAGE_ATTR_PROT_MASK))
 		return -EINVAL;
 	uk_spin_lock_irqsave(&pt->lock, irqf);
-	rc = op_level(&o, pt->pt_vbase, PT_TOP_LEVEL, vaddr, end);
+	rc = sync_entries(op_level(&o, pt->pt_vbase, PT_TOP_LEVEL, vaddr,
+				   end));
 	uk_spin_unlock_irqrestore(&pt->lock, irqf);
 	return rc;
 }

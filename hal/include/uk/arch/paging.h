@@ -76,6 +76,13 @@ int ukarch_pte_read(__vaddr_t pt_vaddr, unsigned int lvl, unsigned int idx,
  */
 int ukarch_pte_write(__vaddr_t pt_vaddr, unsigned int lvl, unsigned int idx,
 		     __pte_t pte, __vaddr_t vaddr);
+/* Makes every entry written since the last call take effect; the generic
+ * paging code calls it before it releases the table's lock. Metal: the MMU
+ * reads the tables, nothing to do. Sim: new mappings of consecutive
+ * frames are applied to the process as one host mmap here. Returns 0 or
+ * -ENOMEM (the host refused: the entries stay written but unapplied, and
+ * the caller must unmap them). */
+int ukarch_pte_sync(void);
 /* Builds a leaf (lvl 0..2) entry mapping paddr with PAGE_ATTR_* attr;
  * bits of template other than address, protection and size (caching,
  * global...) are kept. PAGE_ATTR_PROT_NONE gives a non-accessible entry
