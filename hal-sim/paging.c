@@ -15,11 +15,12 @@
  *    makes the image's W^X real and adjustable.
  *  - anywhere else: -EINVAL (the host owns it).
  *
- * New mappings of the window are not applied one by one: a run of
- * entries of one table mapping consecutive frames at consecutive
- * addresses with one protection becomes a single mmap in ukarch_pte_sync
- * (or when the run breaks), so mapping 1 GiB in 2 MiB pages costs one
- * system call instead of 512. The table's lock, held by the generic code
+ * Changes to the window are not applied one by one: a run of entries of
+ * one table mapping consecutive frames at consecutive addresses with one
+ * protection, or of consecutive pages made inaccessible, becomes a single
+ * mmap in ukarch_pte_sync (or when the run breaks), so mapping 1 GiB in
+ * 2 MiB pages costs one system call instead of 512, and so does
+ * unmapping 1 MiB of 4 KiB pages instead of 256. The table's lock, held by the generic code
  * from the first write to the sync, protects the run.
  *
  * Runs from the page-fault path on the signal stack: only mmap and
@@ -115,7 +116,9 @@ static int image_initial_prot(uintptr_t va)
 	return PROT_READ | PROT_WRITE;
 }
 
-/* The pending run of new window mappings (see the top of the file). */
+/* The pending run of window changes (see the top of the file): new
+ * mappings of consecutive frames, or consecutive pages made inaccessible
+ * (no frame: next_slot is NULL and pa unused). */
 static struct {
 	uintptr_t va;
 	uintptr_t pa;
@@ -126,33 +129,44 @@ static struct {
 
 static int run_flush(void)
 {
+	const int none_flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED |
+			       MAP_NORESERVE;
 	size_t len = run.len;
+	void *p;
 
 	if (!len)
 		return 0;
 	run.len = 0;
-	if (mmap((void *)run.va, len, run.prot, MAP_SHARED | MAP_FIXED,
-		 sim_memfd, (off_t)run.pa) == MAP_FAILED)
+	if (!run.next_slot)
+		p = mmap((void *)run.va, len, PROT_NONE, none_flags, -1, 0);
+	else
+		p = mmap((void *)run.va, len, run.prot,
+			 MAP_SHARED | MAP_FIXED, sim_memfd, (off_t)run.pa);
+	if (p == MAP_FAILED)
 		return -ENOMEM;
 	/* Memcheck cannot follow aliases: what is written here must read
 	 * as defined through the direct map too. */
 	if (vg < 0)
 		vg = uk_valgrind_running() != 0;
-	if (vg)
+	if (vg && run.next_slot)
 		UK_VG_DEFINED((uintptr_t)sim_direct_map + run.pa, len);
 	return 0;
 }
 
-/* Adds a new mapping of frame pa at va to the run, or starts a new run. */
+/* Adds a change at va to the run, or flushes the run and starts anew:
+ * slot NULL makes [va, va + len) inaccessible, else maps frame pa. */
 static int run_add(volatile __pte_t *slot, uintptr_t va, uintptr_t pa,
 		   size_t len, int prot)
 {
 	int rc;
 
-	if (run.len && slot == run.next_slot && va == run.va + run.len &&
-	    pa == run.pa + run.len && prot == run.prot) {
+	if (run.len && va == run.va + run.len &&
+	    (slot ? slot == run.next_slot && pa == run.pa + run.len &&
+		    prot == run.prot
+		  : !run.next_slot)) {
 		run.len += len;
-		run.next_slot = slot + 1;
+		if (slot)
+			run.next_slot = slot + 1;
 		return 0;
 	}
 	rc = run_flush();
@@ -162,7 +176,7 @@ static int run_add(volatile __pte_t *slot, uintptr_t va, uintptr_t pa,
 	run.pa = pa;
 	run.len = len;
 	run.prot = prot;
-	run.next_slot = slot + 1;
+	run.next_slot = slot ? slot + 1 : NULL;
 	return 0;
 }
 
@@ -180,17 +194,17 @@ static int host_mprotect(uintptr_t va, size_t len, int prot)
  * entry may cover more than a window). */
 static int apply_none(uintptr_t va, size_t len)
 {
-	const int flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED |
-			  MAP_NORESERVE;
 	uintptr_t s, e, end = va + len;
 	int rc = 0;
 
 	s = (uintptr_t)sim_guest_vas;
 	e = s + sim_guest_vas_size;
-	if (va < e && end > s &&
-	    mmap((void *)(va > s ? va : s), (end < e ? end : e) -
-		 (va > s ? va : s), PROT_NONE, flags, -1, 0) == MAP_FAILED)
-		rc = -ENOMEM;
+	if (va < e && end > s)
+		rc = run_add(NULL, va > s ? va : s,
+			     0, (end < e ? end : e) - (va > s ? va : s), 0);
+	if (in_vas(va, len))
+		return rc;
+	rc = run_flush() ?: rc;
 	s = (uintptr_t)sim_direct_map;
 	e = s + sim_mem_size;
 	if (va < e && end > s) {
@@ -268,7 +282,7 @@ int ukarch_pte_write(__vaddr_t pt_vaddr, unsigned int lvl, unsigned int idx,
 			rc = apply_leaf(slot, vaddr, len, lvl, old, pte);
 		else if (!(pte & X86_PTE_PRESENT) &&
 			 (old & (X86_PTE_PRESENT | X86_PTE_PROTNONE)))
-			rc = run_flush() ?: apply_none(vaddr, len);
+			rc = apply_none(vaddr, len);
 		/* A table over a leaf is a split (same mapping); a table
 		 * over nothing is empty: nothing to apply either way. */
 	}

@@ -282,11 +282,13 @@ static int do_map(struct uk_pagetable *pt, __vaddr_t vaddr, __paddr_t paddr,
 	}
 
 	uk_spin_lock_irqsave(&pt->lock, irqf);
-	rc = map_level(&a, pt->pt_vbase, PT_TOP_LEVEL, vaddr, end);
-	rc = sync_entries(rc);
-	if (rc < 0 && a.done > vaddr)
+	rc = sync_entries(map_level(&a, pt->pt_vbase, PT_TOP_LEVEL, vaddr,
+				    end));
+	if (rc < 0 && a.done > vaddr) {
 		do_unmap(pt, vaddr, a.done, paddr == __PADDR_ANY ?
 			 0 : PAGE_FLAG_KEEP_FRAMES);
+		ukarch_pte_sync();
+	}
 	uk_spin_unlock_irqrestore(&pt->lock, irqf);
 	return rc;
 }
