@@ -132,6 +132,16 @@ int uk_param_set(const char *arg)
 	return parse_int(eq ? eq + 1 : "1", p->min, p->max, p->var);
 }
 
+int uk_param_get(const char *name, int *val)
+{
+	const struct uk_param *p = param_find(name);
+
+	if (!p || strchr(name, '='))
+		return -ENOENT;
+	*val = *p->var;
+	return 0;
+}
+
 /* Applies one kernel argument ("key=value", or "key" for key=1). */
 static void kernel_arg(const char *arg)
 {

@@ -12,6 +12,7 @@
 #include <uk/nofault.h>
 #include <uk/plat/lcpu.h>
 #include <uk/test.h>
+#include "fault_around.h"
 
 #define PG		4096UL
 #define NONCANONICAL	0x8000000000000000UL
@@ -132,6 +133,8 @@ UK_TESTCASE(nofault, read_only_and_no_access_mappings)
 
 UK_TESTCASE(nofault, demand_paging_and_nopaging)
 {
+	int saved_fault_around = fault_around_off();
+
 	char *p = mmap(NULL, 2 * PG, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	char buf[8];
@@ -156,6 +159,7 @@ UK_TESTCASE(nofault, demand_paging_and_nopaging)
 						  UK_NOFAULTF_NOPAGING),
 			       2 * PG);
 	munmap(p, 2 * PG);
+	fault_around_restore(saved_fault_around);
 }
 
 UK_TESTCASE(nofault, non_canonical_address)

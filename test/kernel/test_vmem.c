@@ -12,6 +12,7 @@
 #include <uk/falloc.h>
 #include <uk/plat/paging.h>
 #include <uk/test.h>
+#include "fault_around.h"
 #include <uk/vmem.h>
 
 #define PG	PAGE_SIZE
@@ -175,6 +176,8 @@ static int all_zero(__vaddr_t va, __sz len)
 /* 1: anonymous memory, demand paged. */
 UK_TESTCASE(vmem, ex1_anon_demand_paging)
 {
+	int saved_fault_around = fault_around_off();
+
 	struct uk_vas *vas = uk_vas_get_active();
 	__vaddr_t va = __VADDR_ANY;
 	unsigned long before, after_map, after_touch;
@@ -202,6 +205,7 @@ UK_TESTCASE(vmem, ex1_anon_demand_paging)
 	UK_TEST_EXPECT_SNUM_EQ(uk_vma_unmap(vas, va, 64 * PG, 0), 0);
 	UK_TEST_EXPECT_UNUM_EQ(free_mem(), before);
 	UK_TEST_EXPECT_NULL(uk_vma_find(vas, va));
+	fault_around_restore(saved_fault_around);
 }
 
 /* 2: a DMA mapping of given frames; they survive the unmap. */
@@ -355,6 +359,8 @@ UK_TESTCASE(vmem, ex5_heap_reserve_grow_shrink)
 /* 6: DONTNEED frees the frames, keeps the VMA; next touch reads zero. */
 UK_TESTCASE(vmem, ex6_dontneed)
 {
+	int saved_fault_around = fault_around_off();
+
 	struct uk_vas *vas = uk_vas_get_active();
 	__vaddr_t va = __VADDR_ANY;
 	unsigned long before, full;
@@ -390,6 +396,7 @@ UK_TESTCASE(vmem, ex6_dontneed)
 
 	UK_TEST_EXPECT_SNUM_EQ(uk_vma_unmap(vas, va, 0x300000, 0), 0);
 	UK_TEST_EXPECT_UNUM_EQ(free_mem(), before);
+	fault_around_restore(saved_fault_around);
 }
 
 /* 7: a mirrored ring buffer: the same frames mapped twice. */
@@ -842,4 +849,50 @@ UK_TESTCASE(vmem, memset_memcpy_on_fresh_pages)
 	UK_TEST_EXPECT_UNUM_EQ(bad, 0);
 	UK_TEST_EXPECT_SNUM_EQ(munmap(a, len), 0);
 	UK_TEST_EXPECT_SNUM_EQ(munmap(b, len), 0);
+}
+
+/* One fault maps the aligned window of vmem.fault_around pages around
+ * the address (all zero), in one allocation; a window that is partly
+ * mapped already falls back to the single page. */
+UK_TESTCASE(vmem, fault_around_maps_the_window)
+{
+	struct uk_vas *vas = uk_vas_get_active();
+	__vaddr_t va = __VADDR_ANY;
+	unsigned long before;
+	int saved = 1;
+
+	UK_TEST_ASSERT(vas != NULL);
+	uk_param_get("vmem.fault_around", &saved);
+	UK_TEST_ASSERT(uk_param_set("vmem.fault_around=8") == 0);
+	warm_up(vas);
+	before = free_mem();
+	UK_TEST_ASSERT(uk_vma_map_anon(vas, &va, 32 * PG, PAGE_ATTR_PROT_RW,
+				       0, NULL) == 0);
+	/* A touch in the second window maps pages 8..15, nothing else. */
+	touch(va + 10 * PG, 1, 0x5a);
+	UK_TEST_EXPECT(!mapped(vas, va + 7 * PG, NULL));
+	UK_TEST_EXPECT(mapped(vas, va + 8 * PG, NULL));
+	UK_TEST_EXPECT(mapped(vas, va + 15 * PG, NULL));
+	UK_TEST_EXPECT(!mapped(vas, va + 16 * PG, NULL));
+	UK_TEST_EXPECT(before - free_mem() >= 8 * PG);
+	UK_TEST_EXPECT(before - free_mem() <= 8 * PG + TABLE_SLACK);
+	UK_TEST_EXPECT(all_zero(va + 8 * PG, 2 * PG));
+	UK_TEST_EXPECT(all_zero(va + 10 * PG + 1, 6 * PG - 1));
+	/* Window 16..23 with page 20 mapped already: one page only. */
+	UK_TEST_ASSERT(uk_param_set("vmem.fault_around=1") == 0);
+	touch(va + 20 * PG, 1, 0x5c);
+	UK_TEST_ASSERT(uk_param_set("vmem.fault_around=8") == 0);
+	touch(va + 17 * PG, 1, 0x5b);
+	UK_TEST_EXPECT(mapped(vas, va + 17 * PG, NULL));
+	UK_TEST_EXPECT(!mapped(vas, va + 16 * PG, NULL));
+	UK_TEST_EXPECT(!mapped(vas, va + 18 * PG, NULL));
+	UK_TEST_EXPECT_SNUM_EQ(uk_vma_unmap(vas, va, 32 * PG, 0), 0);
+	UK_TEST_EXPECT_UNUM_EQ(free_mem(), before);
+	UK_TEST_EXPECT_SNUM_EQ(uk_param_set("vmem.fault_around=0"), -EINVAL);
+	{
+		char arg[40];
+
+		snprintf(arg, sizeof(arg), "vmem.fault_around=%d", saved);
+		UK_TEST_EXPECT_SNUM_EQ(uk_param_set(arg), 0);
+	}
 }

@@ -30,4 +30,7 @@ struct uk_param {
  * Returns 0, -ENOENT (no such parameter) or -EINVAL (bad value). */
 int uk_param_set(const char *arg);
 
+/* Stores the value of parameter name in *val. Returns 0 or -ENOENT. */
+int uk_param_get(const char *name, int *val);
+
 #endif /* __UK_PARAM_H__ */
