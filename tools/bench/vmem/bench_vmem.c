@@ -14,20 +14,27 @@
 
 int main(int argc, char *argv[])
 {
-	struct bench_result am = { 0 }, host = { 0 };
+	struct bench_result am = { 0 }, host = { 0 }, am1 = { 0 };
 	double nf, mc;
 
 	if (bench_usage(argc, argv))
 		return 2;
+	/* Amphi twice: as configured (fault-around on), and with one page
+	 * per fault, which shows the cost of one trap. */
 	if (bench_run(&am, "'%s' -q", argv[1]) < 0 ||
+	    bench_run(&am1, "'%s' -q -k vmem.fault_around=1", argv[1]) < 0 ||
 	    bench_run(&host, "'%s'", argv[2]) < 0)
 		return 1;
 	printf("vmem benchmark, medians%33s %13s %9s\n", "Amphi sim",
 	       "Linux", "ratio");
 	bench_row_key("demand-paging fault per 4 KiB page", WIDTH, "ns",
 		      "fault-ns", &am, &host);
+	bench_row_key("  same, one page per fault (a trap)", WIDTH, "ns",
+		      "fault-ns", &am1, &host);
 	bench_row_key("mmap + touch + munmap of 1 MiB", WIDTH, "us",
 		      "map1m-us", &am, &host);
+	bench_row_key("  same, one page per fault", WIDTH, "us",
+		      "map1m-us", &am1, &host);
 	bench_row_key("memcpy 4 KiB", WIDTH, "ns", "memcpy4k-ns", &am, &host);
 	nf = bench_get(&am, "nfmemcpy4k-ns");
 	mc = bench_get(&am, "memcpy4k-ns");
