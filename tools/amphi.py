@@ -17,7 +17,12 @@ TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PACKAGES = [
     'build-essential', 'python3', 'meson', 'ninja-build', 'pkg-config',
     'check', 'libunwind-dev', 'libdw-dev', 'valgrind', 'gdb',
+    'qemu-system-x86',
 ]
+
+# Metal x86_64 images boot in QEMU through this launcher (also used by
+# the tests): console, exit status, KVM/TCG choice, backtrace symbols.
+QEMU_RUN = os.path.join(TOP, 'tools', 'qemu-run.py')
 
 VALGRIND_FLAGS = [
     # Demand paging and traps resume from a SIGSEGV handler; valgrind must
@@ -56,8 +61,8 @@ Commands:
   help       show this text, or 'help COMMAND' for a command's
 
 Common options (before or after the command):
-  --platform NAME   backend to build for: sim (default); x86_64 and arm64
-                    arrive later
+  --platform NAME   backend to build for: sim (default) or x86_64 (bare
+                    metal, booted in QEMU); arm64 arrives later
   --build-dir DIR   build folder (default: build/PLATFORM)
 
 An APP is the name of a folder in apps/ (hello, crash, ...) or the path of
@@ -92,6 +97,12 @@ Options:
                         loglevel=0..4, quiet=1, sched.timeslice_us=N
                         (time-slice preemption, default 0: cooperative)
   -q, --quiet           no banner
+
+With --platform x86_64 the image boots in QEMU (-M microvm, serial
+console on stdio) and also takes:
+  --kvm, --tcg          accelerator (default: KVM if /dev/kvm boots a test
+                        image, else TCG; it says which)
+  -M, --machine NAME    QEMU machine: microvm (default), q35, pc
 """,
     'gdb': """\
 Usage: ./amphi gdb [OPTIONS] [APP] [-- ARGS...]
@@ -296,9 +307,9 @@ def build(ctx, apps=(), everything=True):
     apps; out-of-tree apps are always built by name."""
     resolved = [resolve_app(a) for a in apps]
     extra = [d for _, d in resolved if d]
-    if ctx.platform != 'sim':
-        raise Usage("platform '%s' is not implemented yet; only sim builds "
-                    "today" % ctx.platform)
+    if ctx.platform not in ('sim', 'x86_64'):
+        raise Usage("platform '%s' is not implemented yet (sim, x86_64)"
+                    % ctx.platform)
     if not shutil.which('meson') or not shutil.which('ninja'):
         raise Usage("meson/ninja are missing: run './amphi setup' first")
     configure(ctx, extra)
@@ -348,13 +359,24 @@ def split_app_args(args, value_opts, flag_opts):
 
 KERNEL_VALUE_OPTS = {'-m': 'memory', '--memory': 'memory',
                      '-k': 'karg', '--kernel-arg': 'karg',
-                     '-smp': 'smp', '--smp': 'smp'}
-KERNEL_FLAG_OPTS = {'-q': 'quiet', '--quiet': 'quiet'}
+                     '-smp': 'smp', '--smp': 'smp',
+                     '-M': 'machine', '--machine': 'machine'}
+KERNEL_FLAG_OPTS = {'-q': 'quiet', '--quiet': 'quiet',
+                    '--kvm': 'kvm', '--tcg': 'tcg'}
 
 
 def image_argv(ctx, opts, app, app_args):
     name, _ = resolve_app(app)
     argv = [ctx.image(name)]
+    if ctx.platform != 'sim':
+        argv = [sys.executable, QEMU_RUN]
+        for flag in ('kvm', 'tcg'):
+            if opts.get(flag):
+                argv.append('--' + flag)
+        for m in opts.get('machine', []):
+            argv += ['-M', m]
+    elif opts.get('kvm') or opts.get('tcg') or opts.get('machine'):
+        raise Usage('--kvm, --tcg and -M are for --platform x86_64')
     for m in opts.get('memory', []):
         argv += ['-m', m]
     for n in opts.get('smp', []):
@@ -363,6 +385,8 @@ def image_argv(ctx, opts, app, app_args):
         argv += ['-k', k]
     if opts.get('quiet'):
         argv.append('-q')
+    if ctx.platform != 'sim':
+        argv.append(ctx.image(name))
     return argv + ['--'] + app_args
 
 
@@ -380,6 +404,9 @@ def cmd_gdb(ctx, args):
         args, dict(KERNEL_VALUE_OPTS, **{'--ex': 'ex'}),
         dict(KERNEL_FLAG_OPTS, **{'--batch': 'batch'}))
     build(ctx, [app], everything=False)
+    if ctx.platform != 'sim':
+        metal_gdb(ctx, opts, app, app_args)
+        return
     argv = ['gdb', '-q']
     if opts.get('batch'):
         argv.append('--batch')
@@ -387,6 +414,38 @@ def cmd_gdb(ctx, args):
         argv += ['-ex', c]
     argv += ['--args'] + image_argv(ctx, opts, app, app_args)
     os.execvp('gdb', argv)
+
+
+def free_port():
+    import socket
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0))
+        return s.getsockname()[1]
+
+
+def metal_gdb(ctx, opts, app, app_args):
+    """QEMU waits on its gdb stub; gdb attaches with the image's
+    symbols. Under KVM only hardware breakpoints work (hbreak)."""
+    name, _ = resolve_app(app)
+    port = free_port()
+    qemu = image_argv(ctx, opts, app, app_args)
+    qemu[2:2] = ['--gdb', str(port)]
+    proc = subprocess.Popen(qemu)
+    argv = ['gdb', '-q']
+    if opts.get('batch'):
+        argv.append('--batch')
+    argv += ['-ex', 'set pagination off',
+             '-ex', 'target remote 127.0.0.1:%d' % port]
+    for c in opts.get('ex', []):
+        argv += ['-ex', c]
+    argv.append(ctx.image(name))
+    say('gdb on QEMU port %d; use hbreak (hardware breakpoints) under '
+        'KVM' % port)
+    rc = run(argv)
+    if proc.poll() is None:
+        proc.terminate()
+    proc.wait()
+    sys.exit(rc)
 
 
 def cmd_valgrind(ctx, args):

@@ -97,16 +97,11 @@ int ukarch_pte_write(__vaddr_t pt_vaddr, unsigned int lvl, unsigned int idx,
 	return 0;
 }
 
-void ukarch_tlb_flush_entry(__vaddr_t vaddr)
+int ukarch_pte_sync(void)
 {
-	__asm__ __volatile__("invlpg (%0)" : : "r" (vaddr) : "memory");
+	return 0;
 }
 
-void ukarch_tlb_flush(void)
-{
-	unsigned long cr3;
-
-	__asm__ __volatile__("movq %%cr3, %0\n\t"
-			     "movq %0, %%cr3" : "=r" (cr3) : : "memory");
-}
+/* TLB flushes are the backend's (hal-qemu/x86_64/tlb.c): with several
+ * CPUs they must reach the others before a frame is reused. */
 #endif

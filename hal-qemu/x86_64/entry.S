@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Entry stubs of all 256 vectors, 16 bytes apart (cpu.c computes their
+ * addresses): each pushes a zero error code where the CPU pushes none,
+ * then %rdi, and passes its vector in %edi to the common path, which
+ * completes struct __regs (uk/arch/regs.h), saves the FPU/SIMD state
+ * (kernel C code may use SSE) and calls x86_isr(vector, regs). Whatever
+ * the handlers left in regs is what iretq resumes.
+ */
+	.text
+	.balign 16
+	.globl x86_vector_stubs
+x86_vector_stubs:
+	.set vec, 0
+	.rept 256
+	.balign 16
+	.if vec == 8 || vec == 10 || vec == 11 || vec == 12 || vec == 13 || vec == 14 || vec == 17 || vec == 21 || vec == 29 || vec == 30
+	.else
+	pushq $0
+	.endif
+	pushq %rdi
+	movl $vec, %edi
+	jmp x86_isr_common
+	.set vec, vec + 1
+	.endr
+
+x86_isr_common:
+	pushq %rsi
+	pushq %rdx
+	pushq %rcx
+	pushq %rax
+	pushq %r8
+	pushq %r9
+	pushq %r10
+	pushq %r11
+	pushq %rbx
+	pushq %rbp
+	pushq %r12
+	pushq %r13
+	pushq %r14
+	pushq %r15
+	movq %rsp, %rsi
+	movq %rsp, %rbx
+	andq $-16, %rsp
+	subq $512, %rsp
+	fxsave64 (%rsp)
+	cld
+	call x86_isr
+	fxrstor64 (%rsp)
+	movq %rbx, %rsp
+	popq %r15
+	popq %r14
+	popq %r13
+	popq %r12
+	popq %rbp
+	popq %rbx
+	popq %r11
+	popq %r10
+	popq %r9
+	popq %r8
+	popq %rax
+	popq %rcx
+	popq %rdx
+	popq %rsi
+	popq %rdi
+	addq $8, %rsp
+	iretq
+
+	.section .note.GNU-stack, "", @progbits

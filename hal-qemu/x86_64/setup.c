@@ -1,0 +1,242 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * From the PVH start to the core: the hvm_start_info (memory map,
+ * command line, first module as initrd) becomes struct ukplat_bootinfo,
+ * the boot CPU gets its GDT, IDT, local APIC and clock, and the core's
+ * boot sequence starts (ukplat_entry).
+ *
+ * Physical memory below 1 MiB stays reserved (firmware data, the AP
+ * trampoline); RAM above the image, minus the initrd, is free.
+ */
+#include <errno.h>
+#include <string.h>
+#include <uk/init.h>
+#include <uk/plat/paging.h>
+#include <uk/print.h>
+#include "x86.h"
+
+#define HVM_START_MAGIC		0x336ec578U
+#define E820_RAM		1
+
+struct hvm_start_info {
+	__u32 magic;
+	__u32 version;
+	__u32 flags;
+	__u32 nr_modules;
+	__u64 modlist_paddr;
+	__u64 cmdline_paddr;
+	__u64 rsdp_paddr;
+	__u64 memmap_paddr;		/* version 1 and later */
+	__u32 memmap_entries;
+	__u32 reserved;
+};
+
+struct hvm_memmap_entry {
+	__u64 addr;
+	__u64 size;
+	__u32 type;
+	__u32 reserved;
+};
+
+struct hvm_modlist_entry {
+	__u64 paddr;
+	__u64 size;
+	__u64 cmdline_paddr;
+	__u64 reserved;
+};
+
+#define CMDLINE_MAX	4096
+#define LOW_RESERVED	0x100000UL	/* below: never handed out */
+
+static struct ukplat_bootinfo x86_bootinfo;
+static char cmdline[CMDLINE_MAX];
+
+extern char image_start[], image_end[];
+extern char image_text_start[], image_text_end[];
+extern char image_rodata_start[], image_rodata_end[];
+extern char image_data_start[], image_data_end[];
+extern char image_bss_start[], image_bss_end[];
+extern char boot_stack_guard[], boot_stack_top[];
+
+static void add_region(__paddr_t pbase, __vaddr_t vbase, __sz len, int type,
+		       int flags, const char *name)
+{
+	struct ukplat_memregion_desc mrd = {
+		.pbase = pbase, .vbase = vbase, .len = len,
+		.type = (__u16)type, .flags = (__u16)flags,
+	};
+
+	if (!len)
+		return;
+	strncpy(mrd.name, name, sizeof(mrd.name) - 1);
+	if (ukplat_bootinfo_add_mrd(&x86_bootinfo, &mrd) < 0)
+		uk_pr_err("too many memory regions: %s dropped\n", name);
+}
+
+/* Adds [lo, hi) of RAM: free except what overlaps [xlo, xhi) (the image
+ * and below 1 MiB, or the initrd), which becomes reserved. */
+static void add_ram(__paddr_t lo, __paddr_t hi, const __paddr_t excl[][2],
+		    unsigned int nexcl)
+{
+	const int rw = UKPLAT_MEMRF_READ | UKPLAT_MEMRF_WRITE;
+	__paddr_t cut;
+	unsigned int i;
+
+	lo = PAGE_ALIGN_UP(lo);
+	hi = PAGE_ALIGN_DOWN(hi);
+	while (lo < hi) {
+		/* The first excluded range that overlaps, if any. */
+		for (i = 0; i < nexcl; i++)
+			if (excl[i][0] < hi && excl[i][1] > lo)
+				break;
+		if (i == nexcl) {
+			add_region(lo, lo + X86_DM_OFF, hi - lo,
+				   UKPLAT_MEMRT_FREE, rw, "ram");
+			return;
+		}
+		if (excl[i][0] > lo) {
+			/* Free part before it, then continue at it. */
+			add_ram(lo, excl[i][0], excl, nexcl);
+			lo = excl[i][0];
+		}
+		cut = MIN(hi, PAGE_ALIGN_UP(excl[i][1]));
+		add_region(lo, lo + X86_DM_OFF, cut - lo,
+			   UKPLAT_MEMRT_RESERVED, rw, "reserved");
+		lo = cut;
+	}
+}
+
+static void *phys(__paddr_t pa)
+{
+	/* The early tables identity-map the first 4 GiB. */
+	return (void *)pa;
+}
+
+static void parse_memmap(const struct hvm_start_info *si,
+			 const __paddr_t excl[][2], unsigned int nexcl)
+{
+	const struct hvm_memmap_entry *e;
+	unsigned int i;
+
+	if (si->version < 1 || !si->memmap_paddr) {
+		uk_pr_err("PVH: no memory map\n");
+		return;
+	}
+	e = phys(si->memmap_paddr);
+	for (i = 0; i < si->memmap_entries; i++) {
+		if (e[i].type != E820_RAM)
+			continue;
+		/* The early direct map reaches 4 GiB only. */
+		if (e[i].addr >= (4UL << 30))
+			continue;
+		add_ram(e[i].addr, MIN(e[i].addr + e[i].size, 4UL << 30),
+			excl, nexcl);
+	}
+}
+
+static void image_region(char *start, char *end, int flags, const char *name)
+{
+	__vaddr_t s = (__vaddr_t)start, e = (__vaddr_t)end;
+
+	add_region(s, s, e - s, UKPLAT_MEMRT_KERNEL,
+		   flags | UKPLAT_MEMRF_MAP, name);
+}
+
+/* The image, identity-mapped: text r-x, rodata r--, data and bss rw-,
+ * with the page below the boot stack left out of bss (a guard). */
+static void image_regions(void)
+{
+	const int r = UKPLAT_MEMRF_READ, rw = r | UKPLAT_MEMRF_WRITE;
+	char *stack = boot_stack_guard + PAGE_SIZE;
+
+	image_region(image_text_start, image_text_end,
+		     r | UKPLAT_MEMRF_EXECUTE, "text");
+	image_region(image_rodata_start, image_rodata_end, r, "rodata");
+	image_region(image_data_start, image_data_end, rw, "data");
+	image_region(image_bss_start, boot_stack_guard, rw, "bss");
+	image_region(stack, image_bss_end, rw, "bss");
+	add_region((__paddr_t)stack, (__vaddr_t)stack,
+		   (__sz)(boot_stack_top - stack), UKPLAT_MEMRT_STACK, rw,
+		   "boot stack");
+}
+
+static void take_cmdline(const struct hvm_start_info *si)
+{
+	const char *src = si->cmdline_paddr ? phys(si->cmdline_paddr) : "";
+
+	strncpy(cmdline, src, sizeof(cmdline) - 1);
+	if (strlen(src) >= sizeof(cmdline))
+		uk_pr_err("command line truncated to %zu bytes\n",
+			  sizeof(cmdline) - 1);
+	x86_bootinfo.cmdline = cmdline;
+	x86_bootinfo.cmdline_len = strlen(cmdline);
+}
+
+void __noreturn x86_boot_main(__u32 start_info_pa);
+
+void __noreturn x86_boot_main(__u32 start_info_pa)
+{
+	const struct hvm_start_info *si = phys(start_info_pa);
+	struct ukplat_bootinfo *bi = &x86_bootinfo;
+	const struct hvm_modlist_entry *mod;
+	__paddr_t excl[2][2];
+	unsigned int nexcl = 0;
+
+	x86_lcpu_init_boot();
+	x86_console_init();
+	if (si->magic != HVM_START_MAGIC) {
+		uk_pr_crit("not started by a PVH loader (magic 0x%x)\n",
+			   si->magic);
+		x86_halt_forever();
+	}
+	bi->magic = UKPLAT_BOOTINFO_MAGIC;
+	strncpy(bi->bootprotocol, "pvh", sizeof(bi->bootprotocol) - 1);
+	bi->dm_off = X86_DM_OFF;
+	take_cmdline(si);
+
+	excl[nexcl][0] = 0;
+	excl[nexcl++][1] = PAGE_ALIGN_UP((__paddr_t)image_end);
+	if (si->nr_modules && si->modlist_paddr) {
+		mod = phys(si->modlist_paddr);
+		if (mod->size) {
+			bi->initrd = mod->paddr + X86_DM_OFF;
+			bi->initrd_len = mod->size;
+			excl[nexcl][0] = PAGE_ALIGN_DOWN(mod->paddr);
+			excl[nexcl++][1] = PAGE_ALIGN_UP(mod->paddr +
+							 mod->size);
+		}
+	}
+	/* Page 0 is never a frame: paddr 0 means none elsewhere. */
+	parse_memmap(si, excl, nexcl);
+	image_regions();
+	add_region(__PADDR_ANY, X86_VAS_BASE, X86_VAS_SIZE, UKPLAT_MEMRT_VAS,
+		   UKPLAT_MEMRF_READ | UKPLAT_MEMRF_WRITE |
+		   UKPLAT_MEMRF_EXECUTE, "vas");
+
+	x86_acpi_init(si->rsdp_paddr);
+	x86_cpu_init(&x86_cpus[0]);
+	x86_apic_init();
+	x86_time_init();
+	ukplat_entry(bi);
+}
+
+/*
+ * ukplat_paging_init() (hal/common, called by the core) builds the
+ * kernel's table but cannot load it: that is this backend's part. It
+ * runs first of all init calls; until then the early tables map the
+ * same direct map and image, only without W^X and the guard page.
+ */
+static int x86_paging_activate(struct uk_init_ctx *ctx __unused)
+{
+	struct uk_pagetable *pt = ukplat_pt_get_active();
+	int rc;
+
+	if (!pt)
+		return -ENODEV;
+	rc = x86_apic_map();
+	if (rc < 0)
+		return rc;
+	write_cr3(pt->pt_pbase);
+	return 0;
+}
+uk_early_initcall_prio(x86_paging_activate, NULL, UK_PRIO_EARLIEST);

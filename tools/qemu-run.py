@@ -1,0 +1,249 @@
+#!/usr/bin/env python3
+"""Boot a metal x86_64 image in QEMU, like running a sim image.
+
+  qemu-run.py [--kvm | --tcg] [-smp N] [-m SIZE] [-M MACHINE]
+              [-k ARG]... [-q] [--gdb PORT] IMAGE [--] [ARGS...]
+
+The kernel's command line is "NAME [KARGS --] ARGS" as in sim. The
+serial console is on stdio; crash-report frames ("#N 0xADDR in ??") are
+resolved with addr2line against IMAGE as they pass. The exit status is
+the app's: the kernel writes status + 1 to isa-debug-exit, QEMU exits
+with (value << 1) | 1, mapped back here (statuses above 126 read 126).
+
+Acceleration: KVM if /dev/kvm is usable, else TCG, and it says which on
+stderr. "Usable" means a hello image boots under KVM: a nested KVM may
+open fine and still fail the guest (the result is cached in the build
+folder, file qemu-accel).
+"""
+import os
+import re
+import select
+import shlex
+import shutil
+import subprocess
+import sys
+
+TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+QEMU = 'qemu-system-x86_64'
+# "#N 0xADDR in ??"; two spaces before "in": an exact address (a trap's).
+FRAME_RE = re.compile(rb'^(\s*#(\d+)\s+0x([0-9a-f]{16}))( ?) in \?\?\s*$')
+KVM_PROBE_TIMEOUT = 20
+
+
+def say(msg):
+    print('amphi: ' + msg, file=sys.stderr, flush=True)
+
+
+def quote_arg(arg):
+    """One argument for the kernel's splitter (as hal-sim/options.c)."""
+    if not arg:
+        return '""'
+    return ''.join('\\' + c if c in ' \t\n"\'\\' else c for c in arg)
+
+
+def kvm_opens():
+    try:
+        fd = os.open('/dev/kvm', os.O_RDWR)
+    except OSError as e:
+        return e.strerror
+    os.close(fd)
+    return None
+
+
+def qemu_argv(image, accel, smp, mem, machine, cmdline, gdb_port=None):
+    argv = [QEMU, '-M', machine, '-m', mem, '-smp', str(smp),
+            '-nographic', '-nodefaults', '-no-reboot', '-serial', 'stdio',
+            '-device', 'isa-debug-exit,iobase=0xf4,iosize=4',
+            '-kernel', image, '-append', cmdline]
+    if accel == 'kvm':
+        argv += ['-accel', 'kvm', '-cpu', 'host,-arch-capabilities']
+    else:
+        argv += ['-accel', 'tcg']
+    if gdb_port:
+        argv += ['-gdb', 'tcp:127.0.0.1:%d' % gdb_port, '-S']
+    return argv
+
+
+def map_status(rc):
+    if rc >= 3 and rc & 1:
+        return (rc >> 1) - 1
+    if rc == 0:
+        say('the kernel ended without an exit status (reset, triple '
+            'fault or shutdown)')
+        return 1
+    if rc < 0:
+        return 128 - rc
+    return rc if rc != 1 else 1
+
+
+def probe_kvm(image_dir):
+    """'' if KVM boots a hello image, else the reason it does not."""
+    why = kvm_opens()
+    if why:
+        return '/dev/kvm: ' + why
+    cache = os.path.join(os.path.dirname(image_dir), 'qemu-accel')
+    hello = os.path.join(image_dir, 'hello')
+    if os.path.exists(cache) and os.path.exists(hello) and \
+            os.path.getmtime(cache) >= os.path.getmtime(hello):
+        return open(cache).read().strip()
+    if not os.path.exists(hello):
+        return 'no hello image to probe KVM with'
+    argv = qemu_argv(hello, 'kvm', 1, '64M', 'microvm', 'hello quiet --')
+    try:
+        res = subprocess.run(argv, stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT,
+                             timeout=KVM_PROBE_TIMEOUT)
+        ok = map_status(res.returncode) == 0 and b'Hello' in res.stdout
+        out = res.stdout.decode(errors='replace')
+    except subprocess.TimeoutExpired as e:
+        ok = False
+        out = (e.stdout or b'').decode(errors='replace')
+    reason = ''
+    if not ok:
+        first = [l for l in out.splitlines() if 'KVM' in l or 'error' in l]
+        reason = 'a test boot under KVM failed' + \
+            (' (%s)' % first[0].strip() if first else '')
+    try:
+        with open(cache, 'w') as f:
+            f.write(reason + '\n')
+    except OSError:
+        pass
+    return reason
+
+
+class Resolver:
+    def __init__(self, image):
+        self.image = image
+        self.tool = shutil.which('addr2line')
+
+    def frame(self, exact, addr):
+        if not self.tool:
+            return None
+        look = addr if exact else addr - 1
+        res = subprocess.run([self.tool, '-f', '-e', self.image,
+                              '%x' % look], stdout=subprocess.PIPE,
+                             stderr=subprocess.DEVNULL, text=True)
+        lines = res.stdout.split('\n')
+        if len(lines) < 2 or lines[0] == '??':
+            return None
+        func, loc = lines[0], lines[1]
+        path, _, line = loc.rpartition(':')
+        text = 'in ' + func
+        if path and path != '??':
+            path = os.path.relpath(os.path.normpath(path), TOP)
+            text += ' at %s:%s' % (path, line.split()[0])
+        return text
+
+
+def pump(proc, resolver):
+    """Copies QEMU's output to ours, resolving backtrace frames."""
+    out = sys.stdout.buffer
+    fd = proc.stdout.fileno()
+    pending = b''
+    while True:
+        chunk = os.read(fd, 65536)
+        if not chunk:
+            break
+        pending += chunk
+        lines = pending.split(b'\n')
+        pending = lines.pop()
+        for line in lines:
+            m = FRAME_RE.match(line)
+            if m:
+                text = resolver.frame(m.group(4) == b' ',
+                                      int(m.group(3), 16))
+                if text:
+                    line = m.group(1) + b' ' + text.encode()
+            out.write(line + b'\n')
+        # A prompt without a newline shows at once.
+        if pending and not FRAME_RE.match(pending.lstrip()[:1] and
+                                          pending or b'x'):
+            if not select.select([fd], [], [], 0.05)[0]:
+                out.write(pending)
+                pending = b''
+        out.flush()
+    out.write(pending)
+    out.flush()
+
+
+def parse(argv):
+    opts = {'accel': None, 'smp': 1, 'mem': '64M', 'machine': 'microvm',
+            'kargs': [], 'gdb': None}
+    i = 0
+    while i < len(argv):
+        a = argv[i]
+        if a in ('--kvm', '--tcg'):
+            opts['accel'] = a[2:]
+        elif a in ('-smp', '--smp', '-m', '--memory', '-M', '--machine',
+                   '-k', '--kernel-arg', '--gdb'):
+            if i + 1 >= len(argv):
+                sys.exit('qemu-run: %s needs a value' % a)
+            val = argv[i + 1]
+            i += 1
+            if a in ('-smp', '--smp'):
+                opts['smp'] = int(val)
+            elif a in ('-m', '--memory'):
+                opts['mem'] = val
+            elif a in ('-M', '--machine'):
+                opts['machine'] = val
+            elif a == '--gdb':
+                opts['gdb'] = int(val)
+            else:
+                opts['kargs'].append(val)
+        elif a in ('-q', '--quiet'):
+            opts['kargs'].append('quiet')
+        elif a.startswith('-'):
+            sys.exit('qemu-run: unknown option ' + a)
+        else:
+            rest = argv[i + 1:]
+            if rest and rest[0] == '--':
+                rest = rest[1:]
+            return opts, a, rest
+        i += 1
+    sys.exit(__doc__)
+
+
+def choose_accel(opts, image):
+    if opts['accel'] == 'tcg':
+        return 'tcg'
+    why = probe_kvm(os.path.dirname(os.path.abspath(image)))
+    if opts['accel'] == 'kvm':
+        if why and why.startswith('/dev/kvm'):
+            sys.exit('amphi: --kvm: ' + why)
+        if why:
+            say('warning: ' + why)
+        return 'kvm'
+    if why:
+        say('KVM not usable (%s): using TCG' % why)
+        return 'tcg'
+    say('using KVM')
+    return 'kvm'
+
+
+def main():
+    opts, image, args = parse(sys.argv[1:])
+    name = os.path.basename(image)
+    words = [name] + opts['kargs'] + ['--'] + args
+    cmdline = ' '.join(quote_arg(w) for w in words)
+    accel = choose_accel(opts, image)
+    if opts['machine'] in ('pc', 'q35') and \
+            os.path.exists('/usr/share/qemu/qboot.rom'):
+        extra = ['-bios', 'qboot.rom']
+    else:
+        extra = []
+    argv = qemu_argv(image, accel, opts['smp'], opts['mem'],
+                     opts['machine'], cmdline, opts['gdb']) + extra
+    if os.environ.get('AMPHI_VERBOSE'):
+        say(' '.join(shlex.quote(a) for a in argv))
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE)
+    try:
+        pump(proc, Resolver(image))
+        rc = proc.wait()
+    except KeyboardInterrupt:
+        proc.terminate()
+        rc = proc.wait()
+    sys.exit(map_status(rc))
+
+
+if __name__ == '__main__':
+    main()
