@@ -185,6 +185,11 @@ int ukarch_pte_sync(void)
 	return run_flush();
 }
 
+/* The process's mappings already are what the (only) table says. */
+void ukarch_pt_activate(__paddr_t pt_paddr)
+{
+}
+
 static int host_mprotect(uintptr_t va, size_t len, int prot)
 {
 	return mprotect((void *)va, len, prot) == 0 ? 0 : -ENOMEM;

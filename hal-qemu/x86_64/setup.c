@@ -221,22 +221,15 @@ void __noreturn x86_boot_main(__u32 start_info_pa)
 }
 
 /*
- * ukplat_paging_init() (hal/common, called by the core) builds the
- * kernel's table but cannot load it: that is this backend's part. It
- * runs first of all init calls; until then the early tables map the
- * same direct map and image, only without W^X and the guard page.
+ * ukplat_paging_init() (hal/common, called by the core) built the
+ * kernel's table and loaded it (ukarch_pt_activate); the xAPIC's MMIO
+ * page, which the early tables mapped, is this backend's to add. It runs
+ * first of all init calls, before anything takes an interrupt.
  */
-static int x86_paging_activate(struct uk_init_ctx *ctx __unused)
+static int x86_apic_map_init(struct uk_init_ctx *ctx __unused)
 {
-	struct uk_pagetable *pt = ukplat_pt_get_active();
-	int rc;
-
-	if (!pt)
+	if (!ukplat_pt_get_active())
 		return -ENODEV;
-	rc = x86_apic_map();
-	if (rc < 0)
-		return rc;
-	write_cr3(pt->pt_pbase);
-	return 0;
+	return x86_apic_map();
 }
-uk_early_initcall_prio(x86_paging_activate, NULL, UK_PRIO_EARLIEST);
+uk_early_initcall_prio(x86_apic_map_init, NULL, UK_PRIO_EARLIEST);

@@ -651,6 +651,7 @@ int ukplat_paging_init(struct ukplat_bootinfo *bi, struct uk_falloc *fa)
 	rc = map_kernel_regions(pt, bi);
 	if (rc < 0)
 		return rc;
+	ukarch_pt_activate(pt->pt_pbase);
 	active_pt = pt;
 	uk_pr_debug("paging: %lu tables, direct map 0x%lx-0x%lx\n",
 		    pt->nr_tables, lo, hi);

@@ -102,6 +102,11 @@ int ukarch_pte_sync(void)
 	return 0;
 }
 
+void ukarch_pt_activate(__paddr_t pt_paddr)
+{
+	__asm__ __volatile__("movq %0, %%cr3" : : "r"(pt_paddr) : "memory");
+}
+
 /* TLB flushes are the backend's (hal-qemu/x86_64/tlb.c): with several
  * CPUs they must reach the others before a frame is reused. */
 #endif

@@ -76,6 +76,10 @@ int ukarch_pte_read(__vaddr_t pt_vaddr, unsigned int lvl, unsigned int idx,
  */
 int ukarch_pte_write(__vaddr_t pt_vaddr, unsigned int lvl, unsigned int idx,
 		     __pte_t pte, __vaddr_t vaddr);
+/* Makes the top-level table at physical address pt_paddr the one this CPU
+ * translates with (x86_64: loads CR3). Sim: nothing, the host process's
+ * mappings are what the table says. */
+void ukarch_pt_activate(__paddr_t pt_paddr);
 /* Makes every entry written since the last call take effect; the generic
  * paging code calls it before it releases the table's lock. Metal: the MMU
  * reads the tables, nothing to do. Sim: new mappings of consecutive
