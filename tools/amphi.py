@@ -129,11 +129,16 @@ Kernel options as for 'run'; extra valgrind flags with --vg FLAG.
 Usage: ./amphi test [--suite NAME]... [--list] [TEST...]
 
 Builds everything and runs the test suites with meson, then prints one
-summary line "tests: N passed, N failed". Suites:
+summary line "tests: N passed, N failed". Without --platform, a suite or
+a test name, it runs the sim suites and then the x86_64 ones (the
+in-kernel tests and a few apps booted in QEMU: KVM if /dev/kvm can boot
+a test image, else TCG, and it says which). Suites:
   unit      host unit tests (Check) of libc, allocators, events
   kernel    in-kernel tests (test/kernel), booted as a kernel image
+  posix     test/posix programs: Linux first, then Amphi, same output
   apps      apps and the crash reports, checked from the outside
   valgrind  kernel images under memcheck: 0 errors, 0 leaks
+  tools     the amphi command, the guest link rules, gdb
 Exit status: 0 if all passed.
 """,
     'bench': """\
@@ -188,8 +193,10 @@ def check(cmd, **kw):
 
 
 class Ctx:
-    def __init__(self, platform, build_dir):
+    def __init__(self, platform, build_dir, explicit=True):
         self.platform = platform
+        # False when neither --platform nor --build-dir was given.
+        self.explicit = explicit
         self.build_dir = build_dir or os.path.join(TOP, 'build', platform)
 
     def image(self, name):
@@ -460,7 +467,8 @@ def cmd_valgrind(ctx, args):
 
 # --- test, bench, clean -----------------------------------------------------
 
-def test_summary(ctx):
+def test_counts(ctx):
+    """(passed, failed, skipped) of the last meson test run in ctx."""
     log = os.path.join(ctx.build_dir, 'meson-logs', 'testlog.json')
     passed = failed = skipped = 0
     with open(log) as f:
@@ -472,9 +480,26 @@ def test_summary(ctx):
                 skipped += 1
             else:
                 failed += 1
+    return passed, failed, skipped
+
+
+def summary_line(counts, label=''):
+    passed, failed, skipped = counts
     extra = ', %d skipped' % skipped if skipped else ''
-    print('tests: %d passed, %d failed%s' % (passed, failed, extra))
-    return failed
+    return 'tests%s: %d passed, %d failed%s' % (label, passed, failed, extra)
+
+
+def run_tests(ctx, suites, names):
+    build(ctx)
+    cmd = ['meson', 'test', '-C', ctx.build_dir, '--print-errorlogs',
+           '--no-rebuild']
+    for s in suites:
+        cmd += ['--suite', s]
+    rc = run(cmd + names)
+    counts = test_counts(ctx)
+    if rc and not counts[1]:
+        counts = (counts[0], 1, counts[2])   # meson itself failed
+    return counts
 
 
 def cmd_test(ctx, args):
@@ -492,16 +517,25 @@ def cmd_test(ctx, args):
         else:
             names.append(args[i])
         i += 1
-    build(ctx)
-    cmd = ['meson', 'test', '-C', ctx.build_dir, '--print-errorlogs',
-           '--no-rebuild']
     if listing:
-        sys.exit(run(cmd + ['--list']))
-    for s in suites:
-        cmd += ['--suite', s]
-    rc = run(cmd + names)
-    failed = test_summary(ctx)
-    sys.exit(1 if rc or failed else 0)
+        build(ctx)
+        sys.exit(run(['meson', 'test', '-C', ctx.build_dir, '--list']))
+    # Without a platform, suite or test named: the in-kernel tests run in
+    # both worlds, sim first, then bare metal x86_64 under QEMU.
+    ctxs = [ctx]
+    if not ctx.explicit and not suites and not names:
+        ctxs.append(Ctx('x86_64', None))
+    results = []
+    for c in ctxs:
+        if len(ctxs) > 1:
+            say('tests on %s' % c.platform)
+        results.append((c.platform, run_tests(c, suites, names)))
+    total = [sum(r[k] for _, r in results) for k in range(3)]
+    if len(results) > 1:
+        for plat, r in results:
+            print(summary_line(r, ' (%s)' % plat))
+    print(summary_line(total))
+    sys.exit(1 if total[1] else 0)
 
 
 def cmd_bench(ctx, args):
@@ -531,6 +565,7 @@ COMMANDS = {
 
 def main(argv):
     platform, build_dir, rest = 'sim', None, []
+    platform_given = False
     i = 0
     # Global options may come anywhere before a "--".
     while i < len(argv):
@@ -547,6 +582,7 @@ def main(argv):
                 val = argv[i]
             if key == '--platform':
                 platform = val
+                platform_given = True
             else:
                 build_dir = os.path.abspath(val)
         else:
@@ -565,7 +601,8 @@ def main(argv):
                                    if a in ('-h', '--help'))]:
         cmd_help(None, [cmd])
         return
-    COMMANDS[cmd](Ctx(platform, build_dir), args)
+    explicit = platform_given or build_dir is not None
+    COMMANDS[cmd](Ctx(platform, build_dir, explicit), args)
 
 
 if __name__ == '__main__':
