@@ -57,15 +57,26 @@ static int create_join(unsigned int n)
 	return bad;
 }
 
+/*
+ * Free memory counts pages (slabs, paged-in stacks kept for reuse, page
+ * tables), whose use varies by a page or two with which CPU freed what
+ * first. A leak grows with the number of threads: after 100 more rounds
+ * than the warm-up, the counter may differ by that noise only. Memcheck
+ * (valgrind-ktest) reports lost blocks themselves.
+ */
+#define HEAP_NOISE	(2 * 4096)
+
 UK_TESTCASE(pthread, create_join_100_gives_the_heap_back)
 {
 	__ssz before;
+	int i;
 
 	/* The first round grows the heap's slab caches. */
 	UK_TEST_ASSERT(create_join(100) == 0);
 	before = heap_free();
-	UK_TEST_EXPECT_SNUM_EQ(create_join(100), 0);
-	UK_TEST_EXPECT_SNUM_EQ(heap_free(), before);
+	for (i = 0; i < 3; i++)
+		UK_TEST_EXPECT_SNUM_EQ(create_join(100), 0);
+	UK_TEST_EXPECT(before - heap_free() <= HEAP_NOISE);
 }
 
 static int detached_ran;
@@ -181,14 +192,15 @@ UK_TESTCASE(pthread, key_destructors_run_and_values_are_freed)
 	UK_TEST_ASSERT(pthread_join(t, &ok) == 0);
 	before = heap_free();
 	dtor_calls = 0;
-	for (i = 0; i < 10; i++) {
+	for (i = 0; i < 100; i++) {
 		UK_TEST_ASSERT(pthread_create(&t, NULL, set_keys, &dtor) == 0);
 		UK_TEST_ASSERT(pthread_join(t, &ok) == 0);
 		UK_TEST_EXPECT(ok != NULL);
 	}
-	UK_TEST_EXPECT_SNUM_EQ(dtor_calls, 10);
+	UK_TEST_EXPECT_SNUM_EQ(dtor_calls, 100);
 	UK_TEST_EXPECT_PTR_EQ(dtor_seen, &dtor);
-	UK_TEST_EXPECT_SNUM_EQ(heap_free(), before);
+	/* Two key blocks of 32 values per thread: 50 KiB if they leaked. */
+	UK_TEST_EXPECT(before - heap_free() <= HEAP_NOISE);
 	for (n = 0; n < 40; n++)
 		UK_TEST_EXPECT_SNUM_EQ(pthread_key_delete(spare[n]), 0);
 	UK_TEST_EXPECT_SNUM_EQ(pthread_key_delete(key_a), 0);
