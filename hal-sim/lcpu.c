@@ -33,6 +33,7 @@
 #include <uk/arch/valgrind.h>
 #include <uk/plat/irq.h>
 #include <uk/plat/lcpu.h>
+#include <uk/plat/lcpu_start.h>
 #include <uk/plat/time.h>
 #include "sim.h"
 
@@ -399,39 +400,6 @@ static int cpu_start(struct sim_lcpu *c)
 	return 0;
 }
 
-/* Fills todo[] with the CPUs to start; returns their number or -errno. */
-static int start_list(const __lcpuidx lcpuidx[], unsigned int count,
-		      void *sp[], ukplat_lcpu_entry_t entry[],
-		      __lcpuidx todo[])
-{
-	unsigned long seen = 0;
-	unsigned int i, n = 0;
-
-	if (!lcpuidx) {
-		for (i = 1; i < cpu_count; i++)
-			if (!cpus[i].started)
-				todo[n++] = i;
-		if (!n)
-			return -EALREADY;
-		if ((sp || entry) && count < n)
-			return -EINVAL;
-	} else {
-		for (i = 0; i < count; i++) {
-			if (lcpuidx[i] == 0 || lcpuidx[i] >= cpu_count ||
-			    (seen & (1UL << lcpuidx[i])))
-				return -EINVAL;
-			seen |= 1UL << lcpuidx[i];
-			if (cpus[lcpuidx[i]].started)
-				return -EALREADY;
-			todo[n++] = lcpuidx[i];
-		}
-	}
-	for (i = 0; i < n; i++)
-		if (entry && entry[i] && (!sp || !sp[i]))
-			return -EINVAL;
-	return (int)n;
-}
-
 int ukplat_lcpu_start(const __lcpuidx lcpuidx[], unsigned int count,
 		      void *sp[], ukplat_lcpu_entry_t entry[], void *arg)
 {
@@ -444,7 +412,8 @@ int ukplat_lcpu_start(const __lcpuidx lcpuidx[], unsigned int count,
 	/* pthread_create is not async-signal-safe: no handlers meanwhile. */
 	flags = ukplat_lcpu_save_irqf();
 	pthread_mutex_lock(&start_lock);
-	n = start_list(lcpuidx, count, sp, entry, todo);
+	n = ukplat_lcpu_start_list(lcpuidx, count, sp, entry, todo,
+				   cpu_count, ukplat_lcpu_started);
 	for (i = 0; i < n && !rc; i++) {
 		c = &cpus[todo[i]];
 		c->entry = entry ? entry[i] : NULL;

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <uk/falloc.h>
 #include <uk/plat/irq.h>
+#include <uk/plat/lcpu_start.h>
 #include <uk/plat/paging.h>
 #include <uk/plat/time.h>
 #include <uk/print.h>
@@ -269,39 +270,6 @@ static int cpu_start(struct x86_cpu *cpu)
 	return 0;
 }
 
-/* Fills todo[] with the CPUs to start; returns their number or -errno. */
-static int start_list(const __lcpuidx lcpuidx[], unsigned int count,
-		      void *sp[], ukplat_lcpu_entry_t entry[],
-		      __lcpuidx todo[])
-{
-	unsigned long seen = 0;
-	unsigned int i, n = 0;
-
-	if (!lcpuidx) {
-		for (i = 1; i < x86_cpu_count; i++)
-			if (!x86_cpus[i].started)
-				todo[n++] = i;
-		if (!n)
-			return -EALREADY;
-		if ((sp || entry) && count < n)
-			return -EINVAL;
-	} else {
-		for (i = 0; i < count; i++) {
-			if (lcpuidx[i] == 0 || lcpuidx[i] >= x86_cpu_count ||
-			    (seen & (1UL << lcpuidx[i])))
-				return -EINVAL;
-			seen |= 1UL << lcpuidx[i];
-			if (x86_cpus[lcpuidx[i]].started)
-				return -EALREADY;
-			todo[n++] = lcpuidx[i];
-		}
-	}
-	for (i = 0; i < n; i++)
-		if (entry && entry[i] && (!sp || !sp[i]))
-			return -EINVAL;
-	return (int)n;
-}
-
 int ukplat_lcpu_start(const __lcpuidx lcpuidx[], unsigned int count,
 		      void *sp[], ukplat_lcpu_entry_t entry[], void *arg)
 {
@@ -311,7 +279,8 @@ int ukplat_lcpu_start(const __lcpuidx lcpuidx[], unsigned int count,
 	int n, i, rc = 0;
 
 	uk_spin_lock(&start_lock);
-	n = start_list(lcpuidx, count, sp, entry, todo);
+	n = ukplat_lcpu_start_list(lcpuidx, count, sp, entry, todo,
+				   x86_cpu_count, ukplat_lcpu_started);
 	for (i = 0; i < n && !rc; i++) {
 		c = &x86_cpus[todo[i]];
 		c->entry = entry ? entry[i] : NULL;

@@ -21,6 +21,7 @@
 #include <uk/plat/device.h>
 #include <uk/plat/irq.h>
 #include <uk/plat/lcpu.h>
+#include <uk/plat/lcpu_start.h>
 #include <uk/plat/memory.h>
 #include <uk/plat/paging.h>
 #include <uk/plat/random.h>
