@@ -16,6 +16,24 @@
 
 UK_LINKTAB_DEFINE(struct ukarch_extable, ukarch_extable, "extable");
 
+/* The table's bounds, laundered: the markers are zero-length arrays, and
+ * gcc's -Warray-bounds would take that size at its word. */
+static inline struct ukarch_extable *tab_begin(void)
+{
+	struct ukarch_extable *p = ukarch_extable_begin;
+
+	__asm__("" : "+r"(p));
+	return p;
+}
+
+static inline __sz tab_len(void)
+{
+	struct ukarch_extable *p = ukarch_extable_end;
+
+	__asm__("" : "+r"(p));
+	return (__sz)(p - tab_begin());
+}
+
 /* Set (release) once the table is sorted; lookups read it (acquire). */
 static int extable_sorted;
 
@@ -39,18 +57,19 @@ static inline void ent_set(struct ukarch_extable *e, __vaddr_t ip,
 
 static __vaddr_t find_linear(__vaddr_t ip)
 {
-	const struct ukarch_extable *e;
+	const struct ukarch_extable *e = tab_begin();
+	__sz i, n = tab_len();
 
-	uk_linktab_foreach(e, ukarch_extable)
-		if (ent_ip(e) == ip)
-			return ent_fixup(e);
+	for (i = 0; i < n; i++)
+		if (ent_ip(&e[i]) == ip)
+			return ent_fixup(&e[i]);
 	return 0;
 }
 
 static __vaddr_t find_sorted(__vaddr_t ip)
 {
-	const struct ukarch_extable *base = ukarch_extable_begin;
-	__sz lo = 0, hi = (__sz)(ukarch_extable_end - ukarch_extable_begin);
+	const struct ukarch_extable *base = tab_begin();
+	__sz lo = 0, hi = tab_len();
 	__sz mid;
 	__vaddr_t cur;
 
@@ -81,8 +100,8 @@ __vaddr_t ukarch_extable_find(__vaddr_t ip)
  */
 static int extable_sort(struct uk_init_ctx *ictx __unused)
 {
-	struct ukarch_extable *t = ukarch_extable_begin;
-	__sz n = (__sz)(ukarch_extable_end - ukarch_extable_begin);
+	struct ukarch_extable *t = tab_begin();
+	__sz n = tab_len();
 	__vaddr_t ip, fixup;
 	unsigned long irqf;
 	__sz i, j;
