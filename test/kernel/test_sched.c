@@ -6,6 +6,7 @@
 #include <uk/condvar.h>
 #include <uk/errptr.h>
 #include <uk/falloc.h>
+#include <uk/isr/mbox.h>
 #include <uk/isr/semaphore.h>
 #include <uk/mbox.h>
 #include <uk/mutex.h>
@@ -514,6 +515,43 @@ UK_TESTCASE(sched, semaphore_up_from_interrupt_context)
 			ukarch_time_sec_to_nsec(10)), 0);
 	UK_TEST_EXPECT(!uk_semaphore_down_try(&sem));
 	UK_TEST_EXPECT_SNUM_EQ(ukplat_lcpu_wait(NULL, 0, 0), 0);
+}
+
+static void post_from_irq(void *arg)
+{
+	struct uk_mbox *m = arg;
+
+	/* Interrupt context: never sleeps, fails when full. */
+	if (uk_mbox_post_try_isr(m, (void *)(long)(ukplat_lcpu_idx() + 1)))
+		uk_mbox_post_try_isr(m, NULL);
+}
+
+UK_TESTCASE(sched, mbox_post_from_interrupt_context)
+{
+	struct uk_mbox *m = uk_mbox_create(uk_alloc_get_default(), 64);
+	unsigned int i, others = uk_sched_count() - 1;
+	unsigned long seen = 0;
+	void *msg;
+
+	UK_TEST_ASSERT(m != NULL);
+	if (others) {
+		UK_TEST_ASSERT(ukplat_lcpu_run(NULL, 0, post_from_irq, m) == 0);
+		for (i = 0; i < others; i++) {
+			UK_TEST_ASSERT(uk_mbox_recv_until(m, &msg,
+				ukplat_monotonic_clock() +
+				ukarch_time_sec_to_nsec(10)) == 0);
+			seen |= 1UL << ((long)msg - 1);
+		}
+		UK_TEST_EXPECT_SNUM_EQ(ukplat_lcpu_wait(NULL, 0, 0), 0);
+		/* One message from each other CPU, none from CPU 0. */
+		UK_TEST_EXPECT_UNUM_EQ(seen, ((1UL << (others + 1)) - 1) & ~1UL);
+	}
+	/* The _isr calls from thread context behave the same. */
+	UK_TEST_EXPECT_SNUM_EQ(uk_mbox_recv_try_isr(m, &msg), -EAGAIN);
+	UK_TEST_EXPECT_SNUM_EQ(uk_mbox_post_try_isr(m, &seen), 0);
+	UK_TEST_EXPECT_SNUM_EQ(uk_mbox_recv_try_isr(m, &msg), 0);
+	UK_TEST_EXPECT_PTR_EQ(msg, &seen);
+	uk_mbox_free(uk_alloc_get_default(), m);
 }
 
 static void find_main(struct uk_thread *t, void *arg)
