@@ -2,13 +2,15 @@
 """Boot a metal x86_64 image in QEMU, like running a sim image.
 
   qemu-run.py [--kvm | --tcg] [-smp N] [-m SIZE] [-M MACHINE]
-              [-k ARG]... [-q] [--gdb PORT] IMAGE [--] [ARGS...]
+              [-k ARG]... [-q] [--gdb PORT] [--argv] IMAGE [--] [ARGS...]
 
 The kernel's command line is "NAME [KARGS --] ARGS" as in sim. The
 serial console is on stdio; crash-report frames ("#N 0xADDR in ??") are
 resolved with addr2line against IMAGE as they pass. The exit status is
 the app's: the kernel writes status + 1 to isa-debug-exit, QEMU exits
 with (value << 1) | 1, mapped back here (statuses above 126 read 126).
+--argv prints the QEMU command, one argument a line, instead of running
+it (the metal boot benchmark times QEMU itself with it).
 
 Acceleration: KVM if /dev/kvm is usable, else TCG, and it says which on
 stderr. "Usable" means a hello image boots under KVM: a nested KVM may
@@ -168,7 +170,7 @@ def pump(proc, resolver):
 
 def parse(argv):
     opts = {'accel': None, 'smp': 1, 'mem': '64M', 'machine': 'microvm',
-            'kargs': [], 'gdb': None}
+            'kargs': [], 'gdb': None, 'argv': False}
     i = 0
     while i < len(argv):
         a = argv[i]
@@ -192,6 +194,8 @@ def parse(argv):
                 opts['kargs'].append(val)
         elif a in ('-q', '--quiet'):
             opts['kargs'].append('quiet')
+        elif a == '--argv':
+            opts['argv'] = True
         elif a.startswith('-'):
             sys.exit('qemu-run: unknown option ' + a)
         else:
@@ -235,6 +239,9 @@ def main():
                      opts['machine'], cmdline, opts['gdb']) + extra
     if os.environ.get('AMPHI_VERBOSE'):
         say(' '.join(shlex.quote(a) for a in argv))
+    if opts['argv']:
+        print('\n'.join(argv))
+        sys.exit(0)
     proc = subprocess.Popen(argv, stdout=subprocess.PIPE)
     try:
         pump(proc, Resolver(image))
