@@ -106,7 +106,11 @@ static int stack_alloc(struct uk_thread *t)
 		return 0;
 	if (!vas)
 		return -ENOMEM;
-	rc = uk_vma_map_stack(vas, &vaddr, t->stack_size, 0, NULL,
+	/* Populated: on metal a fault on the stack in use cannot push its
+	 * own frame there (it would be a double fault), so stacks are not
+	 * demand paged; only their guard pages fault. */
+	rc = uk_vma_map_stack(vas, &vaddr, t->stack_size,
+			      UK_VMA_MAP_POPULATE, NULL,
 			      UK_VMA_STACK_GUARD_BOTTOM,
 			      UK_VMA_STACK_GUARD_TOP);
 	if (rc)

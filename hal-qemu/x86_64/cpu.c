@@ -12,6 +12,7 @@
  * (ukplat_irq_handle).
  */
 #include <uk/arch/traps.h>
+#include <uk/event.h>
 #include <uk/plat/irq.h>
 #include <uk/print.h>
 #include "x86.h"
@@ -144,6 +145,28 @@ static const struct {
 	{ 19, UKARCH_TRAP_NR_MATH },		/* SIMD */
 };
 
+/*
+ * Mostly a page fault that could not push its frame: a stack overflow
+ * into a guard page, the fault's handler having no stack left. CR2 still
+ * holds that fault's address: the page-fault handlers (vmem) get to
+ * explain it ("stack overflow in thread X") before the crash report,
+ * which follows whatever they answer.
+ */
+static void double_fault_explain(struct __regs *regs)
+{
+	struct ukarch_trap_ctx pf = {
+		.regs = regs,
+		.trapnr = UKARCH_TRAP_NR_PAGE_FAULT,
+		.vector = 14,
+		.error_code = UKARCH_PF_WRITE,
+		.fault_addr = read_cr2(),
+	};
+
+	uk_printk_raw("\n*** double fault (last page fault at 0x%016lx: a "
+		      "stack overflow?)\n", pf.fault_addr);
+	uk_raise_event(UKARCH_TRAP_PAGE_FAULT, &pf);
+}
+
 static void trap(unsigned long vector, struct __regs *regs)
 {
 	struct ukarch_trap_ctx ctx = {
@@ -160,10 +183,7 @@ static void trap(unsigned long vector, struct __regs *regs)
 	if (vector == 14)
 		ctx.fault_addr = read_cr2();
 	else if (vector == 8)
-		/* Mostly a fault that could not push its frame: a stack
-		 * overflow; CR2 still holds the first fault's address. */
-		uk_printk_raw("\n*** double fault (last page fault at "
-			      "0x%016lx: a stack overflow?)\n", read_cr2());
+		double_fault_explain(regs);
 	else if (vector == 2 || vector == 18)
 		uk_printk_raw("\n*** %s\n", vector == 2 ? "NMI" :
 			      "machine check");
