@@ -119,8 +119,12 @@ void ukplat_terminate(enum ukplat_gstate request, int status)
 	if (request != UKPLAT_HALT && !(status & 0xff))
 		status = 1;
 	value = (unsigned int)(status & 0xff);
-	if (value > 126)
+	if (value > 126) {
+		/* isa-debug-exit carries 7 bits: the rest goes by console,
+		 * where tools/qemu-run.py picks it up (and hides it). */
+		uk_printk_raw("\x1b[amphi-exit %u]\n", value);
 		value = 126;
+	}
 	outl(DEBUG_EXIT_PORT, value + 1);
 	/* No isa-debug-exit device: stop here. */
 	uk_printk_raw("amphi: halted (exit status %d)\n", status);
