@@ -117,7 +117,8 @@ static void wait_ran(int n)
 {
 	int i;
 
-	for (i = 0; i < 10000 && __atomic_load_n(&detached_ran,
+	/* Up to 30 s: a loaded CI host may run the emulated CPUs slowly. */
+	for (i = 0; i < 300000 && __atomic_load_n(&detached_ran,
 						 __ATOMIC_SEQ_CST) != n; i++)
 		uk_sched_thread_sleep(ukarch_time_usec_to_nsec(100));
 }
@@ -147,7 +148,7 @@ UK_TESTCASE(pthread, detached_threads_leave_nothing)
 	detached_ran = 0;
 	UK_TEST_EXPECT_SNUM_EQ(detached_round(), 100);
 	wait_ran(100);
-	for (i = 0; i < 10000 && nr_threads() != before; i++)
+	for (i = 0; i < 300000 && nr_threads() != before; i++)
 		uk_sched_thread_sleep(ukarch_time_usec_to_nsec(100));
 	UK_TEST_EXPECT_SNUM_EQ(__atomic_load_n(&detached_ran,
 					       __ATOMIC_SEQ_CST), 100);

@@ -335,8 +335,9 @@ UK_TESTCASE(sched, detached_thread_frees_itself)
 			     UK_THREADF_DETACHED);
 	UK_TEST_ASSERT(!PTRISERR(t));
 	UK_TEST_ASSERT(uk_thread_start(t) == 0);
-	for (i = 0; i < 5000 && (!READ_ONCE(detached_done) ||
-				 heap_free() != before); i++)
+	/* Up to 30 s: a loaded CI host may run the emulated CPUs slowly. */
+	for (i = 0; i < 300000 && (!READ_ONCE(detached_done) ||
+				   heap_free() != before); i++)
 		uk_sched_thread_sleep(ukarch_time_usec_to_nsec(100));
 	UK_TEST_EXPECT_SNUM_EQ(detached_done, 1);
 	UK_TEST_EXPECT_SNUM_EQ(heap_free(), before);
@@ -433,19 +434,26 @@ UK_TESTCASE(sched, recursive_mutex_and_trylock)
 	uk_mutex_unlock(&m);
 }
 
+static volatile int release_mutex;
+
+/* Holds the mutex until told: no timing assumption about a busy host. */
 static void hold_mutex(void *arg)
 {
 	struct uk_mutex *m = arg;
 
 	uk_mutex_lock(m);
-	uk_sched_thread_sleep(MS(20));
+	while (!release_mutex)
+		uk_sched_thread_sleep(MS(1));
 	uk_mutex_unlock(m);
 }
 
 UK_TESTCASE(sched, mutex_timeout_while_held)
 {
 	struct uk_mutex m = UK_MUTEX_INITIALIZER(m);
-	struct uk_thread *t = spawn("holder", hold_mutex, &m);
+	struct uk_thread *t;
+
+	release_mutex = 0;
+	t = spawn("holder", hold_mutex, &m);
 
 	UK_TEST_ASSERT(t != NULL);
 	while (!uk_mutex_is_locked(&m))
@@ -453,6 +461,7 @@ UK_TESTCASE(sched, mutex_timeout_while_held)
 	UK_TEST_EXPECT(!uk_mutex_trylock(&m));
 	UK_TEST_EXPECT_SNUM_EQ(uk_mutex_lock_until(&m,
 			ukplat_monotonic_clock() + MS(1)), -ETIMEDOUT);
+	release_mutex = 1;
 	UK_TEST_EXPECT_SNUM_EQ(uk_mutex_lock_until(&m, 0), 0);
 	uk_mutex_unlock(&m);
 	UK_TEST_EXPECT_SNUM_EQ(uk_thread_join(t, NULL), 0);
