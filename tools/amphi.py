@@ -41,6 +41,9 @@ GDB_SETUP = [
     # SIGRTMIN+2: interrupts (timer, IPIs) of the sim's CPUs.
     'handle SIG36 nostop noprint pass',
 ]
+# Both worlds: the app's main() is called by the kernel (ukplat_entry,
+# the boot code), whose frames backtraces should show too.
+GDB_COMMON = ['set backtrace past-main on']
 
 HELP = {
     'main': """\
@@ -417,7 +420,7 @@ def cmd_gdb(ctx, args):
     argv = ['gdb', '-q']
     if opts.get('batch'):
         argv.append('--batch')
-    for c in GDB_SETUP + opts.get('ex', []):
+    for c in GDB_SETUP + GDB_COMMON + opts.get('ex', []):
         argv += ['-ex', c]
     argv += ['--args'] + image_argv(ctx, opts, app, app_args)
     os.execvp('gdb', argv)
@@ -441,6 +444,8 @@ def metal_gdb(ctx, opts, app, app_args):
     argv = ['gdb', '-q']
     if opts.get('batch'):
         argv.append('--batch')
+    for c in GDB_COMMON:
+        argv += ['-ex', c]
     argv += ['-ex', 'set pagination off',
              '-ex', 'target remote 127.0.0.1:%d' % port]
     for c in opts.get('ex', []):

@@ -112,19 +112,27 @@ x86_enter_long32:
 	fninit
 	jmp *%rbp
 
+/* rip undefined: debuggers and unwinders stop here, the outermost
+ * frame, instead of reading garbage off the stack. */
 bsp_entry64:
+	.cfi_startproc
+	.cfi_undefined rip
 	movq $boot_stack_top, %rsp
 	xorl %ebp, %ebp
 	movl %esi, %edi
 	call x86_boot_main
 	ud2
+	.cfi_endproc
 
 	.globl x86_ap_entry64
 x86_ap_entry64:
+	.cfi_startproc
+	.cfi_undefined rip
 	movq x86_ap_boot_sp(%rip), %rsp
 	xorl %ebp, %ebp
 	call x86_ap_main
 	ud2
+	.cfi_endproc
 
 	.data
 	.balign 16
