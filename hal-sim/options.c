@@ -35,11 +35,16 @@ static void usage(FILE *out, const char *prog)
 "                                      (0 crit, 1 err, 2 warn, 3 info,\n"
 "                                      4 debug; default 2)\n"
 "                          quiet       do not print the banner\n"
+"                          sched.timeslice_us=N  preempt a thread after\n"
+"                                      N us (default 0: cooperative)\n"
+"                          vmem.fault_around=N  pages mapped per\n"
+"                                      demand-paging fault (default 16)\n"
 "  -q, --quiet           same as -k quiet\n"
 "  -h, --help            show this help and exit\n"
 "\n"
 "Debugging: run the process under gdb (with 'handle SIGSEGV nostop\n"
-"noprint pass'), or valgrind with\n"
+"noprint pass', and the same for SIG36, the CPUs' interrupts), or\n"
+"valgrind with\n"
 "--vex-iropt-register-updates=allregs-at-mem-access; './amphi gdb' and\n"
 "'./amphi valgrind' do this for you.\n",
 		prog, UKPLAT_LCPU_MAXCOUNT);

@@ -98,7 +98,9 @@ Options:
   -smp N                logical CPUs (default 1; host threads in sim)
   -k, --kernel-arg ARG  kernel parameter NAME=VALUE (repeatable):
                         loglevel=0..4, quiet=1, sched.timeslice_us=N
-                        (time-slice preemption, default 0: cooperative)
+                        (time-slice preemption, default 0: cooperative),
+                        vmem.fault_around=N (pages per demand-paging
+                        fault, default 16)
   -q, --quiet           no banner
 
 With --platform x86_64 the image boots in QEMU (-M microvm, serial
