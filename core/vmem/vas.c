@@ -390,6 +390,11 @@ int vmem_populate(struct uk_vma *vma, __vaddr_t start, __vaddr_t end)
 
 	if (!vma->ops->fault)
 		return 0;
+	if (vma->ops->populate) {
+		rc = vma->ops->populate(vma, start, end);
+		if (rc <= 0)
+			return rc;
+	}
 	for (va = ALIGN_DOWN(start, pgsz); va < end; va += pgsz) {
 		if (ukplat_pt_walk(vma->vas->pt, va, &level, &ptv, &pte) == 0)
 			continue;

@@ -88,21 +88,20 @@ static int fault_around = 16;
 UK_PARAM("vmem.fault_around", fault_around, 1, 512,
 	 "pages mapped by a demand-paging fault in anonymous memory");
 
-/* Returns 0 if the window around vaddr got mapped, else nonzero. */
-static int anon_fault_around(struct uk_vma *vma, __vaddr_t vaddr)
+/* Maps [start, end) of a 4 KiB anonymous VMA with zeroed frames from one
+ * allocation, if none of it is mapped and the frames can be had in one
+ * piece: one frame allocation and, in sim, one host mmap. Returns 0 if it
+ * did, 1 if the caller should go page by page, or -errno. */
+static int map_fresh(struct uk_vma *vma, __vaddr_t start, __vaddr_t end)
 {
-	__sz win = (__sz)fault_around * PAGE_SIZE;
-	__vaddr_t start, end, va;
-	unsigned long pages;
-	unsigned int lvl;
+	unsigned long pages = pages_of(end - start);
 	__paddr_t paddr = __PADDR_ANY;
+	unsigned int lvl;
+	__vaddr_t va;
 	__pte_t pte;
 	int rc;
 
-	start = vaddr - (vaddr - vma->start) % win;
-	end = MIN(vma->end, start + win);
-	pages = pages_of(end - start);
-	if (pages < 2)
+	if (pages < 2 || (vma->flags & UK_VMA_MAP_SIZE_2MB))
 		return 1;
 	for (va = start; va < end; va += PAGE_SIZE)
 		if (ukplat_pt_walk(vma->vas->pt, va, &lvl, NULL, &pte) == 0)
@@ -112,9 +111,25 @@ static int anon_fault_around(struct uk_vma *vma, __vaddr_t vaddr)
 		return 1;
 	rc = ukplat_page_map(vma->vas->pt, start, paddr, pages, vma->attr,
 			     map_flags(vma));
-	if (rc < 0)
+	if (rc < 0) {
 		uk_ffree(vma->vas->fa, paddr, pages);
-	return rc;
+		return 1;
+	}
+	return 0;
+}
+
+/* Returns 0 if the window around vaddr got mapped, else nonzero. */
+static int anon_fault_around(struct uk_vma *vma, __vaddr_t vaddr)
+{
+	__sz win = (__sz)fault_around * PAGE_SIZE;
+	__vaddr_t start = vaddr - (vaddr - vma->start) % win;
+
+	return map_fresh(vma, start, MIN(vma->end, start + win));
+}
+
+static int anon_populate(struct uk_vma *vma, __vaddr_t start, __vaddr_t end)
+{
+	return map_fresh(vma, MAX(start, vma->start), MIN(end, vma->end));
 }
 
 static int anon_fault(struct uk_vma *vma, __vaddr_t vaddr,
@@ -169,6 +184,7 @@ static int anon_advise(struct uk_vma *vma, __vaddr_t vaddr, __sz len,
 const struct uk_vma_ops uk_vma_anon_ops = {
 	.size = sizeof(struct uk_vma),
 	.fault = anon_fault,
+	.populate = anon_populate,
 	.unmap = anon_unmap,
 	.merge = anon_merge,
 	.set_attr = pt_set_attr,
@@ -382,10 +398,21 @@ static int stack_fault(struct uk_vma *vma, __vaddr_t vaddr,
 	return anon_fault(vma, vaddr, err);
 }
 
+/* The usable part only: guard pages stay unmapped. */
+static int stack_populate(struct uk_vma *vma, __vaddr_t start, __vaddr_t end)
+{
+	start = MAX(start, uk_vma_stack_base(vma));
+	end = MIN(end, uk_vma_stack_top(vma));
+	if (start >= end)
+		return 0;
+	return map_fresh(vma, start, end);
+}
+
 const struct uk_vma_ops uk_vma_stack_ops = {
 	.size = sizeof(struct vma_stack),
 	.init = stack_init,
 	.fault = stack_fault,
+	.populate = stack_populate,
 	.unmap = anon_unmap,
 	.set_attr = pt_set_attr,
 	.advise = anon_advise,

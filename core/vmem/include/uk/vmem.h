@@ -74,6 +74,10 @@ struct uk_vma_ops {
 	 * access described by err (UKARCH_PF_*). Returns 0 or -errno;
 	 * -EFAULT means the address must not be paged in (guard). */
 	int (*fault)(struct uk_vma *vma, __vaddr_t vaddr, unsigned long err);
+	/* Optional: maps all of [start, end) at once (POPULATE, WILLNEED).
+	 * Returns 0, a positive value to have it done page by page through
+	 * fault, or -errno. */
+	int (*populate)(struct uk_vma *vma, __vaddr_t start, __vaddr_t end);
 	/* Removes the mappings of [vaddr, vaddr + len) and frees what the
 	 * type owns there. */
 	int (*unmap)(struct uk_vma *vma, __vaddr_t vaddr, __sz len);
