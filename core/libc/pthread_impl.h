@@ -68,4 +68,12 @@ static inline void lazy_init(int *init, void (*setup)(void *obj),
 		lazy_init_slow(init, setup, obj);
 }
 
+/* Nonzero if pshared is one of the PTHREAD_PROCESS_* values (one process
+ * here: both mean the same). */
+static inline int pshared_valid(int pshared)
+{
+	return pshared == PTHREAD_PROCESS_PRIVATE ||
+	       pshared == PTHREAD_PROCESS_SHARED;
+}
+
 #endif /* __LIBC_PTHREAD_IMPL_H__ */

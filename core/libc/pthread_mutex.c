@@ -183,8 +183,7 @@ int pthread_mutexattr_gettype(const pthread_mutexattr_t *a, int *type)
 
 int pthread_mutexattr_setpshared(pthread_mutexattr_t *a, int pshared)
 {
-	if (!a || (pshared != PTHREAD_PROCESS_PRIVATE &&
-		   pshared != PTHREAD_PROCESS_SHARED))
+	if (!a || !pshared_valid(pshared))
 		return EINVAL;
 	a->__pshared = pshared;
 	return 0;
@@ -324,8 +323,7 @@ int pthread_condattr_getclock(const pthread_condattr_t *a, clockid_t *clk)
 
 int pthread_condattr_setpshared(pthread_condattr_t *a, int pshared)
 {
-	if (!a || (pshared != PTHREAD_PROCESS_PRIVATE &&
-		   pshared != PTHREAD_PROCESS_SHARED))
+	if (!a || !pshared_valid(pshared))
 		return EINVAL;
 	a->__pshared = pshared;
 	return 0;

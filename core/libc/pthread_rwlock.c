@@ -231,8 +231,7 @@ int pthread_rwlockattr_destroy(pthread_rwlockattr_t *a)
 
 int pthread_rwlockattr_setpshared(pthread_rwlockattr_t *a, int pshared)
 {
-	if (!a || (pshared != PTHREAD_PROCESS_PRIVATE &&
-		   pshared != PTHREAD_PROCESS_SHARED))
+	if (!a || !pshared_valid(pshared))
 		return EINVAL;
 	a->__pshared = pshared;
 	return 0;
@@ -252,8 +251,7 @@ int pthread_rwlockattr_getpshared(const pthread_rwlockattr_t *a,
 
 int pthread_spin_init(pthread_spinlock_t *s, int pshared)
 {
-	if (!s || (pshared != PTHREAD_PROCESS_PRIVATE &&
-		   pshared != PTHREAD_PROCESS_SHARED))
+	if (!s || !pshared_valid(pshared))
 		return EINVAL;
 	s->__lock = 0;
 	return 0;
