@@ -194,7 +194,6 @@ void sched_switch(struct uk_sched *s, unsigned long flags)
 	if (next != prev) {
 		s->prev = prev;
 		s->current = next;
-		s->nr_switches++;
 		if (unlikely(timeslice_us) && !(next->flags & UK_THREADF_IDLE))
 			slice_start(s);
 		ukplat_tlsp_set(next->tlsp);

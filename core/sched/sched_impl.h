@@ -34,7 +34,6 @@ int sched_timer_init(void);
 int sched_timer_arm(struct uk_sched *s, __nsec deadline, int force);
 
 /* Thread bookkeeping (thread.c). */
-void thread_register(struct uk_thread *t);
 void thread_exited_off_cpu(struct uk_thread *t);
 void thread_init_common(struct uk_thread *t, const char *name);
 /* Unmaps the stacks kept for reuse. */

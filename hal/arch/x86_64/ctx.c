@@ -146,7 +146,7 @@ __asm__(
 "	pushq %r11\n"
 "	pushq %rbp\n"
 "	movq %rsp, %rbp\n"
-"	andq $-16, %rsp\n"
+"	andq $-" STRINGIFY(UKARCH_ECTX_ALIGN) ", %rsp\n"
 "	subq $" STRINGIFY(UKARCH_ECTX_SIZE) ", %rsp\n"
 "	movq %rsp, %rdi\n"
 "	callq ukarch_ectx_store\n"

@@ -33,7 +33,6 @@ struct uk_sched {
 	unsigned int nr_queued;		/* on runq */
 	unsigned int nr_threads;	/* assigned, incl. blocked */
 	struct uk_thread *sleepq;	/* pairing heap root */
-	unsigned long nr_switches;
 	unsigned long nr_preempted;
 	__nsec timer_armed;		/* deadline set on the CPU, or 0 */
 	__nsec slice_start;		/* when current got the CPU */
