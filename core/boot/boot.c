@@ -132,6 +132,18 @@ int uk_param_set(const char *arg)
 	return parse_int(eq ? eq + 1 : "1", p->min, p->max, p->var);
 }
 
+int uk_param_set_int(const char *name, int val)
+{
+	const struct uk_param *p = param_find(name);
+
+	if (!p || strchr(name, '='))
+		return -ENOENT;
+	if (val < p->min || val > p->max)
+		return -EINVAL;
+	*p->var = val;
+	return 0;
+}
+
 int uk_param_get(const char *name, int *val)
 {
 	const struct uk_param *p = param_find(name);

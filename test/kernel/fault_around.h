@@ -6,7 +6,6 @@
 #ifndef __TEST_FAULT_AROUND_H__
 #define __TEST_FAULT_AROUND_H__
 
-#include <stdio.h>
 #include <uk/param.h>
 
 static inline int fault_around_off(void)
@@ -14,16 +13,13 @@ static inline int fault_around_off(void)
 	int old = 1;
 
 	uk_param_get("vmem.fault_around", &old);
-	uk_param_set("vmem.fault_around=1");
+	uk_param_set_int("vmem.fault_around", 1);
 	return old;
 }
 
 static inline void fault_around_restore(int old)
 {
-	char arg[40];
-
-	snprintf(arg, sizeof(arg), "vmem.fault_around=%d", old);
-	uk_param_set(arg);
+	uk_param_set_int("vmem.fault_around", old);
 }
 
 #endif /* __TEST_FAULT_AROUND_H__ */

@@ -1,7 +1,6 @@
 /* Time-slice preemption. The case turns it on itself (the kernel parameter
  * sched.timeslice_us) and restores the boot value; test/meson.build also
  * runs the scheduler's suite with slices from boot on. */
-#include <stdio.h>
 #include <uk/errptr.h>
 #include <uk/param.h>
 #include <uk/plat/lcpu.h>
@@ -32,7 +31,6 @@ UK_TESTCASE(preempt, spinning_thread_gives_way)
 	unsigned long preempted = uk_sched_get(0)->nr_preempted;
 	struct uk_thread *t;
 	double mine = 0.0;
-	char arg[48];
 	int i;
 
 	if (!boot_slice)
@@ -54,6 +52,6 @@ UK_TESTCASE(preempt, spinning_thread_gives_way)
 	UK_TEST_EXPECT(spin_result == 0.0);
 	UK_TEST_EXPECT(mine == 5.0);
 	UK_TEST_EXPECT(uk_sched_get(0)->nr_preempted >= preempted + 20);
-	snprintf(arg, sizeof(arg), "sched.timeslice_us=%u", boot_slice);
-	UK_TEST_EXPECT_SNUM_EQ(uk_param_set(arg), 0);
+	UK_TEST_EXPECT_SNUM_EQ(uk_param_set_int("sched.timeslice_us",
+						(int)boot_slice), 0);
 }

@@ -1,7 +1,6 @@
 /* Threads, schedulers and the blocking primitives, on every CPU the image
  * was given (the suite runs with -smp 1 and -smp 4). */
 #include <errno.h>
-#include <stdio.h>
 #include <string.h>
 #include <uk/alloc.h>
 #include <uk/condvar.h>
@@ -395,12 +394,11 @@ UK_TESTCASE(sched, unassign_and_reassign)
 					       0, 0);
 	__lcpuidx last = uk_sched_count() - 1;
 	unsigned int slice = uk_sched_timeslice_us();
-	char arg[48];
 
 	UK_TEST_ASSERT(!PTRISERR(t));
 	/* The thread must stay queued behind us until we take it off: no
 	 * time slices meanwhile (ktest-preempt runs with them on). */
-	UK_TEST_ASSERT(uk_param_set("sched.timeslice_us=0") == 0);
+	UK_TEST_ASSERT(uk_param_set_int("sched.timeslice_us", 0) == 0);
 	ran_on = -1;
 	UK_TEST_ASSERT(uk_sched_thread_add(uk_sched_get(0), t) == 0);
 	/* Not run yet (we did not yield): it can be taken off again. */
@@ -411,8 +409,8 @@ UK_TESTCASE(sched, unassign_and_reassign)
 			       -EBUSY);
 	UK_TEST_EXPECT_SNUM_EQ(ran_on, -1);
 	UK_TEST_ASSERT(uk_sched_thread_add(uk_sched_get(last), t) == 0);
-	snprintf(arg, sizeof(arg), "sched.timeslice_us=%u", slice);
-	UK_TEST_EXPECT_SNUM_EQ(uk_param_set(arg), 0);
+	UK_TEST_EXPECT_SNUM_EQ(uk_param_set_int("sched.timeslice_us",
+						(int)slice), 0);
 	UK_TEST_EXPECT_SNUM_EQ(uk_thread_join(t, NULL), 0);
 	UK_TEST_EXPECT_SNUM_EQ(ran_on, (int)last);
 }

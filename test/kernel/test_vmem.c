@@ -863,7 +863,7 @@ UK_TESTCASE(vmem, fault_around_maps_the_window)
 
 	UK_TEST_ASSERT(vas != NULL);
 	uk_param_get("vmem.fault_around", &saved);
-	UK_TEST_ASSERT(uk_param_set("vmem.fault_around=8") == 0);
+	UK_TEST_ASSERT(uk_param_set_int("vmem.fault_around", 8) == 0);
 	warm_up(vas);
 	before = free_mem();
 	UK_TEST_ASSERT(uk_vma_map_anon(vas, &va, 32 * PG, PAGE_ATTR_PROT_RW,
@@ -879,9 +879,9 @@ UK_TESTCASE(vmem, fault_around_maps_the_window)
 	UK_TEST_EXPECT(all_zero(va + 8 * PG, 2 * PG));
 	UK_TEST_EXPECT(all_zero(va + 10 * PG + 1, 6 * PG - 1));
 	/* Window 16..23 with page 20 mapped already: one page only. */
-	UK_TEST_ASSERT(uk_param_set("vmem.fault_around=1") == 0);
+	UK_TEST_ASSERT(uk_param_set_int("vmem.fault_around", 1) == 0);
 	touch(va + 20 * PG, 1, 0x5c);
-	UK_TEST_ASSERT(uk_param_set("vmem.fault_around=8") == 0);
+	UK_TEST_ASSERT(uk_param_set_int("vmem.fault_around", 8) == 0);
 	touch(va + 17 * PG, 1, 0x5b);
 	UK_TEST_EXPECT(mapped(vas, va + 17 * PG, NULL));
 	UK_TEST_EXPECT(!mapped(vas, va + 16 * PG, NULL));
@@ -889,10 +889,8 @@ UK_TESTCASE(vmem, fault_around_maps_the_window)
 	UK_TEST_EXPECT_SNUM_EQ(uk_vma_unmap(vas, va, 32 * PG, 0), 0);
 	UK_TEST_EXPECT_UNUM_EQ(free_mem(), before);
 	UK_TEST_EXPECT_SNUM_EQ(uk_param_set("vmem.fault_around=0"), -EINVAL);
-	{
-		char arg[40];
-
-		snprintf(arg, sizeof(arg), "vmem.fault_around=%d", saved);
-		UK_TEST_EXPECT_SNUM_EQ(uk_param_set(arg), 0);
-	}
+	UK_TEST_EXPECT_SNUM_EQ(uk_param_set_int("vmem.fault_around", 0),
+			       -EINVAL);
+	UK_TEST_EXPECT_SNUM_EQ(uk_param_set_int("vmem.fault_around", saved),
+			       0);
 }

@@ -30,6 +30,10 @@ struct uk_param {
  * Returns 0, -ENOENT (no such parameter) or -EINVAL (bad value). */
 int uk_param_set(const char *arg);
 
+/* Sets parameter name to val. Returns 0, -ENOENT or -EINVAL (out of
+ * range). */
+int uk_param_set_int(const char *name, int val);
+
 /* Stores the value of parameter name in *val. Returns 0 or -ENOENT. */
 int uk_param_get(const char *name, int *val);
 
