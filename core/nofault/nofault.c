@@ -4,6 +4,7 @@
  * arch/<arch>/nofault.S, which resume at their exception fixup on a fault.
  */
 #include <errno.h>
+#include <string.h>
 #include <uk/arch/types.h>
 #include <uk/arch/valgrind.h>
 #include <uk/essentials.h>
@@ -165,4 +166,24 @@ int uk_copy_from_user(void *dst, const void *src, __sz len)
 int uk_copy_to_user(void *dst, const void *src, __sz len)
 {
 	return uk_copy_from_user(dst, src, len);
+}
+
+long uk_strncpy_from_user(char *dst, const char *src, __sz size)
+{
+	__sz done = 0, chunk;
+	char *nul;
+
+	/* Page by page: the string may end just before an unmapped page. */
+	while (done < size) {
+		chunk = MIN(size - done, page_rest((__vaddr_t)src + done));
+		if (range_wraps(src + done, chunk) ||
+		    uk_nofault_memcpy(dst + done, src + done, chunk, 0) !=
+		    chunk)
+			return -EFAULT;
+		nul = memchr(dst + done, '\0', chunk);
+		if (nul)
+			return nul - dst;
+		done += chunk;
+	}
+	return -ENAMETOOLONG;
 }

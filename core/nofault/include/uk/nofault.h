@@ -62,4 +62,8 @@ int uk_copy_from_user(void *dst, const void *src, __sz len);
  * -EFAULT if any byte of dst (or src) is inaccessible. */
 int uk_copy_to_user(void *dst, const void *src, __sz len);
 
+/* Copies the app's NUL-terminated string src into dst (size bytes).
+ * Returns its length, -EFAULT, or -ENAMETOOLONG if it does not fit. */
+long uk_strncpy_from_user(char *dst, const char *src, __sz size);
+
 #endif /* __UK_NOFAULT_H__ */

@@ -1,0 +1,455 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The POSIX calls on file descriptors: read/write and their vectored and
+ * positioned forms, lseek, close, dup, fcntl, ioctl, fstat, ftruncate.
+ * Each kernel-side uk_sys_* returns -errno; the POSIX function turns that
+ * into -1 + errno.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <unistd.h>
+#include <uk/alloc.h>
+#include <uk/errptr.h>
+#include <uk/fdtab.h>
+#include <uk/nofault.h>
+
+static long fail(long rc)
+{
+	if (rc >= 0)
+		return rc;
+	errno = (int)-rc;
+	return -1;
+}
+
+/* iovec arrays up to this size are copied onto the stack */
+#define IOV_STACK	8
+
+/* Copies the app's iovec array into kiov (or a heap array stored in
+ * *heap) and checks it. Returns the array or an ERR2PTR. */
+static struct iovec *iov_import(const struct iovec *uiov, int iovcnt,
+				struct iovec *kiov, struct iovec **heap)
+{
+	struct iovec *iov = kiov;
+	size_t total = 0;
+	int i, rc;
+
+	*heap = NULL;
+	if (iovcnt < 0 || iovcnt > IOV_MAX)
+		return ERR2PTR(-EINVAL);
+	if (iovcnt > IOV_STACK) {
+		iov = uk_malloc(uk_alloc_get_default(),
+				iovcnt * sizeof(*iov));
+		if (!iov)
+			return ERR2PTR(-ENOMEM);
+		*heap = iov;
+	}
+	rc = uk_copy_from_user(iov, uiov, iovcnt * sizeof(*iov));
+	for (i = 0; !rc && i < iovcnt; i++) {
+		/* Linux: the total must fit in ssize_t. */
+		if (iov[i].iov_len > SSIZE_MAX - total)
+			rc = -EINVAL;
+		total += iov[i].iov_len;
+	}
+	if (rc) {
+		uk_free(uk_alloc_get_default(), *heap);
+		return ERR2PTR(rc);
+	}
+	return iov;
+}
+
+typedef ssize_t (*ofile_io_fn)(struct uk_ofile *of, const struct iovec *iov,
+			       int iovcnt, const off_t *off);
+
+static ssize_t fd_io(int fd, ofile_io_fn io, const struct iovec *iov,
+		     int iovcnt, const off_t *off)
+{
+	struct uk_ofile *of = uk_fdtab_get(fd);
+	ssize_t rc;
+
+	if (PTRISERR(of))
+		return PTR2ERR(of);
+	rc = io(of, iov, iovcnt, off);
+	uk_ofile_put(of);
+	return rc;
+}
+
+static ssize_t fd_iov_io(int fd, ofile_io_fn io, const struct iovec *uiov,
+			 int iovcnt, const off_t *off)
+{
+	struct iovec kiov[IOV_STACK], *heap, *iov;
+	ssize_t rc;
+
+	iov = iov_import(uiov, iovcnt, kiov, &heap);
+	if (PTRISERR(iov))
+		return PTR2ERR(iov);
+	rc = fd_io(fd, io, iov, iovcnt, off);
+	uk_free(uk_alloc_get_default(), heap);
+	return rc;
+}
+
+static ssize_t fd_buf_io(int fd, ofile_io_fn io, const void *buf,
+			 size_t count, const off_t *off)
+{
+	struct iovec iov = { (void *)buf, count };
+
+	if (count > SSIZE_MAX)
+		count = SSIZE_MAX;
+	iov.iov_len = count;
+	return fd_io(fd, io, &iov, 1, off);
+}
+
+ssize_t read(int fd, void *buf, size_t count)
+{
+	return fail(fd_buf_io(fd, uk_ofile_read, buf, count, NULL));
+}
+
+ssize_t write(int fd, const void *buf, size_t count)
+{
+	return fail(fd_buf_io(fd, uk_ofile_write, buf, count, NULL));
+}
+
+ssize_t pread(int fd, void *buf, size_t count, off_t off)
+{
+	return fail(fd_buf_io(fd, uk_ofile_read, buf, count, &off));
+}
+
+ssize_t pwrite(int fd, const void *buf, size_t count, off_t off)
+{
+	return fail(fd_buf_io(fd, uk_ofile_write, buf, count, &off));
+}
+
+ssize_t readv(int fd, const struct iovec *iov, int iovcnt)
+{
+	return fail(fd_iov_io(fd, uk_ofile_read, iov, iovcnt, NULL));
+}
+
+ssize_t writev(int fd, const struct iovec *iov, int iovcnt)
+{
+	return fail(fd_iov_io(fd, uk_ofile_write, iov, iovcnt, NULL));
+}
+
+ssize_t preadv(int fd, const struct iovec *iov, int iovcnt, off_t off)
+{
+	return fail(fd_iov_io(fd, uk_ofile_read, iov, iovcnt, &off));
+}
+
+ssize_t pwritev(int fd, const struct iovec *iov, int iovcnt, off_t off)
+{
+	return fail(fd_iov_io(fd, uk_ofile_write, iov, iovcnt, &off));
+}
+
+/* Fills *st for f: zeros, the type and mode, then the file's own. */
+static int file_stat(struct uk_file *f, struct stat *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->st_mode = f->mode;
+	st->st_nlink = 1;
+	st->st_blksize = 4096;
+	if (!f->ops->getstat)
+		return 0;
+	return f->ops->getstat(f, st);
+}
+
+/* Stores in *pos the position whence and off ask for. Returns 0 or
+ * -errno. */
+static int seek_target(struct uk_ofile *of, off_t off, int whence,
+		       off_t *pos)
+{
+	struct stat st;
+	off_t base;
+	int rc;
+
+	if (whence == SEEK_SET || whence == SEEK_CUR) {
+		base = whence == SEEK_SET ? 0 : of->pos;
+	} else {
+		rc = file_stat(of->file, &st);
+		if (rc)
+			return rc;
+		base = st.st_size;
+		/* No holes are reported: all is data, then the implicit
+		 * hole at the end. */
+		if (whence == SEEK_DATA || whence == SEEK_HOLE) {
+			if (off < 0 || off >= st.st_size)
+				return -ENXIO;
+			*pos = whence == SEEK_DATA ? off : st.st_size;
+			return 0;
+		}
+	}
+	if (off > 0 && base > LONG_MAX - off)
+		return -EOVERFLOW;
+	if (base + off < 0)
+		return -EINVAL;
+	*pos = base + off;
+	return 0;
+}
+
+static off_t ofile_seek(struct uk_ofile *of, off_t off, int whence)
+{
+	struct uk_file *f = of->file;
+	unsigned int type = f->mode & S_IFMT;
+	off_t pos;
+	int rc;
+
+	if (type == S_IFIFO || type == S_IFSOCK)
+		return -ESPIPE;
+	if (whence < SEEK_SET || whence > SEEK_HOLE)
+		return -EINVAL;
+	/* Character devices have no position; Linux answers 0. */
+	if (!uk_file_seekable(f))
+		return 0;
+	uk_mutex_lock(&of->pos_lock);
+	rc = seek_target(of, off, whence, &pos);
+	if (!rc)
+		of->pos = pos;
+	uk_mutex_unlock(&of->pos_lock);
+	return rc ? rc : pos;
+}
+
+off_t lseek(int fd, off_t off, int whence)
+{
+	struct uk_ofile *of = uk_fdtab_get(fd);
+	off_t rc;
+
+	if (PTRISERR(of))
+		return fail(PTR2ERR(of));
+	rc = ofile_seek(of, off, whence);
+	uk_ofile_put(of);
+	return fail(rc);
+}
+
+int close(int fd)
+{
+	return fail(uk_fdtab_close(fd));
+}
+
+int close_range(unsigned int first, unsigned int last, int flags)
+{
+	if (flags & ~CLOSE_RANGE_CLOEXEC)
+		return fail(-EINVAL);
+	return fail(uk_fdtab_close_range(first, last,
+					 flags & CLOSE_RANGE_CLOEXEC));
+}
+
+static int dup_from(int oldfd, int minfd, int cloexec)
+{
+	struct uk_ofile *of = uk_fdtab_get(oldfd);
+
+	if (PTRISERR(of))
+		return PTR2ERR(of);
+	return uk_fdtab_install(of, minfd, cloexec);
+}
+
+int dup(int oldfd)
+{
+	return fail(dup_from(oldfd, 0, 0));
+}
+
+static int dup_to(int oldfd, int newfd, int cloexec)
+{
+	struct uk_ofile *of = uk_fdtab_get(oldfd);
+
+	if (PTRISERR(of))
+		return PTR2ERR(of);
+	return uk_fdtab_install_at(of, newfd, cloexec);
+}
+
+int dup2(int oldfd, int newfd)
+{
+	struct uk_ofile *of;
+
+	if (oldfd != newfd)
+		return fail(dup_to(oldfd, newfd, 0));
+	/* dup2(fd, fd) checks fd and changes nothing. */
+	of = uk_fdtab_get(oldfd);
+	if (PTRISERR(of))
+		return fail(PTR2ERR(of));
+	uk_ofile_put(of);
+	return newfd;
+}
+
+int dup3(int oldfd, int newfd, int flags)
+{
+	if (flags & ~O_CLOEXEC)
+		return fail(-EINVAL);
+	if (oldfd == newfd)
+		return fail(-EINVAL);
+	return fail(dup_to(oldfd, newfd, !!(flags & O_CLOEXEC)));
+}
+
+/* Status flags F_SETFL may change (as Linux). */
+#define SETFL_MASK	(O_APPEND | O_NONBLOCK | O_ASYNC | O_DIRECT | O_NOATIME)
+
+static int ofile_setfl(struct uk_ofile *of, unsigned int fl)
+{
+	unsigned long flags;
+
+	uk_spin_lock_irqsave(&of->lock, flags);
+	of->flags = (of->flags & ~SETFL_MASK) | (fl & SETFL_MASK);
+	uk_spin_unlock_irqrestore(&of->lock, flags);
+	return 0;
+}
+
+static int ofile_fcntl(struct uk_ofile *of, int cmd, long arg)
+{
+	switch (cmd) {
+	case F_GETFL:
+		return (int)of->flags;
+	case F_SETFL:
+		return ofile_setfl(of, (unsigned int)arg);
+	case F_GETLK:
+	case F_SETLK:
+	case F_SETLKW:
+		/* One process: no other owner can hold a lock. */
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+static int sys_fcntl(int fd, int cmd, long arg)
+{
+	struct uk_ofile *of;
+	int rc;
+
+	switch (cmd) {
+	case F_DUPFD:
+	case F_DUPFD_CLOEXEC:
+		if (arg < 0 || arg >= UK_FDTAB_MAX)
+			return -EINVAL;
+		return dup_from(fd, (int)arg, cmd == F_DUPFD_CLOEXEC);
+	case F_GETFD:
+		return uk_fdtab_getfd(fd);
+	case F_SETFD:
+		return uk_fdtab_setfd(fd, arg & FD_CLOEXEC);
+	}
+	of = uk_fdtab_get(fd);
+	if (PTRISERR(of))
+		return PTR2ERR(of);
+	rc = ofile_fcntl(of, cmd, arg);
+	uk_ofile_put(of);
+	return rc;
+}
+
+int fcntl(int fd, int cmd, ...)
+{
+	va_list ap;
+	long arg;
+
+	va_start(ap, cmd);
+	arg = va_arg(ap, long);
+	va_end(ap);
+	return fail(sys_fcntl(fd, cmd, arg));
+}
+
+static int ofile_ioctl(struct uk_ofile *of, int fd, unsigned long req,
+		       void *arg)
+{
+	struct uk_file *f = of->file;
+	int on, rc;
+
+	switch (req) {
+	case FIONBIO:
+		rc = uk_copy_from_user(&on, arg, sizeof(on));
+		if (rc)
+			return rc;
+		return ofile_setfl(of, on ? of->flags | O_NONBLOCK :
+				   of->flags & ~O_NONBLOCK);
+	case FIOCLEX:
+	case FIONCLEX:
+		return uk_fdtab_setfd(fd, req == FIOCLEX);
+	}
+	if (!f->ops->ioctl)
+		return -ENOTTY;
+	return f->ops->ioctl(f, req, arg);
+}
+
+int ioctl(int fd, unsigned long req, ...)
+{
+	struct uk_ofile *of = uk_fdtab_get(fd);
+	va_list ap;
+	void *arg;
+	int rc;
+
+	va_start(ap, req);
+	arg = va_arg(ap, void *);
+	va_end(ap);
+	if (PTRISERR(of))
+		return fail(PTR2ERR(of));
+	rc = ofile_ioctl(of, fd, req, arg);
+	uk_ofile_put(of);
+	return fail(rc);
+}
+
+int isatty(int fd)
+{
+	/* Room for any termios layout. */
+	unsigned char termios[64];
+
+	return ioctl(fd, TCGETS, termios) == 0;
+}
+
+int fstat(int fd, struct stat *st)
+{
+	struct uk_file *f = uk_fdtab_get_file(fd);
+	struct stat kst;
+	int rc;
+
+	if (PTRISERR(f))
+		return fail(PTR2ERR(f));
+	rc = file_stat(f, &kst);
+	uk_file_put(f);
+	if (!rc)
+		rc = uk_copy_to_user(st, &kst, sizeof(kst));
+	return fail(rc);
+}
+
+static int ofile_truncate(struct uk_ofile *of, off_t len)
+{
+	struct uk_file *f = of->file;
+
+	if (len < 0)
+		return -EINVAL;
+	if ((of->flags & O_ACCMODE) == O_RDONLY || (of->flags & O_PATH))
+		return (f->mode & S_IFMT) == S_IFDIR ? -EISDIR : -EINVAL;
+	if ((f->mode & S_IFMT) != S_IFREG || !f->ops->truncate)
+		return -EINVAL;
+	return f->ops->truncate(f, len);
+}
+
+int ftruncate(int fd, off_t len)
+{
+	struct uk_ofile *of = uk_fdtab_get(fd);
+	int rc;
+
+	if (PTRISERR(of))
+		return fail(PTR2ERR(of));
+	rc = ofile_truncate(of, len);
+	uk_ofile_put(of);
+	return fail(rc);
+}
+
+static int fd_check(int fd)
+{
+	struct uk_ofile *of = uk_fdtab_get(fd);
+
+	if (PTRISERR(of))
+		return fail(PTR2ERR(of));
+	uk_ofile_put(of);
+	return 0;
+}
+
+int fsync(int fd)
+{
+	return fd_check(fd);
+}
+
+int fdatasync(int fd)
+{
+	return fd_check(fd);
+}

@@ -1,0 +1,281 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Files and open file descriptions (uk/file.h): references, finalizers,
+ * waiting for events, and the generic I/O loop.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/uio.h>
+#include <uk/alloc.h>
+#include <uk/errptr.h>
+#include <uk/file.h>
+#include <uk/plat/time.h>
+#include <uk/sched.h>
+#include <uk/thread.h>
+
+void uk_file_init(struct uk_file *f, const struct uk_file_ops *ops,
+		  mode_t mode, void *priv)
+{
+	f->ops = ops;
+	f->mode = mode;
+	f->refcount = 1;
+	uk_pollq_init(&f->pollq);
+	f->vnode = NULL;
+	f->priv = priv;
+}
+
+void uk_file_put(struct uk_file *f)
+{
+	if (__atomic_sub_fetch(&f->refcount, 1, __ATOMIC_ACQ_REL))
+		return;
+	if (f->ops->release)
+		f->ops->release(f);
+}
+
+unsigned int uk_file_poll(struct uk_file *f)
+{
+	if (!f->ops->poll)
+		return UK_POLLIN | UK_POLLOUT;
+	return f->ops->poll(f);
+}
+
+static void wake_thread(struct uk_poll_waiter *w,
+			unsigned int events __unused)
+{
+	uk_thread_wake(w->arg);
+}
+
+unsigned int uk_file_wait(struct uk_file *f, unsigned int mask,
+			  __nsec deadline)
+{
+	struct uk_thread *self = uk_thread_current();
+	struct uk_poll_waiter w = {
+		.link = UK_LIST_HEAD_INIT(w.link),
+		.mask = mask | UK_POLLERR | UK_POLLHUP,
+		.wake = wake_thread,
+		.arg = self,
+	};
+	unsigned int ev;
+
+	for (;;) {
+		uk_thread_block_until(self, deadline);
+		uk_pollq_add(&f->pollq, &w);
+		/* Pairs with the fence in uk_pollq_notify(): either the
+		 * notifier sees us queued or we see its new state. */
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		ev = uk_file_poll(f) & w.mask;
+		if (ev)
+			break;
+		if (deadline && ukplat_monotonic_clock() >= deadline)
+			break;
+		uk_sched_yield();
+	}
+	uk_pollq_del(&f->pollq, &w);
+	uk_thread_wake(self);
+	return ev;
+}
+
+struct uk_ofile *uk_ofile_create(struct uk_file *f, unsigned int flags)
+{
+	struct uk_ofile *of;
+	int rc;
+
+	of = uk_malloc(uk_alloc_get_default(), sizeof(*of));
+	if (!of) {
+		uk_file_put(f);
+		return ERR2PTR(-ENOMEM);
+	}
+	of->file = f;
+	of->flags = flags & ~(unsigned int)O_CLOEXEC;
+	of->refcount = 1;
+	of->pos = 0;
+	uk_spin_init(&of->lock);
+	uk_mutex_init(&of->pos_lock);
+	uk_list_init(&of->finalizers);
+	if (f->ops->open) {
+		rc = f->ops->open(f, of);
+		if (rc < 0) {
+			uk_free(uk_alloc_get_default(), of);
+			uk_file_put(f);
+			return ERR2PTR(rc);
+		}
+	}
+	return of;
+}
+
+static void run_finalizers(struct uk_ofile *of)
+{
+	struct uk_ofile_finalizer *fin;
+	unsigned long flags;
+
+	/* A finalizer may free itself: take each off the list first. */
+	for (;;) {
+		uk_spin_lock_irqsave(&of->lock, flags);
+		if (uk_list_empty(&of->finalizers)) {
+			uk_spin_unlock_irqrestore(&of->lock, flags);
+			return;
+		}
+		fin = uk_list_first_entry(&of->finalizers,
+					  struct uk_ofile_finalizer, link);
+		uk_list_del(&fin->link);
+		uk_spin_unlock_irqrestore(&of->lock, flags);
+		fin->fn(fin, of);
+	}
+}
+
+void uk_ofile_put(struct uk_ofile *of)
+{
+	struct uk_file *f = of->file;
+
+	if (__atomic_sub_fetch(&of->refcount, 1, __ATOMIC_ACQ_REL))
+		return;
+	run_finalizers(of);
+	if (f->ops->close)
+		f->ops->close(f, of);
+	uk_free(uk_alloc_get_default(), of);
+	uk_file_put(f);
+}
+
+void uk_ofile_finalizer_add(struct uk_ofile *of,
+			    struct uk_ofile_finalizer *fin)
+{
+	unsigned long flags;
+
+	uk_spin_lock_irqsave(&of->lock, flags);
+	uk_list_add_tail(&fin->link, &of->finalizers);
+	uk_spin_unlock_irqrestore(&of->lock, flags);
+}
+
+void uk_ofile_finalizer_del(struct uk_ofile *of,
+			    struct uk_ofile_finalizer *fin)
+{
+	unsigned long flags;
+
+	uk_spin_lock_irqsave(&of->lock, flags);
+	if (fin->link.next)
+		uk_list_del(&fin->link);
+	uk_spin_unlock_irqrestore(&of->lock, flags);
+}
+
+typedef ssize_t (*io_op)(struct uk_file *f, const struct iovec *iov,
+			 int iovcnt, off_t *off, unsigned int flags);
+
+/* A blocking write to a stream (pipe, socket) that moved only part of
+ * the data goes on with the rest, one iovec at a time, until all is
+ * written or an error comes; returns the bytes written in all (Linux). */
+static ssize_t write_rest(struct uk_ofile *of, io_op op,
+			  const struct iovec *iov, int iovcnt, off_t *off,
+			  __sz done)
+{
+	__sz skip = done;
+	struct iovec one;
+	ssize_t rc;
+	int i;
+
+	for (i = 0; i < iovcnt; i++) {
+		if (skip >= iov[i].iov_len) {
+			skip -= iov[i].iov_len;
+			continue;
+		}
+		one.iov_base = (char *)iov[i].iov_base + skip;
+		one.iov_len = iov[i].iov_len - skip;
+		skip = 0;
+		while (one.iov_len) {
+			rc = op(of->file, &one, 1, off, of->flags);
+			if (rc == -EAGAIN) {
+				uk_file_wait(of->file, UK_POLLOUT, 0);
+				continue;
+			}
+			if (rc <= 0)
+				return done;
+			done += rc;
+			one.iov_base = (char *)one.iov_base + rc;
+			one.iov_len -= rc;
+		}
+	}
+	return done;
+}
+
+static __sz iov_total(const struct iovec *iov, int iovcnt)
+{
+	__sz total = 0;
+	int i;
+
+	for (i = 0; i < iovcnt; i++)
+		total += iov[i].iov_len;
+	return total;
+}
+
+/* Calls op until it does not return -EAGAIN on a blocking description,
+ * waiting for the events in mask in between. */
+static ssize_t io_loop(struct uk_ofile *of, io_op op, unsigned int mask,
+		       const struct iovec *iov, int iovcnt, off_t *off)
+{
+	ssize_t rc;
+
+	for (;;) {
+		rc = op(of->file, iov, iovcnt, off, of->flags);
+		if (rc > 0 && mask == UK_POLLOUT &&
+		    !(of->flags & O_NONBLOCK) && !uk_file_seekable(of->file) &&
+		    (__sz)rc < iov_total(iov, iovcnt))
+			return write_rest(of, op, iov, iovcnt, off, rc);
+		if (rc != -EAGAIN || (of->flags & O_NONBLOCK))
+			return rc;
+		uk_file_wait(of->file, mask, 0);
+	}
+}
+
+static ssize_t ofile_io(struct uk_ofile *of, io_op op, unsigned int mask,
+			const struct iovec *iov, int iovcnt, const off_t *off)
+{
+	struct uk_file *f = of->file;
+	off_t pos;
+	ssize_t rc;
+
+	if (!uk_file_seekable(f)) {
+		if (off)
+			return -ESPIPE;
+		pos = 0;
+		return io_loop(of, op, mask, iov, iovcnt, &pos);
+	}
+	if (off) {
+		if (*off < 0)
+			return -EINVAL;
+		pos = *off;
+		return io_loop(of, op, mask, iov, iovcnt, &pos);
+	}
+	/* The position lock makes concurrent reads and writes on one
+	 * description see and advance the position one after another. */
+	uk_mutex_lock(&of->pos_lock);
+	pos = of->pos;
+	rc = io_loop(of, op, mask, iov, iovcnt, &pos);
+	if (rc >= 0)
+		of->pos = pos;
+	uk_mutex_unlock(&of->pos_lock);
+	return rc;
+}
+
+ssize_t uk_ofile_read(struct uk_ofile *of, const struct iovec *iov,
+		      int iovcnt, const off_t *off)
+{
+	unsigned int mode = of->flags & O_ACCMODE;
+
+	if (mode == O_WRONLY || (of->flags & O_PATH))
+		return -EBADF;
+	if (!of->file->ops->read)
+		return -EINVAL;
+	return ofile_io(of, of->file->ops->read, UK_POLLIN, iov, iovcnt, off);
+}
+
+ssize_t uk_ofile_write(struct uk_ofile *of, const struct iovec *iov,
+		       int iovcnt, const off_t *off)
+{
+	unsigned int mode = of->flags & O_ACCMODE;
+
+	if (mode == O_RDONLY || (of->flags & O_PATH))
+		return -EBADF;
+	if (!of->file->ops->write)
+		return -EINVAL;
+	return ofile_io(of, of->file->ops->write, UK_POLLOUT, iov, iovcnt,
+			off);
+}

@@ -1,0 +1,214 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Files: the objects behind file descriptors (regular files, directories,
+ * devices, pipe ends, ttys, later sockets and epolls).
+ *
+ * A struct uk_file is what a driver implements: an ops table, a reference
+ * count, an event queue (uk_pollq) and a private pointer. Opening a file
+ * makes a struct uk_ofile, the open file description (Linux's struct
+ * file): the file, the O_* status flags, the position. fds point to ofiles
+ * (uk/fdtab.h); dup shares an ofile, open makes a new one.
+ *
+ * Drivers never block: an operation that cannot proceed returns -EAGAIN,
+ * and the driver later calls uk_pollq_notify() on the file's queue. The fd
+ * layer waits there for blocking fds and retries; poll and epoll watch the
+ * same queue.
+ */
+#ifndef __UK_FILE_H__
+#define __UK_FILE_H__
+
+#include <sys/types.h>
+#include <uk/list.h>
+#include <uk/mutex.h>
+#include <uk/spinlock.h>
+#include <uk/arch/types.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct iovec;
+struct stat;
+struct uk_file;
+struct uk_ofile;
+
+/* Event bits of uk_pollq and of the poll op: the Linux POLL and EPOLL
+ * values. */
+#define UK_POLLIN	0x0001U
+#define UK_POLLPRI	0x0002U
+#define UK_POLLOUT	0x0004U
+#define UK_POLLERR	0x0008U
+#define UK_POLLHUP	0x0010U
+#define UK_POLLNVAL	0x0020U
+#define UK_POLLRDNORM	0x0040U
+#define UK_POLLWRNORM	0x0100U
+#define UK_POLLRDHUP	0x2000U
+
+/*
+ * Event queue of a file. Waiters are threads blocked in the fd layer, or
+ * callbacks (epoll). uk_pollq_notify() is ISR-safe and calls every waiter
+ * whose mask meets the events; a waiter's callback runs with the queue's
+ * lock held and must not block or touch the queue.
+ */
+struct uk_poll_waiter;
+typedef void (*uk_poll_wake_fn)(struct uk_poll_waiter *w,
+				unsigned int events);
+
+struct uk_poll_waiter {
+	struct uk_list link;		/* empty when not queued */
+	unsigned int mask;		/* events of interest */
+	uk_poll_wake_fn wake;
+	void *arg;			/* the waiter's own (a thread, ...) */
+};
+
+struct uk_pollq {
+	struct uk_spinlock lock;
+	struct uk_list waiters;
+};
+
+void uk_pollq_init(struct uk_pollq *q);
+/* Queues / dequeues w. Both are idempotent; ISR-safe. */
+void uk_pollq_add(struct uk_pollq *q, struct uk_poll_waiter *w);
+void uk_pollq_del(struct uk_pollq *q, struct uk_poll_waiter *w);
+/* Calls the waiters interested in events. Returns how many it called. */
+int uk_pollq_notify(struct uk_pollq *q, unsigned int events);
+
+/*
+ * Operations of a file. Every op is optional: a missing read/write is
+ * -EINVAL (as Linux for a file not open for it), a missing ioctl -ENOTTY,
+ * a missing poll means "always ready" (UK_POLLIN | UK_POLLOUT).
+ *
+ * read/write take the app's buffers: drivers copy with
+ * uk_copy_to_user/uk_copy_from_user (uk/nofault.h) and return -EFAULT,
+ * or the bytes moved before the fault.
+ *
+ * off is the position for seekable files: the op reads *off and stores
+ * the position after the transfer. Streams ignore it. flags are the
+ * description's O_* status flags: with O_APPEND (UK_FILE_APPEND) a write
+ * first moves *off to the end, atomically with the write; O_DIRECT may
+ * select a packet mode; O_NONBLOCK is for information only (drivers
+ * return -EAGAIN either way).
+ */
+#define UK_FILE_APPEND	00002000	/* O_APPEND */
+
+struct uk_file_ops {
+	/* Returns bytes read, 0 at end of file, -EAGAIN, or -errno. */
+	ssize_t (*read)(struct uk_file *f, const struct iovec *iov,
+			int iovcnt, off_t *off, unsigned int flags);
+	/* Returns bytes written, -EAGAIN, or -errno. */
+	ssize_t (*write)(struct uk_file *f, const struct iovec *iov,
+			 int iovcnt, off_t *off, unsigned int flags);
+	/* Fills *st; the fd layer pre-fills it with zeros and st_mode. */
+	int (*getstat)(struct uk_file *f, struct stat *st);
+	/* Sets the size (ftruncate). */
+	int (*truncate)(struct uk_file *f, off_t len);
+	/* Device control; arg is the app's pointer or value. */
+	int (*ioctl)(struct uk_file *f, unsigned long req, void *arg);
+	/* Returns the events that hold now. Must not block; ISR-safe. */
+	unsigned int (*poll)(struct uk_file *f);
+	/* Stores linux_dirent64 records for directories into the app's
+	 * buf (uk_copy_to_user), from the cookie *pos on; advances *pos. Returns bytes stored, 0 at the end,
+	 * -EINVAL if buf is too small for one record. */
+	ssize_t (*getdents)(struct uk_file *f, void *buf, __sz len,
+			    off_t *pos);
+	/* An open file description on f was made / is going (open and
+	 * last close of that description). Pipes count ends with these. */
+	int (*open)(struct uk_file *f, struct uk_ofile *of);
+	void (*close)(struct uk_file *f, struct uk_ofile *of);
+	/* The last reference is gone: free f. */
+	void (*release)(struct uk_file *f);
+};
+
+struct uk_file {
+	const struct uk_file_ops *ops;
+	mode_t mode;			/* S_IFMT type and permission bits */
+	long refcount;
+	struct uk_pollq pollq;
+	void *vnode;			/* namespace node opened, or NULL */
+	void *priv;			/* the driver's */
+};
+
+/* Makes f a file with one reference. */
+void uk_file_init(struct uk_file *f, const struct uk_file_ops *ops,
+		  mode_t mode, void *priv);
+static inline struct uk_file *uk_file_get(struct uk_file *f)
+{
+	__atomic_add_fetch(&f->refcount, 1, __ATOMIC_RELAXED);
+	return f;
+}
+/* Drops a reference; the last one calls ops->release. */
+void uk_file_put(struct uk_file *f);
+
+/* The current events of f (ops->poll, or always ready). */
+unsigned int uk_file_poll(struct uk_file *f);
+/* Blocks until f has one of mask's events (or UK_POLLERR/HUP) or the
+ * monotonic deadline (0: none) passes. Returns the events, 0 on timeout.
+ * Races with uk_pollq_notify() are harmless: the check follows queuing. */
+unsigned int uk_file_wait(struct uk_file *f, unsigned int mask,
+			  __nsec deadline);
+
+/*
+ * Open file descriptions. A finalizer runs when the description's last
+ * reference goes, before the file's own reference is dropped: epoll uses
+ * it to forget a file closed while watched.
+ */
+struct uk_ofile_finalizer {
+	struct uk_list link;
+	void (*fn)(struct uk_ofile_finalizer *fin, struct uk_ofile *of);
+};
+
+struct uk_ofile {
+	struct uk_file *file;
+	unsigned int flags;		/* O_ACCMODE and O_* status flags */
+	long refcount;
+	off_t pos;
+	struct uk_spinlock lock;	/* flags, finalizers */
+	struct uk_mutex pos_lock;	/* serialises I/O on seekable files */
+	struct uk_list finalizers;
+};
+
+/* Makes a description of f (taking over the caller's reference to f)
+ * with O_* flags; calls f->ops->open. Returns it or an ERR2PTR (-ENOMEM,
+ * or the open op's error, which drops the reference). */
+struct uk_ofile *uk_ofile_create(struct uk_file *f, unsigned int flags);
+static inline struct uk_ofile *uk_ofile_get(struct uk_ofile *of)
+{
+	__atomic_add_fetch(&of->refcount, 1, __ATOMIC_RELAXED);
+	return of;
+}
+/* Drops a reference; the last one runs the finalizers, ops->close, and
+ * drops the file. */
+void uk_ofile_put(struct uk_ofile *of);
+/* Adds / removes a finalizer (remove is a no-op if not added). */
+void uk_ofile_finalizer_add(struct uk_ofile *of,
+			    struct uk_ofile_finalizer *fin);
+void uk_ofile_finalizer_del(struct uk_ofile *of,
+			    struct uk_ofile_finalizer *fin);
+
+/*
+ * I/O on a description, the generic loop behind read(2) and friends:
+ * checks the access mode, takes the position lock of seekable files,
+ * retries -EAGAIN on blocking descriptions. iov is a kernel array whose
+ * buffers are the app's (at most IOV_MAX entries). off is NULL to use and
+ * advance the file position, else an explicit offset (pread; -ESPIPE on
+ * streams). Return bytes or -errno (-EBADF if not open for it).
+ */
+ssize_t uk_ofile_read(struct uk_ofile *of, const struct iovec *iov,
+		      int iovcnt, const off_t *off);
+ssize_t uk_ofile_write(struct uk_ofile *of, const struct iovec *iov,
+		       int iovcnt, const off_t *off);
+
+/* Nonzero for files with a position (regular files, directories, block
+ * devices); reads and writes of others ignore it. */
+static inline int uk_file_seekable(const struct uk_file *f)
+{
+	unsigned int type = f->mode & 0170000;
+
+	return type == 0100000 || type == 0040000 || type == 0060000;
+}
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* __UK_FILE_H__ */
