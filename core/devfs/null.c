@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * /dev/null and /dev/zero, with Linux's semantics: null reads end of file
+ * and swallows writes; zero reads zeros and swallows writes. Each is one
+ * static file shared by every open.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <uk/devfs.h>
+#include <uk/essentials.h>
+#include <uk/init.h>
+#include <uk/nofault.h>
+
+static ssize_t sink_write(struct uk_file *f __unused, const struct iovec *iov,
+			  int iovcnt, off_t *off __unused,
+			  unsigned int flags __unused)
+{
+	__sz total = 0;
+	int i;
+
+	for (i = 0; i < iovcnt; i++)
+		total += iov[i].iov_len;
+	return total;
+}
+
+static ssize_t null_read(struct uk_file *f __unused,
+			 const struct iovec *iov __unused, int iovcnt __unused,
+			 off_t *off __unused, unsigned int flags __unused)
+{
+	return 0;
+}
+
+static ssize_t zero_read(struct uk_file *f __unused, const struct iovec *iov,
+			 int iovcnt, off_t *off __unused,
+			 unsigned int flags __unused)
+{
+	static const char zeros[4096];
+	__sz done = 0, len, chunk;
+	char *dst;
+	int i;
+
+	for (i = 0; i < iovcnt; i++) {
+		dst = iov[i].iov_base;
+		for (len = iov[i].iov_len; len; len -= chunk) {
+			chunk = MIN(len, sizeof(zeros));
+			if (uk_copy_to_user(dst, zeros, chunk))
+				return done ? (ssize_t)done : -EFAULT;
+			dst += chunk;
+			done += chunk;
+		}
+	}
+	return done;
+}
+
+static const struct uk_file_ops null_ops = {
+	.read = null_read,
+	.write = sink_write,
+};
+
+static const struct uk_file_ops zero_ops = {
+	.read = zero_read,
+	.write = sink_write,
+};
+
+/* Never released: the static reference of uk_file_init stays. */
+static struct uk_file null_file, zero_file;
+
+static struct uk_file *dev_open(const struct uk_devfs_dev *dev,
+				unsigned int flags __unused)
+{
+	return uk_file_get(dev->priv);
+}
+
+static int null_init(struct uk_init_ctx *ctx __unused)
+{
+	uk_file_init(&null_file, &null_ops, S_IFCHR | 0666, NULL);
+	uk_file_init(&zero_file, &zero_ops, S_IFCHR | 0666, NULL);
+	return 0;
+}
+
+uk_rootfs_initcall_prio(null_init, NULL, 4);
+
+static const struct uk_devfs_dev null_dev = {
+	.name = "null", .mode = 0666, .open = dev_open, .priv = &null_file,
+};
+UK_DEVFS_REGISTER(null_dev);
+
+static const struct uk_devfs_dev zero_dev = {
+	.name = "zero", .mode = 0666, .open = dev_open, .priv = &zero_file,
+};
+UK_DEVFS_REGISTER(zero_dev);

@@ -1,0 +1,251 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Regular file data: whole page frames from the frame allocator, found
+ * through a three-level radix of 512-entry tables (like page tables), so
+ * a byte costs O(1) to reach, holes cost nothing and read as zeros.
+ * Everything here runs under the node's mutex.
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/uio.h>
+#include <uk/alloc.h>
+#include <uk/essentials.h>
+#include <uk/falloc.h>
+#include <uk/nofault.h>
+#include <uk/plat/bootinfo.h>
+#include "ramfs_impl.h"
+
+#define FANOUT		512UL
+#define PG		4096UL
+#define PG_SHIFT	12
+
+static const unsigned long span[3] = { FANOUT * FANOUT, FANOUT, 1 };
+static const char zero_page[PG] __align(PG);
+
+static inline unsigned long slot(unsigned long pgi, int lvl)
+{
+	return (pgi / span[lvl]) % FANOUT;
+}
+
+static __vaddr_t dm_off(void)
+{
+	return ukplat_bootinfo_get()->dm_off;
+}
+
+/* The data page of index pgi, or NULL for a hole. */
+static char *page_find(struct uk_ramfs_node *n, unsigned long pgi)
+{
+	void **t = n->reg.radix;
+	int lvl;
+
+	for (lvl = 0; t && lvl < 2; lvl++)
+		t = t[slot(pgi, lvl)];
+	return t ? t[slot(pgi, 2)] : NULL;
+}
+
+/* The data page of index pgi, allocated (zeroed if zero) if missing; *fresh
+ * says it is new. NULL when out of memory. */
+static char *page_make(struct uk_ramfs_node *n, unsigned long pgi, int zero,
+		       int *fresh)
+{
+	struct uk_alloc *a = uk_alloc_get_default();
+	void ***pt = (void ***)&n->reg.radix;
+	__paddr_t pa = __PADDR_ANY;
+	void **t;
+	int lvl;
+
+	*fresh = 0;
+	for (lvl = 0; lvl < 3; lvl++) {
+		if (!*pt) {
+			*pt = uk_calloc(a, FANOUT, sizeof(void *));
+			if (!*pt)
+				return NULL;
+		}
+		t = *pt;
+		if (lvl == 2)
+			break;
+		pt = (void ***)&t[slot(pgi, lvl)];
+	}
+	if (t[slot(pgi, 2)])
+		return t[slot(pgi, 2)];
+	if (uk_falloc(uk_falloc_get_default(), &pa, 1,
+		      zero ? UK_FALLOC_F_ZERO : 0))
+		return NULL;
+	t[slot(pgi, 2)] = (void *)(pa + dm_off());
+	n->reg.pages++;
+	*fresh = 1;
+	return t[slot(pgi, 2)];
+}
+
+/* Frees the pages of index >= first below table t (of level lvl, whose
+ * first page is base). Returns nonzero if t is left empty. */
+static int free_from(struct uk_ramfs_node *n, void **t, int lvl,
+		     unsigned long base, unsigned long first)
+{
+	unsigned long i, lo;
+	int empty = 1;
+
+	for (i = 0; i < FANOUT; i++) {
+		lo = base + i * span[lvl];
+		if (!t[i])
+			continue;
+		if (lo + span[lvl] <= first) {
+			empty = 0;
+		} else if (lvl == 2) {
+			uk_ffree(uk_falloc_get_default(),
+				 (__vaddr_t)t[i] - dm_off(), 1);
+			n->reg.pages--;
+			t[i] = NULL;
+		} else if (free_from(n, t[i], lvl + 1, lo, first)) {
+			uk_free(uk_alloc_get_default(), t[i]);
+			t[i] = NULL;
+		} else {
+			empty = 0;
+		}
+	}
+	return empty;
+}
+
+static void data_shrink(struct uk_ramfs_node *n, off_t len)
+{
+	unsigned long first = ((unsigned long)len + PG - 1) >> PG_SHIFT;
+	char *p;
+
+	if (n->reg.radix && free_from(n, n->reg.radix, 0, 0, first)) {
+		uk_free(uk_alloc_get_default(), n->reg.radix);
+		n->reg.radix = NULL;
+	}
+	/* The tail of the last page must read as zeros if it grows again. */
+	if (len % PG) {
+		p = page_find(n, len >> PG_SHIFT);
+		if (p)
+			memset(p + len % PG, 0, PG - len % PG);
+	}
+}
+
+void ramfs_data_free(struct uk_ramfs_node *n)
+{
+	data_shrink(n, 0);
+}
+
+int uk_ramfs_truncate(struct uk_ramfs_node *n, off_t len)
+{
+	if (!S_ISREG(n->file.mode))
+		return S_ISDIR(n->file.mode) ? -EISDIR : -EINVAL;
+	if (len < 0)
+		return -EINVAL;
+	if (len > UK_RAMFS_MAXSIZE)
+		return -EFBIG;
+	uk_mutex_lock(&n->lock);
+	if (len < n->size)
+		data_shrink(n, len);
+	n->size = len;
+	ramfs_now(&n->mtime);
+	n->ctime = n->mtime;
+	uk_mutex_unlock(&n->lock);
+	return 0;
+}
+
+static ssize_t reg_read(struct uk_file *f, const struct iovec *iov,
+			int iovcnt, off_t *off, unsigned int flags __unused)
+{
+	struct uk_ramfs_node *n = uk_ramfs_node_of(f);
+	off_t pos = *off;
+	__sz done = 0, len, chunk;
+	const char *src;
+	char *dst;
+	int i, rc = 0;
+
+	if (pos < 0)
+		return -EINVAL;
+	uk_mutex_lock(&n->lock);
+	for (i = 0; i < iovcnt && pos < n->size; i++) {
+		dst = iov[i].iov_base;
+		len = iov[i].iov_len;
+		while (len && pos < n->size) {
+			chunk = MIN(len, PG - pos % PG);
+			chunk = MIN(chunk, (__sz)(n->size - pos));
+			src = page_find(n, pos >> PG_SHIFT);
+			src = src ? src + pos % PG : zero_page;
+			if (uk_copy_to_user(dst, src, chunk)) {
+				rc = -EFAULT;
+				goto out;
+			}
+			dst += chunk;
+			len -= chunk;
+			pos += chunk;
+			done += chunk;
+		}
+	}
+out:
+	uk_mutex_unlock(&n->lock);
+	*off = pos;
+	return done ? (ssize_t)done : rc;
+}
+
+static ssize_t reg_write(struct uk_file *f, const struct iovec *iov,
+			 int iovcnt, off_t *off, unsigned int flags)
+{
+	struct uk_ramfs_node *n = uk_ramfs_node_of(f);
+	__sz done = 0, len, chunk;
+	const char *src;
+	int i, fresh, rc = 0;
+	off_t pos;
+	char *p;
+
+	uk_mutex_lock(&n->lock);
+	pos = (flags & UK_FILE_APPEND) ? n->size : *off;
+	if (pos < 0) {
+		rc = -EINVAL;
+		goto out;
+	}
+	for (i = 0; i < iovcnt; i++) {
+		src = iov[i].iov_base;
+		len = iov[i].iov_len;
+		while (len) {
+			if (pos >= UK_RAMFS_MAXSIZE) {
+				rc = -EFBIG;
+				goto out;
+			}
+			chunk = MIN(len, PG - pos % PG);
+			p = page_make(n, pos >> PG_SHIFT, chunk != PG, &fresh);
+			if (!p) {
+				rc = -ENOSPC;
+				goto out;
+			}
+			if (uk_copy_from_user(p + pos % PG, src, chunk)) {
+				if (fresh && chunk == PG)
+					memset(p, 0, PG);
+				rc = -EFAULT;
+				goto out;
+			}
+			src += chunk;
+			len -= chunk;
+			pos += chunk;
+			done += chunk;
+			if (pos > n->size)
+				n->size = pos;
+		}
+	}
+out:
+	if (done) {
+		ramfs_now(&n->mtime);
+		n->ctime = n->mtime;
+		*off = pos;
+	}
+	uk_mutex_unlock(&n->lock);
+	return done ? (ssize_t)done : rc;
+}
+
+static int reg_truncate(struct uk_file *f, off_t len)
+{
+	return uk_ramfs_truncate(uk_ramfs_node_of(f), len);
+}
+
+const struct uk_file_ops ramfs_reg_ops = {
+	.read = reg_read,
+	.write = reg_write,
+	.getstat = ramfs_node_getstat,
+	.truncate = reg_truncate,
+	.release = ramfs_node_release,
+};

@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * ramfs: the root file system, in memory. Nodes (inodes) are directories,
+ * regular files, symbolic links, character device nodes and FIFOs; each
+ * embeds the struct uk_file that opens of it share.
+ *
+ * Locking: one namespace mutex (uk_ramfs_lock) covers every directory and
+ * name operation, links, nlink and symlink targets; the path walk of
+ * core/vfs runs under it. A per-node mutex covers a regular file's data,
+ * size and times, so I/O on different files runs in parallel and I/O
+ * never waits for a path walk.
+ *
+ * Lifetime: a node's file reference count has one reference held by the
+ * namespace while nlink > 0, plus one per open description, working
+ * directory or kernel user. The node is freed when both are gone, so a
+ * file kept open after unlink stays readable and writable.
+ */
+#ifndef __UK_RAMFS_H__
+#define __UK_RAMFS_H__
+
+#include <sys/types.h>
+#include <time.h>
+#include <uk/file.h>
+#include <uk/list.h>
+#include <uk/mutex.h>
+
+struct uk_ramfs_dirent;
+
+struct uk_ramfs_node {
+	struct uk_file file;		/* mode, refcount; vnode = this */
+	ino_t ino;
+	nlink_t nlink;			/* namespace lock */
+	dev_t rdev;
+	struct uk_mutex lock;		/* data, size, times */
+	struct timespec atime, mtime, ctime;
+	off_t size;
+	union {
+		struct {			/* S_IFREG */
+			void **radix;		/* 3 levels of 512 */
+			unsigned long pages;	/* allocated data pages */
+		} reg;
+		struct {			/* S_IFDIR */
+			struct uk_ramfs_node *parent;	/* root: itself */
+			struct uk_ramfs_dirent *self;	/* root: NULL */
+			struct uk_ramfs_dirent **hash;	/* by name */
+			struct uk_ramfs_dirent **chash;	/* by cookie */
+			unsigned long nbuckets;
+			unsigned long count;
+			struct uk_list order;	/* by cookie */
+			off_t next_cookie;
+		} dir;
+		struct {			/* S_IFLNK */
+			char *target;
+		} lnk;
+	};
+};
+
+struct uk_ramfs_dirent {
+	struct uk_list order;
+	struct uk_ramfs_dirent *name_next;	/* hash chains */
+	struct uk_ramfs_dirent *cookie_next;
+	struct uk_ramfs_node *dir;
+	struct uk_ramfs_node *node;
+	off_t cookie;			/* getdents position */
+	unsigned int hash;
+	unsigned short len;
+	char name[];
+};
+
+/* Largest regular file (the radix maps 512^3 pages). */
+#define UK_RAMFS_MAXSIZE	(512L * 512 * 512 * 4096)
+
+/* The namespace lock (recursive). */
+void uk_ramfs_lock(void);
+void uk_ramfs_unlock(void);
+
+/* The root directory (never freed). */
+struct uk_ramfs_node *uk_ramfs_root(void);
+
+static inline struct uk_ramfs_node *uk_ramfs_node_of(struct uk_file *f)
+{
+	return (struct uk_ramfs_node *)f->vnode;
+}
+
+/*
+ * Namespace operations; the caller holds the namespace lock and dir is a
+ * directory. name is len bytes, not "." or "..". Return 0 or -errno.
+ */
+
+/* The entry name in dir, or NULL. */
+struct uk_ramfs_dirent *uk_ramfs_lookup(struct uk_ramfs_node *dir,
+					const char *name, __sz len);
+/* Makes a node of mode (S_IFMT type and bits) as name in dir; target
+ * for symlinks, rdev for devices. *out gets it (no extra reference).
+ * Returns 0, -EEXIST, -ENOMEM/-ENOSPC. */
+int uk_ramfs_create(struct uk_ramfs_node *dir, const char *name, __sz len,
+		    mode_t mode, dev_t rdev, const char *target,
+		    struct uk_ramfs_node **out);
+/* Adds a name for node (not a directory). -EEXIST, -ENOMEM, -EMLINK. */
+int uk_ramfs_link(struct uk_ramfs_node *dir, const char *name, __sz len,
+		  struct uk_ramfs_node *node);
+/* Removes the entry de (a directory entry must be empty: -ENOTEMPTY). */
+int uk_ramfs_unlink(struct uk_ramfs_dirent *de);
+/* Moves entry de to name in ndir, replacing what is there per rename(2)
+ * (with RENAME_NOREPLACE: -EEXIST; RENAME_EXCHANGE swaps). */
+int uk_ramfs_rename(struct uk_ramfs_dirent *de, struct uk_ramfs_node *ndir,
+		    const char *name, __sz len, unsigned int flags);
+/* Nonzero if a is d or lies below directory d. */
+int uk_ramfs_is_ancestor(struct uk_ramfs_node *d, struct uk_ramfs_node *a);
+
+/* Node attributes (any lock state; they take the node lock). */
+void uk_ramfs_getstat(struct uk_ramfs_node *n, struct stat *st);
+void uk_ramfs_chmod(struct uk_ramfs_node *n, mode_t mode);
+/* times as utimensat (UTIME_NOW / UTIME_OMIT; NULL: now). */
+int uk_ramfs_utimens(struct uk_ramfs_node *n, const struct timespec *times);
+/* Sets a regular file's size. -EFBIG, -EINVAL, -ENOSPC. */
+int uk_ramfs_truncate(struct uk_ramfs_node *n, off_t len);
+
+/* Heap and frames held by ramfs (tests check nothing leaks). */
+unsigned long uk_ramfs_nodes(void);
+
+#endif /* __UK_RAMFS_H__ */

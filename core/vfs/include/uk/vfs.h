@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The file namespace: path lookup from the root or a directory fd, over
+ * the root file system (ramfs). These are the kernel-side forms of the
+ * POSIX name calls: paths are kernel strings, errors are -errno. The
+ * POSIX functions (open, mkdir, ...) copy the app's path with nofault and
+ * call these.
+ */
+#ifndef __UK_VFS_H__
+#define __UK_VFS_H__
+
+#include <sys/types.h>
+#include <uk/file.h>
+
+struct stat;
+
+/* open(2) at the lowest free fd. Returns the fd or -errno. */
+int uk_vfs_openat(int dirfd, const char *path, int flags, mode_t mode);
+/* Opens path as a file without an fd (one reference), or ERR2PTR. */
+struct uk_file *uk_vfs_open_file(int dirfd, const char *path, int flags,
+				 mode_t mode);
+int uk_vfs_mkdirat(int dirfd, const char *path, mode_t mode);
+/* Makes a node: regular file (S_IFREG), FIFO, or character device
+ * (S_IFCHR; rdev as uk_devfs_dev_get() takes it). */
+int uk_vfs_mknodat(int dirfd, const char *path, mode_t mode, dev_t rdev);
+int uk_vfs_symlinkat(const char *target, int dirfd, const char *path);
+int uk_vfs_linkat(int olddirfd, const char *oldpath, int newdirfd,
+		  const char *newpath, int flags);
+int uk_vfs_unlinkat(int dirfd, const char *path, int flags);
+int uk_vfs_renameat2(int olddirfd, const char *oldpath, int newdirfd,
+		     const char *newpath, unsigned int flags);
+int uk_vfs_fstatat(int dirfd, const char *path, struct stat *st,
+		   int flags);
+int uk_vfs_fchmodat(int dirfd, const char *path, mode_t mode, int flags);
+int uk_vfs_utimensat(int dirfd, const char *path,
+		     const struct timespec times[2], int flags);
+
+/* chmod / utimes of fd's file (a file outside the namespace: no-op). */
+int uk_vfs_fchmod(int fd, mode_t mode);
+/* access(2) for the one user, root: only X_OK can fail (-EACCES). */
+int uk_vfs_faccessat(int dirfd, const char *path, int mode, int flags);
+/* Sets the size of the regular file path names. */
+int uk_vfs_truncate(const char *path, off_t len);
+/* Copies up to size bytes of the link's target (no NUL) to the kernel's
+ * buf. Returns the count, -EINVAL if path is no symlink. */
+int uk_vfs_readlinkat(int dirfd, const char *path, char *buf, __sz size);
+/* Working directory: set by path or fd (-ENOTDIR); getcwd stores the
+ * NUL-terminated absolute path and returns its size with the NUL, or
+ * -ERANGE, or -ENOENT if the directory was removed. */
+int uk_vfs_chdir(const char *path);
+int uk_vfs_fchdir(int fd);
+int uk_vfs_getcwd(char *buf, __sz size);
+/* Sets the file mode creation mask; returns the old one. */
+mode_t uk_vfs_umask(mode_t mask);
+/* getdents64(2): linux_dirent64 records into the app's buf from the
+ * description's position. Returns bytes, 0 at the end, -ENOTDIR,
+ * -EINVAL (buf too small for one record), -EFAULT. */
+ssize_t uk_vfs_getdents(int fd, void *buf, __sz count);
+
+#endif /* __UK_VFS_H__ */

@@ -1,0 +1,727 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Path lookup over the root ramfs, and the kernel-side name calls of
+ * uk/vfs.h. A walk and the operation at its end run under the ramfs
+ * namespace lock, so no node on the way can go away; the result that
+ * leaves the lock (an opened file, the working directory) holds a file
+ * reference.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <uk/devfs.h>
+#include <uk/errptr.h>
+#include <uk/essentials.h>
+#include <uk/fdtab.h>
+#include <uk/init.h>
+#include <uk/ramfs.h>
+#include <uk/vfs.h>
+
+#define MAX_LINKS	40	/* symlinks followed in one lookup */
+
+/* The end of a walk: the last component and what it names. */
+struct walk {
+	struct uk_ramfs_node *dir;	/* holds last */
+	const char *last;
+	__sz len;
+	int slash;			/* path ended with '/' */
+	int dot;			/* last is ".", ".." or the root */
+	struct uk_ramfs_dirent *de;	/* entry of last in dir, or NULL */
+	struct uk_ramfs_node *node;	/* what last names, or NULL */
+};
+
+static struct uk_ramfs_node *cwd;	/* namespace lock; a reference */
+static mode_t cur_umask = 022;
+
+static int walk(struct uk_ramfs_node *start, const char *path, int follow,
+		struct walk *w, int *links);
+
+/* The node a symlink names (followed to the end), or -errno. */
+static int follow_link(struct uk_ramfs_node *dir, struct uk_ramfs_node *lnk,
+		       struct uk_ramfs_node **out, int *links)
+{
+	struct walk w;
+	int rc;
+
+	if (++*links > MAX_LINKS)
+		return -ELOOP;
+	rc = walk(dir, lnk->lnk.target, 1, &w, links);
+	if (rc)
+		return rc;
+	if (!w.node)
+		return -ENOENT;
+	*out = w.node;
+	return 0;
+}
+
+/* What name (len bytes) in dir names, without following a last link.
+ * *de is its entry (NULL for "." and ".."); *n is NULL if absent. */
+static int lookup(struct uk_ramfs_node *dir, const char *name, __sz len,
+		  struct uk_ramfs_dirent **de, struct uk_ramfs_node **n)
+{
+	*de = NULL;
+	*n = NULL;
+	if (!S_ISDIR(dir->file.mode))
+		return -ENOTDIR;
+	if (dir->nlink == 0)
+		return -ENOENT;	/* removed: not even ".." */
+	if (len > NAME_MAX)
+		return -ENAMETOOLONG;
+	if (len == 1 && name[0] == '.') {
+		*n = dir;
+	} else if (len == 2 && name[0] == '.' && name[1] == '.') {
+		*n = dir->dir.parent;
+	} else {
+		*de = uk_ramfs_lookup(dir, name, len);
+		*n = *de ? (*de)->node : NULL;
+	}
+	return 0;
+}
+
+static int walk(struct uk_ramfs_node *start, const char *path, int follow,
+		struct walk *w, int *links)
+{
+	struct uk_ramfs_node *dir = start, *n;
+	struct uk_ramfs_dirent *de;
+	const char *end;
+	__sz len;
+	int rc;
+
+	if (*path == '\0')
+		return -ENOENT;
+	if (*path == '/')
+		dir = uk_ramfs_root();
+	while (*path == '/')
+		path++;
+	if (*path == '\0') {		/* "/" itself */
+		w->dir = w->node = dir;
+		w->dot = 1;
+		w->slash = 1;
+		return S_ISDIR(dir->file.mode) ? 0 : -ENOTDIR;
+	}
+	for (;;) {
+		end = strchrnul(path, '/');
+		len = end - path;
+		while (*end == '/')
+			end++;
+		rc = lookup(dir, path, len, &de, &n);
+		if (rc)
+			return rc;
+		if (*end == '\0')
+			break;
+		if (!n)
+			return -ENOENT;
+		if (S_ISLNK(n->file.mode)) {
+			rc = follow_link(dir, n, &n, links);
+			if (rc)
+				return rc;
+		}
+		if (!S_ISDIR(n->file.mode))
+			return -ENOTDIR;
+		dir = n;
+		path = end;
+	}
+	w->dir = dir;
+	w->last = path;
+	w->len = len;
+	w->slash = path[len] == '/';
+	w->dot = !de && n;
+	w->de = de;
+	w->node = n;
+	if (n && S_ISLNK(n->file.mode) && (follow || w->slash)) {
+		rc = follow_link(dir, n, &w->node, links);
+		if (rc)
+			return rc;
+	}
+	if (w->node && w->slash && !S_ISDIR(w->node->file.mode))
+		return -ENOTDIR;
+	return 0;
+}
+
+/*
+ * A walk from dirfd (relative paths) under the namespace lock, which the
+ * caller takes and releases. *ref is a file reference to drop after
+ * unlocking (the dirfd's), or NULL.
+ */
+static int walk_at(int dirfd, const char *path, int follow, struct walk *w,
+		   struct uk_file **ref)
+{
+	struct uk_ramfs_node *start = cwd ? cwd : uk_ramfs_root();
+	int links = 0;
+
+	*ref = NULL;
+	memset(w, 0, sizeof(*w));
+	if (!path)
+		return -EFAULT;
+	if (path[0] != '/' && path[0] != '\0' && dirfd != AT_FDCWD) {
+		*ref = uk_fdtab_get_file(dirfd);
+		if (PTRISERR(*ref)) {
+			int rc = PTR2ERR(*ref);
+
+			*ref = NULL;
+			return rc;
+		}
+		start = uk_ramfs_node_of(*ref);
+		if (!start || !S_ISDIR(start->file.mode))
+			return -ENOTDIR;
+	}
+	return walk(start, path, follow, w, &links);
+}
+
+static void unlock_put(struct uk_file *ref)
+{
+	uk_ramfs_unlock();
+	if (ref)
+		uk_file_put(ref);
+}
+
+/* --- open ----------------------------------------------------------- */
+
+static struct uk_file *open_node(struct uk_ramfs_node *n, int flags)
+{
+	int acc = flags & O_ACCMODE;
+	int rc;
+
+	switch (n->file.mode & S_IFMT) {
+	case S_IFLNK:
+		return ERR2PTR(-ELOOP);	/* only reached with O_NOFOLLOW */
+	case S_IFDIR:
+		if (acc != O_RDONLY || (flags & (O_CREAT | O_TRUNC)))
+			return ERR2PTR(-EISDIR);
+		break;
+	case S_IFREG:
+		if (flags & O_DIRECTORY)
+			return ERR2PTR(-ENOTDIR);
+		if (flags & O_TRUNC) {
+			rc = uk_ramfs_truncate(n, 0);
+			if (rc)
+				return ERR2PTR(rc);
+		}
+		break;
+	default:
+		return ERR2PTR(-ENXIO);
+	}
+	if ((flags & O_DIRECTORY) && !S_ISDIR(n->file.mode))
+		return ERR2PTR(-ENOTDIR);
+	return uk_file_get(&n->file);
+}
+
+static int open_walk(int dirfd, const char *path, int flags, mode_t mode,
+		     struct uk_ramfs_node **out, struct uk_file **ref)
+{
+	int follow = !(flags & O_NOFOLLOW);
+	struct walk w;
+	int rc;
+
+	if (flags & O_CREAT && flags & O_EXCL)
+		follow = 0;
+	rc = walk_at(dirfd, path, follow, &w, ref);
+	if (rc)
+		return rc;
+	if (w.node) {
+		if ((flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))
+			return -EEXIST;
+		*out = w.node;
+		return 0;
+	}
+	if (!(flags & O_CREAT) || w.de)	/* w.de: a dangling link */
+		return -ENOENT;
+	if (w.slash)
+		return -EISDIR;
+	return uk_ramfs_create(w.dir, w.last, w.len,
+			       S_IFREG | (mode & ~cur_umask & 07777), 0, NULL,
+			       out);
+}
+
+struct uk_file *uk_vfs_open_file(int dirfd, const char *path, int flags,
+				 mode_t mode)
+{
+	struct uk_ramfs_node *n = NULL;
+	struct uk_file *ref, *f;
+	int rc;
+
+	if ((flags & O_TMPFILE) == O_TMPFILE)
+		return ERR2PTR(-EOPNOTSUPP);
+	uk_ramfs_lock();
+	rc = open_walk(dirfd, path, flags, mode, &n, &ref);
+	if (rc) {
+		unlock_put(ref);
+		return ERR2PTR(rc);
+	}
+	/* A device's open runs outside the lock; the node cannot go (a
+	 * device only needs rdev, read now). */
+	if (S_ISCHR(n->file.mode)) {
+		dev_t rdev = n->rdev;
+		const struct uk_devfs_dev *dev = uk_devfs_dev_get(rdev);
+
+		unlock_put(ref);
+		if (!dev || !dev->open)
+			return ERR2PTR(-ENXIO);
+		return dev->open(dev, flags);
+	}
+	f = open_node(n, flags);
+	unlock_put(ref);
+	return f;
+}
+
+int uk_vfs_openat(int dirfd, const char *path, int flags, mode_t mode)
+{
+	struct uk_file *f = uk_vfs_open_file(dirfd, path, flags, mode);
+
+	if (PTRISERR(f))
+		return PTR2ERR(f);
+	return uk_fdtab_open(f, flags);
+}
+
+/* --- making names --------------------------------------------------- */
+
+static int make_node(int dirfd, const char *path, mode_t mode, dev_t rdev,
+		     const char *target)
+{
+	struct uk_file *ref;
+	struct walk w;
+	int rc;
+
+	uk_ramfs_lock();
+	rc = walk_at(dirfd, path, 0, &w, &ref);
+	if (rc == -ENOTDIR && w.de)
+		rc = -EEXIST;	/* "file/" exists */
+	if (!rc && (w.node || w.de || w.dot))
+		rc = -EEXIST;
+	if (!rc && w.slash && !S_ISDIR(mode))
+		rc = -ENOENT;
+	if (!rc)
+		rc = uk_ramfs_create(w.dir, w.last, w.len, mode, rdev, target,
+				     NULL);
+	unlock_put(ref);
+	return rc;
+}
+
+int uk_vfs_mkdirat(int dirfd, const char *path, mode_t mode)
+{
+	return make_node(dirfd, path, S_IFDIR | (mode & ~cur_umask & 01777),
+			 0, NULL);
+}
+
+int uk_vfs_mknodat(int dirfd, const char *path, mode_t mode, dev_t rdev)
+{
+	mode_t type = mode & S_IFMT;
+
+	if (type == 0)
+		type = S_IFREG;
+	if (type == S_IFIFO)
+		return -EPERM;	/* no named pipes yet */
+	if (type != S_IFREG && type != S_IFCHR)
+		return type == S_IFDIR ? -EPERM : -EINVAL;
+	return make_node(dirfd, path, type | (mode & ~cur_umask & 07777),
+			 type == S_IFCHR ? rdev : 0, NULL);
+}
+
+int uk_vfs_symlinkat(const char *target, int dirfd, const char *path)
+{
+	if (!target)
+		return -EFAULT;
+	if (!*target)
+		return -ENOENT;
+	if (strlen(target) >= PATH_MAX)
+		return -ENAMETOOLONG;
+	return make_node(dirfd, path, S_IFLNK | 0777, 0, target);
+}
+
+int uk_vfs_linkat(int olddirfd, const char *oldpath, int newdirfd,
+		  const char *newpath, int flags)
+{
+	struct uk_file *ref1 = NULL, *ref2 = NULL;
+	struct walk o, n;
+	int rc;
+
+	if (flags & ~AT_SYMLINK_FOLLOW)
+		return -EINVAL;
+	uk_ramfs_lock();
+	rc = walk_at(olddirfd, oldpath, flags & AT_SYMLINK_FOLLOW, &o, &ref1);
+	if (!rc && !o.node)
+		rc = -ENOENT;
+	if (!rc && S_ISDIR(o.node->file.mode))
+		rc = -EPERM;
+	if (!rc)
+		rc = walk_at(newdirfd, newpath, 0, &n, &ref2);
+	if (!rc && (n.node || n.de || n.dot))
+		rc = -EEXIST;
+	if (!rc && n.slash)
+		rc = -ENOENT;
+	if (!rc)
+		rc = uk_ramfs_link(n.dir, n.last, n.len, o.node);
+	unlock_put(ref1);
+	if (ref2)
+		uk_file_put(ref2);
+	return rc;
+}
+
+/* --- removing and moving names -------------------------------------- */
+
+static int remove_checks(struct walk *w, int rmdir)
+{
+	struct uk_ramfs_node *n = w->de ? w->de->node : NULL;
+
+	if (w->dot) {
+		if (!rmdir)
+			return -EISDIR;
+		if (w->node == uk_ramfs_root() && w->len == 0)
+			return -EBUSY;
+		return w->len == 2 ? -ENOTEMPTY : -EINVAL;
+	}
+	if (!n)
+		return -ENOENT;
+	if (rmdir && !S_ISDIR(n->file.mode))
+		return -ENOTDIR;
+	if (!rmdir && (S_ISDIR(n->file.mode) ||
+		       (w->slash && S_ISDIR(w->node->file.mode))))
+		return -EISDIR;
+	return 0;
+}
+
+int uk_vfs_unlinkat(int dirfd, const char *path, int flags)
+{
+	struct uk_file *ref;
+	struct walk w;
+	int rc;
+
+	if (flags & ~AT_REMOVEDIR)
+		return -EINVAL;
+	uk_ramfs_lock();
+	rc = walk_at(dirfd, path, 0, &w, &ref);
+	if (!rc)
+		rc = remove_checks(&w, flags & AT_REMOVEDIR);
+	if (!rc)
+		rc = uk_ramfs_unlink(w.de);
+	unlock_put(ref);
+	return rc;
+}
+
+static int rename_checks(struct walk *o, struct walk *n, unsigned int flags)
+{
+	struct uk_ramfs_node *on, *nn;
+
+	if (o->dot || n->dot)
+		return (flags & RENAME_NOREPLACE) && n->dot ? -EEXIST : -EBUSY;
+	if (!o->de)
+		return -ENOENT;
+	on = o->de->node;
+	nn = n->de ? n->de->node : NULL;
+	if (n->slash && !S_ISDIR(on->file.mode))
+		return -ENOTDIR;
+	if (S_ISDIR(on->file.mode) && uk_ramfs_is_ancestor(on, n->dir))
+		return -EINVAL;
+	if ((flags & RENAME_EXCHANGE) && nn && S_ISDIR(nn->file.mode) &&
+	    uk_ramfs_is_ancestor(nn, o->dir))
+		return -EINVAL;
+	return 0;
+}
+
+int uk_vfs_renameat2(int olddirfd, const char *oldpath, int newdirfd,
+		     const char *newpath, unsigned int flags)
+{
+	struct uk_file *ref1 = NULL, *ref2 = NULL;
+	struct walk o, n;
+	int rc;
+
+	if ((flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE)) ||
+	    (flags & RENAME_NOREPLACE && flags & RENAME_EXCHANGE))
+		return -EINVAL;
+	uk_ramfs_lock();
+	rc = walk_at(olddirfd, oldpath, 0, &o, &ref1);
+	if (!rc)
+		rc = walk_at(newdirfd, newpath, 0, &n, &ref2);
+	if (!rc)
+		rc = rename_checks(&o, &n, flags);
+	if (!rc && o.de != n.de)
+		rc = uk_ramfs_rename(o.de, n.dir, n.last, n.len, flags);
+	unlock_put(ref1);
+	if (ref2)
+		uk_file_put(ref2);
+	return rc;
+}
+
+/* --- attributes ----------------------------------------------------- */
+
+static int file_getstat(struct uk_file *f, struct stat *st)
+{
+	if (f->vnode) {
+		uk_ramfs_getstat(uk_ramfs_node_of(f), st);
+		return 0;
+	}
+	memset(st, 0, sizeof(*st));
+	st->st_mode = f->mode;
+	st->st_nlink = 1;
+	st->st_blksize = 4096;
+	return f->ops->getstat ? f->ops->getstat(f, st) : 0;
+}
+
+int uk_vfs_fstatat(int dirfd, const char *path, struct stat *st, int flags)
+{
+	struct uk_file *ref, *f;
+	struct walk w;
+	int rc;
+
+	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | 0x800))
+		return -EINVAL;
+	if (path && !*path && (flags & AT_EMPTY_PATH)) {
+		if (dirfd == AT_FDCWD)
+			return uk_vfs_fstatat(dirfd, ".", st, 0);
+		f = uk_fdtab_get_file(dirfd);
+		if (PTRISERR(f))
+			return PTR2ERR(f);
+		rc = file_getstat(f, st);
+		uk_file_put(f);
+		return rc;
+	}
+	uk_ramfs_lock();
+	rc = walk_at(dirfd, path, !(flags & AT_SYMLINK_NOFOLLOW), &w, &ref);
+	if (!rc && !w.node)
+		rc = -ENOENT;
+	if (!rc)
+		uk_ramfs_getstat(w.node, st);
+	unlock_put(ref);
+	return rc;
+}
+
+/* Runs fn on the node path names (following links unless nofollow). */
+static int with_node(int dirfd, const char *path, int nofollow,
+		     int (*fn)(struct uk_ramfs_node *n, long arg), long arg)
+{
+	struct uk_file *ref;
+	struct walk w;
+	int rc;
+
+	uk_ramfs_lock();
+	rc = walk_at(dirfd, path, !nofollow, &w, &ref);
+	if (!rc && !w.node)
+		rc = -ENOENT;
+	if (!rc)
+		rc = fn(w.node, arg);
+	unlock_put(ref);
+	return rc;
+}
+
+static int do_chmod(struct uk_ramfs_node *n, long mode)
+{
+	uk_ramfs_chmod(n, mode);
+	return 0;
+}
+
+int uk_vfs_fchmodat(int dirfd, const char *path, mode_t mode, int flags)
+{
+	if (flags & ~AT_SYMLINK_NOFOLLOW)
+		return -EINVAL;
+	return with_node(dirfd, path, flags & AT_SYMLINK_NOFOLLOW, do_chmod,
+			 mode);
+}
+
+static int do_utimens(struct uk_ramfs_node *n, long times)
+{
+	return uk_ramfs_utimens(n, (const struct timespec *)times);
+}
+
+int uk_vfs_utimensat(int dirfd, const char *path,
+		     const struct timespec times[2], int flags)
+{
+	struct uk_file *f;
+	int rc;
+
+	if (flags & ~AT_SYMLINK_NOFOLLOW)
+		return -EINVAL;
+	if (path)
+		return with_node(dirfd, path, flags & AT_SYMLINK_NOFOLLOW,
+				 do_utimens, (long)times);
+	/* Linux: a NULL path means the file of dirfd (futimens). */
+	f = uk_fdtab_get_file(dirfd);
+	if (PTRISERR(f))
+		return PTR2ERR(f);
+	rc = f->vnode ? uk_ramfs_utimens(uk_ramfs_node_of(f), times) : 0;
+	uk_file_put(f);
+	return rc;
+}
+
+int uk_vfs_fchmod(int fd, mode_t mode)
+{
+	struct uk_file *f = uk_fdtab_get_file(fd);
+
+	if (PTRISERR(f))
+		return PTR2ERR(f);
+	if (f->vnode)
+		uk_ramfs_chmod(uk_ramfs_node_of(f), mode);
+	uk_file_put(f);
+	return 0;
+}
+
+static int do_access(struct uk_ramfs_node *n, long mode)
+{
+	/* The one user is root: only X_OK can fail, on a file that no
+	 * one may execute. */
+	if ((mode & X_OK) && !S_ISDIR(n->file.mode) &&
+	    !(n->file.mode & 0111))
+		return -EACCES;
+	return 0;
+}
+
+int uk_vfs_faccessat(int dirfd, const char *path, int mode, int flags)
+{
+	if (mode & ~(R_OK | W_OK | X_OK))
+		return -EINVAL;
+	if (flags & ~(AT_EACCESS | AT_SYMLINK_NOFOLLOW))
+		return -EINVAL;
+	return with_node(dirfd, path, flags & AT_SYMLINK_NOFOLLOW, do_access,
+			 mode);
+}
+
+static int do_truncate(struct uk_ramfs_node *n, long len)
+{
+	return uk_ramfs_truncate(n, len);
+}
+
+int uk_vfs_truncate(const char *path, off_t len)
+{
+	return with_node(AT_FDCWD, path, 0, do_truncate, len);
+}
+
+int uk_vfs_readlinkat(int dirfd, const char *path, char *buf, __sz size)
+{
+	struct uk_file *ref;
+	struct walk w;
+	__sz len;
+	int rc;
+
+	uk_ramfs_lock();
+	rc = walk_at(dirfd, path, 0, &w, &ref);
+	if (!rc && !w.node)
+		rc = -ENOENT;
+	if (!rc && !S_ISLNK(w.node->file.mode))
+		rc = -EINVAL;
+	if (!rc) {
+		len = strlen(w.node->lnk.target);
+		rc = MIN(len, size);
+		memcpy(buf, w.node->lnk.target, rc);
+	}
+	unlock_put(ref);
+	return rc;
+}
+
+/* --- working directory and umask ------------------------------------ */
+
+static void set_cwd(struct uk_ramfs_node *n)
+{
+	struct uk_ramfs_node *old = cwd;
+
+	cwd = n;
+	uk_file_get(&n->file);
+	if (old)
+		uk_file_put(&old->file);
+}
+
+static int do_chdir(struct uk_ramfs_node *n, long arg __unused)
+{
+	if (!S_ISDIR(n->file.mode))
+		return -ENOTDIR;
+	set_cwd(n);
+	return 0;
+}
+
+int uk_vfs_chdir(const char *path)
+{
+	return with_node(AT_FDCWD, path, 0, do_chdir, 0);
+}
+
+int uk_vfs_fchdir(int fd)
+{
+	struct uk_file *f = uk_fdtab_get_file(fd);
+	int rc;
+
+	if (PTRISERR(f))
+		return PTR2ERR(f);
+	uk_ramfs_lock();
+	rc = f->vnode ? do_chdir(uk_ramfs_node_of(f), 0) : -ENOTDIR;
+	uk_ramfs_unlock();
+	uk_file_put(f);
+	return rc;
+}
+
+int uk_vfs_getcwd(char *buf, __sz size)
+{
+	struct uk_ramfs_node *n, *root = uk_ramfs_root();
+	struct uk_ramfs_dirent *de;
+	__sz pos = size;
+	int rc = 0;
+
+	if (size < 2)
+		return -ERANGE;
+	buf[--pos] = '\0';
+	uk_ramfs_lock();
+	n = cwd ? cwd : root;
+	if (n->nlink == 0)
+		rc = -ENOENT;
+	for (; !rc && n != root; n = n->dir.parent) {
+		de = n->dir.self;
+		if (pos < (__sz)de->len + 1) {
+			rc = -ERANGE;
+			break;
+		}
+		pos -= de->len;
+		memcpy(buf + pos, de->name, de->len);
+		buf[--pos] = '/';
+	}
+	uk_ramfs_unlock();
+	if (rc)
+		return rc;
+	if (pos == size - 1)
+		buf[--pos] = '/';
+	memmove(buf, buf + pos, size - pos);
+	return size - pos;
+}
+
+static int ns_init(struct uk_init_ctx *ctx __unused)
+{
+	return 0;
+}
+
+/* At shutdown, before ramfs goes: drop the working directory. */
+static void ns_term(void)
+{
+	uk_ramfs_lock();
+	if (cwd)
+		uk_file_put(&cwd->file);
+	cwd = NULL;
+	uk_ramfs_unlock();
+}
+
+uk_rootfs_initcall_prio(ns_init, ns_term, 1);
+
+mode_t uk_vfs_umask(mode_t mask)
+{
+	return __atomic_exchange_n(&cur_umask, mask & 0777, __ATOMIC_RELAXED);
+}
+
+ssize_t uk_vfs_getdents(int fd, void *buf, __sz count)
+{
+	struct uk_ofile *of = uk_fdtab_get(fd);
+	struct uk_file *f;
+	ssize_t rc;
+	off_t pos;
+
+	if (PTRISERR(of))
+		return PTR2ERR(of);
+	f = of->file;
+	if (!f->ops->getdents) {
+		uk_ofile_put(of);
+		return -ENOTDIR;
+	}
+	uk_mutex_lock(&of->pos_lock);
+	pos = of->pos;
+	rc = f->ops->getdents(f, buf, count, &pos);
+	of->pos = pos;
+	uk_mutex_unlock(&of->pos_lock);
+	uk_ofile_put(of);
+	return rc;
+}

@@ -1,0 +1,147 @@
+/*
+ * ramfs data: big files through the page radix, holes, truncation, and
+ * frames given back on truncate and delete; bad app buffers.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <uk/alloc.h>
+#include <uk/errptr.h>
+#include <uk/falloc.h>
+#include <uk/ramfs.h>
+#include <uk/test.h>
+#include <uk/vfs.h>
+
+#define MB	(1UL << 20)
+
+static struct uk_file *mkfile(const char *path)
+{
+	struct uk_file *f = uk_vfs_open_file(AT_FDCWD, path,
+					     O_CREAT | O_RDWR | O_TRUNC, 0600);
+
+	return PTRISERR(f) ? NULL : f;
+}
+
+static ssize_t fwrite_at(struct uk_file *f, const void *buf, __sz len,
+			 off_t off)
+{
+	struct iovec iov = { (void *)buf, len };
+
+	return f->ops->write(f, &iov, 1, &off, 0);
+}
+
+static ssize_t fread_at(struct uk_file *f, void *buf, __sz len, off_t off)
+{
+	struct iovec iov = { buf, len };
+
+	return f->ops->read(f, &iov, 1, &off, 0);
+}
+
+static unsigned long free_frames(void)
+{
+	return uk_falloc_get_default()->free_memory;
+}
+
+UK_TESTCASE(ramfs, big_file_round_trip)
+{
+	static unsigned int chunk[4096 / 4];
+	unsigned long before = free_frames();
+	struct uk_file *f = mkfile("/big.bin");
+	struct stat st;
+	unsigned long i, bad = 0;
+
+	UK_TEST_ASSERT(f != NULL);
+	for (i = 0; i < 8 * MB / sizeof(chunk); i++) {
+		chunk[0] = i;
+		chunk[1023] = ~i;
+		if (fwrite_at(f, chunk, sizeof(chunk), i * sizeof(chunk)) !=
+		    sizeof(chunk))
+			bad++;
+	}
+	UK_TEST_EXPECT_UNUM_EQ(bad, 0);
+	for (i = 0; i < 8 * MB / sizeof(chunk); i++) {
+		fread_at(f, chunk, sizeof(chunk), i * sizeof(chunk));
+		if (chunk[0] != i || chunk[1023] != (unsigned int)~i)
+			bad++;
+	}
+	UK_TEST_EXPECT_UNUM_EQ(bad, 0);
+	uk_ramfs_getstat(uk_ramfs_node_of(f), &st);
+	UK_TEST_EXPECT_SNUM_EQ(st.st_size, 8 * MB);
+	UK_TEST_EXPECT_SNUM_EQ(st.st_blocks, 8 * MB / 512);
+	/* Truncation gives the frames back. */
+	UK_TEST_EXPECT_SNUM_EQ(f->ops->truncate(f, 4096 + 10), 0);
+	uk_ramfs_getstat(uk_ramfs_node_of(f), &st);
+	UK_TEST_EXPECT_SNUM_EQ(st.st_blocks, 16);
+	UK_TEST_EXPECT_SNUM_EQ(fread_at(f, chunk, sizeof(chunk), 4096), 10);
+	UK_TEST_EXPECT_SNUM_EQ(uk_vfs_unlinkat(AT_FDCWD, "/big.bin", 0), 0);
+	UK_TEST_EXPECT(free_frames() < before);	/* still open */
+	uk_file_put(f);
+	UK_TEST_EXPECT_UNUM_EQ(free_frames(), before);
+}
+
+UK_TESTCASE(ramfs, holes_read_zero)
+{
+	struct uk_file *f = mkfile("/sparse");
+	char buf[64];
+	struct stat st;
+	int i, z = 1;
+
+	UK_TEST_ASSERT(f != NULL);
+	/* Far away: the radix grows three levels deep. */
+	UK_TEST_EXPECT_SNUM_EQ(fwrite_at(f, "x", 1, 100L << 30), 1);
+	memset(buf, 1, sizeof(buf));
+	UK_TEST_EXPECT_SNUM_EQ(fread_at(f, buf, sizeof(buf), 5L << 30), 64);
+	for (i = 0; i < 64; i++)
+		z &= buf[i] == 0;
+	UK_TEST_EXPECT(z);
+	uk_ramfs_getstat(uk_ramfs_node_of(f), &st);
+	UK_TEST_EXPECT_SNUM_EQ(st.st_blocks, 8);
+	UK_TEST_EXPECT_SNUM_EQ(fread_at(f, buf, 8, (100L << 30)), 1);
+	UK_TEST_EXPECT_SNUM_EQ(fwrite_at(f, "x", 1, UK_RAMFS_MAXSIZE), -EFBIG);
+	UK_TEST_EXPECT_SNUM_EQ(f->ops->truncate(f, UK_RAMFS_MAXSIZE + 1),
+			       -EFBIG);
+	UK_TEST_EXPECT_SNUM_EQ(f->ops->truncate(f, -1), -EINVAL);
+	uk_file_put(f);
+	UK_TEST_EXPECT_SNUM_EQ(uk_vfs_unlinkat(AT_FDCWD, "/sparse", 0), 0);
+}
+
+UK_TESTCASE(ramfs, bad_buffers_fault)
+{
+	struct uk_file *f = mkfile("/fault");
+	char buf[8];
+
+	UK_TEST_ASSERT(f != NULL);
+	UK_TEST_EXPECT_SNUM_EQ(fwrite_at(f, (void *)16, 8, 0), -EFAULT);
+	UK_TEST_EXPECT_SNUM_EQ(fwrite_at(f, "abc", 3, 0), 3);
+	UK_TEST_EXPECT_SNUM_EQ(fread_at(f, (void *)16, 3, 0), -EFAULT);
+	UK_TEST_EXPECT_SNUM_EQ(fread_at(f, buf, 8, 0), 3);
+	uk_file_put(f);
+	UK_TEST_EXPECT_SNUM_EQ(uk_vfs_unlinkat(AT_FDCWD, "/fault", 0), 0);
+}
+
+UK_TESTCASE(ramfs, nodes_freed)
+{
+	unsigned long nodes = uk_ramfs_nodes();
+	__ssz heap;
+	int round;
+
+	/* The second round must give back exactly what it took. */
+	for (round = 0; round < 2; round++) {
+		heap = uk_alloc_availmem(uk_alloc_get_default());
+		UK_TEST_ASSERT(uk_vfs_mkdirat(AT_FDCWD, "/nf", 0755) == 0);
+		uk_vfs_mknodat(AT_FDCWD, "/nf/a", S_IFREG | 0600, 0);
+		uk_vfs_symlinkat("a", AT_FDCWD, "/nf/l");
+		uk_vfs_mkdirat(AT_FDCWD, "/nf/d", 0755);
+		UK_TEST_EXPECT_UNUM_EQ(uk_ramfs_nodes(), nodes + 4);
+		uk_vfs_unlinkat(AT_FDCWD, "/nf/a", 0);
+		uk_vfs_unlinkat(AT_FDCWD, "/nf/l", 0);
+		uk_vfs_unlinkat(AT_FDCWD, "/nf/d", AT_REMOVEDIR);
+		UK_TEST_EXPECT_SNUM_EQ(uk_vfs_unlinkat(AT_FDCWD, "/nf",
+						       AT_REMOVEDIR), 0);
+		UK_TEST_EXPECT_UNUM_EQ(uk_ramfs_nodes(), nodes);
+	}
+	UK_TEST_EXPECT_SNUM_EQ(uk_alloc_availmem(uk_alloc_get_default()),
+			       heap);
+}
