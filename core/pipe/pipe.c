@@ -1,0 +1,501 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Pipes (uk/pipe.h). One ring buffer of UK_PIPE_CAP bytes holds a queue of
+ * segments: runs of bytes written in stream mode (consecutive ones merge)
+ * and packets written through O_DIRECT descriptions. At most
+ * UK_PIPE_SLOTS segments are queued, so packet mode holds as many packets
+ * as Linux does.
+ *
+ * A sleeping mutex guards the ring: data is copied straight between the
+ * app's buffers and the ring, and such a copy may fault and demand-page.
+ * The poll op and the end counters need no lock (single-word reads and
+ * atomics), so poll stays ISR-safe.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <signal.h>
+#include <unistd.h>
+#include <uk/alloc.h>
+#include <uk/essentials.h>
+#include <uk/fdtab.h>
+#include <uk/mutex.h>
+#include <uk/nofault.h>
+#include <uk/pipe.h>
+
+struct pipe_seg {
+	unsigned int len;
+	unsigned int packet;
+};
+
+struct uk_pipe {
+	struct uk_mutex lock;		/* ring and segments */
+	char *buf;
+	unsigned int head;		/* ring index of the first byte */
+	unsigned int used;		/* bytes in the ring */
+	unsigned int seg_head;		/* index of the first segment */
+	unsigned int nseg;
+	struct pipe_seg seg[UK_PIPE_SLOTS];
+	int readers, writers;		/* open descriptions of each end */
+	int files;			/* of rd and wr not yet released */
+	ino_t ino;
+	struct uk_file rd, wr;
+};
+
+static const struct uk_file_ops pipe_rd_ops, pipe_wr_ops;
+
+#define PIPE_IN		(UK_POLLIN | UK_POLLRDNORM)
+#define PIPE_OUT	(UK_POLLOUT | UK_POLLWRNORM)
+
+static inline int load(const int *v)
+{
+	return __atomic_load_n(v, __ATOMIC_ACQUIRE);
+}
+
+static inline unsigned int loadu(const unsigned int *v)
+{
+	return __atomic_load_n(v, __ATOMIC_ACQUIRE);
+}
+
+static struct pipe_seg *seg_at(struct uk_pipe *p, unsigned int i)
+{
+	return &p->seg[(p->seg_head + i) % UK_PIPE_SLOTS];
+}
+
+static struct pipe_seg *seg_last(struct uk_pipe *p)
+{
+	return p->nseg ? seg_at(p, p->nseg - 1) : NULL;
+}
+
+static void seg_push(struct uk_pipe *p, unsigned int len,
+		     unsigned int packet)
+{
+	struct pipe_seg *s = seg_at(p, p->nseg);
+
+	s->len = len;
+	s->packet = packet;
+	__atomic_store_n(&p->nseg, p->nseg + 1, __ATOMIC_RELEASE);
+}
+
+static void seg_pop(struct uk_pipe *p)
+{
+	p->seg_head = (p->seg_head + 1) % UK_PIPE_SLOTS;
+	__atomic_store_n(&p->nseg, p->nseg - 1, __ATOMIC_RELEASE);
+}
+
+static void ring_consume(struct uk_pipe *p, unsigned int n)
+{
+	p->head = (p->head + n) % UK_PIPE_CAP;
+	__atomic_store_n(&p->used, p->used - n, __ATOMIC_RELEASE);
+}
+
+/* The largest piece of a copy from or to the app at addr: up to the end
+ * of its page, so that a fault is found at page granularity. */
+static __sz page_piece(const void *addr, __sz len)
+{
+	__sz left = PAGE_SIZE - ((__uptr)addr & (PAGE_SIZE - 1));
+
+	return MIN(len, left);
+}
+
+/* Copies n bytes of the app's iovecs, from byte skip on, into the ring
+ * behind the queued data. Returns bytes copied (short at a fault). */
+static __sz copy_in(struct uk_pipe *p, const struct iovec *iov, int iovcnt,
+		    __sz skip, __sz n)
+{
+	unsigned int tail = (p->head + p->used) % UK_PIPE_CAP;
+	__sz done = 0, piece;
+	const char *src;
+	int i;
+
+	for (i = 0; i < iovcnt && done < n; i++) {
+		if (skip >= iov[i].iov_len) {
+			skip -= iov[i].iov_len;
+			continue;
+		}
+		src = (const char *)iov[i].iov_base + skip;
+		piece = MIN(iov[i].iov_len - skip, n - done);
+		skip = 0;
+		while (piece) {
+			__sz c = page_piece(src, piece);
+
+			c = MIN(c, (__sz)(UK_PIPE_CAP - tail));
+			if (uk_copy_from_user(p->buf + tail, src, c) < 0)
+				return done;
+			tail = (tail + c) % UK_PIPE_CAP;
+			src += c;
+			piece -= c;
+			done += c;
+		}
+	}
+	return done;
+}
+
+/* Copies n bytes from the ring's head on into the app's iovecs, from
+ * byte skip of them on. Consumes nothing. Returns bytes copied. */
+static __sz copy_out(struct uk_pipe *p, unsigned int from,
+		     const struct iovec *iov, int iovcnt, __sz skip, __sz n)
+{
+	unsigned int pos = (p->head + from) % UK_PIPE_CAP;
+	__sz done = 0, piece;
+	char *dst;
+	int i;
+
+	for (i = 0; i < iovcnt && done < n; i++) {
+		if (skip >= iov[i].iov_len) {
+			skip -= iov[i].iov_len;
+			continue;
+		}
+		dst = (char *)iov[i].iov_base + skip;
+		piece = MIN(iov[i].iov_len - skip, n - done);
+		skip = 0;
+		while (piece) {
+			__sz c = page_piece(dst, piece);
+
+			c = MIN(c, (__sz)(UK_PIPE_CAP - pos));
+			if (uk_copy_to_user(dst, p->buf + pos, c) < 0)
+				return done;
+			pos = (pos + c) % UK_PIPE_CAP;
+			dst += c;
+			piece -= c;
+			done += c;
+		}
+	}
+	return done;
+}
+
+static __sz iov_total(const struct iovec *iov, int iovcnt)
+{
+	__sz total = 0;
+	int i;
+
+	for (i = 0; i < iovcnt; i++)
+		total += iov[i].iov_len;
+	return total;
+}
+
+/* Stream write: all of a write up to UK_PIPE_BUF bytes or nothing; of a
+ * larger one, what fits. */
+static ssize_t write_stream(struct uk_pipe *p, const struct iovec *iov,
+			    int iovcnt, __sz total)
+{
+	struct pipe_seg *last = seg_last(p);
+	int merge = last && !last->packet;
+	__sz room = UK_PIPE_CAP - p->used, n;
+
+	if (!merge && p->nseg == UK_PIPE_SLOTS)
+		room = 0;
+	if (total <= UK_PIPE_BUF ? room < total : !room)
+		return -EAGAIN;
+	n = copy_in(p, iov, iovcnt, 0, MIN(total, room));
+	if (!n)
+		return -EFAULT;
+	if (merge)
+		last->len += n;
+	else
+		seg_push(p, n, 0);
+	__atomic_store_n(&p->used, p->used + n, __ATOMIC_RELEASE);
+	return n;
+}
+
+/* Packet write: one packet per UK_PIPE_BUF bytes, as many as fit. */
+static ssize_t write_packets(struct uk_pipe *p, const struct iovec *iov,
+			     int iovcnt, __sz total)
+{
+	__sz done = 0, want, n;
+
+	while (done < total) {
+		want = MIN(total - done, (__sz)UK_PIPE_BUF);
+		if (p->nseg == UK_PIPE_SLOTS || UK_PIPE_CAP - p->used < want)
+			break;
+		n = copy_in(p, iov, iovcnt, done, want);
+		if (n < want)
+			return done ? (ssize_t)done : -EFAULT;
+		seg_push(p, n, 1);
+		__atomic_store_n(&p->used, p->used + n, __ATOMIC_RELEASE);
+		done += n;
+	}
+	return done ? (ssize_t)done : -EAGAIN;
+}
+
+static ssize_t pipe_write(struct uk_file *f, const struct iovec *iov,
+			  int iovcnt, off_t *off __unused, unsigned int flags)
+{
+	struct uk_pipe *p = f->priv;
+	__sz total = iov_total(iov, iovcnt);
+	ssize_t rc;
+
+	if (!total)
+		return 0;
+	uk_mutex_lock(&p->lock);
+	if (!load(&p->readers)) {
+		uk_mutex_unlock(&p->lock);
+		uk_signal_raise_pipe();
+		return -EPIPE;
+	}
+	if (flags & O_DIRECT)
+		rc = write_packets(p, iov, iovcnt, total);
+	else
+		rc = write_stream(p, iov, iovcnt, total);
+	uk_mutex_unlock(&p->lock);
+	if (rc > 0)
+		uk_pollq_notify(&p->rd.pollq, PIPE_IN);
+	return rc;
+}
+
+/* Reads one packet (the rest of it is dropped), or the stream bytes up to
+ * the next packet. */
+static ssize_t read_locked(struct uk_pipe *p, const struct iovec *iov,
+			   int iovcnt, __sz total)
+{
+	struct pipe_seg *s = seg_at(p, 0);
+	__sz done = 0, want, n;
+
+	if (s->packet) {
+		want = MIN((__sz)s->len, total);
+		if (copy_out(p, 0, iov, iovcnt, 0, want) < want)
+			return -EFAULT;
+		ring_consume(p, s->len);
+		seg_pop(p);
+		return want;
+	}
+	while (done < total && p->nseg && !(s = seg_at(p, 0))->packet) {
+		want = MIN((__sz)s->len, total - done);
+		n = copy_out(p, 0, iov, iovcnt, done, want);
+		ring_consume(p, n);
+		s->len -= n;
+		done += n;
+		if (!s->len)
+			seg_pop(p);
+		if (n < want)
+			return done ? (ssize_t)done : -EFAULT;
+	}
+	return done;
+}
+
+static ssize_t pipe_read(struct uk_file *f, const struct iovec *iov,
+			 int iovcnt, off_t *off __unused,
+			 unsigned int flags __unused)
+{
+	struct uk_pipe *p = f->priv;
+	__sz total = iov_total(iov, iovcnt);
+	ssize_t rc;
+
+	if (!total)
+		return 0;
+	uk_mutex_lock(&p->lock);
+	if (!p->nseg)
+		rc = load(&p->writers) ? -EAGAIN : 0;
+	else
+		rc = read_locked(p, iov, iovcnt, total);
+	uk_mutex_unlock(&p->lock);
+	if (rc > 0)
+		uk_pollq_notify(&p->wr.pollq, PIPE_OUT);
+	return rc;
+}
+
+static unsigned int pipe_rd_poll(struct uk_file *f)
+{
+	struct uk_pipe *p = f->priv;
+	unsigned int ev = 0;
+
+	if (loadu(&p->used))
+		ev |= PIPE_IN;
+	if (!load(&p->writers))
+		ev |= UK_POLLHUP;
+	return ev;
+}
+
+static unsigned int pipe_wr_poll(struct uk_file *f)
+{
+	struct uk_pipe *p = f->priv;
+	unsigned int ev = 0;
+
+	if (UK_PIPE_CAP - loadu(&p->used) >= UK_PIPE_BUF &&
+	    loadu(&p->nseg) < UK_PIPE_SLOTS)
+		ev |= PIPE_OUT;
+	if (!load(&p->readers))
+		ev |= UK_POLLERR;
+	return ev;
+}
+
+static int pipe_ioctl(struct uk_file *f, unsigned long req, void *arg)
+{
+	struct uk_pipe *p = f->priv;
+	int n;
+
+	if (req != FIONREAD)
+		return -ENOTTY;
+	n = (int)loadu(&p->used);
+	return uk_copy_to_user(arg, &n, sizeof(n));
+}
+
+static int pipe_getstat(struct uk_file *f, struct stat *st)
+{
+	struct uk_pipe *p = f->priv;
+
+	st->st_ino = p->ino;
+	st->st_nlink = 1;
+	st->st_blksize = PAGE_SIZE;
+	return 0;
+}
+
+static int pipe_rd_open(struct uk_file *f, struct uk_ofile *of __unused)
+{
+	struct uk_pipe *p = f->priv;
+
+	__atomic_add_fetch(&p->readers, 1, __ATOMIC_ACQ_REL);
+	uk_pollq_notify(&p->wr.pollq, PIPE_OUT);
+	return 0;
+}
+
+static int pipe_wr_open(struct uk_file *f, struct uk_ofile *of __unused)
+{
+	struct uk_pipe *p = f->priv;
+
+	__atomic_add_fetch(&p->writers, 1, __ATOMIC_ACQ_REL);
+	uk_pollq_notify(&p->rd.pollq, PIPE_IN);
+	return 0;
+}
+
+static void pipe_rd_close(struct uk_file *f, struct uk_ofile *of __unused)
+{
+	struct uk_pipe *p = f->priv;
+
+	if (!__atomic_sub_fetch(&p->readers, 1, __ATOMIC_ACQ_REL))
+		uk_pollq_notify(&p->wr.pollq, UK_POLLERR | PIPE_OUT);
+}
+
+static void pipe_wr_close(struct uk_file *f, struct uk_ofile *of __unused)
+{
+	struct uk_pipe *p = f->priv;
+
+	if (!__atomic_sub_fetch(&p->writers, 1, __ATOMIC_ACQ_REL))
+		uk_pollq_notify(&p->rd.pollq, UK_POLLHUP | PIPE_IN);
+}
+
+static void pipe_release(struct uk_file *f)
+{
+	struct uk_pipe *p = f->priv;
+	struct uk_alloc *a = uk_alloc_get_default();
+
+	if (__atomic_sub_fetch(&p->files, 1, __ATOMIC_ACQ_REL))
+		return;
+	uk_free(a, p->buf);
+	uk_free(a, p);
+}
+
+static const struct uk_file_ops pipe_rd_ops = {
+	.read = pipe_read,
+	.getstat = pipe_getstat,
+	.ioctl = pipe_ioctl,
+	.poll = pipe_rd_poll,
+	.open = pipe_rd_open,
+	.close = pipe_rd_close,
+	.release = pipe_release,
+};
+
+static const struct uk_file_ops pipe_wr_ops = {
+	.write = pipe_write,
+	.getstat = pipe_getstat,
+	.ioctl = pipe_ioctl,
+	.poll = pipe_wr_poll,
+	.open = pipe_wr_open,
+	.close = pipe_wr_close,
+	.release = pipe_release,
+};
+
+int uk_pipe_create(struct uk_file **rd, struct uk_file **wr)
+{
+	static ino_t next_ino = 1;
+	struct uk_alloc *a = uk_alloc_get_default();
+	struct uk_pipe *p;
+
+	p = uk_calloc(a, 1, sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	p->buf = uk_malloc(a, UK_PIPE_CAP);
+	if (!p->buf) {
+		uk_free(a, p);
+		return -ENOMEM;
+	}
+	uk_mutex_init(&p->lock);
+	p->files = 2;
+	p->ino = __atomic_fetch_add(&next_ino, 1, __ATOMIC_RELAXED);
+	uk_file_init(&p->rd, &pipe_rd_ops, S_IFIFO | 0600, p);
+	uk_file_init(&p->wr, &pipe_wr_ops, S_IFIFO | 0600, p);
+	*rd = &p->rd;
+	*wr = &p->wr;
+	return 0;
+}
+
+int uk_pipe_is_pipe(const struct uk_file *f)
+{
+	return f->ops == &pipe_rd_ops || f->ops == &pipe_wr_ops;
+}
+
+int uk_pipe_readers(const struct uk_file *f)
+{
+	return load(&((struct uk_pipe *)f->priv)->readers);
+}
+
+int uk_pipe_writers(const struct uk_file *f)
+{
+	return load(&((struct uk_pipe *)f->priv)->writers);
+}
+
+#define PIPE2_FLAGS	(O_CLOEXEC | O_NONBLOCK | O_DIRECT)
+
+int uk_pipe_open(int fds[2], unsigned int flags)
+{
+	struct uk_file *rd, *wr;
+	int rc, fd0, fd1;
+
+	if (flags & ~PIPE2_FLAGS)
+		return -EINVAL;
+	rc = uk_pipe_create(&rd, &wr);
+	if (rc < 0)
+		return rc;
+	/* As Linux: only the write end shows O_DIRECT (packets are made
+	 * by writes; a read takes whatever the next segment is). */
+	fd0 = uk_fdtab_open(rd, O_RDONLY | (flags & ~O_DIRECT));
+	if (fd0 < 0) {
+		uk_file_put(wr);
+		return fd0;
+	}
+	fd1 = uk_fdtab_open(wr, O_WRONLY | flags);
+	if (fd1 < 0) {
+		uk_fdtab_close(fd0);
+		return fd1;
+	}
+	fds[0] = fd0;
+	fds[1] = fd1;
+	return 0;
+}
+
+int pipe2(int fds[2], int flags)
+{
+	int kfds[2], rc;
+
+	rc = uk_pipe_open(kfds, (unsigned int)flags);
+	if (rc < 0)
+		goto fail;
+	if (uk_copy_to_user(fds, kfds, sizeof(kfds)) < 0) {
+		/* No fd leaks to an app that cannot learn them. */
+		uk_fdtab_close(kfds[0]);
+		uk_fdtab_close(kfds[1]);
+		rc = -EFAULT;
+		goto fail;
+	}
+	return 0;
+fail:
+	errno = -rc;
+	return -1;
+}
+
+int pipe(int fds[2])
+{
+	return pipe2(fds, 0);
+}
