@@ -1,0 +1,169 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * /dev/random, /dev/urandom (the CSPRNG) and /dev/hwrng (raw bytes of
+ * ukplat_hwrng). None ever blocks. random and urandom are the same
+ * device, as on Linux 5.18+ once seeded; writes to either are mixed into
+ * the key. hwrng is read-only, as on Linux.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <uk/alloc.h>
+#include <uk/devfs.h>
+#include <uk/errptr.h>
+#include <uk/essentials.h>
+#include <uk/file.h>
+#include <uk/nofault.h>
+#include <uk/plat/random.h>
+#include <uk/random.h>
+
+#define CHUNK		256
+/* One hwrng read returns at most this much: a slow source (timing
+ * jitter on metal) must not stall the caller for seconds. */
+#define HWRNG_READ_MAX	4096
+
+static ssize_t crng_read(struct uk_file *f, const struct iovec *iov,
+			 int iovcnt, off_t *off, unsigned int flags)
+{
+	__sz done = 0, want;
+	long got;
+	int i;
+
+	for (i = 0; i < iovcnt && done < UK_RANDOM_MAX_REQUEST; i++) {
+		want = MIN(iov[i].iov_len, UK_RANDOM_MAX_REQUEST - done);
+		if (!want)
+			continue;
+		got = uk_random_fill_user(iov[i].iov_base, want);
+		if (got < 0)
+			return done ? (ssize_t)done : got;
+		done += got;
+		if ((__sz)got < want)
+			break;
+	}
+	return done;
+}
+
+static ssize_t crng_write(struct uk_file *f, const struct iovec *iov,
+			  int iovcnt, off_t *off, unsigned int flags)
+{
+	__u8 buf[CHUNK];
+	__sz done = 0, pos, n;
+	int i;
+
+	for (i = 0; i < iovcnt; i++) {
+		for (pos = 0; pos < iov[i].iov_len; pos += n) {
+			n = MIN(iov[i].iov_len - pos, sizeof(buf));
+			if (uk_copy_from_user(buf, (__u8 *)iov[i].iov_base +
+					      pos, n)) {
+				explicit_bzero(buf, sizeof(buf));
+				return done ? (ssize_t)done : -EFAULT;
+			}
+			uk_random_mix(buf, n);
+			done += n;
+		}
+	}
+	explicit_bzero(buf, sizeof(buf));
+	return done;
+}
+
+static unsigned int crng_poll(struct uk_file *f)
+{
+	return UK_POLLIN | UK_POLLRDNORM | UK_POLLOUT | UK_POLLWRNORM;
+}
+
+static ssize_t hwrng_read(struct uk_file *f, const struct iovec *iov,
+			  int iovcnt, off_t *off, unsigned int flags)
+{
+	__u8 buf[CHUNK];
+	__sz done = 0, pos, n;
+	long rc = 0;
+	int i;
+
+	for (i = 0; i < iovcnt && done < HWRNG_READ_MAX; i++) {
+		for (pos = 0; pos < iov[i].iov_len && done < HWRNG_READ_MAX;
+		     pos += n) {
+			n = MIN(iov[i].iov_len - pos, sizeof(buf));
+			n = MIN(n, HWRNG_READ_MAX - done);
+			rc = ukplat_hwrng(buf, n);
+			if (rc != (long)n) {
+				rc = rc < 0 ? rc : -EIO;
+				goto out;
+			}
+			if (uk_copy_to_user((__u8 *)iov[i].iov_base + pos,
+					    buf, n)) {
+				rc = -EFAULT;
+				goto out;
+			}
+			done += n;
+		}
+	}
+out:
+	explicit_bzero(buf, sizeof(buf));
+	return done ? (ssize_t)done : (rc < 0 ? rc : 0);
+}
+
+static unsigned int hwrng_poll(struct uk_file *f)
+{
+	return UK_POLLIN | UK_POLLRDNORM;
+}
+
+static void dev_release(struct uk_file *f)
+{
+	uk_free(uk_alloc_get_default(), f);
+}
+
+static const struct uk_file_ops crng_ops = {
+	.read = crng_read,
+	.write = crng_write,
+	.poll = crng_poll,
+	.release = dev_release,
+};
+
+static const struct uk_file_ops hwrng_ops = {
+	.read = hwrng_read,
+	.poll = hwrng_poll,
+	.release = dev_release,
+};
+
+static struct uk_file *dev_file(const struct uk_devfs_dev *dev,
+				const struct uk_file_ops *ops)
+{
+	struct uk_file *f = uk_malloc(uk_alloc_get_default(), sizeof(*f));
+
+	if (!f)
+		return ERR2PTR(-ENOMEM);
+	uk_file_init(f, ops, S_IFCHR | dev->mode, NULL);
+	return f;
+}
+
+static struct uk_file *crng_open(const struct uk_devfs_dev *dev,
+				 unsigned int flags)
+{
+	return dev_file(dev, &crng_ops);
+}
+
+static struct uk_file *hwrng_open(const struct uk_devfs_dev *dev,
+				  unsigned int flags)
+{
+	/* As Linux's hw_random: read-only. */
+	if ((flags & O_ACCMODE) != O_RDONLY)
+		return ERR2PTR(-EINVAL);
+	return dev_file(dev, &hwrng_ops);
+}
+
+static const struct uk_devfs_dev random_dev = {
+	.name = "random", .mode = 0666, .open = crng_open,
+};
+UK_DEVFS_REGISTER(random_dev);
+
+static const struct uk_devfs_dev urandom_dev = {
+	.name = "urandom", .mode = 0666, .open = crng_open,
+};
+UK_DEVFS_REGISTER(urandom_dev);
+
+static const struct uk_devfs_dev hwrng_dev = {
+	.name = "hwrng", .mode = 0600, .open = hwrng_open,
+};
+UK_DEVFS_REGISTER(hwrng_dev);
