@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include <assert.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <uk/assert.h>
 #include <uk/plat/lcpu.h>
@@ -8,7 +7,9 @@
 
 _Noreturn void __assert_fail(const char *expr, const char *file, int line)
 {
-	printf("Assertion failed: %s (%s: %d)\n", expr, file, line);
+	/* Straight to the console: stdout may be buffered, and abort()
+	 * flushes nothing. */
+	uk_printk_raw("Assertion failed: %s (%s: %d)\n", expr, file, line);
 	abort();
 }
 

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The printf family: one format engine (C11 7.21.6.1 plus the glibc %m)
- * writing to an output sink, which is a caller's buffer, the console, or
- * nothing at all (to measure).
+ * writing to an output sink, which is a caller's buffer, a callback (the
+ * FILE streams of stdio/), or nothing at all (to measure).
  *
  * Floating-point values are converted exactly: the binary value m * 2^e is
  * turned into a big decimal integer N (base 1e9 limbs) with value
@@ -18,9 +18,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <uk/plat/console.h>
 
 #include "bigdec.h"
+#include "format.h"
 
 /* Output sink */
 
@@ -31,6 +31,8 @@ struct out {
 	size_t total;		/* bytes produced, including dropped ones */
 	/* Empties buf; without it, bytes beyond cap are dropped. */
 	void (*flush)(struct out *o);
+	__libc_emit_fn emit;	/* the flush of __libc_vformat() */
+	void *arg;
 };
 
 static void put(struct out *o, const char *s, size_t n)
@@ -895,7 +897,7 @@ static int format(struct out *o, const char *fmt, va_list ap)
 	return (int)o->total;
 }
 
-/* Buffers and console */
+/* Buffers and callbacks */
 
 int vsnprintf(char *restrict buf, size_t n, const char *restrict fmt,
 	      va_list ap)
@@ -964,50 +966,21 @@ int asprintf(char **restrict strp, const char *restrict fmt, ...)
 	return ret;
 }
 
-static void console_flush(struct out *o)
+static void emit_flush(struct out *o)
 {
-	size_t done = 0;
-	int n;
-
-	while (done < o->used) {
-		n = ukplat_coutk(o->buf + done, (unsigned int)(o->used - done));
-		if (n <= 0)
-			break;
-		done += (size_t)n;
-	}
+	if (o->used)
+		o->emit(o->arg, o->buf, o->used);
 	o->used = 0;
 }
 
-int vprintf(const char *restrict fmt, va_list ap)
+int __libc_vformat(__libc_emit_fn emit, void *arg, const char *fmt,
+		   va_list ap)
 {
 	char buf[256];
-	struct out o = { .buf = buf, .cap = sizeof(buf),
-			 .flush = console_flush };
+	struct out o = { .buf = buf, .cap = sizeof(buf), .flush = emit_flush,
+			 .emit = emit, .arg = arg };
 	int ret = format(&o, fmt, ap);
 
-	console_flush(&o);
+	emit_flush(&o);
 	return ret;
-}
-
-int printf(const char *restrict fmt, ...)
-{
-	va_list ap;
-	int ret;
-
-	va_start(ap, fmt);
-	ret = vprintf(fmt, ap);
-	va_end(ap);
-	return ret;
-}
-
-int putchar(int c)
-{
-	char ch = (char)c;
-
-	return ukplat_coutk(&ch, 1) == 1 ? (unsigned char)c : EOF;
-}
-
-int puts(const char *s)
-{
-	return printf("%s\n", s) < 0 ? EOF : 1;
 }
