@@ -33,7 +33,9 @@ int main(int argc, char *argv[])
 	bi->cmdline = opt.cmdline;
 	bi->cmdline_len = strlen(opt.cmdline);
 	atexit(free_cmdline);
-	sim_memory_init(bi, opt.mem_size);
+	sim_memory_init(bi, opt.mem_size, opt.initrd_len);
+	if (opt.initrd_fd >= 0)
+		sim_initrd_load(bi, opt.initrd_fd, opt.initrd_len, opt.initrd);
 	sim_image_regions(bi);
 	sim_traps_init();
 	sim_lcpu_init(opt.ncpus);

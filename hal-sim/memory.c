@@ -73,22 +73,25 @@ static void add_region(struct ukplat_bootinfo *bi, __paddr_t pbase,
 	}
 }
 
-void sim_memory_init(struct ukplat_bootinfo *bi, size_t mem_size)
+void sim_memory_init(struct ukplat_bootinfo *bi, size_t mem_size,
+		     size_t initrd_len)
 {
 	const int rw = UKPLAT_MEMRF_READ | UKPLAT_MEMRF_WRITE |
 		       UKPLAT_MEMRF_MAP;
+	/* The initrd's pages follow RAM: physical memory, never free. */
+	size_t phys_size = mem_size + PAGE_ALIGN_UP(initrd_len);
 	__vaddr_t dm;
 
 	sim_memfd = memfd_create("amphi-phys", MFD_CLOEXEC);
 	if (sim_memfd < 0)
 		die("memfd_create");
-	if (ftruncate(sim_memfd, (off_t)mem_size) < 0)
+	if (ftruncate(sim_memfd, (off_t)phys_size) < 0)
 		die("cannot size guest memory");
 
-	sim_direct_map = reserve(DIRECT_MAP_HINT, mem_size);
+	sim_direct_map = reserve(DIRECT_MAP_HINT, phys_size);
 	if (!sim_direct_map)
 		die("cannot reserve the direct-map window");
-	if (mmap(sim_direct_map, mem_size, PROT_READ | PROT_WRITE,
+	if (mmap(sim_direct_map, phys_size, PROT_READ | PROT_WRITE,
 		 MAP_SHARED | MAP_FIXED, sim_memfd, 0) == MAP_FAILED)
 		die("cannot map guest memory");
 
@@ -101,7 +104,7 @@ void sim_memory_init(struct ukplat_bootinfo *bi, size_t mem_size)
 	if (!sim_guest_vas)
 		die("cannot reserve the guest address-space window");
 
-	sim_mem_size = mem_size;
+	sim_mem_size = phys_size;
 	dm = (__vaddr_t)sim_direct_map;
 	bi->dm_off = dm;
 	/* Physical page 0 stays unused, so paddr 0 never names a frame. */
@@ -112,6 +115,32 @@ void sim_memory_init(struct ukplat_bootinfo *bi, size_t mem_size)
 	add_region(bi, __PADDR_ANY, (__vaddr_t)sim_guest_vas,
 		   sim_guest_vas_size, UKPLAT_MEMRT_VAS, UKPLAT_MEMRF_READ |
 		   UKPLAT_MEMRF_WRITE | UKPLAT_MEMRF_EXECUTE, "vas");
+}
+
+void sim_initrd_load(struct ukplat_bootinfo *bi, int fd, size_t len,
+		     const char *path)
+{
+	size_t pa = sim_mem_size - PAGE_ALIGN_UP(len), done = 0;
+	char *dst = (char *)sim_direct_map + pa;
+	ssize_t n;
+
+	while (done < len) {
+		n = pread(fd, dst + done, len - done, (off_t)done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			fprintf(stderr, "amphi: cannot read initrd '%s': %s\n",
+				path, n ? strerror(errno) : "file shrank");
+			exit(2);
+		}
+		done += (size_t)n;
+	}
+	close(fd);
+	add_region(bi, pa, (__vaddr_t)dst, PAGE_ALIGN_UP(len),
+		   UKPLAT_MEMRT_INITRD, UKPLAT_MEMRF_READ | UKPLAT_MEMRF_WRITE,
+		   "initrd");
+	bi->initrd = (__vaddr_t)dst;
+	bi->initrd_len = len;
 }
 
 /* Bounds of the guest image's sections (tools/guest.lds). */

@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Command-line options of a sim kernel process. */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <uk/arch/types.h>
 #include <uk/plat/lcpu.h>
@@ -39,6 +42,9 @@ static void usage(FILE *out, const char *prog)
 "                                      N us (default 0: cooperative)\n"
 "                          vmem.fault_around=N  pages mapped per\n"
 "                                      demand-paging fault (default 16)\n"
+"  --initrd FILE         unpack FILE, a cpio archive (newc format, as\n"
+"                        made by 'cpio -o -H newc'), into the root file\n"
+"                        system before the app starts\n"
 "  -q, --quiet           same as -k quiet\n"
 "  -h, --help            show this help and exit\n"
 "\n"
@@ -96,6 +102,37 @@ static void set_ncpus(const char *prog, const char *arg,
 			prog, arg ? arg : "", UKPLAT_LCPU_MAXCOUNT);
 		exit(2);
 	}
+}
+
+/* Opens the initrd now, so that a missing or unreadable file is a usage
+ * error before anything boots. */
+static void open_initrd(const char *prog, const char *path,
+			struct sim_options *opt)
+{
+	struct stat st;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		fprintf(stderr, "%s: cannot open initrd '%s': %s\n", prog,
+			path, strerror(errno));
+		exit(2);
+	}
+	if (!S_ISREG(st.st_mode) || st.st_size > (off_t)MEM_MAX) {
+		fprintf(stderr, "%s: initrd '%s' is not a regular file of "
+			"at most 64G\n", prog, path);
+		exit(2);
+	}
+	if (opt->initrd_fd >= 0)
+		close(opt->initrd_fd);
+	opt->initrd_fd = -1;
+	opt->initrd_len = (size_t)st.st_size;
+	opt->initrd = path;
+	/* An empty file is no initrd. */
+	if (opt->initrd_len)
+		opt->initrd_fd = fd;
+	else
+		close(fd);
 }
 
 /*
@@ -161,6 +198,7 @@ void sim_parse_options(int argc, char *argv[], struct sim_options *opt)
 		{ "kernel-arg", required_argument, NULL, 'k' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "smp", required_argument, NULL, 'S' },
+		{ "initrd", required_argument, NULL, 'I' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -177,6 +215,9 @@ void sim_parse_options(int argc, char *argv[], struct sim_options *opt)
 	opt->mem_size = MEM_DEFAULT;
 	opt->ncpus = 1;
 	opt->name = prog;
+	opt->initrd_fd = -1;
+	opt->initrd_len = 0;
+	opt->initrd = NULL;
 	/* '+': stop at the first non-option, it belongs to the app. */
 	for (;;) {
 		if (take_smp(argc, argv, prog, opt))
@@ -187,6 +228,9 @@ void sim_parse_options(int argc, char *argv[], struct sim_options *opt)
 		switch (c) {
 		case 'S':
 			set_ncpus(prog, optarg, opt);
+			break;
+		case 'I':
+			open_initrd(prog, optarg, opt);
 			break;
 		case 'm':
 			if (parse_size(optarg, &opt->mem_size) < 0) {

@@ -16,14 +16,24 @@ struct sim_options {
 	unsigned int ncpus;	/* logical CPUs (-smp), 1 by default */
 	const char *name;	/* argv[0] for the app */
 	char *cmdline;		/* "NAME [KARGS --] ARGS", heap-allocated */
+	int initrd_fd;		/* --initrd FILE, open to read, or -1 */
+	size_t initrd_len;	/* its size (0: none) */
+	const char *initrd;	/* its path, for messages */
 };
 
 /* Parses the process's arguments; exits with a message on bad usage. */
 void sim_parse_options(int argc, char *argv[], struct sim_options *opt);
 
-/* Creates guest physical memory and the reserved windows; fills the
- * memory regions of bi. Exits with a message on failure. */
-void sim_memory_init(struct ukplat_bootinfo *bi, size_t mem_size);
+/* Creates guest physical memory (mem_size of RAM, then room for an
+ * initrd of initrd_len bytes) and the reserved windows; fills the memory
+ * regions of bi. Exits with a message on failure. */
+void sim_memory_init(struct ukplat_bootinfo *bi, size_t mem_size,
+		     size_t initrd_len);
+/* Reads the initrd (len bytes of fd, then closed) into the physical
+ * memory after RAM, adds its region and sets bi->initrd. Exits with a
+ * message naming path if it cannot be read. */
+void sim_initrd_load(struct ukplat_bootinfo *bi, int fd, size_t len,
+		     const char *path);
 
 /* Guest memory (memory.c): the memfd of physical memory, its size, the
  * direct-map window and the address-space window (UKPLAT_MEMRT_VAS). */

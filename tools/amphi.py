@@ -102,6 +102,9 @@ Options:
                         vmem.fault_around=N (pages per demand-paging
                         fault, default 16)
   -q, --quiet           no banner
+  --initrd FILE         a cpio archive (newc format; tools/mkcpio.py
+                        makes one from a folder) unpacked into the root
+                        file system before the app starts
 
 With --platform x86_64 the image boots in QEMU (-M microvm, serial
 console on stdio) and also takes:
@@ -372,7 +375,8 @@ def split_app_args(args, value_opts, flag_opts):
 KERNEL_VALUE_OPTS = {'-m': 'memory', '--memory': 'memory',
                      '-k': 'karg', '--kernel-arg': 'karg',
                      '-smp': 'smp', '--smp': 'smp',
-                     '-M': 'machine', '--machine': 'machine'}
+                     '-M': 'machine', '--machine': 'machine',
+                     '--initrd': 'initrd'}
 KERNEL_FLAG_OPTS = {'-q': 'quiet', '--quiet': 'quiet',
                     '--kvm': 'kvm', '--tcg': 'tcg'}
 
@@ -397,6 +401,8 @@ def image_argv(ctx, opts, app, app_args):
         argv += ['-k', k]
     if opts.get('quiet'):
         argv.append('-q')
+    if opts.get('initrd'):
+        argv += ['--initrd', os.path.abspath(opts['initrd'][-1])]
     if ctx.platform != 'sim':
         argv.append(ctx.image(name))
     return argv + ['--'] + app_args

@@ -2,7 +2,8 @@
 """Boot a metal x86_64 image in QEMU, like running a sim image.
 
   qemu-run.py [--kvm | --tcg] [-smp N] [-m SIZE] [-M MACHINE]
-              [-k ARG]... [-q] [--gdb PORT] [--argv] IMAGE [--] [ARGS...]
+              [-k ARG]... [-q] [--initrd FILE] [--gdb PORT] [--argv]
+              IMAGE [--] [ARGS...]
 
 The kernel's command line is "NAME [KARGS --] ARGS" as in sim. The
 serial console is on stdio; crash-report frames ("#N 0xADDR in ??") are
@@ -10,6 +11,8 @@ resolved with addr2line against IMAGE as they pass. The exit status is
 the app's: the kernel writes status + 1 to isa-debug-exit, QEMU exits
 with (value << 1) | 1, mapped back here; a status above 126 (it would
 not fit) is also stated on the console in a line this script hides.
+--initrd FILE is handed to the kernel as the first PVH boot module
+(QEMU's -initrd), which the kernel unpacks into its root file system.
 --argv prints the QEMU command, one argument a line, instead of running
 it (the metal boot benchmark times QEMU itself with it).
 
@@ -56,11 +59,14 @@ def kvm_opens():
     return None
 
 
-def qemu_argv(image, accel, smp, mem, machine, cmdline, gdb_port=None):
+def qemu_argv(image, accel, smp, mem, machine, cmdline, gdb_port=None,
+              initrd=None):
     argv = [QEMU, '-M', machine, '-m', mem, '-smp', str(smp),
             '-nographic', '-nodefaults', '-no-reboot', '-serial', 'stdio',
             '-device', 'isa-debug-exit,iobase=0xf4,iosize=4',
             '-kernel', image, '-append', cmdline]
+    if initrd:
+        argv += ['-initrd', initrd]
     if accel == 'kvm':
         argv += ['-accel', 'kvm', '-cpu', 'host,-arch-capabilities']
     else:
@@ -181,14 +187,14 @@ def pump(proc, resolver):
 
 def parse(argv):
     opts = {'accel': None, 'smp': 1, 'mem': '64M', 'machine': 'microvm',
-            'kargs': [], 'gdb': None, 'argv': False}
+            'kargs': [], 'gdb': None, 'argv': False, 'initrd': None}
     i = 0
     while i < len(argv):
         a = argv[i]
         if a in ('--kvm', '--tcg'):
             opts['accel'] = a[2:]
         elif a in ('-smp', '--smp', '-m', '--memory', '-M', '--machine',
-                   '-k', '--kernel-arg', '--gdb'):
+                   '-k', '--kernel-arg', '--gdb', '--initrd'):
             if i + 1 >= len(argv):
                 sys.exit('qemu-run: %s needs a value' % a)
             val = argv[i + 1]
@@ -201,6 +207,8 @@ def parse(argv):
                 opts['machine'] = val
             elif a == '--gdb':
                 opts['gdb'] = int(val)
+            elif a == '--initrd':
+                opts['initrd'] = val
             else:
                 opts['kargs'].append(val)
         elif a in ('-q', '--quiet'):
@@ -246,8 +254,12 @@ def main():
         extra = ['-bios', 'qboot.rom']
     else:
         extra = []
+    if opts['initrd'] and not os.path.isfile(opts['initrd']):
+        say("cannot open initrd '%s': no such file" % opts['initrd'])
+        sys.exit(2)
     argv = qemu_argv(image, accel, opts['smp'], opts['mem'],
-                     opts['machine'], cmdline, opts['gdb']) + extra
+                     opts['machine'], cmdline, opts['gdb'],
+                     opts['initrd']) + extra
     if os.environ.get('AMPHI_VERBOSE'):
         say(' '.join(shlex.quote(a) for a in argv))
     if opts['argv']:
