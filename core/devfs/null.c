@@ -17,12 +17,7 @@ static ssize_t sink_write(struct uk_file *f __unused, const struct iovec *iov,
 			  int iovcnt, off_t *off __unused,
 			  unsigned int flags __unused)
 {
-	__sz total = 0;
-	int i;
-
-	for (i = 0; i < iovcnt; i++)
-		total += iov[i].iov_len;
-	return total;
+	return uk_iov_total(iov, iovcnt);
 }
 
 static ssize_t null_read(struct uk_file *f __unused,
@@ -37,19 +32,13 @@ static ssize_t zero_read(struct uk_file *f __unused, const struct iovec *iov,
 			 unsigned int flags __unused)
 {
 	static const char zeros[4096];
-	__sz done = 0, len, chunk;
-	char *dst;
-	int i;
+	__sz total = uk_iov_total(iov, iovcnt), done = 0, n, c;
 
-	for (i = 0; i < iovcnt; i++) {
-		dst = iov[i].iov_base;
-		for (len = iov[i].iov_len; len; len -= chunk) {
-			chunk = MIN(len, sizeof(zeros));
-			if (uk_copy_to_user(dst, zeros, chunk))
-				return done ? (ssize_t)done : -EFAULT;
-			dst += chunk;
-			done += chunk;
-		}
+	for (; done < total; done += c) {
+		n = MIN(total - done, sizeof(zeros));
+		c = uk_iov_copy_to(iov, iovcnt, done, zeros, n);
+		if (c < n)
+			return done + c ? (ssize_t)(done + c) : -EFAULT;
 	}
 	return done;
 }

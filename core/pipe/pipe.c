@@ -91,89 +91,35 @@ static void ring_consume(struct uk_pipe *p, unsigned int n)
 	__atomic_store_n(&p->used, p->used - n, __ATOMIC_RELEASE);
 }
 
-/* The largest piece of a copy from or to the app at addr: up to the end
- * of its page, so that a fault is found at page granularity. */
-static __sz page_piece(const void *addr, __sz len)
-{
-	__sz left = PAGE_SIZE - ((__uptr)addr & (PAGE_SIZE - 1));
-
-	return MIN(len, left);
-}
-
 /* Copies n bytes of the app's iovecs, from byte skip on, into the ring
  * behind the queued data. Returns bytes copied (short at a fault). */
 static __sz copy_in(struct uk_pipe *p, const struct iovec *iov, int iovcnt,
 		    __sz skip, __sz n)
 {
 	unsigned int tail = (p->head + p->used) % UK_PIPE_CAP;
-	__sz done = 0, piece;
-	const char *src;
-	int i;
+	__sz first = MIN(n, (__sz)(UK_PIPE_CAP - tail));
+	__sz done = uk_iov_copy_from(p->buf + tail, iov, iovcnt, skip, first);
 
-	for (i = 0; i < iovcnt && done < n; i++) {
-		if (skip >= iov[i].iov_len) {
-			skip -= iov[i].iov_len;
-			continue;
-		}
-		src = (const char *)iov[i].iov_base + skip;
-		piece = MIN(iov[i].iov_len - skip, n - done);
-		skip = 0;
-		while (piece) {
-			__sz c = page_piece(src, piece);
-
-			c = MIN(c, (__sz)(UK_PIPE_CAP - tail));
-			if (uk_copy_from_user(p->buf + tail, src, c) < 0)
-				return done;
-			tail = (tail + c) % UK_PIPE_CAP;
-			src += c;
-			piece -= c;
-			done += c;
-		}
-	}
-	return done;
+	/* The ring wraps: the rest goes to its start. */
+	if (done < first || done == n)
+		return done;
+	return done + uk_iov_copy_from(p->buf, iov, iovcnt, skip + done,
+				       n - done);
 }
 
 /* Copies n bytes from the ring's head on into the app's iovecs, from
  * byte skip of them on. Consumes nothing. Returns bytes copied. */
-static __sz copy_out(struct uk_pipe *p, unsigned int from,
-		     const struct iovec *iov, int iovcnt, __sz skip, __sz n)
+static __sz copy_out(struct uk_pipe *p, const struct iovec *iov,
+		     int iovcnt, __sz skip, __sz n)
 {
-	unsigned int pos = (p->head + from) % UK_PIPE_CAP;
-	__sz done = 0, piece;
-	char *dst;
-	int i;
+	__sz first = MIN(n, (__sz)(UK_PIPE_CAP - p->head));
+	__sz done = uk_iov_copy_to(iov, iovcnt, skip, p->buf + p->head,
+				   first);
 
-	for (i = 0; i < iovcnt && done < n; i++) {
-		if (skip >= iov[i].iov_len) {
-			skip -= iov[i].iov_len;
-			continue;
-		}
-		dst = (char *)iov[i].iov_base + skip;
-		piece = MIN(iov[i].iov_len - skip, n - done);
-		skip = 0;
-		while (piece) {
-			__sz c = page_piece(dst, piece);
-
-			c = MIN(c, (__sz)(UK_PIPE_CAP - pos));
-			if (uk_copy_to_user(dst, p->buf + pos, c) < 0)
-				return done;
-			pos = (pos + c) % UK_PIPE_CAP;
-			dst += c;
-			piece -= c;
-			done += c;
-		}
-	}
-	return done;
-}
-
-static __sz iov_total(const struct iovec *iov, int iovcnt)
-{
-	__sz total = 0;
-	int i;
-
-	for (i = 0; i < iovcnt; i++)
-		total += iov[i].iov_len;
-	return total;
+	if (done < first || done == n)
+		return done;
+	return done + uk_iov_copy_to(iov, iovcnt, skip + done, p->buf,
+				     n - done);
 }
 
 /* Stream write: all of a write up to UK_PIPE_BUF bytes or nothing; of a
@@ -224,7 +170,7 @@ static ssize_t pipe_write(struct uk_file *f, const struct iovec *iov,
 			  int iovcnt, off_t *off __unused, unsigned int flags)
 {
 	struct uk_pipe *p = f->priv;
-	__sz total = iov_total(iov, iovcnt);
+	__sz total = uk_iov_total(iov, iovcnt);
 	ssize_t rc;
 
 	if (!total)
@@ -255,7 +201,7 @@ static ssize_t read_locked(struct uk_pipe *p, const struct iovec *iov,
 
 	if (s->packet) {
 		want = MIN((__sz)s->len, total);
-		if (copy_out(p, 0, iov, iovcnt, 0, want) < want)
+		if (copy_out(p, iov, iovcnt, 0, want) < want)
 			return -EFAULT;
 		ring_consume(p, s->len);
 		seg_pop(p);
@@ -263,7 +209,7 @@ static ssize_t read_locked(struct uk_pipe *p, const struct iovec *iov,
 	}
 	while (done < total && p->nseg && !(s = seg_at(p, 0))->packet) {
 		want = MIN((__sz)s->len, total - done);
-		n = copy_out(p, 0, iov, iovcnt, done, want);
+		n = copy_out(p, iov, iovcnt, done, want);
 		ring_consume(p, n);
 		s->len -= n;
 		done += n;
@@ -280,7 +226,7 @@ static ssize_t pipe_read(struct uk_file *f, const struct iovec *iov,
 			 unsigned int flags __unused)
 {
 	struct uk_pipe *p = f->priv;
-	__sz total = iov_total(iov, iovcnt);
+	__sz total = uk_iov_total(iov, iovcnt);
 	ssize_t rc;
 
 	if (!total)

@@ -48,24 +48,17 @@ static ssize_t crng_read(struct uk_file *f, const struct iovec *iov,
 static ssize_t crng_write(struct uk_file *f, const struct iovec *iov,
 			  int iovcnt, off_t *off, unsigned int flags)
 {
+	__sz total = uk_iov_total(iov, iovcnt), done = 0, n;
 	__u8 buf[CHUNK];
-	__sz done = 0, pos, n;
-	int i;
 
-	for (i = 0; i < iovcnt; i++) {
-		for (pos = 0; pos < iov[i].iov_len; pos += n) {
-			n = MIN(iov[i].iov_len - pos, sizeof(buf));
-			if (uk_copy_from_user(buf, (__u8 *)iov[i].iov_base +
-					      pos, n)) {
-				explicit_bzero(buf, sizeof(buf));
-				return done ? (ssize_t)done : -EFAULT;
-			}
-			uk_random_mix(buf, n);
-			done += n;
-		}
+	for (; done < total; done += n) {
+		n = uk_iov_copy_from(buf, iov, iovcnt, done, sizeof(buf));
+		if (!n)
+			break;
+		uk_random_mix(buf, n);
 	}
 	explicit_bzero(buf, sizeof(buf));
-	return done;
+	return done || !total ? (ssize_t)done : -EFAULT;
 }
 
 static unsigned int crng_poll(struct uk_file *f)
@@ -76,30 +69,23 @@ static unsigned int crng_poll(struct uk_file *f)
 static ssize_t hwrng_read(struct uk_file *f, const struct iovec *iov,
 			  int iovcnt, off_t *off, unsigned int flags)
 {
+	__sz want = MIN(uk_iov_total(iov, iovcnt), (__sz)HWRNG_READ_MAX);
+	__sz done = 0, n;
 	__u8 buf[CHUNK];
-	__sz done = 0, pos, n;
 	long rc = 0;
-	int i;
 
-	for (i = 0; i < iovcnt && done < HWRNG_READ_MAX; i++) {
-		for (pos = 0; pos < iov[i].iov_len && done < HWRNG_READ_MAX;
-		     pos += n) {
-			n = MIN(iov[i].iov_len - pos, sizeof(buf));
-			n = MIN(n, HWRNG_READ_MAX - done);
-			rc = ukplat_hwrng(buf, n);
-			if (rc != (long)n) {
-				rc = rc < 0 ? rc : -EIO;
-				goto out;
-			}
-			if (uk_copy_to_user((__u8 *)iov[i].iov_base + pos,
-					    buf, n)) {
-				rc = -EFAULT;
-				goto out;
-			}
-			done += n;
+	for (; done < want; done += n) {
+		n = MIN(want - done, sizeof(buf));
+		rc = ukplat_hwrng(buf, n);
+		if (rc != (long)n) {
+			rc = rc < 0 ? rc : -EIO;
+			break;
+		}
+		if (uk_iov_copy_to(iov, iovcnt, done, buf, n) < n) {
+			rc = -EFAULT;
+			break;
 		}
 	}
-out:
 	explicit_bzero(buf, sizeof(buf));
 	return done ? (ssize_t)done : (rc < 0 ? rc : 0);
 }

@@ -85,30 +85,19 @@ static ssize_t take_line(struct tty *t, const struct iovec *iov, int iovcnt,
 {
 	char line[TTY_LINE_MAX];
 	unsigned long flags;
-	__sz done = 0, n;
-	int i;
+	__sz n, copied;
 
-	for (i = 0; i < iovcnt && done < ready; i++) {
-		n = MIN(iov[i].iov_len, ready - done);
-		done += n;
-	}
+	n = MIN(uk_iov_total(iov, iovcnt), (__sz)ready);
 	uk_spin_lock_irqsave(&t->lock, flags);
-	/* Only this reader consumes: the serialising ofile lock is not
-	 * held for streams, so re-check what is there. */
-	done = MIN(done, line_ready(t));
-	memcpy(line, t->buf, done);
-	memmove(t->buf, t->buf + done, t->len - done);
-	t->len -= done;
+	/* Another reader may have been first: re-check what is there. */
+	n = MIN(n, (__sz)line_ready(t));
+	memcpy(line, t->buf, n);
+	memmove(t->buf, t->buf + n, t->len - n);
+	t->len -= n;
 	uk_spin_unlock_irqrestore(&t->lock, flags);
 
-	for (i = 0, n = 0; i < iovcnt && n < done; i++) {
-		__sz part = MIN(iov[i].iov_len, done - n);
-
-		if (uk_copy_to_user(iov[i].iov_base, line + n, part))
-			return n ? (ssize_t)n : -EFAULT;
-		n += part;
-	}
-	return (ssize_t)done;
+	copied = uk_iov_copy_to(iov, iovcnt, 0, line, n);
+	return copied || !n ? (ssize_t)copied : -EFAULT;
 }
 
 static ssize_t tty_read(struct uk_file *f, const struct iovec *iov,
@@ -137,22 +126,18 @@ static ssize_t tty_write(struct uk_file *f __unused, const struct iovec *iov,
 			 int iovcnt, off_t *off __unused,
 			 unsigned int flags __unused)
 {
+	__sz total = uk_iov_total(iov, iovcnt), done = 0, n;
 	char chunk[TTY_CHUNK];
-	ssize_t done = 0;
-	__sz n, pos;
-	int i, rc;
+	int rc;
 
-	for (i = 0; i < iovcnt; i++) {
-		for (pos = 0; pos < iov[i].iov_len; pos += n) {
-			n = MIN(iov[i].iov_len - pos, sizeof(chunk));
-			if (uk_copy_from_user(chunk,
-					      (char *)iov[i].iov_base + pos, n))
-				return done ? done : -EFAULT;
-			rc = ukplat_coutk(chunk, (unsigned int)n);
-			if (rc < 0)
-				return done ? done : rc;
-			done += n;
-		}
+	while (done < total) {
+		n = uk_iov_copy_from(chunk, iov, iovcnt, done, sizeof(chunk));
+		if (!n)
+			return done ? (ssize_t)done : -EFAULT;
+		rc = ukplat_coutk(chunk, (unsigned int)n);
+		if (rc < 0)
+			return done ? (ssize_t)done : rc;
+		done += n;
 	}
 	return done;
 }

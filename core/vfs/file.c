@@ -196,16 +196,6 @@ static ssize_t write_rest(struct uk_ofile *of, io_op op,
 	return done;
 }
 
-static __sz iov_total(const struct iovec *iov, int iovcnt)
-{
-	__sz total = 0;
-	int i;
-
-	for (i = 0; i < iovcnt; i++)
-		total += iov[i].iov_len;
-	return total;
-}
-
 /* Calls op until it does not return -EAGAIN on a blocking description,
  * waiting for the events in mask in between. */
 static ssize_t io_loop(struct uk_ofile *of, io_op op, unsigned int mask,
@@ -217,7 +207,7 @@ static ssize_t io_loop(struct uk_ofile *of, io_op op, unsigned int mask,
 		rc = op(of->file, iov, iovcnt, off, of->flags);
 		if (rc > 0 && mask == UK_POLLOUT &&
 		    !(of->flags & O_NONBLOCK) && !uk_file_seekable(of->file) &&
-		    (__sz)rc < iov_total(iov, iovcnt))
+		    (__sz)rc < uk_iov_total(iov, iovcnt))
 			return write_rest(of, op, iov, iovcnt, off, rc);
 		if (rc != -EAGAIN || (of->flags & O_NONBLOCK))
 			return rc;

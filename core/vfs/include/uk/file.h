@@ -198,6 +198,22 @@ ssize_t uk_ofile_read(struct uk_ofile *of, const struct iovec *iov,
 ssize_t uk_ofile_write(struct uk_ofile *of, const struct iovec *iov,
 		       int iovcnt, const off_t *off);
 
+/*
+ * iovec helpers for drivers. The iovec array is the kernel's, the
+ * buffers are the app's; copies go page by page through nofault, so a
+ * short count says where the first fault is (to the page).
+ */
+/* Sum of the lengths (the fd layer has checked it fits in ssize_t). */
+__sz uk_iov_total(const struct iovec *iov, int iovcnt);
+/* Copies n bytes of src into the iovecs, from byte skip of them on.
+ * Returns the bytes copied: short at the iovecs' end or a fault. */
+__sz uk_iov_copy_to(const struct iovec *iov, int iovcnt, __sz skip,
+		    const void *src, __sz n);
+/* Copies n bytes of the iovecs, from byte skip on, into dst. Returns the
+ * bytes copied: short at the iovecs' end or a fault. */
+__sz uk_iov_copy_from(void *dst, const struct iovec *iov, int iovcnt,
+		      __sz skip, __sz n);
+
 /* Nonzero for files with a position (regular files, directories, block
  * devices); reads and writes of others ignore it. */
 static inline int uk_file_seekable(const struct uk_file *f)

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Copies between kernel buffers and an app's iovecs (uk/file.h). */
+#include <sys/uio.h>
+#include <uk/essentials.h>
+#include <uk/file.h>
+#include <uk/nofault.h>
+
+#define IOV_PAGE	4096UL
+
+__sz uk_iov_total(const struct iovec *iov, int iovcnt)
+{
+	__sz total = 0;
+	int i;
+
+	for (i = 0; i < iovcnt; i++)
+		total += iov[i].iov_len;
+	return total;
+}
+
+/* Up to the end of addr's page: a fault is then found to the page. */
+static __sz page_piece(const void *addr, __sz len)
+{
+	return MIN(len, IOV_PAGE - ((__uptr)addr & (IOV_PAGE - 1)));
+}
+
+/* Copies n bytes between buf and the iovecs from byte skip of them on,
+ * in page pieces; to_app says which way. Returns the bytes copied. */
+static __sz iov_copy(const struct iovec *iov, int iovcnt, __sz skip,
+		     char *buf, __sz n, int to_app)
+{
+	__sz done = 0, piece, c;
+	char *app;
+	int i, rc;
+
+	for (i = 0; i < iovcnt && done < n; i++) {
+		if (skip >= iov[i].iov_len) {
+			skip -= iov[i].iov_len;
+			continue;
+		}
+		app = (char *)iov[i].iov_base + skip;
+		piece = MIN(iov[i].iov_len - skip, n - done);
+		skip = 0;
+		for (; piece; piece -= c, app += c, done += c) {
+			c = page_piece(app, piece);
+			rc = to_app ? uk_copy_to_user(app, buf + done, c) :
+				uk_copy_from_user(buf + done, app, c);
+			if (rc)
+				return done;
+		}
+	}
+	return done;
+}
+
+__sz uk_iov_copy_to(const struct iovec *iov, int iovcnt, __sz skip,
+		    const void *src, __sz n)
+{
+	return iov_copy(iov, iovcnt, skip, (char *)src, n, 1);
+}
+
+__sz uk_iov_copy_from(void *dst, const struct iovec *iov, int iovcnt,
+		      __sz skip, __sz n)
+{
+	return iov_copy(iov, iovcnt, skip, dst, n, 0);
+}
