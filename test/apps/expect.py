@@ -34,6 +34,7 @@ def main():
     ap.add_argument('--absent', action='append', default=[])
     ap.add_argument('--valgrind')
     ap.add_argument('--timeout', type=float, default=60)
+    ap.add_argument('--stdin', help='text fed to standard input')
     ap.add_argument('cmd', nargs=argparse.REMAINDER)
     args = ap.parse_args()
     cmd = args.cmd[1:] if args.cmd and args.cmd[0] == '--' else args.cmd
@@ -41,7 +42,9 @@ def main():
         cmd = VALGRIND + ['--suppressions=' + args.valgrind] + cmd
     res = subprocess.run(cmd, stdout=subprocess.PIPE,
                          stderr=subprocess.STDOUT, text=True,
-                         timeout=args.timeout, stdin=subprocess.DEVNULL)
+                         timeout=args.timeout,
+                         **({'input': args.stdin} if args.stdin is not None
+                            else {'stdin': subprocess.DEVNULL}))
     out = res.stdout
     problems = []
     if args.nonzero and res.returncode == 0:
