@@ -292,6 +292,8 @@ static struct uk_sched *place(void)
 	return best;
 }
 
+int uk_sched_threads_added;
+
 int uk_sched_thread_add(struct uk_sched *s, struct uk_thread *t)
 {
 	struct uk_sched *target;
@@ -307,6 +309,8 @@ int uk_sched_thread_add(struct uk_sched *s, struct uk_thread *t)
 		s = place();
 	if (!s)
 		return -EINVAL;
+	/* Before t can run: its first lock is then a real one. */
+	__atomic_store_n(&uk_sched_threads_added, 1, __ATOMIC_SEQ_CST);
 	uk_spin_lock_irqsave(&s->lock, flags);
 	t->sched = s;
 	t->state = UK_THREAD_RUNNABLE;

@@ -513,14 +513,16 @@ void setlinebuf(FILE *f)
 	setvbuf(f, NULL, _IOLBF, 0);
 }
 
+/* The app's own locks are always real: it may start a thread while
+ * holding one. */
 void flockfile(FILE *f)
 {
-	FLOCK(f);
+	uk_mutex_lock(&f->lock);
 }
 
 void funlockfile(FILE *f)
 {
-	FUNLOCK(f);
+	uk_mutex_unlock(&f->lock);
 }
 
 int ftrylockfile(FILE *f)

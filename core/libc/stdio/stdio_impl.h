@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <sys/types.h>
 #include <uk/mutex.h>
+#include <uk/sched.h>
 
 /* Room before the buffer for ungetc() once the buffer is full. */
 #define UNGET		8
@@ -71,7 +72,25 @@ size_t __stdio_fwritex(FILE *f, const unsigned char *s, size_t n);
 /* Flushes every line-buffered output stream (before reading stdin). */
 void __stdio_flush_linebuf(void);
 
-#define FLOCK(f)	uk_mutex_lock(&(f)->lock)
-#define FUNLOCK(f)	uk_mutex_unlock(&(f)->lock)
+/* Locks f unless only one thread exists (then nobody can race us; a
+ * thread made meanwhile is not in the middle of this call). Returns
+ * whether it locked, for __stdio_unlock. */
+static inline int __stdio_lock(FILE *f)
+{
+	if (!uk_sched_multithreaded())
+		return 0;
+	uk_mutex_lock(&f->lock);
+	return 1;
+}
+
+static inline void __stdio_unlock(FILE *f, int locked)
+{
+	if (locked)
+		uk_mutex_unlock(&f->lock);
+}
+
+/* One pair per scope: FLOCK declares what FUNLOCK needs. */
+#define FLOCK(f)	int __stdio_locked = __stdio_lock(f)
+#define FUNLOCK(f)	__stdio_unlock((f), __stdio_locked)
 
 #endif /* __LIBC_STDIO_IMPL_H__ */

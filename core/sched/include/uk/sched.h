@@ -54,6 +54,17 @@ int uk_sched_thread_add(struct uk_sched *s, struct uk_thread *t);
 int uk_sched_thread_remove(struct uk_thread *t);
 
 /* Lets the other runnable threads of this CPU run. */
+/* Set for good when a thread other than main and the idle threads joins
+ * a scheduler; read through uk_sched_multithreaded(). */
+extern int uk_sched_threads_added;
+
+/* Nonzero once a second thread may run app code. Single-threaded code
+ * paths (stdio) skip their locks until then, as glibc's do. */
+static inline int uk_sched_multithreaded(void)
+{
+	return __atomic_load_n(&uk_sched_threads_added, __ATOMIC_RELAXED);
+}
+
 void uk_sched_yield(void);
 /* Sleeps at least ns nanoseconds. */
 void uk_sched_thread_sleep(__nsec ns);
