@@ -15,6 +15,7 @@
 #include <uk/init.h>
 #include <uk/nofault.h>
 #include <uk/plat/time.h>
+#include <uk/pipe.h>
 #include <uk/print.h>
 #include <uk/ramfs.h>
 #include "ramfs_impl.h"
@@ -68,6 +69,12 @@ void ramfs_node_release(struct uk_file *f)
 		break;
 	case S_IFLNK:
 		uk_free(uk_alloc_get_default(), n->lnk.target);
+		break;
+	case S_IFIFO:
+		if (n->fifo.rd)
+			uk_file_put(n->fifo.rd);
+		if (n->fifo.wr)
+			uk_file_put(n->fifo.wr);
 		break;
 	}
 	uk_free(uk_alloc_get_default(), n);
@@ -358,6 +365,8 @@ int uk_ramfs_create(struct uk_ramfs_node *dir, const char *name, __sz len,
 			goto nomem;
 		strcpy(n->lnk.target, target);
 	}
+	if (S_ISFIFO(mode) && uk_pipe_create(&n->fifo.rd, &n->fifo.wr))
+		goto nomem;
 	rc = dirent_add(dir, de, n);
 	if (rc)
 		goto nomem;

@@ -45,17 +45,18 @@ static void wake_thread(struct uk_poll_waiter *w,
 	uk_thread_wake(w->arg);
 }
 
-unsigned int uk_file_wait(struct uk_file *f, unsigned int mask,
-			  __nsec deadline)
+int uk_file_wait_until(struct uk_file *f, unsigned int mask,
+		       int (*cond)(struct uk_file *f, void *arg), void *arg,
+		       __nsec deadline)
 {
 	struct uk_thread *self = uk_thread_current();
 	struct uk_poll_waiter w = {
 		.link = UK_LIST_HEAD_INIT(w.link),
-		.mask = mask | UK_POLLERR | UK_POLLHUP,
+		.mask = mask,
 		.wake = wake_thread,
 		.arg = self,
 	};
-	unsigned int ev;
+	int ok;
 
 	for (;;) {
 		uk_thread_block_until(self, deadline);
@@ -63,8 +64,8 @@ unsigned int uk_file_wait(struct uk_file *f, unsigned int mask,
 		/* Pairs with the fence in uk_pollq_notify(): either the
 		 * notifier sees us queued or we see its new state. */
 		__atomic_thread_fence(__ATOMIC_SEQ_CST);
-		ev = uk_file_poll(f) & w.mask;
-		if (ev)
+		ok = cond(f, arg);
+		if (ok)
 			break;
 		if (deadline && ukplat_monotonic_clock() >= deadline)
 			break;
@@ -72,7 +73,28 @@ unsigned int uk_file_wait(struct uk_file *f, unsigned int mask,
 	}
 	uk_pollq_del(&f->pollq, &w);
 	uk_thread_wake(self);
-	return ev;
+	return ok;
+}
+
+struct events_wanted {
+	unsigned int mask, got;
+};
+
+static int has_events(struct uk_file *f, void *arg)
+{
+	struct events_wanted *ew = arg;
+
+	ew->got = uk_file_poll(f) & ew->mask;
+	return ew->got != 0;
+}
+
+unsigned int uk_file_wait(struct uk_file *f, unsigned int mask,
+			  __nsec deadline)
+{
+	struct events_wanted ew = { mask | UK_POLLERR | UK_POLLHUP, 0 };
+
+	uk_file_wait_until(f, ew.mask, has_events, &ew, deadline);
+	return ew.got;
 }
 
 struct uk_ofile *uk_ofile_create(struct uk_file *f, unsigned int flags)

@@ -17,6 +17,7 @@
 #include <uk/essentials.h>
 #include <uk/fdtab.h>
 #include <uk/init.h>
+#include <uk/pipe.h>
 #include <uk/ramfs.h>
 #include <uk/vfs.h>
 
@@ -262,9 +263,45 @@ struct uk_file *uk_vfs_open_file(int dirfd, const char *path, int flags,
 			return ERR2PTR(-ENXIO);
 		return dev->open(dev, flags);
 	}
+	/* A FIFO opens one end of the pipe the node holds. Linux also
+	 * opens both for O_RDWR; a description here has one file. */
+	if (S_ISFIFO(n->file.mode)) {
+		f = (flags & O_ACCMODE) == O_RDWR ? ERR2PTR(-EINVAL) :
+			uk_file_get((flags & O_ACCMODE) == O_RDONLY ?
+				    n->fifo.rd : n->fifo.wr);
+		unlock_put(ref);
+		return f;
+	}
 	f = open_node(n, flags);
 	unlock_put(ref);
 	return f;
+}
+
+static int fifo_peer_open(struct uk_file *f, void *reader)
+{
+	return *(int *)reader ? uk_pipe_writers(f) > 0 :
+		uk_pipe_readers(f) > 0;
+}
+
+/* Opens an end of a FIFO as Linux does: a writer without readers fails
+ * with ENXIO if non-blocking; blocking opens wait for the other side. */
+static int fifo_open(struct uk_file *f, int flags)
+{
+	int reader = (flags & O_ACCMODE) == O_RDONLY;
+	int fd;
+
+	if (!reader && (flags & O_NONBLOCK) && !uk_pipe_readers(f)) {
+		uk_file_put(f);
+		return -ENXIO;
+	}
+	/* Our own reference for the wait: the fd may be closed meanwhile. */
+	uk_file_get(f);
+	fd = uk_fdtab_open(f, flags);
+	if (fd >= 0 && !(flags & O_NONBLOCK))
+		uk_file_wait_until(f, reader ? UK_POLLIN : UK_POLLOUT,
+				   fifo_peer_open, &reader, 0);
+	uk_file_put(f);
+	return fd;
 }
 
 int uk_vfs_openat(int dirfd, const char *path, int flags, mode_t mode)
@@ -273,6 +310,8 @@ int uk_vfs_openat(int dirfd, const char *path, int flags, mode_t mode)
 
 	if (PTRISERR(f))
 		return PTR2ERR(f);
+	if (S_ISFIFO(f->mode))
+		return fifo_open(f, flags);
 	return uk_fdtab_open(f, flags);
 }
 
@@ -312,9 +351,7 @@ int uk_vfs_mknodat(int dirfd, const char *path, mode_t mode, dev_t rdev)
 
 	if (type == 0)
 		type = S_IFREG;
-	if (type == S_IFIFO)
-		return -EPERM;	/* no named pipes yet */
-	if (type != S_IFREG && type != S_IFCHR)
+	if (type != S_IFREG && type != S_IFCHR && type != S_IFIFO)
 		return type == S_IFDIR ? -EPERM : -EINVAL;
 	return make_node(dirfd, path, type | (mode & ~cur_umask & 07777),
 			 type == S_IFCHR ? rdev : 0, NULL);

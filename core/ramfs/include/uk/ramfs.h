@@ -52,6 +52,9 @@ struct uk_ramfs_node {
 		struct {			/* S_IFLNK */
 			char *target;
 		} lnk;
+		struct {			/* S_IFIFO: the pipe's ends */
+			struct uk_file *rd, *wr;
+		} fifo;
 	};
 };
 

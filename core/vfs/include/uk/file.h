@@ -147,6 +147,13 @@ unsigned int uk_file_poll(struct uk_file *f);
 unsigned int uk_file_wait(struct uk_file *f, unsigned int mask,
 			  __nsec deadline);
 
+/* Blocks until cond(f, arg) holds, checking it again whenever f's queue
+ * is notified with one of mask's events, or until the monotonic deadline
+ * (0: none). Returns cond's last value (0 on timeout). */
+int uk_file_wait_until(struct uk_file *f, unsigned int mask,
+		       int (*cond)(struct uk_file *f, void *arg), void *arg,
+		       __nsec deadline);
+
 /*
  * Open file descriptions. A finalizer runs when the description's last
  * reference goes, before the file's own reference is dropped: epoll uses
