@@ -13,7 +13,7 @@ int uk_inittab_run(struct uk_init_ctx *ctx)
 	int rc;
 
 	uk_linktab_foreach(e, __uk_inittab) {
-		rc = e->init(ctx);
+		rc = e->init ? e->init(ctx) : 0;
 		if (rc < 0) {
 			uk_pr_err("init function %p failed: %d\n",
 				  (void *)e->init, rc);

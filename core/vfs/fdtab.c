@@ -307,11 +307,6 @@ int uk_fdtab_count(void)
 	return __atomic_load_n(&fdtab.count, __ATOMIC_RELAXED);
 }
 
-static int fdtab_init(struct uk_init_ctx *ctx __unused)
-{
-	return 0;
-}
-
 /* At exit, after the users of fds have closed theirs (their terms run
  * first): close what is left and give the arrays back, so memcheck
  * sees every boot allocation freed. */
@@ -330,4 +325,4 @@ static void fdtab_term(void)
 	arrays_free(&a);
 }
 
-uk_lib_initcall_prio(fdtab_init, fdtab_term, 0);
+uk_termcall_class_prio(fdtab_term, UK_INIT_CLASS_LIB, 0);

@@ -718,11 +718,6 @@ int uk_vfs_getcwd(char *buf, __sz size)
 	return size - pos;
 }
 
-static int ns_init(struct uk_init_ctx *ctx __unused)
-{
-	return 0;
-}
-
 /* At shutdown, before ramfs goes: drop the working directory. */
 static void ns_term(void)
 {
@@ -733,7 +728,7 @@ static void ns_term(void)
 	uk_ramfs_unlock();
 }
 
-uk_rootfs_initcall_prio(ns_init, ns_term, 1);
+uk_termcall_class_prio(ns_term, UK_INIT_CLASS_ROOTFS, 1);
 
 mode_t uk_vfs_umask(mode_t mask)
 {

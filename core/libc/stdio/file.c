@@ -530,11 +530,6 @@ int ftrylockfile(FILE *f)
 	return uk_mutex_trylock(&f->lock) ? 0 : -1;
 }
 
-static int stdio_init(struct uk_init_ctx *ctx __unused)
-{
-	return 0;
-}
-
 /* Flushes every stream, then gives back their memory (streams the app
  * left open too): nothing runs app code after this. */
 static void stdio_term(void)
@@ -555,4 +550,4 @@ static void stdio_term(void)
 }
 
 /* Last of the inits, so first of the terms: the files are still open. */
-uk_late_initcall_prio(stdio_init, stdio_term, UK_PRIO_LATEST);
+uk_termcall_class_prio(stdio_term, UK_INIT_CLASS_LATE, UK_PRIO_LATEST);

@@ -29,5 +29,12 @@ static int init_d(struct uk_init_ctx *ctx)
 	return 0;
 }
 
+static void term_e(void)
+{
+	unit_trace_add('E');
+}
+
 uk_lib_initcall_prio(init_b, term_b, 2);
 uk_late_initcall(init_d, NULL);
+/* A term with no init: skipped at boot, torn down in its place. */
+uk_termcall_class_prio(term_e, UK_INIT_CLASS_LIB, 5);

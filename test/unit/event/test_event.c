@@ -88,11 +88,11 @@ START_TEST(inittab_order_and_reverse_terms)
 	/* early a; lib b (prio 2) then c (prio 7); late d */
 	ck_assert_str_eq(amphi_unit_trace, "abcd");
 	amphi_uk_inittab_term();
-	/* d has no term */
-	ck_assert_str_eq(amphi_unit_trace, "abcdCBA");
+	/* d has no term; e (lib prio 5) has only a term */
+	ck_assert_str_eq(amphi_unit_trace, "abcdCEBA");
 	/* terms run once */
 	amphi_uk_inittab_term();
-	ck_assert_str_eq(amphi_unit_trace, "abcdCBA");
+	ck_assert_str_eq(amphi_unit_trace, "abcdCEBA");
 }
 END_TEST
 
@@ -101,8 +101,8 @@ START_TEST(inittab_failure_unwinds)
 	reset();
 	amphi_unit_fail_init = 1;
 	ck_assert_int_eq(amphi_uk_inittab_run(NULL), -12);
-	/* c failed: only b and a are torn down, d never ran */
-	ck_assert_str_eq(amphi_unit_trace, "abcBA");
+	/* c failed: only e, b and a are torn down, d never ran */
+	ck_assert_str_eq(amphi_unit_trace, "abcEBA");
 }
 END_TEST
 

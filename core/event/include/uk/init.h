@@ -6,6 +6,7 @@
  *
  *   uk_lib_initcall(my_init, my_term);          class LIB, default prio
  *   uk_early_initcall_prio(my_init, 0, 2);      class EARLY, prio 2
+ *   uk_termcall_class_prio(my_term, UK_INIT_CLASS_LIB, 0);  term only
  */
 #ifndef __UK_INIT_H__
 #define __UK_INIT_H__
@@ -30,7 +31,7 @@ typedef int (*uk_init_func_t)(struct uk_init_ctx *ctx);
 typedef void (*uk_term_func_t)(void);
 
 struct uk_init_entry {
-	uk_init_func_t init;	/* returns 0 or a negative errno */
+	uk_init_func_t init;	/* returns 0 or a negative errno; may be NULL */
 	uk_term_func_t term;	/* may be NULL */
 };
 
@@ -64,6 +65,13 @@ struct uk_init_entry {
 	uk_sys_initcall_prio(fn, term, UK_PRIO_DEFAULT)
 #define uk_late_initcall(fn, term)					\
 	uk_late_initcall_prio(fn, term, UK_PRIO_DEFAULT)
+
+/* A term function alone, for a library with nothing to set up but
+ * something to tear down at exit (in the reverse order of class, prio). */
+#define uk_termcall_class_prio(term, class, prio)			\
+	UK_LINKTAB_ENTRY(const struct uk_init_entry,			\
+			 UK_CONCAT(__uk_term_, term), "init",		\
+			 STRINGIFY(class) STRINGIFY(prio)) = { NULL, (term) }
 
 /* Runs every init function in order. Stops at the first that fails and
  * returns its error (after running the terms of those that succeeded). */
