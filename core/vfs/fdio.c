@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include <uk/alloc.h>
 #include <uk/errptr.h>
+#include <uk/essentials.h>
 #include <uk/fdtab.h>
 #include <uk/nofault.h>
 
@@ -96,11 +97,9 @@ static ssize_t fd_iov_io(int fd, ofile_io_fn io, const struct iovec *uiov,
 static ssize_t fd_buf_io(int fd, ofile_io_fn io, const void *buf,
 			 size_t count, const off_t *off)
 {
-	struct iovec iov = { (void *)buf, count };
+	/* As Linux: a count over SSIZE_MAX moves at most SSIZE_MAX. */
+	struct iovec iov = { (void *)buf, MIN(count, (size_t)SSIZE_MAX) };
 
-	if (count > SSIZE_MAX)
-		count = SSIZE_MAX;
-	iov.iov_len = count;
 	return fd_io(fd, io, &iov, 1, off);
 }
 

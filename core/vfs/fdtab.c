@@ -153,7 +153,7 @@ int uk_fdtab_install(struct uk_ofile *of, int minfd, int cloexec)
 		if (rc) {
 			uk_spin_unlock_irqrestore(&fdtab.lock, flags);
 			uk_ofile_put(of);
-			return rc == -ENOMEM ? -ENOMEM : -EMFILE;
+			return rc;
 		}
 	}
 	set_slot(fd, of, cloexec);

@@ -17,8 +17,9 @@ extern "C" {
 #define UK_FDTAB_MAX	65536
 
 /* Installs of (taking over the caller's reference) at the lowest free fd
- * >= minfd. cloexec sets FD_CLOEXEC. Returns the fd, or -EMFILE (or
- * -EINVAL for minfd out of range; the reference is then dropped). */
+ * >= minfd. cloexec sets FD_CLOEXEC. Returns the fd, or -EMFILE, -ENOMEM
+ * (the table could not grow) or -EINVAL (minfd out of range); on error
+ * the reference is dropped. */
 int uk_fdtab_install(struct uk_ofile *of, int minfd, int cloexec);
 
 /* Installs of at exactly fd, closing what was there (dup2). Returns fd or
