@@ -78,6 +78,21 @@ static int wait_on(struct rwlock *r, struct uk_condvar *cv, __nsec deadline)
 	return 0;
 }
 
+/* A lock loop that must wait asks here first: a try gives up (EBUSY), so
+ * does a failed wait (its error rc), and a timed lock gets its deadline
+ * on the first round. Returns 0 to wait, else the error. */
+static int may_wait(int how, int rc, const struct timespec *abstime,
+		    __nsec *deadline)
+{
+	if (how == 1)
+		return EBUSY;
+	if (rc)
+		return rc;
+	if (how == 2 && !*deadline)
+		return abstime_to_deadline(CLOCK_REALTIME, abstime, deadline);
+	return 0;
+}
+
 /* how: 0 blocking, 1 try, 2 until abstime (CLOCK_REALTIME). */
 static int rdlock(pthread_rwlock_t *rw, int how,
 		  const struct timespec *abstime)
@@ -96,16 +111,9 @@ static int rdlock(pthread_rwlock_t *rw, int how,
 		goto out;
 	}
 	while (r->writer || r->writers_waiting) {
-		if (how == 1 || rc) {
-			rc = how == 1 ? EBUSY : rc;
+		rc = may_wait(how, rc, abstime, &deadline);
+		if (rc)
 			goto out;
-		}
-		if (how == 2 && !deadline) {
-			rc = abstime_to_deadline(CLOCK_REALTIME, abstime,
-						 &deadline);
-			if (rc)
-				goto out;
-		}
 		rc = wait_on(r, &r->readers_cv, deadline);
 	}
 	rc = 0;
@@ -134,16 +142,9 @@ static int wrlock(pthread_rwlock_t *rw, int how,
 		goto out;
 	}
 	while (r->writer || r->readers) {
-		if (how == 1 || rc) {
-			rc = how == 1 ? EBUSY : rc;
+		rc = may_wait(how, rc, abstime, &deadline);
+		if (rc)
 			goto out;
-		}
-		if (how == 2 && !deadline) {
-			rc = abstime_to_deadline(CLOCK_REALTIME, abstime,
-						 &deadline);
-			if (rc)
-				goto out;
-		}
 		r->writers_waiting++;
 		rc = wait_on(r, &r->writers_cv, deadline);
 		r->writers_waiting--;
