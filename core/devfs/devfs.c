@@ -19,12 +19,10 @@ UK_LINKTAB_DEFINE(const struct uk_devfs_dev *const, __uk_devfs_tab, "devfs");
 
 const struct uk_devfs_dev *uk_devfs_dev_get(dev_t rdev)
 {
-	const struct uk_devfs_dev *const *tab = __uk_devfs_tab_begin;
+	const struct uk_devfs_dev *const *tab =
+		uk_linktab_begin(__uk_devfs_tab);
 	__sz count;
 
-	/* Hide the table's origin: the markers are empty arrays, and the
-	 * compiler may assume that no element of them is ever read. */
-	__asm__("" : "+r"(tab));
 	count = __uk_devfs_tab_end - tab;
 	return rdev < count ? tab[rdev] : NULL;
 }

@@ -34,7 +34,18 @@
 	static type var __used __section(UK_LINKTAB_SECTION(table, key))\
 		__align(sizeof(type))
 
+/* The table's first entry. The markers are empty arrays and the compiler
+ * may assume that no element of one is ever read (gcc then miscompiles
+ * loops over the table): the asm hides where the pointer comes from. */
+#define uk_linktab_begin(sym)						\
+	({								\
+		__typeof__(&UK_CONCAT(sym, _begin)[0]) __lt_p =		\
+			UK_CONCAT(sym, _begin);				\
+		__asm__("" : "+r"(__lt_p));				\
+		__lt_p;							\
+	})
+
 #define uk_linktab_foreach(it, sym)					\
-	for ((it) = UK_CONCAT(sym, _begin); (it) < UK_CONCAT(sym, _end); (it)++)
+	for ((it) = uk_linktab_begin(sym); (it) < UK_CONCAT(sym, _end); (it)++)
 
 #endif /* __UK_LINKTAB_H__ */
