@@ -31,39 +31,6 @@ static long fail(long rc)
 /* iovec arrays up to this size are copied onto the stack */
 #define IOV_STACK	8
 
-/* Copies the app's iovec array into kiov (or a heap array stored in
- * *heap) and checks it. Returns the array or an ERR2PTR. */
-static struct iovec *iov_import(const struct iovec *uiov, int iovcnt,
-				struct iovec *kiov, struct iovec **heap)
-{
-	struct iovec *iov = kiov;
-	size_t total = 0;
-	int i, rc;
-
-	*heap = NULL;
-	if (iovcnt < 0 || iovcnt > IOV_MAX)
-		return ERR2PTR(-EINVAL);
-	if (iovcnt > IOV_STACK) {
-		iov = uk_malloc(uk_alloc_get_default(),
-				iovcnt * sizeof(*iov));
-		if (!iov)
-			return ERR2PTR(-ENOMEM);
-		*heap = iov;
-	}
-	rc = uk_copy_from_user(iov, uiov, iovcnt * sizeof(*iov));
-	for (i = 0; !rc && i < iovcnt; i++) {
-		/* Linux: the total must fit in ssize_t. */
-		if (iov[i].iov_len > SSIZE_MAX - total)
-			rc = -EINVAL;
-		total += iov[i].iov_len;
-	}
-	if (rc) {
-		uk_free(uk_alloc_get_default(), *heap);
-		return ERR2PTR(rc);
-	}
-	return iov;
-}
-
 typedef ssize_t (*ofile_io_fn)(struct uk_ofile *of, const struct iovec *iov,
 			       int iovcnt, const off_t *off);
 
@@ -86,7 +53,7 @@ static ssize_t fd_iov_io(int fd, ofile_io_fn io, const struct iovec *uiov,
 	struct iovec kiov[IOV_STACK], *heap, *iov;
 	ssize_t rc;
 
-	iov = iov_import(uiov, iovcnt, kiov, &heap);
+	iov = uk_iov_import(uiov, iovcnt, kiov, IOV_STACK, &heap);
 	if (PTRISERR(iov))
 		return PTR2ERR(iov);
 	rc = fd_io(fd, io, iov, iovcnt, off);

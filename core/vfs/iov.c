@@ -1,6 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Copies between kernel buffers and an app's iovecs (uk/file.h). */
+#include <errno.h>
+#include <limits.h>
 #include <sys/uio.h>
+#include <uk/alloc.h>
+#include <uk/errptr.h>
 #include <uk/essentials.h>
 #include <uk/file.h>
 #include <uk/nofault.h>
@@ -61,4 +65,36 @@ __sz uk_iov_copy_from(void *dst, const struct iovec *iov, int iovcnt,
 		      __sz skip, __sz n)
 {
 	return iov_copy(iov, iovcnt, skip, dst, n, 0);
+}
+
+struct iovec *uk_iov_import(const struct iovec *uiov, int iovcnt,
+			    struct iovec *kiov, int kiovcnt,
+			    struct iovec **heap)
+{
+	struct iovec *iov = kiov;
+	size_t total = 0;
+	int i, rc;
+
+	*heap = NULL;
+	if (iovcnt < 0 || iovcnt > IOV_MAX)
+		return ERR2PTR(-EINVAL);
+	if (iovcnt > kiovcnt) {
+		iov = uk_malloc(uk_alloc_get_default(),
+				iovcnt * sizeof(*iov));
+		if (!iov)
+			return ERR2PTR(-ENOMEM);
+		*heap = iov;
+	}
+	rc = uk_copy_from_user(iov, uiov, iovcnt * sizeof(*iov));
+	for (i = 0; !rc && i < iovcnt; i++) {
+		/* Linux: the total must fit in ssize_t. */
+		if (iov[i].iov_len > SSIZE_MAX - total)
+			rc = -EINVAL;
+		total += iov[i].iov_len;
+	}
+	if (rc) {
+		uk_free(uk_alloc_get_default(), *heap);
+		return ERR2PTR(rc);
+	}
+	return iov;
 }

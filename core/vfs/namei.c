@@ -351,10 +351,68 @@ int uk_vfs_mknodat(int dirfd, const char *path, mode_t mode, dev_t rdev)
 
 	if (type == 0)
 		type = S_IFREG;
-	if (type != S_IFREG && type != S_IFCHR && type != S_IFIFO)
+	if (type != S_IFREG && type != S_IFCHR && type != S_IFIFO &&
+	    type != S_IFSOCK)
 		return type == S_IFDIR ? -EPERM : -EINVAL;
 	return make_node(dirfd, path, type | (mode & ~cur_umask & 07777),
 			 type == S_IFCHR ? rdev : 0, NULL);
+}
+
+/* --- socket names (AF_UNIX) ----------------------------------------- */
+
+int uk_vfs_socket_bind(const char *path, mode_t mode, struct uk_file *sock,
+		       struct uk_file **node)
+{
+	struct uk_ramfs_node *n = NULL;
+	struct uk_file *ref;
+	struct walk w;
+	int rc;
+
+	uk_ramfs_lock();
+	/* As Linux, an existing name (even a dangling symlink) is in use. */
+	rc = walk_at(AT_FDCWD, path, 0, &w, &ref);
+	if (!rc && (w.node || w.de || w.dot))
+		rc = -EADDRINUSE;
+	if (!rc && w.slash)
+		rc = -ENOENT;
+	if (!rc)
+		rc = uk_ramfs_create(w.dir, w.last, w.len, S_IFSOCK |
+				     (mode & ~cur_umask & 07777), 0, NULL, &n);
+	if (!rc) {
+		n->sock.file = sock;
+		*node = uk_file_get(&n->file);
+	}
+	unlock_put(ref);
+	return rc;
+}
+
+void uk_vfs_socket_unbind(struct uk_file *node)
+{
+	uk_ramfs_lock();
+	uk_ramfs_node_of(node)->sock.file = NULL;
+	uk_ramfs_unlock();
+	uk_file_put(node);
+}
+
+struct uk_file *uk_vfs_socket_lookup(const char *path)
+{
+	struct uk_file *ref, *f;
+	struct walk w;
+	int rc;
+
+	uk_ramfs_lock();
+	rc = walk_at(AT_FDCWD, path, 1, &w, &ref);
+	if (!rc && !w.node)
+		rc = -ENOENT;
+	if (rc) {
+		f = ERR2PTR(rc);
+	} else if (!S_ISSOCK(w.node->file.mode) || !w.node->sock.file) {
+		f = ERR2PTR(-ECONNREFUSED);
+	} else {
+		f = uk_file_get(w.node->sock.file);
+	}
+	unlock_put(ref);
+	return f;
 }
 
 int uk_vfs_symlinkat(const char *target, int dirfd, const char *path)

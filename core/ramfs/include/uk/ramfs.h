@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * ramfs: the root file system, in memory. Nodes (inodes) are directories,
- * regular files, symbolic links, character device nodes and FIFOs; each
- * embeds the struct uk_file that opens of it share.
+ * regular files, symbolic links, character device nodes, FIFOs and
+ * socket names; each embeds the struct uk_file that opens of it share.
  *
  * Locking: one namespace mutex (uk_ramfs_lock) covers every directory and
  * name operation, links, nlink and symlink targets; the path walk of
@@ -55,6 +55,9 @@ struct uk_ramfs_node {
 		struct {			/* S_IFIFO: the pipe's ends */
 			struct uk_file *rd, *wr;
 		} fifo;
+		struct {			/* S_IFSOCK (namespace lock) */
+			struct uk_file *file;	/* bound socket, no ref */
+		} sock;
 	};
 };
 

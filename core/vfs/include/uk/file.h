@@ -221,6 +221,15 @@ __sz uk_iov_copy_to(const struct iovec *iov, int iovcnt, __sz skip,
 __sz uk_iov_copy_from(void *dst, const struct iovec *iov, int iovcnt,
 		      __sz skip, __sz n);
 
+/* Copies the app's iovec array uiov into kiov (kiovcnt entries, on the
+ * caller's stack) or, if longer, a heap array stored in *heap (free it
+ * with uk_free; NULL otherwise), and checks it. Returns the kernel array
+ * or an ERR2PTR: -EINVAL (iovcnt outside [0, IOV_MAX], total over
+ * SSIZE_MAX), -EFAULT, -ENOMEM. */
+struct iovec *uk_iov_import(const struct iovec *uiov, int iovcnt,
+			    struct iovec *kiov, int kiovcnt,
+			    struct iovec **heap);
+
 /* Nonzero for files with a position (regular files, directories, block
  * devices); reads and writes of others ignore it. */
 static inline int uk_file_seekable(const struct uk_file *f)

@@ -10,6 +10,7 @@
 #define __UK_VFS_H__
 
 #include <sys/types.h>
+#include <time.h>
 #include <uk/file.h>
 
 struct stat;
@@ -20,9 +21,25 @@ int uk_vfs_openat(int dirfd, const char *path, int flags, mode_t mode);
 struct uk_file *uk_vfs_open_file(int dirfd, const char *path, int flags,
 				 mode_t mode);
 int uk_vfs_mkdirat(int dirfd, const char *path, mode_t mode);
-/* Makes a node: regular file (S_IFREG), FIFO, or character device
- * (S_IFCHR; rdev as uk_devfs_dev_get() takes it). */
+/* Makes a node: regular file (S_IFREG), FIFO, socket node (no socket
+ * bound) or character device (S_IFCHR; rdev as uk_devfs_dev_get() takes
+ * it). */
 int uk_vfs_mknodat(int dirfd, const char *path, mode_t mode, dev_t rdev);
+/*
+ * Socket names (AF_UNIX path addresses). bind makes a socket node at path
+ * (the last component is not followed) that points to the socket's file
+ * sock, without a reference: the socket unbinds before it goes. *node
+ * gets a reference to the node for unbind. Returns 0, -EADDRINUSE if the
+ * name exists, or the path walk's errors.
+ */
+int uk_vfs_socket_bind(const char *path, mode_t mode, struct uk_file *sock,
+		       struct uk_file **node);
+/* Forgets the node's socket (its name stays, as on Linux) and drops the
+ * reference bind gave. */
+void uk_vfs_socket_unbind(struct uk_file *node);
+/* The socket bound at path, with a reference. -ENOENT, -ECONNREFUSED
+ * (not a socket node, or no socket bound to it), the walk's errors. */
+struct uk_file *uk_vfs_socket_lookup(const char *path);
 int uk_vfs_symlinkat(const char *target, int dirfd, const char *path);
 int uk_vfs_linkat(int olddirfd, const char *oldpath, int newdirfd,
 		  const char *newpath, int flags);
