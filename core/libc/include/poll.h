@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* Poll event bits (Linux values); the poll() call comes with core/poll. */
+/* poll and ppoll (core/poll): Linux's event bits. */
 #ifndef _POLL_H
 #define _POLL_H
+
+#include <signal.h>
+#include <time.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -27,6 +30,17 @@ struct pollfd {
 	short events;
 	short revents;
 };
+
+
+/* Waits up to timeout ms (-1: forever) until one of the fds has events;
+ * fills revents (POLLNVAL for a bad fd; negative fds are skipped).
+ * Returns the count with events (0 on timeout) or -1 + errno (EFAULT,
+ * EINVAL for nfds over RLIMIT_NOFILE, ENOMEM). */
+int poll(struct pollfd *fds, nfds_t nfds, int timeout);
+/* poll with a timespec (NULL: forever; EINVAL if invalid); sigmask is
+ * applied for the call's duration. */
+int ppoll(struct pollfd *fds, nfds_t nfds, const struct timespec *timeout,
+	  const sigset_t *sigmask);
 
 #ifdef __cplusplus
 }
