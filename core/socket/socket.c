@@ -11,6 +11,8 @@
 #include <uk/errptr.h>
 #include <uk/fdtab.h>
 #include <uk/init.h>
+#include <uk/nofault.h>
+#include <uk/plat/time.h>
 #include <uk/print.h>
 #include <uk/socket.h>
 #include "socket_impl.h"
@@ -69,39 +71,32 @@ struct posix_socket_driver *posix_socket_driver_get(int family)
 
 /* --- the socket file ------------------------------------------------ */
 
+/* read(2) and write(2) are recv and send without flags: they wait here,
+ * with the socket's timeouts (the file ops are marked self_blocking). */
 static ssize_t sock_file_read(struct uk_file *f, const struct iovec *iov,
 			      int iovcnt, off_t *off __unused,
-			      unsigned int flags __unused)
+			      unsigned int flags)
 {
-	struct posix_socket_file *sock = posix_socket_file_of(f);
 	struct msghdr msg = {
 		.msg_iov = (struct iovec *)iov,
 		.msg_iovlen = iovcnt,
 	};
 
-	if (sock->driver->ops->read)
-		return sock->driver->ops->read(sock, iov, iovcnt);
-	return uk_socket_recv_once(sock, &msg, 0);
+	return uk_socket_recv(posix_socket_file_of(f), &msg, 0,
+			      flags & O_NONBLOCK);
 }
 
 static ssize_t sock_file_write(struct uk_file *f, const struct iovec *iov,
 			       int iovcnt, off_t *off __unused,
-			       unsigned int flags __unused)
+			       unsigned int flags)
 {
-	struct posix_socket_file *sock = posix_socket_file_of(f);
 	struct msghdr msg = {
 		.msg_iov = (struct iovec *)iov,
 		.msg_iovlen = iovcnt,
 	};
-	ssize_t rc;
 
-	if (sock->driver->ops->write)
-		rc = sock->driver->ops->write(sock, iov, iovcnt);
-	else
-		rc = uk_socket_send_once(sock, &msg, 0);
-	if (rc == -EPIPE)
-		uk_signal_raise_pipe();
-	return rc;
+	return uk_socket_send(posix_socket_file_of(f), &msg, 0,
+			      flags & O_NONBLOCK);
 }
 
 static int sock_file_ioctl(struct uk_file *f, unsigned long req, void *arg)
@@ -148,6 +143,7 @@ static void sock_file_release(struct uk_file *f)
 }
 
 static const struct uk_file_ops sock_file_ops = {
+	.self_blocking = 1,
 	.read = sock_file_read,
 	.write = sock_file_write,
 	.ioctl = sock_file_ioctl,
@@ -201,4 +197,76 @@ struct posix_socket_file *uk_socket_get(int fd, struct uk_ofile **of)
 	}
 	*of = o;
 	return posix_socket_file_of(o->file);
+}
+
+/* --- retrying ops ------------------------------------------------- */
+
+struct attempt {
+	uk_socket_fn fn;
+	void *args;
+	ssize_t rc;
+};
+
+static int attempt_once(struct uk_file *f, void *arg)
+{
+	struct attempt *a = arg;
+
+	a->rc = a->fn(posix_socket_file_of(f), a->args);
+	return a->rc != -EAGAIN;
+}
+
+/* Any notification retries: the family's own state decides, as a
+ * connecting socket's poll events say nothing about the listener's
+ * backlog. The op runs as the wait's condition, after queuing, so no
+ * notification is lost between an -EAGAIN and the sleep. */
+ssize_t uk_socket_retry(struct posix_socket_file *sock, uk_socket_fn fn,
+			void *args, int nonblock, __nsec timeo)
+{
+	struct attempt a = { fn, args, fn(sock, args) };
+	__nsec deadline;
+
+	if (a.rc != -EAGAIN || nonblock)
+		return a.rc;
+	deadline = timeo ? ukplat_monotonic_clock() + timeo : 0;
+	uk_file_wait_until(&sock->file, ~0U, attempt_once, &a, deadline);
+	return a.rc;
+}
+
+/* --- addresses ------------------------------------------------------ */
+
+int uk_socket_addr_in(struct sockaddr_storage *ss,
+		      const struct sockaddr *addr, socklen_t len)
+{
+	if (len > sizeof(*ss))
+		return -EINVAL;
+	if (!len)
+		return 0;
+	return uk_copy_from_user(ss, addr, len);
+}
+
+int uk_socket_len_in(socklen_t *ulenp, socklen_t *len)
+{
+	if (uk_copy_from_user(len, ulenp, sizeof(*len)))
+		return -EFAULT;
+	return (int)*len < 0 ? -EINVAL : 0;
+}
+
+int uk_socket_addrlen_in(struct sockaddr *addr, socklen_t *ulenp,
+			 socklen_t *len)
+{
+	*len = 0;
+	if (!addr || !ulenp)
+		return 0;
+	return uk_socket_len_in(ulenp, len);
+}
+
+int uk_socket_addr_out(const struct sockaddr_storage *ss, socklen_t klen,
+		       struct sockaddr *addr, socklen_t len,
+		       socklen_t *ulenp)
+{
+	if (len > klen)
+		len = klen;
+	if (len && uk_copy_to_user(addr, ss, len))
+		return -EFAULT;
+	return uk_copy_to_user(ulenp, &klen, sizeof(klen));
 }

@@ -225,6 +225,8 @@ static ssize_t io_loop(struct uk_ofile *of, io_op op, unsigned int mask,
 {
 	ssize_t rc;
 
+	if (of->file->ops->self_blocking)
+		return op(of->file, iov, iovcnt, off, of->flags);
 	for (;;) {
 		rc = op(of->file, iov, iovcnt, off, of->flags);
 		if (rc > 0 && mask == UK_POLLOUT &&

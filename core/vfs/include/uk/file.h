@@ -92,6 +92,10 @@ int uk_pollq_notify(struct uk_pollq *q, unsigned int events);
 #define UK_FILE_APPEND	00002000	/* O_APPEND */
 
 struct uk_file_ops {
+	/* Nonzero if read and write wait themselves on blocking
+	 * descriptions (sockets, which know their timeouts): the generic
+	 * loop then calls them once. */
+	int self_blocking;
 	/* Returns bytes read, 0 at end of file, -EAGAIN, or -errno. */
 	ssize_t (*read)(struct uk_file *f, const struct iovec *iov,
 			int iovcnt, off_t *off, unsigned int flags);

@@ -1,0 +1,344 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Sending and receiving: send, sendto, sendmsg, recv, recvfrom, recvmsg,
+ * and read/write of a socket fd (socket.c), with Linux's blocking rules.
+ * Message headers and control data are copied in and out here; the
+ * family sees kernel copies, and the app's data buffers.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <uk/alloc.h>
+#include <uk/errptr.h>
+#include <uk/nofault.h>
+#include <uk/socket.h>
+#include "socket_impl.h"
+
+/* Linux's cap on control data (net.core.optmem_max). */
+#define CONTROL_MAX	20480
+/* Control data up to this size is copied onto the stack. */
+#define CONTROL_STACK	256
+#define IOV_STACK	8
+
+/* One call of the family: recvmsg/sendmsg, or read/write and
+ * recvfrom/sendto when they are what the family has or the call is
+ * plain (one buffer, no address, no control data). */
+static ssize_t send_once(struct posix_socket_file *sock,
+			 const struct msghdr *msg, int flags)
+{
+	const struct posix_socket_ops *ops = sock->driver->ops;
+	int plain = !msg->msg_name && !msg->msg_controllen;
+
+	if (ops->write && plain && !flags)
+		return ops->write(sock, msg->msg_iov, msg->msg_iovlen);
+	if (ops->sendmsg)
+		return ops->sendmsg(sock, msg, flags);
+	if (!ops->sendto || msg->msg_iovlen > 1 || msg->msg_controllen)
+		return -EOPNOTSUPP;
+	return ops->sendto(sock, msg->msg_iovlen ? msg->msg_iov->iov_base :
+			   NULL, msg->msg_iovlen ? msg->msg_iov->iov_len : 0,
+			   flags, msg->msg_name, msg->msg_namelen);
+}
+
+static ssize_t recv_once(struct posix_socket_file *sock, struct msghdr *msg,
+			 int flags)
+{
+	const struct posix_socket_ops *ops = sock->driver->ops;
+	int plain = !msg->msg_name && !msg->msg_controllen;
+	ssize_t rc;
+
+	if (ops->read && plain && !flags) {
+		msg->msg_flags = 0;
+		return ops->read(sock, msg->msg_iov, msg->msg_iovlen);
+	}
+	if (ops->recvmsg)
+		return ops->recvmsg(sock, msg, flags);
+	if (!ops->recvfrom || msg->msg_iovlen > 1 || msg->msg_controllen)
+		return -EOPNOTSUPP;
+	rc = ops->recvfrom(sock, msg->msg_iovlen ? msg->msg_iov->iov_base :
+			   NULL, msg->msg_iovlen ? msg->msg_iov->iov_len : 0,
+			   flags, msg->msg_name, &msg->msg_namelen);
+	msg->msg_flags = 0;
+	return rc;
+}
+
+struct msg_args {
+	struct msghdr *msg;
+	int flags;
+};
+
+static ssize_t send_fn(struct posix_socket_file *sock, void *args)
+{
+	struct msg_args *a = args;
+
+	return send_once(sock, a->msg, a->flags);
+}
+
+static ssize_t recv_fn(struct posix_socket_file *sock, void *args)
+{
+	struct msg_args *a = args;
+
+	return recv_once(sock, a->msg, a->flags);
+}
+
+/* Goes on where a first call of fn stopped after done bytes: the rest of
+ * the iovecs, one at a time and without name or control data, until all
+ * is moved, the stream ends or an error comes. Returns the bytes moved
+ * in all. The caller's iovecs are left alone. */
+static ssize_t go_on(struct posix_socket_file *sock, uk_socket_fn fn,
+		     const struct iovec *iov, size_t iovcnt, int flags,
+		     __nsec timeo, __sz done)
+{
+	struct iovec one;
+	struct msghdr m = { .msg_iov = &one, .msg_iovlen = 1 };
+	struct msg_args a = { &m, flags };
+	__sz skip = done;
+	ssize_t rc;
+	size_t i;
+
+	for (i = 0; i < iovcnt; i++) {
+		if (skip >= iov[i].iov_len) {
+			skip -= iov[i].iov_len;
+			continue;
+		}
+		one.iov_base = (char *)iov[i].iov_base + skip;
+		one.iov_len = iov[i].iov_len - skip;
+		skip = 0;
+		while (one.iov_len) {
+			rc = uk_socket_retry(sock, fn, &a, 0, timeo);
+			if (rc <= 0)
+				return done;
+			done += rc;
+			one.iov_base = (char *)one.iov_base + rc;
+			one.iov_len -= rc;
+		}
+	}
+	return done;
+}
+
+ssize_t uk_socket_send(struct posix_socket_file *sock,
+		       const struct msghdr *msg, int flags, int nonblock)
+{
+	struct msg_args a = { (struct msghdr *)msg, flags };
+	ssize_t rc;
+
+	rc = uk_socket_retry(sock, send_fn, &a, nonblock, sock->sndtimeo);
+	if (rc > 0 && !nonblock && sock->type == SOCK_STREAM &&
+	    (__sz)rc < uk_iov_total(msg->msg_iov, msg->msg_iovlen))
+		return go_on(sock, send_fn, msg->msg_iov, msg->msg_iovlen,
+			     flags, sock->sndtimeo, rc);
+	if (rc == -EPIPE && !(flags & MSG_NOSIGNAL))
+		uk_signal_raise_pipe();
+	return rc;
+}
+
+ssize_t uk_socket_recv(struct posix_socket_file *sock, struct msghdr *msg,
+		       int flags, int nonblock)
+{
+	struct msg_args a = { msg, flags };
+	ssize_t rc;
+
+	rc = uk_socket_retry(sock, recv_fn, &a, nonblock, sock->rcvtimeo);
+	if (rc > 0 && (flags & MSG_WAITALL) && !(flags & MSG_PEEK) &&
+	    !nonblock && sock->type == SOCK_STREAM &&
+	    (__sz)rc < uk_iov_total(msg->msg_iov, msg->msg_iovlen))
+		return go_on(sock, recv_fn, msg->msg_iov, msg->msg_iovlen,
+			     flags, sock->rcvtimeo, rc);
+	return rc;
+}
+
+/* A kernel copy of the app's msghdr, its iovecs and its control data. */
+struct kmsg {
+	struct msghdr msg;
+	struct msghdr umsg;		/* the app's, as read */
+	struct iovec kiov[IOV_STACK], *iov_heap;
+	struct sockaddr_storage name;
+	char control_stack[CONTROL_STACK];
+	void *control, *control_heap;
+};
+
+static void kmsg_free(struct kmsg *k)
+{
+	uk_free(uk_alloc_get_default(), k->iov_heap);
+	uk_free(uk_alloc_get_default(), k->control_heap);
+}
+
+/* Imports umsg: sending copies control data in, receiving only sizes a
+ * buffer for it. */
+static int kmsg_in(struct kmsg *k, const struct msghdr *umsg, int send)
+{
+	struct iovec *iov;
+	size_t clen;
+
+	k->iov_heap = NULL;
+	k->control_heap = NULL;
+	if (uk_copy_from_user(&k->umsg, umsg, sizeof(k->umsg)))
+		return -EFAULT;
+	if ((int)k->umsg.msg_namelen < 0 ||
+	    (send && k->umsg.msg_namelen > sizeof(k->name)))
+		return -EINVAL;
+	if (k->umsg.msg_iovlen > IOV_MAX)
+		return -EMSGSIZE;
+	iov = uk_iov_import(k->umsg.msg_iov, (int)k->umsg.msg_iovlen,
+			    k->kiov, IOV_STACK, &k->iov_heap);
+	if (PTRISERR(iov))
+		return PTR2ERR(iov);
+	k->msg = (struct msghdr){
+		.msg_iov = iov,
+		.msg_iovlen = k->umsg.msg_iovlen,
+	};
+	if (k->umsg.msg_name) {
+		k->msg.msg_name = &k->name;
+		k->msg.msg_namelen = send ? k->umsg.msg_namelen :
+					    sizeof(k->name);
+		if (send && uk_copy_from_user(&k->name, k->umsg.msg_name,
+					      k->umsg.msg_namelen))
+			return -EFAULT;
+	}
+	clen = k->umsg.msg_controllen;
+	if (!clen || !k->umsg.msg_control)
+		return 0;
+	if (clen > CONTROL_MAX) {
+		if (send)
+			return -ENOBUFS;
+		clen = CONTROL_MAX;
+	}
+	k->control = k->control_stack;
+	if (clen > CONTROL_STACK) {
+		k->control_heap = uk_malloc(uk_alloc_get_default(), clen);
+		if (!k->control_heap)
+			return -ENOMEM;
+		k->control = k->control_heap;
+	}
+	if (send && uk_copy_from_user(k->control, k->umsg.msg_control, clen))
+		return -EFAULT;
+	k->msg.msg_control = k->control;
+	k->msg.msg_controllen = clen;
+	return 0;
+}
+
+/* After a receive: the name, the control data and the flags go back. */
+static int kmsg_out(struct kmsg *k, struct msghdr *umsg)
+{
+	socklen_t namelen = 0;
+	size_t clen = 0;
+
+	if (k->umsg.msg_name) {
+		namelen = k->msg.msg_namelen;
+		if (namelen > k->umsg.msg_namelen)
+			namelen = k->umsg.msg_namelen;
+		if (namelen && uk_copy_to_user(k->umsg.msg_name, &k->name,
+					       namelen))
+			return -EFAULT;
+		namelen = k->msg.msg_namelen;
+	}
+	if (k->msg.msg_control) {
+		clen = k->msg.msg_controllen;
+		if (clen && uk_copy_to_user(k->umsg.msg_control, k->control,
+					    clen))
+			return -EFAULT;
+	}
+	if (uk_copy_to_user(&umsg->msg_namelen, &namelen, sizeof(namelen)) ||
+	    uk_copy_to_user(&umsg->msg_controllen, &clen, sizeof(clen)) ||
+	    uk_copy_to_user(&umsg->msg_flags, &k->msg.msg_flags,
+			    sizeof(int)))
+		return -EFAULT;
+	return 0;
+}
+
+ssize_t sendmsg(int fd, const struct msghdr *umsg, int flags)
+{
+	struct posix_socket_file *sock;
+	struct uk_ofile *of;
+	struct kmsg k;
+	ssize_t rc;
+
+	SOCK_GET(fd, sock, of);
+	rc = kmsg_in(&k, umsg, 1);
+	if (!rc)
+		rc = uk_socket_send(sock, &k.msg, flags, uk_socket_nonblocking(of, flags));
+	kmsg_free(&k);
+	return uk_socket_put_fail(of, rc);
+}
+
+ssize_t recvmsg(int fd, struct msghdr *umsg, int flags)
+{
+	struct posix_socket_file *sock;
+	struct uk_ofile *of;
+	struct kmsg k;
+	ssize_t rc;
+
+	SOCK_GET(fd, sock, of);
+	rc = kmsg_in(&k, umsg, 0);
+	if (!rc)
+		rc = uk_socket_recv(sock, &k.msg, flags, uk_socket_nonblocking(of, flags));
+	if (rc >= 0) {
+		int err = kmsg_out(&k, umsg);
+
+		if (err)
+			rc = err;
+	}
+	kmsg_free(&k);
+	return uk_socket_put_fail(of, rc);
+}
+
+ssize_t sendto(int fd, const void *buf, size_t len, int flags,
+	       const struct sockaddr *to, socklen_t tolen)
+{
+	struct posix_socket_file *sock;
+	struct sockaddr_storage ss;
+	struct iovec iov = { (void *)buf, len };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+	struct uk_ofile *of;
+	ssize_t rc = 0;
+
+	SOCK_GET(fd, sock, of);
+	if (to) {
+		rc = uk_socket_addr_in(&ss, to, tolen);
+		msg.msg_name = &ss;
+		msg.msg_namelen = tolen;
+	}
+	if (!rc)
+		rc = uk_socket_send(sock, &msg, flags, uk_socket_nonblocking(of, flags));
+	return uk_socket_put_fail(of, rc);
+}
+
+ssize_t send(int fd, const void *buf, size_t len, int flags)
+{
+	return sendto(fd, buf, len, flags, NULL, 0);
+}
+
+ssize_t recvfrom(int fd, void *buf, size_t len, int flags,
+		 struct sockaddr *from, socklen_t *fromlen)
+{
+	struct posix_socket_file *sock;
+	struct sockaddr_storage ss;
+	struct iovec iov = { buf, len };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+	struct uk_ofile *of;
+	socklen_t ulen;
+	ssize_t rc;
+	int err;
+
+	SOCK_GET(fd, sock, of);
+	rc = uk_socket_addrlen_in(from, fromlen, &ulen);
+	if (!rc && from && fromlen) {
+		msg.msg_name = &ss;
+		msg.msg_namelen = sizeof(ss);
+	}
+	if (!rc)
+		rc = uk_socket_recv(sock, &msg, flags, uk_socket_nonblocking(of, flags));
+	if (rc >= 0 && msg.msg_name) {
+		err = uk_socket_addr_out(&ss, msg.msg_namelen, from, ulen, fromlen);
+		if (err)
+			rc = err;
+	}
+	return uk_socket_put_fail(of, rc);
+}
+
+ssize_t recv(int fd, void *buf, size_t len, int flags)
+{
+	return recvfrom(fd, buf, len, flags, NULL, NULL);
+}
