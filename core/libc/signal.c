@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <uk/boot.h>
+#include <uk/errno.h>
 #include <uk/essentials.h>
 #include <uk/nofault.h>
 #include <uk/print.h>
@@ -37,11 +38,6 @@ static int sig_valid(int sig)
 	return sig >= 1 && sig < _NSIG;
 }
 
-static int fail(int rc)
-{
-	errno = -rc;
-	return -1;
-}
 
 /* The default action of sig: nothing, or the end of the program. */
 static void sig_default(int sig)
@@ -138,15 +134,15 @@ int raise(int sig)
 {
 	int rc = uk_signal_raise(sig);
 
-	return rc < 0 ? fail(rc) : 0;
+	return rc < 0 ? uk_posix_ret(rc) : 0;
 }
 
 int kill(pid_t pid, int sig)
 {
 	if (sig < 0 || sig >= _NSIG)
-		return fail(-EINVAL);
+		return uk_posix_ret(-EINVAL);
 	if (pid != UK_PID && pid != 0 && pid != -1)
-		return fail(-ESRCH);
+		return uk_posix_ret(-ESRCH);
 	if (!sig)
 		return 0;
 	return raise(sig);
@@ -159,9 +155,9 @@ int sigaction(int sig, const struct sigaction *restrict act,
 	unsigned long flags;
 
 	if (!sig_valid(sig) || (act && (SIG_BIT(sig) & SIG_UNCATCHABLE)))
-		return fail(-EINVAL);
+		return uk_posix_ret(-EINVAL);
 	if (act && uk_copy_from_user(&new, act, sizeof(new)) < 0)
-		return fail(-EFAULT);
+		return uk_posix_ret(-EFAULT);
 	uk_spin_lock_irqsave(&sig_lock, flags);
 	old = actions[sig];
 	if (act) {
@@ -173,7 +169,7 @@ int sigaction(int sig, const struct sigaction *restrict act,
 	}
 	uk_spin_unlock_irqrestore(&sig_lock, flags);
 	if (oldact && uk_copy_to_user(oldact, &old, sizeof(old)) < 0)
-		return fail(-EFAULT);
+		return uk_posix_ret(-EFAULT);
 	return 0;
 }
 
@@ -222,7 +218,7 @@ int sigprocmask(int how, const sigset_t *restrict set,
 {
 	int rc = do_sigmask(how, set, oldset);
 
-	return rc < 0 ? fail(rc) : 0;
+	return rc < 0 ? uk_posix_ret(rc) : 0;
 }
 
 int pthread_sigmask(int how, const sigset_t *restrict set,
@@ -237,7 +233,7 @@ int sigpending(sigset_t *set)
 
 	s.__bits = __atomic_load_n(&pending, __ATOMIC_RELAXED);
 	if (uk_copy_to_user(set, &s, sizeof(s)) < 0)
-		return fail(-EFAULT);
+		return uk_posix_ret(-EFAULT);
 	return 0;
 }
 
@@ -256,7 +252,7 @@ int sigfillset(sigset_t *set)
 int sigaddset(sigset_t *set, int sig)
 {
 	if (!sig_valid(sig))
-		return fail(-EINVAL);
+		return uk_posix_ret(-EINVAL);
 	set->__bits |= SIG_BIT(sig);
 	return 0;
 }
@@ -264,7 +260,7 @@ int sigaddset(sigset_t *set, int sig)
 int sigdelset(sigset_t *set, int sig)
 {
 	if (!sig_valid(sig))
-		return fail(-EINVAL);
+		return uk_posix_ret(-EINVAL);
 	set->__bits &= ~SIG_BIT(sig);
 	return 0;
 }
@@ -272,7 +268,7 @@ int sigdelset(sigset_t *set, int sig)
 int sigismember(const sigset_t *set, int sig)
 {
 	if (!sig_valid(sig))
-		return fail(-EINVAL);
+		return uk_posix_ret(-EINVAL);
 	return !!(set->__bits & SIG_BIT(sig));
 }
 

@@ -26,6 +26,7 @@
 #include <sys/epoll.h>
 #include <sys/stat.h>
 #include <uk/alloc.h>
+#include <uk/errno.h>
 #include <uk/errptr.h>
 #include <uk/essentials.h>
 #include <uk/fdtab.h>
@@ -462,13 +463,6 @@ static const struct uk_file_ops epoll_ops = {
 
 /* --- the calls --- */
 
-static long fail(long rc)
-{
-	if (rc >= 0)
-		return rc;
-	errno = (int)-rc;
-	return -1;
-}
 
 static int sys_epoll_create(int flags)
 {
@@ -497,14 +491,14 @@ static int sys_epoll_create(int flags)
 
 int epoll_create1(int flags)
 {
-	return fail(sys_epoll_create(flags));
+	return uk_posix_ret(sys_epoll_create(flags));
 }
 
 int epoll_create(int size)
 {
 	if (size <= 0)
-		return fail(-EINVAL);
-	return fail(sys_epoll_create(0));
+		return uk_posix_ret(-EINVAL);
+	return uk_posix_ret(sys_epoll_create(0));
 }
 
 static int ep_insert(struct epoll *ep, int fd, struct uk_ofile *of,
@@ -663,7 +657,7 @@ static int sys_epoll_ctl(int epfd, int op, int fd, struct epoll_event *uev)
 
 int epoll_ctl(int epfd, int op, int fd, struct epoll_event *event)
 {
-	return fail(sys_epoll_ctl(epfd, op, fd, event));
+	return uk_posix_ret(sys_epoll_ctl(epfd, op, fd, event));
 }
 
 static int ep_wait(struct epoll *ep, struct epoll_event *uevents,
@@ -708,7 +702,7 @@ static int sys_epoll_wait(int epfd, struct epoll_event *events,
 int epoll_wait(int epfd, struct epoll_event *events, int maxevents,
 	       int timeout)
 {
-	return fail(sys_epoll_wait(epfd, events, maxevents, timeout));
+	return uk_posix_ret(sys_epoll_wait(epfd, events, maxevents, timeout));
 }
 
 int epoll_pwait(int epfd, struct epoll_event *events, int maxevents,
@@ -723,5 +717,5 @@ int epoll_pwait(int epfd, struct epoll_event *events, int maxevents,
 		return -1;
 	rc = sys_epoll_wait(epfd, events, maxevents, timeout);
 	sigprocmask(SIG_SETMASK, &old, NULL);
-	return fail(rc);
+	return uk_posix_ret(rc);
 }

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/select.h>
 #include <uk/alloc.h>
+#include <uk/errno.h>
 #include <uk/errptr.h>
 #include <uk/essentials.h>
 #include <uk/fdtab.h>
@@ -47,13 +48,6 @@ struct poll_timeout {
 	__nsec deadline;
 };
 
-static long fail(long rc)
-{
-	if (rc >= 0)
-		return rc;
-	errno = (int)-rc;
-	return -1;
-}
 
 /* Sets *to for a relative timeout of sec seconds and nsec nanoseconds
  * (both valid); a deadline too far to represent means none. */
@@ -317,7 +311,7 @@ int poll(struct pollfd *fds, nfds_t nfds, int timeout)
 	else
 		timeout_set(&to, timeout / 1000,
 			    (__u64)(timeout % 1000) * 1000000);
-	return fail(sys_poll(fds, nfds, &to));
+	return uk_posix_ret(sys_poll(fds, nfds, &to));
 }
 
 /* Runs fn with the app's sigmask (if any) as the signal mask. */
@@ -357,8 +351,8 @@ int ppoll(struct pollfd *fds, nfds_t nfds, const struct timespec *timeout,
 
 	rc = timeout_from_timespec(&a.to, timeout);
 	if (rc < 0)
-		return fail(rc);
-	return fail(with_sigmask(sigmask, ppoll_fn, &a));
+		return uk_posix_ret(rc);
+	return uk_posix_ret(with_sigmask(sigmask, ppoll_fn, &a));
 }
 
 /* select */
@@ -486,9 +480,9 @@ int select(int nfds, fd_set *rd, fd_set *wr, fd_set *ex,
 
 	if (timeout) {
 		if (uk_copy_from_user(&tv, timeout, sizeof(tv)) < 0)
-			return fail(-EFAULT);
+			return uk_posix_ret(-EFAULT);
 		if (tv.tv_sec < 0 || tv.tv_usec < 0)
-			return fail(-EINVAL);
+			return uk_posix_ret(-EINVAL);
 		/* Microseconds beyond a second carry over (Linux). */
 		timeout_set(&to, (__u64)tv.tv_sec + tv.tv_usec / 1000000,
 			    (__u64)(tv.tv_usec % 1000000) * 1000);
@@ -496,7 +490,7 @@ int select(int nfds, fd_set *rd, fd_set *wr, fd_set *ex,
 	/* Six sets are too big for small thread stacks. */
 	s = uk_malloc(uk_alloc_get_default(), sizeof(*s));
 	if (!s)
-		return fail(-ENOMEM);
+		return uk_posix_ret(-ENOMEM);
 	s->user[0] = rd;
 	s->user[1] = wr;
 	s->user[2] = ex;
@@ -510,7 +504,7 @@ int select(int nfds, fd_set *rd, fd_set *wr, fd_set *ex,
 		tv.tv_usec = left % NSEC_PER_SEC / 1000;
 		uk_copy_to_user(timeout, &tv, sizeof(tv));
 	}
-	return fail(rc);
+	return uk_posix_ret(rc);
 }
 
 struct pselect_args {
@@ -534,14 +528,14 @@ int pselect(int nfds, fd_set *rd, fd_set *wr, fd_set *ex,
 
 	rc = timeout_from_timespec(&a.to, timeout);
 	if (rc < 0)
-		return fail(rc);
+		return uk_posix_ret(rc);
 	a.s = uk_malloc(uk_alloc_get_default(), sizeof(*a.s));
 	if (!a.s)
-		return fail(-ENOMEM);
+		return uk_posix_ret(-ENOMEM);
 	a.s->user[0] = rd;
 	a.s->user[1] = wr;
 	a.s->user[2] = ex;
 	rc = with_sigmask(sigmask, pselect_fn, &a);
 	uk_free(uk_alloc_get_default(), a.s);
-	return fail(rc);
+	return uk_posix_ret(rc);
 }

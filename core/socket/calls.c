@@ -67,7 +67,7 @@ int uk_socket_create(int family, int type, int protocol)
 
 int socket(int family, int type, int protocol)
 {
-	return uk_socket_fail(uk_socket_create(family, type, protocol));
+	return uk_posix_ret(uk_socket_create(family, type, protocol));
 }
 
 static int make_pair(int family, int type, int protocol, int fds[2])
@@ -113,11 +113,11 @@ int socketpair(int family, int type, int protocol, int sv[2])
 
 	rc = make_pair(family, type, protocol, fds);
 	if (rc < 0)
-		return uk_socket_fail(rc);
+		return uk_posix_ret(rc);
 	if (uk_copy_to_user(sv, fds, sizeof(fds))) {
 		uk_fdtab_close(fds[0]);
 		uk_fdtab_close(fds[1]);
-		return uk_socket_fail(-EFAULT);
+		return uk_posix_ret(-EFAULT);
 	}
 	return 0;
 }
@@ -137,7 +137,7 @@ int bind(int fd, const struct sockaddr *addr, socklen_t addrlen)
 		rc = sock->driver->ops->bind ?
 		     sock->driver->ops->bind(sock, (struct sockaddr *)&ss,
 					     addrlen) : -EOPNOTSUPP;
-	return uk_socket_put_fail(of, rc);
+	return uk_socket_put_ret(of, rc);
 }
 
 int listen(int fd, int backlog)
@@ -152,7 +152,7 @@ int listen(int fd, int backlog)
 		backlog = SOMAXCONN;
 	rc = sock->driver->ops->listen ?
 	     sock->driver->ops->listen(sock, backlog) : -EOPNOTSUPP;
-	return uk_socket_put_fail(of, rc);
+	return uk_socket_put_ret(of, rc);
 }
 
 struct accept_args {
@@ -199,8 +199,9 @@ static int do_accept(struct posix_socket_file *sock, struct uk_ofile *of,
 	fd = uk_socket_install(a.newsock, flags);
 	if (fd < 0)
 		return fd;
-	rc = addr && addrlen ? uk_socket_addr_out(&a.ss, a.sslen, addr, len, addrlen) :
-			       0;
+	rc = 0;
+	if (addr && addrlen)
+		rc = uk_socket_addr_out(&a.ss, a.sslen, addr, len, addrlen);
 	if (rc) {
 		uk_fdtab_close(fd);
 		return rc;
@@ -214,7 +215,7 @@ int accept4(int fd, struct sockaddr *addr, socklen_t *addrlen, int flags)
 	struct uk_ofile *of;
 
 	SOCK_GET(fd, sock, of);
-	return uk_socket_put_fail(of, do_accept(sock, of, addr, addrlen, flags));
+	return uk_socket_put_ret(of, do_accept(sock, of, addr, addrlen, flags));
 }
 
 int accept(int fd, struct sockaddr *addr, socklen_t *addrlen)
@@ -247,9 +248,10 @@ int connect(int fd, const struct sockaddr *addr, socklen_t addrlen)
 	if (!rc && !sock->driver->ops->connect)
 		rc = -EOPNOTSUPP;
 	if (!rc)
-		rc = uk_socket_retry(sock, connect_fn, &a, uk_socket_nonblocking(of, 0),
-				sock->sndtimeo);
-	return uk_socket_put_fail(of, rc);
+		rc = uk_socket_retry(sock, connect_fn, &a,
+				     uk_socket_nonblocking(of, 0),
+				     sock->sndtimeo);
+	return uk_socket_put_ret(of, rc);
 }
 
 int shutdown(int fd, int how)
@@ -264,7 +266,7 @@ int shutdown(int fd, int how)
 	else
 		rc = sock->driver->ops->shutdown ?
 		     sock->driver->ops->shutdown(sock, how) : -EOPNOTSUPP;
-	return uk_socket_put_fail(of, rc);
+	return uk_socket_put_ret(of, rc);
 }
 
 typedef int (*name_op)(struct posix_socket_file *sock,
@@ -292,7 +294,7 @@ static int get_name(int fd, struct sockaddr *addr, socklen_t *addrlen,
 	}
 	if (!rc)
 		rc = uk_socket_addr_out(&ss, klen, addr, len, addrlen);
-	return uk_socket_put_fail(of, rc);
+	return uk_socket_put_ret(of, rc);
 }
 
 int getsockname(int fd, struct sockaddr *addr, socklen_t *addrlen)
@@ -380,7 +382,7 @@ int getsockopt(int fd, int level, int name, void *val, socklen_t *ulen)
 	if (!rc && (int)len < 0)
 		rc = -EINVAL;
 	if (rc)
-		return uk_socket_put_fail(of, rc);
+		return uk_socket_put_ret(of, rc);
 	if (len > sizeof(kval))
 		len = sizeof(kval);
 	rc = -ENOPROTOOPT;
@@ -393,7 +395,7 @@ int getsockopt(int fd, int level, int name, void *val, socklen_t *ulen)
 	if (!rc && (uk_copy_to_user(val, kval, len) ||
 		    uk_copy_to_user(ulen, &len, sizeof(len))))
 		rc = -EFAULT;
-	return uk_socket_put_fail(of, rc);
+	return uk_socket_put_ret(of, rc);
 }
 
 int setsockopt(int fd, int level, int name, const void *val, socklen_t len)
@@ -411,7 +413,7 @@ int setsockopt(int fd, int level, int name, const void *val, socklen_t len)
 	if (!rc && len && uk_copy_from_user(kval, val, len))
 		rc = -EFAULT;
 	if (rc)
-		return uk_socket_put_fail(of, rc);
+		return uk_socket_put_ret(of, rc);
 	if (level == SOL_SOCKET && name == SO_RCVTIMEO)
 		rc = timeo_set(&sock->rcvtimeo, kval, len);
 	else if (level == SOL_SOCKET && name == SO_SNDTIMEO)
@@ -420,5 +422,5 @@ int setsockopt(int fd, int level, int name, const void *val, socklen_t len)
 		rc = sock->driver->ops->setsockopt ?
 		     sock->driver->ops->setsockopt(sock, level, name, kval,
 						   len) : -ENOPROTOOPT;
-	return uk_socket_put_fail(of, rc);
+	return uk_socket_put_ret(of, rc);
 }

@@ -258,9 +258,10 @@ ssize_t sendmsg(int fd, const struct msghdr *umsg, int flags)
 	SOCK_GET(fd, sock, of);
 	rc = kmsg_in(&k, umsg, 1);
 	if (!rc)
-		rc = uk_socket_send(sock, &k.msg, flags, uk_socket_nonblocking(of, flags));
+		rc = uk_socket_send(sock, &k.msg, flags,
+				    uk_socket_nonblocking(of, flags));
 	kmsg_free(&k);
-	return uk_socket_put_fail(of, rc);
+	return uk_socket_put_ret(of, rc);
 }
 
 ssize_t recvmsg(int fd, struct msghdr *umsg, int flags)
@@ -273,7 +274,8 @@ ssize_t recvmsg(int fd, struct msghdr *umsg, int flags)
 	SOCK_GET(fd, sock, of);
 	rc = kmsg_in(&k, umsg, 0);
 	if (!rc)
-		rc = uk_socket_recv(sock, &k.msg, flags, uk_socket_nonblocking(of, flags));
+		rc = uk_socket_recv(sock, &k.msg, flags,
+				    uk_socket_nonblocking(of, flags));
 	if (rc >= 0) {
 		int err = kmsg_out(&k, umsg);
 
@@ -281,7 +283,7 @@ ssize_t recvmsg(int fd, struct msghdr *umsg, int flags)
 			rc = err;
 	}
 	kmsg_free(&k);
-	return uk_socket_put_fail(of, rc);
+	return uk_socket_put_ret(of, rc);
 }
 
 ssize_t sendto(int fd, const void *buf, size_t len, int flags,
@@ -301,8 +303,9 @@ ssize_t sendto(int fd, const void *buf, size_t len, int flags,
 		msg.msg_namelen = tolen;
 	}
 	if (!rc)
-		rc = uk_socket_send(sock, &msg, flags, uk_socket_nonblocking(of, flags));
-	return uk_socket_put_fail(of, rc);
+		rc = uk_socket_send(sock, &msg, flags,
+				    uk_socket_nonblocking(of, flags));
+	return uk_socket_put_ret(of, rc);
 }
 
 ssize_t send(int fd, const void *buf, size_t len, int flags)
@@ -329,13 +332,15 @@ ssize_t recvfrom(int fd, void *buf, size_t len, int flags,
 		msg.msg_namelen = sizeof(ss);
 	}
 	if (!rc)
-		rc = uk_socket_recv(sock, &msg, flags, uk_socket_nonblocking(of, flags));
+		rc = uk_socket_recv(sock, &msg, flags,
+				    uk_socket_nonblocking(of, flags));
 	if (rc >= 0 && msg.msg_name) {
-		err = uk_socket_addr_out(&ss, msg.msg_namelen, from, ulen, fromlen);
+		err = uk_socket_addr_out(&ss, msg.msg_namelen, from, ulen,
+					 fromlen);
 		if (err)
 			rc = err;
 	}
-	return uk_socket_put_fail(of, rc);
+	return uk_socket_put_ret(of, rc);
 }
 
 ssize_t recv(int fd, void *buf, size_t len, int flags)

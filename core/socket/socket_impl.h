@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/socket.h>
+#include <uk/errno.h>
 #include <uk/errptr.h>
 #include <uk/socket.h>
 
@@ -48,19 +49,10 @@ int uk_socket_addr_out(const struct sockaddr_storage *ss, socklen_t klen,
 		       struct sockaddr *addr, socklen_t len,
 		       socklen_t *ulenp);
 
-/* -errno to -1 + errno, as the POSIX calls return. */
-static inline long uk_socket_fail(long rc)
-{
-	if (rc >= 0)
-		return rc;
-	errno = (int)-rc;
-	return -1;
-}
-
-static inline long uk_socket_put_fail(struct uk_ofile *of, long rc)
+static inline long uk_socket_put_ret(struct uk_ofile *of, long rc)
 {
 	uk_ofile_put(of);
-	return uk_socket_fail(rc);
+	return uk_posix_ret(rc);
 }
 
 static inline int uk_socket_nonblocking(const struct uk_ofile *of,
@@ -74,7 +66,7 @@ static inline int uk_socket_nonblocking(const struct uk_ofile *of,
 	do {								\
 		(sock) = uk_socket_get((fd), &(of));			\
 		if (PTRISERR(sock))					\
-			return uk_socket_fail(PTR2ERR(sock));		\
+			return uk_posix_ret(PTR2ERR(sock));		\
 	} while (0)
 
 #endif /* __SOCKET_IMPL_H__ */

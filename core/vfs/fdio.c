@@ -15,18 +15,12 @@
 #include <sys/uio.h>
 #include <unistd.h>
 #include <uk/alloc.h>
+#include <uk/errno.h>
 #include <uk/errptr.h>
 #include <uk/essentials.h>
 #include <uk/fdtab.h>
 #include <uk/nofault.h>
 
-static long fail(long rc)
-{
-	if (rc >= 0)
-		return rc;
-	errno = (int)-rc;
-	return -1;
-}
 
 /* iovec arrays up to this size are copied onto the stack */
 #define IOV_STACK	8
@@ -72,42 +66,42 @@ static ssize_t fd_buf_io(int fd, ofile_io_fn io, const void *buf,
 
 ssize_t read(int fd, void *buf, size_t count)
 {
-	return fail(fd_buf_io(fd, uk_ofile_read, buf, count, NULL));
+	return uk_posix_ret(fd_buf_io(fd, uk_ofile_read, buf, count, NULL));
 }
 
 ssize_t write(int fd, const void *buf, size_t count)
 {
-	return fail(fd_buf_io(fd, uk_ofile_write, buf, count, NULL));
+	return uk_posix_ret(fd_buf_io(fd, uk_ofile_write, buf, count, NULL));
 }
 
 ssize_t pread(int fd, void *buf, size_t count, off_t off)
 {
-	return fail(fd_buf_io(fd, uk_ofile_read, buf, count, &off));
+	return uk_posix_ret(fd_buf_io(fd, uk_ofile_read, buf, count, &off));
 }
 
 ssize_t pwrite(int fd, const void *buf, size_t count, off_t off)
 {
-	return fail(fd_buf_io(fd, uk_ofile_write, buf, count, &off));
+	return uk_posix_ret(fd_buf_io(fd, uk_ofile_write, buf, count, &off));
 }
 
 ssize_t readv(int fd, const struct iovec *iov, int iovcnt)
 {
-	return fail(fd_iov_io(fd, uk_ofile_read, iov, iovcnt, NULL));
+	return uk_posix_ret(fd_iov_io(fd, uk_ofile_read, iov, iovcnt, NULL));
 }
 
 ssize_t writev(int fd, const struct iovec *iov, int iovcnt)
 {
-	return fail(fd_iov_io(fd, uk_ofile_write, iov, iovcnt, NULL));
+	return uk_posix_ret(fd_iov_io(fd, uk_ofile_write, iov, iovcnt, NULL));
 }
 
 ssize_t preadv(int fd, const struct iovec *iov, int iovcnt, off_t off)
 {
-	return fail(fd_iov_io(fd, uk_ofile_read, iov, iovcnt, &off));
+	return uk_posix_ret(fd_iov_io(fd, uk_ofile_read, iov, iovcnt, &off));
 }
 
 ssize_t pwritev(int fd, const struct iovec *iov, int iovcnt, off_t off)
 {
-	return fail(fd_iov_io(fd, uk_ofile_write, iov, iovcnt, &off));
+	return uk_posix_ret(fd_iov_io(fd, uk_ofile_write, iov, iovcnt, &off));
 }
 
 /* Fills *st for f: zeros, the type and mode, then the file's own. */
@@ -183,23 +177,23 @@ off_t lseek(int fd, off_t off, int whence)
 	off_t rc;
 
 	if (PTRISERR(of))
-		return fail(PTR2ERR(of));
+		return uk_posix_ret(PTR2ERR(of));
 	rc = ofile_seek(of, off, whence);
 	uk_ofile_put(of);
-	return fail(rc);
+	return uk_posix_ret(rc);
 }
 
 int close(int fd)
 {
-	return fail(uk_fdtab_close(fd));
+	return uk_posix_ret(uk_fdtab_close(fd));
 }
 
 int close_range(unsigned int first, unsigned int last, int flags)
 {
 	if (flags & ~CLOSE_RANGE_CLOEXEC)
-		return fail(-EINVAL);
-	return fail(uk_fdtab_close_range(first, last,
-					 flags & CLOSE_RANGE_CLOEXEC));
+		return uk_posix_ret(-EINVAL);
+	return uk_posix_ret(uk_fdtab_close_range(first, last,
+						 flags & CLOSE_RANGE_CLOEXEC));
 }
 
 static int dup_from(int oldfd, int minfd, int cloexec)
@@ -213,7 +207,7 @@ static int dup_from(int oldfd, int minfd, int cloexec)
 
 int dup(int oldfd)
 {
-	return fail(dup_from(oldfd, 0, 0));
+	return uk_posix_ret(dup_from(oldfd, 0, 0));
 }
 
 static int dup_to(int oldfd, int newfd, int cloexec)
@@ -230,11 +224,11 @@ int dup2(int oldfd, int newfd)
 	struct uk_ofile *of;
 
 	if (oldfd != newfd)
-		return fail(dup_to(oldfd, newfd, 0));
+		return uk_posix_ret(dup_to(oldfd, newfd, 0));
 	/* dup2(fd, fd) checks fd and changes nothing. */
 	of = uk_fdtab_get(oldfd);
 	if (PTRISERR(of))
-		return fail(PTR2ERR(of));
+		return uk_posix_ret(PTR2ERR(of));
 	uk_ofile_put(of);
 	return newfd;
 }
@@ -242,10 +236,10 @@ int dup2(int oldfd, int newfd)
 int dup3(int oldfd, int newfd, int flags)
 {
 	if (flags & ~O_CLOEXEC)
-		return fail(-EINVAL);
+		return uk_posix_ret(-EINVAL);
 	if (oldfd == newfd)
-		return fail(-EINVAL);
-	return fail(dup_to(oldfd, newfd, !!(flags & O_CLOEXEC)));
+		return uk_posix_ret(-EINVAL);
+	return uk_posix_ret(dup_to(oldfd, newfd, !!(flags & O_CLOEXEC)));
 }
 
 /* Status flags F_SETFL may change (as Linux). */
@@ -310,7 +304,7 @@ int fcntl(int fd, int cmd, ...)
 	va_start(ap, cmd);
 	arg = va_arg(ap, long);
 	va_end(ap);
-	return fail(sys_fcntl(fd, cmd, arg));
+	return uk_posix_ret(sys_fcntl(fd, cmd, arg));
 }
 
 static int ofile_ioctl(struct uk_ofile *of, int fd, unsigned long req,
@@ -346,10 +340,10 @@ int ioctl(int fd, unsigned long req, ...)
 	arg = va_arg(ap, void *);
 	va_end(ap);
 	if (PTRISERR(of))
-		return fail(PTR2ERR(of));
+		return uk_posix_ret(PTR2ERR(of));
 	rc = ofile_ioctl(of, fd, req, arg);
 	uk_ofile_put(of);
-	return fail(rc);
+	return uk_posix_ret(rc);
 }
 
 int isatty(int fd)
@@ -367,12 +361,12 @@ int fstat(int fd, struct stat *st)
 	int rc;
 
 	if (PTRISERR(f))
-		return fail(PTR2ERR(f));
+		return uk_posix_ret(PTR2ERR(f));
 	rc = file_stat(f, &kst);
 	uk_file_put(f);
 	if (!rc)
 		rc = uk_copy_to_user(st, &kst, sizeof(kst));
-	return fail(rc);
+	return uk_posix_ret(rc);
 }
 
 static int ofile_truncate(struct uk_ofile *of, off_t len)
@@ -394,10 +388,10 @@ int ftruncate(int fd, off_t len)
 	int rc;
 
 	if (PTRISERR(of))
-		return fail(PTR2ERR(of));
+		return uk_posix_ret(PTR2ERR(of));
 	rc = ofile_truncate(of, len);
 	uk_ofile_put(of);
-	return fail(rc);
+	return uk_posix_ret(rc);
 }
 
 static int fd_check(int fd)
@@ -405,7 +399,7 @@ static int fd_check(int fd)
 	struct uk_ofile *of = uk_fdtab_get(fd);
 
 	if (PTRISERR(of))
-		return fail(PTR2ERR(of));
+		return uk_posix_ret(PTR2ERR(of));
 	uk_ofile_put(of);
 	return 0;
 }

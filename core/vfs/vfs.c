@@ -13,17 +13,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <uk/alloc.h>
+#include <uk/errno.h>
 #include <uk/essentials.h>
 #include <uk/nofault.h>
 #include <uk/vfs.h>
 
-static long fail(long rc)
-{
-	if (rc >= 0)
-		return rc;
-	errno = (int)-rc;
-	return -1;
-}
 
 /* The app's path in a new kernel buffer, or NULL with *rc set. */
 static char *path_in(const char *upath, int *rc)
@@ -87,8 +81,8 @@ int openat(int dirfd, const char *path, int flags, ...)
 		mode = va_arg(ap, int);
 		va_end(ap);
 	}
-	return fail(WITH_PATH(path, uk_vfs_openat(dirfd, kpath, flags,
-						  mode)));
+	return uk_posix_ret(WITH_PATH(path, uk_vfs_openat(dirfd, kpath, flags,
+							  mode)));
 }
 
 int open(const char *path, int flags, ...)
@@ -111,7 +105,8 @@ int creat(const char *path, mode_t mode)
 
 int mkdirat(int dirfd, const char *path, mode_t mode)
 {
-	return fail(WITH_PATH(path, uk_vfs_mkdirat(dirfd, kpath, mode)));
+	return uk_posix_ret(WITH_PATH(path,
+				      uk_vfs_mkdirat(dirfd, kpath, mode)));
 }
 
 int mkdir(const char *path, mode_t mode)
@@ -123,8 +118,9 @@ int mknodat(int dirfd, const char *path, mode_t mode, dev_t dev)
 {
 	/* Apps make no device nodes: devfs owns them. */
 	if (S_ISCHR(mode) || S_ISBLK(mode))
-		return fail(-EPERM);
-	return fail(WITH_PATH(path, uk_vfs_mknodat(dirfd, kpath, mode, dev)));
+		return uk_posix_ret(-EPERM);
+	return uk_posix_ret(WITH_PATH(path,
+				      uk_vfs_mknodat(dirfd, kpath, mode, dev)));
 }
 
 int mknod(const char *path, mode_t mode, dev_t dev)
@@ -139,7 +135,8 @@ int mkfifo(const char *path, mode_t mode)
 
 int unlinkat(int dirfd, const char *path, int flags)
 {
-	return fail(WITH_PATH(path, uk_vfs_unlinkat(dirfd, kpath, flags)));
+	return uk_posix_ret(WITH_PATH(path,
+				      uk_vfs_unlinkat(dirfd, kpath, flags)));
 }
 
 int unlink(const char *path)
@@ -155,9 +152,9 @@ int rmdir(const char *path)
 int linkat(int olddirfd, const char *oldpath, int newdirfd,
 	   const char *newpath, int flags)
 {
-	return fail(WITH_PATHS(oldpath, newpath,
-			       uk_vfs_linkat(olddirfd, kpath1, newdirfd,
-					     kpath2, flags)));
+	return uk_posix_ret(WITH_PATHS(oldpath, newpath,
+				       uk_vfs_linkat(olddirfd, kpath1, newdirfd,
+						     kpath2, flags)));
 }
 
 int link(const char *oldpath, const char *newpath)
@@ -167,8 +164,9 @@ int link(const char *oldpath, const char *newpath)
 
 int symlinkat(const char *target, int newdirfd, const char *linkpath)
 {
-	return fail(WITH_PATHS(target, linkpath,
-			       uk_vfs_symlinkat(kpath1, newdirfd, kpath2)));
+	return uk_posix_ret(WITH_PATHS(target, linkpath,
+				       uk_vfs_symlinkat(kpath1, newdirfd,
+							kpath2)));
 }
 
 int symlink(const char *target, const char *linkpath)
@@ -197,7 +195,8 @@ static ssize_t readlink_k(int dirfd, const char *kpath, char *ubuf,
 ssize_t readlinkat(int dirfd, const char *restrict path, char *restrict buf,
 		   size_t size)
 {
-	return fail(WITH_PATH(path, readlink_k(dirfd, kpath, buf, size)));
+	return uk_posix_ret(WITH_PATH(path,
+				      readlink_k(dirfd, kpath, buf, size)));
 }
 
 ssize_t readlink(const char *restrict path, char *restrict buf, size_t size)
@@ -208,9 +207,10 @@ ssize_t readlink(const char *restrict path, char *restrict buf, size_t size)
 int renameat2(int olddirfd, const char *oldpath, int newdirfd,
 	      const char *newpath, unsigned int flags)
 {
-	return fail(WITH_PATHS(oldpath, newpath,
-			       uk_vfs_renameat2(olddirfd, kpath1, newdirfd,
-						kpath2, flags)));
+	return uk_posix_ret(WITH_PATHS(oldpath, newpath,
+				       uk_vfs_renameat2(olddirfd, kpath1,
+							newdirfd, kpath2,
+							flags)));
 }
 
 int renameat(int olddirfd, const char *oldpath, int newdirfd,
@@ -238,7 +238,8 @@ static int fstatat_k(int dirfd, const char *kpath, struct stat *ust,
 int fstatat(int dirfd, const char *restrict path, struct stat *restrict st,
 	    int flags)
 {
-	return fail(WITH_PATH(path, fstatat_k(dirfd, kpath, st, flags)));
+	return uk_posix_ret(WITH_PATH(path,
+				      fstatat_k(dirfd, kpath, st, flags)));
 }
 
 int stat(const char *restrict path, struct stat *restrict st)
@@ -253,8 +254,8 @@ int lstat(const char *restrict path, struct stat *restrict st)
 
 int fchmodat(int dirfd, const char *path, mode_t mode, int flags)
 {
-	return fail(WITH_PATH(path, uk_vfs_fchmodat(dirfd, kpath, mode,
-						    flags)));
+	return uk_posix_ret(WITH_PATH(path, uk_vfs_fchmodat(dirfd, kpath, mode,
+							    flags)));
 }
 
 int chmod(const char *path, mode_t mode)
@@ -264,7 +265,7 @@ int chmod(const char *path, mode_t mode)
 
 int fchmod(int fd, mode_t mode)
 {
-	return fail(uk_vfs_fchmod(fd, mode));
+	return uk_posix_ret(uk_vfs_fchmod(fd, mode));
 }
 
 static int times_in(const struct timespec *utimes, struct timespec *kt)
@@ -281,13 +282,13 @@ int utimensat(int dirfd, const char *path, const struct timespec times[2],
 	int rc = times_in(times, kt);
 
 	if (rc)
-		return fail(rc);
+		return uk_posix_ret(rc);
 	if (!path)
-		return fail(uk_vfs_utimensat(dirfd, NULL, times ? kt : NULL,
-					     flags));
-	return fail(WITH_PATH(path, uk_vfs_utimensat(dirfd, kpath,
-						     times ? kt : NULL,
-						     flags)));
+		return uk_posix_ret(uk_vfs_utimensat(dirfd, NULL,
+						     times ? kt : NULL, flags));
+	return uk_posix_ret(WITH_PATH(path, uk_vfs_utimensat(dirfd, kpath,
+							     times ? kt : NULL,
+							     flags)));
 }
 
 int futimens(int fd, const struct timespec times[2])
@@ -297,8 +298,8 @@ int futimens(int fd, const struct timespec times[2])
 
 int faccessat(int dirfd, const char *path, int mode, int flags)
 {
-	return fail(WITH_PATH(path, uk_vfs_faccessat(dirfd, kpath, mode,
-						     flags)));
+	return uk_posix_ret(WITH_PATH(path, uk_vfs_faccessat(dirfd, kpath, mode,
+							     flags)));
 }
 
 int access(const char *path, int mode)
@@ -308,17 +309,17 @@ int access(const char *path, int mode)
 
 int truncate(const char *path, off_t len)
 {
-	return fail(WITH_PATH(path, uk_vfs_truncate(kpath, len)));
+	return uk_posix_ret(WITH_PATH(path, uk_vfs_truncate(kpath, len)));
 }
 
 int chdir(const char *path)
 {
-	return fail(WITH_PATH(path, uk_vfs_chdir(kpath)));
+	return uk_posix_ret(WITH_PATH(path, uk_vfs_chdir(kpath)));
 }
 
 int fchdir(int fd)
 {
-	return fail(uk_vfs_fchdir(fd));
+	return uk_posix_ret(uk_vfs_fchdir(fd));
 }
 
 char *getcwd(char *buf, size_t size)
@@ -369,5 +370,5 @@ mode_t umask(mode_t mask)
 
 ssize_t getdents64(int fd, void *dirp, size_t count)
 {
-	return fail(uk_vfs_getdents(fd, dirp, count));
+	return uk_posix_ret(uk_vfs_getdents(fd, dirp, count));
 }

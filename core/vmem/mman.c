@@ -12,15 +12,11 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#include <uk/errno.h>
 #include <uk/essentials.h>
 #include <uk/spinlock.h>
 #include <uk/vmem.h>
 
-static long fail(int rc)
-{
-	errno = -rc;
-	return -1;
-}
 
 static unsigned long prot_attr(int prot)
 {
@@ -63,23 +59,23 @@ void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 	int rc;
 
 	if (off & (off_t)(PAGE_SIZE - 1))
-		return (void *)fail(-EINVAL);
+		return (void *)uk_posix_ret(-EINVAL);
 	if (!(flags & MAP_ANONYMOUS))
-		return (void *)fail(fd < 0 ? -EBADF : -ENODEV);
+		return (void *)uk_posix_ret(fd < 0 ? -EBADF : -ENODEV);
 	if (!len)
-		return (void *)fail(-EINVAL);
+		return (void *)uk_posix_ret(-EINVAL);
 	/* MAP_SHARED_VALIDATE is for files only, as on Linux. */
 	if (type != MAP_SHARED && type != MAP_PRIVATE)
-		return (void *)fail(-EINVAL);
+		return (void *)uk_posix_ret(-EINVAL);
 	if (PAGE_ALIGN_UP(len) < len)
-		return (void *)fail(-ENOMEM);
+		return (void *)uk_posix_ret(-ENOMEM);
 	len = PAGE_ALIGN_UP(len);
 	if (flags & MAP_FIXED_NOREPLACE)
 		flags |= MAP_FIXED;
 	if ((flags & MAP_FIXED) && !PAGE_ALIGNED(va))
-		return (void *)fail(-EINVAL);
+		return (void *)uk_posix_ret(-EINVAL);
 	if (!vas)
-		return (void *)fail(-ENOMEM);
+		return (void *)uk_posix_ret(-ENOMEM);
 	if (flags & MAP_POPULATE)
 		vflags |= UK_VMA_MAP_POPULATE;
 	if (flags & MAP_FIXED) {
@@ -91,7 +87,7 @@ void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 		rc = map_hinted(vas, &va, len, prot_attr(prot), vflags);
 	}
 	if (rc < 0)
-		return (void *)fail(rc == -EINVAL ? -ENOMEM : rc);
+		return (void *)uk_posix_ret(rc == -EINVAL ? -ENOMEM : rc);
 	return (void *)va;
 }
 
@@ -103,11 +99,11 @@ int munmap(void *addr, size_t len)
 
 	if (!PAGE_ALIGNED(va) || !len || PAGE_ALIGN_UP(len) < len ||
 	    va + PAGE_ALIGN_UP(len) < va)
-		return (int)fail(-EINVAL);
+		return (int)uk_posix_ret(-EINVAL);
 	if (!vas)
 		return 0;
 	rc = uk_vma_unmap(vas, va, PAGE_ALIGN_UP(len), 0);
-	return rc < 0 ? (int)fail(rc) : 0;
+	return rc < 0 ? (int)uk_posix_ret(rc) : 0;
 }
 
 /* Common checks of calls on an existing range: 1 if there is nothing to
@@ -130,13 +126,13 @@ int mprotect(void *addr, size_t len, int prot)
 	int rc;
 
 	if (prot & ~known)
-		return (int)fail(-EINVAL);
+		return (int)uk_posix_ret(-EINVAL);
 	rc = range_args(va, len);
 	if (rc)
-		return rc < 0 ? (int)fail(rc) : 0;
+		return rc < 0 ? (int)uk_posix_ret(rc) : 0;
 	rc = uk_vma_set_attr(uk_vas_get_active(), va, PAGE_ALIGN_UP(len),
 			     prot_attr(prot));
-	return rc < 0 ? (int)fail(rc) : 0;
+	return rc < 0 ? (int)uk_posix_ret(rc) : 0;
 }
 
 /* UK_VMA_ADV_* for a MADV_* value, or -EINVAL. */
@@ -179,13 +175,13 @@ int madvise(void *addr, size_t len, int advice)
 	int rc;
 
 	if (adv < 0)
-		return (int)fail(adv);
+		return (int)uk_posix_ret(adv);
 	rc = range_args(va, len);
 	if (rc)
-		return rc < 0 ? (int)fail(rc) : 0;
+		return rc < 0 ? (int)uk_posix_ret(rc) : 0;
 	rc = uk_vma_advise(uk_vas_get_active(), va, PAGE_ALIGN_UP(len),
 			   (unsigned long)adv, 0);
-	return rc < 0 ? (int)fail(rc) : 0;
+	return rc < 0 ? (int)uk_posix_ret(rc) : 0;
 }
 
 int posix_madvise(void *addr, size_t len, int advice)
@@ -214,17 +210,17 @@ static int check_mapped(const void *addr, size_t len, int align)
 	}
 	rc = range_args(va, len);
 	if (rc)
-		return rc < 0 ? (int)fail(rc) : 0;
+		return rc < 0 ? (int)uk_posix_ret(rc) : 0;
 	rc = uk_vma_advise(uk_vas_get_active(), va, PAGE_ALIGN_UP(len),
 			   UK_VMA_ADV_NORMAL, 0);
-	return rc < 0 ? (int)fail(rc) : 0;
+	return rc < 0 ? (int)uk_posix_ret(rc) : 0;
 }
 
 int msync(void *addr, size_t len, int flags)
 {
 	if ((flags & ~(MS_ASYNC | MS_SYNC | MS_INVALIDATE)) ||
 	    ((flags & MS_ASYNC) && (flags & MS_SYNC)))
-		return (int)fail(-EINVAL);
+		return (int)uk_posix_ret(-EINVAL);
 	return check_mapped(addr, len, 1);
 }
 
@@ -254,11 +250,11 @@ static void *mremap_grow(struct uk_vas *vas, const struct uk_vma *vma,
 			return (void *)va;
 	}
 	if (!(flags & MREMAP_MAYMOVE))
-		return (void *)fail(-ENOMEM);
+		return (void *)uk_posix_ret(-ENOMEM);
 	rc = uk_vma_map_anon(vas, &nva, new_len, attr | PAGE_ATTR_PROT_RW, 0,
 			     NULL);
 	if (rc < 0)
-		return (void *)fail(rc);
+		return (void *)uk_posix_ret(rc);
 	/* A copy: pages not touched yet are read as zero and allocated. */
 	if (attr & PAGE_ATTR_PROT_READ)
 		memcpy((void *)nva, (const void *)va, old_len);
@@ -277,19 +273,19 @@ void *mremap(void *old, size_t old_len, size_t new_len, int flags, ...)
 
 	if ((flags & ~MREMAP_MAYMOVE) || !PAGE_ALIGNED(va) || !new_len ||
 	    !old_len)
-		return (void *)fail(-EINVAL);
+		return (void *)uk_posix_ret(-EINVAL);
 	old_len = PAGE_ALIGN_UP(old_len);
 	new_len = PAGE_ALIGN_UP(new_len);
 	if (!old_len || !new_len)
-		return (void *)fail(-ENOMEM);
+		return (void *)uk_posix_ret(-ENOMEM);
 	vma = vas ? uk_vma_find(vas, va) : NULL;
 	if (!vma || va + old_len < va || va + old_len > vma->end)
-		return (void *)fail(-EFAULT);
+		return (void *)uk_posix_ret(-EFAULT);
 	if (new_len == old_len)
 		return old;
 	if (new_len < old_len) {
 		rc = uk_vma_unmap(vas, va + new_len, old_len - new_len, 0);
-		return rc < 0 ? (void *)fail(rc) : old;
+		return rc < 0 ? (void *)uk_posix_ret(rc) : old;
 	}
 	return mremap_grow(vas, vma, va, old_len, new_len, flags);
 }
@@ -347,13 +343,13 @@ int brk(void *addr)
 	int rc;
 
 	if (!vas)
-		return (int)fail(-ENOMEM);
+		return (int)uk_posix_ret(-ENOMEM);
 	uk_spin_lock(&brk_lock);
 	rc = brk_setup(vas);
 	if (rc == 0)
 		rc = brk_move(vas, (__vaddr_t)addr);
 	uk_spin_unlock(&brk_lock);
-	return rc < 0 ? (int)fail(-ENOMEM) : 0;
+	return rc < 0 ? (int)uk_posix_ret(-ENOMEM) : 0;
 }
 
 void *sbrk(intptr_t increment)
@@ -363,12 +359,12 @@ void *sbrk(intptr_t increment)
 	int rc;
 
 	if (!vas)
-		return (void *)fail(-ENOMEM);
+		return (void *)uk_posix_ret(-ENOMEM);
 	uk_spin_lock(&brk_lock);
 	rc = brk_setup(vas);
 	old = brk_cur;
 	if (rc == 0 && increment)
 		rc = brk_move(vas, old + (__vaddr_t)increment);
 	uk_spin_unlock(&brk_lock);
-	return rc < 0 ? (void *)fail(-ENOMEM) : (void *)old;
+	return rc < 0 ? (void *)uk_posix_ret(-ENOMEM) : (void *)old;
 }
