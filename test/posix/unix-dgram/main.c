@@ -157,7 +157,7 @@ static void test_connected(void)
 	socklen_t alen = make_abstract(&a, "amphi-dg-a");
 	socklen_t blen = make_abstract(&b, "amphi-dg-b");
 	int sa, sb, sc, n, fl;
-	char buf[300000];
+	static char buf[300000];	/* too big for a metal stack */
 	struct msghdr m;
 	struct iovec iov;
 

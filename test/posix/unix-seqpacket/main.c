@@ -45,7 +45,8 @@ static ssize_t recv_flags(int fd, void *buf, size_t len, int flags,
 
 static void test_records(void)
 {
-	char buf[64], big[300000];
+	static char big[300000];	/* too big for a metal stack */
+	char buf[64];
 	int sv[2], fl, v;
 
 	CHECK(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv) == 0);
