@@ -14,6 +14,8 @@
 #include <uk/linktab.h>
 #include <uk/param.h>
 #include <uk/print.h>
+#include <uk/sched.h>
+#include <uk/thread.h>
 #include <uk/plat/bootinfo.h>
 #include <uk/plat/bootstrap.h>
 #include <uk/plat/lcpu.h>
@@ -251,8 +253,28 @@ void __uk_entry __noreturn ukplat_entry(struct ukplat_bootinfo *bi)
 	uk_boot_exit(main(argc, argv));
 }
 
+/* A thread that calls exit while another one shuts the kernel down waits
+ * for the end: the shutdown runs once. */
+static void __noreturn wait_for_shutdown(void)
+{
+	struct uk_thread *self = uk_thread_current();
+
+	for (;;) {
+		if (self) {
+			uk_thread_block_until(self, 0);
+			uk_sched_yield();
+		} else {
+			ukplat_lcpu_halt_irq();
+		}
+	}
+}
+
 void __noreturn uk_boot_exit(int status)
 {
+	static int exiting;
+
+	if (__atomic_exchange_n(&exiting, 1, __ATOMIC_ACQ_REL))
+		wait_for_shutdown();
 	uk_boot_run_atexit();
 	uk_inittab_term();
 	args_free();
