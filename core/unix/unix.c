@@ -182,10 +182,11 @@ unsigned int unix_charge_of(unsigned int len)
 
 struct unix_chunk *unix_chunk_alloc(struct unix_sock *to, unsigned int len)
 {
-	unsigned int cap = MAX(len, (unsigned int)UNIX_CHUNK_MIN);
+	unsigned int small = UNIX_CHUNK_SMALL - sizeof(struct unix_chunk);
+	unsigned int cap = MAX(len, small);
 	struct unix_chunk *c;
 
-	if (cap == UNIX_CHUNK_MIN && to->spare) {
+	if (cap == small && to->spare) {
 		c = to->spare;
 		to->spare = NULL;
 	} else {
@@ -226,7 +227,8 @@ void unix_chunk_free(struct unix_sock *owner, struct unix_chunk *c)
 	unix_uncharge(c, c->charge);
 	unix_sock_put(c->sender);
 	unix_rights_put(c->rights);
-	if (owner && c->cap == UNIX_CHUNK_MIN && !owner->spare) {
+	if (owner && c->cap == UNIX_CHUNK_SMALL - sizeof(*c) &&
+	    !owner->spare) {
 		owner->spare = c;
 		return;
 	}

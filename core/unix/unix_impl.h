@@ -42,8 +42,10 @@
 #define UNIX_MAX_FD		253	/* SCM_MAX_FD */
 #define UNIX_ADDR_MAX		((socklen_t)sizeof(struct sockaddr_un))
 #define UNIX_PATH_OFF		offsetof(struct sockaddr_un, sun_path)
-/* Bytes a stream chunk holds at least, so small writes coalesce. */
-#define UNIX_CHUNK_MIN		2048
+/* Heap bytes of a small chunk, header included: the heap's largest slab
+ * class (above it a block takes a whole frame). Small stream writes
+ * coalesce into it. */
+#define UNIX_CHUNK_SMALL	2048
 
 enum unix_state {
 	UNIX_UNCONN = 0,
