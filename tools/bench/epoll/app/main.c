@@ -26,7 +26,7 @@
 #include <sys/resource.h>
 #endif
 
-#include "../../common/workload.h"
+#include "../../common/pinned.h"
 
 #define REPS		7
 #define NFDS		10000
@@ -35,12 +35,6 @@
 #define ROUNDS		20000
 
 static int fds[NFDS / 2][2];
-
-static void die(const char *what)
-{
-	printf("error %s\n", what);
-	exit(1);
-}
 
 static void raise_fd_limit(void)
 {
@@ -60,7 +54,7 @@ static void pipes_open(void)
 
 	for (i = 0; i < NFDS / 2; i++)
 		if (pipe(fds[i]))
-			die("pipe failed (fd limit?)");
+			bench_die("pipe failed (fd limit?)");
 }
 
 static void pipes_close(void)
@@ -81,13 +75,13 @@ static int fill(double *ns)
 	int ep = epoll_create1(0), i, j;
 
 	if (ep < 0)
-		die("epoll_create1 failed");
+		bench_die("epoll_create1 failed");
 	t0 = bench_now_ns();
 	for (i = 0; i < NFDS / 2; i++) {
 		for (j = 0; j < 2; j++) {
 			ev.data.fd = fds[i][j];
 			if (epoll_ctl(ep, EPOLL_CTL_ADD, fds[i][j], &ev))
-				die("epoll_ctl failed");
+				bench_die("epoll_ctl failed");
 		}
 	}
 	*ns = (double)(bench_now_ns() - t0) / NFDS;
@@ -103,19 +97,19 @@ static void run_wait(double *add_ns, double *wait_ns)
 	ep = fill(add_ns);
 	for (i = 0; i < NREADY; i++)
 		if (write(fds[i * (NFDS / 2 / NREADY)][1], "x", 1) != 1)
-			die("write failed");
+			bench_die("write failed");
 	if (epoll_wait(ep, evs, NREADY * 2, 0) != NREADY)
-		die("wrong number of ready fds");
+		bench_die("wrong number of ready fds");
 	t0 = bench_now_ns();
 	for (i = 0; i < WAITS; i++)
 		if (epoll_wait(ep, evs, NREADY * 2, 0) != NREADY)
-			die("wrong number of ready fds");
+			bench_die("wrong number of ready fds");
 	*wait_ns = (double)(bench_now_ns() - t0) / WAITS;
 	for (i = 0; i < NREADY; i++) {
 		char c;
 
 		if (read(fds[i * (NFDS / 2 / NREADY)][0], &c, 1) != 1)
-			die("read failed");
+			bench_die("read failed");
 	}
 	close(ep);
 }
@@ -142,7 +136,7 @@ static void side_recv(struct side *s)
 	char c;
 
 	if (epoll_wait(s->ep, &ev, 1, -1) != 1 || read(s->in, &c, 1) != 1)
-		die("pong failed");
+		bench_die("pong failed");
 }
 
 static void *ponger(void *arg)
@@ -153,7 +147,7 @@ static void *ponger(void *arg)
 	for (i = 0; i < ROUNDS; i++) {
 		side_recv(s);
 		if (write(s->out, "p", 1) != 1)
-			die("pong write failed");
+			bench_die("pong write failed");
 	}
 	return NULL;
 }
@@ -169,18 +163,18 @@ static double pingpong_ns(void)
 
 	if (pipe(ab) || pipe(ba) || side_init(&me, ba[0], ab[1]) ||
 	    side_init(&other, ab[0], ba[1]))
-		die("ping-pong setup failed");
+		bench_die("ping-pong setup failed");
 	pthread_attr_init(&attr);
 	CPU_ZERO(&set);
 	CPU_SET(0, &set);
 	if (pthread_attr_setaffinity_np(&attr, sizeof(set), &set) ||
 	    pthread_create(&t, &attr, ponger, &other))
-		die("cannot start a thread");
+		bench_die("cannot start a thread");
 	pthread_attr_destroy(&attr);
 	t0 = bench_now_ns();
 	for (i = 0; i < ROUNDS; i++) {
 		if (write(me.out, "p", 1) != 1)
-			die("ping write failed");
+			bench_die("ping write failed");
 		side_recv(&me);
 	}
 	t0 = bench_now_ns() - t0;
@@ -230,7 +224,7 @@ int main(void)
 	CPU_SET(0, &set);
 	if (pthread_attr_setaffinity_np(&attr, sizeof(set), &set) ||
 	    pthread_create(&t, &attr, run_all, NULL))
-		die("cannot start a thread");
+		bench_die("cannot start a thread");
 	pthread_join(t, NULL);
 	return 0;
 }

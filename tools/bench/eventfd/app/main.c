@@ -2,7 +2,7 @@
  * eventfd benchmark workload, built twice from this file: as an Amphi
  * image and as a host program (only eventfds, poll, POSIX threads and
  * clocks). bench-eventfd runs both and prints ratios. Arguments choose
- * the groups; prints "key value" lines, medians over REPS runs:
+ * the groups; prints "key value" lines, medians over BENCH_REPS runs:
  *
  *   same:  lat-same-ns       ping-pong round trip over two eventfds,
  *                            blocking reads, both threads on CPU 0
@@ -22,32 +22,10 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
-#include "../../common/workload.h"
+#include "../../common/pinned.h"
 
-#define REPS		7
 #define ROUNDS_SAME	20000
 #define ROUNDS_CROSS	2000
-
-static void die(const char *what)
-{
-	printf("error %s\n", what);
-	exit(1);
-}
-
-/* Starts fn(arg) on CPU cpu. */
-static void start_on(pthread_t *t, int cpu, void *(*fn)(void *), void *arg)
-{
-	pthread_attr_t attr;
-	cpu_set_t set;
-
-	pthread_attr_init(&attr);
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	if (pthread_attr_setaffinity_np(&attr, sizeof(set), &set) ||
-	    pthread_create(t, &attr, fn, arg))
-		die("cannot start a thread");
-	pthread_attr_destroy(&attr);
-}
 
 struct side {
 	int in, out, rounds, use_poll;
@@ -60,9 +38,9 @@ static void take(int fd, int use_poll)
 	uint64_t v;
 
 	if (use_poll && (poll(&p, 1, -1) != 1 || !(p.revents & POLLIN)))
-		die("poll failed");
+		bench_die("poll failed");
 	if (read(fd, &v, sizeof(v)) != sizeof(v) || v != 1)
-		die("read failed");
+		bench_die("read failed");
 }
 
 static void give(int fd)
@@ -70,7 +48,7 @@ static void give(int fd)
 	uint64_t one = 1;
 
 	if (write(fd, &one, sizeof(one)) != sizeof(one))
-		die("write failed");
+		bench_die("write failed");
 }
 
 static void *ponger(void *arg)
@@ -96,9 +74,9 @@ static double lat_ns(int cpu_b, int rounds, int use_poll)
 	ab = eventfd(0, 0);
 	ba = eventfd(0, 0);
 	if (ab < 0 || ba < 0)
-		die("eventfd failed");
+		bench_die("eventfd failed");
 	other = (struct side){ ab, ba, rounds, use_poll };
-	start_on(&tb, cpu_b, ponger, &other);
+	bench_start_on(&tb, cpu_b, ponger, &other);
 	t0 = bench_now_ns();
 	for (i = 0; i < rounds; i++) {
 		give(ab);
@@ -111,54 +89,24 @@ static double lat_ns(int cpu_b, int rounds, int use_poll)
 	return (double)t0 / rounds;
 }
 
-struct job {
-	const char *key;
-	int cpu_a, cpu_b, rounds, use_poll;
-	double v[REPS];
-};
-
-static void *run_job(void *arg)
+static double lat_job(int a, int b, int rounds)
 {
-	struct job *j = arg;
-	int i;
-
-	lat_ns(j->cpu_b, j->rounds, j->use_poll);	/* warm-up */
-	for (i = 0; i < REPS; i++)
-		j->v[i] = lat_ns(j->cpu_b, j->rounds, j->use_poll);
-	return NULL;
+	return lat_ns(b, rounds, 0);
 }
 
-/* Runs the job in a thread pinned to its first CPU, prints the median. */
-static void report(struct job *j)
+static double poll_job(int a, int b, int rounds)
 {
-	pthread_t t;
-
-	start_on(&t, j->cpu_a, run_job, j);
-	pthread_join(t, NULL);
-	bench_put_median(j->key, j->v, REPS);
+	return lat_ns(b, rounds, 1);
 }
 
 int main(int argc, char *argv[])
 {
-	struct job jobs[] = {
-		{ "lat-same-ns", 0, 0, ROUNDS_SAME, 0 },
-		{ "poll-same-ns", 0, 0, ROUNDS_SAME, 1 },
-		{ "lat-cross-ns", 0, 1, ROUNDS_CROSS, 0 },
-		{ "poll-cross-ns", 0, 1, ROUNDS_CROSS, 1 },
+	struct bench_job jobs[] = {
+		{ "lat-same-ns", lat_job, 0, 0, ROUNDS_SAME },
+		{ "poll-same-ns", poll_job, 0, 0, ROUNDS_SAME },
+		{ "lat-cross-ns", lat_job, 0, 1, ROUNDS_CROSS },
+		{ "poll-cross-ns", poll_job, 0, 1, ROUNDS_CROSS },
 	};
-	int i;
 
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "same")) {
-			report(&jobs[0]);
-			report(&jobs[1]);
-		} else if (!strcmp(argv[i], "cross")) {
-			report(&jobs[2]);
-			report(&jobs[3]);
-		} else {
-			printf("usage: %s same|cross...\n", argv[0]);
-			return 2;
-		}
-	}
-	return 0;
+	return bench_same_cross_main(argc, argv, jobs);
 }

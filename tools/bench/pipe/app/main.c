@@ -2,7 +2,7 @@
  * Pipe benchmark workload, built twice from this file: as an Amphi image
  * and as a host program (only pipes, POSIX threads and clocks). bench-pipe
  * runs both and prints ratios. Arguments choose the groups; prints "key
- * value" lines, medians over REPS runs:
+ * value" lines, medians over BENCH_REPS runs:
  *
  *   same:  thru-same-mbs  MB/s through one pipe, 64 KiB writes and reads,
  *                         writer and reader threads both on CPU 0
@@ -19,34 +19,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../common/workload.h"
+#include "../../common/pinned.h"
 
-#define REPS		7
 #define CHUNK		65536
 #define THRU_BYTES	(64UL << 20)
 #define ROUNDS_SAME	20000
 #define ROUNDS_CROSS	2000
-
-static void die(const char *what)
-{
-	printf("error %s\n", what);
-	exit(1);
-}
-
-/* Starts fn(arg) on CPU cpu. */
-static void start_on(pthread_t *t, int cpu, void *(*fn)(void *), void *arg)
-{
-	pthread_attr_t attr;
-	cpu_set_t set;
-
-	pthread_attr_init(&attr);
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	if (pthread_attr_setaffinity_np(&attr, sizeof(set), &set) ||
-	    pthread_create(t, &attr, fn, arg))
-		die("cannot start a thread");
-	pthread_attr_destroy(&attr);
-}
 
 /* throughput: one writer, one reader, 64 KiB at a time */
 
@@ -59,7 +37,7 @@ static void *writer(void *arg)
 	memset(buf, 'w', sizeof(buf));
 	for (done = 0; done < THRU_BYTES; done += CHUNK)
 		if (write(fd, buf, CHUNK) != CHUNK)
-			die("short write");
+			bench_die("short write");
 	return NULL;
 }
 
@@ -73,7 +51,7 @@ static void *reader(void *arg)
 	while (done < THRU_BYTES) {
 		n = read(fd, buf, CHUNK);
 		if (n <= 0)
-			die("read failed");
+			bench_die("read failed");
 		done += n;
 	}
 	return NULL;
@@ -86,10 +64,10 @@ static double thru_mbs(int cpu_w, int cpu_r)
 	int fds[2];
 
 	if (pipe(fds))
-		die("pipe failed");
+		bench_die("pipe failed");
 	t0 = bench_now_ns();
-	start_on(&tr, cpu_r, reader, &fds[0]);
-	start_on(&tw, cpu_w, writer, &fds[1]);
+	bench_start_on(&tr, cpu_r, reader, &fds[0]);
+	bench_start_on(&tw, cpu_w, writer, &fds[1]);
 	pthread_join(tw, NULL);
 	pthread_join(tr, NULL);
 	t0 = bench_now_ns() - t0;
@@ -112,7 +90,7 @@ static void *ponger(void *arg)
 
 	for (i = 0; i < p->rounds; i++)
 		if (read(p->in, &c, 1) != 1 || write(p->out, &c, 1) != 1)
-			die("pong failed");
+			bench_die("pong failed");
 	return NULL;
 }
 
@@ -126,14 +104,14 @@ static double lat_ns(int cpu_a, int cpu_b, int rounds)
 	char c = 'p';
 
 	if (pipe(ab) || pipe(ba))
-		die("pipe failed");
+		bench_die("pipe failed");
 	me = (struct pong){ ba[0], ab[1], rounds };
 	other = (struct pong){ ab[0], ba[1], rounds };
-	start_on(&tb, cpu_b, ponger, &other);
+	bench_start_on(&tb, cpu_b, ponger, &other);
 	t0 = bench_now_ns();
 	for (i = 0; i < rounds; i++)
 		if (write(me.out, &c, 1) != 1 || read(me.in, &c, 1) != 1)
-			die("ping failed");
+			bench_die("ping failed");
 	t0 = bench_now_ns() - t0;
 	pthread_join(tb, NULL);
 	close(ab[0]);
@@ -143,60 +121,19 @@ static double lat_ns(int cpu_a, int cpu_b, int rounds)
 	return (double)t0 / rounds;
 }
 
-struct job {
-	const char *key;
-	double (*fn)(int, int, int);
-	int cpu_a, cpu_b, arg;
-	double v[REPS];
-};
-
 static double thru_job(int a, int b, int unused)
 {
 	return thru_mbs(a, b);
 }
 
-static void *run_job(void *arg)
-{
-	struct job *j = arg;
-	int i;
-
-	j->fn(j->cpu_a, j->cpu_b, j->arg);	/* warm-up */
-	for (i = 0; i < REPS; i++)
-		j->v[i] = j->fn(j->cpu_a, j->cpu_b, j->arg);
-	return NULL;
-}
-
-/* Runs the job in a thread pinned to its first CPU, prints the median. */
-static void report(struct job *j)
-{
-	pthread_t t;
-
-	start_on(&t, j->cpu_a, run_job, j);
-	pthread_join(t, NULL);
-	bench_put_median(j->key, j->v, REPS);
-}
-
 int main(int argc, char *argv[])
 {
-	struct job jobs[] = {
+	struct bench_job jobs[] = {
 		{ "thru-same-mbs", thru_job, 0, 0, 0 },
 		{ "lat-same-ns", lat_ns, 0, 0, ROUNDS_SAME },
 		{ "thru-cross-mbs", thru_job, 0, 1, 0 },
 		{ "lat-cross-ns", lat_ns, 0, 1, ROUNDS_CROSS },
 	};
-	int i;
 
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "same")) {
-			report(&jobs[0]);
-			report(&jobs[1]);
-		} else if (!strcmp(argv[i], "cross")) {
-			report(&jobs[2]);
-			report(&jobs[3]);
-		} else {
-			printf("usage: %s same|cross...\n", argv[0]);
-			return 2;
-		}
-	}
-	return 0;
+	return bench_same_cross_main(argc, argv, jobs);
 }

@@ -20,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../common/workload.h"
+#include "../../common/pinned.h"
 
 #define REPS		9
 #define YIELDS		20000
@@ -28,23 +28,6 @@
 #define LOCKS		1000000
 #define HANDOFFS_SAME	20000
 #define HANDOFFS_CROSS	2000
-
-/* Starts fn(arg) on CPU cpu. */
-static void start_on(pthread_t *t, int cpu, void *(*fn)(void *), void *arg)
-{
-	pthread_attr_t attr;
-	cpu_set_t set;
-
-	pthread_attr_init(&attr);
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	if (pthread_attr_setaffinity_np(&attr, sizeof(set), &set) ||
-	    pthread_create(t, &attr, fn, arg)) {
-		printf("error cannot start a thread on CPU %d\n", cpu);
-		exit(1);
-	}
-	pthread_attr_destroy(&attr);
-}
 
 /* yield ping-pong */
 
@@ -62,8 +45,8 @@ static double yield_ns(void)
 	pthread_t a, b;
 	unsigned long long t0 = bench_now_ns();
 
-	start_on(&a, 0, yielder, NULL);
-	start_on(&b, 0, yielder, NULL);
+	bench_start_on(&a, 0, yielder, NULL);
+	bench_start_on(&b, 0, yielder, NULL);
 	pthread_join(a, NULL);
 	pthread_join(b, NULL);
 	return (double)(bench_now_ns() - t0) / (2.0 * YIELDS);
@@ -148,8 +131,8 @@ static double cond_ns(int cpu_a, int cpu_b, int rounds)
 	pthread_mutex_init(&pp.m, NULL);
 	pthread_cond_init(&pp.c, NULL);
 	t0 = bench_now_ns();
-	start_on(&ta, cpu_a, play, &a);
-	start_on(&tb, cpu_b, play, &b);
+	bench_start_on(&ta, cpu_a, play, &a);
+	bench_start_on(&tb, cpu_b, play, &b);
 	pthread_join(ta, NULL);
 	pthread_join(tb, NULL);
 	t0 = bench_now_ns() - t0;

@@ -2,7 +2,7 @@
  * AF_UNIX benchmark workload, built twice from this file: as an Amphi
  * image and as a host program (only AF_UNIX sockets, POSIX threads and
  * clocks). bench-unix runs both and prints ratios. Arguments choose the
- * groups; prints "key value" lines, medians over REPS runs:
+ * groups; prints "key value" lines, medians over BENCH_REPS runs:
  *
  *   same:  thru-same-mbs  MB/s through a stream socketpair, 64 KiB sends
  *                         and receives, sender and receiver threads both
@@ -21,34 +21,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "../../common/workload.h"
+#include "../../common/pinned.h"
 
-#define REPS		7
 #define CHUNK		65536
 #define THRU_BYTES	(64UL << 20)
 #define ROUNDS_SAME	20000
 #define ROUNDS_CROSS	2000
-
-static void die(const char *what)
-{
-	printf("error %s\n", what);
-	exit(1);
-}
-
-/* Starts fn(arg) on CPU cpu. */
-static void start_on(pthread_t *t, int cpu, void *(*fn)(void *), void *arg)
-{
-	pthread_attr_t attr;
-	cpu_set_t set;
-
-	pthread_attr_init(&attr);
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	if (pthread_attr_setaffinity_np(&attr, sizeof(set), &set) ||
-	    pthread_create(t, &attr, fn, arg))
-		die("cannot start a thread");
-	pthread_attr_destroy(&attr);
-}
 
 /* throughput: one sender, one receiver, 64 KiB at a time */
 
@@ -61,7 +39,7 @@ static void *writer(void *arg)
 	memset(buf, 'w', sizeof(buf));
 	for (done = 0; done < THRU_BYTES; done += CHUNK)
 		if (send(fd, buf, CHUNK, 0) != CHUNK)
-			die("short send");
+			bench_die("short send");
 	return NULL;
 }
 
@@ -75,7 +53,7 @@ static void *reader(void *arg)
 	while (done < THRU_BYTES) {
 		n = recv(fd, buf, CHUNK, 0);
 		if (n <= 0)
-			die("recv failed");
+			bench_die("recv failed");
 		done += n;
 	}
 	return NULL;
@@ -88,10 +66,10 @@ static double thru_mbs(int cpu_w, int cpu_r)
 	int fds[2];
 
 	if (socketpair(AF_UNIX, SOCK_STREAM, 0, fds))
-		die("socketpair failed");
+		bench_die("socketpair failed");
 	t0 = bench_now_ns();
-	start_on(&tr, cpu_r, reader, &fds[0]);
-	start_on(&tw, cpu_w, writer, &fds[1]);
+	bench_start_on(&tr, cpu_r, reader, &fds[0]);
+	bench_start_on(&tw, cpu_w, writer, &fds[1]);
 	pthread_join(tw, NULL);
 	pthread_join(tr, NULL);
 	t0 = bench_now_ns() - t0;
@@ -114,7 +92,7 @@ static void *ponger(void *arg)
 
 	for (i = 0; i < p->rounds; i++)
 		if (recv(p->fd, &c, 1, 0) != 1 || send(p->fd, &c, 1, 0) != 1)
-			die("pong failed");
+			bench_die("pong failed");
 	return NULL;
 }
 
@@ -128,13 +106,13 @@ static double lat_ns(int cpu_a, int cpu_b, int rounds)
 	char c = 'p';
 
 	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv))
-		die("socketpair failed");
+		bench_die("socketpair failed");
 	other = (struct pong){ sv[1], rounds };
-	start_on(&tb, cpu_b, ponger, &other);
+	bench_start_on(&tb, cpu_b, ponger, &other);
 	t0 = bench_now_ns();
 	for (i = 0; i < rounds; i++)
 		if (send(sv[0], &c, 1, 0) != 1 || recv(sv[0], &c, 1, 0) != 1)
-			die("ping failed");
+			bench_die("ping failed");
 	t0 = bench_now_ns() - t0;
 	pthread_join(tb, NULL);
 	close(sv[0]);
@@ -142,60 +120,19 @@ static double lat_ns(int cpu_a, int cpu_b, int rounds)
 	return (double)t0 / rounds;
 }
 
-struct job {
-	const char *key;
-	double (*fn)(int, int, int);
-	int cpu_a, cpu_b, arg;
-	double v[REPS];
-};
-
 static double thru_job(int a, int b, int unused)
 {
 	return thru_mbs(a, b);
 }
 
-static void *run_job(void *arg)
-{
-	struct job *j = arg;
-	int i;
-
-	j->fn(j->cpu_a, j->cpu_b, j->arg);	/* warm-up */
-	for (i = 0; i < REPS; i++)
-		j->v[i] = j->fn(j->cpu_a, j->cpu_b, j->arg);
-	return NULL;
-}
-
-/* Runs the job in a thread pinned to its first CPU, prints the median. */
-static void report(struct job *j)
-{
-	pthread_t t;
-
-	start_on(&t, j->cpu_a, run_job, j);
-	pthread_join(t, NULL);
-	bench_put_median(j->key, j->v, REPS);
-}
-
 int main(int argc, char *argv[])
 {
-	struct job jobs[] = {
+	struct bench_job jobs[] = {
 		{ "thru-same-mbs", thru_job, 0, 0, 0 },
 		{ "lat-same-ns", lat_ns, 0, 0, ROUNDS_SAME },
 		{ "thru-cross-mbs", thru_job, 0, 1, 0 },
 		{ "lat-cross-ns", lat_ns, 0, 1, ROUNDS_CROSS },
 	};
-	int i;
 
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "same")) {
-			report(&jobs[0]);
-			report(&jobs[1]);
-		} else if (!strcmp(argv[i], "cross")) {
-			report(&jobs[2]);
-			report(&jobs[3]);
-		} else {
-			printf("usage: %s same|cross...\n", argv[0]);
-			return 2;
-		}
-	}
-	return 0;
+	return bench_same_cross_main(argc, argv, jobs);
 }
