@@ -86,35 +86,6 @@ static void dgram_peer_dead(struct unix_sock *u, struct unix_sock *t)
 	unix_sock_put(old);
 }
 
-/* Queues the datagram at t (t->lock held). */
-static ssize_t dgram_queue(struct unix_sock *t, struct unix_sock *u,
-			   const struct msghdr *msg, __sz n,
-			   struct unix_rights **rights,
-			   const struct ucred *cred)
-{
-	struct unix_chunk *c = unix_chunk_alloc(t, n);
-
-	if (!c)
-		return -ENOMEM;
-	if (uk_iov_copy_from(c->data, msg->msg_iov, msg->msg_iovlen, 0, n) <
-	    n) {
-		unix_chunk_free(t, c);
-		return -EFAULT;
-	}
-	c->len = n;
-	c->charge = unix_charge_of(n);
-	c->cred = *cred;
-	c->rights = *rights;
-	*rights = NULL;
-	unix_name_load(u, &c->from);
-	unix_sock_get(u);
-	c->sender = u;
-	__atomic_add_fetch(&u->wmem, c->charge, __ATOMIC_ACQ_REL);
-	unix_queue_add(t, c);
-	t->qbytes += n;
-	return n;
-}
-
 /* The destination of a send: the named socket or the connected peer,
  * with a reference. */
 static struct unix_sock *dgram_target(struct unix_sock *u,
@@ -186,7 +157,7 @@ ssize_t unix_dgram_sendmsg(struct unix_sock *u, const struct msghdr *msg,
 		unix_wait_room(u, t);
 		rc = -EAGAIN;
 	} else {
-		rc = dgram_queue(t, u, msg, total, &rights, &cred);
+		rc = unix_record_queue(t, u, msg, total, &rights, &cred, 1);
 	}
 	uk_mutex_unlock(&t->lock);
 	if (rc >= 0)

@@ -195,34 +195,6 @@ out:
 	return done ? (ssize_t)done : -EFAULT;
 }
 
-/* Seqpacket: the whole record as one chunk. */
-static ssize_t record_queue(struct unix_sock *p, struct unix_sock *u,
-			    const struct msghdr *msg, __sz n,
-			    struct unix_rights **rights,
-			    const struct ucred *cred)
-{
-	struct unix_chunk *c = unix_chunk_alloc(p, n);
-
-	if (!c)
-		return -ENOMEM;
-	if (uk_iov_copy_from(c->data, msg->msg_iov, msg->msg_iovlen, 0, n) <
-	    n) {
-		unix_chunk_free(p, c);
-		return -EFAULT;
-	}
-	c->len = n;
-	c->charge = unix_charge_of(n);
-	c->cred = *cred;
-	c->rights = *rights;
-	*rights = NULL;
-	unix_sock_get(u);
-	c->sender = u;
-	__atomic_add_fetch(&u->wmem, c->charge, __ATOMIC_ACQ_REL);
-	unix_queue_add(p, c);
-	p->qbytes += n;
-	return n;
-}
-
 ssize_t unix_stream_sendmsg(struct unix_sock *u, const struct msghdr *msg,
 			    int flags __unused)
 {
@@ -268,7 +240,7 @@ ssize_t unix_stream_sendmsg(struct unix_sock *u, const struct msghdr *msg,
 		rc = stream_queue(p, u, msg, MIN(total, (__sz)(buf - wmem)),
 				  &rights, &cred);
 	else
-		rc = record_queue(p, u, msg, total, &rights, &cred);
+		rc = unix_record_queue(p, u, msg, total, &rights, &cred, 0);
 	uk_mutex_unlock(&p->lock);
 	if (rc >= 0)
 		unix_notify(p, IN_EV);

@@ -205,6 +205,35 @@ struct unix_chunk *unix_chunk_alloc(struct unix_sock *to, unsigned int len)
 	return c;
 }
 
+ssize_t unix_record_queue(struct unix_sock *to, struct unix_sock *from,
+			  const struct msghdr *msg, __sz n,
+			  struct unix_rights **rights, const struct ucred *cred,
+			  int named)
+{
+	struct unix_chunk *c = unix_chunk_alloc(to, n);
+
+	if (!c)
+		return -ENOMEM;
+	if (uk_iov_copy_from(c->data, msg->msg_iov, msg->msg_iovlen, 0, n) <
+	    n) {
+		unix_chunk_free(to, c);
+		return -EFAULT;
+	}
+	c->len = n;
+	c->charge = unix_charge_of(n);
+	c->cred = *cred;
+	c->rights = *rights;
+	*rights = NULL;
+	if (named)
+		unix_name_load(from, &c->from);
+	unix_sock_get(from);
+	c->sender = from;
+	__atomic_add_fetch(&from->wmem, c->charge, __ATOMIC_ACQ_REL);
+	unix_queue_add(to, c);
+	to->qbytes += n;
+	return n;
+}
+
 void unix_uncharge(struct unix_chunk *c, unsigned int charge)
 {
 	struct unix_sock *s = c->sender;

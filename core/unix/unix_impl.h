@@ -176,6 +176,13 @@ void unix_queue_add(struct unix_sock *u, struct unix_chunk *c);
 struct unix_chunk *unix_queue_pop(struct unix_sock *u);
 struct unix_chunk *unix_chunk_alloc(struct unix_sock *to, unsigned int len);
 void unix_chunk_free(struct unix_sock *owner, struct unix_chunk *c);
+/* Queues n bytes of msg as one record (a datagram, a seqpacket record)
+ * from from at to, with to->lock held; named keeps from's name as the
+ * source. Takes over *rights. Returns n, -ENOMEM, -EFAULT. */
+ssize_t unix_record_queue(struct unix_sock *to, struct unix_sock *from,
+			  const struct msghdr *msg, __sz n,
+			  struct unix_rights **rights, const struct ucred *cred,
+			  int named);
 /* Gives back charge bytes of c's sender's wmem (wakes it). */
 void unix_uncharge(struct unix_chunk *c, unsigned int charge);
 unsigned int unix_charge_of(unsigned int len);
