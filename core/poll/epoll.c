@@ -34,14 +34,8 @@
 #include <uk/mutex.h>
 #include <uk/nofault.h>
 #include <uk/plat/time.h>
-#include <uk/spinlock.h>
-
-#if defined(CONFIG_POLL_YIELD) && __has_include(<uk/poll.h>)
 #include <uk/poll.h>
-#define EP_YIELD()	uk_poll_yield()
-#else
-#define EP_YIELD()	do { } while (0)
-#endif
+#include <uk/spinlock.h>
 
 /* Longest chain of epoll-in-epoll links (Linux's EPOLL_MAX_NESTS). */
 #define EP_MAX_NESTS	4
@@ -666,7 +660,7 @@ static int ep_wait(struct epoll *ep, struct epoll_event *uevents,
 	__nsec deadline = 0;
 	int n;
 
-	EP_YIELD();
+	uk_poll_yield();
 	if (timeout > 0)
 		deadline = ukplat_monotonic_clock() +
 			   (__nsec)timeout * 1000000ULL;
