@@ -83,39 +83,35 @@ static ssize_t recv_fn(struct posix_socket_file *sock, void *args)
 	return recv_once(sock, a->msg, a->flags);
 }
 
-/* Goes on where a first call of fn stopped after done bytes: the rest of
- * the iovecs, one at a time and without name or control data, until all
- * is moved, the stream ends or an error comes. Returns the bytes moved
- * in all. The caller's iovecs are left alone. */
-static ssize_t go_on(struct posix_socket_file *sock, uk_socket_fn fn,
-		     const struct iovec *iov, size_t iovcnt, int flags,
-		     __nsec timeo, __sz done)
-{
-	struct iovec one;
-	struct msghdr m = { .msg_iov = &one, .msg_iovlen = 1 };
-	struct msg_args a = { &m, flags };
-	__sz skip = done;
-	ssize_t rc;
-	size_t i;
+struct go_on_args {
+	struct posix_socket_file *sock;
+	uk_socket_fn fn;
+	int flags;
+	__nsec timeo;
+};
 
-	for (i = 0; i < iovcnt; i++) {
-		if (skip >= iov[i].iov_len) {
-			skip -= iov[i].iov_len;
-			continue;
-		}
-		one.iov_base = (char *)iov[i].iov_base + skip;
-		one.iov_len = iov[i].iov_len - skip;
-		skip = 0;
-		while (one.iov_len) {
-			rc = uk_socket_retry(sock, fn, &a, 0, timeo);
-			if (rc <= 0)
-				return done;
-			done += rc;
-			one.iov_base = (char *)one.iov_base + rc;
-			one.iov_len -= rc;
-		}
-	}
-	return done;
+/* One piece of the rest of a send or MSG_WAITALL receive, without name
+ * or control data (those went with the first part), waiting as needed. */
+static ssize_t go_on_piece(const struct iovec *one, void *arg)
+{
+	struct go_on_args *g = arg;
+	struct msghdr m = {
+		.msg_iov = (struct iovec *)one,
+		.msg_iovlen = 1,
+	};
+	struct msg_args a = { &m, g->flags };
+
+	return uk_socket_retry(g->sock, g->fn, &a, 0, g->timeo);
+}
+
+static ssize_t go_on(struct posix_socket_file *sock, uk_socket_fn fn,
+		     const struct msghdr *msg, int flags, __nsec timeo,
+		     __sz done)
+{
+	struct go_on_args g = { sock, fn, flags, timeo };
+
+	return uk_iov_go_on(msg->msg_iov, (int)msg->msg_iovlen, done,
+			    go_on_piece, &g);
 }
 
 ssize_t uk_socket_send(struct posix_socket_file *sock,
@@ -127,8 +123,7 @@ ssize_t uk_socket_send(struct posix_socket_file *sock,
 	rc = uk_socket_retry(sock, send_fn, &a, nonblock, sock->sndtimeo);
 	if (rc > 0 && !nonblock && sock->type == SOCK_STREAM &&
 	    (__sz)rc < uk_iov_total(msg->msg_iov, msg->msg_iovlen))
-		return go_on(sock, send_fn, msg->msg_iov, msg->msg_iovlen,
-			     flags, sock->sndtimeo, rc);
+		return go_on(sock, send_fn, msg, flags, sock->sndtimeo, rc);
 	if (rc == -EPIPE && !(flags & MSG_NOSIGNAL))
 		uk_signal_raise_pipe();
 	return rc;
@@ -144,8 +139,7 @@ ssize_t uk_socket_recv(struct posix_socket_file *sock, struct msghdr *msg,
 	if (rc > 0 && (flags & MSG_WAITALL) && !(flags & MSG_PEEK) &&
 	    !nonblock && sock->type == SOCK_STREAM &&
 	    (__sz)rc < uk_iov_total(msg->msg_iov, msg->msg_iovlen))
-		return go_on(sock, recv_fn, msg->msg_iov, msg->msg_iovlen,
-			     flags, sock->rcvtimeo, rc);
+		return go_on(sock, recv_fn, msg, flags, sock->rcvtimeo, rc);
 	return rc;
 }
 

@@ -182,40 +182,36 @@ void uk_ofile_finalizer_del(struct uk_ofile *of,
 typedef ssize_t (*io_op)(struct uk_file *f, const struct iovec *iov,
 			 int iovcnt, off_t *off, unsigned int flags);
 
-/* A blocking write to a stream (pipe, socket) that moved only part of
- * the data goes on with the rest, one iovec at a time, until all is
- * written or an error comes; returns the bytes written in all (Linux). */
+struct write_rest_args {
+	struct uk_ofile *of;
+	io_op op;
+	off_t *off;
+};
+
+/* One piece of the rest: written once the file has room. */
+static ssize_t write_piece(const struct iovec *one, void *arg)
+{
+	struct write_rest_args *a = arg;
+	ssize_t rc;
+
+	for (;;) {
+		rc = a->op(a->of->file, one, 1, a->off, a->of->flags);
+		if (rc != -EAGAIN)
+			return rc;
+		uk_file_wait(a->of->file, UK_POLLOUT, 0);
+	}
+}
+
+/* A blocking write to a stream (a pipe) that moved only part of the
+ * data goes on with the rest until all is written or an error comes;
+ * returns the bytes written in all (Linux). */
 static ssize_t write_rest(struct uk_ofile *of, io_op op,
 			  const struct iovec *iov, int iovcnt, off_t *off,
 			  __sz done)
 {
-	__sz skip = done;
-	struct iovec one;
-	ssize_t rc;
-	int i;
+	struct write_rest_args a = { of, op, off };
 
-	for (i = 0; i < iovcnt; i++) {
-		if (skip >= iov[i].iov_len) {
-			skip -= iov[i].iov_len;
-			continue;
-		}
-		one.iov_base = (char *)iov[i].iov_base + skip;
-		one.iov_len = iov[i].iov_len - skip;
-		skip = 0;
-		while (one.iov_len) {
-			rc = op(of->file, &one, 1, off, of->flags);
-			if (rc == -EAGAIN) {
-				uk_file_wait(of->file, UK_POLLOUT, 0);
-				continue;
-			}
-			if (rc <= 0)
-				return done;
-			done += rc;
-			one.iov_base = (char *)one.iov_base + rc;
-			one.iov_len -= rc;
-		}
-	}
-	return done;
+	return uk_iov_go_on(iov, iovcnt, done, write_piece, &a);
 }
 
 /* Calls op until it does not return -EAGAIN on a blocking description,

@@ -98,3 +98,32 @@ struct iovec *uk_iov_import(const struct iovec *uiov, int iovcnt,
 	}
 	return iov;
 }
+
+__sz uk_iov_go_on(const struct iovec *iov, int iovcnt, __sz done,
+		  ssize_t (*move)(const struct iovec *one, void *arg),
+		  void *arg)
+{
+	__sz skip = done;
+	struct iovec one;
+	ssize_t rc;
+	int i;
+
+	for (i = 0; i < iovcnt; i++) {
+		if (skip >= iov[i].iov_len) {
+			skip -= iov[i].iov_len;
+			continue;
+		}
+		one.iov_base = (char *)iov[i].iov_base + skip;
+		one.iov_len = iov[i].iov_len - skip;
+		skip = 0;
+		while (one.iov_len) {
+			rc = move(&one, arg);
+			if (rc <= 0)
+				return done;
+			done += rc;
+			one.iov_base = (char *)one.iov_base + rc;
+			one.iov_len -= rc;
+		}
+	}
+	return done;
+}

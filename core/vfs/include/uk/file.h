@@ -225,6 +225,15 @@ __sz uk_iov_copy_to(const struct iovec *iov, int iovcnt, __sz skip,
 __sz uk_iov_copy_from(void *dst, const struct iovec *iov, int iovcnt,
 		      __sz skip, __sz n);
 
+/* Goes on where a partial transfer of the iovecs stopped after done
+ * bytes: calls move() on the rest, one piece of one iovec at a time,
+ * until all is moved or move() returns 0 or an error. Returns the bytes
+ * moved in all, done included. For blocking stream writes (and
+ * MSG_WAITALL reads) that must not stop short. */
+__sz uk_iov_go_on(const struct iovec *iov, int iovcnt, __sz done,
+		  ssize_t (*move)(const struct iovec *one, void *arg),
+		  void *arg);
+
 /* Copies the app's iovec array uiov into kiov (kiovcnt entries, on the
  * caller's stack) or, if longer, a heap array stored in *heap (free it
  * with uk_free; NULL otherwise), and checks it. Returns the kernel array
