@@ -367,6 +367,68 @@ static void test_big(void)
 	close(sv[1]);
 }
 
+static void *write_in_two(void *arg)
+{
+	int fd = *(int *)arg;
+
+	usleep(20000);
+	if (write(fd, "abc", 3) != 3)
+		return NULL;
+	usleep(20000);
+	if (write(fd, "def", 3) != 3)
+		return NULL;
+	return NULL;
+}
+
+struct drainer {
+	int fd;
+	size_t total;
+};
+
+static void *drain(void *arg)
+{
+	struct drainer *d = arg;
+	char buf[4096];
+	ssize_t r;
+
+	while ((r = read(d->fd, buf, sizeof(buf))) > 0)
+		d->total += r;
+	return NULL;
+}
+
+/* MSG_WAITALL waits for every byte (across iovecs) unless the stream
+ * ends; a blocking send bigger than the buffers finishes whole. */
+static void test_waitall(void)
+{
+	static char big[1 << 20];
+	char a[2], b[4];
+	struct iovec iov[2] = { { a, sizeof(a) }, { b, sizeof(b) } };
+	struct msghdr m = { .msg_iov = iov, .msg_iovlen = 2 };
+	struct drainer d = { 0, 0 };
+	pthread_t t;
+	int sv[2];
+
+	CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
+	CHECK(pthread_create(&t, NULL, write_in_two, &sv[0]) == 0);
+	CHECK(recvmsg(sv[1], &m, MSG_WAITALL) == 6);
+	CHECK(!memcmp(a, "ab", 2) && !memcmp(b, "cdef", 4));
+	pthread_join(t, NULL);
+	CHECK(write(sv[0], "xy", 2) == 2);
+	CHECK(shutdown(sv[0], SHUT_WR) == 0);
+	CHECK(recv(sv[1], b, sizeof(b), MSG_WAITALL) == 2);
+	close(sv[0]);
+	close(sv[1]);
+
+	CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
+	d.fd = sv[1];
+	CHECK(pthread_create(&t, NULL, drain, &d) == 0);
+	CHECK(send(sv[0], big, sizeof(big), 0) == (ssize_t)sizeof(big));
+	close(sv[0]);
+	pthread_join(t, NULL);
+	CHECK(d.total == sizeof(big));
+	close(sv[1]);
+}
+
 static void test_errors(void)
 {
 	int s = socket(AF_UNIX, SOCK_STREAM, 0), v;
@@ -412,6 +474,7 @@ int main(void)
 	test_shutdown();
 	test_listen();
 	test_big();
+	test_waitall();
 	test_errors();
 	CHECK(lowest_free_fd() == fd0);
 	return posix_check_summary();
