@@ -44,6 +44,16 @@ int bench_run(struct bench_result *r, const char *fmt, ...)
 	return 0;
 }
 
+int bench_run_same_cross(struct bench_result *am, struct bench_result *host,
+			 char *argv[])
+{
+	if (bench_run(am, "'%s' -q -smp 1 -- same", argv[1]) < 0 ||
+	    bench_run(am, "'%s' -q -smp 2 -- cross", argv[1]) < 0 ||
+	    bench_run(host, "'%s' same cross", argv[2]) < 0)
+		return -1;
+	return 0;
+}
+
 double bench_get(const struct bench_result *r, const char *key)
 {
 	int i;

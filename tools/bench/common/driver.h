@@ -25,6 +25,13 @@ int bench_usage(int argc, char *argv[]);
 int bench_run(struct bench_result *r, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* For workloads with "same" and "cross" groups (common/pinned.h): runs
+ * the image argv[1] with -smp 1 for "same" and -smp 2 for "cross" into
+ * am, and the host program argv[2] with both into host. Returns 0 or -1
+ * as bench_run(). */
+int bench_run_same_cross(struct bench_result *am, struct bench_result *host,
+			 char *argv[]);
+
 /* The value of key in r, or -1 if no run printed it. */
 double bench_get(const struct bench_result *r, const char *key);
 

@@ -19,9 +19,7 @@ int main(int argc, char *argv[])
 
 	if (bench_usage(argc, argv))
 		return 2;
-	if (bench_run(&am, "'%s' -q -smp 1 -- same", argv[1]) < 0 ||
-	    bench_run(&am, "'%s' -q -smp 2 -- cross", argv[1]) < 0 ||
-	    bench_run(&host, "'%s' same cross", argv[2]) < 0)
+	if (bench_run_same_cross(&am, &host, argv) < 0)
 		return 1;
 	printf("pipe benchmark, medians%35s %13s %9s\n", "Amphi sim",
 	       "Linux", "ratio");
