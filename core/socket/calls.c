@@ -8,8 +8,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
-#include <signal.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -17,7 +15,6 @@
 #include <uk/essentials.h>
 #include <uk/fdtab.h>
 #include <uk/nofault.h>
-#include <uk/plat/time.h>
 #include <uk/socket.h>
 #include "socket_impl.h"
 
@@ -30,6 +27,8 @@
 static struct posix_socket_driver *check_new(int family, int *type,
 					     int *flags)
 {
+	struct posix_socket_driver *d;
+
 	*flags = *type & ~0xf;
 	*type &= 0xf;
 	if (*flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC))
@@ -38,9 +37,8 @@ static struct posix_socket_driver *check_new(int family, int *type,
 		return ERR2PTR(-EAFNOSUPPORT);
 	if (*type < 1 || *type > 10)
 		return ERR2PTR(-EINVAL);
-	if (!posix_socket_driver_get(family))
-		return ERR2PTR(-EAFNOSUPPORT);
-	return posix_socket_driver_get(family);
+	d = posix_socket_driver_get(family);
+	return d ? d : ERR2PTR(-EAFNOSUPPORT);
 }
 
 int uk_socket_create(int family, int type, int protocol)
