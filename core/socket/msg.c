@@ -216,26 +216,26 @@ static int kmsg_in(struct kmsg *k, const struct msghdr *umsg, int send)
 /* After a receive: the name, the control data and the flags go back. */
 static int kmsg_out(struct kmsg *k, struct msghdr *umsg)
 {
-	socklen_t namelen = 0;
+	socklen_t nameless = 0;
 	size_t clen = 0;
+	int rc;
 
-	if (k->umsg.msg_name) {
-		namelen = k->msg.msg_namelen;
-		if (namelen > k->umsg.msg_namelen)
-			namelen = k->umsg.msg_namelen;
-		if (namelen && uk_copy_to_user(k->umsg.msg_name, &k->name,
-					       namelen))
-			return -EFAULT;
-		namelen = k->msg.msg_namelen;
-	}
+	if (k->umsg.msg_name)
+		rc = uk_socket_addr_out(&k->name, k->msg.msg_namelen,
+					k->umsg.msg_name, k->umsg.msg_namelen,
+					&umsg->msg_namelen);
+	else
+		rc = uk_copy_to_user(&umsg->msg_namelen, &nameless,
+				     sizeof(nameless));
+	if (rc)
+		return rc;
 	if (k->msg.msg_control) {
 		clen = k->msg.msg_controllen;
 		if (clen && uk_copy_to_user(k->umsg.msg_control, k->control,
 					    clen))
 			return -EFAULT;
 	}
-	if (uk_copy_to_user(&umsg->msg_namelen, &namelen, sizeof(namelen)) ||
-	    uk_copy_to_user(&umsg->msg_controllen, &clen, sizeof(clen)) ||
+	if (uk_copy_to_user(&umsg->msg_controllen, &clen, sizeof(clen)) ||
 	    uk_copy_to_user(&umsg->msg_flags, &k->msg.msg_flags,
 			    sizeof(int)))
 		return -EFAULT;
