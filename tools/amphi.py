@@ -17,8 +17,15 @@ TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PACKAGES = [
     'build-essential', 'python3', 'meson', 'ninja-build', 'pkg-config',
     'check', 'libunwind-dev', 'libdw-dev', 'valgrind', 'gdb',
-    'qemu-system-x86',
+    'qemu-system-x86', 'dpkg-dev',
 ]
+
+# Third-party code the build and the tests use: Debian source packages
+# (and binary packages) fetched and verified by tools/thirdparty.py at
+# setup, cached outside the tree, never committed.
+THIRD_PARTY_SOURCES = []
+THIRD_PARTY_BINARIES = []
+THIRDPARTY = os.path.join(TOP, 'tools', 'thirdparty.py')
 
 # Metal x86_64 images boot in QEMU through this launcher (also used by
 # the tests): console, exit status, KVM/TCG choice, backtrace symbols.
@@ -224,17 +231,45 @@ def missing_packages():
     return missing
 
 
+def sudo_prefix():
+    return [] if os.geteuid() == 0 else ['sudo']
+
+
+def fetch_third_party(sudo):
+    """Enables Debian's source packages (deb-src twins of the system's
+    own apt sources) and fetches the third-party code into the cache."""
+    if not THIRD_PARTY_SOURCES and not THIRD_PARTY_BINARIES:
+        return
+    if THIRD_PARTY_SOURCES:
+        res = subprocess.run(sudo + [sys.executable, THIRDPARTY,
+                                     'enable-src'],
+                             stdout=subprocess.PIPE, text=True)
+        if res.returncode != 0:
+            sys.exit(res.returncode)
+        if res.stdout.strip() == 'changed':
+            check(sudo + ['apt-get', 'update', '-q'])
+    for kind, pkgs in (('source', THIRD_PARTY_SOURCES),
+                       ('binary', THIRD_PARTY_BINARIES)):
+        for pkg in pkgs:
+            if subprocess.run([sys.executable, THIRDPARTY, 'path', kind,
+                               pkg], stdout=subprocess.DEVNULL).returncode:
+                say('fetching Debian %s package %s' % (kind, pkg))
+                check([sys.executable, THIRDPARTY, kind, pkg],
+                      stdout=subprocess.DEVNULL)
+
+
 def cmd_setup(ctx, args):
     if args:
         raise Usage('setup takes no arguments')
     missing = missing_packages() if shutil.which('dpkg-query') else []
     if missing:
-        sudo = [] if os.geteuid() == 0 else ['sudo']
+        sudo = sudo_prefix()
         say('installing ' + ' '.join(missing))
         env = dict(os.environ, DEBIAN_FRONTEND='noninteractive')
         check(sudo + ['apt-get', 'update', '-q'], env=env)
         check(sudo + ['apt-get', 'install', '-y', '-q',
                       '--no-install-recommends'] + missing, env=env)
+    fetch_third_party(sudo_prefix())
     configure(ctx, [])
     say('ready: build folder %s' % os.path.relpath(ctx.build_dir))
 
