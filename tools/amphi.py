@@ -267,7 +267,9 @@ def cmd_setup(ctx, args):
         say('installing ' + ' '.join(missing))
         env = dict(os.environ, DEBIAN_FRONTEND='noninteractive')
         check(sudo + ['apt-get', 'update', '-q'], env=env)
+        # Wait for another apt/dpkg run (a parallel setup) to finish.
         check(sudo + ['apt-get', 'install', '-y', '-q',
+                      '-o', 'DPkg::Lock::Timeout=600',
                       '--no-install-recommends'] + missing, env=env)
     fetch_third_party(sudo_prefix())
     configure(ctx, [])
