@@ -142,6 +142,12 @@ static void cpu_raise(struct sim_lcpu *c, unsigned int irq)
 	cpu_kick(c);
 }
 
+void sim_lcpu_raise(unsigned int idx, unsigned int irq)
+{
+	if (idx < cpu_count)
+		cpu_raise(&cpus[idx], irq);
+}
+
 void sim_lcpu_clear_pending(unsigned int irq)
 {
 	__atomic_fetch_and(&this_cpu->pending, ~(1UL << irq),

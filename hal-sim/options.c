@@ -46,7 +46,20 @@ static void usage(FILE *out, const char *prog)
 "                        made by 'cpio -o -H newc'), into the root file\n"
 "                        system before the app starts\n"
 "  -q, --quiet           same as -k quiet\n"
+"  --display-ctl SOCKET  once an app opens the display, listen on the Unix\n"
+"                        socket SOCKET for lines that drive the window as\n"
+"                        a user would (for tests): 'key CODE 1|0' (Linux\n"
+"                        key code), 'motion X Y' (pixels), 'button N 1|0'\n"
+"                        (1 left, 2 middle, 3 right), 'wheel N', each\n"
+"                        pushed as an SDL event; 'dump FILE' writes the\n"
+"                        frame as a PPM image. Each answers 'ok' or\n"
+"                        'error: WHY'\n"
 "  -h, --help            show this help and exit\n"
+"\n"
+"Display: the window is SDL2's. Without a window system (no DISPLAY or\n"
+"WAYLAND_DISPLAY) the display draws offscreen; SDL_VIDEODRIVER=offscreen\n"
+"(or dummy) asks for that explicitly. Display kernel arguments:\n"
+"display.width=N, display.height=N (default 1280x720).\n"
 "\n"
 "Debugging: run the process under gdb (with 'handle SIGSEGV nostop\n"
 "noprint pass', and the same for SIG36, the CPUs' interrupts), or\n"
@@ -199,6 +212,7 @@ void sim_parse_options(int argc, char *argv[], struct sim_options *opt)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "smp", required_argument, NULL, 'S' },
 		{ "initrd", required_argument, NULL, 'I' },
+		{ "display-ctl", required_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -231,6 +245,9 @@ void sim_parse_options(int argc, char *argv[], struct sim_options *opt)
 			break;
 		case 'I':
 			open_initrd(prog, optarg, opt);
+			break;
+		case 'D':
+			sim_display_ctl_path = optarg;
 			break;
 		case 'm':
 			if (parse_size(optarg, &opt->mem_size) < 0) {

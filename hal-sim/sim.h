@@ -69,6 +69,9 @@ void sim_altstack_init(void);
 /* Sets up CPU 0 (the calling main thread) of ncpus and the interrupt
  * signal. The other CPUs start with ukplat_lcpu_start(). */
 void sim_lcpu_init(unsigned int ncpus);
+/* Makes vector irq pending on CPU idx and makes it look; callable from
+ * any thread, also host threads that are no CPU (device threads). */
+void sim_lcpu_raise(unsigned int idx, unsigned int irq);
 /* Drops interrupt vector irq if it is pending on this CPU. */
 void sim_lcpu_clear_pending(unsigned int irq);
 /* Stops interrupt delivery on every CPU for the process's exit. Returns
@@ -85,5 +88,8 @@ int sim_timer_due(void);
 void sim_console_init(void);
 void sim_console_write(const char *buf, size_t len);
 void sim_console_puts(const char *s);
+
+/* --display-ctl SOCKET (display.c), or NULL. */
+extern const char *sim_display_ctl_path;
 
 #endif /* AMPHI_HAL_SIM_H */

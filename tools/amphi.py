@@ -18,6 +18,8 @@ PACKAGES = [
     'build-essential', 'python3', 'meson', 'ninja-build', 'pkg-config',
     'check', 'libunwind-dev', 'libdw-dev', 'valgrind', 'gdb',
     'qemu-system-x86', 'dpkg-dev',
+    # The sim's display window (hal-sim/display.c).
+    'libsdl2-dev',
 ]
 
 # Third-party code the build and the tests use: Debian source packages

@@ -13,6 +13,7 @@
 #include <uk/init.h>
 #include <uk/print.h>
 #include <stdio.h>
+#include <string.h>
 #include <uk/vfs.h>
 
 UK_LINKTAB_DEFINE(const struct uk_devfs_dev *const, __uk_devfs_tab, "devfs");
@@ -25,6 +26,23 @@ const struct uk_devfs_dev *uk_devfs_dev_get(dev_t rdev)
 
 	count = __uk_devfs_tab_end - tab;
 	return rdev < count ? tab[rdev] : NULL;
+}
+
+/* Makes the folders of path below /dev ("input" for "/dev/input/event0"),
+ * so a device may be named "input/event0". */
+static int make_parents(char *path)
+{
+	char *p;
+	int rc;
+
+	for (p = path + 5; (p = strchr(p, '/')); p++) {
+		*p = '\0';
+		rc = uk_vfs_mkdirat(AT_FDCWD, path, 0755);
+		*p = '/';
+		if (rc && rc != -EEXIST)
+			return rc;
+	}
+	return 0;
 }
 
 static int devfs_init(struct uk_init_ctx *ctx __unused)
@@ -40,8 +58,10 @@ static int devfs_init(struct uk_init_ctx *ctx __unused)
 		goto out;
 	uk_linktab_foreach(it, __uk_devfs_tab) {
 		snprintf(path, sizeof(path), "/dev/%s", (*it)->name);
-		rc = uk_vfs_mknodat(AT_FDCWD, path, S_IFCHR | (*it)->mode,
-				    it - __uk_devfs_tab_begin);
+		rc = make_parents(path);
+		if (rc == 0)
+			rc = uk_vfs_mknodat(AT_FDCWD, path, S_IFCHR | (*it)->mode,
+					    it - __uk_devfs_tab_begin);
 		if (rc) {
 			uk_pr_err("devfs: %s: error %d\n", path, rc);
 			goto out;

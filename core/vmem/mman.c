@@ -12,8 +12,12 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#include <fcntl.h>
 #include <uk/errno.h>
+#include <uk/errptr.h>
 #include <uk/essentials.h>
+#include <uk/fdtab.h>
+#include <uk/file.h>
 #include <uk/spinlock.h>
 #include <uk/vmem.h>
 
@@ -50,6 +54,50 @@ static int map_hinted(struct uk_vas *vas, __vaddr_t *va, __sz len,
 	return uk_vma_map_anon(vas, va, len, attr, vflags, NULL);
 }
 
+/* A mapping of the file behind fd through its mmap op: every mapping
+ * of a device is shared (there is no copy-on-write of device memory). */
+static int map_file(struct uk_vas *vas, __vaddr_t *va, __sz len, int prot,
+		    int flags, unsigned long vflags, int fd, off_t off)
+{
+	struct uk_ofile *of = uk_fdtab_get(fd);
+	unsigned int acc;
+	__vaddr_t hint;
+	int rc;
+
+	if (PTRISERR(of))
+		return PTR2ERR(of);
+	acc = of->flags & O_ACCMODE;
+	rc = -ENODEV;
+	if (!of->file->ops->mmap)
+		goto out;
+	rc = -EACCES;
+	if (acc == O_WRONLY || ((flags & MAP_TYPE) == MAP_SHARED &&
+				(prot & PROT_WRITE) && acc != O_RDWR))
+		goto out;
+	if (flags & MAP_FIXED) {
+		if (!(flags & MAP_FIXED_NOREPLACE))
+			vflags |= UK_VMA_MAP_REPLACE;
+		rc = of->file->ops->mmap(of->file, vas, va, len,
+					 prot_attr(prot), vflags, off);
+		goto out;
+	}
+	hint = PAGE_ALIGN_DOWN(*va);
+	if (hint) {
+		rc = of->file->ops->mmap(of->file, vas, &hint, len,
+					 prot_attr(prot), vflags, off);
+		if (rc != -EEXIST && rc != -ENOMEM) {
+			*va = hint;
+			goto out;
+		}
+	}
+	*va = __VADDR_ANY;
+	rc = of->file->ops->mmap(of->file, vas, va, len, prot_attr(prot),
+				 vflags, off);
+out:
+	uk_ofile_put(of);
+	return rc;
+}
+
 void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 {
 	struct uk_vas *vas = uk_vas_get_active();
@@ -60,12 +108,11 @@ void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 
 	if (off & (off_t)(PAGE_SIZE - 1))
 		return (void *)uk_posix_ret(-EINVAL);
-	if (!(flags & MAP_ANONYMOUS))
-		return (void *)uk_posix_ret(fd < 0 ? -EBADF : -ENODEV);
 	if (!len)
 		return (void *)uk_posix_ret(-EINVAL);
 	/* MAP_SHARED_VALIDATE is for files only, as on Linux. */
-	if (type != MAP_SHARED && type != MAP_PRIVATE)
+	if (type != MAP_SHARED && type != MAP_PRIVATE &&
+	    (type != MAP_SHARED_VALIDATE || (flags & MAP_ANONYMOUS)))
 		return (void *)uk_posix_ret(-EINVAL);
 	if (PAGE_ALIGN_UP(len) < len)
 		return (void *)uk_posix_ret(-ENOMEM);
@@ -78,6 +125,10 @@ void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 		return (void *)uk_posix_ret(-ENOMEM);
 	if (flags & MAP_POPULATE)
 		vflags |= UK_VMA_MAP_POPULATE;
+	if (!(flags & MAP_ANONYMOUS)) {
+		rc = map_file(vas, &va, len, prot, flags, vflags, fd, off);
+		return rc < 0 ? (void *)uk_posix_ret(rc) : (void *)va;
+	}
 	if (flags & MAP_FIXED) {
 		if (!(flags & MAP_FIXED_NOREPLACE))
 			vflags |= UK_VMA_MAP_REPLACE;

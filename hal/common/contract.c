@@ -19,6 +19,7 @@
 #include <uk/plat/bootstrap.h>
 #include <uk/plat/console.h>
 #include <uk/plat/device.h>
+#include <uk/plat/display.h>
 #include <uk/plat/irq.h>
 #include <uk/plat/lcpu.h>
 #include <uk/plat/lcpu_start.h>

@@ -4,6 +4,7 @@
  * pages, lookups among many VMAs, bad input, and the POSIX calls.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -766,6 +767,7 @@ UK_TESTCASE(vmem, bad_input)
 UK_TESTCASE(vmem, posix_mmap)
 {
 	char *p, *q;
+	int fd;
 
 	p = mmap(NULL, 3 * PG, PROT_READ | PROT_WRITE,
 		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -788,8 +790,13 @@ UK_TESTCASE(vmem, posix_mmap)
 			    -1, 0) == MAP_FAILED && errno == EINVAL);
 	UK_TEST_EXPECT(mmap(NULL, PG, PROT_READ, MAP_ANONYMOUS, -1, 0) ==
 		       MAP_FAILED && errno == EINVAL);
-	UK_TEST_EXPECT(mmap(NULL, PG, PROT_READ, MAP_PRIVATE, 3, 0) ==
+	UK_TEST_EXPECT(mmap(NULL, PG, PROT_READ, MAP_PRIVATE, 1000, 0) ==
+		       MAP_FAILED && errno == EBADF);
+	fd = open("/dev/null", O_RDWR);
+	UK_TEST_EXPECT(fd >= 0);
+	UK_TEST_EXPECT(mmap(NULL, PG, PROT_READ, MAP_PRIVATE, fd, 0) ==
 		       MAP_FAILED && errno == ENODEV);
+	close(fd);
 	UK_TEST_EXPECT(mmap((void *)0x1001, PG, PROT_READ, MAP_PRIVATE |
 			    MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED &&
 		       errno == EINVAL);

@@ -31,6 +31,7 @@ struct iovec;
 struct stat;
 struct uk_file;
 struct uk_ofile;
+struct uk_vas;
 
 /* Event bits of uk_pollq and of the poll op: the Linux POLL and EPOLL
  * values. */
@@ -108,6 +109,14 @@ struct uk_file_ops {
 	int (*truncate)(struct uk_file *f, off_t len);
 	/* Device control; arg is the app's pointer or value. */
 	int (*ioctl)(struct uk_file *f, unsigned long req, void *arg);
+	/* Maps len bytes (page multiple) of f from offset off (page
+	 * aligned) into vas at *va (__VADDR_ANY: anywhere; set on
+	 * success) with PAGE_ATTR_* attr and UK_VMA_MAP_* vflags (REPLACE
+	 * for MAP_FIXED), as uk_vma_map. mmap(2) of a file without it is
+	 * -ENODEV. Returns 0 or -errno (-ENXIO: beyond the device). */
+	int (*mmap)(struct uk_file *f, struct uk_vas *vas, __vaddr_t *va,
+		    __sz len, unsigned long attr, unsigned long vflags,
+		    __off off);
 	/* Returns the events that hold now. Must not block; ISR-safe. */
 	unsigned int (*poll)(struct uk_file *f);
 	/* Stores linux_dirent64 records for directories into the app's
