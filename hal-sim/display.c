@@ -482,32 +482,35 @@ struct ctl_cmd {
 	int done;
 };
 
+/* Writes what the window shows (read back from SDL's renderer, after
+ * the uploads of every flush so far) as a binary PPM, QEMU's
+ * screendump format. */
 static int write_ppm(const char *path)
 {
-	FILE *f = fopen(path, "wb");
-	uint32_t x, y;
-	const uint8_t *p;
-	uint8_t *row;
+	size_t len = (size_t)disp.width * disp.height * 3;
+	uint8_t *buf = malloc(len);
+	FILE *f;
+	int rc = 0;
 
-	if (!f)
-		return -errno;
-	row = malloc((size_t)disp.width * 3);
-	if (!row) {
-		fclose(f);
+	if (!buf)
 		return -ENOMEM;
+	if (SDL_RenderReadPixels(disp.ren, NULL, SDL_PIXELFORMAT_RGB24, buf,
+				 (int)disp.width * 3) < 0) {
+		free(buf);
+		return -EIO;
 	}
-	fprintf(f, "P6\n%u %u\n255\n", disp.width, disp.height);
-	for (y = 0; y < disp.height; y++) {
-		p = disp.pixels + (size_t)y * disp.stride;
-		for (x = 0; x < disp.width; x++) {
-			row[x * 3] = p[x * 4 + 2];
-			row[x * 3 + 1] = p[x * 4 + 1];
-			row[x * 3 + 2] = p[x * 4];
-		}
-		fwrite(row, 3, disp.width, f);
+	f = fopen(path, "wb");
+	if (!f) {
+		rc = -errno;
+	} else {
+		fprintf(f, "P6\n%u %u\n255\n", disp.width, disp.height);
+		if (fwrite(buf, 1, len, f) != len)
+			rc = -EIO;
+		if (fclose(f) && !rc)
+			rc = -errno;
 	}
-	free(row);
-	return fclose(f) ? -errno : 0;
+	free(buf);
+	return rc;
 }
 
 /* Linux key code to SDL scancode (the table read backwards). */

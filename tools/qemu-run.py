@@ -3,7 +3,7 @@
 
   qemu-run.py [--kvm | --tcg] [-smp N] [-m SIZE] [-M MACHINE]
               [-k ARG]... [-q] [--initrd FILE] [--gdb PORT] [--argv]
-              IMAGE [--] [ARGS...]
+              [--display SPEC] [--qmp SOCKET] IMAGE [--] [ARGS...]
 
 The kernel's command line is "NAME [KARGS --] ARGS" as in sim. The
 serial console is on stdio; crash-report frames ("#N 0xADDR in ??") are
@@ -13,6 +13,12 @@ with (value << 1) | 1, mapped back here; a status above 126 (it would
 not fit) is also stated on the console in a line this script hides.
 --initrd FILE is handed to the kernel as the first PVH boot module
 (QEMU's -initrd), which the kernel unpacks into its root file system.
+--display SPEC gives the machine a display and input: ramfb (a linear
+framebuffer in guest memory, set up through fw_cfg) and virtio-keyboard
+and virtio-tablet on modern virtio-mmio, shown with QEMU's -display SPEC
+(gtk, sdl, vnc=:1, ..., or none for no window; microvm only for the
+input). --qmp SOCKET opens a QMP server on that Unix socket (tests take
+screendumps and inject input through it).
 --argv prints the QEMU command, one argument a line, instead of running
 it (the metal boot benchmark times QEMU itself with it).
 
@@ -59,14 +65,24 @@ def kvm_opens():
     return None
 
 
+DISPLAY_DEVICES = ['-device', 'ramfb',
+                   '-global', 'virtio-mmio.force-legacy=false',
+                   '-device', 'virtio-keyboard-device',
+                   '-device', 'virtio-tablet-device']
+
+
 def qemu_argv(image, accel, smp, mem, machine, cmdline, gdb_port=None,
-              initrd=None):
-    argv = [QEMU, '-M', machine, '-m', mem, '-smp', str(smp),
-            '-nographic', '-nodefaults', '-no-reboot', '-serial', 'stdio',
+              initrd=None, display=None, qmp=None):
+    screen = ['-nographic'] if display is None else \
+        ['-display', display] + DISPLAY_DEVICES
+    argv = [QEMU, '-M', machine, '-m', mem, '-smp', str(smp)] + screen + [
+            '-nodefaults', '-no-reboot', '-serial', 'stdio',
             '-device', 'isa-debug-exit,iobase=0xf4,iosize=4',
             '-kernel', image, '-append', cmdline]
     if initrd:
         argv += ['-initrd', initrd]
+    if qmp:
+        argv += ['-qmp', 'unix:%s,server=on,wait=off' % qmp]
     if accel == 'kvm':
         argv += ['-accel', 'kvm', '-cpu', 'host,-arch-capabilities']
     else:
@@ -187,14 +203,16 @@ def pump(proc, resolver):
 
 def parse(argv):
     opts = {'accel': None, 'smp': 1, 'mem': '64M', 'machine': 'microvm',
-            'kargs': [], 'gdb': None, 'argv': False, 'initrd': None}
+            'kargs': [], 'gdb': None, 'argv': False, 'initrd': None,
+            'display': None, 'qmp': None}
     i = 0
     while i < len(argv):
         a = argv[i]
         if a in ('--kvm', '--tcg'):
             opts['accel'] = a[2:]
         elif a in ('-smp', '--smp', '-m', '--memory', '-M', '--machine',
-                   '-k', '--kernel-arg', '--gdb', '--initrd'):
+                   '-k', '--kernel-arg', '--gdb', '--initrd', '--display',
+                   '--qmp'):
             if i + 1 >= len(argv):
                 sys.exit('qemu-run: %s needs a value' % a)
             val = argv[i + 1]
@@ -209,6 +227,10 @@ def parse(argv):
                 opts['gdb'] = int(val)
             elif a == '--initrd':
                 opts['initrd'] = val
+            elif a == '--display':
+                opts['display'] = val
+            elif a == '--qmp':
+                opts['qmp'] = val
             else:
                 opts['kargs'].append(val)
         elif a in ('-q', '--quiet'):
@@ -259,7 +281,7 @@ def main():
         sys.exit(2)
     argv = qemu_argv(image, accel, opts['smp'], opts['mem'],
                      opts['machine'], cmdline, opts['gdb'],
-                     opts['initrd']) + extra
+                     opts['initrd'], opts['display'], opts['qmp']) + extra
     if os.environ.get('AMPHI_VERBOSE'):
         say(' '.join(shlex.quote(a) for a in argv))
     if opts['argv']:

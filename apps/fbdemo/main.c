@@ -253,8 +253,8 @@ static void paint(struct life *l, int x, int y)
 static void on_event(const struct input_event *ev, struct life *l,
 		     const struct screen *s)
 {
-	if (ev->type == EV_SYN)
-		return;
+	if (ev->type == EV_SYN || quit)
+		return;	/* nothing after the quitting key, for scripts */
 	if (ev->type == EV_ABS && ev->code == ABS_X)
 		mouse_x = to_pixels(ev->value, &abs_x, s->w);
 	else if (ev->type == EV_ABS && ev->code == ABS_Y)

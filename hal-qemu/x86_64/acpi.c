@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The processors, from the ACPI MADT: one logical CPU per enabled local
- * APIC (or x2APIC) entry, the boot CPU first. Without ACPI tables the
+ * APIC (or x2APIC) entry, the boot CPU first; and the I/O APICs. Without ACPI tables the
  * machine has the boot CPU only. Tables are read through the early
  * identity map, before the frame allocator may reuse their memory.
  */
@@ -34,6 +34,7 @@ struct acpi_header {
 } __packed;
 
 #define MADT_LAPIC	0
+#define MADT_IOAPIC	1
 #define MADT_X2APIC	9
 #define MADT_ENABLED	0x1
 
@@ -117,6 +118,20 @@ static void add_cpu(__u32 apic_id, __u32 boot_id)
 	x86_cpu_count++;
 }
 
+struct x86_ioapic x86_ioapics[X86_IOAPIC_MAX];
+unsigned int x86_ioapic_count;
+
+static void add_ioapic(const __u8 *p)
+{
+	struct x86_ioapic *io;
+
+	if (x86_ioapic_count >= X86_IOAPIC_MAX)
+		return;
+	io = &x86_ioapics[x86_ioapic_count++];
+	memcpy(&io->paddr, p + 4, 4);
+	memcpy(&io->gsi_base, p + 8, 4);
+}
+
 void x86_acpi_init(__paddr_t rsdp_pa)
 {
 	const struct acpi_rsdp *r = rsdp_find(rsdp_pa);
@@ -144,6 +159,10 @@ void x86_acpi_init(__paddr_t rsdp_pa)
 	p = (const __u8 *)madt + sizeof(*madt) + 8;
 	end = (const __u8 *)madt + madt->length;
 	for (; p + 2 <= end && p[1] >= 2; p += p[1]) {
+		if (p[0] == MADT_IOAPIC && p[1] >= 12) {
+			add_ioapic(p);
+			continue;
+		}
 		if (p[0] == MADT_LAPIC && p[1] >= 8) {
 			memcpy(&flags, p + 4, 4);
 			id = p[3];

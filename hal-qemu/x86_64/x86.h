@@ -158,6 +158,18 @@ __nsec x86_tsc_to_ns(__u64 tsc);
 
 /* acpi.c: processors from the MADT; fills x86_cpus[].apic_id. */
 void x86_acpi_init(__paddr_t rsdp);
+/* I/O APICs of the MADT (acpi.c) and routing through them (ioapic.c). */
+#define X86_IOAPIC_MAX		4
+struct x86_ioapic {
+	__u32 paddr;
+	__u32 gsi_base;
+};
+extern struct x86_ioapic x86_ioapics[X86_IOAPIC_MAX];
+extern unsigned int x86_ioapic_count;
+/* Routes global system interrupt gsi to UKPLAT_IRQ irq on the boot CPU,
+ * level-triggered active high (level) or edge. Returns 0, -ENODEV (no
+ * I/O APIC has that GSI) or -ENOMEM (mapping). */
+int x86_ioapic_route(__u32 gsi, unsigned long irq, int level);
 
 /* lcpu.c */
 void x86_lcpu_init_boot(void);
