@@ -156,6 +156,9 @@ a test image, else TCG, and it says which). Suites:
   apps      apps and the crash reports, checked from the outside
   valgrind  kernel images under memcheck: 0 errors, 0 leaks
   tools     the amphi command, the guest link rules, gdb
+  display   /dev/fb0 and /dev/input/event0 against Linux's interface;
+            fbdemo's scene captured (SDL offscreen; QMP screendump in
+            QEMU) and checked against one reference hash, input injected
 Exit status: 0 if all passed.
 """,
     'bench': """\
