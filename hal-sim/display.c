@@ -4,7 +4,7 @@
  * owned by one host thread. The frame is guest memory (the core's frames,
  * seen here through the direct map); a flush records the damaged
  * rectangle and wakes the thread, which uploads it to a streaming
- * texture and presents. SDL's keyboard and mouse events become Linux
+ * texture and presents (one flush in flight: the next one waits). SDL's keyboard and mouse events become Linux
  * evdev events in a ring, and UKPLAT_IRQ_DEVICE_BASE on CPU 0 tells the
  * kernel to take them.
  *
@@ -273,6 +273,7 @@ static void take_damage(void)
 	x1 = disp.x1;
 	y1 = disp.y1;
 	disp.dirty = 0;
+	pthread_cond_broadcast(&disp.cond);
 	pthread_mutex_unlock(&disp.lock);
 	upload(x0, y0, x1, y1);
 }
@@ -436,29 +437,25 @@ int ukplat_display_attach(__paddr_t paddr, __u32 width, __u32 height,
 	return rc;
 }
 
+/* One frame in flight, as a double-buffered swap: a flush while the
+ * previous one's damage is not taken yet waits for the display thread,
+ * so a program drawing flat out runs at the rate frames are shown. */
 void ukplat_display_flush(__u32 x, __u32 y, __u32 w, __u32 h)
 {
 	unsigned long irqf = ukplat_lcpu_save_irqf();
 	SDL_Event e;
-	int wake;
 
 	pthread_mutex_lock(&disp.lock);
-	if (disp.dirty) {
-		disp.x0 = x < disp.x0 ? x : disp.x0;
-		disp.y0 = y < disp.y0 ? y : disp.y0;
-		disp.x1 = x + w > disp.x1 ? x + w : disp.x1;
-		disp.y1 = y + h > disp.y1 ? y + h : disp.y1;
-	} else {
-		disp.x0 = x;
-		disp.y0 = y;
-		disp.x1 = x + w;
-		disp.y1 = y + h;
-	}
-	wake = !disp.dirty && disp.state == 1;
+	while (disp.dirty && disp.state == 1)
+		pthread_cond_wait(&disp.cond, &disp.lock);
+	disp.x0 = x;
+	disp.y0 = y;
+	disp.x1 = x + w;
+	disp.y1 = y + h;
 	disp.dirty = 1;
 	pthread_mutex_unlock(&disp.lock);
 	__atomic_store_n(&disp.last_flush_ms, now_ms(), __ATOMIC_RELAXED);
-	if (wake) {
+	if (disp.state == 1) {
 		memset(&e, 0, sizeof(e));
 		e.type = disp.wake_event;
 		SDL_PushEvent(&e);
