@@ -114,12 +114,24 @@ Options:
   --initrd FILE         a cpio archive (newc format; tools/mkcpio.py
                         makes one from a folder) unpacked into the root
                         file system before the app starts
+  --display none        draw offscreen: no window (SDL_VIDEODRIVER=
+                        offscreen in sim, QEMU's -display none on metal).
+                        Apps that draw (/dev/fb0) open an SDL window in
+                        sim, offscreen when there is no window system;
+                        display kernel parameters: display.width=N,
+                        display.height=N (default 1280x720)
 
 With --platform x86_64 the image boots in QEMU (-M microvm, serial
 console on stdio) and also takes:
   --kvm, --tcg          accelerator (default: KVM if /dev/kvm boots a test
                         image, else TCG; it says which)
   -M, --machine NAME    QEMU machine: microvm (default), q35, pc
+  --display SPEC        QEMU's -display (gtk, sdl, vnc=:1, none, ...) with
+                        ramfb and virtio keyboard and tablet (microvm).
+                        Default for apps that include <linux/fb.h>,
+                        <linux/input.h> or <uk/fb.h>: gtk when DISPLAY or
+                        WAYLAND_DISPLAY is set, else none; other apps get
+                        no display devices
 """,
     'gdb': """\
 Usage: ./amphi gdb [OPTIONS] [APP] [-- ARGS...]
@@ -418,14 +430,52 @@ KERNEL_VALUE_OPTS = {'-m': 'memory', '--memory': 'memory',
                      '-k': 'karg', '--kernel-arg': 'karg',
                      '-smp': 'smp', '--smp': 'smp',
                      '-M': 'machine', '--machine': 'machine',
-                     '--initrd': 'initrd'}
+                     '--initrd': 'initrd', '--display': 'display'}
 KERNEL_FLAG_OPTS = {'-q': 'quiet', '--quiet': 'quiet',
                     '--kvm': 'kvm', '--tcg': 'tcg'}
+
+
+DISPLAY_HEADERS = ('<linux/fb.h>', '<linux/input.h>', '<uk/fb.h>',
+                   '<uk/input.h>')
+
+
+def app_draws(app):
+    """True if the app's sources include a display or input header."""
+    name, out = resolve_app(app)
+    folder = out or os.path.join(TOP, 'apps', name)
+    for f in c_sources(folder):
+        try:
+            text = open(os.path.join(folder, f), errors='replace').read()
+        except OSError:
+            continue
+        if any(h in text for h in DISPLAY_HEADERS):
+            return True
+    return False
+
+
+def metal_display(opts, app):
+    """QEMU's -display for app: as asked, else a window for apps that
+    draw when there is a window system, none for those without."""
+    if opts.get('display'):
+        return opts['display'][-1]
+    if not app_draws(app):
+        return None
+    if os.environ.get('DISPLAY') or os.environ.get('WAYLAND_DISPLAY'):
+        return 'gtk'
+    return 'none'
 
 
 def image_argv(ctx, opts, app, app_args):
     name, _ = resolve_app(app)
     argv = [ctx.image(name)]
+    display = None
+    if ctx.platform != 'sim':
+        display = metal_display(opts, app)
+    elif opts.get('display'):
+        if opts['display'][-1] != 'none':
+            raise Usage('in sim the display is an SDL window; '
+                        '--display none draws offscreen')
+        os.environ['SDL_VIDEODRIVER'] = 'offscreen'
     if ctx.platform != 'sim':
         argv = [sys.executable, QEMU_RUN]
         for flag in ('kvm', 'tcg'):
@@ -445,6 +495,8 @@ def image_argv(ctx, opts, app, app_args):
         argv.append('-q')
     if opts.get('initrd'):
         argv += ['--initrd', os.path.abspath(opts['initrd'][-1])]
+    if display:
+        argv += ['--display', display]
     if ctx.platform != 'sim':
         argv.append(ctx.image(name))
     return argv + ['--'] + app_args
