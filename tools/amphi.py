@@ -26,7 +26,10 @@ PACKAGES = [
 # (and binary packages) fetched and verified by tools/thirdparty.py at
 # setup, cached outside the tree, never committed.
 THIRD_PARTY_SOURCES = []
-THIRD_PARTY_BINARIES = []
+THIRD_PARTY_BINARIES = [
+    # The framebuffer console's 8x16 font (core/display/fbcon.c).
+    'console-setup-linux',
+]
 THIRDPARTY = os.path.join(TOP, 'tools', 'thirdparty.py')
 
 # Metal x86_64 images boot in QEMU through this launcher (also used by

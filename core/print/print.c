@@ -24,13 +24,30 @@ static const char *const level_names[] = {
 	[KLVL_DEBUG]	= "dbg ",
 };
 
+static void (*console_mirror)(const char *buf, unsigned int len);
+
+void uk_console_mirror_set(void (*fn)(const char *buf, unsigned int len))
+{
+	__atomic_store_n(&console_mirror, fn, __ATOMIC_RELEASE);
+}
+
+int uk_console_write(const char *buf, unsigned int len)
+{
+	void (*mirror)(const char *, unsigned int) =
+		__atomic_load_n(&console_mirror, __ATOMIC_ACQUIRE);
+
+	if (mirror)
+		mirror(buf, len);
+	return ukplat_coutk(buf, len);
+}
+
 static void console_write(const char *buf, int len)
 {
 	if (len <= 0)
 		return;
 	if (len >= PRINT_BUF_SIZE)	/* truncated: mark it */
 		len = PRINT_BUF_SIZE - 1;
-	ukplat_coutk(buf, (unsigned int)len);
+	uk_console_write(buf, (unsigned int)len);
 }
 
 static const char *basename_of(const char *path)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The console as a file: fds 0, 1 and 2 at boot, /dev/console and
- * /dev/tty. Writes go straight to ukplat_coutk(). Reads are line by line,
+ * /dev/tty. Writes go straight to uk_console_write(). Reads are line by line,
  * as a terminal in canonical mode: a read returns at most one line, and
  * only once its newline (or the end of input) has arrived.
  *
@@ -134,7 +134,7 @@ static ssize_t tty_write(struct uk_file *f __unused, const struct iovec *iov,
 		n = uk_iov_copy_from(chunk, iov, iovcnt, done, sizeof(chunk));
 		if (!n)
 			return done ? (ssize_t)done : -EFAULT;
-		rc = ukplat_coutk(chunk, (unsigned int)n);
+		rc = uk_console_write(chunk, (unsigned int)n);
 		if (rc < 0)
 			return done ? (ssize_t)done : rc;
 		done += n;

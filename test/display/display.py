@@ -3,6 +3,7 @@
 
   display.py [--qemu QEMU_RUN] [--reference FILE] [--png FILE] IMAGE
   display.py --bench [--qemu QEMU_RUN] [--frames N] [--keys N] IMAGE
+  display.py --console [--reference FILE] [--png FILE] CAT_IMAGE
 
 IMAGE is fbdemo. It draws its fixed scene (--scene), which is captured
 as a window shows it: in sim through the SDL window's renderer
@@ -11,6 +12,9 @@ ramfb. The pixels' SHA-256 must be the reference's (the first word of
 FILE), the same for both worlds. Then key, pointer and button events are
 injected (SDL events pushed in sim, QMP input-send-event on QEMU) one at
 a time, and the app must report each, in order, before the next is sent.
+
+--console boots the cat app (sim) with display.console=1, feeds it a
+line, and checks the framebuffer console's picture against FILE's hash.
 
 --bench prints the frames per second of fbdemo --bench N (full-screen
 redraws, each presented) and the median time from an injected key to the
@@ -44,11 +48,10 @@ def abs_of(v, size):
 class World:
     """A running fbdemo, its output lines in a queue."""
 
-    def __init__(self, argv, env=None):
+    def __init__(self, argv, env=None, stdin=subprocess.DEVNULL):
         self.proc = subprocess.Popen(argv, stdout=subprocess.PIPE,
                                      stderr=subprocess.STDOUT,
-                                     stdin=subprocess.DEVNULL, text=True,
-                                     env=env)
+                                     stdin=stdin, text=True, env=env)
         self.lines = queue.Queue()
         self.log = []
         threading.Thread(target=self._pump, daemon=True).start()
@@ -96,11 +99,13 @@ def connect(path, timeout=TIMEOUT):
 
 
 class Sim(World):
-    def __init__(self, image, tmp, app_args):
+    def __init__(self, image, tmp, app_args, kargs=(),
+                 stdin=subprocess.DEVNULL):
         self.ctl_path = os.path.join(tmp, 'ctl')
         env = dict(os.environ, SDL_VIDEODRIVER='offscreen')
-        super().__init__([image, '-q', '--display-ctl', self.ctl_path,
-                          '--'] + app_args, env)
+        super().__init__([image, '-q', '--display-ctl', self.ctl_path] +
+                         [a for k in kargs for a in ('-k', k)] +
+                         ['--'] + app_args, env, stdin)
         self.ctl = None
 
     def cmd(self, line):
@@ -192,28 +197,57 @@ STEPS = [
 ]
 
 
+def shot_matches(args, world, tmp, name):
+    shot = os.path.join(tmp, name + '.ppm')
+    world.dump(shot)
+    w, h, pixels = ppm.read_ppm(shot)
+    digest = hashlib.sha256(pixels).hexdigest()
+    print('%s %dx%d sha256 %s' % (name, w, h, digest))
+    if args.png:
+        ppm.write_png(args.png, w, h, pixels)
+    if not args.reference:
+        return
+    want = open(args.reference).read().split()[0]
+    if digest != want or (w, h) != (W, H):
+        if not args.png:
+            ppm.write_png(os.path.join(os.getcwd(), 'display-%s.png' %
+                                       name), w, h, pixels)
+        raise RuntimeError('%s differs from the reference %s' %
+                           (name, want))
+
+
+CONSOLE_TEXT = ['The kernel console, drawn on the framebuffer:',
+                '\tTabs, and every printable ASCII character:',
+                ''.join(chr(c) for c in range(32, 127))]
+
+
+def console(args, tmp):
+    world = Sim(args.image, tmp, ['-r'], ['display.console=1'],
+                stdin=subprocess.PIPE)
+    try:
+        for line in CONSOLE_TEXT:
+            world.proc.stdin.write(line + '\n')
+            world.proc.stdin.flush()
+            world.expect(line)
+        shot_matches(args, world, tmp, 'console')
+        world.proc.stdin.close()
+        rc = world.finish()
+        if rc != 0:
+            raise RuntimeError('cat exited %d' % rc)
+    except Exception:
+        world.proc.kill()
+        print('\n'.join(world.log[-40:]))
+        raise
+    print('display: the console shows what was written')
+
+
 def check(args, tmp):
     world = start(args, tmp, ['--scene'])
     try:
         ready = world.expect('ready ')
         if ready != 'ready %dx%d' % (W, H):
             raise RuntimeError('unexpected mode: ' + ready)
-        shot = os.path.join(tmp, 'scene.ppm')
-        world.dump(shot)
-        w, h, pixels = ppm.read_ppm(shot)
-        digest = hashlib.sha256(pixels).hexdigest()
-        print('scene %dx%d sha256 %s' % (w, h, digest))
-        if args.png:
-            ppm.write_png(args.png, w, h, pixels)
-        if args.reference:
-            want = open(args.reference).read().split()[0]
-            if digest != want or (w, h) != (W, H):
-                if not args.png:
-                    ppm.write_png(os.path.join(os.getcwd(),
-                                               'display-scene.png'),
-                                  w, h, pixels)
-                raise RuntimeError('scene differs from the reference %s' %
-                                   want)
+        shot_matches(args, world, tmp, 'scene')
         for i, (inject, lines) in enumerate(STEPS):
             try:
                 inject(world)
@@ -267,13 +301,15 @@ def main():
     ap.add_argument('--reference')
     ap.add_argument('--png')
     ap.add_argument('--bench', action='store_true')
+    ap.add_argument('--console', action='store_true')
     ap.add_argument('--frames', type=int, default=300)
     ap.add_argument('--keys', type=int, default=40)
     ap.add_argument('image')
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix='amphi-display-') as tmp:
         try:
-            (bench if args.bench else check)(args, tmp)
+            (bench if args.bench else console if args.console
+             else check)(args, tmp)
         except RuntimeError as e:
             print('display: FAIL: %s' % e)
             sys.exit(1)

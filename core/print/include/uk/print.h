@@ -32,6 +32,14 @@ void _uk_vprintk(int lvl, const char *libname, const char *file, int line,
 
 /* Prints fmt with no prefix, whatever the log level (banner, reports). */
 void uk_printk_raw(const char *fmt, ...) __printf(1, 2);
+
+/* Writes len bytes to the console (ukplat_coutk) and to its mirror, if
+ * one is set. Returns ukplat_coutk's result. */
+int uk_console_write(const char *buf, unsigned int len);
+/* Sets a mirror that also gets every console write (kernel messages and
+ * fds 0-2), e.g. the framebuffer console; NULL removes it. The mirror may
+ * be called from any context: it must be ISR-safe. */
+void uk_console_mirror_set(void (*fn)(const char *buf, unsigned int len));
 void uk_vprintk_raw(const char *fmt, va_list ap);
 
 #ifndef UK_LIBNAME
