@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <string.h>
 #include "fw_cfg.h"
+#include "../x86_64/x86.h"
 
 #define FW_CFG_PORT_SEL		0x510
 #define FW_CFG_PORT_DATA	0x511
@@ -26,32 +27,14 @@ struct fw_cfg_dma {
 	__u64 address;
 } __attribute__((packed, aligned(16)));
 
-static inline void out16(__u16 port, __u16 v)
-{
-	__asm__ __volatile__("outw %0, %1" : : "a"(v), "Nd"(port));
-}
-
-static inline __u8 in8(__u16 port)
-{
-	__u8 v;
-
-	__asm__ __volatile__("inb %1, %0" : "=a"(v) : "Nd"(port));
-	return v;
-}
-
-static inline void out32(__u16 port, __u32 v)
-{
-	__asm__ __volatile__("outl %0, %1" : : "a"(v), "Nd"(port));
-}
-
 static void read_bytes(__u16 select, void *buf, __sz len, int reselect)
 {
 	__u8 *p = buf;
 
 	if (reselect)
-		out16(FW_CFG_PORT_SEL, select);
+		outw(FW_CFG_PORT_SEL, select);
 	while (len--)
-		*p++ = in8(FW_CFG_PORT_DATA);
+		*p++ = inb(FW_CFG_PORT_DATA);
 }
 
 static __u32 be32(__u32 v)
@@ -109,8 +92,8 @@ int fw_cfg_write(__u16 select, __paddr_t buf_pa, __u32 len)
 	dma.length = be32(len);
 	dma.address = __builtin_bswap64(buf_pa);
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	out32(FW_CFG_PORT_DMA, be32((__u32)(pa >> 32)));
-	out32(FW_CFG_PORT_DMA + 4, be32((__u32)pa));
+	outl(FW_CFG_PORT_DMA, be32((__u32)(pa >> 32)));
+	outl(FW_CFG_PORT_DMA + 4, be32((__u32)pa));
 	while (be32(__atomic_load_n(&dma.control, __ATOMIC_SEQ_CST)) &
 	       ~FW_CFG_DMA_ERROR)
 		__asm__ __volatile__("pause");

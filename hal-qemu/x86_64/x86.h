@@ -80,6 +80,11 @@ static inline __u8 inb(__u16 port)
 	return v;
 }
 
+static inline void outw(__u16 port, __u16 v)
+{
+	__asm__ __volatile__("outw %0, %1" : : "a"(v), "Nd"(port));
+}
+
 static inline void outl(__u16 port, __u32 v)
 {
 	__asm__ __volatile__("outl %0, %1" : : "a"(v), "Nd"(port));
