@@ -286,6 +286,8 @@ static int video_init(void)
 	 * drivers (llvmpipe) bring threads and JIT code that neither
 	 * need nor survive a kernel in the same process. */
 	SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
+	/* Ctrl-C and SIGTERM end the process as they always do. */
+	SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
 	SDL_SetHint(SDL_HINT_RENDER_DRIVER, "software");
 	/* No window system here: draw offscreen rather than fail. */
 	if (!(drv && *drv) && !getenv("DISPLAY") &&

@@ -463,8 +463,21 @@ def metal_display(opts, app):
         return opts['display'][-1]
     if not app_draws(app):
         return None
-    if os.environ.get('DISPLAY') or os.environ.get('WAYLAND_DISPLAY'):
-        return 'gtk'
+    if not (os.environ.get('DISPLAY') or os.environ.get('WAYLAND_DISPLAY')):
+        return 'none'
+    try:
+        res = subprocess.run(['qemu-system-x86_64', '-display', 'help'],
+                             stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT, text=True)
+        have = [l.strip() for l in res.stdout.splitlines()[1:]
+                if not l.startswith('qemu:')]
+    except OSError:
+        have = []
+    for ui in ('gtk', 'sdl'):
+        if ui in have:
+            return ui
+    say('QEMU has no window here (Debian: apt-get install '
+        'qemu-system-gui): drawing with -display none')
     return 'none'
 
 
