@@ -206,13 +206,19 @@ static int args_setup(struct ukplat_bootinfo *bi, char ***argvp)
 	return argc;
 }
 
+#if defined(__aarch64__)
+#define ARCH_NAME	"arm64"
+#else
+#define ARCH_NAME	"x86_64"
+#endif
+
 static void banner(struct ukplat_bootinfo *bi, const char *app)
 {
 	struct uk_falloc *fa = uk_falloc_get_default();
 
 	if (banner_quiet)
 		return;
-	uk_printk_raw("Amphi " AMPHI_VERSION " on %s (x86_64), %u CPU%s, "
+	uk_printk_raw("Amphi " AMPHI_VERSION " on %s (" ARCH_NAME "), %u CPU%s, "
 		      "%lu MiB free -- %s\n", bi->bootprotocol,
 		      ukplat_lcpu_count(), ukplat_lcpu_count() > 1 ? "s" : "",
 		      fa->free_memory >> 20, app ? app : "(no name)");

@@ -61,49 +61,16 @@ extern char boot_stack_guard[], boot_stack_top[];
 static void add_region(__paddr_t pbase, __vaddr_t vbase, __sz len, int type,
 		       int flags, const char *name)
 {
-	struct ukplat_memregion_desc mrd = {
-		.pbase = pbase, .vbase = vbase, .len = len,
-		.type = (__u16)type, .flags = (__u16)flags,
-	};
-
-	if (!len)
-		return;
-	strncpy(mrd.name, name, sizeof(mrd.name) - 1);
-	if (ukplat_bootinfo_add_mrd(&x86_bootinfo, &mrd) < 0)
+	if (ukplat_bootinfo_add(&x86_bootinfo, pbase, vbase, len, type, flags,
+				name) < 0)
 		uk_pr_err("too many memory regions: %s dropped\n", name);
 }
 
-/* Adds [lo, hi) of RAM: free except what overlaps [xlo, xhi) (the image
- * and below 1 MiB, or the initrd), which becomes reserved. */
 static void add_ram(__paddr_t lo, __paddr_t hi, const __paddr_t excl[][2],
 		    unsigned int nexcl)
 {
-	const int rw = UKPLAT_MEMRF_READ | UKPLAT_MEMRF_WRITE;
-	__paddr_t cut;
-	unsigned int i;
-
-	lo = PAGE_ALIGN_UP(lo);
-	hi = PAGE_ALIGN_DOWN(hi);
-	while (lo < hi) {
-		/* The first excluded range that overlaps, if any. */
-		for (i = 0; i < nexcl; i++)
-			if (excl[i][0] < hi && excl[i][1] > lo)
-				break;
-		if (i == nexcl) {
-			add_region(lo, lo + X86_DM_OFF, hi - lo,
-				   UKPLAT_MEMRT_FREE, rw, "ram");
-			return;
-		}
-		if (excl[i][0] > lo) {
-			/* Free part before it, then continue at it. */
-			add_ram(lo, excl[i][0], excl, nexcl);
-			lo = excl[i][0];
-		}
-		cut = MIN(hi, PAGE_ALIGN_UP(excl[i][1]));
-		add_region(lo, lo + X86_DM_OFF, cut - lo,
-			   UKPLAT_MEMRT_RESERVED, rw, "reserved");
-		lo = cut;
-	}
+	if (ukplat_bootinfo_add_ram(&x86_bootinfo, lo, hi, excl, nexcl) < 0)
+		uk_pr_err("too many memory regions: RAM dropped\n");
 }
 
 static void *phys(__paddr_t pa)

@@ -5,12 +5,12 @@
  * section's, so every backend's final link places the kernel's text,
  * rodata, data and bss on page boundaries (W^X needs whole pages).
  */
-	.section .amphi.align.text, "ax", @progbits
+	.section .amphi.align.text, "ax", %progbits
 	.p2align 12
-	.section .amphi.align.rodata, "a", @progbits
+	.section .amphi.align.rodata, "a", %progbits
 	.p2align 12
-	.section .amphi.align.data, "aw", @progbits
+	.section .amphi.align.data, "aw", %progbits
 	.p2align 12
-	.section .amphi.align.bss, "aw", @nobits
+	.section .amphi.align.bss, "aw", %nobits
 	.p2align 12
-	.section .note.GNU-stack, "", @progbits
+	.section .note.GNU-stack, "", %progbits

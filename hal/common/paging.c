@@ -128,6 +128,7 @@ struct map_args {
 	ukplat_page_mapx_func_t fn;
 	void *ctx;
 	__vaddr_t done;			/* mapped up to here */
+	__pte_t template;		/* ukarch_pte_create's (device) */
 };
 
 static int map_level(struct map_args *a, __vaddr_t t, unsigned int lvl,
@@ -158,7 +159,7 @@ static int map_leaf(struct map_args *a, __vaddr_t t, unsigned int lvl,
 		if (rc < 0)
 			return lvl > a->min_lvl ? -EAGAIN : -ENOMEM;
 	}
-	pte = ukarch_pte_create(pa, a->attr, lvl, 0);
+	pte = ukarch_pte_create(pa, a->attr, lvl, a->template);
 	rc = a->fn ? a->fn(va, &pte, a->ctx) : 0;
 	if (rc == 0)
 		rc = ukarch_pte_write(t, lvl, idx, pte, va);
@@ -256,6 +257,7 @@ static int do_map(struct uk_pagetable *pt, __vaddr_t vaddr, __paddr_t paddr,
 	struct map_args a = {
 		.pt = pt, .paddr = paddr, .attr = attr, .fn = fn,
 		.ctx = ctx, .done = vaddr,
+		.template = (flags & PAGE_FLAG_DEVICE) ? UKARCH_PTE_DEVICE : 0,
 	};
 	unsigned long irqf;
 	__vaddr_t end;
@@ -266,6 +268,9 @@ static int do_map(struct uk_pagetable *pt, __vaddr_t vaddr, __paddr_t paddr,
 		return -EINVAL;
 	if (paddr != __PADDR_ANY &&
 	    (!PAGE_ALIGNED(paddr) || paddr + (end - vaddr) < paddr))
+		return -EINVAL;
+	if ((flags & PAGE_FLAG_DEVICE) &&
+	    (paddr == __PADDR_ANY || (attr & PAGE_ATTR_PROT_EXEC)))
 		return -EINVAL;
 	if (flags & PAGE_FLAG_FORCE_SIZE) {
 		unsigned int lvl = PAGE_FLAG_SIZE_LEVEL(flags);
@@ -596,13 +601,15 @@ static int map_kernel_regions(struct uk_pagetable *pt,
 
 	for (i = 0; i < bi->nr_mrds; i++) {
 		m = &bi->mrds[i];
-		if (m->type != UKPLAT_MEMRT_KERNEL ||
+		if (!(m->type & (UKPLAT_MEMRT_KERNEL | UKPLAT_MEMRT_DEVICE)) ||
 		    !(m->flags & UKPLAT_MEMRF_MAP) ||
 		    m->pbase == __PADDR_ANY || !m->len)
 			continue;
 		rc = ukplat_page_map(pt, m->vbase, m->pbase,
 				     m->len >> PAGE_SHIFT,
-				     ukplat_memregion_attr(m), 0);
+				     ukplat_memregion_attr(m),
+				     m->type == UKPLAT_MEMRT_DEVICE ?
+				     PAGE_FLAG_DEVICE : 0);
 		if (rc < 0) {
 			uk_pr_err("paging: cannot map region %s: %d\n",
 				  m->name, rc);

@@ -107,6 +107,7 @@ static void __noreturn trap_crash(struct ukarch_trap_ctx *ctx)
 		      ukarch_trap_name(ctx->trapnr), ctx->vector,
 		      ctx->error_code, ukarch_regs_ip(ctx->regs),
 		      (unsigned int)ukplat_lcpu_idx());
+	ukarch_trap_explain(ctx);
 	print_fault(ctx);
 	ukarch_regs_dump(ctx->regs);
 	uk_crash_finish(ctx->regs, 1);

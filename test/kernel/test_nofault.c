@@ -306,18 +306,26 @@ UK_TESTCASE(nofault, copy_user_helpers)
 	UK_TEST_EXPECT_SNUM_EQ(uk_copy_from_user(k, u, 0), 0);
 }
 
+/* The probes' faulting access: their first instruction (arm64: after
+ * the BTI landing pad). */
+#if defined(__aarch64__)
+#define FIRST_ACCESS(fn)	((__vaddr_t)(fn) + 4)
+#else
+#define FIRST_ACCESS(fn)	((__vaddr_t)(fn))
+#endif
+
 UK_TESTCASE(nofault, extable_lists_only_nofault_code)
 {
 	/* A fault anywhere else is not fixed up: it crashes as before. */
 	UK_TEST_EXPECT_UNUM_EQ(ukarch_extable_find(
 			(__vaddr_t)uk_nofault_memcpy), 0);
 	UK_TEST_EXPECT_UNUM_EQ(ukarch_extable_find(
-			(__vaddr_t)ukarch_nf_probe_r + 1), 0);
+			FIRST_ACCESS(ukarch_nf_probe_r) + 1), 0);
 	UK_TEST_EXPECT_UNUM_EQ(ukarch_extable_find(0), 0);
-	UK_TEST_EXPECT(ukarch_extable_find((__vaddr_t)ukarch_nf_probe_r) >
-		       (__vaddr_t)ukarch_nf_probe_r);
-	UK_TEST_EXPECT(ukarch_extable_find((__vaddr_t)ukarch_nf_probe_w) >
-		       (__vaddr_t)ukarch_nf_probe_w);
+	UK_TEST_EXPECT(ukarch_extable_find(FIRST_ACCESS(ukarch_nf_probe_r)) >
+		       FIRST_ACCESS(ukarch_nf_probe_r));
+	UK_TEST_EXPECT(ukarch_extable_find(FIRST_ACCESS(ukarch_nf_probe_w)) >
+		       FIRST_ACCESS(ukarch_nf_probe_w));
 }
 
 UK_TESTCASE(nofault, extable_sorted_and_searchable)

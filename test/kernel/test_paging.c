@@ -32,7 +32,7 @@ static int paging_fault_handler(void *data)
 		return UK_EVENT_NOT_HANDLED;
 	faulted = 1;
 	fault_addr = ctx->fault_addr;
-	ctx->regs->rip = resume_ip;
+	ukarch_regs_ip(ctx->regs) = resume_ip;
 	resume_ip = 0;
 	return UK_EVENT_HANDLED;
 }
@@ -45,6 +45,7 @@ static __noinline int paging_probe_read(__vaddr_t addr)
 	unsigned long v = 0;
 
 	faulted = 0;
+#if defined(__x86_64__)
 	__asm__ __volatile__(
 		"leaq 1f(%%rip), %%rdx\n\t"
 		"movq %%rdx, %[ip]\n\t"
@@ -52,6 +53,15 @@ static __noinline int paging_probe_read(__vaddr_t addr)
 		"1:\n\t"
 		: [v] "+r" (v), [ip] "=m" (resume_ip)
 		: [addr] "r" (addr) : "rdx", "memory");
+#elif defined(__aarch64__)
+	__asm__ __volatile__(
+		"adr x2, 1f\n\t"
+		"str x2, %[ip]\n\t"
+		"ldrb %w[v], [%[addr]]\n\t"
+		"1:\n\t"
+		: [v] "+r" (v), [ip] "=m" (resume_ip)
+		: [addr] "r" (addr) : "x2", "memory");
+#endif
 	resume_ip = 0;
 	return faulted;
 }
@@ -60,6 +70,7 @@ static __noinline int paging_probe_read(__vaddr_t addr)
 static __noinline int paging_probe_write(__vaddr_t addr)
 {
 	faulted = 0;
+#if defined(__x86_64__)
 	__asm__ __volatile__(
 		"leaq 1f(%%rip), %%rdx\n\t"
 		"movq %%rdx, %[ip]\n\t"
@@ -68,11 +79,22 @@ static __noinline int paging_probe_write(__vaddr_t addr)
 		"1:\n\t"
 		: [ip] "=m" (resume_ip)
 		: [addr] "r" (addr) : "rax", "rdx", "memory");
+#elif defined(__aarch64__)
+	__asm__ __volatile__(
+		"adr x2, 1f\n\t"
+		"str x2, %[ip]\n\t"
+		"ldrb w3, [%[addr]]\n\t"
+		"strb w3, [%[addr]]\n\t"
+		"1:\n\t"
+		: [ip] "=m" (resume_ip)
+		: [addr] "r" (addr) : "x2", "x3", "memory");
+#endif
 	resume_ip = 0;
 	return faulted;
 }
 
-/* 1 if jumping to addr faults. addr must hold "jmp *%rdx" (ff e2), which
+/* 1 if jumping to addr faults. addr must hold RET_CODE (x86_64: "jmp
+ * *%rdx", back to the label in %rdx; arm64: "bti c; ret", called), which
  * comes straight back when it is executable. Valgrind does not model
  * execute permission (it runs any readable code): there the answer is
  * what the page table says, and the caller's check only tests that. */
@@ -88,6 +110,7 @@ static int exec_faults(__vaddr_t addr)
 		return !(ukarch_pte_attr(pte, lvl) & PAGE_ATTR_PROT_EXEC);
 	}
 	faulted = 0;
+#if defined(__x86_64__)
 	__asm__ __volatile__(
 		"leaq 1f(%%rip), %%rdx\n\t"
 		"movq %%rdx, %[ip]\n\t"
@@ -95,6 +118,15 @@ static int exec_faults(__vaddr_t addr)
 		"1:\n\t"
 		: [ip] "=m" (resume_ip)
 		: [addr] "r" (addr) : "rdx", "memory");
+#elif defined(__aarch64__)
+	__asm__ __volatile__(
+		"adr x2, 1f\n\t"
+		"str x2, %[ip]\n\t"
+		"blr %[addr]\n\t"
+		"1:\n\t"
+		: [ip] "=m" (resume_ip)
+		: [addr] "r" (addr) : "x2", "x30", "memory");
+#endif
 	resume_ip = 0;
 	return faulted;
 }
@@ -102,8 +134,13 @@ static int exec_faults(__vaddr_t addr)
 #define read_faults(a)	paging_probe_read(a)
 #define write_faults(a)	paging_probe_write(a)
 
-static unsigned char data_code[16] = { 0xff, 0xe2 };
-static const unsigned char rodata_code[16] = { 0xff, 0xe2 };
+#if defined(__x86_64__)
+#define RET_CODE	{ 0xff, 0xe2 }
+#elif defined(__aarch64__)
+#define RET_CODE	{ 0x5f, 0x24, 0x03, 0xd5, 0xc0, 0x03, 0x5f, 0xd6 }
+#endif
+static unsigned char data_code[16] __align(8) = RET_CODE;
+static const unsigned char rodata_code[16] __align(8) = RET_CODE;
 
 /* ---- helpers ---- */
 
@@ -369,8 +406,8 @@ UK_TESTCASE(paging, set_attr_splits_and_protects)
 	UK_TEST_EXPECT(!write_faults(ro));
 
 	/* Executable only when asked to be. */
-	((unsigned char *)ro)[0] = 0xff;
-	((unsigned char *)ro)[1] = 0xe2;
+	memcpy((void *)ro, data_code, sizeof(data_code));
+	__builtin___clear_cache((char *)ro, (char *)ro + sizeof(data_code));
 	UK_TEST_EXPECT(exec_faults(ro));
 	UK_TEST_EXPECT_SNUM_EQ(ukplat_page_set_attr(pt, ro, 1,
 						    PAGE_ATTR_PROT_READ |

@@ -19,7 +19,7 @@ static int fixup_handler(void *data)
 		return UK_EVENT_NOT_HANDLED;
 	seen_trap = ctx->trapnr;
 	seen_addr = ctx->fault_addr;
-	ctx->regs->rip = resume_ip;
+	ukarch_regs_ip(ctx->regs) = resume_ip;
 	resume_ip = 0;
 	return UK_EVENT_HANDLED;
 }
@@ -32,6 +32,7 @@ UK_TESTCASE(traps, page_fault_resumes)
 	unsigned long value = 7;
 
 	seen_trap = -1;
+#if defined(__x86_64__)
 	__asm__ __volatile__(
 		"leaq 1f(%%rip), %%rdx\n\t"
 		"movq %%rdx, %[ip]\n\t"
@@ -40,6 +41,16 @@ UK_TESTCASE(traps, page_fault_resumes)
 		: [val] "+r" (value), [ip] "=m" (resume_ip)
 		: [addr] "r" (16UL)
 		: "rdx", "memory");
+#elif defined(__aarch64__)
+	__asm__ __volatile__(
+		"adr x2, 1f\n\t"
+		"str x2, %[ip]\n\t"
+		"ldr %[val], [%[addr]]\n\t"
+		"1:\n\t"
+		: [val] "+r" (value), [ip] "=m" (resume_ip)
+		: [addr] "r" (16UL)
+		: "x2", "memory");
+#endif
 	UK_TEST_EXPECT_SNUM_EQ(seen_trap, UKARCH_TRAP_NR_PAGE_FAULT);
 	UK_TEST_EXPECT_UNUM_EQ(seen_addr, 16);
 	UK_TEST_EXPECT_UNUM_EQ(value, 7);
@@ -48,12 +59,21 @@ UK_TESTCASE(traps, page_fault_resumes)
 UK_TESTCASE(traps, invalid_opcode_resumes)
 {
 	seen_trap = -1;
+#if defined(__x86_64__)
 	__asm__ __volatile__(
 		"leaq 1f(%%rip), %%rdx\n\t"
 		"movq %%rdx, %[ip]\n\t"
 		"ud2\n\t"
 		"1:\n\t"
 		: [ip] "=m" (resume_ip) : : "rdx", "memory");
+#elif defined(__aarch64__)
+	__asm__ __volatile__(
+		"adr x2, 1f\n\t"
+		"str x2, %[ip]\n\t"
+		"udf #0\n\t"
+		"1:\n\t"
+		: [ip] "=m" (resume_ip) : : "x2", "memory");
+#endif
 	UK_TEST_EXPECT_SNUM_EQ(seen_trap, UKARCH_TRAP_NR_INVALID_OP);
 }
 

@@ -116,7 +116,7 @@ static int catch_fault(void *data)
 	seen_fault = 1;
 	seen_addr = ctx->fault_addr;
 	seen_err = ctx->error_code;
-	ctx->regs->rip = resume_ip;
+	ukarch_regs_ip(ctx->regs) = resume_ip;
 	resume_ip = 0;
 	return UK_EVENT_HANDLED;
 }
@@ -130,6 +130,7 @@ static __noinline int access_faults(__vaddr_t addr, int write)
 	unsigned long val = 0;
 
 	seen_fault = 0;
+#if defined(__x86_64__)
 	if (write)
 		__asm__ __volatile__(
 			"leaq 1f(%%rip), %%rdx\n\t"
@@ -146,6 +147,25 @@ static __noinline int access_faults(__vaddr_t addr, int write)
 			"1:\n\t"
 			: [ip] "=m" (resume_ip), [val] "+r" (val)
 			: [addr] "r" (addr) : "rdx", "memory");
+#elif defined(__aarch64__)
+	if (write)
+		__asm__ __volatile__(
+			"adr x2, 1f\n\t"
+			"str x2, %[ip]\n\t"
+			"mov w3, #0x5a\n\t"
+			"strb w3, [%[addr]]\n\t"
+			"1:\n\t"
+			: [ip] "=m" (resume_ip)
+			: [addr] "r" (addr) : "x2", "x3", "memory");
+	else
+		__asm__ __volatile__(
+			"adr x2, 1f\n\t"
+			"str x2, %[ip]\n\t"
+			"ldrb %w[val], [%[addr]]\n\t"
+			"1:\n\t"
+			: [ip] "=m" (resume_ip), [val] "+r" (val)
+			: [addr] "r" (addr) : "x2", "memory");
+#endif
 	resume_ip = 0;
 	return seen_fault;
 }

@@ -1,24 +1,39 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * arm64 contexts (AAPCS64). A switch saves x19-x29, lr and the callee-
- * saved low halves of v8-v15 (d8-d15) plus FPCR on the old stack. Built
- * once the arm64 backend boots; written now so the context contract is
- * known to fit both architectures.
+ * saved low halves of v8-v15 (d8-d15) plus FPCR on the old stack, then
+ * loads the new context's pointer-authentication key before its stack:
+ * every return address a thread signed (paciasp) was signed under its
+ * own key, so the key must change exactly where the stack does.
+ *
+ * Branch targets reached by an indirect branch start with "bti j"
+ * (hints, NOPs on CPUs without BTI): the guarded pages of the kernel's
+ * text would fault on them otherwise.
  */
 #include <errno.h>
+#include <string.h>
 #include <uk/arch/ctx.h>
+#include <uk/arch/regs.h>
 #include <uk/essentials.h>
+#include <uk/random.h>
+
+/* Set by the backend once PAuth (SCTLR_EL1.EnIA) is on. */
+int arm64_pauth_enabled;
 
 /*
  * ukarch_ctx_switch(store = x0, load = x1). Frame (176 bytes, 16-aligned):
  * x19..x28 (80), x29, x30 (16), d8..d15 (64), fpcr (8) + pad (8).
+ * APIAKeyLo/Hi_EL1 are S3_0_C2_C1_0/1.
  */
 __asm__(
 "	.text\n"
 "	.globl ukarch_ctx_switch\n"
 "	.type ukarch_ctx_switch, %function\n"
 "ukarch_ctx_switch:\n"
+"	.cfi_startproc\n"
+"	bti c\n"
 "	sub sp, sp, #176\n"
+"	.cfi_adjust_cfa_offset 176\n"
 "	stp x19, x20, [sp, #0]\n"
 "	stp x21, x22, [sp, #16]\n"
 "	stp x23, x24, [sp, #32]\n"
@@ -34,10 +49,21 @@ __asm__(
 "	adr x9, 1f\n"
 "	mov x10, sp\n"
 "	stp x9, x10, [x0]\n"
-"	ldp x9, x10, [x1]\n"
+"	adrp x11, arm64_pauth_enabled\n"
+"	ldr w11, [x11, :lo12:arm64_pauth_enabled]\n"
+"	cbz w11, 2f\n"
+"	mrs x12, S3_0_C2_C1_0\n"
+"	mrs x13, S3_0_C2_C1_1\n"
+"	stp x12, x13, [x0, #16]\n"
+"	ldp x12, x13, [x1, #16]\n"
+"	msr S3_0_C2_C1_0, x12\n"
+"	msr S3_0_C2_C1_1, x13\n"
+"	isb\n"
+"2:	ldp x9, x10, [x1]\n"
 "	mov sp, x10\n"
 "	br x9\n"
-"1:	ldr x9, [sp, #160]\n"
+"1:	bti j\n"
+"	ldr x9, [sp, #160]\n"
 "	msr fpcr, x9\n"
 "	ldp d14, d15, [sp, #144]\n"
 "	ldp d12, d13, [sp, #128]\n"
@@ -50,15 +76,21 @@ __asm__(
 "	ldp x21, x22, [sp, #16]\n"
 "	ldp x19, x20, [sp, #0]\n"
 "	add sp, sp, #176\n"
+"	.cfi_adjust_cfa_offset -176\n"
 "	ret\n"
+"	.cfi_endproc\n"
 "	.size ukarch_ctx_switch, . - ukarch_ctx_switch\n"
 );
 
-/* First code of a new context: entry, arg0, arg1 on the stack. */
+/* First code of a new context: entry, arg0, arg1 on the stack. The
+ * return address is undefined, so debuggers and unwinders stop here. */
 __asm__(
 "	.text\n"
 "	.type ukarch_ctx_trampoline, %function\n"
 "ukarch_ctx_trampoline:\n"
+"	.cfi_startproc\n"
+"	.cfi_undefined x30\n"
+"	bti j\n"
 "	ldp x9, x0, [sp, #0]\n"
 "	ldr x1, [sp, #16]\n"
 "	add sp, sp, #32\n"
@@ -67,10 +99,43 @@ __asm__(
 "	msr fpcr, xzr\n"
 "	blr x9\n"
 "	brk #0\n"
+"	.cfi_endproc\n"
 "	.size ukarch_ctx_trampoline, . - ukarch_ctx_trampoline\n"
 );
 
-extern char ukarch_ctx_trampoline[];
+/* Hidden: a PC-relative address, not a GOT entry (a relocatable link
+ * turns a GOT entry of a file-local asm symbol into its section start). */
+extern char ukarch_ctx_trampoline[] __attribute__((visibility("hidden")));
+
+static __u64 mix64(__u64 x)
+{
+	x ^= x >> 30;
+	x *= 0xbf58476d1ce4e5b9ULL;
+	x ^= x >> 27;
+	x *= 0x94d049bb133111ebULL;
+	return x ^ (x >> 31);
+}
+
+/* A fresh key: from the CSPRNG once it is seeded; before that (the
+ * first threads of the boot) from the counter and the last key. */
+static void new_pac_key(__u64 key[2])
+{
+	static __u64 early;
+	__u64 cnt;
+
+	key[0] = key[1] = 0;
+	if (!READ_ONCE(arm64_pauth_enabled))
+		return;
+	if (uk_random_seeded()) {
+		while (!(key[0] | key[1]))
+			uk_random_fill(key, 2 * sizeof(__u64));
+		return;
+	}
+	__asm__ __volatile__("mrs %0, cntvct_el0" : "=r"(cnt));
+	early = mix64(early ^ cnt ^ (__u64)key);
+	key[0] = early | 1;
+	key[1] = mix64(early + cnt);
+}
 
 void ukarch_ctx_init_entry2(struct ukarch_ctx *ctx, __uptr sp,
 			    void (*entry)(long, long), long arg0, long arg1)
@@ -84,6 +149,7 @@ void ukarch_ctx_init_entry2(struct ukarch_ctx *ctx, __uptr sp,
 	top[3] = 0;
 	ctx->sp = (__uptr)top;
 	ctx->ip = (__uptr)ukarch_ctx_trampoline;
+	new_pac_key(ctx->pac_key);
 }
 
 void ukarch_ectx_store(void *ectx)
@@ -107,7 +173,8 @@ void ukarch_ectx_store(void *ectx)
 		"stp q30, q31, [%0, #480]\n\t"
 		"mrs x9, fpsr\n\t"
 		"mrs x10, fpcr\n\t"
-		"stp x9, x10, [%0, #512]\n\t"
+		"str x9, [%0, #512]\n\t"
+		"str x10, [%0, #520]\n\t"
 		: : "r"(ectx) : "x9", "x10", "memory");
 }
 
@@ -130,16 +197,101 @@ void ukarch_ectx_load(const void *ectx)
 		"ldp q26, q27, [%0, #416]\n\t"
 		"ldp q28, q29, [%0, #448]\n\t"
 		"ldp q30, q31, [%0, #480]\n\t"
-		"ldp x9, x10, [%0, #512]\n\t"
+		"ldr x9, [%0, #512]\n\t"
+		"ldr x10, [%0, #520]\n\t"
 		"msr fpsr, x9\n\t"
 		"msr fpcr, x10\n\t"
 		: : "r"(ectx) : "x9", "x10", "memory");
 }
 
-/* Returning to an arbitrary instruction needs a register to branch
- * through, and none is free there; arm64 preempts in its exception return
- * path instead, once it boots. */
+/*
+ * An injected call. Entered by the exception return instead of the
+ * interrupted instruction, with 32 bytes pushed on the interrupted stack:
+ * fn, the interrupted pc, the interrupted pstate, 0. Builds a struct
+ * __regs of the interrupted state below them (REGS bytes), a frame record
+ * (so backtraces through fn reach the interrupted function), saves the
+ * FPU/SIMD state, calls fn, restores the FPU/SIMD state and ends with
+ * "svc #UKARCH_INJECT_SVC": the SVC handler resumes the struct __regs
+ * (ukarch_regs_inject_return), the only way back that frees every
+ * register.
+ */
+#define INJ_REGS	288	/* sizeof(struct __regs) */
+__asm__(
+"	.text\n"
+"	.type ukarch_inject_trampoline, %function\n"
+"ukarch_inject_trampoline:\n"
+"	bti j\n"
+"	sub sp, sp, #" STRINGIFY(INJ_REGS) "\n"
+"	stp x0, x1, [sp, #0]\n"
+"	stp x2, x3, [sp, #16]\n"
+"	stp x4, x5, [sp, #32]\n"
+"	stp x6, x7, [sp, #48]\n"
+"	stp x8, x9, [sp, #64]\n"
+"	stp x10, x11, [sp, #80]\n"
+"	stp x12, x13, [sp, #96]\n"
+"	stp x14, x15, [sp, #112]\n"
+"	stp x16, x17, [sp, #128]\n"
+"	stp x18, x19, [sp, #144]\n"
+"	stp x20, x21, [sp, #160]\n"
+"	stp x22, x23, [sp, #176]\n"
+"	stp x24, x25, [sp, #192]\n"
+"	stp x26, x27, [sp, #208]\n"
+"	stp x28, x29, [sp, #224]\n"
+"	add x0, sp, #(" STRINGIFY(INJ_REGS) " + 32)\n"
+"	stp x30, x0, [sp, #240]\n"
+"	ldp x1, x2, [sp, #(" STRINGIFY(INJ_REGS) " + 8)]\n"
+"	stp x1, x2, [sp, #256]\n"
+"	stp xzr, xzr, [sp, #272]\n"
+"	sub sp, sp, #16\n"
+"	stp x29, x1, [sp]\n"
+"	mov x29, sp\n"
+"	sub sp, sp, #" STRINGIFY(UKARCH_ECTX_SIZE) "\n"
+"	mov x0, sp\n"
+"	bl ukarch_ectx_store\n"
+"	ldr x9, [x29, #(16 + " STRINGIFY(INJ_REGS) ")]\n"
+"	blr x9\n"
+"	mov x0, sp\n"
+"	bl ukarch_ectx_load\n"
+"	add sp, sp, #(" STRINGIFY(UKARCH_ECTX_SIZE) " + 16)\n"
+"	svc #" STRINGIFY(UKARCH_INJECT_SVC) "\n"
+"	brk #1\n"
+"	.size ukarch_inject_trampoline, . - ukarch_inject_trampoline\n"
+);
+
+extern char ukarch_inject_trampoline[] __attribute__((visibility("hidden")));
+
+#define PSTATE_SPSEL	0x1UL		/* M[0]: EL1h, on the exception stack */
+#define PSTATE_BTYPE	(3UL << 10)
+
 int ukarch_regs_inject_call(struct __regs *regs, void (*fn)(void))
 {
-	return -ENOTSUP;
+	unsigned long *sp = (unsigned long *)regs->sp;
+
+	/* Only a thread's own stack (EL1t) can take the frames. */
+	if (regs->pstate & PSTATE_SPSEL)
+		return -ENOTSUP;
+	sp -= 4;
+	sp[0] = (unsigned long)fn;
+	sp[1] = regs->pc;
+	sp[2] = regs->pstate;
+	sp[3] = 0;
+	regs->sp = (unsigned long)sp;
+	regs->pc = (unsigned long)ukarch_inject_trampoline;
+	/* No BTI landing check for the trampoline itself. */
+	regs->pstate &= ~PSTATE_BTYPE;
+	return 0;
+}
+
+int ukarch_regs_inject_return(struct __regs *regs)
+{
+	const unsigned long esr_svc = (0x15UL << 26) | UKARCH_INJECT_SVC;
+	const struct __regs *saved;
+	__uptr lo = (__uptr)ukarch_inject_trampoline;
+
+	if ((regs->esr & ((0x3fUL << 26) | 0xffff)) != esr_svc ||
+	    regs->pc <= lo || regs->pc > lo + 512)
+		return 0;
+	saved = (const struct __regs *)regs->sp;
+	memcpy(regs, saved, sizeof(*regs));
+	return 1;
 }

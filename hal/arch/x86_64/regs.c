@@ -17,3 +17,8 @@ void ukarch_regs_dump(const struct __regs *r)
 		r->r10, r->r11, r->r12, r->r13, r->r14, r->r15,
 		r->cs, r->ss, r->orig_rax);
 }
+
+/* The vector and error code in the report's first line say it all. */
+void ukarch_trap_explain(const struct ukarch_trap_ctx *ctx)
+{
+}

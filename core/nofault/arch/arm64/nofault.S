@@ -2,7 +2,9 @@
 /*
  * The faulting accesses of core/nofault, arm64 (same contract as the
  * x86_64 file). The trap code resumes at the fixup with the faulting
- * address in x9 (uk/arch/nofault.h).
+ * address in x9 (uk/arch/nofault.h). Each function starts with a BTI
+ * landing pad (a hint, a NOP without BTI): callers may reach them through
+ * a pointer.
  */
 #define __ASSEMBLY__ 1
 #include <uk/arch/nofault.h>
@@ -15,6 +17,7 @@
 	.p2align 4
 ukarch_nf_probe_r:
 	.cfi_startproc
+	bti c
 1:	ldrb w1, [x0]
 	mov x0, #0
 	ret
@@ -31,6 +34,7 @@ ukarch_nf_probe_r:
 	.p2align 4
 ukarch_nf_probe_w:
 	.cfi_startproc
+	bti c
 1:	ldxrb w1, [x0]
 2:	stxrb w2, w1, [x0]
 	cbnz w2, 1b
@@ -54,6 +58,7 @@ ukarch_nf_probe_w:
 	.p2align 4
 ukarch_nf_memcpy:
 	.cfi_startproc
+	bti c
 	mov x4, #0			/* bytes copied */
 	orr x6, x0, x1
 	tst x6, #7

@@ -18,13 +18,22 @@
 struct ukarch_ctx {
 	__uptr ip;		/* where the context resumes */
 	__uptr sp;		/* its stack pointer at that point */
+#if defined(__aarch64__)
+	/* The thread's pointer-authentication key (APIAKey_EL1, lo and
+	 * hi): when PAuth is on, ukarch_ctx_switch saves the CPU's key
+	 * here and loads the next context's. Return addresses a thread
+	 * signed are only valid under its own key. */
+	__u64 pac_key[2];
+#endif
 };
 
 /* Stack alignment the ABI requires at a call. */
 #define UKARCH_SP_ALIGN		16
 
 /* Prepares ctx to call entry(arg0, arg1) on the stack whose top (highest
- * address) is sp when first switched to. entry must not return. */
+ * address) is sp when first switched to. entry must not return. arm64:
+ * also gives the context a fresh pointer-authentication key (from the
+ * CSPRNG once it is seeded). */
 void ukarch_ctx_init_entry2(struct ukarch_ctx *ctx, __uptr sp,
 			    void (*entry)(long, long), long arg0, long arg1);
 
@@ -38,9 +47,19 @@ struct __regs;
  * if from the interrupted instruction, with every register, the flags and
  * the FPU/SIMD state (ukarch_ectx_store/load, on its own stack) preserved
  * around the call. Interrupt handlers use it to preempt a thread. Returns
- * 0, or -ENOTSUP where the architecture cannot (arm64: no free register
- * to return through; it will preempt in its exception return path). */
+ * 0, or -ENOTSUP where the backend cannot. arm64 has no register free to
+ * return through: the call returns with an SVC whose handler
+ * (ukarch_regs_inject_return) resumes the saved state. */
 int ukarch_regs_inject_call(struct __regs *regs, void (*fn)(void));
+
+#if defined(__aarch64__)
+/* The SVC immediate that ends an injected call (arm64). */
+#define UKARCH_INJECT_SVC	0xa3
+/* For the backend's SVC handler: if regs is the end of an injected call,
+ * replaces regs by the state saved when it was injected and returns 1;
+ * else 0. */
+int ukarch_regs_inject_return(struct __regs *regs);
+#endif
 
 /* Size and alignment of an extended (FPU/SIMD) context save area. */
 #if defined(__x86_64__)

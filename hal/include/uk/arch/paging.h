@@ -57,6 +57,43 @@ typedef __u64 __pte_t;
 #define X86_PTE_LARGE_ADDR_MASK	0x000fffffffffe000ULL
 #endif
 
+#if defined(__aarch64__)
+/*
+ * VMSAv8-64 stage-1 descriptors, 4 KiB granule, 48-bit VA (Arm ARM
+ * D8.3). Levels are numbered as above (0: 4 KiB page, 3: the root), the
+ * reverse of Arm's. One root serves both halves: TTBR0_EL1 and TTBR1_EL1
+ * hold the same table, so the canonical split works as on x86_64.
+ */
+#define ARM64_PTE_VALID		(1ULL << 0)
+#define ARM64_PTE_TABLE		(1ULL << 1)	/* table, or a level-0 page */
+#define ARM64_PTE_ATTRIDX(i)	((unsigned long long)(i) << 2)
+#define ARM64_PTE_ATTRIDX_MASK	(7ULL << 2)
+#define ARM64_PTE_AP_RO		(1ULL << 7)	/* AP[2]: read-only */
+#define ARM64_PTE_SH_INNER	(3ULL << 8)
+#define ARM64_PTE_AF		(1ULL << 10)	/* access flag */
+#define ARM64_PTE_NG		(1ULL << 11)
+#define ARM64_PTE_GP		(1ULL << 50)	/* BTI guarded page */
+#define ARM64_PTE_PXN		(1ULL << 53)
+#define ARM64_PTE_UXN		(1ULL << 54)
+/* Software bit: a leaf that keeps its frame but allows no access. */
+#define ARM64_PTE_PROTNONE	(1ULL << 55)
+#define ARM64_PTE_ADDR_MASK	0x0000fffffffff000ULL
+/* MAIR_EL1 slots (hal-qemu/arm64 programs MAIR to match). */
+#define ARM64_MAIR_NORMAL	0	/* write-back cacheable */
+#define ARM64_MAIR_DEVICE	1	/* Device-nGnRE */
+#define ARM64_MAIR_TAGGED	2	/* normal, with MTE allocation tags */
+#define ARM64_MAIR_NC		3	/* normal non-cacheable */
+#define ARM64_MAIR_VALUE	0x0000000044f004ffULL
+#endif
+
+/* Bits of ukarch_pte_create's template that make a leaf map device
+ * memory (uncached, never executable): PAGE_FLAG_DEVICE. */
+#if defined(__x86_64__)
+#define UKARCH_PTE_DEVICE	((1ULL << 3) | (1ULL << 4))	/* PWT|PCD */
+#elif defined(__aarch64__)
+#define UKARCH_PTE_DEVICE	ARM64_PTE_ATTRIDX(ARM64_MAIR_DEVICE)
+#endif
+
 /* Reads the entry at index idx of the table at virtual address pt_vaddr
  * (level lvl) into *pte. Returns 0 or -EINVAL (bad level or index). */
 int ukarch_pte_read(__vaddr_t pt_vaddr, unsigned int lvl, unsigned int idx,

@@ -54,6 +54,11 @@ void ukarch_trap_handle(struct ukarch_trap_ctx *ctx);
 /* Name of a trap ("page fault", ...). */
 const char *ukarch_trap_name(enum ukarch_trap trapnr);
 
+/* Prints, for a crash report, what the architecture tells beyond the
+ * trap's name (arm64: the exception syndrome decoded, e.g. "data abort,
+ * synchronous tag check fault"); nothing on x86_64. */
+void ukarch_trap_explain(const struct ukarch_trap_ctx *ctx);
+
 /* Prints the registers of regs, one line per few registers. */
 void ukarch_regs_dump(const struct __regs *regs);
 

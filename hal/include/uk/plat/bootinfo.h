@@ -31,6 +31,21 @@ struct ukplat_bootinfo *ukplat_bootinfo_get(void);
 int ukplat_bootinfo_add_mrd(struct ukplat_bootinfo *bi,
 			    const struct ukplat_memregion_desc *mrd);
 
+/* Appends a region built from its fields (name is truncated to fit);
+ * nothing for len 0. Returns 0 or -ENOMEM when the table is full. */
+int ukplat_bootinfo_add(struct ukplat_bootinfo *bi, __paddr_t pbase,
+			__vaddr_t vbase, __sz len, int type, int flags,
+			const char *name);
+
+/* For metal backends: adds the RAM [lo, hi) (rounded inwards to pages) at
+ * its direct-map address (vbase = pbase + bi->dm_off), read-write: free,
+ * except what overlaps one of the nexcl ranges excl[i] = {start, end}
+ * (the image, firmware data, the initrd...), which is reserved. Returns
+ * 0 or -ENOMEM when the table is full. */
+int ukplat_bootinfo_add_ram(struct ukplat_bootinfo *bi, __paddr_t lo,
+			    __paddr_t hi, const __paddr_t excl[][2],
+			    unsigned int nexcl);
+
 /* Core entry point: the backend calls it on CPU 0, on the boot stack, with
  * interrupts disabled, once bootinfo is filled. Does not return. */
 void __attribute__((noreturn)) ukplat_entry(struct ukplat_bootinfo *bi);

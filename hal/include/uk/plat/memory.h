@@ -17,6 +17,9 @@
 /* Virtual window for address spaces (core/vmem): vbase and len only,
  * pbase is __PADDR_ANY and nothing is mapped there at boot. */
 #define UKPLAT_MEMRT_VAS	0x0080
+/* Device registers (MMIO): with UKPLAT_MEMRF_MAP, the kernel's table maps
+ * them at vbase as device memory (PAGE_FLAG_DEVICE); never RAM. */
+#define UKPLAT_MEMRT_DEVICE	0x0100
 
 /* Region flags: access permissions of the mapping. */
 #define UKPLAT_MEMRF_READ	0x0001

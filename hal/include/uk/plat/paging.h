@@ -34,6 +34,7 @@ struct uk_pagetable {
 #define PAGE_FLAG_KEEP_PTES	0x01	/* unmap: keep empty tables */
 #define PAGE_FLAG_KEEP_FRAMES	0x02	/* unmap: do not free the frames */
 #define PAGE_FLAG_FORCE_SIZE	0x04	/* use exactly the given page size */
+#define PAGE_FLAG_DEVICE	0x08	/* map: device memory (MMIO), uncached */
 #define PAGE_FLAG_SIZE(lvl)	((unsigned long)(lvl) << 8)
 #define PAGE_FLAG_SIZE_LEVEL(flags)	(((flags) >> 8) & 0xf)
 
