@@ -20,7 +20,14 @@ PACKAGES = [
     'qemu-system-x86', 'dpkg-dev',
     # The sim's display window (hal-sim/display.c).
     'libsdl2-dev',
+    # The arm64 world: cross toolchain, QEMU's virt machine, gdb for it.
+    'gcc-aarch64-linux-gnu', 'binutils-aarch64-linux-gnu', 'qemu-system-arm',
+    'gdb-multiarch',
 ]
+
+# Platforms and the meson cross file each needs (None: native).
+PLATFORMS = {'sim': None, 'x86_64': None,
+             'arm64': os.path.join('tools', 'arm64-cross.ini')}
 
 # Third-party code the build and the tests use: Debian source packages
 # (and binary packages) fetched and verified by tools/thirdparty.py at
@@ -76,8 +83,9 @@ Commands:
   help       show this text, or 'help COMMAND' for a command's
 
 Common options (before or after the command):
-  --platform NAME   backend to build for: sim (default) or x86_64 (bare
-                    metal, booted in QEMU); arm64 arrives later
+  --platform NAME   backend to build for: sim (default), x86_64 or arm64
+                    (bare metal, booted in QEMU; arm64 is cross-compiled
+                    and runs on qemu-system-aarch64 -M virt under TCG)
   --build-dir DIR   build folder (default: build/PLATFORM)
 
 An APP is the name of a folder in apps/ (hello, crash, ...) or the path of
@@ -135,13 +143,23 @@ console on stdio) and also takes:
                         <linux/input.h> or <uk/fb.h>: gtk when DISPLAY or
                         WAYLAND_DISPLAY is set, else none; other apps get
                         no display devices
+
+With --platform arm64 it boots on qemu-system-aarch64 under TCG:
+  -M, --machine NAME    virt,gic-version=3 (default); virt,gic-version=2
+                        (the GICv2 fallback), virt,mte=on (memory tagging
+                        in the kernel heap), virt,virtualization=on (enter
+                        at EL2)
+  --cpu NAME            max (default: PAuth, BTI, RNDR, MTE if the machine
+                        has it), or e.g. cortex-a57 (none of them)
 """,
     'gdb': """\
 Usage: ./amphi gdb [OPTIONS] [APP] [-- ARGS...]
 
 Builds APP and starts gdb on it with kernel and app symbols (one
 executable in sim), passing through the signals the kernel handles itself
-(SIGSEGV, SIGBUS). Kernel options as for 'run'.
+(SIGSEGV, SIGBUS). Kernel options as for 'run'. On metal, QEMU waits on
+its gdb stub and gdb attaches with the image's symbols (arm64:
+gdb-multiarch); 'break main' stops in the app.
 
 Options:
   --ex CMD      run a gdb command after loading (repeatable); with
@@ -162,9 +180,11 @@ Usage: ./amphi test [--suite NAME]... [--list] [TEST...]
 
 Builds everything and runs the test suites with meson, then prints one
 summary line "tests: N passed, N failed". Without --platform, a suite or
-a test name, it runs the sim suites and then the x86_64 ones (the
-in-kernel tests and a few apps booted in QEMU: KVM if /dev/kvm can boot
-a test image, else TCG, and it says which). Suites:
+a test name, it runs the sim suites, then the x86_64 ones (the in-kernel
+tests, the POSIX programs and a few apps booted in QEMU: KVM if /dev/kvm
+can boot a test image, else TCG, and it says which), then the arm64 ones
+(the same, on qemu-system-aarch64 under TCG), and prints a line per
+platform. Suites:
   unit      host unit tests (Check) of libc, allocators, events
   kernel    in-kernel tests (test/kernel), booted as a kernel image
   posix     test/posix programs: Linux first, then Amphi, same output
@@ -348,6 +368,9 @@ def configure(ctx, extra_apps):
             '-Dapp_dirs=' + ','.join(app_dirs)]
     if not configured:
         say('configuring %s' % os.path.relpath(ctx.build_dir))
+        cross = PLATFORMS.get(ctx.platform)
+        if cross:
+            opts.append('--cross-file=' + os.path.join(TOP, cross))
         quiet(['meson', 'setup', ctx.build_dir, TOP] + opts, 'configure')
     elif changed:
         quiet(['meson', 'configure', ctx.build_dir] + opts, 'configure')
@@ -379,14 +402,20 @@ def build(ctx, apps=(), everything=True):
     apps; out-of-tree apps are always built by name."""
     resolved = [resolve_app(a) for a in apps]
     extra = [d for _, d in resolved if d]
-    if ctx.platform not in ('sim', 'x86_64'):
-        raise Usage("platform '%s' is not implemented yet (sim, x86_64)"
-                    % ctx.platform)
+    if ctx.platform not in PLATFORMS:
+        raise Usage("unknown platform '%s' (%s)" %
+                    (ctx.platform, ', '.join(PLATFORMS)))
     if not shutil.which('meson') or not shutil.which('ninja'):
         raise Usage("meson/ninja are missing: run './amphi setup' first")
+    if ctx.platform == 'arm64' and not shutil.which('aarch64-linux-gnu-gcc'):
+        raise Usage("the arm64 cross compiler is missing: run './amphi "
+                    "setup' first")
     configure(ctx, extra)
     targets = [os.path.relpath(ctx.image(name), ctx.build_dir)
                for name, d in resolved if d or not everything]
+    if ctx.platform == 'arm64':
+        # The raw Image QEMU boots, next to each ELF.
+        targets += [t + '.img' for t in targets]
     if everything:
         quiet(['ninja', '-C', ctx.build_dir], 'build')
     if targets:
@@ -433,7 +462,8 @@ KERNEL_VALUE_OPTS = {'-m': 'memory', '--memory': 'memory',
                      '-k': 'karg', '--kernel-arg': 'karg',
                      '-smp': 'smp', '--smp': 'smp',
                      '-M': 'machine', '--machine': 'machine',
-                     '--initrd': 'initrd', '--display': 'display'}
+                     '--initrd': 'initrd', '--display': 'display',
+                     '--cpu': 'cpu'}
 KERNEL_FLAG_OPTS = {'-q': 'quiet', '--quiet': 'quiet',
                     '--kvm': 'kvm', '--tcg': 'tcg'}
 
@@ -485,7 +515,10 @@ def image_argv(ctx, opts, app, app_args):
     name, _ = resolve_app(app)
     argv = [ctx.image(name)]
     display = None
-    if ctx.platform != 'sim':
+    if ctx.platform == 'arm64' and opts.get('display'):
+        raise Usage('--display is for sim and x86_64 (no display driver '
+                    'on arm64 yet)')
+    if ctx.platform == 'x86_64':
         display = metal_display(opts, app)
     elif opts.get('display'):
         if opts['display'][-1] != 'none':
@@ -499,8 +532,14 @@ def image_argv(ctx, opts, app, app_args):
                 argv.append('--' + flag)
         for m in opts.get('machine', []):
             argv += ['-M', m]
-    elif opts.get('kvm') or opts.get('tcg') or opts.get('machine'):
-        raise Usage('--kvm, --tcg and -M are for --platform x86_64')
+        if opts.get('cpu') and ctx.platform != 'arm64':
+            raise Usage('--cpu is for --platform arm64')
+        for c in opts.get('cpu', []):
+            argv += ['--cpu', c]
+    elif opts.get('kvm') or opts.get('tcg') or opts.get('machine') or \
+            opts.get('cpu'):
+        raise Usage('--kvm, --tcg, -M and --cpu are for the metal '
+                    'platforms')
     for m in opts.get('memory', []):
         argv += ['-m', m]
     for n in opts.get('smp', []):
@@ -559,7 +598,13 @@ def metal_gdb(ctx, opts, app, app_args):
     qemu = image_argv(ctx, opts, app, app_args)
     qemu[2:2] = ['--gdb', str(port)]
     proc = subprocess.Popen(qemu)
-    argv = ['gdb', '-q']
+    gdb = 'gdb'
+    if ctx.platform == 'arm64':
+        gdb = 'gdb-multiarch'
+        if not shutil.which(gdb):
+            proc.terminate()
+            raise Usage("gdb-multiarch is missing: run './amphi setup'")
+    argv = [gdb, '-q']
     if opts.get('batch'):
         argv.append('--batch')
     for c in GDB_COMMON:
@@ -568,6 +613,8 @@ def metal_gdb(ctx, opts, app, app_args):
              '-ex', 'target remote 127.0.0.1:%d' % port]
     for c in opts.get('ex', []):
         argv += ['-ex', c]
+    if ctx.platform == 'arm64':
+        argv[2:2] = ['-ex', 'set architecture aarch64']
     argv.append(ctx.image(name))
     say('gdb on QEMU port %d; use hbreak (hardware breakpoints) under '
         'KVM' % port)
@@ -648,6 +695,7 @@ def cmd_test(ctx, args):
     ctxs = [ctx]
     if not ctx.explicit and not suites and not names:
         ctxs.append(Ctx('x86_64', None))
+        ctxs.append(Ctx('arm64', None))
     results = []
     for c in ctxs:
         if len(ctxs) > 1:
@@ -717,8 +765,9 @@ def main(argv):
     cmd, args = rest[0], rest[1:]
     if cmd not in COMMANDS:
         raise Usage("unknown command '%s'" % cmd)
-    if platform not in ('sim', 'x86_64', 'arm64'):
-        raise Usage("unknown platform '%s' (sim, x86_64, arm64)" % platform)
+    if platform not in PLATFORMS:
+        raise Usage("unknown platform '%s' (%s)" %
+                    (platform, ', '.join(PLATFORMS)))
     if ('-h' in args or '--help' in args) and \
             '--' not in args[:max(args.index(a) for a in args
                                    if a in ('-h', '--help'))]:

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Boot a metal x86_64 image in QEMU, like running a sim image.
+"""Boot a metal x86_64 or arm64 image in QEMU, like running a sim image.
 
-  qemu-run.py [--kvm | --tcg] [-smp N] [-m SIZE] [-M MACHINE]
+  qemu-run.py [--kvm | --tcg] [-smp N] [-m SIZE] [-M MACHINE] [--cpu CPU]
               [-k ARG]... [-q] [--initrd FILE] [--gdb PORT] [--argv]
               [--display SPEC] [--qmp SOCKET] IMAGE [--] [ARGS...]
 
@@ -22,6 +22,13 @@ screendumps and inject input through it).
 --argv prints the QEMU command, one argument a line, instead of running
 it (the metal boot benchmark times QEMU itself with it).
 
+arm64 (an aarch64 ELF IMAGE): qemu-system-aarch64 -M virt,gic-version=3
+-cpu max under TCG, booting the raw Image IMAGE.img built next to the ELF
+(its Linux boot protocol brings the device tree, -append and -initrd);
+the exit status comes back whole through semihosting (or, without it,
+in the console line as above). -M virt,gic-version=2, virt,mte=on or
+virt,virtualization=on and --cpu cortex-a57 select other machines.
+
 Acceleration: KVM if /dev/kvm is usable, else TCG, and it says which on
 stderr. "Usable" means a hello image boots under KVM: a nested KVM may
 open fine and still fail the guest (the result is cached in the build
@@ -37,6 +44,8 @@ import sys
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 QEMU = 'qemu-system-x86_64'
+QEMU_ARM64 = 'qemu-system-aarch64'
+EM_AARCH64 = 183
 # "#N 0xADDR in ??"; two spaces before "in": an exact address (a trap's).
 FRAME_RE = re.compile(rb'^(\s*#(\d+)\s+0x([0-9a-f]{16}))( ?) in \?\?\s*$')
 # isa-debug-exit carries 7 bits; the kernel states larger statuses (an
@@ -69,6 +78,35 @@ DISPLAY_DEVICES = ['-device', 'ramfb',
                    '-global', 'virtio-mmio.force-legacy=false',
                    '-device', 'virtio-keyboard-device',
                    '-device', 'virtio-tablet-device']
+
+
+def image_arch(image):
+    """'arm64' or 'x86_64', from the ELF header's machine."""
+    try:
+        with open(image, 'rb') as f:
+            head = f.read(20)
+    except OSError:
+        return 'x86_64'
+    if head[:4] == b'\x7fELF' and int.from_bytes(head[18:20], 'little') == \
+            EM_AARCH64:
+        return 'arm64'
+    return 'x86_64'
+
+
+def arm64_argv(image, smp, mem, machine, cpu, cmdline, gdb_port=None,
+               initrd=None):
+    raw = image + '.img'
+    argv = [QEMU_ARM64, '-M', machine, '-cpu', cpu, '-m', mem,
+            '-smp', str(smp), '-nographic', '-nodefaults', '-no-reboot',
+            '-serial', 'stdio', '-accel', 'tcg',
+            '-semihosting-config', 'enable=on,target=native',
+            '-kernel', raw if os.path.exists(raw) else image,
+            '-append', cmdline]
+    if initrd:
+        argv += ['-initrd', initrd]
+    if gdb_port:
+        argv += ['-gdb', 'tcp:127.0.0.1:%d' % gdb_port, '-S']
+    return argv
 
 
 def qemu_argv(image, accel, smp, mem, machine, cmdline, gdb_port=None,
@@ -143,6 +181,9 @@ class Resolver:
     def __init__(self, image):
         self.image = image
         self.tool = shutil.which('addr2line')
+        if image_arch(image) == 'arm64':
+            self.tool = shutil.which('aarch64-linux-gnu-addr2line') or \
+                self.tool
 
     def frame(self, exact, addr):
         if not self.tool:
@@ -202,9 +243,9 @@ def pump(proc, resolver):
 
 
 def parse(argv):
-    opts = {'accel': None, 'smp': 1, 'mem': '64M', 'machine': 'microvm',
+    opts = {'accel': None, 'smp': 1, 'mem': '64M', 'machine': None,
             'kargs': [], 'gdb': None, 'argv': False, 'initrd': None,
-            'display': None, 'qmp': None}
+            'display': None, 'qmp': None, 'cpu': None}
     i = 0
     while i < len(argv):
         a = argv[i]
@@ -212,7 +253,7 @@ def parse(argv):
             opts['accel'] = a[2:]
         elif a in ('-smp', '--smp', '-m', '--memory', '-M', '--machine',
                    '-k', '--kernel-arg', '--gdb', '--initrd', '--display',
-                   '--qmp'):
+                   '--qmp', '--cpu'):
             if i + 1 >= len(argv):
                 sys.exit('qemu-run: %s needs a value' % a)
             val = argv[i + 1]
@@ -231,6 +272,8 @@ def parse(argv):
                 opts['display'] = val
             elif a == '--qmp':
                 opts['qmp'] = val
+            elif a == '--cpu':
+                opts['cpu'] = val
             else:
                 opts['kargs'].append(val)
         elif a in ('-q', '--quiet'):
@@ -270,18 +313,37 @@ def main():
     name = os.path.basename(image)
     words = [name] + opts['kargs'] + ['--'] + args
     cmdline = ' '.join(quote_arg(w) for w in words)
+    if opts['initrd'] and not os.path.isfile(opts['initrd']):
+        say("cannot open initrd '%s': no such file" % opts['initrd'])
+        sys.exit(2)
+    if image_arch(image) == 'arm64':
+        if opts['accel'] == 'kvm':
+            sys.exit('amphi: --kvm: arm64 images run under TCG here')
+        if opts['display'] or opts['qmp']:
+            sys.exit('amphi: --display and --qmp are for x86_64 images')
+        argv = arm64_argv(image, opts['smp'], opts['mem'],
+                          opts['machine'] or 'virt,gic-version=3',
+                          opts['cpu'] or 'max', cmdline, opts['gdb'],
+                          opts['initrd'])
+        run_qemu(opts, image, argv, arm64=True)
+        return
+    if opts['machine'] is None:
+        opts['machine'] = 'microvm'
+    if opts['cpu']:
+        sys.exit('amphi: --cpu is for arm64 images')
     accel = choose_accel(opts, image)
     if opts['machine'] in ('pc', 'q35') and \
             os.path.exists('/usr/share/qemu/qboot.rom'):
         extra = ['-bios', 'qboot.rom']
     else:
         extra = []
-    if opts['initrd'] and not os.path.isfile(opts['initrd']):
-        say("cannot open initrd '%s': no such file" % opts['initrd'])
-        sys.exit(2)
     argv = qemu_argv(image, accel, opts['smp'], opts['mem'],
                      opts['machine'], cmdline, opts['gdb'],
                      opts['initrd'], opts['display'], opts['qmp']) + extra
+    run_qemu(opts, image, argv)
+
+
+def run_qemu(opts, image, argv, arm64=False):
     if os.environ.get('AMPHI_VERBOSE'):
         say(' '.join(shlex.quote(a) for a in argv))
     if opts['argv']:
@@ -295,6 +357,12 @@ def main():
         proc.terminate()
         rc = proc.wait()
         stated = None
+    if arm64:
+        # Semihosting passes the status whole; without it the kernel
+        # stated it on the console and powered off (QEMU status 0).
+        if rc < 0:
+            sys.exit(128 - rc)
+        sys.exit(stated if stated is not None and rc == 0 else rc)
     status = map_status(rc)
     sys.exit(stated if stated is not None and status == 126 else status)
 

@@ -46,6 +46,7 @@ struct arm64_cpu {
 	void *sp;
 	void *arg;
 	unsigned long soft_pending;	/* vectors for ARM64_SGI_SOFT */
+	int trap_depth;			/* synchronous exceptions in progress */
 	__vaddr_t gicr;			/* GICv3 redistributor */
 	__u8 gic_mask;			/* GICv2 CPU interface bit */
 } __align(64);

@@ -7,7 +7,9 @@
  * timer UKPLAT_IRQ_TIMER, SPI n UKPLAT_IRQ_DEVICE_BASE + n.
  */
 #include <uk/arch/ctx.h>
+#include <uk/arch/nofault.h>
 #include <uk/arch/traps.h>
+#include <uk/plat/bootstrap.h>
 #include <uk/plat/irq.h>
 #include <uk/print.h>
 #include "arm64.h"
@@ -71,6 +73,25 @@ static enum ukarch_trap abort_trap(struct ukarch_trap_ctx *ctx,
 	return UKARCH_TRAP_NR_PAGE_FAULT;
 }
 
+/* Traps nested in trap handling on this CPU: a fault in a trap handler
+ * (but a nofault access) would recurse until the exception stack
+ * overflows; give up at once instead, as sim does. */
+static void handle_trap(struct ukarch_trap_ctx *ctx)
+{
+	struct arm64_cpu *cpu = arm64_this_cpu();
+
+	if (cpu->trap_depth > 0 &&
+	    !ukarch_extable_find(ukarch_regs_ip(ctx->regs))) {
+		uk_printk_raw("\n*** fault (ESR 0x%lx) at ip 0x%lx, address "
+			      "0x%lx, while handling a trap: giving up\n",
+			      ctx->regs->esr, ctx->regs->pc, ctx->regs->far);
+		ukplat_terminate(UKPLAT_CRASH, 1);
+	}
+	cpu->trap_depth++;
+	ukarch_trap_handle(ctx);
+	cpu->trap_depth--;
+}
+
 static void sync_exception(struct __regs *regs)
 {
 	unsigned long esr = regs->esr;
@@ -129,7 +150,7 @@ static void sync_exception(struct __regs *regs)
 	default:
 		break;
 	}
-	ukarch_trap_handle(&ctx);
+	handle_trap(&ctx);
 	/* Resumed elsewhere (a fixup): that is no branch target, so the
 	 * BTYPE of an indirect call into the faulting code must not
 	 * follow it there. */
