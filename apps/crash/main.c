@@ -9,7 +9,12 @@
  *   crash kassert    fail a kernel UK_ASSERT()
  *   crash nested     fault inside a page-fault handler
  *   crash leak       lose a malloc'd block (for valgrind to find)
- *   crash uaf        write to a freed block (for valgrind to find)
+ *   crash uaf        write to a freed block (for valgrind or MTE to find)
+ *   crash overflow   write past a heap block into the next one (MTE)
+ *   crash large-uaf, crash large-overflow   the same with a block of
+ *                    whole pages (MTE where tags exist only per page)
+ *   crash pac        overwrite its own return address (PAuth: a PAC
+ *                    failure; without it the gadget runs, status 3)
  */
 #include <assert.h>
 #include <stdio.h>
@@ -57,6 +62,66 @@ static int __attribute__((noinline)) write_after_free(void)
 	return 0;
 }
 
+static int __attribute__((noinline)) overflow_block(void)
+{
+	char *volatile a = malloc(32);
+	char *volatile b = malloc(32);
+
+	if (!a || !b)
+		return 1;
+	/* Past a's 32 bytes: the next object of its size class, or at
+	 * least not a's memory. */
+	a[32 + 15] = 'x';
+	free(a);
+	free(b);
+	return 0;
+}
+
+/* A block that ends exactly at a page boundary (large blocks start 64
+ * bytes into their first page): 4 pages. */
+#define LARGE_BLOCK	(4 * 4096 - 64)
+
+static int __attribute__((noinline)) large_write_after_free(void)
+{
+	char *volatile p = malloc(LARGE_BLOCK);
+
+	if (!p)
+		return 1;
+	free(p);
+	p[100] = 'x';
+	return 0;
+}
+
+static int __attribute__((noinline)) large_overflow(void)
+{
+	char *volatile p = malloc(LARGE_BLOCK);
+
+	if (!p)
+		return 1;
+	p[LARGE_BLOCK] = 'x';
+	free(p);
+	return 0;
+}
+
+/* Where a smashed return address leads: reached only when nothing
+ * authenticates return addresses. */
+static void __attribute__((noinline, used)) gadget(void)
+{
+	printf("crash: the smashed return address was followed: "
+	       "no pointer authentication\n");
+	exit(3);
+}
+
+/* Overwrites the return address in its own frame record (x86_64: above
+ * the saved %rbp; arm64: above the saved x29), then returns. */
+static void __attribute__((noinline)) smash_return(void)
+{
+	void **frame = __builtin_frame_address(0);
+
+	frame[1] = (void *)gadget;
+	__asm__ __volatile__("" : : : "memory");
+}
+
 /* A page-fault handler that faults itself, when armed. */
 static volatile int nested_armed;
 
@@ -88,7 +153,8 @@ static int overflow_thread_stack(void)
 static void usage(void)
 {
 	printf("usage: crash null|stack|thread-stack|divide|abort|assert|"
-	       "kassert|nested|leak|uaf\n");
+	       "kassert|nested|leak|uaf|overflow|large-uaf|large-overflow|"
+	       "pac\n");
 }
 
 int main(int argc, char *argv[])
@@ -119,6 +185,16 @@ int main(int argc, char *argv[])
 		return leak_block(123) == NULL;
 	if (!strcmp(argv[1], "uaf"))
 		return write_after_free();
+	if (!strcmp(argv[1], "overflow"))
+		return overflow_block();
+	if (!strcmp(argv[1], "large-uaf"))
+		return large_write_after_free();
+	if (!strcmp(argv[1], "large-overflow"))
+		return large_overflow();
+	if (!strcmp(argv[1], "pac")) {
+		smash_return();
+		return 0;
+	}
 	usage();
 	return 2;
 }

@@ -18,10 +18,19 @@
  * MALLOCLIKE/FREELIKE; free objects, large headers and span tails are
  * NOACCESS. Slab headers stay accessible (memcheck cannot tell the heap
  * from the app; they are never adjacent to an object's bytes).
+ *
+ * With memory tagging (uk/arch/memtag.h: arm64 MTE), each block gets a
+ * fresh tag when allocated and again when freed, never one of its
+ * neighbours' (so an overflow into the next object always faults), and
+ * the heap strips the tag wherever it looks up a block's header. Blocks
+ * allocated before tagging was on keep untagged pointers (unchecked).
+ * Large blocks are tagged over their whole span, so they are checked
+ * even where tags exist only per page (ukarch_memtag_fine() == 0).
  */
 #include <errno.h>
 #include <string.h>
 #include <uk/essentials.h>
+#include <uk/arch/memtag.h>
 #include <uk/arch/types.h>
 #include <uk/arch/valgrind.h>
 #include <uk/assert.h>
@@ -216,6 +225,24 @@ static unsigned int slab_take(struct slab *s)
 	return w * BPL + __builtin_ctzl(bits);
 }
 
+/*
+ * Tags the object obj of s (size bytes) afresh, with a tag its
+ * neighbours and (old != -1) its previous self do not have. Called with
+ * the class lock: neighbours are retagged under the same lock.
+ */
+static char *tag_object(struct slab *s, char *obj, __sz size, int old)
+{
+	unsigned long exclude = old >= 0 ? 1UL << old : 0;
+	char *end = obj + size;
+
+	if (obj > s->area)
+		exclude |= 1UL << ukarch_memtag_get(obj -
+						    UKARCH_MEMTAG_GRANULE);
+	if (end < (char *)s + SLAB_SIZE)
+		exclude |= 1UL << ukarch_memtag_get(end);
+	return ukarch_memtag_new(obj, size, exclude);
+}
+
 static void *small_alloc(struct heap *h, unsigned int ci, __sz size)
 {
 	struct heap_class *c = &h->cls[ci];
@@ -237,6 +264,8 @@ static void *small_alloc(struct heap *h, unsigned int ci, __sz size)
 	if (s->nfree == s->nobjs)
 		c->nempty--;
 	obj = s->area + (__sz)slab_take(s) * c->size;
+	if (ukarch_memtag_fine())
+		obj = tag_object(s, obj, c->size, -1);
 	if (!s->nfree)
 		slab_list_del(c, s);
 	uk_spin_unlock_irqrestore(&c->lock, irqf);
@@ -255,9 +284,11 @@ static unsigned long slab_index(struct heap *h, struct slab *s,
 				const void *ptr)
 {
 	struct heap_class *c = &h->cls[s->cls];
-	unsigned long off = (const char *)ptr - h->rz - s->area;
-	unsigned long idx = (off * c->recip) >> 32;
+	unsigned long off, idx;
 
+	ptr = ukarch_memtag_strip(ptr);
+	off = (const char *)ptr - h->rz - s->area;
+	idx = (off * c->recip) >> 32;
 	if ((const char *)ptr < s->area + h->rz || idx >= s->nobjs ||
 	    idx * c->size != off)
 		UK_CRASH("free(%p): not a heap block\n", ptr);
@@ -278,6 +309,12 @@ static void small_free(struct heap *h, struct slab *s, void *ptr)
 	}
 	if (unlikely(h->vg))
 		UK_VG_FREELIKE(ptr, h->rz);
+	if (ukarch_memtag_fine()) {
+		char *obj = s->area + idx * c->size;
+
+		/* Stale pointers now fault. */
+		tag_object(s, obj, c->size, (int)ukarch_memtag_get(obj));
+	}
 	s->freemap[idx / BPL] |= bit;
 	if (idx / BPL < s->hint)
 		s->hint = idx / BPL;
@@ -300,7 +337,7 @@ static void small_free(struct heap *h, struct slab *s, void *ptr)
 /* Size the caller asked for (valgrind) or may use, of a small block. */
 static __sz small_size(struct heap *h, struct slab *s, const void *ptr)
 {
-	const char *obj = (const char *)ptr - h->rz;
+	const char *obj = (const char *)ukarch_memtag_strip(ptr) - h->rz;
 	__sz size;
 
 	if (!h->vg)
@@ -317,6 +354,22 @@ static void large_seal(struct heap *h, struct large *l)
 {
 	if (unlikely(h->vg))
 		UK_VG_NOACCESS(l, l->off);
+}
+
+/*
+ * Tags the whole span (header included: it is only reached untagged),
+ * with a tag neither old (-1: none) nor the next page's, so an overflow
+ * past the span faults. Returns span carrying the tag.
+ */
+static char *span_tag(struct heap *h, char *span, unsigned long frames,
+		      int old)
+{
+	unsigned long exclude = old >= 0 ? 1UL << old : 0;
+	char *end = span + frames * PAGE_SIZE;
+
+	if ((__vaddr_t)end < __atomic_load_n(&h->hi, __ATOMIC_RELAXED))
+		exclude |= 1UL << ukarch_memtag_get(end);
+	return ukarch_memtag_new(span, frames * PAGE_SIZE, exclude);
 }
 
 static void *large_alloc(struct heap *h, __sz size, __sz align)
@@ -357,15 +410,22 @@ static void *large_alloc(struct heap *h, __sz size, __sz align)
 		UK_VG_NOACCESS(span, frames * PAGE_SIZE);
 		UK_VG_MALLOCLIKE(span + off, size, 0, 0);
 	}
+	if (ukarch_memtag_enabled())
+		return span_tag(h, span, frames, 0) + off;
 	return span + off;
 }
 
 static void large_free(struct heap *h, struct large *l, void *ptr)
 {
-	if ((char *)l + l->off != (char *)ptr)
+	char *block = (char *)l + l->off;
+
+	if (block != (char *)ukarch_memtag_strip(ptr))
 		UK_CRASH("free(%p): not a heap block\n", ptr);
 	if (unlikely(h->vg))
 		UK_VG_FREELIKE(ptr, 0);
+	if (ukarch_memtag_enabled())
+		span_tag(h, (char *)l, l->frames,
+			 (int)ukarch_memtag_get(block));
 	l->magic = FREED_MAGIC;
 	span_free(h, l, l->frames);
 }
@@ -387,6 +447,15 @@ static int large_resize(struct heap *h, struct large *l, __sz size)
 	} else if (frames < l->frames) {
 		span_free(h, span + frames * PAGE_SIZE, l->frames - frames);
 	}
+	if (frames > l->frames && ukarch_memtag_enabled()) {
+		/* The new frames take the block's tag. */
+		unsigned long tag = ukarch_memtag_get(span + l->off);
+		unsigned long ext = (unsigned long)span + l->frames * PAGE_SIZE;
+
+		ukarch_memtag_apply((void *)((ext & ~(0xfUL << 56)) |
+					     (tag << 56)),
+				    (frames - l->frames) * PAGE_SIZE);
+	}
 	l->frames = frames;
 	l->size = size;
 	if (unlikely(h->vg))
@@ -402,7 +471,7 @@ static int large_resize(struct heap *h, struct large *l, __sz size)
  */
 static __u32 *block_header(struct heap *h, const void *ptr)
 {
-	__vaddr_t p = (__vaddr_t)ptr;
+	__vaddr_t p = (__vaddr_t)ukarch_memtag_strip(ptr);
 	__u32 *hdr;
 
 	if (p <= __atomic_load_n(&h->lo, __ATOMIC_RELAXED) ||

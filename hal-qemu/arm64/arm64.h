@@ -141,6 +141,9 @@ void arm64_exception(unsigned long kind, struct __regs *regs);
 /* random.c */
 int arm64_has_rndr(void);
 
+/* mte.c: before paging init, whether normal memory is mapped Tagged. */
+void arm64_mte_probe(void);
+
 /* trace.c */
 void __noreturn arm64_halt_forever(void);
 

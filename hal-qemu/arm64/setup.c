@@ -200,5 +200,6 @@ void __noreturn arm64_boot_main(__paddr_t x0)
 		arm64_halt_forever();
 	arm64_gic_cpu_init(&arm64_cpus[0]);
 	arm64_time_init();
+	arm64_mte_probe();
 	ukplat_entry(bi);
 }

@@ -17,6 +17,11 @@
 
 /* Set by the backend once it has turned BTI on (SCTLR_EL1.BT1). */
 int arm64_bti_enabled;
+/* Set by the backend before paging init when the CPU has MTE: normal
+ * memory is then mapped Tagged (ARM64_MAIR_TAGGED). */
+int arm64_mte_enabled;
+/* uk/arch/memtag.h: set once tag checks are on. */
+int ukarch_memtag_on;
 
 /* Bits a leaf of level lvl keeps as its output address. */
 static __pte_t leaf_addr_mask(unsigned int lvl)
@@ -47,6 +52,10 @@ __pte_t ukarch_pte_create(__paddr_t paddr, unsigned long attr,
 	pte |= (paddr & leaf_addr_mask(lvl)) | ARM64_PTE_AF | ARM64_PTE_UXN;
 	if (!device)
 		pte |= ARM64_PTE_SH_INNER;
+	if (!device && READ_ONCE(arm64_mte_enabled) &&
+	    (pte & ARM64_PTE_ATTRIDX_MASK) ==
+	    ARM64_PTE_ATTRIDX(ARM64_MAIR_NORMAL))
+		pte |= ARM64_PTE_ATTRIDX(ARM64_MAIR_TAGGED);
 	if (lvl == PAGE_LEVEL)
 		pte |= ARM64_PTE_TABLE;		/* a page, not a block */
 	if (!(attr & PAGE_ATTR_PROT_RWX))

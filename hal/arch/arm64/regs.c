@@ -93,7 +93,8 @@ void ukarch_trap_explain(const struct ukarch_trap_ctx *ctx)
 	if ((ec == 0x20 || ec == 0x21) && non_canonical(ctx->regs->pc))
 		uk_printk_raw("PAC failure: a branch to 0x%016lx, a pointer "
 			      "that failed authentication (a corrupted return "
-			      "address?)\n", ctx->regs->pc);
+			      "address? without its PAC: 0x%016lx)\n",
+			      ctx->regs->pc, ctx->regs->pc & ((1UL << 48) - 1));
 	else if (ec == 0x1c)
 		uk_printk_raw("PAC failure: a pointer failed authentication "
 			      "(a corrupted return address?)\n");
