@@ -6,6 +6,7 @@
  */
 #include <uk/arch/atomic.h>
 #include <uk/arch/ctx.h>
+#include <uk/arch/memtag.h>
 #include <uk/arch/nofault.h>
 #include <uk/arch/paging.h>
 #include <uk/arch/regs.h>

@@ -15,6 +15,10 @@
  * program's line until exit). AMPHI_SIM_BOOTBENCH overrides the sim
  * image; BENCH_RUNS the number of runs (10). Only a boot that fails is
  * an error, never a time.
+ *
+ * arm64 images (qemu-run.py then runs qemu-system-aarch64) are timed on
+ * -M virt under TCG, the only machine and accelerator they have here;
+ * semihosting makes QEMU exit 0 for status 0.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -42,6 +46,17 @@
 extern char **environ;
 
 static const char *python, *qemu_run;
+/* The images are arm64 ones (the QEMU command is qemu-system-aarch64). */
+static int arm64;
+#define ARM64_MACHINE	"virt,gic-version=3"
+
+/* The QEMU exit status of a clean exit 0: isa-debug-exit makes QEMU exit
+ * (value << 1) | 1 on x86_64, value being the status + 1 (3 is status
+ * 0); semihosting passes 0 through on arm64. */
+static int ok_status(void)
+{
+	return arm64 ? 0 : 3;
+}
 
 /* A QEMU command line from qemu-run.py --argv, and what it said. */
 struct qemu_cmd {
@@ -278,19 +293,18 @@ static int bench_qemu(const char *what, const char *machine,
 		      const char *accel, const char *image, int runs,
 		      const struct sample *sim)
 {
-	struct target t = { .marker = MARKER, .ok_status = 3 };
+	struct target t = { .marker = MARKER, .ok_status = ok_status() };
 	struct qemu_cmd c;
 	struct sample s;
 
-	/* isa-debug-exit makes QEMU exit (value << 1) | 1, the value being
-	 * the app's status + 1 (tools/qemu-run.py): 3 is status 0. */
 	if (qemu_cmd_get(&c, machine, accel, 0, image) < 0)
 		return -1;
 	t.argv = c.argv;
 	if (measure(&t, runs, &s) < 0)
 		return -1;
 	print_row(what, &s, sim);
-	if (strcmp(machine, "microvm") && !has_opt(c.argv, "-bios", NULL))
+	if (!arm64 && strcmp(machine, "microvm") &&
+	    !has_opt(c.argv, "-bios", NULL))
 		printf("    (no qboot.rom here: that was SeaBIOS)\n");
 	return 0;
 }
@@ -298,7 +312,8 @@ static int bench_qemu(const char *what, const char *machine,
 /* Whether hello boots and exits 0 on machine (TCG) with mib MiB. */
 static int boots_in(const char *machine, const char *hello, int mib)
 {
-	struct target t = { .marker = HELLO_MARKER, .ok_status = 3 };
+	struct target t = { .marker = HELLO_MARKER,
+			    .ok_status = ok_status() };
 	struct qemu_cmd c;
 	struct sample s;
 
@@ -349,12 +364,19 @@ static void bench_sizes(const char *hello)
 {
 	struct bench_result r = { 0 };
 
+	const char *tools = arm64 ? "aarch64-linux-gnu-" : "";
+	char raw[4096];
+
 	printf("  %-28s %9ld B\n", "file, with debug info", file_size(hello));
-	if (bench_run(&r, "t=$(mktemp) && strip -o \"$t\" '%s' && "
+	snprintf(raw, sizeof(raw), "%s.img", hello);
+	if (arm64)
+		printf("  %-28s %9ld B\n", "raw Image (what QEMU boots)",
+		       file_size(raw));
+	if (bench_run(&r, "t=$(mktemp) && %sstrip -o \"$t\" '%s' && "
 		      "echo stripped $(stat -c %%s \"$t\"); rm -f \"$t\"; "
-		      "size '%s' | awk 'NR == 2 { print \"text\", $1; "
+		      "%ssize '%s' | awk 'NR == 2 { print \"text\", $1; "
 		      "print \"data\", $2; print \"bss\", $3 }'",
-		      hello, hello) < 0)
+		      tools, hello, tools, hello) < 0)
 		return;
 	printf("  %-28s %9.0f B\n", "file, stripped",
 	       bench_get(&r, "stripped"));
@@ -380,6 +402,28 @@ static int bench_sim(const char *image, int runs, struct sample *sim)
 		return -1;
 	print_row("sim (tools/bench/boot app)", sim, NULL);
 	return 0;
+}
+
+/* The arm64 rows: virt under TCG, the host program, sizes, least -m. */
+static int bench_arm64(const char *hello, const char *bootbench,
+		       struct target host_t, int runs, const char *sim_image)
+{
+	struct sample sim = { 0 }, s;
+	char title[64];
+
+	snprintf(title, sizeof(title), "metal boot, median of %d runs", runs);
+	printf("%-30s %12s %12s %10s\n", title, "start->main", "start->exit",
+	       "main/sim");
+	if (bench_sim(sim_image, runs, &sim) < 0 ||
+	    bench_qemu("arm64 virt + TCG", ARM64_MACHINE, "tcg", bootbench,
+		       runs, &sim) < 0 ||
+	    measure(&host_t, runs, &s) < 0)
+		return 1;
+	print_row("host static hello", &s, &sim);
+	printf("hello image, arm64\n");
+	bench_sizes(hello);
+	printf("least -m hello boots in (TCG)\n");
+	return bench_min_mem("arm64 virt", ARM64_MACHINE, hello) < 0;
 }
 
 int main(int argc, char *argv[])
@@ -411,7 +455,10 @@ int main(int argc, char *argv[])
 	/* qemu-run.py's own choice tells whether its KVM probe passed. */
 	if (qemu_cmd_get(&probe, "microvm", NULL, 0, bootbench) < 0)
 		return 1;
+	arm64 = strstr(probe.argv[0], "aarch64") != NULL;
 	kvm = has_opt(probe.argv, "-accel", "kvm");
+	if (arm64)
+		return bench_arm64(hello, bootbench, host_t, runs, sim_image);
 
 	snprintf(title, sizeof(title), "metal boot, median of %d runs", runs);
 	printf("%-30s %12s %12s %10s\n", title, "start->main", "start->exit",
