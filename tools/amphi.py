@@ -149,8 +149,10 @@ With --platform arm64 it boots on qemu-system-aarch64 under TCG:
                         (the GICv2 fallback), virt,mte=on (memory tagging
                         in the kernel heap), virt,virtualization=on (enter
                         at EL2)
-  --cpu NAME            max (default: PAuth, BTI, RNDR, MTE if the machine
-                        has it), or e.g. cortex-a57 (none of them)
+  --cpu NAME            max,pauth-impdef=on (default: PAuth with QEMU's
+                        fast hash, BTI, RNDR, MTE if the machine has it),
+                        max (the architected QARMA5, ~30x slower calls
+                        under TCG), or e.g. cortex-a57 (none of them)
 """,
     'gdb': """\
 Usage: ./amphi gdb [OPTIONS] [APP] [-- ARGS...]
