@@ -16,6 +16,7 @@
 #include <uk/plat/paging.h>
 #include <uk/print.h>
 #include "arm64.h"
+#include "../common/metal.h"
 
 #define CMDLINE_MAX	4096
 #define FDT_MAX_SIZE	(2UL << 20)	/* QEMU's limit */
@@ -27,18 +28,12 @@ static struct ukplat_bootinfo arm64_bootinfo;
 static char cmdline[CMDLINE_MAX];
 
 extern char image_start[], image_end[];
-extern char image_text_start[], image_text_end[];
-extern char image_rodata_start[], image_rodata_end[];
-extern char image_data_start[], image_data_end[];
-extern char image_bss_start[], image_bss_end[];
-extern char boot_stack_guard[], boot_stack_top[];
 
 static void add_region(__paddr_t pbase, __vaddr_t vbase, __sz len, int type,
 		       int flags, const char *name)
 {
-	if (ukplat_bootinfo_add(&arm64_bootinfo, pbase, vbase, len, type,
-				flags, name) < 0)
-		uk_pr_err("too many memory regions: %s dropped\n", name);
+	metal_add_region(&arm64_bootinfo, pbase, vbase, len, type, flags,
+			 name);
 }
 
 void arm64_add_device(__paddr_t base, __sz len, const char *name)
@@ -123,31 +118,6 @@ static void parse_memory(struct ukplat_bootinfo *bi,
 	}
 }
 
-static void image_region(char *start, char *end, int flags, const char *name)
-{
-	__vaddr_t s = (__vaddr_t)start, e = (__vaddr_t)end;
-
-	add_region(s, s, e - s, UKPLAT_MEMRT_KERNEL,
-		   flags | UKPLAT_MEMRF_MAP, name);
-}
-
-/* The image, identity-mapped: text r-x, rodata r--, data and bss rw-,
- * with the page below the boot stack left out of bss (a guard). */
-static void image_regions(void)
-{
-	const int r = UKPLAT_MEMRF_READ, rw = r | UKPLAT_MEMRF_WRITE;
-	char *stack = boot_stack_guard + PAGE_SIZE;
-
-	image_region(image_text_start, image_text_end,
-		     r | UKPLAT_MEMRF_EXECUTE, "text");
-	image_region(image_rodata_start, image_rodata_end, r, "rodata");
-	image_region(image_data_start, image_data_end, rw, "data");
-	image_region(image_bss_start, boot_stack_guard, rw, "bss");
-	image_region(stack, image_bss_end, rw, "bss");
-	add_region((__paddr_t)stack, (__vaddr_t)stack,
-		   (__sz)(boot_stack_top - stack), UKPLAT_MEMRT_STACK, rw,
-		   "boot stack");
-}
 
 void __noreturn arm64_boot_main(__paddr_t x0);
 
@@ -189,7 +159,7 @@ void __noreturn arm64_boot_main(__paddr_t x0)
 		excl[nexcl++][1] = PAGE_ALIGN_UP(rd_end);
 	}
 	parse_memory(bi, excl, nexcl);
-	image_regions();
+	metal_image_regions(&arm64_bootinfo);
 	add_region(__PADDR_ANY, ARM64_VAS_BASE, ARM64_VAS_SIZE,
 		   UKPLAT_MEMRT_VAS, UKPLAT_MEMRF_READ | UKPLAT_MEMRF_WRITE |
 		   UKPLAT_MEMRF_EXECUTE, "vas");

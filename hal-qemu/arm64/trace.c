@@ -1,12 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Crash-report backtrace, the end of the kernel, and the TLS pointer.
- *
- * The backtrace follows the frame records (x29 chains, guest code keeps
- * them), strips pointer-authentication codes from the saved return
- * addresses and prints addresses only, "#N 0xADDR in ??" (two spaces
- * before "in" for the exact address of a trap): tools/qemu-run.py
- * resolves them with addr2line, as for x86_64.
+ * The backtrace's hooks (hal-qemu/common/backtrace.c: saved return
+ * addresses lose their PAC), the end of the kernel, and the TLS pointer.
  *
  * The kernel leaves QEMU through semihosting SYS_EXIT (QEMU's
  * -semihosting), which passes the exit status through whole; without
@@ -20,85 +15,31 @@
 #include <uk/plat/trace.h>
 #include <uk/print.h>
 #include "arm64.h"
+#include "../common/metal.h"
 
-#define MAX_FRAMES	48
-#define MAX_FRAME_SIZE	(1UL << 20)
 #define SYS_EXIT	0x18
 #define ADP_STOPPED_APPLICATION_EXIT	0x20026
 
-extern char image_text_start[], image_text_end[];
-
-/* Whether the 8 bytes at va can be read without a fault: a walk of the
- * active table without its lock (the crash may have come with the lock
- * held), or the early tables' 16 GiB before paging init. */
-static int readable(unsigned long va)
+int metal_early_readable(unsigned long va)
 {
-	struct uk_pagetable *pt = ukplat_pt_get_active();
-	__vaddr_t t;
-	__pte_t pte;
-	int lvl;
+	/* The early tables: RAM (from 1 GiB up to 16 GiB), identity and
+	 * direct map. */
+	return (va >= (1UL << 30) && va < (16UL << 30)) ||
+	       (va >= ARM64_DM_OFF + (1UL << 30) &&
+		va < ARM64_DM_OFF + (16UL << 30));
+}
 
-	if ((va & 7) || va < 4096)
-		return 0;
-	if (!(va < (1UL << 47) || va >= (~0UL << 47)))
-		return 0;
-	if (!pt)
-		return (va >= (1UL << 30) && va < (16UL << 30)) ||
-		       (va >= ARM64_DM_OFF + (1UL << 30) &&
-			va < ARM64_DM_OFF + (16UL << 30));
-	t = pt->pt_vbase;
-	for (lvl = PT_LEVELS - 1; lvl >= 0; lvl--) {
-		if (ukarch_pte_read(t, (unsigned int)lvl,
-				    (unsigned int)PT_Lx_IDX(va, lvl), &pte))
-			return 0;
-		if (!(pte & ARM64_PTE_VALID))
-			return 0;
-		if (ukarch_pte_is_leaf(pte, (unsigned int)lvl))
-			return 1;
-		t = ukarch_pte_paddr(pte, (unsigned int)lvl) + pt->dm_off;
-	}
+/* Without its PAC: the text is in the low half. */
+unsigned long metal_return_addr(unsigned long saved)
+{
+	return saved & ((1UL << 48) - 1);
+}
+
+/* Leaf functions keep frame records (-mno-omit-leaf-frame-pointer). */
+unsigned long metal_leaf_return(const struct __regs *regs,
+				unsigned long fp, unsigned long prev)
+{
 	return 0;
-}
-
-static int frame_ok(unsigned long fp, unsigned long prev)
-{
-	if (!fp || fp <= prev || fp - prev > MAX_FRAME_SIZE)
-		return 0;
-	return readable(fp) && readable(fp + 8);
-}
-
-/* A saved return address without its PAC (the text is in the low half). */
-static unsigned long strip_pac(unsigned long lr)
-{
-	return lr & ((1UL << 48) - 1);
-}
-
-void ukplat_backtrace(const struct __regs *regs, unsigned int skip)
-{
-	unsigned long fp, prev, ip;
-	unsigned int n = 0, i;
-
-	if (regs) {
-		/* Two spaces: an exact address, not a return address. */
-		uk_printk_raw("  #%-2u 0x%016lx  in ??\n", n++, regs->pc);
-		fp = regs->x[29];
-		prev = regs->sp - 16;
-		skip = 0;
-	} else {
-		fp = (unsigned long)__builtin_frame_address(0);
-		prev = fp - 16;
-	}
-	for (i = 0; i < MAX_FRAMES && frame_ok(fp, prev); i++) {
-		ip = strip_pac(((unsigned long *)fp)[1]);
-		if (!ip)
-			break;
-		if (skip)
-			skip--;
-		else
-			uk_printk_raw("  #%-2u 0x%016lx in ??\n", n++, ip);
-		prev = fp;
-		fp = ((unsigned long *)fp)[0];
-	}
 }
 
 /* SYS_EXIT with its parameter block; returns only without semihosting

@@ -14,6 +14,7 @@
 #include <uk/plat/paging.h>
 #include <uk/print.h>
 #include "x86.h"
+#include "../common/metal.h"
 
 #define HVM_START_MAGIC		0x336ec578U
 #define E820_RAM		1
@@ -52,18 +53,12 @@ static struct ukplat_bootinfo x86_bootinfo;
 static char cmdline[CMDLINE_MAX];
 
 extern char image_start[], image_end[];
-extern char image_text_start[], image_text_end[];
-extern char image_rodata_start[], image_rodata_end[];
-extern char image_data_start[], image_data_end[];
-extern char image_bss_start[], image_bss_end[];
-extern char boot_stack_guard[], boot_stack_top[];
 
 static void add_region(__paddr_t pbase, __vaddr_t vbase, __sz len, int type,
 		       int flags, const char *name)
 {
-	if (ukplat_bootinfo_add(&x86_bootinfo, pbase, vbase, len, type, flags,
-				name) < 0)
-		uk_pr_err("too many memory regions: %s dropped\n", name);
+	metal_add_region(&x86_bootinfo, pbase, vbase, len, type, flags,
+			 name);
 }
 
 static void add_ram(__paddr_t lo, __paddr_t hi, const __paddr_t excl[][2],
@@ -101,31 +96,6 @@ static void parse_memmap(const struct hvm_start_info *si,
 	}
 }
 
-static void image_region(char *start, char *end, int flags, const char *name)
-{
-	__vaddr_t s = (__vaddr_t)start, e = (__vaddr_t)end;
-
-	add_region(s, s, e - s, UKPLAT_MEMRT_KERNEL,
-		   flags | UKPLAT_MEMRF_MAP, name);
-}
-
-/* The image, identity-mapped: text r-x, rodata r--, data and bss rw-,
- * with the page below the boot stack left out of bss (a guard). */
-static void image_regions(void)
-{
-	const int r = UKPLAT_MEMRF_READ, rw = r | UKPLAT_MEMRF_WRITE;
-	char *stack = boot_stack_guard + PAGE_SIZE;
-
-	image_region(image_text_start, image_text_end,
-		     r | UKPLAT_MEMRF_EXECUTE, "text");
-	image_region(image_rodata_start, image_rodata_end, r, "rodata");
-	image_region(image_data_start, image_data_end, rw, "data");
-	image_region(image_bss_start, boot_stack_guard, rw, "bss");
-	image_region(stack, image_bss_end, rw, "bss");
-	add_region((__paddr_t)stack, (__vaddr_t)stack,
-		   (__sz)(boot_stack_top - stack), UKPLAT_MEMRT_STACK, rw,
-		   "boot stack");
-}
 
 static void take_cmdline(const struct hvm_start_info *si)
 {
@@ -175,7 +145,7 @@ void __noreturn x86_boot_main(__u32 start_info_pa)
 	}
 	/* Page 0 is never a frame: paddr 0 means none elsewhere. */
 	parse_memmap(si, excl, nexcl);
-	image_regions();
+	metal_image_regions(&x86_bootinfo);
 	add_region(__PADDR_ANY, X86_VAS_BASE, X86_VAS_SIZE, UKPLAT_MEMRT_VAS,
 		   UKPLAT_MEMRF_READ | UKPLAT_MEMRF_WRITE |
 		   UKPLAT_MEMRF_EXECUTE, "vas");
