@@ -131,6 +131,12 @@ int uk_param_set(const char *arg)
 
 	if (!p)
 		return -ENOENT;
+	if (UK_PARAM_IS_TEXT(p)) {
+		if (!eq)
+			return -EINVAL;
+		*p->str = eq + 1;
+		return 0;
+	}
 	return parse_int(eq ? eq + 1 : "1", p->min, p->max, p->var);
 }
 
@@ -140,7 +146,7 @@ int uk_param_set_int(const char *name, int val)
 
 	if (!p || strchr(name, '='))
 		return -ENOENT;
-	if (val < p->min || val > p->max)
+	if (UK_PARAM_IS_TEXT(p) || val < p->min || val > p->max)
 		return -EINVAL;
 	*p->var = val;
 	return 0;
@@ -150,7 +156,7 @@ int uk_param_get(const char *name, int *val)
 {
 	const struct uk_param *p = param_find(name);
 
-	if (!p || strchr(name, '='))
+	if (!p || strchr(name, '=') || UK_PARAM_IS_TEXT(p))
 		return -ENOENT;
 	*val = *p->var;
 	return 0;
@@ -163,7 +169,9 @@ static void kernel_arg(const char *arg)
 
 	if (!p)
 		uk_pr_warn("unknown kernel argument '%s' ignored\n", arg);
-	else if (uk_param_set(arg) < 0)
+	else if (UK_PARAM_IS_TEXT(p) && uk_param_set(arg) < 0)
+		uk_pr_warn("%s ignored: give a value (%s)\n", arg, p->help);
+	else if (!UK_PARAM_IS_TEXT(p) && uk_param_set(arg) < 0)
 		uk_pr_warn("%s ignored: use %d .. %d (%s)\n", arg, p->min,
 			   p->max, p->help);
 }

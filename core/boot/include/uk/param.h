@@ -16,25 +16,43 @@
 
 struct uk_param {
 	const char *name;
-	int *var;
-	int min, max;
+	union {
+		int *var;
+		const char **str;	/* a text parameter's */
+	};
+	int min, max;			/* min > max: a text parameter */
 	const char *help;
 };
+
+#define UK_PARAM_IS_TEXT(p)	((p)->min > (p)->max)
 
 #define UK_PARAM(pname, pvar, pmin, pmax, phelp)			\
 	UK_LINKTAB_ENTRY(const struct uk_param,				\
 			 UK_CONCAT(__uk_param_, pvar), "param", "5") =	\
-		{ (pname), &(pvar), (pmin), (pmax), (phelp) }
+		{ (pname), { .var = &(pvar) }, (pmin), (pmax), (phelp) }
 
-/* Sets the parameter that "key=value" (or "key", meaning 1) names.
- * Returns 0, -ENOENT (no such parameter) or -EINVAL (bad value). */
+/* A text parameter: pvar (a const char *) points at the value given
+ * ("name=value"), which stays valid until the kernel exits.
+ *
+ *   static const char *ip;
+ *   UK_PARAM_STR("net.ip", ip, "address/prefix of the first interface");
+ */
+#define UK_PARAM_STR(pname, pvar, phelp)				\
+	UK_LINKTAB_ENTRY(const struct uk_param,				\
+			 UK_CONCAT(__uk_param_, pvar), "param", "5") =	\
+		{ (pname), { .str = &(pvar) }, 1, 0, (phelp) }
+
+/* Sets the parameter that "key=value" (or "key", meaning 1) names; a
+ * text parameter keeps a pointer into arg. Returns 0, -ENOENT (no such
+ * parameter) or -EINVAL (bad value, a text parameter without one). */
 int uk_param_set(const char *arg);
 
-/* Sets parameter name to val. Returns 0, -ENOENT or -EINVAL (out of
- * range). */
+/* Sets integer parameter name to val. Returns 0, -ENOENT or -EINVAL
+ * (out of range, a text parameter). */
 int uk_param_set_int(const char *name, int val);
 
-/* Stores the value of parameter name in *val. Returns 0 or -ENOENT. */
+/* Stores the value of integer parameter name in *val. Returns 0 or
+ * -ENOENT (none, or a text parameter). */
 int uk_param_get(const char *name, int *val);
 
 #endif /* __UK_PARAM_H__ */

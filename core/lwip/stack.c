@@ -1,0 +1,230 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Starting lwIP: the tcpip thread, the loopback interface, one interface
+ * per netdev, and their addresses. The first interface is configured by
+ * the kernel parameters net.ip=ADDR/PREFIX, net.gw=ADDR and net.dns=ADDR
+ * when net.ip is given, else by DHCP (whose lease the boot waits for, at
+ * most net.dhcp_wait_ms); every interface gets an IPv6 link-local address
+ * and SLAAC. The DNS servers go to /etc/resolv.conf for the C library's
+ * resolver, and /etc/hosts names localhost, unless the initrd has them.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/uio.h>
+#include <uk/errptr.h>
+#include <uk/file.h>
+#include <uk/init.h>
+#include <uk/lwip.h>
+#include <uk/netdev.h>
+#include <uk/param.h>
+#include <uk/print.h>
+#include <uk/sched.h>
+#include <uk/vfs.h>
+#include <uk/plat/time.h>
+
+#include "lwip/opt.h"
+#include "lwip/dhcp.h"
+#include "lwip/dns.h"
+#include "lwip/init.h"
+#include "lwip/ip_addr.h"
+#include "lwip/netif.h"
+#include "lwip/tcpip.h"
+#include "lwip_impl.h"
+
+static const char *param_ip, *param_gw, *param_dns;
+static int dhcp_wait_ms = 5000;
+UK_PARAM_STR("net.ip", param_ip,
+	     "address/prefix of the first interface (no DHCP)");
+UK_PARAM_STR("net.gw", param_gw, "default gateway (with net.ip)");
+UK_PARAM_STR("net.dns", param_dns, "DNS server for /etc/resolv.conf");
+UK_PARAM("net.dhcp_wait_ms", dhcp_wait_ms, 0, 600000,
+	 "how long the boot waits for a DHCP lease, ms");
+
+static int running;
+static struct lwip_netdev *first;
+
+int uk_lwip_running(void)
+{
+	return __atomic_load_n(&running, __ATOMIC_ACQUIRE);
+}
+
+/* "a.b.c.d/n" into addr and mask. -EINVAL if it is not one. */
+static int parse_cidr(const char *s, ip4_addr_t *addr, ip4_addr_t *mask)
+{
+	char buf[32];
+	const char *slash = strchr(s, '/');
+	size_t n = slash ? (size_t)(slash - s) : strlen(s);
+	long prefix = 24;
+	char *end;
+
+	if (n >= sizeof(buf))
+		return -EINVAL;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	if (!ip4addr_aton(buf, addr))
+		return -EINVAL;
+	if (slash) {
+		prefix = strtol(slash + 1, &end, 10);
+		if (end == slash + 1 || *end || prefix < 0 || prefix > 32)
+			return -EINVAL;
+	}
+	ip4_addr_set_u32(mask, prefix ? lwip_htonl(~0U << (32 - prefix)) : 0);
+	return 0;
+}
+
+static void static_config(struct netif *netif)
+{
+	ip4_addr_t ip, mask, gw;
+	ip_addr_t dns;
+
+	ip4_addr_set_zero(&gw);
+	if (parse_cidr(param_ip, &ip, &mask)) {
+		uk_pr_err("net.ip=%s: not ADDRESS/PREFIX\n", param_ip);
+		return;
+	}
+	if (param_gw && !ip4addr_aton(param_gw, &gw))
+		uk_pr_err("net.gw=%s: not an address\n", param_gw);
+	netif_set_addr(netif, &ip, &mask, &gw);
+	if (param_dns) {
+		if (ipaddr_aton(param_dns, &dns))
+			dns_setserver(0, &dns);
+		else
+			uk_pr_err("net.dns=%s: not an address\n", param_dns);
+	}
+}
+
+static void netdevs_add(void)
+{
+	struct lwip_netdev *ln;
+	unsigned int i;
+
+	for (i = 0; i < uk_netdev_count(); i++) {
+		ln = lwip_netdev_add(uk_netdev_get(i));
+		if (!ln)
+			continue;
+		netif_create_ip6_linklocal_address(&ln->netif, 1);
+		netif_set_ip6_autoconfig_enabled(&ln->netif, 1);
+		if (!first) {
+			first = ln;
+			netif_set_default(&ln->netif);
+			if (param_ip)
+				static_config(&ln->netif);
+		}
+		netif_set_up(&ln->netif);
+		netif_set_link_up(&ln->netif);
+		if (ln == first && !param_ip)
+			dhcp_start(&ln->netif);
+	}
+}
+
+static void loopback_setup(void)
+{
+	struct netif *netif;
+
+	/* Loopback packets never leave memory: no checksums. */
+	NETIF_FOREACH(netif) {
+		if (netif->name[0] == 'l' && netif->name[1] == 'o')
+			NETIF_SET_CHECKSUM_CTRL(netif,
+						NETIF_CHECKSUM_DISABLE_ALL);
+	}
+}
+
+static int lwip_start(struct uk_init_ctx *ctx __unused)
+{
+	tcpip_init(NULL, NULL);
+	LOCK_TCPIP_CORE();
+	loopback_setup();
+	netdevs_add();
+	UNLOCK_TCPIP_CORE();
+	__atomic_store_n(&running, 1, __ATOMIC_RELEASE);
+	return 0;
+}
+uk_sys_initcall(lwip_start, NULL);
+
+/* Writes text to path unless it exists (the initrd's wins). */
+static void etc_write(const char *path, const char *text)
+{
+	struct iovec iov = { (void *)text, strlen(text) };
+	struct uk_file *f;
+	off_t off = 0;
+
+	uk_vfs_mkdirat(AT_FDCWD, "/etc", 0755);
+	f = uk_vfs_open_file(AT_FDCWD, path, O_WRONLY | O_CREAT | O_EXCL,
+			     0644);
+	if (PTRISERR(f))
+		return;
+	if (f->ops->write)
+		f->ops->write(f, &iov, 1, &off, 0);
+	uk_file_put(f);
+}
+
+static void etc_files(void)
+{
+	char buf[160], addr[IPADDR_STRLEN_MAX];
+	const ip_addr_t *dns;
+	int n = 0, i;
+
+	etc_write("/etc/hosts", "127.0.0.1\tlocalhost\n"
+		  "::1\tlocalhost ip6-localhost ip6-loopback\n");
+	for (i = 0; i < DNS_MAX_SERVERS; i++) {
+		dns = dns_getserver((u8_t)i);
+		if (ip_addr_isany(dns))
+			continue;
+		ipaddr_ntoa_r(dns, addr, sizeof(addr));
+		n += snprintf(buf + n, sizeof(buf) - (size_t)n,
+			      "nameserver %s\n", addr);
+	}
+	if (n)
+		etc_write("/etc/resolv.conf", buf);
+}
+
+static void report(struct netif *netif)
+{
+	char ip[16], gw[16];
+	int quiet = 0, prefix = 0;
+	u32_t mask = lwip_htonl(ip4_addr_get_u32(netif_ip4_netmask(netif)));
+
+	while (mask & 0x80000000U) {
+		prefix++;
+		mask <<= 1;
+	}
+	ip4addr_ntoa_r(netif_ip4_addr(netif), ip, sizeof(ip));
+	ip4addr_ntoa_r(netif_ip4_gw(netif), gw, sizeof(gw));
+	uk_param_get("quiet", &quiet);
+	if (!quiet)
+		uk_printk_raw("net: %c%c%u %s/%d gateway %s%s\n",
+			      netif->name[0], netif->name[1], netif->num,
+			      ip, prefix, gw, param_ip ? "" : " (DHCP)");
+}
+
+/* Before main(): the first interface's lease, then the files in /etc. */
+static int lwip_ready(struct uk_init_ctx *ctx __unused)
+{
+	__nsec until = ukplat_monotonic_clock() +
+		       ukarch_time_msec_to_nsec(dhcp_wait_ms);
+	int bound = 1;
+
+	if (first && !param_ip) {
+		for (;;) {
+			LOCK_TCPIP_CORE();
+			bound = dhcp_supplied_address(&first->netif);
+			UNLOCK_TCPIP_CORE();
+			if (bound || ukplat_monotonic_clock() >= until)
+				break;
+			uk_sched_thread_sleep(ukarch_time_msec_to_nsec(2));
+		}
+		if (!bound)
+			uk_pr_warn("net: no DHCP lease after %d ms; going on "
+				   "(the lease may come later)\n",
+				   dhcp_wait_ms);
+	}
+	LOCK_TCPIP_CORE();
+	if (first && bound)
+		report(&first->netif);
+	etc_files();
+	UNLOCK_TCPIP_CORE();
+	return 0;
+}
+uk_late_initcall(lwip_ready, NULL);
