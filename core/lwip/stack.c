@@ -17,6 +17,7 @@
 #include <uk/file.h>
 #include <uk/init.h>
 #include <uk/lwip.h>
+#include <uk/mutex.h>
 #include <uk/netdev.h>
 #include <uk/param.h>
 #include <uk/print.h>
@@ -131,7 +132,7 @@ static void loopback_setup(void)
 	}
 }
 
-static int lwip_start(struct uk_init_ctx *ctx __unused)
+static void stack_start(void)
 {
 	tcpip_init(NULL, NULL);
 	LOCK_TCPIP_CORE();
@@ -139,9 +140,31 @@ static int lwip_start(struct uk_init_ctx *ctx __unused)
 	netdevs_add();
 	UNLOCK_TCPIP_CORE();
 	__atomic_store_n(&running, 1, __ATOMIC_RELEASE);
+}
+
+int uk_lwip_start(void)
+{
+	static struct uk_mutex start_lock = UK_MUTEX_INITIALIZER(start_lock);
+
+	if (uk_lwip_running())
+		return 0;
+	uk_mutex_lock(&start_lock);
+	if (!uk_lwip_running())
+		stack_start();
+	uk_mutex_unlock(&start_lock);
 	return 0;
 }
-uk_sys_initcall(lwip_start, NULL);
+
+/* With a network device the stack starts at boot (for its lease);
+ * without, with the first AF_INET or AF_INET6 socket, so that an image
+ * that never uses the network pays nothing for it. */
+static int lwip_boot(struct uk_init_ctx *ctx __unused)
+{
+	if (uk_netdev_count())
+		uk_lwip_start();
+	return 0;
+}
+uk_sys_initcall(lwip_boot, NULL);
 
 /* Writes text to path unless it exists (the initrd's wins). */
 static void etc_write(const char *path, const char *text)
@@ -206,6 +229,8 @@ static int lwip_ready(struct uk_init_ctx *ctx __unused)
 		       ukarch_time_msec_to_nsec(dhcp_wait_ms);
 	int bound = 1;
 
+	if (!uk_lwip_running())
+		return 0;
 	if (first && !param_ip) {
 		for (;;) {
 			LOCK_TCPIP_CORE();

@@ -16,6 +16,7 @@
 #include <uk/fdtab.h>
 #include <uk/nofault.h>
 #include <uk/socket.h>
+#include <uk/plat/time.h>
 #include "socket_impl.h"
 
 /* Option values the socket layer passes to families. */
@@ -234,21 +235,43 @@ static ssize_t connect_fn(struct posix_socket_file *sock, void *args)
 					  a->len);
 }
 
+/* A family that starts a connection in the background returns
+ * -EINPROGRESS (a TCP handshake). A blocking connect() waits for the
+ * socket to become writable or to fail, then asks the family again for
+ * the result; on SO_SNDTIMEO's timeout it returns -EINPROGRESS, as
+ * Linux does. */
+static int connect_finish(struct posix_socket_file *sock,
+			  struct connect_args *a)
+{
+	__nsec deadline = sock->sndtimeo ?
+			  ukplat_monotonic_clock() + sock->sndtimeo : 0;
+	int rc = -EALREADY;
+
+	while (rc == -EALREADY) {
+		if (!uk_file_wait(&sock->file, UK_POLLOUT, deadline))
+			return -EINPROGRESS;
+		rc = (int)connect_fn(sock, a);
+	}
+	return rc;
+}
+
 int connect(int fd, const struct sockaddr *addr, socklen_t addrlen)
 {
 	struct posix_socket_file *sock;
 	struct connect_args a = { .len = addrlen };
 	struct uk_ofile *of;
-	int rc;
+	int rc, nonblock;
 
 	SOCK_GET(fd, sock, of);
+	nonblock = uk_socket_nonblocking(of, 0);
 	rc = uk_socket_addr_in(&a.ss, addr, addrlen);
 	if (!rc && !sock->driver->ops->connect)
 		rc = -EOPNOTSUPP;
 	if (!rc)
-		rc = uk_socket_retry(sock, connect_fn, &a,
-				     uk_socket_nonblocking(of, 0),
+		rc = uk_socket_retry(sock, connect_fn, &a, nonblock,
 				     sock->sndtimeo);
+	if (rc == -EINPROGRESS && !nonblock)
+		rc = connect_finish(sock, &a);
 	return uk_socket_put_ret(of, rc);
 }
 

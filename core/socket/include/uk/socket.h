@@ -107,7 +107,11 @@ struct posix_socket_ops {
 			  int optname, void *val, socklen_t *len);
 	int (*setsockopt)(struct posix_socket_file *sock, int level,
 			  int optname, const void *val, socklen_t len);
-	/* -EAGAIN: retried (blocking) after UK_POLLOUT, or returned. */
+	/* -EAGAIN: retried (blocking) after UK_POLLOUT, or returned.
+	 * -EINPROGRESS: the connection goes on in the background; a
+	 * blocking connect() waits for UK_POLLOUT (or ERR/HUP) and calls
+	 * the op again, which then returns the result (0 or -errno), or
+	 * -EALREADY while it is still going on (as Linux's connect). */
 	int (*connect)(struct posix_socket_file *sock,
 		       const struct sockaddr *addr, socklen_t addrlen);
 	/* backlog is clamped to [0, SOMAXCONN] by the socket layer. */

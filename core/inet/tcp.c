@@ -1,0 +1,635 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * TCP sockets on lwIP's raw API, with Linux's semantics: connect() starts
+ * the handshake and the socket layer waits for it (or returns EINPROGRESS);
+ * received segments queue as pbufs until read, and reading reopens the
+ * window; accepted connections queue on the listener (counted in lwIP's
+ * backlog) until accept(); close() with unread data, or with a zero
+ * SO_LINGER, resets the connection.
+ */
+#include <errno.h>
+#include <string.h>
+#include <netinet/tcp.h>
+#include <uk/file.h>
+
+#include "lwip/priv/tcp_priv.h"
+#include "inet_impl.h"
+
+/* Bytes copied per tcp_write: app memory is copied through the stack
+ * (lwIP would copy without catching a fault). */
+#define SEND_CHUNK	4096
+/* POLLOUT once this much of the send buffer is free. */
+#define SEND_WAKE	(TCP_SND_BUF / 8)
+
+static u32_t send_room(struct tcp_pcb *pcb)
+{
+	if (tcp_sndqueuelen(pcb) >= TCP_SND_QUEUELEN - 1)
+		return 0;
+	return pcb->snd_buf;
+}
+
+static void room_update(struct inet_sock *s)
+{
+	__atomic_store_n(&s->sndavail, s->pcb.tcp ? send_room(s->pcb.tcp) : 0,
+			 __ATOMIC_RELEASE);
+}
+
+/* --- lwIP's callbacks (tcpip thread or a socket call, core lock) ----- */
+
+static err_t recv_cb(void *arg, struct tcp_pcb *pcb, struct pbuf *p,
+		     err_t err)
+{
+	struct inet_sock *s = arg;
+	struct pbuf *last;
+
+	if (!p) {
+		inet_store(&s->peer_fin, 1);
+		inet_notify(s, IN_EV | UK_POLLRDHUP);
+		return ERR_OK;
+	}
+	if (err != ERR_OK) {
+		pbuf_free(p);
+		return ERR_OK;
+	}
+	if (s->shut & INET_RCV_SHUT) {
+		/* Read side shut: the data goes, the window stays open. */
+		tcp_recved(pcb, p->tot_len);
+		pbuf_free(p);
+		return ERR_OK;
+	}
+	for (last = p; last->next; last = last->next)
+		;
+	if (s->rq_tail)
+		s->rq_tail->next = p;
+	else
+		s->rq_head = p;
+	s->rq_tail = last;
+	__atomic_add_fetch(&s->rq_bytes, p->tot_len, __ATOMIC_RELEASE);
+	inet_notify(s, IN_EV);
+	return ERR_OK;
+}
+
+static err_t sent_cb(void *arg, struct tcp_pcb *pcb, u16_t len)
+{
+	struct inet_sock *s = arg;
+
+	room_update(s);
+	if (s->sndavail >= SEND_WAKE)
+		inet_notify(s, OUT_EV);
+	return ERR_OK;
+}
+
+/* The pcb is gone (lwIP freed it): a reset, a timeout, an abort. */
+static void err_cb(void *arg, err_t err)
+{
+	struct inet_sock *s = arg;
+	int e;
+
+	if (!s)
+		return;
+	s->pcb.tcp = NULL;
+	if (s->state == INET_CONNECTING)
+		e = err == ERR_RST ? ECONNREFUSED : ETIMEDOUT;
+	else if (err == ERR_RST)
+		e = ECONNRESET;
+	else if (err == ERR_CLSD)
+		e = 0;
+	else
+		e = err == ERR_ABRT ? ETIMEDOUT : -inet_err(err);
+	s->err = e;
+	inet_store(&s->state, INET_CLOSED);
+	__atomic_store_n(&s->sndavail, 0, __ATOMIC_RELEASE);
+	inet_notify(s, IN_EV | OUT_EV | UK_POLLERR | UK_POLLHUP |
+		    UK_POLLRDHUP);
+}
+
+static err_t connected_cb(void *arg, struct tcp_pcb *pcb, err_t err)
+{
+	struct inet_sock *s = arg;
+
+	room_update(s);
+	inet_store(&s->state, INET_CONNECTED);
+	inet_notify(s, OUT_EV);
+	return ERR_OK;
+}
+
+static void attach(struct inet_sock *s, struct tcp_pcb *pcb)
+{
+	s->pcb.tcp = pcb;
+	tcp_arg(pcb, s);
+	tcp_recv(pcb, recv_cb);
+	tcp_sent(pcb, sent_cb);
+	tcp_err(pcb, err_cb);
+	if (s->nodelay)
+		tcp_nagle_disable(pcb);
+}
+
+/* Forgets pcb: lwIP finishes (or resets) it on its own. */
+static void detach(struct tcp_pcb *pcb)
+{
+	tcp_arg(pcb, NULL);
+	if (pcb->state == LISTEN) {
+		tcp_accept(pcb, NULL);
+		return;
+	}
+	tcp_recv(pcb, NULL);
+	tcp_sent(pcb, NULL);
+	tcp_err(pcb, NULL);
+}
+
+static err_t accept_cb(void *arg, struct tcp_pcb *newpcb, err_t err)
+{
+	struct inet_sock *s = arg, *e;
+
+	if (!s || err != ERR_OK || !newpcb)
+		return ERR_VAL;
+	e = inet_sock_alloc(s->family, SOCK_STREAM);
+	if (!e)
+		return ERR_MEM;		/* lwIP resets the connection */
+	e->state = INET_CONNECTED;
+	e->connect_told = 1;
+	e->v6only = s->v6only;
+	e->rcvbuf = s->rcvbuf;
+	e->sndbuf = s->sndbuf;
+	e->linger_on = s->linger_on;
+	e->linger_s = s->linger_s;
+	e->nodelay = s->nodelay;
+	e->keepidle = s->keepidle;
+	e->keepintvl = s->keepintvl;
+	e->keepcnt = s->keepcnt;
+	attach(e, newpcb);
+	newpcb->keep_idle = (u32_t)e->keepidle * 1000;
+	newpcb->keep_intvl = (u32_t)e->keepintvl * 1000;
+	newpcb->keep_cnt = (u32_t)e->keepcnt;
+	room_update(e);
+	/* It counts against the backlog until accept() takes it. */
+	tcp_backlog_delayed(newpcb);
+	if (s->acc_tail)
+		s->acc_tail->acc_next = e;
+	else
+		s->acc_head = e;
+	s->acc_tail = e;
+	s->acc_count++;
+	inet_notify(s, IN_EV);
+	return ERR_OK;
+}
+
+/* --- socket calls (core lock held) ------------------------------------ */
+
+int inet_tcp_create(struct inet_sock *s)
+{
+	struct tcp_pcb *pcb = tcp_new_ip_type(inet_ip_type(s));
+
+	if (!pcb)
+		return -ENOMEM;
+	attach(s, pcb);
+	room_update(s);
+	return 0;
+}
+
+/* A fresh pcb for a socket whose connection ended (it may connect
+ * again, as on Linux). */
+static int renew(struct inet_sock *s)
+{
+	if (s->pcb.tcp)
+		return 0;
+	s->state = INET_UNCONN;
+	s->peer_fin = 0;
+	s->shut = 0;
+	return inet_tcp_create(s);
+}
+
+int inet_tcp_bind(struct inet_sock *s, const ip_addr_t *ip, u16_t port)
+{
+	int rc = renew(s);
+
+	if (rc)
+		return rc;
+	if (s->state != INET_UNCONN || s->pcb.tcp->local_port)
+		return -EINVAL;
+	return inet_err(tcp_bind(s->pcb.tcp, ip, port));
+}
+
+static void any_addr(const struct inet_sock *s, ip_addr_t *ip)
+{
+	u8_t type = inet_ip_type(s);
+
+	if (type == IPADDR_TYPE_ANY)
+		*ip = *IP_ANY_TYPE;
+	else
+		ip_addr_set_any(type == IPADDR_TYPE_V6, ip);
+}
+
+int inet_tcp_listen(struct inet_sock *s, int backlog)
+{
+	struct tcp_pcb *lpcb;
+	ip_addr_t any;
+	err_t err;
+	int rc;
+
+	/* Linux lets backlog + 1 connections wait; lwIP counts in a byte. */
+	backlog = backlog + 1 > 255 ? 255 : backlog + 1;
+	if (s->state == INET_LISTEN) {
+		tcp_backlog_set(s->pcb.tcp, (u8_t)backlog);
+		return 0;
+	}
+	if (s->state != INET_UNCONN)
+		return -EINVAL;
+	rc = renew(s);
+	if (rc)
+		return rc;
+	if (!s->pcb.tcp->local_port) {
+		any_addr(s, &any);
+		rc = inet_err(tcp_bind(s->pcb.tcp, &any, 0));
+		if (rc)
+			return rc;
+	}
+	lpcb = tcp_listen_with_backlog_and_err(s->pcb.tcp, (u8_t)backlog,
+					       &err);
+	if (!lpcb)
+		return inet_err(err);
+	/* lwIP freed the old pcb for the listening one. */
+	s->pcb.tcp = lpcb;
+	tcp_arg(lpcb, s);
+	tcp_accept(lpcb, accept_cb);
+	inet_store(&s->state, INET_LISTEN);
+	return 0;
+}
+
+int inet_tcp_accept(struct inet_sock *s, struct posix_socket_file *newsock,
+		    struct sockaddr *addr, socklen_t *addrlen)
+{
+	struct inet_sock *e;
+
+	if (s->state != INET_LISTEN)
+		return -EINVAL;
+	e = s->acc_head;
+	if (!e)
+		return -EAGAIN;
+	s->acc_head = e->acc_next;
+	if (!s->acc_head)
+		s->acc_tail = NULL;
+	s->acc_count--;
+	e->acc_next = NULL;
+	if (e->pcb.tcp) {
+		tcp_backlog_accepted(e->pcb.tcp);
+		inet_addr_out(e, &e->pcb.tcp->remote_ip,
+			      e->pcb.tcp->remote_port, addr, addrlen);
+	} else {
+		inet_addr_out(e, NULL, 0, addr, addrlen);
+	}
+	e->psf = newsock;
+	newsock->sock_data = e;
+	return 0;
+}
+
+int inet_tcp_connect(struct inet_sock *s, const ip_addr_t *ip, u16_t port)
+{
+	ip_addr_t dst = *ip;
+	int rc;
+
+	switch (s->state) {
+	case INET_CONNECTING:
+		return -EALREADY;
+	case INET_CONNECTED:
+		if (s->connect_told)
+			return -EISCONN;
+		s->connect_told = 1;
+		return 0;
+	case INET_LISTEN:
+		return -EISCONN;
+	case INET_CLOSED:
+		if (!s->connect_told) {
+			/* The attempt failed: report it once. */
+			s->connect_told = 1;
+			rc = s->err ? -s->err : -ECONNABORTED;
+			s->err = 0;
+			return rc;
+		}
+		break;
+	}
+	rc = renew(s);
+	if (rc)
+		return rc;
+	if (!port)
+		return -ECONNREFUSED;
+	/* As Linux: connecting to "any" reaches this host. */
+	if (IP_IS_ANY_TYPE_VAL(dst) || (IP_IS_V6(&dst) &&
+					 ip_addr_isany(&dst)))
+		IP_ADDR6_HOST(&dst, 0, 0, 0, 1);
+	else if (ip_addr_isany(&dst))
+		ip_addr_set_loopback(0, &dst);
+	rc = inet_err(tcp_connect(s->pcb.tcp, &dst, port, connected_cb));
+	if (rc)
+		return rc;
+	s->connect_told = 0;
+	s->err = 0;
+	inet_store(&s->state, INET_CONNECTING);
+	return -EINPROGRESS;
+}
+
+/* Reopens the window for n bytes the app took. */
+static void window_open(struct inet_sock *s, __sz n)
+{
+	u16_t part;
+
+	if (!s->pcb.tcp)
+		return;
+	while (n) {
+		part = n > 0xffff ? 0xffff : (u16_t)n;
+		tcp_recved(s->pcb.tcp, part);
+		n -= part;
+	}
+}
+
+/* Drops the first n queued bytes. */
+static void rq_consume(struct inet_sock *s, __sz n)
+{
+	struct pbuf *p;
+	__sz left;
+
+	__atomic_sub_fetch(&s->rq_bytes, n, __ATOMIC_RELEASE);
+	while (n && (p = s->rq_head)) {
+		left = p->len - s->rq_off;
+		if (n < left) {
+			s->rq_off = (u16_t)(s->rq_off + n);
+			break;
+		}
+		n -= left;
+		s->rq_off = 0;
+		s->rq_head = p->next;
+		if (!s->rq_head)
+			s->rq_tail = NULL;
+		p->next = NULL;
+		pbuf_free(p);
+	}
+}
+
+ssize_t inet_tcp_recvmsg(struct inet_sock *s, struct msghdr *msg,
+			 int flags)
+{
+	__sz total = uk_iov_total(msg->msg_iov, (int)msg->msg_iovlen);
+	__sz done = 0, want, got, off = s->rq_off;
+	struct pbuf *p = s->rq_head;
+	int e;
+
+	if (msg->msg_name)
+		msg->msg_namelen = 0;
+	if (!p) {
+		if (s->err) {
+			e = s->err;
+			s->err = 0;
+			return -e;
+		}
+		if (s->peer_fin || (s->shut & INET_RCV_SHUT) ||
+		    s->state == INET_CLOSED)
+			return 0;
+		if (s->state == INET_UNCONN || s->state == INET_LISTEN)
+			return -ENOTCONN;
+		return total ? -EAGAIN : 0;
+	}
+	while (p && done < total) {
+		want = p->len - off;
+		if (want > total - done)
+			want = total - done;
+		got = want;
+		if (!(flags & MSG_TRUNC))
+			got = uk_iov_copy_to(msg->msg_iov,
+					     (int)msg->msg_iovlen, done,
+					     (char *)p->payload + off, want);
+		done += got;
+		if (got < want)
+			break;
+		off = 0;
+		p = p->next;
+	}
+	if (!done && total)
+		return -EFAULT;
+	if (!(flags & MSG_PEEK)) {
+		rq_consume(s, done);
+		window_open(s, done);
+	}
+	return (ssize_t)done;
+}
+
+ssize_t inet_tcp_sendmsg(struct inet_sock *s, const struct msghdr *msg,
+			 int flags)
+{
+	__sz total = uk_iov_total(msg->msg_iov, (int)msg->msg_iovlen);
+	__sz done = 0, want, got;
+	char buf[SEND_CHUNK];
+	struct tcp_pcb *pcb = s->pcb.tcp;
+	u8_t wflags;
+	err_t err;
+	int e;
+
+	if (s->err) {
+		e = s->err;
+		s->err = 0;
+		return -e;
+	}
+	if (s->state == INET_CONNECTING)
+		return -EAGAIN;
+	/* Linux: EPIPE also when there never was a connection. */
+	if ((s->shut & INET_SEND_SHUT) || s->state != INET_CONNECTED || !pcb)
+		return -EPIPE;
+	if (!total)
+		return 0;
+	while (done < total) {
+		want = total - done;
+		if (want > SEND_CHUNK)
+			want = SEND_CHUNK;
+		if (want > send_room(pcb))
+			want = send_room(pcb);
+		if (!want)
+			break;
+		got = uk_iov_copy_from(buf, msg->msg_iov,
+				       (int)msg->msg_iovlen, done, want);
+		if (!got)
+			break;
+		wflags = TCP_WRITE_FLAG_COPY;
+		if (done + got < total || (flags & MSG_MORE))
+			wflags |= TCP_WRITE_FLAG_MORE;
+		err = tcp_write(pcb, buf, (u16_t)got, wflags);
+		if (err != ERR_OK)
+			break;
+		done += got;
+		if (got < want)
+			break;		/* a fault */
+	}
+	if (done && !(flags & MSG_MORE) && !s->cork)
+		tcp_output(pcb);
+	room_update(s);
+	if (done)
+		return (ssize_t)done;
+	return send_room(pcb) ? -EFAULT : -EAGAIN;
+}
+
+int inet_tcp_shutdown(struct inet_sock *s, int how)
+{
+	int mode = how + 1;
+
+	if (s->state == INET_UNCONN)
+		return -ENOTCONN;
+	inet_store(&s->shut, s->shut | mode);
+	if ((mode & INET_SEND_SHUT) && s->pcb.tcp &&
+	    (s->state == INET_CONNECTED || s->state == INET_CONNECTING))
+		tcp_shutdown(s->pcb.tcp, 0, 1);
+	room_update(s);
+	inet_notify(s, IN_EV | OUT_EV | UK_POLLHUP | UK_POLLRDHUP);
+	return 0;
+}
+
+static void embryos_free(struct inet_sock *s)
+{
+	struct inet_sock *e;
+
+	while ((e = s->acc_head)) {
+		s->acc_head = e->acc_next;
+		if (e->pcb.tcp) {
+			detach(e->pcb.tcp);
+			tcp_abort(e->pcb.tcp);
+		}
+		inet_sock_free(e);
+	}
+	s->acc_tail = NULL;
+	s->acc_count = 0;
+}
+
+void inet_tcp_close(struct inet_sock *s)
+{
+	struct tcp_pcb *pcb = s->pcb.tcp;
+	int reset = (s->linger_on && !s->linger_s) || s->rq_bytes;
+
+	embryos_free(s);
+	if (pcb) {
+		detach(pcb);
+		if (pcb->state == LISTEN)
+			tcp_close(pcb);
+		else if (reset || tcp_close(pcb) != ERR_OK)
+			tcp_abort(pcb);
+		s->pcb.tcp = NULL;
+	}
+	inet_sock_free(s);
+}
+
+unsigned int inet_tcp_poll(struct inet_sock *s)
+{
+	int state = inet_load(&s->state), shut = inet_load(&s->shut);
+	int fin = inet_load(&s->peer_fin);
+	unsigned int ev = 0;
+
+	if (state == INET_LISTEN)
+		return __atomic_load_n(&s->acc_head, __ATOMIC_ACQUIRE) ?
+		       IN_EV : 0;
+	if (state == INET_UNCONN)
+		return OUT_EV | UK_POLLHUP;
+	if (inet_load(&s->err))
+		ev |= UK_POLLERR;
+	if (state == INET_CLOSED ||
+	    (shut & (INET_RCV_SHUT | INET_SEND_SHUT)) ==
+	    (INET_RCV_SHUT | INET_SEND_SHUT) ||
+	    (fin && (shut & INET_SEND_SHUT)))
+		ev |= UK_POLLHUP;
+	if (fin || (shut & INET_RCV_SHUT) || state == INET_CLOSED)
+		ev |= IN_EV | UK_POLLRDHUP;
+	if (__atomic_load_n(&s->rq_bytes, __ATOMIC_ACQUIRE))
+		ev |= IN_EV;
+	if (state == INET_CONNECTING)
+		return ev;
+	if (state == INET_CLOSED || (shut & INET_SEND_SHUT) ||
+	    __atomic_load_n(&s->sndavail, __ATOMIC_ACQUIRE) >= SEND_WAKE)
+		ev |= OUT_EV;
+	return ev;
+}
+
+int inet_tcp_getopt(struct inet_sock *s, int optname, int *v)
+{
+	struct tcp_pcb *pcb = s->state == INET_LISTEN ? NULL : s->pcb.tcp;
+
+	switch (optname) {
+	case TCP_NODELAY:
+		*v = s->nodelay;
+		return 0;
+	case TCP_MAXSEG:
+		*v = pcb && s->state == INET_CONNECTED ? tcp_mss(pcb) : 536;
+		return 0;
+	case TCP_KEEPIDLE:
+		*v = s->keepidle;
+		return 0;
+	case TCP_KEEPINTVL:
+		*v = s->keepintvl;
+		return 0;
+	case TCP_KEEPCNT:
+		*v = s->keepcnt;
+		return 0;
+	case TCP_CORK:
+		*v = s->cork;
+		return 0;
+	case TCP_DEFER_ACCEPT:
+		*v = s->defer_accept;
+		return 0;
+	case TCP_USER_TIMEOUT:
+		*v = s->user_timeout;
+		return 0;
+	case TCP_QUICKACK:
+		*v = s->quickack;
+		return 0;
+	default:
+		return -ENOPROTOOPT;
+	}
+}
+
+int inet_tcp_setopt(struct inet_sock *s, int optname, int v)
+{
+	struct tcp_pcb *pcb = s->state == INET_LISTEN ? NULL : s->pcb.tcp;
+
+	switch (optname) {
+	case TCP_NODELAY:
+		s->nodelay = !!v;
+		if (pcb && v)
+			tcp_nagle_disable(pcb);
+		else if (pcb)
+			tcp_nagle_enable(pcb);
+		if (pcb && v)
+			tcp_output(pcb);
+		return 0;
+	case TCP_MAXSEG:
+		return v < 88 || v > 32767 ? -EINVAL : 0;
+	case TCP_KEEPIDLE:
+	case TCP_KEEPINTVL:
+	case TCP_KEEPCNT:
+		if (v < 1 || v > (optname == TCP_KEEPCNT ? 127 : 32767))
+			return -EINVAL;
+		if (optname == TCP_KEEPIDLE)
+			s->keepidle = v;
+		else if (optname == TCP_KEEPINTVL)
+			s->keepintvl = v;
+		else
+			s->keepcnt = v;
+		if (pcb) {
+			pcb->keep_idle = (u32_t)s->keepidle * 1000;
+			pcb->keep_intvl = (u32_t)s->keepintvl * 1000;
+			pcb->keep_cnt = (u32_t)s->keepcnt;
+		}
+		return 0;
+	case TCP_CORK:
+		s->cork = !!v;
+		if (!v && pcb && s->state == INET_CONNECTED)
+			tcp_output(pcb);
+		return 0;
+	case TCP_DEFER_ACCEPT:
+		s->defer_accept = v < 0 ? 0 : v;
+		return 0;
+	case TCP_USER_TIMEOUT:
+		if (v < 0)
+			return -EINVAL;
+		s->user_timeout = v;
+		return 0;
+	case TCP_QUICKACK:
+		s->quickack = !!v;
+		return 0;
+	default:
+		return -ENOPROTOOPT;
+	}
+}
