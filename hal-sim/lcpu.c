@@ -144,7 +144,8 @@ static void cpu_raise(struct sim_lcpu *c, unsigned int irq)
 
 void sim_lcpu_raise(unsigned int idx, unsigned int irq)
 {
-	if (idx < cpu_count)
+	if (idx < cpu_count && irq < UKPLAT_IRQ_COUNT &&
+	    ukplat_lcpu_started(idx))
 		cpu_raise(&cpus[idx], irq);
 }
 

@@ -13,6 +13,7 @@
 #include <uk/arch/types.h>
 #include <uk/plat/lcpu.h>
 #include "sim.h"
+#include "net/net.h"
 
 #define MEM_DEFAULT	(64UL << 20)
 #define MEM_MIN		(2UL << 20)
@@ -42,9 +43,26 @@ static void usage(FILE *out, const char *prog)
 "                                      N us (default 0: cooperative)\n"
 "                          vmem.fault_around=N  pages mapped per\n"
 "                                      demand-paging fault (default 16)\n"
+"                          net.ip=ADDR/PREFIX, net.gw=ADDR,\n"
+"                          net.dns=ADDR  static network configuration\n"
+"                                      (default: DHCP)\n"
+"                          net.dhcp_wait_ms=N  how long the boot waits\n"
+"                                      for a DHCP lease (default 5000)\n"
 "  --initrd FILE         unpack FILE, a cpio archive (newc format, as\n"
 "                        made by 'cpio -o -H newc'), into the root file\n"
 "                        system before the app starts\n"
+"  --net MODE            a network device: 'user' (libslirp's user-mode\n"
+"                        network, rootless: the guest is 10.0.2.15 by\n"
+"                        DHCP, the host is 10.0.2.2, DNS 10.0.2.3),\n"
+"                        'tap' (a new TAP device amphiN, removed at exit,\n"
+"                        host 10.0.(3+N).1/24, guest .2; needs\n"
+"                        CAP_NET_ADMIN), 'tap:NAME' (an existing TAP\n"
+"                        device, configured by you), or 'none' (the\n"
+"                        default without -p; 127.0.0.1 works anyway)\n"
+"  -p, --publish [tcp:|udp:][ADDR:]HOSTPORT:GUESTPORT\n"
+"                        forward the host's ADDR:HOSTPORT (default\n"
+"                        127.0.0.1) to the guest's port; repeatable;\n"
+"                        implies --net user\n"
 "  -q, --quiet           same as -k quiet\n"
 "  --display-ctl SOCKET  once an app opens the display, listen on the Unix\n"
 "                        socket SOCKET for lines that drive the window as\n"
@@ -148,6 +166,87 @@ static void open_initrd(const char *prog, const char *path,
 		close(fd);
 }
 
+static void net_mode(const char *prog, const char *arg,
+		     struct sim_options *opt)
+{
+	if (!strcmp(arg, "user") || !strcmp(arg, "slirp")) {
+		opt->net_mode = SIM_NET_USER;
+	} else if (!strcmp(arg, "tap")) {
+		opt->net_mode = SIM_NET_TAP;
+		opt->net_ifname = NULL;
+	} else if (!strncmp(arg, "tap:", 4) && arg[4] &&
+		   strlen(arg + 4) < 16) {
+		opt->net_mode = SIM_NET_TAP;
+		opt->net_ifname = arg + 4;
+	} else if (!strcmp(arg, "none")) {
+		opt->net_mode = SIM_NET_NONE;
+	} else {
+		fprintf(stderr, "%s: --net %s: use user, tap, tap:NAME or "
+			"none\n", prog, arg);
+		exit(2);
+	}
+}
+
+static int parse_port(const char *s, int *port)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < 1 || v > 65535)
+		return -1;
+	*port = (int)v;
+	return 0;
+}
+
+/* [tcp:|udp:][ADDR:]HOSTPORT:GUESTPORT[/tcp|/udp] */
+static void publish(const char *prog, const char *arg,
+		    struct sim_options *opt)
+{
+	struct sim_net_fwd *f;
+	char buf[128], *parts[4], *p, *slash;
+	int n = 0;
+
+	if (opt->nfwd >= SIM_NET_FWD_MAX || strlen(arg) >= sizeof(buf))
+		goto bad;
+	f = &opt->fwd[opt->nfwd];
+	memset(f, 0, sizeof(*f));
+	strcpy(buf, arg);
+	p = buf;
+	if (!strncmp(p, "tcp:", 4) || !strncmp(p, "udp:", 4)) {
+		f->udp = p[0] == 'u';
+		p += 4;
+	}
+	slash = strchr(p, '/');
+	if (slash) {
+		if (strcmp(slash, "/udp") && strcmp(slash, "/tcp"))
+			goto bad;
+		f->udp = slash[1] == 'u';
+		*slash = '\0';
+	}
+	for (parts[n++] = p; (p = strchr(p, ':')) && n < 4; parts[n++] = p)
+		*p++ = '\0';
+	if (p || n < 2)
+		goto bad;
+	if (n == 3) {
+		if (strlen(parts[0]) >= sizeof(f->host_addr))
+			goto bad;
+		strcpy(f->host_addr, parts[0]);
+	}
+	if (parse_port(parts[n - 2], &f->host_port) ||
+	    parse_port(parts[n - 1], &f->guest_port))
+		goto bad;
+	opt->nfwd++;
+	if (opt->net_mode == SIM_NET_NONE)
+		opt->net_mode = SIM_NET_USER;
+	return;
+bad:
+	fprintf(stderr, "%s: -p %s: use [tcp:|udp:][ADDR:]HOSTPORT:GUESTPORT "
+		"(at most %d)\n", prog, arg, SIM_NET_FWD_MAX);
+	exit(2);
+}
+
 /*
  * "-smp N" (QEMU's spelling) is one dash and a word, which getopt would
  * take for -s -m p: recognize it before getopt sees it. Returns 1 if
@@ -213,11 +312,15 @@ void sim_parse_options(int argc, char *argv[], struct sim_options *opt)
 		{ "smp", required_argument, NULL, 'S' },
 		{ "initrd", required_argument, NULL, 'I' },
 		{ "display-ctl", required_argument, NULL, 'D' },
+		{ "net", required_argument, NULL, 'N' },
+		{ "publish", required_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *prog = basename(argv[0]);
-	char **kargs = calloc((size_t)argc + 1, sizeof(char *));
+	/* Room for the network's own (sim_net_init). */
+	char **kargs = calloc((size_t)argc + 3, sizeof(char *));
+	static struct sim_net_fwd fwd[SIM_NET_FWD_MAX];
 	int nkargs = 0, c, i;
 	size_t len = 0;
 	char *cmdline = NULL;
@@ -232,11 +335,15 @@ void sim_parse_options(int argc, char *argv[], struct sim_options *opt)
 	opt->initrd_fd = -1;
 	opt->initrd_len = 0;
 	opt->initrd = NULL;
+	opt->net_mode = SIM_NET_NONE;
+	opt->net_ifname = NULL;
+	opt->fwd = fwd;
+	opt->nfwd = 0;
 	/* '+': stop at the first non-option, it belongs to the app. */
 	for (;;) {
 		if (take_smp(argc, argv, prog, opt))
 			continue;
-		c = getopt_long(argc, argv, "+m:k:qh", longopts, NULL);
+		c = getopt_long(argc, argv, "+m:k:p:qh", longopts, NULL);
 		if (c == -1)
 			break;
 		switch (c) {
@@ -248,6 +355,12 @@ void sim_parse_options(int argc, char *argv[], struct sim_options *opt)
 			break;
 		case 'D':
 			sim_display_ctl_path = optarg;
+			break;
+		case 'N':
+			net_mode(prog, optarg, opt);
+			break;
+		case 'p':
+			publish(prog, optarg, opt);
 			break;
 		case 'm':
 			if (parse_size(optarg, &opt->mem_size) < 0) {
@@ -271,6 +384,12 @@ void sim_parse_options(int argc, char *argv[], struct sim_options *opt)
 			exit(2);
 		}
 	}
+	if (opt->nfwd && opt->net_mode != SIM_NET_USER) {
+		fprintf(stderr, "%s: -p forwards ports of --net user only "
+			"(a TAP device is reached directly)\n", prog);
+		exit(2);
+	}
+	sim_net_init(opt, kargs, &nkargs);
 	cmdline = append_arg(cmdline, &len, prog);
 	for (i = 0; i < nkargs; i++)
 		cmdline = append_arg(cmdline, &len, kargs[i]);

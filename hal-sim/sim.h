@@ -11,6 +11,16 @@
 #include <uk/arch/regs.h>
 #include <uk/plat/bootinfo.h>
 
+enum sim_net_mode {
+	SIM_NET_NONE = 0,
+	SIM_NET_USER,		/* libslirp */
+	SIM_NET_TAP,
+};
+
+#define SIM_NET_FWD_MAX	16
+
+struct sim_net_fwd;
+
 struct sim_options {
 	size_t mem_size;	/* guest physical memory in bytes */
 	unsigned int ncpus;	/* logical CPUs (-smp), 1 by default */
@@ -19,6 +29,10 @@ struct sim_options {
 	int initrd_fd;		/* --initrd FILE, open to read, or -1 */
 	size_t initrd_len;	/* its size (0: none) */
 	const char *initrd;	/* its path, for messages */
+	enum sim_net_mode net_mode;	/* --net */
+	const char *net_ifname;	/* --net tap:NAME, or NULL */
+	struct sim_net_fwd *fwd;	/* -p, SIM_NET_FWD_MAX of them */
+	int nfwd;
 };
 
 /* Parses the process's arguments; exits with a message on bad usage. */
@@ -83,6 +97,11 @@ void sim_timer_init(pid_t tid);
 /* In the interrupt signal handler for a timer signal: returns 1 if the
  * armed deadline passed (and disarms it), 0 for a stale expiry. */
 int sim_timer_due(void);
+
+/* Network devices of --net (net/net.c): opens them (exits with a
+ * message on failure) and starts their threads; may add kernel arguments
+ * to kargs (the guest's address on a new TAP device). */
+void sim_net_init(const struct sim_options *opt, char **kargs, int *nkargs);
 
 /* Console setup (stdout/stdin) and output of a host-side message. */
 void sim_console_init(void);

@@ -203,8 +203,9 @@ static void etc_files(void)
 		etc_write("/etc/resolv.conf", buf);
 }
 
-static void report(struct netif *netif)
+static void report(struct lwip_netdev *ln)
 {
+	struct netif *netif = &ln->netif;
 	char ip[16], gw[16];
 	int quiet = 0, prefix = 0;
 	u32_t mask = lwip_htonl(ip4_addr_get_u32(netif_ip4_netmask(netif)));
@@ -217,9 +218,9 @@ static void report(struct netif *netif)
 	ip4addr_ntoa_r(netif_ip4_gw(netif), gw, sizeof(gw));
 	uk_param_get("quiet", &quiet);
 	if (!quiet)
-		uk_printk_raw("net: %c%c%u %s/%d gateway %s%s\n",
-			      netif->name[0], netif->name[1], netif->num,
-			      ip, prefix, gw, param_ip ? "" : " (DHCP)");
+		uk_printk_raw("net: netdev%u (%s) %s/%d gateway %s%s\n",
+			      ln->dev->id, ln->dev->drv_name, ip, prefix, gw,
+			      param_ip ? "" : " (DHCP)");
 }
 
 /* Before main(): the first interface's lease, then the files in /etc. */
@@ -247,7 +248,7 @@ static int lwip_ready(struct uk_init_ctx *ctx __unused)
 	}
 	LOCK_TCPIP_CORE();
 	if (first && bound)
-		report(&first->netif);
+		report(first);
 	etc_files();
 	UNLOCK_TCPIP_CORE();
 	return 0;

@@ -21,6 +21,7 @@
 #include <uk/plat/console.h>
 #include <uk/plat/device.h>
 #include <uk/plat/display.h>
+#include <uk/plat/hostnet.h>
 #include <uk/plat/irq.h>
 #include <uk/plat/lcpu.h>
 #include <uk/plat/lcpu_start.h>
