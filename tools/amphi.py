@@ -23,6 +23,9 @@ PACKAGES = [
     # The arm64 world: cross toolchain, QEMU's virt machine, gdb for it.
     'gcc-aarch64-linux-gnu', 'binutils-aarch64-linux-gnu', 'qemu-system-arm',
     'gdb-multiarch',
+    # Networking: the sim's user-mode network, and the clients the tests
+    # and benchmarks drive the servers with.
+    'libslirp-dev', 'curl', 'wrk', 'iproute2',
 ]
 
 # Platforms and the meson cross file each needs (None: native).
@@ -131,6 +134,17 @@ Options:
                         sim, offscreen when there is no window system;
                         display kernel parameters: display.width=N,
                         display.height=N (default 1280x720)
+  -p, --publish [tcp:|udp:][ADDR:]HOSTPORT:GUESTPORT
+                        forward the host's port (on 127.0.0.1 unless
+                        ADDR) to the guest's; implies --net user
+  --net MODE            network device: user (rootless user-mode
+                        network, DHCP: the guest is 10.0.2.15, the host
+                        10.0.2.2), tap (sim: a TAP device amphiN made and
+                        removed by the kernel process, guest 10.0.(3+N).2;
+                        needs CAP_NET_ADMIN), tap:NAME (an existing one),
+                        none (default without -p; 127.0.0.1 always works)
+                        Kernel arguments net.ip=ADDR/PREFIX, net.gw=ADDR,
+                        net.dns=ADDR configure it without DHCP.
 
 With --platform x86_64 the image boots in QEMU (-M microvm, serial
 console on stdio) and also takes:
@@ -196,6 +210,8 @@ platform. Suites:
   display   /dev/fb0 and /dev/input/event0 against Linux's interface;
             fbdemo's scene captured (SDL offscreen; QMP screendump in
             QEMU) and checked against one reference hash, input injected
+  net       httpd, fetch and udp-echo from the host: curl, wrk with
+            1,000 connections, bad requests; user-mode network and TAP
 Exit status: 0 if all passed.
 """,
     'bench': """\
@@ -465,7 +481,9 @@ KERNEL_VALUE_OPTS = {'-m': 'memory', '--memory': 'memory',
                      '-smp': 'smp', '--smp': 'smp',
                      '-M': 'machine', '--machine': 'machine',
                      '--initrd': 'initrd', '--display': 'display',
-                     '--cpu': 'cpu'}
+                     '--cpu': 'cpu',
+                     '-p': 'publish', '--publish': 'publish',
+                     '--net': 'net'}
 KERNEL_FLAG_OPTS = {'-q': 'quiet', '--quiet': 'quiet',
                     '--kvm': 'kvm', '--tcg': 'tcg'}
 
@@ -554,6 +572,10 @@ def image_argv(ctx, opts, app, app_args):
         argv += ['--initrd', os.path.abspath(opts['initrd'][-1])]
     if display:
         argv += ['--display', display]
+    for n in opts.get('net', []):
+        argv += ['--net', n]
+    for p in opts.get('publish', []):
+        argv += ['-p', p]
     if ctx.platform != 'sim':
         argv.append(ctx.image(name))
     return argv + ['--'] + app_args

@@ -17,7 +17,7 @@
 #define SIM_NET_MAX		4
 #define SIM_NET_SLOTS		1024	/* frames per ring */
 #define SIM_NET_FRAME_MAX	2048	/* bytes per frame slot */
-#define SIM_NET_POLL_MAX	256	/* fds the thread polls */
+#define SIM_NET_POLL_MAX	8192	/* fds the thread polls */
 
 struct sim_net_slot {
 	uint32_t len;

@@ -45,6 +45,8 @@
 #define LWIP_IPV6_AUTOCONFIG		1
 #define LWIP_IPV6_NUM_ADDRESSES		3
 #define LWIP_IPV6_DHCP6			0
+/* 64-bit pointers do not fit in the fragment header lwIP reuses. */
+#define IPV6_FRAG_COPYHEADER		1
 #define LWIP_ND6_NUM_NEIGHBORS		32
 #define LWIP_ND6_NUM_DESTINATIONS	64
 #define IP_REASSEMBLY			1
