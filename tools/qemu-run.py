@@ -3,7 +3,8 @@
 
   qemu-run.py [--kvm | --tcg] [-smp N] [-m SIZE] [-M MACHINE] [--cpu CPU]
               [-k ARG]... [-q] [--initrd FILE] [--gdb PORT] [--argv]
-              [--display SPEC] [--qmp SOCKET] IMAGE [--] [ARGS...]
+              [--display SPEC] [--qmp SOCKET] [--net MODE]
+              [-p [tcp:|udp:][ADDR:]HOSTPORT:GUESTPORT]... IMAGE [--] [ARGS...]
 
 The kernel's command line is "NAME [KARGS --] ARGS" as in sim. The
 serial console is on stdio; crash-report frames ("#N 0xADDR in ??") are
@@ -28,6 +29,14 @@ arm64 (an aarch64 ELF IMAGE): qemu-system-aarch64 -M virt,gic-version=3
 the exit status comes back whole through semihosting (or, without it,
 in the console line as above). -M virt,gic-version=2, virt,mte=on or
 virt,virtualization=on and --cpu cortex-a57 select other machines.
+
+Networking, spelled as in sim: --net user is QEMU's user-mode network
+(the guest gets 10.0.2.15 by DHCP, the host is 10.0.2.2) behind a
+virtio-net device (virtio-mmio on microvm, virtio-pci on q35/pc); -p
+forwards a host port (on 127.0.0.1 unless ADDR) and implies --net user.
+--net tap makes a TAP device amphiqN with the host at 10.0.(3+N).1/24
+(root only), gives the guest .2 by kernel arguments, and removes the
+device when QEMU ends; --net tap:NAME uses an existing device as it is.
 
 Acceleration: KVM if /dev/kvm is usable, else TCG, and it says which on
 stderr. "Usable" means a hello image boots under KVM: a nested KVM may
@@ -112,6 +121,76 @@ def arm64_argv(image, smp, mem, machine, cpu, cmdline, gdb_port=None,
     if gdb_port:
         argv += ['-gdb', 'tcp:127.0.0.1:%d' % gdb_port, '-S']
     return argv
+
+
+def net_argv(machine, net, fwds, tap):
+    """QEMU's arguments for a virtio-net device on the chosen network."""
+    if net == 'none':
+        return []
+    if net == 'user':
+        spec = 'user,id=net0'
+        for udp, addr, hport, gport in fwds:
+            spec += ',hostfwd=%s:%s:%d-:%d' % ('udp' if udp else 'tcp',
+                                               addr or '127.0.0.1', hport,
+                                               gport)
+    else:
+        spec = 'tap,id=net0,ifname=%s,script=no,downscript=no' % tap
+    if machine == 'microvm':
+        dev = ['-device', 'virtio-net-device,netdev=net0',
+               '-global', 'virtio-mmio.force-legacy=false']
+    else:
+        dev = ['-device', 'virtio-net-pci,netdev=net0']
+    return ['-netdev', spec] + dev
+
+
+def parse_fwd(spec):
+    """[tcp:|udp:][ADDR:]HOSTPORT:GUESTPORT[/udp] as the sim takes it."""
+    udp = False
+    if spec.startswith(('tcp:', 'udp:')):
+        udp = spec.startswith('udp:')
+        spec = spec[4:]
+    if spec.endswith(('/udp', '/tcp')):
+        udp = spec.endswith('/udp')
+        spec = spec[:-4]
+    parts = spec.split(':')
+    if len(parts) not in (2, 3):
+        sys.exit('qemu-run: -p %s: use [tcp:|udp:][ADDR:]HOSTPORT:'
+                 'GUESTPORT' % spec)
+    try:
+        hport, gport = int(parts[-2]), int(parts[-1])
+    except ValueError:
+        sys.exit('qemu-run: -p %s: ports are numbers' % spec)
+    if not (0 < hport < 65536 and 0 < gport < 65536):
+        sys.exit('qemu-run: -p %s: ports are 1..65535' % spec)
+    return udp, parts[0] if len(parts) == 3 else '', hport, gport
+
+
+def tap_create():
+    """Makes amphiqN with the host at 10.0.(3+N).1/24; returns (name,
+    guest address/prefix, gateway)."""
+    if os.geteuid() != 0:
+        sys.exit('amphi: --net tap makes a TAP device, which needs root; '
+                 'have one made (ip tuntap add NAME mode tap user $USER) '
+                 'and use --net tap:NAME')
+    for n in range(64):
+        name = 'amphiq%d' % n
+        if os.path.exists('/sys/class/net/' + name):
+            continue
+        host = '10.0.%d.1' % (3 + n)
+        for cmd in (['ip', 'tuntap', 'add', 'dev', name, 'mode', 'tap'],
+                    ['ip', 'addr', 'add', host + '/24', 'dev', name],
+                    ['ip', 'link', 'set', name, 'up']):
+            res = subprocess.run(cmd, stderr=subprocess.PIPE, text=True)
+            if res.returncode:
+                tap_remove(name)
+                sys.exit('amphi: --net tap: %s: %s' %
+                         (' '.join(cmd), res.stderr.strip()))
+        return name, '10.0.%d.2/24' % (3 + n), host
+    sys.exit('amphi: --net tap: no free amphiqN name')
+
+
+def tap_remove(name):
+    subprocess.run(['ip', 'link', 'del', name], stderr=subprocess.DEVNULL)
 
 
 def qemu_argv(image, accel, smp, mem, machine, cmdline, gdb_port=None,
@@ -250,7 +329,8 @@ def pump(proc, resolver):
 def parse(argv):
     opts = {'accel': None, 'smp': 1, 'mem': '64M', 'machine': None,
             'kargs': [], 'gdb': None, 'argv': False, 'initrd': None,
-            'display': None, 'qmp': None, 'cpu': None}
+            'display': None, 'qmp': None, 'cpu': None, 'net': None,
+            'fwds': []}
     i = 0
     while i < len(argv):
         a = argv[i]
@@ -258,7 +338,7 @@ def parse(argv):
             opts['accel'] = a[2:]
         elif a in ('-smp', '--smp', '-m', '--memory', '-M', '--machine',
                    '-k', '--kernel-arg', '--gdb', '--initrd', '--display',
-                   '--qmp', '--cpu'):
+                   '--qmp', '--cpu', '--net', '-p', '--publish'):
             if i + 1 >= len(argv):
                 sys.exit('qemu-run: %s needs a value' % a)
             val = argv[i + 1]
@@ -279,6 +359,14 @@ def parse(argv):
                 opts['qmp'] = val
             elif a == '--cpu':
                 opts['cpu'] = val
+            elif a == '--net':
+                if val not in ('user', 'tap', 'none') and \
+                        not (val.startswith('tap:') and len(val) > 4):
+                    sys.exit('qemu-run: --net %s: use user, tap, tap:NAME '
+                             'or none' % val)
+                opts['net'] = val
+            elif a in ('-p', '--publish'):
+                opts['fwds'].append(parse_fwd(val))
             else:
                 opts['kargs'].append(val)
         elif a in ('-q', '--quiet'):
@@ -316,6 +404,19 @@ def choose_accel(opts, image):
 def main():
     opts, image, args = parse(sys.argv[1:])
     name = os.path.basename(image)
+    net = opts['net'] or ('user' if opts['fwds'] else 'none')
+    if opts['fwds'] and net != 'user':
+        sys.exit('qemu-run: -p forwards ports of --net user only')
+    if net != 'none' and image_arch(image) == 'arm64':
+        sys.exit('amphi: --net and -p are for x86_64 images for now')
+    tap, made_tap = None, False
+    if net == 'tap' and not opts['argv']:
+        tap, ip, gw = tap_create()
+        made_tap = True
+        if not any(k.startswith('net.ip=') for k in opts['kargs']):
+            opts['kargs'] += ['net.ip=' + ip, 'net.gw=' + gw]
+    elif net.startswith('tap:'):
+        tap, net = net[4:], 'tap'
     words = [name] + opts['kargs'] + ['--'] + args
     cmdline = ' '.join(quote_arg(w) for w in words)
     if opts['initrd'] and not os.path.isfile(opts['initrd']):
@@ -344,11 +445,13 @@ def main():
         extra = []
     argv = qemu_argv(image, accel, opts['smp'], opts['mem'],
                      opts['machine'], cmdline, opts['gdb'],
-                     opts['initrd'], opts['display'], opts['qmp']) + extra
-    run_qemu(opts, image, argv)
+                     opts['initrd'], opts['display'], opts['qmp']) + extra + \
+        net_argv(opts['machine'], net, opts['fwds'], tap)
+    run_qemu(opts, image, argv,
+             cleanup=(lambda: tap_remove(tap)) if made_tap else None)
 
 
-def run_qemu(opts, image, argv, arm64=False):
+def run_qemu(opts, image, argv, arm64=False, cleanup=None):
     if os.environ.get('AMPHI_VERBOSE'):
         say(' '.join(shlex.quote(a) for a in argv))
     if opts['argv']:
@@ -362,6 +465,9 @@ def run_qemu(opts, image, argv, arm64=False):
         proc.terminate()
         rc = proc.wait()
         stated = None
+    finally:
+        if cleanup:
+            cleanup()
     if arm64:
         # Semihosting passes the status whole; without it the kernel
         # stated it on the console and powered off (QEMU status 0).
