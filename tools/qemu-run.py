@@ -48,6 +48,7 @@ import re
 import select
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
 
@@ -458,6 +459,10 @@ def run_qemu(opts, image, argv, arm64=False, cleanup=None):
         print('\n'.join(argv))
         sys.exit(0)
     proc = subprocess.Popen(argv, stdout=subprocess.PIPE)
+    # A TERM (or HUP) ends QEMU and removes what was made, like Ctrl-C.
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, lambda *a: (_ for _ in ()).throw(
+            KeyboardInterrupt()))
     try:
         stated = pump(proc, Resolver(image))
         rc = proc.wait()

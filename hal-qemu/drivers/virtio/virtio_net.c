@@ -194,10 +194,14 @@ static int vn_rx_one(struct uk_netdev *dev, __u16 qid,
 	nb->data = (char *)nb->buf + VNET_HDR;
 	nb->len = len - VNET_HDR;
 	nb->flags = 0;
-	/* A locally made partial checksum is as good as a checked one. */
-	if (h->flags & (VIRTIO_NET_HDR_F_DATA_VALID |
-			VIRTIO_NET_HDR_F_NEEDS_CSUM))
+	if (h->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) {
+		/* From the host itself: the checksum is only begun. */
+		nb->flags |= UK_NETBUF_F_PARTIAL_CSUM;
+		nb->csum_start = h->csum_start;
+		nb->csum_offset = h->csum_offset;
+	} else if (h->flags & VIRTIO_NET_HDR_F_DATA_VALID) {
 		nb->flags |= UK_NETBUF_F_DATA_VALID;
+	}
 	*pkt = nb;
 	if (vn->rxq->num_free > vn->rxq->num / 2)
 		rx_refill(vn);
