@@ -46,6 +46,8 @@
  * the period of a device without interrupts. */
 #define RX_POLL_SLOW	100
 #define RX_POLL_FAST	1
+/* The shortest Ethernet frame, without its check sequence. */
+#define ETH_MIN_FRAME	60
 
 /* A received netbuf as an lwIP pbuf: priv of the netbuf. */
 struct rx_pbuf {
@@ -171,6 +173,18 @@ void lwip_netdev_input(struct lwip_netdev *ln, struct uk_netbuf *nb)
 		ln->rx_dropped++;
 		uk_netbuf_free(nb);
 		return;
+	}
+	/* A runt is zero-padded to Ethernet's 60 bytes, as on a wire:
+	 * lwIP's ARP reads a whole ARP header without checking the length
+	 * (found by test/fuzz/netrx). */
+	if (nb->len < ETH_MIN_FRAME) {
+		if (uk_netbuf_tailroom(nb) < ETH_MIN_FRAME - nb->len) {
+			ln->rx_dropped++;
+			uk_netbuf_free(nb);
+			return;
+		}
+		memset((char *)nb->data + nb->len, 0, ETH_MIN_FRAME - nb->len);
+		nb->len = ETH_MIN_FRAME;
 	}
 	rp->nb = nb;
 	rp->pc.custom_free_function = rx_pbuf_free;
