@@ -33,8 +33,6 @@
 #include "lwip/pbuf.h"
 #include "lwip/tcpip.h"
 #include "lwip/timeouts.h"
-#include "lwip/prot/ethernet.h"
-#include "lwip/prot/ip.h"
 #include "netif/ethernet.h"
 #include "lwip_impl.h"
 
@@ -82,80 +80,6 @@ static __u16 rx_alloc(void *argp, struct uk_netbuf *pkts[], __u16 count)
 	return i;
 }
 
-/* Finds the TCP or UDP header of an IPv4 or IPv6 frame: its offset,
- * length (the IP header's, not the frame's: it may have padding),
- * protocol and the pseudo header's sum (not folded). 0, or -1 for other
- * frames (fragments, extension headers, short ones). */
-static int l4_find(const __u8 *f, __u32 len, __u32 *off, __u32 *l4lenp,
-		   __u8 *proto, __u32 *sum)
-{
-	__u16 type = (__u16)(f[12] << 8 | f[13]);
-	__u32 ihl, l4len;
-	const __u8 *ip = f + SIZEOF_ETH_HDR;
-
-	if (type == ETHTYPE_IP && len >= SIZEOF_ETH_HDR + 20) {
-		ihl = (__u32)(ip[0] & 15) * 4;
-		l4len = (__u32)(ip[2] << 8 | ip[3]);
-		if ((ip[0] >> 4) != 4 || ihl < 20 || l4len < ihl ||
-		    SIZEOF_ETH_HDR + l4len > len || (ip[6] & 0x3f) || ip[7])
-			return -1;
-		*proto = ip[9];
-		l4len -= ihl;
-		*off = SIZEOF_ETH_HDR + ihl;
-		*sum = uk_netbuf_csum_add(0, ip + 12, 8);
-	} else if (type == ETHTYPE_IPV6 && len >= SIZEOF_ETH_HDR + 40) {
-		l4len = (__u32)(ip[4] << 8 | ip[5]);
-		if (SIZEOF_ETH_HDR + 40 + l4len > len)
-			return -1;
-		*proto = ip[6];
-		*off = SIZEOF_ETH_HDR + 40;
-		*sum = uk_netbuf_csum_add(0, ip + 8, 32);
-	} else {
-		return -1;
-	}
-	if (*proto != IP_PROTO_TCP && *proto != IP_PROTO_UDP)
-		return -1;
-	if (l4len < (*proto == IP_PROTO_TCP ? 20U : 8U))
-		return -1;
-	*sum += *proto + l4len;
-	*l4lenp = l4len;
-	return 0;
-}
-
-/* Software check of a received frame's TCP/UDP checksum. */
-static int csum_ok(const __u8 *f, __u32 len)
-{
-	__u32 off, sum, l4len;
-	__u8 proto;
-
-	if (l4_find(f, len, &off, &l4len, &proto, &sum))
-		return 1;	/* not ours to check: lwIP looks at it */
-	/* UDP over IPv4 may go without a checksum. */
-	if (proto == IP_PROTO_UDP && f[12] == 8 && !f[off + 6] &&
-	    !f[off + 7])
-		return 1;
-	return uk_netbuf_csum_fold(uk_netbuf_csum_add(sum, f + off, l4len))
-	       == 0;
-}
-
-/* Leaves a TCP checksum for the device to finish. */
-static void csum_offload(struct uk_netbuf *nb)
-{
-	__u8 *f = nb->data, proto, *c;
-	__u32 off, l4len, sum, v;
-
-	if (l4_find(f, nb->len, &off, &l4len, &proto, &sum) ||
-	    proto != IP_PROTO_TCP)
-		return;
-	v = ~uk_netbuf_csum_fold(sum) & 0xffff;	/* folded, not inverted */
-	c = f + off + 16;
-	c[0] = (__u8)(v >> 8);
-	c[1] = (__u8)v;
-	nb->flags |= UK_NETBUF_F_PARTIAL_CSUM;
-	nb->csum_start = (__u16)off;
-	nb->csum_offset = 16;
-}
-
 void lwip_netdev_input(struct lwip_netdev *ln, struct uk_netbuf *nb)
 {
 	struct rx_pbuf *rp = nb->priv;
@@ -164,7 +88,7 @@ void lwip_netdev_input(struct lwip_netdev *ln, struct uk_netbuf *nb)
 	if ((ln->info.features & UK_NETDEV_F_RX_CSUM) &&
 	    !(nb->flags & (UK_NETBUF_F_DATA_VALID |
 			   UK_NETBUF_F_PARTIAL_CSUM)) &&
-	    nb->len >= SIZEOF_ETH_HDR && !csum_ok(nb->data, nb->len)) {
+	    uk_netbuf_csum_verify(nb) == 0) {
 		ln->rx_dropped++;
 		uk_netbuf_free(nb);
 		return;
@@ -277,7 +201,7 @@ static err_t linkoutput(struct netif *netif, struct pbuf *p)
 	}
 	nb->len = pbuf_copy_partial(p, nb->data, p->tot_len, 0);
 	if (ln->info.features & UK_NETDEV_F_PARTIAL_CSUM)
-		csum_offload(nb);
+		uk_netbuf_csum_partial(nb, 1);
 	rc = uk_netdev_tx_one(ln->dev, 0, nb);
 	if (rc < 0 || !(rc & UK_NETDEV_STATUS_SUCCESS)) {
 		uk_netbuf_free(nb);

@@ -81,6 +81,15 @@ int uk_netbuf_header(struct uk_netbuf *nb, long delta);
 __u32 uk_netbuf_csum_add(__u32 sum, const void *p, __sz len);
 /* Folds a sum to 16 bits and inverts it: the checksum to store. */
 __u16 uk_netbuf_csum_fold(__u32 sum);
+/* For an Ethernet frame with IPv4 or IPv6 and TCP (or UDP, unless
+ * tcp_only): puts the pseudo header's sum in the checksum field, sets
+ * csum_start/csum_offset and UK_NETBUF_F_PARTIAL_CSUM, for a device to
+ * finish. -EINVAL for other frames (fragments, extension headers). */
+int uk_netbuf_csum_partial(struct uk_netbuf *nb, int tcp_only);
+/* Checks the TCP/UDP checksum of an Ethernet frame in software: 1 right,
+ * 0 wrong, -1 nothing to check (not TCP/UDP over IP, a fragment, IPv4
+ * UDP without a checksum). */
+int uk_netbuf_csum_verify(const struct uk_netbuf *nb);
 /* Does in software what a device does for UK_NETBUF_F_PARTIAL_CSUM:
  * finishes the checksum and clears the flag. -EINVAL if the offsets are
  * outside the packet. */
