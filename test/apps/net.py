@@ -17,6 +17,11 @@ Scenarios (IMAGE is the app's image):
           size and hash must match.
   udp     udp-echo behind -p udp:PORT:7 echoes datagrams (1 to 1400
           bytes) sent from the host.
+  dns     dnsq asks the user-mode network's resolver (10.0.2.3, from the
+          /etc/resolv.conf the kernel wrote from DHCP) for a name, which
+          is relayed to the host's resolver: here one this script runs on
+          127.0.0.1:53 inside network and mount namespaces of its own,
+          with a resolv.conf of its own (root only; skipped otherwise).
 
 With --runner, IMAGE boots in QEMU through tools/qemu-run.py (QEMU's own
 user networking, virtio-net); otherwise it runs as a sim process.
@@ -326,11 +331,71 @@ def scenario_udp(args):
             print(g.text())
 
 
+def dns_server(names):
+    """A DNS responder on 127.0.0.1:53 for A queries of names (a dict)."""
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind(('127.0.0.1', 53))
+
+    def serve():
+        while True:
+            q, peer = s.recvfrom(512)
+            if len(q) < 12:
+                continue
+            off, labels = 12, []
+            while off < len(q) and q[off]:
+                labels.append(q[off + 1:off + 1 + q[off]].decode())
+                off += q[off] + 1
+            question = q[12:off + 5]
+            addr = names.get('.'.join(labels))
+            flags = b'\x81\x80' if addr else b'\x81\x83'
+            ans = b''
+            if addr:
+                ans = b'\xc0\x0c\x00\x01\x00\x01\x00\x00\x00\x3c\x00\x04' \
+                    + socket.inet_aton(addr)
+            s.sendto(q[:2] + flags + b'\x00\x01' +
+                     (b'\x00\x01' if addr else b'\x00\x00') +
+                     b'\x00\x00\x00\x00' + question + ans, peer)
+
+    threading.Thread(target=serve, daemon=True).start()
+
+
+def scenario_dns(args):
+    if not in_namespace():
+        if os.geteuid() != 0 or not shutil.which('unshare'):
+            print('skip: the DNS check needs root and unshare')
+            sys.exit(77)
+        env = dict(os.environ, AMPHI_NET_NS='1')
+        res = subprocess.run(['unshare', '--net', '--mount',
+                              sys.executable] + sys.argv, env=env)
+        sys.exit(res.returncode)
+    subprocess.run(['ip', 'link', 'set', 'lo', 'up'], check=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        conf = os.path.join(tmp, 'resolv.conf')
+        with open(conf, 'w') as f:
+            f.write('nameserver 127.0.0.1\n')
+        subprocess.run(['mount', '--bind', conf, '/etc/resolv.conf'],
+                       check=True)
+        dns_server({'amphi.test': '192.0.2.7'})
+        g = Guest(args, args.image, ['-m', '128M', '--net', 'user'],
+                  ['amphi.test'])
+        try:
+            rc = g.proc.wait(BOOT_TIMEOUT)
+            g.reader.join(5)
+            check(rc == 0 and re.search(r'^192\.0\.2\.7$', g.text(), re.M),
+                  'the guest resolves a name through 10.0.2.3 (UDP), '
+                  'the server from its /etc/resolv.conf')
+        finally:
+            g.stop()
+            if sys.exc_info()[0]:
+                print(g.text())
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--runner')
     ap.add_argument('--machine')
-    ap.add_argument('scenario', choices=['http', 'tap', 'fetch', 'udp'])
+    ap.add_argument('scenario', choices=['http', 'tap', 'fetch', 'udp',
+                                         'dns'])
     ap.add_argument('image')
     args = ap.parse_args()
     try:

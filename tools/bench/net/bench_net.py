@@ -87,12 +87,13 @@ def wrk(url, args):
     m = re.search(r'Requests/sec:\s+([\d.]+)', out)
     lat = dict((p, ms(v, u)) for p, v, u in
                re.findall(r'^\s+(\d+)%\s+([\d.]+)(us|ms|s)\s*$', out, re.M))
-    errors = re.search(r'Socket errors:.*', out)
+    errors = ' '.join(re.findall(r'Socket errors:.*|Non-2xx or 3xx '
+                                 r'responses:.*', out))
     if not m:
         return None
     return {'rps': float(m.group(1)), 'p50': lat.get('50'),
             'p90': lat.get('90'), 'p99': lat.get('99'),
-            'errors': errors.group(0) if errors else ''}
+            'errors': errors}
 
 
 def wrk_median(url, args):
@@ -122,6 +123,9 @@ def nginx_server(tmp, port, page):
         return None
     www = os.path.join(tmp, 'nginx', 'www')
     os.makedirs(www, exist_ok=True)
+    # Started as root, nginx's worker runs as nobody: let it read.
+    for d in (tmp, os.path.dirname(www), www):
+        os.chmod(d, 0o755)
     with open(os.path.join(www, 'index.html'), 'wb') as f:
         f.write(page)
     with open(os.path.join(www, 'big'), 'wb') as f:
