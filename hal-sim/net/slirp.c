@@ -5,8 +5,13 @@
  * at 10.0.2.3 is relayed to the host's resolver; IPv6 fec0::/64. Port
  * forwardings (-p) listen on the host. Everything runs on the device
  * thread: libslirp is not thread-safe.
+ *
+ * libslirp (and the GLib it pulls in) is dlopen()ed by the first --net
+ * user: an image that uses no network loads neither, and memcheck sees
+ * no GLib blocks at its exit.
  */
 #include <arpa/inet.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +20,39 @@
 
 #include <slirp/libslirp.h>
 #include "net.h"
+
+/* The libslirp functions used, looked up at run time. */
+static struct {
+	Slirp *(*new)(const SlirpConfig *, const SlirpCb *, void *);
+	void (*input)(Slirp *, const uint8_t *, int);
+	void (*pollfds_fill)(Slirp *, uint32_t *, SlirpAddPollCb, void *);
+	void (*pollfds_poll)(Slirp *, int, SlirpGetREventsCb, void *);
+	int (*add_hostfwd)(Slirp *, int, struct in_addr, int, struct in_addr,
+			   int);
+} lib;
+
+static void lib_load(void)
+{
+	void *h = dlopen("libslirp.so.0", RTLD_NOW | RTLD_LOCAL);
+
+	if (h) {
+		lib.new = (__typeof__(lib.new))dlsym(h, "slirp_new");
+		lib.input = (__typeof__(lib.input))dlsym(h, "slirp_input");
+		lib.pollfds_fill = (__typeof__(lib.pollfds_fill))
+				   dlsym(h, "slirp_pollfds_fill");
+		lib.pollfds_poll = (__typeof__(lib.pollfds_poll))
+				   dlsym(h, "slirp_pollfds_poll");
+		lib.add_hostfwd = (__typeof__(lib.add_hostfwd))
+				  dlsym(h, "slirp_add_hostfwd");
+	}
+	if (!lib.new || !lib.input || !lib.pollfds_fill ||
+	    !lib.pollfds_poll || !lib.add_hostfwd) {
+		fprintf(stderr, "amphi: --net user needs libslirp "
+			"(libslirp0; ./amphi setup installs it): %s\n",
+			h ? "missing functions" : dlerror());
+		exit(2);
+	}
+}
 
 struct slirp_timer {
 	struct slirp_timer *next;
@@ -119,7 +157,7 @@ static void be_send(struct sim_netdev *d, const uint8_t *frame, size_t len)
 {
 	struct slirp_be *b = d->priv;
 
-	slirp_input(b->slirp, frame, (int)len);
+	lib.input(b->slirp, frame, (int)len);
 }
 
 static int add_poll(int fd, int events, void *opaque)
@@ -174,7 +212,7 @@ static int be_poll_fill(struct sim_netdev *d, struct pollfd *fds, int *n)
 	b->fds = fds;
 	b->first = *n;
 	b->nfds = 0;
-	slirp_pollfds_fill(b->slirp, &timeout, add_poll, b);
+	lib.pollfds_fill(b->slirp, &timeout, add_poll, b);
 	for (t = b->timers; t; t = t->next) {
 		if (t->expire_ms < 0)
 			continue;
@@ -195,7 +233,7 @@ static void be_poll_done(struct sim_netdev *d, struct pollfd *fds, int first,
 	struct slirp_timer *t, *next;
 	int64_t now = now_ns() / 1000000;
 
-	slirp_pollfds_poll(b->slirp, error, get_revents, b);
+	lib.pollfds_poll(b->slirp, error, get_revents, b);
 	for (t = b->timers; t; t = next) {
 		next = t->next;
 		if (t->expire_ms >= 0 && t->expire_ms <= now) {
@@ -222,7 +260,7 @@ static void add_fwd(struct slirp_be *b, const struct sim_net_fwd *f)
 		exit(2);
 	}
 	inet_aton("10.0.2.15", &guest);
-	if (slirp_add_hostfwd(b->slirp, f->udp, host, f->host_port, guest,
+	if (lib.add_hostfwd(b->slirp, f->udp, host, f->host_port, guest,
 			      f->guest_port) < 0) {
 		fprintf(stderr, "amphi: -p %s:%d:%d: cannot listen on the "
 			"host's %s port %d: %s\n", f->udp ? "udp" : "tcp",
@@ -257,7 +295,8 @@ void sim_net_slirp_open(struct sim_netdev *d, const struct sim_net_fwd *fwd,
 	inet_pton(AF_INET6, "fec0::3", &cfg.vnameserver6);
 	cfg.if_mtu = d->mtu;
 	cfg.if_mru = d->mtu;
-	b->slirp = slirp_new(&cfg, &slirp_callbacks, b);
+	lib_load();
+	b->slirp = lib.new(&cfg, &slirp_callbacks, b);
 	if (!b->slirp) {
 		fprintf(stderr, "amphi: cannot start libslirp\n");
 		exit(2);
