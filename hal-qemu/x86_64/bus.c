@@ -84,8 +84,11 @@ int qemu_virtio_mmio_slots(__paddr_t *base, unsigned int *count,
 {
 	unsigned int i;
 
+	/* microvm is the machine without PCI (q35 and pc have a host
+	 * bridge at 0:0.0), and its transports sit behind an I/O APIC. */
 	if (strcmp(ukplat_bootinfo_get()->bootprotocol, "pvh") ||
-	    !x86_ioapic_count)
+	    !x86_ioapic_count ||
+	    (qemu_pci_read32(0, 0, 0, 0) & 0xffff) != 0xffff)
 		return -ENODEV;
 	*base = MICROVM_MMIO_BASE;
 	*size = MICROVM_MMIO_SIZE;
