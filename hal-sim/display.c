@@ -5,8 +5,8 @@
  * seen here through the direct map); a flush records the damaged
  * rectangle and wakes the thread, which uploads it to a streaming
  * texture and presents (one flush in flight: the next one waits). SDL's keyboard and mouse events become Linux
- * evdev events in a ring, and UKPLAT_IRQ_DEVICE_BASE on CPU 0 tells the
- * kernel to take them.
+ * evdev events in a ring, and the input's interrupt (a vector of
+ * ukplat_irq_alloc) on CPU 0 tells the kernel to take them.
  *
  * Without a window system SDL draws offscreen (SDL_VIDEODRIVER=offscreen
  * or dummy), so tests and CI need no X server. --display-ctl SOCKET
@@ -30,7 +30,6 @@
 #include <uk/plat/lcpu.h>
 #include "sim.h"
 
-#define INPUT_IRQ	UKPLAT_IRQ_DEVICE_BASE
 #define INPUT_RING	4096		/* power of two */
 /* With no flush for this long, the window shows memory as it is (for
  * fbdev programs that only write to their mapping). */
@@ -65,7 +64,7 @@ static struct {
  * takes the interrupt, with interrupts off). */
 static struct ukplat_input_event ring[INPUT_RING];
 static unsigned int ring_head, ring_tail;
-static int input_enabled;
+static unsigned int input_irq;		/* 0 until the kernel probes */
 
 static uint64_t now_ms(void)
 {
@@ -157,9 +156,12 @@ static void put(uint16_t type, uint16_t code, int32_t value)
 /* Ends a packet and interrupts CPU 0. */
 static void report(void)
 {
+	unsigned int irq;
+
 	put(EV_SYN, 0, 0);
-	if (__atomic_load_n(&input_enabled, __ATOMIC_ACQUIRE))
-		sim_lcpu_raise(0, INPUT_IRQ);
+	irq = __atomic_load_n(&input_irq, __ATOMIC_ACQUIRE);
+	if (irq)
+		sim_lcpu_raise(0, irq);
 }
 
 /* Pixels to the contract's absolute scale, as QEMU scales its window. */
@@ -225,13 +227,20 @@ static void translate(const SDL_Event *e)
 
 int ukplat_input_probe(struct ukplat_input_info *info)
 {
+	int irq = (int)__atomic_load_n(&input_irq, __ATOMIC_ACQUIRE);
+
+	if (!irq) {
+		irq = ukplat_irq_alloc();
+		if (irq < 0)
+			return irq;
+	}
 	snprintf(info->name, sizeof(info->name), "Amphi SDL keyboard and mouse");
 	info->bustype = 0x06;		/* BUS_VIRTUAL */
 	info->vendor = 0x414d;		/* "AM" */
 	info->product = 0x0001;
 	info->version = 1;
-	info->irq = INPUT_IRQ;
-	__atomic_store_n(&input_enabled, 1, __ATOMIC_RELEASE);
+	info->irq = (unsigned long)irq;
+	__atomic_store_n(&input_irq, (unsigned int)irq, __ATOMIC_RELEASE);
 	return 0;
 }
 

@@ -153,13 +153,19 @@ static int hostnet_init(struct uk_init_ctx *ctx __unused)
 {
 	struct hostnet *hn;
 	unsigned int i;
+	int rc;
 
 	for (i = 0; i < ukplat_hostnet_count(); i++) {
 		hn = uk_calloc(uk_alloc_get_default(), 1, sizeof(*hn));
 		if (!hn)
 			return -ENOMEM;
 		hn->id = i;
-		ukplat_hostnet_info(i, &hn->info);
+		rc = ukplat_hostnet_info(i, &hn->info);
+		if (rc < 0) {
+			uk_pr_err("hostnet %u: %d\n", i, rc);
+			uk_free(uk_alloc_get_default(), hn);
+			continue;
+		}
 		memcpy(hn->hwaddr.addr_bytes, hn->info.mac, 6);
 		hn->dev.ops = &hn_ops;
 		hn->dev.rx_one = hn_rx_one;

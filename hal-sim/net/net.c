@@ -152,8 +152,6 @@ static struct sim_netdev *new_dev(void)
 	d = &devs[ndevs];
 	memset(d, 0, sizeof(*d));
 	d->id = ndevs;
-	/* UKPLAT_IRQ_DEVICE_BASE is the display's input (display.c). */
-	d->irq = UKPLAT_IRQ_DEVICE_BASE + 1 + d->id;
 	/* QEMU's first MAC, with the device number. */
 	memcpy(d->mac, "\x52\x54\x00\x12\x34\x56", 6);
 	d->mac[5] = (uint8_t)(0x56 + d->id);
@@ -217,9 +215,18 @@ unsigned int ukplat_hostnet_count(void)
 int ukplat_hostnet_info(unsigned int id, struct ukplat_hostnet_info *info)
 {
 	struct sim_netdev *d = dev_of(id);
+	int irq;
 
 	if (!d)
 		return -ENODEV;
+	/* The vector is taken when the kernel first asks; the device's
+	 * thread raises it only once the kernel armed it (after this). */
+	if (!d->irq) {
+		irq = ukplat_irq_alloc();
+		if (irq < 0)
+			return irq;
+		d->irq = (unsigned int)irq;
+	}
 	memcpy(info->mac, d->mac, 6);
 	info->mtu = d->mtu;
 	info->irq = d->irq;

@@ -27,6 +27,11 @@ static struct irq_slot irq_table[UKPLAT_IRQ_COUNT][UKPLAT_IRQ_HANDLERS_MAX];
 static UK_SPINLOCK_DEFINE(irq_lock);	/* serializes writers */
 static unsigned long irq_spurious;
 
+/* Device vectors handed out by ukplat_irq_alloc, a bit each. */
+#define IRQ_WORD_BITS	(8 * sizeof(unsigned long))
+static unsigned long irq_used[DIV_ROUND_UP(UKPLAT_IRQ_COUNT,
+					   IRQ_WORD_BITS)];
+
 /* Per CPU: odd while the CPU dispatches (incremented on entry and exit). */
 static struct {
 	unsigned long seq;
@@ -53,6 +58,31 @@ int ukplat_irq_register(unsigned long irq, uk_intctlr_irq_handler_t handler,
 	}
 	uk_spin_unlock_irqrestore(&irq_lock, flags);
 	return rc;
+}
+
+int ukplat_irq_alloc(void)
+{
+	unsigned long irq, *w, old;
+
+	for (irq = UKPLAT_IRQ_DEVICE_BASE; irq < UKPLAT_IRQ_COUNT; irq++) {
+		w = &irq_used[irq / IRQ_WORD_BITS];
+		old = __atomic_fetch_or(w, 1UL << (irq % IRQ_WORD_BITS),
+					__ATOMIC_ACQ_REL);
+		if (!(old & (1UL << (irq % IRQ_WORD_BITS))))
+			return (int)irq;
+	}
+	return -ENOSPC;
+}
+
+int ukplat_irq_free(unsigned long irq)
+{
+	unsigned long bit = 1UL << (irq % IRQ_WORD_BITS), old;
+
+	if (irq < UKPLAT_IRQ_DEVICE_BASE || irq >= UKPLAT_IRQ_COUNT)
+		return -EINVAL;
+	old = __atomic_fetch_and(&irq_used[irq / IRQ_WORD_BITS], ~bit,
+				 __ATOMIC_ACQ_REL);
+	return old & bit ? 0 : -EINVAL;
 }
 
 /* Waits until every other CPU that was dispatching when we looked has

@@ -18,9 +18,9 @@
 
 #define NCPU		UKPLAT_LCPU_MAXCOUNT
 #define ENTRY_STACK	(64 * 1024)
-/* Vectors no driver uses in the test image. */
-#define VEC_TEST	(UKPLAT_IRQ_DEVICE_BASE + 40)
-#define VEC_TEST2	(UKPLAT_IRQ_DEVICE_BASE + 41)
+/* Vectors of the test's own (ukplat_irq_alloc), taken at first use. */
+#define VEC_TEST	test_vec(0)
+#define VEC_TEST2	test_vec(1)
 /* A bound on waits that must end; never reached when things work. */
 #define LONG_NS		ukarch_time_sec_to_nsec(10)
 
@@ -29,6 +29,15 @@ static volatile int entry_ran = -1;
 static volatile int entry_irqs_off = -1;
 static volatile int entry_on_stack = -1;
 static int started_with_entry;
+static int test_vecs[2];
+
+static unsigned int test_vec(int i)
+{
+	if (test_vecs[i] <= 0)
+		test_vecs[i] = ukplat_irq_alloc();
+	/* -ENOSPC becomes a vector every call rejects (-EINVAL). */
+	return (unsigned int)test_vecs[i];
+}
 
 /* What the test starts CPU 1 with: check its context, then idle. */
 static void test_entry(void *arg)
@@ -279,6 +288,39 @@ UK_TESTCASE(irq, register_bad_input_and_full)
 		UK_TEST_EXPECT_SNUM_EQ(ukplat_irq_unregister(VEC_TEST,
 							     count_handler,
 							     &c[i]), 0);
+}
+
+UK_TESTCASE(irq, alloc_gives_distinct_device_vectors)
+{
+	int got[UKPLAT_IRQ_COUNT], n = 0, i, j, irq;
+
+	UK_TEST_ASSERT(VEC_TEST >= UKPLAT_IRQ_DEVICE_BASE &&
+		       VEC_TEST < UKPLAT_IRQ_COUNT);
+	UK_TEST_ASSERT(VEC_TEST2 != VEC_TEST);
+	/* Take every vector left: each a device vector, none twice, none
+	 * held by a device of this image or by the vectors above. */
+	while ((irq = ukplat_irq_alloc()) >= 0 && n < UKPLAT_IRQ_COUNT)
+		got[n++] = irq;
+	UK_TEST_EXPECT_SNUM_EQ(irq, -ENOSPC);
+	UK_TEST_EXPECT(n > 0);
+	for (i = 0; i < n; i++) {
+		UK_TEST_EXPECT(got[i] >= UKPLAT_IRQ_DEVICE_BASE &&
+			       got[i] < UKPLAT_IRQ_COUNT);
+		UK_TEST_EXPECT(got[i] != (int)VEC_TEST &&
+			       got[i] != (int)VEC_TEST2);
+		for (j = 0; j < i; j++)
+			UK_TEST_EXPECT(got[i] != got[j]);
+	}
+	/* Given back, a vector is handed out again; twice is an error. */
+	UK_TEST_EXPECT_SNUM_EQ(ukplat_irq_free((unsigned long)got[0]), 0);
+	UK_TEST_EXPECT_SNUM_EQ(ukplat_irq_free((unsigned long)got[0]),
+			       -EINVAL);
+	UK_TEST_EXPECT_SNUM_EQ(ukplat_irq_alloc(), got[0]);
+	for (i = 0; i < n; i++)
+		UK_TEST_EXPECT_SNUM_EQ(ukplat_irq_free((unsigned long)got[i]),
+				       0);
+	UK_TEST_EXPECT_SNUM_EQ(ukplat_irq_free(UKPLAT_IRQ_TIMER), -EINVAL);
+	UK_TEST_EXPECT_SNUM_EQ(ukplat_irq_free(UKPLAT_IRQ_COUNT), -EINVAL);
 }
 
 UK_TESTCASE(irq, masked_self_ipi_waits_and_coalesces)

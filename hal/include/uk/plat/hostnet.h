@@ -22,7 +22,8 @@ struct ukplat_hostnet_info {
 
 /* Number of host network devices. */
 unsigned int ukplat_hostnet_count(void);
-/* Describes device id. Returns 0 or -ENODEV. */
+/* Describes device id (its irq is a vector of ukplat_irq_alloc, taken
+ * on the first call). Returns 0, -ENODEV or -ENOSPC. */
 int ukplat_hostnet_info(unsigned int id, struct ukplat_hostnet_info *info);
 /* Copies the next received frame into buf (len bytes; a longer frame is
  * dropped). Returns its length, or -EAGAIN when none is queued, -ENODEV. */

@@ -34,6 +34,17 @@ int ukplat_irq_register(unsigned long irq, uk_intctlr_irq_handler_t handler,
 int ukplat_irq_unregister(unsigned long irq, uk_intctlr_irq_handler_t handler,
 			  void *arg);
 
+/* Allocates a device interrupt: a vector from UKPLAT_IRQ_DEVICE_BASE up
+ * that no other device or caller holds. Every device of every backend
+ * (sim's host devices, metal's interrupt lines and MSIs) and anything
+ * else that needs a vector of its own (tests, benchmarks) takes it here,
+ * never a fixed number. Lock-free, callable in any context. Returns the
+ * vector or -ENOSPC. */
+int ukplat_irq_alloc(void);
+/* Gives back a vector of ukplat_irq_alloc (its handlers must be gone).
+ * Returns 0, or -EINVAL if irq is not an allocated device vector. */
+int ukplat_irq_free(unsigned long irq);
+
 /* Backend-facing: runs the handlers of irq (UKPLAT_IRQ_IPI_RUN also serves
  * the ukplat_lcpu_run queue first). The backend calls it in interrupt
  * context with interrupts disabled; regs is the interrupted state, and a

@@ -21,9 +21,10 @@
 
 #include "../../common/workload.h"
 
-#define VEC_PING	(UKPLAT_IRQ_DEVICE_BASE + 30)
-#define VEC_PONG	(UKPLAT_IRQ_DEVICE_BASE + 31)
 #define MAX_SAMPLES	20000
+
+/* The benchmark's own vectors (ukplat_irq_alloc). */
+static unsigned int vec_ping, vec_pong;
 
 static __nsec samples[MAX_SAMPLES];
 static volatile unsigned long pongs, pings;
@@ -35,7 +36,7 @@ static int ping_handler(void *arg, struct __regs *regs)
 
 	pings++;
 	if (ukplat_lcpu_idx() != 0)
-		ukplat_lcpu_send_ipi(&boot, 1, VEC_PONG);
+		ukplat_lcpu_send_ipi(&boot, 1, vec_pong);
 	return 1;
 }
 
@@ -72,7 +73,7 @@ static void bench_self(const char *what, int masked, int n)
 		t0 = bench_now_ns();
 		if (masked)
 			ukplat_lcpu_disable_irq();
-		ukplat_lcpu_send_ipi(&self, 1, VEC_PING);
+		ukplat_lcpu_send_ipi(&self, 1, vec_ping);
 		if (masked)
 			ukplat_lcpu_enable_irq();
 		samples[i] = bench_now_ns() - t0;
@@ -90,7 +91,7 @@ static void bench_cross(int n)
 	for (i = 0; i < n; i++) {
 		seen = pongs;
 		t0 = bench_now_ns();
-		ukplat_lcpu_send_ipi(&cpu1, 1, VEC_PING);
+		ukplat_lcpu_send_ipi(&cpu1, 1, vec_ping);
 		while (ukarch_load_n(&pongs) == seen)
 			ukarch_spinwait();
 		samples[i] = bench_now_ns() - t0;
@@ -126,7 +127,7 @@ static void delayed_pong(void *arg)
 	while (bench_now_ns() < end)
 		ukarch_spinwait();
 	sent_at = bench_now_ns();
-	ukplat_lcpu_send_ipi(&boot, 1, VEC_PONG);
+	ukplat_lcpu_send_ipi(&boot, 1, vec_pong);
 }
 
 static void bench_halt(const char *what, __nsec delay, int n)
@@ -155,6 +156,7 @@ int main(int argc, char *argv[])
 	int n = argc > 1 ? atoi(argv[1]) : 5000;
 	__lcpuidx rest[UKPLAT_LCPU_MAXCOUNT];
 	unsigned int i, k = 0;
+	int irq_ping, irq_pong;
 
 	if (n < 10 || n > MAX_SAMPLES)
 		n = 5000;
@@ -165,8 +167,16 @@ int main(int argc, char *argv[])
 		printf("cannot start the CPUs\n");
 		return 1;
 	}
-	ukplat_irq_register(VEC_PING, ping_handler, NULL);
-	ukplat_irq_register(VEC_PONG, pong_handler, NULL);
+	irq_ping = ukplat_irq_alloc();
+	irq_pong = ukplat_irq_alloc();
+	if (irq_ping < 0 || irq_pong < 0 ||
+	    ukplat_irq_register((unsigned int)irq_ping, ping_handler, NULL) ||
+	    ukplat_irq_register((unsigned int)irq_pong, pong_handler, NULL)) {
+		printf("no interrupt vectors\n");
+		return 1;
+	}
+	vec_ping = (unsigned int)irq_ping;
+	vec_pong = (unsigned int)irq_pong;
 	printf("lcpu benchmark, %u CPUs, %d samples each\n",
 	       ukplat_lcpu_count(), n);
 	bench_self("self-ipi", 0, n);
