@@ -4,6 +4,7 @@
  * (memory-mapped at 0xfee00000) otherwise, as QEMU 7.2's TCG offers no
  * x2APIC. The legacy PICs are masked: every interrupt comes through here.
  */
+#include <uk/errptr.h>
 #include <uk/plat/paging.h>
 #include "x86.h"
 
@@ -119,10 +120,10 @@ __u32 x86_apic_timer_count(void)
 
 int x86_apic_map(void)
 {
-	struct uk_pagetable *pt = ukplat_pt_get_active();
+	void *p;
 
 	if (x86_apic_x2)
 		return 0;
-	return ukplat_page_map(pt, XAPIC_PA, XAPIC_PA, 1, PAGE_ATTR_PROT_RW,
-			       0);
+	p = ukplat_page_map_mmio(ukplat_pt_get_active(), XAPIC_PA, PAGE_SIZE);
+	return PTRISERR(p) ? PTR2ERR(p) : 0;
 }

@@ -6,6 +6,7 @@
  * registers 0x10 + 2n (low) and 0x11 + 2n (destination).
  */
 #include <errno.h>
+#include <uk/errptr.h>
 #include <uk/plat/paging.h>
 #include "x86.h"
 
@@ -28,20 +29,17 @@ static __u32 ioapic_read(__u32 pa, __u32 reg)
 
 int x86_ioapic_route(__u32 gsi, unsigned long irq, int level)
 {
-	struct uk_pagetable *pt = ukplat_pt_get_active();
 	const struct x86_ioapic *io;
 	__u32 pins, pin, low;
 	unsigned int i;
-	int rc;
 
 	for (i = 0; i < x86_ioapic_count; i++) {
 		io = &x86_ioapics[i];
 		if (gsi < io->gsi_base)
 			continue;
 		/* Identity-mapped, as the local APIC's page. */
-		rc = ukplat_page_map(pt, io->paddr, io->paddr, 1,
-				     PAGE_ATTR_PROT_RW, 0);
-		if (rc < 0 && rc != -EEXIST)
+		if (PTRISERR(ukplat_page_map_mmio(ukplat_pt_get_active(),
+						  io->paddr, 0x20)))
 			return -ENOMEM;
 		pins = ((ioapic_read(io->paddr, IOAPIC_VER) >> 16) & 0xff) + 1;
 		pin = gsi - io->gsi_base;

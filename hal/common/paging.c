@@ -6,6 +6,7 @@
  * range costs one visit per entry touched, not one walk per page.
  */
 #include <errno.h>
+#include <uk/errptr.h>
 #include <uk/essentials.h>
 #include <uk/falloc.h>
 #include <uk/plat/bootinfo.h>
@@ -250,24 +251,38 @@ static int sync_entries(int rc)
 	return rc < 0 ? rc : src;
 }
 
-static int do_map(struct uk_pagetable *pt, __vaddr_t vaddr, __paddr_t paddr,
-		  unsigned long pages, unsigned long attr, unsigned long flags,
-		  unsigned int max_auto, ukplat_page_mapx_func_t fn, void *ctx)
+/* Maps [vaddr, end) as a describes, table lock held; all or nothing. */
+static int map_locked(struct map_args *a, __vaddr_t vaddr, __vaddr_t end)
 {
-	struct map_args a = {
-		.pt = pt, .paddr = paddr, .attr = attr, .fn = fn,
-		.ctx = ctx, .done = vaddr,
-		.template = (flags & PAGE_FLAG_DEVICE) ? UKARCH_PTE_DEVICE : 0,
-	};
-	unsigned long irqf;
-	__vaddr_t end;
+	__paddr_t paddr = a->paddr;
 	int rc;
 
-	if (!pt || range_check(vaddr, pages, &end) < 0 ||
+	a->done = vaddr;
+	rc = sync_entries(map_level(a, a->pt->pt_vbase, PT_TOP_LEVEL, vaddr,
+				    end));
+	if (rc < 0 && a->done > vaddr) {
+		do_unmap(a->pt, vaddr, a->done, paddr == __PADDR_ANY ?
+			 0 : PAGE_FLAG_KEEP_FRAMES);
+		ukarch_pte_sync();
+	}
+	return rc;
+}
+
+/* Checks a map request and sets up a for it; 0 or -EINVAL. */
+static int map_args_init(struct map_args *a, struct uk_pagetable *pt,
+			 __vaddr_t vaddr, __paddr_t paddr, unsigned long pages,
+			 unsigned long attr, unsigned long flags,
+			 unsigned int max_auto, __vaddr_t *end)
+{
+	*a = (struct map_args){
+		.pt = pt, .paddr = paddr, .attr = attr, .done = vaddr,
+		.template = (flags & PAGE_FLAG_DEVICE) ? UKARCH_PTE_DEVICE : 0,
+	};
+	if (!pt || range_check(vaddr, pages, end) < 0 ||
 	    (attr & ~PAGE_ATTR_PROT_MASK))
 		return -EINVAL;
 	if (paddr != __PADDR_ANY &&
-	    (!PAGE_ALIGNED(paddr) || paddr + (end - vaddr) < paddr))
+	    (!PAGE_ALIGNED(paddr) || paddr + (*end - vaddr) < paddr))
 		return -EINVAL;
 	if ((flags & PAGE_FLAG_DEVICE) &&
 	    (paddr == __PADDR_ANY || (attr & PAGE_ATTR_PROT_EXEC)))
@@ -277,23 +292,35 @@ static int do_map(struct uk_pagetable *pt, __vaddr_t vaddr, __paddr_t paddr,
 		unsigned long size = PAGE_Lx_SIZE(lvl);
 
 		if (lvl > PAGE_HUGE_LEVEL || !IS_ALIGNED(vaddr, size) ||
-		    !IS_ALIGNED(end, size) ||
+		    !IS_ALIGNED(*end, size) ||
 		    (paddr != __PADDR_ANY && !IS_ALIGNED(paddr, size)))
 			return -EINVAL;
-		a.min_lvl = a.max_lvl = lvl;
+		a->min_lvl = a->max_lvl = lvl;
 	} else {
-		a.min_lvl = PAGE_LEVEL;
-		a.max_lvl = max_auto;
+		a->min_lvl = PAGE_LEVEL;
+		a->max_lvl = max_auto;
 	}
+	return 0;
+}
+
+static int do_map(struct uk_pagetable *pt, __vaddr_t vaddr, __paddr_t paddr,
+		  unsigned long pages, unsigned long attr, unsigned long flags,
+		  unsigned int max_auto, ukplat_page_mapx_func_t fn, void *ctx)
+{
+	struct map_args a;
+	unsigned long irqf;
+	__vaddr_t end;
+	int rc;
+
+	rc = map_args_init(&a, pt, vaddr, paddr, pages, attr, flags,
+			   max_auto, &end);
+	if (rc < 0)
+		return rc;
+	a.fn = fn;
+	a.ctx = ctx;
 
 	uk_spin_lock_irqsave(&pt->lock, irqf);
-	rc = sync_entries(map_level(&a, pt->pt_vbase, PT_TOP_LEVEL, vaddr,
-				    end));
-	if (rc < 0 && a.done > vaddr) {
-		do_unmap(pt, vaddr, a.done, paddr == __PADDR_ANY ?
-			 0 : PAGE_FLAG_KEEP_FRAMES);
-		ukarch_pte_sync();
-	}
+	rc = map_locked(&a, vaddr, end);
 	uk_spin_unlock_irqrestore(&pt->lock, irqf);
 	return rc;
 }
@@ -313,6 +340,97 @@ int ukplat_page_mapx(struct uk_pagetable *pt, __vaddr_t vaddr,
 {
 	return do_map(pt, vaddr, paddr, pages, attr, flags, PAGE_LARGE_LEVEL,
 		      fn, ctx);
+}
+
+/* The leaf mapping va: 0 and the frame va reaches and where the leaf
+ * ends (*next), or -EFAULT and where the hole of va ends (*next, at
+ * least va's page). Table lock held. */
+static int leaf_locked(struct uk_pagetable *pt, __vaddr_t va, __paddr_t *pa,
+		       __vaddr_t *next)
+{
+	unsigned int lvl = PT_TOP_LEVEL;
+	__vaddr_t t = pt->pt_vbase;
+	__pte_t e;
+
+	for (;;) {
+		e = pte_get(t, lvl, PT_Lx_IDX(va, lvl));
+		*next = ALIGN_DOWN(va, PAGE_Lx_SIZE(lvl)) + PAGE_Lx_SIZE(lvl);
+		if (!ukarch_pte_present(e))
+			return -EFAULT;
+		if (ukarch_pte_is_leaf(e, lvl)) {
+			*pa = ukarch_pte_paddr(e, lvl) +
+			      (va & (PAGE_Lx_SIZE(lvl) - 1));
+			return 0;
+		}
+		t = table_va(pt, ukarch_pte_paddr(e, lvl));
+		lvl--;
+	}
+}
+
+int ukplat_page_map_shared(struct uk_pagetable *pt, __vaddr_t vaddr,
+			   __paddr_t paddr, unsigned long pages,
+			   unsigned long attr, unsigned long flags)
+{
+	__vaddr_t end, va, next, hole_end, after;
+	struct map_args a;
+	unsigned long irqf;
+	__paddr_t pa;
+	int rc;
+
+	if (paddr == __PADDR_ANY || (flags & PAGE_FLAG_FORCE_SIZE))
+		return -EINVAL;
+	rc = map_args_init(&a, pt, vaddr, paddr, pages, attr, flags,
+			   PAGE_LARGE_LEVEL, &end);
+	if (rc < 0)
+		return rc;
+	uk_spin_lock_irqsave(&pt->lock, irqf);
+	/* Every page mapped already must map its own frame: else nothing
+	 * changes. */
+	for (va = vaddr; va < end && va >= vaddr; va = next) {
+		if (leaf_locked(pt, va, &pa, &next) == 0 &&
+		    pa != paddr + (va - vaddr)) {
+			rc = -EEXIST;
+			goto out;
+		}
+	}
+	/* Then each hole is mapped. */
+	for (va = vaddr; va < end && va >= vaddr; va = next) {
+		if (leaf_locked(pt, va, &pa, &next) == 0)
+			continue;
+		/* The hole goes on to the next mapped page (or end). */
+		for (hole_end = next; hole_end < end && hole_end > va &&
+		     leaf_locked(pt, hole_end, &pa, &after) < 0;
+		     hole_end = after)
+			;
+		next = hole_end > va ? MIN(hole_end, end) : end;
+		a.paddr = paddr + (va - vaddr);
+		rc = map_locked(&a, va, next);
+		if (rc < 0)
+			goto out;
+	}
+out:
+	uk_spin_unlock_irqrestore(&pt->lock, irqf);
+	return rc;
+}
+
+void *ukplat_page_map_mmio(struct uk_pagetable *pt, __paddr_t paddr,
+			   __sz len)
+{
+	__paddr_t first = PAGE_ALIGN_DOWN(paddr);
+	int rc;
+
+	if (!len || paddr + len < paddr || paddr + len > VA_LOW_END)
+		return ERR2PTR(-EINVAL);
+	rc = ukplat_page_map_shared(pt, first, first,
+				    (PAGE_ALIGN_UP(paddr + len) - first) >>
+				    PAGE_SHIFT, PAGE_ATTR_PROT_RW,
+				    PAGE_FLAG_DEVICE);
+	if (rc < 0) {
+		uk_pr_err("paging: cannot map device memory 0x%lx-0x%lx: %d\n",
+			  paddr, paddr + len, rc);
+		return ERR2PTR(rc);
+	}
+	return (void *)paddr;
 }
 
 /* ---------------------------------------------------------------------

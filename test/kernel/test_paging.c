@@ -6,7 +6,9 @@
  * tables come back to the frame allocator, and the image is W^X.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
+#include <uk/errptr.h>
 #include <uk/arch/traps.h>
 #include <uk/arch/valgrind.h>
 #include <uk/event.h>
@@ -333,6 +335,127 @@ UK_TESTCASE(paging, double_map_is_eexist)
 	UK_TEST_EXPECT_UNUM_EQ(fa()->free_memory, mid);
 	UK_TEST_EXPECT_SNUM_EQ(ukplat_page_unmap(pt, va, LARGE_PAGES, 0), 0);
 	UK_TEST_EXPECT_UNUM_EQ(fa()->free_memory, before);
+}
+
+UK_TESTCASE(paging, map_shared_fills_only_holes)
+{
+	struct uk_pagetable *pt = ukplat_pt_get_active();
+	unsigned long before = fa()->free_memory, i;
+	__vaddr_t va = area() + 36 * LARGE, big = va + 2 * LARGE;
+	unsigned int lvl = 0;
+	__paddr_t pa = __PADDR_ANY, pa2 = __PADDR_ANY;
+
+	UK_TEST_ASSERT(uk_falloc(fa(), &pa, 8, 0) == 0);
+	UK_TEST_ASSERT(uk_falloc(fa(), &pa2, LARGE_PAGES,
+				 UK_FALLOC_F_ALIGN(PT_LEVEL_SHIFT)) == 0);
+	/* Pages 2 and 5 first, as another user would map them. */
+	UK_TEST_ASSERT(ukplat_page_map(pt, va + 2 * PAGE_SIZE,
+				       pa + 2 * PAGE_SIZE, 1,
+				       PAGE_ATTR_PROT_RW, 0) == 0);
+	UK_TEST_ASSERT(ukplat_page_map(pt, va + 5 * PAGE_SIZE,
+				       pa + 5 * PAGE_SIZE, 1,
+				       PAGE_ATTR_PROT_RW, 0) == 0);
+	*(volatile int *)(va + 2 * PAGE_SIZE) = 42;
+	UK_TEST_EXPECT_SNUM_EQ(ukplat_page_map(pt, va, pa, 8,
+					       PAGE_ATTR_PROT_RW, 0), -EEXIST);
+	UK_TEST_EXPECT(!mapped(va));
+	/* Shared: the holes are filled, the pages there are kept. */
+	UK_TEST_EXPECT_SNUM_EQ(ukplat_page_map_shared(pt, va, pa, 8,
+						      PAGE_ATTR_PROT_RW, 0),
+			       0);
+	for (i = 0; i < 8; i++)
+		UK_TEST_EXPECT_UNUM_EQ(walk_paddr(va + i * PAGE_SIZE, NULL),
+				       pa + i * PAGE_SIZE);
+	UK_TEST_EXPECT_SNUM_EQ(*(volatile int *)(va + 2 * PAGE_SIZE), 42);
+	*(volatile int *)(va + 7 * PAGE_SIZE) = 7;
+	/* All there: nothing to do. */
+	UK_TEST_EXPECT_SNUM_EQ(ukplat_page_map_shared(pt, va, pa, 8,
+						      PAGE_ATTR_PROT_RW, 0),
+			       0);
+	/* A page that maps another frame: -EEXIST, and no hole filled. */
+	UK_TEST_ASSERT(ukplat_page_unmap(pt, va + 3 * PAGE_SIZE, 1,
+					 PAGE_FLAG_KEEP_FRAMES) == 0);
+	UK_TEST_ASSERT(ukplat_page_unmap(pt, va + 6 * PAGE_SIZE, 1,
+					 PAGE_FLAG_KEEP_FRAMES) == 0);
+	UK_TEST_ASSERT(ukplat_page_map(pt, va + 6 * PAGE_SIZE, pa, 1,
+				       PAGE_ATTR_PROT_RW, 0) == 0);
+	UK_TEST_EXPECT_SNUM_EQ(ukplat_page_map_shared(pt, va, pa, 8,
+						      PAGE_ATTR_PROT_RW, 0),
+			       -EEXIST);
+	UK_TEST_EXPECT(!mapped(va + 3 * PAGE_SIZE));
+	UK_TEST_EXPECT_UNUM_EQ(walk_paddr(va + 6 * PAGE_SIZE, NULL), pa);
+	/* Inside a 2 MiB page of the same frames: kept whole. */
+	UK_TEST_ASSERT(ukplat_page_map(pt, big, pa2, LARGE_PAGES,
+				       PAGE_ATTR_PROT_RW, 0) == 0);
+	UK_TEST_EXPECT_SNUM_EQ(ukplat_page_map_shared(pt, big + 3 * PAGE_SIZE,
+						      pa2 + 3 * PAGE_SIZE, 2,
+						      PAGE_ATTR_PROT_RW, 0),
+			       0);
+	walk_paddr(big, &lvl);
+	UK_TEST_EXPECT_UNUM_EQ(lvl, 1);
+	UK_TEST_EXPECT_SNUM_EQ(ukplat_page_map_shared(pt, big, pa, 1,
+						      PAGE_ATTR_PROT_RW, 0),
+			       -EEXIST);
+	/* Bad input. */
+	UK_TEST_EXPECT_SNUM_EQ(ukplat_page_map_shared(pt, va, __PADDR_ANY, 1,
+						      PAGE_ATTR_PROT_RW, 0),
+			       -EINVAL);
+	UK_TEST_EXPECT_SNUM_EQ(ukplat_page_map_shared(pt, va + 1, pa, 1,
+						      PAGE_ATTR_PROT_RW, 0),
+			       -EINVAL);
+	UK_TEST_EXPECT_SNUM_EQ(ukplat_page_map_shared(pt, va, pa, 0,
+						      PAGE_ATTR_PROT_RW, 0),
+			       -EINVAL);
+	UK_TEST_EXPECT_SNUM_EQ(ukplat_page_map_shared(NULL, va, pa, 1,
+						      PAGE_ATTR_PROT_RW, 0),
+			       -EINVAL);
+	UK_TEST_EXPECT_SNUM_EQ(ukplat_page_unmap(pt, va, 8,
+						 PAGE_FLAG_KEEP_FRAMES), 0);
+	UK_TEST_EXPECT_SNUM_EQ(ukplat_page_unmap(pt, big, LARGE_PAGES,
+						 PAGE_FLAG_KEEP_FRAMES), 0);
+	uk_ffree(fa(), pa, 8);
+	uk_ffree(fa(), pa2, LARGE_PAGES);
+	UK_TEST_EXPECT_UNUM_EQ(fa()->free_memory, before);
+}
+
+/* Physical addresses with no RAM and no device on QEMU's machines (x86
+ * q35/microvm; arm64 virt: its high PCIe window, unused), mapped but
+ * never touched. */
+#define TEST_MMIO	0xf000000000UL
+
+UK_TESTCASE(paging, map_mmio_in_parts_and_whole)
+{
+#if defined(__AMPHI_PLAT_SIM__)
+	printf("  skipped: no device memory in sim\n");
+#else
+	struct uk_pagetable *pt = ukplat_pt_get_active();
+	unsigned long i;
+	void *p;
+
+	/* A register block inside page 1, then the window, then page 3. */
+	p = ukplat_page_map_mmio(pt, TEST_MMIO + PAGE_SIZE + 0x10, 0x20);
+	UK_TEST_EXPECT_PTR_EQ(p, (void *)(TEST_MMIO + PAGE_SIZE + 0x10));
+	UK_TEST_EXPECT(mapped(TEST_MMIO + PAGE_SIZE));
+	UK_TEST_EXPECT(!mapped(TEST_MMIO));
+	p = ukplat_page_map_mmio(pt, TEST_MMIO, 4 * PAGE_SIZE);
+	UK_TEST_EXPECT_PTR_EQ(p, (void *)TEST_MMIO);
+	for (i = 0; i < 4; i++) {
+		UK_TEST_EXPECT_UNUM_EQ(walk_paddr(TEST_MMIO + i * PAGE_SIZE,
+						  NULL),
+				       TEST_MMIO + i * PAGE_SIZE);
+		UK_TEST_EXPECT_UNUM_EQ(walk_attr(TEST_MMIO + i * PAGE_SIZE),
+				       PAGE_ATTR_PROT_RW);
+	}
+	p = ukplat_page_map_mmio(pt, TEST_MMIO + 3 * PAGE_SIZE + 8, 4);
+	UK_TEST_EXPECT_PTR_EQ(p, (void *)(TEST_MMIO + 3 * PAGE_SIZE + 8));
+	UK_TEST_EXPECT(!mapped(TEST_MMIO + 4 * PAGE_SIZE));
+	UK_TEST_EXPECT_SNUM_EQ(PTR2ERR(ukplat_page_map_mmio(pt, TEST_MMIO,
+							    0)), -EINVAL);
+	UK_TEST_EXPECT_SNUM_EQ(PTR2ERR(ukplat_page_map_mmio(pt, ~0UL - 8,
+							    16)), -EINVAL);
+	UK_TEST_EXPECT_SNUM_EQ(ukplat_page_unmap(pt, TEST_MMIO, 4,
+						 PAGE_FLAG_KEEP_FRAMES), 0);
+#endif
 }
 
 UK_TESTCASE(paging, partial_unmap_splits_large_page)

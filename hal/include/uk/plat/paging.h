@@ -76,6 +76,30 @@ int ukplat_page_mapx(struct uk_pagetable *pt, __vaddr_t vaddr,
 		     void *ctx);
 
 /*
+ * Like ukplat_page_map with a given paddr, but pages of the range that
+ * are already mapped to exactly the frames they would get are kept as
+ * they are (attributes unchanged), and only the holes are mapped. For
+ * mappings several users share without knowing of each other (device
+ * memory). Returns 0, -EEXIST (a page maps other frames: nothing
+ * changed), -ENOMEM (holes mapped before stay mapped) or -EINVAL (as
+ * ukplat_page_map; also __PADDR_ANY or a forced size).
+ */
+int ukplat_page_map_shared(struct uk_pagetable *pt, __vaddr_t vaddr,
+			   __paddr_t paddr, unsigned long pages,
+			   unsigned long attr, unsigned long flags);
+
+/*
+ * Device memory (MMIO): maps the pages of [paddr, paddr + len) at the same
+ * virtual address, read-write, uncached (PAGE_FLAG_DEVICE), never
+ * executable, with ukplat_page_map_shared, so drivers may map a register
+ * window whole or in parts, in any order, as often as they like. Every
+ * driver's mapping of device memory goes through here. Returns the
+ * virtual address of paddr, or ERR2PTR(-errno) (reported on the console).
+ */
+void *ukplat_page_map_mmio(struct uk_pagetable *pt, __paddr_t paddr,
+			   __sz len);
+
+/*
  * Unmaps the mapped pages in pages 4 KiB pages at vaddr (holes are
  * skipped), splitting large pages the range covers partly. Frees the
  * frames (unless PAGE_FLAG_KEEP_FRAMES) and tables left empty (unless
