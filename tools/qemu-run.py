@@ -89,10 +89,24 @@ def kvm_opens():
     return None
 
 
-DISPLAY_DEVICES = ['-device', 'ramfb',
-                   '-global', 'virtio-mmio.force-legacy=false',
-                   '-device', 'virtio-keyboard-device',
-                   '-device', 'virtio-tablet-device']
+# Modern virtio-mmio (QEMU's default is the legacy interface, which the
+# kernel's virtio core does not drive).
+VIRTIO_MMIO_MODERN = ['-global', 'virtio-mmio.force-legacy=false']
+
+
+def virtio_device(machine, kind):
+    """QEMU's virtio KIND device for MACHINE: on virtio-mmio where the
+    machine has its transports (microvm, arm64's virt), else on PCI."""
+    base = (machine or '').split(',')[0]
+    if base in ('microvm', 'virt'):
+        return ['-device', 'virtio-%s-device' % kind]
+    return ['-device', 'virtio-%s-pci' % kind]
+
+
+def display_devices(machine):
+    """ramfb and a virtio keyboard and tablet."""
+    return ['-device', 'ramfb'] + virtio_device(machine, 'keyboard') + \
+        virtio_device(machine, 'tablet')
 
 
 def image_arch(image):
@@ -109,16 +123,21 @@ def image_arch(image):
 
 
 def arm64_argv(image, smp, mem, machine, cpu, cmdline, gdb_port=None,
-               initrd=None):
+               initrd=None, display=None, qmp=None):
     raw = image + '.img'
+    screen = ['-nographic'] if display is None else \
+        ['-display', display] + display_devices(machine)
     argv = [QEMU_ARM64, '-M', machine, '-cpu', cpu, '-m', mem,
-            '-smp', str(smp), '-nographic', '-nodefaults', '-no-reboot',
+            '-smp', str(smp)] + screen + [
+            '-nodefaults', '-no-reboot',
             '-serial', 'stdio', '-accel', 'tcg',
             '-semihosting-config', 'enable=on,target=native',
             '-kernel', raw if os.path.exists(raw) else image,
             '-append', cmdline]
     if initrd:
         argv += ['-initrd', initrd]
+    if qmp:
+        argv += ['-qmp', 'unix:%s,server=on,wait=off' % qmp]
     if gdb_port:
         argv += ['-gdb', 'tcp:127.0.0.1:%d' % gdb_port, '-S']
     return argv
@@ -136,12 +155,17 @@ def net_argv(machine, net, fwds, tap):
                                                gport)
     else:
         spec = 'tap,id=net0,ifname=%s,script=no,downscript=no' % tap
-    if machine == 'microvm':
-        dev = ['-device', 'virtio-net-device,netdev=net0',
-               '-global', 'virtio-mmio.force-legacy=false']
-    else:
-        dev = ['-device', 'virtio-net-pci,netdev=net0']
+    dev = virtio_device(machine, 'net')
+    dev[-1] += ',netdev=net0'
     return ['-netdev', spec] + dev
+
+
+def with_modern_mmio(argv):
+    """argv, with modern virtio-mmio if it has a virtio-mmio device."""
+    if any(a.startswith('virtio-') and a.split(',')[0].endswith('-device')
+           for a in argv):
+        return argv + VIRTIO_MMIO_MODERN
+    return argv
 
 
 def parse_fwd(spec):
@@ -197,7 +221,7 @@ def tap_remove(name):
 def qemu_argv(image, accel, smp, mem, machine, cmdline, gdb_port=None,
               initrd=None, display=None, qmp=None):
     screen = ['-nographic'] if display is None else \
-        ['-display', display] + DISPLAY_DEVICES
+        ['-display', display] + display_devices(machine)
     argv = [QEMU, '-M', machine, '-m', mem, '-smp', str(smp)] + screen + [
             '-nodefaults', '-no-reboot', '-serial', 'stdio',
             '-device', 'isa-debug-exit,iobase=0xf4,iosize=4',
@@ -408,8 +432,6 @@ def main():
     net = opts['net'] or ('user' if opts['fwds'] else 'none')
     if opts['fwds'] and net != 'user':
         sys.exit('qemu-run: -p forwards ports of --net user only')
-    if net != 'none' and image_arch(image) == 'arm64':
-        sys.exit('amphi: --net and -p are for x86_64 images for now')
     tap, made_tap = None, False
     if net == 'tap' and not opts['argv']:
         tap, ip, gw = tap_create()
@@ -426,13 +448,13 @@ def main():
     if image_arch(image) == 'arm64':
         if opts['accel'] == 'kvm':
             sys.exit('amphi: --kvm: arm64 images run under TCG here')
-        if opts['display'] or opts['qmp']:
-            sys.exit('amphi: --display and --qmp are for x86_64 images')
-        argv = arm64_argv(image, opts['smp'], opts['mem'],
-                          opts['machine'] or 'virt,gic-version=3',
+        machine = opts['machine'] or 'virt,gic-version=3'
+        argv = arm64_argv(image, opts['smp'], opts['mem'], machine,
                           opts['cpu'] or ARM64_CPU, cmdline, opts['gdb'],
-                          opts['initrd'])
-        run_qemu(opts, image, argv, arm64=True)
+                          opts['initrd'], opts['display'], opts['qmp']) + \
+            net_argv(machine, net, opts['fwds'], tap)
+        run_qemu(opts, image, with_modern_mmio(argv), arm64=True,
+                 cleanup=(lambda: tap_remove(tap)) if made_tap else None)
         return
     if opts['machine'] is None:
         opts['machine'] = 'microvm'
@@ -448,7 +470,7 @@ def main():
                      opts['machine'], cmdline, opts['gdb'],
                      opts['initrd'], opts['display'], opts['qmp']) + extra + \
         net_argv(opts['machine'], net, opts['fwds'], tap)
-    run_qemu(opts, image, argv,
+    run_qemu(opts, image, with_modern_mmio(argv),
              cleanup=(lambda: tap_remove(tap)) if made_tap else None)
 
 

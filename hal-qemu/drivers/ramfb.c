@@ -2,8 +2,9 @@
 /*
  * The display on metal: QEMU's ramfb (-device ramfb), a linear
  * framebuffer in guest RAM configured through the fw_cfg file
- * "etc/ramfb". It needs no PCI (microvm, our default machine, has
- * none), any mode is fine, and the frame is ordinary memory as in sim:
+ * "etc/ramfb" (I/O ports on x86, memory mapped on arm64's virt). It
+ * needs no PCI (microvm, our default x86 machine, has none), any mode is
+ * fine, and the frame is ordinary memory as in sim:
  * the core's frames are handed over as they are. QEMU reads them at
  * each display refresh (and at QMP screendump), so a flush has nothing
  * to do.
@@ -11,6 +12,7 @@
 #include <errno.h>
 #include <string.h>
 #include <uk/plat/display.h>
+#include <qemu/bus.h>
 #include "fw_cfg.h"
 
 #define DRM_FORMAT_XRGB8888	0x34325258U
@@ -25,7 +27,7 @@ struct ramfb_cfg {
 } __attribute__((packed));
 
 static __u16 ramfb_select;
-static struct ramfb_cfg cfg;	/* in the image: vaddr == paddr */
+static struct ramfb_cfg cfg;	/* read by QEMU (DMA) */
 
 int ukplat_display_probe(struct ukplat_display_info *info)
 {
@@ -52,8 +54,7 @@ int ukplat_display_attach(__paddr_t paddr, __u32 width, __u32 height,
 	cfg.width = __builtin_bswap32(width);
 	cfg.height = __builtin_bswap32(height);
 	cfg.stride = __builtin_bswap32(stride);
-	return fw_cfg_write(ramfb_select, (__paddr_t)(__uptr)&cfg,
-			    sizeof(cfg));
+	return fw_cfg_write(ramfb_select, qemu_dma_addr(&cfg), sizeof(cfg));
 }
 
 void ukplat_display_flush(__u32 x, __u32 y, __u32 w, __u32 h)

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """The display and input from the outside, in sim and in QEMU.
 
-  display.py [--qemu QEMU_RUN] [--reference FILE] [--png FILE] IMAGE
+  display.py [--qemu QEMU_RUN [--machine M]] [--reference FILE] [--png FILE]
+             IMAGE
   display.py --bench [--qemu QEMU_RUN] [--frames N] [--keys N] IMAGE
   display.py --console [--reference FILE] [--png FILE] CAT_IMAGE
 
@@ -135,11 +136,12 @@ BUTTONS = {1: 'left', 2: 'middle', 3: 'right'}
 
 
 class Qemu(World):
-    def __init__(self, runner, image, tmp, app_args):
+    def __init__(self, runner, image, tmp, app_args, machine=None):
         self.qmp_path = os.path.join(tmp, 'qmp')
         super().__init__([sys.executable, runner, '--display', 'none',
-                          '--qmp', self.qmp_path, '-q', image, '--'] +
-                         app_args)
+                          '--qmp', self.qmp_path, '-q'] +
+                         (['-M', machine] if machine else []) +
+                         [image, '--'] + app_args)
         self.qmp = None
 
     def call(self, cmd, **args):
@@ -177,7 +179,7 @@ class Qemu(World):
 
 def start(args, tmp, app_args):
     if args.qemu:
-        return Qemu(args.qemu, args.image, tmp, app_args)
+        return Qemu(args.qemu, args.image, tmp, app_args, args.machine)
     return Sim(args.image, tmp, app_args)
 
 
@@ -298,6 +300,8 @@ def bench(args, tmp):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('--qemu', metavar='QEMU_RUN')
+    ap.add_argument('--machine', metavar='MACHINE',
+                    help="QEMU's machine (-M), with --qemu")
     ap.add_argument('--reference')
     ap.add_argument('--png')
     ap.add_argument('--bench', action='store_true')

@@ -63,8 +63,8 @@ int virtio_dev_add(struct virtio_dev *dev)
 	status_add(dev, VIRTIO_STATUS_DRIVER_OK);
 	if (drv->start)
 		drv->start(dev);
-	uk_pr_info("virtio %s: %s, features 0x%llx\n", dev->where, drv->name,
-		   (unsigned long long)dev->features);
+	uk_pr_info("virtio %s: %s, features 0x%llx, irq %u\n", dev->where,
+		   drv->name, (unsigned long long)dev->features, dev->irq);
 	return 0;
 fail:
 	status_add(dev, VIRTIO_STATUS_FAILED);

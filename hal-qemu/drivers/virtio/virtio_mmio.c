@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The virtio-mmio transport (virtio 1.x, 4.2; version 2 registers) on
- * QEMU's microvm: every slot of the machine is probed for a device; its
- * interrupt line is level triggered and acknowledged here.
+ * QEMU's microvm (x86_64) and virt (arm64, slots from the device tree):
+ * every slot of the machine is probed for a device; its interrupt line is
+ * level triggered and acknowledged here.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -122,6 +123,16 @@ static int queue_enable(struct virtio_dev *dev, struct virtqueue *vq)
 	return 0;
 }
 
+static void config_set(struct virtio_dev *dev, unsigned int off,
+		       const void *buf, unsigned int len)
+{
+	volatile __u8 *cfg = mmio_of(dev)->base + MMIO_CONFIG + off;
+	unsigned int i;
+
+	for (i = 0; i < len; i++)
+		cfg[i] = ((const __u8 *)buf)[i];
+}
+
 static void notify(struct virtio_dev *dev, struct virtqueue *vq)
 {
 	wr(dev, MMIO_QUEUE_NOTIFY, vq->index);
@@ -146,6 +157,7 @@ static int irq_setup(struct virtio_dev *dev)
 
 	if (irq < 0)
 		return irq;
+	dev->irq = (unsigned int)irq;
 	return ukplat_irq_register((unsigned long)irq, mmio_isr, dev);
 }
 
@@ -155,6 +167,7 @@ static const struct virtio_transport_ops mmio_ops = {
 	.status_get = status_get,
 	.status_set = status_set,
 	.config_get = config_get,
+	.config_set = config_set,
 	.queue_max = queue_max,
 	.queue_enable = queue_enable,
 	.notify = notify,
@@ -195,14 +208,12 @@ static void probe_slot(__paddr_t pa, __sz size, unsigned int line)
 
 static int virtio_mmio_probe(struct uk_init_ctx *ctx __unused)
 {
-	unsigned int count, line, i;
+	unsigned int i, line;
 	__paddr_t base;
 	__sz size;
 
-	if (qemu_virtio_mmio_slots(&base, &count, &size, &line))
-		return 0;
-	for (i = 0; i < count; i++)
-		probe_slot(base + i * size, size, line + i);
+	for (i = 0; qemu_virtio_mmio_slot(i, &base, &size, &line) == 0; i++)
+		probe_slot(base, size, line);
 	return 0;
 }
 uk_plat_initcall(virtio_mmio_probe, NULL);

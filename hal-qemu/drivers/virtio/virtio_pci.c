@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <uk/alloc.h>
+#include <uk/arch/atomic.h>
 #include <uk/init.h>
 #include <uk/print.h>
 #include <uk/plat/irq.h>
@@ -96,7 +97,7 @@ static void status_set(struct virtio_dev *dev, __u8 s)
 	CC8(dev, CC_STATUS) = s;
 	if (!s)		/* a reset completes when status reads 0 */
 		while (CC8(dev, CC_STATUS))
-			__asm__ __volatile__("pause");
+			ukarch_spinwait();
 }
 
 static void config_get(struct virtio_dev *dev, unsigned int off, void *buf,
@@ -111,6 +112,16 @@ static void config_get(struct virtio_dev *dev, unsigned int off, void *buf,
 		for (i = 0; i < len; i++)
 			((__u8 *)buf)[i] = cfg[i];
 	} while (gen != CC8(dev, CC_CFGGEN));
+}
+
+static void config_set(struct virtio_dev *dev, unsigned int off,
+		       const void *buf, unsigned int len)
+{
+	volatile __u8 *cfg = pv_of(dev)->devcfg + off;
+	unsigned int i;
+
+	for (i = 0; i < len; i++)
+		cfg[i] = ((const __u8 *)buf)[i];
 }
 
 static unsigned int queue_max(struct virtio_dev *dev, unsigned int idx)
@@ -253,6 +264,7 @@ static int irq_setup(struct virtio_dev *dev)
 	table[2] = data;
 	table[3] = 0;			/* unmasked */
 	CC16(dev, CC_MSIX) = 0;
+	dev->irq = (unsigned int)irq;
 	irq = ukplat_irq_register((unsigned long)irq, msix_isr, dev);
 	if (irq)
 		return irq;
@@ -268,6 +280,7 @@ static const struct virtio_transport_ops pci_ops = {
 	.status_get = status_get,
 	.status_set = status_set,
 	.config_get = config_get,
+	.config_set = config_set,
 	.queue_max = queue_max,
 	.queue_enable = queue_enable,
 	.notify = notify,

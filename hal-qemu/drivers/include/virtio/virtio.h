@@ -4,7 +4,7 @@
  * virtio-pci), matched to a driver by device id, initialised by the
  * spec's sequence (reset, ACKNOWLEDGE, DRIVER, features, FEATURES_OK,
  * queues, DRIVER_OK), with split virtqueues in physically contiguous
- * frames. Drivers (virtio-net; virtio-input, virtio-blk later) see only
+ * frames. Drivers (virtio-net, virtio-input; virtio-blk later) see only
  * this header.
  *
  *   static const struct virtio_driver my_drv = { .device_id = 1, ... };
@@ -42,6 +42,9 @@ struct virtio_transport_ops {
 	/* Copies len bytes of the device's configuration at off. */
 	void (*config_get)(struct virtio_dev *dev, unsigned int off,
 			   void *buf, unsigned int len);
+	/* Writes len bytes of buf to the device's configuration at off. */
+	void (*config_set)(struct virtio_dev *dev, unsigned int off,
+			   const void *buf, unsigned int len);
 	/* The most entries queue idx may have; 0: no such queue. */
 	unsigned int (*queue_max)(struct virtio_dev *dev, unsigned int idx);
 	/* Gives the queue's rings to the device and enables it. */
@@ -57,6 +60,7 @@ struct virtio_dev {
 	__u16 device_id;		/* 1 net, 2 block, 18 input ... */
 	__u64 features;			/* negotiated */
 	const char *where;		/* "mmio@0xfeb02e00", "pci 0:3.0" */
+	unsigned int irq;		/* the platform interrupt, once set up */
 	struct virtqueue *vqs[8];
 	unsigned int nvqs;
 	void *priv;			/* the driver's */
@@ -85,6 +89,13 @@ int virtio_dev_add(struct virtio_dev *dev);
 /* Transports, in interrupt context: the device interrupted; runs the
  * callbacks of its queues. */
 void virtio_dev_interrupt(struct virtio_dev *dev);
+
+static inline void virtio_config_set(struct virtio_dev *dev,
+				     unsigned int off, const void *buf,
+				     unsigned int len)
+{
+	dev->ops->config_set(dev, off, buf, len);
+}
 
 static inline int virtio_has(const struct virtio_dev *dev, unsigned int bit)
 {
