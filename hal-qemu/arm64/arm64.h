@@ -21,7 +21,8 @@
 #define ARM64_BOOT_STACK_SIZE	(64UL * 1024)
 #define ARM64_EXC_STACK_SIZE	(32UL * 1024)
 /* Interrupt IDs: SGIs 0-15 are UKPLAT_IRQ_n, the virtual timer is PPI 27,
- * SPI n (ID 32 + n) is UKPLAT_IRQ_DEVICE_BASE + n. */
+ * an SPI (ID 32 + n) is the vector its driver had routed to it
+ * (arm64_gic_spi_route, through qemu/bus.h's qemu_irq_line). */
 #define ARM64_INTID_VTIMER	27
 /* SGI 15 carries every vector from 15 up (a per-CPU pending mask):
  * ukplat_lcpu_send_ipi takes any vector below UKPLAT_IRQ_COUNT. */
@@ -105,7 +106,8 @@ static inline __u8 mmio_read8(__vaddr_t addr)
 
 /* setup.c: adds a device MMIO region (identity-mapped, uncached). */
 void arm64_add_device(__paddr_t base, __sz len, const char *name);
-/* The device tree QEMU passed (already checked). */
+/* The device tree QEMU passed (already checked), through the direct
+ * map once bootinfo is filled. */
 extern const void *arm64_fdt;
 
 /* console.c: the PL011 UART. */
@@ -117,6 +119,11 @@ void arm64_gic_cpu_init(struct arm64_cpu *cpu);
 __u32 arm64_gic_ack(void);		/* INTID, 1023 if none */
 void arm64_gic_eoi(__u32 iar);
 void arm64_gic_send_sgi(struct arm64_cpu *cpu, unsigned int intid);
+/* Routes SPI intid (32 ..) to the boot CPU as platform vector vec, level
+ * triggered, and enables it. 0 or -EINVAL (no such line, bad vector). */
+int arm64_gic_spi_route(__u32 intid, unsigned long vec);
+/* The vector routed to SPI intid, or -1. */
+int arm64_gic_spi_vector(__u32 intid);
 
 /* time.c: the generic timer (virtual counter and timer) and PL031. */
 void arm64_time_init(void);

@@ -3,14 +3,16 @@
  * The interrupt controller: GICv3 (distributor, one redistributor per
  * CPU, the CPU interface through system registers), or GICv2 (memory-
  * mapped distributor and CPU interface) when the device tree offers only
- * that (QEMU virt's default for TCG is v2; ./amphi asks for v3). Only
- * SGIs (IPIs) and the virtual timer PPI are used here; SPIs for devices
- * are routed by whoever drives them. Everything is group 1, priority
- * 0xa0, edge or level as the device defines.
+ * that (QEMU virt's default for TCG is v2; ./amphi asks for v3). SGIs
+ * (IPIs) and the virtual timer PPI are set up here; a device's SPI is
+ * routed to the boot CPU, level triggered, as a vector of
+ * ukplat_irq_alloc when its driver asks (bus.c, qemu_irq_line).
+ * Everything is priority 0xa0; group 1 on GICv3, group 0 on GICv2.
  */
 #include <errno.h>
 #include <uk/fdt.h>
 #include <uk/print.h>
+#include <uk/spinlock.h>
 #include "arm64.h"
 
 #define GICD_CTLR		0x0000
@@ -20,6 +22,10 @@
 #define GICD_IGROUPR(n)		(0x0080 + 4 * (n))
 #define GICD_IPRIORITYR(n)	(0x0400 + 4 * (n))
 #define GICD_ITARGETSR(n)	(0x0800 + 4 * (n))
+#define GICD_TYPER		0x0004
+#define GICD_ICENABLER(n)	(0x0180 + 4 * (n))
+#define GICD_ICFGR(n)		(0x0c00 + 4 * (n))
+#define GICD_IROUTER(n)		(0x6000 + 8 * (n))	/* v3 */
 
 #define GICR_STRIDE		0x20000
 #define GICR_WAKER		0x0014
@@ -37,6 +43,10 @@
 static int gic_v3;
 static __vaddr_t gicd, gicr_base, gicc;
 static __sz gicr_len;
+static __u32 gic_lines;			/* INTIDs below this exist */
+/* The vector of each SPI routed (INTID - 32), 0 if none. */
+static __u8 spi_vec[ARM64_INTID_SPURIOUS - 32];
+static UK_SPINLOCK_DEFINE(gicd_lock);	/* read-modify-writes of gicd */
 
 static void rwp_wait(__vaddr_t reg)
 {
@@ -81,7 +91,10 @@ int arm64_gic_init(void)
 				 "gicc");
 		mmio_write32(gicd + GICD_CTLR, 1);
 	}
-	uk_pr_info("gic: v%d, distributor 0x%lx\n", gic_v3 ? 3 : 2, gicd);
+	gic_lines = MIN(((mmio_read32(gicd + GICD_TYPER) & 0x1f) + 1) * 32,
+			(__u32)ARM64_INTID_SPURIOUS - 3);
+	uk_pr_info("gic: v%d, distributor 0x%lx, %u lines\n", gic_v3 ? 3 : 2,
+		   gicd, gic_lines);
 	return 0;
 }
 
@@ -185,4 +198,54 @@ void arm64_gic_send_sgi(struct arm64_cpu *cpu, unsigned int intid)
 		mmio_write32(gicd + GICD_SGIR,
 			     ((__u32)cpu->gic_mask << 16) | intid);
 	}
+}
+
+/* Sets field (width bits, at intid's place) of the distributor's
+ * register array at base, gicd_lock held. */
+static void gicd_field(__u32 base, __u32 intid, unsigned int width,
+		       __u32 v)
+{
+	unsigned int per = 32 / width, shift = (intid % per) * width;
+	__vaddr_t r = gicd + base + 4 * (intid / per);
+	__u32 mask = (width == 32 ? ~0U : (1U << width) - 1) << shift;
+
+	mmio_write32(r, (mmio_read32(r) & ~mask) | ((v << shift) & mask));
+}
+
+int arm64_gic_spi_route(__u32 intid, unsigned long vec)
+{
+	struct arm64_cpu *boot = &arm64_cpus[0];
+	unsigned long fl;
+	__u64 aff;
+
+	if (intid < 32 || intid >= gic_lines || !vec || vec > 0xff)
+		return -EINVAL;
+	uk_spin_lock_irqsave(&gicd_lock, fl);
+	mmio_write32(gicd + GICD_ICENABLER(intid / 32), 1U << (intid % 32));
+	__atomic_store_n(&spi_vec[intid - 32], (__u8)vec, __ATOMIC_RELEASE);
+	gicd_field(0x0400, intid, 8, PRIO);		/* IPRIORITYR */
+	gicd_field(0x0c00, intid, 2, 0);		/* ICFGR: level */
+	if (gic_v3) {
+		gicd_field(0x0080, intid, 1, 1);	/* IGROUPR: 1 */
+		aff = ((boot->mpidr >> 32) & 0xff) << 32 |
+		      (boot->mpidr & 0xffffffUL);
+		mmio_write32(gicd + GICD_IROUTER(intid), (__u32)aff);
+		mmio_write32(gicd + GICD_IROUTER(intid) + 4,
+			     (__u32)(aff >> 32));
+	} else {
+		gicd_field(0x0800, intid, 8, boot->gic_mask); /* ITARGETSR */
+	}
+	mmio_write32(gicd + GICD_ISENABLER(intid / 32), 1U << (intid % 32));
+	uk_spin_unlock_irqrestore(&gicd_lock, fl);
+	return 0;
+}
+
+int arm64_gic_spi_vector(__u32 intid)
+{
+	__u8 v;
+
+	if (intid < 32 || intid >= ARM64_INTID_SPURIOUS)
+		return -1;
+	v = __atomic_load_n(&spi_vec[intid - 32], __ATOMIC_ACQUIRE);
+	return v ? v : -1;
 }

@@ -4,7 +4,7 @@
  * become the HAL's trap events (ukarch_trap_handle) by their syndrome
  * (ESR_EL1), interrupts are acknowledged at the GIC and dispatched as the
  * platform's (ukplat_irq_handle): SGI n is UKPLAT_IRQ_n, the virtual
- * timer UKPLAT_IRQ_TIMER, SPI n UKPLAT_IRQ_DEVICE_BASE + n.
+ * timer UKPLAT_IRQ_TIMER, an SPI the vector routed to it (gic.c).
  */
 #include <uk/arch/ctx.h>
 #include <uk/arch/nofault.h>
@@ -179,6 +179,7 @@ static void irq(struct __regs *regs)
 	__u32 iar = arm64_gic_ack();
 	__u32 intid = iar & 0x3ff;
 	unsigned long vec;
+	int spi;
 
 	if (intid >= ARM64_INTID_SPURIOUS - 3)
 		return;			/* spurious: no EOI */
@@ -193,16 +194,21 @@ static void irq(struct __regs *regs)
 		arm64_gic_eoi(iar);
 		soft_vectors(cpu, regs);
 		return;
-	} else {
+	} else if (intid < 16) {
 		arm64_gic_eoi(iar);
-		if (intid < 16)
-			vec = intid;
-		else if (intid >= 32)
-			vec = UKPLAT_IRQ_DEVICE_BASE + (intid - 32);
-		else
-			return;		/* another PPI: not ours */
-		if (vec >= UKPLAT_IRQ_COUNT)
-			return;
+		vec = intid;
+	} else {
+		spi = intid >= 32 ? arm64_gic_spi_vector(intid) : -1;
+		if (spi < 0 || spi >= UKPLAT_IRQ_COUNT) {
+			arm64_gic_eoi(iar);
+			return;		/* another PPI, an unrouted SPI */
+		}
+		/* Level triggered: the end of interrupt comes once the
+		 * handler quieted the device, or it would fire again. */
+		cpu->dispatches++;
+		ukplat_irq_handle((unsigned long)spi, regs);
+		arm64_gic_eoi(iar);
+		return;
 	}
 	cpu->dispatches++;
 	ukplat_irq_handle(vec, regs);
