@@ -3,11 +3,19 @@
  * Backtraces through kernel, app and host frames: libunwind walks the
  * stack from the trap's registers (or from the caller), libdw names each
  * frame with its function and file:line from the DWARF of the executable.
+ *
+ * Loading libdw and reading DWARF takes tens of KiB of stack, more than a
+ * kernel thread may have left when it crashes (lwIP's has 64 KiB, the
+ * smallest 8 KiB): the walk runs on this CPU's signal stack (256 KiB),
+ * where a trap's report already is, from a context taken first on the
+ * thread's own stack.
  */
 #define UNW_LOCAL_ONLY
 #include <dlfcn.h>
 #include <elfutils/libdwfl.h>
 #include <libunwind.h>
+#include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -121,32 +129,53 @@ static void print_frame(Dwfl *dwfl, unsigned int n, unsigned long ip,
 	sim_console_write(buf, (size_t)len);
 }
 
-/* Starts cursor at the state regs describes, as libunwind starts at an
- * interrupted frame: the first IP is exact, not a return address. */
-static int cursor_from_regs(unw_cursor_t *cursor, unw_context_t *uctx,
-			    const struct __regs *r)
-{
-	/* unw_context_t is a ucontext_t on x86_64 Linux. */
-	if (unw_getcontext(uctx))
-		return -1;
-	sim_regs_to_mcontext(&uctx->uc_mcontext, r);
-	return unw_init_local2(cursor, uctx, UNW_INIT_SIGNAL_FRAME);
-}
+/* Calls fn(arg) on the stack whose top is top, then comes back; gdb and
+ * libunwind follow the frame chain through it. */
+void sim_call_on_stack(void *top, void (*fn)(void *), void *arg)
+	__attribute__((visibility("hidden")));
+__asm__(".text\n"
+	".globl sim_call_on_stack\n"
+	".hidden sim_call_on_stack\n"
+	".type sim_call_on_stack, @function\n"
+	"sim_call_on_stack:\n"
+	".cfi_startproc\n"
+	"	pushq %rbp\n"
+	"	.cfi_def_cfa_offset 16\n"
+	"	.cfi_offset %rbp, -16\n"
+	"	movq %rsp, %rbp\n"
+	"	.cfi_def_cfa_register %rbp\n"
+	"	andq $-16, %rdi\n"
+	"	movq %rdi, %rsp\n"
+	"	movq %rsi, %rax\n"
+	"	movq %rdx, %rdi\n"
+	"	call *%rax\n"
+	"	movq %rbp, %rsp\n"
+	"	popq %rbp\n"
+	"	.cfi_def_cfa %rsp, 8\n"
+	"	ret\n"
+	".cfi_endproc\n"
+	".size sim_call_on_stack, .-sim_call_on_stack\n");
 
-void ukplat_backtrace(const struct __regs *regs, unsigned int skip)
-{
+struct walk {
 	unw_context_t uctx;
+	int from_regs;		/* else: uctx is ukplat_backtrace's own */
+	unsigned int skip;
+};
+
+static void walk(void *arg)
+{
+	struct walk *w = arg;
 	unw_cursor_t cursor;
 	unw_word_t ip;
 	Dwfl *dwfl;
-	unsigned int n = 0;
+	unsigned int n = 0, skip = w->skip;
 	int rc;
 
-	if (regs) {
-		rc = cursor_from_regs(&cursor, &uctx, regs);
+	if (w->from_regs) {
+		rc = unw_init_local2(&cursor, &w->uctx, UNW_INIT_SIGNAL_FRAME);
 	} else {
-		rc = unw_getcontext(&uctx) || unw_init_local(&cursor, &uctx);
-		/* Start at our caller. */
+		rc = unw_init_local(&cursor, &w->uctx);
+		/* Start at ukplat_backtrace's caller. */
 		if (!rc && unw_step(&cursor) <= 0)
 			rc = -1;
 	}
@@ -166,9 +195,72 @@ void ukplat_backtrace(const struct __regs *regs, unsigned int skip)
 		}
 		unw_get_reg(&cursor, UNW_REG_IP, &ip);
 		/* Only the trap's own frame has an exact IP. */
-		print_frame(dwfl, n, (unsigned long)ip, !(regs && n == 0));
+		print_frame(dwfl, n, (unsigned long)ip,
+			    !(w->from_regs && n == 0));
 		n++;
 	} while (unw_step(&cursor) > 0);
 	if (dwfl)
 		dw.end(dwfl);
+}
+
+/* The top of this CPU's signal stack if the walk should move there (we
+ * are not on it already), else NULL. */
+static void *report_stack(void)
+{
+	stack_t ss;
+
+	if (sigaltstack(NULL, &ss) < 0 || (ss.ss_flags & SS_DISABLE) ||
+	    (ss.ss_flags & SS_ONSTACK))
+		return NULL;
+	return (char *)ss.ss_sp + ss.ss_size;
+}
+
+/* Fills w from regs, or (regs NULL) with the context unw_getcontext
+ * took in the caller's frame. 0 or -1. */
+static int walk_init(struct walk *w, const struct __regs *regs,
+		     unsigned int skip)
+{
+	w->skip = skip;
+	w->from_regs = regs != NULL;
+	if (!regs)
+		return 0;
+	/* unw_context_t is a ucontext_t on x86_64 Linux. */
+	if (unw_getcontext(&w->uctx))
+		return -1;
+	sim_regs_to_mcontext(&w->uctx.uc_mcontext, regs);
+	return 0;
+}
+
+/* Already on the signal stack (a trap's report): the walk runs here. */
+static void __attribute__((noinline)) backtrace_here(
+	const struct __regs *regs, unsigned int skip)
+{
+	struct walk w;
+
+	/* Without regs, from this frame: one more to skip. */
+	if (walk_init(&w, regs, regs ? skip : skip + 1) ||
+	    (!regs && unw_getcontext(&w.uctx))) {
+		sim_console_puts("  (no backtrace: libunwind failed)\n");
+		return;
+	}
+	walk(&w);
+}
+
+void ukplat_backtrace(const struct __regs *regs, unsigned int skip)
+{
+	void *top = report_stack();
+	struct walk *w;
+
+	if (!top) {
+		backtrace_here(regs, skip);
+		return;
+	}
+	/* The walk's state and its stack, below it, on the signal stack:
+	 * nothing more than this frame on the thread's. */
+	w = (struct walk *)(((uintptr_t)top - sizeof(*w)) & ~(uintptr_t)63);
+	if (walk_init(w, regs, skip) || (!regs && unw_getcontext(&w->uctx))) {
+		sim_console_puts("  (no backtrace: libunwind failed)\n");
+		return;
+	}
+	sim_call_on_stack(w, walk, w);
 }

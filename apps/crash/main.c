@@ -3,6 +3,9 @@
  *   crash null       dereference NULL
  *   crash stack      overflow the stack by unbounded recursion
  *   crash thread-stack  the same in a thread named "worker"
+ *   crash thread-kassert  fail a UK_ASSERT() a few calls deep in a
+ *                    thread "small" with the smallest stack a thread may
+ *                    have (the report must still be whole)
  *   crash divide     divide by zero
  *   crash abort      call abort()
  *   crash assert     fail a C assert()
@@ -150,11 +153,49 @@ static int overflow_thread_stack(void)
 	return uk_thread_join(t, NULL);
 }
 
+/* A chain of calls for the report to show, none of them a tail call. */
+static int __attribute__((noinline, noclone)) kassert_c(int x)
+{
+	UK_ASSERT(x == 1);
+	return x;
+}
+
+static int __attribute__((noinline, noclone)) kassert_b(int x)
+{
+	volatile int r = kassert_c(x);
+
+	return r + 1;
+}
+
+static int __attribute__((noinline, noclone)) kassert_a(int x)
+{
+	volatile int r = kassert_b(x);
+
+	return r + 1;
+}
+
+static void kassert_in_thread(void *arg)
+{
+	volatile int r = kassert_a(zero);
+
+	(void)r;
+}
+
+static int kassert_small_thread(void)
+{
+	struct uk_thread *t = uk_thread_create("small", kassert_in_thread,
+					       NULL, UK_THREAD_STACK_MIN, 0);
+
+	if (PTRISERR(t) || uk_thread_start(t))
+		return 1;
+	return uk_thread_join(t, NULL);
+}
+
 static void usage(void)
 {
-	printf("usage: crash null|stack|thread-stack|divide|abort|assert|"
-	       "kassert|nested|leak|uaf|overflow|large-uaf|large-overflow|"
-	       "pac\n");
+	printf("usage: crash null|stack|thread-stack|thread-kassert|divide|"
+	       "abort|assert|kassert|nested|leak|uaf|overflow|large-uaf|"
+	       "large-overflow|pac\n");
 }
 
 int main(int argc, char *argv[])
@@ -169,6 +210,8 @@ int main(int argc, char *argv[])
 		return recurse(0);
 	if (!strcmp(argv[1], "thread-stack"))
 		return overflow_thread_stack();
+	if (!strcmp(argv[1], "thread-kassert"))
+		return kassert_small_thread();
 	if (!strcmp(argv[1], "divide"))
 		return ten / zero;
 	if (!strcmp(argv[1], "abort"))
