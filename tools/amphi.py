@@ -152,7 +152,7 @@ console on stdio) and also takes:
                         image, else TCG; it says which)
   -M, --machine NAME    QEMU machine: microvm (default), q35, pc
   --display SPEC        QEMU's -display (gtk, sdl, vnc=:1, none, ...) with
-                        ramfb and virtio keyboard and tablet (microvm).
+                        ramfb and virtio keyboard and tablet.
                         Default for apps that include <linux/fb.h>,
                         <linux/input.h> or <uk/fb.h>: gtk when DISPLAY or
                         WAYLAND_DISPLAY is set, else none; other apps get
@@ -167,6 +167,8 @@ With --platform arm64 it boots on qemu-system-aarch64 under TCG:
                         fast hash, BTI, RNDR, MTE if the machine has it),
                         max (the architected QARMA5, ~30x slower calls
                         under TCG), or e.g. cortex-a57 (none of them)
+  --display SPEC        as on x86_64 (ramfb, virtio keyboard and tablet)
+-p and --net as in sim (virtio-net on virt's virtio-mmio).
 """,
     'gdb': """\
 Usage: ./amphi gdb [OPTIONS] [APP] [-- ARGS...]
@@ -535,10 +537,7 @@ def image_argv(ctx, opts, app, app_args):
     name, _ = resolve_app(app)
     argv = [ctx.image(name)]
     display = None
-    if ctx.platform == 'arm64' and opts.get('display'):
-        raise Usage('--display is for sim and x86_64 (no display driver '
-                    'on arm64 yet)')
-    if ctx.platform == 'x86_64':
+    if ctx.platform != 'sim':
         display = metal_display(opts, app)
     elif opts.get('display'):
         if opts['display'][-1] != 'none':

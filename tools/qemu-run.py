@@ -16,10 +16,10 @@ not fit) is also stated on the console in a line this script hides.
 (QEMU's -initrd), which the kernel unpacks into its root file system.
 --display SPEC gives the machine a display and input: ramfb (a linear
 framebuffer in guest memory, set up through fw_cfg) and virtio-keyboard
-and virtio-tablet on modern virtio-mmio, shown with QEMU's -display SPEC
-(gtk, sdl, vnc=:1, ..., or none for no window; microvm only for the
-input). --qmp SOCKET opens a QMP server on that Unix socket (tests take
-screendumps and inject input through it).
+and virtio-tablet (on modern virtio-mmio on microvm and arm64's virt, on
+PCI on q35 and pc), shown with QEMU's -display SPEC (gtk, sdl, vnc=:1,
+..., or none for no window). --qmp SOCKET opens a QMP server on that Unix
+socket (tests take screendumps and inject input through it).
 --argv prints the QEMU command, one argument a line, instead of running
 it (the metal boot benchmark times QEMU itself with it).
 
@@ -32,7 +32,8 @@ virt,virtualization=on and --cpu cortex-a57 select other machines.
 
 Networking, spelled as in sim: --net user is QEMU's user-mode network
 (the guest gets 10.0.2.15 by DHCP, the host is 10.0.2.2) behind a
-virtio-net device (virtio-mmio on microvm, virtio-pci on q35/pc); -p
+virtio-net device (virtio-mmio on microvm and arm64's virt, virtio-pci
+on q35/pc); -p
 forwards a host port (on 127.0.0.1 unless ADDR) and implies --net user.
 --net tap makes a TAP device amphiqN with the host at 10.0.(3+N).1/24
 (root only), gives the guest .2 by kernel arguments, and removes the

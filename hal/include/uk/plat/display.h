@@ -43,7 +43,8 @@ void ukplat_display_flush(__u32 x, __u32 y, __u32 w, __u32 h);
 struct ukplat_input_info {
 	char name[64];			/* EVIOCGNAME */
 	__u16 bustype, vendor, product, version;	/* EVIOCGID */
-	unsigned long irq;		/* vector raised when events wait */
+	unsigned long irq;		/* vector raised when events wait
+					 * (the backend's ukplat_irq_alloc) */
 };
 
 struct ukplat_input_event {
