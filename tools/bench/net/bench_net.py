@@ -2,18 +2,21 @@
 """Network benchmark: the same work on Amphi and on the host's Linux.
 
   bench_net.py --httpd-sim IMG --netbench-sim IMG --httpd-host EXE
-               --netbench-host EXE [--qemu-run QEMU_RUN --httpd-qemu IMG]
-               [--seconds S] [--conns N] [--runs R]
+               --netbench-host EXE [--qemu-run QEMU_RUN --httpd-qemu IMG
+               [--httpd-qemu-arm64 IMG]] [--seconds S] [--conns N]
+               [--runs R]
 
 1. wrk (2 threads, N connections, S seconds, --latency) against a small
    page (the httpd's built-in 159-byte index) served by: the same httpd
    source built for Linux on the host's loopback, Debian's nginx (one
    worker) on loopback, Amphi in sim over TAP (when root: the whole
    benchmark then runs in a network namespace of its own), Amphi in sim
-   over libslirp, Amphi in QEMU (TCG or KVM, user networking).
+   over libslirp, Amphi in QEMU (TCG or KVM, user networking), and
+   Amphi on QEMU arm64 (virt, TCG, user networking) when its image is
+   given.
    Requests/s and the 50/90/99th latency percentiles, medians of R runs.
 2. A 1 GiB TCP stream (curl of /bytes/N, or a 1 GiB file from nginx)
-   the same ways (QEMU under TCG: 256 MiB).
+   the same ways (QEMU under TCG, and arm64: 256 MiB).
 3. TCP over 127.0.0.1 inside one program: netbench on Amphi vs on Linux:
    1 GiB stream, and 9,000 connections open at once, each echoing.
 Ratios are Amphi's figure over the host httpd's. Never fails on timing.
@@ -201,9 +204,20 @@ def configs(args, tmp):
         return srv, 'http://127.0.0.1:%d' % port, \
             'http://127.0.0.1:%d/bytes/%d' % (port, size)
 
+    def qemu_arm64():
+        if not args.qemu_run or not args.httpd_qemu_arm64:
+            return None
+        port = free_port()
+        srv = Server([sys.executable, args.qemu_run, '-q', '-m', '256M',
+                      '-p', '%d:80' % port, args.httpd_qemu_arm64, '--',
+                      '-q'], '127.0.0.1', port)
+        return srv, 'http://127.0.0.1:%d' % port, \
+            'http://127.0.0.1:%d/bytes/%d' % (port, GIB // 4)
+
     return [('host httpd (Linux loopback)', host), ('nginx (loopback)', nginx),
             ('Amphi sim, TAP', tap), ('Amphi sim, libslirp', slirp),
-            ('Amphi QEMU, user net', qemu)]
+            ('Amphi QEMU, user net', qemu),
+            ('Amphi QEMU arm64 TCG, user', qemu_arm64)]
 
 
 def main():
@@ -214,6 +228,7 @@ def main():
     ap.add_argument('--netbench-host', required=True)
     ap.add_argument('--qemu-run')
     ap.add_argument('--httpd-qemu')
+    ap.add_argument('--httpd-qemu-arm64')
     ap.add_argument('--seconds', type=int,
                     default=int(os.environ.get('BENCH_SECONDS', '5')))
     ap.add_argument('--conns', type=int, default=100)
@@ -238,6 +253,10 @@ def main():
         say('bench-net: no x86_64 httpd image (./amphi --platform x86_64 '
             'build): QEMU skipped')
         args.qemu_run = None
+    if args.httpd_qemu_arm64 and not os.path.exists(args.httpd_qemu_arm64):
+        say('bench-net: no arm64 httpd image (./amphi --platform arm64 '
+            'build): QEMU arm64 skipped')
+        args.httpd_qemu_arm64 = None
     if args.qemu_run:
         probe = subprocess.run([sys.executable, args.qemu_run, '--argv',
                                 args.httpd_qemu], stdout=subprocess.PIPE,
