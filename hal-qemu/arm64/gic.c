@@ -194,6 +194,10 @@ void arm64_gic_send_sgi(struct arm64_cpu *cpu, unsigned int intid)
 		    (1UL << (m & 0xf));
 		SYSREG_WRITE(S3_0_C12_C11_5, v);
 		__asm__ __volatile__("isb");
+	} else if (cpu == arm64_this_cpu()) {
+		/* To this CPU by the filter, not by its interface bit: a
+		 * uniprocessor GICv2 reads ITARGETSR as 0 (-smp 1). */
+		mmio_write32(gicd + GICD_SGIR, (2U << 24) | intid);
 	} else {
 		mmio_write32(gicd + GICD_SGIR,
 			     ((__u32)cpu->gic_mask << 16) | intid);
