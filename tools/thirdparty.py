@@ -132,20 +132,50 @@ def fetch_source(pkg):
     return tree
 
 
+def is_metapackage(tree):
+    """Whether an unpacked .deb holds nothing but usr/share (docs)."""
+    for path, dirs, files in os.walk(tree):
+        rel = os.path.relpath(path, tree)
+        for name in files + [d for d in dirs
+                             if os.path.islink(os.path.join(path, d))]:
+            if not os.path.join(rel, name).startswith('usr/share/'):
+                return False
+    return True
+
+
+def download_deb(pkg, top):
+    run(['apt-get', 'download', '-q', pkg], cwd=top)
+    debs = [d for d in glob.glob(os.path.join(top, '*.deb'))
+            if os.path.basename(d).startswith(pkg + '_')]
+    if len(debs) != 1:
+        die("no single .deb for '%s'" % pkg)
+    return debs[0]
+
+
 def fetch_binary(pkg):
+    """A metapackage (linux-image-cloud-amd64) is followed to the one
+    package it depends on (linux-image-VERSION-cloud-amd64), whose
+    contents the folder then holds: the cache keeps the name a build
+    asks for while Debian moves the version on."""
     top = os.path.join(cache_root(), 'deb', pkg)
     tree = os.path.join(top, 'tree')
     if os.path.exists(os.path.join(tree, STAMP)):
         return tree
     shutil.rmtree(top, ignore_errors=True)
     os.makedirs(top)
-    run(['apt-get', 'download', '-q', pkg], cwd=top)
-    debs = glob.glob(os.path.join(top, '*.deb'))
-    if len(debs) != 1:
-        die("no single .deb for '%s'" % pkg)
-    run(['dpkg-deb', '-x', debs[0], tree])
+    deb = download_deb(pkg, top)
+    run(['dpkg-deb', '-x', deb, tree])
+    if is_metapackage(tree):
+        dep = run(['dpkg-deb', '-f', deb, 'Depends']).strip()
+        target = dep.split(' ')[0]
+        if not dep or ',' in dep or '|' in dep:
+            die("%s is a metapackage without a single dependency (%s)" %
+                (pkg, dep or 'none'))
+        check_name(target)
+        deb = download_deb(target, top)
+        run(['dpkg-deb', '-x', deb, tree])
     open(os.path.join(tree, STAMP), 'w').write(
-        os.path.basename(debs[0]) + '\n')
+        os.path.basename(deb) + '\n')
     return tree
 
 
