@@ -12,6 +12,7 @@
 
 #include <uk/arch/types.h>
 #include <uk/plat/lcpu.h>
+#include "cmdline.h"
 #include "sim.h"
 #include "net/net.h"
 
@@ -87,48 +88,11 @@ static void usage(FILE *out, const char *prog)
 		prog, UKPLAT_LCPU_MAXCOUNT);
 }
 
-static int parse_size(const char *s, size_t *out)
-{
-	unsigned long long v;
-	char *end;
-
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (errno || end == s)
-		return -1;
-	switch (*end) {
-	case 'k': case 'K': v <<= 10; end++; break;
-	case 'm': case 'M': v <<= 20; end++; break;
-	case 'g': case 'G': v <<= 30; end++; break;
-	case '\0': break;
-	default: return -1;
-	}
-	if ((*end == 'i' || *end == 'B') && end[1] == '\0')
-		end++;
-	if (*end != '\0' || v < MEM_MIN || v > MEM_MAX)
-		return -1;
-	*out = (size_t)PAGE_ALIGN_UP(v);
-	return 0;
-}
-
-static int parse_ncpus(const char *s, unsigned int *out)
-{
-	unsigned long v;
-	char *end;
-
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || end == s || *end != '\0' || *s == '-' || v < 1 ||
-	    v > UKPLAT_LCPU_MAXCOUNT)
-		return -1;
-	*out = (unsigned int)v;
-	return 0;
-}
-
 static void set_ncpus(const char *prog, const char *arg,
 		      struct sim_options *opt)
 {
-	if (!arg || parse_ncpus(arg, &opt->ncpus) < 0) {
+	if (!arg || sim_parse_count(arg, UKPLAT_LCPU_MAXCOUNT,
+				    &opt->ncpus) < 0) {
 		fprintf(stderr, "%s: invalid CPU count '%s' (-smp 1..%d)\n",
 			prog, arg ? arg : "", UKPLAT_LCPU_MAXCOUNT);
 		exit(2);
@@ -274,35 +238,6 @@ static int take_smp(int argc, char *argv[], const char *prog,
 	return 0;
 }
 
-/* Appends arg to buf, escaping what the kernel's argument splitter
- * would otherwise interpret (whitespace, quotes, backslash). */
-static char *append_arg(char *buf, size_t *len, const char *arg)
-{
-	size_t need = *len + 2 * strlen(arg) + 4;
-	char *p;
-
-	buf = realloc(buf, need);
-	if (!buf) {
-		perror("amphi");
-		exit(2);
-	}
-	p = buf + *len;
-	if (*len)
-		*p++ = ' ';
-	if (!*arg) {
-		*p++ = '"';
-		*p++ = '"';
-	}
-	for (; *arg; arg++) {
-		if (strchr(" \t\n\"'\\", *arg))
-			*p++ = '\\';
-		*p++ = *arg;
-	}
-	*p = '\0';
-	*len = (size_t)(p - buf);
-	return buf;
-}
-
 void sim_parse_options(int argc, char *argv[], struct sim_options *opt)
 {
 	static const struct option longopts[] = {
@@ -363,7 +298,8 @@ void sim_parse_options(int argc, char *argv[], struct sim_options *opt)
 			publish(prog, optarg, opt);
 			break;
 		case 'm':
-			if (parse_size(optarg, &opt->mem_size) < 0) {
+			if (sim_parse_size(optarg, MEM_MIN, MEM_MAX,
+					   &opt->mem_size) < 0) {
 				fprintf(stderr, "%s: invalid memory size '%s' "
 					"(use e.g. 64M; 2M..64G)\n", prog,
 					optarg);
@@ -390,16 +326,16 @@ void sim_parse_options(int argc, char *argv[], struct sim_options *opt)
 		exit(2);
 	}
 	sim_net_init(opt, kargs, &nkargs);
-	cmdline = append_arg(cmdline, &len, prog);
+	cmdline = sim_cmdline_append(cmdline, &len, prog);
 	for (i = 0; i < nkargs; i++)
-		cmdline = append_arg(cmdline, &len, kargs[i]);
+		cmdline = sim_cmdline_append(cmdline, &len, kargs[i]);
 	if (nkargs)
-		cmdline = append_arg(cmdline, &len, "--");
+		cmdline = sim_cmdline_append(cmdline, &len, "--");
 	else if (optind < argc)
 		/* An app argument "--" must not be taken for the separator. */
-		cmdline = append_arg(cmdline, &len, "--");
+		cmdline = sim_cmdline_append(cmdline, &len, "--");
 	for (i = optind; i < argc; i++)
-		cmdline = append_arg(cmdline, &len, argv[i]);
+		cmdline = sim_cmdline_append(cmdline, &len, argv[i]);
 	free(kargs);
 	opt->cmdline = cmdline;
 }

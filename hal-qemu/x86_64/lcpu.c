@@ -220,6 +220,17 @@ static void udelay(unsigned long us)
 		__asm__ __volatile__("pause");
 }
 
+/* Real CPUs want 10 ms between INIT and SIPI; a hypervisor's local APIC
+ * (KVM's, QEMU's) handles the two in order at once, so there the wait
+ * is left out, as Linux does: it cost 10 ms per CPU at every boot. */
+static unsigned long init_delay_us(void)
+{
+	__u32 a, b, c, d;
+
+	cpuid(1, 0, &a, &b, &c, &d);
+	return (c & (1U << 31)) ? 0 : 10000;
+}
+
 static int alloc_stack(unsigned long pages, void **top)
 {
 	struct uk_falloc *fa = uk_falloc_get_default();
@@ -253,7 +264,7 @@ static int cpu_start(struct x86_cpu *cpu)
 	x86_ap_boot_sp = (__u64)boot_sp;
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	x86_apic_send(cpu->apic_id, ICR_INIT);
-	udelay(10000);
+	udelay(init_delay_us());
 	for (i = 0; i < 2 && !ukplat_lcpu_started(cpu->idx); i++) {
 		x86_apic_send(cpu->apic_id,
 			      ICR_SIPI | (X86_TRAMPOLINE_PA >> 12));

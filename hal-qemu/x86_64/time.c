@@ -4,8 +4,10 @@
  *
  * Monotonic clock: the TSC, calibrated at boot against the PIT (10 ms on
  * channel 2) unless the hypervisor's CPUID leaf 0x40000010 states its
- * frequency. The local APIC timer's rate is measured in the same window;
- * it is the per-CPU one-shot deadline (ukplat_time_set_deadline) and the
+ * frequency. The local APIC timer's rate is measured in the same window,
+ * or also read from that leaf (EBX): with both there, as on amphi-kvm,
+ * the PIT is not touched (that monitor has none). The APIC timer is
+ * the per-CPU one-shot deadline (ukplat_time_set_deadline) and the
  * wake-up of ukplat_lcpu_halt_irq_until. Counts it cannot express (too
  * far ahead) fire early and are re-armed: the timer interrupt reaches the
  * core only once the deadline has passed. Wall clock: the CMOS RTC at
@@ -18,6 +20,9 @@
 
 #define PIT_HZ		1193182ULL
 #define CALIB_MS	10
+/* The PIT wait gives up after this many TSC ticks (0.1 s at 10 GHz): a
+ * machine without a PIT (amphi-kvm) must not hang here. */
+#define PIT_GIVE_UP_TICKS	(1ULL << 30)
 
 static __u64 tsc_hz;
 static __u64 tsc_base;
@@ -55,25 +60,34 @@ static __u64 pit_calibrate(__u64 *apic)
 	x86_apic_timer_oneshot(0xffffffff);
 	c0 = x86_apic_timer_count();
 	t0 = rdtsc();
-	while (!(inb(0x61) & 0x20))
+	while (!(inb(0x61) & 0x20)) {
 		spins++;
+		if (rdtsc() - t0 > PIT_GIVE_UP_TICKS) {
+			spins = 0;	/* no PIT counts here */
+			break;
+		}
+	}
 	t1 = rdtsc();
 	*apic = c0 - x86_apic_timer_count();
 	x86_apic_timer_oneshot(0);
 	return spins ? t1 - t0 : 0;
 }
 
-static __u64 hypervisor_tsc_khz(void)
+/* The hypervisor's timing leaf: the TSC's kHz (EAX) and the local APIC
+ * timer's (EBX); 0 where it does not say. */
+static __u64 hypervisor_tsc_khz(__u64 *apic_khz)
 {
 	__u32 a, b, c, d;
 
+	*apic_khz = 0;
 	cpuid(1, 0, &a, &b, &c, &d);
 	if (!(c & (1U << 31)))
 		return 0;		/* no hypervisor */
 	cpuid(0x40000000, 0, &a, &b, &c, &d);
-	if (a < 0x40000010)
+	if (a < 0x40000010 || a > 0x400000ff)
 		return 0;
 	cpuid(0x40000010, 0, &a, &b, &c, &d);
+	*apic_khz = b;
 	return a;
 }
 
@@ -130,25 +144,30 @@ static __nsec rtc_read(void)
 
 void x86_time_init(void)
 {
-	__u64 khz = hypervisor_tsc_khz(), ticks, apic_ticks = 0;
+	__u64 apic_khz, khz = hypervisor_tsc_khz(&apic_khz);
+	__u64 ticks = 0, apic_ticks = 0;
 
-	ticks = pit_calibrate(&apic_ticks);
+	if (!khz || !apic_khz)
+		ticks = pit_calibrate(&apic_ticks);
 	if (khz)
 		tsc_hz = khz * 1000;
 	else if (ticks)
 		tsc_hz = ticks * 1000 / CALIB_MS;
 	else
 		tsc_hz = 1000000000ULL;	/* no PIT: a guess */
-	if (ticks && apic_ticks)
+	if (apic_khz)
+		apic_hz = apic_khz * 1000;
+	else if (ticks && apic_ticks)
 		apic_hz = apic_ticks * tsc_hz / ticks;
 	else
 		apic_hz = 1000000000ULL;	/* QEMU's APIC bus rate */
 	ns_mult = (__u64)((1000000000ULL << 32) / tsc_hz);
 	tsc_base = rdtsc();
 	wall_base = rtc_read();
-	uk_pr_info("time: TSC %lu kHz%s, APIC timer %lu kHz\n",
+	uk_pr_info("time: TSC %lu kHz%s, APIC timer %lu kHz%s\n",
 		   (unsigned long)(tsc_hz / 1000), khz ? " (hypervisor)" : "",
-		   (unsigned long)(apic_hz / 1000));
+		   (unsigned long)(apic_hz / 1000),
+		   apic_khz ? " (hypervisor)" : "");
 }
 
 /* Arms the APIC timer for the earlier of the deadline and the halt

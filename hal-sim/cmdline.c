@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Command-line pieces shared by sim and the KVM monitor (cmdline.h). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <uk/arch/types.h>
+#include "cmdline.h"
+
+int sim_parse_size(const char *s, size_t min, size_t max, size_t *out)
+{
+	unsigned long long v;
+	char *end;
+
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || end == s || *s == '-')
+		return -1;
+	switch (*end) {
+	case 'k': case 'K': v <<= 10; end++; break;
+	case 'm': case 'M': v <<= 20; end++; break;
+	case 'g': case 'G': v <<= 30; end++; break;
+	case '\0': break;
+	default: return -1;
+	}
+	if ((*end == 'i' || *end == 'B') && end[1] == '\0')
+		end++;
+	if (*end != '\0' || v < min || v > max)
+		return -1;
+	*out = (size_t)PAGE_ALIGN_UP(v);
+	return 0;
+}
+
+int sim_parse_count(const char *s, unsigned int max, unsigned int *out)
+{
+	unsigned long v;
+	char *end;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || end == s || *end != '\0' || *s == '-' || v < 1 ||
+	    v > max)
+		return -1;
+	*out = (unsigned int)v;
+	return 0;
+}
+
+char *sim_cmdline_append(char *buf, size_t *len, const char *arg)
+{
+	size_t need = *len + 2 * strlen(arg) + 4;
+	char *p;
+
+	buf = realloc(buf, need);
+	if (!buf) {
+		perror("amphi");
+		exit(2);
+	}
+	p = buf + *len;
+	if (*len)
+		*p++ = ' ';
+	if (!*arg) {
+		*p++ = '"';
+		*p++ = '"';
+	}
+	for (; *arg; arg++) {
+		if (strchr(" \t\n\"'\\", *arg))
+			*p++ = '\\';
+		*p++ = *arg;
+	}
+	*p = '\0';
+	*len = (size_t)(p - buf);
+	return buf;
+}

@@ -1,0 +1,457 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The devices: one table of port and MMIO ranges, each with read and
+ * write handlers, looked up at every KVM_EXIT_IO and KVM_EXIT_MMIO. A new
+ * device (virtio-mmio, say) is one more entry.
+ *
+ *   uart        the 16550 at COM1, as far as the kernel drives it:
+ *               transmit to stdout, receive from stdin (polled through
+ *               LSR.DR, no interrupts), the divisor latch and scratch
+ *               registers kept
+ *   debug-exit  QEMU's isa-debug-exit at 0xf4: the kernel writes its
+ *               exit status + 1
+ *   cmos        the RTC's date and time (UTC, BCD, 24-hour) from the
+ *               host's clock, and 128 bytes of CMOS RAM
+ *   pic, pit    absent (the in-kernel local APIC takes every interrupt,
+ *               the clock comes from CPUID): writes are ignored, reads
+ *               give all ones, as on a machine without them
+ *
+ * Any other port reads as all ones and ignores writes, as on a PC; with
+ * -v the first access to each such port is reported. An MMIO access outside RAM and the
+ * devices is reported once (it is usually a stray pointer).
+ */
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kvm.h"
+
+/* ---------------------------------------------------------------------
+ * Console: output is buffered per line (one write(2) per line, not per
+ * byte); a partial line (a prompt) goes out after 10 ms. The kernel's
+ * "\e[amphi-exit N]" line (a status isa-debug-exit cannot carry) is
+ * taken, not shown.
+ */
+
+#define OUT_MAX		4096
+#define IN_MAX		4096
+#define EXIT_LINE	"\x1b[amphi-exit "
+
+static pthread_mutex_t out_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t out_cond = PTHREAD_COND_INITIALIZER;
+static char out_buf[OUT_MAX];
+static size_t out_len;
+static int stated_status = -1;
+
+static void write_all(int fd, const char *p, size_t n)
+{
+	ssize_t w;
+
+	while (n) {
+		w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return;		/* stdout gone: the guest goes on */
+		p += w;
+		n -= (size_t)w;
+	}
+}
+
+/* Writes the buffer out, taking a complete exit-status line; keeps a
+ * partial line that may become one. Called with out_lock held. */
+static void out_flush_locked(int partial)
+{
+	size_t keep = sizeof(EXIT_LINE) - 1;
+	unsigned int v;
+	char *nl;
+
+	if (!out_len)
+		return;
+	if (out_buf[0] == '\x1b' &&
+	    !memcmp(out_buf, EXIT_LINE, out_len < keep ? out_len : keep)) {
+		nl = memchr(out_buf, '\n', out_len);
+		if (!nl && !partial)
+			return;		/* wait for the rest of the line */
+		if (nl && sscanf(out_buf + keep, "%u]", &v) == 1) {
+			stated_status = (int)v;
+			out_len -= (size_t)(nl + 1 - out_buf);
+			memmove(out_buf, nl + 1, out_len);
+			out_flush_locked(partial);
+			return;
+		}
+	}
+	write_all(STDOUT_FILENO, out_buf, out_len);
+	out_len = 0;
+}
+
+static void console_putc(char c)
+{
+	pthread_mutex_lock(&out_lock);
+	out_buf[out_len++] = c;
+	if (c == '\n' || out_len == OUT_MAX)
+		out_flush_locked(out_len == OUT_MAX);
+	else if (out_len == 1)
+		pthread_cond_signal(&out_cond);
+	pthread_mutex_unlock(&out_lock);
+}
+
+void console_flush(void)
+{
+	pthread_mutex_lock(&out_lock);
+	out_flush_locked(1);
+	pthread_mutex_unlock(&out_lock);
+}
+
+int console_stated_status(void)
+{
+	int s;
+
+	pthread_mutex_lock(&out_lock);
+	out_flush_locked(1);
+	s = stated_status;
+	pthread_mutex_unlock(&out_lock);
+	return s;
+}
+
+/* Flushes a partial line 10 ms after it began. */
+static void *out_flusher(void *arg)
+{
+	struct timespec ts = { 0, 10 * 1000 * 1000 };
+
+	(void)arg;
+	for (;;) {
+		pthread_mutex_lock(&out_lock);
+		while (!out_len)
+			pthread_cond_wait(&out_cond, &out_lock);
+		pthread_mutex_unlock(&out_lock);
+		nanosleep(&ts, NULL);
+		pthread_mutex_lock(&out_lock);
+		out_flush_locked(0);
+		pthread_mutex_unlock(&out_lock);
+	}
+	return NULL;
+}
+
+/* Input: a thread reads stdin into a ring the UART drains. */
+static pthread_mutex_t in_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t in_room = PTHREAD_COND_INITIALIZER;
+static unsigned char in_buf[IN_MAX];
+static size_t in_head, in_len;
+
+static void *in_reader(void *arg)
+{
+	char chunk[256];
+	ssize_t n, i;
+
+	(void)arg;
+	for (;;) {
+		n = read(STDIN_FILENO, chunk, sizeof(chunk));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return NULL;	/* EOF: nothing more comes */
+		pthread_mutex_lock(&in_lock);
+		for (i = 0; i < n; i++) {
+			while (in_len == IN_MAX)
+				pthread_cond_wait(&in_room, &in_lock);
+			in_buf[(in_head + in_len++) % IN_MAX] =
+				(unsigned char)chunk[i];
+		}
+		pthread_mutex_unlock(&in_lock);
+	}
+	return NULL;
+}
+
+static int in_ready(void)
+{
+	int r;
+
+	pthread_mutex_lock(&in_lock);
+	r = in_len > 0;
+	pthread_mutex_unlock(&in_lock);
+	return r;
+}
+
+static int in_getc(void)
+{
+	int c = -1;
+
+	pthread_mutex_lock(&in_lock);
+	if (in_len) {
+		c = in_buf[in_head];
+		in_head = (in_head + 1) % IN_MAX;
+		in_len--;
+		pthread_cond_signal(&in_room);
+	}
+	pthread_mutex_unlock(&in_lock);
+	return c;
+}
+
+/* ---------------------------------------------------------------------
+ * 16550 UART
+ */
+
+#define UART_LCR_DLAB	0x80
+#define UART_LSR_DR	0x01
+#define UART_LSR_THRE	0x20
+#define UART_LSR_TEMT	0x40
+
+static struct {
+	uint8_t ier, lcr, mcr, scr, dll, dlm, fcr;
+} uart = { .dll = 1 };
+
+static void uart_read(struct vcpu *v, uint64_t off, void *data, unsigned sz)
+{
+	uint8_t *d = data, val = 0xff;
+	int c;
+
+	(void)v;
+	switch (off) {
+	case 0:
+		if (uart.lcr & UART_LCR_DLAB) {
+			val = uart.dll;
+		} else {
+			c = in_getc();
+			val = c < 0 ? 0 : (uint8_t)c;
+		}
+		break;
+	case 1:
+		val = uart.lcr & UART_LCR_DLAB ? uart.dlm : uart.ier;
+		break;
+	case 2:
+		val = (uart.fcr & 1) ? 0xc1 : 0x01;	/* no interrupt */
+		break;
+	case 3:
+		val = uart.lcr;
+		break;
+	case 4:
+		val = uart.mcr;
+		break;
+	case 5:
+		val = UART_LSR_THRE | UART_LSR_TEMT |
+		      (in_ready() ? UART_LSR_DR : 0);
+		break;
+	case 6:
+		val = 0xb0;			/* DCD, DSR, CTS */
+		break;
+	case 7:
+		val = uart.scr;
+		break;
+	}
+	memset(d, 0, sz);
+	d[0] = val;
+}
+
+static void uart_write(struct vcpu *v, uint64_t off, const void *data,
+		       unsigned sz)
+{
+	uint8_t val = *(const uint8_t *)data;
+
+	(void)v;
+	(void)sz;
+	switch (off) {
+	case 0:
+		if (uart.lcr & UART_LCR_DLAB)
+			uart.dll = val;
+		else
+			console_putc((char)val);
+		break;
+	case 1:
+		if (uart.lcr & UART_LCR_DLAB)
+			uart.dlm = val;
+		else
+			uart.ier = val & 0x0f;
+		break;
+	case 2:
+		uart.fcr = val;
+		break;
+	case 3:
+		uart.lcr = val;
+		break;
+	case 4:
+		uart.mcr = val & 0x1f;
+		break;
+	case 7:
+		uart.scr = val;
+		break;
+	}
+}
+
+/* ---------------------------------------------------------------------
+ * isa-debug-exit
+ */
+
+static void exit_write(struct vcpu *v, uint64_t off, const void *data,
+		       unsigned sz)
+{
+	uint32_t val = 0;
+
+	if (off)
+		return;
+	memcpy(&val, data, sz > 4 ? 4 : sz);
+	/* The kernel writes status + 1 (QEMU's convention). */
+	vm_end(v->vm, (int)((val - 1) & 0xff));
+}
+
+/* ---------------------------------------------------------------------
+ * CMOS RTC
+ */
+
+static pthread_mutex_t cmos_lock = PTHREAD_MUTEX_INITIALIZER;
+static uint8_t cmos_index;
+static uint8_t cmos_ram[128];
+
+static uint8_t bcd(int v)
+{
+	return (uint8_t)(((v / 10) << 4) | (v % 10));
+}
+
+static uint8_t cmos_reg(uint8_t reg)
+{
+	struct tm tm;
+	time_t now = time(NULL);
+
+	gmtime_r(&now, &tm);
+	switch (reg) {
+	case 0x00: return bcd(tm.tm_sec > 59 ? 59 : tm.tm_sec);
+	case 0x02: return bcd(tm.tm_min);
+	case 0x04: return bcd(tm.tm_hour);
+	case 0x06: return bcd(tm.tm_wday + 1);
+	case 0x07: return bcd(tm.tm_mday);
+	case 0x08: return bcd(tm.tm_mon + 1);
+	case 0x09: return bcd(tm.tm_year % 100);
+	case 0x32: return bcd((tm.tm_year + 1900) / 100);
+	case 0x0a: return 0x26;		/* no update in progress */
+	case 0x0b: return 0x02;		/* 24-hour, BCD */
+	case 0x0c: return 0x00;
+	case 0x0d: return 0x80;		/* RAM and time valid */
+	}
+	return cmos_ram[reg & 0x7f];
+}
+
+static void cmos_read(struct vcpu *v, uint64_t off, void *data, unsigned sz)
+{
+	uint8_t *d = data;
+
+	(void)v;
+	memset(d, 0xff, sz);
+	pthread_mutex_lock(&cmos_lock);
+	d[0] = off ? cmos_reg(cmos_index) : cmos_index;
+	pthread_mutex_unlock(&cmos_lock);
+}
+
+static void cmos_write(struct vcpu *v, uint64_t off, const void *data,
+		       unsigned sz)
+{
+	uint8_t val = *(const uint8_t *)data;
+
+	(void)v;
+	(void)sz;
+	pthread_mutex_lock(&cmos_lock);
+	if (!off)
+		cmos_index = val & 0x7f;	/* bit 7: NMI off */
+	else if (cmos_index >= 0x0e)
+		cmos_ram[cmos_index] = val;	/* the clock is the host's */
+	pthread_mutex_unlock(&cmos_lock);
+}
+
+/* ---------------------------------------------------------------------
+ * The table
+ */
+
+static const struct kvm_device devices[] = {
+	{ "uart", KVM_SPACE_PIO, 0x3f8, 8, uart_read, uart_write },
+	{ "debug-exit", KVM_SPACE_PIO, 0xf4, 4, NULL, exit_write },
+	{ "cmos", KVM_SPACE_PIO, 0x70, 2, cmos_read, cmos_write },
+	{ "pic", KVM_SPACE_PIO, 0x20, 2, NULL, NULL },
+	{ "pic", KVM_SPACE_PIO, 0xa0, 2, NULL, NULL },
+	{ "pit", KVM_SPACE_PIO, 0x40, 4, NULL, NULL },
+	{ "pit", KVM_SPACE_PIO, 0x61, 1, NULL, NULL },
+};
+
+static const struct kvm_device *find(enum kvm_space space, uint64_t addr)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(devices) / sizeof(devices[0]); i++)
+		if (devices[i].space == space && addr >= devices[i].base &&
+		    addr - devices[i].base < devices[i].len)
+			return &devices[i];
+	return NULL;
+}
+
+static void dev_access(struct vcpu *v, enum kvm_space space, uint64_t addr,
+		   void *data, unsigned size, int is_write)
+{
+	const struct kvm_device *d = find(space, addr);
+
+	if (d && is_write && d->write) {
+		d->write(v, addr - d->base, data, size);
+		return;
+	}
+	if (d && !is_write && d->read) {
+		d->read(v, addr - d->base, data, size);
+		return;
+	}
+	if (!is_write)
+		memset(data, 0xff, size);
+	if (d || !kvm_verbose)
+		return;
+	if (space == KVM_SPACE_PIO) {
+		static uint8_t seen[65536 / 8];
+		uint8_t bit = (uint8_t)(1U << (addr & 7));
+
+		if (__atomic_fetch_or(&seen[addr / 8 % sizeof(seen)], bit,
+				      __ATOMIC_RELAXED) & bit)
+			return;
+	}
+	kvm_say("CPU %u: %s %s of %u bytes at 0x%llx: no device (%s)",
+		v->idx, space == KVM_SPACE_PIO ? "port" : "MMIO",
+		is_write ? "write" : "read", size, (unsigned long long)addr,
+		space == KVM_SPACE_PIO ? "reported once per port" :
+		"reads give ones");
+}
+
+int devices_io(struct vcpu *v, struct kvm_run *run)
+{
+	uint8_t *p = (uint8_t *)run + run->io.data_offset;
+	uint32_t i;
+
+	for (i = 0; i < run->io.count; i++, p += run->io.size)
+		dev_access(v, KVM_SPACE_PIO, run->io.port, p, run->io.size,
+		       run->io.direction == KVM_EXIT_IO_OUT);
+	return 0;
+}
+
+int devices_mmio(struct vcpu *v, struct kvm_run *run)
+{
+	static int warned;
+	uint64_t a = run->mmio.phys_addr;
+
+	if (!find(KVM_SPACE_MMIO, a) &&
+	    !__atomic_exchange_n(&warned, 1, __ATOMIC_RELAXED) &&
+	    !kvm_verbose)
+		kvm_say("CPU %u: MMIO %s at 0x%llx: neither RAM nor a "
+			"device (reads give ones; reported once)", v->idx,
+			run->mmio.is_write ? "write" : "read",
+			(unsigned long long)a);
+	dev_access(v, KVM_SPACE_MMIO, a, run->mmio.data, run->mmio.len,
+	       run->mmio.is_write);
+	return 0;
+}
+
+void devices_init(struct vm *vm)
+{
+	pthread_t t;
+
+	(void)vm;
+	if (pthread_create(&t, NULL, out_flusher, NULL) ||
+	    pthread_create(&t, NULL, in_reader, NULL))
+		kvm_die(KVM_EXIT_GUEST, "cannot start the console threads");
+}

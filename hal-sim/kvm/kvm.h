@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * amphi-kvm: the project's own KVM monitor (host code). It boots the
+ * x86_64 PVH image QEMU boots, on /dev/kvm, with no QEMU and no firmware.
+ * Internal interfaces between its parts:
+ *
+ *   main.c     options, the command line, signals, the run
+ *   vm.c       /dev/kvm: capabilities, VM, memory, CPUID, vCPU threads,
+ *              the exit loop, register dumps
+ *   load.c     the PVH ELF image, the initrd, hvm_start_info, ACPI
+ *   devices.c  the device table (port and MMIO exits) and its devices
+ *   gdb.c      the gdb remote stub
+ */
+#ifndef AMPHI_KVM_H
+#define AMPHI_KVM_H
+
+#include <linux/kvm.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stddef.h>
+
+#define KVM_MAX_CPUS		64	/* UKPLAT_LCPU_MAXCOUNT */
+#define KVM_MEM_MIN		(4UL << 20)
+/* RAM stays below the 32-bit hole (the local APIC at 0xfee00000); the
+ * kernel ignores RAM above 4 GiB anyway. */
+#define KVM_MEM_MAX		(3UL << 30)
+
+/* Monitor exit statuses besides the app's own. */
+#define KVM_EXIT_USAGE		2	/* bad option, bad or missing image */
+#define KVM_EXIT_NOKVM		3	/* /dev/kvm missing or lacking */
+#define KVM_EXIT_GUEST		1	/* guest died without a status */
+
+struct kvm_opts {
+	const char *image;
+	const char *initrd;
+	size_t mem_size;
+	unsigned int ncpus;
+	char *cmdline;		/* "NAME [KARGS --] ARGS" */
+	const char *gdb;	/* TCP port or a serial device's path */
+	int verbose;
+	int quiet;		/* -q: also keeps the monitor's notes */
+};
+
+struct vcpu {
+	struct vm *vm;
+	unsigned int idx;
+	int fd;
+	struct kvm_run *run;
+	pthread_t thread;
+	/* Registers at the last exit (KVM_CAP_SYNC_REGS): a triple fault
+	 * on AMD resets the vCPU before userspace sees it. */
+	struct kvm_regs last_regs;
+	struct kvm_sregs last_sregs;
+	int have_last;
+	/* gdb: why this vCPU stopped (signal, 0 if it did not), and the
+	 * debug exit that stopped it. */
+	int stop_sig;
+	struct kvm_debug_exit_arch dbg;
+	int stepping;
+	int parked;
+};
+
+struct vm {
+	struct kvm_opts *opts;
+	int kvm_fd, vm_fd;
+	int memfd;
+	uint8_t *ram;
+	uint64_t ram_size;
+	unsigned int ncpus;
+	struct vcpu vcpus[KVM_MAX_CPUS];
+	size_t run_size;
+	struct kvm_cpuid2 *cpuid;	/* what the vCPUs see (per-CPU ids
+					 * patched in when each is made) */
+	uint32_t tsc_khz;
+	uint64_t xcr0;			/* 0: XCR0 not set (no XSAVE) */
+	int sync_regs;			/* KVM_CAP_SYNC_REGS */
+	int debug_caps;			/* KVM_CAP_SET_GUEST_DEBUG2 bits */
+	uint64_t entry;			/* PVH 32-bit entry */
+	uint64_t start_info;		/* its hvm_start_info */
+	/* The end of the run: the first to set it wins. */
+	pthread_mutex_t lock;
+	int ended;
+	int status;
+	struct gdb *gdb;
+};
+
+/* main.c / vm.c: messages. */
+void kvm_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void kvm_die(int status, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3), noreturn));
+extern int kvm_verbose;
+
+/* vm.c */
+void vm_open(struct vm *vm, struct kvm_opts *opts);
+void vm_create_vcpus(struct vm *vm);
+void vm_start(struct vm *vm);		/* threads; returns at once */
+/* Ends the run with status (the first call wins): flushes the console,
+ * exits the process. Safe from any vCPU thread. */
+void vm_end(struct vm *vm, int status) __attribute__((noreturn));
+/* Stops every vCPU thread at its next exit (or at once if in KVM_RUN). */
+void vm_kick_all(struct vm *vm);
+void vcpu_kick(struct vcpu *v);
+void vcpu_dump(struct vcpu *v, const char *why);
+/* Guest physical memory, or NULL if [gpa, gpa+len) is not RAM. */
+void *vm_gpa(struct vm *vm, uint64_t gpa, uint64_t len);
+/* Guest virtual to physical through the vCPU's page tables (identity
+ * with paging off). Returns 0 and *gpa, or -1 if not mapped. */
+int vcpu_translate(struct vcpu *v, const struct kvm_sregs *sr,
+		   uint64_t gva, uint64_t *gpa, uint64_t *room);
+/* Copies between the guest's virtual memory and buf; returns the bytes
+ * done (short at the first unmapped page). */
+size_t vcpu_read_virt(struct vcpu *v, const struct kvm_sregs *sr,
+		      uint64_t gva, void *buf, size_t len);
+size_t vcpu_write_virt(struct vcpu *v, const struct kvm_sregs *sr,
+		       uint64_t gva, const void *buf, size_t len);
+/* Runs the vCPU until vm_end or, with gdb, forever; the thread body. */
+void *vcpu_thread(void *arg);
+
+/* load.c: the image and the boot information into guest memory. */
+void load_image(struct vm *vm, const char *path);
+void load_boot_info(struct vm *vm, const char *initrd);
+
+/* devices.c: the device table. */
+enum kvm_space { KVM_SPACE_PIO, KVM_SPACE_MMIO };
+
+struct kvm_device {
+	const char *name;
+	enum kvm_space space;
+	uint64_t base, len;
+	/* off: from base; size: 1, 2, 4 or 8 bytes, little-endian data. */
+	void (*read)(struct vcpu *v, uint64_t off, void *data, unsigned size);
+	void (*write)(struct vcpu *v, uint64_t off, const void *data,
+		      unsigned size);
+};
+
+void devices_init(struct vm *vm);
+int devices_io(struct vcpu *v, struct kvm_run *run);
+int devices_mmio(struct vcpu *v, struct kvm_run *run);
+/* The console's pending output goes out (at the end, before a dump). */
+void console_flush(void);
+/* The status the kernel stated on the console (statuses above 126), or
+ * -1. */
+int console_stated_status(void);
+
+/* gdb.c: the stub. gdb_open waits for gdb to attach. */
+struct gdb *gdb_open(struct vm *vm, const char *where);
+/* Called by a vCPU thread at a debug exit or a stop request: parks it
+ * until gdb resumes it. Returns when the vCPU may run again. */
+void gdb_vcpu_stopped(struct vcpu *v, int sig);
+/* Whether a stop was requested (the vCPU should park). */
+int gdb_stop_pending(struct gdb *g);
+/* The stub's own thread: reads packets until the run ends. */
+void gdb_serve(struct gdb *g);
+/* Tells gdb the guest exited with status (from vm_end). */
+void gdb_exited(struct gdb *g, int status);
+
+#endif /* AMPHI_KVM_H */

@@ -1,0 +1,255 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * amphi-kvm: boots an Amphi x86_64 image (the PVH ELF QEMU boots) on
+ * /dev/kvm. Options, the kernel command line, signals, then the VM.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../cmdline.h"
+#include "kvm.h"
+
+#define MEM_DEFAULT	(64UL << 20)
+
+int kvm_verbose;
+static struct vm the_vm;
+
+void kvm_say(const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "amphi-kvm: %s\n", msg);
+}
+
+void kvm_die(int status, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	console_flush();
+	fprintf(stderr, "amphi-kvm: %s\n", msg);
+	exit(status);
+}
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+"Usage: amphi-kvm [OPTIONS] IMAGE [--] [ARGS...]\n"
+"\n"
+"Boots IMAGE, an Amphi x86_64 kernel (the PVH ELF image QEMU boots with\n"
+"-kernel), on /dev/kvm: no QEMU, no firmware. ARGS go to the app's\n"
+"main(). The console is stdin/stdout (a 16550 UART to the guest); the\n"
+"monitor's own messages go to stderr, prefixed 'amphi-kvm:'.\n"
+"\n"
+"Options:\n"
+"  -m, --memory SIZE     guest RAM, e.g. 64M or 1G (default 64M, from 4M\n"
+"                        to 3G)\n"
+"  -smp N, --smp N       vCPUs, one host thread each (default 1, at most\n"
+"                        %d); the kernel starts them with INIT/SIPI\n"
+"  -k, --kernel-arg ARG  a kernel argument (repeatable): loglevel=N,\n"
+"                        quiet, sched.timeslice_us=N, ...\n"
+"  -q, --quiet           same as -k quiet (no banner)\n"
+"  --initrd FILE         a cpio archive the kernel unpacks into its root\n"
+"                        file system (the first PVH module)\n"
+"  --gdb PORT|DEVICE     wait for gdb before the first instruction, on\n"
+"                        127.0.0.1:PORT or on a serial DEVICE (a path);\n"
+"                        then 'target remote' from gdb. Software and\n"
+"                        hardware breakpoints, watchpoints, single steps,\n"
+"                        registers and memory; one gdb thread per vCPU\n"
+"  -v, --verbose         report the VM's setup and accesses to ports no\n"
+"                        device serves\n"
+"  -h, --help            show this help and exit\n"
+"\n"
+"The guest sees: RAM from 0 (a PVH memory map), ACPI tables with one\n"
+"local APIC per vCPU, an in-kernel local APIC (x2APIC), the TSC and APIC\n"
+"timer frequencies in CPUID leaf 0x40000010, COM1, isa-debug-exit at\n"
+"port 0xf4 and the CMOS clock. No PIC, I/O APIC, PIT or PCI.\n"
+"\n"
+"Exit status: the app's; 1 if the guest died without one (a triple\n"
+"fault, an exit the monitor does not handle: the registers are printed);\n"
+"2 for a bad option or a missing, unreadable or corrupt image; 3 if\n"
+"/dev/kvm is missing or lacks a capability (named); 130 on Ctrl-C.\n",
+		KVM_MAX_CPUS);
+}
+
+static void __attribute__((noreturn)) bad_usage(const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "amphi-kvm: %s\nTry 'amphi-kvm --help'.\n", msg);
+	exit(KVM_EXIT_USAGE);
+}
+
+static void set_ncpus(struct kvm_opts *o, const char *arg)
+{
+	if (!arg || sim_parse_count(arg, KVM_MAX_CPUS, &o->ncpus) < 0)
+		bad_usage("invalid CPU count '%s' (-smp 1..%d)",
+			  arg ? arg : "", KVM_MAX_CPUS);
+}
+
+/* "-smp N": one dash and a word, which getopt would read as -s -m p. */
+static int take_smp(int argc, char *argv[], struct kvm_opts *o)
+{
+	const char *a;
+
+	if (optind >= argc)
+		return 0;
+	a = argv[optind];
+	if (!strcmp(a, "-smp")) {
+		set_ncpus(o, optind + 1 < argc ? argv[optind + 1] : NULL);
+		optind += 2;
+		return 1;
+	}
+	if (!strncmp(a, "-smp=", 5)) {
+		set_ncpus(o, a + 5);
+		optind++;
+		return 1;
+	}
+	return 0;
+}
+
+static void parse_options(int argc, char *argv[], struct kvm_opts *o)
+{
+	static const struct option longopts[] = {
+		{ "memory", required_argument, NULL, 'm' },
+		{ "kernel-arg", required_argument, NULL, 'k' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "smp", required_argument, NULL, 'S' },
+		{ "initrd", required_argument, NULL, 'I' },
+		{ "gdb", required_argument, NULL, 'G' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char **kargs = calloc((size_t)argc + 1, sizeof(char *));
+	char *name, *copy;
+	int nkargs = 0, c, i;
+	size_t len = 0;
+
+	if (!kargs)
+		bad_usage("out of memory");
+	o->mem_size = MEM_DEFAULT;
+	o->ncpus = 1;
+	for (;;) {
+		if (take_smp(argc, argv, o))
+			continue;
+		c = getopt_long(argc, argv, "+m:k:qvh", longopts, NULL);
+		if (c == -1)
+			break;
+		switch (c) {
+		case 'S':
+			set_ncpus(o, optarg);
+			break;
+		case 'm':
+			if (sim_parse_size(optarg, KVM_MEM_MIN, KVM_MEM_MAX,
+					   &o->mem_size) < 0)
+				bad_usage("invalid memory size '%s' (e.g. "
+					  "64M; 4M..3G)", optarg);
+			break;
+		case 'k':
+			kargs[nkargs++] = optarg;
+			break;
+		case 'q':
+			kargs[nkargs++] = "quiet";
+			o->quiet = 1;
+			break;
+		case 'I':
+			o->initrd = optarg;
+			break;
+		case 'G':
+			o->gdb = optarg;
+			break;
+		case 'v':
+			o->verbose = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		default:
+			fprintf(stderr, "Try 'amphi-kvm --help'.\n");
+			exit(KVM_EXIT_USAGE);
+		}
+	}
+	if (optind >= argc)
+		bad_usage("no image given");
+	o->image = argv[optind++];
+	if (optind < argc && !strcmp(argv[optind], "--"))
+		optind++;
+	/* The kernel's command line, as sim makes it: NAME [KARGS --]
+	 * ARGS. */
+	copy = strdup(o->image);
+	name = basename(copy);
+	o->cmdline = sim_cmdline_append(NULL, &len, name);
+	free(copy);
+	for (i = 0; i < nkargs; i++)
+		o->cmdline = sim_cmdline_append(o->cmdline, &len, kargs[i]);
+	if (nkargs || optind < argc)
+		o->cmdline = sim_cmdline_append(o->cmdline, &len, "--");
+	for (i = optind; i < argc; i++)
+		o->cmdline = sim_cmdline_append(o->cmdline, &len, argv[i]);
+	free(kargs);
+}
+
+/* SIGINT/SIGTERM/SIGHUP come here (blocked in every other thread). */
+static void __attribute__((noreturn)) wait_for_signal(struct vm *vm)
+{
+	sigset_t set;
+	int sig = 0;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	while (sigwait(&set, &sig))
+		;
+	console_flush();
+	kvm_say("%s: guest stopped", sig == SIGINT ? "interrupted (Ctrl-C)" :
+		strsignal(sig));
+	pthread_mutex_lock(&vm->lock);
+	exit(128 + sig);
+}
+
+int main(int argc, char *argv[])
+{
+	static struct kvm_opts opts;
+	struct vm *vm = &the_vm;
+	sigset_t set;
+
+	parse_options(argc, argv, &opts);
+	kvm_verbose = opts.verbose;
+	/* Signals that end the run go to the main thread only. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	vm_open(vm, &opts);
+	load_image(vm, opts.image);
+	load_boot_info(vm, opts.initrd);
+	vm_create_vcpus(vm);
+	devices_init(vm);
+	if (opts.gdb)
+		vm->gdb = gdb_open(vm, opts.gdb);
+	vm_start(vm);
+	wait_for_signal(vm);
+}
