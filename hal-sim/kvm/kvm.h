@@ -116,9 +116,12 @@ size_t vcpu_write_virt(struct vcpu *v, const struct kvm_sregs *sr,
 /* Runs the vCPU until vm_end or, with gdb, forever; the thread body. */
 void *vcpu_thread(void *arg);
 
-/* load.c: the image and the boot information into guest memory. */
-void load_image(struct vm *vm, const char *path);
-void load_boot_info(struct vm *vm, const char *initrd);
+/* load.c: reads and checks the image and the initrd (exits with a
+ * message naming what is wrong); returns the PVH entry. */
+uint64_t image_read(const struct kvm_opts *o);
+/* Copies them into guest memory; the boot information after them. */
+void image_place(struct vm *vm);
+void load_boot_info(struct vm *vm);
 
 /* devices.c: the device table. */
 enum kvm_space { KVM_SPACE_PIO, KVM_SPACE_MMIO };

@@ -102,9 +102,16 @@ struct madt_lapic {
 	uint32_t flags;
 } __attribute__((packed));
 
-/* Where the image ends in guest memory: the initrd goes above. */
-static uint64_t image_end;
-static const char *image_path;
+/* The image and the initrd, read and checked before /dev/kvm is
+ * opened (a bad file is the first thing to say), placed later. */
+static struct {
+	const char *path;
+	uint8_t *f;
+	size_t size;
+	uint64_t end;		/* where it ends in guest memory */
+	uint8_t *initrd;
+	size_t initrd_len;
+} img;
 
 static void __attribute__((noreturn, format(printf, 1, 2)))
 bad_image(const char *fmt, ...)
@@ -115,7 +122,7 @@ bad_image(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	kvm_die(KVM_EXIT_USAGE, "image '%s': %s", image_path, msg);
+	kvm_die(KVM_EXIT_USAGE, "image '%s': %s", img.path, msg);
 }
 
 static uint8_t *read_file(const char *path, const char *what, size_t max,
@@ -191,11 +198,10 @@ static uint64_t pvh_note(const uint8_t *f, size_t size, const Elf64_Phdr *ph)
 	return 0;
 }
 
-static void load_segment(struct vm *vm, const uint8_t *f, size_t size,
-			 const Elf64_Phdr *ph, unsigned int i)
+static void check_segment(uint64_t ram_size, size_t size,
+			  const Elf64_Phdr *ph, unsigned int i)
 {
 	uint64_t pa = ph->p_paddr, end = pa + ph->p_memsz;
-	uint8_t *dst;
 
 	if (ph->p_offset > size || ph->p_filesz > size - ph->p_offset)
 		bad_image("segment %u (%llu bytes at file offset %llu) lies "
@@ -204,19 +210,47 @@ static void load_segment(struct vm *vm, const uint8_t *f, size_t size,
 			  (unsigned long long)ph->p_offset, size);
 	if (ph->p_filesz > ph->p_memsz)
 		bad_image("segment %u has more file bytes than memory", i);
-	if (end < pa || pa < IMAGE_MIN_PA || end > vm->ram_size)
+	if (end < pa || pa < IMAGE_MIN_PA || end > ram_size)
 		bad_image("segment %u at 0x%llx-0x%llx lies outside guest "
 			  "RAM (1 MiB to %lu MiB; more -m?)", i,
 			  (unsigned long long)pa, (unsigned long long)end,
-			  (unsigned long)(vm->ram_size >> 20));
-	dst = vm_gpa(vm, pa, ph->p_memsz);
-	memcpy(dst, f + ph->p_offset, ph->p_filesz);
-	/* The rest (bss) is the memfd's zeroes already. */
-	if (end > image_end)
-		image_end = end;
+			  (unsigned long)(ram_size >> 20));
+	if (end > img.end)
+		img.end = end;
 }
 
-void load_image(struct vm *vm, const char *path)
+/* The initrd goes at the top of RAM, page-aligned, above the image. */
+static uint64_t initrd_pa(uint64_t ram_size)
+{
+	return (ram_size - img.initrd_len) & ~0xfffULL;
+}
+
+static void initrd_read(const struct kvm_opts *o)
+{
+	img.initrd = read_file(o->initrd, "initrd", o->mem_size,
+			       &img.initrd_len);
+	if (img.initrd_len &&
+	    initrd_pa(o->mem_size) < ((img.end + 0xfff) & ~0xfffULL))
+		kvm_die(KVM_EXIT_USAGE, "initrd '%s' (%zu bytes) does not "
+			"fit in guest memory above the image: give more -m",
+			o->initrd, img.initrd_len);
+}
+
+static int place_initrd(struct vm *vm, struct hvm_modlist_entry *mod)
+{
+	uint64_t pa = initrd_pa(vm->ram_size);
+
+	if (!img.initrd_len)
+		return 0;		/* an empty file is no initrd */
+	memcpy(vm_gpa(vm, pa, img.initrd_len), img.initrd, img.initrd_len);
+	free(img.initrd);
+	img.initrd = NULL;
+	mod->paddr = pa;
+	mod->size = img.initrd_len;
+	return 1;
+}
+
+uint64_t image_read(const struct kvm_opts *o)
 {
 	const Elf64_Ehdr *eh;
 	const Elf64_Phdr *ph;
@@ -225,8 +259,10 @@ void load_image(struct vm *vm, const char *path)
 	size_t size;
 	uint8_t *f;
 
-	image_path = path;
-	f = read_file(path, "image", vm->ram_size, &size);
+	img.path = o->image;
+	f = read_file(o->image, "image", o->mem_size, &size);
+	img.f = f;
+	img.size = size;
 	eh = (const Elf64_Ehdr *)f;
 	if (size < EI_NIDENT || memcmp(f, ELFMAG, SELFMAG))
 		bad_image("not an ELF file%s", size < SELFMAG ? " (it is "
@@ -250,7 +286,7 @@ void load_image(struct vm *vm, const char *path)
 	ph = (const Elf64_Phdr *)(f + eh->e_phoff);
 	for (i = 0; i < eh->e_phnum; i++) {
 		if (ph[i].p_type == PT_LOAD && ph[i].p_memsz) {
-			load_segment(vm, f, size, &ph[i], i);
+			check_segment(o->mem_size, size, &ph[i], i);
 			loads++;
 		} else if (ph[i].p_type == PT_NOTE && !entry) {
 			e = pvh_note(f, size, &ph[i]);
@@ -263,11 +299,32 @@ void load_image(struct vm *vm, const char *path)
 		bad_image("no PVH entry point (ELF note "
 			  "XEN_ELFNOTE_PHYS32_ENTRY): not a PVH kernel; build "
 			  "it with './amphi --platform x86_64 build'");
-	if (entry < IMAGE_MIN_PA || entry >= image_end)
+	if (entry < IMAGE_MIN_PA || entry >= img.end)
 		bad_image("its PVH entry 0x%llx is outside the loaded image",
 			  (unsigned long long)entry);
-	vm->entry = entry;
-	free(f);
+	if (o->initrd)
+		initrd_read(o);
+	if (strlen(o->cmdline) >= CMDLINE_MAX)
+		kvm_die(KVM_EXIT_USAGE, "the kernel command line is too long "
+			"(%zu bytes, at most %lu)", strlen(o->cmdline),
+			CMDLINE_MAX - 1);
+	return entry;
+}
+
+void image_place(struct vm *vm)
+{
+	const Elf64_Ehdr *eh = (const Elf64_Ehdr *)img.f;
+	const Elf64_Phdr *ph = (const Elf64_Phdr *)(img.f + eh->e_phoff);
+	unsigned int i;
+
+	/* Checked by image_read; the rest of each (bss) is the memfd's
+	 * zeroes already. */
+	for (i = 0; i < eh->e_phnum; i++)
+		if (ph[i].p_type == PT_LOAD && ph[i].p_memsz)
+			memcpy(vm_gpa(vm, ph[i].p_paddr, ph[i].p_memsz),
+			       img.f + ph[i].p_offset, ph[i].p_filesz);
+	free(img.f);
+	img.f = NULL;
 }
 
 static void checksum(void *table, size_t len, uint8_t *field)
@@ -337,31 +394,7 @@ static void acpi_tables(struct vm *vm)
 	checksum(rsdp, sizeof(*rsdp), &rsdp->xchecksum);
 }
 
-/* The initrd at the top of RAM, page-aligned, above the image. */
-static int load_initrd(struct vm *vm, const char *path,
-		       struct hvm_modlist_entry *mod)
-{
-	size_t len;
-	uint8_t *buf = read_file(path, "initrd", vm->ram_size, &len);
-	uint64_t pa;
-
-	if (!len) {
-		free(buf);
-		return 0;		/* an empty file is no initrd */
-	}
-	pa = (vm->ram_size - len) & ~0xfffULL;
-	if (pa < ((image_end + 0xfff) & ~0xfffULL))
-		kvm_die(KVM_EXIT_USAGE, "initrd '%s' (%zu bytes) does not "
-			"fit in guest memory above the image: give more -m",
-			path, len);
-	memcpy(vm_gpa(vm, pa, len), buf, len);
-	free(buf);
-	mod->paddr = pa;
-	mod->size = len;
-	return 1;
-}
-
-void load_boot_info(struct vm *vm, const char *initrd)
+void load_boot_info(struct vm *vm)
 {
 	struct hvm_start_info *si = vm_gpa(vm, START_INFO_PA, sizeof(*si));
 	struct hvm_memmap_entry *mm = vm_gpa(vm, MEMMAP_PA, 4 * sizeof(*mm));
@@ -369,9 +402,6 @@ void load_boot_info(struct vm *vm, const char *initrd)
 	const char *cmdline = vm->opts->cmdline;
 	size_t len = strlen(cmdline);
 
-	if (len >= CMDLINE_MAX)
-		kvm_die(KVM_EXIT_USAGE, "the kernel command line is too long "
-			"(%zu bytes, at most %lu)", len, CMDLINE_MAX - 1);
 	memcpy(vm_gpa(vm, CMDLINE_PA, len + 1), cmdline, len + 1);
 	acpi_tables(vm);
 	/* RAM below the boot data, the boot data, low RAM, RAM from 1 MiB
@@ -391,7 +421,7 @@ void load_boot_info(struct vm *vm, const char *initrd)
 		.memmap_paddr = MEMMAP_PA,
 		.memmap_entries = 4,
 	};
-	if (initrd && load_initrd(vm, initrd, mod)) {
+	if (place_initrd(vm, mod)) {
 		si->nr_modules = 1;
 		si->modlist_paddr = MODLIST_PA;
 	}

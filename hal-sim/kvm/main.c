@@ -243,9 +243,10 @@ int main(int argc, char *argv[])
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	vm->entry = image_read(&opts);
 	vm_open(vm, &opts);
-	load_image(vm, opts.image);
-	load_boot_info(vm, opts.initrd);
+	image_place(vm);
+	load_boot_info(vm);
 	vm_create_vcpus(vm);
 	devices_init(vm);
 	if (opts.gdb)
