@@ -1,10 +1,21 @@
 /* The boot sequence's pieces, checked inside a running kernel. */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <uk/boot.h>
+#include <uk/param.h>
 #include <uk/plat/bootinfo.h>
+#include <uk/plat/lcpu.h>
 #include <uk/plat/memory.h>
 #include <uk/test.h>
+
+/* What the test's launcher asked the loader (sim, QEMU, amphi-kvm) for;
+ * 0: not said. Every ktest run of the test suites says both. */
+static int expect_cpus, expect_mem_mib;
+UK_PARAM("ktest.cpus", expect_cpus, 0, UKPLAT_LCPU_MAXCOUNT,
+	 "CPUs the machine was given (boot.machine_is_what_was_asked)");
+UK_PARAM("ktest.mem_mib", expect_mem_mib, 0, 1 << 20,
+	 "MiB of RAM the machine was given");
 
 UK_TESTCASE(boot, split_args_quoting)
 {
@@ -60,4 +71,48 @@ UK_TESTCASE(boot, bootinfo_describes_memory)
 	}
 	UK_TEST_EXPECT_SNUM_GE(free_regions, 1);
 	UK_TEST_EXPECT_SNUM_EQ(text, 1);
+}
+
+/* The end of RAM: the free and reserved regions describe it from 0 in
+ * every backend (the image and initrd may lie elsewhere). */
+static __paddr_t ram_end(const struct ukplat_bootinfo *bi)
+{
+	__paddr_t end = 0;
+	unsigned int i;
+
+	for (i = 0; i < bi->nr_mrds; i++) {
+		const struct ukplat_memregion_desc *m = &bi->mrds[i];
+
+		if ((m->type == UKPLAT_MEMRT_FREE ||
+		     m->type == UKPLAT_MEMRT_RESERVED) &&
+		    m->pbase != __PADDR_ANY && m->pbase + m->len > end)
+			end = m->pbase + m->len;
+	}
+	return end;
+}
+
+/* The loader passed what the launcher asked for: the CPU count, the
+ * RAM, and the command line itself (its first word, the image's name,
+ * and the parameters that carried the expectations). */
+UK_TESTCASE(boot, machine_is_what_was_asked)
+{
+	struct ukplat_bootinfo *bi = ukplat_bootinfo_get();
+	char want[48];
+
+	UK_TEST_ASSERT(bi != NULL && bi->cmdline != NULL);
+	UK_TEST_EXPECT(!strncmp(bi->cmdline, "ktest", 5));
+	if (!expect_cpus && !expect_mem_mib) {
+		printf("boot: no ktest.cpus or ktest.mem_mib given: the "
+		       "machine's shape is not compared\n");
+		return;
+	}
+	if (expect_cpus) {
+		UK_TEST_EXPECT_UNUM_EQ(ukplat_lcpu_count(),
+				       (unsigned int)expect_cpus);
+		snprintf(want, sizeof(want), "ktest.cpus=%d", expect_cpus);
+		UK_TEST_EXPECT(strstr(bi->cmdline, want) != NULL);
+	}
+	if (expect_mem_mib)
+		UK_TEST_EXPECT_UNUM_EQ(ram_end(bi),
+				       (unsigned long)expect_mem_mib << 20);
 }
