@@ -40,11 +40,17 @@ THIRD_PARTY_BINARIES = [
     # The framebuffer console's 8x16 font (core/display/fbcon.c).
     'console-setup-linux',
 ]
+# The nested KVM test host (tools/kvmhost.py) boots Debian's cloud
+# kernel (the metapackage names the versioned one) with busybox.
+THIRD_PARTY_BINARIES += ['busybox-static', 'linux-image-cloud-amd64']
 THIRDPARTY = os.path.join(TOP, 'tools', 'thirdparty.py')
 
 # Metal x86_64 images boot in QEMU through this launcher (also used by
 # the tests): console, exit status, KVM/TCG choice, backtrace symbols.
 QEMU_RUN = os.path.join(TOP, 'tools', 'qemu-run.py')
+# ... or, with --kvm-direct, on amphi-kvm, our own KVM monitor
+# (hal-sim/kvm), natively or in the nested KVM test host.
+KVM_RUN = os.path.join(TOP, 'tools', 'kvm-run.py')
 
 VALGRIND_FLAGS = [
     # Demand paging and traps resume from a SIGSEGV handler; valgrind must
@@ -151,6 +157,13 @@ console on stdio) and also takes:
   --kvm, --tcg          accelerator (default: KVM if /dev/kvm boots a test
                         image, else TCG; it says which)
   -M, --machine NAME    QEMU machine: microvm (default), q35, pc
+  --kvm-direct          no QEMU: boot on amphi-kvm, the project's own KVM
+                        monitor (hal-sim/kvm; -m up to 3G). Where this
+                        machine's /dev/kvm cannot boot a test image, the
+                        run goes to the nested KVM test host (QEMU TCG
+                        with an AMD-V CPU and Debian's kernel, which has
+                        a real /dev/kvm; a few seconds to boot), and it
+                        says so
   --display SPEC        QEMU's -display (gtk, sdl, vnc=:1, none, ...) with
                         ramfb and virtio keyboard and tablet.
                         Default for apps that include <linux/fb.h>,
@@ -183,6 +196,10 @@ Options:
   --ex CMD      run a gdb command after loading (repeatable); with
                 --batch, gdb exits when done (for scripts)
   --batch       run gdb in batch mode
+
+With --platform x86_64, gdb attaches to QEMU's gdb stub (use hbreak
+under KVM), or with --kvm-direct to amphi-kvm's own stub: break and
+hbreak, watch, step, registers and memory, one gdb thread per vCPU.
 """,
     'valgrind': """\
 Usage: ./amphi valgrind [OPTIONS] [APP] [-- ARGS...]
@@ -194,7 +211,7 @@ any Linux program. Exits 99 if valgrind found an error or a leak.
 Kernel options as for 'run'; extra valgrind flags with --vg FLAG.
 """,
     'test': """\
-Usage: ./amphi test [--suite NAME]... [--list] [TEST...]
+Usage: ./amphi test [--suite NAME]... [--list] [--kvm-direct] [TEST...]
 
 Builds everything and runs the test suites with meson, then prints one
 summary line "tests: N passed, N failed". Without --platform, a suite or
@@ -214,6 +231,11 @@ platform. Suites:
             QEMU) and checked against one reference hash, input injected
   net       httpd, fetch and udp-echo from the host: curl, wrk with
             1,000 connections, bad requests; user-mode network and TAP
+  kvm       (x86_64) the images on amphi-kvm, our own KVM monitor:
+            ktest on 1 and 4 CPUs, hello, crashes, test/posix, the
+            monitor's errors. Where /dev/kvm cannot boot a test image
+            they run in one boot of the nested KVM test host
+--kvm-direct: only the kvm suite (implies --platform x86_64).
 Exit status: 0 if all passed.
 """,
     'bench': """\
@@ -487,7 +509,8 @@ KERNEL_VALUE_OPTS = {'-m': 'memory', '--memory': 'memory',
                      '-p': 'publish', '--publish': 'publish',
                      '--net': 'net'}
 KERNEL_FLAG_OPTS = {'-q': 'quiet', '--quiet': 'quiet',
-                    '--kvm': 'kvm', '--tcg': 'tcg'}
+                    '--kvm': 'kvm', '--tcg': 'tcg',
+                    '--kvm-direct': 'kvm_direct'}
 
 
 DISPLAY_HEADERS = ('<linux/fb.h>', '<linux/input.h>', '<uk/fb.h>',
@@ -537,14 +560,27 @@ def image_argv(ctx, opts, app, app_args):
     name, _ = resolve_app(app)
     argv = [ctx.image(name)]
     display = None
-    if ctx.platform != 'sim':
+    if opts.get('kvm_direct'):
+        if ctx.platform != 'x86_64':
+            raise Usage('--kvm-direct is for --platform x86_64')
+        if opts.get('kvm') or opts.get('tcg') or opts.get('machine') or \
+                opts.get('cpu'):
+            raise Usage('--kvm-direct boots without QEMU: no --kvm, '
+                        '--tcg, -M or --cpu')
+        if opts.get('display'):
+            raise Usage('--kvm-direct: amphi-kvm has no display device '
+                        'yet')
+        argv = [sys.executable, KVM_RUN]
+    elif ctx.platform != 'sim':
         display = metal_display(opts, app)
     elif opts.get('display'):
         if opts['display'][-1] != 'none':
             raise Usage('in sim the display is an SDL window; '
                         '--display none draws offscreen')
         os.environ['SDL_VIDEODRIVER'] = 'offscreen'
-    if ctx.platform != 'sim':
+    if opts.get('kvm_direct'):
+        pass
+    elif ctx.platform != 'sim':
         argv = [sys.executable, QEMU_RUN]
         for flag in ('kvm', 'tcg'):
             if opts.get(flag):
@@ -613,14 +649,45 @@ def free_port():
         return s.getsockname()[1]
 
 
+def wait_for_stub(proc, ready, timeout=300):
+    """Waits until amphi-kvm's stub takes gdb (it wrote ready), or its
+    launcher ended."""
+    import time
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if os.path.exists(ready):
+            return True
+        if proc.poll() is not None:
+            return False
+        time.sleep(0.05)
+    return False
+
+
 def metal_gdb(ctx, opts, app, app_args):
-    """QEMU waits on its gdb stub; gdb attaches with the image's
-    symbols. Under KVM only hardware breakpoints work (hbreak)."""
+    """QEMU (or amphi-kvm) waits on its gdb stub; gdb attaches with the
+    image's symbols. Under QEMU's KVM only hardware breakpoints work
+    (hbreak); amphi-kvm's stub has both."""
+    import tempfile
     name, _ = resolve_app(app)
     port = free_port()
     qemu = image_argv(ctx, opts, app, app_args)
     qemu[2:2] = ['--gdb', str(port)]
-    proc = subprocess.Popen(qemu)
+    kvm_direct = opts.get('kvm_direct')
+    tmp = tempfile.mkdtemp(prefix='amphi-gdb-')
+    ready = os.path.join(tmp, 'ready')
+    if kvm_direct:
+        qemu[2:2] = ['--gdb-ready', ready]
+        # gdb takes ^C (it sends the stub an interrupt): not the monitor.
+        proc = subprocess.Popen(qemu, stdin=subprocess.DEVNULL,
+                                start_new_session=True)
+        if not wait_for_stub(proc, ready):
+            shutil.rmtree(tmp, ignore_errors=True)
+            proc.wait()
+            say('amphi-kvm did not get to wait for gdb')
+            sys.exit(proc.returncode or 1)
+    else:
+        proc = subprocess.Popen(qemu)
+    shutil.rmtree(tmp, ignore_errors=True)
     gdb = 'gdb'
     if ctx.platform == 'arm64':
         gdb = 'gdb-multiarch'
@@ -639,8 +706,11 @@ def metal_gdb(ctx, opts, app, app_args):
     if ctx.platform == 'arm64':
         argv[2:2] = ['-ex', 'set architecture aarch64']
     argv.append(ctx.image(name))
-    say('gdb on QEMU port %d; use hbreak (hardware breakpoints) under '
-        'KVM' % port)
+    if kvm_direct:
+        say('gdb on amphi-kvm\'s stub, port %d' % port)
+    else:
+        say('gdb on QEMU port %d; use hbreak (hardware breakpoints) under '
+            'KVM' % port)
     rc = run(argv)
     if proc.poll() is None:
         proc.terminate()
@@ -703,7 +773,14 @@ def cmd_test(ctx, args):
             suites.append(args[i + 1])
             i += 2
             continue
-        if args[i] == '--list':
+        if args[i] == '--kvm-direct':
+            # The amphi-kvm suite: x86_64 images on our own monitor.
+            if ctx.platform == 'sim' and not ctx.explicit:
+                ctx = Ctx('x86_64', None)
+            elif ctx.platform != 'x86_64':
+                raise Usage('--kvm-direct is for --platform x86_64')
+            suites.append('kvm')
+        elif args[i] == '--list':
             listing = True
         elif args[i].startswith('-'):
             raise Usage('unknown option %s' % args[i])

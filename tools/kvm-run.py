@@ -29,6 +29,7 @@ import importlib.util
 import os
 import re
 import shlex
+import signal
 import subprocess
 import sys
 import threading
@@ -98,34 +99,39 @@ def probe_native(monitor, image):
 
 class LinePump:
     """Copies output to a stream, resolving crash-report frames against
-    the image; a partial line that cannot be a frame goes out at once."""
+    the image; a partial line that cannot be a frame goes out at once.
+    on_line sees every whole line."""
 
     def __init__(self, out, resolver, on_line=None):
         self.out = out
         self.resolver = resolver
         self.on_line = on_line
-        self.pending = b''
-        self.stated = None
+        self.pending = b''      # not written yet
+        self.written = b''      # the current line's part already out
 
     def feed(self, data):
         self.pending += data
         lines = self.pending.split(b'\n')
         self.pending = lines.pop()
         for line in lines:
+            whole = self.written + line
             if self.on_line:
-                self.on_line(line)
-            m = qemu_run.FRAME_RE.match(line)
+                self.on_line(whole)
+            m = qemu_run.FRAME_RE.match(whole) if not self.written \
+                else None
             if m:
                 text = self.resolver.frame(m.group(4) == b' ',
                                            int(m.group(3), 16))
                 if text:
                     line = m.group(1) + b' ' + text.encode()
             self.out.write(line + b'\n')
-        if self.pending and not self.pending.lstrip(b' ').startswith(
-                b'#') and self.pending.strip(b' '):
-            if self.on_line:
-                self.on_line(self.pending)
+            self.written = b''
+        start = self.written + self.pending
+        if self.pending and (self.written or (
+                start.strip(b' ') and
+                not start.lstrip(b' ').startswith(b'#'))):
             self.out.write(self.pending)
+            self.written += self.pending
             self.pending = b''
         self.out.flush()
 
@@ -234,7 +240,10 @@ def run_native(monitor, opts, image, args, resolver):
                 t.join()
             return proc.wait()
         except KeyboardInterrupt:
-            # The monitor got the ^C too: it stops the guest and says so.
+            # A ^C reached the monitor too; a SIGTERM of ours did not.
+            # It stops the guest and says so.
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGINT)
             continue
 
 
@@ -278,7 +287,14 @@ def run_nested(monitor, opts, image, args, resolver):
         return 1
 
 
+def stop(sig, frame):
+    raise KeyboardInterrupt
+
+
 def main():
+    # Ended by another program (amphi gdb when gdb is done): as ^C.
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGHUP, stop)
     opts, image, args = parse(sys.argv[1:])
     monitor = opts['monitor'] or os.environ.get('AMPHI_KVM_MONITOR') or \
         default_monitor(image)

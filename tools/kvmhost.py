@@ -45,7 +45,8 @@ QEMU = 'qemu-system-x86_64'
 APPLETS = ['sh', 'mount', 'mkdir', 'insmod', 'echo', 'cat', 'stty', 'wc',
            'sleep', 'kill', 'poweroff', 'timeout', 'rm', 'ls', 'true',
            'false', 'test', '[', 'dmesg', 'head', 'tail', 'grep', 'env',
-           'uname', 'date', 'chmod', 'ln', 'cp', 'mv', 'uptime']
+           'uname', 'date', 'chmod', 'ln', 'cp', 'mv', 'uptime', 'ps',
+           'cut']
 READY = b'@@amphi-host-ready'
 # /init puts it on a line of its own, after a newline of its own.
 DONE = b'\n@@amphi-host-done '
@@ -121,6 +122,15 @@ def busybox():
     return path
 
 
+def die_with_parent():
+    """In the child: QEMU goes when its launcher goes, even by SIGKILL
+    (an orphaned emulator would eat a CPU for nothing)."""
+    import ctypes
+    import signal
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(1, signal.SIGKILL)      # PR_SET_PDEATHSIG
+
+
 class Entry:
     """A stat-like record for mkcpio.Writer."""
     def __init__(self, mode, rdev=0):
@@ -135,10 +145,10 @@ def is_elf(path):
         return f.read(4) == b'\x7fELF'
 
 
-def file_data(src, tmp):
-    """src's bytes; an ELF file without its debug information (the host
-    side resolves addresses against the original)."""
-    if is_elf(src):
+def file_data(src, tmp, strip):
+    """src's bytes; with strip, an ELF file without its debug information
+    (the host side resolves addresses against the original)."""
+    if strip and is_elf(src):
         out = os.path.join(tmp, 'stripped')
         res = subprocess.run(['objcopy', '--strip-debug', src, out],
                              stderr=subprocess.PIPE, text=True)
@@ -150,8 +160,9 @@ def file_data(src, tmp):
 
 
 def build_initramfs(out_path, files, payload, serial_setup=''):
-    """Writes the host's initramfs: files is [(src, dest under /work)],
-    payload the shell script /init runs."""
+    """Writes the host's initramfs: files is [(src, dest under /work[,
+    strip])] (ELF files are stripped unless strip is False), payload the
+    shell script /init runs."""
     vmlinuz, mods = kernel_files()
     box = busybox()
     init = INIT % {'modules': ' '.join(MODULES), 'serial': serial_setup}
@@ -180,7 +191,9 @@ def build_initramfs(out_path, files, payload, serial_setup=''):
                 add(w, 'lib/modules/%s.ko' % m, stat.S_IFREG | 0o644,
                     mf.read())
         made = set()
-        for src, dest in files:
+        for entry in files:
+            src, dest = entry[:2]
+            strip = entry[2] if len(entry) > 2 else True
             parts = dest.split('/')[:-1]
             for i in range(1, len(parts) + 1):
                 d = 'work/' + '/'.join(parts[:i])
@@ -188,7 +201,7 @@ def build_initramfs(out_path, files, payload, serial_setup=''):
                     made.add(d)
                     add(w, d, stat.S_IFDIR | 0o755)
             add(w, 'work/' + dest, stat.S_IFREG | 0o755,
-                file_data(src, tmp))
+                file_data(src, tmp, strip))
         add(w, 'init', stat.S_IFREG | 0o755, init.encode())
         add(w, 'payload', stat.S_IFREG | 0o755, payload.encode())
         w.trailer()
@@ -228,13 +241,17 @@ class Boot:
         self.failure = None
         self.noise = []
         self.pending = b''
+        self.nl_before = False
+        # AMPHI_KVMHOST_RAW=FILE: the raw console, for debugging.
+        raw = os.environ.get('AMPHI_KVMHOST_RAW')
+        self.raw = open(raw, 'ab') if raw else None
 
     def start(self):
         if not shutil.which(QEMU):
             raise HostError('%s is missing: run ./amphi setup' % QEMU)
         self.t0 = time.monotonic()
         self.proc = subprocess.Popen(
-            self.argv, stdout=subprocess.PIPE,
+            self.argv, stdout=subprocess.PIPE, preexec_fn=die_with_parent,
             stdin=self.stdin if self.stdin is not None
             else subprocess.DEVNULL, stderr=subprocess.STDOUT)
         return self
@@ -247,32 +264,45 @@ class Boot:
             data = os.read(fd, 65536)
             if not data:
                 break
+            if self.raw:
+                self.raw.write(data)
+                self.raw.flush()
             self.pending += data
             if not self.ready:
                 self.take_boot_lines()
                 if not self.ready:
                     continue
-            idx = self.pending.find(DONE)
-            if idx >= 0:
-                end = self.pending.find(b'\n', idx + len(DONE))
-                if end < 0:
-                    out, self.pending = self.pending[:idx], \
-                        self.pending[idx:]
-                else:
-                    word = self.pending[idx + len(DONE):end].strip()
-                    self.done = int(word) if word.isdigit() else 1
-                    out, self.pending = self.pending[:idx], b''
-            else:
-                # Hold back what may be the start of the marker.
-                keep = len(DONE) - 1
-                cut = max(0, len(self.pending) - keep)
-                while cut < len(self.pending) and \
-                        not DONE.startswith(self.pending[cut:]):
-                    cut += 1
-                out, self.pending = self.pending[:cut], \
-                    self.pending[cut:]
+            out = self.split_payload()
             if out:
                 yield out
+
+    def split_payload(self):
+        """What of self.pending is payload output that can go out now.
+        The done marker ends it; a tail that may be the marker's start
+        waits. A newline already out counts as the marker's first byte
+        (it then shows as an extra newline, only if the payload's output
+        did not end with one)."""
+        lead = b'\n' if self.nl_before else b''
+        v = lead + self.pending
+        idx = v.find(DONE)
+        if idx >= 0:
+            cut = max(0, idx - len(lead))
+            end = v.find(b'\n', idx + len(DONE))
+            if end >= 0:
+                word = v[idx + len(DONE):end].strip()
+                self.done = int(word) if word.isdigit() else 1
+        else:
+            hold = 0
+            for k in range(min(len(DONE) - 1, len(v)), 1, -1):
+                if DONE.startswith(v[-k:]):
+                    hold = k
+                    break
+            cut = len(self.pending) - min(hold, len(self.pending))
+        out = self.pending[:cut]
+        self.pending = b'' if self.done is not None else self.pending[cut:]
+        if out:
+            self.nl_before = out.endswith(b'\n')
+        return out
 
     def take_boot_lines(self):
         while not self.ready:

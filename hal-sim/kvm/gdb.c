@@ -14,6 +14,15 @@
  * through the page tables (and hidden from memory reads), caught with
  * KVM_GUESTDBG_USE_SW_BP; hardware breakpoints and watchpoints use the
  * debug registers (KVM_GUESTDBG_USE_HW_BP), four in all.
+ *
+ * Some CPUs do not honour either for a guest: QEMU's emulated AMD-V (the
+ * nested test host) lets the guest take its int3 and ignores the guest's
+ * DR7. A scratch VM tells at attach time (probe_breakpoints). There,
+ * breakpoints (software and hardware) are planted as "in al,dx" (0xec),
+ * a one-byte instruction that always exits to the monitor: an I/O exit
+ * at a planted address is a breakpoint, its pending I/O is dropped, and
+ * the vCPU stops as at an int3. Watchpoints are refused there: they need
+ * the debug registers.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -25,6 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <termios.h>
 #include <unistd.h>
@@ -43,7 +53,11 @@ struct sw_bp {
 	uint64_t addr;
 	uint64_t gpa;
 	uint8_t orig;
+	int hw;			/* a Z1 planted as code (no debug regs) */
 };
+
+#define OP_INT3		0xcc
+#define OP_IN_AL_DX	0xec
 
 struct hw_bp {
 	int used;
@@ -65,6 +79,8 @@ struct gdb {
 	int gthread, cthread;		/* Hg, Hc: vCPU index (-1: any) */
 	struct sw_bp sw[MAX_SW_BPS];
 	unsigned int nsw;
+	uint8_t bp_op;			/* OP_INT3, or OP_IN_AL_DX */
+	int have_debugregs;
 	struct hw_bp hw[MAX_HW_BPS];
 	pthread_mutex_t out_lock;
 	unsigned char in[PKT_MAX];
@@ -643,7 +659,7 @@ static size_t mem_write(struct gdb *g, uint64_t addr, const uint8_t *buf,
 {
 	struct vcpu *v = cur(g, g->gthread);
 	struct kvm_sregs s;
-	uint8_t cc = 0xcc;
+	uint8_t cc = g->bp_op;
 	size_t n, i;
 
 	if (sregs_of(v, &s) < 0)
@@ -658,7 +674,7 @@ static size_t mem_write(struct gdb *g, uint64_t addr, const uint8_t *buf,
 	return n;
 }
 
-static int sw_insert(struct gdb *g, uint64_t addr)
+static int sw_insert(struct gdb *g, uint64_t addr, int hw)
 {
 	struct vcpu *v = cur(g, g->gthread);
 	struct kvm_sregs s;
@@ -675,9 +691,9 @@ static int sw_insert(struct gdb *g, uint64_t addr)
 	p = vm_gpa(g->vm, gpa, 1);
 	if (!p)
 		return -1;
-	g->sw[g->nsw] = (struct sw_bp) { addr, gpa, *p };
+	g->sw[g->nsw] = (struct sw_bp) { addr, gpa, *p, hw };
 	g->nsw++;
-	*p = 0xcc;
+	*p = g->bp_op;
 	return 0;
 }
 
@@ -690,7 +706,7 @@ static int sw_remove(struct gdb *g, uint64_t addr)
 		if (g->sw[i].addr != addr)
 			continue;
 		p = vm_gpa(g->vm, g->sw[i].gpa, 1);
-		if (p && *p == 0xcc)
+		if (p && *p == g->bp_op)
 			*p = g->sw[i].orig;
 		g->sw[i] = g->sw[--g->nsw];
 		return 0;
@@ -747,6 +763,11 @@ static void stop_reply(struct gdb *g, char *out, size_t size)
 	if (g->event < 0 || sig != SIGTRAP_GDB)
 		return;
 	if (v->dbg.exception == 3) {
+		for (i = 0; i < g->nsw; i++)
+			if (g->sw[i].addr == v->dbg.pc && g->sw[i].hw) {
+				snprintf(out + n, size - n, "hwbreak:;");
+				return;
+			}
 		snprintf(out + n, size - n, "swbreak:;");
 		return;
 	}
@@ -906,15 +927,23 @@ static void cmd_breakpoint(struct gdb *g, const char *in, char *out,
 	kind = parse_num(&in);
 	switch (type) {
 	case 0:
-		r = insert ? sw_insert(g, addr) : sw_remove(g, addr);
+		r = insert ? sw_insert(g, addr, 0) : sw_remove(g, addr);
 		break;
 	case 1:
-		r = insert ? hw_insert(g, HW_EXEC, addr, 1) :
-			     hw_remove(g, HW_EXEC, addr);
+		if (!g->have_debugregs)
+			r = insert ? sw_insert(g, addr, 1) :
+				     sw_remove(g, addr);
+		else
+			r = insert ? hw_insert(g, HW_EXEC, addr, 1) :
+				     hw_remove(g, HW_EXEC, addr);
 		break;
 	case 2:
 	case 3:
 	case 4: {
+		if (!g->have_debugregs) {
+			strcpy(out, "E95");	/* EOPNOTSUPP */
+			return;
+		}
 		enum hw_type t = type == 2 ? HW_WRITE : type == 3 ? HW_READ :
 				 HW_ACCESS;
 
@@ -988,6 +1017,11 @@ static int vcont_step(struct gdb *g, const char *in)
 	return step;
 }
 
+static int starts(const char *s, const char *prefix)
+{
+	return !strncmp(s, prefix, strlen(prefix));
+}
+
 /* Handles one packet while the vCPUs are parked. Returns 1 when they
  * were resumed (the reply comes with the next stop), 0 otherwise. */
 static int command(struct gdb *g, const char *p, int len, char *out)
@@ -1056,7 +1090,7 @@ static int command(struct gdb *g, const char *p, int len, char *out)
 	}
 	if (!strcmp(p, "vCont?")) {
 		strcpy(out, "vCont;c;C;s;S");
-	} else if (!strncmp(p, "vCont;", 6)) {
+	} else if (starts(p, "vCont;")) {
 		t = vcont_step(g, p + 5);
 		if (t == -2) {
 			strcpy(out, "E01");
@@ -1064,7 +1098,7 @@ static int command(struct gdb *g, const char *p, int len, char *out)
 		}
 		resume(g, t);
 		return 1;
-	} else if (!strncmp(p, "qSupported", 10)) {
+	} else if (starts(p, "qSupported")) {
 		snprintf(out, PKT_MAX, "PacketSize=%x;qXfer:features:read+;"
 			 "swbreak+;hwbreak+;QStartNoAckMode+;vContSupported+",
 			 PKT_MAX - 16);
@@ -1074,7 +1108,7 @@ static int command(struct gdb *g, const char *p, int len, char *out)
 		g->noack = 1;
 		out[0] = '\0';
 		return -1;
-	} else if (!strncmp(p, "qXfer:features:read:target.xml:", 32)) {
+	} else if (starts(p, "qXfer:features:read:target.xml:")) {
 		cmd_xfer(p, out);
 	} else if (!strcmp(p, "qfThreadInfo")) {
 		cmd_threads(g, out);
@@ -1084,13 +1118,13 @@ static int command(struct gdb *g, const char *p, int len, char *out)
 		snprintf(out, PKT_MAX, "QC%x", cur(g, g->gthread)->idx + 1);
 	} else if (!strcmp(p, "qAttached")) {
 		strcpy(out, "1");
-	} else if (!strncmp(p, "qThreadExtraInfo,", 17)) {
+	} else if (starts(p, "qThreadExtraInfo,")) {
 		char text[32];
 
 		t = thread_of(p + 17);
 		snprintf(text, sizeof(text), "CPU %d", t < 0 ? 0 : t);
 		put_hex(out, text, strlen(text));
-	} else if (!strncmp(p, "qSymbol", 7)) {
+	} else if (starts(p, "qSymbol")) {
 		strcpy(out, "OK");
 	}
 	return 0;
@@ -1200,6 +1234,115 @@ static void *gdb_thread(void *arg)
 }
 
 /* ---------------------------------------------------------------------
+ * Breakpoints planted as I/O instructions (see the top)
+ */
+
+int gdb_io_breakpoint(struct vcpu *v)
+{
+	struct gdb *g = v->vm->gdb;
+	struct kvm_regs r;
+	uint64_t rip;
+	unsigned int i;
+
+	if (g->bp_op != OP_IN_AL_DX || v->run->io.direction != KVM_EXIT_IO_IN
+	    || v->run->io.size != 1 || !g->nsw)
+		return 0;
+	if (ioctl(v->fd, KVM_GET_REGS, &r) < 0)
+		return 0;
+	rip = r.rip;
+	for (i = 0; i < g->nsw && g->sw[i].addr != rip; i++)
+		;
+	if (i == g->nsw)
+		return 0;
+	/* KVM drops a pending I/O whose instruction pointer moved: move it,
+	 * enter with immediate_exit (the I/O is dropped, nothing runs),
+	 * then put it back at the breakpoint. */
+	r.rip = rip + 1;
+	ioctl(v->fd, KVM_SET_REGS, &r);
+	v->run->immediate_exit = 1;
+	ioctl(v->fd, KVM_RUN, 0);
+	v->run->immediate_exit = 0;
+	r.rip = rip;
+	ioctl(v->fd, KVM_SET_REGS, &r);
+	memset(&v->dbg, 0, sizeof(v->dbg));
+	v->dbg.exception = 3;
+	v->dbg.pc = rip;
+	gdb_vcpu_stopped(v, SIGTRAP_GDB);
+	return 1;
+}
+
+/* Whether this KVM stops a guest at an int3 and at a debug-register
+ * breakpoint: tried in real mode on a scratch VM. Returns 1 for int3,
+ * 2 for the debug registers, or both. */
+static int probe_breakpoints(struct vm *vm)
+{
+	struct kvm_userspace_memory_region region = { 0 };
+	struct kvm_guest_debug dbg;
+	struct kvm_sregs sr;
+	struct kvm_regs r;
+	struct kvm_run *run;
+	uint8_t *mem;
+	int vmfd, cpufd, result = 0, t, n;
+
+	vmfd = ioctl(vm->kvm_fd, KVM_CREATE_VM, 0);
+	mem = mmap(NULL, 0x2000, PROT_READ | PROT_WRITE,
+		   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (vmfd < 0 || mem == MAP_FAILED)
+		return 3;
+	region.memory_size = 0x2000;
+	region.userspace_addr = (uint64_t)(uintptr_t)mem;
+	ioctl(vmfd, KVM_SET_USER_MEMORY_REGION, &region);
+	ioctl(vmfd, KVM_SET_TSS_ADDR, 0xfffbd000UL);
+	cpufd = ioctl(vmfd, KVM_CREATE_VCPU, 0);
+	run = cpufd < 0 ? MAP_FAILED : mmap(NULL, vm->run_size,
+		PROT_READ | PROT_WRITE, MAP_SHARED, cpufd, 0);
+	if (run == MAP_FAILED)
+		goto out;
+	/* #DB and #BP lead to a hlt at 0x1010; nop, int3, hlt at 0x1000. */
+	mem[0x04] = mem[0x0c] = 0x10;
+	mem[0x05] = mem[0x0d] = 0x10;
+	memcpy(mem + 0x1000, "\x90\xcc\xf4", 3);
+	mem[0x1010] = 0xf4;
+	for (t = 0; t < 2; t++) {
+		ioctl(cpufd, KVM_GET_SREGS, &sr);
+		sr.cs.base = 0;
+		sr.cs.selector = 0;
+		ioctl(cpufd, KVM_SET_SREGS, &sr);
+		memset(&r, 0, sizeof(r));
+		r.rflags = 2;
+		r.rip = t ? 0x1001 : 0x1000;
+		ioctl(cpufd, KVM_SET_REGS, &r);
+		memset(&dbg, 0, sizeof(dbg));
+		dbg.control = KVM_GUESTDBG_ENABLE | (t ? KVM_GUESTDBG_USE_SW_BP :
+						     KVM_GUESTDBG_USE_HW_BP);
+		dbg.arch.debugreg[0] = 0x1000;
+		dbg.arch.debugreg[7] = t ? 0 : 0x602;
+		ioctl(cpufd, KVM_SET_GUEST_DEBUG, &dbg);
+		for (n = 0; n < 4; n++) {
+			if (ioctl(cpufd, KVM_RUN, 0) < 0 && errno != EINTR)
+				break;
+			if (run->exit_reason == KVM_EXIT_DEBUG) {
+				if (run->debug.arch.exception == (t ? 3 : 1))
+					result |= t ? 1 : 2;
+				break;
+			}
+			if (run->exit_reason == KVM_EXIT_HLT ||
+			    run->exit_reason == KVM_EXIT_SHUTDOWN ||
+			    run->exit_reason == KVM_EXIT_INTERNAL_ERROR ||
+			    run->exit_reason == KVM_EXIT_FAIL_ENTRY)
+				break;
+		}
+	}
+	munmap(run, vm->run_size);
+out:
+	if (cpufd >= 0)
+		close(cpufd);
+	close(vmfd);
+	munmap(mem, 0x2000);
+	return result;
+}
+
+/* ---------------------------------------------------------------------
  * Setup
  */
 
@@ -1257,6 +1400,7 @@ struct gdb *gdb_open(struct vm *vm, const char *where)
 {
 	struct gdb *g = calloc(1, sizeof(*g));
 	pthread_t t;
+	int n;
 
 	if (!g || pipe2(g->wake, O_CLOEXEC | O_NONBLOCK) < 0)
 		kvm_die(KVM_EXIT_GUEST, "gdb stub: %s", strerror(errno));
@@ -1269,6 +1413,16 @@ struct gdb *gdb_open(struct vm *vm, const char *where)
 	g->stop_pending = 1;
 	g->event = 0;
 	vm->vcpus[0].stop_sig = SIGTRAP_GDB;
+	n = probe_breakpoints(vm);
+	g->bp_op = (n & 1) ? OP_INT3 : OP_IN_AL_DX;
+	g->have_debugregs = !!(n & 2);
+	if (n != 3)
+		kvm_say("this KVM does not stop the guest at %s%s%s (an "
+			"emulated CPU?): breakpoints are planted as I/O "
+			"instructions%s", n & 1 ? "" : "int3",
+			n == 0 ? " nor at " : "", n & 2 ? "" :
+			"debug-register breakpoints",
+			n & 2 ? "" : "; no watchpoints");
 	g->fd = strchr(where, '/') ? open_serial(where) : listen_tcp(where);
 	if (pthread_create(&t, NULL, gdb_thread, g))
 		kvm_die(KVM_EXIT_GUEST, "cannot start the gdb thread");

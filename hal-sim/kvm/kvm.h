@@ -58,6 +58,7 @@ struct vcpu {
 	struct kvm_debug_exit_arch dbg;
 	int stepping;
 	int parked;
+	int stopped;		/* parked for good by vm_stop */
 };
 
 struct vm {
@@ -82,6 +83,11 @@ struct vm {
 	int ended;
 	int status;
 	struct gdb *gdb;
+	/* vm_stop: the vCPU threads park for good. */
+	int stopping;
+	unsigned int nstopped;
+	pthread_mutex_t lock_stop;
+	pthread_cond_t stopped;
 };
 
 /* main.c / vm.c: messages. */
@@ -100,6 +106,10 @@ void vm_end(struct vm *vm, int status) __attribute__((noreturn));
 /* Stops every vCPU thread at its next exit (or at once if in KVM_RUN). */
 void vm_kick_all(struct vm *vm);
 void vcpu_kick(struct vcpu *v);
+/* Stops every vCPU (waiting up to a second) and prints where each was
+ * (their frames, for the launcher to resolve): for ^C and timeouts. */
+void vm_stop(struct vm *vm);
+void vcpu_where(struct vcpu *v);
 void vcpu_dump(struct vcpu *v, const char *why);
 /* Guest physical memory, or NULL if [gpa, gpa+len) is not RAM. */
 void *vm_gpa(struct vm *vm, uint64_t gpa, uint64_t len);
@@ -154,6 +164,9 @@ void gdb_vcpu_stopped(struct vcpu *v, int sig);
 int gdb_stop_pending(struct gdb *g);
 /* The stub's own thread: reads packets until the run ends. */
 void gdb_serve(struct gdb *g);
+/* At an I/O exit: whether it was a breakpoint planted as an I/O
+ * instruction (then the vCPU stopped for gdb and may go on). */
+int gdb_io_breakpoint(struct vcpu *v);
 /* Tells gdb the guest exited with status (from vm_end). */
 void gdb_exited(struct gdb *g, int status);
 

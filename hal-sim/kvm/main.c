@@ -223,24 +223,39 @@ static void __attribute__((noreturn)) wait_for_signal(struct vm *vm)
 	console_flush();
 	kvm_say("%s: guest stopped", sig == SIGINT ? "interrupted (Ctrl-C)" :
 		strsignal(sig));
+	if (!vm->gdb)
+		vm_stop(vm);
 	pthread_mutex_lock(&vm->lock);
 	exit(128 + sig);
+}
+
+static void ending_signal(int sig)
+{
+	(void)sig;
 }
 
 int main(int argc, char *argv[])
 {
 	static struct kvm_opts opts;
 	struct vm *vm = &the_vm;
+	struct sigaction sa;
 	sigset_t set;
 
 	parse_options(argc, argv, &opts);
 	kvm_verbose = opts.verbose;
-	/* Signals that end the run go to the main thread only. */
+	/* Signals that end the run go to the main thread only (sigwait).
+	 * A handler of our own: a shell starts background jobs with SIGINT
+	 * ignored, and ^C or kill -INT must still stop the guest. */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = ending_signal;
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
 	vm->entry = image_read(&opts);

@@ -21,6 +21,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "kvm.h"
@@ -202,6 +203,8 @@ void vm_open(struct vm *vm, struct kvm_opts *opts)
 	vm->ncpus = opts->ncpus;
 	vm->ram_size = opts->mem_size;
 	pthread_mutex_init(&vm->lock, NULL);
+	pthread_mutex_init(&vm->lock_stop, NULL);
+	pthread_cond_init(&vm->stopped, NULL);
 	open_kvm(vm);
 	check_caps(vm);
 	max_cpus_check(vm);
@@ -523,13 +526,14 @@ size_t vcpu_write_virt(struct vcpu *v, const struct kvm_sregs *sr,
  * Register dumps
  */
 
+static void dump_frames(FILE *f, struct vcpu *v, const struct kvm_regs *r,
+			const struct kvm_sregs *s);
+
 static void dump_regs(FILE *f, struct vcpu *v, const struct kvm_regs *r,
 		      const struct kvm_sregs *s)
 {
 	uint8_t code[16];
 	size_t n, i;
-	uint64_t fp, prev, ret;
-	int frame = 1;
 
 	fprintf(f,
 		"  RIP %016llx  RFLAGS %08llx  CS %04x  SS %04x\n"
@@ -553,10 +557,19 @@ static void dump_regs(FILE *f, struct vcpu *v, const struct kvm_regs *r,
 			fprintf(f, " %02x", code[i]);
 		fprintf(f, "\n");
 	}
+	dump_frames(f, v, r, s);
+}
+
+/* The frames, in the kernel's crash-report format, which the launcher
+ * resolves to function and line (two spaces: an exact address). */
+static void dump_frames(FILE *f, struct vcpu *v, const struct kvm_regs *r,
+			const struct kvm_sregs *s)
+{
+	uint64_t fp, prev, ret;
+	int frame = 1;
+
 	if (!(s->efer & 0x400))
 		return;
-	/* The frames, in the kernel's crash-report format, which the
-	 * launcher resolves to function and line (two spaces: exact). */
 	fprintf(f, "  #0  0x%016llx  in ??\n", r->rip);
 	fp = r->rbp;
 	prev = r->rsp - 8;
@@ -635,6 +648,72 @@ void vm_kick_all(struct vm *vm)
 		vcpu_kick(&vm->vcpus[i]);
 }
 
+/* Parks the calling vCPU thread for good (vm_stop). */
+static void __attribute__((noreturn)) vcpu_park_for_good(struct vcpu *v)
+{
+	struct vm *vm = v->vm;
+
+	pthread_mutex_lock(&vm->lock_stop);
+	v->stopped = 1;
+	vm->nstopped++;
+	pthread_cond_broadcast(&vm->stopped);
+	pthread_mutex_unlock(&vm->lock_stop);
+	for (;;)
+		pause();
+}
+
+void vm_stop(struct vm *vm)
+{
+	struct timespec until;
+	unsigned int i;
+	int r = 0;
+
+	__atomic_store_n(&vm->stopping, 1, __ATOMIC_SEQ_CST);
+	vm_kick_all(vm);
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += 1;
+	pthread_mutex_lock(&vm->lock_stop);
+	while (vm->nstopped < vm->ncpus && r == 0)
+		r = pthread_cond_timedwait(&vm->stopped, &vm->lock_stop,
+					   &until);
+	pthread_mutex_unlock(&vm->lock_stop);
+	for (i = 0; i < vm->ncpus; i++) {
+		/* A vCPU still in KVM_RUN holds its lock: no ioctl. */
+		if (__atomic_load_n(&vm->vcpus[i].stopped, __ATOMIC_ACQUIRE))
+			vcpu_where(&vm->vcpus[i]);
+		else
+			fprintf(stderr, "  CPU %u: did not stop within a "
+				"second\n", i);
+	}
+}
+
+void vcpu_where(struct vcpu *v)
+{
+	struct kvm_mp_state mp = { 0 };
+	struct kvm_regs r;
+	struct kvm_sregs s;
+	const char *state;
+
+	if (ioctl(v->fd, KVM_GET_MP_STATE, &mp) < 0 ||
+	    ioctl(v->fd, KVM_GET_REGS, &r) < 0 ||
+	    ioctl(v->fd, KVM_GET_SREGS, &s) < 0)
+		return;
+	switch (mp.mp_state) {
+	case KVM_MP_STATE_UNINITIALIZED:
+	case KVM_MP_STATE_INIT_RECEIVED:
+		fprintf(stderr, "  CPU %u: not started\n", v->idx);
+		return;
+	case KVM_MP_STATE_HALTED:
+		state = "halted";
+		break;
+	default:
+		state = "running";
+		break;
+	}
+	fprintf(stderr, "  CPU %u (%s) was at:\n", v->idx, state);
+	dump_frames(stderr, v, &r, &s);
+}
+
 void vm_end(struct vm *vm, int status)
 {
 	int stated = console_stated_status();
@@ -656,9 +735,9 @@ static void internal_error(struct vcpu *v)
 {
 	struct kvm_run *run = v->run;
 	static const char *const sub[] = {
-		[KVM_INTERNAL_ERROR_EMULATION] = "the instruction emulator "
-			"failed (KVM could not emulate an instruction: a "
-			"nested or software KVM may lack SSE emulation)",
+		[KVM_INTERNAL_ERROR_EMULATION] = "KVM could not emulate "
+			"an instruction (a nested or software KVM may lack "
+			"some, SSE for one)",
 		[KVM_INTERNAL_ERROR_SIMUL_EX] = "an exception while "
 			"delivering an exception",
 		[KVM_INTERNAL_ERROR_DELIVERY_EV] = "an exit while "
@@ -727,6 +806,8 @@ static void handle_exit(struct vcpu *v)
 
 	switch (run->exit_reason) {
 	case KVM_EXIT_IO:
+		if (v->vm->gdb && gdb_io_breakpoint(v))
+			return;
 		devices_io(v, run);
 		return;
 	case KVM_EXIT_MMIO:
@@ -771,6 +852,8 @@ void *vcpu_thread(void *arg)
 	struct gdb *g = v->vm->gdb;
 
 	for (;;) {
+		if (__atomic_load_n(&v->vm->stopping, __ATOMIC_ACQUIRE))
+			vcpu_park_for_good(v);
 		if (g && gdb_stop_pending(g))
 			gdb_vcpu_stopped(v, 0);
 		if (ioctl(v->fd, KVM_RUN, 0) < 0) {
