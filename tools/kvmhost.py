@@ -190,18 +190,20 @@ def build_initramfs(out_path, files, payload, serial_setup=''):
             with open(path, 'rb') as mf:
                 add(w, 'lib/modules/%s.ko' % m, stat.S_IFREG | 0o644,
                     mf.read())
-        made = set()
+        made = {'bin', 'dev', 'proc', 'sys', 'tmp', 'lib', 'lib/modules',
+                'work'}
         for entry in files:
             src, dest = entry[:2]
             strip = entry[2] if len(entry) > 2 else True
-            parts = dest.split('/')[:-1]
+            # Relative: under /work; absolute: where it says.
+            name = dest[1:] if dest.startswith('/') else 'work/' + dest
+            parts = name.split('/')[:-1]
             for i in range(1, len(parts) + 1):
-                d = 'work/' + '/'.join(parts[:i])
+                d = '/'.join(parts[:i])
                 if d not in made:
                     made.add(d)
                     add(w, d, stat.S_IFDIR | 0o755)
-            add(w, 'work/' + dest, stat.S_IFREG | 0o755,
-                file_data(src, tmp, strip))
+            add(w, name, stat.S_IFREG | 0o755, file_data(src, tmp, strip))
         add(w, 'init', stat.S_IFREG | 0o755, init.encode())
         add(w, 'payload', stat.S_IFREG | 0o755, payload.encode())
         w.trailer()
