@@ -46,6 +46,26 @@ int sim_parse_count(const char *s, unsigned int max, unsigned int *out)
 	return 0;
 }
 
+int sim_take_smp(int argc, char *argv[], int *optind, const char **val)
+{
+	const char *a;
+
+	if (*optind >= argc)
+		return 0;
+	a = argv[*optind];
+	if (!strcmp(a, "-smp")) {
+		*val = *optind + 1 < argc ? argv[*optind + 1] : NULL;
+		*optind += *val ? 2 : 1;
+		return 1;
+	}
+	if (!strncmp(a, "-smp=", 5)) {
+		*val = a + 5;
+		(*optind)++;
+		return 1;
+	}
+	return 0;
+}
+
 char *sim_cmdline_append(char *buf, size_t *len, const char *arg)
 {
 	size_t need = *len + 2 * strlen(arg) + 4;

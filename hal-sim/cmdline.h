@@ -15,6 +15,12 @@ int sim_parse_size(const char *s, size_t min, size_t max, size_t *out);
 /* Parses a decimal count in [1, max] into *out. Returns 0 or -1. */
 int sim_parse_count(const char *s, unsigned int max, unsigned int *out);
 
+/* "-smp N" (QEMU's spelling) is one dash and a word, which getopt would
+ * take for -s -m p: if argv[*optind] is "-smp" or "-smp=N", sets *val to
+ * the count's text (NULL if it is missing), moves *optind past it and
+ * returns 1; returns 0 otherwise. */
+int sim_take_smp(int argc, char *argv[], int *optind, const char **val);
+
 /* Appends arg to the kernel command line buf (*len bytes long, may be
  * NULL), escaping what the kernel's argument splitter would interpret
  * (whitespace, quotes, backslash; "" for an empty argument). Returns the

@@ -211,31 +211,15 @@ bad:
 	exit(2);
 }
 
-/*
- * "-smp N" (QEMU's spelling) is one dash and a word, which getopt would
- * take for -s -m p: recognize it before getopt sees it. Returns 1 if
- * argv[optind] was it (optind then points past it).
- */
 static int take_smp(int argc, char *argv[], const char *prog,
 		    struct sim_options *opt)
 {
-	const char *a;
+	const char *val;
 
-	if (optind >= argc)
+	if (!sim_take_smp(argc, argv, &optind, &val))
 		return 0;
-	a = argv[optind];
-	if (!strcmp(a, "-smp")) {
-		set_ncpus(prog, optind + 1 < argc ? argv[optind + 1] : NULL,
-			  opt);
-		optind += 2;
-		return 1;
-	}
-	if (!strncmp(a, "-smp=", 5)) {
-		set_ncpus(prog, a + 5, opt);
-		optind++;
-		return 1;
-	}
-	return 0;
+	set_ncpus(prog, val, opt);
+	return 1;
 }
 
 void sim_parse_options(int argc, char *argv[], struct sim_options *opt)

@@ -25,7 +25,6 @@ offers on that port); --gdb-ready FILE is created once gdb may connect.
 
 The native probe's result is cached in BUILD/kvm-direct-world.
 """
-import importlib.util
 import os
 import re
 import shlex
@@ -43,15 +42,7 @@ NO_KVM = 3
 READY_RE = re.compile(rb'amphi-kvm: waiting for gdb on ')
 
 
-def load_qemu_run():
-    spec = importlib.util.spec_from_file_location(
-        'qemu_run', os.path.join(TOP, 'tools', 'qemu-run.py'))
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-qemu_run = load_qemu_run()
+qemu_run = kvmhost.load_module(os.path.join(TOP, 'tools', 'qemu-run.py'))
 
 
 def say(msg):

@@ -79,6 +79,16 @@ class HostError(Exception):
     pass
 
 
+def load_module(path):
+    """A Python file as a module, whatever its name (qemu-run.py)."""
+    import importlib.util
+    name = os.path.basename(path)[:-3].replace('-', '_')
+    spec = importlib.util.spec_from_file_location(name, path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
 def package_tree(pkg, fetch=True):
     """The cached contents of a Debian binary package, fetched if need
     be (and allowed)."""

@@ -105,25 +105,14 @@ static void set_ncpus(struct kvm_opts *o, const char *arg)
 			  arg ? arg : "", KVM_MAX_CPUS);
 }
 
-/* "-smp N": one dash and a word, which getopt would read as -s -m p. */
 static int take_smp(int argc, char *argv[], struct kvm_opts *o)
 {
-	const char *a;
+	const char *val;
 
-	if (optind >= argc)
+	if (!sim_take_smp(argc, argv, &optind, &val))
 		return 0;
-	a = argv[optind];
-	if (!strcmp(a, "-smp")) {
-		set_ncpus(o, optind + 1 < argc ? argv[optind + 1] : NULL);
-		optind += 2;
-		return 1;
-	}
-	if (!strncmp(a, "-smp=", 5)) {
-		set_ncpus(o, a + 5);
-		optind++;
-		return 1;
-	}
-	return 0;
+	set_ncpus(o, val);
+	return 1;
 }
 
 static void parse_options(int argc, char *argv[], struct kvm_opts *o)

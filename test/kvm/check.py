@@ -37,15 +37,7 @@ BATCH_TIMEOUT = 1500
 FAILURE_TTL = 600
 
 
-def load(path, name):
-    import importlib.util
-    spec = importlib.util.spec_from_file_location(name, path)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-kvm_run = load(os.path.join(SRC, 'tools', 'kvm-run.py'), 'kvm_run')
+kvm_run = kvmhost.load_module(os.path.join(SRC, 'tools', 'kvm-run.py'))
 
 
 class Paths:
@@ -77,8 +69,8 @@ def make_generated(paths, work):
     subprocess.run([sys.executable, os.path.join(HERE, 'images.py'),
                     paths.image('hello'), os.path.join(work, 'bad')],
                    check=True)
-    initrd = load(os.path.join(SRC, 'test', 'apps', 'initrd.py'),
-                  'initrd_check')
+    initrd = kvmhost.load_module(os.path.join(SRC, 'test', 'apps',
+                                              'initrd.py'))
     import mkcpio
     src = os.path.join(work, 'initrd-src')
     os.makedirs(src)
@@ -289,8 +281,8 @@ def check(paths, c, status, out, err):
                                      out.splitlines(True), 'Linux',
                                      'amphi-kvm')))
     if c.initrd:
-        initrd = load(os.path.join(SRC, 'test', 'apps', 'initrd.py'),
-                      'initrd_check')
+        initrd = kvmhost.load_module(os.path.join(SRC, 'test', 'apps',
+                                                  'initrd.py'))
         with tempfile.TemporaryDirectory() as tmp:
             want = initrd.listing(initrd.make_tree(tmp))
         got = [l for l in out.replace('\r', '').split('\n') if l]

@@ -30,15 +30,7 @@ sys.path.insert(0, os.path.join(SRC, 'tools'))
 import kvmhost  # noqa: E402
 
 
-def load(path, name):
-    import importlib.util
-    spec = importlib.util.spec_from_file_location(name, path)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-kvm_run = load(os.path.join(SRC, 'tools', 'kvm-run.py'), 'kvm_run')
+kvm_run = kvmhost.load_module(os.path.join(SRC, 'tools', 'kvm-run.py'))
 QEMU = 'qemu-system-x86_64'
 QEMU_FIRMWARE = ['bios-microvm.bin', 'pvh.bin']
 

@@ -15,9 +15,9 @@
 
 #define MAX_SAMPLES	20000
 
+#ifdef __AMPHI_PLAT_X86_64__
 static double samples[MAX_SAMPLES];
 
-#ifdef __AMPHI_PLAT_X86_64__
 static void port_exit(void)
 {
 	unsigned char v;
