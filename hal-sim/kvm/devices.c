@@ -26,6 +26,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
+#include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -35,7 +37,9 @@
  * Console: output is buffered per line (one write(2) per line, not per
  * byte); a partial line (a prompt) goes out after 10 ms. The kernel's
  * "\e[amphi-exit N]" line (a status isa-debug-exit cannot carry) is
- * taken, not shown.
+ * taken, not shown. Input is read by the main thread's loop (main.c)
+ * into a ring the UART drains. No thread of their own: a monitor that
+ * boots in milliseconds does not start threads it may never need.
  */
 
 #define OUT_MAX		4096
@@ -43,7 +47,7 @@
 #define EXIT_LINE	"\x1b[amphi-exit "
 
 static pthread_mutex_t out_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t out_cond = PTHREAD_COND_INITIALIZER;
+static int out_timer = -1;		/* timerfd: a partial line waits */
 static char out_buf[OUT_MAX];
 static size_t out_len;
 static int stated_status = -1;
@@ -92,12 +96,21 @@ static void out_flush_locked(int partial)
 
 static void console_putc(char c)
 {
+	static int first = 1;
+
+	if (first) {
+		first = 0;
+		kvm_trace("first console byte");
+	}
 	pthread_mutex_lock(&out_lock);
 	out_buf[out_len++] = c;
-	if (c == '\n' || out_len == OUT_MAX)
+	if (c == '\n' || out_len == OUT_MAX) {
 		out_flush_locked(out_len == OUT_MAX);
-	else if (out_len == 1)
-		pthread_cond_signal(&out_cond);
+	} else if (out_len == 1 && out_timer >= 0) {
+		struct itimerspec t = { .it_value = { 0, 10 * 1000 * 1000 } };
+
+		timerfd_settime(out_timer, 0, &t, NULL);
+	}
 	pthread_mutex_unlock(&out_lock);
 }
 
@@ -119,53 +132,69 @@ int console_stated_status(void)
 	return s;
 }
 
-/* Flushes a partial line 10 ms after it began. */
-static void *out_flusher(void *arg)
-{
-	struct timespec ts = { 0, 10 * 1000 * 1000 };
-
-	(void)arg;
-	for (;;) {
-		pthread_mutex_lock(&out_lock);
-		while (!out_len)
-			pthread_cond_wait(&out_cond, &out_lock);
-		pthread_mutex_unlock(&out_lock);
-		nanosleep(&ts, NULL);
-		pthread_mutex_lock(&out_lock);
-		out_flush_locked(0);
-		pthread_mutex_unlock(&out_lock);
-	}
-	return NULL;
-}
-
-/* Input: a thread reads stdin into a ring the UART drains. */
+/* Input: a ring the main thread fills (console_poll) and the UART
+ * drains; when it is full, stdin is not read until the guest took some
+ * (in_wake tells the main thread). */
 static pthread_mutex_t in_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t in_room = PTHREAD_COND_INITIALIZER;
 static unsigned char in_buf[IN_MAX];
 static size_t in_head, in_len;
+static int in_open = 1;			/* stdin not at EOF yet */
+static int in_wake = -1;		/* eventfd */
 
-static void *in_reader(void *arg)
+int console_pollfds(struct pollfd *p)
 {
-	char chunk[256];
-	ssize_t n, i;
+	int n = 0;
 
-	(void)arg;
-	for (;;) {
-		n = read(STDIN_FILENO, chunk, sizeof(chunk));
-		if (n < 0 && errno == EINTR)
+	pthread_mutex_lock(&in_lock);
+	if (in_open && in_len < IN_MAX)
+		p[n++] = (struct pollfd) { .fd = STDIN_FILENO,
+					   .events = POLLIN };
+	pthread_mutex_unlock(&in_lock);
+	p[n++] = (struct pollfd) { .fd = out_timer, .events = POLLIN };
+	p[n++] = (struct pollfd) { .fd = in_wake, .events = POLLIN };
+	return n;
+}
+
+static void in_read(void)
+{
+	unsigned char chunk[256];
+	ssize_t n, i;
+	size_t room;
+
+	pthread_mutex_lock(&in_lock);
+	room = IN_MAX - in_len;
+	pthread_mutex_unlock(&in_lock);
+	n = read(STDIN_FILENO, chunk, room < sizeof(chunk) ? room :
+		 sizeof(chunk));
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return;
+	pthread_mutex_lock(&in_lock);
+	if (n <= 0)
+		in_open = 0;		/* EOF: nothing more comes */
+	for (i = 0; i < n; i++)
+		in_buf[(in_head + in_len++) % IN_MAX] = chunk[i];
+	pthread_mutex_unlock(&in_lock);
+}
+
+void console_poll(struct pollfd *p, int n)
+{
+	uint64_t junk;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (!p[i].revents)
 			continue;
-		if (n <= 0)
-			return NULL;	/* EOF: nothing more comes */
-		pthread_mutex_lock(&in_lock);
-		for (i = 0; i < n; i++) {
-			while (in_len == IN_MAX)
-				pthread_cond_wait(&in_room, &in_lock);
-			in_buf[(in_head + in_len++) % IN_MAX] =
-				(unsigned char)chunk[i];
+		if (p[i].fd == STDIN_FILENO) {
+			in_read();
+		} else if (p[i].fd == out_timer) {
+			(void)!read(out_timer, &junk, sizeof(junk));
+			pthread_mutex_lock(&out_lock);
+			out_flush_locked(0);
+			pthread_mutex_unlock(&out_lock);
+		} else {
+			(void)!read(in_wake, &junk, sizeof(junk));
 		}
-		pthread_mutex_unlock(&in_lock);
 	}
-	return NULL;
 }
 
 static int in_ready(void)
@@ -186,8 +215,10 @@ static int in_getc(void)
 	if (in_len) {
 		c = in_buf[in_head];
 		in_head = (in_head + 1) % IN_MAX;
-		in_len--;
-		pthread_cond_signal(&in_room);
+		/* Room again: the main thread may read stdin again. */
+		if (in_len-- == IN_MAX)
+			(void)!write(in_wake, &(uint64_t){ 1 },
+				     sizeof(uint64_t));
 	}
 	pthread_mutex_unlock(&in_lock);
 	return c;
@@ -448,10 +479,10 @@ int devices_mmio(struct vcpu *v, struct kvm_run *run)
 
 void devices_init(struct vm *vm)
 {
-	pthread_t t;
-
 	(void)vm;
-	if (pthread_create(&t, NULL, out_flusher, NULL) ||
-	    pthread_create(&t, NULL, in_reader, NULL))
-		kvm_die(KVM_EXIT_GUEST, "cannot start the console threads");
+	out_timer = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC |
+				   TFD_NONBLOCK);
+	in_wake = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (out_timer < 0 || in_wake < 0)
+		kvm_die(KVM_EXIT_GUEST, "console: %s", strerror(errno));
 }

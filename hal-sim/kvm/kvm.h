@@ -15,6 +15,7 @@
 #define AMPHI_KVM_H
 
 #include <linux/kvm.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stddef.h>
@@ -95,6 +96,11 @@ void kvm_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void kvm_die(int status, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3), noreturn));
 extern int kvm_verbose;
+/* AMPHI_KVM_TRACE set: milestones with their time since main() and the
+ * exits counted by reason, on stderr (for the benchmark's breakdown). */
+void kvm_trace(const char *what);
+void kvm_trace_exit(unsigned int reason);
+void kvm_trace_report(void);
 
 /* vm.c */
 void vm_open(struct vm *vm, struct kvm_opts *opts);
@@ -147,6 +153,11 @@ struct kvm_device {
 };
 
 void devices_init(struct vm *vm);
+/* The main thread's loop: the console's descriptors to poll (stdin,
+ * the partial-line timer, the input ring's wake-up; returns how many),
+ * then what they said. */
+int console_pollfds(struct pollfd *p);
+void console_poll(struct pollfd *p, int n);
 int devices_io(struct vcpu *v, struct kvm_run *run);
 int devices_mmio(struct vcpu *v, struct kvm_run *run);
 /* The console's pending output goes out (at the end, before a dump). */

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -125,13 +126,14 @@ bad_image(const char *fmt, ...)
 	kvm_die(KVM_EXIT_USAGE, "image '%s': %s", img.path, msg);
 }
 
-static uint8_t *read_file(const char *path, const char *what, size_t max,
-			  size_t *len)
+/* Maps a file to read (only the loaded parts of an image are touched:
+ * its debug information never is). */
+static uint8_t *map_file(const char *path, const char *what, size_t max,
+			 size_t *len)
 {
+	static uint8_t empty[1];
 	struct stat st;
-	uint8_t *buf;
-	size_t done = 0;
-	ssize_t n;
+	uint8_t *p;
 	int fd;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -145,20 +147,23 @@ static uint8_t *read_file(const char *path, const char *what, size_t max,
 		kvm_die(KVM_EXIT_USAGE, "%s '%s' (%llu bytes) does not fit in "
 			"guest memory (%zu MiB, -m)", what, path,
 			(unsigned long long)st.st_size, max >> 20);
-	buf = malloc((size_t)st.st_size + 1);
-	if (!buf)
-		kvm_die(KVM_EXIT_USAGE, "out of memory reading '%s'", path);
-	while (done < (size_t)st.st_size) {
-		n = read(fd, buf + done, (size_t)st.st_size - done);
-		if (n <= 0)
-			kvm_die(KVM_EXIT_USAGE, "cannot read %s '%s': %s",
-				what, path, n ? strerror(errno) :
-				"it got shorter");
-		done += (size_t)n;
+	*len = (size_t)st.st_size;
+	if (!*len) {
+		close(fd);
+		return empty;
 	}
+	p = mmap(NULL, *len, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (p == MAP_FAILED)
+		kvm_die(KVM_EXIT_USAGE, "cannot read %s '%s': %s", what, path,
+			strerror(errno));
 	close(fd);
-	*len = done;
-	return buf;
+	return p;
+}
+
+static void unmap_file(uint8_t *p, size_t len)
+{
+	if (len)
+		munmap(p, len);
 }
 
 /* The PVH entry from a PT_NOTE segment, or 0. */
@@ -227,8 +232,8 @@ static uint64_t initrd_pa(uint64_t ram_size)
 
 static void initrd_read(const struct kvm_opts *o)
 {
-	img.initrd = read_file(o->initrd, "initrd", o->mem_size,
-			       &img.initrd_len);
+	img.initrd = map_file(o->initrd, "initrd", o->mem_size,
+			      &img.initrd_len);
 	if (img.initrd_len &&
 	    initrd_pa(o->mem_size) < ((img.end + 0xfff) & ~0xfffULL))
 		kvm_die(KVM_EXIT_USAGE, "initrd '%s' (%zu bytes) does not "
@@ -243,7 +248,7 @@ static int place_initrd(struct vm *vm, struct hvm_modlist_entry *mod)
 	if (!img.initrd_len)
 		return 0;		/* an empty file is no initrd */
 	memcpy(vm_gpa(vm, pa, img.initrd_len), img.initrd, img.initrd_len);
-	free(img.initrd);
+	unmap_file(img.initrd, img.initrd_len);
 	img.initrd = NULL;
 	mod->paddr = pa;
 	mod->size = img.initrd_len;
@@ -260,7 +265,7 @@ uint64_t image_read(const struct kvm_opts *o)
 	uint8_t *f;
 
 	img.path = o->image;
-	f = read_file(o->image, "image", o->mem_size, &size);
+	f = map_file(o->image, "image", o->mem_size, &size);
 	img.f = f;
 	img.size = size;
 	eh = (const Elf64_Ehdr *)f;
@@ -323,8 +328,9 @@ void image_place(struct vm *vm)
 		if (ph[i].p_type == PT_LOAD && ph[i].p_memsz)
 			memcpy(vm_gpa(vm, ph[i].p_paddr, ph[i].p_memsz),
 			       img.f + ph[i].p_offset, ph[i].p_filesz);
-	free(img.f);
+	unmap_file(img.f, img.size);
 	img.f = NULL;
+	kvm_trace("image copied");
 }
 
 static void checksum(void *table, size_t len, uint8_t *field)

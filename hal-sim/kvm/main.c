@@ -6,11 +6,14 @@
 #include <errno.h>
 #include <getopt.h>
 #include <libgen.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/signalfd.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../cmdline.h"
@@ -20,6 +23,45 @@
 
 int kvm_verbose;
 static struct vm the_vm;
+static int tracing;
+static struct timespec t_start;
+static unsigned long exit_counts[64];
+
+static double since_start_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (t.tv_sec - t_start.tv_sec) * 1e3 +
+	       (t.tv_nsec - t_start.tv_nsec) / 1e6;
+}
+
+void kvm_trace(const char *what)
+{
+	if (tracing)
+		fprintf(stderr, "amphi-kvm: trace %8.3f ms  %s\n",
+			since_start_ms(), what);
+}
+
+void kvm_trace_exit(unsigned int reason)
+{
+	if (tracing)
+		__atomic_fetch_add(&exit_counts[reason & 63], 1,
+				   __ATOMIC_RELAXED);
+}
+
+void kvm_trace_report(void)
+{
+	unsigned int i;
+
+	if (!tracing)
+		return;
+	kvm_trace("end");
+	for (i = 0; i < 64; i++)
+		if (exit_counts[i])
+			fprintf(stderr, "amphi-kvm: trace exits of reason %u: "
+				"%lu\n", i, exit_counts[i]);
+}
 
 void kvm_say(const char *fmt, ...)
 {
@@ -197,25 +239,32 @@ static void parse_options(int argc, char *argv[], struct kvm_opts *o)
 	free(kargs);
 }
 
-/* SIGINT/SIGTERM/SIGHUP come here (blocked in every other thread). */
-static void __attribute__((noreturn)) wait_for_signal(struct vm *vm)
+/* The main thread: ^C, SIGTERM and SIGHUP (blocked in every thread,
+ * read from a signalfd) and the console's input and timer. */
+static void __attribute__((noreturn)) main_loop(struct vm *vm, int sigfd)
 {
-	sigset_t set;
-	int sig = 0;
+	struct signalfd_siginfo si;
+	struct pollfd p[4];
+	int n, sig;
 
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
-	while (sigwait(&set, &sig))
-		;
-	console_flush();
-	kvm_say("%s: guest stopped", sig == SIGINT ? "interrupted (Ctrl-C)" :
-		strsignal(sig));
-	if (!vm->gdb)
-		vm_stop(vm);
-	pthread_mutex_lock(&vm->lock);
-	exit(128 + sig);
+	for (;;) {
+		p[0] = (struct pollfd) { .fd = sigfd, .events = POLLIN };
+		n = console_pollfds(p + 1);
+		if (poll(p, (nfds_t)n + 1, -1) < 0 && errno != EINTR)
+			kvm_die(KVM_EXIT_GUEST, "poll: %s", strerror(errno));
+		console_poll(p + 1, n);
+		if (!(p[0].revents & POLLIN) ||
+		    read(sigfd, &si, sizeof(si)) != sizeof(si))
+			continue;
+		sig = (int)si.ssi_signo;
+		console_flush();
+		kvm_say("%s: guest stopped", sig == SIGINT ?
+			"interrupted (Ctrl-C)" : strsignal(sig));
+		if (!vm->gdb)
+			vm_stop(vm);
+		pthread_mutex_lock(&vm->lock);
+		exit(128 + sig);
+	}
 }
 
 static void ending_signal(int sig)
@@ -229,10 +278,17 @@ int main(int argc, char *argv[])
 	struct vm *vm = &the_vm;
 	struct sigaction sa;
 	sigset_t set;
+	int sigfd;
 
+	clock_gettime(CLOCK_MONOTONIC, &t_start);
+	tracing = getenv("AMPHI_KVM_TRACE") != NULL;
+	if (tracing)
+		fprintf(stderr, "amphi-kvm: trace main() at %.3f ms of the "
+			"monotonic clock\n", t_start.tv_sec * 1e3 +
+			t_start.tv_nsec / 1e6);
 	parse_options(argc, argv, &opts);
 	kvm_verbose = opts.verbose;
-	/* Signals that end the run go to the main thread only (sigwait).
+	/* Signals that end the run go to the main thread's loop.
 	 * A handler of our own: a shell starts background jobs with SIGINT
 	 * ignored, and ^C or kill -INT must still stop the guest. */
 	memset(&sa, 0, sizeof(sa));
@@ -245,16 +301,24 @@ int main(int argc, char *argv[])
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	sigfd = signalfd(-1, &set, SFD_CLOEXEC);
+	if (sigfd < 0)
+		kvm_die(KVM_EXIT_GUEST, "signalfd: %s", strerror(errno));
 	signal(SIGPIPE, SIG_IGN);
 
 	vm->entry = image_read(&opts);
+	kvm_trace("image read");
 	vm_open(vm, &opts);
+	kvm_trace("VM, memory and irqchip made");
 	image_place(vm);
 	load_boot_info(vm);
+	kvm_trace("image and boot information placed");
 	vm_create_vcpus(vm);
+	kvm_trace("vCPUs made");
 	devices_init(vm);
 	if (opts.gdb)
 		vm->gdb = gdb_open(vm, opts.gdb);
 	vm_start(vm);
-	wait_for_signal(vm);
+	kvm_trace("vCPU threads started");
+	main_loop(vm, sigfd);
 }

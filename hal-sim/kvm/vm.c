@@ -206,9 +206,11 @@ void vm_open(struct vm *vm, struct kvm_opts *opts)
 	pthread_mutex_init(&vm->lock_stop, NULL);
 	pthread_cond_init(&vm->stopped, NULL);
 	open_kvm(vm);
+	kvm_trace("KVM_CREATE_VM done");
 	check_caps(vm);
 	max_cpus_check(vm);
 	memory_init(vm);
+	kvm_trace("guest memory made");
 	irqchip_init(vm);
 }
 
@@ -425,6 +427,7 @@ void vm_create_vcpus(struct vm *vm)
 			khz < 0 ? strerror(errno) : "no frequency");
 	vm->tsc_khz = (uint32_t)khz;
 	cpuid_init(vm);
+	kvm_trace("vCPU 0 made, CPUID read");
 	for (i = 1; i < vm->ncpus; i++)
 		vcpu_create(vm, i);
 	for (i = 0; i < vm->ncpus; i++) {
@@ -728,6 +731,32 @@ void vm_end(struct vm *vm, int status)
 	console_flush();
 	if (vm->gdb)
 		gdb_exited(vm->gdb, vm->status);
+	if (getenv("AMPHI_KVM_TRACE")) {
+		unsigned char *inc = malloc(vm->ram_size / 4096);
+		uint64_t i, pages = 0;
+		char regions[1024] = "";
+		size_t n = 0;
+
+		if (inc && !mincore(vm->ram, vm->ram_size, inc)) {
+			for (i = 0; i < vm->ram_size / 4096; i++)
+				pages += inc[i] & 1;
+			for (i = 0; i < vm->ram_size >> 21 && n < 1000; i++) {
+				uint64_t j, r = 0;
+
+				for (j = 0; j < 512; j++)
+					r += inc[i * 512 + j] & 1;
+				if (r)
+					n += (size_t)snprintf(regions + n,
+						sizeof(regions) - n, " %lu:%lu",
+						(unsigned long)i,
+						(unsigned long)r);
+			}
+			fprintf(stderr, "amphi-kvm: trace resident pages %lu; "
+				"2M regions (index:pages)%s\n",
+				(unsigned long)pages, regions);
+		}
+	}
+	kvm_trace_report();
 	exit(vm->status);
 }
 
@@ -866,6 +895,7 @@ void *vcpu_thread(void *arg)
 				strerror(errno));
 		}
 		save_last(v);
+		kvm_trace_exit(v->run->exit_reason);
 		handle_exit(v);
 	}
 	return NULL;

@@ -63,6 +63,8 @@ static int one(char **argv, const char *marker, int ok, double *t_main,
 	posix_spawn_file_actions_adddup2(&fa, p[1], 1);
 	posix_spawn_file_actions_addclose(&fa, p[0]);
 	t0 = now_ms();
+	if (getenv("KVM_SPAWN_TRACE"))
+		fprintf(stderr, "kvm-spawn: spawn at %.3f ms\n", t0);
 	if (posix_spawn(&pid, argv[0], &fa, NULL, argv, environ)) {
 		perror(argv[0]);
 		return -1;
@@ -80,8 +82,12 @@ static int one(char **argv, const char *marker, int ok, double *t_main,
 		}
 	}
 	close(p[0]);
+	if (getenv("KVM_SPAWN_TRACE"))
+		fprintf(stderr, "kvm-spawn: EOF at %.3f ms\n", now_ms());
 	waitpid(pid, &status, 0);
 	*t_exit = now_ms() - t0;
+	if (getenv("KVM_SPAWN_TRACE"))
+		fprintf(stderr, "kvm-spawn: reaped at %.3f ms\n", now_ms());
 	posix_spawn_file_actions_destroy(&fa);
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != ok) {
 		fprintf(stderr, "%s: exit status %d, not %d\n", argv[0],
