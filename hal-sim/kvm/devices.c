@@ -16,9 +16,11 @@
  *               the clock comes from CPUID): writes are ignored, reads
  *               give all ones, as on a machine without them
  *
- * Any other port reads as all ones and ignores writes, as on a PC; with
- * -v the first access to each such port is reported. An MMIO access outside RAM and the
- * devices is reported once (it is usually a stray pointer).
+ * Any other port, and MMIO outside RAM and the devices, reads as all
+ * ones and ignores writes, as on a PC: that is how the kernel finds the
+ * devices QEMU has and this monitor has not (fw_cfg, virtio-mmio slots).
+ * With -v the first access to each port, and every such MMIO access, is
+ * reported.
  */
 #include <errno.h>
 #include <poll.h>
@@ -462,18 +464,8 @@ int devices_io(struct vcpu *v, struct kvm_run *run)
 
 int devices_mmio(struct vcpu *v, struct kvm_run *run)
 {
-	static int warned;
-	uint64_t a = run->mmio.phys_addr;
-
-	if (!find(KVM_SPACE_MMIO, a) &&
-	    !__atomic_exchange_n(&warned, 1, __ATOMIC_RELAXED) &&
-	    !kvm_verbose)
-		kvm_say("CPU %u: MMIO %s at 0x%llx: neither RAM nor a "
-			"device (reads give ones; reported once)", v->idx,
-			run->mmio.is_write ? "write" : "read",
-			(unsigned long long)a);
-	dev_access(v, KVM_SPACE_MMIO, a, run->mmio.data, run->mmio.len,
-	       run->mmio.is_write);
+	dev_access(v, KVM_SPACE_MMIO, run->mmio.phys_addr, run->mmio.data,
+		   run->mmio.len, run->mmio.is_write);
 	return 0;
 }
 
