@@ -822,7 +822,8 @@ static void unhandled(struct vcpu *v)
 
 static void save_last(struct vcpu *v)
 {
-	if (!v->vm->sync_regs)
+	/* Not the shutdown's own: AMD has reset the vCPU by then. */
+	if (!v->vm->sync_regs || v->run->exit_reason == KVM_EXIT_SHUTDOWN)
 		return;
 	v->last_regs = v->run->s.regs.regs;
 	v->last_sregs = v->run->s.regs.sregs;
