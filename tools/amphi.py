@@ -712,6 +712,12 @@ def metal_gdb(ctx, opts, app, app_args):
         say('gdb on QEMU port %d; use hbreak (hardware breakpoints) under '
             'KVM' % port)
     rc = run(argv)
+    if kvm_direct and proc.poll() is None:
+        # The guest may have just exited: the launcher ends by itself.
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            pass
     if proc.poll() is None:
         proc.terminate()
     proc.wait()

@@ -54,8 +54,10 @@ APPLETS = ['sh', 'mount', 'mkdir', 'insmod', 'echo', 'cat', 'stty', 'wc',
            'uname', 'date', 'chmod', 'ln', 'cp', 'mv', 'uptime', 'ps',
            'cut']
 READY = b'@@amphi-host-ready'
-# /init puts it on a line of its own, after a newline of its own.
-DONE = b'\n@@amphi-host-done '
+# /init ends the payload's output with it: an escape sequence, so that
+# it needs no line of its own (the output may not end with a newline)
+# and only an escape in the output is ever held back waiting for more.
+DONE = b'\x1b[amphi-host-done '
 FAIL_RE = re.compile(rb'^@@amphi-host-fail (.*)$')
 
 INIT = r'''#!/bin/sh
@@ -76,7 +78,7 @@ echo advise > /sys/kernel/mm/transparent_hugepage/shmem_enabled
 cd /work
 echo "@@amphi-host-ready"
 sh /payload
-printf '\n@@amphi-host-done %%d\n' $?
+printf '\033[amphi-host-done %%d]\n' $?
 poweroff -f
 '''
 
@@ -259,7 +261,6 @@ class Boot:
         self.failure = None
         self.noise = []
         self.pending = b''
-        self.nl_before = False
         # AMPHI_KVMHOST_RAW=FILE: the raw console, for debugging.
         raw = os.environ.get('AMPHI_KVMHOST_RAW')
         self.raw = open(raw, 'ab') if raw else None
@@ -295,31 +296,25 @@ class Boot:
                 yield out
 
     def split_payload(self):
-        """What of self.pending is payload output that can go out now.
-        The done marker ends it; a tail that may be the marker's start
-        waits. A newline already out counts as the marker's first byte
-        (it then shows as an extra newline, only if the payload's output
-        did not end with one)."""
-        lead = b'\n' if self.nl_before else b''
-        v = lead + self.pending
-        idx = v.find(DONE)
+        """What of self.pending is payload output that can go out now:
+        all before the done marker, or before a tail that may be its
+        start."""
+        idx = self.pending.find(DONE)
         if idx >= 0:
-            cut = max(0, idx - len(lead))
-            end = v.find(b'\n', idx + len(DONE))
+            end = self.pending.find(b']', idx + len(DONE))
             if end >= 0:
-                word = v[idx + len(DONE):end].strip()
+                word = self.pending[idx + len(DONE):end].strip()
                 self.done = int(word) if word.isdigit() else 1
+            cut = idx
         else:
             hold = 0
-            for k in range(min(len(DONE) - 1, len(v)), 1, -1):
-                if DONE.startswith(v[-k:]):
+            for k in range(min(len(DONE) - 1, len(self.pending)), 0, -1):
+                if DONE.startswith(self.pending[-k:]):
                     hold = k
                     break
-            cut = len(self.pending) - min(hold, len(self.pending))
+            cut = len(self.pending) - hold
         out = self.pending[:cut]
         self.pending = b'' if self.done is not None else self.pending[cut:]
-        if out:
-            self.nl_before = out.endswith(b'\n')
         return out
 
     def take_boot_lines(self):
