@@ -78,7 +78,10 @@ UK_TESTCASE(ramfs, big_file_round_trip)
 	UK_TEST_EXPECT_SNUM_EQ(uk_vfs_unlinkat(AT_FDCWD, "/big.bin", 0), 0);
 	UK_TEST_EXPECT(free_frames() < before);	/* still open */
 	uk_file_put(f);
-	UK_TEST_EXPECT_UNUM_EQ(free_frames(), before);
+	/* All back. At least: with several CPUs, another one may free an
+	 * earlier case's thread stack meanwhile (seen on amphi-kvm, -smp 4:
+	 * 7 frames more), never take frames of ours. */
+	UK_TEST_EXPECT(free_frames() >= before);
 }
 
 UK_TESTCASE(ramfs, holes_read_zero)
