@@ -717,6 +717,37 @@ void vcpu_where(struct vcpu *v)
 	dump_frames(stderr, v, &r, &s);
 }
 
+/* AMPHI_KVM_TRACE: which 2 MiB regions of guest RAM the run touched
+ * (each costs a huge page's zeroing, or a nested page fault a page). */
+static void trace_memory(struct vm *vm)
+{
+	uint64_t i, j, r, pages = 0;
+	char regions[1024] = "";
+	unsigned char *inc;
+	size_t n = 0;
+
+	if (!getenv("AMPHI_KVM_TRACE"))
+		return;
+	inc = malloc(vm->ram_size / 4096);
+	if (!inc || mincore(vm->ram, vm->ram_size, inc) < 0) {
+		free(inc);
+		return;
+	}
+	for (i = 0; i < vm->ram_size / 4096; i++)
+		pages += inc[i] & 1;
+	for (i = 0; i < vm->ram_size >> 21 && n < sizeof(regions) - 24; i++) {
+		for (j = 0, r = 0; j < 512; j++)
+			r += inc[i * 512 + j] & 1;
+		if (r)
+			n += (size_t)snprintf(regions + n, sizeof(regions) - n,
+					      " %lu:%lu", (unsigned long)i,
+					      (unsigned long)r);
+	}
+	fprintf(stderr, "amphi-kvm: trace resident pages %lu; 2M regions "
+		"(index:pages)%s\n", (unsigned long)pages, regions);
+	free(inc);
+}
+
 void vm_end(struct vm *vm, int status)
 {
 	int stated = console_stated_status();
@@ -731,31 +762,7 @@ void vm_end(struct vm *vm, int status)
 	console_flush();
 	if (vm->gdb)
 		gdb_exited(vm->gdb, vm->status);
-	if (getenv("AMPHI_KVM_TRACE")) {
-		unsigned char *inc = malloc(vm->ram_size / 4096);
-		uint64_t i, pages = 0;
-		char regions[1024] = "";
-		size_t n = 0;
-
-		if (inc && !mincore(vm->ram, vm->ram_size, inc)) {
-			for (i = 0; i < vm->ram_size / 4096; i++)
-				pages += inc[i] & 1;
-			for (i = 0; i < vm->ram_size >> 21 && n < 1000; i++) {
-				uint64_t j, r = 0;
-
-				for (j = 0; j < 512; j++)
-					r += inc[i * 512 + j] & 1;
-				if (r)
-					n += (size_t)snprintf(regions + n,
-						sizeof(regions) - n, " %lu:%lu",
-						(unsigned long)i,
-						(unsigned long)r);
-			}
-			fprintf(stderr, "amphi-kvm: trace resident pages %lu; "
-				"2M regions (index:pages)%s\n",
-				(unsigned long)pages, regions);
-		}
-	}
+	trace_memory(vm);
 	kvm_trace_report();
 	exit(vm->status);
 }

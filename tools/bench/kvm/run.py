@@ -78,7 +78,8 @@ def payload(runs, qemu):
         'grep -a "trace"',
     ]
     return 'exec </dev/null\n' + '\n'.join(
-        '%s || echo "failed: %s"' % (l, l[:40]) for l in lines) + '\n'
+        '%s || echo "failed: step %d"' % (l, i + 1)
+        for i, l in enumerate(lines)) + '\n'
 
 
 def summary(text):

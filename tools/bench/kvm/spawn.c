@@ -7,6 +7,7 @@
  * MARKER "-": exit only. STATUS: the exit status a good run has. The
  * clock is the one of the machine it runs on (the nested host's, there):
  * no guest clock is involved. Built static for the nested host.
+ * KVM_SPAWN_TRACE=1 prints the spawn, EOF and reaping times on stderr.
  */
 #include <errno.h>
 #include <poll.h>
