@@ -160,6 +160,9 @@ def parse(argv):
                 opts['args'] += [a, val]
         elif a in ('-q', '--quiet', '-v', '--verbose'):
             opts['args'].append(a)
+        elif a in ('-h', '--help'):
+            print(__doc__.strip())
+            sys.exit(0)
         elif a.startswith('-'):
             sys.exit('kvm-run: unknown option ' + a)
         else:
@@ -203,7 +206,8 @@ def run_native(monitor, opts, image, args, resolver):
     if os.environ.get('AMPHI_VERBOSE'):
         say(' '.join(shlex.quote(a) for a in argv))
     proc = subprocess.Popen(argv, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE)
+                            stderr=subprocess.PIPE,
+                            preexec_fn=kvmhost.die_with_parent)
 
     def on_err(line):
         if READY_RE.search(line):

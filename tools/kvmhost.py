@@ -42,6 +42,7 @@ import time
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(TOP, 'tools'))
 import mkcpio  # noqa: E402
+from childproc import die_with_parent  # noqa: E402
 
 THIRDPARTY = os.path.join(TOP, 'tools', 'thirdparty.py')
 KERNEL_PKG = 'linux-image-cloud-amd64'
@@ -138,15 +139,6 @@ def busybox():
     if not os.path.exists(path):
         raise HostError('no busybox in the %s package' % BUSYBOX_PKG)
     return path
-
-
-def die_with_parent():
-    """In the child: QEMU goes when its launcher goes, even by SIGKILL
-    (an orphaned emulator would eat a CPU for nothing)."""
-    import ctypes
-    import signal
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl(1, signal.SIGKILL)      # PR_SET_PDEATHSIG
 
 
 class Entry:

@@ -53,6 +53,8 @@ import signal
 import subprocess
 import sys
 
+from childproc import die_with_parent
+
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 QEMU = 'qemu-system-x86_64'
 QEMU_ARM64 = 'qemu-system-aarch64'
@@ -399,6 +401,9 @@ def parse(argv):
             opts['kargs'].append('quiet')
         elif a == '--argv':
             opts['argv'] = True
+        elif a in ('-h', '--help'):
+            print(__doc__.strip())
+            sys.exit(0)
         elif a.startswith('-'):
             sys.exit('qemu-run: unknown option ' + a)
         else:
@@ -481,7 +486,8 @@ def run_qemu(opts, image, argv, arm64=False, cleanup=None):
     if opts['argv']:
         print('\n'.join(argv))
         sys.exit(0)
-    proc = subprocess.Popen(argv, stdout=subprocess.PIPE)
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE,
+                            preexec_fn=die_with_parent)
     # A TERM (or HUP) ends QEMU and removes what was made, like Ctrl-C.
     for sig in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, lambda *a: (_ for _ in ()).throw(
