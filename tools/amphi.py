@@ -35,7 +35,8 @@ PLATFORMS = {'sim': None, 'x86_64': None,
 # Third-party code the build and the tests use: Debian source packages
 # (and binary packages) fetched and verified by tools/thirdparty.py at
 # setup, cached outside the tree, never committed.
-THIRD_PARTY_SOURCES = ['lwip']
+# musl 1.2.3: the apps' C library (core/libc); lwIP: TCP/IP (core/lwip).
+THIRD_PARTY_SOURCES = ['musl', 'lwip']
 THIRD_PARTY_BINARIES = [
     # The framebuffer console's 8x16 font (core/display/fbcon.c).
     'console-setup-linux',

@@ -9,6 +9,7 @@
 #include <uk/arch/types.h>
 #include <uk/spinlock.h>
 #include <uk/thread.h>
+#include <uk/time.h>
 
 #define NSEC_PER_SEC	1000000000ULL
 
@@ -46,15 +47,15 @@ struct __pthread *pthread_current(void);
 /* Runs the key destructors of p and frees its key values (keys.c). */
 void pthread_keys_exit(struct __pthread *p);
 
-/* Reads clock clk in ns. Returns 0 or -EINVAL (unknown clock). */
-int clock_read_ns(clockid_t clk, __nsec *ns);
-/* Validates ts (0 <= tv_nsec < 1e9, tv_sec >= 0): returns it in ns
- * (saturated) or -EINVAL. */
-int timespec_to_ns(const struct timespec *ts, __nsec *ns);
 /* Turns abstime on clock clk into a monotonic-clock deadline. Returns 0,
  * EINVAL (bad clock or timespec) or ETIMEDOUT (already passed). */
-int abstime_to_deadline(clockid_t clk, const struct timespec *abstime,
-			__nsec *deadline);
+static inline int abstime_to_deadline(clockid_t clk,
+				      const struct timespec *abstime,
+				      __nsec *deadline)
+{
+	return -uk_time_abs_deadline(clk, (const struct uk_timespec *)abstime,
+				     deadline);
+}
 
 /* Objects set up by a *_INITIALIZER are initialised on first use: init
  * goes 0 -> 1 (being set up) -> 2 (ready). */

@@ -16,7 +16,6 @@
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
-#include <signal.h>
 #include <unistd.h>
 #include <uk/alloc.h>
 #include <uk/essentials.h>
@@ -24,6 +23,8 @@
 #include <uk/mutex.h>
 #include <uk/nofault.h>
 #include <uk/pipe.h>
+#include <uk/signal.h>
+#include <uk/syscall.h>
 
 struct pipe_seg {
 	unsigned int len;
@@ -421,27 +422,23 @@ int uk_pipe_open(int fds[2], unsigned int flags)
 	return 0;
 }
 
-int pipe2(int fds[2], int flags)
+UK_SYSCALL_R_DEFINE(int, pipe2, int *, fds, int, flags)
 {
 	int kfds[2], rc;
 
 	rc = uk_pipe_open(kfds, (unsigned int)flags);
 	if (rc < 0)
-		goto fail;
+		return rc;
 	if (uk_copy_to_user(fds, kfds, sizeof(kfds)) < 0) {
 		/* No fd leaks to an app that cannot learn them. */
 		uk_fdtab_close(kfds[0]);
 		uk_fdtab_close(kfds[1]);
-		rc = -EFAULT;
-		goto fail;
+		return -EFAULT;
 	}
 	return 0;
-fail:
-	errno = -rc;
-	return -1;
 }
 
-int pipe(int fds[2])
+UK_SYSCALL_R_DEFINE(int, pipe, int *, fds)
 {
-	return pipe2(fds, 0);
+	return __uk_sys_pipe2(fds, 0);
 }

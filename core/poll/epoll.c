@@ -22,7 +22,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <signal.h>
 #include <sys/epoll.h>
 #include <sys/stat.h>
 #include <uk/alloc.h>
@@ -35,7 +34,9 @@
 #include <uk/nofault.h>
 #include <uk/plat/time.h>
 #include <uk/poll.h>
+#include <uk/signal.h>
 #include <uk/spinlock.h>
+#include <uk/syscall.h>
 
 /* Longest chain of epoll-in-epoll links (Linux's EPOLL_MAX_NESTS). */
 #define EP_MAX_NESTS	4
@@ -483,16 +484,16 @@ static int sys_epoll_create(int flags)
 	return uk_fdtab_open(&ep->file, O_RDWR | (flags & O_CLOEXEC));
 }
 
-int epoll_create1(int flags)
+UK_SYSCALL_R_DEFINE(int, epoll_create1, int, flags)
 {
-	return uk_posix_ret(sys_epoll_create(flags));
+	return sys_epoll_create(flags);
 }
 
-int epoll_create(int size)
+UK_SYSCALL_R_DEFINE(int, epoll_create, int, size)
 {
 	if (size <= 0)
-		return uk_posix_ret(-EINVAL);
-	return uk_posix_ret(sys_epoll_create(0));
+		return -EINVAL;
+	return sys_epoll_create(0);
 }
 
 static int ep_insert(struct epoll *ep, int fd, struct uk_ofile *of,
@@ -649,9 +650,10 @@ static int sys_epoll_ctl(int epfd, int op, int fd, struct epoll_event *uev)
 	return rc;
 }
 
-int epoll_ctl(int epfd, int op, int fd, struct epoll_event *event)
+UK_SYSCALL_R_DEFINE(int, epoll_ctl, int, epfd, int, op, int, fd,
+		    struct epoll_event *, event)
 {
-	return uk_posix_ret(sys_epoll_ctl(epfd, op, fd, event));
+	return sys_epoll_ctl(epfd, op, fd, event);
 }
 
 static int ep_wait(struct epoll *ep, struct epoll_event *uevents,
@@ -693,23 +695,33 @@ static int sys_epoll_wait(int epfd, struct epoll_event *events,
 	return rc;
 }
 
-int epoll_wait(int epfd, struct epoll_event *events, int maxevents,
-	       int timeout)
+UK_SYSCALL_R_DEFINE(int, epoll_wait, int, epfd, struct epoll_event *, events,
+		    int, maxevents, int, timeout)
 {
-	return uk_posix_ret(sys_epoll_wait(epfd, events, maxevents, timeout));
+	return sys_epoll_wait(epfd, events, maxevents, timeout);
 }
 
+UK_LLSYSCALL_R_DEFINE(int, epoll_pwait, int, epfd,
+		      struct epoll_event *, events, int, maxevents,
+		      int, timeout, const void *, sigmask, size_t, sigsetsize)
+{
+	__u64 old;
+	int rc;
+
+	rc = uk_signal_mask_swap_user(sigmask, sigsetsize, &old);
+	if (rc <= 0)
+		return rc < 0 ? rc : sys_epoll_wait(epfd, events, maxevents,
+						    timeout);
+	rc = sys_epoll_wait(epfd, events, maxevents, timeout);
+	uk_signal_mask_restore(old);
+	return rc;
+}
+
+#ifdef UK_SYSCALL_POSIX_WRAPPERS
 int epoll_pwait(int epfd, struct epoll_event *events, int maxevents,
 		int timeout, const sigset_t *sigmask)
 {
-	sigset_t old;
-	int rc;
-
-	if (!sigmask)
-		return epoll_wait(epfd, events, maxevents, timeout);
-	if (sigprocmask(SIG_SETMASK, sigmask, &old) < 0)
-		return -1;
-	rc = sys_epoll_wait(epfd, events, maxevents, timeout);
-	sigprocmask(SIG_SETMASK, &old, NULL);
-	return uk_posix_ret(rc);
+	return uk_posix_ret(__uk_sys_epoll_pwait(epfd, events, maxevents,
+						 timeout, sigmask, 8));
 }
+#endif

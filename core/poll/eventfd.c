@@ -15,6 +15,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 #include <uk/alloc.h>
+#include <uk/syscall.h>
 #include <uk/essentials.h>
 #include <uk/fdtab.h>
 #include <uk/file.h>
@@ -107,30 +108,35 @@ static const struct uk_file_ops efd_ops = {
 	.release = efd_release,
 };
 
-int eventfd(unsigned int initval, int flags)
+UK_LLSYSCALL_R_DEFINE(int, eventfd2, unsigned int, initval, int, flags)
 {
 	struct eventfd *e;
-	int fd;
 
-	if (flags & ~EFD_FLAGS) {
-		errno = EINVAL;
-		return -1;
-	}
+	if (flags & ~EFD_FLAGS)
+		return -EINVAL;
 	e = uk_malloc(uk_alloc_get_default(), sizeof(*e));
-	if (!e) {
-		errno = ENOMEM;
-		return -1;
-	}
+	if (!e)
+		return -ENOMEM;
 	e->count = initval;
 	e->semaphore = !!(flags & EFD_SEMAPHORE);
 	/* An anonymous inode: no file type bits, mode 0600 (Linux). */
 	uk_file_init(&e->f, &efd_ops, S_IRUSR | S_IWUSR, e);
-	fd = uk_fdtab_open(&e->f, O_RDWR | (flags & (O_NONBLOCK | O_CLOEXEC)));
-	if (fd < 0) {
-		errno = -fd;
-		return -1;
-	}
-	return fd;
+	/* On failure the fd layer dropped the file's only reference. */
+	return uk_fdtab_open(&e->f, O_RDWR |
+			     (flags & (O_NONBLOCK | O_CLOEXEC)));
+}
+
+UK_LLSYSCALL_R_DEFINE(int, eventfd, unsigned int, initval)
+{
+	return __uk_sys_eventfd2(initval, 0);
+}
+
+#ifdef UK_SYSCALL_POSIX_WRAPPERS
+#include <uk/errno.h>
+
+int eventfd(unsigned int initval, int flags)
+{
+	return uk_posix_ret(__uk_sys_eventfd2(initval, flags));
 }
 
 int eventfd_read(int fd, eventfd_t *value)
@@ -142,3 +148,4 @@ int eventfd_write(int fd, eventfd_t value)
 {
 	return write(fd, &value, sizeof(value)) == sizeof(value) ? 0 : -1;
 }
+#endif

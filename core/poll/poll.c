@@ -12,11 +12,9 @@
  */
 #include <errno.h>
 #include <poll.h>
-#include <signal.h>
 #include <string.h>
 #include <sys/select.h>
 #include <uk/alloc.h>
-#include <uk/errno.h>
 #include <uk/errptr.h>
 #include <uk/essentials.h>
 #include <uk/fdtab.h>
@@ -24,6 +22,8 @@
 #include <uk/plat/time.h>
 #include <uk/poll.h>
 #include <uk/sched.h>
+#include <uk/signal.h>
+#include <uk/syscall.h>
 #include <uk/thread.h>
 
 #define NSEC_PER_SEC	1000000000ULL
@@ -301,7 +301,8 @@ out:
 	return rc;
 }
 
-int poll(struct pollfd *fds, nfds_t nfds, int timeout)
+UK_SYSCALL_R_DEFINE(int, poll, struct pollfd *, fds, nfds_t, nfds,
+		    int, timeout)
 {
 	struct poll_timeout to;
 
@@ -311,22 +312,21 @@ int poll(struct pollfd *fds, nfds_t nfds, int timeout)
 	else
 		timeout_set(&to, timeout / 1000,
 			    (__u64)(timeout % 1000) * 1000000);
-	return uk_posix_ret(sys_poll(fds, nfds, &to));
+	return sys_poll(fds, nfds, &to);
 }
 
 /* Runs fn with the app's sigmask (if any) as the signal mask. */
-static int with_sigmask(const sigset_t *sigmask, int (*fn)(void *),
-			void *arg)
+static int with_sigmask(const void *sigmask, size_t size,
+			int (*fn)(void *), void *arg)
 {
-	sigset_t old;
+	__u64 old;
 	int rc;
 
-	if (!sigmask)
-		return fn(arg);
-	if (sigprocmask(SIG_SETMASK, sigmask, &old) < 0)
-		return -errno;
+	rc = uk_signal_mask_swap_user(sigmask, size, &old);
+	if (rc <= 0)
+		return rc < 0 ? rc : fn(arg);
 	rc = fn(arg);
-	sigprocmask(SIG_SETMASK, &old, NULL);
+	uk_signal_mask_restore(old);
 	return rc;
 }
 
@@ -343,16 +343,17 @@ static int ppoll_fn(void *arg)
 	return sys_poll(a->fds, a->nfds, &a->to);
 }
 
-int ppoll(struct pollfd *fds, nfds_t nfds, const struct timespec *timeout,
-	  const sigset_t *sigmask)
+UK_LLSYSCALL_R_DEFINE(int, ppoll, struct pollfd *, fds, nfds_t, nfds,
+		      const struct timespec *, timeout, const void *, sigmask,
+		      size_t, sigsetsize)
 {
 	struct ppoll_args a = { fds, nfds, { 0, 0 } };
 	int rc;
 
 	rc = timeout_from_timespec(&a.to, timeout);
 	if (rc < 0)
-		return uk_posix_ret(rc);
-	return uk_posix_ret(with_sigmask(sigmask, ppoll_fn, &a));
+		return rc;
+	return with_sigmask(sigmask, sigsetsize, ppoll_fn, &a);
 }
 
 /* select */
@@ -469,8 +470,8 @@ static int sys_select(int nfds, struct select_sets *s,
 	return rc;
 }
 
-int select(int nfds, fd_set *rd, fd_set *wr, fd_set *ex,
-	   struct timeval *timeout)
+UK_SYSCALL_R_DEFINE(int, select, int, nfds, fd_set *, rd, fd_set *, wr,
+		    fd_set *, ex, struct timeval *, timeout)
 {
 	struct select_sets *s;
 	struct poll_timeout to = { 0, 0 };
@@ -480,9 +481,9 @@ int select(int nfds, fd_set *rd, fd_set *wr, fd_set *ex,
 
 	if (timeout) {
 		if (uk_copy_from_user(&tv, timeout, sizeof(tv)) < 0)
-			return uk_posix_ret(-EFAULT);
+			return -EFAULT;
 		if (tv.tv_sec < 0 || tv.tv_usec < 0)
-			return uk_posix_ret(-EINVAL);
+			return -EINVAL;
 		/* Microseconds beyond a second carry over (Linux). */
 		timeout_set(&to, (__u64)tv.tv_sec + tv.tv_usec / 1000000,
 			    (__u64)(tv.tv_usec % 1000000) * 1000);
@@ -490,7 +491,7 @@ int select(int nfds, fd_set *rd, fd_set *wr, fd_set *ex,
 	/* Six sets are too big for small thread stacks. */
 	s = uk_malloc(uk_alloc_get_default(), sizeof(*s));
 	if (!s)
-		return uk_posix_ret(-ENOMEM);
+		return -ENOMEM;
 	s->user[0] = rd;
 	s->user[1] = wr;
 	s->user[2] = ex;
@@ -504,7 +505,7 @@ int select(int nfds, fd_set *rd, fd_set *wr, fd_set *ex,
 		tv.tv_usec = left % NSEC_PER_SEC / 1000;
 		uk_copy_to_user(timeout, &tv, sizeof(tv));
 	}
-	return uk_posix_ret(rc);
+	return rc;
 }
 
 struct pselect_args {
@@ -520,22 +521,52 @@ static int pselect_fn(void *arg)
 	return sys_select(a->nfds, a->s, &a->to);
 }
 
-int pselect(int nfds, fd_set *rd, fd_set *wr, fd_set *ex,
-	    const struct timespec *timeout, const sigset_t *sigmask)
+/* The sixth argument: where the mask is and its size (Linux's way of
+ * passing seven). */
+struct pselect_sigmask {
+	const void *mask;
+	size_t size;
+};
+
+UK_LLSYSCALL_R_DEFINE(int, pselect6, int, nfds, fd_set *, rd, fd_set *, wr,
+		      fd_set *, ex, const struct timespec *, timeout,
+		      const struct pselect_sigmask *, usig)
 {
 	struct pselect_args a = { nfds, NULL, { 0, 0 } };
+	struct pselect_sigmask sig = { NULL, 0 };
 	int rc;
 
 	rc = timeout_from_timespec(&a.to, timeout);
 	if (rc < 0)
-		return uk_posix_ret(rc);
+		return rc;
+	if (usig && uk_copy_from_user(&sig, usig, sizeof(sig)))
+		return -EFAULT;
 	a.s = uk_malloc(uk_alloc_get_default(), sizeof(*a.s));
 	if (!a.s)
-		return uk_posix_ret(-ENOMEM);
+		return -ENOMEM;
 	a.s->user[0] = rd;
 	a.s->user[1] = wr;
 	a.s->user[2] = ex;
-	rc = with_sigmask(sigmask, pselect_fn, &a);
+	rc = with_sigmask(sig.mask, sig.size, pselect_fn, &a);
 	uk_free(uk_alloc_get_default(), a.s);
-	return uk_posix_ret(rc);
+	return rc;
 }
+
+#ifdef UK_SYSCALL_POSIX_WRAPPERS
+#include <uk/errno.h>
+
+int ppoll(struct pollfd *fds, nfds_t nfds, const struct timespec *timeout,
+	  const sigset_t *sigmask)
+{
+	return uk_posix_ret(__uk_sys_ppoll(fds, nfds, timeout, sigmask, 8));
+}
+
+int pselect(int nfds, fd_set *rd, fd_set *wr, fd_set *ex,
+	    const struct timespec *timeout, const sigset_t *sigmask)
+{
+	struct pselect_sigmask sig = { sigmask, 8 };
+
+	return uk_posix_ret(__uk_sys_pselect6(nfds, rd, wr, ex, timeout,
+					      sigmask ? &sig : NULL));
+}
+#endif

@@ -14,6 +14,7 @@
 #include <uk/nofault.h>
 #include <uk/plat/time.h>
 #include <uk/random.h>
+#include <uk/syscall.h>
 #include <uk/sched.h>
 #include <uk/thread.h>
 #include "random_impl.h"
@@ -97,17 +98,13 @@ long uk_getrandom(void *ubuf, __sz len, unsigned int flags)
 	return uk_random_fill_user(ubuf, len);
 }
 
-ssize_t getrandom(void *buf, size_t len, unsigned int flags)
+UK_SYSCALL_R_DEFINE(ssize_t, getrandom, void *, buf, size_t, len,
+		    unsigned int, flags)
 {
-	long rc = uk_getrandom(buf, len, flags);
-
-	if (rc < 0) {
-		errno = (int)-rc;
-		return -1;
-	}
-	return rc;
+	return uk_getrandom(buf, len, flags);
 }
 
+#ifdef UK_SYSCALL_POSIX_WRAPPERS
 int getentropy(void *buf, size_t len)
 {
 	long rc;
@@ -126,3 +123,4 @@ int getentropy(void *buf, size_t len)
 	}
 	return 0;
 }
+#endif

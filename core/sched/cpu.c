@@ -160,7 +160,7 @@ static void main_thread_init(struct uk_sched *s)
 	struct ukplat_bootinfo *bi = ukplat_bootinfo_get();
 	unsigned int i;
 
-	thread_init_common(&main_thread, "main");
+	thread_init_common(&main_thread, "main", UK_THREAD_ID_MAIN);
 	main_thread.flags = UK_THREADF_STATIC | UK_THREADF_PINNED;
 	main_thread.state = UK_THREAD_RUNNABLE;
 	main_thread.sched = s;

@@ -35,7 +35,9 @@ int sched_timer_arm(struct uk_sched *s, __nsec deadline, int force);
 
 /* Thread bookkeeping (thread.c). */
 void thread_exited_off_cpu(struct uk_thread *t);
-void thread_init_common(struct uk_thread *t, const char *name);
+/* id 0: a new one. */
+void thread_init_common(struct uk_thread *t, const char *name,
+			unsigned long id);
 /* Unmaps the stacks kept for reuse. */
 void thread_stack_cache_drain(void);
 void thread_for_each_unlocked(void (*fn)(struct uk_thread *t, void *arg),

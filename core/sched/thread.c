@@ -12,10 +12,14 @@
 #include <uk/wait.h>
 #include "sched_impl.h"
 
-/* Every thread, for uk_sched_dump() and uk_thread_for_each(). */
+/* Every thread, for uk_sched_dump() and uk_thread_for_each(), and by id
+ * in a hash table, all under one lock. */
 static UK_LIST_HEAD(all_threads);
 static UK_SPINLOCK_DEFINE(all_threads_lock);
-static unsigned long next_thread_id = 1;
+#define ID_BUCKETS	256
+static struct uk_list id_table[ID_BUCKETS];
+/* 1 is the boot thread "main": its id is the process id, as on Linux. */
+static unsigned long next_thread_id = 2;
 
 #define STACK_MAX	(1UL << 30)
 
@@ -25,7 +29,45 @@ void uk_thread_set_name(struct uk_thread *t, const char *name)
 	t->name[sizeof(t->name) - 1] = '\0';
 }
 
-void thread_init_common(struct uk_thread *t, const char *name)
+static struct uk_list *id_bucket(unsigned long id)
+{
+	struct uk_list *b = &id_table[id % ID_BUCKETS];
+
+	if (!b->next)
+		uk_list_init(b);
+	return b;
+}
+
+/* Under all_threads_lock. */
+static struct uk_thread *find_id_locked(unsigned long id)
+{
+	struct uk_list *b = id_bucket(id), *pos;
+	struct uk_thread *t;
+
+	uk_list_for_each(pos, b) {
+		t = uk_list_entry(pos, struct uk_thread, id_link);
+		if (t->id == id)
+			return t;
+	}
+	return NULL;
+}
+
+/* A free id: counting up, wrapping below Linux's pid_max (ids are ints
+ * to apps), skipping ones in use. Under all_threads_lock. */
+static unsigned long id_alloc(void)
+{
+	unsigned long id;
+
+	do {
+		id = next_thread_id++;
+		if (next_thread_id >= UK_THREAD_ID_MAX)
+			next_thread_id = 2;
+	} while (find_id_locked(id));
+	return id;
+}
+
+void thread_init_common(struct uk_thread *t, const char *name,
+			unsigned long id)
 {
 	unsigned long flags;
 
@@ -35,9 +77,36 @@ void thread_init_common(struct uk_thread *t, const char *name)
 	uk_list_init(&t->rq_link);
 	t->state = UK_THREAD_NEW;
 	uk_spin_lock_irqsave(&all_threads_lock, flags);
-	t->id = next_thread_id++;
+	t->id = id ? id : id_alloc();
 	uk_list_add_tail(&t->all_link, &all_threads);
+	uk_list_add_tail(&t->id_link, id_bucket(t->id));
 	uk_spin_unlock_irqrestore(&all_threads_lock, flags);
+}
+
+struct uk_thread *uk_thread_find_id(unsigned long id)
+{
+	struct uk_thread *t;
+	unsigned long flags;
+
+	uk_spin_lock_irqsave(&all_threads_lock, flags);
+	t = find_id_locked(id);
+	uk_spin_unlock_irqrestore(&all_threads_lock, flags);
+	return t;
+}
+
+int uk_thread_with_id(unsigned long id,
+		      int (*fn)(struct uk_thread *t, void *arg), void *arg)
+{
+	struct uk_thread *t;
+	unsigned long flags;
+	int rc = -ESRCH;
+
+	uk_spin_lock_irqsave(&all_threads_lock, flags);
+	t = find_id_locked(id);
+	if (t && t->state != UK_THREAD_EXITED)
+		rc = fn(t, arg);
+	uk_spin_unlock_irqrestore(&all_threads_lock, flags);
+	return rc;
 }
 
 /* First code of every created thread, reached through the arch
@@ -196,7 +265,7 @@ struct uk_thread *uk_thread_create(const char *name, uk_thread_fn_t fn,
 	stack_register(t);
 	ukarch_ctx_init_entry2(&t->ctx, (__uptr)t->stack + t->stack_size,
 			       thread_entry, (long)t, 0);
-	thread_init_common(t, name);
+	thread_init_common(t, name, 0);
 	return t;
 
 err_free:
@@ -218,6 +287,7 @@ void uk_thread_release(struct uk_thread *t)
 	UK_ASSERT(t->state == UK_THREAD_NEW || t->off_cpu);
 	uk_spin_lock_irqsave(&all_threads_lock, flags);
 	uk_list_del(&t->all_link);
+	uk_list_del(&t->id_link);
 	uk_spin_unlock_irqrestore(&all_threads_lock, flags);
 	if (t->flags & UK_THREADF_STATIC)
 		return;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The POSIX socket calls that make, connect and name sockets, and the
+ * The socket system calls that make, connect and name sockets, and the
  * options (sending and receiving: msg.c). Each copies the app's
  * addresses and option values in and out (bad pointers are EFAULT),
  * calls the family's op and, for blocking sockets, waits on the socket's
@@ -17,6 +17,7 @@
 #include <uk/nofault.h>
 #include <uk/socket.h>
 #include <uk/plat/time.h>
+#include <uk/syscall.h>
 #include "socket_impl.h"
 
 /* Option values the socket layer passes to families. */
@@ -64,9 +65,9 @@ int uk_socket_create(int family, int type, int protocol)
 	return uk_socket_install(sock, flags);
 }
 
-int socket(int family, int type, int protocol)
+UK_SYSCALL_R_DEFINE(int, socket, int, family, int, type, int, protocol)
 {
-	return uk_posix_ret(uk_socket_create(family, type, protocol));
+	return uk_socket_create(family, type, protocol);
 }
 
 static int make_pair(int family, int type, int protocol, int fds[2])
@@ -106,24 +107,26 @@ static int make_pair(int family, int type, int protocol, int fds[2])
 	return 0;
 }
 
-int socketpair(int family, int type, int protocol, int sv[2])
+UK_SYSCALL_R_DEFINE(int, socketpair, int, family, int, type, int, protocol,
+		    int *, sv)
 {
 	int fds[2], rc;
 
 	rc = make_pair(family, type, protocol, fds);
 	if (rc < 0)
-		return uk_posix_ret(rc);
+		return rc;
 	if (uk_copy_to_user(sv, fds, sizeof(fds))) {
 		uk_fdtab_close(fds[0]);
 		uk_fdtab_close(fds[1]);
-		return uk_posix_ret(-EFAULT);
+		return -EFAULT;
 	}
 	return 0;
 }
 
 /* --- calls on a socket fd ------------------------------------------- */
 
-int bind(int fd, const struct sockaddr *addr, socklen_t addrlen)
+UK_SYSCALL_R_DEFINE(int, bind, int, fd, const struct sockaddr *, addr,
+		    socklen_t, addrlen)
 {
 	struct posix_socket_file *sock;
 	struct sockaddr_storage ss;
@@ -139,7 +142,7 @@ int bind(int fd, const struct sockaddr *addr, socklen_t addrlen)
 	return uk_socket_put_ret(of, rc);
 }
 
-int listen(int fd, int backlog)
+UK_SYSCALL_R_DEFINE(int, listen, int, fd, int, backlog)
 {
 	struct posix_socket_file *sock;
 	struct uk_ofile *of;
@@ -208,7 +211,8 @@ static int do_accept(struct posix_socket_file *sock, struct uk_ofile *of,
 	return fd;
 }
 
-int accept4(int fd, struct sockaddr *addr, socklen_t *addrlen, int flags)
+UK_SYSCALL_R_DEFINE(int, accept4, int, fd, struct sockaddr *, addr,
+		    socklen_t *, addrlen, int, flags)
 {
 	struct posix_socket_file *sock;
 	struct uk_ofile *of;
@@ -217,9 +221,10 @@ int accept4(int fd, struct sockaddr *addr, socklen_t *addrlen, int flags)
 	return uk_socket_put_ret(of, do_accept(sock, of, addr, addrlen, flags));
 }
 
-int accept(int fd, struct sockaddr *addr, socklen_t *addrlen)
+UK_SYSCALL_R_DEFINE(int, accept, int, fd, struct sockaddr *, addr,
+		    socklen_t *, addrlen)
 {
-	return accept4(fd, addr, addrlen, 0);
+	return __uk_sys_accept4(fd, addr, addrlen, 0);
 }
 
 struct connect_args {
@@ -255,7 +260,8 @@ static int connect_finish(struct posix_socket_file *sock,
 	return rc;
 }
 
-int connect(int fd, const struct sockaddr *addr, socklen_t addrlen)
+UK_SYSCALL_R_DEFINE(int, connect, int, fd, const struct sockaddr *, addr,
+		    socklen_t, addrlen)
 {
 	struct posix_socket_file *sock;
 	struct connect_args a = { .len = addrlen };
@@ -275,7 +281,7 @@ int connect(int fd, const struct sockaddr *addr, socklen_t addrlen)
 	return uk_socket_put_ret(of, rc);
 }
 
-int shutdown(int fd, int how)
+UK_SYSCALL_R_DEFINE(int, shutdown, int, fd, int, how)
 {
 	struct posix_socket_file *sock;
 	struct uk_ofile *of;
@@ -318,12 +324,14 @@ static int get_name(int fd, struct sockaddr *addr, socklen_t *addrlen,
 	return uk_socket_put_ret(of, rc);
 }
 
-int getsockname(int fd, struct sockaddr *addr, socklen_t *addrlen)
+UK_SYSCALL_R_DEFINE(int, getsockname, int, fd, struct sockaddr *, addr,
+		    socklen_t *, addrlen)
 {
 	return get_name(fd, addr, addrlen, 0);
 }
 
-int getpeername(int fd, struct sockaddr *addr, socklen_t *addrlen)
+UK_SYSCALL_R_DEFINE(int, getpeername, int, fd, struct sockaddr *, addr,
+		    socklen_t *, addrlen)
 {
 	return get_name(fd, addr, addrlen, 1);
 }
@@ -390,7 +398,8 @@ static int layer_getsockopt(struct posix_socket_file *sock, int name,
 	return 0;
 }
 
-int getsockopt(int fd, int level, int name, void *val, socklen_t *ulen)
+UK_SYSCALL_R_DEFINE(int, getsockopt, int, fd, int, level, int, name,
+		    void *, val, socklen_t *, ulen)
 {
 	struct posix_socket_file *sock;
 	char kval[OPTVAL_MAX];
@@ -419,7 +428,8 @@ int getsockopt(int fd, int level, int name, void *val, socklen_t *ulen)
 	return uk_socket_put_ret(of, rc);
 }
 
-int setsockopt(int fd, int level, int name, const void *val, socklen_t len)
+UK_SYSCALL_R_DEFINE(int, setsockopt, int, fd, int, level, int, name,
+		    const void *, val, socklen_t, len)
 {
 	struct posix_socket_file *sock;
 	char kval[OPTVAL_MAX];

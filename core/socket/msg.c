@@ -7,13 +7,14 @@
  */
 #include <errno.h>
 #include <limits.h>
-#include <signal.h>
+#include <uk/signal.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <uk/alloc.h>
 #include <uk/errptr.h>
 #include <uk/nofault.h>
 #include <uk/socket.h>
+#include <uk/syscall.h>
 #include "socket_impl.h"
 
 /* Linux's cap on control data (net.core.optmem_max). */
@@ -242,7 +243,8 @@ static int kmsg_out(struct kmsg *k, struct msghdr *umsg)
 	return 0;
 }
 
-ssize_t sendmsg(int fd, const struct msghdr *umsg, int flags)
+UK_SYSCALL_R_DEFINE(ssize_t, sendmsg, int, fd, const struct msghdr *, umsg,
+		    int, flags)
 {
 	struct posix_socket_file *sock;
 	struct uk_ofile *of;
@@ -258,7 +260,8 @@ ssize_t sendmsg(int fd, const struct msghdr *umsg, int flags)
 	return uk_socket_put_ret(of, rc);
 }
 
-ssize_t recvmsg(int fd, struct msghdr *umsg, int flags)
+UK_SYSCALL_R_DEFINE(ssize_t, recvmsg, int, fd, struct msghdr *, umsg,
+		    int, flags)
 {
 	struct posix_socket_file *sock;
 	struct uk_ofile *of;
@@ -280,8 +283,8 @@ ssize_t recvmsg(int fd, struct msghdr *umsg, int flags)
 	return uk_socket_put_ret(of, rc);
 }
 
-ssize_t sendto(int fd, const void *buf, size_t len, int flags,
-	       const struct sockaddr *to, socklen_t tolen)
+UK_SYSCALL_R_DEFINE(ssize_t, sendto, int, fd, const void *, buf, size_t, len,
+		    int, flags, const struct sockaddr *, to, socklen_t, tolen)
 {
 	struct posix_socket_file *sock;
 	struct sockaddr_storage ss;
@@ -302,13 +305,15 @@ ssize_t sendto(int fd, const void *buf, size_t len, int flags,
 	return uk_socket_put_ret(of, rc);
 }
 
+#ifdef UK_SYSCALL_POSIX_WRAPPERS
 ssize_t send(int fd, const void *buf, size_t len, int flags)
 {
 	return sendto(fd, buf, len, flags, NULL, 0);
 }
+#endif
 
-ssize_t recvfrom(int fd, void *buf, size_t len, int flags,
-		 struct sockaddr *from, socklen_t *fromlen)
+UK_SYSCALL_R_DEFINE(ssize_t, recvfrom, int, fd, void *, buf, size_t, len,
+		    int, flags, struct sockaddr *, from, socklen_t *, fromlen)
 {
 	struct posix_socket_file *sock;
 	struct sockaddr_storage ss;
@@ -337,7 +342,9 @@ ssize_t recvfrom(int fd, void *buf, size_t len, int flags,
 	return uk_socket_put_ret(of, rc);
 }
 
+#ifdef UK_SYSCALL_POSIX_WRAPPERS
 ssize_t recv(int fd, void *buf, size_t len, int flags)
 {
 	return recvfrom(fd, buf, len, flags, NULL, NULL);
 }
+#endif

@@ -52,7 +52,7 @@ int uk_socket_addr_out(const struct sockaddr_storage *ss, socklen_t klen,
 static inline long uk_socket_put_ret(struct uk_ofile *of, long rc)
 {
 	uk_ofile_put(of);
-	return uk_posix_ret(rc);
+	return rc;
 }
 
 static inline int uk_socket_nonblocking(const struct uk_ofile *of,
@@ -66,7 +66,7 @@ static inline int uk_socket_nonblocking(const struct uk_ofile *of,
 	do {								\
 		(sock) = uk_socket_get((fd), &(of));			\
 		if (PTRISERR(sock))					\
-			return uk_posix_ret(PTR2ERR(sock));		\
+			return PTR2ERR(sock);				\
 	} while (0)
 
 #endif /* __SOCKET_IMPL_H__ */

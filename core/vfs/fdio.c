@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The POSIX calls on file descriptors: read/write and their vectored and
- * positioned forms, lseek, close, dup, fcntl, ioctl, fstat, ftruncate.
- * Each kernel-side uk_sys_* returns -errno; the POSIX function turns that
- * into -1 + errno.
+ * positioned forms, lseek, close, dup, fcntl, ioctl, fstat, ftruncate,
+ * as system-call handlers (uk/syscall.h) returning a value or -errno.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -20,6 +19,7 @@
 #include <uk/essentials.h>
 #include <uk/fdtab.h>
 #include <uk/nofault.h>
+#include <uk/syscall.h>
 
 
 /* iovec arrays up to this size are copied onto the stack */
@@ -64,44 +64,53 @@ static ssize_t fd_buf_io(int fd, ofile_io_fn io, const void *buf,
 	return fd_io(fd, io, &iov, 1, off);
 }
 
-ssize_t read(int fd, void *buf, size_t count)
+UK_SYSCALL_R_DEFINE(ssize_t, read, int, fd, void *, buf, size_t, count)
 {
-	return uk_posix_ret(fd_buf_io(fd, uk_ofile_read, buf, count, NULL));
+	return fd_buf_io(fd, uk_ofile_read, buf, count, NULL);
 }
 
-ssize_t write(int fd, const void *buf, size_t count)
+UK_SYSCALL_R_DEFINE(ssize_t, write, int, fd, const void *, buf,
+		    size_t, count)
 {
-	return uk_posix_ret(fd_buf_io(fd, uk_ofile_write, buf, count, NULL));
+	return fd_buf_io(fd, uk_ofile_write, buf, count, NULL);
 }
 
-ssize_t pread(int fd, void *buf, size_t count, off_t off)
+UK_LLSYSCALL_R_DEFINE(ssize_t, pread64, int, fd, void *, buf, size_t, count,
+		      off_t, off)
 {
-	return uk_posix_ret(fd_buf_io(fd, uk_ofile_read, buf, count, &off));
+	return fd_buf_io(fd, uk_ofile_read, buf, count, &off);
 }
 
-ssize_t pwrite(int fd, const void *buf, size_t count, off_t off)
+UK_LLSYSCALL_R_DEFINE(ssize_t, pwrite64, int, fd, const void *, buf,
+		      size_t, count, off_t, off)
 {
-	return uk_posix_ret(fd_buf_io(fd, uk_ofile_write, buf, count, &off));
+	return fd_buf_io(fd, uk_ofile_write, buf, count, &off);
 }
 
-ssize_t readv(int fd, const struct iovec *iov, int iovcnt)
+UK_SYSCALL_R_DEFINE(ssize_t, readv, int, fd, const struct iovec *, iov,
+		    int, iovcnt)
 {
-	return uk_posix_ret(fd_iov_io(fd, uk_ofile_read, iov, iovcnt, NULL));
+	return fd_iov_io(fd, uk_ofile_read, iov, iovcnt, NULL);
 }
 
-ssize_t writev(int fd, const struct iovec *iov, int iovcnt)
+UK_SYSCALL_R_DEFINE(ssize_t, writev, int, fd, const struct iovec *, iov,
+		    int, iovcnt)
 {
-	return uk_posix_ret(fd_iov_io(fd, uk_ofile_write, iov, iovcnt, NULL));
+	return fd_iov_io(fd, uk_ofile_write, iov, iovcnt, NULL);
 }
 
-ssize_t preadv(int fd, const struct iovec *iov, int iovcnt, off_t off)
+/* The position comes in two halves on 32-bit ABIs; on 64-bit ones the
+ * first holds it all. */
+UK_LLSYSCALL_R_DEFINE(ssize_t, preadv, int, fd, const struct iovec *, iov,
+		      int, iovcnt, off_t, off)
 {
-	return uk_posix_ret(fd_iov_io(fd, uk_ofile_read, iov, iovcnt, &off));
+	return fd_iov_io(fd, uk_ofile_read, iov, iovcnt, &off);
 }
 
-ssize_t pwritev(int fd, const struct iovec *iov, int iovcnt, off_t off)
+UK_LLSYSCALL_R_DEFINE(ssize_t, pwritev, int, fd, const struct iovec *, iov,
+		      int, iovcnt, off_t, off)
 {
-	return uk_posix_ret(fd_iov_io(fd, uk_ofile_write, iov, iovcnt, &off));
+	return fd_iov_io(fd, uk_ofile_write, iov, iovcnt, &off);
 }
 
 /* Fills *st for f: zeros, the type and mode, then the file's own. */
@@ -171,29 +180,29 @@ static off_t ofile_seek(struct uk_ofile *of, off_t off, int whence)
 	return rc ? rc : pos;
 }
 
-off_t lseek(int fd, off_t off, int whence)
+UK_SYSCALL_R_DEFINE(off_t, lseek, int, fd, off_t, off, int, whence)
 {
 	struct uk_ofile *of = uk_fdtab_get(fd);
 	off_t rc;
 
 	if (PTRISERR(of))
-		return uk_posix_ret(PTR2ERR(of));
+		return PTR2ERR(of);
 	rc = ofile_seek(of, off, whence);
 	uk_ofile_put(of);
-	return uk_posix_ret(rc);
+	return rc;
 }
 
-int close(int fd)
+UK_SYSCALL_R_DEFINE(int, close, int, fd)
 {
-	return uk_posix_ret(uk_fdtab_close(fd));
+	return uk_fdtab_close(fd);
 }
 
-int close_range(unsigned int first, unsigned int last, int flags)
+UK_SYSCALL_R_DEFINE(int, close_range, unsigned int, first,
+		    unsigned int, last, int, flags)
 {
 	if (flags & ~CLOSE_RANGE_CLOEXEC)
-		return uk_posix_ret(-EINVAL);
-	return uk_posix_ret(uk_fdtab_close_range(first, last,
-						 flags & CLOSE_RANGE_CLOEXEC));
+		return -EINVAL;
+	return uk_fdtab_close_range(first, last, flags & CLOSE_RANGE_CLOEXEC);
 }
 
 static int dup_from(int oldfd, int minfd, int cloexec)
@@ -205,9 +214,9 @@ static int dup_from(int oldfd, int minfd, int cloexec)
 	return uk_fdtab_install(of, minfd, cloexec);
 }
 
-int dup(int oldfd)
+UK_SYSCALL_R_DEFINE(int, dup, int, oldfd)
 {
-	return uk_posix_ret(dup_from(oldfd, 0, 0));
+	return dup_from(oldfd, 0, 0);
 }
 
 static int dup_to(int oldfd, int newfd, int cloexec)
@@ -219,27 +228,27 @@ static int dup_to(int oldfd, int newfd, int cloexec)
 	return uk_fdtab_install_at(of, newfd, cloexec);
 }
 
-int dup2(int oldfd, int newfd)
+UK_SYSCALL_R_DEFINE(int, dup2, int, oldfd, int, newfd)
 {
 	struct uk_ofile *of;
 
 	if (oldfd != newfd)
-		return uk_posix_ret(dup_to(oldfd, newfd, 0));
+		return dup_to(oldfd, newfd, 0);
 	/* dup2(fd, fd) checks fd and changes nothing. */
 	of = uk_fdtab_get(oldfd);
 	if (PTRISERR(of))
-		return uk_posix_ret(PTR2ERR(of));
+		return PTR2ERR(of);
 	uk_ofile_put(of);
 	return newfd;
 }
 
-int dup3(int oldfd, int newfd, int flags)
+UK_SYSCALL_R_DEFINE(int, dup3, int, oldfd, int, newfd, int, flags)
 {
 	if (flags & ~O_CLOEXEC)
-		return uk_posix_ret(-EINVAL);
+		return -EINVAL;
 	if (oldfd == newfd)
-		return uk_posix_ret(-EINVAL);
-	return uk_posix_ret(dup_to(oldfd, newfd, !!(flags & O_CLOEXEC)));
+		return -EINVAL;
+	return dup_to(oldfd, newfd, !!(flags & O_CLOEXEC));
 }
 
 /* Status flags F_SETFL may change (as Linux). */
@@ -272,7 +281,7 @@ static int ofile_fcntl(struct uk_ofile *of, int cmd, long arg)
 	}
 }
 
-static int sys_fcntl(int fd, int cmd, long arg)
+UK_LLSYSCALL_R_DEFINE(int, fcntl, int, fd, int, cmd, long, arg)
 {
 	struct uk_ofile *of;
 	int rc;
@@ -294,17 +303,6 @@ static int sys_fcntl(int fd, int cmd, long arg)
 	rc = ofile_fcntl(of, cmd, arg);
 	uk_ofile_put(of);
 	return rc;
-}
-
-int fcntl(int fd, int cmd, ...)
-{
-	va_list ap;
-	long arg;
-
-	va_start(ap, cmd);
-	arg = va_arg(ap, long);
-	va_end(ap);
-	return uk_posix_ret(sys_fcntl(fd, cmd, arg));
 }
 
 static int ofile_ioctl(struct uk_ofile *of, int fd, unsigned long req,
@@ -329,44 +327,38 @@ static int ofile_ioctl(struct uk_ofile *of, int fd, unsigned long req,
 	return f->ops->ioctl(f, req, arg);
 }
 
-int ioctl(int fd, unsigned long req, ...)
+UK_LLSYSCALL_R_DEFINE(int, ioctl, int, fd, unsigned long, req, void *, arg)
 {
 	struct uk_ofile *of = uk_fdtab_get(fd);
-	va_list ap;
-	void *arg;
 	int rc;
 
-	va_start(ap, req);
-	arg = va_arg(ap, void *);
-	va_end(ap);
 	if (PTRISERR(of))
-		return uk_posix_ret(PTR2ERR(of));
+		return PTR2ERR(of);
 	rc = ofile_ioctl(of, fd, req, arg);
 	uk_ofile_put(of);
-	return uk_posix_ret(rc);
+	return rc;
 }
 
-int isatty(int fd)
-{
-	/* Room for any termios layout. */
-	unsigned char termios[64];
-
-	return ioctl(fd, TCGETS, termios) == 0;
-}
-
-int fstat(int fd, struct stat *st)
+int uk_vfs_fstat(int fd, struct stat *st)
 {
 	struct uk_file *f = uk_fdtab_get_file(fd);
-	struct stat kst;
 	int rc;
 
 	if (PTRISERR(f))
-		return uk_posix_ret(PTR2ERR(f));
-	rc = file_stat(f, &kst);
+		return PTR2ERR(f);
+	rc = file_stat(f, st);
 	uk_file_put(f);
+	return rc;
+}
+
+UK_SYSCALL_R_DEFINE(int, fstat, int, fd, struct stat *, st)
+{
+	struct stat kst;
+	int rc = uk_vfs_fstat(fd, &kst);
+
 	if (!rc)
 		rc = uk_copy_to_user(st, &kst, sizeof(kst));
-	return uk_posix_ret(rc);
+	return rc;
 }
 
 static int ofile_truncate(struct uk_ofile *of, off_t len)
@@ -382,16 +374,16 @@ static int ofile_truncate(struct uk_ofile *of, off_t len)
 	return f->ops->truncate(f, len);
 }
 
-int ftruncate(int fd, off_t len)
+UK_SYSCALL_R_DEFINE(int, ftruncate, int, fd, off_t, len)
 {
 	struct uk_ofile *of = uk_fdtab_get(fd);
 	int rc;
 
 	if (PTRISERR(of))
-		return uk_posix_ret(PTR2ERR(of));
+		return PTR2ERR(of);
 	rc = ofile_truncate(of, len);
 	uk_ofile_put(of);
-	return uk_posix_ret(rc);
+	return rc;
 }
 
 static int fd_check(int fd)
@@ -399,17 +391,74 @@ static int fd_check(int fd)
 	struct uk_ofile *of = uk_fdtab_get(fd);
 
 	if (PTRISERR(of))
-		return uk_posix_ret(PTR2ERR(of));
+		return PTR2ERR(of);
 	uk_ofile_put(of);
 	return 0;
 }
 
-int fsync(int fd)
+/* Files live in memory: there is nothing to write back. */
+UK_SYSCALL_R_DEFINE(int, fsync, int, fd)
 {
 	return fd_check(fd);
 }
 
-int fdatasync(int fd)
+UK_SYSCALL_R_DEFINE(int, fdatasync, int, fd)
 {
 	return fd_check(fd);
 }
+
+#ifdef UK_SYSCALL_POSIX_WRAPPERS
+ssize_t pread(int fd, void *buf, size_t count, off_t off)
+{
+	return uk_posix_ret(uk_syscall_r_pread64(fd, (long)buf, count, off,
+						 0, 0));
+}
+
+ssize_t pwrite(int fd, const void *buf, size_t count, off_t off)
+{
+	return uk_posix_ret(uk_syscall_r_pwrite64(fd, (long)buf, count, off,
+						  0, 0));
+}
+
+ssize_t preadv(int fd, const struct iovec *iov, int iovcnt, off_t off)
+{
+	return uk_posix_ret(uk_syscall_r_preadv(fd, (long)iov, iovcnt, off,
+						0, 0));
+}
+
+ssize_t pwritev(int fd, const struct iovec *iov, int iovcnt, off_t off)
+{
+	return uk_posix_ret(uk_syscall_r_pwritev(fd, (long)iov, iovcnt, off,
+						 0, 0));
+}
+
+int fcntl(int fd, int cmd, ...)
+{
+	va_list ap;
+	long arg;
+
+	va_start(ap, cmd);
+	arg = va_arg(ap, long);
+	va_end(ap);
+	return uk_posix_ret(uk_syscall_r_fcntl(fd, cmd, arg, 0, 0, 0));
+}
+
+int ioctl(int fd, unsigned long req, ...)
+{
+	va_list ap;
+	void *arg;
+
+	va_start(ap, req);
+	arg = va_arg(ap, void *);
+	va_end(ap);
+	return uk_posix_ret(uk_syscall_r_ioctl(fd, req, (long)arg, 0, 0, 0));
+}
+
+int isatty(int fd)
+{
+	/* Room for any termios layout. */
+	unsigned char termios[64];
+
+	return ioctl(fd, TCGETS, termios) == 0;
+}
+#endif /* UK_SYSCALL_POSIX_WRAPPERS */

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The POSIX name calls: each copies the app's paths into the kernel with
- * nofault (a bad pointer is EFAULT) and calls its uk_vfs_* form.
+ * The system calls on names: each handler copies the app's paths into the
+ * kernel with nofault (a bad pointer is EFAULT) and calls its uk_vfs_*
+ * form.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -16,6 +17,7 @@
 #include <uk/errno.h>
 #include <uk/essentials.h>
 #include <uk/nofault.h>
+#include <uk/syscall.h>
 #include <uk/vfs.h>
 
 
@@ -71,107 +73,92 @@ static void path_free(char *p)
 		__rc;							\
 	})
 
-int openat(int dirfd, const char *path, int flags, ...)
+UK_LLSYSCALL_R_DEFINE(int, openat, int, dirfd, const char *, path,
+		      int, flags, mode_t, mode)
 {
-	mode_t mode = 0;
-	va_list ap;
-
-	if (flags & O_CREAT || (flags & O_TMPFILE) == O_TMPFILE) {
-		va_start(ap, flags);
-		mode = va_arg(ap, int);
-		va_end(ap);
-	}
-	return uk_posix_ret(WITH_PATH(path, uk_vfs_openat(dirfd, kpath, flags,
-							  mode)));
+	if (!(flags & O_CREAT) && (flags & O_TMPFILE) != O_TMPFILE)
+		mode = 0;
+	return WITH_PATH(path, uk_vfs_openat(dirfd, kpath, flags, mode));
 }
 
-int open(const char *path, int flags, ...)
+UK_LLSYSCALL_R_DEFINE(int, open, const char *, path, int, flags,
+		      mode_t, mode)
 {
-	mode_t mode = 0;
-	va_list ap;
-
-	if (flags & O_CREAT || (flags & O_TMPFILE) == O_TMPFILE) {
-		va_start(ap, flags);
-		mode = va_arg(ap, int);
-		va_end(ap);
-	}
-	return openat(AT_FDCWD, path, flags, mode);
+	return __uk_sys_openat(AT_FDCWD, path, flags, mode);
 }
 
-int creat(const char *path, mode_t mode)
+UK_SYSCALL_R_DEFINE(int, creat, const char *, path, mode_t, mode)
 {
-	return open(path, O_CREAT | O_WRONLY | O_TRUNC, mode);
+	return __uk_sys_openat(AT_FDCWD, path, O_CREAT | O_WRONLY | O_TRUNC,
+			       mode);
 }
 
-int mkdirat(int dirfd, const char *path, mode_t mode)
+UK_SYSCALL_R_DEFINE(int, mkdirat, int, dirfd, const char *, path,
+		    mode_t, mode)
 {
-	return uk_posix_ret(WITH_PATH(path,
-				      uk_vfs_mkdirat(dirfd, kpath, mode)));
+	return WITH_PATH(path, uk_vfs_mkdirat(dirfd, kpath, mode));
 }
 
-int mkdir(const char *path, mode_t mode)
+UK_SYSCALL_R_DEFINE(int, mkdir, const char *, path, mode_t, mode)
 {
-	return mkdirat(AT_FDCWD, path, mode);
+	return __uk_sys_mkdirat(AT_FDCWD, path, mode);
 }
 
-int mknodat(int dirfd, const char *path, mode_t mode, dev_t dev)
+UK_SYSCALL_R_DEFINE(int, mknodat, int, dirfd, const char *, path,
+		    mode_t, mode, dev_t, dev)
 {
 	/* Apps make no device nodes: devfs owns them. */
 	if (S_ISCHR(mode) || S_ISBLK(mode))
-		return uk_posix_ret(-EPERM);
-	return uk_posix_ret(WITH_PATH(path,
-				      uk_vfs_mknodat(dirfd, kpath, mode, dev)));
+		return -EPERM;
+	return WITH_PATH(path, uk_vfs_mknodat(dirfd, kpath, mode, dev));
 }
 
-int mknod(const char *path, mode_t mode, dev_t dev)
+UK_SYSCALL_R_DEFINE(int, mknod, const char *, path, mode_t, mode,
+		    dev_t, dev)
 {
-	return mknodat(AT_FDCWD, path, mode, dev);
+	return __uk_sys_mknodat(AT_FDCWD, path, mode, dev);
 }
 
-int mkfifo(const char *path, mode_t mode)
+UK_SYSCALL_R_DEFINE(int, unlinkat, int, dirfd, const char *, path,
+		    int, flags)
 {
-	return mknodat(AT_FDCWD, path, S_IFIFO | (mode & 07777), 0);
+	return WITH_PATH(path, uk_vfs_unlinkat(dirfd, kpath, flags));
 }
 
-int unlinkat(int dirfd, const char *path, int flags)
+UK_SYSCALL_R_DEFINE(int, unlink, const char *, path)
 {
-	return uk_posix_ret(WITH_PATH(path,
-				      uk_vfs_unlinkat(dirfd, kpath, flags)));
+	return __uk_sys_unlinkat(AT_FDCWD, path, 0);
 }
 
-int unlink(const char *path)
+UK_SYSCALL_R_DEFINE(int, rmdir, const char *, path)
 {
-	return unlinkat(AT_FDCWD, path, 0);
+	return __uk_sys_unlinkat(AT_FDCWD, path, AT_REMOVEDIR);
 }
 
-int rmdir(const char *path)
+UK_SYSCALL_R_DEFINE(int, linkat, int, olddirfd, const char *, oldpath,
+		    int, newdirfd, const char *, newpath, int, flags)
 {
-	return unlinkat(AT_FDCWD, path, AT_REMOVEDIR);
+	return WITH_PATHS(oldpath, newpath,
+			  uk_vfs_linkat(olddirfd, kpath1, newdirfd, kpath2,
+					flags));
 }
 
-int linkat(int olddirfd, const char *oldpath, int newdirfd,
-	   const char *newpath, int flags)
+UK_SYSCALL_R_DEFINE(int, link, const char *, oldpath, const char *, newpath)
 {
-	return uk_posix_ret(WITH_PATHS(oldpath, newpath,
-				       uk_vfs_linkat(olddirfd, kpath1, newdirfd,
-						     kpath2, flags)));
+	return __uk_sys_linkat(AT_FDCWD, oldpath, AT_FDCWD, newpath, 0);
 }
 
-int link(const char *oldpath, const char *newpath)
+UK_SYSCALL_R_DEFINE(int, symlinkat, const char *, target, int, newdirfd,
+		    const char *, linkpath)
 {
-	return linkat(AT_FDCWD, oldpath, AT_FDCWD, newpath, 0);
+	return WITH_PATHS(target, linkpath,
+			  uk_vfs_symlinkat(kpath1, newdirfd, kpath2));
 }
 
-int symlinkat(const char *target, int newdirfd, const char *linkpath)
+UK_SYSCALL_R_DEFINE(int, symlink, const char *, target,
+		    const char *, linkpath)
 {
-	return uk_posix_ret(WITH_PATHS(target, linkpath,
-				       uk_vfs_symlinkat(kpath1, newdirfd,
-							kpath2)));
-}
-
-int symlink(const char *target, const char *linkpath)
-{
-	return symlinkat(target, AT_FDCWD, linkpath);
+	return __uk_sys_symlinkat(target, AT_FDCWD, linkpath);
 }
 
 static ssize_t readlink_k(int dirfd, const char *kpath, char *ubuf,
@@ -192,36 +179,36 @@ static ssize_t readlink_k(int dirfd, const char *kpath, char *ubuf,
 	return rc;
 }
 
-ssize_t readlinkat(int dirfd, const char *restrict path, char *restrict buf,
-		   size_t size)
+UK_SYSCALL_R_DEFINE(ssize_t, readlinkat, int, dirfd, const char *, path,
+		    char *, buf, size_t, size)
 {
-	return uk_posix_ret(WITH_PATH(path,
-				      readlink_k(dirfd, kpath, buf, size)));
+	return WITH_PATH(path, readlink_k(dirfd, kpath, buf, size));
 }
 
-ssize_t readlink(const char *restrict path, char *restrict buf, size_t size)
+UK_SYSCALL_R_DEFINE(ssize_t, readlink, const char *, path, char *, buf,
+		    size_t, size)
 {
-	return readlinkat(AT_FDCWD, path, buf, size);
+	return __uk_sys_readlinkat(AT_FDCWD, path, buf, size);
 }
 
-int renameat2(int olddirfd, const char *oldpath, int newdirfd,
-	      const char *newpath, unsigned int flags)
+UK_SYSCALL_R_DEFINE(int, renameat2, int, olddirfd, const char *, oldpath,
+		    int, newdirfd, const char *, newpath, unsigned int, flags)
 {
-	return uk_posix_ret(WITH_PATHS(oldpath, newpath,
-				       uk_vfs_renameat2(olddirfd, kpath1,
-							newdirfd, kpath2,
-							flags)));
+	return WITH_PATHS(oldpath, newpath,
+			  uk_vfs_renameat2(olddirfd, kpath1, newdirfd, kpath2,
+					   flags));
 }
 
-int renameat(int olddirfd, const char *oldpath, int newdirfd,
-	     const char *newpath)
+UK_SYSCALL_R_DEFINE(int, renameat, int, olddirfd, const char *, oldpath,
+		    int, newdirfd, const char *, newpath)
 {
-	return renameat2(olddirfd, oldpath, newdirfd, newpath, 0);
+	return __uk_sys_renameat2(olddirfd, oldpath, newdirfd, newpath, 0);
 }
 
-int rename(const char *oldpath, const char *newpath)
+UK_SYSCALL_R_DEFINE(int, rename, const char *, oldpath,
+		    const char *, newpath)
 {
-	return renameat2(AT_FDCWD, oldpath, AT_FDCWD, newpath, 0);
+	return __uk_sys_renameat2(AT_FDCWD, oldpath, AT_FDCWD, newpath, 0);
 }
 
 static int fstatat_k(int dirfd, const char *kpath, struct stat *ust,
@@ -235,37 +222,37 @@ static int fstatat_k(int dirfd, const char *kpath, struct stat *ust,
 	return rc;
 }
 
-int fstatat(int dirfd, const char *restrict path, struct stat *restrict st,
-	    int flags)
+UK_LLSYSCALL_R_DEFINE(int, newfstatat, int, dirfd, const char *, path,
+		      struct stat *, st, int, flags)
 {
-	return uk_posix_ret(WITH_PATH(path,
-				      fstatat_k(dirfd, kpath, st, flags)));
+	return WITH_PATH(path, fstatat_k(dirfd, kpath, st, flags));
 }
 
-int stat(const char *restrict path, struct stat *restrict st)
+UK_SYSCALL_R_DEFINE(int, stat, const char *, path, struct stat *, st)
 {
-	return fstatat(AT_FDCWD, path, st, 0);
+	return __uk_sys_newfstatat(AT_FDCWD, path, st, 0);
 }
 
-int lstat(const char *restrict path, struct stat *restrict st)
+UK_SYSCALL_R_DEFINE(int, lstat, const char *, path, struct stat *, st)
 {
-	return fstatat(AT_FDCWD, path, st, AT_SYMLINK_NOFOLLOW);
+	return __uk_sys_newfstatat(AT_FDCWD, path, st, AT_SYMLINK_NOFOLLOW);
 }
 
-int fchmodat(int dirfd, const char *path, mode_t mode, int flags)
+/* The system call has no flags (musl emulates AT_SYMLINK_NOFOLLOW). */
+UK_LLSYSCALL_R_DEFINE(int, fchmodat, int, dirfd, const char *, path,
+		      mode_t, mode)
 {
-	return uk_posix_ret(WITH_PATH(path, uk_vfs_fchmodat(dirfd, kpath, mode,
-							    flags)));
+	return WITH_PATH(path, uk_vfs_fchmodat(dirfd, kpath, mode, 0));
 }
 
-int chmod(const char *path, mode_t mode)
+UK_SYSCALL_R_DEFINE(int, chmod, const char *, path, mode_t, mode)
 {
-	return fchmodat(AT_FDCWD, path, mode, 0);
+	return __uk_sys_fchmodat(AT_FDCWD, path, mode);
 }
 
-int fchmod(int fd, mode_t mode)
+UK_SYSCALL_R_DEFINE(int, fchmod, int, fd, mode_t, mode)
 {
-	return uk_posix_ret(uk_vfs_fchmod(fd, mode));
+	return uk_vfs_fchmod(fd, mode);
 }
 
 static int times_in(const struct timespec *utimes, struct timespec *kt)
@@ -275,20 +262,131 @@ static int times_in(const struct timespec *utimes, struct timespec *kt)
 	return uk_copy_from_user(kt, utimes, 2 * sizeof(*kt));
 }
 
-int utimensat(int dirfd, const char *path, const struct timespec times[2],
-	      int flags)
+UK_LLSYSCALL_R_DEFINE(int, utimensat, int, dirfd, const char *, path,
+		    const struct timespec *, times, int, flags)
 {
 	struct timespec kt[2];
 	int rc = times_in(times, kt);
 
 	if (rc)
-		return uk_posix_ret(rc);
+		return rc;
 	if (!path)
-		return uk_posix_ret(uk_vfs_utimensat(dirfd, NULL,
-						     times ? kt : NULL, flags));
-	return uk_posix_ret(WITH_PATH(path, uk_vfs_utimensat(dirfd, kpath,
-							     times ? kt : NULL,
-							     flags)));
+		return uk_vfs_utimensat(dirfd, NULL, times ? kt : NULL, flags);
+	return WITH_PATH(path, uk_vfs_utimensat(dirfd, kpath,
+						times ? kt : NULL, flags));
+}
+
+UK_LLSYSCALL_R_DEFINE(int, faccessat2, int, dirfd, const char *, path,
+		      int, mode, int, flags)
+{
+	return WITH_PATH(path, uk_vfs_faccessat(dirfd, kpath, mode, flags));
+}
+
+UK_LLSYSCALL_R_DEFINE(int, faccessat, int, dirfd, const char *, path,
+		      int, mode)
+{
+	return __uk_sys_faccessat2(dirfd, path, mode, 0);
+}
+
+UK_SYSCALL_R_DEFINE(int, access, const char *, path, int, mode)
+{
+	return __uk_sys_faccessat2(AT_FDCWD, path, mode, 0);
+}
+
+UK_SYSCALL_R_DEFINE(int, truncate, const char *, path, off_t, len)
+{
+	return WITH_PATH(path, uk_vfs_truncate(kpath, len));
+}
+
+UK_SYSCALL_R_DEFINE(int, chdir, const char *, path)
+{
+	return WITH_PATH(path, uk_vfs_chdir(kpath));
+}
+
+UK_SYSCALL_R_DEFINE(int, fchdir, int, fd)
+{
+	return uk_vfs_fchdir(fd);
+}
+
+/* As Linux: the length of the path with its NUL, which is copied. */
+UK_LLSYSCALL_R_DEFINE(long, getcwd, char *, buf, size_t, size)
+{
+	char *k = uk_malloc(uk_alloc_get_default(), PATH_MAX);
+	int rc;
+
+	if (!k)
+		return -ENOMEM;
+	rc = uk_vfs_getcwd(k, PATH_MAX);
+	if (rc < 0)
+		goto out;
+	if (size < (size_t)rc)
+		rc = -ERANGE;
+	else if (uk_copy_to_user(buf, k, rc))
+		rc = -EFAULT;
+out:
+	uk_free(uk_alloc_get_default(), k);
+	return rc;
+}
+
+UK_SYSCALL_R_DEFINE(mode_t, umask, mode_t, mask)
+{
+	return uk_vfs_umask(mask);
+}
+
+UK_SYSCALL_R_DEFINE(ssize_t, getdents64, int, fd, void *, dirp,
+		    size_t, count)
+{
+	return uk_vfs_getdents(fd, dirp, count);
+}
+
+#ifdef UK_SYSCALL_POSIX_WRAPPERS
+int openat(int dirfd, const char *path, int flags, ...)
+{
+	mode_t mode = 0;
+	va_list ap;
+
+	if (flags & O_CREAT || (flags & O_TMPFILE) == O_TMPFILE) {
+		va_start(ap, flags);
+		mode = va_arg(ap, int);
+		va_end(ap);
+	}
+	return uk_posix_ret(__uk_sys_openat(dirfd, path, flags, mode));
+}
+
+int open(const char *path, int flags, ...)
+{
+	mode_t mode = 0;
+	va_list ap;
+
+	if (flags & O_CREAT || (flags & O_TMPFILE) == O_TMPFILE) {
+		va_start(ap, flags);
+		mode = va_arg(ap, int);
+		va_end(ap);
+	}
+	return uk_posix_ret(__uk_sys_openat(AT_FDCWD, path, flags, mode));
+}
+
+int mkfifo(const char *path, mode_t mode)
+{
+	return mknod(path, S_IFIFO | (mode & 07777), 0);
+}
+
+int fstatat(int dirfd, const char *restrict path, struct stat *restrict st,
+	    int flags)
+{
+	return uk_posix_ret(__uk_sys_newfstatat(dirfd, path, st, flags));
+}
+
+int fchmodat(int dirfd, const char *path, mode_t mode, int flags)
+{
+	return uk_posix_ret(WITH_PATH(path, uk_vfs_fchmodat(dirfd, kpath, mode,
+							    flags)));
+}
+
+int utimensat(int dirfd, const char *path, const struct timespec times[2],
+	      int flags)
+{
+	return uk_posix_ret(__uk_sys_utimensat(dirfd, path, times, flags));
 }
 
 int futimens(int fd, const struct timespec times[2])
@@ -298,77 +396,31 @@ int futimens(int fd, const struct timespec times[2])
 
 int faccessat(int dirfd, const char *path, int mode, int flags)
 {
-	return uk_posix_ret(WITH_PATH(path, uk_vfs_faccessat(dirfd, kpath, mode,
-							     flags)));
-}
-
-int access(const char *path, int mode)
-{
-	return faccessat(AT_FDCWD, path, mode, 0);
-}
-
-int truncate(const char *path, off_t len)
-{
-	return uk_posix_ret(WITH_PATH(path, uk_vfs_truncate(kpath, len)));
-}
-
-int chdir(const char *path)
-{
-	return uk_posix_ret(WITH_PATH(path, uk_vfs_chdir(kpath)));
-}
-
-int fchdir(int fd)
-{
-	return uk_posix_ret(uk_vfs_fchdir(fd));
+	return uk_posix_ret(__uk_sys_faccessat2(dirfd, path, mode, flags));
 }
 
 char *getcwd(char *buf, size_t size)
 {
-	char *k = uk_malloc(uk_alloc_get_default(), PATH_MAX);
-	int rc;
+	char *k = NULL;
+	long rc;
 
-	if (!k) {
-		errno = ENOMEM;
-		return NULL;
-	}
-	rc = uk_vfs_getcwd(k, PATH_MAX);
-	if (rc < 0)
-		goto out;
 	/* glibc: a NULL buf is allocated, of size bytes or as needed. */
 	if (!buf) {
-		if (size && size < (size_t)rc) {
-			rc = -ERANGE;
-			goto out;
+		k = malloc(size ? size : PATH_MAX);
+		if (!k) {
+			errno = ENOMEM;
+			return NULL;
 		}
-		buf = malloc(size ? size : (size_t)rc);
-		if (!buf) {
-			rc = -ENOMEM;
-			goto out;
-		}
-		memcpy(buf, k, rc);
-		goto out;
-	}
-	if (size == 0)
-		rc = -EINVAL;
-	else if (size < (size_t)rc)
-		rc = -ERANGE;
-	else if (uk_copy_to_user(buf, k, rc))
-		rc = -EFAULT;
-out:
-	uk_free(uk_alloc_get_default(), k);
-	if (rc < 0) {
-		errno = -rc;
+	} else if (!size) {
+		errno = EINVAL;
 		return NULL;
 	}
-	return buf;
+	rc = __uk_sys_getcwd(buf ? buf : k, buf || size ? size : PATH_MAX);
+	if (rc < 0) {
+		free(k);
+		errno = (int)-rc;
+		return NULL;
+	}
+	return buf ? buf : k;
 }
-
-mode_t umask(mode_t mask)
-{
-	return uk_vfs_umask(mask);
-}
-
-ssize_t getdents64(int fd, void *dirp, size_t count)
-{
-	return uk_posix_ret(uk_vfs_getdents(fd, dirp, count));
-}
+#endif /* UK_SYSCALL_POSIX_WRAPPERS */

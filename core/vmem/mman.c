@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * POSIX memory mappings over the active VAS: mmap, munmap, mprotect,
- * madvise, mremap, msync, mlock, brk and sbrk. Errors follow Linux
- * (-1 or MAP_FAILED with errno). Apps and kernel share one address
+ * Memory mappings over the active VAS, as system-call handlers: mmap,
+ * munmap, mprotect, madvise, mremap, msync, mlock, brk. Errors follow
+ * Linux. Apps and kernel share one address
  * space, so there is no user/kernel split: the whole VAS window is
  * available, and MAP_SHARED anonymous memory behaves as MAP_PRIVATE
  * (there is no fork).
@@ -13,12 +13,12 @@
 #include <sys/mman.h>
 #include <unistd.h>
 #include <fcntl.h>
-#include <uk/errno.h>
 #include <uk/errptr.h>
 #include <uk/essentials.h>
 #include <uk/fdtab.h>
 #include <uk/file.h>
 #include <uk/spinlock.h>
+#include <uk/syscall.h>
 #include <uk/vmem.h>
 
 
@@ -98,7 +98,8 @@ out:
 	return rc;
 }
 
-void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+UK_LLSYSCALL_R_DEFINE(long, mmap, void *, addr, size_t, len, int, prot,
+		      int, flags, int, fd, off_t, off)
 {
 	struct uk_vas *vas = uk_vas_get_active();
 	int type = flags & MAP_TYPE;
@@ -107,27 +108,27 @@ void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 	int rc;
 
 	if (off & (off_t)(PAGE_SIZE - 1))
-		return (void *)uk_posix_ret(-EINVAL);
+		return -EINVAL;
 	if (!len)
-		return (void *)uk_posix_ret(-EINVAL);
+		return -EINVAL;
 	/* MAP_SHARED_VALIDATE is for files only, as on Linux. */
 	if (type != MAP_SHARED && type != MAP_PRIVATE &&
 	    (type != MAP_SHARED_VALIDATE || (flags & MAP_ANONYMOUS)))
-		return (void *)uk_posix_ret(-EINVAL);
+		return -EINVAL;
 	if (PAGE_ALIGN_UP(len) < len)
-		return (void *)uk_posix_ret(-ENOMEM);
+		return -ENOMEM;
 	len = PAGE_ALIGN_UP(len);
 	if (flags & MAP_FIXED_NOREPLACE)
 		flags |= MAP_FIXED;
 	if ((flags & MAP_FIXED) && !PAGE_ALIGNED(va))
-		return (void *)uk_posix_ret(-EINVAL);
+		return -EINVAL;
 	if (!vas)
-		return (void *)uk_posix_ret(-ENOMEM);
+		return -ENOMEM;
 	if (flags & MAP_POPULATE)
 		vflags |= UK_VMA_MAP_POPULATE;
 	if (!(flags & MAP_ANONYMOUS)) {
 		rc = map_file(vas, &va, len, prot, flags, vflags, fd, off);
-		return rc < 0 ? (void *)uk_posix_ret(rc) : (void *)va;
+		return rc < 0 ? rc : (long)va;
 	}
 	if (flags & MAP_FIXED) {
 		if (!(flags & MAP_FIXED_NOREPLACE))
@@ -138,11 +139,11 @@ void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 		rc = map_hinted(vas, &va, len, prot_attr(prot), vflags);
 	}
 	if (rc < 0)
-		return (void *)uk_posix_ret(rc == -EINVAL ? -ENOMEM : rc);
-	return (void *)va;
+		return rc == -EINVAL ? -ENOMEM : rc;
+	return (long)va;
 }
 
-int munmap(void *addr, size_t len)
+UK_SYSCALL_R_DEFINE(int, munmap, void *, addr, size_t, len)
 {
 	struct uk_vas *vas = uk_vas_get_active();
 	__vaddr_t va = (__vaddr_t)addr;
@@ -150,11 +151,11 @@ int munmap(void *addr, size_t len)
 
 	if (!PAGE_ALIGNED(va) || !len || PAGE_ALIGN_UP(len) < len ||
 	    va + PAGE_ALIGN_UP(len) < va)
-		return (int)uk_posix_ret(-EINVAL);
+		return -EINVAL;
 	if (!vas)
 		return 0;
 	rc = uk_vma_unmap(vas, va, PAGE_ALIGN_UP(len), 0);
-	return rc < 0 ? (int)uk_posix_ret(rc) : 0;
+	return rc < 0 ? rc : 0;
 }
 
 /* Common checks of calls on an existing range: 1 if there is nothing to
@@ -170,20 +171,20 @@ static int range_args(__vaddr_t va, size_t len)
 	return uk_vas_get_active() ? 0 : -ENOMEM;
 }
 
-int mprotect(void *addr, size_t len, int prot)
+UK_SYSCALL_R_DEFINE(int, mprotect, void *, addr, size_t, len, int, prot)
 {
 	const int known = PROT_READ | PROT_WRITE | PROT_EXEC;
 	__vaddr_t va = (__vaddr_t)addr;
 	int rc;
 
 	if (prot & ~known)
-		return (int)uk_posix_ret(-EINVAL);
+		return -EINVAL;
 	rc = range_args(va, len);
 	if (rc)
-		return rc < 0 ? (int)uk_posix_ret(rc) : 0;
+		return rc < 0 ? rc : 0;
 	rc = uk_vma_set_attr(uk_vas_get_active(), va, PAGE_ALIGN_UP(len),
 			     prot_attr(prot));
-	return rc < 0 ? (int)uk_posix_ret(rc) : 0;
+	return rc < 0 ? rc : 0;
 }
 
 /* UK_VMA_ADV_* for a MADV_* value, or -EINVAL. */
@@ -219,33 +220,20 @@ static int advice_of(int advice)
 	}
 }
 
-int madvise(void *addr, size_t len, int advice)
+UK_SYSCALL_R_DEFINE(int, madvise, void *, addr, size_t, len, int, advice)
 {
 	__vaddr_t va = (__vaddr_t)addr;
 	int adv = advice_of(advice);
 	int rc;
 
 	if (adv < 0)
-		return (int)uk_posix_ret(adv);
+		return adv;
 	rc = range_args(va, len);
 	if (rc)
-		return rc < 0 ? (int)uk_posix_ret(rc) : 0;
+		return rc < 0 ? rc : 0;
 	rc = uk_vma_advise(uk_vas_get_active(), va, PAGE_ALIGN_UP(len),
 			   (unsigned long)adv, 0);
-	return rc < 0 ? (int)uk_posix_ret(rc) : 0;
-}
-
-int posix_madvise(void *addr, size_t len, int advice)
-{
-	int rc;
-
-	if (advice < POSIX_MADV_NORMAL || advice > POSIX_MADV_DONTNEED)
-		return EINVAL;
-	/* POSIX_MADV_DONTNEED must not discard data: it is only a hint. */
-	if (advice == POSIX_MADV_DONTNEED)
-		advice = MADV_NORMAL;
-	rc = madvise(addr, len, advice);
-	return rc < 0 ? errno : 0;
+	return rc < 0 ? rc : 0;
 }
 
 /* Checks that the range is mapped; for calls that have nothing else to
@@ -261,33 +249,33 @@ static int check_mapped(const void *addr, size_t len, int align)
 	}
 	rc = range_args(va, len);
 	if (rc)
-		return rc < 0 ? (int)uk_posix_ret(rc) : 0;
+		return rc < 0 ? rc : 0;
 	rc = uk_vma_advise(uk_vas_get_active(), va, PAGE_ALIGN_UP(len),
 			   UK_VMA_ADV_NORMAL, 0);
-	return rc < 0 ? (int)uk_posix_ret(rc) : 0;
+	return rc < 0 ? rc : 0;
 }
 
-int msync(void *addr, size_t len, int flags)
+UK_SYSCALL_R_DEFINE(int, msync, void *, addr, size_t, len, int, flags)
 {
 	if ((flags & ~(MS_ASYNC | MS_SYNC | MS_INVALIDATE)) ||
 	    ((flags & MS_ASYNC) && (flags & MS_SYNC)))
-		return (int)uk_posix_ret(-EINVAL);
+		return -EINVAL;
 	return check_mapped(addr, len, 1);
 }
 
-int mlock(const void *addr, size_t len)
+UK_SYSCALL_R_DEFINE(int, mlock, const void *, addr, size_t, len)
 {
 	return check_mapped(addr, len, 0);
 }
 
-int munlock(const void *addr, size_t len)
+UK_SYSCALL_R_DEFINE(int, munlock, const void *, addr, size_t, len)
 {
 	return check_mapped(addr, len, 0);
 }
 
 /* Grows [va, va + old_len) to new_len, in place or by a copy. */
-static void *mremap_grow(struct uk_vas *vas, const struct uk_vma *vma,
-			 __vaddr_t va, __sz old_len, __sz new_len, int flags)
+static long mremap_grow(struct uk_vas *vas, const struct uk_vma *vma,
+			__vaddr_t va, __sz old_len, __sz new_len, int flags)
 {
 	unsigned long attr = vma->attr;
 	__vaddr_t tail = va + old_len, nva = __VADDR_ANY;
@@ -298,24 +286,26 @@ static void *mremap_grow(struct uk_vas *vas, const struct uk_vma *vma,
 		rc = uk_vma_map_anon(vas, &tail, new_len - old_len, attr, 0,
 				     vma->name);
 		if (rc == 0)
-			return (void *)va;
+			return (long)va;
 	}
 	if (!(flags & MREMAP_MAYMOVE))
-		return (void *)uk_posix_ret(-ENOMEM);
+		return -ENOMEM;
 	rc = uk_vma_map_anon(vas, &nva, new_len, attr | PAGE_ATTR_PROT_RW, 0,
 			     NULL);
 	if (rc < 0)
-		return (void *)uk_posix_ret(rc);
+		return rc;
 	/* A copy: pages not touched yet are read as zero and allocated. */
 	if (attr & PAGE_ATTR_PROT_READ)
 		memcpy((void *)nva, (const void *)va, old_len);
 	if (!(attr & PAGE_ATTR_PROT_WRITE))
 		uk_vma_set_attr(vas, nva, new_len, attr);
 	uk_vma_unmap(vas, va, old_len, 0);
-	return (void *)nva;
+	return (long)nva;
 }
 
-void *mremap(void *old, size_t old_len, size_t new_len, int flags, ...)
+/* MREMAP_FIXED and its fifth argument are not supported (EINVAL). */
+UK_LLSYSCALL_R_DEFINE(long, mremap, void *, old, size_t, old_len,
+		      size_t, new_len, int, flags, void *, new_address)
 {
 	struct uk_vas *vas = uk_vas_get_active();
 	__vaddr_t va = (__vaddr_t)old;
@@ -324,19 +314,19 @@ void *mremap(void *old, size_t old_len, size_t new_len, int flags, ...)
 
 	if ((flags & ~MREMAP_MAYMOVE) || !PAGE_ALIGNED(va) || !new_len ||
 	    !old_len)
-		return (void *)uk_posix_ret(-EINVAL);
+		return -EINVAL;
 	old_len = PAGE_ALIGN_UP(old_len);
 	new_len = PAGE_ALIGN_UP(new_len);
 	if (!old_len || !new_len)
-		return (void *)uk_posix_ret(-ENOMEM);
+		return -ENOMEM;
 	vma = vas ? uk_vma_find(vas, va) : NULL;
 	if (!vma || va + old_len < va || va + old_len > vma->end)
-		return (void *)uk_posix_ret(-EFAULT);
+		return -EFAULT;
 	if (new_len == old_len)
-		return old;
+		return (long)old;
 	if (new_len < old_len) {
 		rc = uk_vma_unmap(vas, va + new_len, old_len - new_len, 0);
-		return rc < 0 ? (void *)uk_posix_ret(rc) : old;
+		return rc < 0 ? rc : (long)old;
 	}
 	return mremap_grow(vas, vma, va, old_len, new_len, flags);
 }
@@ -388,34 +378,64 @@ static int brk_move(struct uk_vas *vas, __vaddr_t want)
 	return 0;
 }
 
-int brk(void *addr)
+/* Linux's system call: the new break, or the current one if it cannot
+ * move there (brk(0) asks for it). */
+UK_LLSYSCALL_R_DEFINE(long, brk, void *, addr)
 {
 	struct uk_vas *vas = uk_vas_get_active();
-	int rc;
+	__vaddr_t cur;
 
 	if (!vas)
-		return (int)uk_posix_ret(-ENOMEM);
+		return 0;
 	uk_spin_lock(&brk_lock);
-	rc = brk_setup(vas);
-	if (rc == 0)
-		rc = brk_move(vas, (__vaddr_t)addr);
+	if (brk_setup(vas) < 0) {
+		uk_spin_unlock(&brk_lock);
+		return 0;
+	}
+	if (addr)
+		brk_move(vas, (__vaddr_t)addr);
+	cur = brk_cur;
 	uk_spin_unlock(&brk_lock);
-	return rc < 0 ? (int)uk_posix_ret(-ENOMEM) : 0;
+	return (long)cur;
+}
+
+#ifdef UK_SYSCALL_POSIX_WRAPPERS
+#include <uk/errno.h>
+
+void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+{
+	return (void *)uk_posix_ret(__uk_sys_mmap(addr, len, prot, flags, fd,
+						  off));
+}
+
+void *mremap(void *old, size_t old_len, size_t new_len, int flags, ...)
+{
+	return (void *)uk_posix_ret(__uk_sys_mremap(old, old_len, new_len,
+						    flags, NULL));
+}
+
+int posix_madvise(void *addr, size_t len, int advice)
+{
+	if (advice < POSIX_MADV_NORMAL || advice > POSIX_MADV_DONTNEED)
+		return EINVAL;
+	/* POSIX_MADV_DONTNEED must not discard data: it is only a hint. */
+	if (advice == POSIX_MADV_DONTNEED)
+		advice = MADV_NORMAL;
+	return -__uk_sys_madvise(addr, len, advice);
+}
+
+int brk(void *addr)
+{
+	return __uk_sys_brk(addr) == (long)addr ? 0 : uk_posix_ret(-ENOMEM);
 }
 
 void *sbrk(intptr_t increment)
 {
-	struct uk_vas *vas = uk_vas_get_active();
-	__vaddr_t old;
-	int rc;
+	long cur = __uk_sys_brk(NULL);
 
-	if (!vas)
+	if (increment && __uk_sys_brk((void *)(cur + increment)) !=
+			 cur + increment)
 		return (void *)uk_posix_ret(-ENOMEM);
-	uk_spin_lock(&brk_lock);
-	rc = brk_setup(vas);
-	old = brk_cur;
-	if (rc == 0 && increment)
-		rc = brk_move(vas, old + (__vaddr_t)increment);
-	uk_spin_unlock(&brk_lock);
-	return rc < 0 ? (void *)uk_posix_ret(-ENOMEM) : (void *)old;
+	return (void *)cur;
 }
+#endif

@@ -156,14 +156,6 @@ int raise(int sig);
  * checks. Returns 0 or -1 + errno (EINVAL, ESRCH for other pids). */
 int kill(pid_t pid, int sig);
 
-/*
- * Kernel side. uk_signal_raise() is raise() returning -errno. Writers to
- * a pipe or stream socket without readers call uk_signal_raise_pipe()
- * (not with MSG_NOSIGNAL) right before returning -EPIPE: with the
- * default disposition the program ends with status 141.
- */
-int uk_signal_raise(int sig);
-void uk_signal_raise_pipe(void);
 
 #ifdef __cplusplus
 }

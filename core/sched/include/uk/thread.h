@@ -30,6 +30,10 @@
 struct uk_sched;
 
 #define UK_THREAD_NAME_MAX	24
+/* Thread ids: the boot thread's is the process id; all stay below
+ * Linux's largest pid_max (ids are ints to apps). */
+#define UK_THREAD_ID_MAIN	1
+#define UK_THREAD_ID_MAX	4194304
 #define UK_THREAD_STACK_DEFAULT	(64 * 1024)
 #define UK_THREAD_STACK_MIN	(8 * 1024)
 
@@ -82,6 +86,7 @@ struct uk_thread {
 	struct uk_spinlock lock;	/* exit, detach, join */
 	struct uk_waitq exit_wq;	/* joiners */
 	struct uk_list all_link;	/* every thread, for uk_sched_dump */
+	struct uk_list id_link;		/* in the table of ids */
 	unsigned long vg_stack_id;	/* valgrind's id of the stack */
 };
 
@@ -138,6 +143,16 @@ static inline const char *uk_thread_name(const struct uk_thread *t)
 {
 	return t->name;
 }
+
+/* The thread with id id (its tid), or NULL. Only for a check: unless
+ * the caller keeps it alive otherwise, it may be gone on return. */
+struct uk_thread *uk_thread_find_id(unsigned long id);
+
+/* Calls fn(t, arg) for the thread with id id, unless it exited, under
+ * the thread-list lock (fn must not block). Returns fn's result or
+ * -ESRCH. */
+int uk_thread_with_id(unsigned long id,
+		      int (*fn)(struct uk_thread *t, void *arg), void *arg);
 
 /* Calls fn(t, arg) for every thread under the thread-list lock; fn must
  * not create, free or block threads. */

@@ -48,6 +48,8 @@ int uk_vfs_renameat2(int olddirfd, const char *oldpath, int newdirfd,
 		     const char *newpath, unsigned int flags);
 int uk_vfs_fstatat(int dirfd, const char *path, struct stat *st,
 		   int flags);
+/* Fills the kernel's *st for the file fd refers to. */
+int uk_vfs_fstat(int fd, struct stat *st);
 int uk_vfs_fchmodat(int dirfd, const char *path, mode_t mode, int flags);
 int uk_vfs_utimensat(int dirfd, const char *path,
 		     const struct timespec times[2], int flags);

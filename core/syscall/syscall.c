@@ -1,0 +1,209 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The system-call table and its dispatch.
+ *
+ * Handlers are link-time entries (uk/syscall.h); the first call of a
+ * number, or an early init for all of them, looks its entry up and
+ * stores the handler in fast[n]. A call is then a bounds check, a load
+ * and an indirect call. Everything else takes the slow path: a number
+ * not looked up yet, one without a handler (-ENOSYS, named once on the
+ * console) and one being traced (fast[n] stays NULL while it is).
+ */
+#include <errno.h>
+#include <string.h>
+#include <uk/init.h>
+#include <uk/linktab.h>
+#include <uk/assert.h>
+#include <uk/param.h>
+#include <uk/print.h>
+#include <uk/syscall.h>
+#include <uk/plat/lcpu.h>
+#include "syscall_impl.h"
+
+UK_LINKTAB_DEFINE(const struct uk_syscall_entry, uk_syscalls, "syscall");
+
+/* What the fast path calls; NULL: take the slow path. */
+static uk_syscall_fn_t fast[UK_SYSCALL_NR_MAX];
+/* Every handler, traced or not; NULL: none. */
+static uk_syscall_fn_t handlers[UK_SYSCALL_NR_MAX];
+static int table_ready;
+/* Numbers already reported as not implemented. */
+static unsigned long reported[UK_SYSCALL_NR_MAX / 64];
+/* Numbers being traced. */
+static unsigned long traced[UK_SYSCALL_NR_MAX / 64];
+
+static int bit_test(const unsigned long *map, long n)
+{
+	return (__atomic_load_n(&map[n / 64], __ATOMIC_RELAXED) >> (n % 64))
+		& 1;
+}
+
+/* Fills handlers[] from the link-time entries (once; any CPU may race
+ * here before the init ran: each writes the same values). */
+static void table_build(void)
+{
+	const struct uk_syscall_entry *e;
+
+	uk_linktab_foreach(e, uk_syscalls) {
+		if (e->nr < 0 || e->nr >= UK_SYSCALL_NR_MAX)
+			UK_CRASH("syscall entry %ld out of range\n", e->nr);
+		if (handlers[e->nr] && handlers[e->nr] != e->fn)
+			UK_CRASH("two handlers for syscall %s (%ld)\n",
+				 uk_syscall_name(e->nr), e->nr);
+		WRITE_ONCE(handlers[e->nr], e->fn);
+	}
+	__atomic_store_n(&table_ready, 1, __ATOMIC_RELEASE);
+}
+
+/* Makes fast[] agree with handlers[] and traced[]. */
+static void fast_update(void)
+{
+	long n;
+
+	for (n = 0; n < UK_SYSCALL_NR_MAX; n++)
+		WRITE_ONCE(fast[n], bit_test(traced, n) ? NULL : handlers[n]);
+}
+
+static long not_implemented(long n)
+{
+	const char *name = uk_syscall_name(n);
+	unsigned long bit = 1UL << (n % 64);
+
+	if (n >= 0 && n < UK_SYSCALL_NR_MAX &&
+	    !(__atomic_fetch_or(&reported[n / 64], bit, __ATOMIC_RELAXED) &
+	      bit))
+		uk_printk_raw("amphi: syscall '%s' (%ld) not implemented\n",
+			      name ? name : "?", n);
+	return -ENOSYS;
+}
+
+static __noinline long slow(long n, long a1, long a2, long a3, long a4,
+			    long a5, long a6)
+{
+	uk_syscall_fn_t fn;
+
+	if ((unsigned long)n >= UK_SYSCALL_NR_MAX)
+		return not_implemented(n);
+	if (!__atomic_load_n(&table_ready, __ATOMIC_ACQUIRE))
+		table_build();
+	fn = READ_ONCE(handlers[n]);
+	if (unlikely(bit_test(traced, n)))
+		return uk_syscall_traced(n, fn, a1, a2, a3, a4, a5, a6);
+	if (!fn)
+		return not_implemented(n);
+	WRITE_ONCE(fast[n], fn);
+	return fn(a1, a2, a3, a4, a5, a6);
+}
+
+long uk_syscall6(long n, long a1, long a2, long a3, long a4, long a5,
+		 long a6)
+{
+	uk_syscall_fn_t fn;
+
+	if (likely((unsigned long)n < UK_SYSCALL_NR_MAX)) {
+		fn = READ_ONCE(fast[n]);
+		if (likely(fn != NULL))
+			return fn(a1, a2, a3, a4, a5, a6);
+	}
+	return slow(n, a1, a2, a3, a4, a5, a6);
+}
+
+long uk_syscall_not_implemented(long n)
+{
+	return not_implemented(n);
+}
+
+int uk_syscall_implemented(long n)
+{
+	if (n < 0 || n >= UK_SYSCALL_NR_MAX)
+		return 0;
+	if (!__atomic_load_n(&table_ready, __ATOMIC_ACQUIRE))
+		table_build();
+	return READ_ONCE(handlers[n]) != NULL;
+}
+
+const char *uk_syscall_name(long n)
+{
+	if (n < 0 || n >= UK_SYSCALL_NR_MAX)
+		return NULL;
+	return uk_syscall_names[n];
+}
+
+long uk_syscall_nr(const char *name)
+{
+	long n;
+
+	for (n = 0; n < UK_SYSCALL_NR_MAX; n++)
+		if (uk_syscall_names[n] && !strcmp(uk_syscall_names[n], name))
+			return n;
+	return -1;
+}
+
+/* Sets traced[] from spec; returns 0 or -EINVAL. */
+static int trace_parse(const char *spec, unsigned long *map)
+{
+	char name[32];
+	const char *p = spec, *end;
+	long n;
+	size_t len;
+
+	memset(map, 0, sizeof(traced));
+	if (!strcmp(spec, "0") || !*spec)
+		return 0;
+	if (!strcmp(spec, "1") || !strcmp(spec, "all")) {
+		memset(map, 0xff, sizeof(traced));
+		return 0;
+	}
+	while (*p) {
+		end = strchr(p, ',');
+		len = end ? (size_t)(end - p) : strlen(p);
+		if (len && len < sizeof(name)) {
+			memcpy(name, p, len);
+			name[len] = '\0';
+			n = uk_syscall_nr(name);
+		} else {
+			n = -1;
+		}
+		if (n < 0) {
+			uk_printk_raw("amphi: syscall.trace: no system call "
+				      "named '%.*s'\n", (int)MIN(len, 64), p);
+			return -EINVAL;
+		}
+		map[n / 64] |= 1UL << (n % 64);
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+	return 0;
+}
+
+int uk_syscall_trace_set(const char *spec)
+{
+	unsigned long map[UK_SYSCALL_NR_MAX / 64];
+	unsigned int i;
+	int rc;
+
+	rc = trace_parse(spec, map);
+	if (rc < 0)
+		return rc;
+	if (!__atomic_load_n(&table_ready, __ATOMIC_ACQUIRE))
+		table_build();
+	for (i = 0; i < ARRAY_SIZE(traced); i++)
+		__atomic_store_n(&traced[i], map[i], __ATOMIC_RELAXED);
+	fast_update();
+	return 0;
+}
+
+static const char *trace_spec;
+UK_PARAM_STR("syscall.trace", trace_spec,
+	     "print system calls: 1 (all) or names, e.g. openat,read");
+
+static int syscall_init(struct uk_init_ctx *ctx)
+{
+	table_build();
+	if (trace_spec && uk_syscall_trace_set(trace_spec) < 0)
+		uk_pr_warn("syscall.trace=%s ignored\n", trace_spec);
+	fast_update();
+	return 0;
+}
+uk_early_initcall_prio(syscall_init, NULL, 0);

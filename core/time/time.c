@@ -1,0 +1,369 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Clocks and sleeping over the HAL's monotonic and wall clocks and the
+ * scheduler, as system-call handlers. Signals are delivered
+ * synchronously, so no sleep here is interrupted: none fails with EINTR
+ * or writes a remainder.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <string.h>
+#include <uk/init.h>
+#include <uk/nofault.h>
+#include <uk/plat/time.h>
+#include <uk/sched.h>
+#include <uk/syscall.h>
+#include <uk/time.h>
+
+#define TIMER_ABSTIME	1
+
+/* The CPU-time clocks count from here: the kernel is the one process. */
+static __nsec boot_ns;
+
+static int time_init(struct uk_init_ctx *ctx)
+{
+	boot_ns = ukplat_monotonic_clock();
+	return 0;
+}
+uk_early_initcall(time_init, NULL);
+
+int uk_clock_read(int clk, __nsec *ns)
+{
+	switch (clk) {
+	case UK_CLOCK_REALTIME:
+	case UK_CLOCK_REALTIME_COARSE:
+		*ns = ukplat_wall_clock();
+		return 0;
+	case UK_CLOCK_MONOTONIC:
+	case UK_CLOCK_MONOTONIC_RAW:
+	case UK_CLOCK_MONOTONIC_COARSE:
+	case UK_CLOCK_BOOTTIME:
+		*ns = ukplat_monotonic_clock();
+		return 0;
+	case UK_CLOCK_PROCESS_CPUTIME_ID:
+	case UK_CLOCK_THREAD_CPUTIME_ID:
+		/* No CPU-time accounting: time since boot bounds it. */
+		*ns = ukplat_monotonic_clock() - boot_ns;
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+int uk_timespec_to_ns(const struct uk_timespec *ts, __nsec *ns)
+{
+	if (ts->tv_nsec < 0 || ts->tv_nsec >= (long)UK_NSEC_PER_SEC ||
+	    ts->tv_sec < 0)
+		return -EINVAL;
+	if ((__nsec)ts->tv_sec >= UINT64_MAX / UK_NSEC_PER_SEC - 1)
+		*ns = UINT64_MAX / 2;	/* forever, without overflows */
+	else
+		*ns = (__nsec)ts->tv_sec * UK_NSEC_PER_SEC + ts->tv_nsec;
+	return 0;
+}
+
+int uk_time_abs_deadline(int clk, const struct uk_timespec *abs,
+			 __nsec *deadline)
+{
+	__nsec target, now, mono;
+
+	if (clk != UK_CLOCK_REALTIME && clk != UK_CLOCK_MONOTONIC)
+		return -EINVAL;
+	if (!abs || abs->tv_nsec < 0 || abs->tv_nsec >= (long)UK_NSEC_PER_SEC)
+		return -EINVAL;
+	if (abs->tv_sec < 0)
+		return -ETIMEDOUT;
+	uk_timespec_to_ns(abs, &target);
+	mono = ukplat_monotonic_clock();
+	now = clk == UK_CLOCK_MONOTONIC ? mono : ukplat_wall_clock();
+	if (target <= now)
+		return -ETIMEDOUT;
+	*deadline = mono + (target - now);
+	if (*deadline < mono)
+		*deadline = UINT64_MAX / 2;
+	return 0;
+}
+
+int uk_time_rel_deadline_user(const struct uk_timespec *ut,
+			      __nsec *deadline)
+{
+	struct uk_timespec ts;
+	__nsec ns, now;
+	int rc;
+
+	*deadline = 0;
+	if (!ut)
+		return 0;
+	if (uk_copy_from_user(&ts, ut, sizeof(ts)))
+		return -EFAULT;
+	rc = uk_timespec_to_ns(&ts, &ns);
+	if (rc)
+		return rc;
+	now = ukplat_monotonic_clock();
+	*deadline = now + ns < now ? UINT64_MAX / 2 : now + ns;
+	/* 0 means "no deadline": a zero timeout must still time out. */
+	if (!*deadline)
+		*deadline = 1;
+	return 0;
+}
+
+/* Stores ns in the app's *ts: 0 or -EFAULT. */
+static int put_timespec(struct uk_timespec *ts, __nsec ns)
+{
+	struct uk_timespec k = {
+		.tv_sec = ns / UK_NSEC_PER_SEC,
+		.tv_nsec = ns % UK_NSEC_PER_SEC,
+	};
+
+	return uk_copy_to_user(ts, &k, sizeof(k));
+}
+
+UK_LLSYSCALL_R_DEFINE(int, clock_gettime, int, clk, struct uk_timespec *, ts)
+{
+	__nsec ns;
+	int rc = uk_clock_read(clk, &ns);
+
+	return rc ? rc : put_timespec(ts, ns);
+}
+
+UK_LLSYSCALL_R_DEFINE(int, clock_getres, int, clk,
+		      struct uk_timespec *, res)
+{
+	__nsec ns;
+	int rc = uk_clock_read(clk, &ns);
+
+	if (rc)
+		return rc;
+	return res ? put_timespec(res, 1) : 0;
+}
+
+/* Sleeps until clock clk reaches target ns; the deadline is re-derived
+ * after each wake-up, since the wall clock may be set meanwhile. */
+static void sleep_until(int clk, __nsec target)
+{
+	__nsec now, mono;
+
+	for (;;) {
+		mono = ukplat_monotonic_clock();
+		now = clk == UK_CLOCK_MONOTONIC ? mono : ukplat_wall_clock();
+		if (now >= target)
+			return;
+		uk_sched_thread_sleep_until(mono + (target - now));
+	}
+}
+
+/* As Linux's system call: returns 0 or -errno (the C library turns it
+ * into clock_nanosleep's error number). */
+UK_LLSYSCALL_R_DEFINE(int, clock_nanosleep, int, clk, int, flags,
+		      const struct uk_timespec *, ureq,
+		      struct uk_timespec *, rem)
+{
+	struct uk_timespec req;
+	__nsec ns, now;
+
+	if (clk == UK_CLOCK_THREAD_CPUTIME_ID)
+		return -EINVAL;
+	if (clk == UK_CLOCK_PROCESS_CPUTIME_ID)
+		return -ENOTSUP;
+	if (uk_clock_read(clk, &now) < 0)
+		return -EINVAL;
+	if (uk_copy_from_user(&req, ureq, sizeof(req)) < 0)
+		return -EFAULT;
+	if (flags & ~TIMER_ABSTIME)
+		return -EINVAL;
+	if (flags & TIMER_ABSTIME) {
+		/* A negative absolute time has passed already. */
+		if (req.tv_sec < 0 && req.tv_nsec >= 0 &&
+		    req.tv_nsec < (long)UK_NSEC_PER_SEC)
+			return 0;
+		if (uk_timespec_to_ns(&req, &ns) < 0)
+			return -EINVAL;
+	} else {
+		if (uk_timespec_to_ns(&req, &ns) < 0)
+			return -EINVAL;
+		ns = now + ns < now ? UINT64_MAX / 2 : now + ns;
+	}
+	if (clk == UK_CLOCK_REALTIME || clk == UK_CLOCK_REALTIME_COARSE)
+		sleep_until(UK_CLOCK_REALTIME, ns);
+	else
+		sleep_until(UK_CLOCK_MONOTONIC, ns);
+	return 0;
+}
+
+UK_LLSYSCALL_R_DEFINE(int, nanosleep, const struct uk_timespec *, req,
+		      struct uk_timespec *, rem)
+{
+	return __uk_sys_clock_nanosleep(UK_CLOCK_MONOTONIC, 0, req, rem);
+}
+
+UK_LLSYSCALL_R_DEFINE(long, time, long *, t)
+{
+	long now = ukplat_wall_clock() / UK_NSEC_PER_SEC;
+
+	if (t && uk_copy_to_user(t, &now, sizeof(now)))
+		return -EFAULT;
+	return now;
+}
+
+struct k_timeval {
+	long tv_sec;
+	long tv_usec;
+};
+
+UK_LLSYSCALL_R_DEFINE(int, gettimeofday, struct k_timeval *, tv, void *, tz)
+{
+	__nsec ns = ukplat_wall_clock();
+	struct k_timeval ktv = {
+		.tv_sec = ns / UK_NSEC_PER_SEC,
+		.tv_usec = (ns % UK_NSEC_PER_SEC) / 1000,
+	};
+	int ktz[2] = { 0, 0 };		/* UTC, no DST */
+
+	if ((tv && uk_copy_to_user(tv, &ktv, sizeof(ktv)) < 0) ||
+	    (tz && uk_copy_to_user(tz, ktz, sizeof(ktz)) < 0))
+		return -EFAULT;
+	return 0;
+}
+
+/* CPU time is approximated by the time since boot, all of it "user". */
+#define CLK_TCK		100
+
+struct k_tms {
+	long tms_utime, tms_stime, tms_cutime, tms_cstime;
+};
+
+UK_LLSYSCALL_R_DEFINE(long, times, struct k_tms *, buf)
+{
+	__nsec ticks = ukplat_monotonic_clock() /
+		       (UK_NSEC_PER_SEC / CLK_TCK);
+	struct k_tms t = { 0 };
+
+	t.tms_utime = (long)((ukplat_monotonic_clock() - boot_ns) /
+			     (UK_NSEC_PER_SEC / CLK_TCK));
+	if (buf && uk_copy_to_user(buf, &t, sizeof(t)))
+		return -EFAULT;
+	return (long)ticks;
+}
+
+/* Linux's struct rusage: two timevals, then 14 longs. */
+struct k_rusage {
+	struct k_timeval ru_utime, ru_stime;
+	long ru_fields[14];
+};
+
+#define RUSAGE_SELF	0
+#define RUSAGE_CHILDREN	(-1)
+#define RUSAGE_THREAD	1
+
+UK_LLSYSCALL_R_DEFINE(int, getrusage, int, who, struct k_rusage *, usage)
+{
+	struct k_rusage r;
+	__nsec ns;
+
+	if (who != RUSAGE_SELF && who != RUSAGE_CHILDREN &&
+	    who != RUSAGE_THREAD)
+		return -EINVAL;
+	memset(&r, 0, sizeof(r));
+	if (who != RUSAGE_CHILDREN) {
+		ns = ukplat_monotonic_clock() - boot_ns;
+		r.ru_utime.tv_sec = ns / UK_NSEC_PER_SEC;
+		r.ru_utime.tv_usec = ns % UK_NSEC_PER_SEC / 1000;
+	}
+	return uk_copy_to_user(usage, &r, sizeof(r));
+}
+
+#ifdef UK_SYSCALL_POSIX_WRAPPERS
+/* --- the old C library's time functions ------------------------------- */
+#include <sched.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+#include <uk/errno.h>
+#include <uk/plat/lcpu.h>
+
+int clock_gettime(clockid_t clk, struct timespec *ts)
+{
+	return uk_posix_ret(__uk_sys_clock_gettime(clk, (void *)ts));
+}
+
+int clock_getres(clockid_t clk, struct timespec *ts)
+{
+	return uk_posix_ret(__uk_sys_clock_getres(clk, (void *)ts));
+}
+
+int clock_nanosleep(clockid_t clk, int flags, const struct timespec *ureq,
+		    struct timespec *rem)
+{
+	return -__uk_sys_clock_nanosleep(clk, flags,
+					 (const struct uk_timespec *)ureq,
+					 (struct uk_timespec *)rem);
+}
+
+int nanosleep(const struct timespec *req, struct timespec *rem)
+{
+	return uk_posix_ret(__uk_sys_nanosleep((const void *)req,
+					       (void *)rem));
+}
+
+unsigned int sleep(unsigned int seconds)
+{
+	struct timespec ts = { .tv_sec = seconds };
+
+	nanosleep(&ts, NULL);
+	return 0;
+}
+
+int usleep(useconds_t usec)
+{
+	uk_sched_thread_sleep(ukarch_time_usec_to_nsec(usec));
+	return 0;
+}
+
+time_t time(time_t *t)
+{
+	return uk_posix_ret(__uk_sys_time((long *)t));
+}
+
+clock_t clock(void)
+{
+	__nsec ns;
+
+	uk_clock_read(UK_CLOCK_PROCESS_CPUTIME_ID, &ns);
+	return ns / (UK_NSEC_PER_SEC / CLOCKS_PER_SEC);
+}
+
+int gettimeofday(struct timeval *tv, void *tz)
+{
+	return uk_posix_ret(__uk_sys_gettimeofday((void *)tv, tz));
+}
+
+int sched_get_priority_min(int policy)
+{
+	if (policy != SCHED_OTHER && policy != SCHED_FIFO &&
+	    policy != SCHED_RR && policy != SCHED_BATCH &&
+	    policy != SCHED_IDLE) {
+		errno = EINVAL;
+		return -1;
+	}
+	return policy == SCHED_FIFO || policy == SCHED_RR ? 1 : 0;
+}
+
+int sched_get_priority_max(int policy)
+{
+	if (sched_get_priority_min(policy) < 0)
+		return -1;
+	return policy == SCHED_FIFO || policy == SCHED_RR ? 99 : 0;
+}
+
+int __sched_cpucount(size_t size, const cpu_set_t *set)
+{
+	unsigned long w;
+	size_t i;
+	int n = 0;
+
+	for (i = 0; i < size / sizeof(set->__bits[0]); i++)
+		for (w = set->__bits[i]; w; w &= w - 1)
+			n++;
+	return n;
+}
+#endif /* UK_SYSCALL_POSIX_WRAPPERS */
