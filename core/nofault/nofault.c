@@ -15,6 +15,7 @@
 
 int ukarch_nf_probe_r(__vaddr_t addr);
 int ukarch_nf_probe_w(__vaddr_t addr);
+int ukarch_nf_cmpxchg32(__u32 *addr, __u32 expected, __u32 new, __u32 *cur);
 __sz ukarch_nf_memcpy(void *dst, const void *src, __sz len,
 		      __vaddr_t *faddr);
 #if defined(__x86_64__)
@@ -105,6 +106,20 @@ __sz uk_nofault_probe_r(__vaddr_t vaddr, __sz len, unsigned long flags)
 __sz uk_nofault_probe_w(__vaddr_t vaddr, __sz len, unsigned long flags)
 {
 	return probe(vaddr, len, flags, ukarch_nf_probe_w);
+}
+
+int uk_nofault_cmpxchg_u32(__u32 *addr, __u32 expected, __u32 new,
+			   __u32 *cur, unsigned long flags)
+{
+	__lcpuidx idx;
+	int fault;
+
+	if ((__uptr)addr & 3)
+		return -EINVAL;
+	idx = paging_save(flags);
+	fault = ukarch_nf_cmpxchg32(addr, expected, new, cur);
+	paging_restore(flags, idx);
+	return fault ? -EFAULT : 0;
 }
 
 /*

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <uk/alloc.h>
+#include <uk/arch/regs.h>
 #include <uk/errptr.h>
 #include <uk/init.h>
 #include <uk/plat/bootinfo.h>
@@ -129,11 +130,75 @@ static void __noreturn secondary_entry(void *unused)
 	idle_loop(s);
 }
 
-/* The resched IPI only has to interrupt the halt: the idle loop looks at
- * the run queue when it returns. */
+/* The resched IPI interrupts the halt (the idle loop looks at the run
+ * queue when it returns), or a killed thread that runs app code. */
 static int resched_irq(void *arg, struct __regs *regs)
 {
+	struct uk_sched *s = uk_sched_current();
+
+	uk_spin_lock(&s->lock);
+	sched_kill_running(s, regs);
+	uk_spin_unlock(&s->lock);
 	return 1;
+}
+
+/* uk_sched_stop_others(): kills one thread unless it is the caller, an
+ * idle thread, or was never started. */
+static int stop_one(struct uk_thread *t, void *arg)
+{
+	if (t == uk_thread_current() || (t->flags & UK_THREADF_IDLE) ||
+	    !t->sched || t->kill_pending)
+		return 0;
+	return uk_thread_kill(t) == 0;
+}
+
+struct stop_ids {
+	unsigned long *ids;
+	unsigned int n, max;
+};
+
+static void stop_collect(struct uk_thread *t, void *arg)
+{
+	struct stop_ids *c = arg;
+
+	if (t != uk_thread_current() && !(t->flags & UK_THREADF_IDLE) &&
+	    t->state != UK_THREAD_EXITED && c->n < c->max)
+		c->ids[c->n++] = t->id;
+}
+
+static int stop_is_live(struct uk_thread *t, void *arg)
+{
+	return 1;
+}
+
+#define STOP_WAIT_MS	2000
+#define STOP_IDS_MAX	4096
+
+int uk_sched_stop_others(void)
+{
+	struct stop_ids c = { NULL, 0, STOP_IDS_MAX };
+	unsigned int i, live, round;
+
+	c.ids = uk_malloc(uk_alloc_get_default(), STOP_IDS_MAX * sizeof(*c.ids));
+	if (!c.ids)
+		return -ENOMEM;
+	uk_thread_for_each(stop_collect, &c);
+	for (i = 0; i < c.n; i++)
+		uk_thread_with_id(c.ids[i], stop_one, NULL);
+	/* Those running app code elsewhere stop at the IPI; those in the
+	 * kernel when they block or yield. Wait for all to be gone. */
+	for (round = 0; round < STOP_WAIT_MS; round++) {
+		if (round % 10 == 0)
+			ukplat_lcpu_send_ipi(NULL, 0, UKPLAT_IRQ_IPI_RESCHED);
+		for (i = 0, live = 0; i < c.n; i++)
+			live += uk_thread_with_id(c.ids[i], stop_is_live,
+						  NULL) > 0;
+		if (!live)
+			break;
+		uk_sched_thread_sleep(1000000);
+	}
+	uk_free(uk_alloc_get_default(), c.ids);
+	return live;
 }
 
 static struct uk_thread *idle_create(struct uk_sched *s)

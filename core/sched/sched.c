@@ -159,12 +159,36 @@ static void slice_start(struct uk_sched *s)
 	sched_timer_arm(s, s->slice_start + timeslice_us * 1000ULL, 0);
 }
 
+/* Moves t, runnable and neither running nor queued (its migrate_to
+ * set), from s to its target; no lock held, interrupts off. */
+static void migrate(struct uk_sched *s, struct uk_thread *t)
+{
+	struct uk_sched *target = t->migrate_to, *kicked;
+
+	uk_spin_lock(&s->lock);
+	s->nr_threads--;
+	uk_spin_unlock(&s->lock);
+	uk_spin_lock(&target->lock);
+	t->migrate_to = NULL;
+	WRITE_ONCE(t->sched, target);
+	target->nr_threads++;
+	enqueue(target, t);
+	kicked = who_to_kick(target, t);
+	uk_spin_unlock(&target->lock);
+	kick(kicked);
+}
+
 struct uk_thread *sched_finish(struct uk_sched *s)
 {
 	struct uk_thread *prev = s->prev;
 
 	s->prev = NULL;
 	uk_spin_unlock(&s->lock);
+	if (unlikely(prev && prev->migrate_to) &&
+	    prev->state == UK_THREAD_RUNNABLE) {
+		migrate(s, prev);
+		return NULL;
+	}
 	return prev && prev->state == UK_THREAD_EXITED ? prev : NULL;
 }
 
@@ -178,8 +202,10 @@ void sched_switch(struct uk_sched *s, unsigned long flags)
 		prev->wakeup_time = 0;
 	}
 	wake_expired(s);
+	/* A thread moving to another CPU is queued there once it is off
+	 * this one (sched_finish). */
 	if (prev->state == UK_THREAD_RUNNABLE &&
-	    !(prev->flags & UK_THREADF_IDLE))
+	    !(prev->flags & UK_THREADF_IDLE) && likely(!prev->migrate_to))
 		enqueue(s, prev);
 	else if (prev->state == UK_THREAD_BLOCKED && prev->wakeup_time)
 		sleepq_insert(s, prev);
@@ -242,6 +268,7 @@ void uk_thread_wake(struct uk_thread *t)
 {
 	struct uk_sched *s, *target = NULL;
 	unsigned long flags;
+	int move = 0;
 
 	s = sched_lock_thread(t, &flags);
 	if (!s)
@@ -250,13 +277,66 @@ void uk_thread_wake(struct uk_thread *t)
 		sleepq_remove(s, t);
 		t->wakeup_time = 0;
 		t->state = UK_THREAD_RUNNABLE;
-		if (t != s->current) {
+		if (t != s->current && unlikely(t->migrate_to)) {
+			move = 1;
+		} else if (t != s->current) {
 			enqueue(s, t);
 			target = who_to_kick(s, t);
 		}
 	}
-	uk_spin_unlock_irqrestore(&s->lock, flags);
+	uk_spin_unlock(&s->lock);
+	if (move)
+		migrate(s, t);
+	ukplat_lcpu_restore_irqf(flags);
 	kick(target);
+}
+
+int uk_thread_set_cpu(struct uk_thread *t, int cpu)
+{
+	struct uk_sched *target = NULL, *s;
+	unsigned long flags;
+	int move = 0;
+
+	if (cpu >= 0) {
+		target = uk_sched_get((__lcpuidx)cpu);
+		if (!target)
+			return -EINVAL;
+	}
+	s = sched_lock_thread(t, &flags);
+	if (!s) {
+		/* Not started: uk_thread_start places it there. */
+		if (t->state != UK_THREAD_NEW)
+			return -EINVAL;
+		t->migrate_to = target;
+		if (target)
+			t->flags |= UK_THREADF_PINNED;
+		else
+			t->flags &= ~UK_THREADF_PINNED;
+		return 0;
+	}
+	if (!target || t->state == UK_THREAD_EXITED) {
+		if (t->state != UK_THREAD_EXITED)
+			t->flags &= ~UK_THREADF_PINNED;
+		t->migrate_to = NULL;
+		uk_spin_unlock_irqrestore(&s->lock, flags);
+		return t->state == UK_THREAD_EXITED ? -ESRCH : 0;
+	}
+	t->flags |= UK_THREADF_PINNED;
+	t->migrate_to = target != s ? target : NULL;
+	if (t->migrate_to && t != s->current &&
+	    t->state == UK_THREAD_RUNNABLE) {
+		/* Queued here: off this queue now, onto the target's. */
+		dequeue(s, t);
+		move = 1;
+	}
+	uk_spin_unlock(&s->lock);
+	if (move)
+		migrate(s, t);
+	ukplat_lcpu_restore_irqf(flags);
+	/* The caller moves at its switch away from this CPU. */
+	if (t == uk_thread_current() && t->migrate_to)
+		uk_sched_yield();
+	return 0;
 }
 
 void uk_sched_thread_sleep_until(__nsec deadline)
@@ -303,6 +383,12 @@ int uk_sched_thread_add(struct uk_sched *s, struct uk_thread *t)
 		return -EINVAL;
 	if (s && !s->started)
 		return -EINVAL;
+	if (!s && t->migrate_to) {
+		s = t->migrate_to;		/* uk_thread_set_cpu() */
+		t->migrate_to = NULL;
+		if (!s->started)
+			return -EINVAL;
+	}
 	if (s)
 		t->flags |= UK_THREADF_PINNED;
 	else
@@ -420,6 +506,31 @@ static void sched_preempt(void)
 }
 
 extern char __amphi_text_start[], __amphi_text_end[];
+extern char __amphi_kernel_text_start[], __amphi_kernel_text_end[];
+
+int uk_sched_ip_is_app(__uptr ip)
+{
+	return ip >= (__uptr)__amphi_text_start &&
+	       ip < (__uptr)__amphi_text_end &&
+	       !(ip >= (__uptr)__amphi_kernel_text_start &&
+		 ip < (__uptr)__amphi_kernel_text_end);
+}
+
+/* Injected into a thread killed while it ran app code on its CPU. */
+static void sched_die_injected(void)
+{
+	uk_thread_exit(-1);
+}
+
+void sched_kill_running(struct uk_sched *s, struct __regs *regs)
+{
+	struct uk_thread *t = s->current;
+
+	if (t && READ_ONCE(t->kill_pending) && !(t->flags & UK_THREADF_IDLE) &&
+	    !s->preempting && uk_sched_ip_is_app(ukarch_regs_ip(regs)))
+		s->preempting = !ukarch_regs_inject_call(regs,
+							 sched_die_injected);
+}
 
 /* Preempt only kernel or app code (in sim, not host code the guest
  * called), and only a thread others are waiting for. */
@@ -446,6 +557,7 @@ static int timer_irq(void *arg, struct __regs *regs)
 	s->timer_armed = 0;
 	woken = wake_expired(s);
 	now = ukplat_monotonic_clock();
+	sched_kill_running(s, regs);
 	preempt = should_preempt(s, regs, now);
 	if (preempt)
 		s->preempting = !ukarch_regs_inject_call(regs, sched_preempt);

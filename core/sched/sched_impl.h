@@ -33,6 +33,11 @@ struct uk_thread *sched_finish(struct uk_sched *s);
 int sched_timer_init(void);
 int sched_timer_arm(struct uk_sched *s, __nsec deadline, int force);
 
+struct __regs;
+/* In an interrupt: makes s's current thread exit where it was
+ * interrupted if it was killed and runs app code (s->lock held). */
+void sched_kill_running(struct uk_sched *s, struct __regs *regs);
+
 /* Thread bookkeeping (thread.c). */
 void thread_exited_off_cpu(struct uk_thread *t);
 /* id 0: a new one. */

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <string.h>
 #include <uk/alloc.h>
+#include <uk/arch/regs.h>
 #include <uk/arch/valgrind.h>
 #include <uk/errptr.h>
 #include <uk/vmem.h>
@@ -123,6 +124,21 @@ static void __noreturn thread_entry(long tl, long unused)
 		uk_thread_exit(-1);
 	t->fn(t->arg);
 	uk_thread_exit(0);
+}
+
+/* First code of a thread made by uk_thread_create_regs(): resumes the
+ * registers it was given, stored on its stack. */
+static void __noreturn thread_regs_entry(long tl, long rl)
+{
+	struct uk_thread *t = (struct uk_thread *)tl;
+	struct uk_thread *prev = sched_finish(t->sched);
+
+	ukplat_lcpu_enable_irq();
+	if (prev)
+		thread_exited_off_cpu(prev);
+	if (READ_ONCE(t->kill_pending))
+		uk_thread_exit(-1);
+	ukarch_regs_resume((const struct __regs *)rl);
 }
 
 /* Stacks are VMAs with guard pages, so an overflow is a fault that names
@@ -274,6 +290,42 @@ err_free:
 	return ERR2PTR(-ENOMEM);
 }
 
+/* Room left below the start stack pointer, under which the start
+ * registers and the first frame go. */
+#define REGS_GAP	256
+
+struct uk_thread *uk_thread_create_regs(const char *name,
+					const struct __regs *start,
+					unsigned int flags)
+{
+	struct uk_alloc *a = uk_alloc_get_default();
+	__uptr sp = ukarch_regs_sp(start);
+	struct uk_vas *vas = uk_vas_get_active();
+	const struct uk_vma *vma;
+	struct __regs *copy;
+	struct uk_thread *t;
+
+	if (flags & ~UK_THREADF_DETACHED)
+		return ERR2PTR(-EINVAL);
+	vma = vas ? uk_vma_find(vas, sp - 1) : NULL;
+	if (!vma || sp - vma->start < UK_THREAD_STACK_MIN)
+		return ERR2PTR(-EINVAL);
+	t = uk_calloc(a, 1, sizeof(*t));
+	if (!t)
+		return ERR2PTR(-ENOMEM);
+	t->flags = flags | UK_THREADF_FOREIGN;
+	t->stack = (void *)vma->start;
+	t->stack_size = sp - vma->start;
+	copy = (struct __regs *)ALIGN_DOWN(sp - REGS_GAP - sizeof(*copy),
+					   UKARCH_SP_ALIGN);
+	*copy = *start;
+	stack_register(t);
+	ukarch_ctx_init_entry2(&t->ctx, (__uptr)copy, thread_regs_entry,
+			       (long)t, (long)copy);
+	thread_init_common(t, name, 0);
+	return t;
+}
+
 int uk_thread_start(struct uk_thread *t)
 {
 	return uk_sched_thread_add(NULL, t);
@@ -294,7 +346,8 @@ void uk_thread_release(struct uk_thread *t)
 	if (t->vg_stack_id)
 		ukarch_valgrind_request(0, UK_VG_STACK_DEREGISTER,
 					t->vg_stack_id, 0, 0, 0, 0);
-	stack_free(t);
+	if (!(t->flags & UK_THREADF_FOREIGN))
+		stack_free(t);
 	uk_free(a, t);
 }
 
@@ -307,6 +360,8 @@ void thread_exited_off_cpu(struct uk_thread *t)
 	unsigned long flags;
 	int detached;
 
+	if (t->on_off_cpu)
+		t->on_off_cpu(t);
 	uk_spin_lock_irqsave(&t->lock, flags);
 	WRITE_ONCE(t->off_cpu, 1);
 	detached = t->flags & UK_THREADF_DETACHED;

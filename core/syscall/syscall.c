@@ -17,6 +17,8 @@
 #include <uk/param.h>
 #include <uk/print.h>
 #include <uk/syscall.h>
+#include <uk/thread.h>
+#include <uk/arch/regs.h>
 #include <uk/plat/lcpu.h>
 #include "syscall_impl.h"
 
@@ -106,6 +108,44 @@ long uk_syscall6(long n, long a1, long a2, long a3, long a4, long a5,
 			return fn(a1, a2, a3, a4, a5, a6);
 	}
 	return slow(n, a1, a2, a3, a4, a5, a6);
+}
+
+#if defined(__x86_64__)
+#define REGS_NR(r)	((r)->orig_rax)
+#define REGS_ARGS(r)	(r)->rdi, (r)->rsi, (r)->rdx, (r)->r10, (r)->r8, (r)->r9
+#define REGS_RET(r)	((r)->rax)
+#elif defined(__aarch64__)
+#define REGS_NR(r)	((r)->x[8])
+#define REGS_ARGS(r)	(r)->x[0], (r)->x[1], (r)->x[2], (r)->x[3], \
+			(r)->x[4], (r)->x[5]
+#define REGS_RET(r)	((r)->x[0])
+#endif
+
+void uk_syscall_entry_regs(struct __regs *regs)
+{
+	struct uk_thread *t = uk_thread_current();
+	struct __regs *outer = NULL;
+
+	/* Nested (a handler's signal handler calls again): keep the outer
+	 * frame for when this one is done. */
+	if (t) {
+		outer = t->syscall_regs;
+		t->syscall_regs = regs;
+	}
+	REGS_RET(regs) = (unsigned long)uk_syscall6((long)REGS_NR(regs),
+						    REGS_ARGS(regs));
+	/* The thread may differ (a clone child never gets here; this one
+	 * may have moved CPUs): look again. */
+	t = uk_thread_current();
+	if (t)
+		t->syscall_regs = outer;
+}
+
+struct __regs *uk_syscall_regs(void)
+{
+	struct uk_thread *t = uk_thread_current();
+
+	return t ? t->syscall_regs : NULL;
 }
 
 long uk_syscall_not_implemented(long n)

@@ -425,8 +425,8 @@ static void put_futex_op(struct out *o, unsigned long v)
 		put(o, "_PRIVATE");
 	if (v & 256)
 		put(o, "|FUTEX_CLOCK_REALTIME");
-	if (v & ~383UL)
-		putf(o, "|%#lx", v & ~383UL);
+	if (v & ~0x1ffUL)
+		putf(o, "|%#lx", v & ~0x1ffUL);
 }
 
 static const char *const signames[] = {

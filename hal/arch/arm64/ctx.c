@@ -295,3 +295,35 @@ int ukarch_regs_inject_return(struct __regs *regs)
 	memcpy(regs, saved, sizeof(*regs));
 	return 1;
 }
+
+/* x0..x30, sp, then pc through x16 (the intra-procedure-call scratch
+ * register, which a trap return would restore: the caller of a resume
+ * must not count on it) and the condition flags through nzcv. */
+void __noreturn ukarch_regs_resume(const struct __regs *r)
+{
+	__asm__ __volatile__(
+		"mov x16, %0\n\t"
+		"ldr x17, [x16, #(33 * 8)]\n\t"	/* pstate */
+		"msr nzcv, x17\n\t"
+		"ldr x17, [x16, #(31 * 8)]\n\t"	/* sp */
+		"mov sp, x17\n\t"
+		"ldp x0, x1, [x16, #0]\n\t"
+		"ldp x2, x3, [x16, #16]\n\t"
+		"ldp x4, x5, [x16, #32]\n\t"
+		"ldp x6, x7, [x16, #48]\n\t"
+		"ldp x8, x9, [x16, #64]\n\t"
+		"ldp x10, x11, [x16, #80]\n\t"
+		"ldp x12, x13, [x16, #96]\n\t"
+		"ldp x14, x15, [x16, #112]\n\t"
+		"ldp x18, x19, [x16, #144]\n\t"
+		"ldp x20, x21, [x16, #160]\n\t"
+		"ldp x22, x23, [x16, #176]\n\t"
+		"ldp x24, x25, [x16, #192]\n\t"
+		"ldp x26, x27, [x16, #208]\n\t"
+		"ldp x28, x29, [x16, #224]\n\t"
+		"ldr x30, [x16, #240]\n\t"
+		"ldr x17, [x16, #(32 * 8)]\n\t"	/* pc */
+		"br x17\n\t"
+		: : "r"(r) : "memory");
+	__builtin_unreachable();
+}

@@ -172,6 +172,57 @@ __asm__(
 
 extern char ukarch_inject_trampoline[];
 
+/*
+ * ukarch_regs_resume(r = %rdi): pops the general registers off the
+ * struct itself, then puts rax, eflags and rip at T-152, T-144 and T-136,
+ * where T is the target stack pointer (below its red zone), so that
+ * popping rax and the flags and "ret $128" leave the stack pointer at
+ * exactly T; nothing is read below the stack pointer (memcheck). Two
+ * slots of the struct already consumed hold rax and rcx meanwhile.
+ */
+__asm__(
+"	.text\n"
+"	.globl ukarch_regs_resume\n"
+"	.type ukarch_regs_resume, @function\n"
+"ukarch_regs_resume:\n"
+"	.cfi_startproc\n"
+"	.cfi_undefined rip\n"
+"	movq %rdi, %rsp\n"
+"	popq %r15\n"
+"	popq %r14\n"
+"	popq %r13\n"
+"	popq %r12\n"
+"	popq %rbp\n"
+"	popq %rbx\n"
+"	popq %r11\n"
+"	popq %r10\n"
+"	popq %r9\n"
+"	popq %r8\n"
+"	popq %rax\n"
+"	popq %rcx\n"
+"	popq %rdx\n"
+"	popq %rsi\n"
+"	popq %rdi\n"
+"	addq $8, %rsp\n"		/* orig_rax; now rip, cs, eflags, rsp, ss */
+"	movq %rax, 8(%rsp)\n"
+"	movq %rcx, 32(%rsp)\n"
+"	movq 24(%rsp), %rax\n"
+"	movq (%rsp), %rcx\n"
+"	movq %rcx, -136(%rax)\n"
+"	movq 16(%rsp), %rcx\n"
+"	movq %rcx, -144(%rax)\n"
+"	movq 8(%rsp), %rcx\n"
+"	movq %rcx, -152(%rax)\n"
+"	movq 32(%rsp), %rcx\n"
+"	subq $152, %rax\n"
+"	movq %rax, %rsp\n"
+"	popq %rax\n"
+"	popfq\n"
+"	ret $128\n"
+"	.cfi_endproc\n"
+"	.size ukarch_regs_resume, . - ukarch_regs_resume\n"
+);
+
 int ukarch_regs_inject_call(struct __regs *regs, void (*fn)(void))
 {
 	unsigned long *sp = (unsigned long *)regs->rsp;

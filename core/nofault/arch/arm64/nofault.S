@@ -47,6 +47,29 @@ ukarch_nf_probe_w:
 	.cfi_endproc
 	.size ukarch_nf_probe_w, . - ukarch_nf_probe_w
 
+/* int ukarch_nf_cmpxchg32(__u32 *addr, __u32 expected, __u32 new,
+ *			   __u32 *cur): as on x86_64, with an exclusive
+ * load/store loop. Returns 0, or 1 if the access faults. */
+	.globl ukarch_nf_cmpxchg32
+	.type ukarch_nf_cmpxchg32, %function
+	.p2align 4
+ukarch_nf_cmpxchg32:
+	.cfi_startproc
+1:	ldaxr w4, [x0]
+	cmp w4, w1
+	b.ne 3f
+2:	stlxr w5, w2, [x0]
+	cbnz w5, 1b
+3:	str w4, [x3]
+	mov x0, #0
+	ret
+4:	mov x0, #1
+	ret
+	UKARCH_EXTABLE_ENTRY(1b, 4b)
+	UKARCH_EXTABLE_ENTRY(2b, 4b)
+	.cfi_endproc
+	.size ukarch_nf_cmpxchg32, . - ukarch_nf_cmpxchg32
+
 /* __sz ukarch_nf_memcpy(void *dst, const void *src, __sz len,
  *			  __vaddr_t *faddr): copies until done or the first
  * fault; returns the bytes copied and, on a fault, stores the faulting

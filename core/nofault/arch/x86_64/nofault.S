@@ -42,6 +42,26 @@ ukarch_nf_probe_w:
 	.cfi_endproc
 	.size ukarch_nf_probe_w, . - ukarch_nf_probe_w
 
+/* int ukarch_nf_cmpxchg32(__u32 *addr, __u32 expected, __u32 new,
+ *			   __u32 *cur): compares *addr with expected and if
+ * equal stores new, atomically; *cur gets the value found. Returns 0, or
+ * 1 if the access faults. */
+	.globl ukarch_nf_cmpxchg32
+	.type ukarch_nf_cmpxchg32, @function
+	.p2align 4
+ukarch_nf_cmpxchg32:
+	.cfi_startproc
+	movl %esi, %eax
+1:	lock cmpxchgl %edx, (%rdi)
+	movl %eax, (%rcx)
+	xorl %eax, %eax
+	ret
+2:	movl $1, %eax
+	ret
+	UKARCH_EXTABLE_ENTRY(1b, 2b)
+	.cfi_endproc
+	.size ukarch_nf_cmpxchg32, . - ukarch_nf_cmpxchg32
+
 /* __sz ukarch_nf_memcpy(void *dst, const void *src, __sz len,
  *			  __vaddr_t *faddr): copies until done or the first
  * fault; returns the bytes copied and, on a fault, stores the faulting

@@ -35,6 +35,12 @@ __sz uk_nofault_probe_r(__vaddr_t vaddr, __sz len, unsigned long flags);
  * probed byte is rewritten with its own value by an atomic add of 0). */
 __sz uk_nofault_probe_w(__vaddr_t vaddr, __sz len, unsigned long flags);
 
+/* Atomically: if the 32-bit word at addr equals expected, writes new.
+ * *cur gets the value found (the swap happened if it equals expected).
+ * Returns 0, -EFAULT (the access faults) or -EINVAL (misaligned). */
+int uk_nofault_cmpxchg_u32(__u32 *addr, __u32 expected, __u32 new,
+			   __u32 *cur, unsigned long flags);
+
 /* Copies len bytes from src to dst (non-overlapping). Returns the number
  * of bytes copied before the first fault (len if none); with CONTINUE,
  * the number of bytes copied in total, skipping the faulting pages (of

@@ -49,6 +49,11 @@ unsigned int uk_sched_count(void);
 /* Adds t to s (NULL: the least loaded CPU, and t may move later). Returns
  * 0 or -EINVAL (t is on a scheduler or exited, s not started). */
 int uk_sched_thread_add(struct uk_sched *s, struct uk_thread *t);
+/* Pins t to CPU cpu (-1: lets it run anywhere again). A thread running
+ * or blocked moves at its next switch; the caller itself before this
+ * returns. Returns 0, -EINVAL (no such CPU) or -ESRCH (t exited). */
+int uk_thread_set_cpu(struct uk_thread *t, int cpu);
+
 /* Takes a thread that is not running off its scheduler, so it can be
  * added to another one. Returns 0, -EBUSY (running) or -EINVAL. */
 int uk_sched_thread_remove(struct uk_thread *t);
@@ -73,6 +78,16 @@ void uk_sched_thread_sleep_until(__nsec deadline);
 
 /* The preemption time slice in µs; 0 when scheduling is cooperative. */
 unsigned int uk_sched_timeslice_us(void);
+
+/* For exit_group: kills every thread but the caller and the idle threads
+ * and waits (up to 2 s) until they are gone. A thread running app code
+ * on another CPU is stopped there by an IPI; one in the kernel stops
+ * when it next blocks or yields. Returns how many are left (0), or
+ * -ENOMEM. */
+int uk_sched_stop_others(void);
+
+/* Nonzero if ip is app code (the image's text but not the kernel's). */
+int uk_sched_ip_is_app(__uptr ip);
 
 /* Prints every thread (id, name, state, CPU, stack) to the console;
  * used by crash reports, so it takes no lock that may be held. */

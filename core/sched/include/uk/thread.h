@@ -44,6 +44,7 @@ struct uk_sched;
 #define UK_THREADF_STATIC	0x20	/* struct/stack not ours to free */
 #define UK_THREADF_IDLE		0x40	/* a CPU's idle thread */
 #define UK_THREADF_JOINING	0x80	/* uk_thread_join waits for it */
+#define UK_THREADF_FOREIGN	0x100	/* the stack is the app's (clone) */
 
 enum uk_thread_state {
 	UK_THREAD_NEW,		/* created, on no scheduler */
@@ -61,6 +62,7 @@ struct uk_thread {
 	enum uk_thread_state state;
 	unsigned int flags;
 	struct uk_sched *sched;		/* NULL while unassigned */
+	struct uk_sched *migrate_to;	/* moves there at its next switch */
 
 	struct uk_list rq_link;		/* on sched->runq */
 	/* Sleep queue: a pairing heap ordered by wakeup_time. */
@@ -82,6 +84,14 @@ struct uk_thread {
 	int exit_status;
 	int err;			/* errno */
 	void *priv;			/* for the libc (pthread block) */
+	struct __regs *syscall_regs;	/* full-frame system call, or NULL */
+	/* Set by clone (core/process): Linux's per-thread process data. */
+	__u32 *clear_child_tid;		/* 0 and a futex wake at exit */
+	void *robust_list;		/* set_robust_list's head */
+	unsigned long robust_len;
+	void (*on_off_cpu)(struct uk_thread *t);  /* exited, stack unused */
+	__uptr unmap_base;		/* this range is unmapped then */
+	__sz unmap_len;
 
 	struct uk_spinlock lock;	/* exit, detach, join */
 	struct uk_waitq exit_wq;	/* joiners */
@@ -96,6 +106,17 @@ struct uk_thread {
 struct uk_thread *uk_thread_create(const char *name, uk_thread_fn_t fn,
 				   void *arg, __sz stack_size,
 				   unsigned int flags);
+
+struct __regs;
+/* Creates an unassigned thread that, once started, resumes the registers
+ * start (a copy is kept on its stack, below start's stack pointer): the
+ * child of a clone. The stack is the caller's (UK_THREADF_FOREIGN: never
+ * freed by the kernel), the VMA holding start's stack pointer, which
+ * must be mapped with at least UK_THREAD_STACK_MIN bytes below it.
+ * Returns the thread or ERR2PTR(-EINVAL, -ENOMEM). */
+struct uk_thread *uk_thread_create_regs(const char *name,
+					const struct __regs *start,
+					unsigned int flags);
 
 /* Adds t to the least loaded CPU's scheduler. Returns 0 or -EINVAL (t
  * already on a scheduler or exited). */

@@ -40,6 +40,23 @@ long uk_syscall6(long n, long a1, long a2, long a3, long a4, long a5,
 
 /* Names by number, from musl's list for the architecture. */
 extern const char *const uk_syscall_names[UK_SYSCALL_NR_MAX];
+/*
+ * The full-frame path. uk_syscall_entry (assembly, not a C function) takes
+ * the number and arguments in the registers of the architecture's
+ * system-call instruction and saves the caller's registers as a struct
+ * __regs before dispatching; handlers that need the caller's whole
+ * context (clone, rt_sigreturn) find it with uk_syscall_regs(), which is
+ * NULL for a plain uk_syscall6() call. musl's assembly that would issue
+ * the instruction calls uk_syscall_entry; a trap entry for unmodified
+ * binaries calls uk_syscall_entry_regs() with its trap frame.
+ */
+struct __regs;
+void uk_syscall_entry(void);
+/* Dispatches the call regs describes and stores its result in regs. */
+void uk_syscall_entry_regs(struct __regs *regs);
+/* The calling thread's full-frame registers, or NULL. */
+struct __regs *uk_syscall_regs(void);
+
 /* The name of system call n ("read"), or NULL for an unused number. */
 const char *uk_syscall_name(long n);
 /* The number of the system call named name, or -1. */

@@ -61,6 +61,15 @@ int ukarch_regs_inject_call(struct __regs *regs, void (*fn)(void));
 int ukarch_regs_inject_return(struct __regs *regs);
 #endif
 
+/* Loads every register of r (general registers, flags, stack pointer)
+ * and continues at its instruction pointer, as a return from a trap
+ * would; the FPU/SIMD state is left as it is. r may lie on the target
+ * stack; x86_64 writes 24 bytes 152 bytes below r's stack pointer (below
+ * the red zone), where only r's general registers may be. For new
+ * threads that start from a copy of another thread's registers (clone)
+ * and the full-frame system-call entry. */
+void __attribute__((noreturn)) ukarch_regs_resume(const struct __regs *r);
+
 /* Size and alignment of an extended (FPU/SIMD) context save area. */
 #if defined(__x86_64__)
 #define UKARCH_ECTX_SIZE	512	/* fxsave: KVM here offers no XSAVE */

@@ -29,6 +29,15 @@
 
 #define UKPLAT_MEMR_NAME_LEN	36
 
+/* Whether a page fault on the stack in use can be taken: in sim faults
+ * are signals on a separate stack; on metal the CPU pushes the trap frame
+ * onto that very stack, so stacks must be backed before they are used. */
+#if defined(__AMPHI_PLAT_SIM__)
+#define UKPLAT_STACK_FAULTS_OK	1
+#else
+#define UKPLAT_STACK_FAULTS_OK	0
+#endif
+
 struct ukplat_memregion_desc {
 	__paddr_t pbase;	/* physical base, page aligned */
 	__vaddr_t vbase;	/* where it is (or is to be) mapped */
