@@ -156,6 +156,16 @@ __asm__(".text\n"
 	".cfi_endproc\n"
 	".size sim_call_on_stack, .-sim_call_on_stack\n");
 
+/* The trampolines of host calls (tools/guest-link.py hostcalls): their
+ * frames are the backend's plumbing, not the guest's. */
+extern char __sim_hostcalls_start[], __sim_hostcalls_end[];
+
+static int is_hostcall(unw_word_t ip)
+{
+	return ip > (unw_word_t)__sim_hostcalls_start &&
+	       ip <= (unw_word_t)__sim_hostcalls_end;
+}
+
 struct walk {
 	unw_context_t uctx;
 	int from_regs;		/* else: uctx is ukplat_backtrace's own */
@@ -185,6 +195,9 @@ static void walk(void *arg)
 	}
 	dwfl = dwfl_open_self();
 	do {
+		unw_get_reg(&cursor, UNW_REG_IP, &ip);
+		if (is_hostcall(ip))
+			continue;
 		if (skip) {
 			skip--;
 			continue;

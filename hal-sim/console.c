@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* The kernel console on the process's stdout and stdin. */
+/* The kernel console on the process's stdout and stdin. Output is
+ * fs-free (cpu.h): messages come from anywhere, interrupt handlers too. */
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <uk/plat/console.h>
+#include "cpu.h"
 #include "sim.h"
 
 void sim_console_init(void)
@@ -21,11 +24,12 @@ int ukplat_coutk(const char *buf, unsigned int len)
 	ssize_t n;
 
 	while (done < len) {
-		n = write(STDOUT_FILENO, buf + done, len - done);
-		if (n < 0 && errno == EINTR)
+		n = sim_syscall3(SYS_write, STDOUT_FILENO, buf + done,
+				 len - done);
+		if (n == -EINTR)
 			continue;
 		if (n < 0)
-			return done ? (int)done : -errno;
+			return done ? (int)done : (int)n;
 		done += (unsigned int)n;
 	}
 	return (int)done;

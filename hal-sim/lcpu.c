@@ -16,6 +16,10 @@
  * enabling interrupts signals the thread itself, so that every handler
  * runs on the signal stack with the interrupted registers, which it may
  * edit (the handler writes them back, e.g. for preemption).
+ *
+ * What the guest calls here on hot paths (masking, IPIs, halt) runs with
+ * the guest's %fs and uses no host C library (cpu.h): system calls go
+ * through sim_syscall(), the CPU's state is found through %gs.
  */
 #include <errno.h>
 #include <poll.h>
@@ -35,6 +39,7 @@
 #include <uk/plat/lcpu.h>
 #include <uk/plat/lcpu_start.h>
 #include <uk/plat/time.h>
+#include "cpu.h"
 #include "sim.h"
 
 /* A halting CPU spins this long before it sleeps in the host kernel:
@@ -45,58 +50,44 @@
  * (guest code runs on guest stacks, handlers on the sigaltstack). */
 #define CPU_HOST_STACK_SIZE	(256 * 1024)
 
-struct sim_lcpu {
-	unsigned long pending;		/* vectors raised, not yet handled */
-	int spinning;			/* in halt's spin: sees pending */
-	int started;
-	unsigned long dispatches;	/* handler rounds run, for halt */
-	pid_t tid;
-	pthread_t thread;
-	void *sp;			/* start: guest stack, entry, arg */
-	ukplat_lcpu_entry_t entry;
-	void *arg;
-	__lcpuidx idx;
-} __attribute__((aligned(64)));
 
 /* No spinning under valgrind: it runs one thread at a time, so a spinning
  * CPU only delays the one that would wake it. */
 static __nsec halt_spin_ns = HALT_SPIN_NS;
 
-static struct sim_lcpu cpus[UKPLAT_LCPU_MAXCOUNT];
+static struct sim_cpu cpus[UKPLAT_LCPU_MAXCOUNT];
 static unsigned int cpu_count = 1;
 static pid_t sim_pid;
 static int terminating;
+int sim_sig_irq;
 
-static __thread struct sim_lcpu *this_cpu;
-static __thread __lcpuidx this_idx;
-/* The kernel enters with interrupts masked. Also read by the signal
- * handler of this very thread: volatile, and fenced where it matters. */
-static __thread volatile int irqs_off = 1;
-
+/* irqs_off is also read by the signal handler of this very thread:
+ * volatile, and fenced where it matters. */
 #define signal_fence()	__atomic_signal_fence(__ATOMIC_SEQ_CST)
 
 static __nsec now_ns(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (__nsec)ts.tv_sec * 1000000000ULL + (__nsec)ts.tv_nsec;
+	return sim_clock_ns(CLOCK_MONOTONIC);
 }
 
-static void cpu_kick(struct sim_lcpu *c)
+static void cpu_kick(struct sim_cpu *c)
 {
-	syscall(SYS_tgkill, sim_pid, c->tid, SIM_SIG_IRQ);
+	sim_syscall3(SYS_tgkill, sim_pid, c->tid, sim_sig_irq);
 }
 
 /* Runs the handlers of everything pending; in the signal handler. */
-static void dispatch(struct sim_lcpu *c, ucontext_t *uc)
+static void dispatch(struct sim_cpu *c, ucontext_t *uc)
 {
-	unsigned long bits;
+	unsigned long bits, fs;
 	struct __regs regs;
 	unsigned int irq;
 
 	sim_regs_from_mcontext(&regs, &uc->uc_mcontext);
-	irqs_off = 1;
+	c->irqs_off = 1;
+	signal_fence();
+	/* Handlers are guest code: the guest's %fs if host code (a host
+	 * call with interrupts enabled) was interrupted. */
+	fs = sim_guest_enter();
 	signal_fence();
 	while ((bits = __atomic_exchange_n(&c->pending, 0,
 					   __ATOMIC_SEQ_CST))) {
@@ -106,35 +97,34 @@ static void dispatch(struct sim_lcpu *c, ucontext_t *uc)
 			ukplat_irq_handle(irq, &regs);
 		} while (bits);
 	}
+	sim_host_leave(fs);
 	sim_regs_to_mcontext(&uc->uc_mcontext, &regs);
 	__atomic_store_n(&c->dispatches, c->dispatches + 1, __ATOMIC_RELAXED);
 	signal_fence();
-	irqs_off = 0;
+	c->irqs_off = 0;
 }
 
+/* Runs with whatever %fs was loaded and calls nothing of glibc: the
+ * host's errno is untouched. */
 static void irq_signal(int sig, siginfo_t *si, void *ucv)
 {
-	struct sim_lcpu *c = this_cpu;
-	int saved_errno = errno;
+	struct sim_cpu *c = sim_cpu();
 
-	if (!c)
-		return;
 	if (si->si_code == SI_TIMER && sim_timer_due())
 		__atomic_fetch_or(&c->pending, 1UL << UKPLAT_IRQ_TIMER,
 				  __ATOMIC_SEQ_CST);
-	if (!irqs_off && !__atomic_load_n(&terminating, __ATOMIC_RELAXED) &&
+	if (!c->irqs_off && !__atomic_load_n(&terminating, __ATOMIC_RELAXED) &&
 	    __atomic_load_n(&c->pending, __ATOMIC_SEQ_CST))
 		dispatch(c, ucv);
-	errno = saved_errno;
 }
 
 /* Makes vector irq pending on c and ensures c looks at it. */
-static void cpu_raise(struct sim_lcpu *c, unsigned int irq)
+static void cpu_raise(struct sim_cpu *c, unsigned int irq)
 {
 	if (__atomic_fetch_or(&c->pending, 1UL << irq, __ATOMIC_SEQ_CST))
 		return;		/* whoever made it non-empty kicked c */
-	if (c == this_cpu) {
-		if (irqs_off)
+	if (c == sim_cpu()) {
+		if (c->irqs_off)
 			return;	/* enabling replays it */
 	} else if (__atomic_load_n(&c->spinning, __ATOMIC_SEQ_CST)) {
 		return;		/* re-checks pending after the spin */
@@ -151,31 +141,34 @@ void sim_lcpu_raise(unsigned int idx, unsigned int irq)
 
 void sim_lcpu_clear_pending(unsigned int irq)
 {
-	__atomic_fetch_and(&this_cpu->pending, ~(1UL << irq),
+	__atomic_fetch_and(&sim_cpu()->pending, ~(1UL << irq),
 			   __ATOMIC_SEQ_CST);
 }
 
 void ukplat_lcpu_disable_irq(void)
 {
-	irqs_off = 1;
+	sim_cpu()->irqs_off = 1;
 	signal_fence();
 }
 
 void ukplat_lcpu_enable_irq(void)
 {
+	struct sim_cpu *c = sim_cpu();
+
 	signal_fence();
-	irqs_off = 0;
+	c->irqs_off = 0;
 	signal_fence();
 	/* A signal after the store dispatches by itself and empties it. */
-	if (__atomic_load_n(&this_cpu->pending, __ATOMIC_SEQ_CST))
-		cpu_kick(this_cpu);
+	if (__atomic_load_n(&c->pending, __ATOMIC_SEQ_CST))
+		cpu_kick(c);
 }
 
 unsigned long ukplat_lcpu_save_irqf(void)
 {
-	unsigned long flags = (unsigned long)irqs_off;
+	struct sim_cpu *c = sim_cpu();
+	unsigned long flags = (unsigned long)c->irqs_off;
 
-	irqs_off = 1;
+	c->irqs_off = 1;
 	signal_fence();
 	return flags;
 }
@@ -190,12 +183,12 @@ void ukplat_lcpu_restore_irqf(unsigned long flags)
 
 int ukplat_lcpu_irqs_disabled(void)
 {
-	return irqs_off;
+	return sim_cpu()->irqs_off;
 }
 
 /* Spins briefly for a pending vector, with interrupts masked; returns
  * nonzero if one is pending. */
-static int halt_spin(struct sim_lcpu *c, __nsec until, __nsec *now)
+static int halt_spin(struct sim_cpu *c, __nsec until, __nsec *now)
 {
 	__nsec end = *now + halt_spin_ns;
 	int found;
@@ -218,36 +211,36 @@ static int halt_spin(struct sim_lcpu *c, __nsec until, __nsec *now)
  * sleep cannot be lost: it stays blocked until ppoll, which then returns
  * after its handler dispatched.
  */
-static void halt_sleep(struct sim_lcpu *c, __nsec until, __nsec now)
+static void halt_sleep(struct sim_cpu *c, __nsec until, __nsec now)
 {
 	struct timespec ts, *tsp = NULL;
-	sigset_t block, old, wait;
+	unsigned long block = 1UL << (sim_sig_irq - 1), old = 0, wait;
 
-	sigemptyset(&block);
-	sigaddset(&block, SIM_SIG_IRQ);
-	pthread_sigmask(SIG_BLOCK, &block, &old);
+	sim_syscall(SYS_rt_sigprocmask, SIG_BLOCK, (long)&block, (long)&old,
+		    sizeof(block), 0, 0);
 	if (!__atomic_load_n(&c->pending, __ATOMIC_SEQ_CST)) {
 		if (until) {
 			ts.tv_sec = (time_t)((until - now) / 1000000000ULL);
 			ts.tv_nsec = (long)((until - now) % 1000000000ULL);
 			tsp = &ts;
 		}
-		wait = old;
-		sigdelset(&wait, SIM_SIG_IRQ);
-		irqs_off = 0;
+		wait = old & ~block;
+		c->irqs_off = 0;
 		signal_fence();
-		ppoll(NULL, 0, tsp, &wait);
-		irqs_off = 1;
+		sim_syscall(SYS_ppoll, 0, 0, (long)tsp, (long)&wait,
+			    sizeof(wait), 0);
+		c->irqs_off = 1;
 		signal_fence();
 	}
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	sim_syscall(SYS_rt_sigprocmask, SIG_SETMASK, (long)&old, 0,
+		    sizeof(old), 0, 0);
 }
 
 /* Waits with interrupts masked until handlers ran or until passed (0:
  * never); handlers of what arrived run before it returns. */
 static void halt(__nsec until)
 {
-	struct sim_lcpu *c = this_cpu;
+	struct sim_cpu *c = sim_cpu();
 	unsigned long seen = __atomic_load_n(&c->dispatches, __ATOMIC_RELAXED);
 	__nsec now = now_ns();
 
@@ -278,17 +271,17 @@ void ukplat_lcpu_halt_irq_until(__nsec until_ns)
 
 void ukplat_lcpu_spin_yield(void)
 {
-	sched_yield();
+	sim_syscall0(SYS_sched_yield);
 }
 
 __lcpuid ukplat_lcpu_id(void)
 {
-	return this_idx;
+	return sim_cpu()->idx;
 }
 
 __lcpuidx ukplat_lcpu_idx(void)
 {
-	return this_idx;
+	return sim_cpu()->idx;
 }
 
 unsigned int ukplat_lcpu_count(void)
@@ -313,7 +306,7 @@ int ukplat_lcpu_send_ipi(const __lcpuidx lcpuidx[], unsigned int count,
 		return -EINVAL;
 	if (!lcpuidx) {
 		for (i = 0; i < cpu_count; i++)
-			if (i != this_idx && ukplat_lcpu_started(i))
+			if (i != sim_cpu()->idx && ukplat_lcpu_started(i))
 				cpu_raise(&cpus[i], irq);
 		return 0;
 	}
@@ -329,12 +322,12 @@ int ukplat_lcpu_send_ipi(const __lcpuidx lcpuidx[], unsigned int count,
 }
 
 /* Per-thread part of a CPU's setup, on its own thread. */
-static void cpu_setup(struct sim_lcpu *c)
+static void cpu_setup(struct sim_cpu *c)
 {
 	char name[16];
 
-	this_cpu = c;
-	this_idx = c->idx;
+	c->irqs_off = 1;	/* the kernel enters with interrupts masked */
+	sim_cpu_attach(c);
 	c->tid = (pid_t)syscall(SYS_gettid);
 	/* Timed halts and timers wake when asked, not 50 us later. */
 	prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
@@ -350,8 +343,9 @@ static void __attribute__((noreturn)) entry_returned(void)
 	char msg[80];
 	int len;
 
+	sim_host_enter();
 	len = snprintf(msg, sizeof(msg), "amphi: the entry of CPU %u "
-		       "returned\n", this_idx);
+		       "returned\n", sim_cpu()->idx);
 	sim_console_write(msg, (size_t)len);
 	_exit(1);
 }
@@ -376,7 +370,7 @@ static void __attribute__((noreturn)) enter_guest(void *sp,
 
 static void *cpu_thread(void *p)
 {
-	struct sim_lcpu *c = p;
+	struct sim_cpu *c = p;
 
 	cpu_setup(c);
 	sim_altstack_init();
@@ -389,7 +383,7 @@ static void *cpu_thread(void *p)
 	return NULL;
 }
 
-static int cpu_start(struct sim_lcpu *c)
+static int cpu_start(struct sim_cpu *c)
 {
 	pthread_attr_t attr;
 	int rc;
@@ -413,7 +407,7 @@ int ukplat_lcpu_start(const __lcpuidx lcpuidx[], unsigned int count,
 	static pthread_mutex_t start_lock = PTHREAD_MUTEX_INITIALIZER;
 	__lcpuidx todo[UKPLAT_LCPU_MAXCOUNT];
 	unsigned long flags;
-	struct sim_lcpu *c;
+	struct sim_cpu *c;
 	int n, i, rc = 0;
 
 	/* pthread_create is not async-signal-safe: no handlers meanwhile. */
@@ -449,6 +443,7 @@ void sim_lcpu_init(unsigned int ncpus)
 	unsigned int i;
 
 	sim_pid = getpid();
+	sim_sig_irq = SIM_SIG_IRQ;
 	cpu_count = ncpus;
 	if (ukarch_valgrind_request(0, UK_VG_RUNNING_ON_VALGRIND,
 				    0, 0, 0, 0, 0))
@@ -463,7 +458,7 @@ void sim_lcpu_init(unsigned int ncpus)
 	/* RESTART: host calls the guest made go on after an interrupt. */
 	sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESTART;
 	sigemptyset(&sa.sa_mask);
-	if (sigaction(SIM_SIG_IRQ, &sa, NULL) < 0) {
+	if (sigaction(sim_sig_irq, &sa, NULL) < 0) {
 		perror("amphi: sigaction");
 		exit(2);
 	}

@@ -27,6 +27,8 @@ int main(int argc, char *argv[])
 
 	sim_parse_options(argc, argv, &opt);
 	sim_console_init();
+	sim_fs_init();
+	sim_time_init();
 
 	bi->magic = UKPLAT_BOOTINFO_MAGIC;
 	strncpy(bi->bootprotocol, "sim", sizeof(bi->bootprotocol) - 1);
@@ -37,8 +39,8 @@ int main(int argc, char *argv[])
 	if (opt.initrd_fd >= 0)
 		sim_initrd_load(bi, opt.initrd_fd, opt.initrd_len, opt.initrd);
 	sim_image_regions(bi);
-	sim_traps_init();
 	sim_lcpu_init(opt.ncpus);
+	sim_traps_init();
 
 	ukplat_entry(bi);
 }

@@ -77,8 +77,10 @@ void sim_traps_init(void);
  * which faults and interrupts are handled. Exits on failure. */
 void sim_altstack_init(void);
 
-/* The host signal that carries every interrupt to a CPU thread. */
+/* The host signal that carries every interrupt to a CPU thread (glibc
+ * computes SIGRTMIN at run time: sim_sig_irq holds the value). */
 #define SIM_SIG_IRQ	(SIGRTMIN + 2)
+extern int sim_sig_irq;
 
 /* Sets up CPU 0 (the calling main thread) of ncpus and the interrupt
  * signal. The other CPUs start with ukplat_lcpu_start(). */
@@ -91,6 +93,13 @@ void sim_lcpu_clear_pending(unsigned int irq);
 /* Stops interrupt delivery on every CPU for the process's exit. Returns
  * to the first caller only; later callers wait for the exit. */
 void sim_lcpu_terminating(void);
+
+/* Start-up of the clocks (the vDSO's clock_gettime) and of %fs
+ * ownership (tls.c: whether wrfsbase may be used). */
+void sim_time_init(void);
+void sim_fs_init(void);
+/* Nonzero if %fs is switched with wrfsbase, not arch_prctl. */
+int sim_fs_fast(void);
 
 /* Creates this CPU thread's one-shot timer (tid: the thread's id). */
 void sim_timer_init(pid_t tid);

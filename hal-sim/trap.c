@@ -16,6 +16,7 @@
 
 #include <uk/arch/traps.h>
 #include <uk/plat/lcpu.h>
+#include "cpu.h"
 #include "sim.h"
 
 #define SIM_ALTSTACK_SIZE	(256 * 1024)
@@ -89,17 +90,16 @@ static void classify(struct ukarch_trap_ctx *ctx, int sig,
 	}
 }
 
-/* Traps nested in trap handling on this CPU; a fault while the previous
- * one is being handled (say, unwinding a smashed stack for the crash
- * report) must not recurse until the alternate stack overflows. */
-static __thread int trap_depth;
-
+/* A fault while the previous one is being handled on this CPU (say,
+ * unwinding a smashed stack for the crash report) must not recurse until
+ * the alternate stack overflows: struct sim_cpu counts the depth. */
 static void __attribute__((noreturn)) nested_fault(int sig, siginfo_t *si,
 						     ucontext_t *uc)
 {
 	char msg[160];
 	int len;
 
+	sim_host_enter();
 	len = snprintf(msg, sizeof(msg), "\n*** fault (signal %d) at ip 0x%llx"
 		       ", address %p, while handling a trap: giving up\n",
 		       sig, (unsigned long long)uc->uc_mcontext.gregs[REG_RIP],
@@ -108,14 +108,16 @@ static void __attribute__((noreturn)) nested_fault(int sig, siginfo_t *si,
 	_exit(1);
 }
 
+/* Runs with whatever %fs was loaded (cpu.h): no host C library here. */
 static void fault_handler(int sig, siginfo_t *si, void *ucv)
 {
+	struct sim_cpu *c = sim_cpu();
 	ucontext_t *uc = ucv;
 	struct ukarch_trap_ctx ctx;
 	struct __regs regs;
-	unsigned long irqf;
+	unsigned long irqf, fs;
 
-	if (trap_depth++ > 0)
+	if (c->trap_depth++ > 0)
 		nested_fault(sig, si, uc);
 	/* As through an x86 interrupt gate: no interrupt (and so no
 	 * preemption, which would leave this frame on the CPU's signal
@@ -124,9 +126,12 @@ static void fault_handler(int sig, siginfo_t *si, void *ucv)
 	sim_regs_from_mcontext(&regs, &uc->uc_mcontext);
 	ctx.regs = &regs;
 	classify(&ctx, sig, si, &uc->uc_mcontext);
+	/* The trap code is guest code: the guest's %fs. */
+	fs = sim_guest_enter();
 	ukarch_trap_handle(&ctx);
+	sim_host_leave(fs);
 	sim_regs_to_mcontext(&uc->uc_mcontext, &regs);
-	trap_depth--;
+	c->trap_depth--;
 	ukplat_lcpu_restore_irqf(irqf);
 }
 
