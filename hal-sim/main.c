@@ -4,9 +4,11 @@
  * bootinfo, install trap handlers, then enter the kernel on CPU 0, which
  * is this main thread.
  */
+#include <elf.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 
 #include <uk/plat/bootinfo.h>
 #include "sim.h"
@@ -33,6 +35,11 @@ int main(int argc, char *argv[])
 	bi->magic = UKPLAT_BOOTINFO_MAGIC;
 	strncpy(bi->bootprotocol, "sim", sizeof(bi->bootprotocol) - 1);
 	bi->cmdline = opt.cmdline;
+	/* This executable's program headers: its PT_TLS covers the guest's
+	 * TLS (and the backend's, unused by the guest). */
+	bi->phdr = getauxval(AT_PHDR);
+	bi->phnum = (__u32)getauxval(AT_PHNUM);
+	bi->phent = (__u32)getauxval(AT_PHENT);
 	bi->cmdline_len = strlen(opt.cmdline);
 	atexit(free_cmdline);
 	sim_memory_init(bi, opt.mem_size, opt.initrd_len);

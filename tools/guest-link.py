@@ -1,16 +1,30 @@
 #!/usr/bin/env python3
-"""Link guest objects (core, libc, hal/ shared code, app) into one object.
+"""Link guest objects (kernel, C library, app) into one object.
 
   guest-link.py --cc CC --objcopy OBJCOPY --nm NM --readelf READELF \
-      --lds SCRIPT [--exports LIST --imports-from HOSTLIB ...] \
-      [--host-fast LIST] [--prefix PFX] -o OUT ARCHIVE...
+      --lds SCRIPT [--app ARCHIVE] [--libc ARCHIVE]... \
+      [--kernel-libc LIST] [--exports LIST --imports-from HOSTLIB ...] \
+      [--host-fast LIST] -o OUT KERNEL-ARCHIVE...
+  guest-link.py --prefix PFX ... -o OUT ARCHIVE...
   guest-link.py hostcalls --nm NM --host-fast LIST -o OUT.S HOSTLIB
 
-Steps: a relocatable link of every archive (whole) with libgcc, then the
-rules of the guest/host split are checked:
+Three parties share the image, as a program and its C library share a
+Linux process, with one namespace for the app:
 
-  * no guest object may use thread-local storage (it would live in the
-    host's TLS in sim, and there is none on metal);
+  * the kernel (every KERNEL-ARCHIVE, whole) is linked first, on its own;
+    its text is renamed .text.kernel* (the app/kernel boundary for
+    interrupts), and every symbol it defines but its API (uk_*, ukplat_*,
+    ukarch_*, posix_socket_* and the --exports) is made local, so an app
+    may define any other name (timespec_to_ns, strlcpy...);
+  * the C library (--libc: musl and its glue, searched as archives, so an
+    app's own malloc or strlcpy replaces musl's as in any static link);
+    the kernel may only call the C library functions --kernel-libc lists:
+    pure ones that make no system call (memcpy, snprintf, strtol...), so
+    that kernel and app share one printf and one memcpy;
+  * the app (--app, whole): its objects, plus the kernel API it uses.
+
+Then the rules of the guest/host split are checked:
+
   * every symbol the guest leaves undefined must be provided by the
     backend (--imports-from); anything else would silently bind to the
     host's C library in sim;
@@ -21,8 +35,13 @@ rules of the guest/host split are checked:
     a trampoline that loads glibc's %fs for the call ("hostcalls" writes
     those trampolines for a backend library).
 
-With --prefix (host unit tests), every symbol is renamed PFX+name instead,
-so a test can call the guest's snprintf next to glibc's.
+Guest code may use thread-local storage: the app's __thread variables
+live in each thread's musl TLS block, in sim as on metal.
+
+With --prefix (host unit tests), the archives are linked whole and every
+symbol they define is renamed PFX+name, so a test can call the guest's
+code next to glibc; what they leave undefined (memcpy, snprintf) binds to
+glibc.
 """
 import argparse
 import os
@@ -52,23 +71,6 @@ def symbols(nm, path, *flags):
         if len(fields) >= 2 and not fields[0].endswith(':'):
             names.add(fields[0])
     return names
-
-
-def check_no_tls(readelf, path, archives):
-    out = run([readelf, '-SW', path])
-    tls = [l.split()[1] for l in out.splitlines()
-           if '] ' in l and ' T' in l.split(']', 1)[1][-12:]]
-    syms = run([readelf, '-sW', path])
-    tls_syms = [l.split()[-1] for l in syms.splitlines() if ' TLS ' in l]
-    if not tls and not tls_syms:
-        return
-    culprits = []
-    for a in archives:
-        if ' TLS ' in run([readelf, '-sW', a]):
-            culprits.append(os.path.basename(a))
-    sys.exit('guest-link: guest code must not use thread-local storage '
-             '(__thread / _Thread_local): sections %s symbols %s in %s' %
-             (tls, tls_syms, ', '.join(culprits) or path))
 
 
 def check_imports(nm, path, hostlibs):
@@ -182,10 +184,86 @@ def route_hostcalls(objcopy, nm, path, fast_list, hostlibs):
         os.unlink(mapfile)
 
 
+# The kernel's API: what apps and the C library glue may reference.
+KERNEL_API = ('uk_', 'ukplat_', 'ukarch_', '_uk_', '__uk_', 'posix_socket_')
+# Symbols the link script defines (tools/guest.lds).
+LDS_PROVIDED = {'__init_array_start', '__init_array_end',
+                '__fini_array_start', '__fini_array_end'}
+
+
+def section_names(readelf, path):
+    out = run([readelf, '-SW', path])
+    names = []
+    for line in out.splitlines():
+        if '] ' not in line or line.strip().startswith('[Nr]'):
+            continue
+        fields = line.split(']', 1)[1].split()
+        if fields:
+            names.append(fields[0])
+    return names
+
+
+def link_kernel(args, tmp):
+    """The kernel alone: its text renamed, its internals made local.
+    Returns the object's path."""
+    kern = os.path.join(tmp, 'kernel-r.o')
+    run([*args.cc.split(), '-nostdlib', '-r', '-o', kern,
+         '-Wl,--whole-archive', *args.archives, '-Wl,--no-whole-archive'])
+    renames = []
+    for sec in section_names(args.readelf, kern):
+        if (sec == '.text' or sec.startswith('.text.')) and \
+                not sec.startswith(('.text.boot', '.text.kernel')):
+            renames += ['--rename-section',
+                        '%s=.text.kernel%s' % (sec, sec[5:])]
+    exports = set(read_list(args.exports)) if args.exports else set()
+    defined = symbols(args.nm, kern, '-g', '--defined-only')
+    keep = sorted(n for n in defined
+                  if n.startswith(KERNEL_API) or n in exports)
+    keep_list = os.path.join(tmp, 'kernel-keep.list')
+    with open(keep_list, 'w') as f:
+        f.write('\n'.join(keep) + '\n')
+    run([args.objcopy, *renames, '--keep-global-symbols=' + keep_list,
+         kern])
+    return kern
+
+
+def check_kernel_libc(args, kern):
+    """The kernel may call only the listed C library functions."""
+    allowed = set(read_list(args.kernel_libc))
+    libc = set()
+    for lib in args.libc:
+        libc |= symbols(args.nm, lib, '-g', '--defined-only')
+    undef = symbols(args.nm, kern, '-u')
+    bad = sorted(n for n in undef & libc if n not in allowed)
+    if bad:
+        sys.exit('guest-link: kernel code calls C library functions that '
+                 'are not on its list (%s): %s\nThe kernel may only call '
+                 'functions that make no system call; add one to the list '
+                 'once you have checked that it makes none.' %
+                 (args.kernel_libc, ', '.join(bad)))
+
+
 def read_list(path):
     with open(path) as f:
         return [l.split('#', 1)[0].strip() for l in f
                 if l.split('#', 1)[0].strip()]
+
+
+def prefix_link(args, merged):
+    """Host unit tests: every symbol the archives define, and the kernel
+    API they use (the HAL, which the test stubs), gets the prefix; the
+    C library functions they call are left to glibc."""
+    run([*args.cc.split(), '-nostdlib', '-r', '-Wl,-T,' + args.lds,
+         '-o', merged, '-Wl,--whole-archive', *args.archives,
+         '-Wl,--no-whole-archive', '-lgcc'])
+    defined = symbols(args.nm, merged, '--defined-only') | \
+        set(n for n in symbols(args.nm, merged, '-u')
+            if n.startswith(KERNEL_API))
+    mapfile = merged + '.map'
+    with open(mapfile, 'w') as f:
+        for n in sorted(defined):
+            f.write('%s %s%s\n' % (n, args.prefix, n))
+    run([args.objcopy, '--redefine-syms=' + mapfile, merged, args.out])
 
 
 def hostcalls_main(argv):
@@ -212,20 +290,26 @@ def main():
     ap.add_argument('--imports-from', action='append', default=[])
     ap.add_argument('--host-fast')
     ap.add_argument('--prefix')
+    ap.add_argument('--app')
+    ap.add_argument('--libc', action='append', default=[])
+    ap.add_argument('--kernel-libc')
     ap.add_argument('-o', dest='out', required=True)
     ap.add_argument('archives', nargs='+')
     args = ap.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
         merged = os.path.join(tmp, 'guest-r.o')
-        run([*args.cc.split(), '-nostdlib', '-r', '-Wl,-T,' + args.lds,
-             '-o', merged, '-Wl,--whole-archive', *args.archives,
-             '-Wl,--no-whole-archive', '-lgcc'])
-        check_no_tls(args.readelf, merged, args.archives)
         if args.prefix:
-            run([args.objcopy, '--prefix-symbols=' + args.prefix, merged,
-                 args.out])
+            prefix_link(args, merged)
             return
+        kern = link_kernel(args, tmp)
+        if args.kernel_libc:
+            check_kernel_libc(args, kern)
+        app = ['-Wl,--whole-archive', args.app,
+               '-Wl,--no-whole-archive'] if args.app else []
+        run([*args.cc.split(), '-nostdlib', '-r', '-Wl,-T,' + args.lds,
+             '-o', merged, *app, kern, '-Wl,--start-group', *args.libc,
+             '-Wl,--end-group', '-lgcc'])
         if args.imports_from:
             check_imports(args.nm, merged, args.imports_from)
         if args.host_fast:

@@ -3,6 +3,7 @@
  * The boot sequence, identical on every backend:
  * bootinfo -> frame allocator -> heap -> init tables -> main() -> exit.
  */
+#include <elf.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@
 #include <uk/plat/bootstrap.h>
 #include <uk/plat/lcpu.h>
 #include <uk/plat/paging.h>
+#include <uk/plat/tls.h>
 
 #define AMPHI_VERSION	"0.1.0"
 
@@ -162,11 +164,18 @@ int uk_param_get(const char *name, int *val)
 	return 0;
 }
 
-/* Applies one kernel argument ("key=value", or "key" for key=1). */
+/* Applies one kernel argument ("key=value", or "key" for key=1;
+ * env=NAME=VALUE adds to the app's environment). */
 static void kernel_arg(const char *arg)
 {
 	const struct uk_param *p = param_find(arg);
 
+	if (!strncmp(arg, "env=", 4)) {
+		if (uk_boot_env_add(arg + 4) < 0)
+			uk_pr_warn("%s ignored: env=NAME=VALUE, at most 128\n",
+				   arg);
+		return;
+	}
 	if (!p)
 		uk_pr_warn("unknown kernel argument '%s' ignored\n", arg);
 	else if (UK_PARAM_IS_TEXT(p) && uk_param_set(arg) < 0)
@@ -240,11 +249,26 @@ static void args_free(void)
 	args_buf = NULL;
 }
 
+/* The boot thread's TLS block, laid out from the image's PT_TLS as every
+ * thread's (musl's layout: core/libc). */
+static void tls_setup(struct ukplat_bootinfo *bi)
+{
+	size_t aux[AT_PHNUM + 1] = { 0 };
+
+	aux[AT_PHDR] = bi->phdr;
+	aux[AT_PHNUM] = bi->phnum;
+	aux[AT_PHENT] = bi->phent;
+	uk_libc_tls_setup(aux);
+}
+
 void __uk_entry __noreturn ukplat_entry(struct ukplat_bootinfo *bi)
 {
 	char **argv;
 	int argc, rc;
 
+	/* Until the heap exists, a thread descriptor without TLS: enough
+	 * for errno and the locale of the C library's functions. */
+	ukplat_tlsp_set(uk_libc_tls_boot());
 	if (!bi || bi->magic != UKPLAT_BOOTINFO_MAGIC)
 		ukplat_terminate(UKPLAT_CRASH, 1);
 	bootinfo = bi;
@@ -252,6 +276,7 @@ void __uk_entry __noreturn ukplat_entry(struct ukplat_bootinfo *bi)
 	rc = ukplat_paging_init(bi, uk_falloc_get_default());
 	if (rc < 0)
 		UK_CRASH("cannot set up paging: %d\n", rc);
+	tls_setup(bi);
 	argc = args_setup(bi, &argv);
 	print_regions(bi);
 	uk_pr_info("%lu of %lu KiB free after boot allocations\n",
@@ -264,7 +289,7 @@ void __uk_entry __noreturn ukplat_entry(struct ukplat_bootinfo *bi)
 		UK_CRASH("kernel initialisation failed: %d\n", rc);
 
 	ukplat_lcpu_enable_irq();
-	uk_boot_exit(main(argc, argv));
+	uk_boot_start_app(argc, argv);
 }
 
 /* A thread that calls exit while another one shuts the kernel down waits
@@ -289,7 +314,6 @@ void __noreturn uk_boot_exit(int status)
 
 	if (__atomic_exchange_n(&exiting, 1, __ATOMIC_ACQ_REL))
 		wait_for_shutdown();
-	uk_boot_run_atexit();
 	uk_inittab_term();
 	args_free();
 	ukplat_terminate(UKPLAT_HALT, status);

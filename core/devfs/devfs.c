@@ -45,7 +45,7 @@ static int make_parents(char *path)
 	return 0;
 }
 
-static int devfs_init(struct uk_init_ctx *ctx __unused)
+static int devfs_init(struct uk_init_ctx *ctx __maybe_unused)
 {
 	const struct uk_devfs_dev *const *it;
 	char path[64];

@@ -13,23 +13,23 @@
 #include <uk/init.h>
 #include <uk/nofault.h>
 
-static ssize_t sink_write(struct uk_file *f __unused, const struct iovec *iov,
-			  int iovcnt, off_t *off __unused,
-			  unsigned int flags __unused)
+static ssize_t sink_write(struct uk_file *f __maybe_unused, const struct iovec *iov,
+			  int iovcnt, off_t *off __maybe_unused,
+			  unsigned int flags __maybe_unused)
 {
 	return uk_iov_total(iov, iovcnt);
 }
 
-static ssize_t null_read(struct uk_file *f __unused,
-			 const struct iovec *iov __unused, int iovcnt __unused,
-			 off_t *off __unused, unsigned int flags __unused)
+static ssize_t null_read(struct uk_file *f __maybe_unused,
+			 const struct iovec *iov __maybe_unused, int iovcnt __maybe_unused,
+			 off_t *off __maybe_unused, unsigned int flags __maybe_unused)
 {
 	return 0;
 }
 
-static ssize_t zero_read(struct uk_file *f __unused, const struct iovec *iov,
-			 int iovcnt, off_t *off __unused,
-			 unsigned int flags __unused)
+static ssize_t zero_read(struct uk_file *f __maybe_unused, const struct iovec *iov,
+			 int iovcnt, off_t *off __maybe_unused,
+			 unsigned int flags __maybe_unused)
 {
 	static const char zeros[4096];
 	__sz total = uk_iov_total(iov, iovcnt), done = 0, n, c;
@@ -57,12 +57,12 @@ static const struct uk_file_ops zero_ops = {
 static struct uk_file null_file, zero_file;
 
 static struct uk_file *dev_open(const struct uk_devfs_dev *dev,
-				unsigned int flags __unused)
+				unsigned int flags __maybe_unused)
 {
 	return uk_file_get(dev->priv);
 }
 
-static int null_init(struct uk_init_ctx *ctx __unused)
+static int null_init(struct uk_init_ctx *ctx __maybe_unused)
 {
 	uk_file_init(&null_file, &null_ops, S_IFCHR | 0666, NULL);
 	uk_file_init(&zero_file, &zero_ops, S_IFCHR | 0666, NULL);

@@ -46,8 +46,8 @@ static void to_user_event(const struct evdev_file *e,
 }
 
 static ssize_t evdev_read(struct uk_file *f, const struct iovec *iov,
-			  int iovcnt, off_t *off __unused,
-			  unsigned int flags __unused)
+			  int iovcnt, off_t *off __maybe_unused,
+			  unsigned int flags __maybe_unused)
 {
 	struct evdev_file *e = f->priv;
 	struct uk_input_event k[READ_BATCH];
@@ -75,8 +75,8 @@ static ssize_t evdev_read(struct uk_file *f, const struct iovec *iov,
 }
 
 static ssize_t evdev_write(struct uk_file *f, const struct iovec *iov,
-			   int iovcnt, off_t *off __unused,
-			   unsigned int flags __unused)
+			   int iovcnt, off_t *off __maybe_unused,
+			   unsigned int flags __maybe_unused)
 {
 	struct evdev_file *e = f->priv;
 	__sz total = uk_iov_total(iov, iovcnt), done = 0;
@@ -265,7 +265,7 @@ static void evdev_notify(void *arg)
 }
 
 static struct uk_file *evdev_open(const struct uk_devfs_dev *ddev,
-				  unsigned int flags __unused)
+				  unsigned int flags __maybe_unused)
 {
 	struct uk_input_dev *dev = uk_input_get((unsigned long)ddev->priv);
 	struct evdev_file *e;

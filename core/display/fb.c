@@ -61,7 +61,7 @@ struct uk_fb *uk_fb_open(unsigned int idx)
 	return rc ? ERR2PTR(rc) : fb;
 }
 
-void uk_fb_close(struct uk_fb *fb __unused)
+void uk_fb_close(struct uk_fb *fb __maybe_unused)
 {
 	/* The picture stays on screen, as a display's does. */
 }

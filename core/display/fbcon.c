@@ -146,7 +146,7 @@ static void fbcon_write(const char *buf, unsigned int len)
 				     (__u32)(bottom - top + 1) * GH);
 }
 
-static int fbcon_init(struct uk_init_ctx *ctx __unused)
+static int fbcon_init(struct uk_init_ctx *ctx __maybe_unused)
 {
 	struct uk_fb *fb;
 

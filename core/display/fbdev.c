@@ -134,7 +134,7 @@ static int fb_mmap(struct uk_file *f, struct uk_vas *vas, __vaddr_t *va,
 			      fb->paddr + (__paddr_t)off);
 }
 
-static int fb_getstat(struct uk_file *f __unused, struct stat *st)
+static int fb_getstat(struct uk_file *f __maybe_unused, struct stat *st)
 {
 	st->st_rdev = (29 << 8) | 0;	/* Linux's fb major, minor 0 */
 	return 0;
@@ -146,8 +146,8 @@ static const struct uk_file_ops fb_ops = {
 	.getstat = fb_getstat,
 };
 
-static struct uk_file *fb0_open(const struct uk_devfs_dev *dev __unused,
-				unsigned int flags __unused)
+static struct uk_file *fb0_open(const struct uk_devfs_dev *dev __maybe_unused,
+				unsigned int flags __maybe_unused)
 {
 	struct uk_fb *fb = uk_fb_open(0);
 
@@ -158,7 +158,7 @@ static struct uk_file *fb0_open(const struct uk_devfs_dev *dev __unused,
 	return uk_file_get(&fb0_file);
 }
 
-static int fbdev_init(struct uk_init_ctx *ctx __unused)
+static int fbdev_init(struct uk_init_ctx *ctx __maybe_unused)
 {
 	uk_file_init(&fb0_file, &fb_ops, S_IFCHR | 0666, NULL);
 	return 0;

@@ -56,7 +56,7 @@ err_free:
 	return rc;
 }
 
-static void plat_fb_flush(struct uk_fb *fb __unused,
+static void plat_fb_flush(struct uk_fb *fb __maybe_unused,
 			  const struct uk_fb_rect *r)
 {
 	ukplat_display_flush(r->x, r->y, r->w, r->h);
@@ -67,7 +67,7 @@ static const struct uk_fb_ops plat_fb_ops = {
 	.flush = plat_fb_flush,
 };
 
-static int plat_input_irq(void *arg, struct __regs *regs __unused)
+static int plat_input_irq(void *arg, struct __regs *regs __maybe_unused)
 {
 	struct uk_input_dev *dev = arg;
 	struct ukplat_input_event ev;
@@ -120,7 +120,7 @@ static void input_init(void)
 		uk_pr_err("input: %s: error %d\n", plat_input.name, rc);
 }
 
-static int display_init(struct uk_init_ctx *ctx __unused)
+static int display_init(struct uk_init_ctx *ctx __maybe_unused)
 {
 	struct ukplat_display_info info;
 	struct uk_fb *fb = &plat_fb;

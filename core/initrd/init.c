@@ -10,7 +10,7 @@
 #include <uk/plat/bootinfo.h>
 #include <uk/print.h>
 
-static int initrd_init(struct uk_init_ctx *ctx __unused)
+static int initrd_init(struct uk_init_ctx *ctx __maybe_unused)
 {
 	struct ukplat_bootinfo *bi = ukplat_bootinfo_get();
 	int rc;

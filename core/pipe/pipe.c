@@ -168,7 +168,7 @@ static ssize_t write_packets(struct uk_pipe *p, const struct iovec *iov,
 }
 
 static ssize_t pipe_write(struct uk_file *f, const struct iovec *iov,
-			  int iovcnt, off_t *off __unused, unsigned int flags)
+			  int iovcnt, off_t *off __maybe_unused, unsigned int flags)
 {
 	struct uk_pipe *p = f->priv;
 	__sz total = uk_iov_total(iov, iovcnt);
@@ -223,8 +223,8 @@ static ssize_t read_locked(struct uk_pipe *p, const struct iovec *iov,
 }
 
 static ssize_t pipe_read(struct uk_file *f, const struct iovec *iov,
-			 int iovcnt, off_t *off __unused,
-			 unsigned int flags __unused)
+			 int iovcnt, off_t *off __maybe_unused,
+			 unsigned int flags __maybe_unused)
 {
 	struct uk_pipe *p = f->priv;
 	__sz total = uk_iov_total(iov, iovcnt);
@@ -289,7 +289,7 @@ static int pipe_getstat(struct uk_file *f, struct stat *st)
 	return 0;
 }
 
-static int pipe_rd_open(struct uk_file *f, struct uk_ofile *of __unused)
+static int pipe_rd_open(struct uk_file *f, struct uk_ofile *of __maybe_unused)
 {
 	struct uk_pipe *p = f->priv;
 
@@ -298,7 +298,7 @@ static int pipe_rd_open(struct uk_file *f, struct uk_ofile *of __unused)
 	return 0;
 }
 
-static int pipe_wr_open(struct uk_file *f, struct uk_ofile *of __unused)
+static int pipe_wr_open(struct uk_file *f, struct uk_ofile *of __maybe_unused)
 {
 	struct uk_pipe *p = f->priv;
 
@@ -307,7 +307,7 @@ static int pipe_wr_open(struct uk_file *f, struct uk_ofile *of __unused)
 	return 0;
 }
 
-static void pipe_rd_close(struct uk_file *f, struct uk_ofile *of __unused)
+static void pipe_rd_close(struct uk_file *f, struct uk_ofile *of __maybe_unused)
 {
 	struct uk_pipe *p = f->priv;
 
@@ -315,7 +315,7 @@ static void pipe_rd_close(struct uk_file *f, struct uk_ofile *of __unused)
 		uk_pollq_notify(&p->wr.pollq, UK_POLLERR | PIPE_OUT);
 }
 
-static void pipe_wr_close(struct uk_file *f, struct uk_ofile *of __unused)
+static void pipe_wr_close(struct uk_file *f, struct uk_ofile *of __maybe_unused)
 {
 	struct uk_pipe *p = f->priv;
 

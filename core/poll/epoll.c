@@ -25,7 +25,6 @@
 #include <sys/epoll.h>
 #include <sys/stat.h>
 #include <uk/alloc.h>
-#include <uk/errno.h>
 #include <uk/errptr.h>
 #include <uk/essentials.h>
 #include <uk/fdtab.h>
@@ -202,7 +201,7 @@ static void ep_queue(struct epoll *ep, struct ep_item *item, int head)
 
 /* The waiter's callback: runs under the watched queue's lock, maybe in
  * an interrupt. */
-static void ep_wake(struct uk_poll_waiter *w, unsigned int events __unused)
+static void ep_wake(struct uk_poll_waiter *w, unsigned int events __maybe_unused)
 {
 	struct ep_item *item = w->arg;
 	struct epoll *ep = item->ep;
@@ -401,7 +400,7 @@ static void ep_free(struct epoll *ep)
 
 /* The watched description's last reference went: forget the item. */
 static void ep_finalize(struct uk_ofile_finalizer *fin,
-			struct uk_ofile *of __unused)
+			struct uk_ofile *of __maybe_unused)
 {
 	struct ep_item *item = __containerof(fin, struct ep_item, fin);
 	struct epoll *ep = item->ep;
@@ -701,9 +700,9 @@ UK_SYSCALL_R_DEFINE(int, epoll_wait, int, epfd, struct epoll_event *, events,
 	return sys_epoll_wait(epfd, events, maxevents, timeout);
 }
 
-UK_LLSYSCALL_R_DEFINE(int, epoll_pwait, int, epfd,
-		      struct epoll_event *, events, int, maxevents,
-		      int, timeout, const void *, sigmask, size_t, sigsetsize)
+UK_SYSCALL_R_DEFINE(int, epoll_pwait, int, epfd,
+		    struct epoll_event *, events, int, maxevents,
+		    int, timeout, const void *, sigmask, size_t, sigsetsize)
 {
 	__u64 old;
 	int rc;
@@ -716,12 +715,3 @@ UK_LLSYSCALL_R_DEFINE(int, epoll_pwait, int, epfd,
 	uk_signal_mask_restore(old);
 	return rc;
 }
-
-#ifdef UK_SYSCALL_POSIX_WRAPPERS
-int epoll_pwait(int epfd, struct epoll_event *events, int maxevents,
-		int timeout, const sigset_t *sigmask)
-{
-	return uk_posix_ret(__uk_sys_epoll_pwait(epfd, events, maxevents,
-						 timeout, sigmask, 8));
-}
-#endif

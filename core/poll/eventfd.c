@@ -30,8 +30,8 @@ struct eventfd {
 };
 
 static ssize_t efd_read(struct uk_file *f, const struct iovec *iov,
-			int iovcnt, off_t *off __unused,
-			unsigned int flags __unused)
+			int iovcnt, off_t *off __maybe_unused,
+			unsigned int flags __maybe_unused)
 {
 	struct eventfd *e = f->priv;
 	__u64 c, take;
@@ -55,8 +55,8 @@ static ssize_t efd_read(struct uk_file *f, const struct iovec *iov,
 }
 
 static ssize_t efd_write(struct uk_file *f, const struct iovec *iov,
-			 int iovcnt, off_t *off __unused,
-			 unsigned int flags __unused)
+			 int iovcnt, off_t *off __maybe_unused,
+			 unsigned int flags __maybe_unused)
 {
 	struct eventfd *e = f->priv;
 	__u64 c, add;
@@ -108,7 +108,7 @@ static const struct uk_file_ops efd_ops = {
 	.release = efd_release,
 };
 
-UK_LLSYSCALL_R_DEFINE(int, eventfd2, unsigned int, initval, int, flags)
+UK_SYSCALL_R_DEFINE(int, eventfd2, unsigned int, initval, int, flags)
 {
 	struct eventfd *e;
 
@@ -126,26 +126,7 @@ UK_LLSYSCALL_R_DEFINE(int, eventfd2, unsigned int, initval, int, flags)
 			     (flags & (O_NONBLOCK | O_CLOEXEC)));
 }
 
-UK_LLSYSCALL_R_DEFINE(int, eventfd, unsigned int, initval)
+UK_SYSCALL_R_DEFINE(int, eventfd, unsigned int, initval)
 {
 	return __uk_sys_eventfd2(initval, 0);
 }
-
-#ifdef UK_SYSCALL_POSIX_WRAPPERS
-#include <uk/errno.h>
-
-int eventfd(unsigned int initval, int flags)
-{
-	return uk_posix_ret(__uk_sys_eventfd2(initval, flags));
-}
-
-int eventfd_read(int fd, eventfd_t *value)
-{
-	return read(fd, value, sizeof(*value)) == sizeof(*value) ? 0 : -1;
-}
-
-int eventfd_write(int fd, eventfd_t value)
-{
-	return write(fd, &value, sizeof(value)) == sizeof(value) ? 0 : -1;
-}
-#endif

@@ -85,7 +85,7 @@ static int timeout_from_timespec(struct poll_timeout *to,
 }
 
 static void wake_poller(struct uk_poll_waiter *w,
-			unsigned int events __unused)
+			unsigned int events __maybe_unused)
 {
 	uk_thread_wake(w->arg);
 }
@@ -343,9 +343,9 @@ static int ppoll_fn(void *arg)
 	return sys_poll(a->fds, a->nfds, &a->to);
 }
 
-UK_LLSYSCALL_R_DEFINE(int, ppoll, struct pollfd *, fds, nfds_t, nfds,
-		      const struct timespec *, timeout, const void *, sigmask,
-		      size_t, sigsetsize)
+UK_SYSCALL_R_DEFINE(int, ppoll, struct pollfd *, fds, nfds_t, nfds,
+		    const struct timespec *, timeout, const void *, sigmask,
+		    size_t, sigsetsize)
 {
 	struct ppoll_args a = { fds, nfds, { 0, 0 } };
 	int rc;
@@ -358,7 +358,9 @@ UK_LLSYSCALL_R_DEFINE(int, ppoll, struct pollfd *, fds, nfds_t, nfds,
 
 /* select */
 
+#ifndef NFDBITS
 #define NFDBITS		(8 * (int)sizeof(unsigned long))
+#endif
 #define SEL_IN		(UK_POLLIN | UK_POLLRDNORM | POLLRDBAND | \
 			 UK_POLLHUP | UK_POLLERR)
 #define SEL_OUT		(UK_POLLOUT | UK_POLLWRNORM | POLLWRBAND | \
@@ -528,9 +530,9 @@ struct pselect_sigmask {
 	size_t size;
 };
 
-UK_LLSYSCALL_R_DEFINE(int, pselect6, int, nfds, fd_set *, rd, fd_set *, wr,
-		      fd_set *, ex, const struct timespec *, timeout,
-		      const struct pselect_sigmask *, usig)
+UK_SYSCALL_R_DEFINE(int, pselect6, int, nfds, fd_set *, rd, fd_set *, wr,
+		    fd_set *, ex, const struct timespec *, timeout,
+		    const struct pselect_sigmask *, usig)
 {
 	struct pselect_args a = { nfds, NULL, { 0, 0 } };
 	struct pselect_sigmask sig = { NULL, 0 };
@@ -551,22 +553,3 @@ UK_LLSYSCALL_R_DEFINE(int, pselect6, int, nfds, fd_set *, rd, fd_set *, wr,
 	uk_free(uk_alloc_get_default(), a.s);
 	return rc;
 }
-
-#ifdef UK_SYSCALL_POSIX_WRAPPERS
-#include <uk/errno.h>
-
-int ppoll(struct pollfd *fds, nfds_t nfds, const struct timespec *timeout,
-	  const sigset_t *sigmask)
-{
-	return uk_posix_ret(__uk_sys_ppoll(fds, nfds, timeout, sigmask, 8));
-}
-
-int pselect(int nfds, fd_set *rd, fd_set *wr, fd_set *ex,
-	    const struct timespec *timeout, const sigset_t *sigmask)
-{
-	struct pselect_sigmask sig = { sigmask, 8 };
-
-	return uk_posix_ret(__uk_sys_pselect6(nfds, rd, wr, ex, timeout,
-					      sigmask ? &sig : NULL));
-}
-#endif

@@ -61,14 +61,14 @@ static int ids_out(unsigned int *a, unsigned int *b, unsigned int *c)
 	return 0;
 }
 
-UK_LLSYSCALL_R_DEFINE(int, getresuid, unsigned int *, ruid,
-		      unsigned int *, euid, unsigned int *, suid)
+UK_SYSCALL_R_DEFINE(int, getresuid, unsigned int *, ruid,
+		    unsigned int *, euid, unsigned int *, suid)
 {
 	return ids_out(ruid, euid, suid);
 }
 
-UK_LLSYSCALL_R_DEFINE(int, getresgid, unsigned int *, rgid,
-		      unsigned int *, egid, unsigned int *, sgid)
+UK_SYSCALL_R_DEFINE(int, getresgid, unsigned int *, rgid,
+		    unsigned int *, egid, unsigned int *, sgid)
 {
 	return ids_out(rgid, egid, sgid);
 }
@@ -80,46 +80,46 @@ static int id_set(unsigned int id)
 	return id == 0 || id == (unsigned int)-1 ? 0 : -EPERM;
 }
 
-UK_LLSYSCALL_R_DEFINE(int, setuid, unsigned int, uid)
+UK_SYSCALL_R_DEFINE(int, setuid, unsigned int, uid)
 {
 	return uid == (unsigned int)-1 ? -EINVAL : id_set(uid);
 }
 
-UK_LLSYSCALL_R_DEFINE(int, setgid, unsigned int, gid)
+UK_SYSCALL_R_DEFINE(int, setgid, unsigned int, gid)
 {
 	return gid == (unsigned int)-1 ? -EINVAL : id_set(gid);
 }
 
-UK_LLSYSCALL_R_DEFINE(int, setreuid, unsigned int, ruid, unsigned int, euid)
+UK_SYSCALL_R_DEFINE(int, setreuid, unsigned int, ruid, unsigned int, euid)
 {
 	return id_set(ruid) ?: id_set(euid);
 }
 
-UK_LLSYSCALL_R_DEFINE(int, setregid, unsigned int, rgid, unsigned int, egid)
+UK_SYSCALL_R_DEFINE(int, setregid, unsigned int, rgid, unsigned int, egid)
 {
 	return id_set(rgid) ?: id_set(egid);
 }
 
-UK_LLSYSCALL_R_DEFINE(int, setresuid, unsigned int, ruid,
-		      unsigned int, euid, unsigned int, suid)
+UK_SYSCALL_R_DEFINE(int, setresuid, unsigned int, ruid,
+		    unsigned int, euid, unsigned int, suid)
 {
 	return id_set(ruid) ?: id_set(euid) ?: id_set(suid);
 }
 
-UK_LLSYSCALL_R_DEFINE(int, setresgid, unsigned int, rgid,
-		      unsigned int, egid, unsigned int, sgid)
+UK_SYSCALL_R_DEFINE(int, setresgid, unsigned int, rgid,
+		    unsigned int, egid, unsigned int, sgid)
 {
 	return id_set(rgid) ?: id_set(egid) ?: id_set(sgid);
 }
 
 /* No supplementary groups. */
-UK_LLSYSCALL_R_DEFINE(int, getgroups, int, size, unsigned int *, list)
+UK_SYSCALL_R_DEFINE(int, getgroups, int, size, unsigned int *, list)
 {
 	return size < 0 ? -EINVAL : 0;
 }
 
-UK_LLSYSCALL_R_DEFINE(int, setgroups, size_t, size,
-		      const unsigned int *, list)
+UK_SYSCALL_R_DEFINE(int, setgroups, size_t, size,
+		    const unsigned int *, list)
 {
 	unsigned int g;
 	size_t i;
@@ -146,23 +146,23 @@ static int own_pid(pid_t pid)
 	return pid == 0 || pid == UK_PROCESS_PID;
 }
 
-UK_LLSYSCALL_R_DEFINE(pid_t, getpgid, pid_t, pid)
+UK_SYSCALL_R_DEFINE(pid_t, getpgid, pid_t, pid)
 {
 	return own_pid(pid) ? UK_PROCESS_PID : -ESRCH;
 }
 
-UK_LLSYSCALL_R_DEFINE(pid_t, getsid, pid_t, pid)
+UK_SYSCALL_R_DEFINE(pid_t, getsid, pid_t, pid)
 {
 	return own_pid(pid) ? UK_PROCESS_PID : -ESRCH;
 }
 
 /* Already a session leader. */
-UK_LLSYSCALL_R_DEFINE(pid_t, setsid)
+UK_SYSCALL_R_DEFINE(pid_t, setsid)
 {
 	return -EPERM;
 }
 
-UK_LLSYSCALL_R_DEFINE(int, setpgid, pid_t, pid, pid_t, pgid)
+UK_SYSCALL_R_DEFINE(int, setpgid, pid_t, pid, pid_t, pgid)
 {
 	if (pgid < 0)
 		return -EINVAL;
@@ -173,8 +173,8 @@ UK_LLSYSCALL_R_DEFINE(int, setpgid, pid_t, pid, pid_t, pgid)
 }
 
 /* No child processes. */
-UK_LLSYSCALL_R_DEFINE(pid_t, wait4, pid_t, pid, int *, status, int, options,
-		      void *, rusage)
+UK_SYSCALL_R_DEFINE(pid_t, wait4, pid_t, pid, int *, status, int, options,
+		    void *, rusage)
 {
 	return -ECHILD;
 }

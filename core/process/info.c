@@ -56,7 +56,7 @@ UK_SYSCALL_R_DEFINE(int, uname, struct k_utsname *, buf)
 	return uk_copy_to_user(buf, &u, sizeof(u));
 }
 
-UK_LLSYSCALL_R_DEFINE(int, sethostname, const char *, name, size_t, len)
+UK_SYSCALL_R_DEFINE(int, sethostname, const char *, name, size_t, len)
 {
 	char k[UTS_LEN];
 	unsigned long flags;
@@ -119,13 +119,24 @@ struct k_rlimit {
 	unsigned long cur, max;
 };
 
+#define UNLIMITED	{ RLIM_INFINITY, RLIM_INFINITY }
 static struct k_rlimit limits[RLIM_NLIMITS] = {
-	[0 ... RLIM_NLIMITS - 1] = { RLIM_INFINITY, RLIM_INFINITY },
-	[RLIMIT_STACK] = { 8UL << 20, RLIM_INFINITY },
-	[RLIMIT_NOFILE] = { FD_MAX, FD_MAX },
-	[8] = { 8UL << 20, 8UL << 20 },		/* RLIMIT_MEMLOCK */
-	[13] = { 0, 0 },			/* RLIMIT_NICE */
-	[14] = { 0, 0 },			/* RLIMIT_RTPRIO */
+	UNLIMITED,				/* CPU */
+	UNLIMITED,				/* FSIZE */
+	UNLIMITED,				/* DATA */
+	{ 8UL << 20, RLIM_INFINITY },		/* STACK */
+	{ 0, RLIM_INFINITY },			/* CORE */
+	UNLIMITED,				/* RSS */
+	UNLIMITED,				/* NPROC */
+	{ FD_MAX, FD_MAX },			/* NOFILE */
+	{ 8UL << 20, 8UL << 20 },		/* MEMLOCK */
+	UNLIMITED,				/* AS */
+	UNLIMITED,				/* LOCKS */
+	UNLIMITED,				/* SIGPENDING */
+	{ 819200, 819200 },			/* MSGQUEUE */
+	{ 0, 0 },				/* NICE */
+	{ 0, 0 },				/* RTPRIO */
+	UNLIMITED,				/* RTTIME */
 };
 static struct uk_spinlock limits_lock = UK_SPINLOCK_INITIALIZER();
 
@@ -149,8 +160,8 @@ static int rlimit_access(int resource, const struct k_rlimit *new,
 	return 0;
 }
 
-UK_LLSYSCALL_R_DEFINE(int, prlimit64, int, pid, int, resource,
-		      const struct k_rlimit *, unew, struct k_rlimit *, uold)
+UK_SYSCALL_R_DEFINE(int, prlimit64, int, pid, int, resource,
+		    const struct k_rlimit *, unew, struct k_rlimit *, uold)
 {
 	struct k_rlimit new, old;
 	int rc;
@@ -165,13 +176,13 @@ UK_LLSYSCALL_R_DEFINE(int, prlimit64, int, pid, int, resource,
 	return rc;
 }
 
-UK_LLSYSCALL_R_DEFINE(int, getrlimit, int, resource, struct k_rlimit *, rl)
+UK_SYSCALL_R_DEFINE(int, getrlimit, int, resource, struct k_rlimit *, rl)
 {
 	return __uk_sys_prlimit64(0, resource, NULL, rl);
 }
 
-UK_LLSYSCALL_R_DEFINE(int, setrlimit, int, resource,
-		      const struct k_rlimit *, rl)
+UK_SYSCALL_R_DEFINE(int, setrlimit, int, resource,
+		    const struct k_rlimit *, rl)
 {
 	return __uk_sys_prlimit64(0, resource, rl, NULL);
 }
@@ -213,9 +224,9 @@ static int prctl_name(unsigned long arg, int set)
 	return 0;
 }
 
-UK_LLSYSCALL_R_DEFINE(int, prctl, int, option, unsigned long, arg2,
-		      unsigned long, arg3, unsigned long, arg4,
-		      unsigned long, arg5)
+UK_SYSCALL_R_DEFINE(int, prctl, int, option, unsigned long, arg2,
+		    unsigned long, arg3, unsigned long, arg4,
+		    unsigned long, arg5)
 {
 	int v;
 
@@ -271,8 +282,8 @@ static void barrier_fn(void *arg)
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 }
 
-UK_LLSYSCALL_R_DEFINE(int, membarrier, int, cmd, unsigned int, flags,
-		      int, cpu_id)
+UK_SYSCALL_R_DEFINE(int, membarrier, int, cmd, unsigned int, flags,
+		    int, cpu_id)
 {
 	if (flags)
 		return -EINVAL;

@@ -136,6 +136,8 @@ static long do_clone(unsigned long flags, unsigned long newsp, int *ptid,
 		return PTR2ERR(t);
 	tid = (int)t->id;
 	t->tlsp = flags & CLONE_SETTLS ? tls : self->tlsp;
+	/* As on Linux, the child starts with its parent's signal mask. */
+	t->sig_blocked = self->sig_blocked;
 	t->on_off_cpu = child_off_cpu;
 	if (flags & CLONE_CHILD_CLEARTID)
 		t->clear_child_tid = (__u32 *)ctid;
@@ -158,20 +160,20 @@ static long do_clone(unsigned long flags, unsigned long newsp, int *ptid,
 
 /* The argument order differs between architectures (x86_64: tls last). */
 #if defined(__x86_64__)
-UK_LLSYSCALL_R_DEFINE(long, clone, unsigned long, flags, unsigned long, newsp,
-		      int *, ptid, int *, ctid, unsigned long, tls)
+UK_SYSCALL_R_DEFINE(long, clone, unsigned long, flags, unsigned long, newsp,
+		    int *, ptid, int *, ctid, unsigned long, tls)
 {
 	return do_clone(flags, newsp, ptid, ctid, tls);
 }
 #else
-UK_LLSYSCALL_R_DEFINE(long, clone, unsigned long, flags, unsigned long, newsp,
-		      int *, ptid, unsigned long, tls, int *, ctid)
+UK_SYSCALL_R_DEFINE(long, clone, unsigned long, flags, unsigned long, newsp,
+		    int *, ptid, unsigned long, tls, int *, ctid)
 {
 	return do_clone(flags, newsp, ptid, ctid, tls);
 }
 #endif
 
-UK_LLSYSCALL_R_DEFINE(long, set_tid_address, int *, tidptr)
+UK_SYSCALL_R_DEFINE(long, set_tid_address, int *, tidptr)
 {
 	struct uk_thread *self = uk_thread_current();
 
@@ -188,7 +190,7 @@ struct k_robust_list_head {
 	void *list_op_pending;
 };
 
-UK_LLSYSCALL_R_DEFINE(long, set_robust_list, void *, head, size_t, len)
+UK_SYSCALL_R_DEFINE(long, set_robust_list, void *, head, size_t, len)
 {
 	struct uk_thread *self = uk_thread_current();
 
@@ -201,8 +203,8 @@ UK_LLSYSCALL_R_DEFINE(long, set_robust_list, void *, head, size_t, len)
 	return 0;
 }
 
-UK_LLSYSCALL_R_DEFINE(long, get_robust_list, int, tid, void **, head,
-		      size_t *, len)
+UK_SYSCALL_R_DEFINE(long, get_robust_list, int, tid, void **, head,
+		    size_t *, len)
 {
 	struct uk_thread *t = tid ? uk_thread_find_id(tid)
 				  : uk_thread_current();
@@ -300,12 +302,12 @@ void __noreturn uk_process_thread_exit_unmap(void *base, __sz len)
 	uk_process_thread_exit(0);
 }
 
-UK_LLSYSCALL_R_DEFINE(long, exit, int, status)
+UK_SYSCALL_R_DEFINE(long, exit, int, status)
 {
 	uk_process_thread_exit(status & 0xff);
 }
 
-UK_LLSYSCALL_R_DEFINE(long, exit_group, int, status)
+UK_SYSCALL_R_DEFINE(long, exit_group, int, status)
 {
 	uk_process_exit(status & 0xff);
 }
@@ -329,7 +331,7 @@ void __noreturn uk_process_exit(int status)
 }
 
 #ifdef __NR_arch_prctl
-UK_LLSYSCALL_R_DEFINE(long, arch_prctl, int, code, unsigned long, addr)
+UK_SYSCALL_R_DEFINE(long, arch_prctl, int, code, unsigned long, addr)
 {
 	struct uk_thread *self = uk_thread_current();
 	unsigned long v;

@@ -147,7 +147,7 @@ int uk_ramfs_truncate(struct uk_ramfs_node *n, off_t len)
 }
 
 static ssize_t reg_read(struct uk_file *f, const struct iovec *iov,
-			int iovcnt, off_t *off, unsigned int flags __unused)
+			int iovcnt, off_t *off, unsigned int flags __maybe_unused)
 {
 	struct uk_ramfs_node *n = uk_ramfs_node_of(f);
 	off_t pos = *off;

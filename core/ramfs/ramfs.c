@@ -18,6 +18,7 @@
 #include <uk/pipe.h>
 #include <uk/print.h>
 #include <uk/ramfs.h>
+#include <uk/vfs.h>
 #include "ramfs_impl.h"
 
 static struct uk_mutex ns_lock = UK_MUTEX_INITIALIZER(ns_lock);
@@ -87,9 +88,9 @@ int ramfs_node_getstat(struct uk_file *f, struct stat *st)
 	return 0;
 }
 
-static ssize_t dir_rw(struct uk_file *f __unused,
-		      const struct iovec *iov __unused, int iovcnt __unused,
-		      off_t *off __unused, unsigned int flags __unused)
+static ssize_t dir_rw(struct uk_file *f __maybe_unused,
+		      const struct iovec *iov __maybe_unused, int iovcnt __maybe_unused,
+		      off_t *off __maybe_unused, unsigned int flags __maybe_unused)
 {
 	return -EISDIR;
 }
@@ -606,7 +607,7 @@ out:
 
 /* --- boot ----------------------------------------------------------- */
 
-static int ramfs_init(struct uk_init_ctx *ctx __unused)
+static int ramfs_init(struct uk_init_ctx *ctx __maybe_unused)
 {
 	root = node_alloc(S_IFDIR | 0755);
 	if (!root)

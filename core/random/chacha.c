@@ -3,6 +3,7 @@
  * ChaCha20 per RFC 8439. Portable C: byte order is handled by the load
  * and store helpers, so the same code is right on any endianness.
  */
+#include <string.h>
 #include <strings.h>
 #include <uk/chacha20.h>
 

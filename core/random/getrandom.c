@@ -103,24 +103,3 @@ UK_SYSCALL_R_DEFINE(ssize_t, getrandom, void *, buf, size_t, len,
 {
 	return uk_getrandom(buf, len, flags);
 }
-
-#ifdef UK_SYSCALL_POSIX_WRAPPERS
-int getentropy(void *buf, size_t len)
-{
-	long rc;
-
-	if (len > GETENTROPY_MAX) {
-		errno = EIO;
-		return -1;
-	}
-	rc = uk_getrandom(buf, len, 0);
-	/* A short count means the buffer faulted part way. */
-	if (rc >= 0 && (size_t)rc != len)
-		rc = len ? -EFAULT : 0;
-	if (rc < 0) {
-		errno = (int)-rc;
-		return -1;
-	}
-	return 0;
-}
-#endif

@@ -324,7 +324,7 @@ void uk_random_mix(const void *buf, __sz len)
 
 /* Seeds at boot, so a failing source is reported then, not at the first
  * request. */
-static int random_init(struct uk_init_ctx *ctx __unused)
+static int random_init(struct uk_init_ctx *ctx __maybe_unused)
 {
 	crng_init();
 	return 0;

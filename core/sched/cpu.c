@@ -15,6 +15,7 @@
 #include <uk/plat/bootinfo.h>
 #include <uk/plat/irq.h>
 #include <uk/plat/time.h>
+#include <uk/plat/tls.h>
 #include <uk/print.h>
 #include "sched_impl.h"
 
@@ -126,6 +127,8 @@ static void __noreturn secondary_entry(void *unused)
 {
 	struct uk_sched *s = uk_sched_current();
 
+	/* First of all: the idle thread's thread pointer (errno...). */
+	ukplat_tlsp_set(s->idle->tlsp);
 	s->current = s->idle;
 	idle_loop(s);
 }
@@ -235,6 +238,8 @@ static void main_thread_init(struct uk_sched *s)
 			main_thread.stack_size = bi->mrds[i].len;
 		}
 	}
+	/* The boot context's thread area (core/boot set it up). */
+	main_thread.tlsp = ukplat_tlsp_get();
 	s->current = &main_thread;
 	s->nr_threads = 1;
 }

@@ -16,8 +16,8 @@ UK_SYSCALL_R_DEFINE(int, sched_yield)
 
 /* One NUMA node. The third argument (a cache) is unused since Linux
  * 2.6.24. */
-UK_LLSYSCALL_R_DEFINE(int, getcpu, unsigned int *, cpu, unsigned int *, node,
-		      void *, unused)
+UK_SYSCALL_R_DEFINE(int, getcpu, unsigned int *, cpu, unsigned int *, node,
+		    void *, unused)
 {
 	unsigned int c = ukplat_lcpu_idx(), n = 0;
 
@@ -55,8 +55,8 @@ static int pin(struct uk_thread *t, void *arg)
 	return uk_thread_set_cpu(t, *(int *)arg);
 }
 
-UK_LLSYSCALL_R_DEFINE(int, sched_getaffinity, int, pid, size_t, len,
-		      unsigned long *, umask)
+UK_SYSCALL_R_DEFINE(int, sched_getaffinity, int, pid, size_t, len,
+		    unsigned long *, umask)
 {
 	unsigned long mask;
 	int rc;
@@ -76,8 +76,8 @@ UK_LLSYSCALL_R_DEFINE(int, sched_getaffinity, int, pid, size_t, len,
 	return MASK_BYTES;
 }
 
-UK_LLSYSCALL_R_DEFINE(int, sched_setaffinity, int, pid, size_t, len,
-		      const unsigned long *, umask)
+UK_SYSCALL_R_DEFINE(int, sched_setaffinity, int, pid, size_t, len,
+		    const unsigned long *, umask)
 {
 	unsigned long mask = 0;
 	int cpu;
@@ -98,14 +98,14 @@ UK_LLSYSCALL_R_DEFINE(int, sched_setaffinity, int, pid, size_t, len,
 /* One scheduling policy, SCHED_OTHER, priority 0. */
 #define SCHED_OTHER	0
 
-UK_LLSYSCALL_R_DEFINE(int, sched_getscheduler, int, pid)
+UK_SYSCALL_R_DEFINE(int, sched_getscheduler, int, pid)
 {
 	if (pid < 0)
 		return -EINVAL;
 	return pid == 0 || uk_thread_find_id(pid) ? SCHED_OTHER : -ESRCH;
 }
 
-UK_LLSYSCALL_R_DEFINE(int, sched_getparam, int, pid, int *, param)
+UK_SYSCALL_R_DEFINE(int, sched_getparam, int, pid, int *, param)
 {
 	int prio = 0;
 
@@ -116,23 +116,14 @@ UK_LLSYSCALL_R_DEFINE(int, sched_getparam, int, pid, int *, param)
 	return uk_copy_to_user(param, &prio, sizeof(prio));
 }
 
-UK_LLSYSCALL_R_DEFINE(int, sched_get_priority_max, int, policy)
+UK_SYSCALL_R_DEFINE(int, sched_get_priority_max, int, policy)
 {
 	return policy >= 0 && policy <= 6 && policy != 4 ?
 	       (policy == 1 || policy == 2 ? 99 : 0) : -EINVAL;
 }
 
-UK_LLSYSCALL_R_DEFINE(int, sched_get_priority_min, int, policy)
+UK_SYSCALL_R_DEFINE(int, sched_get_priority_min, int, policy)
 {
 	return policy >= 0 && policy <= 6 && policy != 4 ?
 	       (policy == 1 || policy == 2 ? 1 : 0) : -EINVAL;
 }
-
-#ifdef UK_SYSCALL_POSIX_WRAPPERS
-int sched_getcpu(void);
-
-int sched_getcpu(void)
-{
-	return ukplat_lcpu_idx();
-}
-#endif

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <string.h>
 #include <uk/alloc.h>
+#include <uk/boot.h>
 #include <uk/arch/regs.h>
 #include <uk/arch/valgrind.h>
 #include <uk/errptr.h>
@@ -275,6 +276,10 @@ struct uk_thread *uk_thread_create(const char *name, uk_thread_fn_t fn,
 	t->stack_size = PAGE_ALIGN_UP(stack_size);
 	if (stack_alloc(t))
 		goto err_free;
+	/* The C library's thread descriptor and TLS block (musl's). */
+	t->tls_block = uk_malloc(a, uk_libc_tls_size());
+	if (!t->tls_block)
+		goto err_free;
 	t->flags = flags;
 	t->fn = fn;
 	t->arg = arg;
@@ -282,6 +287,7 @@ struct uk_thread *uk_thread_create(const char *name, uk_thread_fn_t fn,
 	ukarch_ctx_init_entry2(&t->ctx, (__uptr)t->stack + t->stack_size,
 			       thread_entry, (long)t, 0);
 	thread_init_common(t, name, 0);
+	t->tlsp = uk_libc_tls_init(t->tls_block, (int)t->id);
 	return t;
 
 err_free:
@@ -348,6 +354,7 @@ void uk_thread_release(struct uk_thread *t)
 					t->vg_stack_id, 0, 0, 0, 0);
 	if (!(t->flags & UK_THREADF_FOREIGN))
 		stack_free(t);
+	uk_free(a, t->tls_block);
 	uk_free(a, t);
 }
 

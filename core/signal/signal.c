@@ -2,12 +2,14 @@
 /*
  * Signal dispositions, masks and synchronous delivery, as system-call
  * handlers. One process, so the dispositions are global; the blocked
- * mask and the pending set are too for now (sigstate()), under one lock
- * that is never held while a handler runs.
+ * mask is each thread's (musl blocks signals around thread creation and
+ * exit and relies on that), the pending set the process's for now
+ * (pending_set()). One lock, never held while a handler runs.
  */
 #include <errno.h>
 #include <string.h>
-#include <uk/boot.h>
+#include <uk/plat/trace.h>
+#include <uk/process.h>
 #include <uk/essentials.h>
 #include <uk/nofault.h>
 #include <uk/print.h>
@@ -58,13 +60,20 @@ struct k_siginfo {
 #define UCONTEXT_SIZE	1024
 
 static struct uk_sigaction actions[UK_NSIG];
-static struct uk_signal_state process_state;
+static __u64 process_pending;
+static __u64 boot_blocked;		/* before the scheduler runs */
 static struct uk_spinlock sig_lock = UK_SPINLOCK_INITIALIZER();
 
-/* The state a thread's signals are in: process-wide for now. */
-static struct uk_signal_state *sigstate(void)
+/* The state the calling thread's signals are in. */
+static struct uk_signal_state sigstate(void)
 {
-	return &process_state;
+	struct uk_thread *t = uk_thread_current();
+
+	return (struct uk_signal_state){
+		.blocked = t ? &t->sig_blocked : &boot_blocked,
+		/* Every signal is directed at the process for now. */
+		.pending = &process_pending,
+	};
 }
 
 static int sig_valid(int sig)
@@ -72,13 +81,42 @@ static int sig_valid(int sig)
 	return sig >= 1 && sig < UK_NSIG;
 }
 
-/* The default action of sig: nothing, or the end of the program. */
+/* Default action "core": the program ends with a report, as a core dump
+ * would tell (SIGQUIT, SIGILL, SIGTRAP, SIGABRT, SIGBUS, SIGFPE, SIGSEGV,
+ * SIGXCPU, SIGXFSZ, SIGSYS). */
+#define SIG_DFL_CORE	(UK_SIGBIT(3) | UK_SIGBIT(4) | UK_SIGBIT(5) |	\
+			 UK_SIGBIT(6) | UK_SIGBIT(7) | UK_SIGBIT(8) |	\
+			 UK_SIGBIT(11) | UK_SIGBIT(24) | UK_SIGBIT(25) | \
+			 UK_SIGBIT(31))
+
+static const char *const core_names[32] = {
+	[3] = "SIGQUIT (Quit)", [4] = "SIGILL (Illegal instruction)",
+	[5] = "SIGTRAP (Trace/breakpoint trap)", [6] = "SIGABRT (Aborted)",
+	[7] = "SIGBUS (Bus error)", [8] = "SIGFPE (Floating point exception)",
+	[11] = "SIGSEGV (Segmentation fault)",
+	[24] = "SIGXCPU (CPU time limit exceeded)",
+	[25] = "SIGXFSZ (File size limit exceeded)",
+	[31] = "SIGSYS (Bad system call)",
+};
+
+/* The default action of sig: nothing, or the end of the program with
+ * Linux's status, 128 + sig. */
 static void sig_default(int sig)
 {
+	struct uk_thread *t = uk_thread_current();
+
 	if (UK_SIGBIT(sig) & SIG_DFL_IGNORED)
 		return;
-	uk_pr_debug("signal %d: default action ends the program\n", sig);
-	uk_boot_exit(128 + sig);
+	if (UK_SIGBIT(sig) & SIG_DFL_CORE) {
+		uk_printk_raw("amphi: %s in thread %s: the program ends "
+			      "(status %d)\n", core_names[sig],
+			      t ? t->name : "?", 128 + sig);
+		ukplat_backtrace(NULL, 0);
+	} else {
+		uk_pr_debug("signal %d: default action ends the program\n",
+			    sig);
+	}
+	uk_process_exit(128 + sig);
 }
 
 typedef void (*handler_fn)(int);
@@ -86,11 +124,11 @@ typedef void (*sigaction_fn)(int, struct k_siginfo *, void *);
 
 /* Runs the action for sig with the lock held on entry (flags: the saved
  * interrupt state); returns with it released. */
-static void run_action(struct uk_signal_state *st, int sig,
+static void run_action(struct uk_signal_state st, int sig,
 		       unsigned long flags)
 {
 	struct uk_sigaction act = actions[sig];
-	__u64 saved = st->blocked;
+	__u64 saved = *st.blocked;
 	struct k_siginfo info;
 	char uc[UCONTEXT_SIZE] __align(16);
 
@@ -105,10 +143,10 @@ static void run_action(struct uk_signal_state *st, int sig,
 	}
 	if (act.flags & U_SA_RESETHAND)
 		memset(&actions[sig], 0, sizeof(actions[sig]));
-	st->blocked |= act.mask;
+	*st.blocked |= act.mask;
 	if (!(act.flags & U_SA_NODEFER))
-		st->blocked |= UK_SIGBIT(sig);
-	st->blocked &= ~SIG_UNCATCHABLE;
+		*st.blocked |= UK_SIGBIT(sig);
+	*st.blocked &= ~SIG_UNCATCHABLE;
 	uk_spin_unlock_irqrestore(&sig_lock, flags);
 
 	if (act.flags & U_SA_SIGINFO) {
@@ -124,12 +162,12 @@ static void run_action(struct uk_signal_state *st, int sig,
 
 	/* As a return from the handler restores the mask on Linux. */
 	uk_spin_lock_irqsave(&sig_lock, flags);
-	st->blocked = saved;
+	*st.blocked = saved;
 	uk_spin_unlock_irqrestore(&sig_lock, flags);
 }
 
 /* Delivers the pending signals that are not blocked, lowest first. */
-static void deliver_pending(struct uk_signal_state *st)
+static void deliver_pending(struct uk_signal_state st)
 {
 	unsigned long flags;
 	__u64 ready;
@@ -137,27 +175,27 @@ static void deliver_pending(struct uk_signal_state *st)
 
 	for (;;) {
 		uk_spin_lock_irqsave(&sig_lock, flags);
-		ready = st->pending & ~st->blocked;
+		ready = *st.pending & ~*st.blocked;
 		if (!ready) {
 			uk_spin_unlock_irqrestore(&sig_lock, flags);
 			return;
 		}
 		sig = __builtin_ctzll(ready) + 1;
-		st->pending &= ~UK_SIGBIT(sig);
+		*st.pending &= ~UK_SIGBIT(sig);
 		run_action(st, sig, flags);
 	}
 }
 
 int uk_signal_raise(int sig)
 {
-	struct uk_signal_state *st = sigstate();
+	struct uk_signal_state st = sigstate();
 	unsigned long flags;
 
 	if (!sig_valid(sig))
 		return -EINVAL;
 	uk_spin_lock_irqsave(&sig_lock, flags);
-	if (st->blocked & UK_SIGBIT(sig)) {
-		st->pending |= UK_SIGBIT(sig);
+	if (*st.blocked & UK_SIGBIT(sig)) {
+		*st.pending |= UK_SIGBIT(sig);
 		uk_spin_unlock_irqrestore(&sig_lock, flags);
 		return 0;
 	}
@@ -173,7 +211,7 @@ void uk_signal_raise_pipe(void)
 
 int uk_signal_mask(int how, const __u64 *set, __u64 *old)
 {
-	struct uk_signal_state *st = sigstate();
+	struct uk_signal_state st = sigstate();
 	unsigned long flags;
 
 	if (set && how != U_SIG_BLOCK && how != U_SIG_UNBLOCK &&
@@ -181,15 +219,15 @@ int uk_signal_mask(int how, const __u64 *set, __u64 *old)
 		return -EINVAL;
 	uk_spin_lock_irqsave(&sig_lock, flags);
 	if (old)
-		*old = st->blocked;
+		*old = *st.blocked;
 	if (set) {
 		if (how == U_SIG_BLOCK)
-			st->blocked |= *set;
+			*st.blocked |= *set;
 		else if (how == U_SIG_UNBLOCK)
-			st->blocked &= ~*set;
+			*st.blocked &= ~*set;
 		else
-			st->blocked = *set;
-		st->blocked &= ~SIG_UNCATCHABLE;
+			*st.blocked = *set;
+		*st.blocked &= ~SIG_UNCATCHABLE;
 	}
 	uk_spin_unlock_irqrestore(&sig_lock, flags);
 	deliver_pending(st);
@@ -218,7 +256,7 @@ void uk_signal_mask_restore(__u64 old)
 
 __u64 uk_signal_pending(void)
 {
-	return __atomic_load_n(&sigstate()->pending, __ATOMIC_RELAXED);
+	return __atomic_load_n(sigstate().pending, __ATOMIC_RELAXED);
 }
 
 /* --- system calls ----------------------------------------------------- */
@@ -243,7 +281,7 @@ UK_SYSCALL_R_DEFINE(int, rt_sigaction, int, sig,
 		actions[sig] = new;
 		/* Setting SIG_IGN discards a pending instance (POSIX). */
 		if ((unsigned long)new.handler == U_SIG_IGN)
-			sigstate()->pending &= ~UK_SIGBIT(sig);
+			*sigstate().pending &= ~UK_SIGBIT(sig);
 	}
 	uk_spin_unlock_irqrestore(&sig_lock, flags);
 	if (oldact && uk_copy_to_user(oldact, &old, sizeof(old)) < 0)
@@ -318,112 +356,5 @@ UK_SYSCALL_R_DEFINE(int, tgkill, int, tgid, int, tid, int, sig)
 UK_SYSCALL_R_DEFINE(long, rt_sigreturn)
 {
 	uk_pr_err("rt_sigreturn without a signal frame\n");
-	uk_boot_exit(128 + 11);
-	return 0;
+	uk_process_exit(128 + 11);
 }
-
-#ifdef UK_SYSCALL_POSIX_WRAPPERS
-/* --- the old C library's signal.h ------------------------------------- */
-#include <signal.h>
-#include <unistd.h>
-#include <uk/errno.h>
-
-int raise(int sig)
-{
-	int rc = uk_signal_raise(sig);
-
-	return rc < 0 ? uk_posix_ret(rc) : 0;
-}
-
-int sigaction(int sig, const struct sigaction *restrict act,
-	      struct sigaction *restrict oldact)
-{
-	struct uk_sigaction kact, kold;
-	int rc;
-
-	if (act) {
-		kact.handler = (void *)act->sa_handler;
-		kact.flags = (unsigned int)act->sa_flags;
-		kact.restorer = act->sa_restorer;
-		kact.mask = act->sa_mask.__bits;
-	}
-	rc = __uk_sys_rt_sigaction(sig, act ? &kact : NULL,
-				   oldact ? &kold : NULL, sizeof(__u64));
-	if (rc < 0)
-		return uk_posix_ret(rc);
-	if (oldact) {
-		memset(oldact, 0, sizeof(*oldact));
-		oldact->sa_handler = (sighandler_t)kold.handler;
-		oldact->sa_flags = (int)kold.flags;
-		oldact->sa_restorer = kold.restorer;
-		oldact->sa_mask.__bits = kold.mask;
-	}
-	return 0;
-}
-
-sighandler_t signal(int sig, sighandler_t handler)
-{
-	struct sigaction act, old;
-
-	memset(&act, 0, sizeof(act));
-	act.sa_handler = handler;
-	act.sa_flags = SA_RESTART;
-	if (sigaction(sig, &act, &old) < 0)
-		return SIG_ERR;
-	return old.sa_handler;
-}
-
-int sigprocmask(int how, const sigset_t *restrict set,
-		sigset_t *restrict oldset)
-{
-	return uk_posix_ret(__uk_sys_rt_sigprocmask(how, (const __u64 *)set,
-						    (__u64 *)oldset, 8));
-}
-
-int pthread_sigmask(int how, const sigset_t *restrict set,
-		    sigset_t *restrict oldset)
-{
-	return -__uk_sys_rt_sigprocmask(how, (const __u64 *)set,
-					(__u64 *)oldset, 8);
-}
-
-int sigpending(sigset_t *set)
-{
-	return uk_posix_ret(__uk_sys_rt_sigpending((__u64 *)set, 8));
-}
-
-int sigemptyset(sigset_t *set)
-{
-	set->__bits = 0;
-	return 0;
-}
-
-int sigfillset(sigset_t *set)
-{
-	set->__bits = ~0UL;
-	return 0;
-}
-
-int sigaddset(sigset_t *set, int sig)
-{
-	if (!sig_valid(sig))
-		return uk_posix_ret(-EINVAL);
-	set->__bits |= UK_SIGBIT(sig);
-	return 0;
-}
-
-int sigdelset(sigset_t *set, int sig)
-{
-	if (!sig_valid(sig))
-		return uk_posix_ret(-EINVAL);
-	set->__bits &= ~UK_SIGBIT(sig);
-	return 0;
-}
-
-int sigismember(const sigset_t *set, int sig)
-{
-	if (!sig_valid(sig))
-		return uk_posix_ret(-EINVAL);
-	return !!(set->__bits & UK_SIGBIT(sig));
-}
-#endif /* UK_SYSCALL_POSIX_WRAPPERS */

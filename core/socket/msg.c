@@ -305,13 +305,6 @@ UK_SYSCALL_R_DEFINE(ssize_t, sendto, int, fd, const void *, buf, size_t, len,
 	return uk_socket_put_ret(of, rc);
 }
 
-#ifdef UK_SYSCALL_POSIX_WRAPPERS
-ssize_t send(int fd, const void *buf, size_t len, int flags)
-{
-	return sendto(fd, buf, len, flags, NULL, 0);
-}
-#endif
-
 UK_SYSCALL_R_DEFINE(ssize_t, recvfrom, int, fd, void *, buf, size_t, len,
 		    int, flags, struct sockaddr *, from, socklen_t *, fromlen)
 {
@@ -341,10 +334,3 @@ UK_SYSCALL_R_DEFINE(ssize_t, recvfrom, int, fd, void *, buf, size_t, len,
 	}
 	return uk_socket_put_ret(of, rc);
 }
-
-#ifdef UK_SYSCALL_POSIX_WRAPPERS
-ssize_t recv(int fd, void *buf, size_t len, int flags)
-{
-	return recvfrom(fd, buf, len, flags, NULL, NULL);
-}
-#endif

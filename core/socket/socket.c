@@ -52,7 +52,7 @@ static void driver_register(const struct posix_socket_family *fam)
 	d->ops = fam->ops;
 }
 
-static int socket_registry_init(struct uk_init_ctx *ctx __unused)
+static int socket_registry_init(struct uk_init_ctx *ctx __maybe_unused)
 {
 	const struct posix_socket_family *const *it;
 
@@ -74,7 +74,7 @@ struct posix_socket_driver *posix_socket_driver_get(int family)
 /* read(2) and write(2) are recv and send without flags: they wait here,
  * with the socket's timeouts (the file ops are marked self_blocking). */
 static ssize_t sock_file_read(struct uk_file *f, const struct iovec *iov,
-			      int iovcnt, off_t *off __unused,
+			      int iovcnt, off_t *off __maybe_unused,
 			      unsigned int flags)
 {
 	struct msghdr msg = {
@@ -87,7 +87,7 @@ static ssize_t sock_file_read(struct uk_file *f, const struct iovec *iov,
 }
 
 static ssize_t sock_file_write(struct uk_file *f, const struct iovec *iov,
-			       int iovcnt, off_t *off __unused,
+			       int iovcnt, off_t *off __maybe_unused,
 			       unsigned int flags)
 {
 	struct msghdr msg = {
@@ -128,7 +128,7 @@ static void sock_close(struct posix_socket_file *sock)
 		sock->driver->ops->close(sock);
 }
 
-static void sock_file_close(struct uk_file *f, struct uk_ofile *of __unused)
+static void sock_file_close(struct uk_file *f, struct uk_ofile *of __maybe_unused)
 {
 	sock_close(posix_socket_file_of(f));
 }

@@ -6,7 +6,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/socket.h>
-#include <uk/errno.h>
 #include <uk/errptr.h>
 #include <uk/socket.h>
 

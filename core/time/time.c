@@ -118,7 +118,7 @@ static int put_timespec(struct uk_timespec *ts, __nsec ns)
 	return uk_copy_to_user(ts, &k, sizeof(k));
 }
 
-UK_LLSYSCALL_R_DEFINE(int, clock_gettime, int, clk, struct uk_timespec *, ts)
+UK_SYSCALL_R_DEFINE(int, clock_gettime, int, clk, struct uk_timespec *, ts)
 {
 	__nsec ns;
 	int rc = uk_clock_read(clk, &ns);
@@ -126,8 +126,8 @@ UK_LLSYSCALL_R_DEFINE(int, clock_gettime, int, clk, struct uk_timespec *, ts)
 	return rc ? rc : put_timespec(ts, ns);
 }
 
-UK_LLSYSCALL_R_DEFINE(int, clock_getres, int, clk,
-		      struct uk_timespec *, res)
+UK_SYSCALL_R_DEFINE(int, clock_getres, int, clk,
+		    struct uk_timespec *, res)
 {
 	__nsec ns;
 	int rc = uk_clock_read(clk, &ns);
@@ -154,9 +154,9 @@ static void sleep_until(int clk, __nsec target)
 
 /* As Linux's system call: returns 0 or -errno (the C library turns it
  * into clock_nanosleep's error number). */
-UK_LLSYSCALL_R_DEFINE(int, clock_nanosleep, int, clk, int, flags,
-		      const struct uk_timespec *, ureq,
-		      struct uk_timespec *, rem)
+UK_SYSCALL_R_DEFINE(int, clock_nanosleep, int, clk, int, flags,
+		    const struct uk_timespec *, ureq,
+		    struct uk_timespec *, rem)
 {
 	struct uk_timespec req;
 	__nsec ns, now;
@@ -190,13 +190,13 @@ UK_LLSYSCALL_R_DEFINE(int, clock_nanosleep, int, clk, int, flags,
 	return 0;
 }
 
-UK_LLSYSCALL_R_DEFINE(int, nanosleep, const struct uk_timespec *, req,
-		      struct uk_timespec *, rem)
+UK_SYSCALL_R_DEFINE(int, nanosleep, const struct uk_timespec *, req,
+		    struct uk_timespec *, rem)
 {
 	return __uk_sys_clock_nanosleep(UK_CLOCK_MONOTONIC, 0, req, rem);
 }
 
-UK_LLSYSCALL_R_DEFINE(long, time, long *, t)
+UK_SYSCALL_R_DEFINE(long, time, long *, t)
 {
 	long now = ukplat_wall_clock() / UK_NSEC_PER_SEC;
 
@@ -210,7 +210,7 @@ struct k_timeval {
 	long tv_usec;
 };
 
-UK_LLSYSCALL_R_DEFINE(int, gettimeofday, struct k_timeval *, tv, void *, tz)
+UK_SYSCALL_R_DEFINE(int, gettimeofday, struct k_timeval *, tv, void *, tz)
 {
 	__nsec ns = ukplat_wall_clock();
 	struct k_timeval ktv = {
@@ -232,7 +232,7 @@ struct k_tms {
 	long tms_utime, tms_stime, tms_cutime, tms_cstime;
 };
 
-UK_LLSYSCALL_R_DEFINE(long, times, struct k_tms *, buf)
+UK_SYSCALL_R_DEFINE(long, times, struct k_tms *, buf)
 {
 	__nsec ticks = ukplat_monotonic_clock() /
 		       (UK_NSEC_PER_SEC / CLK_TCK);
@@ -255,7 +255,7 @@ struct k_rusage {
 #define RUSAGE_CHILDREN	(-1)
 #define RUSAGE_THREAD	1
 
-UK_LLSYSCALL_R_DEFINE(int, getrusage, int, who, struct k_rusage *, usage)
+UK_SYSCALL_R_DEFINE(int, getrusage, int, who, struct k_rusage *, usage)
 {
 	struct k_rusage r;
 	__nsec ns;
@@ -271,99 +271,3 @@ UK_LLSYSCALL_R_DEFINE(int, getrusage, int, who, struct k_rusage *, usage)
 	}
 	return uk_copy_to_user(usage, &r, sizeof(r));
 }
-
-#ifdef UK_SYSCALL_POSIX_WRAPPERS
-/* --- the old C library's time functions ------------------------------- */
-#include <sched.h>
-#include <sys/time.h>
-#include <time.h>
-#include <unistd.h>
-#include <uk/errno.h>
-#include <uk/plat/lcpu.h>
-
-int clock_gettime(clockid_t clk, struct timespec *ts)
-{
-	return uk_posix_ret(__uk_sys_clock_gettime(clk, (void *)ts));
-}
-
-int clock_getres(clockid_t clk, struct timespec *ts)
-{
-	return uk_posix_ret(__uk_sys_clock_getres(clk, (void *)ts));
-}
-
-int clock_nanosleep(clockid_t clk, int flags, const struct timespec *ureq,
-		    struct timespec *rem)
-{
-	return -__uk_sys_clock_nanosleep(clk, flags,
-					 (const struct uk_timespec *)ureq,
-					 (struct uk_timespec *)rem);
-}
-
-int nanosleep(const struct timespec *req, struct timespec *rem)
-{
-	return uk_posix_ret(__uk_sys_nanosleep((const void *)req,
-					       (void *)rem));
-}
-
-unsigned int sleep(unsigned int seconds)
-{
-	struct timespec ts = { .tv_sec = seconds };
-
-	nanosleep(&ts, NULL);
-	return 0;
-}
-
-int usleep(useconds_t usec)
-{
-	uk_sched_thread_sleep(ukarch_time_usec_to_nsec(usec));
-	return 0;
-}
-
-time_t time(time_t *t)
-{
-	return uk_posix_ret(__uk_sys_time((long *)t));
-}
-
-clock_t clock(void)
-{
-	__nsec ns;
-
-	uk_clock_read(UK_CLOCK_PROCESS_CPUTIME_ID, &ns);
-	return ns / (UK_NSEC_PER_SEC / CLOCKS_PER_SEC);
-}
-
-int gettimeofday(struct timeval *tv, void *tz)
-{
-	return uk_posix_ret(__uk_sys_gettimeofday((void *)tv, tz));
-}
-
-int sched_get_priority_min(int policy)
-{
-	if (policy != SCHED_OTHER && policy != SCHED_FIFO &&
-	    policy != SCHED_RR && policy != SCHED_BATCH &&
-	    policy != SCHED_IDLE) {
-		errno = EINVAL;
-		return -1;
-	}
-	return policy == SCHED_FIFO || policy == SCHED_RR ? 1 : 0;
-}
-
-int sched_get_priority_max(int policy)
-{
-	if (sched_get_priority_min(policy) < 0)
-		return -1;
-	return policy == SCHED_FIFO || policy == SCHED_RR ? 99 : 0;
-}
-
-int __sched_cpucount(size_t size, const cpu_set_t *set)
-{
-	unsigned long w;
-	size_t i;
-	int n = 0;
-
-	for (i = 0; i < size / sizeof(set->__bits[0]); i++)
-		for (w = set->__bits[i]; w; w &= w - 1)
-			n++;
-	return n;
-}
-#endif /* UK_SYSCALL_POSIX_WRAPPERS */

@@ -30,6 +30,15 @@
 #include <uk/wait.h>
 
 #define TTY_LINE_MAX	4096		/* as Linux's N_TTY buffer */
+
+/* What TCGETS/TCSETS carry on Linux: the kernel's struct termios, shorter
+ * than a C library's (musl adds c_cc[19..31] and the speeds). */
+#define K_NCCS		19
+struct k_termios {
+	unsigned int c_iflag, c_oflag, c_cflag, c_lflag;
+	unsigned char c_line;
+	unsigned char c_cc[K_NCCS];
+};
 #define TTY_CHUNK	256		/* bytes copied per console write */
 
 struct tty {
@@ -38,7 +47,7 @@ struct tty {
 	char buf[TTY_LINE_MAX];
 	unsigned int len;		/* bytes in buf */
 	int eof;			/* the console's input has ended */
-	struct termios termios;
+	struct k_termios termios;
 	int poller_started;
 	int want_input;			/* a reader waits: poll the console */
 	struct uk_waitq poller_wq;	/* the poller sleeps here when idle */
@@ -101,8 +110,8 @@ static ssize_t take_line(struct tty *t, const struct iovec *iov, int iovcnt,
 }
 
 static ssize_t tty_read(struct uk_file *f, const struct iovec *iov,
-			int iovcnt, off_t *off __unused,
-			unsigned int flags __unused)
+			int iovcnt, off_t *off __maybe_unused,
+			unsigned int flags __maybe_unused)
 {
 	struct tty *t = f->priv;
 	unsigned long irqf;
@@ -122,9 +131,9 @@ static ssize_t tty_read(struct uk_file *f, const struct iovec *iov,
 	return -EAGAIN;
 }
 
-static ssize_t tty_write(struct uk_file *f __unused, const struct iovec *iov,
-			 int iovcnt, off_t *off __unused,
-			 unsigned int flags __unused)
+static ssize_t tty_write(struct uk_file *f __maybe_unused, const struct iovec *iov,
+			 int iovcnt, off_t *off __maybe_unused,
+			 unsigned int flags __maybe_unused)
 {
 	__sz total = uk_iov_total(iov, iovcnt), done = 0, n;
 	char chunk[TTY_CHUNK];
@@ -169,7 +178,7 @@ static int tty_ioctl(struct uk_file *f, unsigned long req, void *arg)
 {
 	struct tty *t = f->priv;
 	struct winsize ws = { .ws_row = 24, .ws_col = 80 };
-	struct termios tio;
+	struct k_termios tio;
 	unsigned long flags;
 	int n;
 
@@ -249,8 +258,8 @@ struct uk_file *uk_tty_console(void)
 	return uk_file_get(&console.file);
 }
 
-static struct uk_file *console_open(const struct uk_devfs_dev *dev __unused,
-				    unsigned int flags __unused)
+static struct uk_file *console_open(const struct uk_devfs_dev *dev __maybe_unused,
+				    unsigned int flags __maybe_unused)
 {
 	return uk_tty_console();
 }
@@ -265,7 +274,7 @@ static const struct uk_devfs_dev tty_dev = {
 };
 UK_DEVFS_REGISTER(tty_dev);
 
-static void termios_default(struct termios *tio)
+static void termios_default(struct k_termios *tio)
 {
 	memset(tio, 0, sizeof(*tio));
 	tio->c_iflag = ICRNL | IXON;
@@ -274,13 +283,11 @@ static void termios_default(struct termios *tio)
 	tio->c_lflag = ISIG | ICANON | ECHO | ECHOE | ECHOK;
 	tio->c_cc[VEOF] = 4;
 	tio->c_cc[VMIN] = 1;
-	tio->c_ispeed = B38400;
-	tio->c_ospeed = B38400;
 }
 
 /* Opens fds 0, 1 and 2 on one read-write description of the console, as
  * a login shell finds them. */
-static int tty_init(struct uk_init_ctx *ctx __unused)
+static int tty_init(struct uk_init_ctx *ctx __maybe_unused)
 {
 	struct uk_ofile *of;
 	int fd;
@@ -302,17 +309,3 @@ static int tty_init(struct uk_init_ctx *ctx __unused)
 }
 
 uk_lib_initcall_prio(tty_init, NULL, 9);
-
-int tcgetattr(int fd, struct termios *t)
-{
-	return ioctl(fd, TCGETS, t);
-}
-
-int tcsetattr(int fd, int when, const struct termios *t)
-{
-	if (when < TCSANOW || when > TCSAFLUSH) {
-		errno = EINVAL;
-		return -1;
-	}
-	return ioctl(fd, TCSETS + when, t);
-}

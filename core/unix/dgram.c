@@ -113,7 +113,7 @@ static struct unix_sock *dgram_target(struct unix_sock *u,
 }
 
 ssize_t unix_dgram_sendmsg(struct unix_sock *u, const struct msghdr *msg,
-			   int flags __unused)
+			   int flags __maybe_unused)
 {
 	__sz total = uk_iov_total(msg->msg_iov, msg->msg_iovlen);
 	struct unix_rights *rights;

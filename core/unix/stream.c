@@ -110,7 +110,7 @@ out:
 
 int unix_accept4(struct posix_socket_file *sock,
 		 struct posix_socket_file *newsock, struct sockaddr *addr,
-		 socklen_t *addrlen, int flags __unused)
+		 socklen_t *addrlen, int flags __maybe_unused)
 {
 	struct unix_sock *u = unix_of(sock), *e, *p;
 
@@ -196,7 +196,7 @@ out:
 }
 
 ssize_t unix_stream_sendmsg(struct unix_sock *u, const struct msghdr *msg,
-			    int flags __unused)
+			    int flags __maybe_unused)
 {
 	__sz total = uk_iov_total(msg->msg_iov, msg->msg_iovlen);
 	struct unix_rights *rights;

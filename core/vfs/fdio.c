@@ -14,10 +14,10 @@
 #include <sys/uio.h>
 #include <unistd.h>
 #include <uk/alloc.h>
-#include <uk/errno.h>
 #include <uk/errptr.h>
 #include <uk/essentials.h>
 #include <uk/fdtab.h>
+#include <uk/vfs.h>
 #include <uk/nofault.h>
 #include <uk/syscall.h>
 
@@ -75,14 +75,14 @@ UK_SYSCALL_R_DEFINE(ssize_t, write, int, fd, const void *, buf,
 	return fd_buf_io(fd, uk_ofile_write, buf, count, NULL);
 }
 
-UK_LLSYSCALL_R_DEFINE(ssize_t, pread64, int, fd, void *, buf, size_t, count,
-		      off_t, off)
+UK_SYSCALL_R_DEFINE(ssize_t, pread64, int, fd, void *, buf, size_t, count,
+		    off_t, off)
 {
 	return fd_buf_io(fd, uk_ofile_read, buf, count, &off);
 }
 
-UK_LLSYSCALL_R_DEFINE(ssize_t, pwrite64, int, fd, const void *, buf,
-		      size_t, count, off_t, off)
+UK_SYSCALL_R_DEFINE(ssize_t, pwrite64, int, fd, const void *, buf,
+		    size_t, count, off_t, off)
 {
 	return fd_buf_io(fd, uk_ofile_write, buf, count, &off);
 }
@@ -101,14 +101,14 @@ UK_SYSCALL_R_DEFINE(ssize_t, writev, int, fd, const struct iovec *, iov,
 
 /* The position comes in two halves on 32-bit ABIs; on 64-bit ones the
  * first holds it all. */
-UK_LLSYSCALL_R_DEFINE(ssize_t, preadv, int, fd, const struct iovec *, iov,
-		      int, iovcnt, off_t, off)
+UK_SYSCALL_R_DEFINE(ssize_t, preadv, int, fd, const struct iovec *, iov,
+		    int, iovcnt, off_t, off)
 {
 	return fd_iov_io(fd, uk_ofile_read, iov, iovcnt, &off);
 }
 
-UK_LLSYSCALL_R_DEFINE(ssize_t, pwritev, int, fd, const struct iovec *, iov,
-		      int, iovcnt, off_t, off)
+UK_SYSCALL_R_DEFINE(ssize_t, pwritev, int, fd, const struct iovec *, iov,
+		    int, iovcnt, off_t, off)
 {
 	return fd_iov_io(fd, uk_ofile_write, iov, iovcnt, &off);
 }
@@ -281,7 +281,7 @@ static int ofile_fcntl(struct uk_ofile *of, int cmd, long arg)
 	}
 }
 
-UK_LLSYSCALL_R_DEFINE(int, fcntl, int, fd, int, cmd, long, arg)
+UK_SYSCALL_R_DEFINE(int, fcntl, int, fd, int, cmd, long, arg)
 {
 	struct uk_ofile *of;
 	int rc;
@@ -327,7 +327,7 @@ static int ofile_ioctl(struct uk_ofile *of, int fd, unsigned long req,
 	return f->ops->ioctl(f, req, arg);
 }
 
-UK_LLSYSCALL_R_DEFINE(int, ioctl, int, fd, unsigned long, req, void *, arg)
+UK_SYSCALL_R_DEFINE(int, ioctl, int, fd, unsigned long, req, void *, arg)
 {
 	struct uk_ofile *of = uk_fdtab_get(fd);
 	int rc;
@@ -406,59 +406,3 @@ UK_SYSCALL_R_DEFINE(int, fdatasync, int, fd)
 {
 	return fd_check(fd);
 }
-
-#ifdef UK_SYSCALL_POSIX_WRAPPERS
-ssize_t pread(int fd, void *buf, size_t count, off_t off)
-{
-	return uk_posix_ret(uk_syscall_r_pread64(fd, (long)buf, count, off,
-						 0, 0));
-}
-
-ssize_t pwrite(int fd, const void *buf, size_t count, off_t off)
-{
-	return uk_posix_ret(uk_syscall_r_pwrite64(fd, (long)buf, count, off,
-						  0, 0));
-}
-
-ssize_t preadv(int fd, const struct iovec *iov, int iovcnt, off_t off)
-{
-	return uk_posix_ret(uk_syscall_r_preadv(fd, (long)iov, iovcnt, off,
-						0, 0));
-}
-
-ssize_t pwritev(int fd, const struct iovec *iov, int iovcnt, off_t off)
-{
-	return uk_posix_ret(uk_syscall_r_pwritev(fd, (long)iov, iovcnt, off,
-						 0, 0));
-}
-
-int fcntl(int fd, int cmd, ...)
-{
-	va_list ap;
-	long arg;
-
-	va_start(ap, cmd);
-	arg = va_arg(ap, long);
-	va_end(ap);
-	return uk_posix_ret(uk_syscall_r_fcntl(fd, cmd, arg, 0, 0, 0));
-}
-
-int ioctl(int fd, unsigned long req, ...)
-{
-	va_list ap;
-	void *arg;
-
-	va_start(ap, req);
-	arg = va_arg(ap, void *);
-	va_end(ap);
-	return uk_posix_ret(uk_syscall_r_ioctl(fd, req, (long)arg, 0, 0, 0));
-}
-
-int isatty(int fd)
-{
-	/* Room for any termios layout. */
-	unsigned char termios[64];
-
-	return ioctl(fd, TCGETS, termios) == 0;
-}
-#endif /* UK_SYSCALL_POSIX_WRAPPERS */

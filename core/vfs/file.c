@@ -40,7 +40,7 @@ unsigned int uk_file_poll(struct uk_file *f)
 }
 
 static void wake_thread(struct uk_poll_waiter *w,
-			unsigned int events __unused)
+			unsigned int events __maybe_unused)
 {
 	uk_thread_wake(w->arg);
 }

@@ -716,7 +716,7 @@ static void set_cwd(struct uk_ramfs_node *n)
 		uk_file_put(&old->file);
 }
 
-static int do_chdir(struct uk_ramfs_node *n, long arg __unused)
+static int do_chdir(struct uk_ramfs_node *n, long arg __maybe_unused)
 {
 	if (!S_ISDIR(n->file.mode))
 		return -ENOTDIR;

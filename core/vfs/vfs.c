@@ -14,7 +14,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <uk/alloc.h>
-#include <uk/errno.h>
 #include <uk/essentials.h>
 #include <uk/nofault.h>
 #include <uk/syscall.h>
@@ -73,16 +72,16 @@ static void path_free(char *p)
 		__rc;							\
 	})
 
-UK_LLSYSCALL_R_DEFINE(int, openat, int, dirfd, const char *, path,
-		      int, flags, mode_t, mode)
+UK_SYSCALL_R_DEFINE(int, openat, int, dirfd, const char *, path,
+		    int, flags, mode_t, mode)
 {
 	if (!(flags & O_CREAT) && (flags & O_TMPFILE) != O_TMPFILE)
 		mode = 0;
 	return WITH_PATH(path, uk_vfs_openat(dirfd, kpath, flags, mode));
 }
 
-UK_LLSYSCALL_R_DEFINE(int, open, const char *, path, int, flags,
-		      mode_t, mode)
+UK_SYSCALL_R_DEFINE(int, open, const char *, path, int, flags,
+		    mode_t, mode)
 {
 	return __uk_sys_openat(AT_FDCWD, path, flags, mode);
 }
@@ -222,8 +221,8 @@ static int fstatat_k(int dirfd, const char *kpath, struct stat *ust,
 	return rc;
 }
 
-UK_LLSYSCALL_R_DEFINE(int, newfstatat, int, dirfd, const char *, path,
-		      struct stat *, st, int, flags)
+UK_SYSCALL_R_DEFINE(int, newfstatat, int, dirfd, const char *, path,
+		    struct stat *, st, int, flags)
 {
 	return WITH_PATH(path, fstatat_k(dirfd, kpath, st, flags));
 }
@@ -239,8 +238,8 @@ UK_SYSCALL_R_DEFINE(int, lstat, const char *, path, struct stat *, st)
 }
 
 /* The system call has no flags (musl emulates AT_SYMLINK_NOFOLLOW). */
-UK_LLSYSCALL_R_DEFINE(int, fchmodat, int, dirfd, const char *, path,
-		      mode_t, mode)
+UK_SYSCALL_R_DEFINE(int, fchmodat, int, dirfd, const char *, path,
+		    mode_t, mode)
 {
 	return WITH_PATH(path, uk_vfs_fchmodat(dirfd, kpath, mode, 0));
 }
@@ -262,7 +261,7 @@ static int times_in(const struct timespec *utimes, struct timespec *kt)
 	return uk_copy_from_user(kt, utimes, 2 * sizeof(*kt));
 }
 
-UK_LLSYSCALL_R_DEFINE(int, utimensat, int, dirfd, const char *, path,
+UK_SYSCALL_R_DEFINE(int, utimensat, int, dirfd, const char *, path,
 		    const struct timespec *, times, int, flags)
 {
 	struct timespec kt[2];
@@ -276,14 +275,14 @@ UK_LLSYSCALL_R_DEFINE(int, utimensat, int, dirfd, const char *, path,
 						times ? kt : NULL, flags));
 }
 
-UK_LLSYSCALL_R_DEFINE(int, faccessat2, int, dirfd, const char *, path,
-		      int, mode, int, flags)
+UK_SYSCALL_R_DEFINE(int, faccessat2, int, dirfd, const char *, path,
+		    int, mode, int, flags)
 {
 	return WITH_PATH(path, uk_vfs_faccessat(dirfd, kpath, mode, flags));
 }
 
-UK_LLSYSCALL_R_DEFINE(int, faccessat, int, dirfd, const char *, path,
-		      int, mode)
+UK_SYSCALL_R_DEFINE(int, faccessat, int, dirfd, const char *, path,
+		    int, mode)
 {
 	return __uk_sys_faccessat2(dirfd, path, mode, 0);
 }
@@ -309,7 +308,7 @@ UK_SYSCALL_R_DEFINE(int, fchdir, int, fd)
 }
 
 /* As Linux: the length of the path with its NUL, which is copied. */
-UK_LLSYSCALL_R_DEFINE(long, getcwd, char *, buf, size_t, size)
+UK_SYSCALL_R_DEFINE(long, getcwd, char *, buf, size_t, size)
 {
 	char *k = uk_malloc(uk_alloc_get_default(), PATH_MAX);
 	int rc;
@@ -338,89 +337,3 @@ UK_SYSCALL_R_DEFINE(ssize_t, getdents64, int, fd, void *, dirp,
 {
 	return uk_vfs_getdents(fd, dirp, count);
 }
-
-#ifdef UK_SYSCALL_POSIX_WRAPPERS
-int openat(int dirfd, const char *path, int flags, ...)
-{
-	mode_t mode = 0;
-	va_list ap;
-
-	if (flags & O_CREAT || (flags & O_TMPFILE) == O_TMPFILE) {
-		va_start(ap, flags);
-		mode = va_arg(ap, int);
-		va_end(ap);
-	}
-	return uk_posix_ret(__uk_sys_openat(dirfd, path, flags, mode));
-}
-
-int open(const char *path, int flags, ...)
-{
-	mode_t mode = 0;
-	va_list ap;
-
-	if (flags & O_CREAT || (flags & O_TMPFILE) == O_TMPFILE) {
-		va_start(ap, flags);
-		mode = va_arg(ap, int);
-		va_end(ap);
-	}
-	return uk_posix_ret(__uk_sys_openat(AT_FDCWD, path, flags, mode));
-}
-
-int mkfifo(const char *path, mode_t mode)
-{
-	return mknod(path, S_IFIFO | (mode & 07777), 0);
-}
-
-int fstatat(int dirfd, const char *restrict path, struct stat *restrict st,
-	    int flags)
-{
-	return uk_posix_ret(__uk_sys_newfstatat(dirfd, path, st, flags));
-}
-
-int fchmodat(int dirfd, const char *path, mode_t mode, int flags)
-{
-	return uk_posix_ret(WITH_PATH(path, uk_vfs_fchmodat(dirfd, kpath, mode,
-							    flags)));
-}
-
-int utimensat(int dirfd, const char *path, const struct timespec times[2],
-	      int flags)
-{
-	return uk_posix_ret(__uk_sys_utimensat(dirfd, path, times, flags));
-}
-
-int futimens(int fd, const struct timespec times[2])
-{
-	return utimensat(fd, NULL, times, 0);
-}
-
-int faccessat(int dirfd, const char *path, int mode, int flags)
-{
-	return uk_posix_ret(__uk_sys_faccessat2(dirfd, path, mode, flags));
-}
-
-char *getcwd(char *buf, size_t size)
-{
-	char *k = NULL;
-	long rc;
-
-	/* glibc: a NULL buf is allocated, of size bytes or as needed. */
-	if (!buf) {
-		k = malloc(size ? size : PATH_MAX);
-		if (!k) {
-			errno = ENOMEM;
-			return NULL;
-		}
-	} else if (!size) {
-		errno = EINVAL;
-		return NULL;
-	}
-	rc = __uk_sys_getcwd(buf ? buf : k, buf || size ? size : PATH_MAX);
-	if (rc < 0) {
-		free(k);
-		errno = (int)-rc;
-		return NULL;
-	}
-	return buf ? buf : k;
-}
-#endif /* UK_SYSCALL_POSIX_WRAPPERS */

@@ -40,7 +40,7 @@ static void reserve_regions(struct uk_vas *vas, struct ukplat_bootinfo *bi)
 	}
 }
 
-static int vmem_init(struct uk_init_ctx *ctx __unused)
+static int vmem_init(struct uk_init_ctx *ctx __maybe_unused)
 {
 	struct ukplat_bootinfo *bi = ukplat_bootinfo_get();
 	struct uk_pagetable *pt = ukplat_pt_get_active();

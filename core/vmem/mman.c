@@ -21,6 +21,12 @@
 #include <uk/syscall.h>
 #include <uk/vmem.h>
 
+/* Linux 5.14's, newer than some C libraries' headers. */
+#ifndef MADV_POPULATE_READ
+#define MADV_POPULATE_READ	22
+#define MADV_POPULATE_WRITE	23
+#endif
+
 
 static unsigned long prot_attr(int prot)
 {
@@ -98,8 +104,8 @@ out:
 	return rc;
 }
 
-UK_LLSYSCALL_R_DEFINE(long, mmap, void *, addr, size_t, len, int, prot,
-		      int, flags, int, fd, off_t, off)
+UK_SYSCALL_R_DEFINE(long, mmap, void *, addr, size_t, len, int, prot,
+		    int, flags, int, fd, off_t, off)
 {
 	struct uk_vas *vas = uk_vas_get_active();
 	int type = flags & MAP_TYPE;
@@ -304,8 +310,8 @@ static long mremap_grow(struct uk_vas *vas, const struct uk_vma *vma,
 }
 
 /* MREMAP_FIXED and its fifth argument are not supported (EINVAL). */
-UK_LLSYSCALL_R_DEFINE(long, mremap, void *, old, size_t, old_len,
-		      size_t, new_len, int, flags, void *, new_address)
+UK_SYSCALL_R_DEFINE(long, mremap, void *, old, size_t, old_len,
+		    size_t, new_len, int, flags, void *, new_address)
 {
 	struct uk_vas *vas = uk_vas_get_active();
 	__vaddr_t va = (__vaddr_t)old;
@@ -380,7 +386,7 @@ static int brk_move(struct uk_vas *vas, __vaddr_t want)
 
 /* Linux's system call: the new break, or the current one if it cannot
  * move there (brk(0) asks for it). */
-UK_LLSYSCALL_R_DEFINE(long, brk, void *, addr)
+UK_SYSCALL_R_DEFINE(long, brk, void *, addr)
 {
 	struct uk_vas *vas = uk_vas_get_active();
 	__vaddr_t cur;
@@ -398,44 +404,3 @@ UK_LLSYSCALL_R_DEFINE(long, brk, void *, addr)
 	uk_spin_unlock(&brk_lock);
 	return (long)cur;
 }
-
-#ifdef UK_SYSCALL_POSIX_WRAPPERS
-#include <uk/errno.h>
-
-void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
-{
-	return (void *)uk_posix_ret(__uk_sys_mmap(addr, len, prot, flags, fd,
-						  off));
-}
-
-void *mremap(void *old, size_t old_len, size_t new_len, int flags, ...)
-{
-	return (void *)uk_posix_ret(__uk_sys_mremap(old, old_len, new_len,
-						    flags, NULL));
-}
-
-int posix_madvise(void *addr, size_t len, int advice)
-{
-	if (advice < POSIX_MADV_NORMAL || advice > POSIX_MADV_DONTNEED)
-		return EINVAL;
-	/* POSIX_MADV_DONTNEED must not discard data: it is only a hint. */
-	if (advice == POSIX_MADV_DONTNEED)
-		advice = MADV_NORMAL;
-	return -__uk_sys_madvise(addr, len, advice);
-}
-
-int brk(void *addr)
-{
-	return __uk_sys_brk(addr) == (long)addr ? 0 : uk_posix_ret(-ENOMEM);
-}
-
-void *sbrk(intptr_t increment)
-{
-	long cur = __uk_sys_brk(NULL);
-
-	if (increment && __uk_sys_brk((void *)(cur + increment)) !=
-			 cur + increment)
-		return (void *)uk_posix_ret(-ENOMEM);
-	return (void *)cur;
-}
-#endif

@@ -557,7 +557,7 @@ int uk_vas_foreach(struct uk_vas *vas,
 	return rc;
 }
 
-static int dump_one(const struct uk_vma *vma, void *arg __unused)
+static int dump_one(const struct uk_vma *vma, void *arg __maybe_unused)
 {
 	const unsigned long a = vma->attr;
 

@@ -133,7 +133,7 @@ static int anon_populate(struct uk_vma *vma, __vaddr_t start, __vaddr_t end)
 }
 
 static int anon_fault(struct uk_vma *vma, __vaddr_t vaddr,
-		      unsigned long err __unused)
+		      unsigned long err __maybe_unused)
 {
 	__paddr_t paddr;
 	int rc;
@@ -160,8 +160,8 @@ static int pt_set_attr(struct uk_vma *vma, __vaddr_t vaddr, __sz len,
 				    0);
 }
 
-static int anon_merge(struct uk_vma *vma __unused,
-		      struct uk_vma *next __unused)
+static int anon_merge(struct uk_vma *vma __maybe_unused,
+		      struct uk_vma *next __maybe_unused)
 {
 	return 0;
 }
@@ -212,7 +212,7 @@ static int dma_init(struct uk_vma *vma, void *args)
 }
 
 static int dma_fault(struct uk_vma *vma, __vaddr_t vaddr,
-		     unsigned long err __unused)
+		     unsigned long err __maybe_unused)
 {
 	struct vma_dma *d = (struct vma_dma *)vma;
 	__sz pgsz = vmem_pgsize(vma);
@@ -293,7 +293,7 @@ static int file_init(struct uk_vma *vma, void *args)
 }
 
 static int file_fault(struct uk_vma *vma, __vaddr_t vaddr,
-		      unsigned long err __unused)
+		      unsigned long err __maybe_unused)
 {
 	struct vma_file *f = (struct vma_file *)vma;
 	__sz pgsz = vmem_pgsize(vma);

@@ -62,7 +62,7 @@ static int fine_grained(void)
 	return fine;
 }
 
-static int mte_init(struct uk_init_ctx *ctx __unused)
+static int mte_init(struct uk_init_ctx *ctx __maybe_unused)
 {
 	if (!arm64_mte_enabled || !mte_param || !ukplat_pt_get_active())
 		return 0;

@@ -9,6 +9,7 @@
  * trampoline); RAM above the image, minus the initrd, is free.
  */
 #include <errno.h>
+#include <elf.h>
 #include <string.h>
 #include <uk/init.h>
 #include <uk/plat/paging.h>
@@ -109,6 +110,26 @@ static void take_cmdline(const struct hvm_start_info *si)
 	x86_bootinfo.cmdline_len = strlen(cmdline);
 }
 
+/* The image's TLS template (kernel.lds), as the one program header the
+ * core needs: musl lays out every thread's TLS block from it. */
+extern char image_tls_start[], image_tls_filesz[], image_tls_memsz[];
+extern char image_tls_align[];
+static Elf64_Phdr tls_phdr;
+
+static void tls_describe(struct ukplat_bootinfo *bi)
+{
+	tls_phdr.p_type = PT_TLS;
+	tls_phdr.p_flags = PF_R;
+	tls_phdr.p_vaddr = (__vaddr_t)image_tls_start;
+	tls_phdr.p_paddr = (__vaddr_t)image_tls_start;
+	tls_phdr.p_filesz = (__uptr)image_tls_filesz;
+	tls_phdr.p_memsz = (__uptr)image_tls_memsz;
+	tls_phdr.p_align = (__uptr)image_tls_align;
+	bi->phdr = (__vaddr_t)&tls_phdr;
+	bi->phnum = 1;
+	bi->phent = sizeof(tls_phdr);
+}
+
 void __noreturn x86_boot_main(__u32 start_info_pa);
 
 void __noreturn x86_boot_main(__u32 start_info_pa)
@@ -130,6 +151,7 @@ void __noreturn x86_boot_main(__u32 start_info_pa)
 	strncpy(bi->bootprotocol, "pvh", sizeof(bi->bootprotocol) - 1);
 	bi->dm_off = X86_DM_OFF;
 	take_cmdline(si);
+	tls_describe(bi);
 
 	excl[nexcl][0] = 0;
 	excl[nexcl++][1] = PAGE_ALIGN_UP((__paddr_t)image_end);
@@ -163,7 +185,7 @@ void __noreturn x86_boot_main(__u32 start_info_pa)
  * page, which the early tables mapped, is this backend's to add. It runs
  * first of all init calls, before anything takes an interrupt.
  */
-static int x86_apic_map_init(struct uk_init_ctx *ctx __unused)
+static int x86_apic_map_init(struct uk_init_ctx *ctx __maybe_unused)
 {
 	if (!ukplat_pt_get_active())
 		return -ENODEV;

@@ -98,7 +98,7 @@ __vaddr_t ukarch_extable_find(__vaddr_t ip)
  * Runs on the boot CPU alone with interrupts masked, so no lookup can
  * see a half-moved entry.
  */
-static int extable_sort(struct uk_init_ctx *ictx __unused)
+static int extable_sort(struct uk_init_ctx *ictx __maybe_unused)
 {
 	struct ukarch_extable *t = tab_begin();
 	__sz n = tab_len();

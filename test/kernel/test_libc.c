@@ -1,5 +1,5 @@
-/* The C library inside the running kernel (the host unit tests compare it
- * with glibc; these make sure it behaves the same booted on a backend). */
+/* The C library (musl) inside the running kernel, on every backend: the
+ * pure functions kernel and apps share (formatting, numbers, sorting). */
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -132,8 +132,9 @@ UK_TESTCASE(libc, strtod_ranges)
 	UK_TEST_EXPECT_UNUM_EQ(double_bits(strtod(" -infinityx", &end)),
 			       0xfff0000000000000UL);
 	UK_TEST_EXPECT_STR_EQ(end, "x");
-	UK_TEST_EXPECT_UNUM_EQ(double_bits(strtod("nan(0x5)", &end)),
-			       0x7ff8000000000005UL);
+	/* A NaN; its payload is the library's choice (glibc keeps it). */
+	UK_TEST_EXPECT((double_bits(strtod("nan(0x5)", &end)) &
+			0x7ff8000000000000UL) == 0x7ff8000000000000UL);
 	UK_TEST_EXPECT_STR_EQ(end, "");
 	UK_TEST_EXPECT(strtod("e5", &end) == 0);
 	UK_TEST_EXPECT_STR_EQ(end, "e5");

@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/time.h>
 #include <unistd.h>
 #include <uk/errptr.h>
@@ -265,7 +266,8 @@ UK_TESTCASE(socket, fd_flags_and_layer_options)
 	UK_TEST_EXPECT_SNUM_EQ(errno, EOPNOTSUPP);
 	UK_TEST_EXPECT_SNUM_EQ(shutdown(fd, 3), -1);
 	UK_TEST_EXPECT_SNUM_EQ(errno, EINVAL);
-	UK_TEST_EXPECT_SNUM_EQ(accept4(fd, NULL, NULL, 0x1), -1);
+	/* The system call (musl's accept4 retries EINVAL as accept). */
+	UK_TEST_EXPECT_SNUM_EQ(syscall(SYS_accept4, fd, NULL, NULL, 0x1), -1);
 	UK_TEST_EXPECT_SNUM_EQ(errno, EINVAL);
 	UK_TEST_EXPECT_SNUM_EQ(close(fd), 0);
 	UK_TEST_EXPECT_SNUM_EQ(ts.closes, closes + 1);

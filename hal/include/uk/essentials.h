@@ -10,7 +10,6 @@
 #include <stddef.h>
 #endif
 
-#define __unused		__attribute__((unused))
 #define __used			__attribute__((used))
 #define __noreturn		__attribute__((noreturn))
 #define __packed		__attribute__((packed))

@@ -13,9 +13,18 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "../posix-check.h"
+
+/* Not every C library has a renameat2() wrapper (musl 1.2.3 has none):
+ * the system call itself. */
+#ifndef RENAME_NOREPLACE
+#define RENAME_NOREPLACE	(1 << 0)
+#endif
+#define renameat2(od, op, nd, np, fl)					\
+	((int)syscall(SYS_renameat2, (od), (op), (nd), (np), (fl)))
 
 #define DIR_NAME	"/tmp/amphi-posix-dirs"
 

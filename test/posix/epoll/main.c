@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/syscall.h>
 
 #include "../posix-check.h"
 
@@ -69,8 +70,9 @@ static void test_errors(void)
 	volatile int neg = -1;
 	struct epoll_event *volatile bad = NULL;
 
-	CHECK(epoll_create(0) == -1 && errno == EINVAL);
-	CHECK(epoll_create(-1) == -1 && errno == EINVAL);
+	/* The system call (musl's epoll_create ignores the size). */
+	CHECK(syscall(SYS_epoll_create, 0) == -1 && errno == EINVAL);
+	CHECK(syscall(SYS_epoll_create, -1) == -1 && errno == EINVAL);
 	CHECK(epoll_create1(1) == -1 && errno == EINVAL);
 	ep = epoll_create(1);
 	CHECK(ep >= 0);

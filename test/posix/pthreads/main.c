@@ -82,7 +82,8 @@ static void check_create_join(void)
 	CHECK(pthread_create(&t[0], NULL, exit_deep, (void *)77) == 0);
 	CHECK(pthread_join(t[0], &ret) == 0);
 	CHECK((intptr_t)ret == 77);
-	CHECK(pthread_join(pthread_self(), NULL) == EDEADLK);
+	/* Joining oneself "may fail" with EDEADLK (glibc); musl waits
+	 * forever: not asked here. */
 	CHECK(pthread_equal(pthread_self(), pthread_self()));
 	printf("  results: %s\n", ok ? "ok" : "wrong");
 }
@@ -113,14 +114,14 @@ static void check_detach(void)
 	printf("detach\n");
 	CHECK(pthread_create(&t, NULL, detached_worker, NULL) == 0);
 	CHECK(pthread_detach(t) == 0);
-	CHECK(pthread_join(t, NULL) == EINVAL);
+	/* Joining a detached thread is undefined (glibc: EINVAL, musl
+	 * crashes on purpose): not done here. */
 	CHECK(pthread_attr_init(&attr) == 0);
 	CHECK(pthread_attr_setdetachstate(&attr,
 					  PTHREAD_CREATE_DETACHED) == 0);
 	CHECK(pthread_attr_getdetachstate(&attr, &state) == 0);
 	CHECK(state == PTHREAD_CREATE_DETACHED);
 	CHECK(pthread_create(&u, &attr, detached_worker, NULL) == 0);
-	CHECK(pthread_join(u, NULL) == EINVAL);
 	CHECK(pthread_attr_destroy(&attr) == 0);
 	pthread_mutex_lock(&gate_m);
 	gate_open = 1;
@@ -223,7 +224,7 @@ static void check_mutex_types(void)
 	CHECK(other_rc[0] == EPERM && other_rc[1] == EBUSY);
 	CHECK(pthread_mutex_unlock(&shared_m) == 0);
 	CHECK(pthread_mutex_unlock(&shared_m) == 0);
-	CHECK(pthread_mutex_destroy(&shared_m) == EBUSY);
+	/* Destroying a locked mutex is undefined (glibc: EBUSY). */
 	CHECK(pthread_mutex_unlock(&shared_m) == 0);
 	CHECK(pthread_mutex_unlock(&shared_m) == EPERM);
 	CHECK(pthread_mutex_destroy(&shared_m) == 0);
@@ -517,8 +518,8 @@ static void check_rwlock(void)
 	CHECK(pthread_rwlock_unlock(&rw) == 0);
 
 	CHECK(pthread_rwlock_wrlock(&rw) == 0);
-	CHECK(pthread_rwlock_wrlock(&rw) == EDEADLK);
-	CHECK(pthread_rwlock_rdlock(&rw) == EDEADLK);
+	/* Relocking one's own write lock "may fail" with EDEADLK (glibc);
+	 * musl deadlocks: only the try forms here. */
 	CHECK(pthread_rwlock_trywrlock(&rw) == EBUSY);
 	CHECK(pthread_rwlock_tryrdlock(&rw) == EBUSY);
 	CHECK(pthread_create(&t[0], NULL, rw_try, NULL) == 0);
@@ -629,14 +630,13 @@ static void check_keys(void)
 	CHECK(destructor_calls == 9 && destructor_bad == 0);
 	CHECK(sticky_calls == PTHREAD_DESTRUCTOR_ITERATIONS);
 
-	/* a deleted key's slot reused: the old value is not seen */
+	/* a deleted key's slot reused: the old value is not seen (using a
+	 * deleted key is undefined: glibc says EINVAL, musl does not look) */
 	CHECK(pthread_setspecific(plain_key, (void *)3) == 0);
 	CHECK(pthread_key_delete(plain_key) == 0);
-	CHECK(pthread_setspecific(plain_key, (void *)4) == EINVAL);
 	CHECK(pthread_key_create(&k2, NULL) == 0);
 	CHECK(pthread_getspecific(k2) == NULL);
 	CHECK(pthread_key_delete(k2) == 0);
-	CHECK(pthread_key_delete(k2) == EINVAL);
 	CHECK(pthread_setspecific(key, NULL) == 0);
 	CHECK(pthread_key_delete(key) == 0);
 	CHECK(pthread_key_delete(sticky_key) == 0);

@@ -26,7 +26,8 @@
 #include <uk/alloc.h>
 #include <uk/arch/valgrind.h>
 
-/* libc entry points of core/alloc/malloc.c and the guest's errno. */
+/* libc entry points of core/alloc/malloc.c (their errno is glibc's
+ * here: the guest's __errno_location is left to the host). */
 void *amphi_malloc(size_t size);
 void *amphi_calloc(size_t n, size_t size);
 void *amphi_realloc(void *p, size_t size);
@@ -35,7 +36,6 @@ int amphi_posix_memalign(void **memptr, size_t align, size_t size);
 void *amphi_memalign(size_t align, size_t size);
 void *amphi_aligned_alloc(size_t align, size_t size);
 size_t amphi_malloc_usable_size(void *p);
-int *amphi___errno_location(void);
 
 /* "Physical memory" for a frame allocator: a host buffer. */
 struct tmem {

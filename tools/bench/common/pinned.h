@@ -23,20 +23,40 @@ static inline void bench_die(const char *what)
 	exit(1);
 }
 
+struct bench_pinned {
+	void *(*fn)(void *);
+	void *arg;
+	int cpu;
+};
+
+/* The thread pins itself first (pthread_attr_setaffinity_np is glibc's
+ * only; musl has the call on a running thread). */
+static inline void *bench_pinned_start(void *p)
+{
+	struct bench_pinned s = *(struct bench_pinned *)p;
+	cpu_set_t set;
+
+	free(p);
+	CPU_ZERO(&set);
+	CPU_SET(s.cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		bench_die("cannot pin a thread");
+	return s.fn(s.arg);
+}
+
 /* Starts fn(arg) in a thread pinned to CPU cpu, or dies. */
 static inline void bench_start_on(pthread_t *t, int cpu,
 				  void *(*fn)(void *), void *arg)
 {
-	pthread_attr_t attr;
-	cpu_set_t set;
+	struct bench_pinned *s = malloc(sizeof(*s));
 
-	pthread_attr_init(&attr);
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	if (pthread_attr_setaffinity_np(&attr, sizeof(set), &set) ||
-	    pthread_create(t, &attr, fn, arg))
+	if (!s)
+		bench_die("out of memory");
+	s->fn = fn;
+	s->arg = arg;
+	s->cpu = cpu;
+	if (pthread_create(t, NULL, bench_pinned_start, s))
 		bench_die("cannot start a thread");
-	pthread_attr_destroy(&attr);
 }
 
 /* A measurement fn(cpu_a, cpu_b, arg), run in a thread on cpu_a. */

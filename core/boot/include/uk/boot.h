@@ -16,7 +16,7 @@
 
 #define UK_BOOT_MAX_ARGS	256
 
-/* The app's entry point. */
+/* The app's entry point (musl passes the environment too). */
 int main(int argc, char *argv[]);
 
 /* Splits cmdline into at most max arguments in argv, writing the strings
@@ -25,10 +25,30 @@ int main(int argc, char *argv[]);
 int uk_boot_split_args(const char *cmdline, char *buf, char *argv[],
 		       int max);
 
-/* Runs the atexit() handlers, latest first. */
-void uk_boot_run_atexit(void);
-
-/* Ends the kernel with status: runs atexit handlers and init terms. */
+/* Ends the kernel with status: runs the init terms, then the backend
+ * terminates. For exit_group (core/process), once the app's threads are
+ * stopped; a second caller waits for the first. */
 void __noreturn uk_boot_exit(int status);
+
+/* Adds "NAME=VALUE" to the app's environment (the last one of a name
+ * wins). Returns 0, -EINVAL (no NAME=) or -E2BIG (more than 128). The
+ * string must live as long as the app. */
+int uk_boot_env_add(const char *name_value);
+
+/* Starts the app: argv, environment and auxiliary vector as a Linux
+ * loader gives them, then musl's __libc_start_main (constructors, main,
+ * exit). On the boot thread, once the kernel is up. */
+void __noreturn uk_boot_start_app(int argc, char **argv);
+
+/* The thread areas of the C library (core/libc/glue.c, musl's layout):
+ * a descriptor without TLS for the boot CPU until the heap exists; the
+ * boot thread's block from the image's program headers (aux: AT_PHDR,
+ * AT_PHNUM, AT_PHENT), loaded as its thread pointer; the size of a
+ * thread's block; a new thread's block in mem (tls size bytes), whose
+ * thread pointer is returned. */
+unsigned long uk_libc_tls_boot(void);
+unsigned long uk_libc_tls_setup(const __SIZE_TYPE__ *aux);
+__SIZE_TYPE__ uk_libc_tls_size(void);
+unsigned long uk_libc_tls_init(void *mem, int tid);
 
 #endif /* __UK_BOOT_H__ */

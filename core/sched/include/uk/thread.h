@@ -13,9 +13,10 @@
  *   uk_thread_start(t);            // placed on the least loaded CPU
  *   uk_thread_join(t, &status);    // waits, frees stack and struct
  *
- * Per-thread data that would be compiler TLS elsewhere (errno, the
- * pthread block) hangs off struct uk_thread: guest code uses no __thread
- * in sim (see uk/plat/tls.h).
+ * Every thread carries a thread pointer: musl's thread descriptor, with
+ * the TLS block below it (errno, the app's __thread variables). Threads
+ * made here get theirs from the C library's glue (uk_libc_tls_init);
+ * clone children use the one musl gave them.
  */
 #ifndef __UK_THREAD_H__
 #define __UK_THREAD_H__
@@ -77,14 +78,15 @@ struct uk_thread {
 	void *stack;			/* lowest address */
 	__sz stack_size;
 	__vaddr_t stack_vma;		/* its VMA, guards included */
-	__uptr tlsp;
+	__uptr tlsp;			/* its thread pointer (musl's) */
+	void *tls_block;		/* its TLS area, if the kernel's */
 
 	uk_thread_fn_t fn;
 	void *arg;
 	int exit_status;
-	int err;			/* errno */
-	void *priv;			/* for the libc (pthread block) */
+	void *priv;			/* for the owner of the thread */
 	struct __regs *syscall_regs;	/* full-frame system call, or NULL */
+	__u64 sig_blocked;		/* its blocked signals (core/signal) */
 	/* Set by clone (core/process): Linux's per-thread process data. */
 	__u32 *clear_child_tid;		/* 0 and a futex wake at exit */
 	void *robust_list;		/* set_robust_list's head */

@@ -3,14 +3,15 @@
  * Signals with Linux's numbers and system calls (rt_sigaction,
  * rt_sigprocmask, rt_sigpending, kill, tkill, tgkill, rt_sigreturn).
  *
- * Today's semantics: the dispositions, the blocked mask and the pending
- * set are process-wide, and delivery is synchronous: a signal raised by
- * the app (raise, kill or tkill of its own ids) or by the kernel
- * (SIGPIPE) runs its handler at once in the calling thread, or stays
- * pending while blocked and runs when a mask change unblocks it. The
- * state is kept in struct uk_signal_state, reached through one function
- * (signal.c: sigstate()), so that per-thread masks and pending sets are
- * a change of that function and of the delivery points.
+ * Today's semantics: the dispositions and the pending set are
+ * process-wide, the blocked mask is per thread (inherited by a clone
+ * child), and delivery is synchronous: a signal raised by the app (raise,
+ * kill or tkill of its own ids) or by the kernel (SIGPIPE) runs its
+ * handler at once in the calling thread, or stays pending while blocked
+ * and runs when a mask change of a thread unblocks it. The state is
+ * reached through one function (signal.c: sigstate()), so that
+ * per-thread pending sets are a change of that function and of the
+ * delivery points.
  */
 #ifndef __UK_SIGNAL_H__
 #define __UK_SIGNAL_H__
@@ -28,10 +29,10 @@ struct uk_sigaction {
 	__u64 mask;			/* blocked while the handler runs */
 };
 
-/* Blocked and pending signals; process-wide today. */
+/* The calling thread's blocked and pending signals. */
 struct uk_signal_state {
-	__u64 blocked;
-	__u64 pending;
+	__u64 *blocked;			/* the thread's (uk_thread) */
+	__u64 *pending;			/* the process's, today */
 };
 
 /* Raises sig in the calling thread: runs its action now, or makes it

@@ -116,35 +116,10 @@ int uk_syscall_trace_set(const char *spec);
 #define __UK_SC_CAST6(t1, a1, t2, a2, t3, a3, t4, a4, t5, a5, t6, a6)	\
 	__UK_SC_CAST5(t1, a1, t2, a2, t3, a3, t4, a4, t5, a5), (t6)__a6
 
-/* The argument names, for the transitional POSIX functions. */
-#define __UK_SC_NAMES0()
-#define __UK_SC_NAMES1(t1, a1)	a1
-#define __UK_SC_NAMES2(t1, a1, ...)	a1, __UK_SC_NAMES1(__VA_ARGS__)
-#define __UK_SC_NAMES3(t1, a1, ...)	a1, __UK_SC_NAMES2(__VA_ARGS__)
-#define __UK_SC_NAMES4(t1, a1, ...)	a1, __UK_SC_NAMES3(__VA_ARGS__)
-#define __UK_SC_NAMES5(t1, a1, ...)	a1, __UK_SC_NAMES4(__VA_ARGS__)
-#define __UK_SC_NAMES6(t1, a1, ...)	a1, __UK_SC_NAMES5(__VA_ARGS__)
-
 #define __UK_SC_DECL(...)						\
 	UK_CONCAT(__UK_SC_DECL, __UK_SC_N(__VA_ARGS__))(__VA_ARGS__)
 #define __UK_SC_CAST(...)						\
 	UK_CONCAT(__UK_SC_CAST, __UK_SC_N(__VA_ARGS__))(__VA_ARGS__)
-#define __UK_SC_NAMES(...)						\
-	UK_CONCAT(__UK_SC_NAMES, __UK_SC_N(__VA_ARGS__))(__VA_ARGS__)
-
-/* Until apps get musl, the kernel's own libc still offers the POSIX
- * function of each handler: name(args) with -1 + errno. */
-#ifdef UK_SYSCALL_POSIX_WRAPPERS
-#include <uk/errno.h>
-#define __UK_SC_POSIX(rtype, name, ...)					\
-	rtype name(__UK_SC_DECL(__VA_ARGS__))				\
-	{								\
-		return (rtype)uk_posix_ret(				\
-			(long)__uk_sys_##name(__UK_SC_NAMES(__VA_ARGS__))); \
-	}
-#else
-#define __UK_SC_POSIX(rtype, name, ...)
-#endif
 
 /* Registers fn as the handler of system call nr. */
 #define UK_SYSCALL_ENTRY(nr, fn)					\
@@ -157,13 +132,6 @@ int uk_syscall_trace_set(const char *spec);
  * body that follows the macro. The body returns a value or -errno.
  */
 #define UK_SYSCALL_R_DEFINE(rtype, name, ...)				\
-	static rtype __uk_sys_##name(__UK_SC_DECL(__VA_ARGS__));	\
-	__UK_SC_POSIX(rtype, name, __VA_ARGS__)				\
-	UK_LLSYSCALL_R_DEFINE(rtype, name, __VA_ARGS__)
-
-/* The same without the transitional POSIX function (its C library form
- * differs: variadic, or another return convention). */
-#define UK_LLSYSCALL_R_DEFINE(rtype, name, ...)				\
 	static rtype __uk_sys_##name(__UK_SC_DECL(__VA_ARGS__));	\
 	long uk_syscall_r_##name(long __a1, long __a2, long __a3,	\
 				 long __a4, long __a5, long __a6);	\

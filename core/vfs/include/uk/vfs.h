@@ -13,6 +13,17 @@
 #include <time.h>
 #include <uk/file.h>
 
+/* Linux's flags newer than some C libraries' headers. */
+#ifndef RENAME_NOREPLACE
+#define RENAME_NOREPLACE	(1 << 0)
+#define RENAME_EXCHANGE		(1 << 1)
+#define RENAME_WHITEOUT		(1 << 2)
+#endif
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_UNSHARE	(1U << 1)
+#define CLOSE_RANGE_CLOEXEC	(1U << 2)
+#endif
+
 struct stat;
 
 /* open(2) at the lowest free fd. Returns the fd or -errno. */

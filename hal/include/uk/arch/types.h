@@ -45,6 +45,8 @@ typedef __s64			__snsec;
 #endif
 
 #define PAGE_SHIFT		__PAGE_SHIFT
+/* C libraries define it too (an int): this one is unsigned long. */
+#undef PAGE_SIZE
 #define PAGE_SIZE		(1UL << PAGE_SHIFT)
 #define PAGE_MASK		(~(PAGE_SIZE - 1))
 #define PAGE_LARGE_SHIFT	__LARGE_PAGE_SHIFT

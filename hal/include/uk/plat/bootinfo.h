@@ -21,6 +21,12 @@ struct ukplat_bootinfo {
 	__sz cmdline_len;
 	__vaddr_t initrd;		/* 0 if none */
 	__sz initrd_len;
+	/* The image's program headers, as a Linux loader gives them to a
+	 * program (AT_PHDR, AT_PHNUM): at least its PT_TLS, the template of
+	 * every thread's TLS block. NULL/0 if the image has no TLS. */
+	__vaddr_t phdr;
+	__u32 phnum;
+	__u32 phent;			/* size of one entry */
 	struct ukplat_memregion_desc mrds[UKPLAT_BOOTINFO_MAXMR];
 };
 

@@ -157,20 +157,12 @@ static double pingpong_ns(void)
 	struct side me, other;
 	unsigned long long t0;
 	int ab[2], ba[2], i;
-	pthread_attr_t attr;
-	cpu_set_t set;
 	pthread_t t;
 
 	if (pipe(ab) || pipe(ba) || side_init(&me, ba[0], ab[1]) ||
 	    side_init(&other, ab[0], ba[1]))
 		bench_die("ping-pong setup failed");
-	pthread_attr_init(&attr);
-	CPU_ZERO(&set);
-	CPU_SET(0, &set);
-	if (pthread_attr_setaffinity_np(&attr, sizeof(set), &set) ||
-	    pthread_create(&t, &attr, ponger, &other))
-		bench_die("cannot start a thread");
-	pthread_attr_destroy(&attr);
+	bench_start_on(&t, 0, ponger, &other);
 	t0 = bench_now_ns();
 	for (i = 0; i < ROUNDS; i++) {
 		if (write(me.out, "p", 1) != 1)
@@ -213,18 +205,11 @@ static void *run_all(void *arg)
 
 int main(void)
 {
-	pthread_attr_t attr;
-	cpu_set_t set;
 	pthread_t t;
 
 	raise_fd_limit();
 	/* Everything runs on CPU 0, on both sides. */
-	pthread_attr_init(&attr);
-	CPU_ZERO(&set);
-	CPU_SET(0, &set);
-	if (pthread_attr_setaffinity_np(&attr, sizeof(set), &set) ||
-	    pthread_create(&t, &attr, run_all, NULL))
-		bench_die("cannot start a thread");
+	bench_start_on(&t, 0, run_all, NULL);
 	pthread_join(t, NULL);
 	return 0;
 }
