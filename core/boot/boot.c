@@ -316,5 +316,7 @@ void __noreturn uk_boot_exit(int status)
 		wait_for_shutdown();
 	uk_inittab_term();
 	args_free();
+	uk_boot_app_release();
+	uk_libc_tls_teardown();
 	ukplat_terminate(UKPLAT_HALT, status);
 }

@@ -24,6 +24,7 @@
 
 static const char *env[ENV_MAX + 1];
 static int env_count;
+static char **app_vec;		/* argv, envp and auxv of the app */
 
 /* Defaults a program expects to find. */
 static const char *const env_defaults[] = { "HOME=/", "PATH=/bin" };
@@ -114,8 +115,9 @@ void __noreturn uk_boot_start_app(int argc, char **argv)
 #undef AUX
 	/* argv, NULL, envp, NULL, auxv: one block, as on a process stack;
 	 * it lives as long as the program. */
-	vec = uk_calloc(uk_alloc_get_default(),
-			argc + 1 + env_count + 1 + a, sizeof(char *));
+	vec = app_vec = uk_calloc(uk_alloc_get_default(),
+				  argc + 1 + env_count + 1 + a,
+				  sizeof(char *));
 	if (!vec)
 		UK_CRASH("out of memory for the program's arguments\n");
 	for (i = 0; i < argc; i++)
@@ -127,4 +129,10 @@ void __noreturn uk_boot_start_app(int argc, char **argv)
 	memcpy(&vec[n], aux, a * sizeof(aux[0]));
 	__libc_start_main(call_main, argc, vec, NULL, NULL, NULL);
 	UK_CRASH("__libc_start_main returned\n");
+}
+
+void uk_boot_app_release(void)
+{
+	uk_free(uk_alloc_get_default(), app_vec);
+	app_vec = NULL;
 }

@@ -120,6 +120,21 @@ unsigned long uk_libc_tls_setup(const size_t *aux)
 	return (unsigned long)td;
 }
 
+void uk_libc_tls_teardown(void)
+{
+	struct pthread *self = __pthread_self();
+
+	if (!main_block)
+		return;
+	/* The caller may be running on it: onto the boot descriptor. */
+	if ((unsigned char *)self >= (unsigned char *)main_block &&
+	    (unsigned char *)self < (unsigned char *)main_block +
+				    libc.tls_size)
+		__set_thread_area((void *)uk_libc_tls_boot());
+	free(main_block);
+	main_block = NULL;
+}
+
 size_t uk_libc_tls_size(void)
 {
 	return libc.tls_size;

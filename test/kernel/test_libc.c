@@ -5,7 +5,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <uk/arch/valgrind.h>
 #include <uk/test.h>
+
+/* musl converts floating point through x87 long double, which valgrind
+ * computes in double precision: its last digits are wrong there (a
+ * limit of valgrind). Those checks run natively only. */
+#define FLOAT_EXACT()	(!uk_valgrind_running())
 
 UK_TESTCASE(libc, snprintf_formats)
 {
@@ -13,10 +19,12 @@ UK_TESTCASE(libc, snprintf_formats)
 
 	snprintf(buf, sizeof(buf), "%d|%5.2f|%-6s|%#x|%e|%g", -42, 3.14159,
 		 "ab", 255, 12345.678, 0.0001);
-	UK_TEST_EXPECT_STR_EQ(buf,
-		"-42| 3.14|ab    |0xff|1.234568e+04|0.0001");
+	if (FLOAT_EXACT())
+		UK_TEST_EXPECT_STR_EQ(buf,
+			"-42| 3.14|ab    |0xff|1.234568e+04|0.0001");
 	snprintf(buf, sizeof(buf), "%.20f", 0.1);
-	UK_TEST_EXPECT_STR_EQ(buf, "0.10000000000000000555");
+	if (FLOAT_EXACT())
+		UK_TEST_EXPECT_STR_EQ(buf, "0.10000000000000000555");
 	UK_TEST_EXPECT_SNUM_EQ(snprintf(buf, 4, "%s", "truncated"), 9);
 	UK_TEST_EXPECT_STR_EQ(buf, "tru");
 }
@@ -77,6 +85,9 @@ UK_TESTCASE(libc, strtod_rounding)
 	unsigned short se;
 	char *end;
 
+	if (!FLOAT_EXACT())
+		return;
+
 	errno = 0;
 	UK_TEST_EXPECT_UNUM_EQ(double_bits(strtod(" 0.1x", &end)),
 			       0x3fb999999999999aUL);
@@ -115,6 +126,9 @@ UK_TESTCASE(libc, strtod_rounding)
 UK_TESTCASE(libc, strtod_ranges)
 {
 	char *end;
+
+	if (!FLOAT_EXACT())
+		return;
 
 	errno = 0;
 	UK_TEST_EXPECT_UNUM_EQ(double_bits(strtod("1e400", NULL)),

@@ -172,11 +172,13 @@ UK_TESTCASE(pthread, detached_threads_leave_nothing)
 	detached_ran = 0;
 	UK_TEST_EXPECT_SNUM_EQ(detached_round(), 100);
 	wait_ran(100);
-	for (i = 0; i < 300000 && nr_threads() != before; i++)
+	/* Threads joined by earlier cases may still be on their way out
+	 * (released right after the joiner woke): at most before. */
+	for (i = 0; i < 300000 && nr_threads() > before; i++)
 		uk_sched_thread_sleep(ukarch_time_usec_to_nsec(100));
 	UK_TEST_EXPECT_SNUM_EQ(__atomic_load_n(&detached_ran,
 					       __ATOMIC_SEQ_CST), 100);
-	UK_TEST_EXPECT_SNUM_EQ(nr_threads(), before);
+	UK_TEST_EXPECT(nr_threads() <= before);
 }
 
 static pthread_key_t key_a, key_b;

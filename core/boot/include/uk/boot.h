@@ -50,5 +50,10 @@ unsigned long uk_libc_tls_boot(void);
 unsigned long uk_libc_tls_setup(const __SIZE_TYPE__ *aux);
 __SIZE_TYPE__ uk_libc_tls_size(void);
 unsigned long uk_libc_tls_init(void *mem, int tid);
+/* At the very end: the boot thread's block is freed (the caller moves to
+ * the boot descriptor if it ran on it). */
+void uk_libc_tls_teardown(void);
+/* At the very end: what uk_boot_start_app() allocated is freed. */
+void uk_boot_app_release(void);
 
 #endif /* __UK_BOOT_H__ */
