@@ -84,6 +84,31 @@ static int timeout_from_timespec(struct poll_timeout *to,
 	return 0;
 }
 
+/* The time left until to's deadline (0 once passed; none for a timeout
+ * of 0 or none at all). */
+static __nsec timeout_left(const struct poll_timeout *to)
+{
+	__nsec now = ukplat_monotonic_clock();
+
+	return to->deadline && now < to->deadline ? to->deadline - now : 0;
+}
+
+/* As Linux's ppoll and pselect6 (not their C library wrappers): the
+ * time left goes back into the app's timespec, whatever the outcome. */
+static void timeout_to_timespec(const struct poll_timeout *to,
+				struct timespec *uts)
+{
+	struct timespec ts;
+	__nsec left;
+
+	if (!uts || !to->deadline)
+		return;
+	left = timeout_left(to);
+	ts.tv_sec = left / NSEC_PER_SEC;
+	ts.tv_nsec = left % NSEC_PER_SEC;
+	uk_copy_to_user(uts, &ts, sizeof(ts));
+}
+
 static void wake_poller(struct uk_poll_waiter *w,
 			unsigned int events __maybe_unused)
 {
@@ -344,7 +369,7 @@ static int ppoll_fn(void *arg)
 }
 
 UK_SYSCALL_R_DEFINE(int, ppoll, struct pollfd *, fds, nfds_t, nfds,
-		    const struct timespec *, timeout, const void *, sigmask,
+		    struct timespec *, timeout, const void *, sigmask,
 		    size_t, sigsetsize)
 {
 	struct ppoll_args a = { fds, nfds, { 0, 0 } };
@@ -353,7 +378,9 @@ UK_SYSCALL_R_DEFINE(int, ppoll, struct pollfd *, fds, nfds_t, nfds,
 	rc = timeout_from_timespec(&a.to, timeout);
 	if (rc < 0)
 		return rc;
-	return with_sigmask(sigmask, sigsetsize, ppoll_fn, &a);
+	rc = with_sigmask(sigmask, sigsetsize, ppoll_fn, &a);
+	timeout_to_timespec(&a.to, timeout);
+	return rc;
 }
 
 /* select */
@@ -478,7 +505,7 @@ UK_SYSCALL_R_DEFINE(int, select, int, nfds, fd_set *, rd, fd_set *, wr,
 	struct select_sets *s;
 	struct poll_timeout to = { 0, 0 };
 	struct timeval tv;
-	__nsec now, left;
+	__nsec left;
 	int rc;
 
 	if (timeout) {
@@ -501,8 +528,7 @@ UK_SYSCALL_R_DEFINE(int, select, int, nfds, fd_set *, rd, fd_set *, wr,
 	uk_free(uk_alloc_get_default(), s);
 	/* As Linux: the time left, whatever the outcome. */
 	if (timeout && to.deadline) {
-		now = ukplat_monotonic_clock();
-		left = now < to.deadline ? to.deadline - now : 0;
+		left = timeout_left(&to);
 		tv.tv_sec = left / NSEC_PER_SEC;
 		tv.tv_usec = left % NSEC_PER_SEC / 1000;
 		uk_copy_to_user(timeout, &tv, sizeof(tv));
@@ -531,7 +557,7 @@ struct pselect_sigmask {
 };
 
 UK_SYSCALL_R_DEFINE(int, pselect6, int, nfds, fd_set *, rd, fd_set *, wr,
-		    fd_set *, ex, const struct timespec *, timeout,
+		    fd_set *, ex, struct timespec *, timeout,
 		    const struct pselect_sigmask *, usig)
 {
 	struct pselect_args a = { nfds, NULL, { 0, 0 } };
@@ -551,5 +577,6 @@ UK_SYSCALL_R_DEFINE(int, pselect6, int, nfds, fd_set *, rd, fd_set *, wr,
 	a.s->user[2] = ex;
 	rc = with_sigmask(sig.mask, sig.size, pselect_fn, &a);
 	uk_free(uk_alloc_get_default(), a.s);
+	timeout_to_timespec(&a.to, timeout);
 	return rc;
 }
