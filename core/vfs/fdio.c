@@ -327,7 +327,9 @@ static int ofile_ioctl(struct uk_ofile *of, int fd, unsigned long req,
 	return f->ops->ioctl(f, req, arg);
 }
 
-UK_SYSCALL_R_DEFINE(int, ioctl, int, fd, unsigned long, req, void *, arg)
+/* The request is 32 bits, as on Linux: C libraries pass an int, which
+ * may arrive sign-extended (_IOR requests have the top bit set). */
+UK_SYSCALL_R_DEFINE(int, ioctl, int, fd, unsigned int, req, void *, arg)
 {
 	struct uk_ofile *of = uk_fdtab_get(fd);
 	int rc;
