@@ -59,9 +59,37 @@ int ukplat_lcpu_irqs_disabled(void)
 	return (SYSREG_READ(daif) & DAIF_I) != 0;
 }
 
+/* How long a spinning CPU sleeps before it looks at the lock again. */
+#define SPIN_NAP_NS	20000
+
+/*
+ * Sleeps a few microseconds in WFI, interrupts left as they are (a lock
+ * may be held): the virtual timer ends the nap. Under KVM the WFI lets the
+ * host run the lock holder's vCPU; under TCG (4 vCPUs on fewer host
+ * cores) it is the only way to: YIELD and WFE do not give the host CPU
+ * away, and a ticket lock whose next holder is not running would make
+ * every other spinner wait out host time slices (a futex bucket under 100
+ * contending threads advanced a few dozen times a second). The timer
+ * interrupt stays pending until interrupts are on again; its handler sees
+ * no deadline due and re-arms for the real one.
+ */
 void ukplat_lcpu_spin_yield(void)
 {
-	__asm__ __volatile__("yield");
+	unsigned long flags = ukplat_lcpu_save_irqf();
+	struct arm64_cpu *cpu = arm64_this_cpu();
+	__nsec nap = ukplat_monotonic_clock() + SPIN_NAP_NS, saved;
+
+	saved = cpu->wake_at;
+	if (!saved || saved > nap) {
+		cpu->wake_at = nap;
+		arm64_time_program(cpu);
+	}
+	__asm__ __volatile__("dsb sy\n\twfi" : : : "memory");
+	if (cpu->wake_at != saved) {
+		cpu->wake_at = saved;
+		arm64_time_program(cpu);
+	}
+	ukplat_lcpu_restore_irqf(flags);
 }
 
 /* With interrupts masked: WFI wakes on a pending interrupt all the same,
