@@ -36,15 +36,31 @@ static struct uk_thread *spawn(const char *name, uk_thread_fn_t fn,
 	return t;
 }
 
+/*
+ * The main thread starts on CPU 0 but, like any thread, may run on
+ * another one after it blocked (an idle CPU steals runnable threads).
+ * Tests that count on the CPU they run on pin it there meanwhile.
+ */
+static void pin_self(int cpu)
+{
+	uk_thread_set_cpu(uk_thread_current(), cpu);
+}
+
 UK_TESTCASE(sched, boot_context_is_main)
 {
 	struct uk_thread *self = uk_thread_current();
+	unsigned long flags;
+	int here;
 
 	UK_TEST_ASSERT(self != NULL);
 	UK_TEST_EXPECT_STR_EQ(uk_thread_name(self), "main");
 	UK_TEST_EXPECT(uk_sched_count() >= 1);
 	UK_TEST_EXPECT_UNUM_EQ(uk_sched_count(), ukplat_lcpu_count());
-	UK_TEST_EXPECT_PTR_EQ(self->sched, uk_sched_get(0));
+	/* Interrupts off: nothing moves it between the two reads. */
+	flags = ukplat_lcpu_save_irqf();
+	here = self->sched == uk_sched_get(ukplat_lcpu_idx());
+	ukplat_lcpu_restore_irqf(flags);
+	UK_TEST_EXPECT(here);
 }
 
 static unsigned long counter;
@@ -396,6 +412,7 @@ UK_TESTCASE(sched, unassign_and_reassign)
 	unsigned int slice = uk_sched_timeslice_us();
 
 	UK_TEST_ASSERT(!PTRISERR(t));
+	pin_self(0);
 	/* The thread must stay queued behind us until we take it off: no
 	 * time slices meanwhile (ktest-preempt runs with them on). */
 	UK_TEST_ASSERT(uk_param_set_int("sched.timeslice_us", 0) == 0);
@@ -413,6 +430,7 @@ UK_TESTCASE(sched, unassign_and_reassign)
 						(int)slice), 0);
 	UK_TEST_EXPECT_SNUM_EQ(uk_thread_join(t, NULL), 0);
 	UK_TEST_EXPECT_SNUM_EQ(ran_on, (int)last);
+	pin_self(-1);
 }
 
 UK_TESTCASE(sched, recursive_mutex_and_trylock)
@@ -551,6 +569,7 @@ UK_TESTCASE(sched, mbox_post_from_interrupt_context)
 
 	UK_TEST_ASSERT(m != NULL);
 	if (others) {
+		pin_self(0);
 		UK_TEST_ASSERT(ukplat_lcpu_run(NULL, 0, post_from_irq, m) == 0);
 		for (i = 0; i < others; i++) {
 			UK_TEST_ASSERT(uk_mbox_recv_until(m, &msg,
@@ -561,6 +580,7 @@ UK_TESTCASE(sched, mbox_post_from_interrupt_context)
 		UK_TEST_EXPECT_SNUM_EQ(ukplat_lcpu_wait(NULL, 0, 0), 0);
 		/* One message from each other CPU, none from CPU 0. */
 		UK_TEST_EXPECT_UNUM_EQ(seen, ((1UL << (others + 1)) - 1) & ~1UL);
+		pin_self(-1);
 	}
 	/* The _isr calls from thread context behave the same. */
 	UK_TEST_EXPECT_SNUM_EQ(uk_mbox_recv_try_isr(m, &msg), -EAGAIN);

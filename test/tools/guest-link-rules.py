@@ -4,7 +4,9 @@
   guest-link-rules.py GUEST_LINK LDS CC
 
 Builds tiny guest archives and checks that tools/guest-link.py
-  * rejects thread-local storage,
+  * accepts thread-local storage (musl's TLS blocks hold it), but refuses
+    the general-dynamic model's __tls_get_addr without a C library that
+    defines it (it would bind to glibc's),
   * rejects a symbol neither the guest nor the backend defines,
   * makes every guest symbol local except the exported entry points.
 """
@@ -23,13 +25,14 @@ def sh(cmd, **kw):
                           stderr=subprocess.STDOUT, text=True, **kw)
 
 
-def archive(tmp, name, code):
+def archive(tmp, name, code, flags=()):
     src = os.path.join(tmp, name + '.c')
     obj = os.path.join(tmp, name + '.o')
     lib = os.path.join(tmp, 'lib' + name + '.a')
     with open(src, 'w') as f:
         f.write(code)
-    for cmd in ([CC, '-c', '-O2', '-ffreestanding', '-fPIC', src, '-o', obj],
+    for cmd in ([CC, '-c', '-O2', '-ffreestanding', '-fPIC', *flags, src,
+                 '-o', obj],
                 ['ar', 'rcs', lib, obj]):
         res = sh(cmd)
         if res.returncode:
@@ -58,11 +61,19 @@ def expect(cond, what, detail=''):
 with tempfile.TemporaryDirectory() as tmp:
     host = archive(tmp, 'host', 'int host_service(int x) { return x; }\n')
 
-    tls = archive(tmp, 'tls', '__thread int counter;\n'
-                  'int entry(void) { return ++counter; }\n')
-    res, _ = link(tmp, [tls], ['entry'], host)
-    expect(res.returncode != 0 and 'thread-local storage' in res.stdout,
-           'guest TLS is refused', res.stdout)
+    tls_code = '__thread int counter;\nint entry(void) { return ++counter; }\n'
+    tls = archive(tmp, 'tls', tls_code, ['-ftls-model=local-exec'])
+    res, out = link(tmp, [tls], ['entry'], host)
+    expect(res.returncode == 0, 'guest TLS links', res.stdout)
+    if res.returncode == 0:
+        sections = sh(['readelf', '-S', '-W', out]).stdout
+        expect('.tbss' in sections, 'its variables stay thread-local',
+               sections)
+    gd = archive(tmp, 'tlsgd', tls_code)
+    res, _ = link(tmp, [gd], ['entry'], host)
+    expect(res.returncode != 0 and '__tls_get_addr' in res.stdout,
+           'general-dynamic TLS without a C library is refused '
+           '(__tls_get_addr would bind to glibc)', res.stdout)
 
     undef = archive(tmp, 'undef', 'int strdup_like(const char *);\n'
                     'int entry(void) { return strdup_like("x"); }\n')

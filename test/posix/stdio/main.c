@@ -14,7 +14,9 @@
 
 #include "../posix-check.h"
 
-#define DIR_	"/tmp/amphi-stdio-test"
+/* Every path is relative to a folder of this process's own (main): the
+ * host runs this test twice at once (posix-stdio, posix-stdio-smp4). */
+#define DIR_	"."
 #define F1	DIR_ "/one.txt"
 #define F2	DIR_ "/two.bin"
 #define F3	DIR_ "/many.txt"
@@ -528,8 +530,11 @@ static void check_threads(void)
 
 int main(void)
 {
+	char dir[64];
+
 	mkdir("/tmp", 0777);
-	mkdir(DIR_, 0755);
+	snprintf(dir, sizeof(dir), "/tmp/amphi-stdio-%d", (int)getpid());
+	CHECK(mkdir(dir, 0755) == 0 && chdir(dir) == 0);
 	check_write_read();
 	check_positions();
 	check_modes();
@@ -542,7 +547,7 @@ int main(void)
 	unlink(F1);
 	unlink(F2);
 	unlink(F3);
-	CHECK(rmdir(DIR_) == 0);
+	CHECK(chdir("/") == 0 && rmdir(dir) == 0);
 	/* A line without its end yet: stdout's buffer goes out at exit. */
 	printf("stdio: ");
 	return posix_check_summary();
