@@ -9,7 +9,9 @@
  * stdio's locks) work on any of them. Threads made by pthread_create get
  * theirs from musl (clone with CLONE_SETTLS); the kernel's own threads,
  * and the boot thread, get theirs here (uk_libc_tls_*), in the same
- * layout (musl's static TLS: the block below the thread pointer).
+ * layout: musl's static TLS, the block below the descriptor on x86_64,
+ * above the thread pointer on arm64 (TLS_ABOVE_TP). The thread pointers
+ * returned are what the architecture's register holds (TP_ADJ).
  */
 #include <elf.h>
 #include <stddef.h>
@@ -20,14 +22,6 @@
 #include "pthread_impl.h"
 #include "stdio_impl.h"
 #include "syscall.h"
-
-/* x86_64 arch_prctl code. */
-#define ARCH_SET_FS	0x1002
-
-int __set_thread_area(void *p)
-{
-	return __syscall(SYS_arch_prctl, ARCH_SET_FS, p);
-}
 
 /* Kernel (core/process): ends the thread, unmapping its stack once it
  * no longer runs on it. */
@@ -66,7 +60,7 @@ static void descriptor_init(struct pthread *td, int tid)
 unsigned long uk_libc_tls_boot(void)
 {
 	descriptor_init(&boot_td, 1);
-	return (unsigned long)&boot_td;
+	return (unsigned long)TP_ADJ(&boot_td);
 }
 
 /* musl's static TLS layout from the image's PT_TLS (as static_init_tls
@@ -96,11 +90,20 @@ static void tls_layout(const size_t *aux)
 	}
 	main_tls.size += (-main_tls.size - (uintptr_t)main_tls.image) &
 			 (main_tls.align - 1);
+#ifdef TLS_ABOVE_TP
+	main_tls.offset = GAP_ABOVE_TP;
+	main_tls.offset += (-GAP_ABOVE_TP + (uintptr_t)main_tls.image) &
+			   (main_tls.align - 1);
+#else
 	main_tls.offset = main_tls.size;
+#endif
 	if (main_tls.align < MIN_TLS_ALIGN)
 		main_tls.align = MIN_TLS_ALIGN;
 	libc.tls_align = main_tls.align;
 	libc.tls_size = (2 * sizeof(void *) + sizeof(struct pthread) +
+#ifdef TLS_ABOVE_TP
+			 main_tls.offset +
+#endif
 			 main_tls.size + main_tls.align + MIN_TLS_ALIGN - 1) &
 			-MIN_TLS_ALIGN;
 }
@@ -116,8 +119,8 @@ unsigned long uk_libc_tls_setup(const size_t *aux)
 	td = __copy_tls(main_block);
 	descriptor_init(td, 1);
 	tls_ready = 1;
-	__set_thread_area(td);
-	return (unsigned long)td;
+	__set_thread_area(TP_ADJ(td));
+	return (unsigned long)TP_ADJ(td);
 }
 
 void uk_libc_tls_teardown(void)
@@ -175,7 +178,7 @@ unsigned long uk_libc_tls_init(void *block, int tid)
 	td->canary = __pthread_self()->canary;
 	if (libc_started)
 		become_threaded();
-	return (unsigned long)td;
+	return (unsigned long)TP_ADJ(td);
 }
 
 /*

@@ -135,7 +135,7 @@ static long do_clone(unsigned long flags, unsigned long newsp, int *ptid,
 	if (PTRISERR(t))
 		return PTR2ERR(t);
 	tid = (int)t->id;
-	t->tlsp = flags & CLONE_SETTLS ? tls : self->tlsp;
+	t->tlsp = flags & CLONE_SETTLS ? tls : ukplat_tlsp_get();
 	/* As on Linux, the child starts with its parent's signal mask. */
 	t->sig_blocked = self->sig_blocked;
 	t->on_off_cpu = child_off_cpu;

@@ -222,6 +222,9 @@ void sched_switch(struct uk_sched *s, unsigned long flags)
 		s->current = next;
 		if (unlikely(timeslice_us) && !(next->flags & UK_THREADF_IDLE))
 			slice_start(s);
+		/* Code may set its thread pointer without the kernel
+		 * (arm64: msr tpidr_el0): keep what the CPU has. */
+		prev->tlsp = ukplat_tlsp_get();
 		ukplat_tlsp_set(next->tlsp);
 		ukarch_ctx_switch(&prev->ctx, &next->ctx);
 		/* Running again, maybe on another CPU after a steal. */

@@ -42,7 +42,6 @@ struct arm64_cpu {
 	unsigned long dispatches;	/* interrupts handled, for halt */
 	__nsec deadline;		/* ukplat_time_set_deadline */
 	__nsec wake_at;			/* halt_irq_until's limit */
-	__uptr tlsp;
 	ukplat_lcpu_entry_t entry;	/* start: what to run, on which stack */
 	void *sp;
 	void *arg;

@@ -163,6 +163,7 @@ void __noreturn arm64_boot_main(__paddr_t x0)
 	}
 	parse_memory(bi, excl, nexcl);
 	metal_image_regions(&arm64_bootinfo);
+	metal_tls_describe(bi);
 	add_region(__PADDR_ANY, ARM64_VAS_BASE, ARM64_VAS_SIZE,
 		   UKPLAT_MEMRT_VAS, UKPLAT_MEMRF_READ | UKPLAT_MEMRF_WRITE |
 		   UKPLAT_MEMRF_EXECUTE, "vas");

@@ -76,13 +76,12 @@ void ukplat_terminate(enum ukplat_gstate request, int status)
 
 void ukplat_tlsp_set(__uptr tlsp)
 {
-	struct arm64_cpu *cpu = arm64_this_cpu();
-
-	cpu->tlsp = tlsp;
 	SYSREG_WRITE(tpidr_el0, tlsp);
 }
 
+/* The register, not a copy: code may write it directly (musl's
+ * __set_thread_area, any arm64 binary's C library). */
 __uptr ukplat_tlsp_get(void)
 {
-	return arm64_this_cpu()->tlsp;
+	return SYSREG_READ(tpidr_el0);
 }

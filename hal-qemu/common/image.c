@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include <uk/essentials.h>
 #include <uk/print.h>
+#include <elf.h>
 #include <string.h>
 #include "metal.h"
 
@@ -41,4 +42,24 @@ void metal_image_regions(struct ukplat_bootinfo *bi)
 	metal_add_region(bi, (__paddr_t)stack, (__vaddr_t)stack,
 			 (__sz)(boot_stack_top - stack), UKPLAT_MEMRT_STACK,
 			 rw, "boot stack");
+}
+
+/* The image's TLS template (kernel.lds), as the one program header the
+ * core needs: musl lays out every thread's TLS block from it. */
+extern char image_tls_start[], image_tls_filesz[], image_tls_memsz[];
+extern char image_tls_align[];
+static Elf64_Phdr tls_phdr;
+
+void metal_tls_describe(struct ukplat_bootinfo *bi)
+{
+	tls_phdr.p_type = PT_TLS;
+	tls_phdr.p_flags = PF_R;
+	tls_phdr.p_vaddr = (__vaddr_t)image_tls_start;
+	tls_phdr.p_paddr = (__vaddr_t)image_tls_start;
+	tls_phdr.p_filesz = (__uptr)image_tls_filesz;
+	tls_phdr.p_memsz = (__uptr)image_tls_memsz;
+	tls_phdr.p_align = (__uptr)image_tls_align;
+	bi->phdr = (__vaddr_t)&tls_phdr;
+	bi->phnum = 1;
+	bi->phent = sizeof(tls_phdr);
 }

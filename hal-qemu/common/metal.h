@@ -2,7 +2,7 @@
 /*
  * Code both bare-metal backends share (hal-qemu/common), over the symbols
  * their linker scripts and boot code define alike: image_*_start/_end
- * (kernel.lds) and boot_stack_guard/top (boot.S).
+ * and image_tls_* (kernel.lds) and boot_stack_guard/top (boot.S).
  */
 #ifndef __HAL_QEMU_METAL_H__
 #define __HAL_QEMU_METAL_H__
@@ -19,6 +19,11 @@ void metal_image_regions(struct ukplat_bootinfo *bi);
 void metal_add_region(struct ukplat_bootinfo *bi, __paddr_t pbase,
 		      __vaddr_t vbase, __sz len, int type, int flags,
 		      const char *name);
+
+/* Describes the image's TLS template (kernel.lds: image_tls_*) in bi as
+ * one PT_TLS program header, from which the core lays out each thread's
+ * TLS block. */
+void metal_tls_describe(struct ukplat_bootinfo *bi);
 
 /* Backend hooks of the crash backtrace (backtrace.c). */
 /* Whether va may be read before paging init (the early tables). */

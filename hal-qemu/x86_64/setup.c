@@ -110,26 +110,6 @@ static void take_cmdline(const struct hvm_start_info *si)
 	x86_bootinfo.cmdline_len = strlen(cmdline);
 }
 
-/* The image's TLS template (kernel.lds), as the one program header the
- * core needs: musl lays out every thread's TLS block from it. */
-extern char image_tls_start[], image_tls_filesz[], image_tls_memsz[];
-extern char image_tls_align[];
-static Elf64_Phdr tls_phdr;
-
-static void tls_describe(struct ukplat_bootinfo *bi)
-{
-	tls_phdr.p_type = PT_TLS;
-	tls_phdr.p_flags = PF_R;
-	tls_phdr.p_vaddr = (__vaddr_t)image_tls_start;
-	tls_phdr.p_paddr = (__vaddr_t)image_tls_start;
-	tls_phdr.p_filesz = (__uptr)image_tls_filesz;
-	tls_phdr.p_memsz = (__uptr)image_tls_memsz;
-	tls_phdr.p_align = (__uptr)image_tls_align;
-	bi->phdr = (__vaddr_t)&tls_phdr;
-	bi->phnum = 1;
-	bi->phent = sizeof(tls_phdr);
-}
-
 void __noreturn x86_boot_main(__u32 start_info_pa);
 
 void __noreturn x86_boot_main(__u32 start_info_pa)
@@ -151,7 +131,7 @@ void __noreturn x86_boot_main(__u32 start_info_pa)
 	strncpy(bi->bootprotocol, "pvh", sizeof(bi->bootprotocol) - 1);
 	bi->dm_off = X86_DM_OFF;
 	take_cmdline(si);
-	tls_describe(bi);
+	metal_tls_describe(bi);
 
 	excl[nexcl][0] = 0;
 	excl[nexcl++][1] = PAGE_ALIGN_UP((__paddr_t)image_end);

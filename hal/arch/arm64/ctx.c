@@ -296,17 +296,18 @@ int ukarch_regs_inject_return(struct __regs *regs)
 	return 1;
 }
 
-/* x0..x30, sp, then pc through x16 (the intra-procedure-call scratch
- * register, which a trap return would restore: the caller of a resume
- * must not count on it) and the condition flags through nzcv. */
+/* x0..x15, x18..x30 and the condition flags (nzcv) from r, then the
+ * stack pointer and pc through x16 and x17 (the intra-procedure-call
+ * scratch registers, which a trap return would restore: the caller of a
+ * resume must not count on them). r is read only while the stack pointer
+ * is still below it: an interrupt that injects a call (preemption) may
+ * push frames below the new one as soon as it is loaded. */
 void __noreturn ukarch_regs_resume(const struct __regs *r)
 {
 	__asm__ __volatile__(
 		"mov x16, %0\n\t"
 		"ldr x17, [x16, #(33 * 8)]\n\t"	/* pstate */
 		"msr nzcv, x17\n\t"
-		"ldr x17, [x16, #(31 * 8)]\n\t"	/* sp */
-		"mov sp, x17\n\t"
 		"ldp x0, x1, [x16, #0]\n\t"
 		"ldp x2, x3, [x16, #16]\n\t"
 		"ldp x4, x5, [x16, #32]\n\t"
@@ -323,7 +324,10 @@ void __noreturn ukarch_regs_resume(const struct __regs *r)
 		"ldp x28, x29, [x16, #224]\n\t"
 		"ldr x30, [x16, #240]\n\t"
 		"ldr x17, [x16, #(32 * 8)]\n\t"	/* pc */
-		"br x17\n\t"
+		"ldr x16, [x16, #(31 * 8)]\n\t"	/* sp */
+		"mov sp, x16\n\t"
+		/* ret, not br: the pc is no branch target (BTI). */
+		"ret x17\n\t"
 		: : "r"(r) : "memory");
 	__builtin_unreachable();
 }

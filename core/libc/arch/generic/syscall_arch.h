@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * musl's system calls on Amphi, x86_64: this file takes the place of
- * musl's arch/x86_64/syscall_arch.h (the include path puts it first).
- * A system call is a plain C call of the kernel's table, uk_syscall6()
- * (core/syscall), with Linux's x86_64 numbers: no trap, no syscall
- * instruction. musl's own assembly that issues one is replaced too
- * (clone.S, syscall_cp.S, restore.S; glue.c).
+ * musl's system calls on Amphi, every architecture: this file takes the
+ * place of musl's arch/<arch>/syscall_arch.h (the include path puts it
+ * first). A system call is a plain C call of the kernel's table,
+ * uk_syscall6() (core/syscall), with Linux's numbers for the
+ * architecture: no trap, no system-call instruction. musl's own assembly
+ * that issues one is replaced too (arch/<arch>/: clone, the cancellable
+ * call, sigreturn; glue.c).
  */
 #define __SYSCALL_LL_E(x) (x)
 #define __SYSCALL_LL_O(x) (x)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The Linux system-call table, by Linux's numbers for the architecture
- * (x86_64 now). A library defines a handler where its code lives:
+ * (x86_64, arm64). A library defines a handler where its code lives:
  *
  *   UK_SYSCALL_R_DEFINE(ssize_t, read, int, fd, void *, buf, size_t, n)
  *   {
@@ -129,7 +129,9 @@ int uk_syscall_trace_set(const char *spec);
 
 /*
  * Defines uk_syscall_r_<name>, the handler of __NR_<name>, with the typed
- * body that follows the macro. The body returns a value or -errno.
+ * body that follows the macro. The body returns a value or -errno. A call
+ * the architecture does not have (open on arm64: __UK_NR_open is -1)
+ * gets its handler but no table entry.
  */
 #define UK_SYSCALL_R_DEFINE(rtype, name, ...)				\
 	static rtype __uk_sys_##name(__UK_SC_DECL(__VA_ARGS__));	\
@@ -142,7 +144,7 @@ int uk_syscall_trace_set(const char *spec);
 		(void)__a4; (void)__a5; (void)__a6;			\
 		return (long)__uk_sys_##name(__UK_SC_CAST(__VA_ARGS__));	\
 	}								\
-	UK_SYSCALL_ENTRY(__NR_##name, uk_syscall_r_##name);		\
+	UK_SYSCALL_ENTRY(__UK_NR_##name, uk_syscall_r_##name);		\
 	static rtype __uk_sys_##name(__UK_SC_DECL(__VA_ARGS__))
 
 /* A handler that is another one's under a second number (open is
@@ -152,6 +154,6 @@ int uk_syscall_trace_set(const char *spec);
 	long uk_syscall_r_##fn(long, long, long, long, long, long);	\
 	UK_LINKTAB_ENTRY(const struct uk_syscall_entry,			\
 			 __uk_syscall_alias_##name, "syscall", "5") =	\
-		{ __NR_##name, uk_syscall_r_##fn }
+		{ __UK_NR_##name, uk_syscall_r_##fn }
 
 #endif /* __UK_SYSCALL_H__ */

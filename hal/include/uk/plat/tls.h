@@ -1,21 +1,19 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The thread-local storage pointer of the running thread, switched by the
- * scheduler. On metal it is the architecture's TLS register (FS base on
- * x86_64, TPIDR_EL0 on arm64). In sim the host owns %fs (glibc's TLS:
- * errno, the stack canary, malloc arenas), so the pointer is only
- * recorded per CPU and never loaded into a register; guest code uses no
- * compiler TLS there (the guest link rejects it) and keeps per-thread data
- * in struct uk_thread instead.
+ * The thread pointer of the running thread (musl's thread descriptor:
+ * %fs base on x86_64, TPIDR_EL0 on arm64), switched by the scheduler. In
+ * sim the guest owns %fs too; the backend puts glibc's back only while
+ * host code runs (hal-sim/cpu.h).
  */
 #ifndef __UK_PLAT_TLS_H__
 #define __UK_PLAT_TLS_H__
 
 #include <uk/arch/types.h>
 
-/* Makes tlsp the TLS pointer of this CPU. */
+/* Makes tlsp the thread pointer of this CPU. */
 void ukplat_tlsp_set(__uptr tlsp);
-/* Returns the TLS pointer of this CPU. */
+/* Returns the thread pointer of this CPU now (arm64: the register,
+ * which code may write directly without the kernel). */
 __uptr ukplat_tlsp_get(void);
 
 #endif /* __UK_PLAT_TLS_H__ */
