@@ -290,7 +290,7 @@ static int inet_listen(struct posix_socket_file *sock, int backlog)
 static int inet_accept4(struct posix_socket_file *sock,
 			struct posix_socket_file *newsock,
 			struct sockaddr *addr, socklen_t *addrlen,
-			int flags __unused)
+			int flags __maybe_unused)
 {
 	struct inet_sock *s = inet_of(sock);
 	int rc;

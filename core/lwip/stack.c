@@ -158,7 +158,7 @@ int uk_lwip_start(void)
 /* With a network device the stack starts at boot (for its lease);
  * without, with the first AF_INET or AF_INET6 socket, so that an image
  * that never uses the network pays nothing for it. */
-static int lwip_boot(struct uk_init_ctx *ctx __unused)
+static int lwip_boot(struct uk_init_ctx *ctx __maybe_unused)
 {
 	if (uk_netdev_count())
 		uk_lwip_start();
@@ -224,7 +224,7 @@ static void report(struct lwip_netdev *ln)
 }
 
 /* Before main(): the first interface's lease, then the files in /etc. */
-static int lwip_ready(struct uk_init_ctx *ctx __unused)
+static int lwip_ready(struct uk_init_ctx *ctx __maybe_unused)
 {
 	__nsec until = ukplat_monotonic_clock() +
 		       ukarch_time_msec_to_nsec(dhcp_wait_ms);

@@ -27,7 +27,7 @@ static struct hostnet *hn_of(struct uk_netdev *dev)
 	return __containerof(dev, struct hostnet, dev);
 }
 
-static int hn_irq(void *arg, struct __regs *regs __unused)
+static int hn_irq(void *arg, struct __regs *regs __maybe_unused)
 {
 	struct hostnet *hn = arg;
 
@@ -149,7 +149,7 @@ static const struct uk_netdev_ops hn_ops = {
 	.rxq_intr_disable = hn_intr_disable,
 };
 
-static int hostnet_init(struct uk_init_ctx *ctx __unused)
+static int hostnet_init(struct uk_init_ctx *ctx __maybe_unused)
 {
 	struct hostnet *hn;
 	unsigned int i;

@@ -41,7 +41,7 @@ int qemu_irq_line(unsigned int spi)
 	return irq;
 }
 
-int qemu_msi_alloc(__u64 *addr __unused, __u32 *data __unused)
+int qemu_msi_alloc(__u64 *addr __maybe_unused, __u32 *data __maybe_unused)
 {
 	return -ENOTSUP;
 }
@@ -114,14 +114,14 @@ void *qemu_fw_cfg_mmio(void)
 	return qemu_mmio_map(base, size);
 }
 
-__u32 qemu_pci_read32(unsigned int bus __unused, unsigned int dev __unused,
-		      unsigned int fn __unused, unsigned int off __unused)
+__u32 qemu_pci_read32(unsigned int bus, unsigned int dev,
+		      unsigned int fn, unsigned int off)
 {
 	return 0xffffffffU;		/* no PCI (see the top) */
 }
 
-void qemu_pci_write32(unsigned int bus __unused, unsigned int dev __unused,
-		      unsigned int fn __unused, unsigned int off __unused,
-		      __u32 v __unused)
+void qemu_pci_write32(unsigned int bus, unsigned int dev,
+		      unsigned int fn, unsigned int off,
+		      __u32 v __maybe_unused)
 {
 }

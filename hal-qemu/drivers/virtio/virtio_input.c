@@ -73,7 +73,7 @@ static void give(struct vinput *d, struct ukplat_input_event *b)
 }
 
 /* Interrupt context: events wait; the core's handler takes them. */
-static void vin_callback(struct virtqueue *vq __unused, void *arg __unused)
+static void vin_callback(struct virtqueue *vq, void *arg)
 {
 	int irq = __atomic_load_n(&input_irq, __ATOMIC_ACQUIRE);
 	__lcpuidx self = ukplat_lcpu_idx();

@@ -138,7 +138,7 @@ static void notify(struct virtio_dev *dev, struct virtqueue *vq)
 	wr(dev, MMIO_QUEUE_NOTIFY, vq->index);
 }
 
-static int mmio_isr(void *arg, struct __regs *regs __unused)
+static int mmio_isr(void *arg, struct __regs *regs __maybe_unused)
 {
 	struct virtio_dev *dev = arg;
 	__u32 st = rd(dev, MMIO_INT_STATUS);
@@ -206,7 +206,7 @@ static void probe_slot(__paddr_t pa, __sz size, unsigned int line)
 		uk_free(uk_alloc_get_default(), m);
 }
 
-static int virtio_mmio_probe(struct uk_init_ctx *ctx __unused)
+static int virtio_mmio_probe(struct uk_init_ctx *ctx __maybe_unused)
 {
 	unsigned int i, line;
 	__paddr_t base;

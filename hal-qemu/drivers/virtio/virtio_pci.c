@@ -153,7 +153,7 @@ static void notify(struct virtio_dev *dev, struct virtqueue *vq)
 	*(volatile __u16 *)vq->tpriv = (__u16)vq->index;
 }
 
-static int msix_isr(void *arg, struct __regs *regs __unused)
+static int msix_isr(void *arg, struct __regs *regs __maybe_unused)
 {
 	virtio_dev_interrupt(arg);
 	return 1;
@@ -360,7 +360,7 @@ static void probe_fn(unsigned int b, unsigned int d, unsigned int f,
 		uk_free(uk_alloc_get_default(), pv);
 }
 
-static int virtio_pci_probe(struct uk_init_ctx *ctx __unused)
+static int virtio_pci_probe(struct uk_init_ctx *ctx __maybe_unused)
 {
 	unsigned int d, f, nfn;
 	__u32 id;
