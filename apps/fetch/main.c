@@ -8,6 +8,7 @@
  * with the C library's resolver. Exits 1 on a network error or a status
  * other than 200, 2 on bad usage.
  */
+#define _GNU_SOURCE	/* memmem */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>

@@ -12,6 +12,7 @@
  * 400 for bad syntax or a request head over 8 KiB, 404, 405, 505. With
  * -n it exits after REQUESTS requests (tests, valgrind).
  */
+#define _GNU_SOURCE	/* strcasestr */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
