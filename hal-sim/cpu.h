@@ -91,6 +91,11 @@ static inline long sim_syscall(long n, long a1, long a2, long a3, long a4,
 /* Gives the calling host thread its CPU c (%gs) and records its glibc
  * thread pointer. Host context, at the thread's start. */
 void sim_cpu_attach(struct sim_cpu *c);
+/* Gives a host thread that is no CPU (network, display) a struct
+ * sim_cpu of its own behind %gs, so that sim_cpu() in what it calls
+ * (sim_lcpu_raise) or in a signal it takes reads no CPU's, and no null
+ * %gs. */
+void sim_host_thread_attach(void);
 
 /* Loads v into %fs (wrfsbase when the host allows it, else arch_prctl). */
 void sim_fs_write(unsigned long v);

@@ -28,6 +28,7 @@
 #include <uk/plat/display.h>
 #include <uk/plat/irq.h>
 #include <uk/plat/lcpu.h>
+#include "cpu.h"
 #include "sim.h"
 
 #define INPUT_RING	4096		/* power of two */
@@ -359,6 +360,7 @@ static void *display_thread(void *arg)
 	SDL_Event e;
 	int rc;
 
+	sim_host_thread_attach();
 	(void)arg;
 	rc = window_init();
 	pthread_mutex_lock(&disp.lock);
@@ -649,6 +651,7 @@ static void *ctl_thread(void *arg)
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	int s, fd;
 
+	sim_host_thread_attach();
 	(void)arg;
 	pthread_mutex_lock(&disp.lock);
 	while (!disp.state)

@@ -53,6 +53,15 @@ void sim_cpu_attach(struct sim_cpu *c)
 	sim_syscall(SYS_arch_prctl, ARCH_SET_GS, (long)c, 0, 0, 0, 0);
 }
 
+void sim_host_thread_attach(void)
+{
+	/* Host threads run with glibc's %fs: its TLS is theirs. */
+	static __thread struct sim_cpu outsider;
+
+	outsider.irqs_off = 1;
+	sim_cpu_attach(&outsider);
+}
+
 unsigned long sim_host_enter(void)
 {
 	unsigned long cur = sim_fs_current(), host = sim_cpu()->host_fs;

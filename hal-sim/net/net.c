@@ -20,6 +20,7 @@
 
 #include <uk/plat/hostnet.h>
 #include <uk/plat/irq.h>
+#include "../cpu.h"
 #include "../sim.h"
 #include "net.h"
 
@@ -100,6 +101,7 @@ static void *net_thread(void *arg)
 	struct sim_net_slot *s;
 	int n, timeout, rc;
 
+	sim_host_thread_attach();
 	for (;;) {
 		while ((s = ring_peek(&d->tx))) {
 			d->be->send(d, s->data, s->len);
