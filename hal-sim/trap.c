@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include <uk/arch/traps.h>
+#include <uk/arch/valgrind.h>
 #include <uk/plat/lcpu.h>
 #include "cpu.h"
 #include "sim.h"
@@ -108,6 +109,37 @@ static void __attribute__((noreturn)) nested_fault(int sig, siginfo_t *si,
 	_exit(1);
 }
 
+static int on_valgrind;
+
+/* Whether the instruction at ip pushes on the stack: push (register,
+ * immediate, r/m), pushf or call (relative, r/m). */
+static int pushes(const unsigned char *ip)
+{
+	while ((*ip & 0xf0) == 0x40)	/* REX */
+		ip++;
+	if ((ip[0] & 0xf8) == 0x50 || ip[0] == 0x6a || ip[0] == 0x68 ||
+	    ip[0] == 0x9c || ip[0] == 0xe8)
+		return 1;
+	return ip[0] == 0xff && (((ip[1] >> 3) & 7) == 6 ||
+				 ((ip[1] >> 3) & 7) == 2);
+}
+
+/*
+ * Valgrind's translation of push and call moves %rsp before the store,
+ * and a fault in that store (the first touch of a demand-paged stack
+ * page) is delivered with the instruction pointer at the push and %rsp
+ * already moved: resumed as it is, the push runs twice and a later ret
+ * pops the wrong word. On valgrind, such a fault gets its %rsp back.
+ */
+static void vg_push_fixup(int sig, const siginfo_t *si, struct __regs *r)
+{
+	if (!on_valgrind || sig != SIGSEGV ||
+	    (unsigned long)si->si_addr != r->rsp ||
+	    !pushes((const unsigned char *)r->rip))
+		return;
+	r->rsp += 8;
+}
+
 /* Runs with whatever %fs was loaded (cpu.h): no host C library here. */
 static void fault_handler(int sig, siginfo_t *si, void *ucv)
 {
@@ -124,6 +156,7 @@ static void fault_handler(int sig, siginfo_t *si, void *ucv)
 	 * stack under another thread) while the trap is handled. */
 	irqf = ukplat_lcpu_save_irqf();
 	sim_regs_from_mcontext(&regs, &uc->uc_mcontext);
+	vg_push_fixup(sig, si, &regs);
 	ctx.regs = &regs;
 	classify(&ctx, sig, si, &uc->uc_mcontext);
 	/* The trap code is guest code: the guest's %fs. */
@@ -154,6 +187,8 @@ void sim_traps_init(void)
 	unsigned int i;
 
 	sim_altstack_init();
+	on_valgrind = ukarch_valgrind_request(0, UK_VG_RUNNING_ON_VALGRIND,
+					      0, 0, 0, 0, 0) != 0;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_sigaction = fault_handler;
 	/* NODEFER: a fault inside the handler reaches it (and is reported)
