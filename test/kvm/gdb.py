@@ -28,7 +28,8 @@ EXPECT = [
     r'Thread 2 ',                          # both vCPUs, one thread each
     r'Breakpoint 1, ukplat_entry',         # hbreak
     r'Breakpoint 2, main \(argc=(argc@entry=)?2',  # break (int3)
-    r'#1 +0x[0-9a-f]+ in ukplat_entry .*core/boot/boot.c',
+    # The C library's start (musl's) lies between main and the kernel.
+    r'#[1-9] +0x[0-9a-f]+ in ukplat_entry .*core/boot/boot.c',
     r'\$1 = 2',                            # p argc
     r'"gdb-arg"',                          # x/s argv[1]
     r'^9\s+for \(i = 1',                   # next, over printf
