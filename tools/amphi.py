@@ -221,7 +221,7 @@ tests, the POSIX programs and a few apps booted in QEMU: KVM if /dev/kvm
 can boot a test image, else TCG, and it says which), then the arm64 ones
 (the same, on qemu-system-aarch64 under TCG), and prints a line per
 platform. Suites:
-  unit      host unit tests (Check) of libc, allocators, events
+  unit      host unit tests (Check) of allocators, events, random, fdt
   kernel    in-kernel tests (test/kernel), booted as a kernel image
   posix     test/posix programs: Linux first, then Amphi, same output
   apps      apps and the crash reports, checked from the outside
