@@ -2,7 +2,7 @@
 """Link guest objects (kernel, C library, app) into one object.
 
   guest-link.py --cc CC --objcopy OBJCOPY --nm NM --readelf READELF \
-      --lds SCRIPT [--app ARCHIVE] [--libc ARCHIVE]... \
+      --lds SCRIPT [--app ARCHIVE]... [--libc ARCHIVE]... \
       [--kernel-libc LIST] [--exports LIST --imports-from HOSTLIB ...] \
       [--host-fast LIST] -o OUT KERNEL-ARCHIVE...
   guest-link.py --prefix PFX ... -o OUT ARCHIVE...
@@ -21,7 +21,8 @@ Linux process, with one namespace for the app:
     the kernel may only call the C library functions --kernel-libc lists:
     pure ones that make no system call (memcpy, snprintf, strtol...), so
     that kernel and app share one printf and one memcpy;
-  * the app (--app, whole): its objects, plus the kernel API it uses.
+  * the app (each --app archive, whole: its own code and the code of a
+    package it is built from): its objects, plus the kernel API it uses.
 
 Then the rules of the guest/host split are checked:
 
@@ -290,7 +291,7 @@ def main():
     ap.add_argument('--imports-from', action='append', default=[])
     ap.add_argument('--host-fast')
     ap.add_argument('--prefix')
-    ap.add_argument('--app')
+    ap.add_argument('--app', action='append', default=[])
     ap.add_argument('--libc', action='append', default=[])
     ap.add_argument('--kernel-libc')
     ap.add_argument('-o', dest='out', required=True)
@@ -305,7 +306,7 @@ def main():
         kern = link_kernel(args, tmp)
         if args.kernel_libc:
             check_kernel_libc(args, kern)
-        app = ['-Wl,--whole-archive', args.app,
+        app = ['-Wl,--whole-archive', *args.app,
                '-Wl,--no-whole-archive'] if args.app else []
         run([*args.cc.split(), '-nostdlib', '-r', '-Wl,-T,' + args.lds,
              '-o', merged, *app, kern, '-Wl,--start-group', *args.libc,

@@ -1,15 +1,58 @@
 #!/usr/bin/env python3
-"""Print the C sources of an app folder, one per line, sorted.
+"""Print what an app folder builds from: its C sources and flags.
 
-  list-sources.py FOLDER [BASE]
+  list-sources.py FOLDER [BASE]      the app's own .c files, one a line
+  list-sources.py --meson FOLDER [BASE]
+                                     everything meson needs, one
+                                     "KIND VALUE" a line (see below)
+  list-sources.py --generate FOLDER WORK OUT...
+                                     runs the build description's
+                                     'generate' command in WORK and copies
+                                     the files it names to OUT...
 
 An app is a folder of .c files (sub-folders included, except hidden ones
-and build folders). Files under BASE are printed relative to it (so the
-build and the debug info name in-tree files by relative paths). Exits
-non-zero with a message if there are none.
+and build folders), or a folder with a build description, app.ini, for
+code that is not ours and is built as it is (Debian's Lua, SQLite):
+
+  [build]
+  package = lua5.4          Debian source package (tools/thirdparty.py);
+                            relative paths below are inside its tree
+  generate = make ...       optional: a command run once, in a scratch
+                            folder of the build, that writes the files
+                            'generated' names; {src} is the package tree
+  generated = sqlite3.c     those files: .c ones are compiled, the folder
+                            is on the include path
+  sources = src/*.c         globs of the package's files to compile
+  exclude = src/luac.c      globs left out (a second main, tests)
+  include = src             folders for -I (the app folder always is)
+  defines = LUA_USE_LINUX   -D names (NAME or NAME=VALUE)
+  c_args = -w               other compiler flags
+
+Values are lists separated by blanks or new lines. Files under BASE are
+printed relative to it (so the build and the debug info name in-tree
+files by relative paths). Exits non-zero with a message if the folder
+has nothing to build or its description is wrong.
+
+--meson prints, in this order: "own PATH" for the app's own .c files,
+"pkg PATH" for the package's, "gen NAME" for generated files, "cmd
+COMMAND" for the generate command and "arg FLAG" for compiler flags (for
+the app's and the package's code alike).
 """
+import configparser
+import glob
 import os
+import shlex
+import shutil
+import subprocess
 import sys
+
+MANIFEST = 'app.ini'
+KEYS = ('package', 'generate', 'generated', 'sources', 'exclude', 'include',
+        'defines', 'c_args')
+
+
+class BuildError(Exception):
+    pass
 
 
 def c_sources(top):
@@ -23,21 +66,144 @@ def c_sources(top):
     return sorted(found)
 
 
+def is_app(top):
+    """True if top is an app folder: .c files or a build description."""
+    return os.path.isfile(os.path.join(top, MANIFEST)) or \
+        bool(c_sources(top))
+
+
+def package_tree(pkg):
+    """The cached, verified source tree of a Debian package."""
+    tool = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                        'thirdparty.py')
+    res = subprocess.run([sys.executable, tool, 'path', 'source', pkg],
+                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                         text=True)
+    if res.returncode != 0:
+        raise BuildError("the source of Debian's package %s is not fetched: "
+                         "run 'tools/thirdparty.py source %s' (./amphi setup "
+                         "does it for the apps of the tree)" % (pkg, pkg))
+    return res.stdout.strip()
+
+
+def read_manifest(top):
+    """The build description of app folder top as a dict of lists, or
+    None if it has none."""
+    path = os.path.join(top, MANIFEST)
+    if not os.path.isfile(path):
+        return None
+    cp = configparser.ConfigParser(interpolation=None,
+                                   inline_comment_prefixes=('#', ';'))
+    try:
+        cp.read(path)
+    except configparser.Error as e:
+        raise BuildError('%s: %s' % (path, e))
+    if cp.sections() != ['build']:
+        raise BuildError('%s: needs one section, [build]' % path)
+    desc = {}
+    for key, val in cp['build'].items():
+        if key not in KEYS:
+            raise BuildError("%s: unknown key '%s' (%s)" %
+                             (path, key, ', '.join(KEYS)))
+        desc[key] = val if key == 'generate' else shlex.split(val)
+    if len(desc.get('package', [])) > 1:
+        raise BuildError('%s: one package per app' % path)
+    if bool(desc.get('generate')) != bool(desc.get('generated')):
+        raise BuildError("%s: 'generate' and 'generated' go together" % path)
+    return desc
+
+
+def describe(top):
+    """(own .c files, package .c files, generated names, generate
+    command, flags)."""
+    top = os.path.abspath(top)
+    desc = read_manifest(top)
+    own = c_sources(top)
+    if desc is None:
+        if not own:
+            raise BuildError('no .c files in %s' % top)
+        return own, [], [], '', []
+    root = top
+    if desc.get('package'):
+        root = package_tree(desc['package'][0])
+    pkg = set()
+    for pattern in desc.get('sources', []):
+        hits = glob.glob(os.path.join(root, pattern))
+        if not hits:
+            raise BuildError("%s: '%s' matches no file in %s" %
+                             (MANIFEST, pattern, root))
+        pkg.update(os.path.abspath(h) for h in hits)
+    for pattern in desc.get('exclude', []):
+        pkg -= set(os.path.abspath(h)
+                   for h in glob.glob(os.path.join(root, pattern)))
+    pkg -= set(own)
+    gen = desc.get('generated', [])
+    if not own and not pkg and not any(g.endswith('.c') for g in gen):
+        raise BuildError('%s: no .c files to build' % top)
+    args = ['-I' + os.path.join(root, d) for d in desc.get('include', [])]
+    args += ['-D' + d for d in desc.get('defines', [])]
+    args += desc.get('c_args', [])
+    return own, sorted(pkg), gen, desc.get('generate', ''), args
+
+
+def generate(top, work, outs):
+    """Runs the description's generate command in work; copies the
+    generated files to outs (in the order of 'generated')."""
+    desc = read_manifest(os.path.abspath(top))
+    root = package_tree(desc['package'][0]) if desc.get('package') else top
+    os.makedirs(work, exist_ok=True)
+    cmd = desc['generate'].replace('{src}', shlex.quote(root))
+    res = subprocess.run(cmd, shell=True, cwd=work, stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT, text=True)
+    if res.returncode != 0:
+        sys.stderr.write(res.stdout)
+        raise BuildError('generate failed (%d): %s' % (res.returncode, cmd))
+    if len(outs) != len(desc['generated']):
+        raise BuildError('generate: %d outputs for %d generated files' %
+                         (len(outs), len(desc['generated'])))
+    for name, out in zip(desc['generated'], outs):
+        src = os.path.join(work, name)
+        if not os.path.isfile(src):
+            raise BuildError("generate did not write '%s'" % name)
+        shutil.copyfile(src, out)
+
+
+def relative(paths, base):
+    if not base:
+        return paths
+    root = os.path.dirname(base) + os.sep
+    return [os.path.relpath(f, base) if f.startswith(root) else f
+            for f in paths]
+
+
 def main():
-    if len(sys.argv) not in (2, 3):
-        sys.exit('usage: list-sources.py FOLDER [BASE]')
-    top = os.path.abspath(sys.argv[1])
-    base = os.path.abspath(sys.argv[2]) if len(sys.argv) == 3 else None
-    if not os.path.isdir(top):
-        sys.exit('list-sources: %s is not a folder' % top)
-    found = c_sources(top)
-    if not found:
-        sys.exit('list-sources: no .c files in %s' % top)
-    if base:
-        root = os.path.dirname(base) + os.sep
-        found = [os.path.relpath(f, base) if f.startswith(root) else f
-                 for f in found]
-    print('\n'.join(sorted(found)))
+    argv = sys.argv[1:]
+    try:
+        if argv[:1] == ['--generate'] and len(argv) >= 4:
+            generate(argv[1], argv[2], argv[3:])
+            return
+        mode = None
+        if argv[:1] == ['--meson']:
+            mode, argv = 'meson', argv[1:]
+        if len(argv) not in (1, 2):
+            sys.exit(__doc__.split('\n\n')[1])
+        top = os.path.abspath(argv[0])
+        base = os.path.abspath(argv[1]) if len(argv) == 2 else None
+        if not os.path.isdir(top):
+            raise BuildError('%s is not a folder' % top)
+        own, pkg, gen, cmd, args = describe(top)
+    except BuildError as e:
+        sys.exit('list-sources: %s' % e)
+    if mode != 'meson':
+        print('\n'.join(relative(own + pkg, base)))
+        return
+    lines = ['own ' + f for f in relative(own, base)]
+    lines += ['pkg ' + f for f in pkg]
+    lines += ['gen ' + g for g in gen]
+    if cmd:
+        lines += ['cmd ' + ' '.join(cmd.split())]
+    lines += ['arg ' + a for a in args]
+    print('\n'.join(lines))
 
 
 if __name__ == '__main__':
