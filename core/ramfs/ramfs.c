@@ -149,6 +149,8 @@ void uk_ramfs_getstat(struct uk_ramfs_node *n, struct stat *st)
 	st->st_mode = n->file.mode;
 	st->st_nlink = n->nlink;
 	st->st_rdev = n->rdev;
+	st->st_uid = n->uid;
+	st->st_gid = n->gid;
 	st->st_blksize = 4096;
 	st->st_atim = n->atime;
 	st->st_mtim = n->mtime;
@@ -169,6 +171,22 @@ void uk_ramfs_chmod(struct uk_ramfs_node *n, mode_t mode)
 {
 	uk_mutex_lock(&n->lock);
 	n->file.mode = (n->file.mode & S_IFMT) | (mode & 07777);
+	ramfs_now(&n->ctime);
+	uk_mutex_unlock(&n->lock);
+}
+
+void uk_ramfs_chown(struct uk_ramfs_node *n, uid_t uid, gid_t gid)
+{
+	uk_mutex_lock(&n->lock);
+	if (uid != (uid_t)-1)
+		n->uid = uid;
+	if (gid != (gid_t)-1)
+		n->gid = gid;
+	if (!S_ISDIR(n->file.mode)) {
+		n->file.mode &= ~S_ISUID;
+		if (n->file.mode & S_IXGRP)
+			n->file.mode &= ~S_ISGID;
+	}
 	ramfs_now(&n->ctime);
 	uk_mutex_unlock(&n->lock);
 }

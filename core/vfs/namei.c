@@ -615,6 +615,48 @@ int uk_vfs_fchmodat(int dirfd, const char *path, mode_t mode, int flags)
 			 mode);
 }
 
+struct owner {
+	uid_t uid;
+	gid_t gid;
+};
+
+static int do_chown(struct uk_ramfs_node *n, long owner)
+{
+	const struct owner *o = (const struct owner *)owner;
+
+	uk_ramfs_chown(n, o->uid, o->gid);
+	return 0;
+}
+
+int uk_vfs_fchownat(int dirfd, const char *path, uid_t uid, gid_t gid,
+		    int flags)
+{
+	struct owner o = { uid, gid };
+
+	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	if (!*path && (flags & AT_EMPTY_PATH)) {
+		if (dirfd != AT_FDCWD)
+			return uk_vfs_fchown(dirfd, uid, gid);
+		path = ".";
+	}
+	return with_node(dirfd, path, flags & AT_SYMLINK_NOFOLLOW, do_chown,
+			 (long)&o);
+}
+
+int uk_vfs_fchown(int fd, uid_t uid, gid_t gid)
+{
+	struct uk_file *f = uk_fdtab_get_file(fd);
+
+	if (PTRISERR(f))
+		return PTR2ERR(f);
+	/* A file outside the namespace (pipe, socket) keeps root. */
+	if (f->vnode)
+		uk_ramfs_chown(uk_ramfs_node_of(f), uid, gid);
+	uk_file_put(f);
+	return 0;
+}
+
 static int do_utimens(struct uk_ramfs_node *n, long times)
 {
 	return uk_ramfs_utimens(n, (const struct timespec *)times);

@@ -254,6 +254,29 @@ UK_SYSCALL_R_DEFINE(int, fchmod, int, fd, mode_t, mode)
 	return uk_vfs_fchmod(fd, mode);
 }
 
+UK_SYSCALL_R_DEFINE(int, fchownat, int, dirfd, const char *, path,
+		    uid_t, uid, gid_t, gid, int, flags)
+{
+	return WITH_PATH(path, uk_vfs_fchownat(dirfd, kpath, uid, gid,
+					       flags));
+}
+
+UK_SYSCALL_R_DEFINE(int, chown, const char *, path, uid_t, uid, gid_t, gid)
+{
+	return __uk_sys_fchownat(AT_FDCWD, path, uid, gid, 0);
+}
+
+UK_SYSCALL_R_DEFINE(int, lchown, const char *, path, uid_t, uid, gid_t, gid)
+{
+	return __uk_sys_fchownat(AT_FDCWD, path, uid, gid,
+				 AT_SYMLINK_NOFOLLOW);
+}
+
+UK_SYSCALL_R_DEFINE(int, fchown, int, fd, uid_t, uid, gid_t, gid)
+{
+	return uk_vfs_fchown(fd, uid, gid);
+}
+
 static int times_in(const struct timespec *utimes, struct timespec *kt)
 {
 	if (!utimes)

@@ -31,7 +31,9 @@ struct uk_ramfs_node {
 	ino_t ino;
 	nlink_t nlink;			/* namespace lock */
 	dev_t rdev;
-	struct uk_mutex lock;		/* data, size, times */
+	struct uk_mutex lock;		/* data, size, times, owner */
+	uid_t uid;			/* owner: 0 (root) unless chown */
+	gid_t gid;
 	struct timespec atime, mtime, ctime;
 	off_t size;
 	union {
@@ -117,6 +119,9 @@ int uk_ramfs_is_ancestor(struct uk_ramfs_node *d, struct uk_ramfs_node *a);
 /* Node attributes (any lock state; they take the node lock). */
 void uk_ramfs_getstat(struct uk_ramfs_node *n, struct stat *st);
 void uk_ramfs_chmod(struct uk_ramfs_node *n, mode_t mode);
+/* Sets the owner as chown(2) by root: (uid_t)-1 / (gid_t)-1 keep one;
+ * a non-directory loses S_ISUID, and S_ISGID if group-executable. */
+void uk_ramfs_chown(struct uk_ramfs_node *n, uid_t uid, gid_t gid);
 /* times as utimensat (UTIME_NOW / UTIME_OMIT; NULL: now). */
 int uk_ramfs_utimens(struct uk_ramfs_node *n, const struct timespec *times);
 /* Sets a regular file's size. -EFBIG, -EINVAL, -ENOSPC. */

@@ -64,9 +64,14 @@ int uk_vfs_fstat(int fd, struct stat *st);
 int uk_vfs_fchmodat(int dirfd, const char *path, mode_t mode, int flags);
 int uk_vfs_utimensat(int dirfd, const char *path,
 		     const struct timespec times[2], int flags);
+/* chown as root (any owner; -1 keeps one). flags: AT_SYMLINK_NOFOLLOW,
+ * AT_EMPTY_PATH (an empty path: dirfd's file). -EINVAL, -ENOENT... */
+int uk_vfs_fchownat(int dirfd, const char *path, uid_t uid, gid_t gid,
+		    int flags);
 
 /* chmod / utimes of fd's file (a file outside the namespace: no-op). */
 int uk_vfs_fchmod(int fd, mode_t mode);
+int uk_vfs_fchown(int fd, uid_t uid, gid_t gid);
 /* access(2) for the one user, root: only X_OK can fail (-EACCES). */
 int uk_vfs_faccessat(int dirfd, const char *path, int mode, int flags);
 /* Sets the size of the regular file path names. */
