@@ -26,6 +26,8 @@ PACKAGES = [
     # Networking: the sim's user-mode network, and the clients the tests
     # and benchmarks drive the servers with.
     'libslirp-dev', 'curl', 'wrk', 'iproute2',
+    # SQLite's own makefile writes its amalgamation with tclsh (apps/sqlite3).
+    'tcl',
 ]
 
 # Platforms and the meson cross file each needs (None: native).
@@ -35,8 +37,9 @@ PLATFORMS = {'sim': None, 'x86_64': None,
 # Third-party code the build and the tests use: Debian source packages
 # (and binary packages) fetched and verified by tools/thirdparty.py at
 # setup, cached outside the tree, never committed.
-# musl 1.2.3: the apps' C library (core/libc); lwIP: TCP/IP (core/lwip).
-THIRD_PARTY_SOURCES = ['musl', 'lwip']
+# musl 1.2.3: the apps' C library (core/libc); lwIP: TCP/IP (core/lwip);
+# Lua 5.4 and SQLite: apps/lua and apps/sqlite3, built as they are.
+THIRD_PARTY_SOURCES = ['musl', 'lwip', 'lua5.4', 'sqlite3']
 THIRD_PARTY_BINARIES = [
     # The framebuffer console's 8x16 font (core/display/fbcon.c).
     'console-setup-linux',

@@ -105,7 +105,8 @@ def read_manifest(top):
         if key not in KEYS:
             raise BuildError("%s: unknown key '%s' (%s)" %
                              (path, key, ', '.join(KEYS)))
-        desc[key] = val if key == 'generate' else shlex.split(val)
+        desc[key] = ' '.join(val.split('\n')) if key == 'generate' \
+            else shlex.split(val)
     if len(desc.get('package', [])) > 1:
         raise BuildError('%s: one package per app' % path)
     if bool(desc.get('generate')) != bool(desc.get('generated')):

@@ -1,42 +1,86 @@
 #!/usr/bin/env python3
 """Run a POSIX behaviour test on Linux (reference) and on Amphi.
 
-  run-both.py [--amphi-arg=OPT]... HOST_EXE AMPHI_IMAGE [ARGS...]
+  run-both.py [--amphi-arg=OPT]... [--runner=QEMU_RUN] [--files=DIR]
+              [--host-env=NAME=VALUE]... HOST_EXE AMPHI_IMAGE [ARGS...]
 
 Both must exit 0 and print the same output (the Amphi image runs with -q,
 no banner, plus each --amphi-arg, e.g. --amphi-arg=-smp --amphi-arg=4).
 Linux runs first: if the reference fails, the test is wrong.
+
+--files=DIR gives both the files of DIR and a scratch folder: Linux runs
+in a fresh temporary copy of DIR; Amphi gets the same files at / in an
+initrd (tools/mkcpio.py). In ARGS, {scratch} is an empty folder to write
+in (Linux: inside the copy; Amphi: /scratch). --host-env sets a variable
+for the Linux run only (Amphi's C library has TZ unset mean UTC; glibc
+reads /etc/localtime).
 """
+import os
+import shutil
 import subprocess
 import sys
+import tempfile
+
+TOP = os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))))
+MKCPIO = os.path.join(TOP, 'tools', 'mkcpio.py')
 
 
-def run(cmd, launcher_notes=False):
+def run(cmd, launcher_notes=False, cwd=None, env=None):
     """Runs cmd; returns its status and output (stdout and stderr). With
     launcher_notes, stderr is the QEMU launcher's own (which accelerator,
     and why): shown, but not part of the output compared."""
     res = subprocess.run(cmd, stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE if launcher_notes
-                         else subprocess.STDOUT,
+                         else subprocess.STDOUT, cwd=cwd, env=env,
                          text=True, timeout=240, stdin=subprocess.DEVNULL)
     if launcher_notes and res.stderr:
         print(res.stderr, end='')
     return res.returncode, res.stdout
 
 
+def stage_files(files, tmp):
+    """Copies DIR's files to tmp/host (Linux's folder) and packs them,
+    with an empty scratch folder, into tmp/files.cpio (Amphi's)."""
+    host = os.path.join(tmp, 'host')
+    if files:
+        shutil.copytree(files, host)
+    os.makedirs(os.path.join(host, 'scratch'), exist_ok=True)
+    cpio = os.path.join(tmp, 'files.cpio')
+    subprocess.run([sys.executable, MKCPIO, host, cpio], check=True)
+    return host, cpio
+
+
 def main():
     argv = sys.argv[1:]
-    image_opts, runner = [], None
+    image_opts, runner, files, env = [], None, None, dict(os.environ)
     while argv and argv[0].startswith('--'):
         opt = argv.pop(0)
         if opt.startswith('--amphi-arg='):
             image_opts.append(opt[len('--amphi-arg='):])
         elif opt.startswith('--runner='):
             runner = opt[len('--runner='):]
+        elif opt.startswith('--files='):
+            files = opt[len('--files='):]
+        elif opt.startswith('--host-env=') and '=' in opt[11:]:
+            name, _, val = opt[len('--host-env='):].partition('=')
+            env[name] = val
         else:
             sys.exit('run-both: unknown option ' + opt)
     host, image, args = argv[0], argv[1], argv[2:]
-    hrc, hout = run([host] + args)
+    with tempfile.TemporaryDirectory(prefix='amphi-run-both-') as tmp:
+        cwd = None
+        if files or any('{scratch}' in a for a in args):
+            cwd, cpio = stage_files(files, tmp)
+            image_opts += ['--initrd', cpio]
+        compare(host, image, args, image_opts, runner, cwd, env)
+
+
+def compare(host, image, args, image_opts, runner, cwd, env):
+    hargs = [a.replace('{scratch}', os.path.join(cwd, 'scratch'))
+             if cwd else a for a in args]
+    args = [a.replace('{scratch}', '/scratch') for a in args]
+    hrc, hout = run([os.path.abspath(host)] + hargs, cwd=cwd, env=env)
     print('--- Linux (exit %d)\n%s' % (hrc, hout))
     if hrc != 0:
         sys.exit('the test fails on Linux: fix the test first')
