@@ -83,12 +83,24 @@ static int call_main(int argc, char **argv, char **envp)
 	return main(argc, argv);
 }
 
+/* Copies s to *dst and moves *dst past it; returns the copy. */
+static char *str_copy(char **dst, const char *s)
+{
+	size_t len = strlen(s) + 1;
+	char *copy = *dst;
+
+	memcpy(copy, s, len);
+	*dst += len;
+	return copy;
+}
+
 void __noreturn uk_boot_start_app(int argc, char **argv)
 {
 	struct ukplat_bootinfo *bi = ukplat_bootinfo_get();
 	static unsigned char random_bytes[16];
 	unsigned long aux[2 * AUX_MAX];
-	char **vec;
+	char **vec, *str;
+	size_t words, strs = 0;
 	int i, n = 0, a = 0;
 
 	env_defaults_add();
@@ -113,18 +125,25 @@ void __noreturn uk_boot_start_app(int argc, char **argv)
 		AUX(AT_EXECFN, argv[0]);
 	AUX(AT_NULL, 0);
 #undef AUX
-	/* argv, NULL, envp, NULL, auxv: one block, as on a process stack;
-	 * it lives as long as the program. */
-	vec = app_vec = uk_calloc(uk_alloc_get_default(),
-				  argc + 1 + env_count + 1 + a,
-				  sizeof(char *));
+	/* argv, NULL, envp, NULL, auxv and the strings: one block, as on a
+	 * process stack; it lives as long as the program. The strings are
+	 * copies: a program may write to them (C11 5.1.2.2.1; Redis's
+	 * setproctitle edits its environment in place). */
+	words = argc + 1 + env_count + 1 + a;
+	for (i = 0; i < argc; i++)
+		strs += strlen(argv[i]) + 1;
+	for (i = 0; i < env_count; i++)
+		strs += strlen(env[i]) + 1;
+	vec = app_vec = uk_calloc(uk_alloc_get_default(), 1,
+				  words * sizeof(char *) + strs);
 	if (!vec)
 		UK_CRASH("out of memory for the program's arguments\n");
+	str = (char *)&vec[words];
 	for (i = 0; i < argc; i++)
-		vec[n++] = argv[i];
+		vec[n++] = str_copy(&str, argv[i]);
 	vec[n++] = NULL;
 	for (i = 0; i < env_count; i++)
-		vec[n++] = (char *)env[i];
+		vec[n++] = str_copy(&str, env[i]);
 	vec[n++] = NULL;
 	memcpy(&vec[n], aux, a * sizeof(aux[0]));
 	__libc_start_main(call_main, argc, vec, NULL, NULL, NULL);
