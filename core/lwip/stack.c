@@ -6,7 +6,8 @@
  * when net.ip is given, else by DHCP (whose lease the boot waits for, at
  * most net.dhcp_wait_ms); every interface gets an IPv6 link-local address
  * and SLAAC. The DNS servers go to /etc/resolv.conf for the C library's
- * resolver, and /etc/hosts names localhost, unless the initrd has them.
+ * resolver, and /etc/hosts names localhost (with no device too), unless
+ * the initrd has them.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -183,14 +184,18 @@ static void etc_write(const char *path, const char *text)
 	uk_file_put(f);
 }
 
-static void etc_files(void)
+static void etc_hosts(void)
+{
+	etc_write("/etc/hosts", "127.0.0.1\tlocalhost\n"
+		  "::1\tlocalhost ip6-localhost ip6-loopback\n");
+}
+
+static void etc_resolv_conf(void)
 {
 	char buf[160], addr[IPADDR_STRLEN_MAX];
 	const ip_addr_t *dns;
 	int n = 0, i;
 
-	etc_write("/etc/hosts", "127.0.0.1\tlocalhost\n"
-		  "::1\tlocalhost ip6-localhost ip6-loopback\n");
 	for (i = 0; i < DNS_MAX_SERVERS; i++) {
 		dns = dns_getserver((u8_t)i);
 		if (ip_addr_isany(dns))
@@ -223,13 +228,17 @@ static void report(struct lwip_netdev *ln)
 			      param_ip ? "" : " (DHCP)");
 }
 
-/* Before main(): the first interface's lease, then the files in /etc. */
+/* Before main(): /etc/hosts, the first interface's lease, then
+ * /etc/resolv.conf. */
 static int lwip_ready(struct uk_init_ctx *ctx __maybe_unused)
 {
 	__nsec until = ukplat_monotonic_clock() +
 		       ukarch_time_msec_to_nsec(dhcp_wait_ms);
 	int bound = 1;
 
+	/* Without a device too: getaddrinfo("localhost") must not go to a
+	 * DNS server (the C library's default, 127.0.0.1, has none). */
+	etc_hosts();
 	if (!uk_lwip_running())
 		return 0;
 	if (first && !param_ip) {
@@ -249,7 +258,7 @@ static int lwip_ready(struct uk_init_ctx *ctx __maybe_unused)
 	LOCK_TCPIP_CORE();
 	if (first && bound)
 		report(first);
-	etc_files();
+	etc_resolv_conf();
 	UNLOCK_TCPIP_CORE();
 	return 0;
 }
