@@ -26,6 +26,8 @@ PACKAGES = [
     # Networking: the sim's user-mode network, and the clients the tests
     # and benchmarks drive the servers with.
     'libslirp-dev', 'curl', 'wrk', 'iproute2',
+    # redis-cli and redis-benchmark: the clients of apps/redis's tests.
+    'redis-tools',
     # SQLite's own makefile writes its amalgamation with tclsh (apps/sqlite3).
     'tcl',
 ]
@@ -38,8 +40,9 @@ PLATFORMS = {'sim': None, 'x86_64': None,
 # (and binary packages) fetched and verified by tools/thirdparty.py at
 # setup, cached outside the tree, never committed.
 # musl 1.2.3: the apps' C library (core/libc); lwIP: TCP/IP (core/lwip);
-# Lua 5.4 and SQLite: apps/lua and apps/sqlite3, built as they are.
-THIRD_PARTY_SOURCES = ['musl', 'lwip', 'lua5.4', 'sqlite3']
+# Lua 5.4, SQLite and Redis: apps/lua, apps/sqlite3 and apps/redis, built
+# as they are.
+THIRD_PARTY_SOURCES = ['musl', 'lwip', 'lua5.4', 'sqlite3', 'redis']
 THIRD_PARTY_BINARIES = [
     # The framebuffer console's 8x16 font (core/display/fbcon.c).
     'console-setup-linux',

@@ -22,6 +22,17 @@ Scenarios (IMAGE is the app's image):
           is relayed to the host's resolver: here one this script runs on
           127.0.0.1:53 inside network and mount namespaces of its own,
           with a resolv.conf of its own (root only; skipped otherwise).
+  getaddrinfo
+          the resolve app looks names up with the C library's
+          getaddrinfo(): localhost and a name from the /etc/hosts of its
+          initrd without a packet, then a name only the DNS responder of
+          the dns scenario knows (through the user-mode network's
+          resolver, root only as above), and a name nobody knows fails.
+  redis   redis-server behind -p PORT:6379: the host's redis-cli sets
+          and reads keys, BGSAVE fails with the fork error in the log,
+          redis-benchmark runs set, get, incr, lpush and lpop (2,000
+          requests each) and the counters it leaves add up; SHUTDOWN
+          ends the guest with status 0.
 
 With --runner, IMAGE boots in QEMU through tools/qemu-run.py (QEMU's own
 user networking, virtio-net); otherwise it runs as a sim process.
@@ -347,7 +358,10 @@ def dns_server(names):
                 off += q[off] + 1
             question = q[12:off + 5]
             addr = names.get('.'.join(labels))
+            qtype = q[off + 1:off + 3]
             flags = b'\x81\x80' if addr else b'\x81\x83'
+            if qtype != b'\x00\x01':
+                addr = None     # a known name has no AAAA: NOERROR, empty
             ans = b''
             if addr:
                 ans = b'\xc0\x0c\x00\x01\x00\x01\x00\x00\x00\x3c\x00\x04' \
@@ -390,12 +404,155 @@ def scenario_dns(args):
                 print(g.text())
 
 
+def make_hosts_initrd(tmp):
+    etc = os.path.join(tmp, 'root', 'etc')
+    os.makedirs(etc)
+    with open(os.path.join(etc, 'hosts'), 'w') as f:
+        f.write('127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost\n'
+                '# a comment\n198.51.100.4\tinitrd-host.test alias.test\n')
+    cpio = os.path.join(tmp, 'hosts.cpio')
+    subprocess.run([sys.executable, os.path.join(TOP, 'tools', 'mkcpio.py'),
+                    os.path.join(tmp, 'root'), cpio], check=True)
+    return cpio
+
+
+def run_resolve(args, opts, names):
+    g = Guest(args, args.image, ['-m', '128M'] + opts, names)
+    try:
+        rc = g.proc.wait(BOOT_TIMEOUT)
+        g.reader.join(5)
+    except subprocess.TimeoutExpired:
+        raise Failure('resolve did not finish')
+    finally:
+        g.stop()
+    print(g.text(), end='')
+    return rc, g.text()
+
+
+def scenario_getaddrinfo(args):
+    if not in_namespace():
+        # The names of /etc/hosts first: no network needed.
+        with tempfile.TemporaryDirectory() as tmp:
+            cpio = make_hosts_initrd(tmp)
+            rc, out = run_resolve(args, ['--initrd', cpio],
+                                  ['localhost', 'initrd-host.test',
+                                   'alias.test'])
+        check(rc == 0 and re.search(r'^localhost 127\.0\.0\.1$', out, re.M)
+              and re.search(r'^localhost ::1$', out, re.M),
+              'getaddrinfo("localhost") gives 127.0.0.1 and ::1')
+        check(re.search(r'^initrd-host\.test 198\.51\.100\.4$', out, re.M)
+              and re.search(r'^alias\.test 198\.51\.100\.4$', out, re.M),
+              'a name and an alias from the initrd\'s /etc/hosts')
+        rc, out = run_resolve(args, [], ['-4', 'localhost'])
+        check(rc == 0 and out.count('localhost ') == 1 and
+              re.search(r'^localhost 127\.0\.0\.1$', out, re.M),
+              'localhost from the /etc/hosts the kernel writes, AF_INET')
+        if os.geteuid() != 0 or not shutil.which('unshare'):
+            print('skip: the DNS part needs root and unshare')
+            sys.exit(77)
+        env = dict(os.environ, AMPHI_NET_NS='1')
+        res = subprocess.run(['unshare', '--net', '--mount',
+                              sys.executable] + sys.argv, env=env)
+        sys.exit(res.returncode)
+    subprocess.run(['ip', 'link', 'set', 'lo', 'up'], check=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        conf = os.path.join(tmp, 'resolv.conf')
+        with open(conf, 'w') as f:
+            f.write('nameserver 127.0.0.1\n')
+        subprocess.run(['mount', '--bind', conf, '/etc/resolv.conf'],
+                       check=True)
+        dns_server({'amphi.test': '192.0.2.7', 'www.amphi.test': '192.0.2.8'})
+        rc, out = run_resolve(args, ['--net', 'user'],
+                              ['amphi.test', 'www.amphi.test'])
+        check(rc == 0 and re.search(r'^amphi\.test 192\.0\.2\.7$', out, re.M)
+              and re.search(r'^www\.amphi\.test 192\.0\.2\.8$', out,
+                            re.M),
+              'getaddrinfo resolves names by DNS through the user-mode '
+              'network\'s resolver')
+        rc, out = run_resolve(args, ['--net', 'user'], ['nobody.test'])
+        check(rc == 1 and re.search(r'^nobody\.test error: ', out, re.M),
+              'an unknown name fails with an error (EAI_NONAME)')
+
+
+def redis_cli(port, *cmd, stdin=None):
+    """redis-cli's reply; with stdin, -x: stdin is the last argument."""
+    res = subprocess.run(['redis-cli', '-p', str(port)] +
+                         (['-x'] if stdin is not None else []) + list(cmd),
+                         input=stdin, stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT, text=True, timeout=60)
+    return res.stdout.strip()
+
+
+REDIS_TESTS = ['set', 'get', 'incr', 'lpush', 'lpop']
+
+
+def scenario_redis(args):
+    for tool in ('redis-cli', 'redis-benchmark'):
+        if not shutil.which(tool):
+            raise Failure('%s is not installed (./amphi setup)' % tool)
+    port = free_port()
+    g = Guest(args, args.image, ['-m', '256M', '-p', '%d:6379' % port],
+              ['--save', '', '--appendonly', 'no', '--protected-mode', 'no'])
+    try:
+        g.wait_for(r'Ready to accept connections')
+        check(redis_cli(port, 'PING') == 'PONG', 'PING gets PONG')
+        check(redis_cli(port, 'SET', 'greeting', 'hello amphi') == 'OK' and
+              redis_cli(port, 'GET', 'greeting') == 'hello amphi',
+              'SET and GET a key')
+        value = random.Random(6379).randbytes(100000).hex()
+        check(redis_cli(port, 'SET', 'big', stdin=value) == 'OK' and
+              redis_cli(port, 'STRLEN', 'big') == str(len(value)) and
+              redis_cli(port, 'GET', 'big') == value,
+              'a 200,000-byte value comes back equal')
+        check(redis_cli(port, 'RPUSH', 'l', 'a', 'b', 'c') == '3' and
+              redis_cli(port, 'LRANGE', 'l', '0', '-1') == 'a\nb\nc',
+              'a list keeps its order')
+        check(redis_cli(port, 'EVAL', 'return redis.call("INCRBY", '
+                        'KEYS[1], ARGV[1])', '1', 'n', '41') == '41',
+              'a Lua script runs (EVAL)')
+        check(redis_cli(port, 'CONFIG', 'GET', 'save') == 'save',
+              'persistence is off (save "")')
+        reply = redis_cli(port, 'BGSAVE')
+        check(reply.startswith('ERR'), 'BGSAVE fails: %s' % reply)
+        g.wait_for(r"Can't save in background: fork: "
+                   r"Function not implemented", 10)
+        check(True, 'the log says why: fork is not implemented')
+        res = subprocess.run(['redis-benchmark', '-p', str(port), '-q',
+                              '-n', '2000', '-t', ','.join(REDIS_TESTS)],
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                             text=True, timeout=300)
+        lines = res.stdout.replace('\r', '\n')
+        done = re.findall(r'^(\w+): ([\d.]+) requests per second', lines,
+                          re.M)
+        print('\n'.join('%s: %s requests per second' % d for d in done))
+        check(res.returncode == 0 and
+              [d[0] for d in done] == [t.upper() for t in REDIS_TESTS] and
+              all(float(d[1]) > 0 for d in done),
+              'redis-benchmark -n 2000 -t %s completes' %
+              ','.join(REDIS_TESTS))
+        check(redis_cli(port, 'GET', 'counter:__rand_int__') == '2000',
+              'the benchmark\'s 2,000 INCRs add up')
+        check(redis_cli(port, 'LLEN', 'mylist') == '0',
+              'its 2,000 LPUSHes and 2,000 LPOPs leave the list empty')
+        check(g.alive(), 'the guest still runs')
+        redis_cli(port, 'SHUTDOWN', 'NOSAVE')
+        try:
+            rc = g.proc.wait(60)
+        except subprocess.TimeoutExpired:
+            raise Failure('SHUTDOWN did not end the guest')
+        check(rc == 0, 'SHUTDOWN NOSAVE ends the guest with status 0')
+    finally:
+        g.stop()
+        if sys.exc_info()[0]:
+            print(g.text())
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--runner')
     ap.add_argument('--machine')
     ap.add_argument('scenario', choices=['http', 'tap', 'fetch', 'udp',
-                                         'dns'])
+                                         'dns', 'getaddrinfo', 'redis'])
     ap.add_argument('image')
     args = ap.parse_args()
     try:
