@@ -137,6 +137,11 @@ Options:
                         (time-slice preemption, default 0: cooperative),
                         vmem.fault_around=N (pages per demand-paging
                         fault, default 16)
+  -e, --env NAME=VALUE  put NAME in the app's environment (repeatable;
+                        the last one of a name wins). The app always
+                        finds HOME=/ and PATH=/bin unless given, and the
+                        host's TERM when it is set; the kernel argument
+                        env=NAME=VALUE does the same
   -q, --quiet           no banner
   --initrd FILE         a cpio archive (newc format; tools/mkcpio.py
                         makes one from a folder) unpacked into the root
@@ -514,7 +519,8 @@ KERNEL_VALUE_OPTS = {'-m': 'memory', '--memory': 'memory',
                      '--initrd': 'initrd', '--display': 'display',
                      '--cpu': 'cpu',
                      '-p': 'publish', '--publish': 'publish',
-                     '--net': 'net'}
+                     '--net': 'net',
+                     '-e': 'env', '--env': 'env'}
 KERNEL_FLAG_OPTS = {'-q': 'quiet', '--quiet': 'quiet',
                     '--kvm': 'kvm', '--tcg': 'tcg',
                     '--kvm-direct': 'kvm_direct'}
@@ -563,6 +569,20 @@ def metal_display(opts, app):
     return 'none'
 
 
+def env_kargs(env):
+    """Kernel arguments for the app's environment: the host's TERM (a
+    program that draws wants to know the terminal), then each -e."""
+    kargs = []
+    if os.environ.get('TERM'):
+        kargs += ['-k', 'env=TERM=' + os.environ['TERM']]
+    for e in env:
+        name = e.split('=', 1)[0]
+        if '=' not in e or not name:
+            raise Usage('-e %s: give NAME=VALUE' % e)
+        kargs += ['-k', 'env=' + e]
+    return kargs
+
+
 def image_argv(ctx, opts, app, app_args):
     name, _ = resolve_app(app)
     argv = [ctx.image(name)]
@@ -608,6 +628,7 @@ def image_argv(ctx, opts, app, app_args):
         argv += ['-smp', n]
     for k in opts.get('karg', []):
         argv += ['-k', k]
+    argv += env_kargs(opts.get('env', []))
     if opts.get('quiet'):
         argv.append('-q')
     if opts.get('initrd'):

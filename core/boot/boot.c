@@ -32,6 +32,12 @@ static int banner_quiet;
 static char *args_buf;
 static char **args_vec;
 static struct uk_init_ctx kernel_args;
+static const char *app_name;
+
+const char *uk_boot_app_name(void)
+{
+	return app_name;
+}
 
 struct ukplat_bootinfo *ukplat_bootinfo_get(void)
 {
@@ -278,6 +284,7 @@ void __uk_entry __noreturn ukplat_entry(struct ukplat_bootinfo *bi)
 		UK_CRASH("cannot set up paging: %d\n", rc);
 	tls_setup(bi);
 	argc = args_setup(bi, &argv);
+	app_name = argc > 0 ? argv[0] : NULL;
 	print_regions(bi);
 	uk_pr_info("%lu of %lu KiB free after boot allocations\n",
 		   uk_falloc_get_default()->free_memory >> 10,
@@ -315,6 +322,7 @@ void __noreturn uk_boot_exit(int status)
 	if (__atomic_exchange_n(&exiting, 1, __ATOMIC_ACQ_REL))
 		wait_for_shutdown();
 	uk_inittab_term();
+	app_name = NULL;
 	args_free();
 	uk_boot_app_release();
 	uk_libc_tls_teardown();

@@ -7,7 +7,9 @@ the source tree.
 
 The tree (made in a temporary folder) has an empty file, a file over
 1 MiB, nested folders, an empty folder, symlinks (relative, absolute,
-dangling), a hard link, and assorted modes and mtimes. tools/mkcpio.py
+dangling), a hard link, and assorted modes and mtimes; beside it /etc
+(passwd, group, hosts) and /tmp (0700), which must win over the standard
+tree the kernel makes at boot (core/fstree). tools/mkcpio.py
 packs it (--crc: format 070702). With --runner, IMAGE boots through
 tools/qemu-run.py (metal); with --valgrind, under memcheck (no error,
 no leak allowed). Exits 0 if the listings are equal.
@@ -72,6 +74,27 @@ def make_tree(top):
     return d
 
 
+def make_etc(top):
+    """/etc and /tmp of the initrd: the kernel keeps them as they are."""
+    etc = os.path.join(top, 'etc')
+    tmp = os.path.join(top, 'tmp')
+    os.makedirs(etc)
+    os.makedirs(tmp)
+    for name, text in (('passwd', 'amphi:x:1000:1000::/home:/bin/sh\n'),
+                       ('group', 'amphi:x:1000:\n'),
+                       ('hosts', '10.1.2.3\tinitrd-host\n')):
+        with open(os.path.join(etc, name), 'w') as fh:
+            fh.write(text)
+        os.chmod(os.path.join(etc, name), 0o600)
+    os.chmod(etc, 0o750)
+    os.chmod(tmp, 0o700)
+    for i, p in enumerate(sorted(os.listdir(etc))):
+        os.utime(os.path.join(etc, p), (1400000000 + i, 1400000000 + i))
+    for i, p in enumerate((etc, tmp)):
+        os.utime(p, (1450000000 + i, 1450000000 + i))
+    return etc, tmp
+
+
 def fnv(path):
     h = 2166136261
     with open(path, 'rb') as fh:
@@ -128,15 +151,17 @@ def main():
         src = os.path.join(tmp, 'src')
         os.makedirs(src)
         tree = make_tree(src)
+        etc, tmp_dir = make_etc(src)
         cpio = os.path.join(tmp, 'initrd.cpio')
         with open(cpio, 'wb') as fh:
             mkcpio.build(src, fh, crc=args.crc)
-        want = listing(tree)
+        want = listing(tree) + listing(etc) + listing(tmp_dir)
+        folders = ['/' + ROOT, '/etc', '/tmp']
         if args.runner:
             cmd = [sys.executable, args.runner, '-q', '--initrd', cpio,
-                   args.image, '--', '/' + ROOT]
+                   args.image, '--'] + folders
         else:
-            cmd = [args.image, '-q', '--initrd', cpio, '--', '/' + ROOT]
+            cmd = [args.image, '-q', '--initrd', cpio, '--'] + folders
         if args.valgrind:
             cmd = ['valgrind'] + VALGRIND_FLAGS + [
                 '--suppressions=' + args.valgrind] + cmd

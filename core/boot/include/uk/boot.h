@@ -30,6 +30,10 @@ int uk_boot_split_args(const char *cmdline, char *buf, char *argv[],
  * stopped; a second caller waits for the first. */
 void __noreturn uk_boot_exit(int status);
 
+/* The app's argv[0] as the command line gave it, or NULL; valid from
+ * the init tables on until the end. */
+const char *uk_boot_app_name(void);
+
 /* Adds "NAME=VALUE" to the app's environment (the last one of a name
  * wins). Returns 0, -EINVAL (no NAME=) or -E2BIG (more than 128). The
  * string must live as long as the app. */
