@@ -9,7 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
-#include "posix-check.h"
+#include <stdio.h>
+#include "../posix-check.h"
 
 static void check_passwd(void)
 {
