@@ -1,7 +1,8 @@
 #!/bin/sh
 # An app outside the repository builds and runs like the in-tree ones, a
 # file added later is picked up, and a broken one fails with the compiler's
-# message without breaking other apps. Uses its own build folder.
+# message without breaking other apps; -e and the default environment
+# reach getenv(). Uses its own build folder.
 #   external-app.sh SOURCE_ROOT
 set -eu
 top=$1
@@ -50,4 +51,38 @@ fi
 grep -q "no_such_function" "$work/bad.log" || fail "no compiler message"
 # ...and does not break the others.
 $amphi run -q hello > /dev/null || fail "hello broken by a bad app"
+# The environment: defaults, the host's TERM, -e (the last one wins).
+envapp=$work/env-app
+mkdir -p "$envapp"
+cat > "$envapp/main.c" <<'C'
+#include <stdio.h>
+#include <stdlib.h>
+static void show(const char *name)
+{
+	const char *v = getenv(name);
+	printf("%s=%s\n", name, v ? v : "(unset)");
+}
+int main(void)
+{
+	show("HOME");
+	show("PATH");
+	show("TERM");
+	show("GREETING");
+	return 0;
+}
+C
+out=$(TERM=vt100 $amphi run -q "$envapp" -e GREETING=hi=there \
+	--env HOME=/root -e "GREETING=it's  \"x\"") || fail "env app failed"
+echo "$out"
+[ "$out" = "$(printf 'HOME=/root\nPATH=/bin\nTERM=vt100\nGREETING=%s' \
+	"it's  \"x\"")" ] || fail "environment"
+out=$(env -u TERM $amphi run -q "$envapp" -e TERM=dumb) || fail "env app"
+echo "$out" | grep -qx 'TERM=dumb' || fail "-e TERM over no TERM"
+echo "$out" | grep -qx 'HOME=/' || fail "default HOME"
+out=$(env -u TERM $amphi run -q "$envapp") || fail "env app"
+echo "$out" | grep -qx 'TERM=(unset)' || fail "TERM without a host TERM"
+if $amphi run -q "$envapp" -e NOEQUALS > "$work/env.log" 2>&1; then
+	fail "-e without = accepted"
+fi
+grep -q "give NAME=VALUE" "$work/env.log" || fail "no message for a bad -e"
 echo "external apps: ok"
