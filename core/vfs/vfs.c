@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 #include <uk/alloc.h>
 #include <uk/essentials.h>
@@ -225,6 +226,87 @@ UK_SYSCALL_R_DEFINE(int, newfstatat, int, dirfd, const char *, path,
 		    struct stat *, st, int, flags)
 {
 	return WITH_PATH(path, fstatat_k(dirfd, kpath, st, flags));
+}
+
+/* Linux's struct statx (include/uapi/linux/stat.h; musl 1.2.3 has none). */
+struct statx_ts {
+	__s64 tv_sec;
+	__u32 tv_nsec;
+	__s32 reserved;
+};
+
+struct statx_buf {
+	__u32 mask, blksize;
+	__u64 attributes;
+	__u32 nlink, uid, gid;
+	__u16 mode, spare0;
+	__u64 ino, size, blocks, attributes_mask;
+	struct statx_ts atime, btime, ctime, mtime;
+	__u32 rdev_major, rdev_minor, dev_major, dev_minor;
+	__u64 mnt_id;
+	__u32 dio_mem_align, dio_offset_align;
+	__u64 spare3[12];
+};
+
+#define U_STATX_BASIC_STATS	0x7ffU		/* type .. blocks */
+#define U_STATX_RESERVED	0x80000000U
+#define U_AT_NO_AUTOMOUNT	0x800
+#define U_AT_STATX_SYNC_TYPE	0x6000		/* FORCE_SYNC | DONT_SYNC */
+
+static struct statx_ts statx_time(struct timespec ts)
+{
+	return (struct statx_ts){ ts.tv_sec, (__u32)ts.tv_nsec, 0 };
+}
+
+/* Every field of the basic stats is known: mask says so whatever was
+ * asked for, as Linux may; there is no birth time. */
+static void statx_fill(struct statx_buf *x, const struct stat *st)
+{
+	memset(x, 0, sizeof(*x));
+	x->mask = U_STATX_BASIC_STATS;
+	x->blksize = st->st_blksize;
+	x->nlink = st->st_nlink;
+	x->uid = st->st_uid;
+	x->gid = st->st_gid;
+	x->mode = st->st_mode;
+	x->ino = st->st_ino;
+	x->size = st->st_size;
+	x->blocks = st->st_blocks;
+	x->atime = statx_time(st->st_atim);
+	x->mtime = statx_time(st->st_mtim);
+	x->ctime = statx_time(st->st_ctim);
+	x->rdev_major = major(st->st_rdev);
+	x->rdev_minor = minor(st->st_rdev);
+	x->dev_major = major(st->st_dev);
+	x->dev_minor = minor(st->st_dev);
+}
+
+static int statx_k(int dirfd, const char *kpath, int flags,
+		   struct statx_buf *ux)
+{
+	struct statx_buf x;
+	struct stat st;
+	int rc;
+
+	rc = uk_vfs_fstatat(dirfd, kpath, &st,
+			    flags & (AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH));
+	if (rc)
+		return rc;
+	statx_fill(&x, &st);
+	return uk_copy_to_user(ux, &x, sizeof(x)) ? -EFAULT : 0;
+}
+
+UK_SYSCALL_R_DEFINE(int, statx, int, dirfd, const char *, path, int, flags,
+		    unsigned int, mask, struct statx_buf *, buf)
+{
+	if (mask & U_STATX_RESERVED)
+		return -EINVAL;
+	if (flags & ~(AT_SYMLINK_NOFOLLOW | U_AT_NO_AUTOMOUNT | AT_EMPTY_PATH |
+		      U_AT_STATX_SYNC_TYPE))
+		return -EINVAL;
+	if ((flags & U_AT_STATX_SYNC_TYPE) == U_AT_STATX_SYNC_TYPE)
+		return -EINVAL;
+	return WITH_PATH(path, statx_k(dirfd, kpath, flags, buf));
 }
 
 UK_SYSCALL_R_DEFINE(int, stat, const char *, path, struct stat *, st)
