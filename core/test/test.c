@@ -42,24 +42,34 @@ void _uk_test_abort_case(void)
 	__builtin_longjmp(run.abort_ctx, 1);
 }
 
+/* "suite" or "suite.name" or any prefix of "suite.name" */
+static int match_one(const struct uk_testcase *tc, const char *f)
+{
+	size_t slen = strlen(tc->suite);
+
+	return !strncmp(tc->suite, f, MIN(slen, strlen(f))) &&
+	       (strlen(f) <= slen ||
+		(f[slen] == '.' &&
+		 !strncmp(tc->name, f + slen + 1, strlen(f + slen + 1))));
+}
+
+/* A case runs if no "-filter" matches it and, where there are plain
+ * filters, one of them does. */
 static int matches(const struct uk_testcase *tc, const char *const f[],
 		   int n)
 {
-	size_t slen = strlen(tc->suite);
-	int i;
+	int i, includes = 0, hit = 0;
 
-	if (!n)
-		return 1;
 	for (i = 0; i < n; i++) {
-		/* "suite" or "suite.name" or any prefix of "suite.name" */
-		if (!strncmp(tc->suite, f[i], MIN(slen, strlen(f[i]))) &&
-		    (strlen(f[i]) <= slen ||
-		     (f[i][slen] == '.' &&
-		      !strncmp(tc->name, f[i] + slen + 1,
-			       strlen(f[i] + slen + 1)))))
-			return 1;
+		if (f[i][0] == '-') {
+			if (match_one(tc, f[i] + 1))
+				return 0;
+			continue;
+		}
+		includes++;
+		hit |= match_one(tc, f[i]);
 	}
-	return 0;
+	return !includes || hit;
 }
 
 /* Runs one case; returns 1 if all its checks passed. */

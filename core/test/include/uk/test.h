@@ -86,7 +86,8 @@ void __noreturn _uk_test_abort_case(void);
 	})
 
 /* Runs the test cases whose "suite.name" starts with one of the n
- * filters (all if n is 0). Returns the number of failed cases. */
+ * filters (all if there are none), except those a "-filter" names.
+ * Returns the number of failed cases. */
 int uk_test_run(const char *const filters[], int n);
 
 #endif /* __UK_TEST_H__ */
