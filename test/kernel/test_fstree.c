@@ -11,22 +11,7 @@
 #include <uk/test.h>
 #include <uk/vfs.h>
 
-static const char *contents(const char *path)
-{
-	static char buf[256];
-	ssize_t n = -1;
-	int fd;
-
-	buf[0] = '\0';
-	fd = uk_vfs_openat(AT_FDCWD, path, O_RDONLY, 0);
-	if (!UK_TEST_EXPECT(fd >= 0))
-		return buf;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (UK_TEST_EXPECT(n >= 0))
-		buf[n] = '\0';
-	return buf;
-}
+#include "file_contents.h"
 
 static unsigned int mode_of(const char *path)
 {

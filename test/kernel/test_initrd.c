@@ -14,6 +14,8 @@
 #include <uk/test.h>
 #include <uk/vfs.h>
 
+#include "file_contents.h"
+
 #define M_REG	(S_IFREG | 0644)
 #define M_DIR	(S_IFDIR | 0755)
 #define M_LNK	(S_IFLNK | 0777)
@@ -107,24 +109,6 @@ static mode_t mode_of(const char *path)
 	if (uk_vfs_fstatat(AT_FDCWD, path, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return 0;
 	return st.st_mode;
-}
-
-/* The contents of path (NUL-terminated) in buf, or "" + a failed check. */
-static const char *contents(const char *path)
-{
-	static char buf[256];
-	ssize_t n = -1;
-	int fd;
-
-	buf[0] = '\0';
-	fd = uk_vfs_openat(AT_FDCWD, path, O_RDONLY, 0);
-	if (!UK_TEST_EXPECT(fd >= 0))
-		return buf;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (UK_TEST_EXPECT(n >= 0))
-		buf[n] = '\0';
-	return buf;
 }
 
 /* A small valid archive with every kind of entry. */
