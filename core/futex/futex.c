@@ -59,17 +59,27 @@ struct futex_waiter {
 
 static struct uk_waitq buckets[NBUCKETS];
 
-static int futex_init(void)
+/* Sets the buckets up on first use, once: a CPU that finds another at it
+ * waits until it is done. (A plain "done" flag let two CPUs making their
+ * first calls at once both run the loop, the later one resetting a
+ * bucket's lock and list under the other's feet.) */
+static void futex_init(void)
 {
-	static int done;
+	static int state;	/* 0: not yet, 1: being set up, 2: done */
+	int expected = 0;
 	unsigned int i;
 
-	if (__atomic_load_n(&done, __ATOMIC_ACQUIRE))
-		return 0;
-	for (i = 0; i < NBUCKETS; i++)
-		uk_waitq_init(&buckets[i]);
-	__atomic_store_n(&done, 1, __ATOMIC_RELEASE);
-	return 0;
+	if (likely(__atomic_load_n(&state, __ATOMIC_ACQUIRE) == 2))
+		return;
+	if (__atomic_compare_exchange_n(&state, &expected, 1, 0,
+					__ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
+		for (i = 0; i < NBUCKETS; i++)
+			uk_waitq_init(&buckets[i]);
+		__atomic_store_n(&state, 2, __ATOMIC_RELEASE);
+		return;
+	}
+	while (__atomic_load_n(&state, __ATOMIC_ACQUIRE) != 2)
+		ukarch_spinwait();
 }
 
 static struct uk_waitq *bucket_of(const __u32 *uaddr)
