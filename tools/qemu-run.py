@@ -242,9 +242,10 @@ def qemu_argv(image, accel, smp, mem, machine, cmdline, gdb_port=None,
         # thread to the next vCPU at once, as pause-loop exiting does
         # under KVM. With a host thread per vCPU (MTTCG) x86 has no way to
         # give the host CPU away while interrupts are off, so on a host
-        # with fewer cores than vCPUs a ticket lock whose next holder is
-        # descheduled stalls every spinner for host time slices (100
-        # threads on one futex: 21 s instead of 0.4 s with -smp 4).
+        # with fewer cores than vCPUs a lock whose holder is descheduled
+        # stalls every spinner for host time slices (with the ticket locks
+        # we had then, 100 threads on one futex: 21 s instead of 0.4 s
+        # with -smp 4).
         argv += ['-accel', 'tcg,thread=single' if smp > 1 else 'tcg']
     if gdb_port:
         argv += ['-gdb', 'tcp:127.0.0.1:%d' % gdb_port, '-S']

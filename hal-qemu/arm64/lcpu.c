@@ -67,9 +67,10 @@ int ukplat_lcpu_irqs_disabled(void)
  * may be held): the virtual timer ends the nap. Under KVM the WFI lets the
  * host run the lock holder's vCPU; under TCG (4 vCPUs on fewer host
  * cores) it is the only way to: YIELD and WFE do not give the host CPU
- * away, and a ticket lock whose next holder is not running would make
- * every other spinner wait out host time slices (a futex bucket under 100
- * contending threads advanced a few dozen times a second). The timer
+ * away, and a lock whose holder is not running makes every other spinner
+ * wait out host time slices (with the ticket locks we had then, a futex
+ * bucket under 100 contending threads advanced a few dozen times a
+ * second). The timer
  * interrupt stays pending until interrupts are on again; its handler sees
  * no deadline due and re-arms for the real one.
  */

@@ -59,3 +59,85 @@ UK_TESTCASE(preempt, spinning_thread_gives_way)
 						(int)boot_slice), 0);
 	uk_thread_set_cpu(uk_thread_current(), -1);
 }
+
+/*
+ * A CPU waiting for a spinlock may stop running while it waits: here a
+ * time slice ends while a thread spins with interrupts on; on any virtual
+ * machine the host deschedules the vCPU (what made posix-pthreads -smp 4
+ * crawl). A free lock must then go to a CPU that runs. A fair (ticket)
+ * lock hands it to the waiter off its CPU instead, and a second waiter
+ * spinning with interrupts off on that very CPU never lets it run again.
+ */
+static struct uk_spinlock off_cpu_lock;
+static volatile int irqs_on_waiting, irqs_off_waiting, irqs_off_done;
+
+/* Waits (interrupts on, so it can be preempted) and takes the lock. */
+static void wait_irqs_on(void *arg)
+{
+	irqs_on_waiting = 1;
+	uk_spin_lock(&off_cpu_lock);
+	uk_spin_unlock(&off_cpu_lock);
+}
+
+/* Runs on the same CPU only once wait_irqs_on was preempted. */
+static void wait_irqs_off(void *arg)
+{
+	unsigned long flags;
+
+	irqs_off_waiting = 1;
+	uk_spin_lock_irqsave(&off_cpu_lock, flags);
+	uk_spin_unlock_irqrestore(&off_cpu_lock, flags);
+	irqs_off_done = 1;
+}
+
+/* Busy-waits (without yielding: a spinlock is held) until *flag is set
+ * or ms passed; returns the flag. */
+static int spin_for(volatile int *flag, unsigned int ms)
+{
+	__nsec end = ukplat_monotonic_clock() + ms * 1000000ULL;
+
+	while (!*flag && ukplat_monotonic_clock() < end)
+		ukarch_spinwait();
+	return *flag;
+}
+
+UK_TESTCASE(preempt, spinlock_goes_to_a_running_waiter)
+{
+	unsigned int boot_slice = uk_sched_timeslice_us();
+	struct uk_sched *other;
+	struct uk_thread *on, *off;
+	int never = 0;
+
+	/* The holder and the waiters need a CPU each. */
+	if (uk_sched_count() < 2)
+		return;
+	uk_thread_set_cpu(uk_thread_current(), 0);
+	other = uk_sched_get(1);
+	/* Short slices: in sim a spinner is only preempted in guest code,
+	 * not in the host's sched_yield, where it spends most of its time
+	 * on a loaded host. */
+	UK_TEST_ASSERT(uk_param_set("sched.timeslice_us=50") == 0);
+	irqs_on_waiting = irqs_off_waiting = irqs_off_done = 0;
+	uk_spin_init(&off_cpu_lock);
+	on = uk_thread_create("irqs-on", wait_irqs_on, NULL, 0, 0);
+	off = uk_thread_create("irqs-off", wait_irqs_off, NULL, 0, 0);
+	UK_TEST_ASSERT(!PTRISERR(on) && !PTRISERR(off));
+
+	uk_spin_lock(&off_cpu_lock);
+	UK_TEST_ASSERT(uk_sched_thread_add(other, on) == 0);
+	UK_TEST_ASSERT(spin_for(&irqs_on_waiting, 10000));
+	spin_for(&never, 2);			/* it spins by now */
+	/* Queued behind it: it runs when the slice takes the CPU away. */
+	UK_TEST_ASSERT(uk_sched_thread_add(other, off) == 0);
+	UK_TEST_ASSERT(spin_for(&irqs_off_waiting, 10000));
+	spin_for(&never, 2);			/* it spins by now */
+	uk_spin_unlock(&off_cpu_lock);
+	/* Failing, CPU 1 spins for good: the case cannot clean up. */
+	UK_TEST_ASSERT(spin_for(&irqs_off_done, 2000));
+
+	UK_TEST_EXPECT_SNUM_EQ(uk_thread_join(off, NULL), 0);
+	UK_TEST_EXPECT_SNUM_EQ(uk_thread_join(on, NULL), 0);
+	UK_TEST_EXPECT_SNUM_EQ(uk_param_set_int("sched.timeslice_us",
+						(int)boot_slice), 0);
+	uk_thread_set_cpu(uk_thread_current(), -1);
+}
