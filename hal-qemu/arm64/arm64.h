@@ -149,6 +149,8 @@ int arm64_has_rndr(void);
 
 /* mte.c: before paging init, whether normal memory is mapped Tagged. */
 void arm64_mte_probe(void);
+/* mte.c: on a secondary CPU, tags and checks as on the boot CPU. */
+void arm64_mte_cpu_init(void);
 
 /* trace.c */
 void __noreturn arm64_halt_forever(void);

@@ -280,6 +280,10 @@ static void __noreturn enter(void *sp, ukplat_lcpu_entry_t fn, void *arg)
 
 void __noreturn arm64_ap_main(struct arm64_cpu *cpu)
 {
+	/* Before it allocates: with tag access off, IRG makes tag 0 and
+	 * STG does nothing, so its heap blocks would carry tag 0 over
+	 * memory still tagged by an earlier owner. */
+	arm64_mte_cpu_init();
 	arm64_gic_cpu_init(cpu);
 	__atomic_store_n(&cpu->started, 1, __ATOMIC_RELEASE);
 	if (cpu->entry)

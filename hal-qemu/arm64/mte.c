@@ -5,7 +5,8 @@
  * arm64_mte_probe() makes the kernel's page table map normal memory as
  * Tagged; once that table is live, the first init call turns on
  * synchronous tag check faults at EL1 and random tags (GCR_EL1, 0 and 15
- * excluded), and the heap starts tagging (uk/arch/memtag.h). The kernel
+ * excluded), and the heap starts tagging (uk/arch/memtag.h); secondary
+ * CPUs, started later, do the same when they come up. The kernel
  * parameter arm64.mte=0 leaves it off.
  *
  * A self-test first gives two granules of one page different tags and
@@ -62,14 +63,26 @@ static int fine_grained(void)
 	return fine;
 }
 
-static int mte_init(struct uk_init_ctx *ctx __maybe_unused)
+/* Tag access, random tags and synchronous checks on this CPU. */
+static void mte_cpu_on(void)
 {
-	if (!arm64_mte_enabled || !mte_param || !ukplat_pt_get_active())
-		return 0;
 	SYSREG_WRITE(S3_0_C1_C0_6, GCR_RRND | 0x8001UL);	/* GCR_EL1 */
 	SYSREG_WRITE(sctlr_el1, SYSREG_READ(sctlr_el1) | SCTLR_ATA |
 		     SCTLR_TCF_SYNC);
 	__asm__ __volatile__("isb" : : : "memory");
+}
+
+void arm64_mte_cpu_init(void)
+{
+	if (ukarch_memtag_enabled())
+		mte_cpu_on();
+}
+
+static int mte_init(struct uk_init_ctx *ctx __maybe_unused)
+{
+	if (!arm64_mte_enabled || !mte_param || !ukplat_pt_get_active())
+		return 0;
+	mte_cpu_on();
 	if (fine_grained()) {
 		ukarch_memtag_on = 1;
 		uk_pr_info("mte: heap blocks are tagged\n");

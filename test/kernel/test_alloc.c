@@ -5,9 +5,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <uk/alloc.h>
+#include <uk/arch/memtag.h>
+#include <uk/errptr.h>
 #include <uk/falloc.h>
 #include <uk/plat/bootinfo.h>
+#include <uk/sched.h>
 #include <uk/test.h>
+#include <uk/thread.h>
 
 UK_TESTCASE(falloc, frames_come_back)
 {
@@ -112,4 +116,47 @@ UK_TESTCASE(heap, absurd_sizes_fail_cleanly)
 	UK_TEST_EXPECT_SNUM_EQ(errno, ENOMEM);
 	UK_TEST_EXPECT_NULL(calloc(SIZE_MAX / 2, 4));
 	UK_TEST_EXPECT_NULL(malloc(1UL << 40));
+}
+
+/* Whole pages: tagged even where tags exist per page only. */
+#define TAGGED_SIZE	(3 * 4096)
+
+static void alloc_here(void *arg)
+{
+	*(void **)arg = malloc(TAGGED_SIZE);
+}
+
+/*
+ * A block allocated on any CPU carries the tag its memory has (MTE), so
+ * any CPU can use it: secondary CPUs once came up with tag access off,
+ * and their blocks had tag 0 over memory still tagged by an earlier
+ * owner (a tag check fault when another CPU wrote to them).
+ */
+UK_TESTCASE(heap, blocks_usable_from_every_cpu)
+{
+	unsigned int ncpu = uk_sched_count(), c, tag;
+	void *p[UKPLAT_LCPU_MAXCOUNT];
+	struct uk_thread *t;
+
+	for (c = 0; c < ncpu; c++) {
+		p[c] = NULL;
+		t = uk_thread_create("alloc", alloc_here, &p[c], 0, 0);
+		UK_TEST_ASSERT(!PTRISERR(t));
+		UK_TEST_ASSERT(uk_sched_thread_add(uk_sched_get(c), t) == 0);
+		UK_TEST_EXPECT_SNUM_EQ(uk_thread_join(t, NULL), 0);
+	}
+	for (c = 0; c < ncpu; c++) {
+		UK_TEST_ASSERT(p[c] != NULL);
+		if (ukarch_memtag_enabled()) {
+			tag = (unsigned int)((uintptr_t)p[c] >> 56) & 0xf;
+			UK_TEST_EXPECT_UNUM_EQ(ukarch_memtag_get(p[c]), tag);
+			/* Tags 0 and 15 are never handed out. */
+			UK_TEST_EXPECT(tag != 0 && tag != 15);
+			/* A mismatch would fault below and end the run. */
+			if (ukarch_memtag_get(p[c]) != tag)
+				continue;
+		}
+		memset(p[c], 0x5a, TAGGED_SIZE);
+		free(p[c]);
+	}
 }
