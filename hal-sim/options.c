@@ -75,6 +75,11 @@ static void usage(FILE *out, const char *prog)
 "                        'error: WHY'\n"
 "  -h, --help            show this help and exit\n"
 "\n"
+"An image built by tools/amphi-cc (a program's own build system) takes\n"
+"no options: every argument is the app's, the banner is off, and these\n"
+"options come from the environment variable AMPHI_OPTIONS, separated by\n"
+"blanks (AMPHI_OPTIONS='-m 256M -smp 2 -k loglevel=3').\n"
+"\n"
 "Display: the window is SDL2's. Without a window system (no DISPLAY or\n"
 "WAYLAND_DISPLAY) the display draws offscreen; SDL_VIDEODRIVER=offscreen\n"
 "(or dummy) asks for that explicitly. Display kernel arguments:\n"
@@ -222,6 +227,44 @@ static int take_smp(int argc, char *argv[], const char *prog,
 	return 1;
 }
 
+/*
+ * Defined (as an absolute symbol) by the link of tools/amphi-cc: the image
+ * is a program built by its own build system, which runs it as it runs
+ * any program (bc's build runs 'fbc -c ...'). Every argument is then the
+ * app's; the kernel's options come from $AMPHI_OPTIONS, and the banner
+ * is off.
+ */
+extern const char __amphi_cc_program[] __attribute__((weak));
+
+#define PROGRAM_OPTIONS "AMPHI_OPTIONS"
+
+/* argv as the options parser takes it: "-q", $AMPHI_OPTIONS split at
+ * blanks, "--", then the program's arguments. */
+static char **program_argv(int *argc, char *argv[])
+{
+	const char *env = getenv(PROGRAM_OPTIONS);
+	char *opts = strdup(env ? env : "");
+	char **nargv = calloc(strlen(opts) + (size_t)*argc + 4,
+			      sizeof(char *));
+	char *tok, *save = NULL;
+	int n = 0, i;
+
+	if (!opts || !nargv) {
+		perror("amphi");
+		exit(2);
+	}
+	nargv[n++] = argv[0];
+	nargv[n++] = "-q";
+	for (tok = strtok_r(opts, " \t\n", &save); tok;
+	     tok = strtok_r(NULL, " \t\n", &save))
+		nargv[n++] = tok;
+	nargv[n++] = "--";
+	for (i = 1; i < *argc; i++)
+		nargv[n++] = argv[i];
+	*argc = n;
+	return nargv;
+}
+
 void sim_parse_options(int argc, char *argv[], struct sim_options *opt)
 {
 	static const struct option longopts[] = {
@@ -244,6 +287,11 @@ void sim_parse_options(int argc, char *argv[], struct sim_options *opt)
 	size_t len = 0;
 	char *cmdline = NULL;
 
+	if (__amphi_cc_program) {
+		free(kargs);
+		argv = program_argv(&argc, argv);
+		kargs = calloc((size_t)argc + 3, sizeof(char *));
+	}
 	if (!kargs) {
 		perror("amphi");
 		exit(2);

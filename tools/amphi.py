@@ -42,7 +42,9 @@ PLATFORMS = {'sim': None, 'x86_64': None,
 # musl 1.2.3: the apps' C library (core/libc); lwIP: TCP/IP (core/lwip);
 # Lua 5.4, SQLite and Redis: apps/lua, apps/sqlite3 and apps/redis, built
 # as they are.
-THIRD_PARTY_SOURCES = ['musl', 'lwip', 'lua5.4', 'sqlite3', 'redis']
+# bc: a program built with its own configure and make by tools/amphi-cc
+# (test/ports/amphi-cc-bc.py).
+THIRD_PARTY_SOURCES = ['musl', 'lwip', 'lua5.4', 'sqlite3', 'redis', 'bc']
 THIRD_PARTY_BINARIES = [
     # The framebuffer console's 8x16 font (core/display/fbcon.c).
     'console-setup-linux',
@@ -105,7 +107,9 @@ Common options (before or after the command):
   --build-dir DIR   build folder (default: build/PLATFORM)
 
 An APP is the name of a folder in apps/ (hello, crash, ...) or the path of
-any folder of .c files, e.g. './amphi run ~/myapp -- -v input.txt'.
+any folder of .c files, e.g. './amphi run ~/myapp -- -v input.txt', or an
+image file a program's own build made with tools/amphi-cc ('make
+CC=tools/amphi-cc'; 'tools/amphi-cc --help'), e.g. './amphi run ./bc'.
 """,
     'setup': """\
 Usage: ./amphi setup
@@ -126,7 +130,9 @@ Images land in BUILD-DIR/tools/NAME.
 Usage: ./amphi run [OPTIONS] [APP] [-- ARGS...]
 
 Builds APP (default: hello) and boots it as a Linux process. ARGS go to
-the app's main(). The exit status is the app's; a kernel crash prints the
+the app's main(). An APP that is an image file (made by tools/amphi-cc;
+a path with a '/') is not built: it boots on the platform it was linked
+for (--platform, if given, must agree). The exit status is the app's; a kernel crash prints the
 trap, registers and a backtrace and exits non-zero.
 
 Options:
@@ -434,6 +440,61 @@ def configure(ctx, extra_apps):
         f.write(stamp)
 
 
+def image_file(app):
+    """The absolute path of app if it names an image file (one built by
+    tools/amphi-cc), else None."""
+    path = os.path.abspath(os.path.expanduser(app))
+    if os.path.isfile(path) and ('/' in app or not
+                                 os.path.isdir(os.path.join(TOP, 'apps',
+                                                            app))):
+        return path
+    return None
+
+
+def image_platform(path):
+    """'sim', 'x86_64' or 'arm64' for an image file, from its ELF header:
+    arm64's machine, or a sim image's dynamic loader (a Linux program)."""
+    import struct
+    with open(path, 'rb') as f:
+        head = f.read(64)
+        if len(head) < 64 or head[:5] != b'\x7fELF\x02':
+            raise Usage('%s is not a 64-bit ELF image' % path)
+        machine, = struct.unpack_from('<H', head, 18)
+        if machine == 183:
+            return 'arm64'
+        if machine != 62:
+            raise Usage('%s: an image for an unknown machine (%d)' %
+                        (path, machine))
+        phoff, = struct.unpack_from('<Q', head, 32)
+        phentsize, phnum = struct.unpack_from('<HH', head, 54)
+        for i in range(phnum):
+            f.seek(phoff + i * phentsize)
+            if struct.unpack('<I', f.read(4))[0] == 3:     # PT_INTERP
+                return 'sim'
+    return 'x86_64'
+
+
+def is_cc_program(path):
+    """True for a sim image linked by tools/amphi-cc: it takes every
+    argument as the app's, the kernel's from $AMPHI_OPTIONS."""
+    res = subprocess.run(['nm', '-P', path], stdout=subprocess.PIPE,
+                         stderr=subprocess.DEVNULL, text=True)
+    return any(l.startswith('__amphi_cc_program ')
+               for l in res.stdout.splitlines())
+
+
+def image_ctx(ctx, app):
+    """The context an app runs in: for an image file, its own platform
+    (which must be --platform's, if given)."""
+    path = image_file(app)
+    if not path:
+        return ctx
+    plat = image_platform(path)
+    if ctx.explicit and plat != ctx.platform:
+        raise Usage('%s is a %s image, not %s' % (app, plat, ctx.platform))
+    return Ctx(plat, ctx.build_dir if ctx.explicit else None, ctx.explicit)
+
+
 def resolve_app(name):
     """Returns (image name, out-of-tree folder or None)."""
     in_tree = os.path.join(TOP, 'apps', name)
@@ -584,8 +645,11 @@ def env_kargs(env):
 
 
 def image_argv(ctx, opts, app, app_args):
-    name, _ = resolve_app(app)
-    argv = [ctx.image(name)]
+    path = image_file(app)
+    if path:
+        argv = [path]
+    else:
+        argv = [ctx.image(resolve_app(app)[0])]
     display = None
     if opts.get('kvm_direct'):
         if ctx.platform != 'x86_64':
@@ -599,7 +663,8 @@ def image_argv(ctx, opts, app, app_args):
                         'yet')
         argv = [sys.executable, KVM_RUN]
     elif ctx.platform != 'sim':
-        display = metal_display(opts, app)
+        display = opts.get('display', [None])[-1] if path else \
+            metal_display(opts, app)
     elif opts.get('display'):
         if opts['display'][-1] != 'none':
             raise Usage('in sim the display is an SDL window; '
@@ -640,14 +705,24 @@ def image_argv(ctx, opts, app, app_args):
     for p in opts.get('publish', []):
         argv += ['-p', p]
     if ctx.platform != 'sim':
-        argv.append(ctx.image(name))
+        argv.append(path or ctx.image(resolve_app(app)[0]))
+    elif path and is_cc_program(path):
+        os.environ['AMPHI_OPTIONS'] = ' '.join(argv[1:])
+        return [path] + app_args
     return argv + ['--'] + app_args
+
+
+def build_app(ctx, app):
+    """Builds app's image, unless app is an image file already."""
+    if not image_file(app):
+        build(ctx, [app], everything=False)
 
 
 def cmd_run(ctx, args):
     opts, app, app_args = split_app_args(args, KERNEL_VALUE_OPTS,
                                          KERNEL_FLAG_OPTS)
-    build(ctx, [app], everything=False)
+    ctx = image_ctx(ctx, app)
+    build_app(ctx, app)
     argv = image_argv(ctx, opts, app, app_args)
     sys.stdout.flush()
     os.execv(argv[0], argv)
@@ -657,7 +732,8 @@ def cmd_gdb(ctx, args):
     opts, app, app_args = split_app_args(
         args, dict(KERNEL_VALUE_OPTS, **{'--ex': 'ex'}),
         dict(KERNEL_FLAG_OPTS, **{'--batch': 'batch'}))
-    build(ctx, [app], everything=False)
+    ctx = image_ctx(ctx, app)
+    build_app(ctx, app)
     if ctx.platform != 'sim':
         metal_gdb(ctx, opts, app, app_args)
         return
@@ -696,7 +772,6 @@ def metal_gdb(ctx, opts, app, app_args):
     image's symbols. Under QEMU's KVM only hardware breakpoints work
     (hbreak); amphi-kvm's stub has both."""
     import tempfile
-    name, _ = resolve_app(app)
     port = free_port()
     qemu = image_argv(ctx, opts, app, app_args)
     qemu[2:2] = ['--gdb', str(port)]
@@ -733,7 +808,7 @@ def metal_gdb(ctx, opts, app, app_args):
         argv += ['-ex', c]
     if ctx.platform == 'arm64':
         argv[2:2] = ['-ex', 'set architecture aarch64']
-    argv.append(ctx.image(name))
+    argv.append(image_file(app) or ctx.image(resolve_app(app)[0]))
     if kvm_direct:
         say('gdb on amphi-kvm\'s stub, port %d' % port)
     else:
@@ -755,7 +830,8 @@ def metal_gdb(ctx, opts, app, app_args):
 def cmd_valgrind(ctx, args):
     opts, app, app_args = split_app_args(
         args, dict(KERNEL_VALUE_OPTS, **{'--vg': 'vg'}), KERNEL_FLAG_OPTS)
-    build(ctx, [app], everything=False)
+    ctx = image_ctx(ctx, app)
+    build_app(ctx, app)
     supp = os.path.join(TOP, 'tools', 'valgrind.supp')
     argv = ['valgrind'] + VALGRIND_FLAGS + ['--suppressions=' + supp] + \
         opts.get('vg', []) + image_argv(ctx, opts, app, app_args)

@@ -2,7 +2,7 @@
 """Link guest objects (kernel, C library, app) into one object.
 
   guest-link.py --cc CC --objcopy OBJCOPY --nm NM --readelf READELF \
-      --lds SCRIPT [--app ARCHIVE]... [--libc ARCHIVE]... \
+      --lds SCRIPT [--app ARCHIVE]... [--app-lib ARCHIVE]... [--libc ARCHIVE]... \
       [--kernel-libc LIST] [--exports LIST --imports-from HOSTLIB ...] \
       [--host-fast LIST] -o OUT KERNEL-ARCHIVE...
   guest-link.py --prefix PFX ... -o OUT ARCHIVE...
@@ -22,7 +22,9 @@ Linux process, with one namespace for the app:
     pure ones that make no system call (memcpy, snprintf, strtol...), so
     that kernel and app share one printf and one memcpy;
   * the app (each --app archive, whole: its own code and the code of a
-    package it is built from): its objects, plus the kernel API it uses.
+    package it is built from): its objects, plus the kernel API it uses;
+    each --app-lib archive is searched after them, in order, as a
+    program's static libraries are (tools/amphi-cc).
 
 Then the rules of the guest/host split are checked:
 
@@ -292,6 +294,7 @@ def main():
     ap.add_argument('--host-fast')
     ap.add_argument('--prefix')
     ap.add_argument('--app', action='append', default=[])
+    ap.add_argument('--app-lib', action='append', default=[])
     ap.add_argument('--libc', action='append', default=[])
     ap.add_argument('--kernel-libc')
     ap.add_argument('-o', dest='out', required=True)
@@ -308,6 +311,8 @@ def main():
             check_kernel_libc(args, kern)
         app = ['-Wl,--whole-archive', *args.app,
                '-Wl,--no-whole-archive'] if args.app else []
+        # The app's static libraries (amphi-cc): searched, in order.
+        app += args.app_lib
         run([*args.cc.split(), '-nostdlib', '-r', '-Wl,-T,' + args.lds,
              '-o', merged, *app, kern, '-Wl,--start-group', *args.libc,
              '-Wl,--end-group', '-lgcc'])

@@ -2,7 +2,8 @@
 """Run a POSIX behaviour test on Linux (reference) and on Amphi.
 
   run-both.py [--amphi-arg=OPT]... [--runner=QEMU_RUN] [--files=DIR]
-              [--host-env=NAME=VALUE]... HOST_EXE AMPHI_IMAGE [ARGS...]
+              [--host-env=NAME=VALUE]... [--program] HOST_EXE AMPHI_IMAGE
+              [ARGS...]
 
 Both must exit 0 and print the same output (the Amphi image runs with -q,
 no banner, plus each --amphi-arg, e.g. --amphi-arg=-smp --amphi-arg=4).
@@ -13,7 +14,8 @@ in a fresh temporary copy of DIR; Amphi gets the same files at / in an
 initrd (tools/mkcpio.py). In ARGS, {scratch} is an empty folder to write
 in (Linux: inside the copy; Amphi: /scratch). --host-env sets a variable
 for the Linux run only (Amphi's C library has TZ unset mean UTC; glibc
-reads /etc/localtime).
+reads /etc/localtime). --program: the sim image was linked by
+tools/amphi-cc, so its kernel options go in $AMPHI_OPTIONS.
 """
 import os
 import shutil
@@ -54,12 +56,15 @@ def stage_files(files, tmp):
 def main():
     argv = sys.argv[1:]
     image_opts, runner, files, env = [], None, None, dict(os.environ)
+    program = False
     while argv and argv[0].startswith('--'):
         opt = argv.pop(0)
         if opt.startswith('--amphi-arg='):
             image_opts.append(opt[len('--amphi-arg='):])
         elif opt.startswith('--runner='):
             runner = opt[len('--runner='):]
+        elif opt == '--program':
+            program = True
         elif opt.startswith('--files='):
             files = opt[len('--files='):]
         elif opt.startswith('--host-env=') and '=' in opt[11:]:
@@ -73,10 +78,10 @@ def main():
         if files or any('{scratch}' in a for a in args):
             cwd, cpio = stage_files(files, tmp)
             image_opts += ['--initrd', cpio]
-        compare(host, image, args, image_opts, runner, cwd, env)
+        compare(host, image, args, image_opts, runner, cwd, env, program)
 
 
-def compare(host, image, args, image_opts, runner, cwd, env):
+def compare(host, image, args, image_opts, runner, cwd, env, program):
     hargs = [a.replace('{scratch}', os.path.join(cwd, 'scratch'))
              if cwd else a for a in args]
     args = [a.replace('{scratch}', '/scratch') for a in args]
@@ -84,11 +89,15 @@ def compare(host, image, args, image_opts, runner, cwd, env):
     print('--- Linux (exit %d)\n%s' % (hrc, hout))
     if hrc != 0:
         sys.exit('the test fails on Linux: fix the test first')
+    aenv = None
     if runner:    # metal: tools/qemu-run.py [OPTIONS] IMAGE -- ARGS
-        cmd = [sys.executable, runner, '-q'] + image_opts + [image]
+        cmd = [sys.executable, runner, '-q'] + image_opts + [image, '--']
+    elif program:
+        cmd = [image]
+        aenv = dict(os.environ, AMPHI_OPTIONS=' '.join(image_opts))
     else:
-        cmd = [image, '-q'] + image_opts
-    arc, aout = run(cmd + ['--'] + args, launcher_notes=bool(runner))
+        cmd = [image, '-q'] + image_opts + ['--']
+    arc, aout = run(cmd + args, launcher_notes=bool(runner), env=aenv)
     print('--- Amphi (exit %d)\n%s' % (arc, aout))
     if arc != hrc:
         sys.exit('exit status differs: Linux %d, Amphi %d' % (hrc, arc))
