@@ -30,7 +30,10 @@ UK_SYSCALL_R_DEFINE(int, getcpu, unsigned int *, cpu, unsigned int *, node,
 /*
  * CPU affinity. A thread is pinned to one CPU or runs anywhere: a mask of
  * every CPU unpins it, any other mask pins it to the mask's first CPU.
- * The kernel's mask is 64 bits (UKPLAT_LCPU_MAXCOUNT <= 64).
+ * The kernel's mask is 64 bits (UKPLAT_LCPU_MAXCOUNT <= 64). As on Linux,
+ * a thread's affinity is what the app asked for, not where the kernel
+ * keeps it: "main" stays on the boot CPU, yet its mask is every CPU
+ * (musl's sysconf(_SC_NPROCESSORS_ONLN) counts it).
  */
 #define MASK_BYTES	sizeof(unsigned long)
 
@@ -45,14 +48,26 @@ static int mask_of(struct uk_thread *t, void *arg)
 {
 	unsigned long *mask = arg;
 
-	*mask = (t->flags & UK_THREADF_PINNED) && t->sched ?
+	*mask = (t->flags & UK_THREADF_AFFINE) && t->sched ?
 		1UL << t->sched->cpu : all_cpus();
 	return 0;
 }
 
 static int pin(struct uk_thread *t, void *arg)
 {
-	return uk_thread_set_cpu(t, *(int *)arg);
+	int cpu = *(int *)arg, rc = uk_thread_set_cpu(t, cpu);
+
+	if (rc)
+		return rc;
+	/* Atomic: t may be another CPU's thread, whose flags its
+	 * scheduler also changes. */
+	if (cpu >= 0)
+		__atomic_fetch_or(&t->flags, UK_THREADF_AFFINE,
+				  __ATOMIC_RELAXED);
+	else
+		__atomic_fetch_and(&t->flags, ~UK_THREADF_AFFINE,
+				   __ATOMIC_RELAXED);
+	return 0;
 }
 
 UK_SYSCALL_R_DEFINE(int, sched_getaffinity, int, pid, size_t, len,
@@ -91,7 +106,7 @@ UK_SYSCALL_R_DEFINE(int, sched_setaffinity, int, pid, size_t, len,
 		return -EINVAL;
 	cpu = mask == all_cpus() ? -1 : __builtin_ctzl(mask);
 	if (pid == 0 || pid == (int)uk_thread_current()->id)
-		return uk_thread_set_cpu(uk_thread_current(), cpu);
+		return pin(uk_thread_current(), &cpu);
 	return uk_thread_with_id(pid, pin, &cpu);
 }
 

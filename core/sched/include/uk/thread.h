@@ -46,6 +46,7 @@ struct uk_sched;
 #define UK_THREADF_IDLE		0x40	/* a CPU's idle thread */
 #define UK_THREADF_JOINING	0x80	/* uk_thread_join waits for it */
 #define UK_THREADF_FOREIGN	0x100	/* the stack is the app's (clone) */
+#define UK_THREADF_AFFINE	0x200	/* pinned by sched_setaffinity */
 
 enum uk_thread_state {
 	UK_THREAD_NEW,		/* created, on no scheduler */
