@@ -26,6 +26,8 @@ __sz ukarch_nf_memcpy_loop(void *dst, const void *src, __sz len,
  * not yet asked. A benign race: every CPU computes the same answer. */
 static int nf_on_valgrind = -1;
 
+#define NF_SMALL_COPY	64
+
 static __sz nf_copy(void *dst, const void *src, __sz len, __vaddr_t *faddr)
 {
 	int vg = READ_ONCE(nf_on_valgrind);
@@ -34,7 +36,9 @@ static __sz nf_copy(void *dst, const void *src, __sz len, __vaddr_t *faddr)
 		vg = uk_valgrind_running() != 0;
 		WRITE_ONCE(nf_on_valgrind, vg);
 	}
-	if (unlikely(vg))
+	/* Small copies (a timespec, a stat) by words: rep movsb's start-up
+	 * cost is most of a 16-byte copy (clock_gettime's path). */
+	if (unlikely(vg) || len <= NF_SMALL_COPY)
 		return ukarch_nf_memcpy_loop(dst, src, len, faddr);
 	return ukarch_nf_memcpy(dst, src, len, faddr);
 }

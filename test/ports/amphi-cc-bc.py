@@ -61,6 +61,7 @@ def main():
     ap.add_argument('--build-dir', required=True)
     ap.add_argument('work')
     a = ap.parse_args()
+    a.build_dir = os.path.abspath(a.build_dir)
     res = subprocess.run([sys.executable, os.path.join(TOP, 'tools',
                                                        'thirdparty.py'),
                           'path', 'source', 'bc'],
