@@ -22,6 +22,13 @@ musl's own Makefile would generate into the build folder.
                                   the REPLACED ones (src/thread/clone:
                                   Amphi's architecture glue has its own)
                                   and the EXCLUDED folders (src/malloc)
+  musl.py bti MUSL ARCH SRC OUT   copies musl's assembly file SRC (a
+                                  path inside MUSL) to OUT with BTI
+                                  landing pads: "bti c" at each global
+                                  function's entry, "bti j" after each
+                                  call of setjmp (longjmp comes back
+                                  there with "br"); hints, NOPs on CPUs
+                                  without BTI
 
 Only rewrites a generated file when its contents change, so a configure
 run does not rebuild all of libc.
@@ -148,6 +155,26 @@ def cmd_sources(musl, arch, replaced, excluded):
         print(os.path.join(musl, srcs[base]))
 
 
+def cmd_bti(musl, src, out):
+    lines = read(os.path.join(musl, src)).splitlines()
+    globs = set()
+    for line in lines:
+        m = re.match(r'\s*\.glob[a-z]*\s+(\w+)', line)
+        if m:
+            globs.add(m.group(1))
+    text = []
+    for i, line in enumerate(lines):
+        text.append(line)
+        label = re.match(r'(\w+):\s*$', line)
+        nxt = lines[i + 1] if i + 1 < len(lines) else ''
+        if label and label.group(1) in globs and \
+                not re.match(r'\w+:\s*$', nxt):
+            text.append('\thint 34 // bti c (Amphi: tools/musl.py bti)')
+        if re.match(r'\s*bl\s+_*setjmp\s*$', line):
+            text.append('\thint 36 // bti j: longjmp returns here')
+    write_if_changed(out, '\n'.join(text) + '\n')
+
+
 def main(argv):
     if len(argv) < 3:
         sys.exit(__doc__)
@@ -156,6 +183,8 @@ def main(argv):
         sys.exit('musl.py: %s is not a musl source tree' % musl)
     if cmd == 'headers' and len(argv) == 4:
         cmd_headers(musl, arch, argv[3])
+    elif cmd == 'bti' and len(argv) == 5:
+        cmd_bti(musl, argv[3], argv[4])
     elif cmd == 'names' and len(argv) == 4:
         cmd_names(musl, arch, argv[3])
     elif cmd == 'sources':
