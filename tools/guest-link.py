@@ -24,7 +24,8 @@ Linux process, with one namespace for the app:
   * the app (each --app archive, whole: its own code and the code of a
     package it is built from): its objects, plus the kernel API it uses;
     each --app-lib archive is searched after them, in order, as a
-    program's static libraries are (tools/amphi-cc).
+    program's static libraries are (tools/amphi-cc, which also keeps
+    the kernel's part of the link with --kernel-cache FILE).
 
 Then the rules of the guest/host split are checked:
 
@@ -48,6 +49,7 @@ glibc.
 """
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -230,6 +232,27 @@ def link_kernel(args, tmp):
     return kern
 
 
+def cached_kernel(args, tmp):
+    """link_kernel(), or with --kernel-cache FILE its last result if
+    it is newer than every input (tools/amphi-cc links many programs
+    against one kernel: configure scripts link a test program per
+    check)."""
+    if not args.kernel_cache:
+        return link_kernel(args, tmp)
+    inputs = list(args.archives) + [args.exports or __file__, __file__]
+    try:
+        fresh = os.path.getmtime(args.kernel_cache) > max(
+            os.path.getmtime(p) for p in inputs)
+    except OSError:
+        fresh = False
+    if not fresh:
+        kern = link_kernel(args, tmp)
+        part = '%s.%d' % (args.kernel_cache, os.getpid())
+        shutil.copyfile(kern, part)
+        os.replace(part, args.kernel_cache)
+    return args.kernel_cache
+
+
 def check_kernel_libc(args, kern):
     """The kernel may call only the listed C library functions."""
     allowed = set(read_list(args.kernel_libc))
@@ -297,6 +320,7 @@ def main():
     ap.add_argument('--app-lib', action='append', default=[])
     ap.add_argument('--libc', action='append', default=[])
     ap.add_argument('--kernel-libc')
+    ap.add_argument('--kernel-cache')
     ap.add_argument('-o', dest='out', required=True)
     ap.add_argument('archives', nargs='+')
     args = ap.parse_args()
@@ -306,7 +330,7 @@ def main():
         if args.prefix:
             prefix_link(args, merged)
             return
-        kern = link_kernel(args, tmp)
+        kern = cached_kernel(args, tmp)
         if args.kernel_libc:
             check_kernel_libc(args, kern)
         app = ['-Wl,--whole-archive', *args.app,
