@@ -43,7 +43,7 @@ int main(void)
 	long in_thread[2] = { -1, -1 };
 	pthread_t t;
 	cpu_set_t one, all;
-	int i;
+	int i = 0;
 
 	CHECK(onln >= 1);
 	CHECK(conf >= onln);
