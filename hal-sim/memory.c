@@ -19,8 +19,14 @@
 #include "sim.h"
 
 #define DIRECT_MAP_HINT		0x100000000000UL	/* 16 TiB */
-#define GUEST_VAS_HINT		0x200000000000UL	/* 32 TiB */
-#define GUEST_VAS_SIZE		(64UL << 30)
+/* Low, so that classic static executables (linked at 0x400000) find
+ * their addresses in it (core/vmem leaves the first 4 GiB to fixed
+ * requests); above it is only host code (Syscall User Dispatch, sud.c). */
+#define GUEST_VAS_HINT		0x200000UL		/* 2 MiB */
+/* Where the low window is taken (valgrind lives there): no fixed-address
+ * executables then. */
+#define GUEST_VAS_HINT2		0x200000000000UL	/* 32 TiB */
+#define GUEST_VAS_SIZE		(32UL << 30)	/* below the image (64 GiB) */
 #define GUEST_VAS_MIN		(1UL << 30)
 
 int sim_memfd = -1;
@@ -35,9 +41,9 @@ static void die(const char *what)
 	exit(2);
 }
 
-/* Reserves len bytes of address space, at hint if it is free, else
- * anywhere 2 MiB-aligned (large pages; the heap needs 16 KiB alignment). */
-static void *reserve(unsigned long hint, size_t len)
+/* Reserves len bytes of address space, at hint if it is free, else at
+ * hint2 (if not 0), else anywhere 2 MiB-aligned (large pages; the heap needs 16 KiB alignment). */
+static void *reserve(unsigned long hint, unsigned long hint2, size_t len)
 {
 	const int flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE;
 	const size_t align = 2UL << 20;
@@ -45,8 +51,13 @@ static void *reserve(unsigned long hint, size_t len)
 
 	p = (uintptr_t)mmap((void *)hint, len, PROT_NONE,
 			    flags | MAP_FIXED_NOREPLACE, -1, 0);
-	if ((void *)p != MAP_FAILED)
+	if (p == hint)
 		return (void *)p;
+	/* Taken; or not understood (valgrind): a hint put elsewhere. */
+	if ((void *)p != MAP_FAILED)
+		munmap((void *)p, len);
+	if (hint2)
+		return reserve(hint2, 0, len);
 	p = (uintptr_t)mmap(NULL, len + align, PROT_NONE, flags, -1, 0);
 	if ((void *)p == MAP_FAILED)
 		return NULL;
@@ -88,7 +99,7 @@ void sim_memory_init(struct ukplat_bootinfo *bi, size_t mem_size,
 	if (ftruncate(sim_memfd, (off_t)phys_size) < 0)
 		die("cannot size guest memory");
 
-	sim_direct_map = reserve(DIRECT_MAP_HINT, phys_size);
+	sim_direct_map = reserve(DIRECT_MAP_HINT, 0, phys_size);
 	if (!sim_direct_map)
 		die("cannot reserve the direct-map window");
 	if (mmap(sim_direct_map, phys_size, PROT_READ | PROT_WRITE,
@@ -97,7 +108,8 @@ void sim_memory_init(struct ukplat_bootinfo *bi, size_t mem_size,
 
 	for (sim_guest_vas_size = GUEST_VAS_SIZE;
 	     sim_guest_vas_size >= GUEST_VAS_MIN; sim_guest_vas_size /= 2) {
-		sim_guest_vas = reserve(GUEST_VAS_HINT, sim_guest_vas_size);
+		sim_guest_vas = reserve(GUEST_VAS_HINT, GUEST_VAS_HINT2,
+					sim_guest_vas_size);
 		if (sim_guest_vas)
 			break;
 	}

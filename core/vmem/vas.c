@@ -256,13 +256,28 @@ static void drop_range(struct uk_vas *vas, __vaddr_t start, __vaddr_t end)
 
 /* First free range of len bytes aligned to align. A scan over the gaps
  * (first fit); lookups themselves are binary searches. */
+/* Addresses below this are left to requests for fixed addresses
+ * (classic static executables link at 0x400000) when the window starts
+ * below it and reaches well beyond. */
+#define VAS_FIXED_LOW_END	(4UL << 30)
+
+static __vaddr_t gap_from(const struct uk_vas *vas)
+{
+	if (vas->start < VAS_FIXED_LOW_END &&
+	    vas->end >= 4 * VAS_FIXED_LOW_END)
+		return VAS_FIXED_LOW_END;
+	return vas->start;
+}
+
 static int find_gap(struct uk_vas *vas, __sz len, __sz align,
 		    __vaddr_t *out)
 {
-	__vaddr_t cur = ALIGN_UP(vas->start, align);
+	__vaddr_t cur = ALIGN_UP(gap_from(vas), align);
 	unsigned int i;
 
 	for (i = 0; i < vas->nr_vmas; i++) {
+		if (vas->vmas[i]->end <= cur)
+			continue;
 		if (cur + len <= vas->vmas[i]->start && cur + len > cur)
 			break;
 		cur = ALIGN_UP(vas->vmas[i]->end, align);
