@@ -46,6 +46,7 @@ struct sim_cpu {
 	ukplat_lcpu_entry_t entry;
 	void *arg;
 	__lcpuidx idx;
+	int sud_on;			/* Syscall User Dispatch: 1, -errno */
 } __attribute__((aligned(64)));
 
 /* This thread's CPU (never NULL in guest code or its signals). */

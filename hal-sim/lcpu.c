@@ -110,6 +110,7 @@ static void irq_signal(int sig, siginfo_t *si, void *ucv)
 {
 	struct sim_cpu *c = sim_cpu();
 
+	sim_sud_apply(c);
 	if (si->si_code == SI_TIMER && sim_timer_due())
 		__atomic_fetch_or(&c->pending, 1UL << UKPLAT_IRQ_TIMER,
 				  __ATOMIC_SEQ_CST);
@@ -332,6 +333,7 @@ static void cpu_setup(struct sim_cpu *c)
 	/* Timed halts and timers wake when asked, not 50 us later. */
 	prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
 	sim_timer_init(c->tid);
+	sim_sud_apply(c);
 	if (cpu_count > 1) {
 		snprintf(name, sizeof(name), "cpu%u", c->idx);
 		pthread_setname_np(pthread_self(), name);
@@ -425,6 +427,31 @@ int ukplat_lcpu_start(const __lcpuidx lcpuidx[], unsigned int count,
 	pthread_mutex_unlock(&start_lock);
 	ukplat_lcpu_restore_irqf(flags);
 	return n < 0 ? n : rc;
+}
+
+int sim_lcpu_sud_apply_all(void)
+{
+	struct sim_cpu *self = sim_cpu(), *c;
+	unsigned int i;
+	int spins;
+
+	for (i = 0; i < cpu_count; i++) {
+		c = &cpus[i];
+		if (c == self || !ukplat_lcpu_started(i) ||
+		    __atomic_load_n(&c->sud_on, __ATOMIC_ACQUIRE))
+			continue;
+		cpu_kick(c);
+		for (spins = 0; !__atomic_load_n(&c->sud_on, __ATOMIC_ACQUIRE);
+		     spins++) {
+			if (spins > 100000)
+				return -ETIMEDOUT;
+			sched_yield();
+		}
+	}
+	for (i = 0; i < cpu_count; i++)
+		if (ukplat_lcpu_started(i) && cpus[i].sud_on < 0)
+			return cpus[i].sud_on;
+	return 0;
 }
 
 void sim_lcpu_terminating(void)

@@ -120,4 +120,11 @@ void sim_console_puts(const char *s);
 /* --display-ctl SOCKET (display.c), or NULL. */
 extern const char *sim_display_ctl_path;
 
+/* Syscall User Dispatch (sud.c): enables it on the calling CPU c if it
+ * is wanted and not yet on (fs-free: signal handlers, CPU start). */
+struct sim_cpu;
+void sim_sud_apply(struct sim_cpu *c);
+/* Has every started CPU enable it; waits. Returns 0 or -errno. */
+int sim_lcpu_sud_apply_all(void);
+
 #endif /* AMPHI_HAL_SIM_H */

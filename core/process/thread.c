@@ -97,6 +97,19 @@ static int stack_prepare(__uptr sp)
 	return 0;
 }
 
+/* A program asked for a child process (fork, vfork, posix_spawn or
+ * system through clone): said once, -ENOSYS as for a missing call. */
+static long no_new_process(unsigned long flags)
+{
+	static int said;
+
+	if (!__atomic_exchange_n(&said, 1, __ATOMIC_RELAXED))
+		uk_printk_raw("amphi: clone(%s): a new process (fork) is not "
+			      "supported: Amphi runs one program\n",
+			      flags & CLONE_VFORK ? "CLONE_VFORK" : "fork");
+	return -ENOSYS;
+}
+
 static long do_clone(unsigned long flags, unsigned long newsp, int *ptid,
 		       int *ctid, unsigned long tls)
 {
@@ -107,9 +120,8 @@ static long do_clone(unsigned long flags, unsigned long newsp, int *ptid,
 
 	if ((flags & CLONE_THREAD_NEEDS) != CLONE_THREAD_NEEDS) {
 		/* A new process (fork, vfork, posix_spawn): there is one. */
-		if (!(flags & CLONE_THREAD) && !(flags & ~(CLONE_VM |
-			CLONE_VFORK | 0xffUL)))
-			return -ENOSYS;
+		if (!(flags & CLONE_THREAD))
+			return no_new_process(flags);
 		return -EINVAL;
 	}
 	if (flags & ~(CLONE_THREAD_NEEDS | CLONE_THREAD_MAY))
@@ -355,3 +367,20 @@ UK_SYSCALL_R_DEFINE(long, arch_prctl, int, code, unsigned long, addr)
 	}
 }
 #endif /* __NR_arch_prctl */
+
+/* clone3: glibc tries it first and falls back to clone on this error
+ * (as on kernels before 5.3), quietly. */
+UK_SYSCALL_R_DEFINE(long, clone3, void *, args, size_t, size)
+{
+	return -ENOSYS;
+}
+
+/* Restartable sequences: not provided. glibc registers one at start
+ * and carries on without it on this error, as on kernels before 4.18;
+ * a handler of its own keeps every glibc program from being told
+ * "not implemented" on the console. */
+UK_SYSCALL_R_DEFINE(long, rseq, void *, rseq, __u32, len, int, flags,
+		    __u32, sig)
+{
+	return -ENOSYS;
+}

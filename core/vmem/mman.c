@@ -19,6 +19,7 @@
 #include <uk/file.h>
 #include <uk/spinlock.h>
 #include <uk/syscall.h>
+#include <uk/thread.h>
 #include <uk/vmem.h>
 
 /* Linux 5.14's, newer than some C libraries' headers. */
@@ -149,6 +150,27 @@ UK_SYSCALL_R_DEFINE(long, mmap, void *, addr, size_t, len, int, prot,
 	return (long)va;
 }
 
+/*
+ * The kernel runs a trapped call of a loaded binary on the caller's
+ * stack (core/elf), and musl's __unmapself unmaps the stack it runs on,
+ * then exits. Such an unmap waits until the thread is off its stack (the
+ * clone child's off-CPU hook does it; a thread without one keeps the
+ * memory). Returns 1 if [va, va + len) holds the stack in use.
+ */
+static int unmaps_own_stack(__vaddr_t va, __sz len)
+{
+	struct uk_thread *t = uk_thread_current();
+	__vaddr_t here = (__vaddr_t)__builtin_frame_address(0);
+
+	if (here < va || here - va >= len)
+		return 0;
+	if (t && t->on_off_cpu) {
+		t->unmap_base = va;
+		t->unmap_len = len;
+	}
+	return 1;
+}
+
 UK_SYSCALL_R_DEFINE(int, munmap, void *, addr, size_t, len)
 {
 	struct uk_vas *vas = uk_vas_get_active();
@@ -159,6 +181,8 @@ UK_SYSCALL_R_DEFINE(int, munmap, void *, addr, size_t, len)
 	    va + PAGE_ALIGN_UP(len) < va)
 		return -EINVAL;
 	if (!vas)
+		return 0;
+	if (unmaps_own_stack(va, PAGE_ALIGN_UP(len)))
 		return 0;
 	rc = uk_vma_unmap(vas, va, PAGE_ALIGN_UP(len), 0);
 	return rc < 0 ? rc : 0;

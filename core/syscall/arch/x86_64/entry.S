@@ -63,4 +63,30 @@ uk_syscall_entry:
 	.cfi_endproc
 	.size uk_syscall_entry, . - uk_syscall_entry
 
+
+/*
+ * uk_syscall_entry_frame: the way in of a trapped "syscall" instruction
+ * (a loaded Linux binary's: hal-sim/sud.c, or metal's LSTAR entry), with
+ * %rsp = %rdi = the caller's registers as a struct __regs (16-byte
+ * aligned, room below). Linux keeps every register but %rax, %rcx and
+ * %r11 across the call, FPU and SIMD state included, which kernel code
+ * may use: it is saved around the call. Resumes the caller from the
+ * frame, which the call may have changed (clone, rt_sigreturn).
+ */
+	.globl uk_syscall_entry_frame
+	.type uk_syscall_entry_frame, @function
+	.p2align 4
+uk_syscall_entry_frame:
+	.cfi_startproc
+	.cfi_undefined rip
+	movq %rdi, %rbx
+	subq $512, %rsp
+	fxsave64 (%rsp)
+	call uk_syscall_entry_regs
+	fxrstor64 (%rsp)
+	movq %rbx, %rdi
+	jmp ukarch_regs_resume
+	.cfi_endproc
+	.size uk_syscall_entry_frame, . - uk_syscall_entry_frame
+
 	.section .note.GNU-stack, "", @progbits
