@@ -152,6 +152,17 @@ Options:
   --initrd FILE         a cpio archive (newc format; tools/mkcpio.py
                         makes one from a folder) unpacked into the root
                         file system before the app starts
+  --elf FILE            run the host's FILE, an unmodified static Linux
+                        x86_64 executable (static-PIE or classic
+                        static, glibc or musl), instead of an app: it is
+                        put in the initrd as /bin/NAME and started with
+                        argv NAME ARGS..., the app's environment and
+                        Linux's auxiliary vector (core/elf). Its system
+                        calls trap into the kernel (sim: Syscall User
+                        Dispatch, Linux 5.11+; -k syscall.trace=1 shows
+                        them). Dynamic executables, fork and execve are
+                        refused with a message; metal platforms cannot
+                        run binaries yet
   --display none        draw offscreen: no window (SDL_VIDEODRIVER=
                         offscreen in sim, QEMU's -display none on metal).
                         Apps that draw (/dev/fb0) open an SDL window in
@@ -718,9 +729,47 @@ def build_app(ctx, app):
         build(ctx, [app], everything=False)
 
 
+MKCPIO = os.path.join(TOP, 'tools', 'mkcpio.py')
+
+
+def elf_initrd(ctx, path, initrd):
+    """An initrd holding the host's executable path as /bin/NAME, then
+    the archive initrd (if any), for the elf app. Returns its path."""
+    if not os.path.isfile(path):
+        raise Usage('--elf %s: no such file' % path)
+    name = os.path.basename(path)
+    work = os.path.join(ctx.build_dir, 'elf-run')
+    stage = os.path.join(work, 'root')
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(os.path.join(stage, 'bin'))
+    shutil.copy2(path, os.path.join(stage, 'bin', name))
+    out = os.path.join(work, 'initrd.cpio')
+    check([sys.executable, MKCPIO, stage, out])
+    if initrd:
+        # The kernel unpacks archives one after the other.
+        with open(out, 'ab') as o, open(initrd, 'rb') as i:
+            shutil.copyfileobj(i, o)
+    return out, '/bin/' + name
+
+
+def elf_opts(ctx, opts, app, app_args):
+    """--elf PATH: the elf app runs PATH (put in an initrd) with the
+    app arguments."""
+    if not opts.get('elf'):
+        return app, app_args
+    if app != 'hello':
+        raise Usage('--elf runs a Linux executable: give no APP '
+                    '(its arguments go after --)')
+    initrd, guest = elf_initrd(ctx, opts['elf'][-1],
+                               opts.get('initrd', [None])[-1])
+    opts['initrd'] = [initrd]
+    return 'elf', [guest] + app_args
+
+
 def cmd_run(ctx, args):
-    opts, app, app_args = split_app_args(args, KERNEL_VALUE_OPTS,
-                                         KERNEL_FLAG_OPTS)
+    opts, app, app_args = split_app_args(
+        args, dict(KERNEL_VALUE_OPTS, **{'--elf': 'elf'}), KERNEL_FLAG_OPTS)
+    app, app_args = elf_opts(ctx, opts, app, app_args)
     ctx = image_ctx(ctx, app)
     build_app(ctx, app)
     argv = image_argv(ctx, opts, app, app_args)
