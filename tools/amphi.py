@@ -30,6 +30,8 @@ PACKAGES = [
     'redis-tools',
     # SQLite's own makefile writes its amalgamation with tclsh (apps/sqlite3).
     'tcl',
+    # musl-gcc: test/elf's static-PIE programs built with musl.
+    'musl-tools',
 ]
 
 # Platforms and the meson cross file each needs (None: native).
