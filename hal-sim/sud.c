@@ -20,7 +20,6 @@
  * does it on the calling CPU and has every other started CPU do it in
  * its interrupt signal's handler, and waits for them.
  */
-#define _GNU_SOURCE
 #include <errno.h>
 #include <link.h>
 #include <signal.h>
@@ -48,6 +47,8 @@
 /* Below the binary's red zone, and clear of the words
  * ukarch_regs_resume stores under the target stack pointer. */
 #define FRAME_GAP	256
+/* Stack below the frame made present before the kernel runs there. */
+#define TOUCH		(16 * 1024)
 
 /* Guest code (core/syscall/arch/x86_64/entry.S): %rsp = %rdi = frame. */
 extern char uk_syscall_entry_frame[];
@@ -74,6 +75,7 @@ static void sigsys_handler(int sig, siginfo_t *si, void *ucv)
 {
 	ucontext_t *uc = ucv;
 	greg_t *g = uc->uc_mcontext.gregs;
+	volatile char *p;
 	struct __regs *r;
 
 	(void)sig;
@@ -87,6 +89,13 @@ static void sigsys_handler(int sig, siginfo_t *si, void *ucv)
 	}
 	r = (struct __regs *)(((unsigned long)g[REG_RSP] - FRAME_GAP -
 			       sizeof(*r)) & ~15UL);
+	/* The kernel runs on this (demand-paged) stack, and may not take
+	 * a page fault with the address space's lock held (unmapping):
+	 * its first pages below the frame are touched here, where a fault
+	 * is fine. */
+	for (p = (volatile char *)r - TOUCH; p < (volatile char *)r;
+	     p += 4096)
+		*p = *p;
 	sim_regs_from_mcontext(r, &uc->uc_mcontext);
 	/* As the instruction leaves them: the number in orig_rax, the
 	 * return address in %rcx, the flags in %r11. */
