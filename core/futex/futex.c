@@ -166,6 +166,10 @@ static int futex_wait(__u32 *uaddr, __u32 val, __nsec deadline,
 		uk_spin_unlock_irqrestore(&b->lock, flags);
 		return -EAGAIN;
 	}
+	if (uk_thread_interrupted(self)) {
+		uk_spin_unlock_irqrestore(&b->lock, flags);
+		return deadline ? -EINTR : -UK_ERESTARTSYS;
+	}
 	uk_list_add_tail(&w.e.link, &b->waiters);
 	self->wq = b;
 	self->wq_entry = &w.e;
@@ -190,6 +194,13 @@ static int futex_wait(__u32 *uaddr, __u32 val, __nsec deadline,
 		if (deadline && ukplat_monotonic_clock() >= deadline) {
 			uk_list_del(&w.e.link);
 			rc = -ETIMEDOUT;
+			break;
+		}
+		/* A signal: an untimed wait runs again after the handler
+		 * (the C library checks the word again anyway). */
+		if (uk_thread_interrupted(self)) {
+			uk_list_del(&w.e.link);
+			rc = deadline ? -EINTR : -UK_ERESTARTSYS;
 			break;
 		}
 		/* Spurious (a preemption right before blocking): wait on. */

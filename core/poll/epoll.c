@@ -671,6 +671,8 @@ static int ep_wait(struct epoll *ep, struct epoll_event *uevents,
 			return n;
 		if (deadline && ukplat_monotonic_clock() >= deadline)
 			return 0;
+		if (uk_thread_interrupted(uk_thread_current()))
+			return -EINTR;
 		uk_file_wait(&ep->file, UK_POLLIN, deadline);
 	}
 }

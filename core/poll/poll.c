@@ -204,7 +204,7 @@ static int entries_check(struct poll_entry *e, unsigned int n)
 }
 
 /* Waits until an entry has events or the timeout passes. Returns the
- * number of entries with events (revents filled). */
+ * number of entries with events (revents filled), or -EINTR. */
 static int entries_wait(struct poll_entry *e, unsigned int n,
 			const struct poll_timeout *to)
 {
@@ -226,6 +226,11 @@ static int entries_wait(struct poll_entry *e, unsigned int n,
 		ready = entries_check(e, n);
 		if (ready)
 			break;
+		/* Never restarted (Linux): EINTR. */
+		if (uk_thread_interrupted(self)) {
+			ready = -EINTR;
+			break;
+		}
 		if (to->deadline && ukplat_monotonic_clock() >= to->deadline)
 			break;
 		uk_sched_yield();

@@ -22,6 +22,7 @@
 #include <uk/print.h>
 #include <uk/process.h>
 #include <uk/sched.h>
+#include <uk/signal.h>
 #include <uk/syscall.h>
 #include <uk/thread.h>
 #include <uk/vmem.h>
@@ -288,6 +289,7 @@ void __noreturn uk_process_thread_exit(int status)
 	struct uk_thread *self = uk_thread_current();
 
 	robust_exit(self);
+	uk_signal_thread_exit(self);
 	/* The last thread of the app ends the process with its status. */
 	if (__atomic_sub_fetch(&app_threads, 1, __ATOMIC_SEQ_CST) == 0)
 		uk_process_exit(status);

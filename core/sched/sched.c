@@ -294,6 +294,47 @@ void uk_thread_wake(struct uk_thread *t)
 	kick(target);
 }
 
+void uk_thread_interrupt(struct uk_thread *t)
+{
+	struct uk_sched *s, *target = NULL;
+	unsigned long flags;
+
+	s = sched_lock_thread(t, &flags);
+	if (!s)
+		return;
+	/* Running on another CPU: its resched interrupt injects the hook
+	 * (sched_kill_running) if it runs app code, else the thread sees
+	 * sig_intr at its next system call's end or wait. */
+	if (t->state == UK_THREAD_RUNNABLE && s->current == t &&
+	    s != uk_sched_current())
+		target = s;
+	uk_spin_unlock_irqrestore(&s->lock, flags);
+	uk_thread_wake(t);
+	kick(target);
+}
+
+int uk_thread_sleep_interruptible(__nsec deadline)
+{
+	struct uk_thread *self = uk_thread_current();
+	int rc = 0;
+
+	for (;;) {
+		uk_thread_block_until(self, deadline);
+		/* Pairs with the signal lock's release before
+		 * uk_thread_interrupt(): we see sig_intr or get woken. */
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		if (uk_thread_interrupted(self)) {
+			rc = -EINTR;
+			break;
+		}
+		if (deadline && ukplat_monotonic_clock() >= deadline)
+			break;
+		uk_sched_yield();
+	}
+	uk_thread_wake(self);
+	return rc;
+}
+
 int uk_thread_set_cpu(struct uk_thread *t, int cpu)
 {
 	struct uk_sched *target = NULL, *s;
@@ -525,14 +566,41 @@ static void sched_die_injected(void)
 	uk_thread_exit(-1);
 }
 
+static void (*interrupt_hook)(void);
+
+void uk_thread_set_interrupt_hook(void (*fn)(void))
+{
+	WRITE_ONCE(interrupt_hook, fn);
+}
+
+/* Injected into a thread interrupted while it ran app code. */
+static void sched_interrupt_injected(void)
+{
+	unsigned long flags = ukplat_lcpu_save_irqf();
+	struct uk_sched *s = uk_sched_current();
+	void (*fn)(void) = READ_ONCE(interrupt_hook);
+
+	uk_spin_lock(&s->lock);
+	s->preempting = 0;
+	uk_spin_unlock(&s->lock);
+	ukplat_lcpu_restore_irqf(flags);
+	if (fn)
+		fn();
+}
+
 void sched_kill_running(struct uk_sched *s, struct __regs *regs)
 {
 	struct uk_thread *t = s->current;
 
-	if (t && READ_ONCE(t->kill_pending) && !(t->flags & UK_THREADF_IDLE) &&
-	    !s->preempting && uk_sched_ip_is_app(ukarch_regs_ip(regs)))
+	if (!t || (t->flags & UK_THREADF_IDLE) || s->preempting ||
+	    !uk_sched_ip_is_app(ukarch_regs_ip(regs)))
+		return;
+	if (READ_ONCE(t->kill_pending))
 		s->preempting = !ukarch_regs_inject_call(regs,
 							 sched_die_injected);
+	else if (uk_thread_interrupted(t) && READ_ONCE(interrupt_hook))
+		s->preempting = !ukarch_regs_inject_call(regs,
+						sched_interrupt_injected);
 }
 
 /* Preempt only kernel or app code (in sim, not host code the guest

@@ -77,6 +77,7 @@ void thread_init_common(struct uk_thread *t, const char *name,
 	uk_spin_init(&t->lock);
 	uk_waitq_init(&t->exit_wq);
 	uk_list_init(&t->rq_link);
+	uk_list_init(&t->sig_queue);
 	t->state = UK_THREAD_NEW;
 	uk_spin_lock_irqsave(&all_threads_lock, flags);
 	t->id = id ? id : id_alloc();

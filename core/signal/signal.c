@@ -1,85 +1,51 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Signal dispositions, masks and synchronous delivery, as system-call
- * handlers. One process, so the dispositions are global; the blocked
- * mask is each thread's (musl blocks signals around thread creation and
- * exit and relies on that), the pending set the process's for now
- * (pending_set()). One lock, never held while a handler runs.
+ * Signal dispositions, masks, pending sets and delivery, as system-call
+ * handlers (see uk/signal.h for the model). One process, so the
+ * dispositions are global; the blocked mask and a pending set are each
+ * thread's (musl blocks signals around thread creation and exit and
+ * relies on that), and the process has a pending set of its own.
  */
 #include <errno.h>
 #include <string.h>
+#include <uk/alloc.h>
+#include <uk/arch/ctx.h>
 #include <uk/plat/trace.h>
 #include <uk/process.h>
 #include <uk/essentials.h>
+#include <uk/init.h>
 #include <uk/nofault.h>
+#include <uk/plat/time.h>
 #include <uk/print.h>
-#include <uk/signal.h>
-#include <uk/spinlock.h>
 #include <uk/syscall.h>
-#include <uk/thread.h>
+#include <uk/time.h>
+#include "signal_impl.h"
 
-/* Linux's values (signal.h of any C library agrees). */
 #define U_SIG_DFL	0UL
 #define U_SIG_IGN	1UL
 #define U_SA_SIGINFO	0x00000004UL
+#define U_SA_ONSTACK	0x08000000UL
+#define U_SA_RESTART	0x10000000UL
 #define U_SA_NODEFER	0x40000000UL
 #define U_SA_RESETHAND	0x80000000UL
 #define U_SIG_BLOCK	0
 #define U_SIG_UNBLOCK	1
 #define U_SIG_SETMASK	2
-#define U_SI_USER	0
-#define U_SI_TKILL	(-6)
-#define U_SIGKILL	9
 #define U_SIGPIPE	13
-#define U_SIGSTOP	19
+#define U_SS_ONSTACK	1
+#define U_SS_DISABLE	2
+#define U_SS_AUTODISARM	(1U << 31)
+#if defined(__aarch64__)
+#define U_MINSIGSTKSZ	5120
+#else
+#define U_MINSIGSTKSZ	2048
+#endif
 
-/* Signals that can be neither caught, ignored nor blocked. */
-#define SIG_UNCATCHABLE	(UK_SIGBIT(U_SIGKILL) | UK_SIGBIT(U_SIGSTOP))
 /* Default action "ignore" (SIGCHLD, SIGCONT, SIGURG, SIGWINCH); the stop
  * signals too, as there is no job control to continue them. */
 #define SIG_DFL_IGNORED	(UK_SIGBIT(17) | UK_SIGBIT(18) | UK_SIGBIT(23) | \
 			 UK_SIGBIT(28) | UK_SIGBIT(19) | UK_SIGBIT(20) |  \
 			 UK_SIGBIT(21) | UK_SIGBIT(22))
-
-/* The pid of the one process, as a container's init. */
-#define UK_PID		1
-
-/* Linux's siginfo_t: 128 bytes, the fields of a kill. */
-struct k_siginfo {
-	int si_signo;
-	int si_errno;
-	int si_code;
-	int __pad;
-	int si_pid;
-	unsigned int si_uid;
-	char __rest[128 - 24];
-};
-
-/* Room for any C library's ucontext_t (musl's is 936 bytes on x86_64):
- * handlers get a zeroed one, with no interrupted context to show. */
-#define UCONTEXT_SIZE	1024
-
-static struct uk_sigaction actions[UK_NSIG];
-static __u64 process_pending;
-static __u64 boot_blocked;		/* before the scheduler runs */
-static struct uk_spinlock sig_lock = UK_SPINLOCK_INITIALIZER();
-
-/* The state the calling thread's signals are in. */
-static struct uk_signal_state sigstate(void)
-{
-	struct uk_thread *t = uk_thread_current();
-
-	return (struct uk_signal_state){
-		.blocked = t ? &t->sig_blocked : &boot_blocked,
-		/* Every signal is directed at the process for now. */
-		.pending = &process_pending,
-	};
-}
-
-static int sig_valid(int sig)
-{
-	return sig >= 1 && sig < UK_NSIG;
-}
 
 /* Default action "core": the program ends with a report, as a core dump
  * would tell (SIGQUIT, SIGILL, SIGTRAP, SIGABRT, SIGBUS, SIGFPE, SIGSEGV,
@@ -88,6 +54,330 @@ static int sig_valid(int sig)
 			 UK_SIGBIT(6) | UK_SIGBIT(7) | UK_SIGBIT(8) |	\
 			 UK_SIGBIT(11) | UK_SIGBIT(24) | UK_SIGBIT(25) | \
 			 UK_SIGBIT(31))
+
+/* Room for any C library's ucontext_t (musl's is 936 bytes on x86_64):
+ * handlers get a zeroed one, with no interrupted context to show. */
+#define UCONTEXT_SIZE	1024
+
+/* A queued signal's siginfo. */
+struct sigq {
+	struct uk_list link;
+	struct uk_siginfo info;
+};
+
+int uk_signal_intr_threads;
+struct uk_spinlock uk_sig_lock = UK_SPINLOCK_INITIALIZER();
+static struct uk_sigaction actions[UK_NSIG];
+static __u64 proc_pending;
+static struct uk_list proc_queue = UK_LIST_HEAD_INIT(proc_queue);
+static __u64 boot_blocked;		/* before the scheduler runs */
+
+static int sig_valid(int sig)
+{
+	return sig >= 1 && sig < UK_NSIG;
+}
+
+/* The app's threads: the boot thread (its main) and clone children. */
+static int is_app_thread(const struct uk_thread *t)
+{
+	return t->id == UK_THREAD_ID_MAIN || (t->flags & UK_THREADF_FOREIGN);
+}
+
+static __u64 *blocked_of(struct uk_thread *t)
+{
+	return t ? &t->sig_blocked : &boot_blocked;
+}
+
+/* Whether sig sent now would be thrown away (ignored, not blocked). */
+static int sig_ignored(int sig)
+{
+	unsigned long h = (unsigned long)actions[sig].handler;
+
+	if (UK_SIGBIT(sig) & SIG_UNCATCHABLE)
+		return 0;
+	return h == U_SIG_IGN ||
+	       (h == U_SIG_DFL && (UK_SIGBIT(sig) & SIG_DFL_IGNORED));
+}
+
+static void set_intr_locked(struct uk_thread *t, int v)
+{
+	if (t->sig_intr == v)
+		return;
+	__atomic_store_n(&t->sig_intr, v, __ATOMIC_RELEASE);
+	__atomic_add_fetch(&uk_signal_intr_threads, v ? 1 : -1,
+			   __ATOMIC_RELAXED);
+}
+
+int sig_recalc_locked(struct uk_thread *t)
+{
+	int was = t->sig_intr;
+	__u64 ready = (t->sig_pending | proc_pending) & ~t->sig_blocked;
+
+	set_intr_locked(t, ready != 0);
+	return !was && ready;
+}
+
+void sig_free(struct sigq *q)
+{
+	if (q)
+		uk_free(uk_alloc_get_default(), q);
+}
+
+/* Adds sig (with q's info, if q) to a pending set. Returns 1 if q was
+ * used, 0 if not (a standard signal already pending), -EAGAIN. */
+static int queue_locked(__u64 *pending, struct uk_list *queue, int sig,
+			struct sigq *q)
+{
+	if (sig < U_SIGRTMIN && (*pending & UK_SIGBIT(sig)))
+		return 0;
+	if (!q && sig >= U_SIGRTMIN)
+		return -EAGAIN;
+	*pending |= UK_SIGBIT(sig);
+	if (!q)
+		return 0;
+	uk_list_add_tail(&q->link, queue);
+	return 1;
+}
+
+/* Takes sig from a pending set: its first queued info, or a plain one. */
+static void take_one(__u64 *pending, struct uk_list *queue, int sig,
+		     struct uk_siginfo *info, struct sigq **fq)
+{
+	struct uk_list *pos;
+	struct sigq *q, *found = NULL;
+	int more = 0;
+
+	uk_list_for_each(pos, queue) {
+		q = uk_list_entry(pos, struct sigq, link);
+		if (q->info.si_signo != sig)
+			continue;
+		if (found) {
+			more = 1;
+			break;
+		}
+		found = q;
+	}
+	if (!more)
+		*pending &= ~UK_SIGBIT(sig);
+	if (found) {
+		uk_list_del(&found->link);
+		*info = found->info;
+	} else {
+		memset(info, 0, sizeof(*info));
+		info->si_signo = sig;
+		info->si_code = UK_SI_KERNEL;
+	}
+	*fq = found;
+	if (info->si_code == UK_SI_TIMER)
+		timer_signal_taken(info);
+}
+
+int sig_take_locked(struct uk_thread *t, __u64 allowed,
+		    struct uk_siginfo *info, struct sigq **fq)
+{
+	__u64 own = t->sig_pending & allowed;
+	__u64 shared = proc_pending & allowed;
+	int sig;
+
+	*fq = NULL;
+	if (own) {
+		sig = __builtin_ctzll(own) + 1;
+		take_one(&t->sig_pending, &t->sig_queue, sig, info, fq);
+	} else if (shared) {
+		sig = __builtin_ctzll(shared) + 1;
+		take_one(&proc_pending, &proc_queue, sig, info, fq);
+	} else {
+		return 0;
+	}
+	return sig;
+}
+
+/* --- sending ----------------------------------------------------------- */
+
+static struct sigq *sigq_new(const struct uk_siginfo *info)
+{
+	struct sigq *q = uk_malloc(uk_alloc_get_default(), sizeof(*q));
+
+	if (q)
+		q->info = *info;
+	return q;
+}
+
+struct send_args {
+	const struct uk_siginfo *info;
+	struct sigq *q;
+	int rc;
+};
+
+/* Sends to thread t (alive: the caller holds the thread-list lock or is
+ * t). */
+static int send_thread(struct uk_thread *t, void *arg)
+{
+	struct send_args *a = arg;
+	int sig = a->info->si_signo;
+	unsigned long flags;
+	int rc = 0, intr = 0;
+
+	if (!is_app_thread(t))
+		return -ESRCH;
+	uk_spin_lock_irqsave(&uk_sig_lock, flags);
+	if (!sig_ignored(sig) || (t->sig_blocked & UK_SIGBIT(sig))) {
+		rc = queue_locked(&t->sig_pending, &t->sig_queue, sig, a->q);
+		if (rc == 1)
+			a->q = NULL;
+		intr = sig_recalc_locked(t);
+	}
+	uk_spin_unlock_irqrestore(&uk_sig_lock, flags);
+	if (intr)
+		uk_thread_interrupt(t);
+	return rc < 0 ? rc : 0;
+}
+
+struct pick_args {
+	int sig;
+	unsigned long target;		/* a thread id, 0: none */
+	int blocked_somewhere;
+};
+
+static void pick_thread(struct uk_thread *t, void *arg)
+{
+	struct pick_args *p = arg;
+
+	if (!is_app_thread(t) || t->state == UK_THREAD_EXITED)
+		return;
+	if (READ_ONCE(t->sig_blocked) & UK_SIGBIT(p->sig))
+		p->blocked_somewhere = 1;
+	else if (!p->target)
+		p->target = t->id;
+}
+
+static int interrupt_thread(struct uk_thread *t, void *arg __maybe_unused)
+{
+	unsigned long flags;
+	int intr;
+
+	uk_spin_lock_irqsave(&uk_sig_lock, flags);
+	intr = sig_recalc_locked(t);
+	uk_spin_unlock_irqrestore(&uk_sig_lock, flags);
+	if (intr)
+		uk_thread_interrupt(t);
+	return 0;
+}
+
+/* Sends to the process: the caller takes it if it can, else the first
+ * app thread that does not block it. */
+static int send_process(struct send_args *a)
+{
+	struct uk_thread *self = uk_thread_current();
+	struct pick_args p = { .sig = a->info->si_signo };
+	unsigned long flags;
+	int rc;
+
+	if (self && is_app_thread(self) &&
+	    !(READ_ONCE(self->sig_blocked) & UK_SIGBIT(p.sig)))
+		p.target = self->id;
+	else
+		uk_thread_for_each(pick_thread, &p);
+	uk_spin_lock_irqsave(&uk_sig_lock, flags);
+	if (sig_ignored(p.sig) && !p.blocked_somewhere) {
+		uk_spin_unlock_irqrestore(&uk_sig_lock, flags);
+		return 0;
+	}
+	rc = queue_locked(&proc_pending, &proc_queue, p.sig, a->q);
+	if (rc == 1)
+		a->q = NULL;
+	uk_spin_unlock_irqrestore(&uk_sig_lock, flags);
+	if (p.target)
+		uk_thread_with_id(p.target, interrupt_thread, NULL);
+	return rc < 0 ? rc : 0;
+}
+
+int uk_signal_send(struct uk_thread *t, const struct uk_siginfo *info)
+{
+	struct send_args a = { .info = info };
+	int rc;
+
+	if (!sig_valid(info->si_signo))
+		return -EINVAL;
+	a.q = sigq_new(info);
+	if (!t)
+		rc = send_process(&a);
+	else if (t == uk_thread_current())
+		rc = send_thread(t, &a);
+	else
+		rc = uk_thread_with_id(t->id, send_thread, &a);
+	sig_free(a.q);
+	signalfd_notify();
+	return rc;
+}
+
+int uk_signal_send_tid(unsigned long tid, const struct uk_siginfo *info)
+{
+	struct send_args a = { .info = info };
+	int rc;
+
+	a.q = sigq_new(info);
+	rc = uk_thread_with_id(tid, send_thread, &a);
+	sig_free(a.q);
+	signalfd_notify();
+	return rc;
+}
+
+static void info_user(struct uk_siginfo *info, int sig, int code)
+{
+	memset(info, 0, sizeof(*info));
+	info->si_signo = sig;
+	info->si_code = code;
+	info->si_a = UK_PID;		/* si_pid */
+	info->si_b = 0;			/* si_uid: root */
+}
+
+int uk_signal_raise(int sig)
+{
+	struct uk_thread *self = uk_thread_current();
+	struct uk_siginfo info;
+
+	if (!sig_valid(sig))
+		return -EINVAL;
+	info_user(&info, sig, UK_SI_TKILL);
+	return uk_signal_send(self && is_app_thread(self) ? self : NULL,
+			      &info);
+}
+
+void uk_signal_raise_pipe(void)
+{
+	uk_signal_raise(U_SIGPIPE);
+}
+
+void uk_signal_thread_exit(struct uk_thread *t)
+{
+	struct uk_list *pos, *n;
+	unsigned long flags;
+	struct uk_list gone = UK_LIST_HEAD_INIT(gone);
+
+	uk_spin_lock_irqsave(&uk_sig_lock, flags);
+	/* It takes nothing more: signals for the process go elsewhere. */
+	t->sig_blocked = ~0ULL;
+	t->sig_pending = 0;
+	uk_list_for_each_safe(pos, n, &t->sig_queue) {
+		uk_list_del(pos);
+		uk_list_add_tail(pos, &gone);
+	}
+	set_intr_locked(t, 0);
+	uk_spin_unlock_irqrestore(&uk_sig_lock, flags);
+	uk_list_for_each_safe(pos, n, &gone)
+		sig_free(uk_list_entry(pos, struct sigq, link));
+	/* Process signals it would have taken go to another thread. */
+	if (proc_pending) {
+		struct pick_args p = { .sig = __builtin_ctzll(proc_pending) + 1 };
+
+		uk_thread_for_each(pick_thread, &p);
+		if (p.target)
+			uk_thread_with_id(p.target, interrupt_thread, NULL);
+	}
+}
+
+/* --- delivery ---------------------------------------------------------- */
 
 static const char *const core_names[32] = {
 	[3] = "SIGQUIT (Quit)", [4] = "SIGILL (Illegal instruction)",
@@ -120,117 +410,179 @@ static void sig_default(int sig)
 }
 
 typedef void (*handler_fn)(int);
-typedef void (*sigaction_fn)(int, struct k_siginfo *, void *);
+typedef void (*sigaction_fn)(int, struct uk_siginfo *, void *);
 
-/* Runs the action for sig with the lock held on entry (flags: the saved
- * interrupt state); returns with it released. */
-static void run_action(struct uk_signal_state st, int sig,
-		       unsigned long flags)
-{
-	struct uk_sigaction act = actions[sig];
-	__u64 saved = *st.blocked;
-	struct k_siginfo info;
-	char uc[UCONTEXT_SIZE] __align(16);
-
-	if ((unsigned long)act.handler == U_SIG_IGN) {
-		uk_spin_unlock_irqrestore(&sig_lock, flags);
-		return;
-	}
-	if ((unsigned long)act.handler == U_SIG_DFL) {
-		uk_spin_unlock_irqrestore(&sig_lock, flags);
-		sig_default(sig);
-		return;
-	}
-	if (act.flags & U_SA_RESETHAND)
-		memset(&actions[sig], 0, sizeof(actions[sig]));
-	*st.blocked |= act.mask;
-	if (!(act.flags & U_SA_NODEFER))
-		*st.blocked |= UK_SIGBIT(sig);
-	*st.blocked &= ~SIG_UNCATCHABLE;
-	uk_spin_unlock_irqrestore(&sig_lock, flags);
-
-	if (act.flags & U_SA_SIGINFO) {
-		memset(&info, 0, sizeof(info));
-		info.si_signo = sig;
-		info.si_code = U_SI_TKILL;
-		info.si_pid = UK_PID;
-		memset(uc, 0, sizeof(uc));
-		((sigaction_fn)act.handler)(sig, &info, uc);
-	} else {
-		((handler_fn)act.handler)(sig);
-	}
-
-	/* As a return from the handler restores the mask on Linux. */
-	uk_spin_lock_irqsave(&sig_lock, flags);
-	*st.blocked = saved;
-	uk_spin_unlock_irqrestore(&sig_lock, flags);
-}
-
-/* Delivers the pending signals that are not blocked, lowest first. */
-static void deliver_pending(struct uk_signal_state st)
-{
-	unsigned long flags;
-	__u64 ready;
+struct handler_call {
+	struct uk_sigaction act;
 	int sig;
+	struct uk_siginfo *info;
+	void *uc;
+	struct ukarch_ctx back, alt;
+};
 
+static void call_handler(struct handler_call *c)
+{
+	if (c->act.flags & U_SA_SIGINFO)
+		((sigaction_fn)c->act.handler)(c->sig, c->info, c->uc);
+	else
+		((handler_fn)c->act.handler)(c->sig);
+}
+
+/* First thing on the alternate stack: the handler, then back. */
+static void __noreturn alt_entry(long arg0, long arg1 __maybe_unused)
+{
+	struct handler_call *c = (struct handler_call *)arg0;
+
+	call_handler(c);
+	ukarch_ctx_switch(&c->alt, &c->back);
+	__builtin_unreachable();
+}
+
+static int on_altstack(const struct uk_thread *t)
+{
+	__uptr sp = (__uptr)__builtin_frame_address(0);
+
+	return t->sig_altstack_size && sp > t->sig_altstack_sp &&
+	       sp <= t->sig_altstack_sp + t->sig_altstack_size;
+}
+
+/* Runs the handler on t's alternate stack if it asks for it and t has
+ * one it is not already on. */
+static void run_handler(struct uk_thread *t, struct handler_call *c)
+{
+	int flags = t->sig_altstack_flags;
+	__uptr top;
+
+	if (!(c->act.flags & U_SA_ONSTACK) || !t->sig_altstack_size ||
+	    (flags & U_SS_DISABLE) || on_altstack(t)) {
+		call_handler(c);
+		return;
+	}
+	top = (t->sig_altstack_sp + t->sig_altstack_size) &
+	      ~(__uptr)(UKARCH_SP_ALIGN - 1);
+	if (flags & U_SS_AUTODISARM)
+		t->sig_altstack_flags = U_SS_DISABLE;
+	ukarch_ctx_init_entry2(&c->alt, top, alt_entry, (long)c, 0);
+	ukarch_ctx_switch(&c->back, &c->alt);
+	if (flags & U_SS_AUTODISARM)
+		t->sig_altstack_flags = flags;
+}
+
+/* Delivers what the calling thread can take now, lowest first. Returns
+ * how many handlers ran; *no_restart is set if one lacked SA_RESTART. */
+static int deliver(int *no_restart)
+{
+	struct uk_thread *self = uk_thread_current();
+	struct handler_call c;
+	struct uk_siginfo info;
+	char uc[UCONTEXT_SIZE] __align(16);
+	unsigned long flags;
+	unsigned long h;
+	struct sigq *fq;
+	__u64 saved;
+	int sig, ran = 0;
+
+	if (!self)
+		return 0;
 	for (;;) {
-		uk_spin_lock_irqsave(&sig_lock, flags);
-		ready = *st.pending & ~*st.blocked;
-		if (!ready) {
-			uk_spin_unlock_irqrestore(&sig_lock, flags);
-			return;
+		uk_spin_lock_irqsave(&uk_sig_lock, flags);
+		sig = sig_take_locked(self, ~self->sig_blocked, &info, &fq);
+		if (!sig) {
+			sig_recalc_locked(self);
+			uk_spin_unlock_irqrestore(&uk_sig_lock, flags);
+			return ran;
 		}
-		sig = __builtin_ctzll(ready) + 1;
-		*st.pending &= ~UK_SIGBIT(sig);
-		run_action(st, sig, flags);
+		c.act = actions[sig];
+		h = (unsigned long)c.act.handler;
+		saved = self->sig_blocked;
+		if (h != U_SIG_IGN && h != U_SIG_DFL) {
+			if (c.act.flags & U_SA_RESETHAND)
+				memset(&actions[sig], 0, sizeof(actions[sig]));
+			self->sig_blocked |= c.act.mask;
+			if (!(c.act.flags & U_SA_NODEFER))
+				self->sig_blocked |= UK_SIGBIT(sig);
+			self->sig_blocked &= ~SIG_UNCATCHABLE;
+		}
+		sig_recalc_locked(self);
+		uk_spin_unlock_irqrestore(&uk_sig_lock, flags);
+		sig_free(fq);
+		if (h == U_SIG_IGN)
+			continue;
+		if (h == U_SIG_DFL) {
+			sig_default(sig);
+			continue;
+		}
+		c.sig = sig;
+		c.info = &info;
+		memset(uc, 0, sizeof(uc));
+		c.uc = uc;
+		run_handler(self, &c);
+		ran++;
+		if (!(c.act.flags & U_SA_RESTART))
+			*no_restart = 1;
+		/* As a return from the handler restores the mask on Linux. */
+		uk_spin_lock_irqsave(&uk_sig_lock, flags);
+		self->sig_blocked = saved;
+		sig_recalc_locked(self);
+		uk_spin_unlock_irqrestore(&uk_sig_lock, flags);
 	}
 }
 
-int uk_signal_raise(int sig)
+int uk_signal_syscall_end(long *rc)
 {
-	struct uk_signal_state st = sigstate();
-	unsigned long flags;
+	int no_restart = 0;
+	int ran = deliver(&no_restart);
 
-	if (!sig_valid(sig))
-		return -EINVAL;
-	uk_spin_lock_irqsave(&sig_lock, flags);
-	if (*st.blocked & UK_SIGBIT(sig)) {
-		*st.pending |= UK_SIGBIT(sig);
-		uk_spin_unlock_irqrestore(&sig_lock, flags);
+	if (*rc != -UK_ERESTARTSYS)
+		return 0;
+	if (ran && no_restart) {
+		*rc = -EINTR;
 		return 0;
 	}
-	run_action(st, sig, flags);
-	deliver_pending(st);
-	return 0;
+	return 1;
 }
 
-void uk_signal_raise_pipe(void)
+/* Called in a thread interrupted while it ran app code. */
+static void interrupt_hook(void)
 {
-	uk_signal_raise(U_SIGPIPE);
+	int no_restart;
+
+	deliver(&no_restart);
 }
+
+static int signal_init(struct uk_init_ctx *ctx __maybe_unused)
+{
+	uk_thread_set_interrupt_hook(interrupt_hook);
+	return 0;
+}
+uk_early_initcall(signal_init, NULL);
+
+/* --- masks ------------------------------------------------------------- */
 
 int uk_signal_mask(int how, const __u64 *set, __u64 *old)
 {
-	struct uk_signal_state st = sigstate();
+	struct uk_thread *self = uk_thread_current();
+	__u64 *blocked = blocked_of(self);
 	unsigned long flags;
 
 	if (set && how != U_SIG_BLOCK && how != U_SIG_UNBLOCK &&
 	    how != U_SIG_SETMASK)
 		return -EINVAL;
-	uk_spin_lock_irqsave(&sig_lock, flags);
+	uk_spin_lock_irqsave(&uk_sig_lock, flags);
 	if (old)
-		*old = *st.blocked;
+		*old = *blocked;
 	if (set) {
 		if (how == U_SIG_BLOCK)
-			*st.blocked |= *set;
+			*blocked |= *set;
 		else if (how == U_SIG_UNBLOCK)
-			*st.blocked &= ~*set;
+			*blocked &= ~*set;
 		else
-			*st.blocked = *set;
-		*st.blocked &= ~SIG_UNCATCHABLE;
+			*blocked = *set;
+		*blocked &= ~SIG_UNCATCHABLE;
 	}
-	uk_spin_unlock_irqrestore(&sig_lock, flags);
-	deliver_pending(st);
+	if (self)
+		sig_recalc_locked(self);
+	uk_spin_unlock_irqrestore(&uk_sig_lock, flags);
 	return 0;
 }
 
@@ -251,12 +603,19 @@ int uk_signal_mask_swap_user(const void *umask, __sz size, __u64 *old)
 
 void uk_signal_mask_restore(__u64 old)
 {
+	int no_restart;
+
+	/* What the call's mask let in is taken under that mask. */
+	deliver(&no_restart);
 	uk_signal_mask(U_SIG_SETMASK, &old, NULL);
 }
 
 __u64 uk_signal_pending(void)
 {
-	return __atomic_load_n(sigstate().pending, __ATOMIC_RELAXED);
+	struct uk_thread *self = uk_thread_current();
+	__u64 own = self ? READ_ONCE(self->sig_pending) : 0;
+
+	return own | __atomic_load_n(&proc_pending, __ATOMIC_RELAXED);
 }
 
 /* --- system calls ----------------------------------------------------- */
@@ -265,7 +624,10 @@ UK_SYSCALL_R_DEFINE(int, rt_sigaction, int, sig,
 		    const struct uk_sigaction *, act,
 		    struct uk_sigaction *, oldact, size_t, sigsetsize)
 {
+	struct uk_thread *self = uk_thread_current();
 	struct uk_sigaction new, old;
+	struct sigq *fq[2] = { NULL, NULL };
+	struct uk_siginfo info;
 	unsigned long flags;
 
 	if (sigsetsize != sizeof(__u64))
@@ -274,16 +636,25 @@ UK_SYSCALL_R_DEFINE(int, rt_sigaction, int, sig,
 		return -EINVAL;
 	if (act && uk_copy_from_user(&new, act, sizeof(new)) < 0)
 		return -EFAULT;
-	uk_spin_lock_irqsave(&sig_lock, flags);
+	uk_spin_lock_irqsave(&uk_sig_lock, flags);
 	old = actions[sig];
 	if (act) {
 		new.mask &= ~SIG_UNCATCHABLE;
 		actions[sig] = new;
-		/* Setting SIG_IGN discards a pending instance (POSIX). */
-		if ((unsigned long)new.handler == U_SIG_IGN)
-			*sigstate().pending &= ~UK_SIGBIT(sig);
+		/* Ignoring discards a pending instance (POSIX); the
+		 * caller's and the process's, one queued info each. */
+		if (sig_ignored(sig)) {
+			if (self && (self->sig_pending & UK_SIGBIT(sig)))
+				take_one(&self->sig_pending, &self->sig_queue,
+					 sig, &info, &fq[0]);
+			if (proc_pending & UK_SIGBIT(sig))
+				take_one(&proc_pending, &proc_queue, sig,
+					 &info, &fq[1]);
+		}
 	}
-	uk_spin_unlock_irqrestore(&sig_lock, flags);
+	uk_spin_unlock_irqrestore(&uk_sig_lock, flags);
+	sig_free(fq[0]);
+	sig_free(fq[1]);
 	if (oldact && uk_copy_to_user(oldact, &old, sizeof(old)) < 0)
 		return -EFAULT;
 	return 0;
@@ -307,48 +678,275 @@ UK_SYSCALL_R_DEFINE(int, rt_sigprocmask, int, how, const __u64 *, set,
 
 UK_SYSCALL_R_DEFINE(int, rt_sigpending, __u64 *, set, size_t, sigsetsize)
 {
-	__u64 s = uk_signal_pending();
+	struct uk_thread *self = uk_thread_current();
+	__u64 s = uk_signal_pending() & *blocked_of(self);
 
 	if (sigsetsize > sizeof(__u64))
 		return -EINVAL;
 	return uk_copy_to_user(set, &s, sigsetsize);
 }
 
-/* Sends sig to this process; sig 0 only checks. */
-static int send_self(int sig)
-{
-	if (sig < 0 || sig >= UK_NSIG)
-		return -EINVAL;
-	return sig ? uk_signal_raise(sig) : 0;
-}
-
 UK_SYSCALL_R_DEFINE(int, kill, int, pid, int, sig)
 {
+	struct uk_siginfo info;
+
 	if (sig < 0 || sig >= UK_NSIG)
 		return -EINVAL;
 	if (pid != UK_PID && pid != 0 && pid != -1 && pid != -UK_PID)
 		return -ESRCH;
-	return send_self(sig);
+	if (!sig)
+		return 0;
+	info_user(&info, sig, UK_SI_USER);
+	return uk_signal_send(NULL, &info);
 }
 
-/* A signal for one thread runs, like every signal today, in the caller
- * (process-wide state, synchronous delivery). */
+static int thread_exists(struct uk_thread *t, void *arg __maybe_unused)
+{
+	return is_app_thread(t) ? 0 : -ESRCH;
+}
+
 UK_SYSCALL_R_DEFINE(int, tkill, int, tid, int, sig)
 {
-	if (tid <= 0)
+	struct uk_siginfo info;
+
+	if (tid <= 0 || sig < 0 || sig >= UK_NSIG)
 		return -EINVAL;
-	if (!uk_thread_find_id(tid))
-		return -ESRCH;
-	return send_self(sig);
+	if (!sig)
+		return uk_thread_with_id(tid, thread_exists, NULL);
+	info_user(&info, sig, UK_SI_TKILL);
+	return uk_signal_send_tid(tid, &info);
 }
 
 UK_SYSCALL_R_DEFINE(int, tgkill, int, tgid, int, tid, int, sig)
 {
-	if (tgid <= 0 || tid <= 0)
+	if (tgid <= 0 || tid <= 0 || sig < 0 || sig >= UK_NSIG)
 		return -EINVAL;
 	if (tgid != UK_PID)
 		return -ESRCH;
 	return __uk_sys_tkill(tid, sig);
+}
+
+/* Reads a sigqueue info as Linux checks it (same process: any code). */
+static int info_from_user(struct uk_siginfo *info, int sig,
+			  const struct uk_siginfo *uinfo)
+{
+	if (!sig_valid(sig))
+		return -EINVAL;
+	if (uk_copy_from_user(info, uinfo, sizeof(*info)) < 0)
+		return -EFAULT;
+	info->si_signo = sig;
+	return 0;
+}
+
+UK_SYSCALL_R_DEFINE(int, rt_sigqueueinfo, int, pid, int, sig,
+		    const struct uk_siginfo *, uinfo)
+{
+	struct uk_siginfo info;
+	int rc = info_from_user(&info, sig, uinfo);
+
+	if (rc)
+		return rc;
+	if (pid != UK_PID && pid != 0)
+		return -ESRCH;
+	return uk_signal_send(NULL, &info);
+}
+
+UK_SYSCALL_R_DEFINE(int, rt_tgsigqueueinfo, int, tgid, int, tid, int, sig,
+		    const struct uk_siginfo *, uinfo)
+{
+	struct uk_siginfo info;
+	int rc = info_from_user(&info, sig, uinfo);
+
+	if (rc)
+		return rc;
+	if (tgid != UK_PID || tid <= 0)
+		return tid <= 0 ? -EINVAL : -ESRCH;
+	return uk_signal_send_tid(tid, &info);
+}
+
+/* Waits with the mask *mask until a handler ran (or the program ended),
+ * then puts the caller's mask back: sigsuspend, pause. */
+static int suspend(const __u64 *mask)
+{
+	struct uk_thread *self = uk_thread_current();
+	unsigned long flags;
+	int no_restart;
+	__u64 saved;
+
+	uk_spin_lock_irqsave(&uk_sig_lock, flags);
+	saved = self->sig_blocked;
+	if (mask)
+		self->sig_blocked = *mask & ~SIG_UNCATCHABLE;
+	sig_recalc_locked(self);
+	uk_spin_unlock_irqrestore(&uk_sig_lock, flags);
+	do
+		uk_thread_sleep_interruptible(0);
+	while (!deliver(&no_restart));
+	uk_spin_lock_irqsave(&uk_sig_lock, flags);
+	self->sig_blocked = saved;
+	sig_recalc_locked(self);
+	uk_spin_unlock_irqrestore(&uk_sig_lock, flags);
+	return -EINTR;
+}
+
+UK_SYSCALL_R_DEFINE(int, rt_sigsuspend, const __u64 *, umask,
+		    size_t, sigsetsize)
+{
+	__u64 mask;
+
+	if (sigsetsize != sizeof(mask))
+		return -EINVAL;
+	if (uk_copy_from_user(&mask, umask, sizeof(mask)) < 0)
+		return -EFAULT;
+	return suspend(&mask);
+}
+
+UK_SYSCALL_R_DEFINE(int, pause)
+{
+	return suspend(NULL);
+}
+
+/* Takes a signal of set for the caller: the signal or 0. */
+static int take_from(__u64 set, struct uk_siginfo *info)
+{
+	struct uk_thread *self = uk_thread_current();
+	unsigned long flags;
+	struct sigq *fq;
+	int sig;
+
+	uk_spin_lock_irqsave(&uk_sig_lock, flags);
+	sig = sig_take_locked(self, set, info, &fq);
+	sig_recalc_locked(self);
+	uk_spin_unlock_irqrestore(&uk_sig_lock, flags);
+	sig_free(fq);
+	return sig;
+}
+
+/* Waits until a signal of set is pending (taking it) or deadline (0:
+ * none) or another signal interrupts: the signal, -EAGAIN, -EINTR. The
+ * set is unblocked meanwhile, so that its signals pick this thread. */
+static int timed_wait(__u64 set, __nsec deadline, struct uk_siginfo *info)
+{
+	struct uk_thread *self = uk_thread_current();
+	unsigned long flags;
+	struct sigq *fq;
+	__u64 saved;
+	int sig, rc;
+
+	uk_spin_lock_irqsave(&uk_sig_lock, flags);
+	saved = self->sig_blocked;
+	self->sig_blocked &= ~set;
+	sig_recalc_locked(self);
+	uk_spin_unlock_irqrestore(&uk_sig_lock, flags);
+	do {
+		rc = uk_thread_sleep_interruptible(deadline);
+		uk_spin_lock_irqsave(&uk_sig_lock, flags);
+		sig = sig_take_locked(self, set, info, &fq);
+		if (sig || rc == 0) {
+			self->sig_blocked = saved;
+			sig_recalc_locked(self);
+		} else if (!((self->sig_pending | proc_pending) &
+			     ~self->sig_blocked)) {
+			/* Another thread took it: wait on. */
+			sig_recalc_locked(self);
+			rc = 1;
+		} else {
+			self->sig_blocked = saved;
+			sig_recalc_locked(self);
+		}
+		uk_spin_unlock_irqrestore(&uk_sig_lock, flags);
+		sig_free(fq);
+	} while (!sig && rc == 1);
+	if (sig)
+		return sig;
+	return rc ? -EINTR : -EAGAIN;
+}
+
+UK_SYSCALL_R_DEFINE(int, rt_sigtimedwait, const __u64 *, uset,
+		    struct uk_siginfo *, uinfo,
+		    const struct uk_timespec *, uts, size_t, sigsetsize)
+{
+	struct uk_siginfo info;
+	struct uk_timespec ts;
+	__nsec ns = 0, deadline = 0;
+	__u64 set;
+	int sig;
+
+	if (sigsetsize != sizeof(set))
+		return -EINVAL;
+	if (uk_copy_from_user(&set, uset, sizeof(set)) < 0)
+		return -EFAULT;
+	set &= ~SIG_UNCATCHABLE;
+	if (uts) {
+		if (uk_copy_from_user(&ts, uts, sizeof(ts)) < 0)
+			return -EFAULT;
+		if (uk_timespec_to_ns(&ts, &ns) < 0)
+			return -EINVAL;
+	}
+	sig = take_from(set, &info);
+	if (!sig && uts && !ns)
+		return -EAGAIN;
+	if (!sig) {
+		if (uts)
+			deadline = ukplat_monotonic_clock() + ns;
+		sig = timed_wait(set, deadline, &info);
+		if (sig < 0)
+			return sig;
+	}
+	if (uinfo && uk_copy_to_user(uinfo, &info, sizeof(info)) < 0)
+		return -EFAULT;
+	return sig;
+}
+
+/* Linux's stack_t. */
+struct k_stack {
+	__uptr ss_sp;
+	int ss_flags;
+	int __pad;
+	__sz ss_size;
+};
+
+UK_SYSCALL_R_DEFINE(int, sigaltstack, const struct k_stack *, uss,
+		    struct k_stack *, uold)
+{
+	struct uk_thread *self = uk_thread_current();
+	struct k_stack ss, old = { 0 };
+	unsigned int mode;
+
+	if (!self)
+		return -EINVAL;
+	old.ss_sp = self->sig_altstack_sp;
+	old.ss_size = self->sig_altstack_size;
+	old.ss_flags = self->sig_altstack_flags;
+	if (on_altstack(self))
+		old.ss_flags = U_SS_ONSTACK;
+	else if (!old.ss_size)
+		old.ss_flags = U_SS_DISABLE;
+	if (uss) {
+		if (uk_copy_from_user(&ss, uss, sizeof(ss)) < 0)
+			return -EFAULT;
+		if (on_altstack(self))
+			return -EPERM;
+		mode = (unsigned int)ss.ss_flags & ~U_SS_AUTODISARM;
+		if (mode != 0 && mode != U_SS_ONSTACK && mode != U_SS_DISABLE)
+			return -EINVAL;
+		if (mode == U_SS_DISABLE) {
+			self->sig_altstack_sp = 0;
+			self->sig_altstack_size = 0;
+			self->sig_altstack_flags = U_SS_DISABLE;
+		} else {
+			if (ss.ss_size < U_MINSIGSTKSZ)
+				return -ENOMEM;
+			self->sig_altstack_sp = ss.ss_sp;
+			self->sig_altstack_size = ss.ss_size;
+			self->sig_altstack_flags =
+				(int)((unsigned int)ss.ss_flags &
+				      U_SS_AUTODISARM);
+		}
+	}
+	if (uold && uk_copy_to_user(uold, &old, sizeof(old)) < 0)
+		return -EFAULT;
+	return 0;
 }
 
 /* Handlers run as calls and return by themselves: there is no signal

@@ -254,7 +254,8 @@ static int connect_finish(struct posix_socket_file *sock,
 
 	while (rc == -EALREADY) {
 		if (!uk_file_wait(&sock->file, UK_POLLOUT, deadline))
-			return -EINPROGRESS;
+			return uk_thread_interrupted(uk_thread_current()) ?
+			       -EINTR : -EINPROGRESS;
 		rc = (int)connect_fn(sock, a);
 	}
 	return rc;

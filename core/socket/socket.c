@@ -15,6 +15,8 @@
 #include <uk/plat/time.h>
 #include <uk/print.h>
 #include <uk/socket.h>
+#include <uk/syscall.h>
+#include <uk/thread.h>
 #include "socket_impl.h"
 
 UK_LINKTAB_DEFINE(const struct posix_socket_family *const,
@@ -229,6 +231,8 @@ ssize_t uk_socket_retry(struct posix_socket_file *sock, uk_socket_fn fn,
 		return a.rc;
 	deadline = timeo ? ukplat_monotonic_clock() + timeo : 0;
 	uk_file_wait_until(&sock->file, ~0U, attempt_once, &a, deadline);
+	if (a.rc == -EAGAIN && uk_thread_interrupted(uk_thread_current()))
+		return timeo ? -EINTR : -UK_ERESTARTSYS;
 	return a.rc;
 }
 

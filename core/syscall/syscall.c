@@ -16,6 +16,7 @@
 #include <uk/assert.h>
 #include <uk/param.h>
 #include <uk/print.h>
+#include <uk/signal.h>
 #include <uk/syscall.h>
 #include <uk/thread.h>
 #include <uk/arch/regs.h>
@@ -101,8 +102,8 @@ static __noinline long slow(long n, long a1, long a2, long a3, long a4,
 	return fn(a1, a2, a3, a4, a5, a6);
 }
 
-long uk_syscall6(long n, long a1, long a2, long a3, long a4, long a5,
-		 long a6)
+static inline long dispatch(long n, long a1, long a2, long a3, long a4,
+			    long a5, long a6)
 {
 	uk_syscall_fn_t fn;
 
@@ -112,6 +113,26 @@ long uk_syscall6(long n, long a1, long a2, long a3, long a4, long a5,
 			return fn(a1, a2, a3, a4, a5, a6);
 	}
 	return slow(n, a1, a2, a3, a4, a5, a6);
+}
+
+/* The end of a call in a thread a signal waits for: delivers it, and
+ * runs the call again as long as it was interrupted and restartable. */
+static __noinline long signal_end(long n, long rc, long a1, long a2,
+				  long a3, long a4, long a5, long a6)
+{
+	while (uk_signal_syscall_end(&rc))
+		rc = dispatch(n, a1, a2, a3, a4, a5, a6);
+	return rc;
+}
+
+long uk_syscall6(long n, long a1, long a2, long a3, long a4, long a5,
+		 long a6)
+{
+	long rc = dispatch(n, a1, a2, a3, a4, a5, a6);
+
+	if (unlikely(uk_signal_waiting() || rc == -UK_ERESTARTSYS))
+		return signal_end(n, rc, a1, a2, a3, a4, a5, a6);
+	return rc;
 }
 
 #if defined(__x86_64__)

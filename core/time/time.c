@@ -138,17 +138,22 @@ UK_SYSCALL_R_DEFINE(int, clock_getres, int, clk,
 }
 
 /* Sleeps until clock clk reaches target ns; the deadline is re-derived
- * after each wake-up, since the wall clock may be set meanwhile. */
-static void sleep_until(int clk, __nsec target)
+ * after each wake-up, since the wall clock may be set meanwhile. Returns
+ * 0, or the time left when a signal interrupts the sleep (-EINTR in
+ * *rc). */
+static __nsec sleep_until(int clk, __nsec target, int *rc)
 {
 	__nsec now, mono;
 
+	*rc = 0;
 	for (;;) {
 		mono = ukplat_monotonic_clock();
 		now = clk == UK_CLOCK_MONOTONIC ? mono : ukplat_wall_clock();
 		if (now >= target)
-			return;
-		uk_sched_thread_sleep_until(mono + (target - now));
+			return 0;
+		*rc = uk_thread_sleep_interruptible(mono + (target - now));
+		if (*rc)
+			return target - now;
 	}
 }
 
@@ -159,7 +164,8 @@ UK_SYSCALL_R_DEFINE(int, clock_nanosleep, int, clk, int, flags,
 		    struct uk_timespec *, rem)
 {
 	struct uk_timespec req;
-	__nsec ns, now;
+	__nsec ns, now, left;
+	int rc;
 
 	if (clk == UK_CLOCK_THREAD_CPUTIME_ID)
 		return -EINVAL;
@@ -184,10 +190,14 @@ UK_SYSCALL_R_DEFINE(int, clock_nanosleep, int, clk, int, flags,
 		ns = now + ns < now ? UINT64_MAX / 2 : now + ns;
 	}
 	if (clk == UK_CLOCK_REALTIME || clk == UK_CLOCK_REALTIME_COARSE)
-		sleep_until(UK_CLOCK_REALTIME, ns);
+		left = sleep_until(UK_CLOCK_REALTIME, ns, &rc);
 	else
-		sleep_until(UK_CLOCK_MONOTONIC, ns);
-	return 0;
+		left = sleep_until(UK_CLOCK_MONOTONIC, ns, &rc);
+	/* Interrupted by a signal: a relative sleep tells what was left. */
+	if (rc && rem && !(flags & TIMER_ABSTIME) &&
+	    put_timespec(rem, left) < 0)
+		return -EFAULT;
+	return rc;
 }
 
 UK_SYSCALL_R_DEFINE(int, nanosleep, const struct uk_timespec *, req,

@@ -11,6 +11,7 @@
 #include <uk/file.h>
 #include <uk/plat/time.h>
 #include <uk/sched.h>
+#include <uk/syscall.h>
 #include <uk/thread.h>
 
 void uk_file_init(struct uk_file *f, const struct uk_file_ops *ops,
@@ -65,7 +66,7 @@ int uk_file_wait_until(struct uk_file *f, unsigned int mask,
 		 * notifier sees us queued or we see its new state. */
 		__atomic_thread_fence(__ATOMIC_SEQ_CST);
 		ok = cond(f, arg);
-		if (ok)
+		if (ok || uk_thread_interrupted(self))
 			break;
 		if (deadline && ukplat_monotonic_clock() >= deadline)
 			break;
@@ -198,7 +199,9 @@ static ssize_t write_piece(const struct iovec *one, void *arg)
 		rc = a->op(a->of->file, one, 1, a->off, a->of->flags);
 		if (rc != -EAGAIN)
 			return rc;
-		uk_file_wait(a->of->file, UK_POLLOUT, 0);
+		if (!uk_file_wait(a->of->file, UK_POLLOUT, 0) &&
+		    uk_thread_interrupted(uk_thread_current()))
+			return -UK_ERESTARTSYS;
 	}
 }
 
@@ -231,7 +234,11 @@ static ssize_t io_loop(struct uk_ofile *of, io_op op, unsigned int mask,
 			return write_rest(of, op, iov, iovcnt, off, rc);
 		if (rc != -EAGAIN || (of->flags & O_NONBLOCK))
 			return rc;
-		uk_file_wait(of->file, mask, 0);
+		/* A signal: run again after its handler (SA_RESTART) or
+		 * fail with EINTR; nothing was moved yet. */
+		if (!uk_file_wait(of->file, mask, 0) &&
+		    uk_thread_interrupted(uk_thread_current()))
+			return -UK_ERESTARTSYS;
 	}
 }
 

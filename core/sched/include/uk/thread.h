@@ -87,7 +87,16 @@ struct uk_thread {
 	int exit_status;
 	void *priv;			/* for the owner of the thread */
 	struct __regs *syscall_regs;	/* full-frame system call, or NULL */
-	__u64 sig_blocked;		/* its blocked signals (core/signal) */
+	/* core/signal's per-thread state; sig_intr (written under the
+	 * signal lock) says a signal waits for this thread to take it:
+	 * interruptible waits end and the system call returns. */
+	__u64 sig_blocked;		/* its blocked signals */
+	__u64 sig_pending;		/* signals sent to this thread */
+	struct uk_list sig_queue;	/* their siginfo (core/signal) */
+	int sig_intr;
+	int sig_altstack_flags;		/* sigaltstack: SS_* */
+	__uptr sig_altstack_sp;
+	__sz sig_altstack_size;
 	/* Set by clone (core/process): Linux's per-thread process data. */
 	__u32 *clear_child_tid;		/* 0 and a futex wake at exit */
 	void *robust_list;		/* set_robust_list's head */
@@ -159,6 +168,27 @@ static inline void uk_thread_block(struct uk_thread *t)
 
 /* Makes a blocked thread runnable again. ISR-safe, any CPU. */
 void uk_thread_wake(struct uk_thread *t);
+
+/* For core/signal, after it set t->sig_intr: wakes t if it is blocked
+ * (an interruptible wait then ends), or has t's CPU call the interrupt
+ * hook in t if t runs app code there. ISR-safe, any CPU. */
+void uk_thread_interrupt(struct uk_thread *t);
+
+/* Whether t's interruptible waits should end (a signal waits for it). */
+static inline int uk_thread_interrupted(const struct uk_thread *t)
+{
+	return t && __atomic_load_n(&t->sig_intr, __ATOMIC_ACQUIRE);
+}
+
+/* Sets the function a thread interrupted while it runs app code calls,
+ * as if called from the interrupted instruction (core/signal: delivery
+ * of asynchronous signals). */
+void uk_thread_set_interrupt_hook(void (*fn)(void));
+
+/* Sleeps until the monotonic deadline (0: none) or until the caller is
+ * interrupted (uk_thread_interrupted). Returns 0 at the deadline, -EINTR
+ * when interrupted. */
+int uk_thread_sleep_interruptible(__nsec deadline);
 
 /* Renames t (truncated to UK_THREAD_NAME_MAX - 1 characters). */
 void uk_thread_set_name(struct uk_thread *t, const char *name);

@@ -34,9 +34,17 @@ struct uk_syscall_entry {
 };
 
 /* Calls the handler of system call n. Returns its result (a value or
- * -errno), -ENOSYS for a number without a handler. */
+ * -errno), -ENOSYS for a number without a handler. Signals waiting for
+ * the thread are delivered before it returns (core/signal). */
 long uk_syscall6(long n, long a1, long a2, long a3, long a4, long a5,
 		 long a6);
+
+/* What a handler returns when a signal ended its wait
+ * (uk_thread_interrupted) and the call may run again: after the signal's
+ * handler it does if the handler has SA_RESTART (or none ran), else it
+ * returns -EINTR. Apps never see it. Calls that are never restarted
+ * (poll, epoll_wait, nanosleep, pause...) return -EINTR themselves. */
+#define UK_ERESTARTSYS		512
 
 /* Names by number, from musl's list for the architecture. */
 extern const char *const uk_syscall_names[UK_SYSCALL_NR_MAX];

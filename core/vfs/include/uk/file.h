@@ -155,14 +155,16 @@ void uk_file_put(struct uk_file *f);
 /* The current events of f (ops->poll, or always ready). */
 unsigned int uk_file_poll(struct uk_file *f);
 /* Blocks until f has one of mask's events (or UK_POLLERR/HUP) or the
- * monotonic deadline (0: none) passes. Returns the events, 0 on timeout.
+ * monotonic deadline (0: none) passes or a signal interrupts the caller
+ * (uk_thread_interrupted). Returns the events, 0 on timeout or signal.
  * Races with uk_pollq_notify() are harmless: the check follows queuing. */
 unsigned int uk_file_wait(struct uk_file *f, unsigned int mask,
 			  __nsec deadline);
 
 /* Blocks until cond(f, arg) holds, checking it again whenever f's queue
  * is notified with one of mask's events, or until the monotonic deadline
- * (0: none). Returns cond's last value (0 on timeout). */
+ * (0: none) or a signal for the caller (uk_thread_interrupted). Returns
+ * cond's last value (0 on timeout or signal). */
 int uk_file_wait_until(struct uk_file *f, unsigned int mask,
 		       int (*cond)(struct uk_file *f, void *arg), void *arg,
 		       __nsec deadline);

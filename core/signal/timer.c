@@ -1,0 +1,501 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Timers that send signals: alarm, setitimer/getitimer (ITIMER_REAL) and
+ * the POSIX timers (timer_create with SIGEV_SIGNAL, SIGEV_THREAD_ID or
+ * SIGEV_NONE; musl builds SIGEV_THREAD on SIGEV_THREAD_ID). One kernel
+ * thread sleeps until the nearest expiry and sends the signals; a timer
+ * whose signal is still pending counts overruns instead (Linux).
+ * Deadlines are on the monotonic clock; an absolute CLOCK_REALTIME time
+ * is turned into one when the timer is set.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <string.h>
+#include <uk/errptr.h>
+#include <uk/nofault.h>
+#include <uk/plat/time.h>
+#include <uk/sched.h>
+#include <uk/syscall.h>
+#include <uk/time.h>
+#include "signal_impl.h"
+
+#define U_SIGEV_SIGNAL		0
+#define U_SIGEV_NONE		1
+#define U_SIGEV_THREAD_ID	4
+#define U_TIMER_ABSTIME		1
+#define U_ITIMER_REAL		0
+#define U_CLOCK_REALTIME_ALARM	8
+#define U_CLOCK_BOOTTIME_ALARM	9
+
+#define NR_TIMERS	256		/* POSIX timers; one more: itimer */
+#define ITIMER		NR_TIMERS
+
+struct ktimer {
+	int used;
+	int notify;			/* SIGEV_* */
+	int signo;
+	int tid;			/* SIGEV_THREAD_ID's thread */
+	__u64 value;			/* sigev_value */
+	__nsec expires;			/* monotonic; 0: disarmed */
+	__nsec interval;
+	int overrun;			/* expiries since its signal queued */
+	int last_overrun;		/* timer_getoverrun */
+	int queued;			/* its signal is pending */
+};
+
+/* Linux's struct sigevent (64 bytes). */
+struct k_sigevent {
+	__u64 sigev_value;
+	int sigev_signo;
+	int sigev_notify;
+	int sigev_tid;
+	int __pad[11];
+};
+
+struct k_itimerspec {
+	struct uk_timespec it_interval;
+	struct uk_timespec it_value;
+};
+
+struct k_timeval {
+	long tv_sec;
+	long tv_usec;
+};
+
+struct k_itimerval {
+	struct k_timeval it_interval;
+	struct k_timeval it_value;
+};
+
+static struct ktimer timers[NR_TIMERS + 1];
+static struct uk_spinlock tm_lock = UK_SPINLOCK_INITIALIZER();
+static struct uk_thread *tm_thread;
+
+/* Fires the first expired timer (tm_lock held, released). Returns 0 if
+ * none expired, with the nearest expiry in *next. */
+static int fire_one(__nsec now, __nsec *next, unsigned long flags)
+{
+	struct uk_siginfo info;
+	struct ktimer *k = NULL;
+	__nsec missed = 0;
+	int i, tid = 0;
+
+	*next = 0;
+	for (i = 0; i <= NR_TIMERS; i++) {
+		if (!timers[i].used || !timers[i].expires)
+			continue;
+		if (timers[i].expires <= now) {
+			k = &timers[i];
+			break;
+		}
+		if (!*next || timers[i].expires < *next)
+			*next = timers[i].expires;
+	}
+	if (!k)
+		return 0;
+	if (k->interval) {
+		missed = (now - k->expires) / k->interval;
+		k->expires += (missed + 1) * k->interval;
+	} else {
+		k->expires = 0;
+	}
+	if (k->notify == U_SIGEV_NONE) {
+		uk_spin_unlock_irqrestore(&tm_lock, flags);
+		return 1;
+	}
+	if (k->queued) {
+		k->overrun += 1 + (int)missed;
+		uk_spin_unlock_irqrestore(&tm_lock, flags);
+		return 1;
+	}
+	memset(&info, 0, sizeof(info));
+	info.si_signo = k->signo;
+	if (i == ITIMER) {
+		info.si_code = UK_SI_KERNEL;
+	} else {
+		k->queued = 1;
+		k->overrun = (int)missed;
+		info.si_code = UK_SI_TIMER;
+		info.si_a = i;			/* si_tid: the timer */
+		info.si_value = k->value;
+		tid = k->notify == U_SIGEV_THREAD_ID ? k->tid : 0;
+	}
+	uk_spin_unlock_irqrestore(&tm_lock, flags);
+	if (tid) {
+		/* Gone: Linux drops it too. */
+		if (uk_signal_send_tid(tid, &info) < 0)
+			timer_signal_taken(&info);
+	} else if (uk_signal_send(NULL, &info) < 0 && i != ITIMER) {
+		timer_signal_taken(&info);
+	}
+	return 1;
+}
+
+static void timer_main(void *arg __maybe_unused)
+{
+	struct uk_thread *self = uk_thread_current();
+	unsigned long flags;
+	__nsec next;
+
+	for (;;) {
+		uk_spin_lock_irqsave(&tm_lock, flags);
+		if (fire_one(ukplat_monotonic_clock(), &next, flags))
+			continue;
+		/* Blocked before the lock goes: a change wakes us. */
+		uk_thread_block_until(self, next);
+		uk_spin_unlock_irqrestore(&tm_lock, flags);
+		uk_sched_yield();
+	}
+}
+
+void timer_signal_taken(struct uk_siginfo *info)
+{
+	struct ktimer *k;
+	unsigned long flags;
+
+	if (info->si_a < 0 || info->si_a >= NR_TIMERS)
+		return;
+	uk_spin_lock_irqsave(&tm_lock, flags);
+	k = &timers[info->si_a];
+	if (k->used && k->queued) {
+		info->si_b = k->overrun;	/* si_overrun */
+		k->last_overrun = k->overrun;
+		k->overrun = 0;
+		k->queued = 0;
+	}
+	uk_spin_unlock_irqrestore(&tm_lock, flags);
+}
+
+/* Makes sure the timer thread runs and looks at the timers again. */
+static int timers_kick(void)
+{
+	struct uk_thread *t = READ_ONCE(tm_thread);
+	unsigned long flags;
+
+	if (!t) {
+		t = uk_thread_create("timers", timer_main, NULL, 0, 0);
+		if (PTRISERR(t))
+			return PTR2ERR(t);
+		uk_spin_lock_irqsave(&tm_lock, flags);
+		if (tm_thread) {
+			uk_spin_unlock_irqrestore(&tm_lock, flags);
+			uk_thread_release(t);
+			t = tm_thread;
+		} else {
+			tm_thread = t;
+			uk_spin_unlock_irqrestore(&tm_lock, flags);
+			return uk_thread_start(t);
+		}
+	}
+	uk_thread_wake(t);
+	return 0;
+}
+
+/* Time left on k (tm_lock held): 0 if disarmed, at least 1 ns if it
+ * expired and the thread has not fired it yet. */
+static __nsec left_locked(const struct ktimer *k, __nsec now)
+{
+	if (!k->expires)
+		return 0;
+	return k->expires > now ? k->expires - now : 1;
+}
+
+/* Arms k for value ns from now (abs: value is a deadline on clk), then
+ * every interval ns; value 0 disarms. The old setting in *old_value and
+ * *old_interval. */
+static int arm(int id, int clk, int abs, __nsec value, __nsec interval,
+	       __nsec *old_value, __nsec *old_interval)
+{
+	struct ktimer *k = &timers[id];
+	__nsec now = ukplat_monotonic_clock(), wall, expires = 0;
+	unsigned long flags;
+
+	if (value && abs) {
+		wall = clk == UK_CLOCK_REALTIME ? ukplat_wall_clock() : now;
+		expires = value > wall ? now + (value - wall) : now;
+	} else if (value) {
+		expires = now + value < now ? UINT64_MAX / 2 : now + value;
+	}
+	uk_spin_lock_irqsave(&tm_lock, flags);
+	if (!k->used) {
+		uk_spin_unlock_irqrestore(&tm_lock, flags);
+		return -EINVAL;
+	}
+	*old_value = left_locked(k, now);
+	*old_interval = k->interval;
+	k->expires = expires;
+	k->interval = value ? interval : 0;
+	uk_spin_unlock_irqrestore(&tm_lock, flags);
+	return value ? timers_kick() : 0;
+}
+
+static int clock_ok(int clk)
+{
+	switch (clk) {
+	case UK_CLOCK_REALTIME:
+	case UK_CLOCK_MONOTONIC:
+	case UK_CLOCK_BOOTTIME:
+	case U_CLOCK_REALTIME_ALARM:
+	case U_CLOCK_BOOTTIME_ALARM:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static int timer_clock(int clk)
+{
+	return clk == UK_CLOCK_REALTIME || clk == U_CLOCK_REALTIME_ALARM ?
+	       UK_CLOCK_REALTIME : UK_CLOCK_MONOTONIC;
+}
+
+static int is_our_thread(struct uk_thread *t, void *arg __maybe_unused)
+{
+	return t->id == UK_THREAD_ID_MAIN || (t->flags & UK_THREADF_FOREIGN)
+	       ? 0 : -EINVAL;
+}
+
+/* Clocks of the timers; CPU-time clocks are not counted (no CPU-time
+ * accounting). */
+static int timer_clocks[NR_TIMERS];
+
+UK_SYSCALL_R_DEFINE(int, timer_create, int, clk,
+		    const struct k_sigevent *, usev, int *, uid)
+{
+	struct k_sigevent sev;
+	unsigned long flags;
+	int id;
+
+	if (!clock_ok(clk))
+		return clk == UK_CLOCK_PROCESS_CPUTIME_ID ||
+		       clk == UK_CLOCK_THREAD_CPUTIME_ID ? -ENOTSUP : -EINVAL;
+	if (usev) {
+		if (uk_copy_from_user(&sev, usev, sizeof(sev)) < 0)
+			return -EFAULT;
+	} else {
+		memset(&sev, 0, sizeof(sev));
+		sev.sigev_signo = U_SIGALRM;
+		sev.sigev_notify = U_SIGEV_SIGNAL;
+	}
+	if (sev.sigev_notify != U_SIGEV_SIGNAL &&
+	    sev.sigev_notify != U_SIGEV_NONE &&
+	    sev.sigev_notify != U_SIGEV_THREAD_ID)
+		return -EINVAL;
+	if (sev.sigev_notify != U_SIGEV_NONE &&
+	    (sev.sigev_signo < 1 || sev.sigev_signo >= UK_NSIG))
+		return -EINVAL;
+	if (sev.sigev_notify == U_SIGEV_THREAD_ID &&
+	    (sev.sigev_tid <= 0 ||
+	     uk_thread_with_id(sev.sigev_tid, is_our_thread, NULL) < 0))
+		return -EINVAL;
+	uk_spin_lock_irqsave(&tm_lock, flags);
+	for (id = 0; id < NR_TIMERS && timers[id].used; id++)
+		;
+	if (id == NR_TIMERS) {
+		uk_spin_unlock_irqrestore(&tm_lock, flags);
+		return -EAGAIN;
+	}
+	memset(&timers[id], 0, sizeof(timers[id]));
+	timers[id].used = 1;
+	timers[id].notify = sev.sigev_notify;
+	timers[id].signo = sev.sigev_signo;
+	timers[id].tid = sev.sigev_tid;
+	timers[id].value = usev ? sev.sigev_value : (__u64)id;
+	timer_clocks[id] = timer_clock(clk);
+	uk_spin_unlock_irqrestore(&tm_lock, flags);
+	if (uk_copy_to_user(uid, &id, sizeof(id)) < 0) {
+		uk_spin_lock_irqsave(&tm_lock, flags);
+		timers[id].used = 0;
+		uk_spin_unlock_irqrestore(&tm_lock, flags);
+		return -EFAULT;
+	}
+	return 0;
+}
+
+static int timer_id_ok(int id)
+{
+	return id >= 0 && id < NR_TIMERS && READ_ONCE(timers[id].used);
+}
+
+static void ns_to_ts(struct uk_timespec *ts, __nsec ns)
+{
+	ts->tv_sec = (long)(ns / UK_NSEC_PER_SEC);
+	ts->tv_nsec = (long)(ns % UK_NSEC_PER_SEC);
+}
+
+UK_SYSCALL_R_DEFINE(int, timer_settime, int, id, int, flags,
+		    const struct k_itimerspec *, unew,
+		    struct k_itimerspec *, uold)
+{
+	struct k_itimerspec new, old;
+	__nsec value, interval, ov, oi;
+	int rc;
+
+	if (!timer_id_ok(id))
+		return -EINVAL;
+	if (uk_copy_from_user(&new, unew, sizeof(new)) < 0)
+		return -EFAULT;
+	/* Other flag bits are ignored (Linux). */
+	if (uk_timespec_to_ns(&new.it_value, &value) < 0 ||
+	    uk_timespec_to_ns(&new.it_interval, &interval) < 0)
+		return -EINVAL;
+	/* An absolute time of 0 is in the past: it expires at once. */
+	if (!value && (flags & U_TIMER_ABSTIME) &&
+	    (new.it_value.tv_sec || new.it_value.tv_nsec))
+		value = 1;
+	rc = arm(id, timer_clocks[id], flags & U_TIMER_ABSTIME, value,
+		 interval, &ov, &oi);
+	if (rc)
+		return rc;
+	if (uold) {
+		ns_to_ts(&old.it_value, ov);
+		ns_to_ts(&old.it_interval, oi);
+		if (uk_copy_to_user(uold, &old, sizeof(old)) < 0)
+			return -EFAULT;
+	}
+	return 0;
+}
+
+/* The time left and interval of timer id. */
+static void get_timer(int id, __nsec *value, __nsec *interval)
+{
+	unsigned long flags;
+
+	uk_spin_lock_irqsave(&tm_lock, flags);
+	*value = left_locked(&timers[id], ukplat_monotonic_clock());
+	*interval = timers[id].interval;
+	uk_spin_unlock_irqrestore(&tm_lock, flags);
+}
+
+UK_SYSCALL_R_DEFINE(int, timer_gettime, int, id, struct k_itimerspec *, ucur)
+{
+	struct k_itimerspec cur;
+	__nsec v, i;
+
+	if (!timer_id_ok(id))
+		return -EINVAL;
+	get_timer(id, &v, &i);
+	ns_to_ts(&cur.it_value, v);
+	ns_to_ts(&cur.it_interval, i);
+	return uk_copy_to_user(ucur, &cur, sizeof(cur)) < 0 ? -EFAULT : 0;
+}
+
+UK_SYSCALL_R_DEFINE(int, timer_getoverrun, int, id)
+{
+	if (!timer_id_ok(id))
+		return -EINVAL;
+	return READ_ONCE(timers[id].last_overrun);
+}
+
+UK_SYSCALL_R_DEFINE(int, timer_delete, int, id)
+{
+	unsigned long flags;
+	int rc = 0;
+
+	uk_spin_lock_irqsave(&tm_lock, flags);
+	if (id < 0 || id >= NR_TIMERS || !timers[id].used)
+		rc = -EINVAL;
+	else
+		memset(&timers[id], 0, sizeof(timers[id]));
+	uk_spin_unlock_irqrestore(&tm_lock, flags);
+	return rc;
+}
+
+/* --- ITIMER_REAL, alarm -------------------------------------------------- */
+
+static int tv_to_ns(const struct k_timeval *tv, __nsec *ns)
+{
+	if (tv->tv_sec < 0 || tv->tv_usec < 0 || tv->tv_usec >= 1000000)
+		return -EINVAL;
+	*ns = (__nsec)tv->tv_sec * UK_NSEC_PER_SEC +
+	      (__nsec)tv->tv_usec * 1000;
+	return 0;
+}
+
+/* Rounds up to whole microseconds, as Linux reports itimers. */
+static void ns_to_tv(struct k_timeval *tv, __nsec ns)
+{
+	__nsec us = (ns + 999) / 1000;
+
+	tv->tv_sec = (long)(us / 1000000);
+	tv->tv_usec = (long)(us % 1000000);
+}
+
+static int itimer_set(__nsec value, __nsec interval, __nsec *ov, __nsec *oi)
+{
+	unsigned long flags;
+
+	uk_spin_lock_irqsave(&tm_lock, flags);
+	if (!timers[ITIMER].used) {
+		timers[ITIMER].used = 1;
+		timers[ITIMER].notify = U_SIGEV_SIGNAL;
+		timers[ITIMER].signo = U_SIGALRM;
+	}
+	uk_spin_unlock_irqrestore(&tm_lock, flags);
+	return arm(ITIMER, UK_CLOCK_MONOTONIC, 0, value, interval, ov, oi);
+}
+
+static int itimer_which_ok(int which)
+{
+	/* ITIMER_VIRTUAL and ITIMER_PROF count CPU time, which is not
+	 * accounted here. */
+	return which == U_ITIMER_REAL ? 0 : (which == 1 || which == 2) ?
+	       -ENOTSUP : -EINVAL;
+}
+
+UK_SYSCALL_R_DEFINE(int, getitimer, int, which, struct k_itimerval *, ucur)
+{
+	struct k_itimerval cur;
+	__nsec v = 0, i = 0;
+	int rc = itimer_which_ok(which);
+
+	if (rc)
+		return rc;
+	if (READ_ONCE(timers[ITIMER].used))
+		get_timer(ITIMER, &v, &i);
+	ns_to_tv(&cur.it_value, v);
+	ns_to_tv(&cur.it_interval, i);
+	return uk_copy_to_user(ucur, &cur, sizeof(cur)) < 0 ? -EFAULT : 0;
+}
+
+UK_SYSCALL_R_DEFINE(int, setitimer, int, which,
+		    const struct k_itimerval *, unew,
+		    struct k_itimerval *, uold)
+{
+	struct k_itimerval new, old;
+	__nsec v = 0, i = 0, ov, oi;
+	int rc = itimer_which_ok(which);
+
+	if (rc)
+		return rc;
+	/* Linux takes no new value as a zero one. */
+	if (unew) {
+		if (uk_copy_from_user(&new, unew, sizeof(new)) < 0)
+			return -EFAULT;
+		if (tv_to_ns(&new.it_value, &v) < 0 ||
+		    tv_to_ns(&new.it_interval, &i) < 0)
+			return -EINVAL;
+	}
+	rc = itimer_set(v, i, &ov, &oi);
+	if (rc)
+		return rc;
+	if (uold) {
+		ns_to_tv(&old.it_value, ov);
+		ns_to_tv(&old.it_interval, oi);
+		if (uk_copy_to_user(uold, &old, sizeof(old)) < 0)
+			return -EFAULT;
+	}
+	return 0;
+}
+
+UK_SYSCALL_R_DEFINE(unsigned int, alarm, unsigned int, seconds)
+{
+	__nsec ov, oi;
+	unsigned int left;
+
+	if (itimer_set((__nsec)seconds * UK_NSEC_PER_SEC, 0, &ov, &oi) < 0)
+		return 0;
+	/* Rounded to the nearest second, and never 0 while armed. */
+	left = (unsigned int)((ov + UK_NSEC_PER_SEC / 2) / UK_NSEC_PER_SEC);
+	return ov && !left ? 1 : left;
+}

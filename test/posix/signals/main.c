@@ -1,0 +1,457 @@
+/*
+ * Signals as Linux delivers them, checked the same way on Linux and on
+ * Amphi: alarm interrupting a blocking read (EINTR) or letting it run on
+ * (SA_RESTART), pause, sigsuspend, sigtimedwait with and without a
+ * timeout, sigqueue's value, nanosleep's time left, a signal for a
+ * thread blocked in pthread_cond_wait or in a read, a signal for a
+ * thread that spins in app code, sigaltstack, default actions that
+ * ignore, SIGKILL/SIGSTOP that cannot be caught or blocked, and bad
+ * input (numbers, pointers, flags).
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../posix-check.h"
+
+static volatile sig_atomic_t hits[65];
+static volatile pthread_t hit_thread;
+static volatile uintptr_t handler_sp;
+static volatile int handler_ss_flags;
+
+static void on_signal(int sig)
+{
+	hits[sig]++;
+	hit_thread = pthread_self();
+}
+
+static void on_signal_stack(int sig)
+{
+	char here;
+	stack_t ss;
+
+	hits[sig]++;
+	handler_sp = (uintptr_t)&here;
+	if (sigaltstack(NULL, &ss) == 0)
+		handler_ss_flags = ss.ss_flags;
+}
+
+static int set_handler(int sig, void (*fn)(int), int flags)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = fn;
+	sa.sa_flags = flags;
+	sigemptyset(&sa.sa_mask);
+	return sigaction(sig, &sa, NULL);
+}
+
+static void block(int sig, int how)
+{
+	sigset_t s;
+
+	sigemptyset(&s);
+	sigaddset(&s, sig);
+	pthread_sigmask(how, &s, NULL);
+}
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static void arm_ms(long ms)
+{
+	struct itimerval it = { { 0, 0 }, { ms / 1000, (ms % 1000) * 1000 } };
+
+	setitimer(ITIMER_REAL, &it, NULL);
+}
+
+static void msleep(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+/* alarm ends a blocking read with EINTR; with SA_RESTART the read goes
+ * on and gets the data written later. */
+struct delayed_write {
+	int fd;
+	long ms;
+};
+
+static void *write_later(void *arg)
+{
+	struct delayed_write *d = arg;
+
+	msleep(d->ms);
+	if (write(d->fd, "x", 1) != 1)
+		return (void *)1;
+	return NULL;
+}
+
+static void test_read_eintr_and_restart(void)
+{
+	int p[2];
+	char c;
+	ssize_t n;
+	unsigned int left;
+	pthread_t t;
+	struct delayed_write d;
+
+	CHECK(pipe(p) == 0);
+	CHECK(set_handler(SIGALRM, on_signal, 0) == 0);
+	hits[SIGALRM] = 0;
+	CHECK(alarm(1) == 0);
+	left = alarm(1);
+	CHECK(left == 1);
+	errno = 0;
+	n = read(p[0], &c, 1);
+	CHECK(n == -1 && errno == EINTR);
+	CHECK(hits[SIGALRM] == 1);
+	CHECK(alarm(0) == 0);
+
+	CHECK(set_handler(SIGALRM, on_signal, SA_RESTART) == 0);
+	hits[SIGALRM] = 0;
+	d.fd = p[1];
+	d.ms = 300;
+	CHECK(pthread_create(&t, NULL, write_later, &d) == 0);
+	arm_ms(50);
+	n = read(p[0], &c, 1);
+	CHECK(n == 1 && c == 'x');
+	CHECK(hits[SIGALRM] == 1);
+	CHECK(pthread_join(t, NULL) == 0);
+	close(p[0]);
+	close(p[1]);
+}
+
+static void test_pause_and_sigsuspend(void)
+{
+	sigset_t none, cur;
+	double t0;
+
+	CHECK(set_handler(SIGALRM, on_signal, 0) == 0);
+	hits[SIGALRM] = 0;
+	arm_ms(30);
+	t0 = now_ms();
+	CHECK(pause() == -1 && errno == EINTR);
+	CHECK(hits[SIGALRM] == 1);
+	CHECK(now_ms() - t0 >= 20);
+
+	/* sigsuspend: SIGUSR1 blocked, pending, taken under the call's
+	 * empty mask; the blocked mask is back afterwards. */
+	CHECK(set_handler(SIGUSR1, on_signal, 0) == 0);
+	block(SIGUSR1, SIG_BLOCK);
+	hits[SIGUSR1] = 0;
+	CHECK(kill(getpid(), SIGUSR1) == 0);
+	CHECK(hits[SIGUSR1] == 0);
+	CHECK(sigpending(&cur) == 0 && sigismember(&cur, SIGUSR1));
+	sigemptyset(&none);
+	CHECK(sigsuspend(&none) == -1 && errno == EINTR);
+	CHECK(hits[SIGUSR1] == 1);
+	CHECK(pthread_sigmask(SIG_SETMASK, NULL, &cur) == 0 &&
+	      sigismember(&cur, SIGUSR1));
+	CHECK(sigpending(&cur) == 0 && !sigismember(&cur, SIGUSR1));
+
+	/* sigsuspend woken by a timer while blocked in it. */
+	hits[SIGALRM] = 0;
+	block(SIGALRM, SIG_BLOCK);
+	arm_ms(20);
+	CHECK(sigsuspend(&none) == -1 && errno == EINTR);
+	CHECK(hits[SIGALRM] == 1);
+	block(SIGALRM, SIG_UNBLOCK);
+	block(SIGUSR1, SIG_UNBLOCK);
+}
+
+static void *kill_later(void *arg)
+{
+	msleep(40);
+	kill(getpid(), (int)(intptr_t)arg);
+	return NULL;
+}
+
+static void test_sigtimedwait(void)
+{
+	sigset_t set;
+	siginfo_t si;
+	struct timespec ts = { 0, 50 * 1000000L };
+	union sigval v;
+	pthread_t t;
+	double t0;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR2);
+	sigaddset(&set, SIGRTMIN + 1);
+	CHECK(pthread_sigmask(SIG_BLOCK, &set, NULL) == 0);
+
+	t0 = now_ms();
+	errno = 0;
+	CHECK(sigtimedwait(&set, &si, &ts) == -1 && errno == EAGAIN);
+	CHECK(now_ms() - t0 >= 40);
+	ts.tv_nsec = 0;
+	CHECK(sigtimedwait(&set, &si, &ts) == -1 && errno == EAGAIN);
+
+	CHECK(kill(getpid(), SIGUSR2) == 0);
+	memset(&si, 0, sizeof(si));
+	CHECK(sigtimedwait(&set, &si, &ts) == SIGUSR2);
+	CHECK(si.si_signo == SIGUSR2 && si.si_code == SI_USER &&
+	      si.si_pid == getpid());
+
+	/* Woken while waiting, with no timeout. */
+	CHECK(pthread_create(&t, NULL, kill_later,
+			     (void *)(intptr_t)SIGUSR2) == 0);
+	CHECK(sigwaitinfo(&set, &si) == SIGUSR2);
+	CHECK(pthread_join(t, NULL) == 0);
+
+	/* Real-time signals queue, each with its value, in order. */
+	v.sival_int = 7;
+	CHECK(sigqueue(getpid(), SIGRTMIN + 1, v) == 0);
+	v.sival_int = 8;
+	CHECK(sigqueue(getpid(), SIGRTMIN + 1, v) == 0);
+	CHECK(sigwaitinfo(&set, &si) == SIGRTMIN + 1);
+	CHECK(si.si_code == SI_QUEUE && si.si_value.sival_int == 7);
+	CHECK(sigpending(&set) == 0 && sigismember(&set, SIGRTMIN + 1));
+	sigemptyset(&set);
+	sigaddset(&set, SIGRTMIN + 1);
+	CHECK(sigwaitinfo(&set, &si) == SIGRTMIN + 1);
+	CHECK(si.si_value.sival_int == 8);
+	CHECK(sigpending(&set) == 0 && !sigismember(&set, SIGRTMIN + 1));
+
+	/* Bad input. */
+	ts.tv_nsec = 2000000000L;
+	sigaddset(&set, SIGUSR2);
+	CHECK(sigtimedwait(&set, &si, &ts) == -1 && errno == EINVAL);
+	CHECK(syscall(SYS_rt_sigtimedwait, (void *)8, NULL, NULL, 8) == -1 &&
+	      errno == EFAULT);
+	CHECK(syscall(SYS_rt_sigtimedwait, &set, NULL, NULL, 4) == -1 &&
+	      errno == EINVAL);
+	CHECK(pthread_sigmask(SIG_UNBLOCK, &set, NULL) == 0);
+}
+
+static void test_nanosleep_interrupted(void)
+{
+	struct timespec req = { 2, 0 }, rem = { 0, 0 };
+
+	CHECK(set_handler(SIGALRM, on_signal, SA_RESTART) == 0);
+	hits[SIGALRM] = 0;
+	arm_ms(30);
+	/* Never restarted, SA_RESTART or not. */
+	CHECK(nanosleep(&req, &rem) == -1 && errno == EINTR);
+	CHECK(hits[SIGALRM] == 1);
+	CHECK(rem.tv_sec == 1 && rem.tv_nsec > 0);
+}
+
+/* Threads: a signal for one thread runs its handler in that thread. */
+static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
+static int go;
+static volatile int spin_flag;
+static volatile int reader_rc, reader_errno;
+static volatile pthread_t reader_self;
+
+static void *cond_waiter(void *arg)
+{
+	pthread_mutex_lock(&mu);
+	while (!go)
+		pthread_cond_wait(&cv, &mu);
+	pthread_mutex_unlock(&mu);
+	return NULL;
+}
+
+static void on_spin(int sig)
+{
+	spin_flag = 1;
+	hits[sig]++;
+}
+
+static void *spinner(void *arg)
+{
+	while (!spin_flag)
+		;
+	return NULL;
+}
+
+static void *blocked_reader(void *arg)
+{
+	char c;
+
+	reader_self = pthread_self();
+	reader_rc = (int)read(*(int *)arg, &c, 1);
+	reader_errno = errno;
+	return NULL;
+}
+
+static void test_threads(void)
+{
+	pthread_t t;
+	int p[2];
+
+	CHECK(set_handler(SIGUSR1, on_signal, 0) == 0);
+	hits[SIGUSR1] = 0;
+	CHECK(pthread_create(&t, NULL, cond_waiter, NULL) == 0);
+	msleep(30);
+	CHECK(pthread_kill(t, SIGUSR1) == 0);
+	msleep(30);
+	CHECK(hits[SIGUSR1] == 1);
+	CHECK(pthread_equal(hit_thread, t));
+	pthread_mutex_lock(&mu);
+	go = 1;
+	pthread_cond_signal(&cv);
+	pthread_mutex_unlock(&mu);
+	CHECK(pthread_join(t, NULL) == 0);
+
+	/* A reader blocked in another thread: EINTR there. */
+	CHECK(pipe(p) == 0);
+	hits[SIGUSR1] = 0;
+	CHECK(pthread_create(&t, NULL, blocked_reader, &p[0]) == 0);
+	msleep(30);
+	CHECK(pthread_kill(t, SIGUSR1) == 0);
+	CHECK(pthread_join(t, NULL) == 0);
+	CHECK(reader_rc == -1 && reader_errno == EINTR);
+	CHECK(hits[SIGUSR1] == 1 && pthread_equal(hit_thread, reader_self));
+	close(p[0]);
+	close(p[1]);
+
+}
+
+/* A thread that never makes a system call still gets it, from another
+ * CPU (run with "spin" and several CPUs: with one, the spinning thread
+ * would keep its CPU, the scheduler being cooperative). */
+static void test_spinner(void)
+{
+	pthread_t t;
+
+	CHECK(set_handler(SIGUSR2, on_spin, 0) == 0);
+	hits[SIGUSR2] = 0;
+	CHECK(pthread_create(&t, NULL, spinner, NULL) == 0);
+	msleep(20);
+	CHECK(pthread_kill(t, SIGUSR2) == 0);
+	CHECK(pthread_join(t, NULL) == 0);
+	CHECK(hits[SIGUSR2] == 1);
+}
+
+static char alt[65536] __attribute__((aligned(16)));
+
+static void test_sigaltstack(void)
+{
+	stack_t ss, old;
+	char here;
+
+	ss.ss_sp = alt;
+	ss.ss_size = sizeof(alt);
+	ss.ss_flags = 0;
+	CHECK(sigaltstack(&ss, &old) == 0);
+	CHECK(old.ss_flags == SS_DISABLE);
+	CHECK(sigaltstack(NULL, &old) == 0);
+	CHECK(old.ss_sp == alt && old.ss_size == sizeof(alt) &&
+	      old.ss_flags == 0);
+
+	CHECK(set_handler(SIGUSR1, on_signal_stack, SA_ONSTACK) == 0);
+	hits[SIGUSR1] = 0;
+	CHECK(raise(SIGUSR1) == 0);
+	CHECK(hits[SIGUSR1] == 1);
+	CHECK(handler_sp > (uintptr_t)alt &&
+	      handler_sp < (uintptr_t)alt + sizeof(alt));
+	CHECK(handler_ss_flags == SS_ONSTACK);
+
+	/* Without SA_ONSTACK: the thread's own stack. */
+	CHECK(set_handler(SIGUSR1, on_signal_stack, 0) == 0);
+	CHECK(raise(SIGUSR1) == 0);
+	CHECK(hits[SIGUSR1] == 2);
+	CHECK(!(handler_sp > (uintptr_t)alt &&
+		handler_sp < (uintptr_t)alt + sizeof(alt)));
+	CHECK(handler_sp < (uintptr_t)&here + 65536 &&
+	      handler_sp + 65536 > (uintptr_t)&here);
+
+	/* Bad input. */
+	ss.ss_size = 1024;
+	CHECK(sigaltstack(&ss, NULL) == -1 && errno == ENOMEM);
+	ss.ss_size = sizeof(alt);
+	ss.ss_flags = 12345;
+	CHECK(sigaltstack(&ss, NULL) == -1 && errno == EINVAL);
+	CHECK(syscall(SYS_sigaltstack, (void *)8, NULL) == -1 &&
+	      errno == EFAULT);
+	ss.ss_flags = SS_DISABLE;
+	CHECK(sigaltstack(&ss, NULL) == 0);
+	CHECK(sigaltstack(NULL, &old) == 0 && old.ss_flags == SS_DISABLE);
+}
+
+static void test_defaults_and_bad_input(void)
+{
+	struct sigaction sa;
+	sigset_t s;
+
+	/* Default "ignore": the program goes on. */
+	CHECK(set_handler(SIGCHLD, SIG_DFL, 0) == 0);
+	CHECK(raise(SIGCHLD) == 0);
+	CHECK(raise(SIGWINCH) == 0);
+	CHECK(raise(SIGURG) == 0);
+	/* Ignored: thrown away, not pending. */
+	CHECK(set_handler(SIGUSR1, SIG_IGN, 0) == 0);
+	CHECK(kill(getpid(), SIGUSR1) == 0);
+	CHECK(sigpending(&s) == 0 && !sigismember(&s, SIGUSR1));
+	CHECK(set_handler(SIGUSR1, SIG_DFL, 0) == 0);
+
+	/* SIGKILL and SIGSTOP: no handler, never blocked. */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	CHECK(sigaction(SIGKILL, &sa, NULL) == -1 && errno == EINVAL);
+	CHECK(sigaction(SIGSTOP, &sa, NULL) == -1 && errno == EINVAL);
+	CHECK(sigaction(SIGKILL, NULL, &sa) == 0);
+	sigemptyset(&s);
+	sigaddset(&s, SIGKILL);
+	sigaddset(&s, SIGSTOP);
+	CHECK(pthread_sigmask(SIG_BLOCK, &s, NULL) == 0);
+	CHECK(pthread_sigmask(SIG_SETMASK, NULL, &s) == 0);
+	CHECK(!sigismember(&s, SIGKILL) && !sigismember(&s, SIGSTOP));
+
+	/* Numbers, pointers, sizes. */
+	CHECK(syscall(SYS_rt_sigaction, 0, NULL, NULL, 8) == -1 &&
+	      errno == EINVAL);
+	CHECK(syscall(SYS_rt_sigaction, 65, NULL, NULL, 8) == -1 &&
+	      errno == EINVAL);
+	CHECK(syscall(SYS_rt_sigaction, SIGUSR1, (void *)8, NULL, 8) == -1 &&
+	      errno == EFAULT);
+	CHECK(syscall(SYS_rt_sigprocmask, 7, &s, NULL, 8) == -1 &&
+	      errno == EINVAL);
+	CHECK(syscall(SYS_rt_sigprocmask, SIG_BLOCK, (void *)8, NULL, 8) ==
+	      -1 && errno == EFAULT);
+	CHECK(kill(getpid(), 65) == -1 && errno == EINVAL);
+	CHECK(kill(getpid(), -1) == -1 && errno == EINVAL);
+	CHECK(kill(getpid(), 0) == 0);
+	CHECK(syscall(SYS_tkill, 0, SIGUSR1) == -1 && errno == EINVAL);
+	CHECK(syscall(SYS_tgkill, getpid(), gettid(), 99) == -1 &&
+	      errno == EINVAL);
+	CHECK(syscall(SYS_rt_sigsuspend, (void *)8, 8) == -1 &&
+	      errno == EFAULT);
+	CHECK(syscall(SYS_rt_sigsuspend, &s, 4) == -1 && errno == EINVAL);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 1 && !strcmp(argv[1], "spin")) {
+		test_spinner();
+		return posix_check_summary();
+	}
+	test_read_eintr_and_restart();
+	test_pause_and_sigsuspend();
+	test_sigtimedwait();
+	test_nanosleep_interrupted();
+	test_threads();
+	test_sigaltstack();
+	test_defaults_and_bad_input();
+	return posix_check_summary();
+}
