@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -277,8 +278,16 @@ static void on_spin(int sig)
 	hits[sig]++;
 }
 
+static volatile int spin_ready;
+
 static void *spinner(void *arg)
 {
+	cpu_set_t one;
+
+	/* Away from the main thread's CPU. */
+	CPU_ZERO(&one);
+	CPU_SET(1, &one);
+	spin_ready = sched_setaffinity(0, sizeof(one), &one) == 0 ? 1 : -1;
 	while (!spin_flag)
 		;
 	return NULL;
@@ -337,6 +346,9 @@ static void test_spinner(void)
 	CHECK(set_handler(SIGUSR2, on_spin, 0) == 0);
 	hits[SIGUSR2] = 0;
 	CHECK(pthread_create(&t, NULL, spinner, NULL) == 0);
+	while (!spin_ready)
+		msleep(1);
+	CHECK(spin_ready == 1);
 	msleep(20);
 	CHECK(pthread_kill(t, SIGUSR2) == 0);
 	CHECK(pthread_join(t, NULL) == 0);
