@@ -452,8 +452,42 @@ static void test_defaults_and_bad_input(void)
 	CHECK(syscall(SYS_rt_sigsuspend, &s, 4) == -1 && errno == EINVAL);
 }
 
+static void *kill_process(void *arg)
+{
+	msleep(20);
+	kill(getpid(), SIGKILL);
+	return NULL;
+}
+
+/* Default actions that end the program, for test/meson.build to check
+ * the exit status a shell would report (128 + the signal). */
+static void end_by_signal(const char *how)
+{
+	pthread_t t;
+	char c;
+	int p[2];
+
+	if (!strcmp(how, "term")) {
+		raise(SIGTERM);
+	} else if (!strcmp(how, "alarm")) {
+		alarm(1);
+		pause();
+	} else if (!strcmp(how, "kill")) {
+		/* SIGKILL while blocked in a read, SIGKILL blocked (no). */
+		block(SIGKILL, SIG_BLOCK);
+		if (pipe(p) == 0 &&
+		    pthread_create(&t, NULL, kill_process, NULL) == 0)
+			read(p[0], &c, 1);
+	}
+	printf("still here after '%s'\n", how);
+}
+
 int main(int argc, char **argv)
 {
+	if (argc > 1 && strcmp(argv[1], "spin")) {
+		end_by_signal(argv[1]);
+		return 1;
+	}
 	if (argc > 1 && !strcmp(argv[1], "spin")) {
 		test_spinner();
 		return posix_check_summary();
