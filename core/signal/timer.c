@@ -317,12 +317,6 @@ static int timer_id_ok(int id)
 	return id >= 0 && id < NR_TIMERS && READ_ONCE(timers[id].used);
 }
 
-static void ns_to_ts(struct uk_timespec *ts, __nsec ns)
-{
-	ts->tv_sec = (long)(ns / UK_NSEC_PER_SEC);
-	ts->tv_nsec = (long)(ns % UK_NSEC_PER_SEC);
-}
-
 UK_SYSCALL_R_DEFINE(int, timer_settime, int, id, int, flags,
 		    const struct k_itimerspec *, unew,
 		    struct k_itimerspec *, uold)
@@ -348,8 +342,8 @@ UK_SYSCALL_R_DEFINE(int, timer_settime, int, id, int, flags,
 	if (rc)
 		return rc;
 	if (uold) {
-		ns_to_ts(&old.it_value, ov);
-		ns_to_ts(&old.it_interval, oi);
+		uk_ns_to_timespec(&old.it_value, ov);
+		uk_ns_to_timespec(&old.it_interval, oi);
 		if (uk_copy_to_user(uold, &old, sizeof(old)) < 0)
 			return -EFAULT;
 	}
@@ -375,8 +369,8 @@ UK_SYSCALL_R_DEFINE(int, timer_gettime, int, id, struct k_itimerspec *, ucur)
 	if (!timer_id_ok(id))
 		return -EINVAL;
 	get_timer(id, &v, &i);
-	ns_to_ts(&cur.it_value, v);
-	ns_to_ts(&cur.it_interval, i);
+	uk_ns_to_timespec(&cur.it_value, v);
+	uk_ns_to_timespec(&cur.it_interval, i);
 	return uk_copy_to_user(ucur, &cur, sizeof(cur)) < 0 ? -EFAULT : 0;
 }
 

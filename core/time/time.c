@@ -110,11 +110,9 @@ int uk_time_rel_deadline_user(const struct uk_timespec *ut,
 /* Stores ns in the app's *ts: 0 or -EFAULT. */
 static int put_timespec(struct uk_timespec *ts, __nsec ns)
 {
-	struct uk_timespec k = {
-		.tv_sec = ns / UK_NSEC_PER_SEC,
-		.tv_nsec = ns % UK_NSEC_PER_SEC,
-	};
+	struct uk_timespec k;
 
+	uk_ns_to_timespec(&k, ns);
 	return uk_copy_to_user(ts, &k, sizeof(k));
 }
 

@@ -35,6 +35,13 @@ int uk_clock_read(int clk, __nsec *ns);
  * (saturated far in the future) in *ns; 0 or -EINVAL. */
 int uk_timespec_to_ns(const struct uk_timespec *ts, __nsec *ns);
 
+/* The inverse: ns as seconds and nanoseconds in *ts. */
+static inline void uk_ns_to_timespec(struct uk_timespec *ts, __nsec ns)
+{
+	ts->tv_sec = (long)(ns / UK_NSEC_PER_SEC);
+	ts->tv_nsec = (long)(ns % UK_NSEC_PER_SEC);
+}
+
 /* Turns the absolute time *abs on clock clk (REALTIME or MONOTONIC) into
  * a monotonic-clock deadline. Returns 0, -EINVAL (bad clock or
  * timespec) or -ETIMEDOUT (already passed). */
