@@ -200,6 +200,7 @@ void x86_isr(unsigned long vector, struct __regs *regs)
 		trap(vector, regs);
 		return;
 	}
+	x86_halt_interrupted(regs);
 	if (vector == X86_SPURIOUS_VEC)
 		return;			/* no EOI for the spurious vector */
 	x86_apic_eoi();

@@ -75,11 +75,36 @@ void ukplat_lcpu_spin_yield(void)
 	__asm__ __volatile__("pause");
 }
 
-/* sti;hlt: the interrupt shadow of sti makes the pair atomic, so an
- * interrupt pending at the sti wakes the hlt instead of being lost. */
-static inline void safe_halt(void)
+/*
+ * sti;hlt;cli. The interrupt shadow of sti makes sti;hlt atomic: an
+ * interrupt pending at the sti wakes the hlt instead of being taken
+ * before it. A nested hypervisor does not always keep that promise (on
+ * amphi-kvm in the nested test host, QEMU TCG's emulated AMD-V under
+ * Linux's kvm-amd, interrupts were seen taken with the hlt as their
+ * return address): the handler then consumes the wake-up, returns to
+ * the hlt and the CPU halts for good. x86_isr therefore resumes an
+ * interrupt taken at x86_safe_halt_hlt past the hlt
+ * (x86_halt_interrupted), so the caller always sees the interrupt.
+ * Out of line, so that there is one hlt to recognise.
+ */
+__asm__(".text\n"
+	".globl x86_safe_halt\n"
+	".type x86_safe_halt, @function\n"
+	"x86_safe_halt:\n\t"
+	"sti\n"
+	".globl x86_safe_halt_hlt\n"
+	"x86_safe_halt_hlt:\n\t"
+	"hlt\n"
+	".globl x86_safe_halt_done\n"
+	"x86_safe_halt_done:\n\t"
+	"cli\n\t"
+	"ret\n"
+	".size x86_safe_halt, . - x86_safe_halt\n");
+
+void x86_halt_interrupted(struct __regs *regs)
 {
-	__asm__ __volatile__("sti; hlt; cli" : : : "memory");
+	if (regs->rip == (__uptr)x86_safe_halt_hlt)
+		regs->rip = (__uptr)x86_safe_halt_done;
 }
 
 void ukplat_lcpu_halt_irq(void)
@@ -89,7 +114,7 @@ void ukplat_lcpu_halt_irq(void)
 
 	ukplat_lcpu_disable_irq();
 	while (READ_ONCE(cpu->dispatches) == seen)
-		safe_halt();
+		x86_safe_halt();
 	ukplat_lcpu_enable_irq();
 }
 
@@ -103,7 +128,7 @@ void ukplat_lcpu_halt_irq_until(__nsec until_ns)
 			break;
 		cpu->wake_at = until_ns;
 		x86_time_program(cpu);
-		safe_halt();
+		x86_safe_halt();
 	}
 	if (cpu->wake_at) {
 		cpu->wake_at = 0;

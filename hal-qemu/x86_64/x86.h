@@ -178,6 +178,12 @@ int x86_ioapic_route(__u32 gsi, unsigned long irq, int level);
 
 /* lcpu.c */
 void x86_lcpu_init_boot(void);
+/* sti;hlt;cli, interrupts off before and after (out of line, asm). */
+void x86_safe_halt(void);
+extern char x86_safe_halt_hlt[], x86_safe_halt_done[];
+/* From x86_isr: an interrupt taken before x86_safe_halt's hlt (a
+ * hypervisor ignoring sti's shadow) resumes after it, not in it. */
+void x86_halt_interrupted(struct __regs *regs);
 void __noreturn x86_ap_main(void);
 
 /* tlb.c: in the NMI handler; returns 1 if the NMI was a flush request. */
