@@ -3,6 +3,7 @@
  * threads (the POSIX test futex does the same from an app). */
 #include <errno.h>
 #include <uk/errptr.h>
+#include <uk/plat/lcpu.h>
 #include <uk/plat/time.h>
 #include <uk/sched.h>
 #include <uk/syscall.h>
@@ -63,6 +64,54 @@ UK_TESTCASE(futex, relative_and_absolute_timeouts)
 	ts.tv_nsec = 1000000000;
 	UK_TEST_EXPECT_SNUM_EQ(futex(&word, WAIT, 1, (long)&ts, NULL, 0),
 			       -EINVAL);
+}
+
+/* Timed waits that time out, on every CPU at once (each ends in an idle
+ * CPU's halt and its timer: see sched.short_sleeps_on_every_cpu_all_wake,
+ * which this case is the futex path of). */
+#define TIMEOUTS	200
+
+struct timeouter {
+	int cpu;
+	int timed_out;		/* -ETIMEDOUT after the whole timeout */
+	int elsewhere;		/* returned on another CPU than pinned to */
+};
+
+static void time_out_often(void *arg)
+{
+	struct timeouter *o = arg;
+	struct uk_timespec ts = { 0, 50000 };	/* 50 us */
+	__u32 word = 0;
+	__nsec t0;
+	int i;
+
+	for (i = 0; i < TIMEOUTS; i++) {
+		t0 = ukplat_monotonic_clock();
+		o->timed_out += futex(&word, WAIT | PRIVATE, 0, (long)&ts,
+				      NULL, 0) == -ETIMEDOUT &&
+				ukplat_monotonic_clock() - t0 >= 50000;
+		o->elsewhere += (int)ukplat_lcpu_idx() != o->cpu;
+	}
+}
+
+UK_TESTCASE(futex, timeouts_on_every_cpu_all_wake)
+{
+	static struct uk_thread *t[UKPLAT_LCPU_MAXCOUNT];
+	static struct timeouter o[UKPLAT_LCPU_MAXCOUNT];
+	unsigned int i, cpus = uk_sched_count();
+
+	for (i = 0; i < cpus; i++) {
+		o[i] = (struct timeouter){ .cpu = (int)i };
+		t[i] = uk_thread_create("timeouter", time_out_often, &o[i],
+					0, 0);
+		UK_TEST_ASSERT(!PTRISERR(t[i]));
+		UK_TEST_ASSERT(uk_sched_thread_add(uk_sched_get(i), t[i]) == 0);
+	}
+	for (i = 0; i < cpus; i++) {
+		UK_TEST_EXPECT_SNUM_EQ(uk_thread_join(t[i], NULL), 0);
+		UK_TEST_EXPECT_SNUM_EQ(o[i].timed_out, TIMEOUTS);
+		UK_TEST_EXPECT_SNUM_EQ(o[i].elsewhere, 0);
+	}
 }
 
 UK_TESTCASE(futex, bad_arguments)

@@ -314,6 +314,56 @@ UK_TESTCASE(sched, sleep_never_early_and_in_order)
 	UK_TEST_EXPECT_SNUM_EQ(wake_order[2], 30);
 }
 
+/*
+ * Short sleeps on every CPU at once, over and over: each one halts an
+ * idle CPU until its timer fires. A wake-up lost between the idle loop's
+ * last look at its queues and its halt (an interrupt taken in the wrong
+ * place, a timer armed on the wrong CPU) halts that CPU for good and the
+ * run hangs here: on amphi-kvm in the nested test host, with sti;hlt
+ * not atomic there, one in a few hundred halts did.
+ */
+#define NAPS		300
+#define NAP_NS		50000ULL
+
+struct napper {
+	int cpu;
+	int naps;		/* sleeps that lasted their time */
+	int elsewhere;		/* woke up on another CPU than pinned to */
+};
+
+static void nap_often(void *arg)
+{
+	struct napper *n = arg;
+	__nsec start;
+	int i;
+
+	for (i = 0; i < NAPS; i++) {
+		start = ukplat_monotonic_clock();
+		uk_sched_thread_sleep(NAP_NS);
+		n->naps += ukplat_monotonic_clock() - start >= NAP_NS;
+		n->elsewhere += (int)ukplat_lcpu_idx() != n->cpu;
+	}
+}
+
+UK_TESTCASE(sched, short_sleeps_on_every_cpu_all_wake)
+{
+	static struct uk_thread *t[UKPLAT_LCPU_MAXCOUNT];
+	static struct napper n[UKPLAT_LCPU_MAXCOUNT];
+	unsigned int i, cpus = uk_sched_count();
+
+	for (i = 0; i < cpus; i++) {
+		n[i] = (struct napper){ .cpu = (int)i };
+		t[i] = uk_thread_create("napper", nap_often, &n[i], 0, 0);
+		UK_TEST_ASSERT(!PTRISERR(t[i]));
+		UK_TEST_ASSERT(uk_sched_thread_add(uk_sched_get(i), t[i]) == 0);
+	}
+	for (i = 0; i < cpus; i++) {
+		UK_TEST_EXPECT_SNUM_EQ(uk_thread_join(t[i], NULL), 0);
+		UK_TEST_EXPECT_SNUM_EQ(n[i].naps, NAPS);
+		UK_TEST_EXPECT_SNUM_EQ(n[i].elsewhere, 0);
+	}
+}
+
 static void exit_42(void *arg)
 {
 	uk_thread_exit(42);
