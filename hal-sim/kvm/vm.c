@@ -690,6 +690,46 @@ void vm_stop(struct vm *vm)
 	}
 }
 
+static uint32_t lapic_reg(const struct kvm_lapic_state *l, unsigned int off)
+{
+	uint32_t x;
+
+	memcpy(&x, l->regs + off, sizeof(x));
+	return x;
+}
+
+/* The vectors set in the 256-bit register at off (IRR, ISR), or "none". */
+static void lapic_vectors(const struct kvm_lapic_state *l, unsigned int off,
+			  char *buf, size_t size)
+{
+	unsigned int v;
+	size_t n = 0;
+
+	buf[0] = 0;
+	for (v = 0; v < 256 && n + 8 < size; v++)
+		if (lapic_reg(l, off + (v / 32) * 16) & (1U << (v % 32)))
+			n += (size_t)snprintf(buf + n, size - n, "%s0x%02x",
+					      n ? " " : "", v);
+	if (!n)
+		snprintf(buf, size, "none");
+}
+
+/* The in-kernel local APIC: a halted CPU with its timer stopped and
+ * nothing pending waits for an IPI from another CPU. */
+static void lapic_where(struct vcpu *v)
+{
+	struct kvm_lapic_state l;
+	char irr[64], isr[64];
+
+	if (ioctl(v->fd, KVM_GET_LAPIC, &l) < 0)
+		return;
+	lapic_vectors(&l, 0x200, irr, sizeof(irr));
+	lapic_vectors(&l, 0x100, isr, sizeof(isr));
+	fprintf(stderr, "  local APIC: timer %u of %u left (LVT 0x%x), "
+		"pending %s, in service %s\n", lapic_reg(&l, 0x390),
+		lapic_reg(&l, 0x380), lapic_reg(&l, 0x320), irr, isr);
+}
+
 void vcpu_where(struct vcpu *v)
 {
 	struct kvm_mp_state mp = { 0 };
@@ -715,6 +755,7 @@ void vcpu_where(struct vcpu *v)
 	}
 	fprintf(stderr, "  CPU %u (%s) was at:\n", v->idx, state);
 	dump_frames(stderr, v, &r, &s);
+	lapic_where(v);
 }
 
 /* AMPHI_KVM_TRACE: which 2 MiB regions of guest RAM the run touched
