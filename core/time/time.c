@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Clocks and sleeping over the HAL's monotonic and wall clocks and the
- * scheduler, as system-call handlers. Signals are delivered
- * synchronously, so no sleep here is interrupted: none fails with EINTR
- * or writes a remainder.
+ * scheduler, as system-call handlers. A sleep ends early when a signal
+ * interrupts it: -EINTR, and a relative sleep writes the time left.
  */
 #include <errno.h>
 #include <stdint.h>
