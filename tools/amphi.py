@@ -12,6 +12,8 @@ import subprocess
 import sys
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(TOP, 'tools'))
+from hostutil import free_port, say  # noqa: E402
 
 # Debian packages the build, the tests and the debugging commands need.
 PACKAGES = [
@@ -303,10 +305,6 @@ IMAGE_SOURCE_ROOTS = ['apps', 'test', os.path.join('tools', 'bench')]
 
 class Usage(Exception):
     pass
-
-
-def say(msg):
-    print('amphi: ' + msg, file=sys.stderr, flush=True)
 
 
 def run(cmd, **kw):
@@ -795,13 +793,6 @@ def cmd_gdb(ctx, args):
         argv += ['-ex', c]
     argv += ['--args'] + image_argv(ctx, opts, app, app_args)
     os.execvp('gdb', argv)
-
-
-def free_port():
-    import socket
-    with socket.socket() as s:
-        s.bind(('127.0.0.1', 0))
-        return s.getsockname()[1]
 
 
 def wait_for_stub(proc, ready, timeout=300):

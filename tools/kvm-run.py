@@ -36,6 +36,7 @@ import threading
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(TOP, 'tools'))
 import kvmhost  # noqa: E402
+from hostutil import say  # noqa: E402
 
 PROBE_TIMEOUT = 20
 NO_KVM = 3
@@ -43,10 +44,6 @@ READY_RE = re.compile(rb'amphi-kvm: waiting for gdb on ')
 
 
 qemu_run = kvmhost.load_module(os.path.join(TOP, 'tools', 'qemu-run.py'))
-
-
-def say(msg):
-    print('amphi: ' + msg, file=sys.stderr, flush=True)
 
 
 def build_dir_of(image):

@@ -56,6 +56,7 @@ import subprocess
 import sys
 
 from childproc import die_with_parent
+from hostutil import say
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 QEMU = 'qemu-system-x86_64'
@@ -72,10 +73,6 @@ FRAME_RE = re.compile(rb'^(\s*#(\d+)\s+0x([0-9a-f]{16}))( ?) in \?\?\s*$')
 # abort's 134) on the console in this line, which is not shown.
 EXIT_RE = re.compile(rb'^\x1b\[amphi-exit (\d+)\]\r?$')
 KVM_PROBE_TIMEOUT = 20
-
-
-def say(msg):
-    print('amphi: ' + msg, file=sys.stderr, flush=True)
 
 
 def quote_arg(arg):

@@ -11,17 +11,14 @@ its end with status 0.
 """
 import os
 import re
-import socket
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(
+    os.path.dirname(os.path.abspath(__file__)))), 'tools'))
+from hostutil import free_port  # noqa: E402
+
 TIMEOUT = 240
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(('127.0.0.1', 0))
-        return s.getsockname()[1]
 
 
 def main():

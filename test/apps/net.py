@@ -57,6 +57,7 @@ import time
 TOP = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..')
 sys.path.insert(0, os.path.join(TOP, 'tools'))
 import mkcpio  # noqa: E402
+from hostutil import free_port  # noqa: E402
 
 BIG = 10 << 20
 BOOT_TIMEOUT = 120
@@ -70,12 +71,6 @@ def check(cond, what):
     if not cond:
         raise Failure(what)
     print('ok: ' + what, flush=True)
-
-
-def free_port(kind=socket.SOCK_STREAM):
-    with socket.socket(socket.AF_INET, kind) as s:
-        s.bind(('127.0.0.1', 0))
-        return s.getsockname()[1]
 
 
 class Guest:

@@ -14,7 +14,6 @@ its exit.
 import argparse
 import os
 import re
-import socket
 import subprocess
 import sys
 import tempfile
@@ -23,6 +22,8 @@ import time
 SRC = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
 KVM_RUN = os.path.join(SRC, 'tools', 'kvm-run.py')
+sys.path.insert(0, os.path.join(SRC, 'tools'))
+from hostutil import free_port  # noqa: E402
 
 EXPECT = [
     r'Thread 2 ',                          # both vCPUs, one thread each
@@ -40,12 +41,6 @@ EXPECT = [
     r'Hello from Amphi!',                  # the console, after continue
     r'exited normally',
 ]
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(('127.0.0.1', 0))
-        return s.getsockname()[1]
 
 
 def main():

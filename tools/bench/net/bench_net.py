@@ -33,6 +33,10 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__)))))
+from hostutil import free_port  # noqa: E402
+
 GIB = 1 << 30
 # Connections at once: each is two fds, and the host's soft limit here is
 # 20,000 (Amphi took 10,000 too).
@@ -41,12 +45,6 @@ CONNS = 9000
 
 def say(msg):
     print(msg, flush=True)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(('127.0.0.1', 0))
-        return s.getsockname()[1]
 
 
 def wait_port(host, port, timeout=120):

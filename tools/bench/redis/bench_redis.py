@@ -18,23 +18,20 @@ server; the ratio is Amphi's over Linux's. Never fails on timing.
 """
 import argparse
 import os
-import socket
 import statistics
 import subprocess
 import sys
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__)))))
+from hostutil import free_port  # noqa: E402
 
 SERVER_ARGS = ['--save', '', '--appendonly', 'no', '--protected-mode', 'no']
 
 
 def say(msg):
     print(msg, flush=True)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(('127.0.0.1', 0))
-        return s.getsockname()[1]
 
 
 def ping(port, timeout=120):
