@@ -187,3 +187,10 @@ int ukplat_syscall_trap_enable(__uptr start, __uptr end, const char **why)
 	}
 	return 0;
 }
+
+/* The SIGSYS handler builds the frame on the binary's stack, below its
+ * red zone: no stack of the kernel's to switch to. */
+void ukplat_syscall_stack_switch(struct ukplat_syscall_stack *s)
+{
+	(void)s;
+}

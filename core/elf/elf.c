@@ -25,6 +25,7 @@
 #include <uk/plat/syscall.h>
 #include <uk/print.h>
 #include <uk/random.h>
+#include <uk/thread.h>
 #include <uk/vfs.h>
 #include <uk/vmem.h>
 
@@ -466,6 +467,12 @@ int uk_elf_exec(const void *img, __sz len, const char *path, int argc,
 	rc = ukplat_syscall_trap_enable(p.start, p.end, &why);
 	if (rc < 0)
 		goto err_unload;
+	if (uk_thread_current() &&
+	    uk_thread_syscall_stack(uk_thread_current()) < 0) {
+		why = "no memory for its system-call stack";
+		rc = -ENOMEM;
+		goto err_unload;
+	}
 	rc = stack_map(vas, &lo, &hi);
 	if (rc < 0) {
 		why = "no memory for its stack";

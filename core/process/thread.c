@@ -147,6 +147,11 @@ static long do_clone(unsigned long flags, unsigned long newsp, int *ptid,
 	t = uk_thread_create_regs(self->name, &start, UK_THREADF_DETACHED);
 	if (PTRISERR(t))
 		return PTR2ERR(t);
+	/* A binary's thread traps its system calls, as its parent does. */
+	if (self->syscall_stack_block && uk_thread_syscall_stack(t)) {
+		uk_thread_release(t);
+		return -ENOMEM;
+	}
 	tid = (int)t->id;
 	t->tlsp = flags & CLONE_SETTLS ? tls : ukplat_tlsp_get();
 	/* As on Linux, the child starts with its parent's signal mask. */

@@ -226,6 +226,7 @@ void sched_switch(struct uk_sched *s, unsigned long flags)
 		 * (arm64: msr tpidr_el0): keep what the CPU has. */
 		prev->tlsp = ukplat_tlsp_get();
 		ukplat_tlsp_set(next->tlsp);
+		ukplat_syscall_stack_switch(&next->syscall_stack);
 		ukarch_ctx_switch(&prev->ctx, &next->ctx);
 		/* Running again, maybe on another CPU after a steal. */
 		s = prev->sched;

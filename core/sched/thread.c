@@ -333,6 +333,28 @@ struct uk_thread *uk_thread_create_regs(const char *name,
 	return t;
 }
 
+int uk_thread_syscall_stack(struct uk_thread *t)
+{
+	struct uk_alloc *a = uk_alloc_get_default();
+	void *block;
+
+	if (t->syscall_stack_block)
+		return 0;
+	/* Heap memory: present on metal, where the entry cannot take a
+	 * fault on the stack it switches to. */
+	block = uk_memalign(a, UKARCH_SP_ALIGN, UK_THREAD_STACK_DEFAULT);
+	if (!block)
+		return -ENOMEM;
+	t->syscall_stack_block = block;
+	WRITE_ONCE(t->syscall_stack.top,
+		   (__uptr)block + UK_THREAD_STACK_DEFAULT);
+	/* A thread that has not been switched to since the CPU started
+	 * (the boot thread) may not be the CPU's yet. */
+	if (t == uk_thread_current())
+		ukplat_syscall_stack_switch(&t->syscall_stack);
+	return 0;
+}
+
 int uk_thread_start(struct uk_thread *t)
 {
 	return uk_sched_thread_add(NULL, t);
@@ -356,6 +378,7 @@ void uk_thread_release(struct uk_thread *t)
 	if (!(t->flags & UK_THREADF_FOREIGN))
 		stack_free(t);
 	uk_free(a, t->tls_block);
+	uk_free(a, t->syscall_stack_block);
 	uk_free(a, t);
 }
 

@@ -124,6 +124,7 @@ void x86_cpu_init(struct x86_cpu *cpu)
 		    "r"(SEL_TSS) : "rax", "memory");
 	/* %gs:0 -> this CPU (ukplat_lcpu_idx and friends). */
 	wrmsr(MSR_GS_BASE, (__u64)cpu);
+	x86_syscall_init(cpu);
 }
 
 static const struct {

@@ -8,6 +8,7 @@
 #include <uk/essentials.h>
 #include <uk/plat/bootinfo.h>
 #include <uk/plat/lcpu.h>
+#include <uk/plat/syscall.h>
 
 /* Direct map of physical memory (bootinfo dm_off): PML4 slot 256. */
 #define X86_DM_OFF		0xffff800000000000UL
@@ -40,6 +41,10 @@ struct x86_tss {
 /* Per-CPU state, reached through the GS base (self pointer first). */
 struct x86_cpu {
 	struct x86_cpu *self;
+	/* The running thread's, and the binary's stack pointer while the
+	 * "syscall" entry switches away from it (syscall_entry.S). */
+	struct ukplat_syscall_stack *syscall_stack;
+	__uptr syscall_user_sp;
 	__u32 idx;
 	__u32 apic_id;
 	int started;			/* 1 once it serves interrupts */
@@ -53,6 +58,8 @@ struct x86_cpu {
 	__u64 gdt[7];
 	struct x86_tss tss;
 	void *ist[X86_IST_COUNT];	/* tops of the IST stacks */
+	/* Before the scheduler's first switch: no stack (syscall.c). */
+	struct ukplat_syscall_stack no_syscall_stack;
 } __align(64);
 
 extern struct x86_cpu x86_cpus[UKPLAT_LCPU_MAXCOUNT];
@@ -136,12 +143,19 @@ static inline void write_cr3(unsigned long v)
 #define MSR_EFER		0xc0000080
 #define MSR_FS_BASE		0xc0000100
 #define MSR_GS_BASE		0xc0000101
+#define MSR_STAR		0xc0000081
+#define MSR_LSTAR		0xc0000082
+#define MSR_FMASK		0xc0000084
+#define EFER_SCE		(1UL << 0)
 
 /* console.c: the 16550 UART on COM1. */
 void x86_console_init(void);
 
 /* cpu.c: GDT, TSS and IDT of cpu (the calling CPU); sets the GS base. */
 void x86_cpu_init(struct x86_cpu *cpu);
+/* syscall.c: this CPU's "syscall" instruction enters x86_syscall_entry
+ * (syscall_entry.S). */
+void x86_syscall_init(struct x86_cpu *cpu);
 /* The C side of every vector (entry.S). */
 void x86_isr(unsigned long vector, struct __regs *regs);
 

@@ -126,9 +126,10 @@ void ukarch_ectx_load(const void *ectx)
 
 /*
  * Entered instead of the interrupted instruction, with fn and the
- * interrupted rip pushed on the interrupted stack (guest code has no red
- * zone). Saves flags, the caller-saved registers and the FPU/SIMD state,
- * calls fn, restores everything and returns to the interrupted rip.
+ * interrupted rip pushed on the interrupted stack below its red zone
+ * (guest code has none, but a loaded Linux binary's code does). Saves
+ * flags, the caller-saved registers and the FPU/SIMD state, calls fn,
+ * restores everything and returns to the interrupted rip.
  */
 __asm__(
 "	.text\n"
@@ -166,7 +167,7 @@ __asm__(
 "	popq %rax\n"
 "	popfq\n"
 "	leaq 8(%rsp), %rsp\n"
-"	ret\n"
+"	ret $128\n"
 "	.size ukarch_inject_trampoline, . - ukarch_inject_trampoline\n"
 );
 
@@ -225,7 +226,7 @@ __asm__(
 
 int ukarch_regs_inject_call(struct __regs *regs, void (*fn)(void))
 {
-	unsigned long *sp = (unsigned long *)regs->rsp;
+	unsigned long *sp = (unsigned long *)(regs->rsp - 128);
 
 	*--sp = regs->rip;
 	*--sp = (unsigned long)fn;

@@ -25,6 +25,7 @@
 #include <uk/arch/types.h>
 #include <uk/essentials.h>
 #include <uk/list.h>
+#include <uk/plat/syscall.h>
 #include <uk/spinlock.h>
 #include <uk/wait_types.h>
 
@@ -87,6 +88,10 @@ struct uk_thread {
 	int exit_status;
 	void *priv;			/* for the owner of the thread */
 	struct __regs *syscall_regs;	/* full-frame system call, or NULL */
+	/* Where its trapped system calls run (a loaded binary's thread on
+	 * metal; uk_thread_syscall_stack()), and the block behind it. */
+	struct ukplat_syscall_stack syscall_stack;
+	void *syscall_stack_block;
 	/* core/signal's per-thread state; sig_intr (written under the
 	 * signal lock) says a signal waits for this thread to take it:
 	 * interruptible waits end and the system call returns. */
@@ -136,6 +141,12 @@ int uk_thread_start(struct uk_thread *t);
 
 /* Returns the running thread, or NULL before the scheduler exists. */
 struct uk_thread *uk_thread_current(void);
+
+/* Gives t a kernel stack of its own for the system calls it traps with
+ * the "syscall" instruction (a loaded binary's thread: its stack is the
+ * binary's), if it has none; freed with the thread. Returns 0 or
+ * -ENOMEM. */
+int uk_thread_syscall_stack(struct uk_thread *t);
 
 /* Ends the calling thread with status; wakes its joiners. */
 void __noreturn uk_thread_exit(int status);
