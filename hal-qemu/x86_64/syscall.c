@@ -6,8 +6,10 @@
  * binary's stack and with its %fs; FMASK clears IF (and TF, DF, NT, AC)
  * so the entry switches to the thread's own system-call stack before
  * anything can interrupt it (syscall_entry.S). The way back is not
- * sysretq, which would drop to ring 3: the entry restores the flags and
- * jumps to %rcx (ukarch_regs_resume), as Unikraft does.
+ * sysretq, which would drop to ring 3: Unikraft restores the flags from
+ * %r11 and jumps to %rcx; here iretq does both and the stack pointer at
+ * once, so nothing is written to the caller's stack (which the call may
+ * have unmapped) and no interrupt comes in between.
  */
 #include <errno.h>
 #include <stddef.h>

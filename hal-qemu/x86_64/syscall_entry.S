@@ -6,8 +6,9 @@
  * (uk/arch/regs.h) on the thread's system-call stack, or, for a nested
  * call or a thread without one, below the caller's red zone; then as
  * uk_syscall_entry_frame: FPU/SIMD state saved, uk_syscall_entry_regs,
- * restored, and ukarch_regs_resume, which puts the flags back from the
- * frame and returns to %rcx with the stack pointer the caller had.
+ * restored, and back to the frame's rip, flags and stack pointer (%rcx,
+ * %r11 and the caller's, unless the call changed them) with iretq, which
+ * stays in ring 0.
  */
 #define CPU_SYSCALL_STACK	8	/* %gs: struct x86_cpu */
 #define CPU_USER_SP		16
@@ -68,9 +69,33 @@ x86_syscall_entry:
 	movq %rbx, %rdi
 	call uk_syscall_entry_regs
 	fxrstor64 (%rsp)
+	/* Back with iretq, which sets the stack pointer and the flags
+	 * (interrupts on) at once and, unlike ukarch_regs_resume, writes
+	 * nothing to the caller's stack: musl's __unmapself returns from
+	 * munmap of the stack it runs on. The frame's selectors are ours,
+	 * whatever a sigreturn put there. */
+	cli
 	decq STACK_DEPTH(%r12)
-	movq %rbx, %rdi
-	jmp ukarch_regs_resume
+	movq %rbx, %rsp
+	movq $SEL_CODE, 136(%rsp)
+	movq $SEL_DATA, 160(%rsp)
+	popq %r15
+	popq %r14
+	popq %r13
+	popq %r12
+	popq %rbp
+	popq %rbx
+	popq %r11
+	popq %r10
+	popq %r9
+	popq %r8
+	popq %rax
+	popq %rcx
+	popq %rdx
+	popq %rsi
+	popq %rdi
+	addq $8, %rsp			/* orig_rax */
+	iretq
 	.cfi_endproc
 	.size x86_syscall_entry, . - x86_syscall_entry
 
