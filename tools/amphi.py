@@ -163,10 +163,13 @@ Options:
                         argv NAME ARGS..., the app's environment and
                         Linux's auxiliary vector (core/elf). Its system
                         calls trap into the kernel (sim: Syscall User
-                        Dispatch, Linux 5.11+; -k syscall.trace=1 shows
-                        them). Dynamic executables, fork and execve are
-                        refused with a message; metal platforms cannot
-                        run binaries yet
+                        Dispatch, Linux 5.11+; x86_64: the syscall
+                        instruction's LSTAR entry; -k syscall.trace=1
+                        shows them). Dynamic executables, fork and execve are
+                        refused with a message. --platform x86_64 runs
+                        static-PIE ones (classic static executables are
+                        refused there: their fixed addresses lie outside
+                        the kernel's window); arm64 refuses binaries
   --display none        draw offscreen: no window (SDL_VIDEODRIVER=
                         offscreen in sim, QEMU's -display none on metal).
                         Apps that draw (/dev/fb0) open an SDL window in

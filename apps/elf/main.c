@@ -85,7 +85,7 @@ int main(int argc, char *argv[])
 	/* The program's argv: NAME, then ARGS; argv[i] is ours to reuse. */
 	argv[i] = (char *)argv0;
 	fflush(NULL);
-	uk_elf_exec(img, len, path, argc - i, &argv[i], environ);
+	uk_elf_exec(img, len, path, argc - i, &argv[i], environ, free);
 	free(img);
 	return 126;
 }

@@ -446,7 +446,8 @@ static int stack_map(struct uk_vas *vas, __uptr *lo, __uptr *hi)
 }
 
 int uk_elf_exec(const void *img, __sz len, const char *path, int argc,
-		char *const argv[], char *const envp[])
+		char *const argv[], char *const envp[],
+		void (*release)(void *img))
 {
 	struct uk_vas *vas = uk_vas_get_active();
 	struct uk_elf_prog p;
@@ -492,6 +493,8 @@ int uk_elf_exec(const void *img, __sz len, const char *path, int argc,
 	uk_pr_debug("elf: %s at 0x%lx-0x%lx, entry 0x%lx, sp 0x%lx\n", path,
 		    p.start, p.end, p.entry, sp);
 	start_regs(&regs, p.entry, sp);
+	if (release)
+		release((void *)img);
 	ukarch_regs_resume(&regs);
 err_unload:
 	uk_elf_unload(vas, &p);

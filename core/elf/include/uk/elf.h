@@ -89,11 +89,13 @@ int uk_elf_stack_build(__uptr lo, __uptr hi, const struct uk_elf_prog *p,
 /*
  * Loads the executable img (len bytes, read from path, which becomes
  * AT_EXECFN) and makes the calling thread the program (argv[0..argc),
- * envp), as execve does in a fresh process; img may be freed by the
- * program. Returns only on failure: a negative errno, after printing
- * why on the console.
+ * envp), as execve does in a fresh process. release (if not NULL) gets
+ * img once it is loaded, before the program starts: nothing refers to
+ * it then. Returns only on failure (img not released): a negative
+ * errno, after printing why on the console.
  */
 int uk_elf_exec(const void *img, __sz len, const char *path, int argc,
-		char *const argv[], char *const envp[]);
+		char *const argv[], char *const envp[],
+		void (*release)(void *img));
 
 #endif /* __UK_ELF_H__ */
