@@ -349,3 +349,92 @@ UK_TESTCASE(elf, load_maps_with_permissions)
 			       -ENOEXEC);
 	UK_TEST_EXPECT(why && strstr(why, "W^X"));
 }
+
+#if defined(__x86_64__) && !defined(__AMPHI_PLAT_SIM__)
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <uk/alloc.h>
+#include <uk/thread.h>
+
+struct trapped {
+	long ret;
+	unsigned long rcx, r11, expect_rip, expect_flags, red_zone;
+	unsigned long rdi, rsi, rdx, r10, r8, r9;
+};
+
+/* getppid through the "syscall" instruction, as a binary makes it:
+ * what comes back in every register, and a word of the red zone. */
+static void __noinline trap_getppid(struct trapped *t)
+{
+	register unsigned long r10 __asm__("r10") = 0x1010;
+	register unsigned long r8 __asm__("r8") = 0x0808;
+	register unsigned long r9 __asm__("r9") = 0x0909;
+	register unsigned long r11 __asm__("r11");
+	unsigned long rdi = 0xd1d1, rsi = 0x5151, rdx = 0xd0d0;
+	unsigned long rcx, rip, flags, mark = 0x5afe5afe5afe5afeUL;
+	long ret = SYS_getppid;
+
+	__asm__ __volatile__(
+		"movq %[mark], -64(%%rsp)\n\t"
+		"leaq 1f(%%rip), %[rip]\n\t"
+		"pushfq\n\t"
+		"popq %[flags]\n\t"
+		"syscall\n"
+		"1:\tmovq -64(%%rsp), %[mark]\n\t"
+		: "+a"(ret), "=c"(rcx), "=r"(r11), [rip] "=&r"(rip),
+		  [flags] "=&r"(flags), [mark] "+r"(mark), "+D"(rdi),
+		  "+S"(rsi), "+d"(rdx), "+r"(r10), "+r"(r8), "+r"(r9)
+		: : "memory", "cc");
+	t->ret = ret;
+	t->rcx = rcx;
+	t->r11 = r11;
+	t->expect_rip = rip;
+	t->expect_flags = flags;
+	t->red_zone = mark;
+	t->rdi = rdi;
+	t->rsi = rsi;
+	t->rdx = rdx;
+	t->r10 = r10;
+	t->r8 = r8;
+	t->r9 = r9;
+}
+
+#define CHECK_TRAPPED(t) do {						\
+	UK_TEST_EXPECT_SNUM_EQ((t).ret, getppid());			\
+	UK_TEST_EXPECT_UNUM_EQ((t).rcx, (t).expect_rip);		\
+	UK_TEST_EXPECT_UNUM_EQ((t).r11, (t).expect_flags);		\
+	UK_TEST_EXPECT_UNUM_EQ((t).red_zone, 0x5afe5afe5afe5afeUL);	\
+	UK_TEST_EXPECT_UNUM_EQ((t).rdi, 0xd1d1);			\
+	UK_TEST_EXPECT_UNUM_EQ((t).rsi, 0x5151);			\
+	UK_TEST_EXPECT_UNUM_EQ((t).rdx, 0xd0d0);			\
+	UK_TEST_EXPECT_UNUM_EQ((t).r10, 0x1010);			\
+	UK_TEST_EXPECT_UNUM_EQ((t).r8, 0x0808);				\
+	UK_TEST_EXPECT_UNUM_EQ((t).r9, 0x0909);				\
+} while (0)
+
+/* Metal's LSTAR entry: on the thread's system-call stack, and (a thread
+ * without one) below the caller's red zone; Linux's register contract
+ * both ways: all but rax, rcx and r11 kept, rcx = the return address,
+ * r11 = the flags. */
+UK_TESTCASE(elf, syscall_instruction_entry)
+{
+	struct uk_thread *self = uk_thread_current();
+	struct trapped t;
+	int had = self->syscall_stack_block != NULL;
+
+	memset(&t, 0, sizeof(t));
+	trap_getppid(&t);
+	CHECK_TRAPPED(t);
+	UK_TEST_ASSERT(uk_thread_syscall_stack(self) == 0);
+	UK_TEST_EXPECT(self->syscall_stack.top != 0);
+	memset(&t, 0, sizeof(t));
+	trap_getppid(&t);
+	CHECK_TRAPPED(t);
+	UK_TEST_EXPECT_UNUM_EQ(self->syscall_stack.depth, 0);
+	if (!had) {
+		self->syscall_stack.top = 0;
+		uk_free(uk_alloc_get_default(), self->syscall_stack_block);
+		self->syscall_stack_block = NULL;
+	}
+}
+#endif
