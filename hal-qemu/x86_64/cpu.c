@@ -2,12 +2,16 @@
 /*
  * Per-CPU GDT and TSS, the IDT, and the C side of every vector.
  *
- * Traps run on the stack they interrupted (nested traps work: a fault in
- * a trap handler stacks up like a call); only double fault, NMI and
- * machine check switch to their own IST stacks, since the current stack
- * may be the problem. Interrupts use a fourth IST stack: their handlers
- * may push a call onto the interrupted stack (preemption through
- * ukarch_regs_inject_call), and they never nest (interrupt gates). CPU exceptions become the HAL's trap events
+ * Traps run on the stack they interrupted, below its red zone (nested
+ * traps work: a fault in a trap handler stacks up like a call): they
+ * enter on a fifth IST stack and their entry moves the frame there at
+ * once (entry.S), since a loaded Linux binary's code keeps data in the
+ * 128 bytes below its stack pointer. Double fault, NMI and machine
+ * check stay on their own IST stacks, since the current stack may be
+ * the problem. Interrupts use a fourth IST stack: their handlers may
+ * push a call onto the interrupted stack (preemption through
+ * ukarch_regs_inject_call), and they never nest (interrupt gates). CPU
+ * exceptions become the HAL's trap events
  * (ukarch_trap_handle), vectors X86_IRQ_BASE.. the platform's interrupts
  * (ukplat_irq_handle).
  */
@@ -25,6 +29,7 @@
 #define IST_NMI		2
 #define IST_MC		3
 #define IST_IRQ		4
+#define IST_EXC		5
 
 struct idt_gate {
 	__u16 off_lo;
@@ -61,7 +66,8 @@ static void idt_init(void)
 		idt[v].off_lo = (__u16)stub;
 		idt[v].sel = SEL_CODE;
 		idt[v].ist = v == 8 ? IST_DF : v == 2 ? IST_NMI :
-			     v == 18 ? IST_MC : v >= X86_IRQ_BASE ? IST_IRQ : 0;
+			     v == 18 ? IST_MC : v >= X86_IRQ_BASE ? IST_IRQ :
+			     IST_EXC;
 		idt[v].type = 0x8e;
 		idt[v].off_mid = (__u16)(stub >> 16);
 		idt[v].off_hi = (__u32)(stub >> 32);

@@ -20,9 +20,49 @@ x86_vector_stubs:
 	.endif
 	pushq %rdi
 	movl $vec, %edi
+	.if vec < 32 && vec != 2 && vec != 8 && vec != 18
+	jmp x86_exc_move
+	.else
 	jmp x86_isr_common
+	.endif
 	.set vec, vec + 1
 	.endr
+
+/*
+ * Exceptions but NMI, #DF and #MC arrive on an IST stack of their own
+ * (cpu.c), so that the CPU pushes nothing onto the interrupted stack,
+ * whose red zone (128 bytes below the stack pointer) may hold a loaded
+ * Linux binary's data. Here, before anything else can trap, the frame
+ * so far (rdi, error code, rip, cs, rflags, rsp, ss) moves below that
+ * red zone, 16-byte aligned as the CPU would have put it, and the trap
+ * goes on there: nested traps stack up like calls, as before. A fault
+ * while moving (the stack overflowed into its guard page) traps again
+ * on this IST stack and is reported from there.
+ */
+x86_exc_move:
+	pushq %rax
+	movq 48(%rsp), %rax
+	subq $128, %rax
+	andq $-16, %rax
+	pushq 56(%rsp)
+	popq -8(%rax)			/* ss */
+	pushq 48(%rsp)
+	popq -16(%rax)			/* rsp */
+	pushq 40(%rsp)
+	popq -24(%rax)			/* rflags */
+	pushq 32(%rsp)
+	popq -32(%rax)			/* cs */
+	pushq 24(%rsp)
+	popq -40(%rax)			/* rip */
+	pushq 16(%rsp)
+	popq -48(%rax)			/* error code */
+	pushq 8(%rsp)
+	popq -56(%rax)			/* rdi */
+	pushq 0(%rsp)
+	popq -64(%rax)			/* rax */
+	leaq -64(%rax), %rsp
+	popq %rax
+	jmp x86_isr_common
 
 x86_isr_common:
 	pushq %rsi

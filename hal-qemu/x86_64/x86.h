@@ -25,8 +25,9 @@
 #define X86_IST_SIZE		(16UL * 1024)
 /* Double fault, NMI, machine check, and interrupts: a handler may push
  * onto the interrupted stack (ukarch_regs_inject_call), which must not
- * hold the interrupt's own frame. */
-#define X86_IST_COUNT		4
+ * hold the interrupt's own frame; the other exceptions' first steps
+ * (entry.S moves their frame below the red zone). */
+#define X86_IST_COUNT		5
 
 struct x86_tss {
 	__u32 reserved0;
