@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <uk/arch/paging.h>
 #include <uk/elf.h>
 #include <uk/test.h>
@@ -436,5 +437,35 @@ UK_TESTCASE(elf, syscall_instruction_entry)
 		uk_free(uk_alloc_get_default(), self->syscall_stack_block);
 		self->syscall_stack_block = NULL;
 	}
+}
+#endif
+
+#if defined(__x86_64__)
+/* A binary's leaf functions keep data in the 128 bytes below the stack
+ * pointer: a page fault (demand paging) taken there must leave them. */
+UK_TESTCASE(elf, fault_keeps_red_zone)
+{
+	volatile char *p = mmap(NULL, 2 * PG, PROT_READ | PROT_WRITE,
+				MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	unsigned long a = 0x1111222233334444UL, b = 0x5555666677778888UL;
+	unsigned long c = 0x9999aaaabbbbccccUL;
+
+	UK_TEST_ASSERT(p != MAP_FAILED);
+	__asm__ __volatile__(
+		"movq %[a], -8(%%rsp)\n\t"
+		"movq %[b], -64(%%rsp)\n\t"
+		"movq %[c], -128(%%rsp)\n\t"
+		"movb $1, (%[p])\n\t"
+		"movb $2, 4096(%[p])\n\t"
+		"movq -8(%%rsp), %[a]\n\t"
+		"movq -64(%%rsp), %[b]\n\t"
+		"movq -128(%%rsp), %[c]\n\t"
+		: [a] "+r"(a), [b] "+r"(b), [c] "+r"(c)
+		: [p] "r"(p) : "memory");
+	UK_TEST_EXPECT_UNUM_EQ(a, 0x1111222233334444UL);
+	UK_TEST_EXPECT_UNUM_EQ(b, 0x5555666677778888UL);
+	UK_TEST_EXPECT_UNUM_EQ(c, 0x9999aaaabbbbccccUL);
+	UK_TEST_EXPECT_SNUM_EQ(p[0] + p[4096], 3);
+	munmap((void *)p, 2 * PG);
 }
 #endif
