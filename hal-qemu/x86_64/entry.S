@@ -7,6 +7,8 @@
  * (kernel C code may use SSE) and calls x86_isr(vector, regs). Whatever
  * the handlers left in regs is what iretq resumes.
  */
+#include "frame.inc"
+
 	.text
 	.balign 16
 	.globl x86_vector_stubs
@@ -65,20 +67,7 @@ x86_exc_move:
 	jmp x86_isr_common
 
 x86_isr_common:
-	pushq %rsi
-	pushq %rdx
-	pushq %rcx
-	pushq %rax
-	pushq %r8
-	pushq %r9
-	pushq %r10
-	pushq %r11
-	pushq %rbx
-	pushq %rbp
-	pushq %r12
-	pushq %r13
-	pushq %r14
-	pushq %r15
+	SAVE_REGS
 	movq %rsp, %rsi
 	movq %rsp, %rbx
 	andq $-16, %rsp
@@ -88,22 +77,6 @@ x86_isr_common:
 	call x86_isr
 	fxrstor64 (%rsp)
 	movq %rbx, %rsp
-	popq %r15
-	popq %r14
-	popq %r13
-	popq %r12
-	popq %rbp
-	popq %rbx
-	popq %r11
-	popq %r10
-	popq %r9
-	popq %r8
-	popq %rax
-	popq %rcx
-	popq %rdx
-	popq %rsi
-	popq %rdi
-	addq $8, %rsp
-	iretq
+	RESTORE_REGS_IRET
 
 	.section .note.GNU-stack, "", @progbits

@@ -10,6 +10,8 @@
  * %r11 and the caller's, unless the call changed them) with iretq, which
  * stays in ring 0.
  */
+#include "frame.inc"
+
 #define CPU_SYSCALL_STACK	8	/* %gs: struct x86_cpu */
 #define CPU_USER_SP		16
 #define STACK_TOP		0	/* struct ukplat_syscall_stack */
@@ -44,20 +46,7 @@ x86_syscall_entry:
 	pushq %rcx			/* rip */
 	pushq %rax			/* orig_rax: the number */
 	pushq %rdi
-	pushq %rsi
-	pushq %rdx
-	pushq %rcx
-	pushq %rax
-	pushq %r8
-	pushq %r9
-	pushq %r10
-	pushq %r11
-	pushq %rbx
-	pushq %rbp
-	pushq %r12
-	pushq %r13
-	pushq %r14
-	pushq %r15
+	SAVE_REGS
 	/* The thread's, wherever it runs next: its depth goes back down
 	 * through %r12 after the call. */
 	movq %gs:CPU_SYSCALL_STACK, %r12
@@ -79,23 +68,7 @@ x86_syscall_entry:
 	movq %rbx, %rsp
 	movq $SEL_CODE, 136(%rsp)
 	movq $SEL_DATA, 160(%rsp)
-	popq %r15
-	popq %r14
-	popq %r13
-	popq %r12
-	popq %rbp
-	popq %rbx
-	popq %r11
-	popq %r10
-	popq %r9
-	popq %r8
-	popq %rax
-	popq %rcx
-	popq %rdx
-	popq %rsi
-	popq %rdi
-	addq $8, %rsp			/* orig_rax */
-	iretq
+	RESTORE_REGS_IRET
 	.cfi_endproc
 	.size x86_syscall_entry, . - x86_syscall_entry
 
