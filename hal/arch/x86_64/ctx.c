@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <uk/arch/ctx.h>
 #include <uk/arch/regs.h>
+#include <uk/arch/valgrind.h>
 #include <uk/essentials.h>
 
 /*
@@ -129,49 +130,57 @@ void ukarch_ectx_load(const void *ectx)
  * interrupted rip pushed on the interrupted stack below its red zone
  * (guest code has none, but a loaded Linux binary's code does). Saves
  * flags, the caller-saved registers and the FPU/SIMD state, calls fn,
- * restores everything and returns to the interrupted rip.
+ * restores everything and returns to the interrupted rip, past the red
+ * zone. Under valgrind, which cannot run binaries (no Syscall User
+ * Dispatch) and whose memcheck takes the first pushes below a red zone
+ * skipped so for errors, the call goes right below the stack pointer
+ * (the _nrz variant).
  */
-__asm__(
-"	.text\n"
-"	.type ukarch_inject_trampoline, @function\n"
-"ukarch_inject_trampoline:\n"
-"	pushfq\n"
-"	pushq %rax\n"
-"	pushq %rcx\n"
-"	pushq %rdx\n"
-"	pushq %rsi\n"
-"	pushq %rdi\n"
-"	pushq %r8\n"
-"	pushq %r9\n"
-"	pushq %r10\n"
-"	pushq %r11\n"
-"	pushq %rbp\n"
-"	movq %rsp, %rbp\n"
-"	andq $-" STRINGIFY(UKARCH_ECTX_ALIGN) ", %rsp\n"
-"	subq $" STRINGIFY(UKARCH_ECTX_SIZE) ", %rsp\n"
-"	movq %rsp, %rdi\n"
-"	callq ukarch_ectx_store\n"
-"	callq *88(%rbp)\n"
-"	movq %rsp, %rdi\n"
-"	callq ukarch_ectx_load\n"
-"	movq %rbp, %rsp\n"
-"	popq %rbp\n"
-"	popq %r11\n"
-"	popq %r10\n"
-"	popq %r9\n"
-"	popq %r8\n"
-"	popq %rdi\n"
-"	popq %rsi\n"
-"	popq %rdx\n"
-"	popq %rcx\n"
-"	popq %rax\n"
-"	popfq\n"
-"	leaq 8(%rsp), %rsp\n"
-"	ret $128\n"
-"	.size ukarch_inject_trampoline, . - ukarch_inject_trampoline\n"
-);
+#define INJECT_TRAMPOLINE(name, ret) \
+"	.text\n" \
+"	.type " name ", @function\n" \
+name ":\n" \
+"	pushfq\n" \
+"	pushq %rax\n" \
+"	pushq %rcx\n" \
+"	pushq %rdx\n" \
+"	pushq %rsi\n" \
+"	pushq %rdi\n" \
+"	pushq %r8\n" \
+"	pushq %r9\n" \
+"	pushq %r10\n" \
+"	pushq %r11\n" \
+"	pushq %rbp\n" \
+"	movq %rsp, %rbp\n" \
+"	andq $-" STRINGIFY(UKARCH_ECTX_ALIGN) ", %rsp\n" \
+"	subq $" STRINGIFY(UKARCH_ECTX_SIZE) ", %rsp\n" \
+"	movq %rsp, %rdi\n" \
+"	callq ukarch_ectx_store\n" \
+"	callq *88(%rbp)\n" \
+"	movq %rsp, %rdi\n" \
+"	callq ukarch_ectx_load\n" \
+"	movq %rbp, %rsp\n" \
+"	popq %rbp\n" \
+"	popq %r11\n" \
+"	popq %r10\n" \
+"	popq %r9\n" \
+"	popq %r8\n" \
+"	popq %rdi\n" \
+"	popq %rsi\n" \
+"	popq %rdx\n" \
+"	popq %rcx\n" \
+"	popq %rax\n" \
+"	popfq\n" \
+"	leaq 8(%rsp), %rsp\n" \
+"	" ret "\n" \
+"	.size " name ", . - " name "\n" \
+	""
+
+__asm__(INJECT_TRAMPOLINE("ukarch_inject_trampoline", "ret $128"));
+__asm__(INJECT_TRAMPOLINE("ukarch_inject_trampoline_nrz", "ret"));
 
 extern char ukarch_inject_trampoline[];
+extern char ukarch_inject_trampoline_nrz[];
 
 /*
  * ukarch_regs_resume(r = %rdi): pops the general registers off the
@@ -226,11 +235,18 @@ __asm__(
 
 int ukarch_regs_inject_call(struct __regs *regs, void (*fn)(void))
 {
-	unsigned long *sp = (unsigned long *)(regs->rsp - 128);
+	static int under_valgrind = -1;
+	unsigned long *sp;
 
+	if (under_valgrind < 0)
+		under_valgrind = !!ukarch_valgrind_request(0,
+					UK_VG_RUNNING_ON_VALGRIND,
+					0, 0, 0, 0, 0);
+	sp = (unsigned long *)(regs->rsp - (under_valgrind ? 0 : 128));
 	*--sp = regs->rip;
 	*--sp = (unsigned long)fn;
 	regs->rsp = (unsigned long)sp;
-	regs->rip = (unsigned long)ukarch_inject_trampoline;
+	regs->rip = under_valgrind ? (unsigned long)ukarch_inject_trampoline_nrz
+				   : (unsigned long)ukarch_inject_trampoline;
 	return 0;
 }
