@@ -41,6 +41,12 @@ static struct pthread boot_td;
 static void *main_block;		/* the boot thread's block, kept */
 static int tls_ready, libc_started;
 
+/* Set when the program starts if the image has one CPU: the x86_64
+ * atomics (arch/x86_64/atomic_arch.h) then drop their lock prefix. A
+ * platform's CPU count is fixed once the kernel is up. */
+hidden int __amphi_up;
+unsigned int ukplat_lcpu_count(void);
+
 /* Filled in by musl's stdio (weak: an image without stdio has none). */
 extern hidden FILE *volatile __stdin_used __attribute__((__weak__));
 extern hidden FILE *volatile __stdout_used __attribute__((__weak__));
@@ -197,5 +203,6 @@ void __init_tls(size_t *aux)
 	td->tid = __syscall(SYS_set_tid_address, &__thread_list_lock);
 	td->sysinfo = __sysinfo;
 	libc.can_do_threads = 1;
+	__amphi_up = ukplat_lcpu_count() == 1;
 	libc_started = 1;
 }
