@@ -19,6 +19,7 @@
 #include <uk/print.h>
 #include <uk/syscall.h>
 #include <uk/time.h>
+#include <uk/ucontext.h>
 #include "signal_impl.h"
 
 #define U_SIG_DFL	0UL
@@ -54,10 +55,6 @@
 			 UK_SIGBIT(6) | UK_SIGBIT(7) | UK_SIGBIT(8) |	\
 			 UK_SIGBIT(11) | UK_SIGBIT(24) | UK_SIGBIT(25) | \
 			 UK_SIGBIT(31))
-
-/* Room for any C library's ucontext_t (musl's is 936 bytes on x86_64):
- * handlers get a zeroed one, with no interrupted context to show. */
-#define UCONTEXT_SIZE	1024
 
 /* A queued signal's siginfo. */
 struct sigq {
@@ -416,7 +413,7 @@ struct handler_call {
 	struct uk_sigaction act;
 	int sig;
 	struct uk_siginfo *info;
-	void *uc;
+	struct uk_ucontext *uc;
 	struct ukarch_ctx back, alt;
 };
 
@@ -468,14 +465,49 @@ static void run_handler(struct uk_thread *t, struct handler_call *c)
 		t->sig_altstack_flags = flags;
 }
 
+/* The handler's ucontext: the mask to restore, the alternate stack (as
+ * sigaltstack set it, as Linux saves it), and
+ * the registers of a call that came with a full frame (a Linux binary's
+ * "syscall" instruction), the return register holding what the call
+ * returns. A native app's system calls are function calls: there is no
+ * interrupted register state, its mcontext is zero. */
+static void uc_fill(struct uk_ucontext *uc, struct uk_thread *t,
+		    __u64 restore, const struct __regs *regs, long ret)
+{
+	memset(uc, 0, sizeof(*uc));
+	uc->uc_sigmask = restore;
+	uc->uc_stack.ss_sp = t->sig_altstack_sp;
+	uc->uc_stack.ss_size = t->sig_altstack_size;
+	uc->uc_stack.ss_flags = t->sig_altstack_flags;
+	if (!t->sig_altstack_size)
+		uc->uc_stack.ss_flags = U_SS_DISABLE;
+	if (regs)
+		uk_mcontext_from_regs(&uc->uc_mcontext, regs, ret);
+}
+
+/* What a call shows as its result in the handler's registers. */
+static long shown_rc(const long *rc, unsigned long act_flags)
+{
+	if (*rc == -UK_ERESTARTSYS && !(act_flags & U_SA_RESTART))
+		return -EINTR;
+	return *rc;
+}
+
 /* Delivers what the calling thread can take now, lowest first. Returns
- * how many handlers ran; *no_restart is set if one lacked SA_RESTART. */
-static int deliver(int *no_restart)
+ * how many handlers ran; *no_restart is set if one lacked SA_RESTART.
+ * rc is the ending system call's result (NULL: not in a call); a handler
+ * that changes the return register of a full-frame call changes it.
+ * after (NULL: none) is the mask the call puts back when it ends (one
+ * that runs under a temporary mask: sigsuspend, ppoll...): handlers see
+ * it as uc_sigmask, and their edits go there. */
+static int deliver(int *no_restart, long *rc, __u64 *after)
 {
 	struct uk_thread *self = uk_thread_current();
 	struct handler_call c;
 	struct uk_siginfo info;
-	char uc[UCONTEXT_SIZE] __align(16);
+	struct uk_ucontext uc __align(16);
+	struct __regs *regs;
+	long shown = 0;
 	unsigned long flags;
 	unsigned long h;
 	struct sigq *fq;
@@ -514,15 +546,28 @@ static int deliver(int *no_restart)
 		}
 		c.sig = sig;
 		c.info = &info;
-		memset(uc, 0, sizeof(uc));
-		c.uc = uc;
+		regs = rc ? self->syscall_regs : NULL;
+		if (regs)
+			shown = shown_rc(rc, c.act.flags);
+		uc_fill(&uc, self, after ? *after : saved, regs, shown);
+		c.uc = &uc;
 		run_handler(self, &c);
 		ran++;
 		if (!(c.act.flags & U_SA_RESTART))
 			*no_restart = 1;
-		/* As a return from the handler restores the mask on Linux. */
+		if (regs) {
+			long set = uk_mcontext_to_regs(regs, &uc.uc_mcontext);
+
+			if (set != shown)
+				*rc = set;
+		}
+		/* As Linux's return from a handler: the mask is uc_sigmask,
+		 * which the handler may have changed. */
 		uk_spin_lock_irqsave(&uk_sig_lock, flags);
-		self->sig_blocked = saved;
+		if (after)
+			*after = uc.uc_sigmask & ~SIG_UNCATCHABLE;
+		self->sig_blocked = after ? saved :
+				    uc.uc_sigmask & ~SIG_UNCATCHABLE;
 		sig_recalc_locked(self);
 		uk_spin_unlock_irqrestore(&uk_sig_lock, flags);
 	}
@@ -531,7 +576,7 @@ static int deliver(int *no_restart)
 int uk_signal_syscall_end(long *rc)
 {
 	int no_restart = 0;
-	int ran = deliver(&no_restart);
+	int ran = deliver(&no_restart, rc, NULL);
 
 	if (*rc != -UK_ERESTARTSYS)
 		return 0;
@@ -547,7 +592,7 @@ static void interrupt_hook(void)
 {
 	int no_restart;
 
-	deliver(&no_restart);
+	deliver(&no_restart, NULL, NULL);
 }
 
 static int signal_init(struct uk_init_ctx *ctx __maybe_unused)
@@ -606,7 +651,7 @@ void uk_signal_mask_restore(__u64 old)
 	int no_restart;
 
 	/* What the call's mask let in is taken under that mask. */
-	deliver(&no_restart);
+	deliver(&no_restart, NULL, &old);
 	uk_signal_mask(U_SIG_SETMASK, &old, NULL);
 }
 
@@ -781,7 +826,7 @@ static int suspend(const __u64 *mask)
 	uk_spin_unlock_irqrestore(&uk_sig_lock, flags);
 	do
 		uk_thread_sleep_interruptible(0);
-	while (!deliver(&no_restart));
+	while (!deliver(&no_restart, NULL, &saved));
 	uk_spin_lock_irqsave(&uk_sig_lock, flags);
 	self->sig_blocked = saved;
 	sig_recalc_locked(self);

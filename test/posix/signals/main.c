@@ -4,8 +4,9 @@
  * (SA_RESTART), pause, sigsuspend, sigtimedwait with and without a
  * timeout, sigqueue's value, nanosleep's time left, a signal for a
  * thread blocked in pthread_cond_wait or in a read, a signal for a
- * thread that spins in app code, sigaltstack, default actions that
- * ignore, SIGKILL/SIGSTOP that cannot be caught or blocked, and bad
+ * thread that spins in app code, sigaltstack, a SA_SIGINFO handler's
+ * ucontext (uc_sigmask, which the handler may change, and uc_stack),
+ * default actions that ignore, SIGKILL/SIGSTOP that cannot be caught or blocked, and bad
  * input (numbers, pointers, flags).
  */
 #include <errno.h>
@@ -18,6 +19,7 @@
 #include <sys/syscall.h>
 #include <sys/time.h>
 #include <time.h>
+#include <ucontext.h>
 #include <unistd.h>
 
 #include "../posix-check.h"
@@ -401,6 +403,95 @@ static void test_sigaltstack(void)
 	CHECK(sigaltstack(NULL, &old) == 0 && old.ss_flags == SS_DISABLE);
 }
 
+static volatile int uc_pipe, uc_usr1, uc_hup, uc_edit;
+static volatile stack_t uc_stack;
+
+static void on_siginfo_uc(int sig, siginfo_t *si, void *ucv)
+{
+	ucontext_t *uc = ucv;
+
+	hits[sig]++;
+	uc_pipe = sigismember(&uc->uc_sigmask, SIGPIPE);
+	uc_usr1 = sigismember(&uc->uc_sigmask, SIGUSR1);
+	uc_hup = sigismember(&uc->uc_sigmask, SIGHUP);
+	uc_stack = uc->uc_stack;
+	CHECK(si->si_signo == sig);
+	if (uc_edit) {
+		/* Takes effect when the handler returns, as on Linux. */
+		sigaddset(&uc->uc_sigmask, SIGUSR2);
+		sigdelset(&uc->uc_sigmask, SIGPIPE);
+	}
+}
+
+static int blocked(int sig)
+{
+	sigset_t cur;
+
+	pthread_sigmask(SIG_BLOCK, NULL, &cur);
+	return sigismember(&cur, sig);
+}
+
+static void test_ucontext(void)
+{
+	struct sigaction sa;
+	stack_t ss;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = on_siginfo_uc;
+	sa.sa_flags = SA_SIGINFO;
+	sigemptyset(&sa.sa_mask);
+	sigaddset(&sa.sa_mask, SIGHUP);
+	CHECK(sigaction(SIGUSR1, &sa, NULL) == 0);
+
+	/* uc_sigmask: the mask before the handler (not its own). */
+	block(SIGPIPE, SIG_BLOCK);
+	hits[SIGUSR1] = 0;
+	uc_edit = 0;
+	CHECK(raise(SIGUSR1) == 0);
+	CHECK(hits[SIGUSR1] == 1);
+	CHECK(uc_pipe == 1 && uc_usr1 == 0 && uc_hup == 0);
+	CHECK(blocked(SIGPIPE) && !blocked(SIGUSR1) && !blocked(SIGHUP));
+	CHECK(uc_stack.ss_flags == SS_DISABLE);
+
+	/* A handler that edits uc_sigmask sets the mask after it. */
+	uc_edit = 1;
+	CHECK(raise(SIGUSR1) == 0);
+	CHECK(hits[SIGUSR1] == 2);
+	CHECK(blocked(SIGUSR2) && !blocked(SIGPIPE) && !blocked(SIGUSR1));
+	block(SIGUSR2, SIG_UNBLOCK);
+	uc_edit = 0;
+
+	/* In sigsuspend: the mask sigsuspend puts back. */
+	{
+		sigset_t during;
+
+		block(SIGUSR1, SIG_BLOCK);
+		CHECK(raise(SIGUSR1) == 0);
+		sigemptyset(&during);
+		CHECK(sigsuspend(&during) == -1 && errno == EINTR);
+		CHECK(hits[SIGUSR1] == 3);
+		CHECK(uc_usr1 == 1 && uc_pipe == 0);
+		CHECK(blocked(SIGUSR1));
+		block(SIGUSR1, SIG_UNBLOCK);
+		hits[SIGUSR1] = 2;
+	}
+
+	/* uc_stack: the alternate stack as sigaltstack set it. */
+	ss.ss_sp = alt;
+	ss.ss_size = sizeof(alt);
+	ss.ss_flags = 0;
+	CHECK(sigaltstack(&ss, NULL) == 0);
+	sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+	CHECK(sigaction(SIGUSR1, &sa, NULL) == 0);
+	CHECK(raise(SIGUSR1) == 0);
+	CHECK(hits[SIGUSR1] == 3);
+	CHECK(uc_stack.ss_sp == alt && uc_stack.ss_size == sizeof(alt) &&
+	      uc_stack.ss_flags == 0);
+	ss.ss_flags = SS_DISABLE;
+	CHECK(sigaltstack(&ss, NULL) == 0);
+	CHECK(set_handler(SIGUSR1, SIG_DFL, 0) == 0);
+}
+
 static void test_defaults_and_bad_input(void)
 {
 	struct sigaction sa;
@@ -498,6 +589,7 @@ int main(int argc, char **argv)
 	test_nanosleep_interrupted();
 	test_threads();
 	test_sigaltstack();
+	test_ucontext();
 	test_defaults_and_bad_input();
 	return posix_check_summary();
 }
