@@ -19,7 +19,9 @@
  * when the system call returns, and a thread running app code on
  * another CPU is interrupted there (uk_thread_interrupt). Handlers run
  * as calls on the thread's stack (or its sigaltstack with SA_ONSTACK):
- * there is no signal frame, and a handler's ucontext is zeroed.
+ * there is no signal frame on the stack; a SA_SIGINFO handler's ucontext
+ * (uk/ucontext.h) carries the mask to restore, the sigaltstack, and the
+ * registers of a system call that saved a full frame.
  */
 #ifndef __UK_SIGNAL_H__
 #define __UK_SIGNAL_H__
