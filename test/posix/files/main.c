@@ -18,7 +18,9 @@
 
 #include "../posix-check.h"
 
-#define DIR_NAME	"/tmp/amphi-posix-files"
+/* Per process: the Linux runs of several builds of this program (test/elf)
+ * may run at once. */
+static char dir_name[64];
 
 /* Through volatiles, so the compiler does not warn about them. */
 static void *volatile bad_ptr = (void *)16;
@@ -275,17 +277,20 @@ static void cleanup(int check)
 		unlink(names[i]);
 	chdir("/");
 	if (check)
-		CHECK(rmdir(DIR_NAME) == 0);
+		CHECK(rmdir(dir_name) == 0);
 	else
-		rmdir(DIR_NAME);
+		rmdir(dir_name);
 }
 
 int main(void)
 {
 	mkdir("/tmp", 0777);
-	cleanup(0);
-	CHECK(mkdir(DIR_NAME, 0755) == 0);
-	CHECK(chdir(DIR_NAME) == 0);
+	snprintf(dir_name, sizeof(dir_name), "/tmp/amphi-posix-files-%d",
+		 (int)getpid());
+	if (chdir(dir_name) == 0)
+		cleanup(0);		/* a stale run's */
+	CHECK(mkdir(dir_name, 0755) == 0);
+	CHECK(chdir(dir_name) == 0);
 	check_create_rw();
 	check_vectored();
 	check_holes_truncate();
