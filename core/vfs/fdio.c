@@ -58,8 +58,8 @@ static ssize_t fd_iov_io(int fd, ofile_io_fn io, const struct iovec *uiov,
 static ssize_t fd_buf_io(int fd, ofile_io_fn io, const void *buf,
 			 size_t count, const off_t *off)
 {
-	/* As Linux: a count over SSIZE_MAX moves at most SSIZE_MAX. */
-	struct iovec iov = { (void *)buf, MIN(count, (size_t)SSIZE_MAX) };
+	/* As Linux: one call moves at most MAX_RW_COUNT bytes. */
+	struct iovec iov = { (void *)buf, MIN(count, UK_IOV_MAX_RW) };
 
 	return fd_io(fd, io, &iov, 1, off);
 }

@@ -87,13 +87,19 @@ struct iovec *uk_iov_import(const struct iovec *uiov, int iovcnt,
 	}
 	rc = uk_copy_from_user(iov, uiov, iovcnt * sizeof(*iov));
 	for (i = 0; !rc && i < iovcnt; i++) {
-		/* Linux: the total must fit in ssize_t. */
-		if (iov[i].iov_len > SSIZE_MAX - total)
+		/* As Linux: a length that is negative as a ssize_t is
+		 * EINVAL; the total is cut at UK_IOV_MAX_RW (the kernel's
+		 * copy of the segment that passes it is shortened). */
+		if (iov[i].iov_len > SSIZE_MAX)
 			rc = -EINVAL;
+		else if (iov[i].iov_len > UK_IOV_MAX_RW - total)
+			iov[i].iov_len = UK_IOV_MAX_RW - total;
 		total += iov[i].iov_len;
 	}
 	if (rc) {
+		/* The caller frees *heap too: leave nothing for it. */
 		uk_free(uk_alloc_get_default(), *heap);
+		*heap = NULL;
 		return ERR2PTR(rc);
 	}
 	return iov;

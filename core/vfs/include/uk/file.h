@@ -245,11 +245,16 @@ __sz uk_iov_go_on(const struct iovec *iov, int iovcnt, __sz done,
 		  ssize_t (*move)(const struct iovec *one, void *arg),
 		  void *arg);
 
+/* Most bytes one read or write moves (Linux's MAX_RW_COUNT: INT_MAX
+ * rounded down to a page). */
+#define UK_IOV_MAX_RW	0x7ffff000UL
+
 /* Copies the app's iovec array uiov into kiov (kiovcnt entries, on the
  * caller's stack) or, if longer, a heap array stored in *heap (free it
- * with uk_free; NULL otherwise), and checks it. Returns the kernel array
- * or an ERR2PTR: -EINVAL (iovcnt outside [0, IOV_MAX], total over
- * SSIZE_MAX), -EFAULT, -ENOMEM. */
+ * with uk_free; NULL otherwise, and after an error), and checks it.
+ * Returns the kernel array or an ERR2PTR: -EINVAL (iovcnt outside
+ * [0, IOV_MAX], a length over SSIZE_MAX), -EFAULT, -ENOMEM. The total is
+ * cut at UK_IOV_MAX_RW, as Linux does. */
 struct iovec *uk_iov_import(const struct iovec *uiov, int iovcnt,
 			    struct iovec *kiov, int kiovcnt,
 			    struct iovec **heap);
