@@ -47,7 +47,8 @@ static ssize_t recv_once(struct posix_socket_file *sock, struct msghdr *msg,
 			 int flags)
 {
 	const struct posix_socket_ops *ops = sock->driver->ops;
-	int plain = !msg->msg_name && !msg->msg_controllen;
+	/* A control buffer with no room still learns of MSG_CTRUNC. */
+	int plain = !msg->msg_name && !msg->msg_control;
 	ssize_t rc;
 
 	if (ops->read && plain && !flags) {
@@ -193,12 +194,18 @@ static int kmsg_in(struct kmsg *k, const struct msghdr *umsg, int send)
 			return -EFAULT;
 	}
 	clen = k->umsg.msg_controllen;
-	if (!clen || !k->umsg.msg_control)
+	if (!clen)
 		return 0;
 	if (clen > CONTROL_MAX) {
 		if (send)
 			return -ENOBUFS;
 		clen = CONTROL_MAX;
+	}
+	if (!send) {
+		/* Only what can be written back: as Linux, fds that would
+		 * not reach the app are never installed (MSG_CTRUNC). */
+		clen = uk_nofault_probe_w((__vaddr_t)k->umsg.msg_control,
+					  clen, 0);
 	}
 	k->control = k->control_stack;
 	if (clen > CONTROL_STACK) {

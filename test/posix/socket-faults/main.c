@@ -5,6 +5,11 @@
  *   - sendmsg/recvmsg/readv/writev with more iovecs than fit on the
  *     kernel's stack and an unreadable iovec array (EFAULT), or a
  *     length over SSIZE_MAX (EINVAL), many times over.
+ *   - SCM_RIGHTS received into a control buffer that cannot be written
+ *     (unmapped, read-only, NULL): the byte arrives, no fd is installed,
+ *     MSG_CTRUNC says so and the passed file is let go.
+ *   - sendmsg with control data that cannot be read (NULL with a length,
+ *     unmapped): EFAULT, nothing sent.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -96,11 +101,112 @@ static void test_bad_iov_arrays(void)
 	close(sv[1]);
 }
 
+/* Sends the byte c with fd as SCM_RIGHTS. */
+static ssize_t send_fd(int s, char c, int fd)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct iovec iov = { &c, 1 };
+	struct msghdr m = { 0 };
+	struct cmsghdr *cm;
+
+	memset(&u, 0, sizeof(u));
+	m.msg_iov = &iov;
+	m.msg_iovlen = 1;
+	m.msg_control = u.buf;
+	m.msg_controllen = sizeof(u.buf);
+	cm = CMSG_FIRSTHDR(&m);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+	return sendmsg(s, &m, 0);
+}
+
+/* A pipe end passed over a pair of type and received into ctl (len
+ * bytes): the byte comes, nothing is installed, the end is released. */
+static void rights_into(int type, void *ctl, size_t len)
+{
+	struct msghdr m = { 0 };
+	struct iovec iov;
+	int sv[2], p[2], fd0;
+	char c = 0, d;
+
+	CHECK(socketpair(AF_UNIX, type, 0, sv) == 0);
+	CHECK(pipe(p) == 0);
+	CHECK(send_fd(sv[0], 'r', p[1]) == 1);
+	close(p[1]);
+	fd0 = lowest_free_fd();
+	iov.iov_base = &c;
+	iov.iov_len = 1;
+	m.msg_iov = &iov;
+	m.msg_iovlen = 1;
+	m.msg_control = ctl;
+	m.msg_controllen = len;
+	CHECK(recvmsg(sv[1], &m, MSG_DONTWAIT) == 1);
+	CHECK(c == 'r');
+	CHECK(m.msg_flags & MSG_CTRUNC);
+	CHECK(m.msg_controllen == 0);
+	CHECK(lowest_free_fd() == fd0);
+	/* The passed write end is gone: the read end sees end of file. */
+	CHECK(read(p[0], &d, 1) == 0);
+	close(p[0]);
+	close(sv[0]);
+	close(sv[1]);
+}
+
+static void test_rights_unwritable(void)
+{
+	size_t len = CMSG_SPACE(sizeof(int));
+	char *ro = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS,
+			-1, 0);
+	int types[] = { SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET };
+	unsigned int i;
+
+	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+		rights_into(types[i], unmapped_page(), len);
+		rights_into(types[i], ro, len);
+		rights_into(types[i], NULL, len);
+	}
+	munmap(ro, 4096);
+}
+
+static void test_send_bad_control(void)
+{
+	struct iovec iov = { "x", 1 };
+	struct msghdr m = { 0 };
+	int sv[2];
+	char c;
+
+	CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
+	m.msg_iov = &iov;
+	m.msg_iovlen = 1;
+	m.msg_controllen = 64;
+	errno = 0;
+	CHECK(sendmsg(sv[0], &m, 0) == -1 && errno == EFAULT);
+	m.msg_control = unmapped_page();
+	errno = 0;
+	CHECK(sendmsg(sv[0], &m, 0) == -1 && errno == EFAULT);
+	/* A pointer with no length is no control data at all. */
+	m.msg_controllen = 0;
+	CHECK(sendmsg(sv[0], &m, 0) == 1);
+	CHECK(recv(sv[1], &c, 1, MSG_DONTWAIT) == 1 && c == 'x');
+	/* Nothing else was sent. */
+	errno = 0;
+	CHECK(recv(sv[1], &c, 1, MSG_DONTWAIT) == -1 && errno == EAGAIN);
+	close(sv[0]);
+	close(sv[1]);
+}
+
 int main(void)
 {
 	int fd0 = lowest_free_fd();
 
 	test_bad_iov_arrays();
+	test_rights_unwritable();
+	test_send_bad_control();
 	CHECK(lowest_free_fd() == fd0);
 	return posix_check_summary();
 }
