@@ -353,6 +353,10 @@ static int timeo_get(__nsec ns, void *val, socklen_t *len)
 	return 0;
 }
 
+/* A timeout this long or longer is none (0), as Linux's beyond
+ * MAX_SCHEDULE_TIMEOUT; it also keeps now + timeout from wrapping. */
+#define TIMEO_FOREVER_SEC	(1L << 32)
+
 static int timeo_set(__nsec *ns, const void *val, socklen_t len)
 {
 	struct timeval tv;
@@ -364,6 +368,8 @@ static int timeo_set(__nsec *ns, const void *val, socklen_t len)
 		return -EDOM;
 	if (tv.tv_sec < 0)	/* Linux: already expired */
 		*ns = 1;
+	else if (tv.tv_sec >= TIMEO_FOREVER_SEC)	/* Linux: no limit */
+		*ns = 0;
 	else
 		*ns = tv.tv_sec * 1000000000ULL + tv.tv_usec * 1000ULL;
 	return 0;

@@ -10,14 +10,18 @@
  *     MSG_CTRUNC says so and the passed file is let go.
  *   - sendmsg with control data that cannot be read (NULL with a length,
  *     unmapped): EFAULT, nothing sent.
+ *   - SO_RCVTIMEO/SO_SNDTIMEO of absurd lengths: no limit, not an
+ *     immediate timeout.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -200,6 +204,40 @@ static void test_send_bad_control(void)
 	close(sv[1]);
 }
 
+static void *send_later(void *arg)
+{
+	usleep(100000);
+	send(*(int *)arg, "t", 1, 0);
+	return NULL;
+}
+
+static void test_huge_timeouts(void)
+{
+	struct timeval tv = { LONG_MAX, 0 }, got;
+	socklen_t len = sizeof(got);
+	pthread_t t;
+	int sv[2];
+	char c = 0;
+
+	CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
+	CHECK(setsockopt(sv[1], SOL_SOCKET, SO_RCVTIMEO, &tv,
+			 sizeof(tv)) == 0);
+	CHECK(setsockopt(sv[1], SOL_SOCKET, SO_SNDTIMEO, &tv,
+			 sizeof(tv)) == 0);
+	/* As Linux: no limit, shown as 0. */
+	CHECK(getsockopt(sv[1], SOL_SOCKET, SO_RCVTIMEO, &got, &len) == 0);
+	CHECK(got.tv_sec == 0 && got.tv_usec == 0);
+	tv.tv_sec = LONG_MAX / 1000;
+	CHECK(setsockopt(sv[1], SOL_SOCKET, SO_RCVTIMEO, &tv,
+			 sizeof(tv)) == 0);
+	/* The receive waits for the data instead of timing out at once. */
+	CHECK(pthread_create(&t, NULL, send_later, &sv[0]) == 0);
+	CHECK(recv(sv[1], &c, 1, 0) == 1 && c == 't');
+	pthread_join(t, NULL);
+	close(sv[0]);
+	close(sv[1]);
+}
+
 int main(void)
 {
 	int fd0 = lowest_free_fd();
@@ -207,6 +245,7 @@ int main(void)
 	test_bad_iov_arrays();
 	test_rights_unwritable();
 	test_send_bad_control();
+	test_huge_timeouts();
 	CHECK(lowest_free_fd() == fd0);
 	return posix_check_summary();
 }
