@@ -187,6 +187,18 @@ int uk_copy_to_user(void *dst, const void *src, __sz len)
 	return uk_copy_from_user(dst, src, len);
 }
 
+__sz uk_copy_from_user_partial(void *dst, const void *src, __sz len)
+{
+	if (range_wraps(src, len) || range_wraps(dst, len))
+		return 0;
+	return uk_nofault_memcpy(dst, src, len, 0);
+}
+
+__sz uk_copy_to_user_partial(void *dst, const void *src, __sz len)
+{
+	return uk_copy_from_user_partial(dst, src, len);
+}
+
 long uk_strncpy_from_user(char *dst, const char *src, __sz size)
 {
 	__sz done = 0, chunk;

@@ -77,6 +77,20 @@ static char *page_make(struct uk_ramfs_node *n, unsigned long pgi, int zero,
 	return t[slot(pgi, 2)];
 }
 
+/* Frees the data page of index pgi (which exists). */
+static void page_drop(struct uk_ramfs_node *n, unsigned long pgi)
+{
+	void **t = n->reg.radix;
+	int lvl;
+
+	for (lvl = 0; lvl < 2; lvl++)
+		t = t[slot(pgi, lvl)];
+	uk_ffree(uk_falloc_get_default(), (__vaddr_t)t[slot(pgi, 2)] -
+		 dm_off(), 1);
+	t[slot(pgi, 2)] = NULL;
+	n->reg.pages--;
+}
+
 /* Frees the pages of index >= first below table t (of level lvl, whose
  * first page is base). Returns nonzero if t is left empty. */
 static int free_from(struct uk_ramfs_node *n, void **t, int lvl,
@@ -151,7 +165,7 @@ static ssize_t reg_read(struct uk_file *f, const struct iovec *iov,
 {
 	struct uk_ramfs_node *n = uk_ramfs_node_of(f);
 	off_t pos = *off;
-	__sz done = 0, len, chunk;
+	__sz done = 0, len, chunk, copied;
 	const char *src;
 	char *dst;
 	int i, rc = 0;
@@ -167,14 +181,15 @@ static ssize_t reg_read(struct uk_file *f, const struct iovec *iov,
 			chunk = MIN(chunk, (__sz)(n->size - pos));
 			src = page_find(n, pos >> PG_SHIFT);
 			src = src ? src + pos % PG : zero_page;
-			if (uk_copy_to_user(dst, src, chunk)) {
+			copied = uk_copy_to_user_partial(dst, src, chunk);
+			pos += copied;
+			done += copied;
+			if (copied < chunk) {
 				rc = -EFAULT;
 				goto out;
 			}
 			dst += chunk;
 			len -= chunk;
-			pos += chunk;
-			done += chunk;
 		}
 	}
 out:
@@ -183,11 +198,28 @@ out:
 	return done ? (ssize_t)done : rc;
 }
 
+/* A write into page p stopped at a fault after copied bytes (nothing
+ * past them was written). A page the write made for nothing goes again
+ * (a hole stays a hole); the rest of a fresh page, maybe not zeroed,
+ * must read as zeros. */
+static void write_fault(struct uk_ramfs_node *n, char *p, off_t pos,
+			__sz copied, int fresh)
+{
+	unsigned long off = pos % PG + copied;
+
+	if (!fresh)
+		return;
+	if (!copied)
+		page_drop(n, pos >> PG_SHIFT);
+	else
+		memset(p + off, 0, PG - off);
+}
+
 static ssize_t reg_write(struct uk_file *f, const struct iovec *iov,
 			 int iovcnt, off_t *off, unsigned int flags)
 {
 	struct uk_ramfs_node *n = uk_ramfs_node_of(f);
-	__sz done = 0, len, chunk;
+	__sz done = 0, len, chunk, copied;
 	const char *src;
 	int i, fresh, rc = 0;
 	off_t pos;
@@ -213,18 +245,20 @@ static ssize_t reg_write(struct uk_file *f, const struct iovec *iov,
 				rc = -ENOSPC;
 				goto out;
 			}
-			if (uk_copy_from_user(p + pos % PG, src, chunk)) {
-				if (fresh && chunk == PG)
-					memset(p, 0, PG);
+			copied = uk_copy_from_user_partial(p + pos % PG, src,
+							   chunk);
+			if (copied < chunk)
+				write_fault(n, p, pos, copied, fresh);
+			pos += copied;
+			done += copied;
+			if (copied && pos > n->size)
+				n->size = pos;
+			if (copied < chunk) {
 				rc = -EFAULT;
 				goto out;
 			}
 			src += chunk;
 			len -= chunk;
-			pos += chunk;
-			done += chunk;
-			if (pos > n->size)
-				n->size = pos;
 		}
 	}
 out:

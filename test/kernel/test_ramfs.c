@@ -124,6 +124,26 @@ UK_TESTCASE(ramfs, bad_buffers_fault)
 	UK_TEST_EXPECT_SNUM_EQ(uk_vfs_unlinkat(AT_FDCWD, "/fault", 0), 0);
 }
 
+/* A write that faults before its first byte leaves no page behind: the
+ * new file stays empty, with no block allocated. */
+UK_TESTCASE(ramfs, faulting_write_keeps_no_page)
+{
+	unsigned long before = free_frames();
+	struct uk_file *f = mkfile("/fault2");
+	struct stat st;
+
+	UK_TEST_ASSERT(f != NULL);
+	UK_TEST_EXPECT_SNUM_EQ(fwrite_at(f, (void *)16, 8, 0), -EFAULT);
+	UK_TEST_EXPECT_SNUM_EQ(fwrite_at(f, (void *)16, 4096, 8192),
+			       -EFAULT);
+	UK_TEST_EXPECT_SNUM_EQ(f->ops->getstat(f, &st), 0);
+	UK_TEST_EXPECT_SNUM_EQ(st.st_size, 0);
+	UK_TEST_EXPECT_SNUM_EQ(st.st_blocks, 0);
+	uk_file_put(f);
+	UK_TEST_EXPECT_SNUM_EQ(uk_vfs_unlinkat(AT_FDCWD, "/fault2", 0), 0);
+	UK_TEST_EXPECT_UNUM_EQ(free_frames(), before);
+}
+
 UK_TESTCASE(ramfs, nodes_freed)
 {
 	unsigned long nodes = uk_ramfs_nodes();

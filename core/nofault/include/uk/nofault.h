@@ -68,6 +68,12 @@ int uk_copy_from_user(void *dst, const void *src, __sz len);
  * -EFAULT if any byte of dst (or src) is inaccessible. */
 int uk_copy_to_user(void *dst, const void *src, __sz len);
 
+/* Same as uk_copy_from_user/uk_copy_to_user, but returns the number of
+ * bytes copied before the first inaccessible byte (len if all were), for
+ * calls that report partial transfers as Linux does (read, write). */
+__sz uk_copy_from_user_partial(void *dst, const void *src, __sz len);
+__sz uk_copy_to_user_partial(void *dst, const void *src, __sz len);
+
 /* Copies the app's NUL-terminated string src into dst (size bytes).
  * Returns its length, -EFAULT, or -ENAMETOOLONG if it does not fit. */
 long uk_strncpy_from_user(char *dst, const char *src, __sz size);

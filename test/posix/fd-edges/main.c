@@ -1,0 +1,87 @@
+/*
+ * Corner cases of the fd calls, checked the same way on Linux and on
+ * Amphi:
+ *   - pread/pwrite/read/write with a buffer whose second half is not
+ *     mapped: the partial count, the file changed only that far.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "../posix-check.h"
+
+#define PG	4096
+
+static char path[64];
+
+/* Two pages, the second unmapped: a buffer that ends in a fault. */
+static char *half_bad(void)
+{
+	char *m = mmap(NULL, 2 * PG, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	munmap(m + PG, PG);
+	return m;
+}
+
+static off_t size_of(int fd)
+{
+	struct stat st;
+
+	return fstat(fd, &st) == 0 ? st.st_size : -1;
+}
+
+static void test_partial_io(void)
+{
+	char *m = half_bad(), buf[300];
+	int fd, i;
+
+	memset(m, 'a', PG);
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	CHECK(fd >= 0);
+	/* 100 good bytes, then the fault: 100 written. */
+	CHECK(pwrite(fd, m + PG - 100, 200, 0) == 100);
+	CHECK(size_of(fd) == 100);
+	/* Nothing good at all: EFAULT, the file unchanged. */
+	errno = 0;
+	CHECK(pwrite(fd, m + PG, 200, 50) == -1 && errno == EFAULT);
+	CHECK(size_of(fd) == 100);
+	/* Over existing data: only the part before the fault changes. */
+	memset(buf, 'z', sizeof(buf));
+	CHECK(pwrite(fd, buf, sizeof(buf), 0) == sizeof(buf));
+	memset(m, 'b', PG);
+	CHECK(pwrite(fd, m + PG - 10, 100, 20) == 10);
+	CHECK(pread(fd, buf, sizeof(buf), 0) == sizeof(buf));
+	for (i = 0; i < 300; i++)
+		if (buf[i] != ((i >= 20 && i < 30) ? 'b' : 'z'))
+			break;
+	CHECK(i == 300);
+	/* Reads: the count up to the fault. */
+	CHECK(pread(fd, m + PG - 100, 200, 0) == 100);
+	CHECK(m[PG - 100] == 'z' && m[PG - 1] == 'z');
+	CHECK(pread(fd, m + PG - 100, 200, 250) == 50);
+	errno = 0;
+	CHECK(pread(fd, m + PG, 200, 0) == -1 && errno == EFAULT);
+	/* The same through the file position, which moves that far. */
+	CHECK(lseek(fd, 0, SEEK_SET) == 0);
+	CHECK(read(fd, m + PG - 40, 100) == 40);
+	CHECK(lseek(fd, 0, SEEK_CUR) == 40);
+	CHECK(write(fd, m + PG - 60, 100) == 60);
+	CHECK(lseek(fd, 0, SEEK_CUR) == 100);
+	close(fd);
+	unlink(path);
+	munmap(m, PG);
+}
+
+int main(void)
+{
+	mkdir("/tmp", 0777);	/* Amphi's root starts empty */
+	snprintf(path, sizeof(path), "/tmp/fd-edges-%d", (int)getpid());
+	test_partial_io();
+	return posix_check_summary();
+}
