@@ -304,6 +304,19 @@ static int fifo_open(struct uk_file *f, int flags)
 	return fd;
 }
 
+/* The status flags a description opened with flags keeps (F_GETFL), as
+ * Linux's do_dentry_open: the open-time ones go, O_LARGEFILE is implied
+ * on 64-bit, an O_PATH description keeps only what describes it.
+ * O_CLOEXEC stays for uk_fdtab_open, which makes it the fd's flag. */
+static int desc_flags(int flags)
+{
+	if (flags & O_PATH)
+		return flags & (O_PATH | O_DIRECTORY | O_NOFOLLOW |
+				O_CLOEXEC);
+	return (flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC)) |
+	       O_LARGEFILE;
+}
+
 int uk_vfs_openat(int dirfd, const char *path, int flags, mode_t mode)
 {
 	struct uk_file *f = uk_vfs_open_file(dirfd, path, flags, mode);
@@ -311,8 +324,8 @@ int uk_vfs_openat(int dirfd, const char *path, int flags, mode_t mode)
 	if (PTRISERR(f))
 		return PTR2ERR(f);
 	if (S_ISFIFO(f->mode))
-		return fifo_open(f, flags);
-	return uk_fdtab_open(f, flags);
+		return fifo_open(f, desc_flags(flags));
+	return uk_fdtab_open(f, desc_flags(flags));
 }
 
 /* --- making names --------------------------------------------------- */

@@ -3,6 +3,9 @@
  * Amphi:
  *   - pread/pwrite/read/write with a buffer whose second half is not
  *     mapped: the partial count, the file changed only that far.
+ *   - F_GETFL: the description's status flags, not the open-time ones
+ *     (O_CREAT, O_EXCL, O_TRUNC, O_NOCTTY, O_CLOEXEC go; O_LARGEFILE is
+ *     implied on 64-bit Linux).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -78,10 +81,43 @@ static void test_partial_io(void)
 	munmap(m, PG);
 }
 
+/* Linux's value (glibc's O_LARGEFILE is 0 on 64-bit builds). */
+#define LARGEFILE	0100000
+
+static void test_getfl(void)
+{
+	int fd, p[2];
+
+	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_TRUNC | O_NOCTTY |
+		  O_CLOEXEC | O_APPEND, 0600);
+	CHECK(fd >= 0);
+	CHECK(fcntl(fd, F_GETFL) == (O_RDWR | O_APPEND | LARGEFILE));
+	CHECK(fcntl(fd, F_GETFD) == FD_CLOEXEC);
+	close(fd);
+	fd = open(path, O_WRONLY | O_NONBLOCK | O_NOFOLLOW);
+	CHECK(fcntl(fd, F_GETFL) ==
+	      (O_WRONLY | O_NONBLOCK | O_NOFOLLOW | LARGEFILE));
+	close(fd);
+	fd = open("/tmp", O_RDONLY | O_DIRECTORY);
+	CHECK(fcntl(fd, F_GETFL) == (O_DIRECTORY | LARGEFILE));
+	close(fd);
+	fd = open("/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	CHECK(fcntl(fd, F_GETFL) == (O_WRONLY | LARGEFILE));
+	close(fd);
+	/* pipe() makes no LARGEFILE descriptions. */
+	CHECK(pipe(p) == 0);
+	CHECK(fcntl(p[0], F_GETFL) == O_RDONLY);
+	CHECK(fcntl(p[1], F_GETFL) == O_WRONLY);
+	close(p[0]);
+	close(p[1]);
+	unlink(path);
+}
+
 int main(void)
 {
 	mkdir("/tmp", 0777);	/* Amphi's root starts empty */
 	snprintf(path, sizeof(path), "/tmp/fd-edges-%d", (int)getpid());
 	test_partial_io();
+	test_getfl();
 	return posix_check_summary();
 }
