@@ -436,23 +436,32 @@ UK_SYSCALL_R_DEFINE(int, ftruncate, int, fd, off_t, len)
 	return rc;
 }
 
-static int fd_check(int fd)
+/* Data is always where it belongs (memory), so there is nothing to
+ * write back; as Linux, only files with storage accept the call: pipes,
+ * sockets, devices and event files are EINVAL, O_PATH is EBADF. */
+static int fsync_check(int fd)
 {
 	struct uk_ofile *of = uk_fdtab_get(fd);
+	unsigned int type;
+	int rc = 0;
 
 	if (PTRISERR(of))
 		return PTR2ERR(of);
+	type = of->file->mode & S_IFMT;
+	if (of->flags & O_PATH)
+		rc = -EBADF;
+	else if (type != S_IFREG && type != S_IFDIR && type != S_IFBLK)
+		rc = -EINVAL;
 	uk_ofile_put(of);
-	return 0;
+	return rc;
 }
 
-/* Files live in memory: there is nothing to write back. */
 UK_SYSCALL_R_DEFINE(int, fsync, int, fd)
 {
-	return fd_check(fd);
+	return fsync_check(fd);
 }
 
 UK_SYSCALL_R_DEFINE(int, fdatasync, int, fd)
 {
-	return fd_check(fd);
+	return fsync_check(fd);
 }

@@ -6,12 +6,16 @@
  *   - F_GETFL: the description's status flags, not the open-time ones
  *     (O_CREAT, O_EXCL, O_TRUNC, O_NOCTTY, O_CLOEXEC go; O_LARGEFILE is
  *     implied on 64-bit Linux).
+ *   - fsync/fdatasync: fine on files and directories, EINVAL on pipes,
+ *     sockets, devices and event files, EBADF on a closed fd.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -113,11 +117,58 @@ static void test_getfl(void)
 	unlink(path);
 }
 
+/* 0 if fsync and fdatasync both succeed on fd, else both's errno
+ * (-1 if they disagree). */
+static int sync_errno(int fd)
+{
+	int e1, e2;
+
+	errno = 0;
+	e1 = fsync(fd) ? errno : 0;
+	errno = 0;
+	e2 = fdatasync(fd) ? errno : 0;
+	return e1 == e2 ? e1 : -1;
+}
+
+static void test_fsync(void)
+{
+	int fd, p[2], sv[2];
+
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	CHECK(write(fd, "x", 1) == 1);
+	CHECK(sync_errno(fd) == 0);
+	close(fd);
+	fd = open(path, O_RDONLY);
+	CHECK(sync_errno(fd) == 0);
+	close(fd);
+	fd = open("/tmp", O_RDONLY | O_DIRECTORY);
+	CHECK(sync_errno(fd) == 0);
+	close(fd);
+	CHECK(pipe(p) == 0);
+	CHECK(sync_errno(p[0]) == EINVAL);
+	CHECK(sync_errno(p[1]) == EINVAL);
+	close(p[0]);
+	close(p[1]);
+	CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
+	CHECK(sync_errno(sv[0]) == EINVAL);
+	close(sv[0]);
+	close(sv[1]);
+	fd = open("/dev/null", O_RDWR);
+	CHECK(sync_errno(fd) == EINVAL);
+	close(fd);
+	fd = eventfd(0, 0);
+	CHECK(sync_errno(fd) == EINVAL);
+	close(fd);
+	CHECK(sync_errno(fd) == EBADF);
+	unlink(path);
+}
+
 int main(void)
 {
 	mkdir("/tmp", 0777);	/* Amphi's root starts empty */
 	snprintf(path, sizeof(path), "/tmp/fd-edges-%d", (int)getpid());
 	test_partial_io();
 	test_getfl();
+	test_fsync();
 	return posix_check_summary();
 }
