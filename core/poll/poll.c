@@ -184,8 +184,12 @@ static void entries_queue(struct poll_entry *e, unsigned int n,
 }
 
 /* Fills revents from the files' current events. Returns how many
- * entries have some (POLLNVAL counts, fd < 0 does not). */
-static int entries_check(struct poll_entry *e, unsigned int n)
+ * entries have some (POLLNVAL counts, fd < 0 does not). After a wait
+ * (again), an fd closed meanwhile by another thread is POLLNVAL (none
+ * for select: strict), as Linux's look at the fd table on every pass
+ * finds. */
+static int entries_check(struct poll_entry *e, unsigned int n, int again,
+			 int strict)
 {
 	unsigned int i;
 	int ready = 0;
@@ -193,6 +197,9 @@ static int entries_check(struct poll_entry *e, unsigned int n)
 	for (i = 0; i < n; i++) {
 		if (e[i].fd < 0)
 			e[i].revents = 0;
+		else if (again && e[i].of &&
+			 !uk_fdtab_holds(e[i].fd, e[i].of))
+			e[i].revents = strict ? 0 : UK_POLLNVAL;
 		else if (!e[i].of)
 			e[i].revents = UK_POLLNVAL;
 		else
@@ -205,14 +212,14 @@ static int entries_check(struct poll_entry *e, unsigned int n)
 
 /* Waits until an entry has events or the timeout passes. Returns the
  * number of entries with events (revents filled), or -EINTR. */
-static int entries_wait(struct poll_entry *e, unsigned int n,
+static int entries_wait(struct poll_entry *e, unsigned int n, int strict,
 			const struct poll_timeout *to)
 {
 	struct uk_thread *self;
 	int ready;
 
 	uk_poll_yield();
-	ready = entries_check(e, n);
+	ready = entries_check(e, n, 0, strict);
 	if (ready || to->nowait)
 		return ready;
 	self = uk_thread_current();
@@ -223,7 +230,7 @@ static int entries_wait(struct poll_entry *e, unsigned int n,
 		 * notifier sees us queued (and wakes us) or we see its
 		 * new state here. */
 		__atomic_thread_fence(__ATOMIC_SEQ_CST);
-		ready = entries_check(e, n);
+		ready = entries_check(e, n, 1, strict);
 		if (ready)
 			break;
 		/* Never restarted (Linux): EINTR. */
@@ -248,7 +255,7 @@ static int do_poll(struct poll_entry *e, unsigned int n, int strict,
 	rc = entries_get(e, n, strict);
 	if (rc < 0)
 		return rc;
-	rc = entries_wait(e, n, to);
+	rc = entries_wait(e, n, strict, to);
 	entries_put(e, n);
 	return rc;
 }

@@ -211,6 +211,19 @@ struct uk_ofile *uk_fdtab_get(int fd)
 	return of ? of : ERR2PTR(-EBADF);
 }
 
+int uk_fdtab_holds(int fd, const struct uk_ofile *of)
+{
+	unsigned long flags;
+	int same;
+
+	if (fd < 0)
+		return 0;
+	uk_spin_lock_irqsave(&fdtab.lock, flags);
+	same = fd < fdtab.size && fdtab.files[fd] == of;
+	uk_spin_unlock_irqrestore(&fdtab.lock, flags);
+	return same;
+}
+
 struct uk_file *uk_fdtab_get_file(int fd)
 {
 	struct uk_ofile *of = uk_fdtab_get(fd);

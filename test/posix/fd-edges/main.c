@@ -8,9 +8,13 @@
  *     implied on 64-bit Linux).
  *   - fsync/fdatasync: fine on files and directories, EINVAL on pipes,
  *     sockets, devices and event files, EBADF on a closed fd.
+ *   - poll on an fd that another thread closes while it waits: POLLNVAL
+ *     when poll looks again (at its timeout), not a plain timeout.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -163,6 +167,30 @@ static void test_fsync(void)
 	unlink(path);
 }
 
+static void *close_later(void *arg)
+{
+	usleep(50000);
+	close(*(int *)arg);
+	return NULL;
+}
+
+static void test_poll_closed(void)
+{
+	struct pollfd pfd;
+	pthread_t t;
+	int p[2];
+
+	CHECK(pipe(p) == 0);
+	pfd.fd = p[0];
+	pfd.events = POLLIN;
+	pfd.revents = 0;
+	CHECK(pthread_create(&t, NULL, close_later, &p[0]) == 0);
+	CHECK(poll(&pfd, 1, 300) == 1);
+	CHECK(pfd.revents == POLLNVAL);
+	pthread_join(t, NULL);
+	close(p[1]);
+}
+
 int main(void)
 {
 	mkdir("/tmp", 0777);	/* Amphi's root starts empty */
@@ -170,5 +198,6 @@ int main(void)
 	test_partial_io();
 	test_getfl();
 	test_fsync();
+	test_poll_closed();
 	return posix_check_summary();
 }

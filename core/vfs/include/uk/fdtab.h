@@ -36,6 +36,10 @@ int uk_fdtab_open(struct uk_file *f, unsigned int flags);
  * (-EBADF). Release it with uk_ofile_put(). */
 struct uk_ofile *uk_fdtab_get(int fd);
 
+/* Nonzero if fd still refers to the description of (no reference is
+ * taken; poll's recheck after a close by another thread). */
+int uk_fdtab_holds(int fd, const struct uk_ofile *of);
+
 /* Returns a reference to the file at fd or ERR2PTR(-EBADF); for calls
  * that need the file, not the description. Release with uk_file_put(). */
 struct uk_file *uk_fdtab_get_file(int fd);
