@@ -118,6 +118,9 @@ static ssize_t tty_read(struct uk_file *f, const struct iovec *iov,
 	unsigned int ready;
 	int eof;
 
+	/* As Linux's n_tty: a read of nothing returns at once. */
+	if (!uk_iov_total(iov, iovcnt))
+		return 0;
 	uk_spin_lock_irqsave(&t->lock, irqf);
 	pull_input(t);
 	ready = line_ready(t);

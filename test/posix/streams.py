@@ -1,0 +1,102 @@
+#!/usr/bin/env python3
+"""Run a program with its standard streams on a terminal, pipes, files or
+/dev/null, on Linux (reference) and on Amphi, and compare.
+
+  streams.py --mode MODE [--runner QEMU_RUN] HOST_EXE AMPHI_IMAGE
+
+MODE: tty (fds 0-2 on a new pseudo-terminal, no input), pipe (stdin a
+pipe holding "one\\ntwo\\n", stdout and stderr pipes), file (stdin a file
+holding the same, stdout and stderr files), null (all on /dev/null but
+stdout, a pipe). Both runs must exit 0 with the same output (stdout then
+stderr, each as captured).
+"""
+import argparse
+import os
+import pty
+import subprocess
+import sys
+import tempfile
+
+INPUT = b'one\ntwo\n'
+TIMEOUT = 120
+
+
+def run_tty(cmd):
+    master, slave = pty.openpty()
+    proc = subprocess.Popen(cmd, stdin=slave, stdout=slave, stderr=slave,
+                            start_new_session=True)
+    os.close(slave)
+    out = b''
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:		# EIO: every slave fd is closed
+            break
+        if not chunk:
+            break
+        out += chunk
+    os.close(master)
+    return proc.wait(timeout=TIMEOUT), out
+
+
+def run_pipe(cmd):
+    res = subprocess.run(cmd, input=INPUT, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, timeout=TIMEOUT)
+    return res.returncode, res.stdout + b'--- stderr\n' + res.stderr
+
+
+def run_file(cmd):
+    with tempfile.TemporaryDirectory() as d:
+        paths = [os.path.join(d, n) for n in ('in', 'out', 'err')]
+        with open(paths[0], 'wb') as f:
+            f.write(INPUT)
+        with open(paths[0], 'rb') as i, open(paths[1], 'wb') as o, \
+                open(paths[2], 'wb') as e:
+            rc = subprocess.run(cmd, stdin=i, stdout=o, stderr=e,
+                                timeout=TIMEOUT).returncode
+        out = open(paths[1], 'rb').read() + b'--- stderr\n' + \
+            open(paths[2], 'rb').read()
+    return rc, out
+
+
+def run_null(cmd):
+    res = subprocess.run(cmd, stdin=subprocess.DEVNULL,
+                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                         timeout=TIMEOUT)
+    return res.returncode, res.stdout
+
+
+MODES = {'tty': run_tty, 'pipe': run_pipe, 'file': run_file,
+         'null': run_null}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--mode', choices=sorted(MODES), required=True)
+    ap.add_argument('--runner')
+    ap.add_argument('host')
+    ap.add_argument('image')
+    args = ap.parse_args()
+    runner = MODES[args.mode]
+    hrc, hout = runner([args.host])
+    print('--- Linux (exit %d)\n%s' % (hrc, hout.decode(errors='replace')))
+    if hrc != 0:
+        sys.exit('the test fails on Linux: fix the test first')
+    if args.runner:
+        cmd = [sys.executable, args.runner, '-q', args.image, '--']
+    else:
+        cmd = [args.image, '-q', '--']
+    arc, aout = runner(cmd)
+    if args.runner:	# the QEMU launcher's own notes (which accelerator)
+        aout = b''.join(l for l in aout.splitlines(True)
+                        if not l.startswith(b'amphi: '))
+    print('--- Amphi (exit %d)\n%s' % (arc, aout.decode(errors='replace')))
+    if arc != hrc:
+        sys.exit('exit status differs: Linux %d, Amphi %d' % (hrc, arc))
+    if aout != hout:
+        sys.exit('output differs between Linux and Amphi')
+    print('same behaviour on Linux and Amphi')
+
+
+if __name__ == '__main__':
+    main()
