@@ -1,10 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Generic VMA management: a sorted array of VMA pointers per VAS (binary
- * search for lookups), split at range edges before a change, merge of
- * compatible neighbours after it. The array always keeps room for three
- * more entries before a change starts (two splits and one insertion), so
- * a change never fails half-way for lack of memory.
+ * Generic VMA management: a tree of VMAs per VAS (tree.c), split at range
+ * edges before a change, merge of compatible neighbours after it. A
+ * split allocates its new VMA before anything changes, so a change never
+ * fails half-way for lack of memory.
  */
 #include <errno.h>
 #include <string.h>
@@ -15,8 +14,6 @@
 #include <uk/plat/paging.h>
 #include <uk/print.h>
 #include "vmem_internal.h"
-
-#define VMA_ARRAY_MIN	16
 
 static struct uk_vas *active_vas;
 
@@ -64,28 +61,11 @@ int uk_vas_init(struct uk_vas *vas, struct uk_pagetable *pt,
 	return 0;
 }
 
-/* Index of the first VMA ending above addr (nr_vmas if none). */
-static unsigned int lower_idx(const struct uk_vas *vas, __vaddr_t addr)
-{
-	unsigned int lo = 0, hi = vas->nr_vmas, mid;
-
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (vas->vmas[mid]->end <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
 struct uk_vma *vmem_find_locked(struct uk_vas *vas, __vaddr_t vaddr)
 {
-	unsigned int i = lower_idx(vas, vaddr);
+	struct uk_vma *vma = vmem_lookup(vas, vaddr);
 
-	if (i < vas->nr_vmas && vas->vmas[i]->start <= vaddr)
-		return vas->vmas[i];
-	return NULL;
+	return vma && vma->start <= vaddr ? vma : NULL;
 }
 
 const struct uk_vma *uk_vma_find(struct uk_vas *vas, __vaddr_t vaddr)
@@ -101,42 +81,6 @@ const struct uk_vma *uk_vma_find(struct uk_vas *vas, __vaddr_t vaddr)
 	return vma;
 }
 
-/* Makes room for n more VMAs. Returns 0 or -ENOMEM. */
-static int reserve_slots(struct uk_vas *vas, unsigned int n)
-{
-	unsigned int cap = vas->cap_vmas;
-	struct uk_vma **arr;
-
-	if (vas->nr_vmas + n <= cap)
-		return 0;
-	cap = MAX(cap * 2, MAX(VMA_ARRAY_MIN, vas->nr_vmas + n));
-	arr = uk_malloc(vas->a, cap * sizeof(*arr));
-	if (!arr)
-		return -ENOMEM;
-	if (vas->nr_vmas)
-		memcpy(arr, vas->vmas, vas->nr_vmas * sizeof(*arr));
-	uk_free(vas->a, vas->vmas);
-	vas->vmas = arr;
-	vas->cap_vmas = cap;
-	return 0;
-}
-
-static void insert_at(struct uk_vas *vas, unsigned int i, struct uk_vma *vma)
-{
-	UK_ASSERT(vas->nr_vmas < vas->cap_vmas);
-	memmove(&vas->vmas[i + 1], &vas->vmas[i],
-		(vas->nr_vmas - i) * sizeof(*vas->vmas));
-	vas->vmas[i] = vma;
-	vas->nr_vmas++;
-}
-
-static void remove_at(struct uk_vas *vas, unsigned int i)
-{
-	vas->nr_vmas--;
-	memmove(&vas->vmas[i], &vas->vmas[i + 1],
-		(vas->nr_vmas - i) * sizeof(*vas->vmas));
-}
-
 static void vma_free(struct uk_vma *vma)
 {
 	if (vma->ops->destroy)
@@ -145,17 +89,14 @@ static void vma_free(struct uk_vma *vma)
 }
 
 /* Splits the VMA containing addr (if addr is inside it) in two at addr.
- * Needs one free slot. Returns 0, -EINVAL (inside a 2 MiB page) or
- * -ENOMEM. */
+ * Returns 0, -EINVAL (inside a 2 MiB page) or -ENOMEM. */
 static int split_at(struct uk_vas *vas, __vaddr_t addr)
 {
-	unsigned int i = lower_idx(vas, addr);
-	struct uk_vma *vma, *right;
+	struct uk_vma *vma = vmem_lookup(vas, addr), *right;
 	int rc;
 
-	if (i >= vas->nr_vmas || vas->vmas[i]->start >= addr)
+	if (!vma || vma->start >= addr)
 		return 0;
-	vma = vas->vmas[i];
 	if (addr & (vmem_pgsize(vma) - 1))
 		return -EINVAL;
 	right = uk_malloc(vas->a, vma->ops->size);
@@ -171,7 +112,7 @@ static int split_at(struct uk_vas *vas, __vaddr_t addr)
 		}
 	}
 	vma->end = addr;
-	insert_at(vas, i + 1, right);
+	vmem_tree_insert(vas, right);
 	return 0;
 }
 
@@ -190,58 +131,63 @@ static int can_merge(struct uk_vma *a, struct uk_vma *b)
 	       a->ops->merge(a, b) == 0;
 }
 
-/* Merges VMA i+1 into VMA i if they are compatible. Returns 1 if so. */
-static int merge_next(struct uk_vas *vas, unsigned int i)
+/* Merges the VMA after a into a if they are compatible. Returns 1 if
+ * so. */
+static int merge_next(struct uk_vas *vas, struct uk_vma *a)
 {
-	struct uk_vma *a, *b;
+	struct uk_vma *b = a ? vmem_next(a) : NULL;
 
-	if (i + 1 >= vas->nr_vmas)
-		return 0;
-	a = vas->vmas[i];
-	b = vas->vmas[i + 1];
-	if (!can_merge(a, b))
+	if (!b || !can_merge(a, b))
 		return 0;
 	a->end = b->end;
-	remove_at(vas, i + 1);
+	vmem_tree_remove(vas, b);
 	uk_free(vas->a, b);	/* its resources now belong to a */
 	return 1;
 }
 
-/* Merges every compatible pair among VMAs lo-1 .. hi+1 (indices). */
-static void merge_around(struct uk_vas *vas, unsigned int lo, unsigned int hi)
+/* Merges every compatible pair of neighbours from the VMA before first
+ * to the one after last. */
+static void merge_around(struct uk_vas *vas, struct uk_vma *first,
+			 struct uk_vma *last)
 {
-	unsigned int k;
+	struct uk_vma *cur = vmem_prev(first);
+	__vaddr_t stop = last->end;
 
-	if (lo > 0)
-		lo--;
-	for (k = hi + 1; k-- > lo;)
-		merge_next(vas, k);
+	if (!cur)
+		cur = first;
+	while (cur && cur->start < stop) {
+		if (!merge_next(vas, cur))
+			cur = vmem_next(cur);
+	}
 }
 
-/* Splits VMAs at start and end so that whole VMAs cover the range.
- * Needs two free slots. On failure, nothing visible has changed. */
+/* Splits VMAs at start and end so that whole VMAs cover the range. On
+ * failure, nothing visible has changed. */
 static int isolate(struct uk_vas *vas, __vaddr_t start, __vaddr_t end)
 {
+	struct uk_vma *before;
 	int rc;
 
 	rc = split_at(vas, start);
 	if (rc < 0)
 		return rc;
 	rc = split_at(vas, end);
-	if (rc < 0 && lower_idx(vas, start) > 0)
-		merge_next(vas, lower_idx(vas, start) - 1);
+	if (rc < 0) {
+		before = vmem_lookup(vas, start);
+		if (before)
+			merge_next(vas, vmem_prev(before));
+	}
 	return rc;
 }
 
 /* Unmaps and frees the whole VMAs inside [start, end) (isolated). */
 static void drop_range(struct uk_vas *vas, __vaddr_t start, __vaddr_t end)
 {
-	unsigned int i = lower_idx(vas, start);
-	struct uk_vma *vma;
+	struct uk_vma *vma = vmem_lookup(vas, start), *next;
 	int rc;
 
-	while (i < vas->nr_vmas && vas->vmas[i]->start < end) {
-		vma = vas->vmas[i];
+	while (vma && vma->start < end) {
+		next = vmem_next(vma);
 		if (vma->ops->unmap) {
 			rc = vma->ops->unmap(vma, vma->start,
 					     vma->end - vma->start);
@@ -249,45 +195,10 @@ static void drop_range(struct uk_vas *vas, __vaddr_t start, __vaddr_t end)
 				uk_pr_err("vmem: unmap of 0x%lx-0x%lx: %d\n",
 					  vma->start, vma->end, rc);
 		}
-		remove_at(vas, i);
+		vmem_tree_remove(vas, vma);
 		vma_free(vma);
+		vma = next;
 	}
-}
-
-/* First free range of len bytes aligned to align. A scan over the gaps
- * (first fit); lookups themselves are binary searches. */
-/* Addresses below this are left to requests for fixed addresses
- * (classic static executables link at 0x400000) when the window starts
- * below it and reaches well beyond. */
-#define VAS_FIXED_LOW_END	(4UL << 30)
-
-static __vaddr_t gap_from(const struct uk_vas *vas)
-{
-	if (vas->start < VAS_FIXED_LOW_END &&
-	    vas->end >= 4 * VAS_FIXED_LOW_END)
-		return VAS_FIXED_LOW_END;
-	return vas->start;
-}
-
-static int find_gap(struct uk_vas *vas, __sz len, __sz align,
-		    __vaddr_t *out)
-{
-	__vaddr_t cur = ALIGN_UP(gap_from(vas), align);
-	unsigned int i;
-
-	for (i = 0; i < vas->nr_vmas; i++) {
-		if (vas->vmas[i]->end <= cur)
-			continue;
-		if (cur + len <= vas->vmas[i]->start && cur + len > cur)
-			break;
-		cur = ALIGN_UP(vas->vmas[i]->end, align);
-		if (cur < vas->vmas[i]->end)
-			return -ENOMEM;
-	}
-	if (cur + len < cur || cur + len > vas->end)
-		return -ENOMEM;
-	*out = cur;
-	return 0;
 }
 
 /* Nonzero unless [start, end) lies inside the window. */
@@ -307,19 +218,16 @@ static int map_locked(struct uk_vas *vas, __vaddr_t *vaddr,
 {
 	__sz len = vma->end;
 	__vaddr_t start = *vaddr;
-	unsigned int i;
+	struct uk_vma *at;
 	int rc;
 
-	rc = reserve_slots(vas, 3);
-	if (rc < 0)
-		goto err_free;
 	if (start == __VADDR_ANY) {
-		rc = find_gap(vas, len, vmem_pgsize(vma), &start);
+		rc = vmem_find_gap(vas, len, vmem_pgsize(vma), &start);
 		if (rc < 0)
 			goto err_free;
 	} else {
-		i = lower_idx(vas, start);
-		if (i < vas->nr_vmas && vas->vmas[i]->start < start + len) {
+		at = vmem_lookup(vas, start);
+		if (at && at->start < start + len) {
 			rc = -EEXIST;
 			if (!(flags & UK_VMA_MAP_REPLACE))
 				goto err_free;
@@ -336,8 +244,7 @@ static int map_locked(struct uk_vas *vas, __vaddr_t *vaddr,
 		if (rc < 0)
 			goto err_free;
 	}
-	i = lower_idx(vas, start);
-	insert_at(vas, i, vma);
+	vmem_tree_insert(vas, vma);
 	vmem_vg_pageable(vma, vma->start, vma->end);
 	if (flags & UK_VMA_MAP_POPULATE) {
 		rc = vmem_populate(vma, vma->start, vma->end);
@@ -347,7 +254,7 @@ static int map_locked(struct uk_vas *vas, __vaddr_t *vaddr,
 		}
 	}
 	*vaddr = start;
-	merge_around(vas, i, i);
+	merge_around(vas, vma, vma);
 	return 0;
 
 err_free:
@@ -444,18 +351,9 @@ int uk_vma_unmap(struct uk_vas *vas, __vaddr_t vaddr, __sz len,
 	if (start >= end)
 		return 0;
 	irqf = vmem_lock(vas);
-	rc = reserve_slots(vas, 2);
-	if (rc == 0)
-		rc = isolate(vas, start, end);
+	rc = isolate(vas, start, end);
 	if (rc == 0)
 		drop_range(vas, start, end);
-	if (!vas->nr_vmas) {
-		/* Empty again: nothing left allocated (memcheck's "in use
-		 * at exit" stays 0 for a kernel that unmapped everything). */
-		uk_free(vas->a, vas->vmas);
-		vas->vmas = NULL;
-		vas->cap_vmas = 0;
-	}
 	vmem_unlock(vas, irqf);
 	return rc;
 }
@@ -463,13 +361,13 @@ int uk_vma_unmap(struct uk_vas *vas, __vaddr_t vaddr, __sz len,
 /* Nonzero if VMAs cover [start, end) without a hole. */
 static int covered(struct uk_vas *vas, __vaddr_t start, __vaddr_t end)
 {
-	unsigned int i = lower_idx(vas, start);
+	struct uk_vma *vma = vmem_lookup(vas, start);
 	__vaddr_t cur = start;
 
-	for (; i < vas->nr_vmas && cur < end; i++) {
-		if (vas->vmas[i]->start > cur)
+	for (; vma && cur < end; vma = vmem_next(vma)) {
+		if (vma->start > cur)
 			return 0;
-		cur = vas->vmas[i]->end;
+		cur = vma->end;
 	}
 	return cur >= end;
 }
@@ -478,8 +376,7 @@ int uk_vma_set_attr(struct uk_vas *vas, __vaddr_t vaddr, __sz len,
 		    unsigned long attr)
 {
 	__vaddr_t end = vaddr + PAGE_ALIGN_UP(len);
-	unsigned int i, first;
-	struct uk_vma *vma;
+	struct uk_vma *vma, *first, *last = NULL;
 	unsigned long irqf;
 	int rc;
 
@@ -491,14 +388,11 @@ int uk_vma_set_attr(struct uk_vas *vas, __vaddr_t vaddr, __sz len,
 		rc = -ENOMEM;
 		goto out;
 	}
-	rc = reserve_slots(vas, 2);
-	if (rc == 0)
-		rc = isolate(vas, vaddr, end);
+	rc = isolate(vas, vaddr, end);
 	if (rc < 0)
 		goto out;
-	first = lower_idx(vas, vaddr);
-	for (i = first; i < vas->nr_vmas && vas->vmas[i]->start < end; i++) {
-		vma = vas->vmas[i];
+	first = vmem_lookup(vas, vaddr);
+	for (vma = first; vma && vma->start < end; vma = vmem_next(vma)) {
 		if (vma->ops->set_attr) {
 			rc = vma->ops->set_attr(vma, vma->start,
 						vma->end - vma->start, attr);
@@ -507,8 +401,10 @@ int uk_vma_set_attr(struct uk_vas *vas, __vaddr_t vaddr, __sz len,
 		}
 		vma->attr = attr;
 		vmem_vg_pageable(vma, vma->start, vma->end);
+		last = vma;
 	}
-	merge_around(vas, first, i ? i - 1 : 0);
+	if (last)
+		merge_around(vas, first, last);
 out:
 	vmem_unlock(vas, irqf);
 	return rc;
@@ -521,7 +417,6 @@ int uk_vma_advise(struct uk_vas *vas, __vaddr_t vaddr, __sz len,
 	__vaddr_t s, e;
 	struct uk_vma *vma;
 	unsigned long irqf;
-	unsigned int i;
 	int rc;
 
 	rc = check_range(vas, vaddr, len);
@@ -537,9 +432,8 @@ int uk_vma_advise(struct uk_vas *vas, __vaddr_t vaddr, __sz len,
 	}
 	/* Advice changes no VMA property here, so nothing is split; a
 	 * 2 MiB VMA only acts on the whole pages inside the range. */
-	for (i = lower_idx(vas, vaddr);
-	     i < vas->nr_vmas && vas->vmas[i]->start < end; i++) {
-		vma = vas->vmas[i];
+	for (vma = vmem_lookup(vas, vaddr); vma && vma->start < end;
+	     vma = vmem_next(vma)) {
 		s = ALIGN_UP(MAX(vaddr, vma->start), vmem_pgsize(vma));
 		e = ALIGN_DOWN(MIN(end, vma->end), vmem_pgsize(vma));
 		if (advice == UK_VMA_ADV_WILLNEED) {
@@ -562,12 +456,12 @@ int uk_vas_foreach(struct uk_vas *vas,
 		   int (*fn)(const struct uk_vma *vma, void *arg), void *arg)
 {
 	unsigned long irqf;
-	unsigned int i;
+	struct uk_vma *vma;
 	int rc = 0;
 
 	irqf = vmem_lock(vas);
-	for (i = 0; i < vas->nr_vmas && !rc; i++)
-		rc = fn(vas->vmas[i], arg);
+	for (vma = vmem_first(vas); vma && !rc; vma = vmem_next(vma))
+		rc = fn(vma, arg);
 	vmem_unlock(vas, irqf);
 	return rc;
 }
@@ -587,7 +481,7 @@ static int dump_one(const struct uk_vma *vma, void *arg __maybe_unused)
 
 void uk_vas_dump(struct uk_vas *vas)
 {
-	uk_pr_info("VAS 0x%lx-0x%lx, %u VMAs:\n", vas->start, vas->end,
+	uk_pr_info("VAS 0x%lx-0x%lx, %lu VMAs:\n", vas->start, vas->end,
 		   vas->nr_vmas);
 	uk_vas_foreach(vas, dump_one, NULL);
 }
@@ -598,8 +492,5 @@ void uk_vas_destroy(struct uk_vas *vas)
 
 	irqf = vmem_lock(vas);
 	drop_range(vas, vas->start, vas->end);
-	uk_free(vas->a, vas->vmas);
-	vas->vmas = NULL;
-	vas->nr_vmas = vas->cap_vmas = 0;
 	vmem_unlock(vas, irqf);
 }

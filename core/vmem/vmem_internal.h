@@ -13,6 +13,21 @@ void vmem_unlock(struct uk_vas *vas, unsigned long irqf);
 /* The VMA holding vaddr, or NULL; lock held. */
 struct uk_vma *vmem_find_locked(struct uk_vas *vas, __vaddr_t vaddr);
 
+/* The VMA tree (tree.c); lock held. */
+struct uk_vma *vmem_first(struct uk_vas *vas);
+struct uk_vma *vmem_last(struct uk_vas *vas);
+struct uk_vma *vmem_next(const struct uk_vma *vma);
+struct uk_vma *vmem_prev(const struct uk_vma *vma);
+/* The first VMA that ends above addr, or NULL. */
+struct uk_vma *vmem_lookup(struct uk_vas *vas, __vaddr_t addr);
+void vmem_tree_insert(struct uk_vas *vas, struct uk_vma *vma);
+void vmem_tree_remove(struct uk_vas *vas, struct uk_vma *vma);
+/* vma's start or its predecessor's end moved: refresh its gap. */
+void vmem_gap_changed(struct uk_vas *vas, struct uk_vma *vma);
+/* The lowest free range of len bytes aligned to align (first fit).
+ * Returns 0 or -ENOMEM. */
+int vmem_find_gap(struct uk_vas *vas, __sz len, __sz align, __vaddr_t *out);
+
 /* Page size of a VMA (4 KiB or 2 MiB). */
 static inline __sz vmem_pgsize(const struct uk_vma *vma)
 {

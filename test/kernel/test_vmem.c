@@ -689,6 +689,128 @@ UK_TESTCASE(vmem, lookup_among_many)
 	UK_TEST_EXPECT_NULL(uk_vma_find(vas, base + PG));
 }
 
+/* --- the VMA tree against a model ------------------------------------- */
+
+#define TREE_PAGES	512
+
+/* Checks one subtree (order, balance, gaps); returns its height, or -1. */
+static int tree_check(struct uk_vas *vas, const struct uk_vma *n,
+		      const struct uk_vma *parent, __vaddr_t *prev_end,
+		      __sz *max_gap)
+{
+	__sz lmax = 0, rmax = 0;
+	int lh, rh;
+
+	if (!n)
+		return 0;
+	if (n->t_parent != parent)
+		return -1;
+	lh = tree_check(vas, n->t_left, n, prev_end, &lmax);
+	if (lh < 0 || n->start < *prev_end || n->start >= n->end ||
+	    n->t_gap != n->start - *prev_end)
+		return -1;
+	*prev_end = n->end;
+	rh = tree_check(vas, n->t_right, n, prev_end, &rmax);
+	if (rh < 0 || lh - rh > 1 || rh - lh > 1 ||
+	    n->t_height != 1 + MAX(lh, rh))
+		return -1;
+	*max_gap = MAX(n->t_gap, MAX(lmax, rmax));
+	return n->t_max_gap == *max_gap ? n->t_height : -1;
+}
+
+struct tree_model {
+	__vaddr_t base;
+	unsigned char attr[TREE_PAGES];		/* 0: free, else attr + 1 */
+};
+
+static int model_cmp(const struct uk_vma *vma, void *arg)
+{
+	struct tree_model *m = arg;
+	__vaddr_t va;
+
+	for (va = vma->start; va < vma->end; va += PG)
+		if (m->attr[(va - m->base) / PG] != vma->attr + 1)
+			return 1;
+	/* Neighbours of equal attributes have merged. */
+	return 0;
+}
+
+/* Random reservations, unmaps and protection changes on a VAS of its
+ * own; after each, the tree must hold the model and its invariants. */
+UK_TESTCASE(vmem, tree_random_against_model)
+{
+	struct uk_vas *kvas = uk_vas_get_active(), vas;
+	static struct tree_model m;
+	unsigned long seed = 12345, r, i, p, n, bad = 0, count;
+	__vaddr_t base = __VADDR_ANY, va, prev_end;
+	__sz gap;
+	int step;
+
+	UK_TEST_ASSERT(kvas != NULL);
+	UK_TEST_ASSERT(uk_vma_reserve(kvas, &base, TREE_PAGES * PG) == 0);
+	UK_TEST_ASSERT(uk_vas_init(&vas, kvas->pt, kvas->a, kvas->fa, base,
+				   base + TREE_PAGES * PG) == 0);
+	memset(&m, 0, sizeof(m));
+	m.base = base;
+	for (step = 0; step < 4000; step++) {
+		seed = seed * 6364136223846793005UL + 1442695040888963407UL;
+		r = seed >> 33;
+		p = r % TREE_PAGES;
+		n = 1 + (r >> 10) % 8;
+		if (p + n > TREE_PAGES)
+			n = TREE_PAGES - p;
+		va = base + p * PG;
+		switch ((r >> 20) % 4) {
+		case 0:		/* a fixed reservation over what is there */
+		case 1:
+			if (uk_vma_map(&vas, &va, n * PG, (r >> 24) % 3, 
+				       UK_VMA_MAP_REPLACE, NULL,
+				       &uk_vma_rsvd_ops, NULL) < 0)
+				bad++;
+			for (i = p; i < p + n; i++)
+				m.attr[i] = (r >> 24) % 3 + 1;
+			break;
+		case 2:
+			if (uk_vma_unmap(&vas, va, n * PG, 0) < 0)
+				bad++;
+			for (i = p; i < p + n; i++)
+				m.attr[i] = 0;
+			break;
+		case 3:		/* first fit: the lowest hole that fits */
+			va = __VADDR_ANY;
+			for (i = 0, count = 0; i < TREE_PAGES && count < n;
+			     i++)
+				count = m.attr[i] ? 0 : count + 1;
+			if (uk_vma_map(&vas, &va, n * PG, 1, 0, NULL,
+				       &uk_vma_rsvd_ops, NULL) < 0) {
+				if (count >= n)
+					bad++;
+				break;
+			}
+			if (count < n || va != base + (i - n) * PG)
+				bad++;
+			for (p = (va - base) / PG, i = p; i < p + n; i++)
+				m.attr[i] = 2;
+			break;
+		}
+		prev_end = base;
+		if (tree_check(&vas, vas.root, NULL, &prev_end, &gap) < 0 ||
+		    uk_vas_foreach(&vas, model_cmp, &m))
+			bad++;
+		for (i = 0, count = 0; i < TREE_PAGES; i++)
+			count += m.attr[i] && (i == 0 || !m.attr[i - 1] ||
+					       m.attr[i] != m.attr[i - 1]);
+		if (vas.nr_vmas != count)
+			bad++;
+		if (bad)
+			break;
+	}
+	UK_TEST_EXPECT_UNUM_EQ(bad, 0);
+	uk_vas_destroy(&vas);
+	UK_TEST_EXPECT_NULL(vas.root);
+	uk_vma_unmap(kvas, base, TREE_PAGES * PG, 0);
+}
+
 /* --- file VMAs --------------------------------------------------------- */
 
 static char file_data[PAGE_SIZE + 1000];

@@ -3,7 +3,8 @@
  * Virtual address spaces (VAS) and virtual memory areas (VMA).
  *
  * A VAS is a window of virtual addresses over one page table, holding a
- * sorted array of non-overlapping VMAs (binary search, one lock per VAS).
+ * tree of non-overlapping VMAs (O(log n) lookups, inserts and first-fit
+ * placement; one lock per VAS).
  * The generic code only adds, splits, merges and removes VMAs; what a VMA
  * does on a fault, unmap, attribute change or advice is its type's
  * struct uk_vma_ops. Types provided: anonymous memory (demand paged or
@@ -45,9 +46,8 @@ struct uk_vas {
 	__vaddr_t end;
 	struct uk_spinlock lock;
 	volatile long lock_cpu;		/* CPU holding lock, or -1 */
-	struct uk_vma **vmas;		/* sorted by start, no overlaps */
-	unsigned int nr_vmas;
-	unsigned int cap_vmas;
+	struct uk_vma *root;		/* VMA tree, by address */
+	unsigned long nr_vmas;
 };
 
 struct uk_vma {
@@ -58,6 +58,11 @@ struct uk_vma {
 	unsigned long flags;		/* UK_VMA_MAP_SIZE_2MB, type flags */
 	const char *name;		/* NULL, or outlives the VMA */
 	const struct uk_vma_ops *ops;
+	/* The VAS's tree (core/vmem/tree.c): links, AVL height, the free
+	 * gap in front of this VMA and the largest gap of its subtree. */
+	struct uk_vma *t_left, *t_right, *t_parent;
+	int t_height;
+	__sz t_gap, t_max_gap;
 };
 
 /*

@@ -9,6 +9,12 @@
  *   map1m-us      mmap 1 MiB + touch each page + munmap
  *   memcpy4k-ns   memcpy of 4 KiB (present pages)
  *   nfmemcpy4k-ns uk_nofault_memcpy of 4 KiB (Amphi only)
+ *   mapins-ns     mmap of one page that cannot merge with its neighbour
+ *                 (alternating protections), per mapping, while
+ *                 MANY_MAPS of them pile up (Linux stops at its
+ *                 vm.max_map_count, 65530: it does HOST_MAPS)
+ *   mapdel-ns     munmap of those, per mapping
+ *   map200k-ms    the whole pile-up of MANY_MAPS mappings (Amphi only)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +31,8 @@
 #define MAP_BYTES	(1UL << 20)
 #define COPY_LOOPS	2000
 #define REPS		15
+#define MANY_MAPS	200000UL
+#define HOST_MAPS	60000UL
 
 static void *map_anon(size_t len)
 {
@@ -102,6 +110,36 @@ static double copy4k_ns(copy_fn fn, char *dst, const char *src)
 	return (double)(t1 - t0) / COPY_LOOPS;
 }
 
+/* Maps n unmergeable pages; stores the ns per mmap and per munmap. */
+static void pile_up(unsigned long n, double *ins, double *del)
+{
+	void **p = malloc(n * sizeof(*p));
+	unsigned long long t0, t1, t2;
+	unsigned long i;
+
+	if (!p) {
+		printf("error out of memory\n");
+		exit(1);
+	}
+	t0 = bench_now_ns();
+	for (i = 0; i < n; i++) {
+		p[i] = mmap(NULL, PG, i & 1 ? PROT_READ :
+			    PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p[i] == MAP_FAILED) {
+			printf("error mmap %lu failed\n", i);
+			exit(1);
+		}
+	}
+	t1 = bench_now_ns();
+	for (i = 0; i < n; i++)
+		munmap(p[i], PG);
+	t2 = bench_now_ns();
+	free(p);
+	*ins = (double)(t1 - t0) / n;
+	*del = (double)(t2 - t1) / n;
+}
+
 int main(void)
 {
 	static char src[PG] __attribute__((aligned(4096)));
@@ -126,5 +164,21 @@ int main(void)
 		v[i] = copy4k_ns(nofault_copy, dst, src);
 	bench_put_median("nfmemcpy4k-ns", v, REPS);
 #endif
+	{
+		double ins, del;
+#ifdef __AMPHI__
+		unsigned long n = MANY_MAPS;
+#else
+		unsigned long n = HOST_MAPS;
+#endif
+
+		pile_up(n, &ins, &del);
+		bench_put_median("mapins-ns", &ins, 1);
+		bench_put_median("mapdel-ns", &del, 1);
+#ifdef __AMPHI__
+		v[0] = ins * n / 1e6;
+		bench_put_median("map200k-ms", v, 1);
+#endif
+	}
 	return 0;
 }
