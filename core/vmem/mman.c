@@ -303,33 +303,28 @@ UK_SYSCALL_R_DEFINE(int, munlock, const void *, addr, size_t, len)
 	return check_mapped(addr, len, 0);
 }
 
-/* Grows [va, va + old_len) to new_len, in place or by a copy. */
+/* Grows [va, va + old_len) to new_len: in place if the pages behind it
+ * are free, else (MREMAP_MAYMOVE) by moving the pages, frames and all,
+ * to a new place; nothing is copied, so no memory is needed for it. */
 static long mremap_grow(struct uk_vas *vas, const struct uk_vma *vma,
 			__vaddr_t va, __sz old_len, __sz new_len, int flags)
 {
-	unsigned long attr = vma->attr;
-	__vaddr_t tail = va + old_len, nva = __VADDR_ANY;
+	__vaddr_t tail = va + old_len, nva;
 	int rc;
 
 	if (vma->ops == &uk_vma_anon_ops && !(vma->flags &
 					      UK_VMA_MAP_SIZE_2MB)) {
-		rc = uk_vma_map_anon(vas, &tail, new_len - old_len, attr, 0,
-				     vma->name);
+		rc = uk_vma_map_anon(vas, &tail, new_len - old_len,
+				     vma->attr, 0, vma->name);
 		if (rc == 0)
 			return (long)va;
 	}
 	if (!(flags & MREMAP_MAYMOVE))
 		return -ENOMEM;
-	rc = uk_vma_map_anon(vas, &nva, new_len, attr | PAGE_ATTR_PROT_RW, 0,
-			     NULL);
+	rc = uk_vma_move(vas, va, old_len, new_len, &nva);
 	if (rc < 0)
-		return rc;
-	/* A copy: pages not touched yet are read as zero and allocated. */
-	if (attr & PAGE_ATTR_PROT_READ)
-		memcpy((void *)nva, (const void *)va, old_len);
-	if (!(attr & PAGE_ATTR_PROT_WRITE))
-		uk_vma_set_attr(vas, nva, new_len, attr);
-	uk_vma_unmap(vas, va, old_len, 0);
+		return rc == -EFAULT ? -EFAULT : rc == -EINVAL ? -EINVAL :
+		       -ENOMEM;
 	return (long)nva;
 }
 

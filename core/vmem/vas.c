@@ -358,6 +358,104 @@ int uk_vma_unmap(struct uk_vas *vas, __vaddr_t vaddr, __sz len,
 	return rc;
 }
 
+/* Maps at nva + off the pages mapped in [va, va + len), same frames and
+ * attributes (the frames now belong to both: one side is unmapped with
+ * KEEP_FRAMES next). Returns 0, or -ENOMEM with nothing mapped at nva. */
+static int move_ptes(struct uk_vas *vas, __vaddr_t va, __vaddr_t nva,
+		     __sz len)
+{
+	__vaddr_t off = 0, ptv;
+	unsigned int lvl;
+	__sz pgsz;
+	__pte_t pte;
+	int rc = 0;
+
+	while (off < len) {
+		if (ukplat_pt_walk(vas->pt, va + off, &lvl, &ptv, &pte)) {
+			off += PAGE_SIZE;
+			continue;
+		}
+		pgsz = PAGE_Lx_SIZE(lvl);
+		if (!IS_ALIGNED(va + off, pgsz) || off + pgsz > len) {
+			rc = -EINVAL;		/* a large page cut by the range */
+			break;
+		}
+		rc = ukplat_page_map(vas->pt, nva + off,
+				     ukarch_pte_paddr(pte, lvl), pgsz >>
+				     PAGE_SHIFT, ukarch_pte_attr(pte, lvl),
+				     PAGE_FLAG_FORCE_SIZE |
+				     PAGE_FLAG_SIZE(lvl));
+		if (rc < 0)
+			break;
+		off += pgsz;
+	}
+	if (rc < 0 && off)
+		ukplat_page_unmap(vas->pt, nva, off >> PAGE_SHIFT,
+				  PAGE_FLAG_KEEP_FRAMES);
+	return rc == -EINVAL ? rc : rc < 0 ? -ENOMEM : 0;
+}
+
+static int move_locked(struct uk_vas *vas, __vaddr_t va, __sz len,
+		       __sz new_len, __vaddr_t *nva)
+{
+	struct uk_vma *vma = vmem_find_locked(vas, va), *nvma;
+	__sz pgsz;
+	int rc;
+
+	if (!vma || va + len < va || va + len > vma->end)
+		return -EFAULT;
+	pgsz = vmem_pgsize(vma);
+	if (!vma->ops->movable || (va | len | new_len) & (pgsz - 1))
+		return -EINVAL;
+	/* Nothing may fail after the old range starts to go: split first,
+	 * take the new VMA's memory and its place next. */
+	rc = isolate(vas, va, va + len);
+	if (rc < 0)
+		return rc;
+	vma = vmem_find_locked(vas, va);
+	nvma = uk_malloc(vas->a, vma->ops->size);
+	if (!nvma)
+		return -ENOMEM;
+	memcpy(nvma, vma, vma->ops->size);
+	rc = vmem_find_gap(vas, new_len, pgsz, nva);
+	if (rc < 0) {
+		uk_free(vas->a, nvma);
+		return rc;
+	}
+	nvma->start = *nva;
+	nvma->end = *nva + new_len;
+	vmem_tree_insert(vas, nvma);
+	rc = move_ptes(vas, va, *nva, len);
+	if (rc < 0) {
+		vmem_tree_remove(vas, nvma);
+		uk_free(vas->a, nvma);
+		return rc;
+	}
+	/* The frames are the new VMA's now: the old one lets go of its
+	 * entries only, then goes. Its type state moved with the copy. */
+	ukplat_page_unmap(vas->pt, va, len >> PAGE_SHIFT,
+			  PAGE_FLAG_KEEP_FRAMES);
+	vmem_tree_remove(vas, vma);
+	uk_free(vas->a, vma);
+	vmem_vg_pageable(nvma, nvma->start, nvma->end);
+	merge_around(vas, nvma, nvma);
+	return 0;
+}
+
+int uk_vma_move(struct uk_vas *vas, __vaddr_t vaddr, __sz len,
+		__sz new_len, __vaddr_t *new_vaddr)
+{
+	unsigned long irqf;
+	int rc;
+
+	if (!vas || !new_vaddr || !len || !new_len || !PAGE_ALIGNED(vaddr))
+		return -EINVAL;
+	irqf = vmem_lock(vas);
+	rc = move_locked(vas, vaddr, len, new_len, new_vaddr);
+	vmem_unlock(vas, irqf);
+	return rc;
+}
+
 /* Nonzero if VMAs cover [start, end) without a hole. */
 static int covered(struct uk_vas *vas, __vaddr_t start, __vaddr_t end)
 {

@@ -183,6 +183,7 @@ static int anon_advise(struct uk_vma *vma, __vaddr_t vaddr, __sz len,
 
 const struct uk_vma_ops uk_vma_anon_ops = {
 	.size = sizeof(struct uk_vma),
+	.movable = 1,
 	.fault = anon_fault,
 	.populate = anon_populate,
 	.unmap = anon_unmap,
@@ -247,6 +248,7 @@ static int dma_merge(struct uk_vma *vma, struct uk_vma *next)
 
 const struct uk_vma_ops uk_vma_dma_ops = {
 	.size = sizeof(struct vma_dma),
+	.movable = 1,
 	.init = dma_init,
 	.fault = dma_fault,
 	.unmap = dma_unmap,
@@ -339,6 +341,7 @@ static int file_merge(struct uk_vma *vma, struct uk_vma *next)
 
 const struct uk_vma_ops uk_vma_file_ops = {
 	.size = sizeof(struct vma_file),
+	.movable = 1,
 	.init = file_init,
 	.fault = file_fault,
 	.unmap = anon_unmap,

@@ -961,6 +961,121 @@ UK_TESTCASE(vmem, posix_mmap)
 	UK_TEST_EXPECT_SNUM_EQ(munmap(q, 4 * PG), 0);
 }
 
+/* Takes every free frame (a chain of blocks, each holding the next
+ * one's address and its size in its first words); returns the chain. */
+static __paddr_t frames_hog(void)
+{
+	struct uk_falloc *fa = uk_falloc_get_default();
+	__paddr_t chain = 0, pa;
+	unsigned long n = 1UL << 20;
+	__u64 *head;
+
+	while (n) {
+		pa = __PADDR_ANY;
+		if (uk_falloc(fa, &pa, n, 0) < 0) {
+			n /= 2;
+			continue;
+		}
+		head = (__u64 *)ukplat_page_kmap(ukplat_pt_get_active(), pa,
+						 1, 0);
+		head[0] = chain;
+		head[1] = n;
+		chain = pa;
+	}
+	return chain;
+}
+
+static void frames_unhog(__paddr_t chain)
+{
+	__u64 *head;
+
+	while (chain) {
+		head = (__u64 *)ukplat_page_kmap(ukplat_pt_get_active(),
+						 chain, 1, 0);
+		uk_ffree(uk_falloc_get_default(), chain, head[1]);
+		chain = head[0];
+	}
+}
+
+/* mremap(MREMAP_MAYMOVE) needs no memory for the pages it moves: with
+ * every frame taken it works, or fails cleanly with ENOMEM when a page
+ * table or the VMA cannot be had; the data is there either way. */
+UK_TESTCASE(vmem, mremap_moves_without_memory)
+{
+	const int n = 8;
+	char *p, *q, *hole;
+	unsigned long bad = 0;
+	__paddr_t hog;
+	int i;
+
+	p = mmap(NULL, n * PG, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	/* Something right behind it, so it cannot grow in place. */
+	hole = mmap(p + n * PG, PG, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS |
+		    MAP_FIXED_NOREPLACE, -1, 0);
+	UK_TEST_ASSERT(p != MAP_FAILED && hole == p + n * PG);
+	for (i = 0; i < n; i += 2)
+		p[i * PG] = (char)('a' + i);
+	hog = frames_hog();
+	q = mremap(p, n * PG, 2 * n * PG, MREMAP_MAYMOVE);
+	if (q == MAP_FAILED) {
+		UK_TEST_EXPECT_SNUM_EQ(errno, ENOMEM);
+		q = p;
+	}
+	for (i = 0; i < n; i += 2)
+		bad += q[i * PG] != (char)('a' + i);
+	bad += q[PG] != 0;
+	frames_unhog(hog);
+	UK_TEST_EXPECT_UNUM_EQ(bad, 0);
+	if (q != p)
+		UK_TEST_EXPECT(access_faults((__vaddr_t)p, 0));
+	munmap(q, (q == p ? 1 : 2) * n * PG);
+	munmap(hole, PG);
+}
+
+/* The failing move, for sure: in a VAS of its own over a 1 GiB window
+ * nothing else maps, the new place needs a page table, and there is no
+ * frame for it. The old pages stay; with memory back, the move works. */
+UK_TESTCASE(vmem, move_without_page_tables_fails_cleanly)
+{
+	struct uk_vas *kvas = uk_vas_get_active(), vas;
+	const __sz win = 1UL << 30;
+	__vaddr_t base = __VADDR_ANY, kbase, va, nva, ptv;
+	unsigned int lvl, i;
+	__paddr_t hog;
+	__pte_t pte;
+
+	UK_TEST_ASSERT(kvas != NULL);
+	UK_TEST_ASSERT(uk_vma_reserve(kvas, &base, 2 * win) == 0);
+	kbase = base;
+	base = ALIGN_UP(base, win);
+	UK_TEST_ASSERT(uk_vas_init(&vas, kvas->pt, kvas->a, kvas->fa, base,
+				   base + win) == 0);
+	va = base;
+	UK_TEST_ASSERT(uk_vma_map_anon(&vas, &va, 8 * PG, PAGE_ATTR_PROT_RW,
+				       UK_VMA_MAP_POPULATE, NULL) == 0);
+	for (i = 0; i < 8; i++)
+		*(char *)(base + i * PG) = (char)('A' + i);
+	/* The rest of the first 2 MiB is taken: the move goes beyond. */
+	va = base + 8 * PG;
+	UK_TEST_ASSERT(uk_vma_reserve(&vas, &va, PAGE_LARGE_SIZE - 8 * PG)
+		       == 0);
+	hog = frames_hog();
+	UK_TEST_EXPECT_SNUM_EQ(uk_vma_move(&vas, base, 8 * PG, 16 * PG, &nva),
+			       -ENOMEM);
+	for (i = 0; i < 8; i++)
+		UK_TEST_EXPECT(*(char *)(base + i * PG) == (char)('A' + i));
+	frames_unhog(hog);
+	UK_TEST_ASSERT(uk_vma_move(&vas, base, 8 * PG, 16 * PG, &nva) == 0);
+	UK_TEST_EXPECT(nva >= base + PAGE_LARGE_SIZE);
+	for (i = 0; i < 8; i++)
+		UK_TEST_EXPECT(*(char *)(nva + i * PG) == (char)('A' + i));
+	UK_TEST_EXPECT(ukplat_pt_walk(kvas->pt, base, &lvl, &ptv, &pte) != 0);
+	UK_TEST_EXPECT_NULL(uk_vma_find(&vas, base));
+	uk_vas_destroy(&vas);
+	uk_vma_unmap(kvas, kbase, 2 * win, 0);
+}
+
 /* The system call (musl's brk() refuses everything, its sbrk() all but
  * 0): the new break, or the current one when it cannot move. */
 static char *sys_brk(void *addr)

@@ -73,6 +73,10 @@ struct uk_vma {
  */
 struct uk_vma_ops {
 	__sz size;
+	/* Nonzero if the type's pages may move to another address with
+	 * their frames (uk_vma_move, mremap): the VMA owns nothing that
+	 * depends on where it is. */
+	int movable;
 	/* Fills the type's fields of a new VMA from uk_vma_map's args. */
 	int (*init)(struct uk_vma *vma, void *args);
 	/* Maps the page (of the VMA's page size) holding vaddr, for an
@@ -226,6 +230,18 @@ __vaddr_t uk_vma_stack_top(const struct uk_vma *vma);
  * to split). flags: none yet (0). */
 int uk_vma_unmap(struct uk_vas *vas, __vaddr_t vaddr, __sz len,
 		 unsigned long flags);
+
+/*
+ * Moves [vaddr, vaddr + len) (inside one VMA of a movable type) to a new
+ * VMA of new_len bytes placed anywhere, as mremap(MREMAP_MAYMOVE): the
+ * mapped pages take their frames along (nothing is copied, no frame is
+ * needed), the rest of the new VMA is what the type maps on a fault.
+ * *new_vaddr gets the new start. Returns 0, -EFAULT (not inside one
+ * VMA), -EINVAL (unaligned, a type that cannot move) or -ENOMEM (no room
+ * or no memory for page tables: the old range is then left as it was).
+ */
+int uk_vma_move(struct uk_vas *vas, __vaddr_t vaddr, __sz len,
+		__sz new_len, __vaddr_t *new_vaddr);
 
 /* Sets PAGE_ATTR_* attr on [vaddr, vaddr + len), splitting and merging
  * VMAs. Returns 0, -EINVAL, or -ENOMEM (a hole in the range: nothing is
