@@ -2,10 +2,12 @@
 /*
  * Memory mappings over the active VAS, as system-call handlers: mmap,
  * munmap, mprotect, madvise, mremap, msync, mlock, brk. Errors follow
- * Linux. Apps and kernel share one address
- * space, so there is no user/kernel split: the whole VAS window is
- * available, and MAP_SHARED anonymous memory behaves as MAP_PRIVATE
- * (there is no fork).
+ * Linux. The app's mappings live in the VAS window next to the kernel's
+ * (thread stacks, reservations): every call here acts for the app
+ * (UK_VMA_MAP_APP), so a range holding kernel memory, in the window or
+ * outside it (the image, the heap), is refused with the error Linux
+ * gives for kernel addresses. MAP_SHARED anonymous memory behaves as
+ * MAP_PRIVATE (there is no fork).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -43,6 +45,13 @@ static unsigned long prot_attr(int prot)
 	return attr;
 }
 
+/* Nonzero if [va, va + len) is not all inside the VAS window: kernel
+ * memory (the image, the heap in the direct map, the host's in sim). */
+static int outside_window(struct uk_vas *vas, __vaddr_t va, __sz len)
+{
+	return va < vas->start || va + len < va || va + len > vas->end;
+}
+
 /* Non-fixed mapping: the hint if that range is free, else anywhere. */
 static int map_hinted(struct uk_vas *vas, __vaddr_t *va, __sz len,
 		      unsigned long attr, unsigned long vflags)
@@ -50,7 +59,7 @@ static int map_hinted(struct uk_vas *vas, __vaddr_t *va, __sz len,
 	__vaddr_t hint = PAGE_ALIGN_DOWN(*va);
 	int rc;
 
-	if (hint) {
+	if (hint && !outside_window(vas, hint, len)) {
 		rc = uk_vma_map_anon(vas, &hint, len, attr, vflags, NULL);
 		if (rc == 0) {
 			*va = hint;
@@ -131,6 +140,7 @@ UK_SYSCALL_R_DEFINE(long, mmap, void *, addr, size_t, len, int, prot,
 		return -EINVAL;
 	if (!vas)
 		return -ENOMEM;
+	vflags = UK_VMA_MAP_APP;
 	if (flags & MAP_POPULATE)
 		vflags |= UK_VMA_MAP_POPULATE;
 	if (!(flags & MAP_ANONYMOUS)) {
@@ -140,13 +150,16 @@ UK_SYSCALL_R_DEFINE(long, mmap, void *, addr, size_t, len, int, prot,
 	if (flags & MAP_FIXED) {
 		if (!(flags & MAP_FIXED_NOREPLACE))
 			vflags |= UK_VMA_MAP_REPLACE;
+		/* Linux: a fixed range beyond the user half is ENOMEM. */
+		if (outside_window(vas, va, len))
+			return -ENOMEM;
 		rc = uk_vma_map_anon(vas, &va, len, prot_attr(prot), vflags,
 				     NULL);
 	} else {
 		rc = map_hinted(vas, &va, len, prot_attr(prot), vflags);
 	}
 	if (rc < 0)
-		return rc == -EINVAL ? -ENOMEM : rc;
+		return rc == -EINVAL || rc == -EACCES ? -ENOMEM : rc;
 	return (long)va;
 }
 
@@ -182,23 +195,39 @@ UK_SYSCALL_R_DEFINE(int, munmap, void *, addr, size_t, len)
 		return -EINVAL;
 	if (!vas)
 		return 0;
+	/* As Linux for kernel addresses: EINVAL. */
+	if (outside_window(vas, va, PAGE_ALIGN_UP(len)))
+		return -EINVAL;
 	if (unmaps_own_stack(va, PAGE_ALIGN_UP(len)))
 		return 0;
-	rc = uk_vma_unmap(vas, va, PAGE_ALIGN_UP(len), 0);
+	rc = uk_vma_unmap(vas, va, PAGE_ALIGN_UP(len), UK_VMA_MAP_APP);
+	if (rc == -EACCES)
+		rc = -EINVAL;
 	return rc < 0 ? rc : 0;
 }
 
 /* Common checks of calls on an existing range: 1 if there is nothing to
- * do (zero length), 0 to go on, or -errno. */
+ * do (zero length), 0 to go on, or -errno (kernel memory: -ENOMEM, as
+ * Linux's "not mapped in the process"). */
 static int range_args(__vaddr_t va, size_t len)
 {
+	struct uk_vas *vas = uk_vas_get_active();
+
 	if (!PAGE_ALIGNED(va))
 		return -EINVAL;
 	if (!len)
 		return 1;
 	if (PAGE_ALIGN_UP(len) < len || va + PAGE_ALIGN_UP(len) < va)
 		return -ENOMEM;
-	return uk_vas_get_active() ? 0 : -ENOMEM;
+	if (!vas || outside_window(vas, va, PAGE_ALIGN_UP(len)))
+		return -ENOMEM;
+	return 0;
+}
+
+/* The POSIX errno of a vmem error on an existing range. */
+static long range_ret(int rc)
+{
+	return rc == -EACCES ? -ENOMEM : rc;
 }
 
 UK_SYSCALL_R_DEFINE(int, mprotect, void *, addr, size_t, len, int, prot)
@@ -212,9 +241,9 @@ UK_SYSCALL_R_DEFINE(int, mprotect, void *, addr, size_t, len, int, prot)
 	rc = range_args(va, len);
 	if (rc)
 		return rc < 0 ? rc : 0;
-	rc = uk_vma_set_attr(uk_vas_get_active(), va, PAGE_ALIGN_UP(len),
-			     prot_attr(prot));
-	return rc < 0 ? rc : 0;
+	rc = uk_vma_protect(uk_vas_get_active(), va, PAGE_ALIGN_UP(len),
+			    prot_attr(prot), UK_VMA_MAP_APP);
+	return rc < 0 ? (int)range_ret(rc) : 0;
 }
 
 /* UK_VMA_ADV_* for a MADV_* value, or -EINVAL. */
@@ -262,8 +291,8 @@ UK_SYSCALL_R_DEFINE(int, madvise, void *, addr, size_t, len, int, advice)
 	if (rc)
 		return rc < 0 ? rc : 0;
 	rc = uk_vma_advise(uk_vas_get_active(), va, PAGE_ALIGN_UP(len),
-			   (unsigned long)adv, 0);
-	return rc < 0 ? rc : 0;
+			   (unsigned long)adv, UK_VMA_MAP_APP);
+	return rc < 0 ? (int)range_ret(rc) : 0;
 }
 
 /* Checks that the range is mapped; for calls that have nothing else to
@@ -281,8 +310,8 @@ static int check_mapped(const void *addr, size_t len, int align)
 	if (rc)
 		return rc < 0 ? rc : 0;
 	rc = uk_vma_advise(uk_vas_get_active(), va, PAGE_ALIGN_UP(len),
-			   UK_VMA_ADV_NORMAL, 0);
-	return rc < 0 ? rc : 0;
+			   UK_VMA_ADV_NORMAL, UK_VMA_MAP_APP);
+	return rc < 0 ? (int)range_ret(rc) : 0;
 }
 
 UK_SYSCALL_R_DEFINE(int, msync, void *, addr, size_t, len, int, flags)
@@ -315,13 +344,13 @@ static long mremap_grow(struct uk_vas *vas, const struct uk_vma *vma,
 	if (vma->ops == &uk_vma_anon_ops && !(vma->flags &
 					      UK_VMA_MAP_SIZE_2MB)) {
 		rc = uk_vma_map_anon(vas, &tail, new_len - old_len,
-				     vma->attr, 0, vma->name);
+				     vma->attr, UK_VMA_MAP_APP, vma->name);
 		if (rc == 0)
 			return (long)va;
 	}
 	if (!(flags & MREMAP_MAYMOVE))
 		return -ENOMEM;
-	rc = uk_vma_move(vas, va, old_len, new_len, &nva);
+	rc = uk_vma_move(vas, va, old_len, new_len, &nva, UK_VMA_MAP_APP);
 	if (rc < 0)
 		return rc == -EFAULT ? -EFAULT : rc == -EINVAL ? -EINVAL :
 		       -ENOMEM;
@@ -345,13 +374,16 @@ UK_SYSCALL_R_DEFINE(long, mremap, void *, old, size_t, old_len,
 	if (!old_len || !new_len)
 		return -ENOMEM;
 	vma = vas ? uk_vma_find(vas, va) : NULL;
-	if (!vma || va + old_len < va || va + old_len > vma->end)
+	/* Kernel memory is no mapping of the app's: EFAULT, as Linux. */
+	if (!vma || va + old_len < va || va + old_len > vma->end ||
+	    !(vma->flags & UK_VMA_MAP_APP))
 		return -EFAULT;
 	if (new_len == old_len)
 		return (long)old;
 	if (new_len < old_len) {
-		rc = uk_vma_unmap(vas, va + new_len, old_len - new_len, 0);
-		return rc < 0 ? rc : (long)old;
+		rc = uk_vma_unmap(vas, va + new_len, old_len - new_len,
+				  UK_VMA_MAP_APP);
+		return rc < 0 ? (rc == -EACCES ? -EFAULT : rc) : (long)old;
 	}
 	return mremap_grow(vas, vma, va, old_len, new_len, flags);
 }
@@ -370,7 +402,8 @@ static int brk_setup(struct uk_vas *vas)
 
 	if (brk_base)
 		return 0;
-	rc = uk_vma_reserve(vas, &va, BRK_MAX);
+	rc = uk_vma_reserve_ex(vas, &va, BRK_MAX, PAGE_ATTR_PROT_NONE,
+			       UK_VMA_MAP_APP, NULL);
 	if (rc < 0)
 		return rc;
 	brk_base = brk_cur = va;
@@ -390,12 +423,13 @@ static int brk_move(struct uk_vas *vas, __vaddr_t want)
 	if (new_top > old_top) {
 		va = old_top;
 		rc = uk_vma_map_anon(vas, &va, new_top - old_top,
-				     PAGE_ATTR_PROT_RW, UK_VMA_MAP_REPLACE,
-				     "brk");
+				     PAGE_ATTR_PROT_RW, UK_VMA_MAP_REPLACE |
+				     UK_VMA_MAP_APP, "brk");
 	} else if (new_top < old_top) {
 		va = new_top;
 		rc = uk_vma_reserve_ex(vas, &va, old_top - new_top, 0,
-				       UK_VMA_MAP_REPLACE, NULL);
+				       UK_VMA_MAP_REPLACE | UK_VMA_MAP_APP,
+				       NULL);
 	}
 	if (rc < 0)
 		return -ENOMEM;

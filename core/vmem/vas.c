@@ -201,6 +201,22 @@ static void drop_range(struct uk_vas *vas, __vaddr_t start, __vaddr_t end)
 	}
 }
 
+/* -EACCES if a change on behalf of the app (flags UK_VMA_MAP_APP)
+ * would touch a VMA of the kernel's in [start, end), else 0. */
+static int app_check(struct uk_vas *vas, __vaddr_t start, __vaddr_t end,
+		     unsigned long flags)
+{
+	struct uk_vma *vma;
+
+	if (!(flags & UK_VMA_MAP_APP))
+		return 0;
+	for (vma = vmem_lookup(vas, start); vma && vma->start < end;
+	     vma = vmem_next(vma))
+		if (!(vma->flags & UK_VMA_MAP_APP))
+			return -EACCES;
+	return 0;
+}
+
 /* Nonzero unless [start, end) lies inside the window. */
 static int outside(struct uk_vas *vas, __vaddr_t start, __sz len)
 {
@@ -209,7 +225,7 @@ static int outside(struct uk_vas *vas, __vaddr_t start, __sz len)
 }
 
 #define MAP_FLAGS (UK_VMA_MAP_POPULATE | UK_VMA_MAP_REPLACE | \
-		   UK_VMA_MAP_SIZE_2MB)
+		   UK_VMA_MAP_SIZE_2MB | UK_VMA_MAP_APP)
 
 /* Places and inserts vma (its end holds the length until placed). On
  * failure vma is freed. */
@@ -230,6 +246,9 @@ static int map_locked(struct uk_vas *vas, __vaddr_t *vaddr,
 		if (at && at->start < start + len) {
 			rc = -EEXIST;
 			if (!(flags & UK_VMA_MAP_REPLACE))
+				goto err_free;
+			rc = app_check(vas, start, start + len, flags);
+			if (rc < 0)
 				goto err_free;
 			rc = isolate(vas, start, start + len);
 			if (rc < 0)
@@ -292,7 +311,7 @@ int uk_vma_map(struct uk_vas *vas, __vaddr_t *vaddr, __sz len,
 	vma->vas = vas;
 	vma->end = len;
 	vma->attr = attr;
-	vma->flags = flags & UK_VMA_MAP_SIZE_2MB;
+	vma->flags = flags & (UK_VMA_MAP_SIZE_2MB | UK_VMA_MAP_APP);
 	vma->name = name;
 	vma->ops = ops;
 
@@ -341,7 +360,7 @@ int uk_vma_unmap(struct uk_vas *vas, __vaddr_t vaddr, __sz len,
 	unsigned long irqf;
 	int rc;
 
-	if (flags)
+	if (flags & ~UK_VMA_MAP_APP)
 		return -EINVAL;
 	rc = check_range(vas, vaddr, len);
 	if (rc < 0)
@@ -351,7 +370,9 @@ int uk_vma_unmap(struct uk_vas *vas, __vaddr_t vaddr, __sz len,
 	if (start >= end)
 		return 0;
 	irqf = vmem_lock(vas);
-	rc = isolate(vas, start, end);
+	rc = app_check(vas, start, end, flags);
+	if (rc == 0)
+		rc = isolate(vas, start, end);
 	if (rc == 0)
 		drop_range(vas, start, end);
 	vmem_unlock(vas, irqf);
@@ -396,7 +417,7 @@ static int move_ptes(struct uk_vas *vas, __vaddr_t va, __vaddr_t nva,
 }
 
 static int move_locked(struct uk_vas *vas, __vaddr_t va, __sz len,
-		       __sz new_len, __vaddr_t *nva)
+		       __sz new_len, __vaddr_t *nva, unsigned long flags)
 {
 	struct uk_vma *vma = vmem_find_locked(vas, va), *nvma;
 	__sz pgsz;
@@ -404,6 +425,9 @@ static int move_locked(struct uk_vas *vas, __vaddr_t va, __sz len,
 
 	if (!vma || va + len < va || va + len > vma->end)
 		return -EFAULT;
+	rc = app_check(vas, va, va + len, flags);
+	if (rc < 0)
+		return rc;
 	pgsz = vmem_pgsize(vma);
 	if (!vma->ops->movable || (va | len | new_len) & (pgsz - 1))
 		return -EINVAL;
@@ -443,15 +467,16 @@ static int move_locked(struct uk_vas *vas, __vaddr_t va, __sz len,
 }
 
 int uk_vma_move(struct uk_vas *vas, __vaddr_t vaddr, __sz len,
-		__sz new_len, __vaddr_t *new_vaddr)
+		__sz new_len, __vaddr_t *new_vaddr, unsigned long flags)
 {
 	unsigned long irqf;
 	int rc;
 
-	if (!vas || !new_vaddr || !len || !new_len || !PAGE_ALIGNED(vaddr))
+	if (!vas || !new_vaddr || !len || !new_len || !PAGE_ALIGNED(vaddr) ||
+	    (flags & ~UK_VMA_MAP_APP))
 		return -EINVAL;
 	irqf = vmem_lock(vas);
-	rc = move_locked(vas, vaddr, len, new_len, new_vaddr);
+	rc = move_locked(vas, vaddr, len, new_len, new_vaddr, flags);
 	vmem_unlock(vas, irqf);
 	return rc;
 }
@@ -473,20 +498,29 @@ static int covered(struct uk_vas *vas, __vaddr_t start, __vaddr_t end)
 int uk_vma_set_attr(struct uk_vas *vas, __vaddr_t vaddr, __sz len,
 		    unsigned long attr)
 {
+	return uk_vma_protect(vas, vaddr, len, attr, 0);
+}
+
+int uk_vma_protect(struct uk_vas *vas, __vaddr_t vaddr, __sz len,
+		   unsigned long attr, unsigned long flags)
+{
 	__vaddr_t end = vaddr + PAGE_ALIGN_UP(len);
 	struct uk_vma *vma, *first, *last = NULL;
 	unsigned long irqf;
 	int rc;
 
 	rc = check_range(vas, vaddr, len);
-	if (rc < 0 || (attr & ~PAGE_ATTR_PROT_RWX))
+	if (rc < 0 || (attr & ~PAGE_ATTR_PROT_RWX) ||
+	    (flags & ~UK_VMA_MAP_APP))
 		return -EINVAL;
 	irqf = vmem_lock(vas);
 	if (!covered(vas, vaddr, end)) {
 		rc = -ENOMEM;
 		goto out;
 	}
-	rc = isolate(vas, vaddr, end);
+	rc = app_check(vas, vaddr, end, flags);
+	if (rc == 0)
+		rc = isolate(vas, vaddr, end);
 	if (rc < 0)
 		goto out;
 	first = vmem_lookup(vas, vaddr);
@@ -518,7 +552,7 @@ int uk_vma_advise(struct uk_vas *vas, __vaddr_t vaddr, __sz len,
 	int rc;
 
 	rc = check_range(vas, vaddr, len);
-	if (rc < 0 || flags)
+	if (rc < 0 || (flags & ~UK_VMA_MAP_APP))
 		return -EINVAL;
 	if (advice != UK_VMA_ADV_NORMAL && advice != UK_VMA_ADV_WILLNEED &&
 	    advice != UK_VMA_ADV_DONTNEED)
@@ -528,6 +562,9 @@ int uk_vma_advise(struct uk_vas *vas, __vaddr_t vaddr, __sz len,
 		rc = -ENOMEM;
 		goto out;
 	}
+	rc = app_check(vas, vaddr, end, flags);
+	if (rc < 0)
+		goto out;
 	/* Advice changes no VMA property here, so nothing is split; a
 	 * 2 MiB VMA only acts on the whole pages inside the range. */
 	for (vma = vmem_lookup(vas, vaddr); vma && vma->start < end;

@@ -13,6 +13,10 @@
 #include <uk/event.h>
 #include <uk/falloc.h>
 #include <uk/plat/paging.h>
+#include <uk/alloc.h>
+#include <uk/print.h>
+#include <uk/sched.h>
+#include <uk/thread.h>
 #include <uk/test.h>
 #include "fault_around.h"
 #include <uk/vmem.h>
@@ -1061,12 +1065,12 @@ UK_TESTCASE(vmem, move_without_page_tables_fails_cleanly)
 	UK_TEST_ASSERT(uk_vma_reserve(&vas, &va, PAGE_LARGE_SIZE - 8 * PG)
 		       == 0);
 	hog = frames_hog();
-	UK_TEST_EXPECT_SNUM_EQ(uk_vma_move(&vas, base, 8 * PG, 16 * PG, &nva),
+	UK_TEST_EXPECT_SNUM_EQ(uk_vma_move(&vas, base, 8 * PG, 16 * PG, &nva, 0),
 			       -ENOMEM);
 	for (i = 0; i < 8; i++)
 		UK_TEST_EXPECT(*(char *)(base + i * PG) == (char)('A' + i));
 	frames_unhog(hog);
-	UK_TEST_ASSERT(uk_vma_move(&vas, base, 8 * PG, 16 * PG, &nva) == 0);
+	UK_TEST_ASSERT(uk_vma_move(&vas, base, 8 * PG, 16 * PG, &nva, 0) == 0);
 	UK_TEST_EXPECT(nva >= base + PAGE_LARGE_SIZE);
 	for (i = 0; i < 8; i++)
 		UK_TEST_EXPECT(*(char *)(nva + i * PG) == (char)('A' + i));
@@ -1074,6 +1078,64 @@ UK_TESTCASE(vmem, move_without_page_tables_fails_cleanly)
 	UK_TEST_EXPECT_NULL(uk_vma_find(&vas, base));
 	uk_vas_destroy(&vas);
 	uk_vma_unmap(kvas, kbase, 2 * win, 0);
+}
+
+static int refused(void *p, size_t len)
+{
+	int bad = 0;
+
+	errno = 0;
+	bad += !(munmap(p, len) == -1 && errno == EINVAL);
+	errno = 0;
+	bad += !(mprotect(p, len, PROT_NONE) == -1 && errno == ENOMEM);
+	errno = 0;
+	bad += !(madvise(p, len, MADV_DONTNEED) == -1 && errno == ENOMEM);
+	errno = 0;
+	bad += !(mremap(p, len, 2 * len, MREMAP_MAYMOVE) == MAP_FAILED &&
+		 errno == EFAULT);
+	errno = 0;
+	bad += !(mmap(p, len, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS |
+		      MAP_FIXED, -1, 0) == MAP_FAILED && errno == ENOMEM);
+	return bad;
+}
+
+/* The POSIX calls act for the app: memory the kernel owns (a kernel
+ * thread's stack, the image, the heap) is refused with Linux's errors
+ * for kernel addresses, and stays as it was. */
+UK_TESTCASE(vmem, posix_calls_refuse_kernel_memory)
+{
+	struct uk_thread *idle = uk_sched_current()->idle;
+	__vaddr_t stack = PAGE_ALIGN_DOWN((__vaddr_t)idle->stack);
+	void *heap = uk_malloc(uk_alloc_get_default(), 64);
+	__vaddr_t text = PAGE_ALIGN_DOWN((__vaddr_t)&refused);
+	const struct uk_vma *vma;
+	char *app;
+
+	UK_TEST_ASSERT(heap != NULL);
+	UK_TEST_EXPECT_SNUM_EQ(refused((void *)stack, PG), 0);
+	/* The idle thread's stack is still mapped and writable. */
+	UK_TEST_EXPECT(mapped(uk_vas_get_active(), stack, NULL));
+	UK_TEST_EXPECT_SNUM_EQ(refused((void *)text, PG), 0);
+	UK_TEST_EXPECT_SNUM_EQ(refused((void *)PAGE_ALIGN_DOWN(
+					       (__vaddr_t)heap), PG), 0);
+	uk_free(uk_alloc_get_default(), heap);
+	/* A range that is partly the app's and partly a stack: refused
+	 * as a whole, the app's part untouched. */
+	vma = uk_vma_find(uk_vas_get_active(), stack);
+	UK_TEST_ASSERT(vma != NULL);
+	app = (char *)vma->end;
+	if (uk_vma_find(uk_vas_get_active(), (__vaddr_t)app))
+		app = (char *)free_range(uk_vas_get_active(), PG, PG);
+	app = mmap(app, PG, PROT_READ | PROT_WRITE, MAP_PRIVATE |
+		   MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+	UK_TEST_ASSERT(app != MAP_FAILED);
+	app[0] = 1;
+	if ((__vaddr_t)app == vma->end)
+		UK_TEST_EXPECT_SNUM_EQ(refused(app - PG, 2 * PG), 0);
+	else
+		uk_pr_warn("no room above a stack: mixed range not tried\n");
+	UK_TEST_EXPECT_SNUM_EQ(app[0], 1);
+	UK_TEST_EXPECT_SNUM_EQ(munmap(app, PG), 0);
 }
 
 /* The system call (musl's brk() refuses everything, its sbrk() all but

@@ -32,6 +32,14 @@ struct uk_vma;
 #define UK_VMA_MAP_POPULATE	0x01UL	/* map every page now */
 #define UK_VMA_MAP_REPLACE	0x02UL	/* replace what is in the range */
 #define UK_VMA_MAP_SIZE_2MB	0x04UL	/* 2 MiB pages (len, vaddr aligned) */
+/*
+ * On behalf of the app (the POSIX calls): a VMA mapped with it is the
+ * app's; a change with it (uk_vma_map with REPLACE, unmap, protect,
+ * advise, move) touches only the app's VMAs and fails with -EACCES if
+ * the range holds one of the kernel's (thread stacks, reservations of
+ * the image or the heap, ...), changing nothing.
+ */
+#define UK_VMA_MAP_APP		0x08UL
 
 /* Advice for uk_vma_advise. */
 #define UK_VMA_ADV_NORMAL	0	/* no special treatment */
@@ -226,8 +234,8 @@ __vaddr_t uk_vma_stack_base(const struct uk_vma *vma);
 __vaddr_t uk_vma_stack_top(const struct uk_vma *vma);
 
 /* Unmaps [vaddr, vaddr + len), splitting VMAs at the edges; holes are
- * fine. Returns 0, -EINVAL (unaligned, zero length) or -ENOMEM (no memory
- * to split). flags: none yet (0). */
+ * fine. Returns 0, -EINVAL (unaligned, zero length), -ENOMEM (no memory
+ * to split) or -EACCES. flags: UK_VMA_MAP_APP. */
 int uk_vma_unmap(struct uk_vas *vas, __vaddr_t vaddr, __sz len,
 		 unsigned long flags);
 
@@ -239,19 +247,23 @@ int uk_vma_unmap(struct uk_vas *vas, __vaddr_t vaddr, __sz len,
  * *new_vaddr gets the new start. Returns 0, -EFAULT (not inside one
  * VMA), -EINVAL (unaligned, a type that cannot move) or -ENOMEM (no room
  * or no memory for page tables: the old range is then left as it was).
+ * flags: UK_VMA_MAP_APP.
  */
 int uk_vma_move(struct uk_vas *vas, __vaddr_t vaddr, __sz len,
-		__sz new_len, __vaddr_t *new_vaddr);
+		__sz new_len, __vaddr_t *new_vaddr, unsigned long flags);
 
 /* Sets PAGE_ATTR_* attr on [vaddr, vaddr + len), splitting and merging
  * VMAs. Returns 0, -EINVAL, or -ENOMEM (a hole in the range: nothing is
  * changed; or no memory to split). */
 int uk_vma_set_attr(struct uk_vas *vas, __vaddr_t vaddr, __sz len,
 		    unsigned long attr);
+/* The same with flags (UK_VMA_MAP_APP: -EACCES for the kernel's VMAs). */
+int uk_vma_protect(struct uk_vas *vas, __vaddr_t vaddr, __sz len,
+		   unsigned long attr, unsigned long flags);
 
 /* Applies UK_VMA_ADV_* advice to [vaddr, vaddr + len). Returns 0,
  * -EINVAL (unaligned, unknown advice), -ENOMEM (hole in the range, or no
- * frames for WILLNEED). flags: none yet (0). */
+ * frames for WILLNEED), -EACCES. flags: UK_VMA_MAP_APP. */
 int uk_vma_advise(struct uk_vas *vas, __vaddr_t vaddr, __sz len,
 		  unsigned long advice, unsigned long flags);
 
