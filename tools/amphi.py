@@ -146,7 +146,8 @@ Options:
                         loglevel=0..4, quiet=1, sched.timeslice_us=N
                         (time-slice preemption, default 0: cooperative),
                         vmem.fault_around=N (pages per demand-paging
-                        fault, default 16)
+                        fault, default 16), ramfs.size=SIZE (most file
+                        data, e.g. 64M or 25%; default half of RAM)
   -e, --env NAME=VALUE  put NAME in the app's environment (repeatable;
                         the last one of a name wins). The app always
                         finds HOME=/ and PATH=/bin unless given, and the

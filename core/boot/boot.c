@@ -105,6 +105,7 @@ static void memory_setup(struct ukplat_bootinfo *bi)
 }
 
 UK_LINKTAB_DEFINE(const struct uk_param, uk_params, "param");
+UK_LINKTAB_DEFINE(const struct uk_param_size, uk_params_size, "param_size");
 UK_PARAM("quiet", banner_quiet, 0, 1, "no banner");
 
 /* Parses "N" as a number in [min, max]; returns 0 or -EINVAL. */
@@ -119,33 +120,88 @@ static int parse_int(const char *val, int min, int max, int *out)
 	return 0;
 }
 
-/* The parameter "key=value" names, or NULL. */
-static const struct uk_param *param_find(const char *arg)
+/* Nonzero if "key=value" (or "key") names name. */
+static int names(const char *arg, const char *name)
 {
 	const char *eq = strchr(arg, '=');
 	size_t keylen = eq ? (size_t)(eq - arg) : strlen(arg);
+
+	return strlen(name) == keylen && !strncmp(arg, name, keylen);
+}
+
+/* The parameter "key=value" names, or NULL. */
+static const struct uk_param *param_find(const char *arg)
+{
 	const struct uk_param *p;
 
 	uk_linktab_foreach(p, uk_params)
-		if (strlen(p->name) == keylen && !strncmp(arg, p->name, keylen))
+		if (names(arg, p->name))
 			return p;
 	return NULL;
+}
+
+static const struct uk_param_size *param_size_find(const char *arg)
+{
+	const struct uk_param_size *p;
+
+	uk_linktab_foreach(p, uk_params_size)
+		if (names(arg, p->name))
+			return p;
+	return NULL;
+}
+
+int uk_param_parse_size(const char *val, unsigned long *out)
+{
+	struct uk_falloc *fa = uk_falloc_get_default();
+	unsigned long v, shift = 0;
+	char *end;
+
+	if (*val < '0' || *val > '9')
+		return -EINVAL;
+	v = strtoul(val, &end, 10);
+	switch (*end) {
+	case 'k': case 'K': shift = 10; end++; break;
+	case 'm': case 'M': shift = 20; end++; break;
+	case 'g': case 'G': shift = 30; end++; break;
+	case '%':
+		if (end[1] || v > 100 || !fa)
+			return -EINVAL;
+		*out = fa->total_memory / 100 * v;
+		return 0;
+	}
+	if (shift && *end == 'i' && end[1] == 'B')
+		end += 2;
+	else if (*end == 'B')
+		end++;
+	if (*end || v > (~0UL >> shift))
+		return -EINVAL;
+	*out = v << shift;
+	return 0;
 }
 
 int uk_param_set(const char *arg)
 {
 	const struct uk_param *p = param_find(arg);
+	const struct uk_param_size *ps;
 	const char *eq = strchr(arg, '=');
+	const char *val = eq ? eq + 1 : "1";
+	unsigned long size;
 
-	if (!p)
-		return -ENOENT;
-	if (UK_PARAM_IS_TEXT(p)) {
+	if (p && UK_PARAM_IS_TEXT(p)) {
 		if (!eq)
 			return -EINVAL;
 		*p->str = eq + 1;
 		return 0;
 	}
-	return parse_int(eq ? eq + 1 : "1", p->min, p->max, p->var);
+	if (p)
+		return parse_int(val, p->min, p->max, p->var);
+	ps = param_size_find(arg);
+	if (!ps)
+		return -ENOENT;
+	if (uk_param_parse_size(val, &size) < 0 || size > ps->max)
+		return -EINVAL;
+	*ps->var = size;
+	return 0;
 }
 
 int uk_param_set_int(const char *name, int val)
@@ -175,6 +231,8 @@ int uk_param_get(const char *name, int *val)
 static void kernel_arg(const char *arg)
 {
 	const struct uk_param *p = param_find(arg);
+	const struct uk_param_size *ps = param_size_find(arg);
+	int rc;
 
 	if (!strncmp(arg, "env=", 4)) {
 		if (uk_boot_env_add(arg + 4) < 0)
@@ -182,13 +240,17 @@ static void kernel_arg(const char *arg)
 				   arg);
 		return;
 	}
-	if (!p)
+	rc = uk_param_set(arg);
+	if (rc == -ENOENT)
 		uk_pr_warn("unknown kernel argument '%s' ignored\n", arg);
-	else if (UK_PARAM_IS_TEXT(p) && uk_param_set(arg) < 0)
+	else if (rc < 0 && p && UK_PARAM_IS_TEXT(p))
 		uk_pr_warn("%s ignored: give a value (%s)\n", arg, p->help);
-	else if (!UK_PARAM_IS_TEXT(p) && uk_param_set(arg) < 0)
+	else if (rc < 0 && p)
 		uk_pr_warn("%s ignored: use %d .. %d (%s)\n", arg, p->min,
 			   p->max, p->help);
+	else if (rc < 0 && ps)
+		uk_pr_warn("%s ignored: use a size like 64M or 50%% (%s)\n",
+			   arg, ps->help);
 }
 
 /* Splits the command line; kernel arguments are handled and removed. */

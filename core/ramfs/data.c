@@ -12,6 +12,7 @@
 #include <uk/essentials.h>
 #include <uk/falloc.h>
 #include <uk/nofault.h>
+#include <uk/param.h>
 #include <uk/plat/bootinfo.h>
 #include "ramfs_impl.h"
 
@@ -30,6 +31,52 @@ static inline unsigned long slot(unsigned long pgi, int lvl)
 static __vaddr_t dm_off(void)
 {
 	return ukplat_bootinfo_get()->dm_off;
+}
+
+/*
+ * File data may take at most ramfs.size bytes (as tmpfs's size=; default
+ * half of RAM), so files can never take the memory the kernel and the
+ * app need, and a full file system can still be emptied.
+ */
+static unsigned long size_limit;
+UK_PARAM_SIZE("ramfs.size", size_limit, ~0UL,
+	      "most bytes of file data (default: half of RAM)");
+
+/* Data pages of every file. */
+static unsigned long data_pages;
+
+unsigned long uk_ramfs_size_limit(void)
+{
+	unsigned long limit = READ_ONCE(size_limit);
+
+	if (!limit)
+		limit = uk_falloc_get_default()->total_memory / 2;
+	return limit;
+}
+
+unsigned long uk_ramfs_used(void)
+{
+	return __atomic_load_n(&data_pages, __ATOMIC_RELAXED) * PG;
+}
+
+/* Takes one page of the quota; 0 or -ENOSPC. */
+static int quota_take(void)
+{
+	unsigned long max = uk_ramfs_size_limit() / PG;
+	unsigned long cur = __atomic_load_n(&data_pages, __ATOMIC_RELAXED);
+
+	do {
+		if (cur >= max)
+			return -ENOSPC;
+	} while (!__atomic_compare_exchange_n(&data_pages, &cur, cur + 1, 0,
+					      __ATOMIC_RELAXED,
+					      __ATOMIC_RELAXED));
+	return 0;
+}
+
+static void quota_give(unsigned long pages)
+{
+	__atomic_sub_fetch(&data_pages, pages, __ATOMIC_RELAXED);
 }
 
 /* The data page of index pgi, or NULL for a hole. */
@@ -68,9 +115,13 @@ static char *page_make(struct uk_ramfs_node *n, unsigned long pgi, int zero,
 	}
 	if (t[slot(pgi, 2)])
 		return t[slot(pgi, 2)];
-	if (uk_falloc(uk_falloc_get_default(), &pa, 1,
-		      zero ? UK_FALLOC_F_ZERO : 0))
+	if (quota_take())
 		return NULL;
+	if (uk_falloc(uk_falloc_get_default(), &pa, 1,
+		      zero ? UK_FALLOC_F_ZERO : 0)) {
+		quota_give(1);
+		return NULL;
+	}
 	t[slot(pgi, 2)] = (void *)(pa + dm_off());
 	n->reg.pages++;
 	*fresh = 1;
@@ -89,6 +140,7 @@ static void page_drop(struct uk_ramfs_node *n, unsigned long pgi)
 		 dm_off(), 1);
 	t[slot(pgi, 2)] = NULL;
 	n->reg.pages--;
+	quota_give(1);
 }
 
 /* Frees the pages of index >= first below table t (of level lvl, whose
@@ -109,6 +161,7 @@ static int free_from(struct uk_ramfs_node *n, void **t, int lvl,
 			uk_ffree(uk_falloc_get_default(),
 				 (__vaddr_t)t[i] - dm_off(), 1);
 			n->reg.pages--;
+			quota_give(1);
 			t[i] = NULL;
 		} else if (free_from(n, t[i], lvl + 1, lo, first)) {
 			uk_free(uk_alloc_get_default(), t[i]);

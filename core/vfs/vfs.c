@@ -18,58 +18,111 @@
 #include <uk/essentials.h>
 #include <uk/nofault.h>
 #include <uk/syscall.h>
+#include <uk/semaphore.h>
 #include <uk/vfs.h>
 
 
-/* The app's path in a new kernel buffer, or NULL with *rc set. */
-static char *path_in(const char *upath, int *rc)
-{
-	char *p = uk_malloc(uk_alloc_get_default(), PATH_MAX);
-	long len;
+/*
+ * Kernel copies of the app's paths: heap buffers, or when the heap has no
+ * room, a slot of a small static reserve (waiting for one if all are in
+ * use). A path call therefore never fails for want of memory, so a file
+ * system (or a heap) that filled all memory can still be emptied. A slot
+ * holds both paths of a call, so calls cannot deadlock over slots.
+ */
+#define PATH_SLOTS	4
 
-	if (!p) {
-		*rc = -ENOMEM;
-		return NULL;
+static char path_reserve[PATH_SLOTS][2][PATH_MAX];
+static unsigned long path_slots_used;		/* bitmap */
+static struct uk_semaphore path_slots =
+	UK_SEMAPHORE_INITIALIZER(path_slots, PATH_SLOTS);
+
+struct kpaths {
+	char *p[2];
+	int slot;			/* reserve slot, or -1 */
+};
+
+/* Makes room for n (1 or 2) paths in k. */
+static void kpaths_get(struct kpaths *k, int n)
+{
+	struct uk_alloc *a = uk_alloc_get_default();
+	unsigned long used;
+	int i;
+
+	k->slot = -1;
+	k->p[1] = NULL;
+	for (i = 0; i < n; i++) {
+		k->p[i] = uk_malloc(a, PATH_MAX);
+		if (!k->p[i])
+			break;
 	}
-	len = uk_strncpy_from_user(p, upath, PATH_MAX);
-	if (len < 0) {
-		uk_free(uk_alloc_get_default(), p);
-		*rc = (int)len;
-		return NULL;
-	}
-	return p;
+	if (i == n)
+		return;
+	while (i--)
+		uk_free(a, k->p[i]);
+	uk_semaphore_down(&path_slots);
+	used = __atomic_load_n(&path_slots_used, __ATOMIC_RELAXED);
+	do {
+		k->slot = __builtin_ctzl(~used);
+	} while (!__atomic_compare_exchange_n(&path_slots_used, &used,
+					      used | (1UL << k->slot), 0,
+					      __ATOMIC_ACQUIRE,
+					      __ATOMIC_RELAXED));
+	k->p[0] = path_reserve[k->slot][0];
+	k->p[1] = n > 1 ? path_reserve[k->slot][1] : NULL;
 }
 
-static void path_free(char *p)
+static void kpaths_put(struct kpaths *k)
 {
-	uk_free(uk_alloc_get_default(), p);
+	if (k->slot < 0) {
+		uk_free(uk_alloc_get_default(), k->p[0]);
+		uk_free(uk_alloc_get_default(), k->p[1]);
+		return;
+	}
+	__atomic_and_fetch(&path_slots_used, ~(1UL << k->slot),
+			   __ATOMIC_RELEASE);
+	uk_semaphore_up(&path_slots);
+}
+
+/* Copies the app's path into buf (PATH_MAX bytes); 0 or -errno. */
+static int path_in(char *buf, const char *upath)
+{
+	long len = uk_strncpy_from_user(buf, upath, PATH_MAX);
+
+	return len < 0 ? (int)len : 0;
 }
 
 /* Calls fn with the app's path made a kernel string. */
 #define WITH_PATH(upath, call)						\
 	({								\
-		int __rc = 0;						\
-		char *kpath = path_in(upath, &__rc);			\
+		struct kpaths __k;					\
+		char *kpath;						\
+		int __rc;						\
 									\
-		if (kpath) {						\
+		kpaths_get(&__k, 1);					\
+		kpath = __k.p[0];					\
+		__rc = path_in(kpath, upath);				\
+		if (!__rc)						\
 			__rc = (call);					\
-			path_free(kpath);				\
-		}							\
+		kpaths_put(&__k);					\
 		__rc;							\
 	})
 
 /* Same for two paths. */
 #define WITH_PATHS(up1, up2, call)					\
 	({								\
-		int __rc = 0;						\
-		char *kpath1 = path_in(up1, &__rc), *kpath2 = NULL;	\
+		struct kpaths __k;					\
+		char *kpath1, *kpath2;					\
+		int __rc;						\
 									\
-		if (kpath1)						\
-			kpath2 = path_in(up2, &__rc);			\
-		if (kpath2)						\
+		kpaths_get(&__k, 2);					\
+		kpath1 = __k.p[0];					\
+		kpath2 = __k.p[1];					\
+		__rc = path_in(kpath1, up1);				\
+		if (!__rc)						\
+			__rc = path_in(kpath2, up2);			\
+		if (!__rc)						\
 			__rc = (call);					\
-		path_free(kpath1);					\
-		path_free(kpath2);					\
+		kpaths_put(&__k);					\
 		__rc;							\
 	})
 

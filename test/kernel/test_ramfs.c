@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
@@ -12,7 +13,10 @@
 #include <uk/falloc.h>
 #include <uk/ramfs.h>
 #include <uk/test.h>
+#include <uk/param.h>
 #include <uk/vfs.h>
+#include <unistd.h>
+#include "frames_hog.h"
 
 #define MB	(1UL << 20)
 
@@ -167,4 +171,73 @@ UK_TESTCASE(ramfs, nodes_freed)
 	}
 	UK_TEST_EXPECT_SNUM_EQ(uk_alloc_availmem(uk_alloc_get_default()),
 			       heap);
+}
+
+/* File data stops at ramfs.size with ENOSPC (default: half of RAM); what
+ * is deleted counts no more. */
+UK_TESTCASE(ramfs, size_limit)
+{
+	static char chunk[4096];
+	unsigned long used = uk_ramfs_used(), written = 0;
+	struct uk_file *f;
+	ssize_t n;
+
+	UK_TEST_EXPECT_UNUM_EQ(uk_ramfs_size_limit(),
+			       uk_falloc_get_default()->total_memory / 2);
+	UK_TEST_ASSERT(uk_param_set("ramfs.size=256K") == 0);
+	UK_TEST_EXPECT_UNUM_EQ(uk_ramfs_size_limit(), 256UL << 10);
+	f = mkfile("/limited");
+	UK_TEST_ASSERT(f != NULL);
+	memset(chunk, 'q', sizeof(chunk));
+	for (;;) {
+		n = fwrite_at(f, chunk, sizeof(chunk), written);
+		if (n <= 0)
+			break;
+		written += n;
+	}
+	UK_TEST_EXPECT_SNUM_EQ(n, -ENOSPC);
+	UK_TEST_EXPECT_UNUM_EQ(written + used, 256UL << 10);
+	UK_TEST_EXPECT_UNUM_EQ(uk_ramfs_used(), 256UL << 10);
+	/* Truncation and deletion give the room back. */
+	UK_TEST_EXPECT_SNUM_EQ(f->ops->truncate(f, 4096), 0);
+	UK_TEST_EXPECT_UNUM_EQ(uk_ramfs_used(), used + 4096);
+	uk_file_put(f);
+	UK_TEST_EXPECT_SNUM_EQ(uk_vfs_unlinkat(AT_FDCWD, "/limited", 0), 0);
+	UK_TEST_EXPECT_UNUM_EQ(uk_ramfs_used(), used);
+	/* Sizes as tmpfs takes them. */
+	UK_TEST_EXPECT_SNUM_EQ(uk_param_set("ramfs.size=1G"), 0);
+	UK_TEST_EXPECT_UNUM_EQ(uk_ramfs_size_limit(), 1UL << 30);
+	UK_TEST_EXPECT_SNUM_EQ(uk_param_set("ramfs.size=10%"), 0);
+	UK_TEST_EXPECT_UNUM_EQ(uk_ramfs_size_limit(),
+			       uk_falloc_get_default()->total_memory / 100 *
+			       10);
+	UK_TEST_EXPECT_SNUM_EQ(uk_param_set("ramfs.size=12Q"), -EINVAL);
+	UK_TEST_EXPECT_SNUM_EQ(uk_param_set("ramfs.size=101%"), -EINVAL);
+	UK_TEST_EXPECT_SNUM_EQ(uk_param_set("ramfs.size=0"), 0);
+}
+
+/* With every frame taken, the path calls still work: stat, open of what
+ * exists, rename, unlink (which gives the memory back). */
+UK_TESTCASE(ramfs, path_calls_without_memory)
+{
+	static char data[8192];
+	struct stat st;
+	__paddr_t hog;
+	int fd, unlinked;
+
+	fd = open("/full", O_CREAT | O_RDWR | O_TRUNC, 0600);
+	UK_TEST_ASSERT(fd >= 0);
+	UK_TEST_EXPECT_SNUM_EQ(write(fd, data, sizeof(data)), sizeof(data));
+	close(fd);
+	hog = frames_hog();
+	UK_TEST_EXPECT_SNUM_EQ(stat("/full", &st), 0);
+	UK_TEST_EXPECT_SNUM_EQ(st.st_size, sizeof(data));
+	UK_TEST_EXPECT_SNUM_EQ(rename("/full", "/full2"), 0);
+	unlinked = unlink("/full2");
+	UK_TEST_EXPECT_SNUM_EQ(unlinked, 0);
+	UK_TEST_EXPECT_SNUM_EQ(stat("/full2", &st), -1);
+	UK_TEST_EXPECT_SNUM_EQ(errno, ENOENT);
+	frames_unhog(hog);
+	if (unlinked)
+		unlink("/full");
 }

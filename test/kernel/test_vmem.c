@@ -19,6 +19,7 @@
 #include <uk/thread.h>
 #include <uk/test.h>
 #include "fault_around.h"
+#include "frames_hog.h"
 #include <uk/vmem.h>
 
 #define PG	PAGE_SIZE
@@ -963,42 +964,6 @@ UK_TESTCASE(vmem, posix_mmap)
 	UK_TEST_EXPECT_STR_EQ(q, "kept");
 	q[4 * PG - 1] = 1;
 	UK_TEST_EXPECT_SNUM_EQ(munmap(q, 4 * PG), 0);
-}
-
-/* Takes every free frame (a chain of blocks, each holding the next
- * one's address and its size in its first words); returns the chain. */
-static __paddr_t frames_hog(void)
-{
-	struct uk_falloc *fa = uk_falloc_get_default();
-	__paddr_t chain = 0, pa;
-	unsigned long n = 1UL << 20;
-	__u64 *head;
-
-	while (n) {
-		pa = __PADDR_ANY;
-		if (uk_falloc(fa, &pa, n, 0) < 0) {
-			n /= 2;
-			continue;
-		}
-		head = (__u64 *)ukplat_page_kmap(ukplat_pt_get_active(), pa,
-						 1, 0);
-		head[0] = chain;
-		head[1] = n;
-		chain = pa;
-	}
-	return chain;
-}
-
-static void frames_unhog(__paddr_t chain)
-{
-	__u64 *head;
-
-	while (chain) {
-		head = (__u64 *)ukplat_page_kmap(ukplat_pt_get_active(),
-						 chain, 1, 0);
-		uk_ffree(uk_falloc_get_default(), chain, head[1]);
-		chain = head[0];
-	}
 }
 
 /* mremap(MREMAP_MAYMOVE) needs no memory for the pages it moves: with

@@ -42,10 +42,35 @@ struct uk_param {
 			 UK_CONCAT(__uk_param_, pvar), "param", "5") =	\
 		{ (pname), { .str = &(pvar) }, 1, 0, (phelp) }
 
-/* Sets the parameter that "key=value" (or "key", meaning 1) names; a
- * text parameter keeps a pointer into arg. Returns 0, -ENOENT (no such
- * parameter) or -EINVAL (bad value, a text parameter without one). */
+/*
+ * A size in bytes (an unsigned long): "N", "NK", "NM", "NG" (powers of
+ * 1024, an optional "iB" or "B" after them), or "N%" of all RAM. Values
+ * above max are refused.
+ *
+ *   static unsigned long size_limit;
+ *   UK_PARAM_SIZE("ramfs.size", size_limit, ~0UL, "...");
+ */
+struct uk_param_size {
+	const char *name;
+	unsigned long *var;
+	unsigned long max;
+	const char *help;
+};
+
+#define UK_PARAM_SIZE(pname, pvar, pmax, phelp)				\
+	UK_LINKTAB_ENTRY(const struct uk_param_size,			\
+			 UK_CONCAT(__uk_param_size_, pvar), "param_size",	\
+			 "5") = { (pname), &(pvar), (pmax), (phelp) }
+
+/* Sets the parameter that "key=value" (or "key", meaning 1) names, of
+ * any kind; a text parameter keeps a pointer into arg. Returns 0,
+ * -ENOENT (no such parameter) or -EINVAL (bad value, a text parameter
+ * without one). */
 int uk_param_set(const char *arg);
+
+/* Parses a size as UK_PARAM_SIZE does ("64M", "50%"). Returns 0 or
+ * -EINVAL. */
+int uk_param_parse_size(const char *val, unsigned long *out);
 
 /* Sets integer parameter name to val. Returns 0, -ENOENT or -EINVAL
  * (out of range, a text parameter). */

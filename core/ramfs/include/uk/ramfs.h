@@ -130,4 +130,10 @@ int uk_ramfs_truncate(struct uk_ramfs_node *n, off_t len);
 /* Heap and frames held by ramfs (tests check nothing leaks). */
 unsigned long uk_ramfs_nodes(void);
 
+/* Bytes file data may take (kernel parameter ramfs.size, default half
+ * of RAM), and bytes it takes now (whole pages). A write beyond the
+ * limit is ENOSPC. */
+unsigned long uk_ramfs_size_limit(void);
+unsigned long uk_ramfs_used(void);
+
 #endif /* __UK_RAMFS_H__ */
