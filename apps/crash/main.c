@@ -18,11 +18,15 @@
  *                    whole pages (MTE where tags exist only per page)
  *   crash pac        overwrite its own return address (PAuth: a PAC
  *                    failure; without it the gadget runs, status 3)
+ *   crash sigbus     touch a file mapping past the file's end (SIGBUS)
  */
 #include <assert.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #include <uk/arch/traps.h>
 #include <uk/assert.h>
 #include <uk/errptr.h>
@@ -191,11 +195,27 @@ static int kassert_small_thread(void)
 	return uk_thread_join(t, NULL);
 }
 
+/* Maps two pages of a file, cuts the file to one, touches the second. */
+static int __attribute__((noinline)) touch_past_eof(void)
+{
+	volatile char *m;
+	int fd;
+
+	fd = open("/sigbus", O_RDWR | O_CREAT | O_TRUNC, 0600);
+	if (fd < 0 || ftruncate(fd, 8192) < 0)
+		return 1;
+	m = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (m == MAP_FAILED || ftruncate(fd, 4096) < 0)
+		return 1;
+	m[0] = 1;
+	return m[4096];
+}
+
 static void usage(void)
 {
 	printf("usage: crash null|stack|thread-stack|thread-kassert|divide|"
 	       "abort|assert|kassert|nested|leak|uaf|overflow|large-uaf|"
-	       "large-overflow|pac\n");
+	       "large-overflow|pac|sigbus\n");
 }
 
 int main(int argc, char *argv[])
@@ -238,6 +258,8 @@ int main(int argc, char *argv[])
 		smash_return();
 		return 0;
 	}
+	if (!strcmp(argv[1], "sigbus"))
+		return touch_past_eof();
 	usage();
 	return 2;
 }

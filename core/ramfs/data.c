@@ -14,6 +14,7 @@
 #include <uk/nofault.h>
 #include <uk/param.h>
 #include <uk/plat/bootinfo.h>
+#include <uk/vmem.h>
 #include "ramfs_impl.h"
 
 #define FANOUT		512UL
@@ -79,8 +80,16 @@ static void quota_give(unsigned long pages)
 	__atomic_sub_fetch(&data_pages, pages, __ATOMIC_RELAXED);
 }
 
-/* The data page of index pgi, or NULL for a hole. */
-static char *page_find(struct uk_ramfs_node *n, unsigned long pgi)
+/*
+ * Locking: the radix and size change under the node's mutex (I/O,
+ * truncation) and its spinlock plock; the page-fault path of file
+ * mappings (core/vmem: it may not sleep) takes plock only, and never
+ * frees a page. So a reader holding the mutex may use a page it found
+ * after dropping plock.
+ */
+
+/* The data page of index pgi, or NULL for a hole. plock held. */
+static char *__page_find(struct uk_ramfs_node *n, unsigned long pgi)
 {
 	void **t = n->reg.radix;
 	int lvl;
@@ -90,10 +99,21 @@ static char *page_find(struct uk_ramfs_node *n, unsigned long pgi)
 	return t ? t[slot(pgi, 2)] : NULL;
 }
 
-/* The data page of index pgi, allocated (zeroed if zero) if missing; *fresh
- * says it is new. NULL when out of memory. */
-static char *page_make(struct uk_ramfs_node *n, unsigned long pgi, int zero,
-		       int *fresh)
+static char *page_find(struct uk_ramfs_node *n, unsigned long pgi)
+{
+	unsigned long flags;
+	char *p;
+
+	uk_spin_lock_irqsave(&n->plock, flags);
+	p = __page_find(n, pgi);
+	uk_spin_unlock_irqrestore(&n->plock, flags);
+	return p;
+}
+
+/* The data page of index pgi, allocated (zeroed if zero) if missing;
+ * *fresh says it is new. NULL when out of memory or room. plock held. */
+static char *__page_make(struct uk_ramfs_node *n, unsigned long pgi,
+			 int zero, int *fresh)
 {
 	struct uk_alloc *a = uk_alloc_get_default();
 	void ***pt = (void ***)&n->reg.radix;
@@ -128,18 +148,37 @@ static char *page_make(struct uk_ramfs_node *n, unsigned long pgi, int zero,
 	return t[slot(pgi, 2)];
 }
 
+static char *page_make(struct uk_ramfs_node *n, unsigned long pgi, int zero,
+		       int *fresh)
+{
+	unsigned long flags;
+	char *p;
+
+	/* A mapping may see a fresh page before the write fills it. */
+	if (__atomic_load_n(&n->reg.maps, __ATOMIC_RELAXED))
+		zero = 1;
+	uk_spin_lock_irqsave(&n->plock, flags);
+	p = __page_make(n, pgi, zero, fresh);
+	uk_spin_unlock_irqrestore(&n->plock, flags);
+	return p;
+}
+
 /* Frees the data page of index pgi (which exists). */
 static void page_drop(struct uk_ramfs_node *n, unsigned long pgi)
 {
-	void **t = n->reg.radix;
+	unsigned long flags;
+	void **t;
 	int lvl;
 
+	uk_spin_lock_irqsave(&n->plock, flags);
+	t = n->reg.radix;
 	for (lvl = 0; lvl < 2; lvl++)
 		t = t[slot(pgi, lvl)];
 	uk_ffree(uk_falloc_get_default(), (__vaddr_t)t[slot(pgi, 2)] -
 		 dm_off(), 1);
 	t[slot(pgi, 2)] = NULL;
 	n->reg.pages--;
+	uk_spin_unlock_irqrestore(&n->plock, flags);
 	quota_give(1);
 }
 
@@ -173,15 +212,22 @@ static int free_from(struct uk_ramfs_node *n, void **t, int lvl,
 	return empty;
 }
 
+/* Frees the data from len on. The mutex is held and no mapping maps
+ * any of it any more. */
 static void data_shrink(struct uk_ramfs_node *n, off_t len)
 {
 	unsigned long first = ((unsigned long)len + PG - 1) >> PG_SHIFT;
+	unsigned long flags;
+	void **radix = NULL;
 	char *p;
 
+	uk_spin_lock_irqsave(&n->plock, flags);
 	if (n->reg.radix && free_from(n, n->reg.radix, 0, 0, first)) {
-		uk_free(uk_alloc_get_default(), n->reg.radix);
+		radix = n->reg.radix;
 		n->reg.radix = NULL;
 	}
+	uk_spin_unlock_irqrestore(&n->plock, flags);
+	uk_free(uk_alloc_get_default(), radix);
 	/* The tail of the last page must read as zeros if it grows again. */
 	if (len % PG) {
 		p = page_find(n, len >> PG_SHIFT);
@@ -195,8 +241,20 @@ void ramfs_data_free(struct uk_ramfs_node *n)
 	data_shrink(n, 0);
 }
 
+/* Sets the size (the fault path reads it under plock). */
+static void set_size(struct uk_ramfs_node *n, off_t len)
+{
+	unsigned long flags;
+
+	uk_spin_lock_irqsave(&n->plock, flags);
+	n->size = len;
+	uk_spin_unlock_irqrestore(&n->plock, flags);
+}
+
 int uk_ramfs_truncate(struct uk_ramfs_node *n, off_t len)
 {
+	int shrink;
+
 	if (!S_ISREG(n->file.mode))
 		return S_ISDIR(n->file.mode) ? -EISDIR : -EINVAL;
 	if (len < 0)
@@ -204,14 +262,67 @@ int uk_ramfs_truncate(struct uk_ramfs_node *n, off_t len)
 	if (len > UK_RAMFS_MAXSIZE)
 		return -EFBIG;
 	uk_mutex_lock(&n->lock);
-	if (len < n->size)
+	shrink = len < n->size;
+	set_size(n, len);
+	if (shrink) {
+		/* Mappings first let go of the pages (a touch past the new
+		 * end then faults and finds it: SIGBUS), then they go. */
+		if (__atomic_load_n(&n->reg.maps, __ATOMIC_ACQUIRE))
+			uk_vma_pager_zap(uk_vas_get_active(), &n->file,
+					 ALIGN_UP(len, PG));
 		data_shrink(n, len);
-	n->size = len;
+	}
 	ramfs_now(&n->mtime);
 	n->ctime = n->mtime;
 	uk_mutex_unlock(&n->lock);
 	return 0;
 }
+
+/* --- mappings: the pager of core/vmem ------------------------------ */
+
+static int reg_getpage(void *obj, __off pgoff, int alloc, __paddr_t *pa)
+{
+	struct uk_ramfs_node *n = uk_ramfs_node_of(obj);
+	unsigned long flags;
+	int fresh, rc = 0;
+	char *p;
+
+	uk_spin_lock_irqsave(&n->plock, flags);
+	if (pgoff < 0 || (unsigned long)pgoff >= UK_RAMFS_MAXSIZE / PG ||
+	    pgoff << PG_SHIFT >= n->size) {
+		rc = -ENXIO;
+	} else {
+		p = alloc ? __page_make(n, pgoff, 1, &fresh) :
+			    __page_find(n, pgoff);
+		if (alloc && !p)
+			rc = -ENOSPC;
+		*pa = p ? (__paddr_t)((__vaddr_t)p - dm_off()) : __PADDR_ANY;
+	}
+	uk_spin_unlock_irqrestore(&n->plock, flags);
+	return rc;
+}
+
+static void reg_map_get(void *obj)
+{
+	struct uk_ramfs_node *n = uk_ramfs_node_of(obj);
+
+	uk_file_get(obj);
+	__atomic_add_fetch(&n->reg.maps, 1, __ATOMIC_ACQ_REL);
+}
+
+static void reg_map_put(void *obj)
+{
+	struct uk_ramfs_node *n = uk_ramfs_node_of(obj);
+
+	__atomic_sub_fetch(&n->reg.maps, 1, __ATOMIC_ACQ_REL);
+	uk_file_put(obj);
+}
+
+static const struct uk_vma_pager ramfs_pager = {
+	.getpage = reg_getpage,
+	.get = reg_map_get,
+	.put = reg_map_put,
+};
 
 static ssize_t reg_read(struct uk_file *f, const struct iovec *iov,
 			int iovcnt, off_t *off, unsigned int flags __maybe_unused)
@@ -305,7 +416,7 @@ static ssize_t reg_write(struct uk_file *f, const struct iovec *iov,
 			pos += copied;
 			done += copied;
 			if (copied && pos > n->size)
-				n->size = pos;
+				set_size(n, pos);
 			if (copied < chunk) {
 				rc = -EFAULT;
 				goto out;
@@ -330,6 +441,7 @@ static int reg_truncate(struct uk_file *f, off_t len)
 }
 
 const struct uk_file_ops ramfs_reg_ops = {
+	.pager = &ramfs_pager,
 	.read = reg_read,
 	.write = reg_write,
 	.getstat = ramfs_node_getstat,

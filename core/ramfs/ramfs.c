@@ -128,6 +128,7 @@ static struct uk_ramfs_node *node_alloc(mode_t mode)
 	n->ino = __atomic_fetch_add(&next_ino, 1, __ATOMIC_RELAXED);
 	n->nlink = 1;
 	uk_mutex_init(&n->lock);
+	uk_spin_init(&n->plock);
 	ramfs_now(&n->mtime);
 	n->atime = n->ctime = n->mtime;
 	if (S_ISDIR(mode)) {

@@ -26,6 +26,7 @@ enum verdict {
 	V_GUARD,
 	V_PROT,
 	V_NOPAGING,		/* nofault call asked for no paging */
+	V_BUS,			/* beyond the end of a mapped file */
 	V_NOMEM,
 	V_BUG,
 };
@@ -75,6 +76,8 @@ static enum verdict serve(struct uk_vas *vas, __vaddr_t addr,
 	*rcp = rc;
 	if (rc == -EFAULT)
 		return V_GUARD;
+	if (rc == -ENXIO)
+		return V_BUS;
 	return rc < 0 ? V_NOMEM : V_PAGED;
 }
 
@@ -129,6 +132,11 @@ static void explain(enum verdict v, const struct uk_vma *vma,
 	case V_NOMEM:
 		uk_printk_raw("vmem: cannot page in 0x%016lx of VMA %s: %d\n",
 			      addr, vname, rc);
+		break;
+	case V_BUS:
+		uk_printk_raw("vmem: bus error (SIGBUS): access to 0x%016lx, "
+			      "beyond the end of the file mapped at 0x%lx-0x%lx"
+			      "\n", addr, vma->start, vma->end);
 		break;
 	case V_BUG:
 		uk_printk_raw("vmem: page fault at 0x%016lx with the address "

@@ -54,64 +54,145 @@ static int outside_window(struct uk_vas *vas, __vaddr_t va, __sz len)
 
 /* Non-fixed mapping: the hint if that range is free, else anywhere. */
 static int map_hinted(struct uk_vas *vas, __vaddr_t *va, __sz len,
-		      unsigned long attr, unsigned long vflags)
+		      unsigned long attr, unsigned long vflags,
+		      const struct uk_vma_ops *ops, void *args)
 {
 	__vaddr_t hint = PAGE_ALIGN_DOWN(*va);
 	int rc;
 
 	if (hint && !outside_window(vas, hint, len)) {
-		rc = uk_vma_map_anon(vas, &hint, len, attr, vflags, NULL);
+		rc = uk_vma_map(vas, &hint, len, attr, vflags, NULL, ops,
+				args);
 		if (rc == 0) {
 			*va = hint;
 			return 0;
 		}
 	}
 	*va = __VADDR_ANY;
-	return uk_vma_map_anon(vas, va, len, attr, vflags, NULL);
+	return uk_vma_map(vas, va, len, attr, vflags, NULL, ops, args);
 }
 
-/* A mapping of the file behind fd through its mmap op: every mapping
- * of a device is shared (there is no copy-on-write of device memory). */
-static int map_file(struct uk_vas *vas, __vaddr_t *va, __sz len, int prot,
-		    int flags, unsigned long vflags, int fd, off_t off)
+/* Places a mapping of type ops as mmap's flags say. Returns 0 or the
+ * POSIX error (-errno). */
+static int place(struct uk_vas *vas, __vaddr_t *va, __sz len, int prot,
+		 int flags, const struct uk_vma_ops *ops, void *args)
 {
-	struct uk_ofile *of = uk_fdtab_get(fd);
-	unsigned int acc;
-	__vaddr_t hint;
+	unsigned long vflags = UK_VMA_MAP_APP;
 	int rc;
 
-	if (PTRISERR(of))
-		return PTR2ERR(of);
-	acc = of->flags & O_ACCMODE;
-	rc = -ENODEV;
-	if (!of->file->ops->mmap)
-		goto out;
-	rc = -EACCES;
-	if (acc == O_WRONLY || ((flags & MAP_TYPE) == MAP_SHARED &&
-				(prot & PROT_WRITE) && acc != O_RDWR))
-		goto out;
+	if (flags & MAP_POPULATE)
+		vflags |= UK_VMA_MAP_POPULATE;
 	if (flags & MAP_FIXED) {
 		if (!(flags & MAP_FIXED_NOREPLACE))
 			vflags |= UK_VMA_MAP_REPLACE;
-		rc = of->file->ops->mmap(of->file, vas, va, len,
-					 prot_attr(prot), vflags, off);
-		goto out;
+		/* Linux: a fixed range beyond the user half is ENOMEM. */
+		if (outside_window(vas, *va, len))
+			return -ENOMEM;
+		rc = uk_vma_map(vas, va, len, prot_attr(prot), vflags, NULL,
+				ops, args);
+	} else {
+		rc = map_hinted(vas, va, len, prot_attr(prot), vflags, ops,
+				args);
+	}
+	return rc == -EINVAL || rc == -EACCES ? -ENOMEM : rc;
+}
+
+/* Flags MAP_SHARED_VALIDATE knows (Linux's LEGACY_MAP_MASK and more). */
+#define MAP_KNOWN (MAP_SHARED | MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS | \
+		   MAP_DENYWRITE | MAP_EXECUTABLE | \
+		   MAP_GROWSDOWN | MAP_LOCKED | MAP_NORESERVE | \
+		   MAP_POPULATE | MAP_NONBLOCK | MAP_STACK | MAP_HUGETLB | \
+		   MAP_FIXED_NOREPLACE | MAP_SYNC)
+
+/* A mapping of a device through its mmap op: every mapping of a device
+ * is shared (there is no copy-on-write of device memory). */
+static int map_device(struct uk_vas *vas, __vaddr_t *va, __sz len,
+		      int prot, int flags, struct uk_file *f, off_t off)
+{
+	unsigned long vflags = UK_VMA_MAP_APP;
+	__vaddr_t hint;
+	int rc;
+
+	if (flags & MAP_POPULATE)
+		vflags |= UK_VMA_MAP_POPULATE;
+	if (flags & MAP_FIXED) {
+		if (!(flags & MAP_FIXED_NOREPLACE))
+			vflags |= UK_VMA_MAP_REPLACE;
+		/* Linux: a fixed range beyond the user half is ENOMEM. */
+		if (outside_window(vas, *va, len))
+			return -ENOMEM;
+		return f->ops->mmap(f, vas, va, len, prot_attr(prot), vflags,
+				    off);
 	}
 	hint = PAGE_ALIGN_DOWN(*va);
-	if (hint) {
-		rc = of->file->ops->mmap(of->file, vas, &hint, len,
-					 prot_attr(prot), vflags, off);
+	if (hint && !outside_window(vas, hint, len)) {
+		rc = f->ops->mmap(f, vas, &hint, len, prot_attr(prot), vflags,
+				  off);
 		if (rc != -EEXIST && rc != -ENOMEM) {
 			*va = hint;
-			goto out;
+			return rc;
 		}
 	}
 	*va = __VADDR_ANY;
-	rc = of->file->ops->mmap(of->file, vas, va, len, prot_attr(prot),
-				 vflags, off);
-out:
+	return f->ops->mmap(f, vas, va, len, prot_attr(prot), vflags, off);
+}
+
+/* A file mapping: the file's pages (MAP_SHARED) or private copies of
+ * them, as Linux checks it. */
+static int map_file(struct uk_vas *vas, __vaddr_t *va, __sz len, int prot,
+		    int flags, int fd, off_t off)
+{
+	int type = flags & MAP_TYPE, shared;
+	struct uk_vma_pager_args args;
+	struct uk_ofile *of;
+	unsigned int acc;
+	int rc;
+
+	of = uk_fdtab_get(fd);
+	if (PTRISERR(of))
+		return -EBADF;
+	acc = of->flags & O_ACCMODE;
+	shared = type == MAP_SHARED || type == MAP_SHARED_VALIDATE;
+	if (of->flags & O_PATH)
+		rc = -EBADF;
+	else if (type == MAP_SHARED_VALIDATE && (flags & ~MAP_KNOWN))
+		rc = -EOPNOTSUPP;
+	else if (!shared && type != MAP_PRIVATE)
+		rc = -EINVAL;
+	else if (off < 0 || (__u64)off + len < (__u64)off)
+		rc = -EOVERFLOW;
+	else if (shared && (prot & PROT_WRITE) && acc != O_RDWR)
+		rc = -EACCES;
+	else if (acc == O_WRONLY)
+		rc = -EACCES;
+	else if (of->file->ops->mmap)
+		rc = 1;
+	else if (!of->file->ops->pager)
+		rc = -ENODEV;
+	else
+		rc = 0;
+	if (rc == 1) {
+		rc = map_device(vas, va, len, prot, flags, of->file, off);
+	} else if (rc == 0) {
+		args.pager = of->file->ops->pager;
+		args.obj = of->file;
+		args.off = off;
+		args.shared = shared;
+		rc = place(vas, va, len, prot, flags, &uk_vma_pager_ops,
+			   &args);
+	}
 	uk_ofile_put(of);
 	return rc;
+}
+
+static int fd_open(int fd)
+{
+	struct uk_ofile *of = uk_fdtab_get(fd);
+
+	if (PTRISERR(of))
+		return 0;
+	uk_ofile_put(of);
+	return 1;
 }
 
 UK_SYSCALL_R_DEFINE(long, mmap, void *, addr, size_t, len, int, prot,
@@ -119,17 +200,14 @@ UK_SYSCALL_R_DEFINE(long, mmap, void *, addr, size_t, len, int, prot,
 {
 	struct uk_vas *vas = uk_vas_get_active();
 	int type = flags & MAP_TYPE;
-	unsigned long vflags = 0;
 	__vaddr_t va = (__vaddr_t)addr;
 	int rc;
 
 	if (off & (off_t)(PAGE_SIZE - 1))
 		return -EINVAL;
+	if (!(flags & MAP_ANONYMOUS) && !fd_open(fd))
+		return -EBADF;
 	if (!len)
-		return -EINVAL;
-	/* MAP_SHARED_VALIDATE is for files only, as on Linux. */
-	if (type != MAP_SHARED && type != MAP_PRIVATE &&
-	    (type != MAP_SHARED_VALIDATE || (flags & MAP_ANONYMOUS)))
 		return -EINVAL;
 	if (PAGE_ALIGN_UP(len) < len)
 		return -ENOMEM;
@@ -140,26 +218,17 @@ UK_SYSCALL_R_DEFINE(long, mmap, void *, addr, size_t, len, int, prot,
 		return -EINVAL;
 	if (!vas)
 		return -ENOMEM;
-	vflags = UK_VMA_MAP_APP;
-	if (flags & MAP_POPULATE)
-		vflags |= UK_VMA_MAP_POPULATE;
-	if (!(flags & MAP_ANONYMOUS)) {
-		rc = map_file(vas, &va, len, prot, flags, vflags, fd, off);
-		return rc < 0 ? rc : (long)va;
-	}
-	if (flags & MAP_FIXED) {
-		if (!(flags & MAP_FIXED_NOREPLACE))
-			vflags |= UK_VMA_MAP_REPLACE;
-		/* Linux: a fixed range beyond the user half is ENOMEM. */
-		if (outside_window(vas, va, len))
-			return -ENOMEM;
-		rc = uk_vma_map_anon(vas, &va, len, prot_attr(prot), vflags,
-				     NULL);
-	} else {
-		rc = map_hinted(vas, &va, len, prot_attr(prot), vflags);
-	}
+	if (!(flags & MAP_ANONYMOUS))
+		rc = map_file(vas, &va, len, prot, flags, fd, off);
+	/* MAP_SHARED_VALIDATE is for files only, as on Linux; anonymous
+	 * MAP_SHARED memory has nobody to share with (no fork). */
+	else if (type != MAP_SHARED && type != MAP_PRIVATE)
+		rc = -EINVAL;
+	else
+		rc = place(vas, &va, len, prot, flags, &uk_vma_anon_ops,
+			   NULL);
 	if (rc < 0)
-		return rc == -EINVAL || rc == -EACCES ? -ENOMEM : rc;
+		return rc;
 	return (long)va;
 }
 

@@ -587,6 +587,19 @@ out:
 	return rc;
 }
 
+void uk_vma_pager_zap(struct uk_vas *vas, void *obj, __off off)
+{
+	struct uk_vma *vma;
+	unsigned long irqf;
+
+	if (!vas)
+		return;
+	irqf = vmem_lock(vas);
+	for (vma = vmem_first(vas); vma; vma = vmem_next(vma))
+		vmem_pager_zap(vma, obj, off);
+	vmem_unlock(vas, irqf);
+}
+
 int uk_vas_foreach(struct uk_vas *vas,
 		   int (*fn)(const struct uk_vma *vma, void *arg), void *arg)
 {

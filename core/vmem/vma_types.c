@@ -351,6 +351,139 @@ const struct uk_vma_ops uk_vma_file_ops = {
 	.advise = anon_advise,
 };
 
+/* --- pager: pages of an object (a file), shared or private copies ---- */
+
+struct vma_pager {
+	struct uk_vma base;
+	const struct uk_vma_pager *pager;
+	void *obj;			/* a reference (pager->get) */
+	__off off;			/* object offset of base.start */
+	int shared;
+};
+
+static int pager_init(struct uk_vma *vma, void *args)
+{
+	struct uk_vma_pager_args *pa = args;
+	struct vma_pager *p = (struct vma_pager *)vma;
+
+	if (!pa || !pa->pager || !pa->pager->getpage || pa->off < 0 ||
+	    !PAGE_ALIGNED(pa->off) || (vma->flags & UK_VMA_MAP_SIZE_2MB))
+		return -EINVAL;
+	p->pager = pa->pager;
+	p->obj = pa->obj;
+	p->off = pa->off;
+	p->shared = pa->shared;
+	if (p->pager->get)
+		p->pager->get(p->obj);
+	return 0;
+}
+
+/* Copies the object's page at opa (or zeros, for a hole) into a new
+ * frame. */
+static int private_copy(struct uk_vma *vma, __paddr_t opa, __paddr_t *pa)
+{
+	__vaddr_t from, to;
+	int rc = frame_alloc(vma, pa);
+
+	if (rc < 0 || opa == __PADDR_ANY)
+		return rc;
+	from = ukplat_page_kmap(vma->vas->pt, opa, 1, 0);
+	to = ukplat_page_kmap(vma->vas->pt, *pa, 1, 0);
+	if (from == __VADDR_INV || to == __VADDR_INV) {
+		uk_ffree(vma->vas->fa, *pa, 1);
+		return -ENOMEM;
+	}
+	memcpy((void *)to, (const void *)from, PAGE_SIZE);
+	return 0;
+}
+
+static int pager_fault(struct uk_vma *vma, __vaddr_t vaddr,
+		       unsigned long err __unused)
+{
+	struct vma_pager *p = (struct vma_pager *)vma;
+	__vaddr_t va = PAGE_ALIGN_DOWN(vaddr);
+	__off pgoff = (p->off + (__off)(va - vma->start)) >> PAGE_SHIFT;
+	__paddr_t opa, pa;
+	int rc;
+
+	rc = p->pager->getpage(p->obj, pgoff, p->shared, &opa);
+	if (rc < 0)
+		return rc == -ENOMEM ? rc : -ENXIO;
+	if (!p->shared)
+		return private_copy(vma, opa, &pa) ?: map_owned(vma, va, pa);
+	rc = ukplat_page_map(vma->vas->pt, va, opa, 1, vma->attr,
+			     map_flags(vma));
+	return rc == -EEXIST ? 0 : rc;
+}
+
+static int pager_unmap(struct uk_vma *vma, __vaddr_t vaddr, __sz len)
+{
+	struct vma_pager *p = (struct vma_pager *)vma;
+
+	/* Shared pages are the object's frames: they stay its. */
+	return ukplat_page_unmap(vma->vas->pt, vaddr, pages_of(len),
+				 p->shared ? PAGE_FLAG_KEEP_FRAMES : 0);
+}
+
+static int pager_split(struct uk_vma *vma, __vaddr_t vaddr,
+		       struct uk_vma *right)
+{
+	struct vma_pager *r = (struct vma_pager *)right;
+
+	r->off += (__off)(vaddr - vma->start);
+	if (r->pager->get)
+		r->pager->get(r->obj);
+	return 0;
+}
+
+static int pager_merge(struct uk_vma *vma, struct uk_vma *next)
+{
+	struct vma_pager *a = (struct vma_pager *)vma;
+	struct vma_pager *b = (struct vma_pager *)next;
+
+	if (a->pager != b->pager || a->obj != b->obj ||
+	    a->shared != b->shared ||
+	    a->off + (__off)(vma->end - vma->start) != b->off)
+		return -1;
+	/* next goes: its reference with it. */
+	if (b->pager->put)
+		b->pager->put(b->obj);
+	return 0;
+}
+
+static void pager_destroy(struct uk_vma *vma)
+{
+	struct vma_pager *p = (struct vma_pager *)vma;
+
+	if (p->pager->put)
+		p->pager->put(p->obj);
+}
+
+const struct uk_vma_ops uk_vma_pager_ops = {
+	.size = sizeof(struct vma_pager),
+	.movable = 1,
+	.init = pager_init,
+	.fault = pager_fault,
+	.unmap = pager_unmap,
+	.split = pager_split,
+	.merge = pager_merge,
+	.set_attr = pt_set_attr,
+	.advise = anon_advise,
+	.destroy = pager_destroy,
+};
+
+void vmem_pager_zap(struct uk_vma *vma, void *obj, __off off)
+{
+	struct vma_pager *p = (struct vma_pager *)vma;
+	__vaddr_t from;
+
+	if (vma->ops != &uk_vma_pager_ops || p->obj != obj ||
+	    p->off + (__off)(vma->end - vma->start) <= off)
+		return;
+	from = vma->start + (off > p->off ? (__vaddr_t)(off - p->off) : 0);
+	pager_unmap(vma, from, vma->end - from);
+}
+
 /* --- reservations ----------------------------------------------------- */
 
 /* A reservation owns no page-table entries: unmapping it leaves what the

@@ -42,6 +42,9 @@ int vmem_populate(struct uk_vma *vma, __vaddr_t start, __vaddr_t end);
 /* Nonzero if vaddr is a guard page of a stack VMA. */
 int vmem_stack_is_guard(const struct uk_vma *vma, __vaddr_t vaddr);
 
+/* The pager zap of one VMA (if it maps obj). Lock held. */
+void vmem_pager_zap(struct uk_vma *vma, void *obj, __off off);
+
 /* Tells memcheck that [s, e) of vma may be paged in (see vma_types.c). */
 void vmem_vg_pageable(struct uk_vma *vma, __vaddr_t s, __vaddr_t e);
 

@@ -5,6 +5,7 @@
 #ifndef FRAMES_HOG_H
 #define FRAMES_HOG_H
 
+#include <uk/arch/valgrind.h>
 #include <uk/falloc.h>
 #include <uk/plat/paging.h>
 
@@ -25,6 +26,8 @@ static inline __paddr_t frames_hog(void)
 		}
 		head = (__u64 *)ukplat_page_kmap(ukplat_pt_get_active(), pa,
 						 1, 0);
+		/* Under memcheck the frame may be a freed heap block. */
+		UK_VG_UNDEFINED(head, 2 * sizeof(*head));
 		head[0] = chain;
 		head[1] = n;
 		chain = pa;
@@ -34,13 +37,16 @@ static inline __paddr_t frames_hog(void)
 
 static inline void frames_unhog(__paddr_t chain)
 {
-	__u64 *head;
+	__u64 *head, n, next;
 
 	while (chain) {
 		head = (__u64 *)ukplat_page_kmap(ukplat_pt_get_active(),
 						 chain, 1, 0);
-		uk_ffree(uk_falloc_get_default(), chain, head[1]);
-		chain = head[0];
+		n = head[1];
+		next = head[0];
+		UK_VG_NOACCESS(head, 2 * sizeof(*head));
+		uk_ffree(uk_falloc_get_default(), chain, n);
+		chain = next;
 	}
 }
 

@@ -945,6 +945,8 @@ UK_TESTCASE(vmem, posix_mmap)
 	UK_TEST_EXPECT(mmap(NULL, PG, PROT_READ, MAP_PRIVATE, fd, 0) ==
 		       MAP_FAILED && errno == ENODEV);
 	close(fd);
+	UK_TEST_EXPECT(mmap(NULL, PG, PROT_READ, MAP_PRIVATE, -1, 0) ==
+		       MAP_FAILED && errno == EBADF);
 	UK_TEST_EXPECT(mmap((void *)0x1001, PG, PROT_READ, MAP_PRIVATE |
 			    MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED &&
 		       errno == EINVAL);

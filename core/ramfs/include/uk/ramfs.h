@@ -23,6 +23,7 @@
 #include <uk/file.h>
 #include <uk/list.h>
 #include <uk/mutex.h>
+#include <uk/spinlock.h>
 
 struct uk_ramfs_dirent;
 
@@ -34,12 +35,16 @@ struct uk_ramfs_node {
 	struct uk_mutex lock;		/* data, size, times, owner */
 	uid_t uid;			/* owner: 0 (root) unless chown */
 	gid_t gid;
+	/* The page radix and the size, for the page-fault path of file
+	 * mappings (which may not sleep): writers hold lock and plock. */
+	struct uk_spinlock plock;
 	struct timespec atime, mtime, ctime;
 	off_t size;
 	union {
 		struct {			/* S_IFREG */
 			void **radix;		/* 3 levels of 512 */
 			unsigned long pages;	/* allocated data pages */
+			long maps;		/* VMAs mapping the file */
 		} reg;
 		struct {			/* S_IFDIR */
 			struct uk_ramfs_node *parent;	/* root: itself */

@@ -92,7 +92,12 @@ int uk_pollq_notify(struct uk_pollq *q, unsigned int events);
  */
 #define UK_FILE_APPEND	00002000	/* O_APPEND */
 
+struct uk_vma_pager;
+
 struct uk_file_ops {
+	/* For mmap: the pages of the file (uk/vmem.h; obj is the struct
+	 * uk_file), or NULL if it cannot be mapped (ENODEV). */
+	const struct uk_vma_pager *pager;
 	/* Nonzero if read and write wait themselves on blocking
 	 * descriptions (sockets, which know their timeouts): the generic
 	 * loop then calls them once. */

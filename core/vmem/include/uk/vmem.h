@@ -198,6 +198,55 @@ static inline int uk_vma_map_file(struct uk_vas *vas, __vaddr_t *vaddr,
 			  &uk_vma_file_ops, &args);
 }
 
+/*
+ * A pager: the pages of an object (a file) that VMAs map. The VFS gives
+ * one per mappable file type (uk_file_ops.pager); obj is the file.
+ */
+struct uk_vma_pager {
+	/* Stores in *pa the frame of page pgoff of obj; a missing page
+	 * inside the object is made (zeroed) if alloc, else *pa is
+	 * __PADDR_ANY (a hole reads as zeros). Returns 0, -ENXIO at or
+	 * beyond the object's end, -ENOSPC/-ENOMEM. Called in the
+	 * page-fault path with the VAS lock held: must not sleep. */
+	int (*getpage)(void *obj, __off pgoff, int alloc, __paddr_t *pa);
+	/* A VMA starts / stops referring to obj. */
+	void (*get)(void *obj);
+	void (*put)(void *obj);
+};
+
+struct uk_vma_pager_args {
+	const struct uk_vma_pager *pager;
+	void *obj;
+	__off off;			/* page aligned */
+	int shared;
+};
+
+extern const struct uk_vma_ops uk_vma_pager_ops;
+
+/*
+ * Maps len bytes of obj from offset off. shared: the object's own frames
+ * are mapped, so writes reach the object and every mapping sees them
+ * (MAP_SHARED; msync has nothing left to do). Otherwise each page is a
+ * private copy made on first touch (MAP_PRIVATE). A touch beyond the
+ * object's end is not paged in (SIGBUS on Linux). Errors as uk_vma_map.
+ */
+static inline int uk_vma_map_pager(struct uk_vas *vas, __vaddr_t *vaddr,
+				   __sz len, unsigned long attr,
+				   unsigned long flags, const char *name,
+				   const struct uk_vma_pager *pager,
+				   void *obj, __off off, int shared)
+{
+	struct uk_vma_pager_args args = { pager, obj, off, shared };
+
+	return uk_vma_map(vas, vaddr, len, attr, flags, name,
+			  &uk_vma_pager_ops, &args);
+}
+
+/* Unmaps, in every VMA of vas mapping obj, the pages of offsets >= off
+ * (page aligned): a truncated object's pages can then go, and later
+ * touches fault and find the end. Private copies there go too. */
+void uk_vma_pager_zap(struct uk_vas *vas, void *obj, __off off);
+
 /* Reserves a range (no access; placeholder for REPLACE mappings). */
 static inline int uk_vma_reserve(struct uk_vas *vas, __vaddr_t *vaddr,
 				 __sz len)
