@@ -264,52 +264,6 @@ static int ofile_setfl(struct uk_ofile *of, unsigned int fl)
 	return 0;
 }
 
-/*
- * Record locks (F_SETLK...; F_OFD_* alike). One process owns every lock,
- * and a process's own locks never conflict with each other, so a lock is
- * always granted and F_GETLK always answers F_UNLCK, as Linux would for a
- * single process; the request is still checked as Linux checks it.
- */
-static int ofile_lock(struct uk_ofile *of, int cmd, struct flock *ufl)
-{
-	int ofd = cmd == F_OFD_GETLK || cmd == F_OFD_SETLK ||
-		  cmd == F_OFD_SETLKW;
-	int get = cmd == F_GETLK || cmd == F_OFD_GETLK;
-	unsigned int acc = of->flags & O_ACCMODE;
-	struct flock fl;
-	off_t start;
-	int rc;
-
-	if (uk_copy_from_user(&fl, ufl, sizeof(fl)))
-		return -EFAULT;
-	if (fl.l_type != F_RDLCK && fl.l_type != F_WRLCK &&
-	    fl.l_type != F_UNLCK)
-		return -EINVAL;
-	if (fl.l_whence != SEEK_SET && fl.l_whence != SEEK_CUR &&
-	    fl.l_whence != SEEK_END)
-		return -EINVAL;
-	if (ofd && fl.l_pid != 0)
-		return -EINVAL;
-	if (of->flags & O_PATH)
-		return -EBADF;
-	/* The range must not start before the file. */
-	rc = seek_target(of, fl.l_start, fl.l_whence, &start);
-	if (rc)
-		return rc;
-	if (fl.l_len < 0 && start + fl.l_len < 0)
-		return -EINVAL;
-	if (get) {
-		if (fl.l_type == F_UNLCK)
-			return -EINVAL;
-		fl.l_type = F_UNLCK;
-		return uk_copy_to_user(ufl, &fl, sizeof(fl)) ? -EFAULT : 0;
-	}
-	if ((fl.l_type == F_RDLCK && acc == O_WRONLY) ||
-	    (fl.l_type == F_WRLCK && acc == O_RDONLY))
-		return -EBADF;
-	return 0;
-}
-
 static int ofile_fcntl(struct uk_ofile *of, int cmd, long arg)
 {
 	switch (cmd) {
@@ -323,7 +277,7 @@ static int ofile_fcntl(struct uk_ofile *of, int cmd, long arg)
 	case F_OFD_GETLK:
 	case F_OFD_SETLK:
 	case F_OFD_SETLKW:
-		return ofile_lock(of, cmd, (struct flock *)arg);
+		return uk_vfs_fcntl_lock(of, cmd, (void *)arg);
 	default:
 		return -EINVAL;
 	}

@@ -162,6 +162,14 @@ int uk_fdtab_install(struct uk_ofile *of, int minfd, int cloexec)
 	return fd;
 }
 
+/* An fd of of went (closed or replaced): the process's record locks on
+ * the file go with it (POSIX), then the fd's reference. */
+static void fd_gone(struct uk_ofile *of)
+{
+	uk_file_locks_fd_closed(of->file);
+	uk_ofile_put(of);
+}
+
 int uk_fdtab_install_at(struct uk_ofile *of, int fd, int cloexec)
 {
 	struct uk_ofile *old;
@@ -184,7 +192,7 @@ int uk_fdtab_install_at(struct uk_ofile *of, int fd, int cloexec)
 	uk_spin_unlock_irqrestore(&fdtab.lock, flags);
 	/* The old description may run close ops that block: unlocked. */
 	if (old)
-		uk_ofile_put(old);
+		fd_gone(old);
 	return fd;
 }
 
@@ -259,7 +267,7 @@ int uk_fdtab_close(int fd)
 	uk_spin_unlock_irqrestore(&fdtab.lock, flags);
 	if (!of)
 		return -EBADF;
-	uk_ofile_put(of);
+	fd_gone(of);
 	return 0;
 }
 
@@ -282,7 +290,7 @@ int uk_fdtab_close_range(unsigned int first, unsigned int last,
 		}
 		of = take(fd);
 		uk_spin_unlock_irqrestore(&fdtab.lock, flags);
-		uk_ofile_put(of);
+		fd_gone(of);
 		uk_spin_lock_irqsave(&fdtab.lock, flags);
 	}
 	uk_spin_unlock_irqrestore(&fdtab.lock, flags);

@@ -23,12 +23,14 @@ void uk_file_init(struct uk_file *f, const struct uk_file_ops *ops,
 	uk_pollq_init(&f->pollq);
 	f->vnode = NULL;
 	f->priv = priv;
+	f->locks = NULL;
 }
 
 void uk_file_put(struct uk_file *f)
 {
 	if (__atomic_sub_fetch(&f->refcount, 1, __ATOMIC_ACQ_REL))
 		return;
+	uk_file_locks_free(f);
 	if (f->ops->release)
 		f->ops->release(f);
 }
@@ -153,6 +155,7 @@ void uk_ofile_put(struct uk_ofile *of)
 	if (__atomic_sub_fetch(&of->refcount, 1, __ATOMIC_ACQ_REL))
 		return;
 	run_finalizers(of);
+	uk_file_locks_ofile_gone(of);
 	if (f->ops->close)
 		f->ops->close(f, of);
 	uk_free(uk_alloc_get_default(), of);

@@ -137,6 +137,8 @@ struct uk_file_ops {
 	void (*release)(struct uk_file *f);
 };
 
+struct uk_file_locks;
+
 struct uk_file {
 	const struct uk_file_ops *ops;
 	mode_t mode;			/* S_IFMT type and permission bits */
@@ -144,6 +146,7 @@ struct uk_file {
 	struct uk_pollq pollq;
 	void *vnode;			/* namespace node opened, or NULL */
 	void *priv;			/* the driver's */
+	struct uk_file_locks *locks;	/* fcntl/flock locks (flock.c) */
 };
 
 /* Makes f a file with one reference. */
@@ -263,6 +266,19 @@ __sz uk_iov_go_on(const struct iovec *iov, int iovcnt, __sz done,
 struct iovec *uk_iov_import(const struct iovec *uiov, int iovcnt,
 			    struct iovec *kiov, int kiovcnt,
 			    struct iovec **heap);
+
+/*
+ * File locks (flock.c): fcntl record locks of the process and of open
+ * file descriptions (F_OFD_*), flock(). uk_vfs_fcntl_lock runs F_GETLK,
+ * F_SETLK, F_SETLKW and the F_OFD_ forms with the app's struct flock at
+ * arg; returns 0 or -errno. The fd layer calls fd_closed whenever an fd
+ * of f goes (the process's record locks on f go with it, as POSIX says)
+ * and ofile_gone when a description goes (its OFD and flock locks).
+ */
+int uk_vfs_fcntl_lock(struct uk_ofile *of, int cmd, void *arg);
+void uk_file_locks_fd_closed(struct uk_file *f);
+void uk_file_locks_ofile_gone(struct uk_ofile *of);
+void uk_file_locks_free(struct uk_file *f);
 
 /* Nonzero for files with a position (regular files, directories, block
  * devices); reads and writes of others ignore it. */
