@@ -185,6 +185,7 @@ static ssize_t stream_queue(struct unix_sock *p, struct unix_sock *u,
 	c->cred = *cred;
 	c->rights = *rights;
 	*rights = NULL;
+	unix_rights_queued(c->rights, p);
 	unix_sock_get(u);
 	c->sender = u;
 	unix_queue_add(p, c);

@@ -51,6 +51,8 @@ struct unix_sock *unix_sock_alloc(int type)
 	u->peercred.gid = (gid_t)-1;
 	uk_list_init(&u->waiters);
 	uk_list_init(&u->wait_link);
+	uk_list_init(&u->rights_in);
+	uk_list_init(&u->gc_link);
 	return u;
 }
 
@@ -225,6 +227,7 @@ ssize_t unix_record_queue(struct unix_sock *to, struct unix_sock *from,
 	c->cred = *cred;
 	c->rights = *rights;
 	*rights = NULL;
+	unix_rights_queued(c->rights, to);
 	if (named)
 		unix_name_load(from, &c->from);
 	unix_sock_get(from);
@@ -273,6 +276,8 @@ void unix_rights_put(struct unix_rights *r)
 
 	if (!r)
 		return;
+	if (r->tracked)
+		unix_rights_untrack(r);
 	for (i = 0; i < r->count; i++)
 		uk_ofile_put(r->of[i]);
 	uk_free(unix_alloc(), r);
@@ -293,6 +298,7 @@ static int unix_rights_add(struct unix_rights **rp, const int *fds, int n)
 	if (!nr)
 		return -ENOMEM;
 	nr->count = have;
+	nr->tracked = 0;
 	*rp = nr;
 	for (i = 0; i < n; i++) {
 		of = uk_fdtab_get(fds[i]);
@@ -346,6 +352,11 @@ int unix_scm_parse(const struct msghdr *msg, struct unix_rights **rights,
 	if (rc) {
 		unix_rights_put(*rights);
 		*rights = NULL;
+	} else if (*rights) {
+		unix_rights_track(*rights);
+		(*rights)->tracked = 1;
+		if (unix_gc_urgent())
+			unix_gc();
 	}
 	return rc;
 }
@@ -628,7 +639,21 @@ static void unix_peer_gone(struct unix_sock *p, struct unix_sock *u,
 	unix_notify(p, ev | (reset ? UK_POLLERR : 0));
 }
 
-static void unix_purge(struct unix_chunk *c)
+struct unix_chunk *unix_queue_take_all(struct unix_sock *u)
+{
+	struct unix_chunk *q;
+
+	uk_mutex_lock(&u->lock);
+	q = u->head;
+	u->head = u->tail = NULL;
+	u->qlen = 0;
+	u->qbytes = 0;
+	uk_mutex_unlock(&u->lock);
+	unix_wake_room(u);
+	return q;
+}
+
+void unix_purge(struct unix_chunk *c)
 {
 	struct unix_chunk *next;
 
@@ -684,6 +709,9 @@ void unix_release(struct unix_sock *u)
 		unix_release(pend);
 		unix_sock_put(pend);
 	}
+	/* A socket went: what it held in flight may be garbage now. */
+	if (unix_gc_wanted())
+		unix_gc();
 }
 
 /* --- ops ------------------------------------------------------------ */

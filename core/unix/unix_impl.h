@@ -13,6 +13,8 @@
  * - unix_glock (spinlock): the abstract name table, the lists of sockets
  *   waiting for room on another socket, and dgram peer pointers as the
  *   poll op reads them.
+ * - unix_gc_lock (gc.c, a mutex, always taken last): in-flight counts
+ *   and the rights_in lists.
  * The poll op takes no mutex: it reads single words (it must be ISR-safe).
  */
 #ifndef __UNIX_IMPL_H__
@@ -64,8 +66,13 @@ struct unix_name {
 	};
 };
 
-/* File descriptions passed with SCM_RIGHTS. */
+/* File descriptions passed with SCM_RIGHTS. Once tracked (gc.c), they
+ * count in their sockets' inflight, and while queued they are on the
+ * receiving socket's rights_in list (unix_gc_lock). */
 struct unix_rights {
+	struct uk_list link;		/* on in->rights_in */
+	struct unix_sock *in;		/* the socket whose queue holds it */
+	int tracked;
 	int count;
 	struct uk_ofile *of[];
 };
@@ -122,6 +129,19 @@ struct unix_sock {
 	struct uk_list waiters;
 	struct uk_list wait_link;
 	int room_wait;
+
+	/* Garbage collection (gc.c, unix_gc_lock): references to our
+	 * description held by rights, the description, our link among the
+	 * sockets in flight, the rights in our queue, the collector's
+	 * scratch state. */
+	long inflight;
+	struct uk_ofile *gc_of;
+	int gc_multi;			/* rights hold other descriptions */
+	struct uk_list gc_link;
+	struct uk_list rights_in;
+	int gc_cand, gc_reach;
+	long gc_ext;
+	struct unix_sock *gc_next;
 };
 
 extern struct uk_spinlock unix_glock;
@@ -194,6 +214,25 @@ void unix_rights_put(struct unix_rights *r);
  * peek). */
 void unix_scm_recv(struct unix_sock *u, struct msghdr *msg,
 		   struct unix_chunk *c, int flags);
+
+/* Takes u's whole receive queue (u->lock taken here). */
+struct unix_chunk *unix_queue_take_all(struct unix_sock *u);
+/* Frees a chain of chunks. */
+void unix_purge(struct unix_chunk *c);
+
+/* gc.c: in-flight bookkeeping and the collector. track: r (complete)
+ * now holds its descriptions; queued: r sits in to's queue; untrack:
+ * r lets go (before its references are dropped). */
+void unix_rights_track(struct unix_rights *r);
+void unix_rights_queued(struct unix_rights *r, struct unix_sock *to);
+void unix_rights_untrack(struct unix_rights *r);
+/* Nonzero if any socket is in flight / so many that a send should
+ * collect. */
+int unix_gc_wanted(void);
+int unix_gc_urgent(void);
+/* Frees the sockets only unreachable messages hold. Thread context, no
+ * socket lock held. */
+void unix_gc(void);
 
 /* stream.c */
 int unix_stream_connect(struct unix_sock *u, const struct sockaddr *addr,
