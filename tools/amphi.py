@@ -144,7 +144,8 @@ Options:
   -smp N                logical CPUs (default 1; host threads in sim)
   -k, --kernel-arg ARG  kernel parameter NAME=VALUE (repeatable):
                         loglevel=0..4, quiet=1, sched.timeslice_us=N
-                        (time-slice preemption, default 0: cooperative),
+                        (time slice while threads wait for a CPU,
+                        default 10000; 0: cooperative),
                         vmem.fault_around=N (pages per demand-paging
                         fault, default 16), ramfs.size=SIZE (most file
                         data, e.g. 64M or 25%; default half of RAM)

@@ -133,14 +133,17 @@ static void __noreturn secondary_entry(void *unused)
 	idle_loop(s);
 }
 
-/* The resched IPI interrupts the halt (the idle loop looks at the run
- * queue when it returns), or a killed thread that runs app code. */
+/* The resched IPI interrupts a halt (the idle loop then looks at the
+ * run queue), stops a killed thread that runs app code, or tells a busy
+ * CPU that a thread waits behind the running one: its slice tick must
+ * start. */
 static int resched_irq(void *arg, struct __regs *regs)
 {
 	struct uk_sched *s = uk_sched_current();
 
 	uk_spin_lock(&s->lock);
 	sched_kill_running(s, regs);
+	sched_slice_check(s);
 	uk_spin_unlock(&s->lock);
 	return 1;
 }

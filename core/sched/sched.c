@@ -23,12 +23,19 @@
 struct uk_sched uk_sched_cpus[UKPLAT_LCPU_MAXCOUNT];
 unsigned int uk_sched_nr_started;
 
+/*
+ * Time slices (on by default): while other threads wait for a CPU, the
+ * one running there is preempted once it has run a whole slice without
+ * switching. Only then is the CPU's timer armed (tickless otherwise), and
+ * a switch reads no clock: a slice "tick" checks whether any switch
+ * happened since the previous one. 0: cooperative scheduling.
+ */
 #ifndef UK_SCHED_TIMESLICE_US
-#define UK_SCHED_TIMESLICE_US	0
+#define UK_SCHED_TIMESLICE_US	10000
 #endif
 static int timeslice_us = UK_SCHED_TIMESLICE_US;
 UK_PARAM("sched.timeslice_us", timeslice_us, 0, 10000000,
-	 "preemption time slice in us, 0: cooperative");
+	 "preemption time slice in us (default 10000), 0: cooperative");
 
 unsigned int uk_sched_timeslice_us(void)
 {
@@ -116,6 +123,24 @@ static void kick(struct uk_sched *s)
 		ukplat_lcpu_send_ipi(&s->cpu, 1, UKPLAT_IRQ_IPI_RESCHED);
 }
 
+static int running_thread(struct uk_sched *s)
+{
+	return s->current && !(s->current->flags & UK_THREADF_IDLE);
+}
+
+/* After t was queued on s (s->lock held): a busy CPU with no slice
+ * running must start one, so t gets its turn. Returns s if another CPU
+ * must be told (it arms its own timer), else NULL. */
+static struct uk_sched *slice_needed(struct uk_sched *s)
+{
+	if (!timeslice_us || !running_thread(s) || s->slice_deadline)
+		return NULL;
+	if (s != uk_sched_current())
+		return s;
+	sched_slice_check(s);
+	return NULL;
+}
+
 /* Moves the sleepers whose deadline passed to the run queue; returns
  * how many. */
 static int wake_expired(struct uk_sched *s)
@@ -153,10 +178,21 @@ int sched_timer_arm(struct uk_sched *s, __nsec deadline, int force)
 	return rc;
 }
 
-static void slice_start(struct uk_sched *s)
+/* Starts the slice tick when the running thread has company (threads
+ * queued or, so that they wake on time, sleepers), and keeps the timer
+ * armed for the first sleeper. s->lock held, this CPU. */
+void sched_slice_check(struct uk_sched *s)
 {
-	s->slice_start = ukplat_monotonic_clock();
-	sched_timer_arm(s, s->slice_start + timeslice_us * 1000ULL, 0);
+	if (!timeslice_us || !running_thread(s))
+		return;
+	if (!s->slice_deadline && (s->nr_queued || s->sleepq)) {
+		s->slice_deadline = ukplat_monotonic_clock() +
+				    timeslice_us * 1000ULL;
+		s->slice_switches = s->nr_switches;
+		sched_timer_arm(s, s->slice_deadline, 0);
+	}
+	if (s->sleepq)
+		sched_timer_arm(s, s->sleepq->wakeup_time, 0);
 }
 
 /* Moves t, runnable and neither running nor queued (its migrate_to
@@ -174,6 +210,8 @@ static void migrate(struct uk_sched *s, struct uk_thread *t)
 	target->nr_threads++;
 	enqueue(target, t);
 	kicked = who_to_kick(target, t);
+	if (!kicked)
+		kicked = slice_needed(target);
 	uk_spin_unlock(&target->lock);
 	kick(kicked);
 }
@@ -220,8 +258,9 @@ void sched_switch(struct uk_sched *s, unsigned long flags)
 	if (next != prev) {
 		s->prev = prev;
 		s->current = next;
-		if (unlikely(timeslice_us) && !(next->flags & UK_THREADF_IDLE))
-			slice_start(s);
+		s->nr_switches++;
+		if (unlikely(!s->slice_deadline))
+			sched_slice_check(s);
 		/* Code may set its thread pointer without the kernel
 		 * (arm64: msr tpidr_el0): keep what the CPU has. */
 		prev->tlsp = ukplat_tlsp_get();
@@ -286,6 +325,8 @@ void uk_thread_wake(struct uk_thread *t)
 		} else if (t != s->current) {
 			enqueue(s, t);
 			target = who_to_kick(s, t);
+			if (!target)
+				target = slice_needed(s);
 		}
 	}
 	uk_spin_unlock(&s->lock);
@@ -448,6 +489,8 @@ int uk_sched_thread_add(struct uk_sched *s, struct uk_thread *t)
 	s->nr_threads++;
 	enqueue(s, t);
 	target = who_to_kick(s, t);
+	if (!target)
+		target = slice_needed(s);
 	uk_spin_unlock_irqrestore(&s->lock, flags);
 	kick(target);
 	return 0;
@@ -605,41 +648,51 @@ void sched_kill_running(struct uk_sched *s, struct __regs *regs)
 }
 
 /* Preempt only kernel or app code (in sim, not host code the guest
- * called), and only a thread others are waiting for. */
-static int should_preempt(struct uk_sched *s, const struct __regs *regs,
-			  __nsec now)
+ * called), and only a thread that ran a whole slice without a switch
+ * while others wait. */
+static int should_preempt(struct uk_sched *s, const struct __regs *regs)
 {
 	__uptr ip = ukarch_regs_ip(regs);
 
-	return timeslice_us && !s->preempting && s->nr_queued &&
-	       !(s->current->flags & UK_THREADF_IDLE) &&
-	       now - s->slice_start >= timeslice_us * 1000ULL &&
+	return !s->preempting && s->nr_queued && running_thread(s) &&
+	       s->nr_switches == s->slice_switches &&
 	       ip >= (__uptr)__amphi_text_start &&
 	       ip < (__uptr)__amphi_text_end;
 }
 
-/* The CPU's one-shot timer: sleepers' deadlines and time slices. */
+/* The CPU's one-shot timer: sleepers' deadlines and the slice tick. */
 static int timer_irq(void *arg, struct __regs *regs)
 {
 	struct uk_sched *s = uk_sched_current();
-	int preempt, woken;
-	__nsec now;
+	int preempt = 0, woken, tick;
 
 	uk_spin_lock(&s->lock);
 	s->timer_armed = 0;
 	woken = wake_expired(s);
-	now = ukplat_monotonic_clock();
 	sched_kill_running(s, regs);
-	preempt = should_preempt(s, regs, now);
-	if (preempt)
-		s->preempting = !ukarch_regs_inject_call(regs, sched_preempt);
-	else if (timeslice_us && !(s->current->flags & UK_THREADF_IDLE))
-		sched_timer_arm(s, s->slice_start + timeslice_us * 1000ULL >
-				   now ? s->slice_start + timeslice_us * 1000ULL
-				   : now + timeslice_us * 1000ULL, 0);
+	tick = s->slice_deadline &&
+	       (!timeslice_us || ukplat_monotonic_clock() >= s->slice_deadline);
+	if (tick) {
+		preempt = timeslice_us && should_preempt(s, regs);
+		if (preempt)
+			s->preempting =
+				!ukarch_regs_inject_call(regs, sched_preempt);
+		/* A new slice for whoever runs next (or none: tickless). */
+		s->slice_deadline = 0;
+	}
+	/* A preemption on its way starts the next slice when it switches. */
+	if (!preempt || !s->preempting)
+		sched_slice_check(s);
+	else if (s->sleepq)
+		sched_timer_arm(s, s->sleepq->wakeup_time, 0);
+	if (s->slice_deadline)
+		sched_timer_arm(s, s->slice_deadline, 0);
 	uk_spin_unlock(&s->lock);
-	/* Others may share the timer (tests of the timer itself). */
-	return woken || preempt;
+	/* The timer is shared (one deadline per CPU, set by whoever needs
+	 * it): only a preemption takes the interrupt away from the other
+	 * handlers; a wake-up of sleepers leaves it to them too. */
+	(void)woken;
+	return preempt;
 }
 
 int sched_timer_init(void)

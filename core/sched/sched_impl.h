@@ -32,6 +32,9 @@ struct uk_thread *sched_finish(struct uk_sched *s);
  * -errno). */
 int sched_timer_init(void);
 int sched_timer_arm(struct uk_sched *s, __nsec deadline, int force);
+/* Starts the slice tick if the running thread has company, arms the
+ * timer for sleepers (s->lock held, this CPU). */
+void sched_slice_check(struct uk_sched *s);
 
 struct __regs;
 /* In an interrupt: makes s's current thread exit where it was

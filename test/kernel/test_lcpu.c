@@ -14,6 +14,7 @@
 #include <uk/plat/irq.h>
 #include <uk/plat/lcpu.h>
 #include <uk/plat/time.h>
+#include <uk/param.h>
 #include <uk/test.h>
 
 #define NCPU		UKPLAT_LCPU_MAXCOUNT
@@ -416,7 +417,23 @@ UK_TESTCASE(irq, ipi_to_other_cpus)
 }
 
 /* The one-shot timer. Handlers observe (return 0) so that a timer user
- * registered before them (the scheduler) still gets its interrupt. */
+ * registered before them (the scheduler) still gets its interrupt. The
+ * scheduler's own use of the timer (time slices, sleepers' deadlines
+ * while a thread runs) is switched off meanwhile, as it would re-arm
+ * the one deadline the cases watch. */
+static int quiet_slice;
+
+static void sched_quiet(void)
+{
+	uk_param_get("sched.timeslice_us", &quiet_slice);
+	uk_param_set_int("sched.timeslice_us", 0);
+}
+
+static void sched_unquiet(void)
+{
+	uk_param_set_int("sched.timeslice_us", quiet_slice);
+}
+
 static volatile int timer_calls;
 static volatile __nsec timer_at;
 
@@ -440,6 +457,7 @@ UK_TESTCASE(time, oneshot_deadline_fires_once)
 	__nsec deadline;
 	int calls;
 
+	sched_quiet();
 	UK_TEST_ASSERT(ukplat_irq_register(UKPLAT_IRQ_TIMER, timer_handler,
 					   NULL) == 0);
 	ukplat_lcpu_disable_irq();
@@ -458,6 +476,7 @@ UK_TESTCASE(time, oneshot_deadline_fires_once)
 	ukplat_lcpu_enable_irq();
 	UK_TEST_EXPECT_SNUM_EQ(ukplat_irq_unregister(UKPLAT_IRQ_TIMER,
 						     timer_handler, NULL), 0);
+	sched_unquiet();
 }
 
 UK_TESTCASE(time, rearm_replaces_and_disarm_stops)
@@ -465,6 +484,7 @@ UK_TESTCASE(time, rearm_replaces_and_disarm_stops)
 	__nsec now, second;
 	int calls;
 
+	sched_quiet();
 	UK_TEST_ASSERT(ukplat_irq_register(UKPLAT_IRQ_TIMER, timer_handler,
 					   NULL) == 0);
 	ukplat_lcpu_disable_irq();
@@ -492,6 +512,7 @@ UK_TESTCASE(time, rearm_replaces_and_disarm_stops)
 	ukplat_lcpu_enable_irq();
 	UK_TEST_EXPECT_SNUM_EQ(ukplat_irq_unregister(UKPLAT_IRQ_TIMER,
 						     timer_handler, NULL), 0);
+	sched_unquiet();
 }
 
 UK_TESTCASE(time, timer_while_masked_waits_for_enable)
@@ -499,6 +520,7 @@ UK_TESTCASE(time, timer_while_masked_waits_for_enable)
 	__nsec deadline;
 	int calls;
 
+	sched_quiet();
 	UK_TEST_ASSERT(ukplat_irq_register(UKPLAT_IRQ_TIMER, timer_handler,
 					   NULL) == 0);
 	ukplat_lcpu_disable_irq();
@@ -516,6 +538,7 @@ UK_TESTCASE(time, timer_while_masked_waits_for_enable)
 	UK_TEST_EXPECT_SNUM_EQ(timer_calls, calls + 1);
 	UK_TEST_EXPECT_SNUM_EQ(ukplat_irq_unregister(UKPLAT_IRQ_TIMER,
 						     timer_handler, NULL), 0);
+	sched_unquiet();
 }
 
 /* halt_irq wakes up for an interrupt another CPU sends. */

@@ -6,12 +6,14 @@
  * takes runnable, unpinned threads from busy ones. Threads added to a
  * chosen scheduler with uk_sched_thread_add() stay on that CPU.
  *
- * Time slices (off by default): with the meson option
- * -Dsched_timeslice_us=N, or the kernel parameter sched.timeslice_us=N, a
- * thread that runs N µs while others wait is preempted by the CPU's timer
- * interrupt, if it runs kernel or app code with interrupts enabled (so it
- * holds no spinlock: those are taken with interrupts off). A preempted
- * thread that was about to block only sees a spurious wake-up.
+ * Time slices (10 ms by default; the meson option -Dsched_timeslice_us=N
+ * or the kernel parameter sched.timeslice_us=N, 0 for cooperative
+ * scheduling): while other threads wait for a CPU, the thread running
+ * there is preempted by the CPU's timer interrupt once it has run a whole
+ * slice without a switch, if it runs kernel or app code with interrupts
+ * enabled (so it holds no spinlock: those are taken with interrupts
+ * off). With nobody waiting, no timer runs (tickless). A preempted thread
+ * that was about to block only sees a spurious wake-up.
  */
 #ifndef __UK_SCHED_H__
 #define __UK_SCHED_H__
@@ -34,8 +36,10 @@ struct uk_sched {
 	unsigned int nr_threads;	/* assigned, incl. blocked */
 	struct uk_thread *sleepq;	/* pairing heap root */
 	unsigned long nr_preempted;
+	unsigned long nr_switches;
 	__nsec timer_armed;		/* deadline set on the CPU, or 0 */
-	__nsec slice_start;		/* when current got the CPU */
+	__nsec slice_deadline;		/* next slice tick, or 0: none */
+	unsigned long slice_switches;	/* nr_switches when it was armed */
 	int preempting;			/* a preemption is on its way */
 };
 
