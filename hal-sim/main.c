@@ -27,6 +27,7 @@ int main(int argc, char *argv[])
 	struct ukplat_bootinfo *bi = &sim_bootinfo;
 	struct sim_options opt;
 
+	sim_cpu_ticks_init();
 	sim_parse_options(argc, argv, &opt);
 	sim_console_init();
 	sim_fs_init();

@@ -101,6 +101,8 @@ void sim_fs_init(void);
 /* Nonzero if %fs is switched with wrfsbase, not arch_prctl. */
 int sim_fs_fast(void);
 
+/* Starts the count behind ukplat_cpu_ticks (at process start). */
+void sim_cpu_ticks_init(void);
 /* Creates this CPU thread's one-shot timer (tid: the thread's id). */
 void sim_timer_init(pid_t tid);
 /* In the interrupt signal handler for a timer signal: returns 1 if the

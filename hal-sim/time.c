@@ -83,6 +83,41 @@ __nsec ukplat_monotonic_clock(void)
 	return sim_clock_ns(CLOCK_MONOTONIC);
 }
 
+/* The TSC, counted from the process's start; its rate is measured
+ * against CLOCK_MONOTONIC over the whole run at each conversion (rare:
+ * only when CPU time is asked for), so no calibration delays the boot. */
+static __u64 tsc0;
+static __nsec mono0;
+
+static inline __u64 rdtsc(void)
+{
+	__u32 lo, hi;
+
+	__asm__ __volatile__("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((__u64)hi << 32) | lo;
+}
+
+void sim_cpu_ticks_init(void)
+{
+	mono0 = sim_clock_ns(CLOCK_MONOTONIC);
+	tsc0 = rdtsc();
+}
+
+__u64 ukplat_cpu_ticks(void)
+{
+	return rdtsc() - tsc0;
+}
+
+__nsec ukplat_cpu_ticks_to_ns(__u64 ticks)
+{
+	__nsec mono = sim_clock_ns(CLOCK_MONOTONIC) - mono0;
+	__u64 tsc = rdtsc() - tsc0;
+
+	if (!tsc)
+		return 0;
+	return (__nsec)((unsigned __int128)ticks * mono / tsc);
+}
+
 __nsec ukplat_wall_clock(void)
 {
 	return sim_clock_ns(CLOCK_REALTIME);

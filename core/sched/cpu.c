@@ -130,6 +130,7 @@ static void __noreturn secondary_entry(void *unused)
 	/* First of all: the idle thread's thread pointer (errno...). */
 	ukplat_tlsp_set(s->idle->tlsp);
 	s->current = s->idle;
+	sched_cputime_start(s);
 	idle_loop(s);
 }
 
@@ -245,6 +246,7 @@ static void main_thread_init(struct uk_sched *s)
 	main_thread.tlsp = ukplat_tlsp_get();
 	s->current = &main_thread;
 	s->nr_threads = 1;
+	sched_cputime_start(s);
 }
 
 static void sched_cpu_init(struct uk_sched *s, __lcpuidx idx)

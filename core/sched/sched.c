@@ -259,6 +259,9 @@ void sched_switch(struct uk_sched *s, unsigned long flags)
 		s->prev = prev;
 		s->current = next;
 		s->nr_switches++;
+		if (unlikely(sched_cputime_threads ||
+			     ((prev->flags | next->flags) & UK_THREADF_IDLE)))
+			sched_cputime_switch(s, prev, next);
 		if (unlikely(!s->slice_deadline))
 			sched_slice_check(s);
 		/* Code may set its thread pointer without the kernel

@@ -40,6 +40,12 @@ struct __regs;
 /* In an interrupt: makes s's current thread exit where it was
  * interrupted if it was killed and runs app code (s->lock held). */
 void sched_kill_running(struct uk_sched *s, struct __regs *regs);
+/* CPU time (cputime.c): nonzero once threads' time is counted; the
+ * switch's bookkeeping (s->lock held); a CPU's start. */
+extern int sched_cputime_threads;
+void sched_cputime_switch(struct uk_sched *s, struct uk_thread *prev,
+			  struct uk_thread *next);
+void sched_cputime_start(struct uk_sched *s);
 
 /* Thread bookkeeping (thread.c). */
 void thread_exited_off_cpu(struct uk_thread *t);

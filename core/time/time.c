@@ -7,7 +7,6 @@
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>
-#include <uk/init.h>
 #include <uk/nofault.h>
 #include <uk/plat/time.h>
 #include <uk/sched.h>
@@ -15,16 +14,6 @@
 #include <uk/time.h>
 
 #define TIMER_ABSTIME	1
-
-/* The CPU-time clocks count from here: the kernel is the one process. */
-static __nsec boot_ns;
-
-static int time_init(struct uk_init_ctx *ctx)
-{
-	boot_ns = ukplat_monotonic_clock();
-	return 0;
-}
-uk_early_initcall(time_init, NULL);
 
 int uk_clock_read(int clk, __nsec *ns)
 {
@@ -40,9 +29,10 @@ int uk_clock_read(int clk, __nsec *ns)
 		*ns = ukplat_monotonic_clock();
 		return 0;
 	case UK_CLOCK_PROCESS_CPUTIME_ID:
+		*ns = uk_sched_cputime();
+		return 0;
 	case UK_CLOCK_THREAD_CPUTIME_ID:
-		/* No CPU-time accounting: time since boot bounds it. */
-		*ns = ukplat_monotonic_clock() - boot_ns;
+		*ns = uk_thread_cputime(uk_thread_current());
 		return 0;
 	default:
 		return -EINVAL;
@@ -245,7 +235,7 @@ UK_SYSCALL_R_DEFINE(long, times, struct k_tms *, buf)
 		       (UK_NSEC_PER_SEC / CLK_TCK);
 	struct k_tms t = { 0 };
 
-	t.tms_utime = (long)((ukplat_monotonic_clock() - boot_ns) /
+	t.tms_utime = (long)(uk_sched_cputime() /
 			     (UK_NSEC_PER_SEC / CLK_TCK));
 	if (buf && uk_copy_to_user(buf, &t, sizeof(t)))
 		return -EFAULT;
@@ -272,7 +262,8 @@ UK_SYSCALL_R_DEFINE(int, getrusage, int, who, struct k_rusage *, usage)
 		return -EINVAL;
 	memset(&r, 0, sizeof(r));
 	if (who != RUSAGE_CHILDREN) {
-		ns = ukplat_monotonic_clock() - boot_ns;
+		ns = who == RUSAGE_SELF ? uk_sched_cputime() :
+		     uk_thread_cputime(uk_thread_current());
 		r.ru_utime.tv_sec = ns / UK_NSEC_PER_SEC;
 		r.ru_utime.tv_usec = ns % UK_NSEC_PER_SEC / 1000;
 	}

@@ -40,6 +40,16 @@ __nsec ukplat_monotonic_clock(void)
 	return x86_tsc_to_ns(rdtsc());
 }
 
+__u64 ukplat_cpu_ticks(void)
+{
+	return rdtsc();
+}
+
+__nsec ukplat_cpu_ticks_to_ns(__u64 ticks)
+{
+	return (__nsec)(((unsigned __int128)ticks * ns_mult) >> 32);
+}
+
 __nsec ukplat_wall_clock(void)
 {
 	return wall_base + ukplat_monotonic_clock();

@@ -41,6 +41,12 @@ struct uk_sched {
 	__nsec slice_deadline;		/* next slice tick, or 0: none */
 	unsigned long slice_switches;	/* nr_switches when it was armed */
 	int preempting;			/* a preemption is on its way */
+	/* CPU time (ukplat_cpu_ticks): the scheduler's start, time in the
+	 * idle thread, and since when it runs there; the last switch, and
+	 * whether threads' time is counted on this CPU (cputime.c). */
+	__u64 start_ticks, idle_ticks, idle_since;
+	__u64 switch_ticks;
+	int thread_acct;
 };
 
 /* This CPU's scheduler. */
@@ -92,6 +98,18 @@ int uk_sched_stop_others(void);
 
 /* Nonzero if ip is app code (the image's text but not the kernel's). */
 int uk_sched_ip_is_app(__uptr ip);
+/*
+ * CPU time (ns). The process's (every thread but the CPUs' idle threads,
+ * on all CPUs: clock(), CLOCK_PROCESS_CPUTIME_ID) is always exact. A
+ * thread's (CLOCK_THREAD_CPUTIME_ID) is counted at every switch from the
+ * first time any thread's is asked for (counting costs a cycle-counter
+ * read per switch, which yield-heavy code would otherwise pay for
+ * nothing); until then, a single-threaded app's thread time is the
+ * process's, and other threads start from 0 then.
+ */
+__nsec uk_sched_cputime(void);
+__nsec uk_thread_cputime(struct uk_thread *t);
+
 
 /* Prints every thread (id, name, state, CPU, stack) to the console;
  * used by crash reports, so it takes no lock that may be held. */

@@ -85,6 +85,7 @@ struct uk_thread {
 
 	uk_thread_fn_t fn;
 	void *arg;
+	__u64 cpu_ticks;		/* CPU time run (ukplat_cpu_ticks) */
 	int exit_status;
 	void *priv;			/* for the owner of the thread */
 	struct __regs *syscall_regs;	/* full-frame system call, or NULL */

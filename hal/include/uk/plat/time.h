@@ -15,6 +15,13 @@
 __nsec ukplat_monotonic_clock(void);
 /* Nanoseconds since the Unix epoch (wall clock). */
 __nsec ukplat_wall_clock(void);
+/* A cheap, fast-moving count for CPU-time accounting, read at every
+ * context switch (the TSC on x86): monotonic per CPU, comparable across
+ * CPUs within a tick or so. */
+__u64 ukplat_cpu_ticks(void);
+/* A number of ukplat_cpu_ticks ticks in nanoseconds. */
+__nsec ukplat_cpu_ticks_to_ns(__u64 ticks);
+
 /* Arms this CPU's one-shot timer to fire UKPLAT_IRQ_TIMER once on this
  * CPU when the monotonic clock reaches deadline_ns (0 disarms). A new call
  * replaces the previous deadline, including a timer interrupt that fired
