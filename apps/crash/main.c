@@ -84,9 +84,10 @@ static int __attribute__((noinline)) overflow_block(void)
 	return 0;
 }
 
-/* A block that ends exactly at a page boundary (large blocks start 64
- * bytes into their first page): 4 pages. */
-#define LARGE_BLOCK	(4 * 4096 - 64)
+/* A block of whole pages (over the heap's 128 KiB of arena blocks) that
+ * ends exactly at a page boundary (large blocks start 64 bytes into
+ * their first page): 40 pages. */
+#define LARGE_BLOCK	(40 * 4096 - 64)
 
 static int __attribute__((noinline)) large_write_after_free(void)
 {

@@ -549,6 +549,10 @@ static int fb_addmem(struct uk_falloc *fa, void *metadata, __paddr_t paddr,
 		rc = -EINVAL;
 	} else {
 		zone_insert(b, z);
+		if (!fa->total_memory || paddr < fa->zones_lo)
+			fa->zones_lo = paddr;
+		if (paddr + frames * PAGE_SIZE > fa->zones_hi)
+			fa->zones_hi = paddr + frames * PAGE_SIZE;
 		fa->total_memory += frames * PAGE_SIZE;
 		fa->free_memory += frames * PAGE_SIZE;
 	}

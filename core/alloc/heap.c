@@ -1,31 +1,43 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Kernel heap over a frame allocator.
+ * Heaps over a page source (struct uk_heap_pages): the kernel's over the
+ * frame allocator and the direct map, the app's over pages mapped in the
+ * address space (app_heap.c). Same code for both. Three kinds of blocks,
+ * so that any size wastes little (a heap filled with blocks of one size
+ * holds over 90 % of its memory in them, for any size):
  *
- * Small blocks (<= 2 KiB) come from slabs: a slab is SLAB_SIZE bytes
- * (4 frames), aligned on SLAB_SIZE, holding a header (with a bitmap of
- * free objects) then objects of one size class. Each class keeps a list
- * of its slabs that have free objects and at most one empty slab; other
- * empty slabs go back to the frame allocator.
+ * - up to 2 KiB: slabs of one size class each; the 64 classes are
+ *   16..256 in steps of 16, then 16 steps per doubling (a block wastes at
+ *   most 1/16 of its size). A slab is the smallest run of 4, 8 or 16
+ *   pages whose tail wastes at most 1/32 of it; it starts with a header
+ *   (the bitmap of free objects). Each class keeps a list of its slabs
+ *   with free objects and one empty 16 KiB slab; other empty slabs go.
+ * - up to 128 KiB: blocks with a 32-byte header in arenas of up to
+ *   4 MiB, carved and coalesced with boundary tags, free blocks in bins
+ *   of 8 per doubling; an arena whose blocks are all free goes back.
+ * - larger: runs of whole pages with a 64-byte header.
  *
- * Large blocks are whole frames: a span aligned on SLAB_SIZE starting
- * with a 64-byte header; the block starts at most SLAB_SIZE bytes after
- * the span. So for any block p, ALIGN_DOWN(p - 1, SLAB_SIZE) is its slab
- * or span header, whose magic tells which.
+ * Nothing is aligned beyond a page: a page map (one word per page of the
+ * source's range) names the span (slab, arena, large block) each page of
+ * the heap belongs to, so for any block p the span's header is found
+ * from p - 1, and its magic tells which kind it is.
  *
- * Under valgrind (checked once at init) small blocks get 16-byte redzones
- * that also hold the requested size; blocks are announced with
- * MALLOCLIKE/FREELIKE; free objects, large headers and span tails are
- * NOACCESS. Slab headers stay accessible (memcheck cannot tell the heap
- * from the app; they are never adjacent to an object's bytes).
+ * Under valgrind (checked once at init) slab blocks get 16-byte redzones
+ * that also hold the requested size, arena blocks keep what follows the
+ * requested size inaccessible; blocks are announced with MALLOCLIKE/
+ * FREELIKE; free objects, large headers and span tails are NOACCESS.
+ * Slab and arena block headers stay accessible (memcheck cannot tell
+ * the heap from the app; they are never adjacent to an object's bytes).
  *
- * With memory tagging (uk/arch/memtag.h: arm64 MTE), each block gets a
- * fresh tag when allocated and again when freed, never one of its
- * neighbours' (so an overflow into the next object always faults), and
- * the heap strips the tag wherever it looks up a block's header. Blocks
- * allocated before tagging was on keep untagged pointers (unchecked).
- * Large blocks are tagged over their whole span, so they are checked
- * even where tags exist only per page (ukarch_memtag_fine() == 0).
+ * With memory tagging (uk/arch/memtag.h: arm64 MTE), each slab block and
+ * each large block gets a fresh tag when allocated and again when freed,
+ * never one of its neighbours' (so an overflow into the next object
+ * always faults), and the heap strips the tag wherever it looks up a
+ * block's header. Blocks allocated before tagging was on keep untagged
+ * pointers (unchecked), and so do arena blocks (their headers sit in the
+ * granules between them). Large blocks are tagged over their whole span,
+ * so they are checked even where tags exist only per page
+ * (ukarch_memtag_fine() == 0).
  */
 #include <errno.h>
 #include <string.h>
@@ -38,35 +50,35 @@
 #include <uk/falloc.h>
 #include <uk/alloc.h>
 
-#define SLAB_SIZE	UK_ALLOC_HEAP_SLAB_SIZE
-#define SLAB_FRAMES	(SLAB_SIZE / PAGE_SIZE)
-#define SLAB_ORDER	2
 #define SMALL_MAX	UK_ALLOC_HEAP_SMALL_MAX
+#define MID_MAX		UK_ALLOC_HEAP_MID_MAX
+#define MID_HDR		32
+#define MID_MIN_SPLIT	64		/* smallest free block carved off */
+#define ARENA_HDR	64
+#define ARENA_PAGES	1024		/* 4 MiB */
+#define NBINS		160		/* 8 per doubling, from 64 bytes */
 #define SMALL_ALIGN_MAX	64		/* larger alignments use spans */
 #define AREA_ALIGN	64
 #define LARGE_HDR	64
 #define HEAP_MAX_SIZE	(1UL << 46)
 #define VG_RZ		16
 #define BPL		(8 * sizeof(unsigned long))
+#define NCLASSES	64
+#define SLAB_MIN_PAGES	4
+#define SLAB_MAX_PAGES	16
+#define CACHE_MAX_PAGES	(UK_ALLOC_HEAP_CACHED_SLAB / PAGE_SIZE)
 
 #define SLAB_MAGIC	0x51ab51abU
 #define LARGE_MAGIC	0x1a26eb10U
+#define ARENA_MAGIC	0xa4e2a000U
 #define FREED_MAGIC	0xdeadf4eeU
-
-UK_BUILD_BUG_ON(SLAB_SIZE != (PAGE_SIZE << SLAB_ORDER));
-
-static const __u16 class_size[] = {
-	16, 32, 48, 64, 80, 96, 112, 128, 160, 192, 224, 256,
-	320, 384, 448, 512, 640, 768, 896, 1024, 1280, 1536, 2048,
-};
-#define NCLASSES	ARRAY_SIZE(class_size)
 
 struct slab {
 	__u32 magic;
 	__u16 cls;
-	__u16 nobjs;
-	__u16 nfree;
 	__u16 hint;		/* lowest freemap word that may be nonzero */
+	__u32 nobjs;
+	__u32 nfree;
 	struct slab *next;	/* in the class's list of non-full slabs */
 	struct slab *prev;
 	char *area;		/* object 0 */
@@ -76,30 +88,58 @@ struct slab {
 struct large {
 	__u32 magic;
 	__u32 off;		/* block = span + off */
-	unsigned long frames;	/* span length */
+	unsigned long pages;	/* span length */
 	__sz size;		/* size asked for */
 };
 UK_BUILD_BUG_ON(sizeof(struct large) > LARGE_HDR);
+
+/* Arena blocks: sizes include the header and are multiples of 16; a
+ * block's payload starts at its header + MID_HDR. prev_size is the size
+ * of the block before (0: the first), so both neighbours are found. */
+#define MID_USED	1UL
+struct mid_block {
+	__u64 prev_size;
+	__u64 size;		/* | MID_USED */
+	__u64 req;		/* size asked for, if used */
+	__u64 pad;
+};
+
+struct mid_free {		/* a free block's payload */
+	struct mid_block *next, *prev;
+};
+
+struct arena {
+	__u32 magic;
+	__u32 pad;
+	unsigned long pages;
+};
+UK_BUILD_BUG_ON(sizeof(struct arena) > ARENA_HDR);
+UK_BUILD_BUG_ON(sizeof(struct mid_block) != MID_HDR);
 
 struct heap_class {
 	struct uk_spinlock lock;
 	__u32 size;
 	__u32 recip;		/* ceil(2^32 / size): offset -> index */
-	__u16 nobjs;
+	__u32 nobjs;
 	__u16 area_off;
+	__u16 pages;		/* of a slab */
 	unsigned int nempty;	/* empty slabs on the list (0 or 1) */
 	struct slab *partial;	/* slabs with a free object */
 };
 
 struct heap {
 	struct uk_alloc a;
-	struct uk_falloc *fa;
-	__vaddr_t dm_off;
+	struct uk_heap_pages *src;
 	int vg;			/* running under valgrind */
 	unsigned int rz;	/* redzone on each side of small blocks */
-	__vaddr_t lo, hi;	/* every span lies in [lo, hi) */
+	__vaddr_t lo, hi;	/* the source's range */
+	__u32 *pagemap;		/* per page of [lo, hi): span head + 1 */
 	__u8 cls_of[SMALL_MAX / 16 + 1];
 	struct heap_class cls[NCLASSES];
+	__vaddr_t large_next;		/* after the last large span */
+	struct uk_spinlock mid_lock;	/* arenas, bins */
+	unsigned long bin_map[DIV_ROUND_UP(NBINS, 8 * sizeof(long))];
+	struct mid_block *bins[NBINS];
 };
 
 static struct heap *to_heap(struct uk_alloc *a)
@@ -107,56 +147,67 @@ static struct heap *to_heap(struct uk_alloc *a)
 	return containerof(a, struct heap, a);
 }
 
-/* --- spans: frames from the frame allocator ---------------------------- */
+/* --- size classes ------------------------------------------------------ */
 
-static void range_widen(struct heap *h, __vaddr_t lo, __vaddr_t hi)
+static __u32 class_size(unsigned int i)
 {
-	__vaddr_t cur = __atomic_load_n(&h->lo, __ATOMIC_RELAXED);
+	unsigned int k, j;
 
-	while (lo < cur && !__atomic_compare_exchange_n(&h->lo, &cur, lo, 0,
-			__ATOMIC_RELAXED, __ATOMIC_RELAXED))
-		;
-	cur = __atomic_load_n(&h->hi, __ATOMIC_RELAXED);
-	while (hi > cur && !__atomic_compare_exchange_n(&h->hi, &cur, hi, 0,
-			__ATOMIC_RELAXED, __ATOMIC_RELAXED))
-		;
+	if (i < 16)
+		return 16 * (i + 1);
+	k = (i - 16) / 16 + 8;
+	j = (i - 16) % 16 + 1;
+	return (1U << k) + j * (1U << (k - 4));
 }
 
-/* Returns frames frames aligned on 2^order frames, or NULL. */
-static void *span_alloc(struct heap *h, unsigned long frames,
+/* The smallest class of at least sz bytes (sz <= SMALL_MAX). */
+static unsigned int class_index(struct heap *h, __sz sz)
+{
+	return h->cls_of[(sz + 15) >> 4];
+}
+
+/* --- spans: pages from the source -------------------------------------- */
+
+static __u32 *map_slot(struct heap *h, __vaddr_t va)
+{
+	return &h->pagemap[(va - h->lo) >> PAGE_SHIFT];
+}
+
+/* Marks pages [va, va + pages) as the span starting at head. */
+static void map_span(struct heap *h, __vaddr_t head, __vaddr_t va,
+		     unsigned long pages)
+{
+	__u32 e = (__u32)(((head - h->lo) >> PAGE_SHIFT) + 1);
+	__u32 *slot = map_slot(h, va);
+
+	while (pages--)
+		*slot++ = e;
+}
+
+static void *span_alloc(struct heap *h, unsigned long pages,
 			unsigned int order)
 {
-	__paddr_t pa = __PADDR_ANY;
-	__vaddr_t va;
+	void *va = h->src->alloc(h->src, pages, order);
 
-	if (h->fa->falloc(h->fa, &pa, frames, UK_FALLOC_F_ALIGN(order)))
-		return NULL;
-	va = pa + h->dm_off;
-	range_widen(h, va, va + frames * PAGE_SIZE);
-	return (void *)va;
+	if (va)
+		map_span(h, (__vaddr_t)va, (__vaddr_t)va, pages);
+	return va;
 }
 
-static void span_free(struct heap *h, void *va, unsigned long frames)
+static void span_free(struct heap *h, void *va, unsigned long pages)
 {
-	int rc;
-
-	if (!frames)
-		return;
-	rc = h->fa->ffree(h->fa, (__vaddr_t)va - h->dm_off, frames);
-	UK_ASSERT(rc == 0);
+	if (pages)
+		h->src->free(h->src, va, pages);
 }
 
-/* Extends the span ending at end by frames frames; returns 0 or -errno. */
-static int span_grow(struct heap *h, void *end, unsigned long frames)
+/* Extends the span of head ending at end by pages pages. 0 or -ENOMEM. */
+static int span_grow(struct heap *h, void *head, void *end,
+		     unsigned long pages)
 {
-	__paddr_t pa = (__vaddr_t)end - h->dm_off;
-	int rc;
-
-	rc = h->fa->falloc(h->fa, &pa, frames, 0);
-	if (!rc)
-		range_widen(h, (__vaddr_t)end,
-			    (__vaddr_t)end + frames * PAGE_SIZE);
-	return rc;
+	if (!h->src->grow || h->src->grow(h->src, end, pages))
+		return -ENOMEM;
+	map_span(h, (__vaddr_t)head, (__vaddr_t)end, pages);
+	return 0;
 }
 
 /* --- slabs ------------------------------------------------------------- */
@@ -187,7 +238,7 @@ static struct slab *slab_new(struct heap *h, unsigned int ci)
 	unsigned long words = DIV_ROUND_UP(c->nobjs, BPL), w;
 	struct slab *s;
 
-	s = span_alloc(h, SLAB_FRAMES, SLAB_ORDER);
+	s = span_alloc(h, c->pages, 0);
 	if (!s)
 		return NULL;
 	s->magic = SLAB_MAGIC;
@@ -205,7 +256,7 @@ static struct slab *slab_new(struct heap *h, unsigned int ci)
 		__sz hdr = offsetof(struct slab, freemap) +
 			   words * sizeof(unsigned long);
 
-		UK_VG_NOACCESS((char *)s + hdr, SLAB_SIZE - hdr);
+		UK_VG_NOACCESS((char *)s + hdr, c->pages * PAGE_SIZE - hdr);
 	}
 	return s;
 }
@@ -230,7 +281,8 @@ static unsigned int slab_take(struct slab *s)
  * neighbours and (old != -1) its previous self do not have. Called with
  * the class lock: neighbours are retagged under the same lock.
  */
-static char *tag_object(struct slab *s, char *obj, __sz size, int old)
+static char *tag_object(struct heap *h, struct slab *s, char *obj,
+			__sz size, int old)
 {
 	unsigned long exclude = old >= 0 ? 1UL << old : 0;
 	char *end = obj + size;
@@ -238,7 +290,7 @@ static char *tag_object(struct slab *s, char *obj, __sz size, int old)
 	if (obj > s->area)
 		exclude |= 1UL << ukarch_memtag_get(obj -
 						    UKARCH_MEMTAG_GRANULE);
-	if (end < (char *)s + SLAB_SIZE)
+	if (end < (char *)s + (__sz)h->cls[s->cls].pages * PAGE_SIZE)
 		exclude |= 1UL << ukarch_memtag_get(end);
 	return ukarch_memtag_new(obj, size, exclude);
 }
@@ -265,7 +317,7 @@ static void *small_alloc(struct heap *h, unsigned int ci, __sz size)
 		c->nempty--;
 	obj = s->area + (__sz)slab_take(s) * c->size;
 	if (ukarch_memtag_fine())
-		obj = tag_object(s, obj, c->size, -1);
+		obj = tag_object(h, s, obj, c->size, -1);
 	if (!s->nfree)
 		slab_list_del(c, s);
 	uk_spin_unlock_irqrestore(&c->lock, irqf);
@@ -313,7 +365,7 @@ static void small_free(struct heap *h, struct slab *s, void *ptr)
 		char *obj = s->area + idx * c->size;
 
 		/* Stale pointers now fault. */
-		tag_object(s, obj, c->size, (int)ukarch_memtag_get(obj));
+		tag_object(h, s, obj, c->size, (int)ukarch_memtag_get(obj));
 	}
 	s->freemap[idx / BPL] |= bit;
 	if (idx / BPL < s->hint)
@@ -321,7 +373,7 @@ static void small_free(struct heap *h, struct slab *s, void *ptr)
 	if (s->nfree++ == 0)
 		slab_list_add(c, s);
 	if (s->nfree == s->nobjs) {
-		if (c->nempty) {
+		if (c->nempty || c->pages > CACHE_MAX_PAGES) {
 			slab_list_del(c, s);
 			s->magic = FREED_MAGIC;
 			release = 1;
@@ -331,7 +383,7 @@ static void small_free(struct heap *h, struct slab *s, void *ptr)
 	}
 	uk_spin_unlock_irqrestore(&c->lock, irqf);
 	if (release)
-		span_free(h, s, SLAB_FRAMES);
+		span_free(h, s, c->pages);
 }
 
 /* Size the caller asked for (valgrind) or may use, of a small block. */
@@ -348,6 +400,282 @@ static __sz small_size(struct heap *h, struct slab *s, const void *ptr)
 	return size;
 }
 
+/* --- arena blocks ------------------------------------------------------ */
+
+static struct mid_block *mid_next(struct mid_block *b)
+{
+	return (struct mid_block *)((char *)b + (b->size & ~MID_USED));
+}
+
+static struct mid_block *mid_prev(struct mid_block *b)
+{
+	return b->prev_size ? (struct mid_block *)((char *)b - b->prev_size)
+			    : NULL;
+}
+
+static struct mid_free *mid_links(struct heap *h, struct mid_block *b)
+{
+	struct mid_free *f = (struct mid_free *)(b + 1);
+
+	if (unlikely(h->vg))
+		UK_VG_DEFINED(f, sizeof(*f));
+	return f;
+}
+
+/* The bin of a free block of size bytes: 8 per doubling from 64. */
+static unsigned int bin_of(__sz size)
+{
+	unsigned int k = 63 - __builtin_clzl(size);
+	unsigned int i;
+
+	if (k < 6)
+		return 0;
+	i = (k - 6) * 8 + ((size >> (k - 3)) & 7);
+	return MIN(i, NBINS - 1);
+}
+
+static void bin_add(struct heap *h, struct mid_block *b)
+{
+	unsigned int i = bin_of(b->size);
+	struct mid_free *f = mid_links(h, b);
+
+	f->prev = NULL;
+	f->next = h->bins[i];
+	if (f->next)
+		mid_links(h, f->next)->prev = b;
+	h->bins[i] = b;
+	h->bin_map[i / BPL] |= 1UL << (i % BPL);
+}
+
+static void bin_del(struct heap *h, struct mid_block *b)
+{
+	unsigned int i = bin_of(b->size);
+	struct mid_free *f = mid_links(h, b);
+
+	if (f->prev)
+		mid_links(h, f->prev)->next = f->next;
+	else
+		h->bins[i] = f->next;
+	if (f->next)
+		mid_links(h, f->next)->prev = f->prev;
+	if (!h->bins[i])
+		h->bin_map[i / BPL] &= ~(1UL << (i % BPL));
+}
+
+/* A free block of at least size bytes, taken off its bin, or NULL. */
+static struct mid_block *bin_take(struct heap *h, __sz size)
+{
+	unsigned int i = bin_of(size), w;
+	struct mid_block *b;
+	unsigned long bits;
+
+	/* The blocks of size's own bin may be smaller: look at each. */
+	for (b = h->bins[i]; b; b = mid_links(h, b)->next)
+		if (b->size >= size)
+			goto found;
+	for (i++, w = i / BPL; w < ARRAY_SIZE(h->bin_map); w++) {
+		bits = h->bin_map[w];
+		if (w == i / BPL)
+			bits &= ~0UL << (i % BPL);
+		if (bits) {
+			b = h->bins[w * BPL + __builtin_ctzl(bits)];
+			goto found;
+		}
+	}
+	return NULL;
+found:
+	bin_del(h, b);
+	return b;
+}
+
+/* Makes b (free, off the bins) size bytes; the rest becomes a free
+ * block if it is worth one. */
+static void mid_cut(struct heap *h, struct mid_block *b, __sz size)
+{
+	struct mid_block *r;
+	__sz rest = b->size - size;
+
+	if (rest < MID_MIN_SPLIT)
+		return;
+	b->size = size;
+	r = mid_next(b);
+	if (unlikely(h->vg))
+		UK_VG_DEFINED(r, MID_HDR);
+	r->prev_size = size;
+	r->size = rest;
+	mid_next(r)->prev_size = rest;
+	bin_add(h, r);
+}
+
+/* A new arena for a block of size bytes; its one free block goes to the
+ * bins. Returns 0 or -ENOMEM. */
+static int arena_new(struct heap *h, __sz size)
+{
+	unsigned long need = PAGE_COUNT(ARENA_HDR + size + MID_HDR), pages;
+	struct mid_block *b, *end;
+	struct arena *ar = NULL;
+
+	/* Smaller arenas when memory is short, down to just this block. */
+	for (pages = ARENA_PAGES; pages >= need; pages /= 2) {
+		ar = span_alloc(h, pages, 0);
+		if (ar)
+			break;
+	}
+	if (!ar) {
+		pages = need;
+		ar = span_alloc(h, pages, 0);
+	}
+	if (!ar)
+		return -ENOMEM;
+	ar->magic = ARENA_MAGIC;
+	ar->pages = pages;
+	b = (struct mid_block *)((char *)ar + ARENA_HDR);
+	end = (struct mid_block *)((char *)ar + pages * PAGE_SIZE - MID_HDR);
+	if (unlikely(h->vg)) {
+		UK_VG_NOACCESS(b, (char *)end - (char *)b);
+		UK_VG_DEFINED(b, MID_HDR);
+		UK_VG_DEFINED(end, MID_HDR);
+	}
+	b->prev_size = 0;
+	b->size = (char *)end - (char *)b;
+	end->prev_size = b->size;
+	end->size = MID_USED;		/* the sentinel: size 0, used */
+	bin_add(h, b);
+	return 0;
+}
+
+static void *mid_alloc(struct heap *h, __sz req)
+{
+	__sz size = ALIGN_UP(req + MID_HDR, 16);
+	struct mid_block *b;
+	unsigned long irqf;
+	char *p;
+
+	uk_spin_lock_irqsave(&h->mid_lock, irqf);
+	b = bin_take(h, size);
+	if (!b && !arena_new(h, size))
+		b = bin_take(h, size);
+	if (!b) {
+		uk_spin_unlock_irqrestore(&h->mid_lock, irqf);
+		return NULL;
+	}
+	mid_cut(h, b, size);
+	b->size |= MID_USED;
+	b->req = req;
+	uk_spin_unlock_irqrestore(&h->mid_lock, irqf);
+	p = (char *)(b + 1);
+	if (unlikely(h->vg)) {
+		UK_VG_NOACCESS(p, (b->size & ~MID_USED) - MID_HDR);
+		UK_VG_MALLOCLIKE(p, req, 0, 0);
+	}
+	return p;
+}
+
+/* The arena block of ptr in arena ar; crashes on anything else. */
+static struct mid_block *mid_block_of(struct heap *h, struct arena *ar,
+				      const void *ptr)
+{
+	struct mid_block *b = (struct mid_block *)ptr - 1;
+	char *lo = (char *)ar + ARENA_HDR;
+
+	if ((char *)b < lo || ((__uptr)ptr & 15) ||
+	    (char *)ptr >= (char *)ar + ar->pages * PAGE_SIZE)
+		UK_CRASH("free(%p): not a heap block\n", ptr);
+	if (unlikely(h->vg))
+		UK_VG_DEFINED(b, MID_HDR);
+	if (!(b->size & MID_USED))
+		UK_CRASH("free(%p): double free\n", ptr);
+	if ((b->size & 15) != MID_USED || b->req > b->size ||
+	    (b->prev_size && (char *)b - b->prev_size < lo))
+		UK_CRASH("free(%p): not a heap block\n", ptr);
+	return b;
+}
+
+static void mid_free(struct heap *h, struct arena *ar, void *ptr)
+{
+	struct mid_block *b = mid_block_of(h, ar, ptr), *n, *p;
+	unsigned long irqf;
+	int release = 0;
+
+	if (unlikely(h->vg))
+		UK_VG_FREELIKE(ptr, 0);
+	uk_spin_lock_irqsave(&h->mid_lock, irqf);
+	b->size &= ~MID_USED;
+	n = mid_next(b);
+	if (!(n->size & MID_USED)) {
+		bin_del(h, n);
+		b->size += n->size;
+	}
+	p = mid_prev(b);
+	if (p && !(p->size & MID_USED)) {
+		bin_del(h, p);
+		p->size += b->size;
+		b = p;
+	}
+	n = mid_next(b);
+	n->prev_size = b->size;
+	/* Everything free (b is first, the sentinel follows): it goes. */
+	if (!b->prev_size && n->size == MID_USED) {
+		ar->magic = FREED_MAGIC;
+		release = 1;
+	} else {
+		bin_add(h, b);
+	}
+	uk_spin_unlock_irqrestore(&h->mid_lock, irqf);
+	if (release)
+		span_free(h, ar, ar->pages);
+}
+
+/* Size the caller asked for (valgrind) or may use, of an arena block. */
+static __sz mid_size(struct heap *h, struct arena *ar, const void *ptr)
+{
+	struct mid_block *b = mid_block_of(h, ar, ptr);
+
+	return h->vg ? b->req : (b->size & ~MID_USED) - MID_HDR;
+}
+
+/* Resizes an arena block in place if it can (into a free block after
+ * it when growing). Returns 0 or -ENOMEM. */
+static int mid_resize(struct heap *h, struct arena *ar, void *ptr,
+		      __sz req)
+{
+	struct mid_block *b = mid_block_of(h, ar, ptr), *n;
+	__sz size = ALIGN_UP(req + MID_HDR, 16), have, old = b->req;
+	unsigned long irqf;
+	int rc = 0;
+
+	uk_spin_lock_irqsave(&h->mid_lock, irqf);
+	have = b->size & ~MID_USED;
+	n = mid_next(b);
+	if (size > have && !(n->size & MID_USED) &&
+	    have + n->size >= size) {
+		bin_del(h, n);
+		b->size += n->size;
+		mid_next(b)->prev_size = b->size & ~MID_USED;
+		have = b->size & ~MID_USED;
+	}
+	if (size > have) {
+		rc = -ENOMEM;
+	} else {
+		/* Give back a tail worth a block (merged with what
+		 * follows, if free). */
+		b->size = have;
+		n = mid_next(b);
+		if (have - size >= MID_MIN_SPLIT && !(n->size & MID_USED)) {
+			bin_del(h, n);
+			b->size += n->size;
+			mid_next(b)->prev_size = b->size;
+		}
+		mid_cut(h, b, size);
+		b->size |= MID_USED;
+		b->req = req;
+	}
+	uk_spin_unlock_irqrestore(&h->mid_lock, irqf);
+	if (!rc && unlikely(h->vg))
+		UK_VG_RESIZEINPLACE(ptr, old, req, 0);
+	return rc;
+}
+
 /* --- large blocks ------------------------------------------------------ */
 
 static void large_seal(struct heap *h, struct large *l)
@@ -361,41 +689,68 @@ static void large_seal(struct heap *h, struct large *l)
  * with a tag neither old (-1: none) nor the next page's, so an overflow
  * past the span faults. Returns span carrying the tag.
  */
-static char *span_tag(struct heap *h, char *span, unsigned long frames,
+static char *span_tag(struct heap *h, char *span, unsigned long pages,
 		      int old)
 {
 	unsigned long exclude = old >= 0 ? 1UL << old : 0;
-	char *end = span + frames * PAGE_SIZE;
+	char *end = span + pages * PAGE_SIZE;
 
-	if ((__vaddr_t)end < __atomic_load_n(&h->hi, __ATOMIC_RELAXED))
+	if ((__vaddr_t)end < h->hi)
 		exclude |= 1UL << ukarch_memtag_get(end);
-	return ukarch_memtag_new(span, frames * PAGE_SIZE, exclude);
+	return ukarch_memtag_new(span, pages * PAGE_SIZE, exclude);
+}
+
+/*
+ * A span for a large block: right after the previous one if those pages
+ * are free (next fit), else anywhere. A buddy source gives a run of n
+ * pages from a block of the next power of two and frees its tail; runs
+ * placed one after the other fill those tails instead of leaving them
+ * as holes too small for the next run.
+ */
+static void *large_place(struct heap *h, unsigned long pages)
+{
+	__vaddr_t hint = __atomic_load_n(&h->large_next, __ATOMIC_RELAXED);
+	void *span = NULL;
+
+	if (hint && hint + pages * PAGE_SIZE <= h->hi && h->src->grow &&
+	    !h->src->grow(h->src, (void *)hint, pages)) {
+		span = (void *)hint;
+		map_span(h, hint, hint, pages);
+	}
+	if (!span)
+		span = span_alloc(h, pages, 0);
+	if (span)
+		__atomic_store_n(&h->large_next,
+				 (__vaddr_t)span + pages * PAGE_SIZE,
+				 __ATOMIC_RELAXED);
+	return span;
 }
 
 static void *large_alloc(struct heap *h, __sz size, __sz align)
 {
-	unsigned long off, frames, lead = 0;
+	unsigned long off, pages, lead = 0;
 	struct large *l;
 	char *span;
 
 	if (align <= LARGE_HDR)
 		off = LARGE_HDR;
-	else if (align < SLAB_SIZE)
+	else if (align <= PAGE_SIZE)
 		off = align;
 	else
-		off = SLAB_SIZE;
-	frames = PAGE_COUNT(off + size);
-	if (align <= SLAB_SIZE) {
-		span = span_alloc(h, frames, SLAB_ORDER);
+		off = PAGE_SIZE;
+	pages = PAGE_COUNT(off + size);
+	if (align <= PAGE_SIZE) {
+		span = large_place(h, pages);
 	} else {
-		/* span_alloc gives T aligned on align; the block is at
-		 * T + align, its span starts SLAB_SIZE earlier. */
-		lead = (align - SLAB_SIZE) / PAGE_SIZE;
-		span = span_alloc(h, frames + lead,
+		/* The source gives T aligned on align; the block is at
+		 * T + align, its span (header page) starts a page earlier. */
+		lead = (align - PAGE_SIZE) / PAGE_SIZE;
+		span = span_alloc(h, pages + lead,
 				  __builtin_ctzl(align / PAGE_SIZE));
 		if (span) {
 			span_free(h, span, lead);
 			span += lead * PAGE_SIZE;
+			map_span(h, (__vaddr_t)span, (__vaddr_t)span, pages);
 		}
 	}
 	if (!span)
@@ -404,14 +759,14 @@ static void *large_alloc(struct heap *h, __sz size, __sz align)
 	l = (struct large *)span;
 	l->magic = LARGE_MAGIC;
 	l->off = off;
-	l->frames = frames;
+	l->pages = pages;
 	l->size = size;
 	if (unlikely(h->vg)) {
-		UK_VG_NOACCESS(span, frames * PAGE_SIZE);
+		UK_VG_NOACCESS(span, pages * PAGE_SIZE);
 		UK_VG_MALLOCLIKE(span + off, size, 0, 0);
 	}
 	if (ukarch_memtag_enabled())
-		return span_tag(h, span, frames, 0) + off;
+		return span_tag(h, span, pages, -1) + off;
 	return span + off;
 }
 
@@ -424,39 +779,39 @@ static void large_free(struct heap *h, struct large *l, void *ptr)
 	if (unlikely(h->vg))
 		UK_VG_FREELIKE(ptr, 0);
 	if (ukarch_memtag_enabled())
-		span_tag(h, (char *)l, l->frames,
+		span_tag(h, (char *)l, l->pages,
 			 (int)ukarch_memtag_get(block));
 	l->magic = FREED_MAGIC;
-	span_free(h, l, l->frames);
+	span_free(h, l, l->pages);
 }
 
 /* Resizes a large block in place if it can; returns 0 or -ENOMEM. */
 static int large_resize(struct heap *h, struct large *l, __sz size)
 {
-	unsigned long frames = PAGE_COUNT(l->off + size);
+	unsigned long pages = PAGE_COUNT(l->off + size);
 	char *span = (char *)l;
 	__sz old = l->size;
 
-	if (frames > l->frames) {
-		if (span_grow(h, span + l->frames * PAGE_SIZE,
-			      frames - l->frames))
+	if (pages > l->pages) {
+		if (span_grow(h, span, span + l->pages * PAGE_SIZE,
+			      pages - l->pages))
 			return -ENOMEM;
 		if (unlikely(h->vg))
-			UK_VG_NOACCESS(span + l->frames * PAGE_SIZE,
-				       (frames - l->frames) * PAGE_SIZE);
-	} else if (frames < l->frames) {
-		span_free(h, span + frames * PAGE_SIZE, l->frames - frames);
+			UK_VG_NOACCESS(span + l->pages * PAGE_SIZE,
+				       (pages - l->pages) * PAGE_SIZE);
+	} else if (pages < l->pages) {
+		span_free(h, span + pages * PAGE_SIZE, l->pages - pages);
 	}
-	if (frames > l->frames && ukarch_memtag_enabled()) {
-		/* The new frames take the block's tag. */
+	if (pages > l->pages && ukarch_memtag_enabled()) {
+		/* The new pages take the block's tag. */
 		unsigned long tag = ukarch_memtag_get(span + l->off);
-		unsigned long ext = (unsigned long)span + l->frames * PAGE_SIZE;
+		unsigned long ext = (unsigned long)span + l->pages * PAGE_SIZE;
 
 		ukarch_memtag_apply((void *)((ext & ~(0xfUL << 56)) |
 					     (tag << 56)),
-				    (frames - l->frames) * PAGE_SIZE);
+				    (pages - l->pages) * PAGE_SIZE);
 	}
-	l->frames = frames;
+	l->pages = pages;
 	l->size = size;
 	if (unlikely(h->vg))
 		UK_VG_RESIZEINPLACE(span + l->off, old, size, 0);
@@ -472,15 +827,18 @@ static int large_resize(struct heap *h, struct large *l, __sz size)
 static __u32 *block_header(struct heap *h, const void *ptr)
 {
 	__vaddr_t p = (__vaddr_t)ukarch_memtag_strip(ptr);
-	__u32 *hdr;
+	__u32 *hdr, e;
 
-	if (p <= __atomic_load_n(&h->lo, __ATOMIC_RELAXED) ||
-	    p >= __atomic_load_n(&h->hi, __ATOMIC_RELAXED))
+	if (p <= h->lo || p >= h->hi)
 		UK_CRASH("free(%p): pointer not from this heap\n", ptr);
-	hdr = (__u32 *)ALIGN_DOWN(p - 1, SLAB_SIZE);
+	/* A block never starts its span: p - 1 lies in the span. */
+	e = *map_slot(h, p - 1);
+	if (!e)
+		UK_CRASH("free(%p): pointer not from this heap\n", ptr);
+	hdr = (__u32 *)(h->lo + ((__vaddr_t)(e - 1) << PAGE_SHIFT));
 	if (unlikely(h->vg))
 		UK_VG_DEFINED(hdr, LARGE_HDR);
-	if (*hdr == SLAB_MAGIC || *hdr == LARGE_MAGIC)
+	if (*hdr == SLAB_MAGIC || *hdr == LARGE_MAGIC || *hdr == ARENA_MAGIC)
 		return hdr;
 	if (*hdr == FREED_MAGIC)
 		UK_CRASH("free(%p): double free\n", ptr);
@@ -498,8 +856,8 @@ static int small_class(struct heap *h, __sz size, __sz align)
 	if (sz > SMALL_MAX || align > SMALL_ALIGN_MAX ||
 	    (h->rz && align > 16))
 		return -1;
-	ci = h->cls_of[(sz + 15) >> 4];
-	while (align > 16 && ci < NCLASSES && class_size[ci] % align)
+	ci = class_index(h, sz);
+	while (align > 16 && ci < NCLASSES && class_size(ci) % align)
 		ci++;
 	return ci < NCLASSES ? (int)ci : -1;
 }
@@ -513,6 +871,8 @@ static void *heap_alloc(struct heap *h, __sz size, __sz align)
 	ci = small_class(h, size, align);
 	if (likely(ci >= 0))
 		return small_alloc(h, ci, size);
+	if (size <= MID_MAX && align <= 16)
+		return mid_alloc(h, size);
 	return large_alloc(h, size, align);
 }
 
@@ -544,6 +904,8 @@ static void heap_free(struct uk_alloc *a, void *ptr)
 	hdr = block_header(h, ptr);
 	if (*hdr == SLAB_MAGIC)
 		small_free(h, (struct slab *)hdr, ptr);
+	else if (*hdr == ARENA_MAGIC)
+		mid_free(h, (struct arena *)hdr, ptr);
 	else
 		large_free(h, (struct large *)hdr, ptr);
 }
@@ -560,8 +922,10 @@ static __sz heap_usable_size(struct uk_alloc *a, const void *ptr)
 	hdr = block_header(h, ptr);
 	if (*hdr == SLAB_MAGIC)
 		return small_size(h, (struct slab *)hdr, ptr);
+	if (*hdr == ARENA_MAGIC)
+		return mid_size(h, (struct arena *)hdr, ptr);
 	l = (struct large *)hdr;
-	size = h->vg ? l->size : l->frames * PAGE_SIZE - l->off;
+	size = h->vg ? l->size : l->pages * PAGE_SIZE - l->off;
 	large_seal(h, l);
 	return size;
 }
@@ -603,20 +967,36 @@ static void *small_realloc(struct heap *h, struct slab *s, void *ptr,
 	return p;
 }
 
+static void *mid_realloc(struct heap *h, struct arena *ar, void *ptr,
+			 __sz size)
+{
+	__sz old = mid_size(h, ar, ptr);
+	void *p;
+
+	if (size > SMALL_MAX && size <= MID_MAX &&
+	    !mid_resize(h, ar, ptr, size))
+		return ptr;
+	p = heap_move(h, ptr, old, size);
+	/* A shrink that finds no memory keeps its block. */
+	if (!p && size < old && !h->vg)
+		return ptr;
+	return p;
+}
+
 static void *large_realloc(struct heap *h, struct large *l, void *ptr,
 			   __sz size)
 {
-	__sz old = h->vg ? l->size : l->frames * PAGE_SIZE - l->off;
+	__sz old = h->vg ? l->size : l->pages * PAGE_SIZE - l->off;
 	void *p;
 
-	if (size > SMALL_MAX && !large_resize(h, l, size)) {
+	if (size > MID_MAX && !large_resize(h, l, size)) {
 		large_seal(h, l);
 		return ptr;
 	}
 	large_seal(h, l);
 	p = heap_move(h, ptr, old, size);
-	/* A shrink to a small size that finds no slab stays in place. */
-	if (!p && size <= SMALL_MAX) {
+	/* A shrink to a smaller kind that finds no room stays in place. */
+	if (!p && size <= MID_MAX) {
 		block_header(h, ptr);
 		large_resize(h, l, size);
 		large_seal(h, l);
@@ -641,6 +1021,8 @@ static void *heap_realloc(struct uk_alloc *a, void *ptr, __sz size)
 	hdr = block_header(h, ptr);
 	if (*hdr == SLAB_MAGIC)
 		return small_realloc(h, (struct slab *)hdr, ptr, size);
+	if (*hdr == ARENA_MAGIC)
+		return mid_realloc(h, (struct arena *)hdr, ptr, size);
 	return large_realloc(h, (struct large *)hdr, ptr, size);
 }
 
@@ -669,62 +1051,97 @@ static int heap_posix_memalign(struct uk_alloc *a, void **memptr,
 static __ssz heap_maxalloc(struct uk_alloc *a)
 {
 	struct heap *h = to_heap(a);
-	unsigned long frames = h->fa->max_frames(h->fa);
+	unsigned long pages = h->src->max_pages(h->src);
 
-	if (frames * PAGE_SIZE <= LARGE_HDR)
+	if (pages * PAGE_SIZE <= LARGE_HDR)
 		return 0;
-	return frames * PAGE_SIZE - LARGE_HDR;
+	return pages * PAGE_SIZE - LARGE_HDR;
 }
 
 static __ssz heap_availmem(struct uk_alloc *a)
 {
-	return to_heap(a)->fa->free_memory;
+	struct heap *h = to_heap(a);
+
+	return h->src->free_pages(h->src) * PAGE_SIZE;
 }
 
 /* --- init -------------------------------------------------------------- */
 
-static void class_init(struct heap_class *c, unsigned int size)
+/* Objects of size in a slab of pages pages, and where they start. */
+static unsigned long slab_fit(unsigned long pages, unsigned int size,
+			      unsigned long *area_off)
 {
-	unsigned long n = SLAB_SIZE / size, hdr;
+	unsigned long bytes = pages * PAGE_SIZE, n = bytes / size, hdr;
 
-	for (;; n--) {
+	for (; n; n--) {
 		hdr = offsetof(struct slab, freemap) +
 		      DIV_ROUND_UP(n, BPL) * sizeof(unsigned long);
 		hdr = ALIGN_UP(hdr, AREA_ALIGN);
-		if (hdr + n * size <= SLAB_SIZE)
+		if (hdr + n * size <= bytes)
 			break;
 	}
+	*area_off = hdr;
+	return n;
+}
+
+/* The smallest slab whose tail wastes at most 1/32 of it (else the one
+ * that wastes least). */
+static void class_init(struct heap_class *c, unsigned int size)
+{
+	unsigned long pages, best = 0, n, off, waste, best_waste = ~0UL;
+
+	for (pages = SLAB_MIN_PAGES; pages <= SLAB_MAX_PAGES; pages *= 2) {
+		n = slab_fit(pages, size, &off);
+		if (!n)
+			continue;
+		waste = pages * PAGE_SIZE - n * size;
+		if (waste * best <= best_waste * pages || !best) {
+			best = pages;
+			best_waste = waste;
+		}
+		if (waste * 32 <= pages * PAGE_SIZE)
+			break;
+	}
+	c->pages = best;
+	c->nobjs = slab_fit(best, size, &off);
+	c->area_off = off;
 	uk_spin_init(&c->lock);
 	c->size = size;
 	c->recip = (__u32)(((1ULL << 32) + size - 1) / size);
-	c->nobjs = n;
-	c->area_off = hdr;
 	c->nempty = 0;
 	c->partial = NULL;
 }
 
-struct uk_alloc *uk_alloc_heap_init(struct uk_falloc *fa, __vaddr_t dm_off)
+struct uk_alloc *uk_alloc_heap_create(struct uk_heap_pages *src,
+				      struct uk_falloc *fa, __vaddr_t dm_off)
 {
+	unsigned long pages, meta;
 	__paddr_t pa = __PADDR_ANY;
 	unsigned int i, ci = 0;
 	struct heap *h;
 
-	UK_BUILD_BUG_ON(sizeof(struct heap) > PAGE_SIZE);
-	if (!fa || !IS_ALIGNED(dm_off, SLAB_SIZE))
+	if (!src || !fa || src->hi <= src->lo || !PAGE_ALIGNED(src->lo))
 		return NULL;
-	if (fa->falloc(fa, &pa, 1, UK_FALLOC_F_ZERO))
+	pages = (src->hi - src->lo) >> PAGE_SHIFT;
+	if (pages > 0xfffffffeUL)
+		return NULL;
+	/* State and page map: kernel memory, whatever the source. */
+	meta = PAGE_COUNT(sizeof(*h)) + PAGE_COUNT(pages * sizeof(__u32));
+	if (fa->falloc(fa, &pa, meta, UK_FALLOC_F_ZERO))
 		return NULL;
 	h = (struct heap *)(pa + dm_off);
-	h->fa = fa;
-	h->dm_off = dm_off;
+	h->pagemap = (__u32 *)((char *)h + PAGE_COUNT(sizeof(*h)) *
+			       PAGE_SIZE);
+	h->src = src;
+	h->lo = src->lo;
+	h->hi = src->hi;
 	h->vg = uk_valgrind_running() != 0;
 	h->rz = h->vg ? VG_RZ : 0;
-	h->lo = ~0UL;
-	h->hi = 0;
 	for (i = 0; i < NCLASSES; i++)
-		class_init(&h->cls[i], class_size[i]);
+		class_init(&h->cls[i], class_size(i));
+	uk_spin_init(&h->mid_lock);
 	for (i = 0; i < ARRAY_SIZE(h->cls_of); i++) {
-		while (class_size[ci] < i * 16)
+		while (class_size(ci) < i * 16)
 			ci++;
 		h->cls_of[i] = ci;
 	}
@@ -738,4 +1155,82 @@ struct uk_alloc *uk_alloc_heap_init(struct uk_falloc *fa, __vaddr_t dm_off)
 	h->a.maxalloc = heap_maxalloc;
 	h->a.availmem = heap_availmem;
 	return &h->a;
+}
+
+/* --- the kernel heap's source: frames through the direct map ---------- */
+
+struct frame_pages {
+	struct uk_heap_pages src;
+	struct uk_falloc *fa;
+	__vaddr_t dm_off;
+};
+
+static void *frames_alloc(struct uk_heap_pages *src, unsigned long pages,
+			  unsigned int order)
+{
+	struct frame_pages *f = containerof(src, struct frame_pages, src);
+	__paddr_t pa = __PADDR_ANY;
+
+	if (f->fa->falloc(f->fa, &pa, pages, UK_FALLOC_F_ALIGN(order)))
+		return NULL;
+	return (void *)(pa + f->dm_off);
+}
+
+static void frames_free(struct uk_heap_pages *src, void *va,
+			unsigned long pages)
+{
+	struct frame_pages *f = containerof(src, struct frame_pages, src);
+	int rc;
+
+	rc = f->fa->ffree(f->fa, (__vaddr_t)va - f->dm_off, pages);
+	UK_ASSERT(rc == 0);
+}
+
+static int frames_grow(struct uk_heap_pages *src, void *end,
+		       unsigned long pages)
+{
+	struct frame_pages *f = containerof(src, struct frame_pages, src);
+	__paddr_t pa = (__vaddr_t)end - f->dm_off;
+
+	return f->fa->falloc(f->fa, &pa, pages, 0);
+}
+
+static unsigned long frames_max(struct uk_heap_pages *src)
+{
+	struct frame_pages *f = containerof(src, struct frame_pages, src);
+
+	return f->fa->max_frames(f->fa);
+}
+
+static unsigned long frames_free_count(struct uk_heap_pages *src)
+{
+	struct frame_pages *f = containerof(src, struct frame_pages, src);
+
+	return f->fa->free_memory >> PAGE_SHIFT;
+}
+
+struct uk_alloc *uk_alloc_heap_init(struct uk_falloc *fa, __vaddr_t dm_off)
+{
+	__paddr_t pa = __PADDR_ANY;
+	struct frame_pages *f;
+	struct uk_alloc *a;
+
+	if (!fa || !PAGE_ALIGNED(dm_off) || fa->zones_hi <= fa->zones_lo)
+		return NULL;
+	if (fa->falloc(fa, &pa, 1, UK_FALLOC_F_ZERO))
+		return NULL;
+	f = (struct frame_pages *)(pa + dm_off);
+	f->fa = fa;
+	f->dm_off = dm_off;
+	f->src.alloc = frames_alloc;
+	f->src.free = frames_free;
+	f->src.grow = frames_grow;
+	f->src.max_pages = frames_max;
+	f->src.free_pages = frames_free_count;
+	f->src.lo = fa->zones_lo + dm_off;
+	f->src.hi = fa->zones_hi + dm_off;
+	a = uk_alloc_heap_create(&f->src, fa, dm_off);
+	if (!a)
+		fa->ffree(fa, pa, 1);
+	return a;
 }

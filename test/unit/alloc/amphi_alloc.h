@@ -61,5 +61,6 @@ TCase *falloc_tcase_stress(void);
 TCase *heap_tcase_basic(void);
 TCase *heap_tcase_crash(void);
 TCase *heap_tcase_stress(void);
+TCase *heap_tcase_fill(void);
 
 #endif

@@ -55,6 +55,7 @@ int main(void)
 	suite_add_tcase(s, heap_tcase_basic());
 	suite_add_tcase(s, heap_tcase_crash());
 	suite_add_tcase(s, heap_tcase_stress());
+	suite_add_tcase(s, heap_tcase_fill());
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);

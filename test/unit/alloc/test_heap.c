@@ -90,7 +90,7 @@ START_TEST(test_sizes)
 		uk_free(a, p[i]);
 	uk_free(a, NULL);
 	/* one empty slab per class at most stays in the heap */
-	ck_assert_uint_ge(fa->free_memory + 23 * UK_ALLOC_HEAP_SLAB_SIZE +
+	ck_assert_uint_ge(fa->free_memory + 144 * UK_ALLOC_HEAP_CACHED_SLAB +
 			  PAGE_SIZE, start);
 	ck_assert_int_eq(amphi_uk_fallocbuddy_check(fa), 0);
 }
@@ -148,9 +148,9 @@ START_TEST(test_realloc)
 		sz = nsz;
 	}
 	/* large shrink stays in place */
-	q = uk_realloc(a, p, 50000);
+	q = uk_realloc(a, p, 150000);
 	ck_assert_ptr_eq(q, p);
-	ck_assert(check_fill(q, 50000, 1));
+	ck_assert(check_fill(q, 150000, 1));
 	/* shrink down to small sizes */
 	while (sz > 1) {
 		nsz = sz / 3;
@@ -175,17 +175,17 @@ END_TEST
 
 START_TEST(test_realloc_large_in_place)
 {
-	char *p = uk_malloc(a, 3 * PAGE_SIZE), *q;
+	char *p = uk_malloc(a, 40 * PAGE_SIZE), *q;
 	unsigned long before;
 
 	/* a fresh heap: the frames after the block are free */
-	fill(p, 3 * PAGE_SIZE, 4);
+	fill(p, 40 * PAGE_SIZE, 4);
 	before = fa->free_memory;
-	q = uk_realloc(a, p, 10 * PAGE_SIZE);
+	q = uk_realloc(a, p, 50 * PAGE_SIZE);
 	ck_assert_ptr_eq(q, p);
-	ck_assert(check_fill(q, 3 * PAGE_SIZE, 4));
-	ck_assert_uint_eq(before - fa->free_memory, 7 * PAGE_SIZE);
-	q = uk_realloc(a, q, 2 * PAGE_SIZE);
+	ck_assert(check_fill(q, 40 * PAGE_SIZE, 4));
+	ck_assert_uint_eq(before - fa->free_memory, 10 * PAGE_SIZE);
+	q = uk_realloc(a, q, 39 * PAGE_SIZE);
 	ck_assert_ptr_eq(q, p);
 	ck_assert_uint_eq(fa->free_memory, before + PAGE_SIZE);
 	uk_free(a, q);
@@ -234,10 +234,11 @@ START_TEST(test_exhaustion)
 	while ((p[n] = uk_malloc(a, 1000)) != NULL)
 		n++;
 	ck_assert_uint_gt(n, 100);
-	ck_assert_int_lt(uk_alloc_availmem(a), UK_ALLOC_HEAP_SLAB_SIZE);
+	/* Less is left than one slab of the class (at most 16 pages). */
+	ck_assert_int_lt(uk_alloc_availmem(a), 16 * PAGE_SIZE);
 	for (i = 0; i < n; i++)
 		uk_free(a, p[i]);
-	ck_assert_uint_ge(fa->free_memory + UK_ALLOC_HEAP_SLAB_SIZE, start);
+	ck_assert_uint_ge(fa->free_memory + UK_ALLOC_HEAP_CACHED_SLAB, start);
 	/* now a large block fits again */
 	p[0] = uk_malloc(a, 100000);
 	ck_assert_ptr_nonnull(p[0]);
@@ -444,7 +445,7 @@ START_TEST(test_stress)
 		uk_free(a, b[i].p);
 	}
 	ck_assert_int_eq(amphi_uk_fallocbuddy_check(fa), 0);
-	ck_assert_uint_ge(fa->free_memory + 23 * UK_ALLOC_HEAP_SLAB_SIZE,
+	ck_assert_uint_ge(fa->free_memory + 144 * UK_ALLOC_HEAP_CACHED_SLAB,
 			  start);
 }
 END_TEST
@@ -456,5 +457,71 @@ TCase *heap_tcase_stress(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_checked_fixture(tc, heap_setup, heap_teardown);
 	tcase_add_loop_test(tc, test_stress, 0, 3);
+	return tc;
+}
+
+/* --- filling the heap with one size ------------------------------------ */
+
+/* Sizes across 16 B .. 1 MiB: round ones, and just above the edges of
+ * the slab classes, the arena range and page multiples (the worst
+ * cases of each kind of block). */
+static const size_t fill_sizes[] = {
+	16, 17, 33, 100, 255, 257, 273, 513, 545, 1000, 1025, 1089, 1500,
+	2047, 2048, 2049, 2100, 3000, 4095, 4097, 5000, 8193, 12289, 16385,
+	30000, 40961, 65537, 100000, 131072, 131073, 135169, 200000, 262145,
+	300001, 500000, 524289, 700000, 1048575, 1048576,
+};
+
+/*
+ * malloc(size) until it fails: the heap must have used up at least 90 %
+ * of the memory that was free, and the blocks hold at least 90 % of it
+ * (of its 16-byte units for sizes that are not a multiple of 16: blocks
+ * are 16-byte aligned). The heap's own state was taken at init. The
+ * blocks are chained through their first word.
+ */
+START_TEST(test_fill_one_size)
+{
+	size_t size = fill_sizes[_i];
+	unsigned long start = fa->free_memory, n = 0;
+	void *head = NULL, *p;
+	double want;
+
+	while ((p = uk_malloc(a, size)) != NULL) {
+		*(void **)p = head;
+		head = p;
+		n++;
+	}
+	ck_assert_msg(fa->free_memory <= start / 10,
+		      "size %zu: %lu of %lu bytes still free", size,
+		      fa->free_memory, start);
+	want = 0.9 * start * size / ALIGN_UP(size, 16);
+	ck_assert_msg((double)n * size >= want,
+		      "size %zu: %lu blocks, %.1f%% of %lu free bytes", size,
+		      n, 100.0 * n * size / start, start);
+	while (head) {
+		p = *(void **)head;
+		uk_free(a, head);
+		head = p;
+	}
+	/* All of it comes back (one cached slab aside). */
+	ck_assert_uint_ge(fa->free_memory + UK_ALLOC_HEAP_CACHED_SLAB,
+			  start);
+	ck_assert_int_eq(amphi_uk_fallocbuddy_check(fa), 0);
+}
+END_TEST
+
+static void heap_setup_64m(void)
+{
+	heap_setup_frames(16384);
+}
+
+TCase *heap_tcase_fill(void)
+{
+	TCase *tc = tcase_create("heap-fill");
+
+	tcase_set_timeout(tc, 120);
+	tcase_add_checked_fixture(tc, heap_setup_64m, heap_teardown);
+	tcase_add_loop_test(tc, test_fill_one_size, 0,
+			    (int)ARRAY_SIZE(fill_sizes));
 	return tc;
 }

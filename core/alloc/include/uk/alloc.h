@@ -91,14 +91,42 @@ struct uk_alloc *uk_alloc_get_default(void);
 void uk_alloc_set_default(struct uk_alloc *a);
 
 /*
- * Heap over a frame allocator: slabs per size class for blocks up to
- * UK_ALLOC_HEAP_SMALL_MAX bytes, whole frames with a header above.
- * Frames are used through the direct map (vaddr = paddr + dm_off, which
- * must be a multiple of UK_ALLOC_HEAP_SLAB_SIZE). Its state lives in a
- * frame of fa. Returns the allocator, or NULL (-ENOMEM / -EINVAL cases).
+ * Where a heap gets its memory: runs of pages at virtual addresses in
+ * [lo, hi). alloc returns pages pages aligned on 2^order pages, or NULL;
+ * free gives back any run of them; grow extends a run ending at end in
+ * place (0 or -ENOMEM); max_pages and free_pages tell what is left.
+ */
+struct uk_heap_pages {
+	void *(*alloc)(struct uk_heap_pages *src, unsigned long pages,
+		       unsigned int order);
+	void (*free)(struct uk_heap_pages *src, void *va,
+		     unsigned long pages);
+	int (*grow)(struct uk_heap_pages *src, void *end,
+		    unsigned long pages);
+	unsigned long (*max_pages)(struct uk_heap_pages *src);
+	unsigned long (*free_pages)(struct uk_heap_pages *src);
+	__vaddr_t lo, hi;
+};
+
+/*
+ * A heap over src: slabs of 64 size classes for blocks up to
+ * UK_ALLOC_HEAP_SMALL_MAX bytes (a block wastes at most 1/16 of its
+ * size), blocks with a 32-byte header in arenas up to
+ * UK_ALLOC_HEAP_MID_MAX, runs of whole pages with a 64-byte header above
+ * (heap.c tells more). Its state and its page map (4 bytes per page of
+ * src's range) are kernel memory from fa, used through the direct map
+ * dm_off. Returns the allocator or NULL.
  */
 #define UK_ALLOC_HEAP_SMALL_MAX		2048
-#define UK_ALLOC_HEAP_SLAB_SIZE		(4 * PAGE_SIZE)
+#define UK_ALLOC_HEAP_MID_MAX		(128 * 1024)
+/* A class whose slabs are this size keeps one empty slab for reuse;
+ * other empty slabs go back at once. */
+#define UK_ALLOC_HEAP_CACHED_SLAB	(4 * PAGE_SIZE)
+struct uk_alloc *uk_alloc_heap_create(struct uk_heap_pages *src,
+				      struct uk_falloc *fa, __vaddr_t dm_off);
+
+/* The kernel heap: a heap over the frames of fa (every zone added so
+ * far), used through the direct map (vaddr = paddr + dm_off). */
 struct uk_alloc *uk_alloc_heap_init(struct uk_falloc *fa, __vaddr_t dm_off);
 
 #endif /* __UK_ALLOC_H__ */

@@ -47,6 +47,8 @@ struct uk_falloc {
 
 	unsigned long free_memory;	/* bytes */
 	unsigned long total_memory;	/* bytes */
+	/* Every zone lies in [zones_lo, zones_hi) (physical). */
+	__paddr_t zones_lo, zones_hi;
 };
 
 /* Wrappers of the vtable, for readability at call sites. */
