@@ -137,6 +137,9 @@ struct heap {
 	__u8 cls_of[SMALL_MAX / 16 + 1];
 	struct heap_class cls[NCLASSES];
 	__vaddr_t large_next;		/* after the last large span */
+	struct uk_falloc *meta_fa;	/* where this state came from */
+	unsigned long meta_pages;
+	__vaddr_t dm_off;
 	struct uk_spinlock mid_lock;	/* arenas, bins */
 	unsigned long bin_map[DIV_ROUND_UP(NBINS, 8 * sizeof(long))];
 	struct mid_block *bins[NBINS];
@@ -1065,6 +1068,39 @@ static __ssz heap_availmem(struct uk_alloc *a)
 	return h->src->free_pages(h->src) * PAGE_SIZE;
 }
 
+void uk_alloc_heap_trim(struct uk_alloc *a)
+{
+	struct heap *h = to_heap(a);
+	struct heap_class *c;
+	unsigned long irqf;
+	struct slab *s;
+	unsigned int i;
+
+	for (i = 0; i < NCLASSES; i++) {
+		c = &h->cls[i];
+		uk_spin_lock_irqsave(&c->lock, irqf);
+		s = c->partial;
+		while (s && s->nfree != s->nobjs)
+			s = s->next;
+		if (s) {
+			slab_list_del(c, s);
+			s->magic = FREED_MAGIC;
+			c->nempty--;
+		}
+		uk_spin_unlock_irqrestore(&c->lock, irqf);
+		if (s)
+			span_free(h, s, c->pages);
+	}
+}
+
+void uk_alloc_heap_destroy(struct uk_alloc *a)
+{
+	struct heap *h = to_heap(a);
+
+	h->meta_fa->ffree(h->meta_fa, (__vaddr_t)h - h->dm_off,
+			  h->meta_pages);
+}
+
 /* --- init -------------------------------------------------------------- */
 
 /* Objects of size in a slab of pages pages, and where they start. */
@@ -1133,6 +1169,9 @@ struct uk_alloc *uk_alloc_heap_create(struct uk_heap_pages *src,
 	h->pagemap = (__u32 *)((char *)h + PAGE_COUNT(sizeof(*h)) *
 			       PAGE_SIZE);
 	h->src = src;
+	h->meta_fa = fa;
+	h->meta_pages = meta;
+	h->dm_off = dm_off;
 	h->lo = src->lo;
 	h->hi = src->hi;
 	h->vg = uk_valgrind_running() != 0;

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The C library's allocation functions, in place of musl's own malloc:
- * thin wrappers over the kernel heap, so memcheck sees every block an
- * app allocates (core/alloc reports them). They set errno as POSIX says.
- * Built as a library of the C library's side (uk_libc_malloc), searched
- * like libc.a: an app that brings its own malloc replaces these.
+ * thin wrappers over the app's heap (uk_alloc_app: the kernel's heap code
+ * over app memory of its own), so memcheck sees every block an app
+ * allocates (core/alloc reports them) and an app's heap bug damages app
+ * data only. They set errno as POSIX says. Built as a library of the C
+ * library's side (uk_libc_malloc), searched like libc.a: an app that
+ * brings its own malloc replaces these.
  *
  * libc_heap() is the one place that says which heap apps allocate from.
  */
@@ -18,7 +20,7 @@ void *memalign(size_t align, size_t size);
 
 static inline struct uk_alloc *libc_heap(void)
 {
-	return uk_alloc_get_default();
+	return uk_alloc_app();
 }
 
 static void *set_enomem(void *p)

@@ -28,7 +28,8 @@
 static struct ukplat_bootinfo *bootinfo;
 static int banner_quiet;
 
-/* Arguments live in the heap so the app may modify them; freed at exit. */
+/* The command line, split in kernel memory (uk_boot_start_app copies
+ * the app's arguments into its own heap). Freed at exit. */
 static char *args_buf;
 static char **args_vec;
 static struct uk_init_ctx kernel_args;
@@ -260,8 +261,9 @@ static int args_setup(struct ukplat_bootinfo *bi, char ***argvp)
 	int argc, i, dashdash = -1;
 	char **argv;
 
-	args_buf = malloc(strlen(cmdline) + 1);
-	args_vec = calloc(UK_BOOT_MAX_ARGS + 1, sizeof(char *));
+	args_buf = uk_malloc(uk_alloc_get_default(), strlen(cmdline) + 1);
+	args_vec = uk_calloc(uk_alloc_get_default(), UK_BOOT_MAX_ARGS + 1,
+			     sizeof(char *));
 	if (!args_buf || !args_vec)
 		UK_CRASH("out of memory for the command line\n");
 	argc = uk_boot_split_args(cmdline, args_buf, args_vec,
@@ -311,8 +313,8 @@ static void banner(struct ukplat_bootinfo *bi, const char *app)
 
 static void args_free(void)
 {
-	free(args_vec);
-	free(args_buf);
+	uk_free(uk_alloc_get_default(), args_vec);
+	uk_free(uk_alloc_get_default(), args_buf);
 	args_vec = NULL;
 	args_buf = NULL;
 }
@@ -383,10 +385,11 @@ void __noreturn uk_boot_exit(int status)
 
 	if (__atomic_exchange_n(&exiting, 1, __ATOMIC_ACQ_REL))
 		wait_for_shutdown();
-	uk_inittab_term();
+	/* Before the terms: the app's heap goes with them. */
 	app_name = NULL;
 	args_free();
 	uk_boot_app_release();
 	uk_libc_tls_teardown();
+	uk_inittab_term();
 	ukplat_terminate(UKPLAT_HALT, status);
 }

@@ -24,7 +24,7 @@
 
 static const char *env[ENV_MAX + 1];
 static int env_count;
-static char **app_vec;		/* argv, envp and auxv of the app */
+static char **app_vec;		/* argv, envp, auxv and strings (app heap) */
 
 /* Defaults a program expects to find. */
 static const char *const env_defaults[] = { "HOME=/", "PATH=/bin" };
@@ -83,28 +83,90 @@ static int call_main(int argc, char **argv, char **envp)
 	return main(argc, argv);
 }
 
-/* Copies s to *dst and moves *dst past it; returns the copy. */
-static char *str_copy(char **dst, const char *s)
+/* Bytes of the strings of v (n of them), with their NULs. */
+static __sz strings_size(char *const *v, int n)
 {
-	size_t len = strlen(s) + 1;
-	char *copy = *dst;
+	__sz size = 0;
+	int i;
 
-	memcpy(copy, s, len);
-	*dst += len;
-	return copy;
+	for (i = 0; i < n; i++)
+		size += strlen(v[i]) + 1;
+	return size;
+}
+
+/* Copies the strings of src (n) to *str, their addresses to dst. */
+static void strings_copy(char **dst, char *const *src, int n, char **str)
+{
+	__sz len;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		len = strlen(src[i]) + 1;
+		memcpy(*str, src[i], len);
+		dst[i] = *str;
+		*str += len;
+	}
+}
+
+/* A header before each block says which heap it came from. */
+#define TLS_HDR		16
+
+void *uk_boot_tls_alloc(__sz size)
+{
+	struct uk_alloc *a = uk_alloc_app();
+	struct uk_alloc **p = uk_calloc(a, 1, size + TLS_HDR);
+
+	if (!p)
+		return NULL;
+	*p = a;
+	return (char *)p + TLS_HDR;
+}
+
+void uk_boot_tls_free(void *block)
+{
+	struct uk_alloc **p = (void *)((char *)block - TLS_HDR);
+
+	if (block)
+		uk_free(*p, p);
 }
 
 void __noreturn uk_boot_start_app(int argc, char **argv)
 {
 	struct ukplat_bootinfo *bi = ukplat_bootinfo_get();
-	static unsigned char random_bytes[16];
 	unsigned long aux[2 * AUX_MAX];
-	char **vec, *str;
-	size_t words, strs = 0;
-	int i, n = 0, a = 0;
+	unsigned char *random_bytes;
+	char **vec, *str, *platform;
+	int n, a = 0;
+	__sz size;
 
 	env_defaults_add();
-	uk_random_fill(random_bytes, sizeof(random_bytes));
+	/* The boot thread's TLS block moves to the app's heap: errno and
+	 * the app's __thread variables are app memory, which system calls
+	 * accept as buffers. */
+	uk_libc_tls_rehome();
+	/* argv, NULL, envp, NULL, auxv, then the strings and AT_RANDOM's
+	 * bytes: one block of the app's heap, as on a process stack; it
+	 * lives as long as the program. The strings are copies: a program
+	 * may write to them (C11 5.1.2.2.1; Redis's setproctitle edits its
+	 * environment in place). */
+	n = argc + 1 + env_count + 1 + 2 * AUX_MAX;
+	size = n * sizeof(char *) + strings_size(argv, argc) +
+	       strings_size((char *const *)env, env_count) +
+	       sizeof(AUX_PLATFORM) + 16;
+	vec = app_vec = uk_malloc(uk_alloc_app(), size);
+	if (!vec)
+		UK_CRASH("out of memory for the program's arguments\n");
+	str = (char *)(vec + n);
+	random_bytes = (unsigned char *)str;
+	uk_random_fill(random_bytes, 16);
+	str += 16;
+	platform = str;
+	memcpy(platform, AUX_PLATFORM, sizeof(AUX_PLATFORM));
+	str += sizeof(AUX_PLATFORM);
+	strings_copy(vec, argv, argc, &str);
+	vec[argc] = NULL;
+	strings_copy(vec + argc + 1, (char *const *)env, env_count, &str);
+	vec[argc + 1 + env_count] = NULL;
 #define AUX(k, v)	do { aux[a++] = (k); aux[a++] = (unsigned long)(v); } \
 			while (0)
 	if (bi && bi->phdr) {
@@ -120,38 +182,18 @@ void __noreturn uk_boot_start_app(int argc, char **argv)
 	AUX(AT_EGID, 0);
 	AUX(AT_SECURE, 0);
 	AUX(AT_RANDOM, random_bytes);
-	AUX(AT_PLATFORM, AUX_PLATFORM);
+	AUX(AT_PLATFORM, platform);
 	if (argc > 0)
-		AUX(AT_EXECFN, argv[0]);
+		AUX(AT_EXECFN, vec[0]);
 	AUX(AT_NULL, 0);
 #undef AUX
-	/* argv, NULL, envp, NULL, auxv and the strings: one block, as on a
-	 * process stack; it lives as long as the program. The strings are
-	 * copies: a program may write to them (C11 5.1.2.2.1; Redis's
-	 * setproctitle edits its environment in place). */
-	words = argc + 1 + env_count + 1 + a;
-	for (i = 0; i < argc; i++)
-		strs += strlen(argv[i]) + 1;
-	for (i = 0; i < env_count; i++)
-		strs += strlen(env[i]) + 1;
-	vec = app_vec = uk_calloc(uk_alloc_get_default(), 1,
-				  words * sizeof(char *) + strs);
-	if (!vec)
-		UK_CRASH("out of memory for the program's arguments\n");
-	str = (char *)&vec[words];
-	for (i = 0; i < argc; i++)
-		vec[n++] = str_copy(&str, argv[i]);
-	vec[n++] = NULL;
-	for (i = 0; i < env_count; i++)
-		vec[n++] = str_copy(&str, env[i]);
-	vec[n++] = NULL;
-	memcpy(&vec[n], aux, a * sizeof(aux[0]));
+	memcpy(&vec[argc + 1 + env_count + 1], aux, a * sizeof(aux[0]));
 	__libc_start_main(call_main, argc, vec, NULL, NULL, NULL);
 	UK_CRASH("__libc_start_main returned\n");
 }
 
 void uk_boot_app_release(void)
 {
-	uk_free(uk_alloc_get_default(), app_vec);
+	uk_free(uk_alloc_app(), app_vec);
 	app_vec = NULL;
 }

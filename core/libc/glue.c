@@ -27,6 +27,11 @@
  * no longer runs on it. */
 _Noreturn void uk_process_thread_exit_unmap(void *base, size_t len);
 
+/* Kernel (core/boot): a zeroed block for the boot thread's TLS, from the
+ * app's heap once it exists; its release, to the heap it came from. */
+void *uk_boot_tls_alloc(size_t size);
+void uk_boot_tls_free(void *block);
+
 void __unmapself(void *base, size_t size)
 {
 	uk_process_thread_exit_unmap(base, size);
@@ -119,7 +124,7 @@ unsigned long uk_libc_tls_setup(const size_t *aux)
 	struct pthread *td;
 
 	tls_layout(aux);
-	main_block = calloc(1, libc.tls_size);
+	main_block = uk_boot_tls_alloc(libc.tls_size);
 	if (!main_block)
 		a_crash();
 	td = __copy_tls(main_block);
@@ -140,8 +145,28 @@ void uk_libc_tls_teardown(void)
 	    (unsigned char *)self < (unsigned char *)main_block +
 				    libc.tls_size)
 		__set_thread_area((void *)uk_libc_tls_boot());
-	free(main_block);
+	uk_boot_tls_free(main_block);
 	main_block = NULL;
+}
+
+void uk_libc_tls_rehome(void)
+{
+	struct pthread *self = __pthread_self(), *td;
+	void *block, *old = main_block;
+
+	if (!tls_ready)
+		return;
+	block = uk_boot_tls_alloc(libc.tls_size);
+	if (!block)
+		a_crash();
+	td = __copy_tls(block);
+	descriptor_init(td, self->tid);
+	/* Frames below keep their stack-protector canary. */
+	td->canary = self->canary;
+	td->errno_val = self->errno_val;
+	main_block = block;
+	__set_thread_area(TP_ADJ(td));
+	uk_boot_tls_free(old);
 }
 
 size_t uk_libc_tls_size(void)

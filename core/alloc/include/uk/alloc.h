@@ -85,10 +85,19 @@ static inline __ssz uk_alloc_availmem(struct uk_alloc *a)
 	return a->availmem(a);
 }
 
-/* The allocator of malloc() and of the kernel (NULL before boot sets it). */
+/* The kernel's allocator (NULL before boot sets it). */
 struct uk_alloc *uk_alloc_get_default(void);
 /* Makes a the default allocator. */
 void uk_alloc_set_default(struct uk_alloc *a);
+
+/*
+ * The app's allocator, behind malloc() and friends: a heap of its own
+ * (same code) in app memory, so that an app's heap bug damages app data
+ * only (app_heap.c). The kernel's until it is set up (early boot; host
+ * unit tests). A C library routes its malloc here.
+ */
+struct uk_alloc *uk_alloc_app(void);
+void uk_alloc_set_app(struct uk_alloc *a);
 
 /*
  * Where a heap gets its memory: runs of pages at virtual addresses in
@@ -124,6 +133,12 @@ struct uk_heap_pages {
 #define UK_ALLOC_HEAP_CACHED_SLAB	(4 * PAGE_SIZE)
 struct uk_alloc *uk_alloc_heap_create(struct uk_heap_pages *src,
 				      struct uk_falloc *fa, __vaddr_t dm_off);
+
+/* Gives the empty slabs a heap of uk_alloc_heap_create keeps back to its
+ * source (at shutdown). */
+void uk_alloc_heap_trim(struct uk_alloc *a);
+/* Frees a heap's own state (its blocks and pages must be gone). */
+void uk_alloc_heap_destroy(struct uk_alloc *a);
 
 /* The kernel heap: a heap over the frames of fa (every zone added so
  * far), used through the direct map (vaddr = paddr + dm_off). */
