@@ -50,6 +50,8 @@ static void usage(FILE *out, const char *prog)
 "                                      (default: DHCP)\n"
 "                          net.dhcp_wait_ms=N  how long the boot waits\n"
 "                                      for a DHCP lease (default 5000)\n"
+"                          main.stack_size=SIZE  main()'s stack (default\n"
+"                                      8M; demand paged)\n"
 "                          ramfs.size=SIZE  most file data in the root\n"
 "                                      file system, e.g. 64M or 25%%\n"
 "                                      (default 50%%: half of RAM)\n"

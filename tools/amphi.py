@@ -147,7 +147,8 @@ Options:
                         (time slice while threads wait for a CPU,
                         default 10000; 0: cooperative),
                         vmem.fault_around=N (pages per demand-paging
-                        fault, default 16), ramfs.size=SIZE (most file
+                        fault, default 16), main.stack_size=SIZE
+                        (main()'s stack, default 8M), ramfs.size=SIZE (most file
                         data, e.g. 64M or 25%; default half of RAM)
   -e, --env NAME=VALUE  put NAME in the app's environment (repeatable;
                         the last one of a name wins). The app always

@@ -19,6 +19,8 @@
  *   crash pac        overwrite its own return address (PAuth: a PAC
  *                    failure; without it the gadget runs, status 3)
  *   crash sigbus     touch a file mapping past the file's end (SIGBUS)
+ *   crash big-frame  a 150 KiB local in a thread of 64 KiB of stack
+ *   crash double     a trap on a broken stack (a double fault on x86_64)
  */
 #include <assert.h>
 #include <fcntl.h>
@@ -212,11 +214,41 @@ static int __attribute__((noinline)) touch_past_eof(void)
 	return m[4096];
 }
 
+/* One frame far larger than the stack: with stack-clash protection it
+ * touches the guard page first instead of landing past it. */
+static void __attribute__((noinline)) big_frame(void *arg)
+{
+	volatile char buf[150 * 1024];
+
+	buf[0] = 1;
+	buf[sizeof(buf) - 1] = (char)(long)arg;
+}
+
+static int big_frame_in_thread(void)
+{
+	struct uk_thread *t = uk_thread_create("worker", big_frame, NULL,
+					       64 * 1024, 0);
+
+	if (PTRISERR(t) || uk_thread_start(t))
+		return 1;
+	return uk_thread_join(t, NULL);
+}
+
+static void __attribute__((noinline)) broken_stack(void)
+{
+#if defined(__x86_64__)
+	__asm__ __volatile__("movq %0, %%rsp\n\tud2"
+			     : : "r"(0x8000000000000000UL));
+#else
+	printf("crash double: x86_64 only\n");
+#endif
+}
+
 static void usage(void)
 {
 	printf("usage: crash null|stack|thread-stack|thread-kassert|divide|"
 	       "abort|assert|kassert|nested|leak|uaf|overflow|large-uaf|"
-	       "large-overflow|pac|sigbus\n");
+	       "large-overflow|pac|sigbus|big-frame|double\n");
 }
 
 int main(int argc, char *argv[])
@@ -261,6 +293,12 @@ int main(int argc, char *argv[])
 	}
 	if (!strcmp(argv[1], "sigbus"))
 		return touch_past_eof();
+	if (!strcmp(argv[1], "big-frame"))
+		return big_frame_in_thread();
+	if (!strcmp(argv[1], "double")) {
+		broken_stack();
+		return 1;
+	}
 	usage();
 	return 2;
 }

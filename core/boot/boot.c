@@ -17,6 +17,9 @@
 #include <uk/print.h>
 #include <uk/sched.h>
 #include <uk/thread.h>
+#include <uk/vmem.h>
+#include <uk/arch/ctx.h>
+#include <uk/arch/valgrind.h>
 #include <uk/plat/bootinfo.h>
 #include <uk/plat/bootstrap.h>
 #include <uk/plat/lcpu.h>
@@ -331,6 +334,86 @@ static void tls_setup(struct ukplat_bootinfo *bi)
 	uk_libc_tls_setup(aux);
 }
 
+/*
+ * main() runs on a stack of its own, the same in every world: a VMA of
+ * main.stack_size bytes (default 8 MiB, Linux's RLIMIT_STACK) with guard
+ * pages, demand paged below its top MAIN_STACK_HOT bytes (the page-fault
+ * handler has a stack of its own on metal too). The boot stack (the host
+ * process's in sim, a small one in the image on metal) is left behind.
+ */
+#define MAIN_STACK_HOT	(128UL << 10)
+
+static unsigned long main_stack_size = 8UL << 20;
+UK_PARAM_SIZE("main.stack_size", main_stack_size, 1UL << 36,
+	      "main()'s stack (default 8M)");
+
+/* The boot context, resumed at the end to give main's stack back. */
+static struct ukarch_ctx boot_ctx;
+static __vaddr_t main_vma;
+static __sz main_vma_len;
+static unsigned long main_vg_id;
+static int exit_status;
+
+/* The app's start (musl's __libc_start_main, then main()), on main's
+ * stack. */
+static void __noreturn main_entry(long argc, long argv)
+{
+	uk_boot_start_app((int)argc, (char **)argv);
+}
+
+/* Nonzero if this code runs on main()'s stack. */
+static int on_main_stack(void)
+{
+	__vaddr_t sp = (__vaddr_t)__builtin_frame_address(0);
+
+	return main_vma && sp >= main_vma && sp < main_vma + main_vma_len;
+}
+
+static void __noreturn terminate(void)
+{
+	if (main_vma) {
+		if (main_vg_id)
+			ukarch_valgrind_request(0, UK_VG_STACK_DEREGISTER,
+						main_vg_id, 0, 0, 0, 0);
+		uk_vma_unmap(uk_vas_get_active(), main_vma, main_vma_len, 0);
+	}
+	ukplat_terminate(UKPLAT_HALT, exit_status);
+}
+
+static void __noreturn run_main(int argc, char **argv)
+{
+	struct uk_thread *self = uk_thread_current();
+	struct uk_vas *vas = uk_vas_get_active();
+	__sz size = PAGE_ALIGN_UP(MAX(main_stack_size, MAIN_STACK_HOT));
+	struct ukarch_ctx ctx;
+	__vaddr_t vma = __VADDR_ANY;
+	char *stack;
+
+	if (!vas || uk_vma_map_stack(vas, &vma, size, 0, "main",
+				     UK_VMA_STACK_GUARD_BOTTOM,
+				     UK_VMA_STACK_GUARD_TOP) < 0)
+		UK_CRASH("cannot map main()'s stack of %lu bytes\n",
+			 (unsigned long)size);
+	stack = (char *)(vma + UK_VMA_STACK_GUARD_BOTTOM * PAGE_SIZE);
+	uk_vma_advise(vas, (__vaddr_t)stack + size - MAIN_STACK_HOT,
+		      MAIN_STACK_HOT, UK_VMA_ADV_WILLNEED, 0);
+	main_vg_id = ukarch_valgrind_request(0, UK_VG_STACK_REGISTER,
+		(unsigned long)stack, (unsigned long)stack + size, 0, 0, 0);
+	if (self) {
+		self->stack = stack;
+		self->stack_size = size;
+		self->stack_vma = vma;
+	}
+	main_vma_len = size + (UK_VMA_STACK_GUARD_BOTTOM +
+			       UK_VMA_STACK_GUARD_TOP) * PAGE_SIZE;
+	main_vma = vma;
+	ukarch_ctx_init_entry2(&ctx, (__uptr)stack + size, main_entry, argc,
+			       (long)argv);
+	ukarch_ctx_switch(&boot_ctx, &ctx);
+	/* Back from uk_boot_exit, on the boot stack. */
+	terminate();
+}
+
 void __uk_entry __noreturn ukplat_entry(struct ukplat_bootinfo *bi)
 {
 	char **argv;
@@ -360,7 +443,7 @@ void __uk_entry __noreturn ukplat_entry(struct ukplat_bootinfo *bi)
 		UK_CRASH("kernel initialisation failed: %d\n", rc);
 
 	ukplat_lcpu_enable_irq();
-	uk_boot_start_app(argc, argv);
+	run_main(argc, argv);
 }
 
 /* A thread that calls exit while another one shuts the kernel down waits
@@ -391,5 +474,12 @@ void __noreturn uk_boot_exit(int status)
 	uk_boot_app_release();
 	uk_libc_tls_teardown();
 	uk_inittab_term();
-	ukplat_terminate(UKPLAT_HALT, status);
+	exit_status = status;
+	/* main()'s stack goes last, from the boot stack. */
+	if (on_main_stack()) {
+		struct ukarch_ctx here;
+
+		ukarch_ctx_switch(&here, &boot_ctx);
+	}
+	terminate();
 }

@@ -6,7 +6,10 @@
  * traps work: a fault in a trap handler stacks up like a call): they
  * enter on a fifth IST stack and their entry moves the frame there at
  * once (entry.S), since a loaded Linux binary's code keeps data in the
- * 128 bytes below its stack pointer. Double fault, NMI and machine
+ * 128 bytes below its stack pointer. The page fault has a sixth, larger
+ * IST stack and runs there: a fault of a stack on itself (demand paging,
+ * a guard page, that move) could not push its frame; its IST entry moves
+ * down while it runs, so page faults nest. Double fault, NMI and machine
  * check stay on their own IST stacks, since the current stack may be
  * the problem. Interrupts use a fourth IST stack: their handlers may
  * push a call onto the interrupted stack (preemption through
@@ -30,6 +33,7 @@
 #define IST_MC		3
 #define IST_IRQ		4
 #define IST_EXC		5
+#define IST_PF		(X86_IST_PF + 1)
 
 struct idt_gate {
 	__u16 off_lo;
@@ -54,7 +58,8 @@ struct x86_cpu x86_cpus[UKPLAT_LCPU_MAXCOUNT];
 unsigned int x86_cpu_count = 1;
 
 /* IST stacks of the boot CPU; the others get theirs from lcpu.c. */
-static char boot_ist[X86_IST_COUNT][X86_IST_SIZE] __align(16);
+static char boot_ist[X86_IST_COUNT - 1][X86_IST_SIZE] __align(16);
+static char boot_ist_pf[X86_PF_IST_SIZE] __align(16);
 
 static void idt_init(void)
 {
@@ -66,8 +71,8 @@ static void idt_init(void)
 		idt[v].off_lo = (__u16)stub;
 		idt[v].sel = SEL_CODE;
 		idt[v].ist = v == 8 ? IST_DF : v == 2 ? IST_NMI :
-			     v == 18 ? IST_MC : v >= X86_IRQ_BASE ? IST_IRQ :
-			     IST_EXC;
+			     v == 18 ? IST_MC : v == 14 ? IST_PF :
+			     v >= X86_IRQ_BASE ? IST_IRQ : IST_EXC;
 		idt[v].type = 0x8e;
 		idt[v].off_mid = (__u16)(stub >> 16);
 		idt[v].off_hi = (__u32)(stub >> 32);
@@ -104,9 +109,11 @@ void x86_cpu_init(struct x86_cpu *cpu)
 	if (!idt_ready)
 		idt_init();
 	cpu->self = cpu;
-	if (cpu == &x86_cpus[0])
-		for (i = 0; i < X86_IST_COUNT; i++)
+	if (cpu == &x86_cpus[0]) {
+		for (i = 0; i < X86_IST_COUNT - 1; i++)
 			cpu->ist[i] = boot_ist[i] + X86_IST_SIZE;
+		cpu->ist[X86_IST_PF] = boot_ist_pf + X86_PF_IST_SIZE;
+	}
 	gdt_init(cpu);
 	gdtp.limit = sizeof(cpu->gdt) - 1;
 	gdtp.base = (__u64)cpu->gdt;
@@ -150,29 +157,8 @@ static const struct {
 	{ 16, UKARCH_TRAP_NR_MATH },
 	{ 17, UKARCH_TRAP_NR_BUS_ERROR },	/* alignment check */
 	{ 19, UKARCH_TRAP_NR_MATH },		/* SIMD */
+	{ 8, UKARCH_TRAP_NR_DOUBLE_FAULT },
 };
-
-/*
- * Mostly a page fault that could not push its frame: a stack overflow
- * into a guard page, the fault's handler having no stack left. CR2 still
- * holds that fault's address: the page-fault handlers (vmem) get to
- * explain it ("stack overflow in thread X") before the crash report,
- * which follows whatever they answer.
- */
-static void double_fault_explain(struct __regs *regs)
-{
-	struct ukarch_trap_ctx pf = {
-		.regs = regs,
-		.trapnr = UKARCH_TRAP_NR_PAGE_FAULT,
-		.vector = 14,
-		.error_code = UKARCH_PF_WRITE,
-		.fault_addr = read_cr2(),
-	};
-
-	uk_printk_raw("\n*** double fault (last page fault at 0x%016lx: a "
-		      "stack overflow?)\n", pf.fault_addr);
-	uk_raise_event(UKARCH_TRAP_PAGE_FAULT, &pf);
-}
 
 static void trap(unsigned long vector, struct __regs *regs)
 {
@@ -187,11 +173,9 @@ static void trap(unsigned long vector, struct __regs *regs)
 	for (i = 0; i < ARRAY_SIZE(trap_map); i++)
 		if (trap_map[i].vector == vector)
 			ctx.trapnr = (enum ukarch_trap)trap_map[i].trapnr;
-	if (vector == 14)
+	if (vector == 14 || vector == 8)
 		ctx.fault_addr = read_cr2();
-	else if (vector == 8)
-		double_fault_explain(regs);
-	else if (vector == 2 || vector == 18)
+	if (vector == 2 || vector == 18)
 		uk_printk_raw("\n*** %s\n", vector == 2 ? "NMI" :
 			      "machine check");
 	ukarch_trap_handle(&ctx);

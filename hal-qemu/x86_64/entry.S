@@ -8,6 +8,7 @@
  * the handlers left in regs is what iretq resumes.
  */
 #include "frame.inc"
+#include "x86_asm.h"
 
 	.text
 	.balign 16
@@ -16,16 +17,20 @@ x86_vector_stubs:
 	.set vec, 0
 	.rept 256
 	.balign 16
+	.if vec == 14
+	jmp x86_pf_entry
+	.else
 	.if vec == 8 || vec == 10 || vec == 11 || vec == 12 || vec == 13 || vec == 14 || vec == 17 || vec == 21 || vec == 29 || vec == 30
 	.else
 	pushq $0
 	.endif
 	pushq %rdi
 	movl $vec, %edi
-	.if vec < 32 && vec != 2 && vec != 8 && vec != 18
+	.if vec < 32 && vec != 2 && vec != 8 && vec != 18 && vec != 14
 	jmp x86_exc_move
 	.else
 	jmp x86_isr_common
+	.endif
 	.endif
 	.set vec, vec + 1
 	.endr
@@ -66,9 +71,29 @@ x86_exc_move:
 	popq %rax
 	jmp x86_isr_common
 
+/*
+ * A page fault stays on its IST stack: the interrupted stack may be the
+ * fault (demand paging, a guard page, or x86_exc_move's stores below the
+ * red zone of a stack not yet paged in). Its IST entry moves down while
+ * it runs, so a fault nested in its handler gets the room below.
+ */
+x86_pf_entry:
+	subq $X86_PF_IST_SHIFT, %gs:X86_CPU_PF_IST_OFF
+	pushq %rdi
+	movl $14, %edi
+	SAVE_REGS
+	call x86_isr_body
+	addq $X86_PF_IST_SHIFT, %gs:X86_CPU_PF_IST_OFF
+	RESTORE_REGS_IRET
+
 x86_isr_common:
 	SAVE_REGS
-	movq %rsp, %rsi
+	call x86_isr_body
+	RESTORE_REGS_IRET
+
+/* With struct __regs at 8(%rsp): the FPU state saved, x86_isr called. */
+x86_isr_body:
+	leaq 8(%rsp), %rsi
 	movq %rsp, %rbx
 	andq $-16, %rsp
 	subq $512, %rsp
@@ -77,6 +102,6 @@ x86_isr_common:
 	call x86_isr
 	fxrstor64 (%rsp)
 	movq %rbx, %rsp
-	RESTORE_REGS_IRET
+	ret
 
 	.section .note.GNU-stack, "", @progbits

@@ -276,7 +276,8 @@ static int cpu_start(struct x86_cpu *cpu)
 	int rc;
 
 	for (i = 0; i < X86_IST_COUNT; i++) {
-		rc = alloc_stack(X86_IST_SIZE / PAGE_SIZE, &cpu->ist[i]);
+		rc = alloc_stack((i == X86_IST_PF ? X86_PF_IST_SIZE :
+				  X86_IST_SIZE) / PAGE_SIZE, &cpu->ist[i]);
 		if (rc)
 			return rc;
 	}

@@ -26,8 +26,15 @@
 /* Double fault, NMI, machine check, and interrupts: a handler may push
  * onto the interrupted stack (ukarch_regs_inject_call), which must not
  * hold the interrupt's own frame; the other exceptions' first steps
- * (entry.S moves their frame below the red zone). */
-#define X86_IST_COUNT		5
+ * (entry.S moves their frame below the red zone). The sixth, larger, is
+ * the page fault's: a fault of a stack on itself (demand paging, a guard
+ * page, or that move) could not push its frame there. Each page fault
+ * moves its IST entry down by X86_PF_IST_SHIFT while it runs, so faults
+ * nest (entry.S). */
+#define X86_IST_COUNT		6
+#define X86_IST_PF		5		/* index in ist[] */
+#define X86_PF_IST_SIZE		(64UL * 1024)
+#include "x86_asm.h"		/* X86_PF_IST_SHIFT, X86_CPU_PF_IST_OFF */
 
 struct x86_tss {
 	__u32 reserved0;
@@ -62,6 +69,9 @@ struct x86_cpu {
 	/* Before the scheduler's first switch: no stack (syscall.c). */
 	struct ukplat_syscall_stack no_syscall_stack;
 } __align(64);
+
+UK_BUILD_BUG_ON(__builtin_offsetof(struct x86_cpu, tss.ist[X86_IST_PF]) !=
+		X86_CPU_PF_IST_OFF);
 
 extern struct x86_cpu x86_cpus[UKPLAT_LCPU_MAXCOUNT];
 extern unsigned int x86_cpu_count;

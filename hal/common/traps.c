@@ -18,6 +18,7 @@ UK_EVENT(UKARCH_TRAP_PAGE_FAULT);
 UK_EVENT(UKARCH_TRAP_BUS_ERROR);
 UK_EVENT(UKARCH_TRAP_SECURITY);
 UK_EVENT(UKARCH_TRAP_MATH);
+UK_EVENT(UKARCH_TRAP_DOUBLE_FAULT);
 
 static const struct {
 	const char *name;
@@ -37,6 +38,8 @@ static const struct {
 		UK_EVENT_PTR(UKARCH_TRAP_SECURITY) },
 	[UKARCH_TRAP_NR_MATH] = { "floating-point exception",
 		UK_EVENT_PTR(UKARCH_TRAP_MATH) },
+	[UKARCH_TRAP_NR_DOUBLE_FAULT] = { "double fault",
+		UK_EVENT_PTR(UKARCH_TRAP_DOUBLE_FAULT) },
 };
 
 /* How far from the stack pointer and below a stack a fault still counts
@@ -113,9 +116,38 @@ static void __noreturn trap_crash(struct ukarch_trap_ctx *ctx)
 	uk_crash_finish(ctx->regs, 1);
 }
 
+/*
+ * A double fault is mostly a fault that could not push its frame: a stack
+ * overflow into a guard page with nowhere else to go. The last fault's
+ * address is explained as a page fault (vmem names the stack and its
+ * thread) before the crash report, whatever the handlers answer.
+ */
+static void double_fault_explain(struct ukarch_trap_ctx *ctx)
+{
+	struct ukarch_trap_ctx pf = {
+		.regs = ctx->regs,
+		.trapnr = UKARCH_TRAP_NR_PAGE_FAULT,
+		.vector = ctx->vector,
+		.error_code = UKARCH_PF_WRITE,
+		.fault_addr = ctx->fault_addr,
+	};
+
+	uk_printk_raw("\n*** double fault (last fault at 0x%016lx: a "
+		      "stack overflow?)\n", ctx->fault_addr);
+	if (ctx->fault_addr)
+		uk_raise_event_ptr(traps[UKARCH_TRAP_NR_PAGE_FAULT].event,
+				   &pf);
+}
+
 void __uk_entry ukarch_trap_handle(struct ukarch_trap_ctx *ctx)
 {
 	int rc = UK_EVENT_NOT_HANDLED;
+
+	if (ctx->trapnr == UKARCH_TRAP_NR_DOUBLE_FAULT) {
+		double_fault_explain(ctx);
+		uk_raise_event_ptr(traps[ctx->trapnr].event, ctx);
+		trap_crash(ctx);
+	}
 
 	if ((unsigned int)ctx->trapnr < UKARCH_TRAP_NR_COUNT)
 		rc = uk_raise_event_ptr(traps[ctx->trapnr].event, ctx);

@@ -16,6 +16,8 @@
  *   UKARCH_TRAP_BUS_ERROR    access beyond a mapped object / misaligned
  *   UKARCH_TRAP_SECURITY     general protection (e.g. non-canonical)
  *   UKARCH_TRAP_MATH         floating-point exception
+ *   UKARCH_TRAP_DOUBLE_FAULT a fault during the delivery of another
+ *                            (fatal; handlers may only explain it)
  */
 #ifndef __UK_ARCH_TRAPS_H__
 #define __UK_ARCH_TRAPS_H__
@@ -30,6 +32,10 @@ enum ukarch_trap {
 	UKARCH_TRAP_NR_BUS_ERROR,
 	UKARCH_TRAP_NR_SECURITY,
 	UKARCH_TRAP_NR_MATH,
+	/* A fault while the CPU delivered another (x86 #DF; arm64: an
+	 * exception taken on a broken stack): always fatal. The backend
+	 * gives the last fault address it knows in fault_addr (0: none). */
+	UKARCH_TRAP_NR_DOUBLE_FAULT,
 	UKARCH_TRAP_NR_COUNT
 };
 
