@@ -21,6 +21,7 @@
 #include <time.h>
 #include <uk/alloc.h>
 #include <uk/errptr.h>
+#include <uk/nofault.h>
 #include <uk/essentials.h>
 #include <uk/file.h>
 #include <uk/initrd.h>
@@ -274,7 +275,11 @@ static int write_data(const char *path, int flags, mode_t perm,
 	while ((__sz)off < len) {
 		iov.iov_base = (void *)(data + off);
 		iov.iov_len = len - (__sz)off;
+		/* The archive is kernel memory, the file op copies as from
+		 * an app. */
+		uk_kernel_buffers_begin();
 		n = uk_ofile_write(of, &iov, 1, &off);
+		uk_kernel_buffers_end();
 		if (n <= 0) {
 			rc = n ? (int)n : -EIO;
 			break;

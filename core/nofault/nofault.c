@@ -173,30 +173,92 @@ static inline int range_wraps(const void *p, __sz len)
 	return (__vaddr_t)p + len < (__vaddr_t)p;
 }
 
-int uk_copy_from_user(void *dst, const void *src, __sz len)
+static struct {
+	__vaddr_t start, end;
+} user_ranges[UK_USER_RANGES_MAX];
+static unsigned int nr_user_ranges;
+
+int uk_user_range_add(__vaddr_t start, __vaddr_t end)
+{
+	if (nr_user_ranges == UK_USER_RANGES_MAX)
+		return -ENOSPC;
+	user_ranges[nr_user_ranges].start = start;
+	user_ranges[nr_user_ranges].end = end;
+	__atomic_store_n(&nr_user_ranges, nr_user_ranges + 1,
+			 __ATOMIC_RELEASE);
+	return 0;
+}
+
+int uk_user_range_ok(const void *p, __sz len)
+{
+	unsigned int i, n = __atomic_load_n(&nr_user_ranges,
+					    __ATOMIC_ACQUIRE);
+	__vaddr_t s = (__vaddr_t)p;
+	int *kbuf;
+
+	if (!n || range_wraps(p, len))
+		return !range_wraps(p, len);
+	for (i = 0; i < n; i++)
+		if (s >= user_ranges[i].start &&
+		    s + len <= user_ranges[i].end)
+			return 1;
+	kbuf = uk_thread_kernel_buffers();
+	return kbuf && *kbuf > 0;
+}
+
+void uk_kernel_buffers_begin(void)
+{
+	int *kbuf = uk_thread_kernel_buffers();
+
+	if (kbuf)
+		(*kbuf)++;
+}
+
+void uk_kernel_buffers_end(void)
+{
+	int *kbuf = uk_thread_kernel_buffers();
+
+	if (kbuf)
+		(*kbuf)--;
+}
+
+/* Bytes of the app's side that may be copied: len, or 0 for memory that
+ * is not the app's. */
+static inline int both_ok(void *dst, const void *src, __sz len, int to_app)
 {
 	if (range_wraps(src, len) || range_wraps(dst, len))
-		return -EFAULT;
-	if (uk_nofault_memcpy(dst, src, len, 0) != len)
+		return 0;
+	return uk_user_range_ok(to_app ? dst : src, len);
+}
+
+int uk_copy_from_user(void *dst, const void *src, __sz len)
+{
+	if (!both_ok(dst, src, len, 0) ||
+	    uk_nofault_memcpy(dst, src, len, 0) != len)
 		return -EFAULT;
 	return 0;
 }
 
 int uk_copy_to_user(void *dst, const void *src, __sz len)
 {
-	return uk_copy_from_user(dst, src, len);
+	if (!both_ok(dst, src, len, 1) ||
+	    uk_nofault_memcpy(dst, src, len, 0) != len)
+		return -EFAULT;
+	return 0;
 }
 
 __sz uk_copy_from_user_partial(void *dst, const void *src, __sz len)
 {
-	if (range_wraps(src, len) || range_wraps(dst, len))
+	if (!both_ok(dst, src, len, 0))
 		return 0;
 	return uk_nofault_memcpy(dst, src, len, 0);
 }
 
 __sz uk_copy_to_user_partial(void *dst, const void *src, __sz len)
 {
-	return uk_copy_from_user_partial(dst, src, len);
+	if (!both_ok(dst, src, len, 1))
+		return 0;
+	return uk_nofault_memcpy(dst, src, len, 0);
 }
 
 long uk_strncpy_from_user(char *dst, const char *src, __sz size)
@@ -207,7 +269,7 @@ long uk_strncpy_from_user(char *dst, const char *src, __sz size)
 	/* Page by page: the string may end just before an unmapped page. */
 	while (done < size) {
 		chunk = MIN(size - done, page_rest((__vaddr_t)src + done));
-		if (range_wraps(src + done, chunk) ||
+		if (!both_ok(dst + done, src + done, chunk, 0) ||
 		    uk_nofault_memcpy(dst + done, src + done, chunk, 0) !=
 		    chunk)
 			return -EFAULT;

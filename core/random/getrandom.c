@@ -27,9 +27,7 @@
 /* Copies n bytes out; returns how many landed before a fault. */
 static __sz copy_out(__u8 *dst, const void *src, __sz n)
 {
-	if ((__uptr)dst + n < (__uptr)dst)
-		return 0;
-	return uk_nofault_memcpy((char *)dst, src, n, 0);
+	return uk_copy_to_user_partial(dst, src, n);
 }
 
 long uk_random_fill_user(void *ubuf, __sz len)

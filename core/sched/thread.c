@@ -474,3 +474,11 @@ void thread_for_each_unlocked(void (*fn)(struct uk_thread *t, void *arg),
 	uk_list_for_each(pos, &all_threads)
 		fn(uk_list_entry(pos, struct uk_thread, all_link), arg);
 }
+
+/* The count uk_kernel_buffers_begin keeps (uk/nofault.h), per thread. */
+int *uk_thread_kernel_buffers(void)
+{
+	struct uk_thread *t = uk_thread_current();
+
+	return t ? &t->kernel_buffers : NULL;
+}

@@ -204,8 +204,9 @@ static int kmsg_in(struct kmsg *k, const struct msghdr *umsg, int send)
 	if (!send) {
 		/* Only what can be written back: as Linux, fds that would
 		 * not reach the app are never installed (MSG_CTRUNC). */
-		clen = uk_nofault_probe_w((__vaddr_t)k->umsg.msg_control,
-					  clen, 0);
+		clen = uk_user_range_ok(k->umsg.msg_control, clen) ?
+		       uk_nofault_probe_w((__vaddr_t)k->umsg.msg_control,
+					  clen, 0) : 0;
 	}
 	k->control = k->control_stack;
 	if (clen > CONTROL_STACK) {

@@ -9,6 +9,7 @@
 #include <uk/alloc.h>
 #include <uk/falloc.h>
 #include <uk/init.h>
+#include <uk/nofault.h>
 #include <uk/plat/bootinfo.h>
 #include <uk/plat/paging.h>
 #include <uk/print.h>
@@ -40,6 +41,24 @@ static void reserve_regions(struct uk_vas *vas, struct ukplat_bootinfo *bi)
 	}
 }
 
+/* App memory (uk/nofault.h): the window and the image's sections. The
+ * direct map (the kernel heap, every frame) is not, nor anything of the
+ * host's in sim: system calls refuse those before touching them. */
+static void user_ranges(struct uk_vas *vas, struct ukplat_bootinfo *bi)
+{
+	const struct ukplat_memregion_desc *m;
+	unsigned int i;
+
+	uk_user_range_add(vas->start, vas->end);
+	for (i = 0; bi && i < bi->nr_mrds; i++) {
+		m = &bi->mrds[i];
+		if (m->type == UKPLAT_MEMRT_KERNEL && m->len &&
+		    uk_user_range_add(PAGE_ALIGN_DOWN(m->vbase),
+				      PAGE_ALIGN_UP(m->vbase + m->len)) < 0)
+			uk_pr_warn("vmem: too many app ranges\n");
+	}
+}
+
 static int vmem_init(struct uk_init_ctx *ctx __maybe_unused)
 {
 	struct ukplat_bootinfo *bi = ukplat_bootinfo_get();
@@ -61,6 +80,7 @@ static int vmem_init(struct uk_init_ctx *ctx __maybe_unused)
 	if (bi)
 		reserve_regions(&kernel_vas, bi);
 	uk_vas_set_active(&kernel_vas);
+	user_ranges(&kernel_vas, bi);
 	uk_pr_debug("vmem: VAS 0x%lx-0x%lx\n", kernel_vas.start,
 		    kernel_vas.end);
 	return 0;

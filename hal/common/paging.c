@@ -737,6 +737,38 @@ static int map_kernel_regions(struct uk_pagetable *pt,
 	return 0;
 }
 
+/* The image's frames are RAM too, so the direct map aliased them
+ * read-write: a store there rewrote kernel text. They are reached at
+ * their image addresses only (with the image's permissions). */
+static int unmap_image_alias(struct uk_pagetable *pt,
+			     struct ukplat_bootinfo *bi)
+{
+	const struct ukplat_memregion_desc *m;
+	__paddr_t s, e;
+	unsigned int i;
+	int rc;
+
+	for (i = 0; i < bi->nr_mrds; i++) {
+		m = &bi->mrds[i];
+		if (m->type != UKPLAT_MEMRT_KERNEL || m->pbase == __PADDR_ANY ||
+		    !m->len)
+			continue;
+		s = MAX(PAGE_ALIGN_DOWN(m->pbase), dm_start);
+		e = MIN(PAGE_ALIGN_UP(m->pbase + m->len), dm_end);
+		if (s >= e)
+			continue;
+		rc = ukplat_page_unmap(pt, s + pt->dm_off,
+				       (e - s) >> PAGE_SHIFT,
+				       PAGE_FLAG_KEEP_FRAMES);
+		if (rc < 0) {
+			uk_pr_err("paging: cannot unmap the direct map's "
+				  "alias of %s: %d\n", m->name, rc);
+			return rc;
+		}
+	}
+	return 0;
+}
+
 int ukplat_paging_init(struct ukplat_bootinfo *bi, struct uk_falloc *fa)
 {
 	struct uk_pagetable *pt = &kernel_pt;
@@ -774,6 +806,9 @@ int ukplat_paging_init(struct ukplat_bootinfo *bi, struct uk_falloc *fa)
 	dm_start = lo;
 	dm_end = hi;
 	rc = map_kernel_regions(pt, bi);
+	if (rc < 0)
+		return rc;
+	rc = unmap_image_alias(pt, bi);
 	if (rc < 0)
 		return rc;
 	ukarch_pt_activate(pt->pt_pbase);

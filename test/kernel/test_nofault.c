@@ -5,6 +5,9 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/random.h>
+#include <unistd.h>
+#include <uk/alloc.h>
 #include <uk/arch/nofault.h>
 #include <uk/arch/traps.h>
 #include <uk/event.h>
@@ -344,4 +347,51 @@ UK_TESTCASE(nofault, extable_sorted_and_searchable)
 		n++;
 	}
 	UK_TEST_EXPECT(n >= 3);
+}
+
+/* Kernel memory (the kernel heap, in the direct map) is not the app's:
+ * system calls refuse it before reading or writing a byte, even though
+ * it is mapped read-write; the app's own memory (its stack, its globals,
+ * its mappings) is accepted. */
+UK_TESTCASE(nofault, kernel_memory_is_not_the_apps)
+{
+	char *obj = uk_malloc(uk_alloc_get_default(), 64);
+	char stack[16] = "stack", *map;
+	int p[2], i;
+
+	UK_TEST_ASSERT(obj);
+	memset(obj, 'k', 64);
+	UK_TEST_EXPECT(!uk_user_range_ok(obj, 64));
+	UK_TEST_EXPECT(uk_user_range_ok(stack, sizeof(stack)));
+	UK_TEST_EXPECT(uk_user_range_ok(rw_buf, sizeof(rw_buf)));
+	UK_TEST_EXPECT(uk_user_range_ok(ro_bytes, sizeof(ro_bytes)));
+	map = hole_page_get();
+	UK_TEST_ASSERT(map);
+	UK_TEST_EXPECT(uk_user_range_ok(map, PG));
+	UK_TEST_EXPECT_SNUM_EQ(uk_copy_to_user(obj, "x", 1), -EFAULT);
+	UK_TEST_EXPECT_SNUM_EQ(uk_copy_from_user(stack, obj, 1), -EFAULT);
+	UK_TEST_EXPECT_UNUM_EQ(uk_copy_to_user_partial(obj, "x", 1), 0);
+	UK_TEST_EXPECT_SNUM_EQ(uk_strncpy_from_user(stack, obj, 16),
+			       -EFAULT);
+	UK_TEST_ASSERT(pipe(p) == 0);
+	UK_TEST_EXPECT_SNUM_EQ(write(p[1], "0123456789abcdef", 16), 16);
+	UK_TEST_EXPECT_SNUM_EQ(read(p[0], obj, 16), -1);
+	UK_TEST_EXPECT_SNUM_EQ(errno, EFAULT);
+	UK_TEST_EXPECT_SNUM_EQ(getrandom(obj, 16, 0), -1);
+	UK_TEST_EXPECT_SNUM_EQ(write(p[1], obj, 16), -1);
+	/* Kernel code that means it (the initrd writing files) says so. */
+	uk_kernel_buffers_begin();
+	UK_TEST_EXPECT(uk_user_range_ok(obj, 64));
+	UK_TEST_EXPECT_SNUM_EQ(write(p[1], obj, 16), 16);
+	uk_kernel_buffers_end();
+	UK_TEST_EXPECT(!uk_user_range_ok(obj, 64));
+	UK_TEST_EXPECT_SNUM_EQ(read(p[0], map, 32), 32);
+	UK_TEST_EXPECT(memcmp(map, "0123456789abcdefkkkk", 20) == 0);
+	for (i = 0; i < 64 && obj[i] == 'k'; i++)
+		;
+	UK_TEST_EXPECT_SNUM_EQ(i, 64);
+	close(p[0]);
+	close(p[1]);
+	hole_page_put(map);
+	uk_free(uk_alloc_get_default(), obj);
 }

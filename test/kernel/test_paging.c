@@ -782,3 +782,31 @@ UK_TESTCASE(paging, image_is_w_xor_x)
 	UK_TEST_EXPECT(!write_faults(data));
 	UK_TEST_EXPECT(!read_faults(text));
 }
+
+/* The image's frames are not aliased by the direct map (a store there
+ * would rewrite kernel text or rodata): the image is reached at its own
+ * addresses only, with its own permissions. In sim the image is not in
+ * guest RAM at all, so the rule holds there too. */
+UK_TESTCASE(paging, image_has_no_direct_map_alias)
+{
+	struct ukplat_bootinfo *bi = ukplat_bootinfo_get();
+	const struct ukplat_memregion_desc *m;
+	unsigned long pages = 0;
+	__vaddr_t off;
+	unsigned int i;
+
+	for (i = 0; i < bi->nr_mrds; i++) {
+		m = &bi->mrds[i];
+		if (m->type != UKPLAT_MEMRT_KERNEL ||
+		    m->pbase == __PADDR_ANY)
+			continue;
+		for (off = 0; off < m->len; off += PAGE_SIZE, pages++)
+			if (mapped(PAGE_ALIGN_DOWN(m->pbase) + off +
+				   bi->dm_off))
+				break;
+		UK_TEST_EXPECT(off >= m->len);
+	}
+	UK_TEST_EXPECT(pages > 0);
+	UK_TEST_EXPECT(!read_faults((__vaddr_t)paging_fault_handler));
+	UK_TEST_EXPECT(!write_faults((__vaddr_t)&faulted));
+}

@@ -74,6 +74,30 @@ int uk_copy_to_user(void *dst, const void *src, __sz len);
 __sz uk_copy_from_user_partial(void *dst, const void *src, __sz len);
 __sz uk_copy_to_user_partial(void *dst, const void *src, __sz len);
 
+/*
+ * App memory: the ranges an app's pointers may name (the address-space
+ * window, where its heap, mappings and stacks are, and the image's
+ * sections, where its globals are), registered at boot (core/vmem). The
+ * copies above refuse (-EFAULT, 0 bytes) anything else before touching
+ * it: the direct map (the kernel heap, all RAM), the host's memory in
+ * sim. Until a range is registered, nothing is refused.
+ */
+#define UK_USER_RANGES_MAX	8
+/* Adds [start, end). Returns 0 or -ENOSPC. Boot only (not SMP-safe). */
+int uk_user_range_add(__vaddr_t start, __vaddr_t end);
+/* Nonzero if [p, p + len) lies in app memory (or the caller passes
+ * kernel buffers on purpose, below). */
+int uk_user_range_ok(const void *p, __sz len);
+/*
+ * Kernel code that hands kernel buffers to code written for app buffers
+ * (a driver's iovec copies: the initrd writing files) brackets it with
+ * these; they nest, per thread (the scheduler keeps the count:
+ * uk_thread_kernel_buffers()).
+ */
+void uk_kernel_buffers_begin(void);
+void uk_kernel_buffers_end(void);
+int *uk_thread_kernel_buffers(void);
+
 /* Copies the app's NUL-terminated string src into dst (size bytes).
  * Returns its length, -EFAULT, or -ENAMETOOLONG if it does not fit. */
 long uk_strncpy_from_user(char *dst, const char *src, __sz size);

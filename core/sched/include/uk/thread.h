@@ -110,6 +110,7 @@ struct uk_thread {
 	void (*on_off_cpu)(struct uk_thread *t);  /* exited, stack unused */
 	__uptr unmap_base;		/* this range is unmapped then */
 	__sz unmap_len;
+	int kernel_buffers;		/* uk_kernel_buffers_begin depth */
 
 	struct uk_spinlock lock;	/* exit, detach, join */
 	struct uk_waitq exit_wq;	/* joiners */
