@@ -109,6 +109,10 @@ Common options (before or after the command):
                     (bare metal, booted in QEMU; arm64 is cross-compiled
                     and runs on qemu-system-aarch64 -M virt under TCG)
   --build-dir DIR   build folder (default: build/PLATFORM)
+  --ubsan           build the kernel, libc and apps with the undefined-
+                    behaviour sanitizer (meson -Dubsan=true; default
+                    folder build/PLATFORM-ubsan): a failed check is a
+                    kernel crash report naming the source line
 
 An APP is the name of a folder in apps/ (hello, crash, ...) or the path of
 any folder of .c files, e.g. './amphi run ~/myapp -- -v input.txt', or an
@@ -275,6 +279,8 @@ platform. Suites:
             monitor's errors. Where /dev/kvm cannot boot a test image
             they run in one boot of the nested KVM test host
 --kvm-direct: only the kvm suite (implies --platform x86_64).
+With --ubsan, the same suites run in the UBSan build (build/PLATFORM-ubsan;
+a failed check is a crash, so a test fails).
 Exit status: 0 if all passed.
 """,
     'bench': """\
@@ -325,11 +331,15 @@ def check(cmd, **kw):
 
 
 class Ctx:
-    def __init__(self, platform, build_dir, explicit=True):
+    def __init__(self, platform, build_dir, explicit=True, ubsan=False):
         self.platform = platform
         # False when neither --platform nor --build-dir was given.
         self.explicit = explicit
-        self.build_dir = build_dir or os.path.join(TOP, 'build', platform)
+        # --ubsan: guest code built with -fsanitize=undefined, in a
+        # build folder of its own.
+        self.ubsan = ubsan
+        self.build_dir = build_dir or os.path.join(
+            TOP, 'build', platform + ('-ubsan' if ubsan else ''))
 
     def image(self, name):
         return os.path.join(self.build_dir, 'tools', name)
@@ -443,6 +453,9 @@ def configure(ctx, extra_apps):
     old = open(stamp_path).read() if os.path.exists(stamp_path) else None
     opts = ['-Dplatform=' + ctx.platform,
             '-Dapp_dirs=' + ','.join(app_dirs)]
+    if ctx.ubsan and (not configured or not meson_option(ctx, 'ubsan')):
+        opts.append('-Dubsan=true')
+        changed = True
     if not configured:
         say('configuring %s' % os.path.relpath(ctx.build_dir))
         cross = PLATFORMS.get(ctx.platform)
@@ -952,8 +965,8 @@ def cmd_test(ctx, args):
     # both worlds, sim first, then bare metal x86_64 under QEMU.
     ctxs = [ctx]
     if not ctx.explicit and not suites and not names:
-        ctxs.append(Ctx('x86_64', None))
-        ctxs.append(Ctx('arm64', None))
+        ctxs.append(Ctx('x86_64', None, ubsan=ctx.ubsan))
+        ctxs.append(Ctx('arm64', None, ubsan=ctx.ubsan))
     results = []
     for c in ctxs:
         if len(ctxs) > 1:
@@ -994,7 +1007,7 @@ COMMANDS = {
 
 def main(argv):
     platform, build_dir, rest = 'sim', None, []
-    platform_given = False
+    platform_given = ubsan = False
     i = 0
     # Global options may come anywhere before a "--".
     while i < len(argv):
@@ -1014,6 +1027,8 @@ def main(argv):
                 platform_given = True
             else:
                 build_dir = os.path.abspath(val)
+        elif a == '--ubsan':
+            ubsan = True
         else:
             rest.append(a)
         i += 1
@@ -1032,7 +1047,7 @@ def main(argv):
         cmd_help(None, [cmd])
         return
     explicit = platform_given or build_dir is not None
-    COMMANDS[cmd](Ctx(platform, build_dir, explicit), args)
+    COMMANDS[cmd](Ctx(platform, build_dir, explicit, ubsan), args)
 
 
 if __name__ == '__main__':

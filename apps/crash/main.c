@@ -21,6 +21,9 @@
  *   crash sigbus     touch a file mapping past the file's end (SIGBUS)
  *   crash big-frame  a 150 KiB local in a thread of 64 KiB of stack
  *   crash double     a trap on a broken stack (a double fault on x86_64)
+ *   crash int-overflow   a signed integer overflow (reported in a
+ *                    -Dubsan=true build; the other modes do their
+ *                    undefined things unchecked, to show the traps)
  */
 #include <assert.h>
 #include <fcntl.h>
@@ -35,11 +38,24 @@
 #include <uk/event.h>
 #include <uk/thread.h>
 
-static volatile int zero, ten = 10;
+static volatile int zero, ten = 10, int_max = __INT_MAX__;
 
-static int __attribute__((noinline)) read_null(int *p)
+/* Not checked by -fsanitize=undefined: these show the trap reports. */
+#define UNCHECKED	__attribute__((noinline, no_sanitize_undefined))
+
+static int UNCHECKED read_null(int *p)
 {
 	return *p;
+}
+
+static int UNCHECKED divide(int a, int b)
+{
+	return a / b;
+}
+
+static int __attribute__((noinline)) int_overflow(int a, int b)
+{
+	return a + b;
 }
 
 /* Unbounded on purpose: the kernel must catch the overflow. */
@@ -248,7 +264,7 @@ static void usage(void)
 {
 	printf("usage: crash null|stack|thread-stack|thread-kassert|divide|"
 	       "abort|assert|kassert|nested|leak|uaf|overflow|large-uaf|"
-	       "large-overflow|pac|sigbus|big-frame|double\n");
+	       "large-overflow|pac|sigbus|big-frame|double|int-overflow\n");
 }
 
 int main(int argc, char *argv[])
@@ -257,8 +273,9 @@ int main(int argc, char *argv[])
 		usage();
 		return 2;
 	}
+	/* "+ 1": not a tail call, so main stays in the backtrace. */
 	if (!strcmp(argv[1], "null"))
-		return read_null(NULL);
+		return read_null(NULL) + 1;
 	if (!strcmp(argv[1], "stack"))
 		return recurse(0);
 	if (!strcmp(argv[1], "thread-stack"))
@@ -266,7 +283,7 @@ int main(int argc, char *argv[])
 	if (!strcmp(argv[1], "thread-kassert"))
 		return kassert_small_thread();
 	if (!strcmp(argv[1], "divide"))
-		return ten / zero;
+		return divide(ten, zero) + 1;
 	if (!strcmp(argv[1], "abort"))
 		abort();
 	if (!strcmp(argv[1], "assert"))
@@ -295,6 +312,8 @@ int main(int argc, char *argv[])
 		return touch_past_eof();
 	if (!strcmp(argv[1], "big-frame"))
 		return big_frame_in_thread();
+	if (!strcmp(argv[1], "int-overflow"))
+		return int_overflow(int_max, ten) < 0;
 	if (!strcmp(argv[1], "double")) {
 		broken_stack();
 		return 1;

@@ -1107,7 +1107,7 @@ void uk_alloc_heap_destroy(struct uk_alloc *a)
 static unsigned long slab_fit(unsigned long pages, unsigned int size,
 			      unsigned long *area_off)
 {
-	unsigned long bytes = pages * PAGE_SIZE, n = bytes / size, hdr;
+	unsigned long bytes = pages * PAGE_SIZE, n = bytes / size, hdr = 0;
 
 	for (; n; n--) {
 		hdr = offsetof(struct slab, freemap) +

@@ -116,7 +116,7 @@ void __noreturn x86_boot_main(__u32 start_info_pa)
 {
 	const struct hvm_start_info *si = phys(start_info_pa);
 	struct ukplat_bootinfo *bi = &x86_bootinfo;
-	const struct hvm_modlist_entry *mod;
+	struct hvm_modlist_entry mod;
 	__paddr_t excl[2][2];
 	unsigned int nexcl = 0;
 
@@ -136,13 +136,14 @@ void __noreturn x86_boot_main(__u32 start_info_pa)
 	excl[nexcl][0] = 0;
 	excl[nexcl++][1] = PAGE_ALIGN_UP((__paddr_t)image_end);
 	if (si->nr_modules && si->modlist_paddr) {
-		mod = phys(si->modlist_paddr);
-		if (mod->size) {
-			bi->initrd = mod->paddr + X86_DM_OFF;
-			bi->initrd_len = mod->size;
-			excl[nexcl][0] = PAGE_ALIGN_DOWN(mod->paddr);
-			excl[nexcl++][1] = PAGE_ALIGN_UP(mod->paddr +
-							 mod->size);
+		/* Copied: QEMU puts the list at a 4-byte boundary. */
+		memcpy(&mod, phys(si->modlist_paddr), sizeof(mod));
+		if (mod.size) {
+			bi->initrd = mod.paddr + X86_DM_OFF;
+			bi->initrd_len = mod.size;
+			excl[nexcl][0] = PAGE_ALIGN_DOWN(mod.paddr);
+			excl[nexcl++][1] = PAGE_ALIGN_UP(mod.paddr +
+							 mod.size);
 		}
 	}
 	/* Page 0 is never a frame: paddr 0 means none elsewhere. */
