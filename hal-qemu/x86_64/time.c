@@ -2,14 +2,15 @@
 /*
  * Clocks and the per-CPU one-shot timer.
  *
- * Monotonic clock: the TSC, calibrated at boot against the PIT (10 ms on
- * channel 2) unless the hypervisor's CPUID leaf 0x40000010 states its
- * frequency. The local APIC timer's rate is measured in the same window,
- * or also read from that leaf (EBX): with both there, as on amphi-kvm,
- * the PIT is not touched (that monitor has none). The APIC timer is
- * the per-CPU one-shot deadline (ukplat_time_set_deadline) and the
- * wake-up of ukplat_lcpu_halt_irq_until. Counts it cannot express (too
- * far ahead) fire early and are re-armed: the timer interrupt reaches the
+ * Monotonic clock: the TSC, calibrated at boot against the PIT (channel
+ * 2; or, where there is none, as on microvm under TCG, the local APIC
+ * timer at QEMU's 1 GHz) unless the hypervisor's CPUID leaf 0x40000010
+ * states its frequency (then, as on amphi-kvm, which has no PIT, the
+ * PIT is not touched). The local APIC timer's rate is stated by that
+ * leaf or measured in the same window; it is the per-CPU one-shot
+ * deadline (ukplat_time_set_deadline) and the wake-up of
+ * ukplat_lcpu_halt_irq_until. Counts it cannot express (too far ahead)
+ * fire early and are re-armed: the timer interrupt reaches the
  * core only once the deadline has passed. Wall clock: the CMOS RTC at
  * boot plus the monotonic clock since.
  */
@@ -20,9 +21,6 @@
 
 #define PIT_HZ		1193182ULL
 #define CALIB_MS	10
-/* The PIT wait gives up after this many TSC ticks (0.1 s at 10 GHz): a
- * machine without a PIT (amphi-kvm) must not hang here. */
-#define PIT_GIVE_UP_TICKS	(1ULL << 30)
 
 static __u64 tsc_hz;
 static __u64 tsc_base;
@@ -55,41 +53,137 @@ __nsec ukplat_wall_clock(void)
 	return wall_base + ukplat_monotonic_clock();
 }
 
-/* Waits CALIB_MS on PIT channel 2; returns the TSC ticks and the APIC
- * timer ticks (*apic) it took, or 0 if the PIT did not count. */
-static __u64 pit_calibrate(__u64 *apic)
-{
-	__u32 latch = (__u32)(PIT_HZ * CALIB_MS / 1000);
-	__u64 t0, t1, spins = 0;
-	__u32 c0;
+/*
+ * Calibration: the TSC's rate against a reference counter that QEMU
+ * computes from its virtual clock whenever it is read (so it stays true
+ * under TCG, where the TSC is the host's and runs at the host's rate).
+ * Each end of the window is the reading whose bracket of TSC reads is
+ * the tightest of a few (a vCPU thread preempted mid-read only widens
+ * that one), and the window grows until the brackets are under 0.1 % of
+ * it, so the result is within that of the reference.
+ */
+#define CALIB_SAMPLES	8
+#define CALIB_MAX_MS	200
 
-	outb(0x61, (inb(0x61) & ~0x02) | 0x01);	/* gate on, speaker off */
-	outb(0x43, 0xb0);		/* channel 2, lo/hi, mode 0 */
-	outb(0x42, latch & 0xff);
-	outb(0x42, latch >> 8);
-	x86_apic_timer_oneshot(0xffffffff);
-	c0 = x86_apic_timer_count();
-	t0 = rdtsc();
-	while (!(inb(0x61) & 0x20)) {
-		spins++;
-		if (rdtsc() - t0 > PIT_GIVE_UP_TICKS) {
-			spins = 0;	/* no PIT counts here */
-			break;
+struct calib_ref {
+	const char *name;
+	__u64 hz;
+	__u32 (*read)(void);	/* counts up, wraps at mask */
+	__u32 mask;
+};
+
+struct calib_point {
+	__u64 tsc;		/* middle of the bracket */
+	__u64 width;		/* bracket width, TSC ticks */
+	__u32 ref;
+	__u32 apic;		/* APIC timer count, read in the bracket */
+};
+
+static void calib_sample(const struct calib_ref *r, struct calib_point *p)
+{
+	__u64 t0, t1;
+	__u32 v, apic;
+	int i;
+
+	p->width = ~0ULL;
+	for (i = 0; i < CALIB_SAMPLES; i++) {
+		t0 = rdtsc();
+		v = r->read();
+		apic = x86_apic_timer_count();
+		t1 = rdtsc();
+		if (t1 - t0 < p->width) {
+			p->width = t1 - t0;
+			p->tsc = t0 + (t1 - t0) / 2;
+			p->ref = v;
+			p->apic = apic;
 		}
 	}
-	t1 = rdtsc();
-	*apic = c0 - x86_apic_timer_count();
-	x86_apic_timer_oneshot(0);
-	return spins ? t1 - t0 : 0;
 }
 
-/* The hypervisor's timing leaf: the TSC's kHz (EAX) and the local APIC
- * timer's (EBX); 0 where it does not say. */
-static __u64 hypervisor_tsc_khz(__u64 *apic_khz)
+/* TSC ticks per second measured against r, or 0 if r does not count;
+ * *apic_hz_out: the APIC timer's rate, from the same window. */
+static __u64 calibrate(const struct calib_ref *r, __u64 *apic_hz_out)
+{
+	struct calib_point a, b;
+	__u64 ticks, ref, ns;
+	unsigned int ms;
+
+	calib_sample(r, &a);
+	for (ms = CALIB_MS; ms <= CALIB_MAX_MS; ms += CALIB_MS) {
+		/* Wait ms of the reference (at most a quarter of its
+		 * wrap-around), then read the far end. */
+		do
+			calib_sample(r, &b);
+		while (((b.ref - a.ref) & r->mask) < r->hz * ms / 1000 &&
+		       ((b.ref - a.ref) & r->mask) <= r->mask / 4 * 3);
+		ref = (b.ref - a.ref) & r->mask;
+		ticks = b.tsc - a.tsc;
+		if (!ref || !ticks)
+			return 0;
+		if ((a.width + b.width) * 1000 <= ticks ||
+		    ref > r->mask / 2)
+			break;
+	}
+	ns = ref * 1000000000ULL / r->hz;
+	if (!ns)
+		return 0;
+	*apic_hz_out = (__u64)((a.apic - b.apic) * 1000000000ULL / ns);
+	return (__u64)((unsigned __int128)ticks * 1000000000ULL / ns);
+}
+
+/* PIT channel 2 (1.193182 MHz), free running from 0xffff down: read
+ * through the counter latch. Absent on microvm under TCG (ports float:
+ * the count never changes). */
+static __u32 pit_read(void)
+{
+	__u32 lo, hi;
+
+	outb(0x43, 0x80);		/* latch channel 2 */
+	lo = inb(0x42);
+	hi = inb(0x42);
+	return 0xffff - (lo | hi << 8);
+}
+
+static void pit_start(void)
+{
+	outb(0x61, (inb(0x61) & ~0x02) | 0x01);	/* gate on, speaker off */
+	outb(0x43, 0xb4);		/* channel 2, lo/hi, mode 2 */
+	outb(0x42, 0xff);
+	outb(0x42, 0xff);
+}
+
+/* The local APIC timer (divide by 1) counting down from 2^32 - 1: QEMU
+ * and KVM run it at 1 GHz, their APIC bus rate. */
+static __u32 apic_read_up(void)
+{
+	return ~x86_apic_timer_count();
+}
+
+static const struct calib_ref pit_ref = {
+	"PIT", PIT_HZ, pit_read, 0xffff,
+};
+
+static const struct calib_ref apic_ref = {
+	"APIC timer", 1000000000ULL, apic_read_up, 0xffffffff,
+};
+
+/* Nonzero if the PIT counts (two latched reads 50 us apart differ). */
+static int pit_present(void)
+{
+	__u32 c0 = pit_read();
+	__u64 t0 = rdtsc();
+
+	/* 50 us at up to 10 GHz of TSC, or until it moved. */
+	while (rdtsc() - t0 < 500000)
+		if (pit_read() != c0)
+			return 1;
+	return 0;
+}
+
+static __u64 hypervisor_leaf(int ebx)
 {
 	__u32 a, b, c, d;
 
-	*apic_khz = 0;
 	cpuid(1, 0, &a, &b, &c, &d);
 	if (!(c & (1U << 31)))
 		return 0;		/* no hypervisor */
@@ -97,8 +191,7 @@ static __u64 hypervisor_tsc_khz(__u64 *apic_khz)
 	if (a < 0x40000010 || a > 0x400000ff)
 		return 0;
 	cpuid(0x40000010, 0, &a, &b, &c, &d);
-	*apic_khz = b;
-	return a;
+	return ebx ? b : a;
 }
 
 static __u8 cmos(__u8 reg)
@@ -154,30 +247,41 @@ static __nsec rtc_read(void)
 
 void x86_time_init(void)
 {
-	__u64 apic_khz, khz = hypervisor_tsc_khz(&apic_khz);
-	__u64 ticks = 0, apic_ticks = 0;
+	__u64 khz = hypervisor_leaf(0), bus_khz = hypervisor_leaf(1);
+	const char *src = "hypervisor";
+	__u64 measured_apic_hz = 0;
 
-	if (!khz || !apic_khz)
-		ticks = pit_calibrate(&apic_ticks);
-	if (khz)
+	x86_apic_timer_oneshot(0xffffffff);
+	if (khz) {
 		tsc_hz = khz * 1000;
-	else if (ticks)
-		tsc_hz = ticks * 1000 / CALIB_MS;
+	} else {
+		pit_start();
+		if (pit_present()) {
+			tsc_hz = calibrate(&pit_ref, &measured_apic_hz);
+			src = pit_ref.name;
+		} else {
+			tsc_hz = calibrate(&apic_ref, &measured_apic_hz);
+			src = apic_ref.name;
+		}
+		if (!tsc_hz) {
+			tsc_hz = 1000000000ULL;	/* nothing counts: a guess */
+			src = "guessed";
+		}
+	}
+	/* The APIC timer's rate: stated, else measured in the window. */
+	if (bus_khz)
+		apic_hz = bus_khz * 1000;
+	else if (measured_apic_hz)
+		apic_hz = measured_apic_hz;
 	else
-		tsc_hz = 1000000000ULL;	/* no PIT: a guess */
-	if (apic_khz)
-		apic_hz = apic_khz * 1000;
-	else if (ticks && apic_ticks)
-		apic_hz = apic_ticks * tsc_hz / ticks;
-	else
-		apic_hz = 1000000000ULL;	/* QEMU's APIC bus rate */
+		apic_hz = 1000000000ULL;	/* QEMU's APIC bus */
+	x86_apic_timer_oneshot(0);
 	ns_mult = (__u64)((1000000000ULL << 32) / tsc_hz);
 	tsc_base = rdtsc();
 	wall_base = rtc_read();
-	uk_pr_info("time: TSC %lu kHz%s, APIC timer %lu kHz%s\n",
-		   (unsigned long)(tsc_hz / 1000), khz ? " (hypervisor)" : "",
-		   (unsigned long)(apic_hz / 1000),
-		   apic_khz ? " (hypervisor)" : "");
+	uk_pr_info("time: TSC %lu kHz (%s), APIC timer %lu kHz\n",
+		   (unsigned long)(tsc_hz / 1000), src,
+		   (unsigned long)(apic_hz / 1000));
 }
 
 /* Arms the APIC timer for the earlier of the deadline and the halt
