@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* The kernel console on the process's stdout and stdin. Output is
- * fs-free (cpu.h): messages come from anywhere, interrupt handlers too. */
+/* The kernel console on the process's stdout and stdin; the app's
+ * standard streams on the process's own. Output is fs-free (cpu.h):
+ * messages come from anywhere, interrupt handlers too. */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <uk/plat/console.h>
@@ -58,4 +61,136 @@ int ukplat_cink(char *buf, unsigned int maxlen)
 	if (n < 0)
 		return errno == EAGAIN || errno == EINTR ? 0 : -errno;
 	return n == 0 ? -EPIPE : (int)n;
+}
+
+/* --- the app's fds 0-2: the process's own --- */
+
+static int stream_kind[3] = { -1, -1, -1 };
+static int stream_append[3];
+
+static int kind_of(int fd, const struct stat *st)
+{
+	if (isatty(fd))
+		return UKPLAT_STREAM_TTY;
+	if (S_ISFIFO(st->st_mode) || S_ISSOCK(st->st_mode))
+		return UKPLAT_STREAM_PIPE;
+	if (S_ISREG(st->st_mode))
+		return UKPLAT_STREAM_FILE;
+	return UKPLAT_STREAM_DEV;
+}
+
+/* Nonzero if fds a and b look like one open file description: the same
+ * file, flags and (for files) offset. (kcmp would know for sure, but
+ * is often not allowed in containers.) */
+static int same_description(int a, int b)
+{
+	struct stat sa, sb;
+
+	if (fstat(a, &sa) || fstat(b, &sb))
+		return 0;
+	if (sa.st_dev != sb.st_dev || sa.st_ino != sb.st_ino ||
+	    sa.st_rdev != sb.st_rdev ||
+	    fcntl(a, F_GETFL) != fcntl(b, F_GETFL))
+		return 0;
+	return !S_ISREG(sa.st_mode) ||
+	       lseek(a, 0, SEEK_CUR) == lseek(b, 0, SEEK_CUR);
+}
+
+int ukplat_stream_info(int fd, struct ukplat_stream_info *info)
+{
+	struct stat st;
+	int fl, acc, i;
+
+	if (fd < 0 || fd > 2 || fstat(fd, &st) < 0 ||
+	    (fl = fcntl(fd, F_GETFL)) < 0)
+		return -EBADF;
+	memset(info, 0, sizeof(*info));
+	info->kind = stream_kind[fd] = kind_of(fd, &st);
+	acc = fl & O_ACCMODE;
+	info->flags = (acc != O_WRONLY ? UKPLAT_STREAMF_READ : 0) |
+		      (acc != O_RDONLY ? UKPLAT_STREAMF_WRITE : 0) |
+		      (fl & O_APPEND ? UKPLAT_STREAMF_APPEND : 0);
+	stream_append[fd] = !!(fl & O_APPEND);
+	if (info->kind == UKPLAT_STREAM_FILE) {
+		info->pos = lseek(fd, 0, SEEK_CUR);
+		if (info->pos < 0)
+			info->pos = 0;
+	}
+	info->same_as = fd;
+	for (i = 0; i < fd; i++) {
+		if (same_description(i, fd)) {
+			info->same_as = i;
+			break;
+		}
+	}
+	return 0;
+}
+
+int ukplat_stream_read(int fd, char *buf, unsigned int len, long long off)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	ssize_t n;
+
+	if (fd < 0 || fd > 2)
+		return -EBADF;
+	if (!len)
+		return 0;
+	if (stream_kind[fd] == UKPLAT_STREAM_FILE) {
+		/* Not pread: the host's offset is shared with the shell
+		 * (as in "(app; cat) < file") and must move too. */
+		if (lseek(fd, off, SEEK_SET) < 0)
+			return -errno;
+		do
+			n = read(fd, buf, len);
+		while (n < 0 && errno == EINTR);
+	} else {
+		if (poll(&pfd, 1, 0) <= 0)
+			return 0;
+		n = read(fd, buf, len);
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			return 0;
+	}
+	if (n < 0)
+		return -errno;
+	return n == 0 ? -EPIPE : (int)n;
+}
+
+int ukplat_stream_write(int fd, const char *buf, unsigned int len,
+			long long off)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+	unsigned int done = 0;
+	ssize_t n;
+	int file;
+
+	if (fd < 0 || fd > 2)
+		return -EBADF;
+	/* At off, and not with pwrite: the host's offset is shared with
+	 * the shell ("{ app; echo; } > file") and must move too. O_APPEND:
+	 * the host appends. */
+	file = stream_kind[fd] == UKPLAT_STREAM_FILE && !stream_append[fd];
+	if (file && lseek(fd, off, SEEK_SET) < 0)
+		return -errno;
+	while (done < len) {
+		n = write(fd, buf + done, len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN) {	/* the host made it O_NONBLOCK */
+			poll(&pfd, 1, -1);
+			continue;
+		}
+		if (n < 0)
+			return done ? (int)done : -errno;
+		done += (unsigned int)n;
+	}
+	return (int)done;
+}
+
+long long ukplat_stream_size(int fd)
+{
+	struct stat st;
+
+	if (fd < 0 || fd > 2 || fstat(fd, &st) < 0)
+		return -EBADF;
+	return st.st_size;
 }

@@ -23,6 +23,12 @@ socket (tests take screendumps and inject input through it).
 --argv prints the QEMU command, one argument a line, instead of running
 it (the metal boot benchmark times QEMU itself with it).
 
+The app's fds 0-2 are what this script's are: the kernel is told
+(console.stdin/stdout/stderr=pipe, file or dev when not a terminal), and
+then the serial line is framed (hal-qemu/common/serial.c): the app's
+stderr comes out on our stderr, and a stdin that is not a terminal is
+passed on when the kernel first asks for it, followed by its end.
+
 arm64 (an aarch64 ELF IMAGE): qemu-system-aarch64 -M virt,gic-version=3
 -cpu max,pauth-impdef=on under TCG, booting the raw Image IMAGE.img built next to the ELF
 (its Linux boot protocol brings the device tree, -append and -initrd);
@@ -52,8 +58,10 @@ import select
 import shlex
 import shutil
 import signal
+import stat
 import subprocess
 import sys
+import threading
 
 from childproc import die_with_parent
 from hostutil import say
@@ -323,10 +331,47 @@ class Resolver:
         return text
 
 
-def pump(proc, resolver):
-    """Copies QEMU's output to ours, resolving backtrace frames. Returns
-    the exit status the kernel stated on the console, or None."""
-    out = sys.stdout.buffer
+FRAME_ESC, FRAME_STDOUT, FRAME_STDERR, FRAME_WANT_IN = 0xff, 1, 2, 6
+
+
+class Deframer:
+    """Splits the framed serial output into (stream, bytes) pieces, in
+    order, and notes the kernel's request for input."""
+    def __init__(self, on_want_input):
+        self.esc = False
+        self.stream = FRAME_STDOUT
+        self.on_want_input = on_want_input
+
+    def feed(self, data):
+        pieces, cur = [], bytearray()
+
+        def cut():
+            if cur:
+                pieces.append((self.stream, bytes(cur)))
+                cur.clear()
+        for c in data:
+            if self.esc:
+                self.esc = False
+                if c in (FRAME_STDOUT, FRAME_STDERR):
+                    cut()
+                    self.stream = c
+                    continue
+                if c == FRAME_WANT_IN:
+                    self.on_want_input()
+                    continue
+            elif c == FRAME_ESC:
+                self.esc = True
+                continue
+            cur.append(c)
+        cut()
+        return pieces
+
+
+def pump(proc, resolver, deframer=None):
+    """Copies QEMU's output to ours (the app's stderr to our stderr),
+    resolving backtrace frames. Returns the exit status the kernel stated
+    on the console, or None."""
+    out, err = sys.stdout.buffer, sys.stderr.buffer
     stated = None
     fd = proc.stdout.fileno()
     pending = b''
@@ -334,21 +379,32 @@ def pump(proc, resolver):
         chunk = os.read(fd, 65536)
         if not chunk:
             break
-        pending += chunk
-        lines = pending.split(b'\n')
-        pending = lines.pop()
-        for line in lines:
-            m = EXIT_RE.match(line)
-            if m:
-                stated = int(m.group(1))
+        pieces = deframer.feed(chunk) if deframer else \
+            [(FRAME_STDOUT, chunk)]
+        for stream, data in pieces:
+            if stream == FRAME_STDERR:
+                # In order with stdout, for whoever reads both.
+                out.write(pending)
+                out.flush()
+                pending = b''
+                err.write(data)
+                err.flush()
                 continue
-            m = FRAME_RE.match(line)
-            if m:
-                text = resolver.frame(m.group(4) == b' ',
-                                      int(m.group(3), 16))
-                if text:
-                    line = m.group(1) + b' ' + text.encode()
-            out.write(line + b'\n')
+            pending += data
+            lines = pending.split(b'\n')
+            pending = lines.pop()
+            for line in lines:
+                m = EXIT_RE.match(line)
+                if m:
+                    stated = int(m.group(1))
+                    continue
+                m = FRAME_RE.match(line)
+                if m:
+                    text = resolver.frame(m.group(4) == b' ',
+                                          int(m.group(3), 16))
+                    if text:
+                        line = m.group(1) + b' ' + text.encode()
+                out.write(line + b'\n')
         # A prompt without a newline shows at once.
         if pending and not FRAME_RE.match(pending.lstrip()[:1] and
                                           pending or b'x'):
@@ -359,6 +415,42 @@ def pump(proc, resolver):
     out.write(pending)
     out.flush()
     return stated
+
+
+STREAM_NAMES = ('console.stdin', 'console.stdout', 'console.stderr')
+
+
+def stream_kind(fd):
+    """tty, pipe, file or dev: what fd is here."""
+    try:
+        if os.isatty(fd):
+            return 'tty'
+        mode = os.fstat(fd).st_mode
+    except OSError:
+        return 'dev'
+    if stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode):
+        return 'pipe'
+    if stat.S_ISREG(mode):
+        return 'file'
+    return 'dev'
+
+
+def feed_stdin(dst):
+    """Copies our stdin to QEMU's, framed (see the top), then its end."""
+    try:
+        while True:
+            try:
+                chunk = os.read(0, 65536)
+            except OSError:
+                chunk = b''
+            if not chunk:
+                break
+            dst.write(chunk.replace(b'\xff', b'\xff\xff'))
+            dst.flush()
+        dst.write(b'\xff\x04')
+        dst.close()
+    except (BrokenPipeError, ValueError, OSError):
+        pass            # QEMU is gone
 
 
 def parse(argv):
@@ -453,7 +545,11 @@ def main():
             opts['kargs'] += ['net.ip=' + ip, 'net.gw=' + gw]
     elif net.startswith('tap:'):
         tap, net = net[4:], 'tap'
-    words = [name] + opts['kargs'] + ['--'] + args
+    kinds = [stream_kind(fd) for fd in range(3)]
+    streams = ['%s=%s' % (n, k) for n, k in zip(STREAM_NAMES, kinds)
+               if k != 'tty']
+    opts['kinds'], opts['streams'] = kinds, streams
+    words = [name] + streams + opts['kargs'] + ['--'] + args
     cmdline = ' '.join(quote_arg(w) for w in words)
     if opts['initrd'] and not os.path.isfile(opts['initrd']):
         say("cannot open initrd '%s': no such file" % opts['initrd'])
@@ -493,14 +589,25 @@ def run_qemu(opts, image, argv, arm64=False, cleanup=None):
     if opts['argv']:
         print('\n'.join(argv))
         sys.exit(0)
+    kinds, streams = opts['kinds'], opts['streams']
+    feed = kinds[0] != 'tty'
     proc = subprocess.Popen(argv, stdout=subprocess.PIPE,
+                            stdin=subprocess.PIPE if feed else None,
                             preexec_fn=die_with_parent)
     # A TERM (or HUP) ends QEMU and removes what was made, like Ctrl-C.
     for sig in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, lambda *a: (_ for _ in ()).throw(
             KeyboardInterrupt()))
+    started = []
+
+    def want_input():
+        if feed and not started:
+            started.append(True)
+            threading.Thread(target=feed_stdin, args=(proc.stdin,),
+                             daemon=True).start()
+    deframer = Deframer(want_input) if streams else None
     try:
-        stated = pump(proc, Resolver(image))
+        stated = pump(proc, Resolver(image), deframer)
         rc = proc.wait()
     except KeyboardInterrupt:
         proc.terminate()

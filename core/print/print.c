@@ -31,13 +31,18 @@ void uk_console_mirror_set(void (*fn)(const char *buf, unsigned int len))
 	__atomic_store_n(&console_mirror, fn, __ATOMIC_RELEASE);
 }
 
-int uk_console_write(const char *buf, unsigned int len)
+void uk_console_mirror(const char *buf, unsigned int len)
 {
 	void (*mirror)(const char *, unsigned int) =
 		__atomic_load_n(&console_mirror, __ATOMIC_ACQUIRE);
 
 	if (mirror)
 		mirror(buf, len);
+}
+
+int uk_console_write(const char *buf, unsigned int len)
+{
+	uk_console_mirror(buf, len);
 	return ukplat_coutk(buf, len);
 }
 

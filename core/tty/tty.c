@@ -1,12 +1,17 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The console as a file: fds 0, 1 and 2 at boot, /dev/console and
- * /dev/tty. Writes go straight to uk_console_write(). Reads are line by line,
- * as a terminal in canonical mode: a read returns at most one line, and
- * only once its newline (or the end of input) has arrived.
+ * The app's standard streams, fds 0, 1 and 2, as the host set them up
+ * (ukplat_stream_info): the terminal, a pipe, a regular file or another
+ * device, so that isatty, fstat, lseek and stdio's buffering see what
+ * they would see on Linux. The terminal is also /dev/console and
+ * /dev/tty; what the app writes there also reaches the console's mirror
+ * (uk_console_mirror_set: the framebuffer console). Its reads are line
+ * by line, as a terminal in canonical mode: a read returns at most one
+ * line, and only once its newline (or the end of input) has arrived. Pipes and devices are read as they come, files
+ * at the description's offset.
  *
- * The platform console has no input interrupt, so while someone waits
- * for input a poller thread looks at it every UK_TTY_POLL_MS and
+ * The platform's streams have no input interrupt, so while someone
+ * waits for input a poller thread looks every UK_TTY_POLL_MS and
  * notifies the file's event queue: the driver itself never blocks.
  */
 #include <errno.h>
@@ -41,19 +46,26 @@ struct k_termios {
 };
 #define TTY_CHUNK	256		/* bytes copied per console write */
 
+/* The terminal, or a pipe or device stream (canon 0: no lines). */
 struct tty {
 	struct uk_file file;
+	int in_fd, out_fd;		/* the platform streams */
+	int canon;			/* reads return lines */
 	struct uk_spinlock lock;	/* everything below */
 	char buf[TTY_LINE_MAX];
 	unsigned int len;		/* bytes in buf */
-	int eof;			/* the console's input has ended */
+	int eof;			/* the input has ended */
 	struct k_termios termios;
-	int poller_started;
-	int want_input;			/* a reader waits: poll the console */
-	struct uk_waitq poller_wq;	/* the poller sleeps here when idle */
+	int want_input;			/* a reader waits: poll the input */
 };
 
-static struct tty console;
+static struct tty console = { .in_fd = 0, .out_fd = 1, .canon = 1 };
+
+/* What the poller watches: the console and the pipe streams. */
+static struct tty *watched[4];
+static unsigned int nr_watched;
+static int poller_started;
+static struct uk_waitq poller_wq;	/* the poller sleeps here when idle */
 
 static void want_input(struct tty *t);
 
@@ -63,8 +75,10 @@ static void want_input(struct tty *t);
  * held. */
 static unsigned int line_ready(const struct tty *t)
 {
-	const char *nl = memchr(t->buf, '\n', t->len);
+	const char *nl = t->canon ? memchr(t->buf, '\n', t->len) : NULL;
 
+	if (!t->canon)
+		return t->len;
 	if (nl)
 		return (unsigned int)(nl - t->buf) + 1;
 	if (t->eof || t->len == sizeof(t->buf))
@@ -72,13 +86,14 @@ static unsigned int line_ready(const struct tty *t)
 	return 0;
 }
 
-/* Moves pending console input into the line buffer. Lock held. */
+/* Moves pending input into the buffer. Lock held. */
 static void pull_input(struct tty *t)
 {
 	int n;
 
 	while (!t->eof && t->len < sizeof(t->buf)) {
-		n = ukplat_cink(t->buf + t->len, sizeof(t->buf) - t->len);
+		n = ukplat_stream_read(t->in_fd, t->buf + t->len,
+				       sizeof(t->buf) - t->len, -1);
 		if (n == -EPIPE)
 			t->eof = 1;
 		if (n <= 0)
@@ -134,10 +149,11 @@ static ssize_t tty_read(struct uk_file *f, const struct iovec *iov,
 	return -EAGAIN;
 }
 
-static ssize_t tty_write(struct uk_file *f __maybe_unused, const struct iovec *iov,
+static ssize_t tty_write(struct uk_file *f, const struct iovec *iov,
 			 int iovcnt, off_t *off __maybe_unused,
 			 unsigned int flags __maybe_unused)
 {
+	struct tty *t = f->priv;
 	__sz total = uk_iov_total(iov, iovcnt), done = 0, n;
 	char chunk[TTY_CHUNK];
 	int rc;
@@ -146,7 +162,11 @@ static ssize_t tty_write(struct uk_file *f __maybe_unused, const struct iovec *i
 		n = uk_iov_copy_from(chunk, iov, iovcnt, done, sizeof(chunk));
 		if (!n)
 			return done ? (ssize_t)done : -EFAULT;
-		rc = uk_console_write(chunk, (unsigned int)n);
+		/* The terminal is the console: its mirror shows it too. */
+		if (t->canon)
+			uk_console_mirror(chunk, (unsigned int)n);
+		rc = ukplat_stream_write(t->out_fd, chunk, (unsigned int)n,
+					 -1);
 		if (rc < 0)
 			return done ? (ssize_t)done : rc;
 		done += n;
@@ -210,41 +230,78 @@ static int tty_ioctl(struct uk_file *f, unsigned long req, void *arg)
 	}
 }
 
+/* A pipe or a device: no terminal control, but what is buffered. */
+static int pipe_ioctl(struct uk_file *f, unsigned long req, void *arg)
+{
+	struct tty *t = f->priv;
+	unsigned long flags;
+	int n;
+
+	if (req != FIONREAD)
+		return -ENOTTY;
+	uk_spin_lock_irqsave(&t->lock, flags);
+	pull_input(t);
+	n = (int)t->len;
+	uk_spin_unlock_irqrestore(&t->lock, flags);
+	return uk_copy_to_user(arg, &n, sizeof(n));
+}
+
+/* The streams live forever: no release. */
 static const struct uk_file_ops tty_ops = {
 	.read = tty_read,
 	.write = tty_write,
 	.ioctl = tty_ioctl,
 	.poll = tty_poll,
-	/* The console lives forever: no release. */
+	.no_seek = 1,		/* as Linux: lseek on a terminal is ESPIPE */
 };
 
-/* While someone wants input, checks the console every UK_TTY_POLL_MS
- * and notifies the file when a line is there; sleeps otherwise. */
-static void tty_poller(void *arg)
+static const struct uk_file_ops pipe_ops = {
+	.read = tty_read,
+	.write = tty_write,
+	.ioctl = pipe_ioctl,
+	.poll = tty_poll,
+};
+
+static int any_wants_input(void)
 {
-	struct tty *t = arg;
+	unsigned int i;
+
+	for (i = 0; i < nr_watched; i++)
+		if (__atomic_load_n(&watched[i]->want_input, __ATOMIC_ACQUIRE))
+			return 1;
+	return 0;
+}
+
+/* While someone wants input, checks the inputs every UK_TTY_POLL_MS and
+ * notifies a file when its input is there; sleeps otherwise. */
+static void tty_poller(void *arg __unused)
+{
+	struct tty *t;
+	unsigned int i;
 
 	for (;;) {
-		uk_waitq_wait_event(&t->poller_wq,
-				    __atomic_load_n(&t->want_input,
-						    __ATOMIC_ACQUIRE));
+		uk_waitq_wait_event(&poller_wq, any_wants_input());
 		uk_sched_thread_sleep(UK_TTY_POLL_MS * 1000000ULL);
-		if (tty_events(t) & UK_POLLIN) {
+		for (i = 0; i < nr_watched; i++) {
+			t = watched[i];
+			if (!__atomic_load_n(&t->want_input, __ATOMIC_ACQUIRE) ||
+			    !(tty_events(t) & UK_POLLIN))
+				continue;
 			__atomic_store_n(&t->want_input, 0, __ATOMIC_RELEASE);
 			uk_pollq_notify(&t->file.pollq, UK_POLLIN);
 		}
 	}
 }
 
-/* Someone waits for a line: start the poller (the first time) and wake
+/* Someone waits for input: start the poller (the first time) and wake
  * it. Thread context. */
 static void want_input(struct tty *t)
 {
 	struct uk_thread *th;
 
 	__atomic_store_n(&t->want_input, 1, __ATOMIC_RELEASE);
-	if (!__atomic_exchange_n(&t->poller_started, 1, __ATOMIC_ACQ_REL)) {
-		th = uk_thread_create("tty-poller", tty_poller, t, 0,
+	if (!__atomic_exchange_n(&poller_started, 1, __ATOMIC_ACQ_REL)) {
+		th = uk_thread_create("tty-poller", tty_poller, NULL, 0,
 				      UK_THREADF_DETACHED);
 		if (PTRISERR(th)) {
 			uk_pr_err("tty: no poller thread: console reads "
@@ -253,8 +310,87 @@ static void want_input(struct tty *t)
 		}
 		uk_thread_start(th);
 	}
-	uk_waitq_wake_up(&t->poller_wq);
+	uk_waitq_wake_up(&poller_wq);
 }
+
+/* --- regular files: read and written at the description's offset --- */
+
+static ssize_t file_read(struct uk_file *f, const struct iovec *iov,
+			 int iovcnt, off_t *off, unsigned int flags __unused)
+{
+	int fd = (int)(long)f->priv;
+	__sz total = uk_iov_total(iov, iovcnt), done = 0, c;
+	char chunk[TTY_CHUNK];
+	int n;
+
+	while (done < total) {
+		n = ukplat_stream_read(fd, chunk,
+				       (unsigned int)MIN(total - done,
+							 sizeof(chunk)),
+				       *off + (off_t)done);
+		if (n == -EPIPE || !n)
+			break;
+		if (n < 0)
+			return done ? (ssize_t)done : n;
+		c = uk_iov_copy_to(iov, iovcnt, done, chunk, (__sz)n);
+		done += c;
+		if (c < (__sz)n) {
+			if (!done)
+				return -EFAULT;
+			break;
+		}
+	}
+	*off += (off_t)done;
+	return (ssize_t)done;
+}
+
+static ssize_t file_write(struct uk_file *f, const struct iovec *iov,
+			  int iovcnt, off_t *off, unsigned int flags __unused)
+{
+	int fd = (int)(long)f->priv;
+	__sz total = uk_iov_total(iov, iovcnt), done = 0, n;
+	char chunk[TTY_CHUNK];
+	int rc;
+
+	while (done < total) {
+		n = uk_iov_copy_from(chunk, iov, iovcnt, done, sizeof(chunk));
+		if (!n) {
+			if (!done)
+				return -EFAULT;
+			break;
+		}
+		rc = ukplat_stream_write(fd, chunk, (unsigned int)n,
+					 *off + (off_t)done);
+		if (rc < 0) {
+			if (!done)
+				return rc;
+			break;
+		}
+		done += (__sz)rc;
+		if ((__sz)rc < n)
+			break;
+	}
+	*off += (off_t)done;
+	return (ssize_t)done;
+}
+
+static int file_getstat(struct uk_file *f, struct stat *st)
+{
+	long long size = ukplat_stream_size((int)(long)f->priv);
+
+	if (size < 0)
+		return (int)size;
+	st->st_size = size;
+	st->st_blksize = 4096;
+	st->st_blocks = (size + 511) / 512;
+	return 0;
+}
+
+static const struct uk_file_ops file_ops = {
+	.read = file_read,
+	.write = file_write,
+	.getstat = file_getstat,
+};
 
 struct uk_file *uk_tty_console(void)
 {
@@ -288,26 +424,100 @@ static void termios_default(struct k_termios *tio)
 	tio->c_cc[VMIN] = 1;
 }
 
-/* Opens fds 0, 1 and 2 on one read-write description of the console, as
- * a login shell finds them. */
+static struct tty pipes[3];
+static struct uk_file files[3];
+
+static void tty_setup(struct tty *t, const struct uk_file_ops *ops,
+		      mode_t mode, int in_fd, int out_fd, int canon)
+{
+	uk_file_init(&t->file, ops, mode, t);
+	uk_spin_init(&t->lock);
+	termios_default(&t->termios);
+	t->in_fd = in_fd;
+	t->out_fd = out_fd;
+	t->canon = canon;
+	watched[nr_watched++] = t;
+}
+
+static int open_flags(int streamf)
+{
+	int acc = streamf & (UKPLAT_STREAMF_READ | UKPLAT_STREAMF_WRITE);
+
+	return (acc == UKPLAT_STREAMF_READ ? O_RDONLY :
+		acc == UKPLAT_STREAMF_WRITE ? O_WRONLY : O_RDWR) |
+	       (streamf & UKPLAT_STREAMF_APPEND ? O_APPEND : 0);
+}
+
+/* The file for stream fd, of its kind (a new reference). Terminals are
+ * all the console: it reads from the first and writes to the first
+ * one that is written to (stdout, else stderr). */
+static struct uk_file *stream_file(int fd, const struct ukplat_stream_info *in)
+{
+	switch (in->kind) {
+	case UKPLAT_STREAM_TTY:
+		return uk_tty_console();
+	case UKPLAT_STREAM_FILE:
+		uk_file_init(&files[fd], &file_ops, S_IFREG | 0644,
+			     (void *)(long)fd);
+		return &files[fd];
+	default:
+		tty_setup(&pipes[fd], &pipe_ops, (in->kind == UKPLAT_STREAM_PIPE ?
+			  S_IFIFO : S_IFCHR) | 0600, fd, fd, 0);
+		return &pipes[fd];
+	}
+}
+
+/* Opens fds 0, 1 and 2 as the host has them: the terminal on one
+ * read-write description, as a login shell finds it; pipes, files and
+ * devices on descriptions of their own (shared where the host's are). */
 static int tty_init(struct uk_init_ctx *ctx __maybe_unused)
 {
-	struct uk_ofile *of;
-	int fd;
+	struct ukplat_stream_info info[3];
+	struct uk_ofile *of[3] = { NULL, NULL, NULL }, *tty_of = NULL;
+	int fd, ok[3], in_fd = -1, out_fd = -1;
 
-	uk_file_init(&console.file, &tty_ops, S_IFCHR | 0620, &console);
-	uk_spin_init(&console.lock);
-	uk_waitq_init(&console.poller_wq);
-	termios_default(&console.termios);
-
-	of = uk_ofile_create(uk_tty_console(), O_RDWR);
-	if (PTRISERR(of))
-		return PTR2ERR(of);
+	uk_waitq_init(&poller_wq);
 	for (fd = 0; fd < 3; fd++) {
-		if (uk_fdtab_install_at(uk_ofile_get(of), fd, 0) != fd)
+		ok[fd] = ukplat_stream_info(fd, &info[fd]) == 0;
+		if (!ok[fd] || info[fd].kind != UKPLAT_STREAM_TTY)
+			continue;
+		if (in_fd < 0)
+			in_fd = fd;
+		if (out_fd < 0 && fd > 0)
+			out_fd = fd;
+	}
+	tty_setup(&console, &tty_ops, S_IFCHR | 0620, in_fd < 0 ? 0 : in_fd,
+		  out_fd < 0 ? (in_fd < 0 ? 1 : in_fd) : out_fd, 1);
+
+	for (fd = 0; fd < 3; fd++) {
+		if (!ok[fd])
+			continue;
+		if (info[fd].kind == UKPLAT_STREAM_TTY && tty_of) {
+			of[fd] = uk_ofile_get(tty_of);
+		} else if (info[fd].same_as < fd && info[fd].same_as >= 0 &&
+			   of[info[fd].same_as]) {
+			of[fd] = uk_ofile_get(of[info[fd].same_as]);
+		} else {
+			of[fd] = uk_ofile_create(stream_file(fd, &info[fd]),
+						 info[fd].kind ==
+						 UKPLAT_STREAM_TTY ? O_RDWR :
+						 open_flags(info[fd].flags));
+			if (PTRISERR(of[fd])) {
+				uk_pr_err("tty: cannot open fd %d\n", fd);
+				of[fd] = NULL;
+				continue;
+			}
+			if (info[fd].kind == UKPLAT_STREAM_FILE)
+				of[fd]->pos = info[fd].pos;
+			if (info[fd].kind == UKPLAT_STREAM_TTY)
+				tty_of = of[fd];
+		}
+		if (uk_fdtab_install_at(uk_ofile_get(of[fd]), fd, 0) != fd)
 			uk_pr_err("tty: cannot open fd %d\n", fd);
 	}
-	uk_ofile_put(of);
+	for (fd = 0; fd < 3; fd++)
+		if (of[fd])
+			uk_ofile_put(of[fd]);
 	return 0;
 }
 

@@ -165,7 +165,7 @@ static off_t ofile_seek(struct uk_ofile *of, off_t off, int whence)
 	off_t pos;
 	int rc;
 
-	if (type == S_IFIFO || type == S_IFSOCK)
+	if (type == S_IFIFO || type == S_IFSOCK || f->ops->no_seek)
 		return -ESPIPE;
 	if (whence < SEEK_SET || whence > SEEK_HOLE)
 		return -EINVAL;

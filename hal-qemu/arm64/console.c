@@ -1,13 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Console on the PL011 UART (QEMU virt: 0x09000000, from the device tree
- * "arm,pl011"). QEMU's PL011 needs no setup to send; output waits while
- * the transmit FIFO is full, input is polled.
+ * The PL011 UART (QEMU virt: 0x09000000, from the device tree
+ * "arm,pl011") under the shared serial console (../common/serial.c: the
+ * console and fds 0-2). QEMU's PL011 needs no setup to send; output
+ * waits while the transmit FIFO is full, input is polled.
  */
-#include <errno.h>
 #include <uk/fdt.h>
-#include <uk/plat/console.h>
-#include <uk/spinlock.h>
+#include "../common/metal.h"
 #include "arm64.h"
 
 #define UART_DR		0x00
@@ -17,7 +16,6 @@
 #define UART_CR		0x30
 #define CR_EN		((1U << 0) | (1U << 8) | (1U << 9)) /* UART, TX, RX */
 
-static UK_SPINLOCK_DEFINE(console_lock);
 /* Until the device tree is read: QEMU virt's UART, identity-mapped by
  * the early tables. */
 static __vaddr_t uart = 0x09000000UL;
@@ -35,28 +33,18 @@ void arm64_console_init(void)
 	mmio_write32(uart + UART_CR, mmio_read32(uart + UART_CR) | CR_EN);
 }
 
-int ukplat_coutk(const char *buf, unsigned int len)
+/* One byte out; the caller holds the console lock. */
+void metal_uart_put(__u8 c)
 {
-	unsigned long flags;
-	unsigned int i;
-
-	if (!buf && len)
-		return -EINVAL;
-	uk_spin_lock_irqsave(&console_lock, flags);
-	for (i = 0; i < len; i++) {
-		while (mmio_read32(uart + UART_FR) & FR_TXFF)
-			__asm__ __volatile__("yield");
-		mmio_write32(uart + UART_DR, (__u8)buf[i]);
-	}
-	uk_spin_unlock_irqrestore(&console_lock, flags);
-	return (int)len;
+	while (mmio_read32(uart + UART_FR) & FR_TXFF)
+		__asm__ __volatile__("yield");
+	mmio_write32(uart + UART_DR, c);
 }
 
-int ukplat_cink(char *buf, unsigned int maxlen)
+int metal_uart_get(__u8 *c)
 {
-	unsigned int n = 0;
-
-	while (n < maxlen && !(mmio_read32(uart + UART_FR) & FR_RXFE))
-		buf[n++] = (char)mmio_read32(uart + UART_DR);
-	return (int)n;
+	if (mmio_read32(uart + UART_FR) & FR_RXFE)
+		return 0;
+	*c = (__u8)mmio_read32(uart + UART_DR);
+	return 1;
 }

@@ -38,4 +38,10 @@ unsigned long metal_leaf_return(const struct __regs *regs,
 /* Whether the 8 bytes at va can be read without a fault (for the hooks). */
 int metal_readable(unsigned long va);
 
+/* The backend's UART under the serial console (serial.c): one byte out,
+ * waiting while the transmitter is full (called with the console lock);
+ * one byte in, 1 if there was one, else 0 at once. */
+void metal_uart_put(__u8 c);
+int metal_uart_get(__u8 *c);
+
 #endif /* __HAL_QEMU_METAL_H__ */

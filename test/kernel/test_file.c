@@ -13,6 +13,7 @@
 #include <uk/plat/lcpu.h>
 #include <uk/plat/time.h>
 #include <uk/sched.h>
+#include <uk/plat/console.h>
 #include <uk/test.h>
 #include <uk/thread.h>
 
@@ -392,13 +393,34 @@ UK_TESTCASE(file, wait_times_out)
 	UK_TEST_EXPECT(uk_list_empty(&s.file.pollq.waiters));
 }
 
-UK_TESTCASE(file, stdio_fds_are_the_console)
+/* fds 0-2 are what the host has (test/posix/std-streams compares them
+ * with Linux's in each case); /dev/console is always the terminal. */
+UK_TESTCASE(file, stdio_fds_are_the_hosts)
 {
+	static const mode_t types[] = {
+		[UKPLAT_STREAM_TTY] = S_IFCHR, [UKPLAT_STREAM_PIPE] = S_IFIFO,
+		[UKPLAT_STREAM_FILE] = S_IFREG, [UKPLAT_STREAM_DEV] = S_IFCHR,
+	};
+	struct ukplat_stream_info in;
 	struct stat st;
+	int fd, con;
 
-	UK_TEST_EXPECT_SNUM_EQ(fstat(1, &st), 0);
-	UK_TEST_EXPECT(S_ISCHR(st.st_mode));
-	UK_TEST_EXPECT_SNUM_EQ(isatty(0), 1);
+	for (fd = 0; fd < 3; fd++) {
+		UK_TEST_ASSERT(ukplat_stream_info(fd, &in) == 0);
+		UK_TEST_EXPECT_SNUM_EQ(fstat(fd, &st), 0);
+		/* On QEMU a file arrives over the serial line: a pipe. */
+		if (in.kind != UKPLAT_STREAM_FILE || S_ISREG(st.st_mode))
+			UK_TEST_EXPECT_UNUM_EQ(st.st_mode & S_IFMT,
+					       types[in.kind]);
+		UK_TEST_EXPECT_SNUM_EQ(isatty(fd),
+				       in.kind == UKPLAT_STREAM_TTY);
+	}
 	UK_TEST_EXPECT_SNUM_EQ(write(2, "", 0), 0);
-	UK_TEST_EXPECT_SNUM_EQ(fcntl(1, F_GETFL) & O_ACCMODE, O_RDWR);
+	con = open("/dev/console", O_RDWR);
+	UK_TEST_ASSERT(con >= 0);
+	UK_TEST_EXPECT_SNUM_EQ(isatty(con), 1);
+	UK_TEST_EXPECT_SNUM_EQ(lseek(con, 0, SEEK_CUR), -1);
+	UK_TEST_EXPECT_SNUM_EQ(errno, ESPIPE);
+	UK_TEST_EXPECT_SNUM_EQ(fcntl(con, F_GETFL) & O_ACCMODE, O_RDWR);
+	close(con);
 }

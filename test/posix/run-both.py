@@ -30,15 +30,19 @@ MKCPIO = os.path.join(TOP, 'tools', 'mkcpio.py')
 
 def run(cmd, launcher_notes=False, cwd=None, env=None):
     """Runs cmd; returns its status and output (stdout and stderr). With
-    launcher_notes, stderr is the QEMU launcher's own (which accelerator,
-    and why): shown, but not part of the output compared."""
+    launcher_notes, the lines "amphi: ..." are the QEMU launcher's own
+    (which accelerator, and why): shown, but not part of the output
+    compared."""
     res = subprocess.run(cmd, stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE if launcher_notes
-                         else subprocess.STDOUT, cwd=cwd, env=env,
+                         stderr=subprocess.STDOUT, cwd=cwd, env=env,
                          text=True, timeout=240, stdin=subprocess.DEVNULL)
-    if launcher_notes and res.stderr:
-        print(res.stderr, end='')
-    return res.returncode, res.stdout
+    out = res.stdout
+    if launcher_notes:
+        lines = out.splitlines(True)
+        notes = [l for l in lines if l.startswith('amphi: ')]
+        print(''.join(notes), end='')
+        out = ''.join(l for l in lines if not l.startswith('amphi: '))
+    return res.returncode, out
 
 
 def stage_files(files, tmp):

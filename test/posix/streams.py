@@ -4,7 +4,8 @@
 
   streams.py --mode MODE [--runner QEMU_RUN] HOST_EXE AMPHI_IMAGE
 
-MODE: tty (fds 0-2 on a new pseudo-terminal, no input), pipe (stdin a
+MODE: tty (fds 0-2 on a new pseudo-terminal, "one\\ntwo\\n" typed without
+echo when the program prints "type two lines"), pipe (stdin a
 pipe holding "one\\ntwo\\n", stdout and stderr pipes), file (stdin a file
 holding the same, stdout and stderr files), null (all on /dev/null but
 stdout, a pipe). Both runs must exit 0 with the same output (stdout then
@@ -16,17 +17,25 @@ import pty
 import subprocess
 import sys
 import tempfile
+import termios
 
 INPUT = b'one\ntwo\n'
+PROMPT = b'type two lines'
 TIMEOUT = 120
 
 
 def run_tty(cmd):
     master, slave = pty.openpty()
+    # Typed ahead, not echoed (the echo's place in the output would
+    # depend on timing).
+    attrs = termios.tcgetattr(slave)
+    attrs[3] &= ~termios.ECHO
+    termios.tcsetattr(slave, termios.TCSANOW, attrs)
     proc = subprocess.Popen(cmd, stdin=slave, stdout=slave, stderr=slave,
                             start_new_session=True)
     os.close(slave)
     out = b''
+    typed = False
     while True:
         try:
             chunk = os.read(master, 65536)
@@ -35,6 +44,11 @@ def run_tty(cmd):
         if not chunk:
             break
         out += chunk
+        # Typed once the program asks (a terminal's input before the
+        # program runs may be another program's).
+        if not typed and PROMPT in out:
+            os.write(master, INPUT)
+            typed = True
     os.close(master)
     return proc.wait(timeout=TIMEOUT), out
 
@@ -50,10 +64,17 @@ def run_file(cmd):
         paths = [os.path.join(d, n) for n in ('in', 'out', 'err')]
         with open(paths[0], 'wb') as f:
             f.write(INPUT)
-        with open(paths[0], 'rb') as i, open(paths[1], 'wb') as o, \
+        with open(paths[0], 'rb', buffering=0) as i, \
+                open(paths[1], 'wb', buffering=0) as o, \
                 open(paths[2], 'wb') as e:
             rc = subprocess.run(cmd, stdin=i, stdout=o, stderr=e,
                                 timeout=TIMEOUT).returncode
+            # The offsets are shared with us, as with a shell's
+            # "{ app; echo; } < in > out": what the program read is
+            # gone, what we write goes after what it wrote.
+            rest = i.read()
+            o.write(b'after the program; %d bytes of stdin left\n' %
+                    len(rest))
         out = open(paths[1], 'rb').read() + b'--- stderr\n' + \
             open(paths[2], 'rb').read()
     return rc, out

@@ -4,17 +4,94 @@
  * terminal, pipes, files and /dev/null and compares each run's output
  * (run-both.py runs it once more, with stdin on /dev/null).
  *   - a zero-length read of fd 0 returns 0 at once, whatever is there.
+ *   - each fd is a terminal (isatty, tcgetattr) only if the host's is;
+ *     fstat names the host's kind (character device, pipe, regular file
+ *     with its size); lseek works on files and /dev/null, is ESPIPE on
+ *     pipes and terminals.
+ *   - stdout is line buffered on a terminal, fully buffered otherwise
+ *     (the order of a printf and a later write(1) shows it); stderr is
+ *     unbuffered.
+ *   - stdin from a pipe or a file is read as is, not line by line: one
+ *     read gets both lines; then end of input. A terminal gives one line
+ *     per read.
  */
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <termios.h>
 #include <unistd.h>
+
+static const char *kind(mode_t m)
+{
+	switch (m & S_IFMT) {
+	case S_IFCHR:	return "character device";
+	case S_IFIFO:	return "pipe";
+	case S_IFREG:	return "regular file";
+	case S_IFSOCK:	return "socket";
+	default:	return "other";
+	}
+}
+
+static void describe(int fd)
+{
+	struct termios tio;
+	struct stat st;
+	int tty, e;
+	off_t pos;
+
+	errno = 0;
+	tty = isatty(fd);
+	e = errno;
+	printf("fd %d: isatty %d (%s)", fd, tty,
+	       tty ? "-" : strerror(e));
+	printf(", tcgetattr %s", tcgetattr(fd, &tio) ? strerror(errno) :
+	       "ok");
+	if (fstat(fd, &st)) {
+		printf(", fstat %s\n", strerror(errno));
+		return;
+	}
+	printf(", %s", kind(st.st_mode));
+	if (S_ISREG(st.st_mode))
+		printf(" of %lld bytes", (long long)st.st_size);
+	pos = lseek(fd, 0, SEEK_CUR);
+	if (pos < 0)
+		printf(", lseek %s\n", strerror(errno));
+	else
+		printf(", lseek %lld\n", (long long)pos);
+}
 
 int main(void)
 {
-	char c;
-	ssize_t n;
+	char buf[100], c;
+	ssize_t n, total = 0;
+	int fd;
 
 	n = read(0, &c, 0);
 	printf("read(0, buf, 0) = %zd\n", n);
+	for (fd = 0; fd < 3; fd++)
+		describe(fd);
+	if (isatty(0)) {
+		/* A terminal gives a line per read. The lines are typed
+		 * once this prompt is out (streams.py). */
+		printf("type two lines\n");
+		fflush(stdout);
+		n = read(0, buf, sizeof(buf));
+		printf("first read of the terminal: %zd bytes\n", n);
+		n = read(0, buf, sizeof(buf));
+		printf("second read of the terminal: %zd bytes\n", n);
+	} else {
+		n = read(0, buf, sizeof(buf));
+		printf("first read of stdin: %zd bytes\n", n);
+		while (n > 0) {
+			total += n;
+			n = read(0, buf, sizeof(buf));
+		}
+		printf("stdin: %zd bytes in all, then read returns %zd\n", total, n);
+	}
+	fprintf(stderr, "to stderr, unbuffered\n");
+	printf("printf before write(1)\n");
+	fflush(stderr);
+	write(1, "write(1) after printf\n", 22);
 	return 0;
 }

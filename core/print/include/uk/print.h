@@ -36,6 +36,9 @@ void uk_printk_raw(const char *fmt, ...) __printf(1, 2);
 /* Writes len bytes to the console (ukplat_coutk) and to its mirror, if
  * one is set. Returns ukplat_coutk's result. */
 int uk_console_write(const char *buf, unsigned int len);
+/* Passes len bytes to the console's mirror only, if one is set (for
+ * writes that reach the console another way: the app's terminal). */
+void uk_console_mirror(const char *buf, unsigned int len);
 /* Sets a mirror that also gets every console write (kernel messages and
  * fds 0-2), e.g. the framebuffer console; NULL removes it. The mirror may
  * be called from any context: it must be ISR-safe. */

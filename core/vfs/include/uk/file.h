@@ -102,6 +102,9 @@ struct uk_file_ops {
 	 * descriptions (sockets, which know their timeouts): the generic
 	 * loop then calls them once. */
 	int self_blocking;
+	/* Nonzero if lseek is ESPIPE though the type is not a pipe (a
+	 * terminal: Linux's no_llseek). */
+	int no_seek;
 	/* Returns bytes read, 0 at end of file, -EAGAIN, or -errno. */
 	ssize_t (*read)(struct uk_file *f, const struct iovec *iov,
 			int iovcnt, off_t *off, unsigned int flags);

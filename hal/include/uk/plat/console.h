@@ -11,4 +11,44 @@ int ukplat_coutk(const char *buf, unsigned int len);
  * of bytes read, 0 if none are available, or -EPIPE at end of input. */
 int ukplat_cink(char *buf, unsigned int maxlen);
 
+/*
+ * The app's standard streams, fds 0-2, as the host set them up: each one
+ * is the terminal (which core/tty reads line by line) or a pipe, a
+ * regular file or another device, read and written as they are. In sim
+ * they are the process's own fds 0-2; on QEMU the serial console carries
+ * them all, and the host side says what they are (kernel arguments).
+ */
+#define UKPLAT_STREAM_TTY	0	/* a terminal */
+#define UKPLAT_STREAM_PIPE	1	/* a pipe, FIFO or socket */
+#define UKPLAT_STREAM_FILE	2	/* a regular file (seekable) */
+#define UKPLAT_STREAM_DEV	3	/* another device: /dev/null */
+
+#define UKPLAT_STREAMF_READ	0x1	/* opened for reading */
+#define UKPLAT_STREAMF_WRITE	0x2	/* opened for writing */
+#define UKPLAT_STREAMF_APPEND	0x4
+
+struct ukplat_stream_info {
+	int kind;			/* UKPLAT_STREAM_* */
+	int flags;			/* UKPLAT_STREAMF_* */
+	int same_as;			/* lowest fd on the same description */
+	long long pos;			/* FILE: the offset at boot */
+};
+
+/* Describes stream fd (0, 1 or 2). Returns 0, or -EBADF if it is closed
+ * on the host. */
+int ukplat_stream_info(int fd, struct ukplat_stream_info *info);
+
+/* Reads up to len bytes of stream fd without blocking, at offset off for
+ * FILE streams (else off is ignored). Returns the bytes read, 0 if none
+ * are there yet, -EPIPE at end of input, or a negative errno. */
+int ukplat_stream_read(int fd, char *buf, unsigned int len, long long off);
+
+/* Writes buf to stream fd (at off for FILE streams). Returns the bytes
+ * written or a negative errno (-EPIPE: nobody reads any more). */
+int ukplat_stream_write(int fd, const char *buf, unsigned int len,
+			long long off);
+
+/* The size of FILE stream fd now, or a negative errno. */
+long long ukplat_stream_size(int fd);
+
 #endif /* __UK_PLAT_CONSOLE_H__ */
