@@ -22,7 +22,15 @@ static void free_cmdline(void)
 	sim_bootinfo.cmdline = NULL;
 }
 
-int main(int argc, char *argv[])
+/*
+ * The process's entry, which the C runtime calls as main: the image is
+ * linked with --wrap=main (hal-sim/meson.build), which sends the
+ * runtime here, so that the only main in the executable is the app's
+ * (a local symbol of the guest object) and gdb's "break main" means it.
+ */
+int sim_main(int argc, char *argv[]) __asm__("__wrap_main");
+
+int sim_main(int argc, char *argv[])
 {
 	struct ukplat_bootinfo *bi = &sim_bootinfo;
 	struct sim_options opt;
