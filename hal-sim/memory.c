@@ -122,8 +122,10 @@ void sim_memory_init(struct ukplat_bootinfo *bi, size_t mem_size,
 	/* Physical page 0 stays unused, so paddr 0 never names a frame. */
 	add_region(bi, 0, dm, PAGE_SIZE, UKPLAT_MEMRT_RESERVED, rw,
 		   "null frame");
+	/* A new memfd reads as zeros: the kernel need not clear it (and
+	 * touching it would make the host back it). */
 	add_region(bi, PAGE_SIZE, dm + PAGE_SIZE, mem_size - PAGE_SIZE,
-		   UKPLAT_MEMRT_FREE, rw, "ram");
+		   UKPLAT_MEMRT_FREE, rw | UKPLAT_MEMRF_ZEROED, "ram");
 	add_region(bi, __PADDR_ANY, (__vaddr_t)sim_guest_vas,
 		   sim_guest_vas_size, UKPLAT_MEMRT_VAS, UKPLAT_MEMRF_READ |
 		   UKPLAT_MEMRF_WRITE | UKPLAT_MEMRF_EXECUTE, "vas");

@@ -53,6 +53,9 @@ struct fb_zone {
 	unsigned long *used;
 	struct fb_link *link;
 	__u8 *order;
+	/* Bit set: the frame may hold data (it was handed out once, or
+	 * nobody said it is zero-filled): F_ZERO must clear it. */
+	unsigned long *dirty;
 };
 
 struct fallocbuddy {
@@ -392,7 +395,7 @@ static int fb_falloc_from_range(struct uk_falloc *fa, __paddr_t *paddr,
 	unsigned int a = UK_FALLOC_F_ALIGN_ORDER(flags);
 	struct fb_zone *z = NULL;
 	unsigned long irqf, i = 0;
-	int rc;
+	int rc, clean = 0;
 
 	rc = check_request(frames, flags);
 	if (rc)
@@ -410,8 +413,14 @@ static int fb_falloc_from_range(struct uk_falloc *fa, __paddr_t *paddr,
 	} else {
 		rc = alloc_range(b, min, max, frames, a, &z, &i);
 	}
-	if (!rc)
+	if (!rc) {
 		fa->free_memory -= frames * PAGE_SIZE;
+		/* Never handed out and zero-filled from the start: no
+		 * clearing (in sim, where the host backs a page at its
+		 * first touch, this also keeps untouched RAM untouched). */
+		clean = bm_next(z->dirty, i, i + frames, 1) == i + frames;
+		bm_set(z->dirty, i, frames);
+	}
 	uk_spin_unlock_irqrestore(&b->lock, irqf);
 	if (rc)
 		return rc;
@@ -419,8 +428,10 @@ static int fb_falloc_from_range(struct uk_falloc *fa, __paddr_t *paddr,
 	*paddr = (z->pfn0 + i) << PAGE_SHIFT;
 	if (b->vg)
 		UK_VG_UNDEFINED(zone_va(z, i), frames * PAGE_SIZE);
-	if (flags & UK_FALLOC_F_ZERO)
+	if ((flags & UK_FALLOC_F_ZERO) && !clean)
 		memset(zone_va(z, i), 0, frames * PAGE_SIZE);
+	else if ((flags & UK_FALLOC_F_ZERO) && b->vg)
+		UK_VG_DEFINED(zone_va(z, i), frames * PAGE_SIZE);
 	return 0;
 }
 
@@ -459,6 +470,31 @@ out:
 	return rc;
 }
 
+int uk_fallocbuddy_set_zeroed(struct uk_falloc *fa, __paddr_t paddr,
+			      unsigned long frames)
+{
+	struct fallocbuddy *b = containerof(fa, struct fallocbuddy, fa);
+	unsigned long pfn = paddr >> PAGE_SHIFT, irqf, s, e;
+	struct fb_zone *z;
+
+	if (!PAGE_ALIGNED(paddr))
+		return -EINVAL;
+	uk_spin_lock_irqsave(&b->lock, irqf);
+	for (z = b->zones; z; z = z->next) {
+		s = MAX(pfn, z->pfn0);
+		e = MIN(pfn + frames, z->pfn0 + z->frames);
+		if (s >= e)
+			continue;
+		/* Only free frames: what is handed out may be written. */
+		for (; s < e; s++)
+			if (!(z->used[(s - z->pfn0) / BPL] &
+			      (1UL << ((s - z->pfn0) % BPL))))
+				bm_clear(z->dirty, s - z->pfn0, 1);
+	}
+	uk_spin_unlock_irqrestore(&b->lock, irqf);
+	return 0;
+}
+
 static unsigned long fb_max_frames(struct uk_falloc *fa)
 {
 	struct fallocbuddy *b = containerof(fa, struct fallocbuddy, fa);
@@ -479,7 +515,8 @@ __sz uk_fallocbuddy_metadata_size(unsigned long frames)
 
 	sz += DIV_ROUND_UP(frames, BPL) * sizeof(unsigned long);
 	sz += frames * sizeof(struct fb_link);
-	sz += frames;
+	sz += ALIGN_UP(frames, 8);
+	sz += DIV_ROUND_UP(frames, BPL) * sizeof(unsigned long);
 	return ALIGN_UP(sz, 8);
 }
 
@@ -523,8 +560,12 @@ static void zone_setup(struct fb_zone *z, void *metadata, __paddr_t paddr,
 	z->link = (struct fb_link *)p;
 	p += frames * sizeof(struct fb_link);
 	z->order = (__u8 *)p;
+	p += ALIGN_UP(frames, 8);
+	z->dirty = (unsigned long *)p;
 
 	memset(z->used, 0, DIV_ROUND_UP(frames, BPL) * sizeof(unsigned long));
+	memset(z->dirty, 0xff, DIV_ROUND_UP(frames, BPL) *
+	       sizeof(unsigned long));
 	memset(z->order, NO_HEAD, frames);
 	free_range(z, 0, frames);
 }

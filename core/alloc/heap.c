@@ -1162,12 +1162,13 @@ struct uk_alloc *uk_alloc_heap_create(struct uk_heap_pages *src,
 	if (pages > 0xfffffffeUL)
 		return NULL;
 	/* State and page map: kernel memory, whatever the source. */
-	meta = PAGE_COUNT(sizeof(*h)) + PAGE_COUNT(pages * sizeof(__u32));
+	meta = PAGE_COUNT(sizeof(*h)) +
+	       (src->pagemap ? 0 : PAGE_COUNT(pages * sizeof(__u32)));
 	if (fa->falloc(fa, &pa, meta, UK_FALLOC_F_ZERO))
 		return NULL;
 	h = (struct heap *)(pa + dm_off);
-	h->pagemap = (__u32 *)((char *)h + PAGE_COUNT(sizeof(*h)) *
-			       PAGE_SIZE);
+	h->pagemap = src->pagemap ? src->pagemap :
+		     (__u32 *)((char *)h + PAGE_COUNT(sizeof(*h)) * PAGE_SIZE);
 	h->src = src;
 	h->meta_fa = fa;
 	h->meta_pages = meta;

@@ -74,6 +74,9 @@ static struct uk_falloc *falloc_setup(struct ukplat_bootinfo *bi)
 		if (rc < 0)
 			uk_pr_err("cannot add memory region %s: %d\n",
 				  mrd->name, rc);
+		else if (mrd->flags & UKPLAT_MEMRF_ZEROED)
+			uk_fallocbuddy_set_zeroed(fa, mrd->pbase,
+						  mrd->len >> PAGE_SHIFT);
 	}
 	return fa;
 }
@@ -341,7 +344,7 @@ static void tls_setup(struct ukplat_bootinfo *bi)
  * handler has a stack of its own on metal too). The boot stack (the host
  * process's in sim, a small one in the image on metal) is left behind.
  */
-#define MAIN_STACK_HOT	(128UL << 10)
+#define MAIN_STACK_HOT	(16UL << 10)
 
 static unsigned long main_stack_size = 8UL << 20;
 UK_PARAM_SIZE("main.stack_size", main_stack_size, 1UL << 36,

@@ -115,6 +115,10 @@ struct uk_heap_pages {
 	unsigned long (*max_pages)(struct uk_heap_pages *src);
 	unsigned long (*free_pages)(struct uk_heap_pages *src);
 	__vaddr_t lo, hi;
+	/* Zero-filled memory for the page map (4 bytes a page of [lo, hi)),
+	 * the source's (demand paged: only what is used costs), or NULL:
+	 * the heap takes it from fa. */
+	void *pagemap;
 };
 
 /*
@@ -123,8 +127,8 @@ struct uk_heap_pages {
  * size), blocks with a 32-byte header in arenas up to
  * UK_ALLOC_HEAP_MID_MAX, runs of whole pages with a 64-byte header above
  * (heap.c tells more). Its state and its page map (4 bytes per page of
- * src's range) are kernel memory from fa, used through the direct map
- * dm_off. Returns the allocator or NULL.
+ * src's range, unless src brings one) are kernel memory from fa, used
+ * through the direct map dm_off. Returns the allocator or NULL.
  */
 #define UK_ALLOC_HEAP_SMALL_MAX		2048
 #define UK_ALLOC_HEAP_MID_MAX		(128 * 1024)

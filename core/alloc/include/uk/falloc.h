@@ -92,6 +92,13 @@ __sz uk_fallocbuddy_metadata_size(unsigned long frames);
  */
 int uk_fallocbuddy_addmem_inplace(struct uk_falloc *fa, __paddr_t paddr,
 				  unsigned long frames, __vaddr_t dm_off);
+/*
+ * Declares the free frames of [paddr, paddr + frames * PAGE_SIZE) filled
+ * with zeros (RAM nobody wrote yet): UK_FALLOC_F_ZERO skips clearing them
+ * until they have been handed out once. Returns 0 or -EINVAL.
+ */
+int uk_fallocbuddy_set_zeroed(struct uk_falloc *fa, __paddr_t paddr,
+			      unsigned long frames);
 /* Number of free blocks of 2^order frames (statistics, tests). */
 unsigned long uk_fallocbuddy_free_blocks(struct uk_falloc *fa,
 					 unsigned int order);

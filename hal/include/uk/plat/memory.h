@@ -26,6 +26,7 @@
 #define UKPLAT_MEMRF_WRITE	0x0002
 #define UKPLAT_MEMRF_EXECUTE	0x0004
 #define UKPLAT_MEMRF_MAP	0x0010	/* mapped at vbase when boot starts */
+#define UKPLAT_MEMRF_ZEROED	0x0020	/* free RAM filled with zeros */
 
 #define UKPLAT_MEMR_NAME_LEN	36
 
