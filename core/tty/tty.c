@@ -463,7 +463,7 @@ static struct uk_file *stream_file(int fd, const struct ukplat_stream_info *in)
 	default:
 		tty_setup(&pipes[fd], &pipe_ops, (in->kind == UKPLAT_STREAM_PIPE ?
 			  S_IFIFO : S_IFCHR) | 0600, fd, fd, 0);
-		return &pipes[fd];
+		return &pipes[fd].file;
 	}
 }
 

@@ -35,6 +35,18 @@ __nsec ukplat_monotonic_clock(void)
 			 ns_mult) >> 32);
 }
 
+/* The generic counter is cheap to read (no trap) and the same on every
+ * CPU: CPU-time accounting counts it too. */
+__u64 ukplat_cpu_ticks(void)
+{
+	return counter();
+}
+
+__nsec ukplat_cpu_ticks_to_ns(__u64 ticks)
+{
+	return (__nsec)(((unsigned __int128)ticks * ns_mult) >> 32);
+}
+
 __nsec ukplat_wall_clock(void)
 {
 	return wall_base + ukplat_monotonic_clock();
