@@ -20,6 +20,7 @@
 #include <uk/lwip.h>
 #include <uk/mutex.h>
 #include <uk/netdev.h>
+#include <uk/nofault.h>
 #include <uk/param.h>
 #include <uk/print.h>
 #include <uk/sched.h>
@@ -179,8 +180,11 @@ static void etc_write(const char *path, const char *text)
 			     0644);
 	if (PTRISERR(f))
 		return;
+	/* A kernel buffer into a file: not an app's (uk/nofault.h). */
+	uk_kernel_buffers_begin();
 	if (f->ops->write)
 		f->ops->write(f, &iov, 1, &off, 0);
+	uk_kernel_buffers_end();
 	uk_file_put(f);
 }
 

@@ -4,8 +4,9 @@
  * (ukplat_stream_info): the terminal, a pipe, a regular file or another
  * device, so that isatty, fstat, lseek and stdio's buffering see what
  * they would see on Linux. The terminal is also /dev/console and
- * /dev/tty; what the app writes there also reaches the console's mirror
- * (uk_console_mirror_set: the framebuffer console). Its reads are line
+ * /dev/tty. What the app writes to fds 1 and 2 (or the terminal) also
+ * reaches the console's mirror (uk_console_mirror_set: the framebuffer
+ * console). Its reads are line
  * by line, as a terminal in canonical mode: a read returns at most one
  * line, and only once its newline (or the end of input) has arrived. Pipes and devices are read as they come, files
  * at the description's offset.
@@ -162,9 +163,9 @@ static ssize_t tty_write(struct uk_file *f, const struct iovec *iov,
 		n = uk_iov_copy_from(chunk, iov, iovcnt, done, sizeof(chunk));
 		if (!n)
 			return done ? (ssize_t)done : -EFAULT;
-		/* The terminal is the console: its mirror shows it too. */
-		if (t->canon)
-			uk_console_mirror(chunk, (unsigned int)n);
+		/* The console's mirror (the framebuffer console) shows
+		 * fds 1 and 2 whatever they are on the host. */
+		uk_console_mirror(chunk, (unsigned int)n);
 		rc = ukplat_stream_write(t->out_fd, chunk, (unsigned int)n,
 					 -1);
 		if (rc < 0)
@@ -366,6 +367,7 @@ static ssize_t file_write(struct uk_file *f, const struct iovec *iov,
 				return rc;
 			break;
 		}
+		uk_console_mirror(chunk, (unsigned int)rc);
 		done += (__sz)rc;
 		if ((__sz)rc < n)
 			break;
