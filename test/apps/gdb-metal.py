@@ -6,8 +6,8 @@
 Starts IMAGE under tools/qemu-run.py waiting on QEMU's gdb stub, attaches
 GDB (gdb-multiarch for arm64) with the image's symbols, breaks at main,
 continues, prints the backtrace and lets the kernel finish. Passes if gdb
-stopped in the app's main with ukplat_entry below it and the app ran to
-its end with status 0.
+stopped in the app's main with main_entry (main's own stack) below it
+and the app ran to its end with status 0.
 """
 import os
 import re
@@ -50,7 +50,7 @@ def main():
     print(res.stdout)
     print(out)
     checks = [(res.stdout, r'Breakpoint 1, main \(argc'),
-              (res.stdout, r'in ukplat_entry .*core/boot/boot\.c'),
+              (res.stdout, r'in main_entry .*core/boot/boot\.c'),
               (out, r'argv\[1\] = "x"')]
     bad = [rx for text, rx in checks if not re.search(rx, text)]
     if bad or qemu.returncode != 0:

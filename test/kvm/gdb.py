@@ -29,12 +29,12 @@ EXPECT = [
     r'Thread 2 ',                          # both vCPUs, one thread each
     r'Breakpoint 1, ukplat_entry',         # hbreak
     r'Breakpoint 2, main \(argc=(argc@entry=)?2',  # break (int3)
-    # The C library's start (musl's) lies between main and the kernel.
-    r'#[1-9] +0x[0-9a-f]+ in ukplat_entry .*core/boot/boot.c',
+    # main's own stack; the C library's start (musl's) lies between.
+    r'#[1-9] +0x[0-9a-f]+ in main_entry .*core/boot/boot.c',
     r'\$1 = 2',                            # p argc
     r'"gdb-arg"',                          # x/s argv[1]
     r'^9\s+for \(i = 1',                   # next, over printf
-    r'Breakpoint 3, ukplat_coutk',
+    r'Breakpoint 3, ukplat_stream_write',  # the app's stdout
     r'atchpoint 4: console_lock',          # the lock taken
     r'New value = ',
     r'rip +0x[0-9a-f]+ +0x[0-9a-f]+ <',     # stepi, registers
@@ -78,8 +78,8 @@ def main():
             'set backtrace past-main on',
             'target remote 127.0.0.1:%d' % port, 'info threads',
             'hbreak ukplat_entry', 'break main', 'continue', 'continue',
-            'bt', 'p argc', 'x/s argv[1]', 'next', 'break ukplat_coutk',
-            'continue'] + \
+            'bt', 'p argc', 'x/s argv[1]', 'next',
+            'break ukplat_stream_write', 'continue'] + \
         (['set can-use-hw-watchpoints 0'] if no_dr else []) + \
         ['watch console_lock', 'continue', 'stepi', 'info registers rip',
          'delete', 'continue']
