@@ -118,14 +118,18 @@ static int __attribute__((noinline)) large_write_after_free(void)
 	return 0;
 }
 
+/* Past the end of one block into the next one, which the heap places
+ * right after it (next fit). */
 static int __attribute__((noinline)) large_overflow(void)
 {
 	char *volatile p = malloc(LARGE_BLOCK);
+	char *volatile q = malloc(LARGE_BLOCK);
 
-	if (!p)
+	if (!p || !q)
 		return 1;
 	p[LARGE_BLOCK] = 'x';
 	free(p);
+	free(q);
 	return 0;
 }
 

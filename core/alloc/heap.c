@@ -46,6 +46,7 @@
 #include <uk/arch/types.h>
 #include <uk/arch/valgrind.h>
 #include <uk/assert.h>
+#include <uk/plat/paging.h>
 #include <uk/spinlock.h>
 #include <uk/falloc.h>
 #include <uk/alloc.h>
@@ -687,19 +688,37 @@ static void large_seal(struct heap *h, struct large *l)
 		UK_VG_NOACCESS(l, l->off);
 }
 
+/* The tag of the granule at va, or -1 if va is outside the heap's range
+ * or not mapped (the app heap maps only the pages it holds). */
+static int neighbour_tag(struct heap *h, __vaddr_t va)
+{
+#if defined(__aarch64__)
+	if (va < h->lo || va >= h->hi ||
+	    ukplat_pt_walk(ukplat_pt_get_active(), va, NULL, NULL, NULL))
+		return -1;
+	return (int)ukarch_memtag_get((void *)va);
+#else
+	return -1;			/* no tags elsewhere */
+#endif
+}
+
 /*
  * Tags the whole span (header included: it is only reached untagged),
- * with a tag neither old (-1: none) nor the next page's, so an overflow
- * past the span faults. Returns span carrying the tag.
+ * with a tag neither old (-1: none) nor the neighbouring pages', so an
+ * overflow past the span, or into it from the span before, faults.
+ * Returns span carrying the tag.
  */
 static char *span_tag(struct heap *h, char *span, unsigned long pages,
 		      int old)
 {
 	unsigned long exclude = old >= 0 ? 1UL << old : 0;
-	char *end = span + pages * PAGE_SIZE;
+	int prev = neighbour_tag(h, (__vaddr_t)span - UKARCH_MEMTAG_GRANULE);
+	int next = neighbour_tag(h, (__vaddr_t)span + pages * PAGE_SIZE);
 
-	if ((__vaddr_t)end < h->hi)
-		exclude |= 1UL << ukarch_memtag_get(end);
+	if (prev >= 0)
+		exclude |= 1UL << prev;
+	if (next >= 0)
+		exclude |= 1UL << next;
 	return ukarch_memtag_new(span, pages * PAGE_SIZE, exclude);
 }
 
