@@ -13,6 +13,8 @@
 #define UART_FR		0x18
 #define FR_RXFE		(1U << 4)	/* receive FIFO empty */
 #define FR_TXFF		(1U << 5)	/* transmit FIFO full */
+#define UART_LCR_H	0x2c
+#define LCR_H_FEN	(1U << 4)	/* FIFOs on */
 #define UART_CR		0x30
 #define CR_EN		((1U << 0) | (1U << 8) | (1U << 9)) /* UART, TX, RX */
 
@@ -30,6 +32,10 @@ void arm64_console_init(void)
 		return;
 	uart = base;
 	arm64_add_device(base, PAGE_SIZE, "pl011");
+	/* FIFOs on: without them the receiver holds one byte, so input
+	 * is handed over byte by byte. */
+	mmio_write32(uart + UART_LCR_H,
+		     mmio_read32(uart + UART_LCR_H) | LCR_H_FEN);
 	mmio_write32(uart + UART_CR, mmio_read32(uart + UART_CR) | CR_EN);
 }
 
