@@ -9,16 +9,18 @@ struct uk_netbuf *uk_netbuf_alloc_buf(struct uk_alloc *a, __sz buflen,
 				      __sz headroom, __sz priv_len)
 {
 	__sz hdr = ALIGN_UP(sizeof(struct uk_netbuf), 64);
+	/* The private area holds structures: aligned as malloc's blocks
+	 * (-Dubsan=true caught a struct at an odd buffer length). */
+	__sz priv_off = hdr + ALIGN_UP(buflen, 16);
 	struct uk_netbuf *nb;
 
 	if (headroom > buflen)
 		return NULL;
-	nb = uk_malloc(a, hdr + buflen + priv_len);
+	nb = uk_malloc(a, priv_off + priv_len);
 	if (!nb)
 		return NULL;
 	uk_netbuf_init_indir(nb, (char *)nb + hdr, buflen, headroom,
-			     priv_len ? (char *)nb + hdr + buflen : NULL,
-			     NULL);
+			     priv_len ? (char *)nb + priv_off : NULL, NULL);
 	nb->_a = a;
 	return nb;
 }
