@@ -86,6 +86,7 @@ static const struct acpi_header *table_find(const struct acpi_rsdp *r,
 	const struct acpi_header *root, *t;
 	unsigned int i, n, xsdt = r->revision >= 2 && r->xsdt;
 	__paddr_t pa;
+	__u32 pa32;
 
 	root = (const struct acpi_header *)(xsdt ? (__paddr_t)r->xsdt
 						 : (__paddr_t)r->rsdt);
@@ -93,10 +94,13 @@ static const struct acpi_header *table_find(const struct acpi_rsdp *r,
 		return NULL;
 	n = (root->length - sizeof(*root)) / (xsdt ? 8 : 4);
 	for (i = 0; i < n; i++) {
-		if (xsdt)
+		/* Entries need not be aligned (q35's RSDT is not). */
+		if (xsdt) {
 			memcpy(&pa, (const char *)(root + 1) + i * 8, 8);
-		else
-			pa = ((const __u32 *)(root + 1))[i];
+		} else {
+			memcpy(&pa32, (const char *)(root + 1) + i * 4, 4);
+			pa = pa32;
+		}
 		t = (const struct acpi_header *)pa;
 		if (pa && pa < (4UL << 30) && !memcmp(t->sig, sig, 4))
 			return t;
