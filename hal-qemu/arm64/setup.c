@@ -151,7 +151,7 @@ void __noreturn arm64_boot_main(__paddr_t x0)
 	excl[nexcl++][1] = PAGE_ALIGN_UP((__paddr_t)arm64_fdt + fdt_size);
 	/* From here through the direct map (early tables and the kernel's
 	 * alike), so drivers read the tree after paging init too. */
-	arm64_fdt = (const char *)arm64_fdt + ARM64_DM_OFF;
+	arm64_fdt = (const void *)((__vaddr_t)arm64_fdt + ARM64_DM_OFF);
 	if (chosen >= 0 &&
 	    chosen_addr(chosen, "linux,initrd-start", &rd_start) == 0 &&
 	    chosen_addr(chosen, "linux,initrd-end", &rd_end) == 0 &&
