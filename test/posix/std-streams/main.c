@@ -33,6 +33,22 @@ static const char *kind(mode_t m)
 	}
 }
 
+/* Error names, not messages: C libraries word them differently. */
+static const char *err_name(int e)
+{
+	static char other[32];
+
+	switch (e) {
+	case ENOTTY:	return "ENOTTY";
+	case ESPIPE:	return "ESPIPE";
+	case EBADF:	return "EBADF";
+	case EINVAL:	return "EINVAL";
+	default:
+		snprintf(other, sizeof(other), "errno %d", e);
+		return other;
+	}
+}
+
 static void describe(int fd)
 {
 	struct termios tio;
@@ -44,11 +60,11 @@ static void describe(int fd)
 	tty = isatty(fd);
 	e = errno;
 	printf("fd %d: isatty %d (%s)", fd, tty,
-	       tty ? "-" : strerror(e));
-	printf(", tcgetattr %s", tcgetattr(fd, &tio) ? strerror(errno) :
+	       tty ? "-" : err_name(e));
+	printf(", tcgetattr %s", tcgetattr(fd, &tio) ? err_name(errno) :
 	       "ok");
 	if (fstat(fd, &st)) {
-		printf(", fstat %s\n", strerror(errno));
+		printf(", fstat %s\n", err_name(errno));
 		return;
 	}
 	printf(", %s", kind(st.st_mode));
@@ -56,7 +72,7 @@ static void describe(int fd)
 		printf(" of %lld bytes", (long long)st.st_size);
 	pos = lseek(fd, 0, SEEK_CUR);
 	if (pos < 0)
-		printf(", lseek %s\n", strerror(errno));
+		printf(", lseek %s\n", err_name(errno));
 	else
 		printf(", lseek %lld\n", (long long)pos);
 }
@@ -69,6 +85,10 @@ int main(void)
 
 	n = read(0, &c, 0);
 	printf("read(0, buf, 0) = %zd\n", n);
+	/* Out before anything else: C libraries settle stdout's buffering
+	 * at different times (musl at its first flush, glibc at its first
+	 * output), so only what follows shows it. */
+	fflush(stdout);
 	for (fd = 0; fd < 3; fd++)
 		describe(fd);
 	if (isatty(0)) {
