@@ -145,7 +145,7 @@ static void *kernel_pages(struct uk_falloc *fa, __sz bytes)
 	return (void *)(pa + ukplat_bootinfo_get()->dm_off);
 }
 
-static int app_heap_init(struct uk_init_ctx *ctx __unused)
+static int app_heap_init(struct uk_init_ctx *ctx __maybe_unused)
 {
 	struct app_pages *ap = &app_src;
 	struct uk_vas *vas = uk_vas_get_active();

@@ -431,6 +431,9 @@ UK_SYSCALL_R_DEFINE(long, futex, __u32 *, uaddr, int, op, __u32, val,
 	futex_init();
 	if ((__uptr)uaddr & 3)
 		return -EINVAL;
+	/* Kernel memory is no futex word of the app's (uk/nofault.h). */
+	if (!uk_user_range_ok(uaddr, sizeof(*uaddr)))
+		return -EFAULT;
 	if ((op & FUTEX_CLOCK_REALTIME) && cmd != FUTEX_WAIT_BITSET &&
 	    cmd != FUTEX_WAIT)
 		return -ENOSYS;
@@ -454,6 +457,8 @@ UK_SYSCALL_R_DEFINE(long, futex, __u32 *, uaddr, int, op, __u32, val,
 	case FUTEX_CMP_REQUEUE:
 		if ((__uptr)uaddr2 & 3)
 			return -EINVAL;
+		if (!uk_user_range_ok(uaddr2, sizeof(*uaddr2)))
+			return -EFAULT;
 		/* The fourth argument is a count here, not a pointer. */
 		return futex_requeue(uaddr, (int)val,
 				     (int)(long)timeout, uaddr2,
@@ -461,6 +466,8 @@ UK_SYSCALL_R_DEFINE(long, futex, __u32 *, uaddr, int, op, __u32, val,
 	case FUTEX_WAKE_OP:
 		if ((__uptr)uaddr2 & 3)
 			return -EINVAL;
+		if (!uk_user_range_ok(uaddr2, sizeof(*uaddr2)))
+			return -EFAULT;
 		return futex_wake_op(uaddr, (int)val, uaddr2,
 				     (int)(long)timeout, val3);
 	default:

@@ -92,8 +92,10 @@ static int stack_prepare(__uptr sp)
 			  UK_VMA_ADV_WILLNEED, 0) < 0)
 		return -ENOMEM;
 #endif
-	/* The child's first frame goes below sp: it must be writable. */
-	if (uk_nofault_probe_w(sp - 1024, 1024, 0) != 1024)
+	/* The child's first frame goes below sp: it must be writable app
+	 * memory. */
+	if (!uk_user_range_ok((void *)(sp - 1024), 1024) ||
+	    uk_nofault_probe_w(sp - 1024, 1024, 0) != 1024)
 		return -EFAULT;
 	return 0;
 }

@@ -228,10 +228,12 @@ static void __printf(2, 3) putf(struct out *o, const char *fmt, ...)
 	o->len = MIN(o->len + (__sz)n, o->size - 1);
 }
 
-/* Reads len bytes of the caller's src; returns how many could be. */
+/* Reads len bytes of the caller's src; returns how many could be (none
+ * of kernel memory: the handler refuses it, the trace shows the
+ * address). */
 static __sz peek(void *dst, long src, __sz len)
 {
-	if (!src)
+	if (!src || !uk_user_range_ok((const void *)src, len))
 		return 0;
 	return uk_nofault_memcpy(dst, (const char *)src, len, 0);
 }

@@ -275,7 +275,7 @@ static int any_wants_input(void)
 
 /* While someone wants input, checks the inputs every UK_TTY_POLL_MS and
  * notifies a file when its input is there; sleeps otherwise. */
-static void tty_poller(void *arg __unused)
+static void tty_poller(void *arg __maybe_unused)
 {
 	struct tty *t;
 	unsigned int i;
@@ -317,7 +317,7 @@ static void want_input(struct tty *t)
 /* --- regular files: read and written at the description's offset --- */
 
 static ssize_t file_read(struct uk_file *f, const struct iovec *iov,
-			 int iovcnt, off_t *off, unsigned int flags __unused)
+			 int iovcnt, off_t *off, unsigned int flags __maybe_unused)
 {
 	int fd = (int)(long)f->priv;
 	__sz total = uk_iov_total(iov, iovcnt), done = 0, c;
@@ -346,7 +346,7 @@ static ssize_t file_read(struct uk_file *f, const struct iovec *iov,
 }
 
 static ssize_t file_write(struct uk_file *f, const struct iovec *iov,
-			  int iovcnt, off_t *off, unsigned int flags __unused)
+			  int iovcnt, off_t *off, unsigned int flags __maybe_unused)
 {
 	int fd = (int)(long)f->priv;
 	__sz total = uk_iov_total(iov, iovcnt), done = 0, n;

@@ -133,7 +133,7 @@ static void for_each_referenced(struct unix_sock *u,
 	}
 }
 
-static void count_internal(struct unix_sock *x, void *arg __unused)
+static void count_internal(struct unix_sock *x, void *arg __maybe_unused)
 {
 	x->gc_ext--;
 }

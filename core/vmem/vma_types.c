@@ -398,7 +398,7 @@ static int private_copy(struct uk_vma *vma, __paddr_t opa, __paddr_t *pa)
 }
 
 static int pager_fault(struct uk_vma *vma, __vaddr_t vaddr,
-		       unsigned long err __unused)
+		       unsigned long err __maybe_unused)
 {
 	struct vma_pager *p = (struct vma_pager *)vma;
 	__vaddr_t va = PAGE_ALIGN_DOWN(vaddr);

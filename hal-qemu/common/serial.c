@@ -148,18 +148,18 @@ int ukplat_stream_info(int fd, struct ukplat_stream_info *info)
 }
 
 int ukplat_stream_read(int fd, char *buf, unsigned int len,
-		       long long off __unused)
+		       long long off __maybe_unused)
 {
 	return fd ? -EBADF : ukplat_cink(buf, len);
 }
 
 int ukplat_stream_write(int fd, const char *buf, unsigned int len,
-			long long off __unused)
+			long long off __maybe_unused)
 {
 	return serial_write(fd == 2 ? FRAME_STDERR : FRAME_STDOUT, buf, len);
 }
 
-long long ukplat_stream_size(int fd __unused)
+long long ukplat_stream_size(int fd __maybe_unused)
 {
 	return -ESPIPE;
 }
