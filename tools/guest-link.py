@@ -14,8 +14,9 @@ Linux process, with one namespace for the app:
   * the kernel (every KERNEL-ARCHIVE, whole) is linked first, on its own;
     its text is renamed .text.kernel* (the app/kernel boundary for
     interrupts), and every symbol it defines but its API (uk_*, ukplat_*,
-    ukarch_*, posix_socket_* and the --exports) is made local, so an app
-    may define any other name (timespec_to_ns, strlcpy...);
+    ukarch_*, posix_socket_*, the UBSan handlers and the --exports) is
+    made local, so an app may define any other name (timespec_to_ns,
+    strlcpy...);
   * the C library (--libc: musl and its glue, searched as archives, so an
     app's own malloc or strlcpy replaces musl's as in any static link);
     the kernel may only call the C library functions --kernel-libc lists:
@@ -190,7 +191,10 @@ def route_hostcalls(objcopy, nm, path, fast_list, hostlibs):
 
 
 # The kernel's API: what apps and the C library glue may reference.
-KERNEL_API = ('uk_', 'ukplat_', 'ukarch_', '_uk_', '__uk_', 'posix_socket_')
+# The app's UBSan checks (-Dubsan=true) report through the kernel's
+# handlers (core/print/ubsan.c), as the kernel's do.
+KERNEL_API = ('uk_', 'ukplat_', 'ukarch_', '_uk_', '__uk_', 'posix_socket_',
+              '__ubsan_handle_')
 # Symbols the link script defines (tools/guest.lds).
 LDS_PROVIDED = {'__init_array_start', '__init_array_end',
                 '__fini_array_start', '__fini_array_end'}
