@@ -74,7 +74,8 @@ static void fast_update(void)
 static long not_implemented(long n)
 {
 	const char *name = uk_syscall_name(n);
-	unsigned long bit = 1UL << (n % 64);
+	/* Unsigned: n may be negative (no bit used then). */
+	unsigned long bit = 1UL << ((unsigned long)n % 64);
 
 	if (n >= 0 && n < UK_SYSCALL_NR_MAX &&
 	    !(__atomic_fetch_or(&reported[n / 64], bit, __ATOMIC_RELAXED) &

@@ -10,7 +10,6 @@
 #include <uk/essentials.h>
 #include <uk/falloc.h>
 #include <uk/plat/bootinfo.h>
-#include <uk/plat/memory.h>
 #include <uk/plat/paging.h>
 #include <uk/print.h>
 
@@ -21,28 +20,6 @@
 /* Canonical 48-bit addresses: the low half ends, the high half starts. */
 #define VA_LOW_END	(1UL << 47)
 #define VA_HIGH_START	(~0UL << 47)
-
-#if UKPLAT_STACK_FAULTS_OK
-/*
- * In sim a page fault on the stack in use is taken (a signal, on a stack
- * of its own), but serving it needs the page-table lock: the stack that
- * the locked code and its host calls use is faulted in first, outside
- * the lock (a demand-paged thread or main stack would deadlock).
- */
-static void __attribute__((noinline)) stack_prefault(void)
-{
-	volatile char probe[2 * PAGE_SIZE];
-	unsigned int i;
-
-	for (i = 0; i < sizeof(probe); i += PAGE_SIZE / 2)
-		probe[i] = 0;
-}
-#else
-/* On metal stacks are backed before they are used. */
-static inline void stack_prefault(void)
-{
-}
-#endif
 
 static struct uk_pagetable kernel_pt;
 static struct uk_pagetable *active_pt;
@@ -342,7 +319,6 @@ static int do_map(struct uk_pagetable *pt, __vaddr_t vaddr, __paddr_t paddr,
 	a.fn = fn;
 	a.ctx = ctx;
 
-	stack_prefault();
 	uk_spin_lock_irqsave(&pt->lock, irqf);
 	rc = map_locked(&a, vaddr, end);
 	uk_spin_unlock_irqrestore(&pt->lock, irqf);
@@ -407,7 +383,6 @@ int ukplat_page_map_shared(struct uk_pagetable *pt, __vaddr_t vaddr,
 			   PAGE_LARGE_LEVEL, &end);
 	if (rc < 0)
 		return rc;
-	stack_prefault();
 	uk_spin_lock_irqsave(&pt->lock, irqf);
 	/* Every page mapped already must map its own frame: else nothing
 	 * changes. */
@@ -619,7 +594,6 @@ int ukplat_page_unmap(struct uk_pagetable *pt, __vaddr_t vaddr,
 
 	if (!pt || range_check(vaddr, pages, &end) < 0)
 		return -EINVAL;
-	stack_prefault();
 	uk_spin_lock_irqsave(&pt->lock, irqf);
 	rc = sync_entries(do_unmap(pt, vaddr, end, flags));
 	uk_spin_unlock_irqrestore(&pt->lock, irqf);
@@ -640,7 +614,6 @@ int ukplat_page_set_attr(struct uk_pagetable *pt, __vaddr_t vaddr,
 	if (!pt || range_check(vaddr, pages, &end) < 0 ||
 	    (attr & ~PAGE_ATTR_PROT_MASK))
 		return -EINVAL;
-	stack_prefault();
 	uk_spin_lock_irqsave(&pt->lock, irqf);
 	rc = sync_entries(op_level(&o, pt->pt_vbase, PT_TOP_LEVEL, vaddr,
 				   end));
@@ -663,7 +636,6 @@ int ukplat_pt_walk(struct uk_pagetable *pt, __vaddr_t vaddr,
 
 	if (!pt)
 		return -EINVAL;
-	stack_prefault();
 	uk_spin_lock_irqsave(&pt->lock, irqf);
 	t = pt->pt_vbase;
 	for (;;) {

@@ -253,10 +253,11 @@ UK_TESTCASE(futex, requeue_moves_waiters)
 	join_all(t, 4);
 }
 
-/* FUTEX_OP(op, oparg, cmp, cmparg) */
+/* FUTEX_OP(op, oparg, cmp, cmparg), unsigned: op 8 and up sets bit 31
+ * (UBSan: a signed shift into the sign bit). */
 #define FOP(op, oparg, cmp, cmparg)					\
-	((((op) & 0xf) << 28) | (((cmp) & 0xf) << 24) |			\
-	 (((oparg) & 0xfff) << 12) | ((cmparg) & 0xfff))
+	((((op) & 0xfU) << 28) | (((cmp) & 0xfU) << 24) |		\
+	 (((oparg) & 0xfffU) << 12) | ((cmparg) & 0xfffU))
 
 UK_TESTCASE(futex, wake_op)
 {
