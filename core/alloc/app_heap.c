@@ -17,7 +17,6 @@
 #include <uk/init.h>
 #include <uk/print.h>
 #include <uk/plat/bootinfo.h>
-#include <uk/plat/memory.h>
 #include <uk/plat/paging.h>
 #include <uk/vmem.h>
 
@@ -46,13 +45,13 @@ static unsigned long frames_left(struct app_pages *ap)
 	return free > ap->reserve ? free - ap->reserve : 0;
 }
 
-#if UKPLAT_STACK_FAULTS_OK
 /*
- * In sim a page fault on the stack in use is taken (a signal, on a stack
- * of its own), but serving it needs the page-table lock that mapping the
- * heap's pages holds, and the caller's stack is demand paged (main's
- * below its top, musl's thread stacks): the stack that the mapping and
- * its host calls use is faulted in first, before the lock.
+ * A page fault on the stack in use is taken (in sim a signal on a stack
+ * of its own, on metal an IST stack), but serving it needs the
+ * page-table lock that mapping the heap's pages holds, and the caller's
+ * stack may be demand paged (main's below its top; musl's thread stacks
+ * in sim): the stack that the mapping and its host calls use is faulted
+ * in first, before the lock.
  */
 static void __attribute__((noinline)) stack_prefault(void)
 {
@@ -62,12 +61,6 @@ static void __attribute__((noinline)) stack_prefault(void)
 	for (i = 0; i < sizeof(probe); i += PAGE_SIZE / 2)
 		probe[i] = 0;
 }
-#else
-/* On metal stacks are backed before they are used. */
-static inline void stack_prefault(void)
-{
-}
-#endif
 
 /* Maps frames at [va, va + pages); 0, or -ENOMEM with nothing mapped.
  * Frames come in as large runs as the allocator has. Not zeroed (the
