@@ -828,6 +828,13 @@ static const struct trace_fmt *fmt_of(long n)
 	return NULL;
 }
 
+const char *uk_syscall_arg_kinds(long n)
+{
+	const struct trace_fmt *f = fmt_of(n);
+
+	return f ? f->args : NULL;
+}
+
 int uk_syscall_format(char *buf, __sz size, long n, const long args[6],
 		      long ret, int phase)
 {

@@ -85,6 +85,11 @@ int uk_syscall_implemented(long n);
 #define UK_SYSCALL_TRACE_EXIT	1
 int uk_syscall_format(char *buf, __sz size, long n, const long args[6],
 		      long ret, int phase);
+/* What the arguments of system call n are, one letter each as the
+ * printer decodes them ("fBu" for read: fd, buffer out, length; the
+ * letters are listed in trace.c), or NULL if the printer has no format
+ * for n. The system-call fuzzer (test/fuzz/syscalls) draws by them. */
+const char *uk_syscall_arg_kinds(long n);
 /* "ENOENT" for 2, or NULL. */
 const char *uk_syscall_errname(long err);
 
