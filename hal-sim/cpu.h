@@ -25,11 +25,13 @@
 #include <pthread.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <uk/arch/preempt.h>
 #include <uk/plat/lcpu.h>
 #include <uk/plat/lcpu_start.h>
 
 struct sim_cpu {
 	struct sim_cpu *self;		/* %gs:0 */
+	unsigned int preempt_count;	/* UKARCH_PREEMPT_OFF */
 	volatile int irqs_off;		/* masked: a flag, no system call */
 	int trap_depth;			/* traps nested on this CPU */
 	unsigned long host_fs;		/* glibc's thread pointer */
@@ -48,6 +50,9 @@ struct sim_cpu {
 	__lcpuidx idx;
 	int sud_on;			/* Syscall User Dispatch: 1, -errno */
 } __attribute__((aligned(64)));
+
+_Static_assert(__builtin_offsetof(struct sim_cpu, preempt_count) ==
+	       UKARCH_PREEMPT_OFF, "uk_preempt_disable() finds it there");
 
 /* This thread's CPU (never NULL in guest code or its signals). */
 static inline struct sim_cpu *sim_cpu(void)

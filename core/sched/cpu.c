@@ -141,9 +141,10 @@ static void __noreturn secondary_entry(void *unused)
 static int resched_irq(void *arg, struct __regs *regs)
 {
 	struct uk_sched *s = uk_sched_current();
+	unsigned int preempt_count = uk_preempt_count();
 
 	uk_spin_lock(&s->lock);
-	sched_kill_running(s, regs);
+	sched_kill_running(s, regs, preempt_count);
 	sched_slice_check(s);
 	uk_spin_unlock(&s->lock);
 	return 1;

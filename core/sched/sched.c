@@ -635,12 +635,15 @@ static void sched_interrupt_injected(void)
 		fn();
 }
 
-void sched_kill_running(struct uk_sched *s, struct __regs *regs)
+void sched_kill_running(struct uk_sched *s, struct __regs *regs,
+			unsigned int preempt_count)
 {
 	struct uk_thread *t = s->current;
 
+	/* App text may run for the kernel under a lock (memcpy): the count
+	 * says whether the interrupted code holds one. */
 	if (!t || (t->flags & UK_THREADF_IDLE) || s->preempting ||
-	    !uk_sched_ip_is_app(ukarch_regs_ip(regs)))
+	    preempt_count || !uk_sched_ip_is_app(ukarch_regs_ip(regs)))
 		return;
 	if (READ_ONCE(t->kill_pending))
 		s->preempting = !ukarch_regs_inject_call(regs,
@@ -651,13 +654,16 @@ void sched_kill_running(struct uk_sched *s, struct __regs *regs)
 }
 
 /* Preempt only kernel or app code (in sim, not host code the guest
- * called), and only a thread that ran a whole slice without a switch
+ * called) that holds no spinlock (preempt_count, the interrupted code's
+ * count), and only a thread that ran a whole slice without a switch
  * while others wait. */
-static int should_preempt(struct uk_sched *s, const struct __regs *regs)
+static int should_preempt(struct uk_sched *s, const struct __regs *regs,
+			  unsigned int preempt_count)
 {
 	__uptr ip = ukarch_regs_ip(regs);
 
-	return !s->preempting && s->nr_queued && running_thread(s) &&
+	return !preempt_count && !s->preempting && s->nr_queued &&
+	       running_thread(s) &&
 	       s->nr_switches == s->slice_switches &&
 	       ip >= (__uptr)__amphi_text_start &&
 	       ip < (__uptr)__amphi_text_end;
@@ -667,16 +673,19 @@ static int should_preempt(struct uk_sched *s, const struct __regs *regs)
 static int timer_irq(void *arg, struct __regs *regs)
 {
 	struct uk_sched *s = uk_sched_current();
+	/* The interrupted code's count, before our own lock raises it. */
+	unsigned int preempt_count = uk_preempt_count();
 	int preempt = 0, woken, tick;
 
 	uk_spin_lock(&s->lock);
 	s->timer_armed = 0;
 	woken = wake_expired(s);
-	sched_kill_running(s, regs);
+	sched_kill_running(s, regs, preempt_count);
 	tick = s->slice_deadline &&
 	       (!timeslice_us || ukplat_monotonic_clock() >= s->slice_deadline);
 	if (tick) {
-		preempt = timeslice_us && should_preempt(s, regs);
+		preempt = timeslice_us &&
+			  should_preempt(s, regs, preempt_count);
 		if (preempt)
 			s->preempting =
 				!ukarch_regs_inject_call(regs, sched_preempt);

@@ -38,8 +38,10 @@ void sched_slice_check(struct uk_sched *s);
 
 struct __regs;
 /* In an interrupt: makes s's current thread exit where it was
- * interrupted if it was killed and runs app code (s->lock held). */
-void sched_kill_running(struct uk_sched *s, struct __regs *regs);
+ * interrupted if it was killed and runs app code holding no spinlock
+ * (preempt_count: the interrupted code's count; s->lock held). */
+void sched_kill_running(struct uk_sched *s, struct __regs *regs,
+			unsigned int preempt_count);
 /* CPU time (cputime.c): nonzero once threads' time is counted; the
  * switch's bookkeeping (s->lock held); a CPU's start. */
 extern int sched_cputime_threads;

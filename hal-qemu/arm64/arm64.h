@@ -3,6 +3,7 @@
 #ifndef __HAL_QEMU_ARM64_H__
 #define __HAL_QEMU_ARM64_H__
 
+#include <uk/arch/preempt.h>
 #include <uk/arch/regs.h>
 #include <uk/arch/types.h>
 #include <uk/essentials.h>
@@ -36,6 +37,7 @@ struct arm64_cpu {
 	void *exc_stack_top;		/* 8: SP_EL1 */
 	void *boot_sp;			/* 16: SP_EL0 at start */
 	__u64 pac_key[2];		/* 24: APIAKey at start */
+	unsigned int preempt_count;	/* 40: UKARCH_PREEMPT_OFF */
 	__u32 idx;
 	int started;			/* 1 once it serves interrupts */
 	__u64 mpidr;			/* affinity (reg in the DTB) */
@@ -50,6 +52,9 @@ struct arm64_cpu {
 	__vaddr_t gicr;			/* GICv3 redistributor */
 	__u8 gic_mask;			/* GICv2 CPU interface bit */
 } __align(64);
+
+UK_BUILD_BUG_ON(__builtin_offsetof(struct arm64_cpu, preempt_count) !=
+		UKARCH_PREEMPT_OFF);
 
 extern struct arm64_cpu arm64_cpus[UKPLAT_LCPU_MAXCOUNT];
 extern unsigned int arm64_cpu_count;

@@ -18,8 +18,8 @@
 #include "x86.h"
 
 /* The entry code reads these through %gs. */
-_Static_assert(offsetof(struct x86_cpu, syscall_stack) == 8, "layout");
-_Static_assert(offsetof(struct x86_cpu, syscall_user_sp) == 16, "layout");
+_Static_assert(offsetof(struct x86_cpu, syscall_stack) == 16, "layout");
+_Static_assert(offsetof(struct x86_cpu, syscall_user_sp) == 24, "layout");
 _Static_assert(offsetof(struct ukplat_syscall_stack, top) == 0, "layout");
 _Static_assert(offsetof(struct ukplat_syscall_stack, depth) == 8,
 	       "layout");

@@ -12,8 +12,8 @@
  */
 #include "frame.inc"
 
-#define CPU_SYSCALL_STACK	8	/* %gs: struct x86_cpu */
-#define CPU_USER_SP		16
+#define CPU_SYSCALL_STACK	16	/* %gs: struct x86_cpu */
+#define CPU_USER_SP		24
 #define STACK_TOP		0	/* struct ukplat_syscall_stack */
 #define STACK_DEPTH		8
 #define RED_ZONE		128

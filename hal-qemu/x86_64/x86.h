@@ -4,6 +4,7 @@
 #define __HAL_QEMU_X86_H__
 
 #include <uk/arch/types.h>
+#include <uk/arch/preempt.h>
 #include <uk/arch/regs.h>
 #include <uk/essentials.h>
 #include <uk/plat/bootinfo.h>
@@ -49,6 +50,7 @@ struct x86_tss {
 /* Per-CPU state, reached through the GS base (self pointer first). */
 struct x86_cpu {
 	struct x86_cpu *self;
+	unsigned int preempt_count;	/* UKARCH_PREEMPT_OFF */
 	/* The running thread's, and the binary's stack pointer while the
 	 * "syscall" entry switches away from it (syscall_entry.S). */
 	struct ukplat_syscall_stack *syscall_stack;
@@ -70,6 +72,8 @@ struct x86_cpu {
 	struct ukplat_syscall_stack no_syscall_stack;
 } __align(64);
 
+UK_BUILD_BUG_ON(__builtin_offsetof(struct x86_cpu, preempt_count) !=
+		UKARCH_PREEMPT_OFF);
 UK_BUILD_BUG_ON(__builtin_offsetof(struct x86_cpu, tss.ist[X86_IST_PF]) !=
 		X86_CPU_PF_IST_OFF);
 

@@ -6,6 +6,6 @@
 /* A page fault moves its IST entry down by this while it runs. */
 #define X86_PF_IST_SHIFT	8192
 /* offsetof(struct x86_cpu, tss.ist[X86_IST_PF]). */
-#define X86_CPU_PF_IST_OFF	228
+#define X86_CPU_PF_IST_OFF	236
 
 #endif

@@ -7,12 +7,29 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#if defined(__x86_64__)
+#include <asm/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
 
 #include "hal-stub.h"
 
 static char console[1 << 16];
 static size_t console_len;
 int unit_terminate_calls;
+
+#if defined(__x86_64__)
+/* The guest's spinlocks count themselves in the CPU structure %gs points
+ * at (uk/arch/preempt.h): one CPU for the test program (Check's forked
+ * children inherit it). */
+static char unit_cpu[64] __attribute__((aligned(64)));
+
+__attribute__((constructor)) static void unit_cpu_attach(void)
+{
+	syscall(SYS_arch_prctl, ARCH_SET_GS, (unsigned long)unit_cpu);
+}
+#endif
 
 int amphi_ukplat_coutk(const char *buf, unsigned int len)
 {

@@ -14,11 +14,18 @@
  * when the lock is free takes it, as Linux does in guests without
  * paravirtual spinlocks (virt_spin_lock). Critical sections are short,
  * so the lost fairness does not starve anyone in practice.
+ *
+ * A held lock raises the CPU's preemption count (uk/arch/preempt.h), as
+ * Linux's spin_lock does: the tick must not switch a holder away while
+ * others spin on its lock (for good, if one spins on the holder's own
+ * CPU with interrupts masked). Locks are released on the CPU that took
+ * them, and a thread does not sleep holding one.
  */
 #ifndef __UK_SPINLOCK_H__
 #define __UK_SPINLOCK_H__
 
 #include <uk/arch/atomic.h>
+#include <uk/arch/preempt.h>
 #include <uk/essentials.h>
 #include <uk/plat/lcpu.h>
 
@@ -42,7 +49,11 @@ static inline void uk_spin_lock(struct uk_spinlock *lock)
 {
 	unsigned int spins = 0;
 
+	/* Raised before the lock is ours (no tick in between), but not
+	 * while we wait: a waiter holds nothing and may be preempted. */
+	uk_preempt_disable();
 	while (__atomic_exchange_n(&lock->locked, 1, __ATOMIC_ACQUIRE)) {
+		uk_preempt_enable();
 		/* Wait with loads only (the line stays shared) until it
 		 * looks free, then try again. */
 		while (__atomic_load_n(&lock->locked, __ATOMIC_RELAXED)) {
@@ -54,19 +65,25 @@ static inline void uk_spin_lock(struct uk_spinlock *lock)
 				ukplat_lcpu_spin_yield();
 			}
 		}
+		uk_preempt_disable();
 	}
 }
 
 /* Returns 1 if the lock was taken, 0 if it is held by someone. */
 static inline int uk_spin_trylock(struct uk_spinlock *lock)
 {
-	return !__atomic_load_n(&lock->locked, __ATOMIC_RELAXED) &&
-	       !__atomic_exchange_n(&lock->locked, 1, __ATOMIC_ACQUIRE);
+	uk_preempt_disable();
+	if (!__atomic_load_n(&lock->locked, __ATOMIC_RELAXED) &&
+	    !__atomic_exchange_n(&lock->locked, 1, __ATOMIC_ACQUIRE))
+		return 1;
+	uk_preempt_enable();
+	return 0;
 }
 
 static inline void uk_spin_unlock(struct uk_spinlock *lock)
 {
 	__atomic_store_n(&lock->locked, 0, __ATOMIC_RELEASE);
+	uk_preempt_enable();
 }
 
 static inline int uk_spin_is_locked(struct uk_spinlock *lock)

@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The preemption count, as Linux's preempt_count: per CPU, raised by
+ * every spinlock held (uk/spinlock.h) and by uk_preempt_disable(). The
+ * scheduler's tick preempts nothing while it is above zero, so that no
+ * thread is switched away while it holds a lock that another thread (or
+ * an interrupt handler on the holder's own CPU) spins on.
+ *
+ * It lives in the backend's per-CPU structure at UKARCH_PREEMPT_OFF (each
+ * backend checks its layout). On x86_64 (sim and metal: %gs points at the
+ * CPU) a change is one incl/decl on %gs, which an interrupt cannot split
+ * and which stays on the CPU it started on. On arm64 the CPU's address
+ * must be read first (TPIDR_EL1), so the change runs with interrupts
+ * masked: a preemption between the read and the store would move the
+ * thread and its store to another CPU's count.
+ */
+#ifndef __UK_ARCH_PREEMPT_H__
+#define __UK_ARCH_PREEMPT_H__
+
+#if defined(__x86_64__)
+#define UKARCH_PREEMPT_OFF	8
+#elif defined(__aarch64__)
+#define UKARCH_PREEMPT_OFF	40
+#endif
+
+#ifndef __ASSEMBLY__
+
+#define __UK_STR2(x)	#x
+#define __UK_STR(x)	__UK_STR2(x)
+
+/* Raises this CPU's preemption count: no preemption until it is 0. */
+static inline void uk_preempt_disable(void)
+{
+#if defined(__x86_64__)
+	__asm__ __volatile__("incl %%gs:" __UK_STR(UKARCH_PREEMPT_OFF)
+			     ::: "memory", "cc");
+#elif defined(__aarch64__)
+	unsigned long daif, cpu, n;
+
+	__asm__ __volatile__("mrs %0, daif\n\t"
+			     "msr daifset, #2\n\t"
+			     "mrs %1, tpidr_el1\n\t"
+			     "ldr %w2, [%1, #" __UK_STR(UKARCH_PREEMPT_OFF) "]\n\t"
+			     "add %w2, %w2, #1\n\t"
+			     "str %w2, [%1, #" __UK_STR(UKARCH_PREEMPT_OFF) "]\n\t"
+			     "msr daif, %0"
+			     : "=&r"(daif), "=&r"(cpu), "=&r"(n) :: "memory");
+#endif
+}
+
+/* Lowers it again (no preemption happens here: the next tick does it). */
+static inline void uk_preempt_enable(void)
+{
+#if defined(__x86_64__)
+	__asm__ __volatile__("decl %%gs:" __UK_STR(UKARCH_PREEMPT_OFF)
+			     ::: "memory", "cc");
+#elif defined(__aarch64__)
+	unsigned long daif, cpu, n;
+
+	__asm__ __volatile__("mrs %0, daif\n\t"
+			     "msr daifset, #2\n\t"
+			     "mrs %1, tpidr_el1\n\t"
+			     "ldr %w2, [%1, #" __UK_STR(UKARCH_PREEMPT_OFF) "]\n\t"
+			     "sub %w2, %w2, #1\n\t"
+			     "str %w2, [%1, #" __UK_STR(UKARCH_PREEMPT_OFF) "]\n\t"
+			     "msr daif, %0"
+			     : "=&r"(daif), "=&r"(cpu), "=&r"(n) :: "memory");
+#endif
+}
+
+/* This CPU's count (0: preemptible); meaningful where it cannot change
+ * CPU under the caller (interrupts masked, or the count above 0). */
+static inline unsigned int uk_preempt_count(void)
+{
+	unsigned int n;
+
+#if defined(__x86_64__)
+	__asm__ __volatile__("movl %%gs:" __UK_STR(UKARCH_PREEMPT_OFF) ", %0"
+			     : "=r"(n) :: "memory");
+#elif defined(__aarch64__)
+	unsigned long cpu;
+
+	__asm__ __volatile__("mrs %1, tpidr_el1\n\t"
+			     "ldr %w0, [%1, #" __UK_STR(UKARCH_PREEMPT_OFF) "]"
+			     : "=r"(n), "=&r"(cpu) :: "memory");
+#endif
+	return n;
+}
+
+#endif /* __ASSEMBLY__ */
+#endif /* __UK_ARCH_PREEMPT_H__ */
