@@ -13,6 +13,7 @@
 #include <uk/init.h>
 #include <uk/param.h>
 #include <uk/arch/ctx.h>
+#include <uk/arch/preempt.h>
 #include <uk/plat/irq.h>
 #include <uk/plat/time.h>
 #include <uk/plat/tls.h>
@@ -59,9 +60,17 @@ unsigned int uk_sched_count(void)
 	return uk_sched_nr_started;
 }
 
+/* Not preemptible between finding the CPU and reading its thread: a
+ * preempted thread may go on on another CPU (stealing) and would read
+ * the first CPU's current thread. */
 struct uk_thread *uk_thread_current(void)
 {
-	return uk_sched_current()->current;
+	struct uk_thread *t;
+
+	uk_preempt_disable();
+	t = uk_sched_current()->current;
+	uk_preempt_enable();
+	return t;
 }
 
 struct uk_sched *sched_lock_thread(struct uk_thread *t, unsigned long *flags)
