@@ -1,6 +1,7 @@
 /* Time-slice preemption. The case turns it on itself (the kernel parameter
  * sched.timeslice_us) and restores the boot value; test/meson.build also
  * runs the scheduler's suite with slices from boot on. */
+#include <uk/arch/preempt.h>
 #include <uk/errptr.h>
 #include <uk/param.h>
 #include <uk/plat/lcpu.h>
@@ -137,6 +138,51 @@ UK_TESTCASE(preempt, spinlock_goes_to_a_running_waiter)
 
 	UK_TEST_EXPECT_SNUM_EQ(uk_thread_join(off, NULL), 0);
 	UK_TEST_EXPECT_SNUM_EQ(uk_thread_join(on, NULL), 0);
+	UK_TEST_EXPECT_SNUM_EQ(uk_param_set_int("sched.timeslice_us",
+						(int)boot_slice), 0);
+	uk_thread_set_cpu(uk_thread_current(), -1);
+}
+
+/*
+ * A thread that holds a spinlock (interrupts on) is not preempted: the
+ * others would spin on the lock while its holder waits for a CPU (for
+ * good if one spins on the holder's CPU with interrupts off). Once the
+ * lock is released, the next tick preempts again.
+ */
+static struct uk_spinlock held_lock;
+static volatile int bystander_ran;
+
+static void bystander(void *arg)
+{
+	bystander_ran = 1;
+}
+
+UK_TESTCASE(preempt, no_preemption_while_a_spinlock_is_held)
+{
+	unsigned int boot_slice = uk_sched_timeslice_us();
+	unsigned long preempted;
+	struct uk_thread *t;
+	int ran;
+
+	uk_thread_set_cpu(uk_thread_current(), 0);
+	UK_TEST_ASSERT(uk_param_set("sched.timeslice_us=50") == 0);
+	bystander_ran = 0;
+	uk_spin_init(&held_lock);
+	t = uk_thread_create("bystander", bystander, NULL, 0, 0);
+	UK_TEST_ASSERT(!PTRISERR(t));
+
+	uk_spin_lock(&held_lock);
+	UK_TEST_EXPECT(uk_preempt_count() > 0);
+	preempted = uk_sched_get(0)->nr_preempted;
+	UK_TEST_ASSERT(uk_sched_thread_add(uk_sched_get(0), t) == 0);
+	/* Hundreds of slices: the bystander waits on our CPU. */
+	ran = spin_for(&bystander_ran, 30);
+	UK_TEST_EXPECT_UNUM_EQ(uk_sched_get(0)->nr_preempted, preempted);
+	uk_spin_unlock(&held_lock);
+	UK_TEST_EXPECT_SNUM_EQ(ran, 0);
+	/* Unlocked: a tick takes the CPU away again. */
+	UK_TEST_EXPECT(spin_for(&bystander_ran, 5000));
+	UK_TEST_EXPECT_SNUM_EQ(uk_thread_join(t, NULL), 0);
 	UK_TEST_EXPECT_SNUM_EQ(uk_param_set_int("sched.timeslice_us",
 						(int)boot_slice), 0);
 	uk_thread_set_cpu(uk_thread_current(), -1);
