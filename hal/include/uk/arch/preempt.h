@@ -24,15 +24,13 @@
 #endif
 
 #ifndef __ASSEMBLY__
-
-#define __UK_STR2(x)	#x
-#define __UK_STR(x)	__UK_STR2(x)
+#include <uk/essentials.h>
 
 /* Raises this CPU's preemption count: no preemption until it is 0. */
 static inline void uk_preempt_disable(void)
 {
 #if defined(__x86_64__)
-	__asm__ __volatile__("incl %%gs:" __UK_STR(UKARCH_PREEMPT_OFF)
+	__asm__ __volatile__("incl %%gs:" STRINGIFY(UKARCH_PREEMPT_OFF)
 			     ::: "memory", "cc");
 #elif defined(__aarch64__)
 	unsigned long daif, cpu, n;
@@ -40,9 +38,9 @@ static inline void uk_preempt_disable(void)
 	__asm__ __volatile__("mrs %0, daif\n\t"
 			     "msr daifset, #2\n\t"
 			     "mrs %1, tpidr_el1\n\t"
-			     "ldr %w2, [%1, #" __UK_STR(UKARCH_PREEMPT_OFF) "]\n\t"
+			     "ldr %w2, [%1, #" STRINGIFY(UKARCH_PREEMPT_OFF) "]\n\t"
 			     "add %w2, %w2, #1\n\t"
-			     "str %w2, [%1, #" __UK_STR(UKARCH_PREEMPT_OFF) "]\n\t"
+			     "str %w2, [%1, #" STRINGIFY(UKARCH_PREEMPT_OFF) "]\n\t"
 			     "msr daif, %0"
 			     : "=&r"(daif), "=&r"(cpu), "=&r"(n) :: "memory");
 #endif
@@ -52,7 +50,7 @@ static inline void uk_preempt_disable(void)
 static inline void uk_preempt_enable(void)
 {
 #if defined(__x86_64__)
-	__asm__ __volatile__("decl %%gs:" __UK_STR(UKARCH_PREEMPT_OFF)
+	__asm__ __volatile__("decl %%gs:" STRINGIFY(UKARCH_PREEMPT_OFF)
 			     ::: "memory", "cc");
 #elif defined(__aarch64__)
 	unsigned long daif, cpu, n;
@@ -60,9 +58,9 @@ static inline void uk_preempt_enable(void)
 	__asm__ __volatile__("mrs %0, daif\n\t"
 			     "msr daifset, #2\n\t"
 			     "mrs %1, tpidr_el1\n\t"
-			     "ldr %w2, [%1, #" __UK_STR(UKARCH_PREEMPT_OFF) "]\n\t"
+			     "ldr %w2, [%1, #" STRINGIFY(UKARCH_PREEMPT_OFF) "]\n\t"
 			     "sub %w2, %w2, #1\n\t"
-			     "str %w2, [%1, #" __UK_STR(UKARCH_PREEMPT_OFF) "]\n\t"
+			     "str %w2, [%1, #" STRINGIFY(UKARCH_PREEMPT_OFF) "]\n\t"
 			     "msr daif, %0"
 			     : "=&r"(daif), "=&r"(cpu), "=&r"(n) :: "memory");
 #endif
@@ -75,13 +73,13 @@ static inline unsigned int uk_preempt_count(void)
 	unsigned int n;
 
 #if defined(__x86_64__)
-	__asm__ __volatile__("movl %%gs:" __UK_STR(UKARCH_PREEMPT_OFF) ", %0"
+	__asm__ __volatile__("movl %%gs:" STRINGIFY(UKARCH_PREEMPT_OFF) ", %0"
 			     : "=r"(n) :: "memory");
 #elif defined(__aarch64__)
 	unsigned long cpu;
 
 	__asm__ __volatile__("mrs %1, tpidr_el1\n\t"
-			     "ldr %w0, [%1, #" __UK_STR(UKARCH_PREEMPT_OFF) "]"
+			     "ldr %w0, [%1, #" STRINGIFY(UKARCH_PREEMPT_OFF) "]"
 			     : "=r"(n), "=&r"(cpu) :: "memory");
 #endif
 	return n;
