@@ -271,7 +271,10 @@ int uk_elf_load(struct uk_vas *vas, const void *img, __sz len,
 	} else {
 		va = __VADDR_ANY;
 	}
-	rc = uk_vma_map_anon(vas, &va, span, PAGE_ATTR_PROT_RW, 0, "elf");
+	/* The binary's own memory: its mprotect (RELRO) and munmap may
+	 * change it. */
+	rc = uk_vma_map_anon(vas, &va, span, PAGE_ATTR_PROT_RW,
+			     UK_VMA_MAP_APP, "elf");
 	if (rc == -EEXIST) {
 		*why = "its fixed addresses are taken by the kernel's own "
 		       "mappings (a static-PIE build loads anywhere)";
@@ -426,7 +429,8 @@ static int stack_map(struct uk_vas *vas, __uptr *lo, __uptr *hi)
 	__vaddr_t va = __VADDR_ANY;
 	int rc;
 
-	rc = uk_vma_map_stack(vas, &va, UK_ELF_STACK_SIZE, 0, "elf-stack",
+	rc = uk_vma_map_stack(vas, &va, UK_ELF_STACK_SIZE, UK_VMA_MAP_APP,
+			      "elf-stack",
 			      UK_VMA_STACK_GUARD_BOTTOM,
 			      UK_VMA_STACK_GUARD_TOP);
 	if (rc < 0)
