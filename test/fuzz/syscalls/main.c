@@ -33,6 +33,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -712,17 +713,55 @@ static void setup_memory(void)
 		die("kernel heap");
 }
 
+/* What the loop's mmap and mremap calls mapped (the last MAPS_MAX),
+ * unmapped before the check. */
+#define MAPS_MAX	4096
+static struct {
+	unsigned long va, len;
+} maps[MAPS_MAX];
+static unsigned int maps_next;
+
+static void note_map(long n, const long a[6], long rc)
+{
+	if (rc < 0 && rc > -4096)
+		return;
+	if (n != N.mmap && n != N.mremap)
+		return;
+	maps[maps_next].va = (unsigned long)rc;
+	maps[maps_next].len = n == N.mmap ? a[1] : a[2];
+	maps_next = (maps_next + 1) % MAPS_MAX;
+}
+
+static int unlink_data(const char *path, const struct stat *st, int type,
+		       struct FTW *ftw)
+{
+	(void)ftw;
+	if (type == FTW_F && S_ISREG(st->st_mode) && st->st_size &&
+	    strncmp(path, "/dev/", 5) && strncmp(path, "/proc/", 6))
+		unlink(path);
+	return 0;
+}
+
 /* After the loop (and with the fds it left closed): pipes, memory and
  * the kernel heap still work. Files may not: the calls may have filled
- * the file system or renamed /tmp. */
+ * the file system or renamed /tmp. The calls may have filled memory
+ * too, as an app may (ramfs takes up to half of it, reads of a large
+ * shared mapping the rest; Linux would kill such an app): once the
+ * files with data are unlinked (which must always be possible) and the
+ * loop's mappings unmapped, there must be memory again. */
 static int still_alive(void)
 {
 	char buf[8] = { 0 };
 	int fd, p[2], ok;
+	unsigned int i;
 	void *m;
 
 	for (fd = 3; fd < 1024; fd++)
 		close(fd);
+	nftw("/", unlink_data, 16, FTW_PHYS);
+	for (i = 0; i < MAPS_MAX; i++)
+		if (maps[i].len)
+			munmap((void *)maps[i].va, maps[i].len);
 	if (pipe(p) < 0)
 		return 0;
 	ok = write(p[1], "alive", 5) == 5 && read(p[0], buf, 8) == 5 &&
@@ -781,6 +820,7 @@ int main(int argc, char **argv)
 			errs++;
 		if (!counts[c]++)
 			distinct++;
+		note_map(c, a, rc);
 		fds_nonblock(rc);
 	}
 	if (!still_alive()) {
