@@ -89,8 +89,13 @@ static void test_partial_io(void)
 	munmap(m, PG);
 }
 
-/* Linux's value (glibc's O_LARGEFILE is 0 on 64-bit builds). */
+/* Linux's value for the architecture (glibc's O_LARGEFILE is 0 on
+ * 64-bit builds). */
+#if defined(__aarch64__)
+#define LARGEFILE	0400000
+#else
 #define LARGEFILE	0100000
+#endif
 
 static void test_getfl(void)
 {
