@@ -123,46 +123,70 @@ UK_TESTCASE(heap, absurd_sizes_fail_cleanly)
 	UK_TEST_EXPECT_NULL(malloc(1UL << 40));
 }
 
-/* Whole pages: tagged even where tags exist per page only. */
-#define TAGGED_SIZE	(3 * 4096)
+/* A run of whole pages (above the arenas' sizes): tagged even where
+ * tags exist per page only. An arena block (2 KiB < size <= 128 KiB)
+ * is never tagged (its header shares its granules' pages). */
+#define TAGGED_SIZE	(UK_ALLOC_HEAP_MID_MAX + 3 * 4096)
+#define ARENA_SIZE	(3 * 4096)
+
+struct cpu_blocks {
+	void *tagged, *arena;
+};
 
 static void alloc_here(void *arg)
 {
-	*(void **)arg = malloc(TAGGED_SIZE);
+	struct cpu_blocks *b = arg;
+
+	b->tagged = malloc(TAGGED_SIZE);
+	b->arena = malloc(ARENA_SIZE);
+}
+
+/* The tag no check looks at (TCMA): 0 in the low half, 15 in the high. */
+static unsigned int unchecked_tag(const void *p)
+{
+	return ((uintptr_t)p >> 55) & 1 ? 15 : 0;
 }
 
 /*
  * A block allocated on any CPU carries the tag its memory has (MTE), so
  * any CPU can use it: secondary CPUs once came up with tag access off,
  * and their blocks had tag 0 over memory still tagged by an earlier
- * owner (a tag check fault when another CPU wrote to them).
+ * owner (a tag check fault when another CPU wrote to them). An untagged
+ * block carries the unchecked tag, whatever its memory's tag.
  */
 UK_TESTCASE(heap, blocks_usable_from_every_cpu)
 {
 	unsigned int ncpu = uk_sched_count(), c, tag;
-	void *p[UKPLAT_LCPU_MAXCOUNT];
+	struct cpu_blocks b[UKPLAT_LCPU_MAXCOUNT];
 	struct uk_thread *t;
 
 	for (c = 0; c < ncpu; c++) {
-		p[c] = NULL;
-		t = uk_thread_create("alloc", alloc_here, &p[c], 0, 0);
+		b[c].tagged = b[c].arena = NULL;
+		t = uk_thread_create("alloc", alloc_here, &b[c], 0, 0);
 		UK_TEST_ASSERT(!PTRISERR(t));
 		UK_TEST_ASSERT(uk_sched_thread_add(uk_sched_get(c), t) == 0);
 		UK_TEST_EXPECT_SNUM_EQ(uk_thread_join(t, NULL), 0);
 	}
 	for (c = 0; c < ncpu; c++) {
-		UK_TEST_ASSERT(p[c] != NULL);
+		UK_TEST_ASSERT(b[c].tagged != NULL && b[c].arena != NULL);
 		if (ukarch_memtag_enabled()) {
-			tag = (unsigned int)((uintptr_t)p[c] >> 56) & 0xf;
-			UK_TEST_EXPECT_UNUM_EQ(ukarch_memtag_get(p[c]), tag);
+			tag = (unsigned int)((uintptr_t)b[c].tagged >> 56) &
+			      0xf;
+			UK_TEST_EXPECT_UNUM_EQ(ukarch_memtag_get(b[c].tagged),
+					       tag);
 			/* Tags 0 and 15 are never handed out. */
 			UK_TEST_EXPECT(tag != 0 && tag != 15);
+			UK_TEST_EXPECT_UNUM_EQ(
+				((uintptr_t)b[c].arena >> 56) & 0xf,
+				unchecked_tag(b[c].arena));
 			/* A mismatch would fault below and end the run. */
-			if (ukarch_memtag_get(p[c]) != tag)
+			if (ukarch_memtag_get(b[c].tagged) != tag)
 				continue;
 		}
-		memset(p[c], 0x5a, TAGGED_SIZE);
-		free(p[c]);
+		memset(b[c].tagged, 0x5a, TAGGED_SIZE);
+		memset(b[c].arena, 0x5a, ARENA_SIZE);
+		free(b[c].tagged);
+		free(b[c].arena);
 	}
 }
 
