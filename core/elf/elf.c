@@ -25,6 +25,7 @@
 #include <uk/plat/syscall.h>
 #include <uk/print.h>
 #include <uk/random.h>
+#include <uk/sched.h>
 #include <uk/thread.h>
 #include <uk/vfs.h>
 #include <uk/vmem.h>
@@ -497,6 +498,8 @@ int uk_elf_exec(const void *img, __sz len, const char *path, int argc,
 	uk_pr_debug("elf: %s at 0x%lx-0x%lx, entry 0x%lx, sp 0x%lx\n", path,
 		    p.start, p.end, p.entry, sp);
 	start_regs(&regs, p.entry, sp);
+	/* Its loops get time slices, kills and signals as the app's own. */
+	uk_sched_loaded_code(p.start, p.end);
 	if (release)
 		release((void *)img);
 	ukarch_regs_resume(&regs);

@@ -608,12 +608,30 @@ static void sched_preempt(void)
 extern char __amphi_text_start[], __amphi_text_end[];
 extern char __amphi_kernel_text_start[], __amphi_kernel_text_end[];
 
+/* A loaded binary's range: it runs with its own stack (the preempted
+ * call goes below its red zone) and thread pointer, as in its system
+ * calls, which the kernel serves the same way. */
+static __uptr loaded_start, loaded_end;
+
+void uk_sched_loaded_code(__uptr start, __uptr end)
+{
+	WRITE_ONCE(loaded_end, 0);
+	WRITE_ONCE(loaded_start, start);
+	WRITE_ONCE(loaded_end, end);
+}
+
+static int ip_is_loaded(__uptr ip)
+{
+	return ip >= READ_ONCE(loaded_start) && ip < READ_ONCE(loaded_end);
+}
+
 int uk_sched_ip_is_app(__uptr ip)
 {
-	return ip >= (__uptr)__amphi_text_start &&
-	       ip < (__uptr)__amphi_text_end &&
-	       !(ip >= (__uptr)__amphi_kernel_text_start &&
-		 ip < (__uptr)__amphi_kernel_text_end);
+	return (ip >= (__uptr)__amphi_text_start &&
+		ip < (__uptr)__amphi_text_end &&
+		!(ip >= (__uptr)__amphi_kernel_text_start &&
+		  ip < (__uptr)__amphi_kernel_text_end)) ||
+	       ip_is_loaded(ip);
 }
 
 /* Injected into a thread killed while it ran app code on its CPU. */
@@ -662,10 +680,10 @@ void sched_kill_running(struct uk_sched *s, struct __regs *regs,
 						sched_interrupt_injected);
 }
 
-/* Preempt only kernel or app code (in sim, not host code the guest
- * called) that holds no spinlock (preempt_count, the interrupted code's
- * count), and only a thread that ran a whole slice without a switch
- * while others wait. */
+/* Preempt only kernel or app code, the image's or a loaded binary's
+ * (in sim, not host code the guest called), that holds no spinlock
+ * (preempt_count, the interrupted code's count), and only a thread that
+ * ran a whole slice without a switch while others wait. */
 static int should_preempt(struct uk_sched *s, const struct __regs *regs,
 			  unsigned int preempt_count)
 {
@@ -674,8 +692,8 @@ static int should_preempt(struct uk_sched *s, const struct __regs *regs,
 	return !preempt_count && !s->preempting && s->nr_queued &&
 	       running_thread(s) &&
 	       s->nr_switches == s->slice_switches &&
-	       ip >= (__uptr)__amphi_text_start &&
-	       ip < (__uptr)__amphi_text_end;
+	       ((ip >= (__uptr)__amphi_text_start &&
+		 ip < (__uptr)__amphi_text_end) || ip_is_loaded(ip));
 }
 
 /* The CPU's one-shot timer: sleepers' deadlines and the slice tick. */

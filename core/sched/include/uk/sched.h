@@ -96,8 +96,13 @@ unsigned int uk_sched_timeslice_us(void);
  * -ENOMEM. */
 int uk_sched_stop_others(void);
 
-/* Nonzero if ip is app code (the image's text but not the kernel's). */
+/* Nonzero if ip is app code (the image's text but not the kernel's, or
+ * a loaded binary's: uk_sched_loaded_code). */
 int uk_sched_ip_is_app(__uptr ip);
+/* Code loaded at run time ([start, end): core/elf's binary) is app code:
+ * time slices preempt it, kills and signals interrupt it, as the image's
+ * own app code (0, 0: none). */
+void uk_sched_loaded_code(__uptr start, __uptr end);
 /*
  * CPU time (ns). The process's (every thread but the CPUs' idle threads,
  * on all CPUs: clock(), CLOCK_PROCESS_CPUTIME_ID) is always exact. A
