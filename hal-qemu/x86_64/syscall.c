@@ -55,5 +55,8 @@ int ukplat_syscall_trap_enable(__uptr start, __uptr end, const char **why)
 
 void ukplat_syscall_stack_switch(struct ukplat_syscall_stack *s)
 {
-	__asm__ __volatile__("movq %0, %%gs:8" : : "r"(s) : "memory");
+	__asm__ __volatile__("movq %0, %%gs:%c1"
+			     : : "r"(s),
+			       "i"(offsetof(struct x86_cpu, syscall_stack))
+			     : "memory");
 }
