@@ -20,7 +20,7 @@
  *                    failure; without it the gadget runs, status 3)
  *   crash sigbus     touch a file mapping past the file's end (SIGBUS)
  *   crash big-frame  a 150 KiB local in a thread of 64 KiB of stack
- *   crash double     a trap on a broken stack (a double fault on x86_64)
+ *   crash double     a trap on a broken stack pointer (x86_64)
  *   crash int-overflow   a signed integer overflow (reported in a
  *                    -Dubsan=true build; the other modes do their
  *                    undefined things unchecked, to show the traps)

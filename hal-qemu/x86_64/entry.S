@@ -42,15 +42,28 @@ x86_vector_stubs:
  * Linux binary's data. Here, before anything else can trap, the frame
  * so far (rdi, error code, rip, cs, rflags, rsp, ss) moves below that
  * red zone, 16-byte aligned as the CPU would have put it, and the trap
- * goes on there: nested traps stack up like calls, as before. A fault
- * while moving (the stack overflowed into its guard page) traps again
- * on this IST stack and is reported from there.
+ * goes on there: nested traps stack up like calls, as before. A page
+ * fault while moving (a stack not paged in yet, or its guard page) is
+ * taken on the page fault's own IST stack (x86_pf_entry), which leaves
+ * this frame intact: served, the move goes on; a guard page is reported
+ * as a stack overflow.
  */
 x86_exc_move:
 	pushq %rax
 	movq 48(%rsp), %rax
 	subq $128, %rax
 	andq $-16, %rax
+	/* A stack pointer that is not canonical (a broken stack) takes no
+	 * frame: the trap is handled here, on the IST stack, and reported
+	 * where it happened rather than as a fault of this move. */
+	subq $64, %rax
+	pushq %rax
+	shlq $16, %rax
+	sarq $16, %rax
+	cmpq (%rsp), %rax
+	popq %rax
+	jne 1f
+	addq $64, %rax
 	pushq 56(%rsp)
 	popq -8(%rax)			/* ss */
 	pushq 48(%rsp)
@@ -69,6 +82,8 @@ x86_exc_move:
 	popq -64(%rax)			/* rax */
 	leaq -64(%rax), %rsp
 	popq %rax
+	jmp x86_isr_common
+1:	popq %rax
 	jmp x86_isr_common
 
 /*
