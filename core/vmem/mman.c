@@ -52,51 +52,6 @@ static int outside_window(struct uk_vas *vas, __vaddr_t va, __sz len)
 	return va < vas->start || va + len < va || va + len > vas->end;
 }
 
-/* Non-fixed mapping: the hint if that range is free, else anywhere. */
-static int map_hinted(struct uk_vas *vas, __vaddr_t *va, __sz len,
-		      unsigned long attr, unsigned long vflags,
-		      const struct uk_vma_ops *ops, void *args)
-{
-	__vaddr_t hint = PAGE_ALIGN_DOWN(*va);
-	int rc;
-
-	if (hint && !outside_window(vas, hint, len)) {
-		rc = uk_vma_map(vas, &hint, len, attr, vflags, NULL, ops,
-				args);
-		if (rc == 0) {
-			*va = hint;
-			return 0;
-		}
-	}
-	*va = __VADDR_ANY;
-	return uk_vma_map(vas, va, len, attr, vflags, NULL, ops, args);
-}
-
-/* Places a mapping of type ops as mmap's flags say. Returns 0 or the
- * POSIX error (-errno). */
-static int place(struct uk_vas *vas, __vaddr_t *va, __sz len, int prot,
-		 int flags, const struct uk_vma_ops *ops, void *args)
-{
-	unsigned long vflags = UK_VMA_MAP_APP;
-	int rc;
-
-	if (flags & MAP_POPULATE)
-		vflags |= UK_VMA_MAP_POPULATE;
-	if (flags & MAP_FIXED) {
-		if (!(flags & MAP_FIXED_NOREPLACE))
-			vflags |= UK_VMA_MAP_REPLACE;
-		/* Linux: a fixed range beyond the user half is ENOMEM. */
-		if (outside_window(vas, *va, len))
-			return -ENOMEM;
-		rc = uk_vma_map(vas, va, len, prot_attr(prot), vflags, NULL,
-				ops, args);
-	} else {
-		rc = map_hinted(vas, va, len, prot_attr(prot), vflags, ops,
-				args);
-	}
-	return rc == -EINVAL || rc == -EACCES ? -ENOMEM : rc;
-}
-
 /* Flags MAP_SHARED_VALIDATE knows (Linux's LEGACY_MAP_MASK and more). */
 #define MAP_KNOWN (MAP_SHARED | MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS | \
 		   MAP_DENYWRITE | MAP_EXECUTABLE | \
@@ -104,14 +59,45 @@ static int place(struct uk_vas *vas, __vaddr_t *va, __sz len, int prot,
 		   MAP_POPULATE | MAP_NONBLOCK | MAP_STACK | MAP_HUGETLB | \
 		   MAP_FIXED_NOREPLACE | MAP_SYNC)
 
-/* A mapping of a device through its mmap op: every mapping of a device
- * is shared (there is no copy-on-write of device memory). */
-static int map_device(struct uk_vas *vas, __vaddr_t *va, __sz len,
-		      int prot, int flags, struct uk_file *f, off_t off)
+/* How a mapping is made once its place is chosen: through the VMA layer
+ * or through a device's own mmap op. */
+struct mapper {
+	int (*map)(const struct mapper *m, struct uk_vas *vas, __vaddr_t *va,
+		   __sz len, unsigned long attr, unsigned long vflags);
+	const struct uk_vma_ops *ops;	/* map_vma */
+	void *args;
+	struct uk_file *file;		/* map_dev */
+	off_t off;
+};
+
+static int map_vma(const struct mapper *m, struct uk_vas *vas,
+		   __vaddr_t *va, __sz len, unsigned long attr,
+		   unsigned long vflags)
 {
-	unsigned long vflags = UK_VMA_MAP_APP;
+	int rc = uk_vma_map(vas, va, len, attr, vflags, NULL, m->ops,
+			    m->args);
+
+	/* Linux: a range that cannot be had is ENOMEM, whatever the cause. */
+	return rc == -EINVAL || rc == -EACCES ? -ENOMEM : rc;
+}
+
+/* Every mapping of a device is shared (there is no copy-on-write of
+ * device memory). */
+static int map_dev(const struct mapper *m, struct uk_vas *vas,
+		   __vaddr_t *va, __sz len, unsigned long attr,
+		   unsigned long vflags)
+{
+	return m->file->ops->mmap(m->file, vas, va, len, attr, vflags,
+				  m->off);
+}
+
+/* Places a mapping as mmap's flags say: MAP_FIXED exactly there, else at
+ * the hint if that range is free, else anywhere. Returns 0 or -errno. */
+static int place(struct uk_vas *vas, __vaddr_t *va, __sz len, int prot,
+		 int flags, const struct mapper *m)
+{
+	unsigned long vflags = UK_VMA_MAP_APP, attr = prot_attr(prot);
 	__vaddr_t hint;
-	int rc;
 
 	if (flags & MAP_POPULATE)
 		vflags |= UK_VMA_MAP_POPULATE;
@@ -121,20 +107,16 @@ static int map_device(struct uk_vas *vas, __vaddr_t *va, __sz len,
 		/* Linux: a fixed range beyond the user half is ENOMEM. */
 		if (outside_window(vas, *va, len))
 			return -ENOMEM;
-		return f->ops->mmap(f, vas, va, len, prot_attr(prot), vflags,
-				    off);
+		return m->map(m, vas, va, len, attr, vflags);
 	}
 	hint = PAGE_ALIGN_DOWN(*va);
-	if (hint && !outside_window(vas, hint, len)) {
-		rc = f->ops->mmap(f, vas, &hint, len, prot_attr(prot), vflags,
-				  off);
-		if (rc != -EEXIST && rc != -ENOMEM) {
-			*va = hint;
-			return rc;
-		}
+	if (hint && !outside_window(vas, hint, len) &&
+	    m->map(m, vas, &hint, len, attr, vflags) == 0) {
+		*va = hint;
+		return 0;
 	}
 	*va = __VADDR_ANY;
-	return f->ops->mmap(f, vas, va, len, prot_attr(prot), vflags, off);
+	return m->map(m, vas, va, len, attr, vflags);
 }
 
 /* A file mapping: the file's pages (MAP_SHARED) or private copies of
@@ -143,7 +125,6 @@ static int map_file(struct uk_vas *vas, __vaddr_t *va, __sz len, int prot,
 		    int flags, int fd, off_t off)
 {
 	int type = flags & MAP_TYPE, shared;
-	struct uk_vma_pager_args args;
 	struct uk_ofile *of;
 	unsigned int acc;
 	int rc;
@@ -172,14 +153,19 @@ static int map_file(struct uk_vas *vas, __vaddr_t *va, __sz len, int prot,
 	else
 		rc = 0;
 	if (rc == 1) {
-		rc = map_device(vas, va, len, prot, flags, of->file, off);
+		struct mapper m = { .map = map_dev, .file = of->file,
+				    .off = off };
+
+		rc = place(vas, va, len, prot, flags, &m);
 	} else if (rc == 0) {
-		args.pager = of->file->ops->pager;
-		args.obj = of->file;
-		args.off = off;
-		args.shared = shared;
-		rc = place(vas, va, len, prot, flags, &uk_vma_pager_ops,
-			   &args);
+		struct uk_vma_pager_args args = {
+			.pager = of->file->ops->pager, .obj = of->file,
+			.off = off, .shared = shared,
+		};
+		struct mapper m = { .map = map_vma,
+				    .ops = &uk_vma_pager_ops, .args = &args };
+
+		rc = place(vas, va, len, prot, flags, &m);
 	}
 	uk_ofile_put(of);
 	return rc;
@@ -199,6 +185,8 @@ UK_SYSCALL_R_DEFINE(long, mmap, void *, addr, size_t, len, int, prot,
 		    int, flags, int, fd, off_t, off)
 {
 	struct uk_vas *vas = uk_vas_get_active();
+	static const struct mapper anon = { .map = map_vma,
+					    .ops = &uk_vma_anon_ops };
 	int type = flags & MAP_TYPE;
 	__vaddr_t va = (__vaddr_t)addr;
 	int rc;
@@ -225,8 +213,7 @@ UK_SYSCALL_R_DEFINE(long, mmap, void *, addr, size_t, len, int, prot,
 	else if (type != MAP_SHARED && type != MAP_PRIVATE)
 		rc = -EINVAL;
 	else
-		rc = place(vas, &va, len, prot, flags, &uk_vma_anon_ops,
-			   NULL);
+		rc = place(vas, &va, len, prot, flags, &anon);
 	if (rc < 0)
 		return rc;
 	return (long)va;
