@@ -6,7 +6,9 @@
 #ifndef AMPHI_POSIX_CHECK_H
 #define AMPHI_POSIX_CHECK_H
 
+#include <fcntl.h>
 #include <stdio.h>
+#include <unistd.h>
 
 static int posix_checks_passed, posix_checks_failed;
 
@@ -20,6 +22,15 @@ static int posix_checks_passed, posix_checks_failed;
 			       #cond);					\
 		}							\
 	} while (0)
+
+/* The fd number the next open() returns (to see that nothing leaked). */
+static inline int lowest_free_fd(void)
+{
+	int fd = fcntl(0, F_DUPFD, 0);
+
+	close(fd);
+	return fd;
+}
 
 /* Prints the summary line; returns the exit status for main(). */
 static inline int posix_check_summary(void)

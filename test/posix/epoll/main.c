@@ -27,14 +27,6 @@
 #define MANY		200
 #define MANY_READY	10
 
-static int lowest_free_fd(void)
-{
-	int fd = fcntl(0, F_DUPFD, 0);
-
-	close(fd);
-	return fd;
-}
-
 static long long now_ms(void)
 {
 	struct timespec ts;

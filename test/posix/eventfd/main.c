@@ -21,14 +21,6 @@
 #define TOP		0xfffffffffffffffeULL
 #define ROUNDS		2000
 
-static int lowest_free_fd(void)
-{
-	int fd = fcntl(0, F_DUPFD, 0);
-
-	close(fd);
-	return fd;
-}
-
 static short revents(int fd)
 {
 	struct pollfd p = { fd, POLLIN | POLLOUT, 0 };

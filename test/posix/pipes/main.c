@@ -25,15 +25,6 @@
 #define RECS		200		/* per writer */
 #define BIG		(1 << 20)
 
-/* The lowest free fd now (to see that nothing leaked). */
-static int lowest_free_fd(void)
-{
-	int fd = fcntl(0, F_DUPFD, 0);
-
-	close(fd);
-	return fd;
-}
-
 /* Reads exactly len bytes unless end of file or an error comes first. */
 static ssize_t read_full(int fd, void *buf, size_t len)
 {

@@ -24,14 +24,6 @@
 #define NFDS		1000		/* below the usual fd limit, 1024 */
 #define SHORT_MS	20
 
-static int lowest_free_fd(void)
-{
-	int fd = fcntl(0, F_DUPFD, 0);
-
-	close(fd);
-	return fd;
-}
-
 static long long now_ms(void)
 {
 	struct timespec ts;

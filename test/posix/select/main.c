@@ -25,14 +25,6 @@
 #define SHORT_MS	20
 #define NPIPES		250
 
-static int lowest_free_fd(void)
-{
-	int fd = fcntl(0, F_DUPFD, 0);
-
-	close(fd);
-	return fd;
-}
-
 static long long now_ms(void)
 {
 	struct timespec ts;

@@ -27,17 +27,9 @@
 #include <unistd.h>
 
 #include "../posix-check.h"
+#include "../scm-rights.h"
 
 #define NIOV	16
-
-/* The lowest free fd now (to see that nothing leaked). */
-static int lowest_free_fd(void)
-{
-	int fd = fcntl(0, F_DUPFD, 0);
-
-	close(fd);
-	return fd;
-}
 
 /* An address that is mapped nowhere: a page taken and given back. */
 static void *unmapped_page(void)
@@ -106,30 +98,6 @@ static void test_bad_iov_arrays(void)
 	close(sv[1]);
 }
 
-/* Sends the byte c with fd as SCM_RIGHTS. */
-static ssize_t send_fd(int s, char c, int fd)
-{
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} u;
-	struct iovec iov = { &c, 1 };
-	struct msghdr m = { 0 };
-	struct cmsghdr *cm;
-
-	memset(&u, 0, sizeof(u));
-	m.msg_iov = &iov;
-	m.msg_iovlen = 1;
-	m.msg_control = u.buf;
-	m.msg_controllen = sizeof(u.buf);
-	cm = CMSG_FIRSTHDR(&m);
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-	return sendmsg(s, &m, 0);
-}
-
 /* A pipe end passed over a pair of type and received into ctl (len
  * bytes): the byte comes, nothing is installed, the end is released. */
 static void rights_into(int type, void *ctl, size_t len)
@@ -141,7 +109,7 @@ static void rights_into(int type, void *ctl, size_t len)
 
 	CHECK(socketpair(AF_UNIX, type, 0, sv) == 0);
 	CHECK(pipe(p) == 0);
-	CHECK(send_fd(sv[0], 'r', p[1]) == 1);
+	CHECK(send_fds(sv[0], 'r', &p[1], 1) == 1);
 	close(p[1]);
 	fd0 = lowest_free_fd();
 	iov.iov_base = &c;

@@ -25,14 +25,6 @@
 static char PATH_A[64], PATH_B[64];
 #define MSGS	3000
 
-static int lowest_free_fd(void)
-{
-	int fd = fcntl(0, F_DUPFD, 0);
-
-	close(fd);
-	return fd;
-}
-
 static socklen_t make_addr(struct sockaddr_un *a, const char *path)
 {
 	memset(a, 0, sizeof(*a));

@@ -17,37 +17,7 @@
 #include <unistd.h>
 
 #include "../posix-check.h"
-
-static int lowest_free_fd(void)
-{
-	int fd = fcntl(0, F_DUPFD, 0);
-
-	close(fd);
-	return fd;
-}
-
-static int send_fd(int s, int fd)
-{
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} u;
-	struct iovec iov = { "x", 1 };
-	struct msghdr m = { 0 };
-	struct cmsghdr *cm;
-
-	memset(&u, 0, sizeof(u));
-	m.msg_iov = &iov;
-	m.msg_iovlen = 1;
-	m.msg_control = u.buf;
-	m.msg_controllen = sizeof(u.buf);
-	cm = CMSG_FIRSTHDR(&m);
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-	return sendmsg(s, &m, 0) == 1 ? 0 : -1;
-}
+#include "../scm-rights.h"
 
 static int recv_fd(int s)
 {
@@ -80,7 +50,7 @@ static void test_garbage(void)
 			bad++;
 			break;
 		}
-		bad += send_fd(sv[0], sv[1]) < 0;
+		bad += send_fds(sv[0], 'x', &sv[1], 1) != 1;
 		close(sv[0]);
 		close(sv[1]);
 	}
@@ -91,8 +61,8 @@ static void test_garbage(void)
 			bad++;
 			break;
 		}
-		bad += send_fd(sv[0], sw[1]) < 0;
-		bad += send_fd(sw[0], sv[1]) < 0;
+		bad += send_fds(sv[0], 'x', &sw[1], 1) != 1;
+		bad += send_fds(sw[0], 'x', &sv[1], 1) != 1;
 		close(sv[0]);
 		close(sv[1]);
 		close(sw[0]);
@@ -108,7 +78,7 @@ static void test_reachable_survives(void)
 
 	CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
 	/* sv[0] travels to sv[1]'s queue, and only lives there now. */
-	CHECK(send_fd(sv[0], sv[0]) == 0);
+	CHECK(send_fds(sv[0], 'x', &sv[0], 1) == 1);
 	close(sv[0]);
 	/* Releases of other sockets run collections meanwhile. */
 	for (i = 0; i < 100; i++) {

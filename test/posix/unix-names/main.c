@@ -23,15 +23,6 @@
 
 static char dir[64];
 
-/* The lowest free fd now (to see that nothing leaked). */
-static int lowest_free_fd(void)
-{
-	int fd = fcntl(0, F_DUPFD, 0);
-
-	close(fd);
-	return fd;
-}
-
 /* Fills *sa with a path name; returns the length that bind expects. */
 static socklen_t path_addr(struct sockaddr_un *sa, const char *path)
 {

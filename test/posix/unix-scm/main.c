@@ -20,57 +20,23 @@
 #include <unistd.h>
 
 #include "../posix-check.h"
-
-#define MAXFDS	8
+#include "../scm-rights.h"
 
 static char dir[64];
-
-/* The lowest free fd now (to see that nothing leaked). */
-static int lowest_free_fd(void)
-{
-	int fd = fcntl(0, F_DUPFD, 0);
-
-	close(fd);
-	return fd;
-}
-
-/* Sends the byte c with n fds as SCM_RIGHTS; returns sendmsg's result. */
-static ssize_t send_fds(int s, char c, const int *fds, int n)
-{
-	union {
-		char buf[CMSG_SPACE(MAXFDS * sizeof(int))];
-		struct cmsghdr align;
-	} u;
-	struct iovec iov = { &c, 1 };
-	struct msghdr m = { 0 };
-	struct cmsghdr *cm;
-
-	memset(&u, 0, sizeof(u));
-	m.msg_iov = &iov;
-	m.msg_iovlen = 1;
-	m.msg_control = u.buf;
-	m.msg_controllen = CMSG_SPACE(n * sizeof(int));
-	cm = CMSG_FIRSTHDR(&m);
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(n * sizeof(int));
-	memcpy(CMSG_DATA(cm), fds, n * sizeof(int));
-	return sendmsg(s, &m, 0);
-}
 
 struct got {
 	ssize_t n;		/* recvmsg's result */
 	char c;			/* the byte */
 	int flags;		/* msg_flags */
 	int nfds;		/* fds in SCM_RIGHTS */
-	int fds[MAXFDS];
+	int fds[SCM_MAXFDS];
 };
 
 /* Receives one byte and up to ctl bytes of control data into *g. */
 static void recv_fds(int s, size_t ctl, int flags, struct got *g)
 {
 	union {
-		char buf[CMSG_SPACE(MAXFDS * sizeof(int))];
+		char buf[CMSG_SPACE(SCM_MAXFDS * sizeof(int))];
 		struct cmsghdr align;
 	} u;
 	struct iovec iov = { &g->c, 1 };

@@ -20,14 +20,6 @@
 
 #define RECS	2000
 
-static int lowest_free_fd(void)
-{
-	int fd = fcntl(0, F_DUPFD, 0);
-
-	close(fd);
-	return fd;
-}
-
 static ssize_t recv_flags(int fd, void *buf, size_t len, int flags,
 			  int *out_flags)
 {

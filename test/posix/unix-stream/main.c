@@ -31,14 +31,6 @@
 static char PATH[64], PATH2[64];
 #define BIG	(4 << 20)
 
-static int lowest_free_fd(void)
-{
-	int fd = fcntl(0, F_DUPFD, 0);
-
-	close(fd);
-	return fd;
-}
-
 static short revents(int fd, short events)
 {
 	struct pollfd p = { fd, events, 0 };
