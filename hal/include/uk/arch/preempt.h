@@ -26,6 +26,25 @@
 #ifndef __ASSEMBLY__
 #include <uk/essentials.h>
 
+#if defined(__aarch64__)
+/* Adds delta to this CPU's count, interrupts masked (see above). */
+static inline void __uk_preempt_add(int delta)
+{
+	unsigned long daif, cpu;
+	unsigned int n;
+
+	__asm__ __volatile__("mrs %0, daif\n\t"
+			     "msr daifset, #2\n\t"
+			     "mrs %1, tpidr_el1\n\t"
+			     "ldr %w2, [%1, #" STRINGIFY(UKARCH_PREEMPT_OFF) "]\n\t"
+			     "add %w2, %w2, %w3\n\t"
+			     "str %w2, [%1, #" STRINGIFY(UKARCH_PREEMPT_OFF) "]\n\t"
+			     "msr daif, %0"
+			     : "=&r"(daif), "=&r"(cpu), "=&r"(n)
+			     : "r"(delta) : "memory");
+}
+#endif
+
 /* Raises this CPU's preemption count: no preemption until it is 0. */
 static inline void uk_preempt_disable(void)
 {
@@ -33,16 +52,7 @@ static inline void uk_preempt_disable(void)
 	__asm__ __volatile__("incl %%gs:" STRINGIFY(UKARCH_PREEMPT_OFF)
 			     ::: "memory", "cc");
 #elif defined(__aarch64__)
-	unsigned long daif, cpu, n;
-
-	__asm__ __volatile__("mrs %0, daif\n\t"
-			     "msr daifset, #2\n\t"
-			     "mrs %1, tpidr_el1\n\t"
-			     "ldr %w2, [%1, #" STRINGIFY(UKARCH_PREEMPT_OFF) "]\n\t"
-			     "add %w2, %w2, #1\n\t"
-			     "str %w2, [%1, #" STRINGIFY(UKARCH_PREEMPT_OFF) "]\n\t"
-			     "msr daif, %0"
-			     : "=&r"(daif), "=&r"(cpu), "=&r"(n) :: "memory");
+	__uk_preempt_add(1);
 #endif
 }
 
@@ -53,16 +63,7 @@ static inline void uk_preempt_enable(void)
 	__asm__ __volatile__("decl %%gs:" STRINGIFY(UKARCH_PREEMPT_OFF)
 			     ::: "memory", "cc");
 #elif defined(__aarch64__)
-	unsigned long daif, cpu, n;
-
-	__asm__ __volatile__("mrs %0, daif\n\t"
-			     "msr daifset, #2\n\t"
-			     "mrs %1, tpidr_el1\n\t"
-			     "ldr %w2, [%1, #" STRINGIFY(UKARCH_PREEMPT_OFF) "]\n\t"
-			     "sub %w2, %w2, #1\n\t"
-			     "str %w2, [%1, #" STRINGIFY(UKARCH_PREEMPT_OFF) "]\n\t"
-			     "msr daif, %0"
-			     : "=&r"(daif), "=&r"(cpu), "=&r"(n) :: "memory");
+	__uk_preempt_add(-1);
 #endif
 }
 
