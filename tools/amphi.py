@@ -901,9 +901,13 @@ def cmd_valgrind(ctx, args):
 
 # --- test, bench, clean -----------------------------------------------------
 
+def test_log(ctx):
+    return os.path.join(ctx.build_dir, 'meson-logs', 'testlog.json')
+
+
 def test_counts(ctx):
     """(passed, failed, skipped) of the last meson test run in ctx."""
-    log = os.path.join(ctx.build_dir, 'meson-logs', 'testlog.json')
+    log = test_log(ctx)
     passed = failed = skipped = 0
     with open(log) as f:
         for line in f:
@@ -929,7 +933,13 @@ def run_tests(ctx, suites, names):
            '--no-rebuild']
     for s in suites:
         cmd += ['--suite', s]
+    # A stale log would count an earlier run's tests as this one's.
+    if os.path.exists(test_log(ctx)):
+        os.remove(test_log(ctx))
     rc = run(cmd + names)
+    if not os.path.exists(test_log(ctx)):
+        say('meson test ran no test (exit status %d): see above' % rc)
+        return 0, 1, 0
     counts = test_counts(ctx)
     if rc and not counts[1]:
         counts = (counts[0], 1, counts[2])   # meson itself failed
