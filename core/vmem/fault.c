@@ -164,7 +164,7 @@ static int vmem_page_fault(void *data)
 	if (vas->lock_cpu == (long)ukplat_lcpu_idx()) {
 		v = V_BUG;
 	} else {
-		irqf = vmem_lock(vas);
+		irqf = vmem_lock_nostack(vas);
 		v = serve(vas, addr, ctx->error_code, &vma, &rc);
 		if (v > V_PRESENT) {
 			/* vma may go once the lock is dropped: explain now */

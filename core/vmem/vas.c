@@ -28,7 +28,35 @@ int uk_vas_set_active(struct uk_vas *vas)
 	return 0;
 }
 
+/*
+ * Code holding the lock must not fault (the page-fault handler takes it),
+ * yet system calls run on the caller's stack, and an app thread's stack
+ * is demand paged (musl's thread stacks, main's below its top): the pages
+ * below the stack pointer that locked code may use are touched first, so
+ * that their faults come now. Through a frame of its own, so that
+ * memcheck sees accesses above the stack pointer. The cost: an app
+ * thread with less than this left on its stack gets a stack overflow
+ * report from mmap and friends.
+ */
+#define VMEM_LOCKED_STACK	(8UL << 10)
+
+static __noinline void stack_ready(void)
+{
+	char below[VMEM_LOCKED_STACK];
+	unsigned long i;
+
+	/* A write fault (a read one may map less), value kept. */
+	for (i = 0; i < sizeof(below); i += PAGE_SIZE)
+		__atomic_fetch_add(&below[i], 0, __ATOMIC_RELAXED);
+}
+
 unsigned long vmem_lock(struct uk_vas *vas)
+{
+	stack_ready();
+	return vmem_lock_nostack(vas);
+}
+
+unsigned long vmem_lock_nostack(struct uk_vas *vas)
 {
 	unsigned long irqf;
 

@@ -8,6 +8,9 @@
 /* Takes / releases the VAS lock (interrupts masked, owner recorded so
  * that a fault inside vmem is detected instead of deadlocking). */
 unsigned long vmem_lock(struct uk_vas *vas);
+/* The same without paging in the stack below first: for the page-fault
+ * handler, which runs on a stack of its own. */
+unsigned long vmem_lock_nostack(struct uk_vas *vas);
 void vmem_unlock(struct uk_vas *vas, unsigned long irqf);
 
 /* The VMA holding vaddr, or NULL; lock held. */
