@@ -261,8 +261,10 @@ summary line "tests: N passed, N failed". Without --platform, a suite or
 a test name, it runs the sim suites, then the x86_64 ones (the in-kernel
 tests, the POSIX programs and a few apps booted in QEMU: KVM if /dev/kvm
 can boot a test image, else TCG, and it says which), then the arm64 ones
-(the same, on qemu-system-aarch64 under TCG), and prints a line per
-platform. Suites:
+(the same, on qemu-system-aarch64 under TCG), then a trimmed pass in
+the UBSan build (sim's unit, kernel, posix, apps and elf suites; ktest on
+QEMU x86_64 and arm64; only the images they need are built), and prints
+a line per platform. Suites:
   unit      host unit tests (Check) of allocators, events, random, fdt
   kernel    in-kernel tests (test/kernel), booted as a kernel image
   posix     test/posix programs: Linux first, then Amphi, same output
@@ -279,8 +281,8 @@ platform. Suites:
             monitor's errors. Where /dev/kvm cannot boot a test image
             they run in one boot of the nested KVM test host
 --kvm-direct: only the kvm suite (implies --platform x86_64).
-With --ubsan, the same suites run in the UBSan build (build/PLATFORM-ubsan;
-a failed check is a crash, so a test fails).
+With --ubsan, every suite runs in the UBSan build (build/PLATFORM-ubsan;
+a failed check is a crash, so a test fails), and no trimmed pass follows.
 Exit status: 0 if all passed.
 """,
     'bench': """\
@@ -927,8 +929,34 @@ def summary_line(counts, label=''):
     return 'tests%s: %d passed, %d failed%s' % (label, passed, failed, extra)
 
 
-def run_tests(ctx, suites, names):
-    build(ctx)
+def build_for_tests(ctx, suites, names):
+    """Builds only what the tests of suites (or named) need: the UBSan
+    pass of the README's test command skips the images no suite of it
+    boots (Redis, busybox, ...)."""
+    configure(ctx, [])
+    intro = ['meson', 'introspect', ctx.build_dir]
+    tests = json.loads(subprocess.check_output(intro + ['--tests']))
+    targets = json.loads(subprocess.check_output(intro + ['--targets']))
+    files = {t['id']: t['filename'] for t in targets}
+    wanted = set()
+    for t in tests:
+        in_suite = any(s.split(':')[-1] in suites for s in t['suite'])
+        if in_suite or t['name'] in names:
+            wanted.update(t['depends'])
+    built = set(f for fs in files.values() for f in fs)
+    outs = [f for i in sorted(wanted) for f in files.get(i, [])]
+    # arm64: the raw Image QEMU boots, a target of its own next to the ELF.
+    outs += [f + '.img' for f in outs if f + '.img' in built]
+    outs = [os.path.relpath(f, ctx.build_dir) for f in outs]
+    if outs:
+        quiet(['ninja', '-C', ctx.build_dir] + outs, 'build')
+
+
+def run_tests(ctx, suites, names, only_needed=False):
+    if only_needed:
+        build_for_tests(ctx, suites, names)
+    else:
+        build(ctx)
     cmd = ['meson', 'test', '-C', ctx.build_dir, '--print-errorlogs',
            '--no-rebuild']
     for s in suites:
@@ -944,6 +972,16 @@ def run_tests(ctx, suites, names):
     if rc and not counts[1]:
         counts = (counts[0], 1, counts[2])   # meson itself failed
     return counts
+
+
+# The README's test command ends with these suites (sim) and tests (QEMU)
+# in the UBSan build: the ones that run most kernel code per second. Each
+# world builds only the images they boot. ./amphi --ubsan test runs all.
+UBSAN_PASS = [
+    ('sim', ['unit', 'kernel', 'posix', 'apps', 'elf'], []),
+    ('x86_64', [], ['ktest-qemu', 'ktest-qemu-smp4']),
+    ('arm64', [], ['ktest-qemu']),
+]
 
 
 def cmd_test(ctx, args):
@@ -973,15 +1011,21 @@ def cmd_test(ctx, args):
         sys.exit(run(['meson', 'test', '-C', ctx.build_dir, '--list']))
     # Without a platform, suite or test named: the in-kernel tests run in
     # both worlds, sim first, then bare metal x86_64 under QEMU.
-    ctxs = [ctx]
+    # Without --ubsan, a trimmed pass in the UBSan build follows (see
+    # UBSAN_PASS); --ubsan runs every suite there instead.
+    runs = [(ctx, suites, names, False)]
     if not ctx.explicit and not suites and not names:
-        ctxs.append(Ctx('x86_64', None, ubsan=ctx.ubsan))
-        ctxs.append(Ctx('arm64', None, ubsan=ctx.ubsan))
+        runs.append((Ctx('x86_64', None, ubsan=ctx.ubsan), [], [], False))
+        runs.append((Ctx('arm64', None, ubsan=ctx.ubsan), [], [], False))
+        if not ctx.ubsan:
+            runs += [(Ctx(p, None, ubsan=True), s, n, True)
+                     for p, s, n in UBSAN_PASS]
     results = []
-    for c in ctxs:
-        if len(ctxs) > 1:
-            say('tests on %s' % c.platform)
-        results.append((c.platform, run_tests(c, suites, names)))
+    for c, s, n, trimmed in runs:
+        label = c.platform + (' ubsan' if c.ubsan else '')
+        if len(runs) > 1:
+            say('tests on %s' % label)
+        results.append((label, run_tests(c, s, n, trimmed)))
     total = [sum(r[k] for _, r in results) for k in range(3)]
     if len(results) > 1:
         for plat, r in results:
