@@ -7,6 +7,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -193,4 +194,74 @@ long long ukplat_stream_size(int fd)
 	if (fd < 0 || fd > 2 || fstat(fd, &st) < 0)
 		return -EBADF;
 	return st.st_size;
+}
+
+/* Terminal signals: the host's SIGINT, SIGQUIT, SIGTSTP and SIGWINCH are
+ * the app's, as a terminal's line discipline sends them. The handler
+ * only records them and interrupts CPU 0 (lock-free, no glibc: it may
+ * run on any thread with the guest's %fs). */
+static unsigned int tty_sigs;
+static unsigned int tty_irq;
+
+static const struct {
+	int host;
+	unsigned int bit;
+} tty_sig_map[] = {
+	{ SIGINT, UKPLAT_TTYSIG_INT }, { SIGQUIT, UKPLAT_TTYSIG_QUIT },
+	{ SIGTSTP, UKPLAT_TTYSIG_TSTP }, { SIGWINCH, UKPLAT_TTYSIG_WINCH },
+};
+
+static void tty_signal(int sig)
+{
+	unsigned int i;
+
+	for (i = 0; i < sizeof(tty_sig_map) / sizeof(tty_sig_map[0]); i++)
+		if (tty_sig_map[i].host == sig)
+			__atomic_fetch_or(&tty_sigs, tty_sig_map[i].bit,
+					  __ATOMIC_SEQ_CST);
+	sim_lcpu_raise_async(0, __atomic_load_n(&tty_irq, __ATOMIC_ACQUIRE));
+}
+
+int ukplat_tty_signals_start(unsigned int irq)
+{
+	struct sigaction sa;
+	unsigned int i;
+
+	__atomic_store_n(&tty_irq, irq, __ATOMIC_RELEASE);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = tty_signal;
+	sa.sa_flags = SA_RESTART | SA_ONSTACK;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < sizeof(tty_sig_map) / sizeof(tty_sig_map[0]); i++)
+		if (sigaction(tty_sig_map[i].host, &sa, NULL) < 0)
+			return -errno;
+	return 0;
+}
+
+unsigned int ukplat_tty_signals_take(void)
+{
+	return __atomic_exchange_n(&tty_sigs, 0, __ATOMIC_SEQ_CST);
+}
+
+int ukplat_tty_winsize(unsigned short *rows, unsigned short *cols)
+{
+	struct winsize ws;
+	int fd;
+
+	for (fd = 0; fd <= 2; fd++) {
+		if (ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_row && ws.ws_col) {
+			*rows = ws.ws_row;
+			*cols = ws.ws_col;
+			return 0;
+		}
+	}
+	return -ENOTTY;
+}
+
+int ukplat_tty_stop(void)
+{
+	/* The whole machine stops, as a process does on SIGTSTP; the
+	 * shell's fg (SIGCONT) lets it go on where it was. */
+	kill(getpid(), SIGSTOP);
+	return 0;
 }

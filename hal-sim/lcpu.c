@@ -140,6 +140,19 @@ void sim_lcpu_raise(unsigned int idx, unsigned int irq)
 		cpu_raise(&cpus[idx], irq);
 }
 
+void sim_lcpu_raise_async(unsigned int idx, unsigned int irq)
+{
+	struct sim_cpu *c = &cpus[idx];
+
+	if (idx >= cpu_count || irq >= UKPLAT_IRQ_COUNT ||
+	    !__atomic_load_n(&c->started, __ATOMIC_ACQUIRE))
+		return;
+	/* A kick even if it was pending: c may be this thread with
+	 * interrupts off (the kick then waits for the enable's replay). */
+	__atomic_fetch_or(&c->pending, 1UL << irq, __ATOMIC_SEQ_CST);
+	cpu_kick(c);
+}
+
 void sim_lcpu_clear_pending(unsigned int irq)
 {
 	__atomic_fetch_and(&sim_cpu()->pending, ~(1UL << irq),

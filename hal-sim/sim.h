@@ -88,6 +88,8 @@ void sim_lcpu_init(unsigned int ncpus);
 /* Makes vector irq pending on CPU idx and makes it look; callable from
  * any thread, also host threads that are no CPU (device threads). */
 void sim_lcpu_raise(unsigned int idx, unsigned int irq);
+/* The same from a host signal handler on any thread (no %gs needed). */
+void sim_lcpu_raise_async(unsigned int idx, unsigned int irq);
 /* Drops interrupt vector irq if it is pending on this CPU. */
 void sim_lcpu_clear_pending(unsigned int irq);
 /* Stops interrupt delivery on every CPU for the process's exit. Returns

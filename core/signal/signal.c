@@ -329,6 +329,12 @@ static void info_user(struct uk_siginfo *info, int sig, int code)
 	info->si_b = 0;			/* si_uid: root */
 }
 
+int uk_signal_is_default(int sig)
+{
+	return sig_valid(sig) &&
+	       (unsigned long)actions[sig].handler == U_SIG_DFL;
+}
+
 int uk_signal_raise(int sig)
 {
 	struct uk_thread *self = uk_thread_current();

@@ -29,8 +29,10 @@
 #include <uk/init.h>
 #include <uk/nofault.h>
 #include <uk/plat/console.h>
+#include <uk/plat/irq.h>
 #include <uk/print.h>
 #include <uk/sched.h>
+#include <uk/signal.h>
 #include <uk/thread.h>
 #include <uk/tty.h>
 #include <uk/wait.h>
@@ -198,10 +200,31 @@ static unsigned int tty_poll(struct uk_file *f)
 	return ev;
 }
 
+/* The window size: the one an app set (TIOCSWINSZ), else the host
+ * terminal's, else 24x80. */
+static struct winsize set_ws;
+
+static void tty_winsize(struct winsize *ws)
+{
+	unsigned short rows, cols;
+
+	if (set_ws.ws_row && set_ws.ws_col) {
+		*ws = set_ws;
+		return;
+	}
+	memset(ws, 0, sizeof(*ws));
+	if (ukplat_tty_winsize(&rows, &cols) < 0) {
+		rows = 24;
+		cols = 80;
+	}
+	ws->ws_row = rows;
+	ws->ws_col = cols;
+}
+
 static int tty_ioctl(struct uk_file *f, unsigned long req, void *arg)
 {
 	struct tty *t = f->priv;
-	struct winsize ws = { .ws_row = 24, .ws_col = 80 };
+	struct winsize ws = { 0 };
 	struct k_termios tio;
 	unsigned long flags;
 	int n;
@@ -217,8 +240,14 @@ static int tty_ioctl(struct uk_file *f, unsigned long req, void *arg)
 		t->termios = tio;
 		return 0;
 	case TIOCGWINSZ:
+		tty_winsize(&ws);
 		return uk_copy_to_user(arg, &ws, sizeof(ws));
 	case TIOCSWINSZ:
+		if (uk_copy_from_user(&ws, arg, sizeof(ws)))
+			return -EFAULT;
+		uk_spin_lock_irqsave(&t->lock, flags);
+		set_ws = ws;
+		uk_spin_unlock_irqrestore(&t->lock, flags);
 		return 0;
 	case FIONREAD:
 		uk_spin_lock_irqsave(&t->lock, flags);
@@ -441,6 +470,94 @@ static void tty_setup(struct tty *t, const struct uk_file_ops *ops,
 	watched[nr_watched++] = t;
 }
 
+/* --- terminal signals ------------------------------------------------
+ * The host's terminal keys (^C, ^\\, ^Z) and window changes reach the
+ * app as Linux's line discipline sends them to a foreground process:
+ * SIGINT, SIGQUIT, SIGTSTP and SIGWINCH (si_code SI_KERNEL). The
+ * backend interrupts CPU 0; a thread of ours sends them on, as sending
+ * may allocate. SIGTSTP with its default action stops the whole machine
+ * (the sim process stops; fg continues it): there is no shell inside to
+ * return to, and the host's is the one that can continue it. */
+#define K_SIGINT	2	/* Linux's numbers (musl's signal.h and */
+#define K_SIGQUIT	3	/* uk/signal.h do not mix) */
+#define K_SIGTSTP	20
+#define K_SIGWINCH	28
+
+static unsigned int tty_sig_pending;
+static struct uk_waitq tty_sig_wq;
+
+static int tty_sig_irq(void *arg __maybe_unused,
+		       struct __regs *regs __maybe_unused)
+{
+	unsigned int bits = ukplat_tty_signals_take();
+
+	if (!bits)
+		return 0;
+	__atomic_fetch_or(&tty_sig_pending, bits, __ATOMIC_SEQ_CST);
+	uk_waitq_wake_up(&tty_sig_wq);
+	return 1;
+}
+
+static void tty_sig_send(int sig)
+{
+	struct uk_siginfo info;
+
+	if (sig == K_SIGTSTP && uk_signal_is_default(sig) &&
+	    ukplat_tty_stop() == 0)
+		return;
+	memset(&info, 0, sizeof(info));
+	info.si_signo = sig;
+	info.si_code = UK_SI_KERNEL;
+	uk_signal_send(NULL, &info);
+}
+
+static void tty_sig_main(void *arg __maybe_unused)
+{
+	static const struct { unsigned int bit; int sig; } map[] = {
+		{ UKPLAT_TTYSIG_INT, K_SIGINT },
+		{ UKPLAT_TTYSIG_QUIT, K_SIGQUIT },
+		{ UKPLAT_TTYSIG_TSTP, K_SIGTSTP },
+		{ UKPLAT_TTYSIG_WINCH, K_SIGWINCH },
+	};
+	unsigned int bits, i;
+
+	for (;;) {
+		uk_waitq_wait_event(&tty_sig_wq,
+				    __atomic_load_n(&tty_sig_pending,
+						    __ATOMIC_ACQUIRE));
+		bits = __atomic_exchange_n(&tty_sig_pending, 0,
+					   __ATOMIC_SEQ_CST);
+		for (i = 0; i < ARRAY_SIZE(map); i++)
+			if (bits & map[i].bit)
+				tty_sig_send(map[i].sig);
+	}
+}
+
+static int tty_signals_init(struct uk_init_ctx *ctx __maybe_unused)
+{
+	struct uk_thread *th;
+	int irq, rc;
+
+	uk_waitq_init(&tty_sig_wq);
+	irq = ukplat_irq_alloc();
+	if (irq < 0)
+		return 0;
+	rc = ukplat_irq_register((unsigned long)irq, tty_sig_irq, NULL);
+	if (rc < 0)
+		goto fail;
+	th = uk_thread_create("tty-signals", tty_sig_main, NULL, 0,
+			      UK_THREADF_DETACHED);
+	if (PTRISERR(th))
+		goto fail;	/* the handler stays: it only records */
+	uk_thread_start(th);
+	if (ukplat_tty_signals_start((unsigned int)irq) < 0)
+		uk_pr_debug("tty: no terminal signals here\n");
+	return 0;
+fail:
+	uk_pr_err("tty: terminal signals will not reach the app\n");
+	return 0;
+}
+
 static int open_flags(int streamf)
 {
 	int acc = streamf & (UKPLAT_STREAMF_READ | UKPLAT_STREAMF_WRITE);
@@ -524,3 +641,4 @@ static int tty_init(struct uk_init_ctx *ctx __maybe_unused)
 }
 
 uk_lib_initcall_prio(tty_init, NULL, 9);
+uk_late_initcall(tty_signals_init, NULL);

@@ -163,3 +163,26 @@ long long ukplat_stream_size(int fd __maybe_unused)
 {
 	return -ESPIPE;
 }
+
+/* No terminal signals over the serial line yet (core/tty: the line
+ * discipline's ^C would turn bytes into them). */
+int ukplat_tty_signals_start(unsigned int irq __maybe_unused)
+{
+	return -ENOTSUP;
+}
+
+unsigned int ukplat_tty_signals_take(void)
+{
+	return 0;
+}
+
+int ukplat_tty_winsize(unsigned short *rows __maybe_unused,
+		       unsigned short *cols __maybe_unused)
+{
+	return -ENOTTY;
+}
+
+int ukplat_tty_stop(void)
+{
+	return -ENOTSUP;
+}

@@ -64,6 +64,9 @@ struct uk_siginfo {
  * blocked. Returns 0 or -EINVAL. */
 int uk_signal_raise(int sig);
 
+/* Whether sig's action is the default one (SIG_DFL). */
+int uk_signal_is_default(int sig);
+
 /* Writers to a pipe or stream socket without readers call this (unless
  * MSG_NOSIGNAL) right before returning -EPIPE. */
 void uk_signal_raise_pipe(void);

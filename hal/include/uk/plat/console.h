@@ -51,4 +51,32 @@ int ukplat_stream_write(int fd, const char *buf, unsigned int len,
 /* The size of FILE stream fd now, or a negative errno. */
 long long ukplat_stream_size(int fd);
 
+/*
+ * Terminal signals: what the host's terminal (or someone with kill(1))
+ * asked of the whole machine. In sim the process got SIGINT, SIGQUIT,
+ * SIGTSTP or SIGWINCH; core/tty sends them on to the app as a tty's
+ * line discipline would. Backends without them return -ENOTSUP.
+ */
+#define UKPLAT_TTYSIG_INT	0x1
+#define UKPLAT_TTYSIG_QUIT	0x2
+#define UKPLAT_TTYSIG_TSTP	0x4
+#define UKPLAT_TTYSIG_WINCH	0x8
+
+/* From now on, a terminal signal makes device interrupt irq pending on
+ * CPU 0. Returns 0, or -ENOTSUP. */
+int ukplat_tty_signals_start(unsigned int irq);
+
+/* Takes the terminal signals that arrived (UKPLAT_TTYSIG_*). Lock-free,
+ * callable in any context. */
+unsigned int ukplat_tty_signals_take(void);
+
+/* The terminal's size now in *rows and *cols. Returns 0, or -ENOTTY if
+ * the host has no terminal (or does not say). */
+int ukplat_tty_winsize(unsigned short *rows, unsigned short *cols);
+
+/* Stops the whole machine until the host continues it (sim: the process
+ * stops as on SIGSTOP; a shell's fg continues it). Returns 0 once
+ * continued, or -ENOTSUP where nothing outside could continue it. */
+int ukplat_tty_stop(void);
+
 #endif /* __UK_PLAT_CONSOLE_H__ */

@@ -1,0 +1,198 @@
+#!/usr/bin/env python3
+"""Press a terminal's signal keys at a program, on Linux (reference) and
+on Amphi (sim), and check both react alike.
+
+  tty-signals.py HOST_EXE AMPHI_IMAGE
+
+Each program runs as the session leader of a new pseudo-terminal, whose
+line discipline turns ^C, ^\\ and ^Z into SIGINT, SIGQUIT and SIGTSTP for
+it (and a new window size into SIGWINCH), as a shell's foreground job
+gets them. The sim kernel gets them as a process; the app must see them
+as Linux's program does: handlers run (si_code SI_KERNEL), the default
+actions end it with status 130 and 131 or stop it until SIGCONT.
+"""
+import fcntl
+import os
+import pty
+import resource
+import select
+import signal
+import struct
+import subprocess
+import sys
+import termios
+import time
+
+TIMEOUT = 60
+
+
+def job():
+    """Between fork and exec: what a shell does for a foreground job. A
+    session leader (this process, which stays to wait) owns the terminal
+    and puts the program in a process group of its own in the foreground;
+    that group is not orphaned, so ^Z may stop it (Linux ignores it for
+    an orphaned one). The leader exits with the program's status (128 +
+    the signal that ended it)."""
+    os.setsid()
+    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(w)
+        os.read(r, 1)		# in the foreground now
+        os.close(r)
+        return
+    os.close(r)
+    # Popen waits for its error pipe to close at exec: the leader never
+    # execs, so it closes its copy (and every other fd of the parent's).
+    os.closerange(3, w)
+    os.closerange(w + 1, 4096)
+    try:
+        os.setpgid(pid, pid)
+        os.tcsetpgrp(0, pid)
+        os.write(w, b'x')
+        os.close(w)
+        while True:
+            _, st = os.waitpid(pid, 0)
+            if os.WIFEXITED(st):
+                os._exit(os.WEXITSTATUS(st))
+            if os.WIFSIGNALED(st):
+                os._exit(128 + os.WTERMSIG(st))
+    finally:
+        os._exit(125)
+
+
+class Tty:
+    all = []
+
+    def __init__(self, cmd):
+        Tty.all.append(self)
+        self.master, slave = pty.openpty()
+        attrs = termios.tcgetattr(slave)
+        attrs[3] &= ~termios.ECHO	# typed input is not output
+        termios.tcsetattr(slave, termios.TCSANOW, attrs)
+
+        self.proc = subprocess.Popen(cmd, stdin=slave, stdout=slave,
+                                     stderr=slave, preexec_fn=job)
+        os.close(slave)
+        self.out = b''
+        self.pid = self.job_pid()
+
+    def job_pid(self):
+        """The program's pid: the leader's child."""
+        end = time.monotonic() + TIMEOUT
+        path = '/proc/%d/task/%d/children' % (self.proc.pid, self.proc.pid)
+        while time.monotonic() < end:
+            with open(path) as f:
+                kids = f.read().split()
+            if kids:
+                return int(kids[0])
+            time.sleep(0.01)
+        raise AssertionError('the program did not start')
+
+    def wait_for(self, text):
+        end = time.monotonic() + TIMEOUT
+        while text.encode() not in self.out:
+            left = end - time.monotonic()
+            if left <= 0 or not self.read(left):
+                raise AssertionError('no "%s" in: %r' % (text, self.out))
+
+    def read(self, timeout):
+        r, _, _ = select.select([self.master], [], [], timeout)
+        if not r:
+            return False
+        try:
+            chunk = os.read(self.master, 65536)
+        except OSError:		# EIO: every slave fd is closed
+            return False
+        self.out += chunk
+        return bool(chunk)
+
+    def press(self, key):
+        os.write(self.master, key)
+
+    def finish(self):
+        while self.read(TIMEOUT):
+            pass
+        rc = self.proc.wait(timeout=TIMEOUT)
+        os.close(self.master)
+        return rc
+
+
+def state(pid):
+    with open('/proc/%d/stat' % pid) as f:
+        return f.read().rsplit(')', 1)[1].split()[0]
+
+
+def case_handler(cmd):
+    t = Tty(cmd + ['handler'])
+    t.wait_for('ready for SIGINT\r')
+    t.press(b'\x03')
+    t.wait_for('SIGINT handled, si_code SI_KERNEL')
+    t.wait_for('ready for SIGINT again')
+    t.press(b'\x03')
+    return t.finish(), 130
+
+
+def case_quit(cmd):
+    t = Tty(cmd + ['quit'])
+    t.wait_for('ready for SIGQUIT\r')
+    t.press(b'\x1c')
+    return t.finish(), 131
+
+
+def case_winch(cmd):
+    t = Tty(cmd + ['winch'])
+    t.wait_for('ready for SIGWINCH\r')
+    fcntl.ioctl(t.master, termios.TIOCSWINSZ,
+                struct.pack('HHHH', 37, 101, 0, 0))
+    t.wait_for('SIGWINCH handled, size 37x101')
+    return t.finish(), 0
+
+
+def case_tstp(cmd):
+    t = Tty(cmd + ['tstp'])
+    t.wait_for('ready for SIGTSTP\r')
+    t.press(b'\x1a')
+    t.wait_for('SIGTSTP handled')
+    t.wait_for('ready for SIGTSTP again')
+    t.press(b'\x1a')
+    end = time.monotonic() + TIMEOUT
+    while state(t.pid) != 'T':
+        if time.monotonic() > end:
+            raise AssertionError('^Z did not stop it (state %s)' %
+                                 state(t.pid))
+        time.sleep(0.05)
+    os.kill(t.pid, signal.SIGCONT)
+    t.press(b'go\n')
+    t.wait_for('continued, read go')
+    return t.finish(), 0
+
+
+CASES = [case_handler, case_quit, case_winch, case_tstp]
+
+
+def main():
+    host, image = sys.argv[1:3]
+    failed = 0
+    for world, cmd in (('linux', [host]), ('amphi', [image, '-q', '--'])):
+        for case in CASES:
+            name = '%s %s' % (world, case.__name__[5:])
+            try:
+                rc, want = case(cmd)
+                if rc != want:
+                    raise AssertionError('status %d, not %d' % (rc, want))
+                print('ok   ' + name)
+            except (AssertionError, subprocess.TimeoutExpired) as e:
+                print('FAIL %s: %s' % (name, e))
+                failed += 1
+                for t in Tty.all:
+                    if t.proc.poll() is None:
+                        t.proc.kill()
+                        t.proc.wait()
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,145 @@
+/*
+ * Terminal signals: what a program in the foreground of a terminal gets
+ * from ^C, ^\, ^Z and a window resize. Without arguments it prints the
+ * default dispositions; the modes wait for test/posix/tty-signals.py to
+ * press the key (it runs Linux's build and Amphi's on a pseudo-terminal).
+ *   handler  SIGINT to a handler (si_code SI_KERNEL), then to the default
+ *            action: the program ends with status 130
+ *   quit     SIGQUIT's default action: status 131 (a core dump on Linux)
+ *   winch    SIGWINCH to a handler, then TIOCGWINSZ has the new size
+ *   tstp     SIGTSTP to a handler, then the default: the program stops
+ *            until SIGCONT, then reads a line and ends
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+static volatile sig_atomic_t got, code;
+
+static void on_signal(int sig, siginfo_t *si, void *uc)
+{
+	(void)uc;
+	got = sig;
+	code = si->si_code;
+}
+
+static void catch(int sig)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = on_signal;
+	sa.sa_flags = SA_SIGINFO;
+	sigemptyset(&sa.sa_mask);
+	sigaction(sig, &sa, NULL);
+}
+
+static void ready(const char *what)
+{
+	printf("ready for %s\n", what);
+	fflush(stdout);
+}
+
+/* Waits for a handler to run, at most 60 s (no hang if it never does). */
+static int wait_got(void)
+{
+	int i;
+
+	for (i = 0; i < 6000 && !got; i++)
+		usleep(10000);
+	return got;
+}
+
+static void print_dispositions(void)
+{
+	static const int sigs[] = { SIGINT, SIGQUIT, SIGTSTP, SIGWINCH };
+	struct sigaction sa;
+	struct winsize ws;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		sigaction(sigs[i], NULL, &sa);
+		printf("signal %d: %s\n", sigs[i],
+		       sa.sa_handler == SIG_DFL ? "default" : "set");
+	}
+	errno = 0;
+	if (ioctl(1, TIOCGWINSZ, &ws) < 0)
+		printf("TIOCGWINSZ on stdout: %s\n",
+		       errno == ENOTTY ? "ENOTTY" : strerror(errno));
+	else
+		printf("TIOCGWINSZ on stdout: a size\n");
+}
+
+static int mode_handler(void)
+{
+	catch(SIGINT);
+	ready("SIGINT");
+	if (!wait_got())
+		return 1;
+	printf("SIGINT handled, si_code %s\n",
+	       code == SI_KERNEL ? "SI_KERNEL" : "other");
+	signal(SIGINT, SIG_DFL);
+	ready("SIGINT again");
+	for (;;)
+		pause();
+}
+
+static int mode_quit(void)
+{
+	ready("SIGQUIT");
+	for (;;)
+		pause();
+}
+
+static int mode_winch(void)
+{
+	struct winsize ws;
+
+	catch(SIGWINCH);
+	ready("SIGWINCH");
+	if (!wait_got())
+		return 1;
+	if (ioctl(0, TIOCGWINSZ, &ws) < 0)
+		return 2;
+	printf("SIGWINCH handled, size %ux%u\n", ws.ws_row, ws.ws_col);
+	return 0;
+}
+
+static int mode_tstp(void)
+{
+	char line[64];
+
+	catch(SIGTSTP);
+	ready("SIGTSTP");
+	if (!wait_got())
+		return 1;
+	printf("SIGTSTP handled\n");
+	signal(SIGTSTP, SIG_DFL);
+	ready("SIGTSTP again");
+	if (!fgets(line, sizeof(line), stdin))
+		return 3;
+	printf("continued, read %s", line);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		print_dispositions();
+		return 0;
+	}
+	setvbuf(stdout, NULL, _IONBF, 0);
+	if (!strcmp(argv[1], "handler"))
+		return mode_handler();
+	if (!strcmp(argv[1], "quit"))
+		return mode_quit();
+	if (!strcmp(argv[1], "winch"))
+		return mode_winch();
+	if (!strcmp(argv[1], "tstp"))
+		return mode_tstp();
+	fprintf(stderr, "unknown mode %s\n", argv[1]);
+	return 2;
+}
