@@ -979,8 +979,9 @@ def run_tests(ctx, suites, names, only_needed=False):
 # world builds only the images they boot. ./amphi --ubsan test runs all.
 UBSAN_PASS = [
     ('sim', ['unit', 'kernel', 'posix', 'apps', 'elf'], []),
-    ('x86_64', [], ['ktest-qemu', 'ktest-qemu-smp4']),
-    ('arm64', [], ['ktest-qemu']),
+    # hello also lets qemu-run.py probe KVM.
+    ('x86_64', [], ['ktest-qemu', 'ktest-qemu-smp4', 'hello-qemu']),
+    ('arm64', [], ['ktest-qemu', 'hello-qemu']),
 ]
 
 
