@@ -5,6 +5,9 @@
 #include <uk/plat/bootstrap.h>
 #include "sim.h"
 
+/* -Dfuzz=true (fuzz.c): saves the input that crashed the kernel. */
+void sim_fuzz_crashed(void) __attribute__((weak));
+
 /*
  * Any CPU may end the process: the first caller stops interrupt delivery
  * everywhere (exit handlers are not async-signal-safe) and exits; the
@@ -21,6 +24,8 @@ void ukplat_terminate(enum ukplat_gstate request, int status)
 		_exit(1);
 	case UKPLAT_CRASH:
 	default:
+		if (sim_fuzz_crashed)
+			sim_fuzz_crashed();
 		/* Do not run host exit handlers after a crash. */
 		_exit((status & 0xff) ? status & 0xff : 1);
 	}

@@ -34,6 +34,8 @@ PACKAGES = [
     'tcl',
     # musl-gcc: test/elf's static-PIE programs built with musl.
     'musl-tools',
+    # ./amphi fuzz: libFuzzer (clang's runtime; hal-sim/fuzz.c).
+    'clang', 'libclang-rt-14-dev',
 ]
 
 # Platforms and the meson cross file each needs (None: native).
@@ -100,6 +102,7 @@ Commands:
   gdb        build an app and start it under gdb
   valgrind   build an app and run it under valgrind memcheck
   test       build and run the whole test suite (or some suites)
+  fuzz       coverage-guided fuzzing of the system calls (libFuzzer)
   bench      build and run the benchmarks
   clean      remove the build folder
   help       show this text, or 'help COMMAND' for a command's
@@ -284,6 +287,42 @@ a line per platform. Suites:
 With --ubsan, every suite runs in the UBSan build (build/PLATFORM-ubsan;
 a failed check is a crash, so a test fails), and no trimmed pass follows.
 Exit status: 0 if all passed.
+""",
+    'fuzz': """\
+Usage: ./amphi fuzz [--minutes N] [--corpus DIR] [--findings DIR]
+                    [-- LIBFUZZER-FLAGS...]
+       ./amphi fuzz --replay FILE
+
+Fuzzes the kernel's system calls, guided by coverage, in sim: builds the
+kernel with GCC's -fsanitize-coverage=trace-pc and libFuzzer (folder
+build/sim-fuzz, meson -Dfuzz=true), boots it once, and runs libFuzzer's
+loop in test/fuzz/syscalls's main thread. Each input is a sequence of up
+to 16 calls of 32 bytes each (a Linux system-call number, then the
+choices of its arguments: fds from the open ones and bad ones, pointers
+into a pool with read-only, PROT_NONE and page-crossing pages, kernel
+heap, direct map, non-canonical and image addresses, paths, sizes and
+flags); after it, the fds, mappings, files, signal actions and limits
+it changed are put back. test/fuzz/syscalls/README.md has the details.
+
+  --minutes N     stop after N minutes (default 10; 0: until Ctrl-C)
+  --corpus DIR    where new inputs go and are read again next time
+                  (default build/sim-fuzz/fuzz/corpus); the tree's seeds
+                  (test/fuzz/syscalls/corpus) are read too, never written
+  --findings DIR  where finds go (default build/sim-fuzz/fuzz/findings)
+  --replay FILE   run one saved input, printing each call and its result
+                  (in the ordinary sim build, as './amphi run' does)
+  -- FLAGS        passed to libFuzzer (-help=1 lists them), e.g.
+                  -- -seed=1 -runs=100000
+
+A find is a kernel crash (its report is printed) or an input that runs
+over 20 s. Its input is saved as FINDINGS/crash-HASH (timeout-HASH), with
+FINDINGS/crash-HASH.cmd holding the command that replays it in the
+ordinary build, e.g.
+  ./amphi run test/fuzz/syscalls -- -v -x 2e0096...
+libFuzzer prints a line per new input: ft is the number of coverage
+features (kernel edges and their counts), corp the inputs kept, exec/s
+the speed. Runs nice(1)'d when --minutes is over 5.
+Exit status: 0 if nothing was found, 1 if something was.
 """,
     'bench': """\
 Usage: ./amphi bench
@@ -985,6 +1024,83 @@ UBSAN_PASS = [
 ]
 
 
+# --- fuzz -------------------------------------------------------------------
+
+FUZZ_LIBFUZZER = os.path.join(TOP, 'test', 'fuzz', 'libfuzzer.py')
+FUZZ_CORPUS = os.path.join(TOP, 'test', 'fuzz', 'syscalls', 'corpus')
+
+
+def fuzz_ctx():
+    """The -Dfuzz=true sim build (build/sim-fuzz), configured and with
+    its fuzzer image built (only that: the kernel is instrumented)."""
+    ctx = Ctx('sim', os.path.join(TOP, 'build', 'sim-fuzz'))
+    if not shutil.which('clang'):
+        raise Usage("clang and libFuzzer are missing: run './amphi "
+                    "setup' first")
+    if not os.path.exists(os.path.join(ctx.build_dir, 'build.ninja')):
+        say('configuring %s' % os.path.relpath(ctx.build_dir))
+        quiet(['meson', 'setup', ctx.build_dir, TOP, '-Dplatform=sim',
+               '-Dfuzz=true'], 'configure')
+    quiet(['ninja', '-C', ctx.build_dir, 'tools/fuzz-syscalls'], 'build')
+    return ctx
+
+
+def fuzz_smoke_tests():
+    """./amphi test: the fuzzer's 60 s run (suite apps, sim)."""
+    ctx = fuzz_ctx()
+    rc = run(['meson', 'test', '-C', ctx.build_dir, '--print-errorlogs',
+              '--no-rebuild', 'fuzz-syscalls-libfuzzer'])
+    counts = test_counts(ctx)
+    return (counts[0], max(counts[1], 1 if rc else 0), counts[2])
+
+
+def cmd_fuzz(ctx, args):
+    opts, rest = {}, []
+    i = 0
+    while i < len(args):
+        a = args[i]
+        if a == '--':
+            rest = args[i + 1:]
+            break
+        key, eq, val = a.partition('=')
+        if key not in ('--minutes', '--corpus', '--findings', '--replay'):
+            raise Usage('unknown option %s' % a)
+        if not eq:
+            i += 1
+            if i >= len(args):
+                raise Usage('%s needs a value' % a)
+            val = args[i]
+        opts[key] = val
+        i += 1
+    if '--replay' in opts:
+        with open(opts['--replay'], 'rb') as f:
+            data = f.read()
+        cmd_run(Ctx('sim', None, False), ['-m', '256M',
+                                          os.path.join(TOP, 'test', 'fuzz',
+                                                       'syscalls'),
+                                          '--', '-v', '-x', data.hex()])
+    try:
+        minutes = float(opts.get('--minutes', 10))
+    except ValueError:
+        raise Usage('--minutes needs a number')
+    fctx = fuzz_ctx()
+    work = os.path.join(fctx.build_dir, 'fuzz')
+    corpus = os.path.abspath(opts.get('--corpus',
+                                      os.path.join(work, 'corpus')))
+    findings = os.path.abspath(opts.get('--findings',
+                                        os.path.join(work, 'findings')))
+    cmd = [sys.executable, FUZZ_LIBFUZZER, '--verbose',
+           '--seconds', str(int(minutes * 60)), '--work', corpus,
+           '--findings', findings, fctx.image('fuzz-syscalls'),
+           FUZZ_CORPUS, '--'] + rest
+    if minutes > 5:
+        cmd = ['nice', '-n', '10'] + cmd
+    say('fuzzing for %s; new inputs in %s, finds in %s' % (
+        '%g minutes' % minutes if minutes else 'ever',
+        os.path.relpath(corpus), os.path.relpath(findings)))
+    sys.exit(1 if run(cmd) else 0)
+
+
 def cmd_test(ctx, args):
     suites, names, listing = [], [], False
     i = 0
@@ -1027,6 +1143,10 @@ def cmd_test(ctx, args):
         if len(runs) > 1:
             say('tests on %s' % label)
         results.append((label, run_tests(c, s, n, trimmed)))
+        # The fuzzer's 60 s run goes with sim's apps suite.
+        if c.platform == 'sim' and not c.ubsan and not n and \
+                (not s or 'apps' in s):
+            results.append(('sim-fuzz', fuzz_smoke_tests()))
     total = [sum(r[k] for _, r in results) for k in range(3)]
     if len(results) > 1:
         for plat, r in results:
@@ -1056,6 +1176,7 @@ def cmd_help(ctx, args):
 COMMANDS = {
     'setup': cmd_setup, 'build': cmd_build, 'run': cmd_run,
     'gdb': cmd_gdb, 'valgrind': cmd_valgrind, 'test': cmd_test,
+    'fuzz': cmd_fuzz,
     'bench': cmd_bench, 'clean': cmd_clean, 'help': cmd_help,
 }
 

@@ -2,11 +2,15 @@
 """Run the system-call fuzzer image (test/fuzz/syscalls) for some seeds.
 
   syscalls.py [--runner QEMU_RUN] [-n CALLS] [--seeds FIRST:COUNT] IMAGE
+  syscalls.py [--runner QEMU_RUN] --inputs DIR IMAGE
 
 Each seed is one boot. Passes if every boot ends with status 0 and the
 fuzzer's "kernel alive" line; a failed seed prints the command that
-replays it (add -v, or -k syscall.trace=1, to see each call).
+replays it (add -v, or -k syscall.trace=1, to see each call). With
+--inputs, each file of DIR is one boot instead: an input of the
+coverage-guided fuzzer (./amphi fuzz), replayed with -x.
 """
+import os
 import argparse
 import re
 import subprocess
@@ -20,13 +24,26 @@ def main():
     ap.add_argument('-n', type=int, default=10000)
     ap.add_argument('--seeds', default='1:1')
     ap.add_argument('--timeout', type=int, default=300)
+    ap.add_argument('--inputs')
     ap.add_argument('image')
     args = ap.parse_args()
     first, count = (int(x) for x in args.seeds.split(':'))
+    runs = [(seed, ['-n', str(args.n), '-s', str(seed)],
+             r'fuzz-syscalls: seed %d: %d calls .*kernel alive' % (
+                 seed, args.n))
+            for seed in range(first, first + count)]
+    if args.inputs:
+        runs = []
+        for name in sorted(os.listdir(args.inputs)):
+            with open(os.path.join(args.inputs, name), 'rb') as f:
+                data = f.read()
+            runs.append((name, ['-x', data.hex()],
+                         r'fuzz-syscalls: input of %d bytes: .*kernel '
+                         'alive' % len(data)))
     failed = []
-    for seed in range(first, first + count):
+    for seed, app_args, want in runs:
         opts = ['-q', '-m', '256M']
-        app = ['--', '-n', str(args.n), '-s', str(seed)]
+        app = ['--'] + app_args
         if args.runner:
             cmd = [sys.executable, args.runner] + opts + [args.image] + app
         else:
@@ -43,18 +60,16 @@ def main():
                 out = out.decode(errors='replace')
             status = 'timeout'
         secs = time.monotonic() - t0
-        want = r'fuzz-syscalls: seed %d: %d calls .*kernel alive' % (
-            seed, args.n)
         if status != 0 or not re.search(want, out):
             print(out[-6000:])
-            print('FAIL: seed %d: status %s; replay: %s' %
+            print('FAIL: %s: status %s; replay: %s' %
                   (seed, status, ' '.join(cmd)))
             failed.append(seed)
         else:
             line = re.search(want, out).group(0)
             print('%s (%.1f s)' % (line, secs))
     if failed:
-        sys.exit('FAIL: seeds %s' % ' '.join(map(str, failed)))
+        sys.exit('FAIL: %s' % ' '.join(map(str, failed)))
     print('passed')
 
 

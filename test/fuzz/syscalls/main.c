@@ -25,6 +25,21 @@
  * kernel-only memory, not the loop's own stack or code, and
  * arch_prctl does not move %fs. fds 0-2 are /dev/null.
  *
+ * An input instead of a seed (coverage-guided fuzzing, test/fuzz/README.md):
+ *
+ *   fuzz-syscalls -x HEX [-v]        replay one input (what a find prints)
+ *   fuzz-syscalls -F [LIBFUZZER-FLAGS] [CORPUS...]
+ *                                    libFuzzer's loop (-Dfuzz=true builds)
+ *
+ * An input is a sequence of calls, 32 bytes each: two bytes of
+ * system-call number (Linux's; one the loop does not make picks a
+ * candidate), four that seed the contents of structs and 64-bit values,
+ * then one or two bytes per choice the generator below makes (argument
+ * kinds, pool pointers, sizes...; the seed's generator makes those past
+ * the 32). The kernel boots once; between inputs the fds,
+ * mappings, files, signal actions and limits an input changed are put
+ * back, so an input does the same thing however often it runs.
+ *
  * The same seed makes the same calls. -v prints each call before it is
  * made; -k syscall.trace=1 prints them with their results. A kernel
  * crash is a find: its report and a non-zero exit. At the end the loop
@@ -42,6 +57,7 @@
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/file.h>
+#include <sys/resource.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -69,9 +85,31 @@ static unsigned long long rnd(void)
 	return rng * 0x2545f4914f6cdd1dULL;
 }
 
+/* An input's bytes (-x, -F), a record of INPUT_RECORD bytes a call:
+ * choices are read from the call's record, one byte for fewer than 257
+ * alternatives, two for fewer than 65537, else four; past its end, and
+ * while a struct is filled (filling), they come from rnd(). */
+#define INPUT_RECORD	32
+static const unsigned char *in_p, *in_end;
+static int in_mode, filling;
+
+static unsigned long in_bytes(unsigned int k)
+{
+	unsigned long v = 0;
+	unsigned int i;
+
+	for (i = 0; i < k && in_p < in_end; i++)
+		v |= (unsigned long)*in_p++ << (8 * i);
+	return v;
+}
+
 static unsigned long pick(unsigned long n)
 {
-	return n ? rnd() % n : 0;
+	if (!n)
+		return 0;
+	if (!in_mode || filling || in_p >= in_end)
+		return rnd() % n;
+	return in_bytes(n <= 256 ? 1 : n <= 65536 ? 2 : 4) % n;
 }
 
 static char *pool;		/* mmap'd: the memory calls' target */
@@ -87,6 +125,7 @@ static const char *const skip_names[] = {
 };
 
 static long calls[UK_SYSCALL_NR_MAX];
+static unsigned char is_call[UK_SYSCALL_NR_MAX];
 static unsigned int ncalls;
 static unsigned long counts[UK_SYSCALL_NR_MAX];
 
@@ -110,6 +149,7 @@ static void calls_init(void)
 		if (!name || !uk_syscall_implemented(n) || skipped(name))
 			continue;
 		calls[ncalls++] = n;
+		is_call[n] = 1;
 	}
 }
 
@@ -210,6 +250,7 @@ static long struct_ptr(void)
 			   SLOT_SIZE);
 	unsigned int i;
 
+	filling++;
 	for (i = 0; i < SLOT_SIZE / sizeof(long); i++) {
 		switch (pick(6)) {
 		case 0:
@@ -231,6 +272,7 @@ static long struct_ptr(void)
 			w[i] = (long)rnd();
 		}
 	}
+	filling--;
 	return (long)w;
 }
 
@@ -461,10 +503,12 @@ static long iov_ptr(void)
 	long *w = slot();
 	unsigned int i;
 
+	filling++;
 	for (i = 0; i < 16; i++) {
 		w[2 * i] = pick(5) ? pool_ptr() : bad_ptr();
 		w[2 * i + 1] = pick(5) ? (long)pick(2 * PAGE) : size_arg();
 	}
+	filling--;
 	return (long)w;
 }
 
@@ -475,8 +519,10 @@ static long sockaddr_ptr(void)
 	unsigned char *b = (unsigned char *)slot();
 	unsigned int i;
 
+	filling++;
 	for (i = 0; i < 128; i++)
 		b[i] = (unsigned char)(pick(3) ? pick(4) : rnd());
+	filling--;
 	*(unsigned short *)b = fams[pick(sizeof(fams) / sizeof(fams[0]))];
 	b[2] = 0x1e;
 	b[3] = (unsigned char)(0x61 + pick(4));	/* ports 7777-7780 */
@@ -495,10 +541,12 @@ static long pollfd_ptr(void)
 	int *w = (int *)slot();
 	unsigned int i;
 
+	filling++;
 	for (i = 0; i < 32; i++) {
 		w[2 * i] = (int)fd_arg();
 		w[2 * i + 1] = (int)rnd();
 	}
+	filling--;
 	return (long)w;
 }
 
@@ -654,6 +702,11 @@ static void die(const char *what)
 	exit(2);
 }
 
+/* Input modes: /dev/null opened at the start, at fd NULL_FD, which
+ * reset() leaves open (an input may unlink /dev/null, as root may). */
+#define NULL_FD		1023
+static int null_fd = -1;
+
 static void setup_fds(void)
 {
 	struct sockaddr_in in = { .sin_family = AF_INET,
@@ -662,8 +715,14 @@ static void setup_fds(void)
 	int fd, i, p[2], sv[2];
 
 	fd = open("/dev/null", O_RDWR);
+	if (fd < 0 && null_fd >= 0)	/* an input removed /dev/null */
+		fd = dup(null_fd);
+	if (fd < 0 && null_fd >= 0)	/* and closed its fd */
+		fd = open("/", O_RDONLY | O_DIRECTORY);
 	if (fd < 0)
 		die("/dev/null");
+	if (null_fd >= 0 && fcntl(null_fd, F_GETFD) < 0)
+		dup2(fd, null_fd);
 	for (i = 0; i < 3; i++)
 		if (dup2(fd, i) < 0)
 			die("dup2");
@@ -690,16 +749,23 @@ static void setup_fds(void)
 	chdir("/tmp");
 }
 
+#define REGION_SIZE	(DATA_SIZE + (POOL_PAGES + 3) * PAGE)
+
+static char *region;
+
 static void setup_memory(void)
 {
 	char *m;
 
 	/* guard, data, guard, pool (16 pages, the last two read-only and
-	 * PROT_NONE), guard: a huge length stops at a guard. */
-	m = mmap(NULL, (DATA_SIZE + (POOL_PAGES + 3) * PAGE),
-		 PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	 * PROT_NONE), guard: a huge length stops at a guard. Again at the
+	 * same place for each input (MAP_FIXED): whatever an input
+	 * mapped, unmapped or protected there is replaced. */
+	m = mmap(region, REGION_SIZE, PROT_NONE, MAP_PRIVATE |
+		 MAP_ANONYMOUS | (region ? MAP_FIXED : 0), -1, 0);
 	if (m == MAP_FAILED)
 		die("mmap");
+	region = m;
 	data = m + PAGE;
 	pool = data + DATA_SIZE + PAGE;
 	if (mprotect(data, DATA_SIZE, PROT_READ | PROT_WRITE) ||
@@ -708,7 +774,8 @@ static void setup_memory(void)
 	memset(pool, 0x5a, (POOL_PAGES - 2) * PAGE);
 	if (mprotect(pool + (POOL_PAGES - 2) * PAGE, PAGE, PROT_READ))
 		die("mprotect");
-	kheap = uk_malloc(uk_alloc_get_default(), 256);
+	if (!kheap)
+		kheap = uk_malloc(uk_alloc_get_default(), 256);
 	if (!kheap)
 		die("kernel heap");
 }
@@ -777,13 +844,235 @@ static int still_alive(void)
 	return ok;
 }
 
+/* --- inputs (-x, -F) ---------------------------------------------------- */
+
+/* Calls an input makes at most (libFuzzer's -max_len: 16 records). */
+#define INPUT_CALLS	16
+
+static int verbose;
+
+/* What the file system held after the first setup: an input's files
+ * beyond it are removed after the input. */
+#define KEEP_MAX	512
+static char *keep[KEEP_MAX];
+static unsigned int nkeep;
+
+static int note_keep(const char *path, const struct stat *st, int type,
+		     struct FTW *ftw)
+{
+	(void)st; (void)type; (void)ftw;
+	if (nkeep < KEEP_MAX)
+		keep[nkeep++] = strdup(path);
+	return 0;
+}
+
+static int kept(const char *path)
+{
+	unsigned int i;
+
+	for (i = 0; i < nkeep; i++)
+		if (!strcmp(keep[i], path))
+			return 1;
+	return 0;
+}
+
+static int remove_new(const char *path, const struct stat *st, int type,
+		      struct FTW *ftw)
+{
+	(void)st; (void)ftw;
+	if (!strncmp(path, "/dev", 4) || !strncmp(path, "/proc", 5) ||
+	    (kept(path) && strncmp(path, "/tmp/", 5)))
+		return 0;
+	if (type == FTW_DP)
+		rmdir(path);
+	else
+		unlink(path);
+	return 0;
+}
+
+static struct rlimit limits[RLIM_NLIMITS];
+static mode_t mask;
+
+/* Puts back what an input changed (see the top). */
+static void reset(void)
+{
+	unsigned int i;
+	long fd;
+	int sig;
+
+	if (uk_syscall6(nr("close_range"), 3, NULL_FD - 1, 0, 0, 0, 0) < 0 ||
+	    uk_syscall6(nr("close_range"), NULL_FD + 1, ~0U, 0, 0, 0, 0) < 0)
+		for (fd = 3; fd < NULL_FD; fd++)
+			close((int)fd);
+	for (i = 0; i < nhigh; i++)
+		close((int)high_fds[i]);
+	nhigh = 0;
+	for (i = 0; i < MAPS_MAX; i++) {
+		if (maps[i].len)
+			munmap((void *)maps[i].va, maps[i].len);
+		maps[i].len = 0;
+	}
+	maps_next = 0;
+	for (sig = 1; sig < 65; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			signal(sig, sig == SIGPIPE ? SIG_IGN : SIG_DFL);
+	{
+		sigset_t none;
+
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+	}
+	for (i = 0; i < RLIM_NLIMITS; i++)
+		setrlimit((int)i, &limits[i]);
+	umask(mask);
+	chdir("/");
+	nftw("/", remove_new, 16, FTW_PHYS | FTW_DEPTH);
+	mkdir("/tmp", 01777);
+	setup_memory();
+	setup_fds();
+	truncate("/tmp/fz/a", 0);
+	fds_nonblock(-1);
+}
+
+/* The first call of an input mode: what reset() puts back. */
+static void input_init(void)
+{
+	unsigned int i;
+
+	calls_init();
+	nr_init();
+	for (i = 0; i < RLIM_NLIMITS; i++)
+		getrlimit((int)i, &limits[i]);
+	mask = umask(022);
+	umask(mask);
+	signal(SIGPIPE, SIG_IGN);
+	null_fd = open("/dev/null", O_RDWR);
+	if (null_fd < 0 || dup2(null_fd, NULL_FD) < 0)
+		die("/dev/null");
+	close(null_fd);
+	null_fd = NULL_FD;
+	setup_memory();
+	setup_fds();
+	nftw("/", note_keep, 16, FTW_PHYS);
+	fds_nonblock(-1);
+}
+
+/* The next call of an input: its number, or a candidate's. */
+static long input_call(void)
+{
+	unsigned long v = in_bytes(2);
+
+	if (v < UK_SYSCALL_NR_MAX && is_call[v])
+		return (long)v;
+	return calls[v % ncalls];
+}
+
+/* Runs one input (libFuzzer's callback too); returns the calls made. */
+static int run_input(const unsigned char *d, size_t size)
+{
+	const unsigned char *end = d + size;
+	long a[6], c, rc;
+	int i;
+
+	in_mode = 1;
+	for (i = 0; i < INPUT_CALLS && end - d >= 2; i++) {
+		in_p = d;
+		in_end = end - d > INPUT_RECORD ? d + INPUT_RECORD : end;
+		d = in_end;
+		c = input_call();
+		rng = (in_bytes(4) | 1ULL << 32) * 0x9e3779b97f4a7c15ULL;
+		gen(c, a);
+		if (verbose)
+			uk_printk_raw("fuzz-syscalls: #%d %s(%#lx, %#lx, "
+				      "%#lx, %#lx, %#lx, %#lx)\n", i,
+				      uk_syscall_name(c), a[0], a[1], a[2],
+				      a[3], a[4], a[5]);
+		rc = uk_syscall6(c, a[0], a[1], a[2], a[3], a[4], a[5]);
+		if (verbose)
+			uk_printk_raw("fuzz-syscalls: #%d = %ld\n", i, rc);
+		note_map(c, a, rc);
+		fds_nonblock(rc);
+	}
+	reset();
+	in_mode = 0;
+	return i;
+}
+
+static int fuzz_one(const unsigned char *d, size_t size)
+{
+	run_input(d, size);
+	return 0;
+}
+
+static int hexval(char ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	ch |= 0x20;
+	return ch >= 'a' && ch <= 'f' ? ch - 'a' + 10 : -1;
+}
+
+/* -x HEX: one input, then the same check as after the loop. */
+static int replay(const char *hex)
+{
+	size_t n = strlen(hex) / 2, i;
+	unsigned char *d = malloc(n + 1);
+	int calls_made;
+
+	for (i = 0; d && i < n; i++) {
+		if (hexval(hex[2 * i]) < 0 || hexval(hex[2 * i + 1]) < 0) {
+			fprintf(stderr, "fuzz-syscalls: -x: not hex\n");
+			return 2;
+		}
+		d[i] = (unsigned char)(hexval(hex[2 * i]) << 4 |
+				       hexval(hex[2 * i + 1]));
+	}
+	input_init();
+	calls_made = run_input(d, n);
+	if (!still_alive()) {
+		uk_printk_raw("fuzz-syscalls: input of %zu bytes: the kernel "
+			      "no longer works after %d calls\n", n,
+			      calls_made);
+		return 1;
+	}
+	uk_printk_raw("fuzz-syscalls: input of %zu bytes: %d calls, kernel "
+		      "alive\n", n, calls_made);
+	return 0;
+}
+
+#ifdef AMPHI_LIBFUZZER
+/* hal-sim/fuzz.c: libFuzzer's loop, calling cb for each input. */
+int ukplat_fuzz_driver(int argc, char **argv,
+		    int (*cb)(const unsigned char *d, size_t size));
+
+static int fuzz(int argc, char **argv)
+{
+	input_init();
+	return ukplat_fuzz_driver(argc, argv, fuzz_one);
+}
+#else
+static int fuzz(int argc, char **argv)
+{
+	(void)argc; (void)argv;
+	(void)fuzz_one;
+	fprintf(stderr, "fuzz-syscalls: -F needs the -Dfuzz=true build "
+		"(./amphi fuzz)\n");
+	return 2;
+}
+#endif
+
 int main(int argc, char **argv)
 {
 	unsigned long i, n = 10000, seed = 1, distinct = 0, errs = 0;
-	int opt, verbose = 0;
+	const char *hex = NULL;
+	int opt;
 	long a[6], c, rc;
 
-	while ((opt = getopt(argc, argv, "n:s:v")) != -1) {
+	if (argc > 1 && !strcmp(argv[1], "-F")) {
+		argv[1] = argv[0];
+		return fuzz(argc - 1, argv + 1);
+	}
+	while ((opt = getopt(argc, argv, "n:s:vx:")) != -1) {
 		switch (opt) {
 		case 'n':
 			n = strtoul(optarg, NULL, 0);
@@ -794,12 +1083,20 @@ int main(int argc, char **argv)
 		case 'v':
 			verbose = 1;
 			break;
+		case 'x':
+			hex = optarg;
+			break;
 		default:
 			fprintf(stderr, "usage: fuzz-syscalls [-n CALLS] "
-				"[-s SEED] [-v]\n");
+				"[-s SEED] [-v]\n"
+				"       fuzz-syscalls -x HEX [-v]\n"
+				"       fuzz-syscalls -F [LIBFUZZER-FLAGS] "
+				"[CORPUS...]\n");
 			return 2;
 		}
 	}
+	if (hex)
+		return replay(hex);
 	rng = seed * 0x9e3779b97f4a7c15ULL + 1;
 	calls_init();
 	nr_init();
