@@ -271,7 +271,8 @@ a line per platform. Suites:
   unit      host unit tests (Check) of allocators, events, random, fdt
   kernel    in-kernel tests (test/kernel), booted as a kernel image
   posix     test/posix programs: Linux first, then Amphi, same output
-  apps      apps and the crash reports, checked from the outside
+  apps      apps and the crash reports, checked from the outside; in
+            sim also 60 s of './amphi fuzz' (build/sim-fuzz)
   valgrind  kernel images under memcheck: 0 errors, 0 leaks
   tools     the amphi command, the guest link rules, gdb
   display   /dev/fb0 and /dev/input/event0 against Linux's interface;
@@ -302,7 +303,7 @@ choices of its arguments: fds from the open ones and bad ones, pointers
 into a pool with read-only, PROT_NONE and page-crossing pages, kernel
 heap, direct map, non-canonical and image addresses, paths, sizes and
 flags); after it, the fds, mappings, files, signal actions and limits
-it changed are put back. test/fuzz/syscalls/README.md has the details.
+it changed are put back (test/fuzz/syscalls/main.c says more).
 
   --minutes N     stop after N minutes (default 10; 0: until Ctrl-C)
   --corpus DIR    where new inputs go and are read again next time

@@ -58,6 +58,7 @@
 #include <sys/eventfd.h>
 #include <sys/file.h>
 #include <sys/resource.h>
+#include <sys/time.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -896,6 +897,7 @@ static mode_t mask;
 /* Puts back what an input changed (see the top). */
 static void reset(void)
 {
+	sigset_t none;
 	unsigned int i;
 	long fd;
 	int sig;
@@ -913,15 +915,16 @@ static void reset(void)
 		maps[i].len = 0;
 	}
 	maps_next = 0;
+	/* Timers first: none may fire into the next input. */
+	for (i = 0; i < 64; i++)
+		uk_syscall6(nr("timer_delete"), i, 0, 0, 0, 0, 0);
+	for (i = 0; i < 3; i++)
+		setitimer((int)i, &(struct itimerval){ 0 }, NULL);
 	for (sig = 1; sig < 65; sig++)
 		if (sig != SIGKILL && sig != SIGSTOP)
 			signal(sig, sig == SIGPIPE ? SIG_IGN : SIG_DFL);
-	{
-		sigset_t none;
-
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-	}
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
 	for (i = 0; i < RLIM_NLIMITS; i++)
 		setrlimit((int)i, &limits[i]);
 	umask(mask);
