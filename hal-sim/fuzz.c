@@ -17,8 +17,14 @@
  * for each input. So the kernel boots once; an input costs a callback.
  * libFuzzer's own signal handlers stay off (-handle_*=0): the sim's
  * SIGSEGV handler is the kernel's page-fault path. Instead a kernel
- * crash (ukplat_terminate) and a hang (the watchdog thread) save the
- * input here, with the command that replays it.
+ * crash or the app's end (ukplat_terminate) and a hang (the watchdog
+ * thread) save the input here, with the command that replays it.
+ *
+ * Why not AFL++'s fork server or libFuzzer's -fork mode: forking the
+ * booted kernel keeps only the forking thread (the sim's other CPUs,
+ * timers and device threads are gone), and a fork per input costs more
+ * than the input; in one process the kernel's state carries over, which
+ * the harness bounds by putting back what an input changed.
  */
 #include <pthread.h>
 #include <signal.h>
@@ -29,6 +35,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <uk/plat/bootstrap.h>
 #include "cpu.h"
 #include "sim.h"
 
@@ -111,13 +118,18 @@ static void save_input(const char *kind)
 	fprintf(stderr, "amphi-fuzz: (that command is in %s)\n", path);
 }
 
-/* Called by ukplat_terminate on a kernel crash, with glibc's %fs. */
-void sim_fuzz_crashed(void)
+/* Called by ukplat_terminate, with glibc's %fs: during an input, a
+ * kernel crash, or the app's end (a signal's default action: a bug of
+ * the harness or of the kernel's signals). */
+void sim_fuzz_ended(enum ukplat_gstate request, int status)
 {
-	if (cur_data) {
-		tracing = 0;
-		save_input("crash");
-	}
+	if (!cur_data)
+		return;
+	tracing = 0;
+	if (request != UKPLAT_CRASH)
+		fprintf(stderr, "\namphi-fuzz: the app ended (status %d) "
+			"during an input\n", status);
+	save_input(request == UKPLAT_CRASH ? "crash" : "exit");
 }
 
 static void *watchdog(void *arg)

@@ -5,8 +5,10 @@
 #include <uk/plat/bootstrap.h>
 #include "sim.h"
 
-/* -Dfuzz=true (fuzz.c): saves the input that crashed the kernel. */
-void sim_fuzz_crashed(void) __attribute__((weak));
+/* -Dfuzz=true (fuzz.c): saves the input that crashed the kernel or
+ * ended the app. */
+void sim_fuzz_ended(enum ukplat_gstate request, int status)
+	__attribute__((weak));
 
 /*
  * Any CPU may end the process: the first caller stops interrupt delivery
@@ -16,6 +18,8 @@ void sim_fuzz_crashed(void) __attribute__((weak));
 void ukplat_terminate(enum ukplat_gstate request, int status)
 {
 	sim_lcpu_terminating();
+	if (sim_fuzz_ended)
+		sim_fuzz_ended(request, status);
 	switch (request) {
 	case UKPLAT_HALT:
 		exit(status & 0xff);
@@ -24,8 +28,6 @@ void ukplat_terminate(enum ukplat_gstate request, int status)
 		_exit(1);
 	case UKPLAT_CRASH:
 	default:
-		if (sim_fuzz_crashed)
-			sim_fuzz_crashed();
 		/* Do not run host exit handlers after a crash. */
 		_exit((status & 0xff) ? status & 0xff : 1);
 	}
