@@ -1056,23 +1056,16 @@ def fuzz_smoke_tests():
 
 
 def cmd_fuzz(ctx, args):
-    opts, rest = {}, []
-    i = 0
-    while i < len(args):
-        a = args[i]
-        if a == '--':
-            rest = args[i + 1:]
-            break
-        key, eq, val = a.partition('=')
-        if key not in ('--minutes', '--corpus', '--findings', '--replay'):
-            raise Usage('unknown option %s' % a)
-        if not eq:
-            i += 1
-            if i >= len(args):
-                raise Usage('%s needs a value' % a)
-            val = args[i]
-        opts[key] = val
-        i += 1
+    opts, extra, rest = split_app_args(
+        args, {'--minutes': 'minutes', '--corpus': 'corpus',
+               '--findings': 'findings', '--replay': 'replay'}, {})
+    # split_app_args names the app 'hello' when none is given: fuzz
+    # takes none.
+    if extra != 'hello' or 'hello' in args[:args.index('--')
+                                          if '--' in args else None]:
+        raise Usage('unexpected argument %s (libFuzzer\'s flags go after '
+                    '--)' % extra)
+    opts = dict(('--' + k, v[-1]) for k, v in opts.items())
     if '--replay' in opts:
         with open(opts['--replay'], 'rb') as f:
             data = f.read()

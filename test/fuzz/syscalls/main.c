@@ -960,6 +960,21 @@ static void input_init(void)
 	fds_nonblock(-1);
 }
 
+/* Makes call #i (with -v: printed before, its result after). */
+static long make_call(unsigned long i, long c, const long a[6])
+{
+	long rc;
+
+	if (verbose)
+		uk_printk_raw("fuzz-syscalls: #%lu %s(%#lx, %#lx, %#lx, %#lx, "
+			      "%#lx, %#lx)\n", i, uk_syscall_name(c), a[0],
+			      a[1], a[2], a[3], a[4], a[5]);
+	rc = uk_syscall6(c, a[0], a[1], a[2], a[3], a[4], a[5]);
+	if (verbose)
+		uk_printk_raw("fuzz-syscalls: #%lu = %ld\n", i, rc);
+	return rc;
+}
+
 /* The next call of an input: its number, or a candidate's. */
 static long input_call(void)
 {
@@ -985,14 +1000,7 @@ static int run_input(const unsigned char *d, size_t size)
 		c = input_call();
 		rng = (in_bytes(4) | 1ULL << 32) * 0x9e3779b97f4a7c15ULL;
 		gen(c, a);
-		if (verbose)
-			uk_printk_raw("fuzz-syscalls: #%d %s(%#lx, %#lx, "
-				      "%#lx, %#lx, %#lx, %#lx)\n", i,
-				      uk_syscall_name(c), a[0], a[1], a[2],
-				      a[3], a[4], a[5]);
-		rc = uk_syscall6(c, a[0], a[1], a[2], a[3], a[4], a[5]);
-		if (verbose)
-			uk_printk_raw("fuzz-syscalls: #%d = %ld\n", i, rc);
+		rc = make_call((unsigned long)i, c, a);
 		note_map(c, a, rc);
 		fds_nonblock(rc);
 	}
@@ -1110,12 +1118,7 @@ int main(int argc, char **argv)
 	for (i = 0; i < n; i++) {
 		c = calls[pick(ncalls)];
 		gen(c, a);
-		if (verbose)
-			uk_printk_raw("fuzz-syscalls: #%lu %s(%#lx, %#lx, "
-				      "%#lx, %#lx, %#lx, %#lx)\n", i,
-				      uk_syscall_name(c), a[0], a[1], a[2],
-				      a[3], a[4], a[5]);
-		rc = uk_syscall6(c, a[0], a[1], a[2], a[3], a[4], a[5]);
+		rc = make_call(i, c, a);
 		if (rc < 0 && rc > -4096)
 			errs++;
 		if (!counts[c]++)
