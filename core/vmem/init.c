@@ -41,15 +41,48 @@ static void reserve_regions(struct uk_vas *vas, struct ukplat_bootinfo *bi)
 	}
 }
 
-/* App memory (uk/nofault.h): the window and the image's sections. The
- * direct map (the kernel heap, every frame) is not, nor anything of the
- * host's in sim: system calls refuse those before touching them. */
+/* A region inside the window that is not the app's: device memory or
+ * firmware's (metal x86_64: the device hole below 4 GiB). */
+static int window_hole(const struct ukplat_memregion_desc *m)
+{
+	return (m->type & (UKPLAT_MEMRT_DEVICE | UKPLAT_MEMRT_RESERVED)) &&
+	       m->len && m->vbase + m->len > m->vbase;
+}
+
+/* Adds the window minus its holes, lowest piece first. */
+static void window_ranges(struct uk_vas *vas, struct ukplat_bootinfo *bi)
+{
+	const struct ukplat_memregion_desc *m;
+	__vaddr_t at = vas->start, next, skip;
+	unsigned int i;
+
+	while (at < vas->end) {
+		next = vas->end;
+		skip = vas->end;
+		for (i = 0; bi && i < bi->nr_mrds; i++) {
+			m = &bi->mrds[i];
+			if (!window_hole(m) || m->vbase + m->len <= at ||
+			    PAGE_ALIGN_DOWN(m->vbase) >= next)
+				continue;
+			next = MAX(PAGE_ALIGN_DOWN(m->vbase), at);
+			skip = PAGE_ALIGN_UP(m->vbase + m->len);
+		}
+		if (next > at && uk_user_range_add(at, next) < 0)
+			uk_pr_warn("vmem: too many app ranges\n");
+		at = skip;
+	}
+}
+
+/* App memory (uk/nofault.h): the window but for its holes, and the
+ * image's sections. The direct map (the kernel heap, every frame) is
+ * not, nor device memory, nor anything of the host's in sim: system
+ * calls refuse those before touching them. */
 static void user_ranges(struct uk_vas *vas, struct ukplat_bootinfo *bi)
 {
 	const struct ukplat_memregion_desc *m;
 	unsigned int i;
 
-	uk_user_range_add(vas->start, vas->end);
+	window_ranges(vas, bi);
 	for (i = 0; bi && i < bi->nr_mrds; i++) {
 		m = &bi->mrds[i];
 		if (m->type == UKPLAT_MEMRT_KERNEL && m->len &&

@@ -75,26 +75,55 @@ static void *phys(__paddr_t pa)
 	return (void *)pa;
 }
 
-static void parse_memmap(const struct hvm_start_info *si,
-			 const __paddr_t excl[][2], unsigned int nexcl)
+/* Returns the end of the RAM below 4 GiB: device memory lies above. */
+static __paddr_t parse_memmap(const struct hvm_start_info *si,
+			      const __paddr_t excl[][2], unsigned int nexcl)
 {
+	__paddr_t low_end = 0;
 	const struct hvm_memmap_entry *e;
 	unsigned int i;
 
 	if (si->version < 1 || !si->memmap_paddr) {
 		uk_pr_err("PVH: no memory map\n");
-		return;
+		return 0;
 	}
 	e = phys(si->memmap_paddr);
 	for (i = 0; i < si->memmap_entries; i++) {
 		if (e[i].type != E820_RAM)
 			continue;
 		/* The early direct map reaches 4 GiB only. */
-		if (e[i].addr >= (4UL << 30))
+		if (e[i].addr >= X86_LOW_END)
 			continue;
-		add_ram(e[i].addr, MIN(e[i].addr + e[i].size, 4UL << 30),
+		add_ram(e[i].addr, MIN(e[i].addr + e[i].size, X86_LOW_END),
 			excl, nexcl);
+		low_end = MAX(low_end, MIN(e[i].addr + e[i].size,
+					   X86_LOW_END));
 	}
+	return low_end;
+}
+
+/*
+ * The window for address spaces starts low, as Linux's user half, so a
+ * classic static executable finds its fixed addresses (0x400000 and up)
+ * free: the image ends below them (an image that reached them would
+ * have them refused, with that reason, by core/elf). Between the RAM
+ * and 4 GiB device memory gets identity-mapped on demand (the APICs,
+ * virtio-mmio, PCI BARs): a device region with nothing mapped yet, so
+ * core/vmem reserves it (nothing of the window's is placed or fixed
+ * there) and it is no app memory (system calls refuse it).
+ */
+static void add_vas_window(__paddr_t low_ram_end)
+{
+	__vaddr_t base = ALIGN_UP((__vaddr_t)image_end, X86_VAS_ALIGN);
+	__paddr_t hole = ALIGN_UP(low_ram_end, X86_VAS_ALIGN);
+
+	if (hole < X86_LOW_END)
+		add_region(hole, hole, X86_LOW_END - hole,
+			   UKPLAT_MEMRT_DEVICE, UKPLAT_MEMRF_READ |
+			   UKPLAT_MEMRF_WRITE, "device memory");
+	add_region(__PADDR_ANY, base, X86_VAS_END - base, UKPLAT_MEMRT_VAS,
+		   UKPLAT_MEMRF_READ | UKPLAT_MEMRF_WRITE |
+		   UKPLAT_MEMRF_EXECUTE, "vas");
 }
 
 
@@ -117,7 +146,7 @@ void __noreturn x86_boot_main(__u32 start_info_pa)
 	const struct hvm_start_info *si = phys(start_info_pa);
 	struct ukplat_bootinfo *bi = &x86_bootinfo;
 	struct hvm_modlist_entry mod;
-	__paddr_t excl[2][2];
+	__paddr_t excl[2][2], low_ram_end;
 	unsigned int nexcl = 0;
 
 	x86_lcpu_init_boot();
@@ -147,11 +176,9 @@ void __noreturn x86_boot_main(__u32 start_info_pa)
 		}
 	}
 	/* Page 0 is never a frame: paddr 0 means none elsewhere. */
-	parse_memmap(si, excl, nexcl);
+	low_ram_end = parse_memmap(si, excl, nexcl);
 	metal_image_regions(&x86_bootinfo);
-	add_region(__PADDR_ANY, X86_VAS_BASE, X86_VAS_SIZE, UKPLAT_MEMRT_VAS,
-		   UKPLAT_MEMRF_READ | UKPLAT_MEMRF_WRITE |
-		   UKPLAT_MEMRF_EXECUTE, "vas");
+	add_vas_window(low_ram_end);
 
 	x86_acpi_init(si->rsdp_paddr);
 	x86_cpu_init(&x86_cpus[0]);

@@ -13,9 +13,15 @@
 
 /* Direct map of physical memory (bootinfo dm_off): PML4 slot 256. */
 #define X86_DM_OFF		0xffff800000000000UL
-/* Window for address spaces (core/vmem): 64 GiB at 32 TiB. */
-#define X86_VAS_BASE		0x0000200000000000UL
-#define X86_VAS_SIZE		(64UL << 30)
+/* Window for address spaces (core/vmem), as Linux's user half: from
+ * the first 2 MiB boundary above the image (classic static executables
+ * link at 0x400000 and up) to X86_VAS_END. core/vmem places its own
+ * mappings from 4 GiB on, leaving the first 4 GiB to fixed requests;
+ * the device memory there (identity-mapped, ukplat_page_map_mmio) is a
+ * hole of the window (setup.c). */
+#define X86_VAS_ALIGN		(2UL << 20)
+#define X86_VAS_END		(68UL << 30)
+#define X86_LOW_END		(4UL << 30)	/* early tables' identity map */
 /* Physical page the application processors start in (SIPI vector 8). */
 #define X86_TRAMPOLINE_PA	0x8000UL
 /* Interrupt vectors: UKPLAT_IRQ_n is vector X86_IRQ_BASE + n. */
