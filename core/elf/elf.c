@@ -479,6 +479,10 @@ int uk_elf_exec(const void *img, __sz len, const char *path, int argc,
 		rc = -ENOMEM;
 		goto err_unload;
 	}
+	/* Its system calls run kernel code on this thread's own thread
+	 * pointer, whatever the binary sets (core/syscall). */
+	if (uk_thread_current())
+		uk_thread_current()->ktlsp = ukplat_tlsp_get();
 	rc = stack_map(vas, &lo, &hi);
 	if (rc < 0) {
 		why = "no memory for its stack";

@@ -11,6 +11,7 @@
  * clear at exit, the robust list) lives in struct uk_thread.
  */
 #include <errno.h>
+#include <uk/alloc.h>
 #include <uk/arch/regs.h>
 #include <uk/boot.h>
 #include <uk/errptr.h>
@@ -75,6 +76,17 @@ static void child_off_cpu(struct uk_thread *t)
 	if (t->unmap_len)
 		uk_vma_unmap(uk_vas_get_active(), t->unmap_base, t->unmap_len,
 			     0);
+}
+
+/* A binary's new thread: a musl area for its kernel code (ktlsp), as
+ * every kernel thread has; uk_thread_release frees it. */
+static int binary_thread_tls(struct uk_thread *t)
+{
+	t->tls_block = uk_malloc(uk_alloc_get_default(), uk_libc_tls_size());
+	if (!t->tls_block)
+		return -ENOMEM;
+	t->ktlsp = uk_libc_tls_init(t->tls_block, (int)t->id);
+	return 0;
 }
 
 /* Stacks must be backed before a thread runs on them where a fault on
@@ -155,7 +167,17 @@ static long do_clone(unsigned long flags, unsigned long newsp, int *ptid,
 		return -ENOMEM;
 	}
 	tid = (int)t->id;
-	t->tlsp = flags & CLONE_SETTLS ? tls : ukplat_tlsp_get();
+	if (uk_thread_in_binary_call(self)) {
+		/* Its kernel code gets a musl area of its own too. */
+		rc = binary_thread_tls(t);
+		if (rc) {
+			uk_thread_release(t);
+			return rc;
+		}
+		t->tlsp = flags & CLONE_SETTLS ? tls : self->utlsp;
+	} else {
+		t->tlsp = flags & CLONE_SETTLS ? tls : ukplat_tlsp_get();
+	}
 	/* As on Linux, the child starts with its parent's signal mask. */
 	t->sig_blocked = self->sig_blocked;
 	t->on_off_cpu = child_off_cpu;
@@ -359,12 +381,18 @@ UK_SYSCALL_R_DEFINE(long, arch_prctl, int, code, unsigned long, addr)
 
 	switch (code) {
 	case ARCH_SET_FS:
+		/* A binary's: its own, put back when the call returns. */
+		if (uk_thread_in_binary_call(self)) {
+			self->utlsp = addr;
+			return 0;
+		}
 		if (self)
 			self->tlsp = addr;
 		ukplat_tlsp_set(addr);
 		return 0;
 	case ARCH_GET_FS:
-		v = ukplat_tlsp_get();
+		v = uk_thread_in_binary_call(self) ? self->utlsp
+						   : ukplat_tlsp_get();
 		return uk_copy_to_user((void *)addr, &v, sizeof(v));
 	case ARCH_SET_GS:
 	case ARCH_GET_GS:

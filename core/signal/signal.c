@@ -423,12 +423,25 @@ struct handler_call {
 	struct ukarch_ctx back, alt;
 };
 
+/* A binary's handler runs on the binary's thread pointer, also when the
+ * kernel calls it from a trapped system call (core/syscall); kernel
+ * code goes on with its own. */
 static void call_handler(struct handler_call *c)
 {
+	struct uk_thread *t = uk_thread_current();
+	int binary = uk_thread_in_binary_call(t);
+
+	if (binary)
+		ukplat_tlsp_set(t->utlsp);
 	if (c->act.flags & U_SA_SIGINFO)
 		((sigaction_fn)c->act.handler)(c->sig, c->info, c->uc);
 	else
 		((handler_fn)c->act.handler)(c->sig);
+	if (binary) {
+		/* Its arch_prctl there changed the binary's. */
+		t->utlsp = ukplat_tlsp_get();
+		ukplat_tlsp_set(t->ktlsp);
+	}
 }
 
 /* First thing on the alternate stack: the handler, then back. */

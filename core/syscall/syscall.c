@@ -167,6 +167,37 @@ void uk_syscall_entry_regs(struct __regs *regs)
 		t->syscall_regs = outer;
 }
 
+/*
+ * Kernel code reaches musl's per-thread data through the thread pointer
+ * (errno, the locale, stdio's lock owner): with a binary's in place it
+ * would read and write the binary's own thread block (glibc's pointer
+ * guard sits where musl keeps errno). So the call runs on the thread's
+ * own, and the binary's (which arch_prctl may set meanwhile, in
+ * t->utlsp) goes back on return. The outer value is kept for a call
+ * nested in a signal handler the kernel runs.
+ */
+void uk_syscall_entry_trapped(struct __regs *regs)
+{
+	struct uk_thread *t = uk_thread_current();
+	__uptr user, outer;
+
+	if (!t || !t->ktlsp) {
+		uk_syscall_entry_regs(regs);
+		return;
+	}
+	user = ukplat_tlsp_get();
+	outer = t->utlsp;
+	t->utlsp = user;
+	if (user != t->ktlsp)
+		ukplat_tlsp_set(t->ktlsp);
+	uk_syscall_entry_regs(regs);
+	/* The same thread (perhaps on another CPU now). */
+	user = t->utlsp;
+	t->utlsp = outer;
+	if (user != t->ktlsp)
+		ukplat_tlsp_set(user);
+}
+
 struct __regs *uk_syscall_regs(void)
 {
 	struct uk_thread *t = uk_thread_current();

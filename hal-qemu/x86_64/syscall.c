@@ -9,7 +9,9 @@
  * sysretq, which would drop to ring 3: Unikraft restores the flags from
  * %r11 and jumps to %rcx; here iretq does both and the stack pointer at
  * once, so nothing is written to the caller's stack (which the call may
- * have unmapped) and no interrupt comes in between.
+ * have unmapped) and no interrupt comes in between. The binary's %fs
+ * gives way to the thread's own while kernel code runs, in C
+ * (uk_syscall_entry_trapped, the same as sim's).
  */
 #include <errno.h>
 #include <stddef.h>

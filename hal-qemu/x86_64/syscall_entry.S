@@ -5,7 +5,7 @@
  * is still the binary's. The caller's registers become a struct __regs
  * (uk/arch/regs.h) on the thread's system-call stack, or, for a nested
  * call or a thread without one, below the caller's red zone; then as
- * uk_syscall_entry_frame: FPU/SIMD state saved, uk_syscall_entry_regs,
+ * uk_syscall_entry_frame: FPU/SIMD state saved, uk_syscall_entry_trapped,
  * restored, and back to the frame's rip, flags and stack pointer (%rcx,
  * %r11 and the caller's, unless the call changed them) with iretq, which
  * stays in ring 0.
@@ -56,7 +56,7 @@ x86_syscall_entry:
 	subq $512, %rsp
 	fxsave64 (%rsp)
 	movq %rbx, %rdi
-	call uk_syscall_entry_regs
+	call uk_syscall_entry_trapped
 	fxrstor64 (%rsp)
 	/* Back with iretq, which sets the stack pointer and the flags
 	 * (interrupts on) at once and, unlike ukarch_regs_resume, writes

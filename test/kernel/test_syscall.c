@@ -378,3 +378,85 @@ UK_TESTCASE(syscall, clone_refuses_what_it_cannot_do)
 			       -ENOSYS);
 	munmap(stack, 65536);
 }
+
+#if defined(__x86_64__)
+/* --- a binary's thread pointer ------------------------------------------
+ * A loaded binary's trapped call (uk_syscall_entry_trapped, which both
+ * worlds' trap entries call) runs kernel code on the thread's own thread
+ * pointer: musl's errno, written by kernel code, lands in the kernel's
+ * area, not in the binary's thread block. The block here is laid out as
+ * glibc's: its self pointers first, and where musl keeps errno (tp + 52)
+ * glibc keeps its pointer guard. tuxcall (which Linux does not have
+ * either) is this test's probe: kernel code that sets errno.
+ */
+#define ARCH_SET_FS	0x1002
+#define ARCH_GET_FS	0x1003
+#define POISON		0xa5a5a5a5a5a5a5a5UL
+#define TCB_WORDS	64
+
+static __uptr binary_tcb[TCB_WORDS] __align(64);
+static __uptr probe_tp;
+
+static long tp_probe(long a1, long a2, long a3,
+		     long a4, long a5, long a6)
+{
+	probe_tp = ukplat_tlsp_get();
+	errno = EDOM;
+	return 0;
+}
+UK_SYSCALL_ENTRY(__NR_tuxcall, tp_probe);
+
+static long trapped(long n, long a1, long a2)
+{
+	struct __regs r;
+
+	memset(&r, 0, sizeof(r));
+	r.orig_rax = n;
+	r.rdi = a1;
+	r.rsi = a2;
+	uk_syscall_entry_trapped(&r);
+	return (long)r.rax;
+}
+
+UK_TESTCASE(syscall, trapped_call_runs_on_the_kernel_thread_pointer)
+{
+	struct uk_thread *t = uk_thread_current();
+	__uptr k = ukplat_tlsp_get(), saved_k = t->ktlsp, got = 0;
+	__uptr tp = (__uptr)binary_tcb, tp2 = (__uptr)&binary_tcb[16];
+	__uptr in_call, after_set;
+	long rc_probe, rc_get, rc_set;
+	int i, kept = 1;
+
+	for (i = 0; i < TCB_WORDS; i++)
+		binary_tcb[i] = POISON;
+	binary_tcb[0] = tp;			/* tcbhead_t.tcb */
+	binary_tcb[2] = tp;			/* tcbhead_t.self */
+	binary_tcb[16] = tp2;
+	binary_tcb[18] = tp2;
+	/* As a binary's thread: from here to the end, only the calls and
+	 * this function's own code run on the binary's thread pointer. */
+	t->ktlsp = k;
+	ukplat_tlsp_set(tp);
+	rc_probe = trapped(__NR_tuxcall, 0, 0);
+	in_call = probe_tp;
+	rc_get = trapped(__NR_arch_prctl, ARCH_GET_FS, (long)&got);
+	rc_set = trapped(__NR_arch_prctl, ARCH_SET_FS, (long)tp2);
+	after_set = ukplat_tlsp_get();
+	ukplat_tlsp_set(k);
+	t->ktlsp = saved_k;
+
+	for (i = 0; i < TCB_WORDS; i++)
+		if (i != 0 && i != 2 && i != 16 && i != 18 &&
+		    binary_tcb[i] != POISON)
+			kept = 0;
+	UK_TEST_EXPECT_SNUM_EQ(rc_probe, 0);
+	UK_TEST_EXPECT(in_call == k);
+	UK_TEST_EXPECT(kept);
+	UK_TEST_EXPECT(errno == EDOM);
+	UK_TEST_EXPECT_SNUM_EQ(rc_get, 0);
+	UK_TEST_EXPECT(got == tp);
+	UK_TEST_EXPECT_SNUM_EQ(rc_set, 0);
+	UK_TEST_EXPECT(after_set == tp2);
+	UK_TEST_EXPECT(ukplat_tlsp_get() == k);
+}
+#endif /* __x86_64__ */

@@ -26,6 +26,7 @@
 #include <uk/essentials.h>
 #include <uk/list.h>
 #include <uk/plat/syscall.h>
+#include <uk/plat/tls.h>
 #include <uk/spinlock.h>
 #include <uk/wait_types.h>
 
@@ -82,6 +83,11 @@ struct uk_thread {
 	__vaddr_t stack_vma;		/* its VMA, guards included */
 	__uptr tlsp;			/* its thread pointer (musl's) */
 	void *tls_block;		/* its TLS area, if the kernel's */
+	/* A loaded binary's thread: the thread pointer of its own musl
+	 * area, which kernel code runs on in its trapped system calls,
+	 * and the binary's own, to go back to (core/syscall). */
+	__uptr ktlsp;
+	__uptr utlsp;
 
 	uk_thread_fn_t fn;
 	void *arg;
@@ -118,6 +124,14 @@ struct uk_thread {
 	struct uk_list id_link;		/* in the table of ids */
 	unsigned long vg_stack_id;	/* valgrind's id of the stack */
 };
+
+/* Nonzero if t (the running thread) is a loaded binary's serving one of
+ * its trapped system calls, on its own thread pointer (t->ktlsp): the
+ * binary's is t->utlsp then (arch_prctl, clone, signal handlers). */
+static inline int uk_thread_in_binary_call(const struct uk_thread *t)
+{
+	return t && t->ktlsp && ukplat_tlsp_get() == t->ktlsp;
+}
 
 /* Creates an unassigned thread that will run fn(arg) on a new stack of
  * stack_size bytes (0: UK_THREAD_STACK_DEFAULT). Returns the thread or

@@ -68,9 +68,9 @@ uk_syscall_entry:
  * uk_syscall_entry_frame: the way in of a trapped "syscall" instruction
  * (a loaded Linux binary's: hal-sim/sud.c, or metal's LSTAR entry), with
  * %rsp = %rdi = the caller's registers as a struct __regs (16-byte
- * aligned, room below). Linux keeps every register but %rax, %rcx and
- * %r11 across the call, FPU and SIMD state included, which kernel code
- * may use: it is saved around the call. Resumes the caller from the
+ * aligned, room below), served by uk_syscall_entry_trapped. Linux keeps
+ * every register but %rax, %rcx and %r11 across the call, FPU and SIMD
+ * state included, which kernel code may use: it is saved around the call. Resumes the caller from the
  * frame, which the call may have changed (clone, rt_sigreturn).
  */
 	.globl uk_syscall_entry_frame
@@ -82,7 +82,7 @@ uk_syscall_entry_frame:
 	movq %rdi, %rbx
 	subq $512, %rsp
 	fxsave64 (%rsp)
-	call uk_syscall_entry_regs
+	call uk_syscall_entry_trapped
 	fxrstor64 (%rsp)
 	movq %rbx, %rdi
 	jmp ukarch_regs_resume

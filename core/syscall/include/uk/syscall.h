@@ -56,12 +56,16 @@ extern const char *const uk_syscall_names[UK_SYSCALL_NR_MAX];
  * context (clone, rt_sigreturn) find it with uk_syscall_regs(), which is
  * NULL for a plain uk_syscall6() call. musl's assembly that would issue
  * the instruction calls uk_syscall_entry; a trap entry for unmodified
- * binaries calls uk_syscall_entry_regs() with its trap frame.
+ * binaries calls uk_syscall_entry_trapped() with its trap frame.
  */
 struct __regs;
 void uk_syscall_entry(void);
 /* Dispatches the call regs describes and stores its result in regs. */
 void uk_syscall_entry_regs(struct __regs *regs);
+/* The same for a loaded binary's trapped call (the backends' trap
+ * entries): kernel code runs on the thread's own thread pointer
+ * (uk_thread.ktlsp), not the binary's, which is put back on return. */
+void uk_syscall_entry_trapped(struct __regs *regs);
 /* The calling thread's full-frame registers, or NULL. */
 struct __regs *uk_syscall_regs(void);
 
