@@ -374,6 +374,17 @@ void __noreturn uk_process_exit(int status)
 }
 
 #ifdef __NR_arch_prctl
+/* The binary's own call (trapped, on the thread's kernel pointer), not
+ * the C library's in the kernel code that serves one (musl's
+ * __set_thread_area at exit). */
+static int binary_arch_prctl(struct uk_thread *self)
+{
+	struct __regs *r = uk_syscall_regs();
+
+	return uk_thread_in_binary_call(self) && r &&
+	       r->orig_rax == __NR_arch_prctl;
+}
+
 UK_SYSCALL_R_DEFINE(long, arch_prctl, int, code, unsigned long, addr)
 {
 	struct uk_thread *self = uk_thread_current();
@@ -382,7 +393,7 @@ UK_SYSCALL_R_DEFINE(long, arch_prctl, int, code, unsigned long, addr)
 	switch (code) {
 	case ARCH_SET_FS:
 		/* A binary's: its own, put back when the call returns. */
-		if (uk_thread_in_binary_call(self)) {
+		if (binary_arch_prctl(self)) {
 			self->utlsp = addr;
 			return 0;
 		}
@@ -391,8 +402,7 @@ UK_SYSCALL_R_DEFINE(long, arch_prctl, int, code, unsigned long, addr)
 		ukplat_tlsp_set(addr);
 		return 0;
 	case ARCH_GET_FS:
-		v = uk_thread_in_binary_call(self) ? self->utlsp
-						   : ukplat_tlsp_get();
+		v = binary_arch_prctl(self) ? self->utlsp : ukplat_tlsp_get();
 		return uk_copy_to_user((void *)addr, &v, sizeof(v));
 	case ARCH_SET_GS:
 	case ARCH_GET_GS:
