@@ -130,10 +130,11 @@ def all_cases():
              'sleep 2; kill -INT $p; wait $p', image='cat', status=130,
              match=[r'interrupted \(Ctrl-C\): guest stopped']),
     ]
-    # std-streams is about fds 0-2 being the host's: amphi-kvm does not
-    # tell the guest what its stdin/stdout are yet (qemu-run.py does).
+    # std-streams is about fds 0-2 being the host's, and tty-signals asks
+    # whether stdout is a terminal: amphi-kvm does not tell the guest what
+    # its stdin/stdout are yet (qemu-run.py does).
     for n in posix_names():
-        if n == 'std-streams':
+        if n in ('std-streams', 'tty-signals'):
             continue
         c.append(Case('posix-' + n, ['-q', 'posix-' + n],
                       image='posix-' + n, posix='posix-host-' + n))
