@@ -173,15 +173,26 @@ static int start_waiters(struct uk_thread **t, struct waiter *w, int n,
 	return -1;
 }
 
-static int count_done(struct waiter *w, int n)
+static int done_now(struct waiter *w, int n)
 {
 	int i, done = 0;
 
-	for (i = 0; i < 200; i++)
-		uk_sched_thread_sleep(100000);
 	for (i = 0; i < n; i++)
 		done += __atomic_load_n(&w[i].done, __ATOMIC_ACQUIRE);
 	return done;
+}
+
+/* How many of n waiters finished: waits up to 5 s for want of them (a
+ * woken thread on another CPU may run late on a loaded host), then 20 ms
+ * more, so that a waiter woken by mistake is counted too. */
+static int count_done(struct waiter *w, int n, int want)
+{
+	int i;
+
+	for (i = 0; i < 50000 && done_now(w, n) < want; i++)
+		uk_sched_thread_sleep(100000);
+	uk_sched_thread_sleep(20000000);
+	return done_now(w, n);
 }
 
 static void join_all(struct uk_thread **t, int n)
@@ -202,9 +213,9 @@ UK_TESTCASE(futex, wake_counts)
 	UK_TEST_ASSERT(start_waiters(t, w, 4, &word, ~0U) == 0);
 	UK_TEST_EXPECT_SNUM_EQ(futex(&word, WAKE | PRIVATE, 1, 0, NULL, 0),
 			       1);
-	UK_TEST_EXPECT_SNUM_EQ(count_done(w, 4), 1);
+	UK_TEST_EXPECT_SNUM_EQ(count_done(w, 4, 1), 1);
 	UK_TEST_EXPECT_SNUM_EQ(futex(&word, WAKE, 2, 0, NULL, 0), 2);
-	UK_TEST_EXPECT_SNUM_EQ(count_done(w, 4), 3);
+	UK_TEST_EXPECT_SNUM_EQ(count_done(w, 4, 3), 3);
 	/* Zero still wakes one, as on Linux. */
 	UK_TEST_EXPECT_SNUM_EQ(futex(&word, WAKE, 0, 0, NULL, 0), 1);
 	UK_TEST_EXPECT_SNUM_EQ(futex(&word, WAKE, 5, 0, NULL, 0), 0);
@@ -225,7 +236,7 @@ UK_TESTCASE(futex, bitsets_select_waiters)
 			       0);
 	UK_TEST_EXPECT_SNUM_EQ(futex(&word, WAKE_BITSET, 10, 0, NULL, 2),
 			       1);
-	UK_TEST_EXPECT_SNUM_EQ(count_done(w, 2), 1);
+	UK_TEST_EXPECT_SNUM_EQ(count_done(w, 2, 1), 1);
 	UK_TEST_EXPECT(w[1].done && !w[0].done);
 	UK_TEST_EXPECT_SNUM_EQ(futex(&word, WAKE, 10, 0, NULL, 0), 1);
 	join_all(t, 2);
@@ -243,9 +254,9 @@ UK_TESTCASE(futex, requeue_moves_waiters)
 	UK_TEST_EXPECT_SNUM_EQ(futex(&a, CMP_REQUEUE, 1, 2, &b, 7), -EAGAIN);
 	/* Wake 1, move 2: the result counts both. */
 	UK_TEST_EXPECT_SNUM_EQ(futex(&a, CMP_REQUEUE, 1, 2, &b, 0), 3);
-	UK_TEST_EXPECT_SNUM_EQ(count_done(w, 4), 1);
+	UK_TEST_EXPECT_SNUM_EQ(count_done(w, 4, 1), 1);
 	UK_TEST_EXPECT_SNUM_EQ(futex(&b, WAKE, 10, 0, NULL, 0), 2);
-	UK_TEST_EXPECT_SNUM_EQ(count_done(w, 4), 3);
+	UK_TEST_EXPECT_SNUM_EQ(count_done(w, 4, 3), 3);
 	/* Plain REQUEUE of the last one, then a wake on the target. */
 	UK_TEST_EXPECT_SNUM_EQ(futex(&a, REQUEUE, 0, 5, &b, 0), 1);
 	UK_TEST_EXPECT_SNUM_EQ(futex(&a, WAKE, 10, 0, NULL, 0), 0);
@@ -272,7 +283,7 @@ UK_TESTCASE(futex, wake_op)
 	UK_TEST_EXPECT_SNUM_EQ(futex(&a, WAKE_OP, 1, 1, &b,
 				     FOP(1, 3, 0, 0)), 2);
 	UK_TEST_EXPECT_SNUM_EQ(b, 3);
-	UK_TEST_EXPECT_SNUM_EQ(count_done(w, 2), 2);
+	UK_TEST_EXPECT_SNUM_EQ(count_done(w, 2, 2), 2);
 	/* b |= 1 << 4 (OPARG_SHIFT); old 3 is not > 5: only a's. */
 	UK_TEST_EXPECT_SNUM_EQ(futex(&a, WAKE_OP, 1, 1, &b,
 				     FOP(8 | 2, 4, 4, 5)), 0);
