@@ -1,18 +1,28 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Timers that send signals: alarm, setitimer/getitimer (ITIMER_REAL) and
- * the POSIX timers (timer_create with SIGEV_SIGNAL, SIGEV_THREAD_ID or
- * SIGEV_NONE; musl builds SIGEV_THREAD on SIGEV_THREAD_ID). One kernel
- * thread sleeps until the nearest expiry and sends the signals; a timer
- * whose signal is still pending counts overruns instead (Linux).
- * Deadlines are on the monotonic clock; an absolute CLOCK_REALTIME time
- * is turned into one when the timer is set.
+ * Timers that send signals: alarm, setitimer/getitimer and the POSIX
+ * timers (timer_create with SIGEV_SIGNAL, SIGEV_THREAD_ID or SIGEV_NONE;
+ * musl builds SIGEV_THREAD on SIGEV_THREAD_ID). One kernel thread sleeps
+ * until the nearest expiry and sends the signals; a timer whose signal
+ * is still pending counts overruns instead (Linux). Deadlines are on the
+ * monotonic clock; an absolute CLOCK_REALTIME time is turned into one
+ * when the timer is set.
+ *
+ * ITIMER_VIRTUAL, ITIMER_PROF and timers on CLOCK_PROCESS_CPUTIME_ID
+ * have deadlines on the process's CPU time (uk_sched_cputime; the two
+ * itimers count the same time: the kernel runs in the app's threads, so
+ * there is no user/system split to make). The thread cannot sleep until
+ * a CPU time, so it looks again after the time the process needs at
+ * least to get there (every CPU busy), but at most every CPU_POLL_MIN:
+ * such a timer fires within about that much of its deadline, as Linux's
+ * fire at a tick.
  */
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>
 #include <uk/errptr.h>
 #include <uk/nofault.h>
+#include <uk/plat/lcpu.h>
 #include <uk/plat/time.h>
 #include <uk/sched.h>
 #include <uk/syscall.h>
@@ -24,19 +34,26 @@
 #define U_SIGEV_THREAD_ID	4
 #define U_TIMER_ABSTIME		1
 #define U_ITIMER_REAL		0
+#define U_ITIMER_VIRTUAL	1
+#define U_ITIMER_PROF		2
+#define U_SIGVTALRM		26
+#define U_SIGPROF		27
+#define CPU_POLL_MIN		1000000		/* ns */
 #define U_CLOCK_REALTIME_ALARM	8
 #define U_CLOCK_BOOTTIME_ALARM	9
 
-#define NR_TIMERS	256		/* POSIX timers; one more: itimer */
-#define ITIMER		NR_TIMERS
+#define NR_TIMERS	256		/* POSIX timers; then the itimers */
+#define ITIMER		NR_TIMERS	/* + ITIMER_REAL, _VIRTUAL, _PROF */
+#define NR_ALL		(NR_TIMERS + 3)
 
 struct ktimer {
 	int used;
+	int cpu;			/* on the process's CPU time */
 	int notify;			/* SIGEV_* */
 	int signo;
 	int tid;			/* SIGEV_THREAD_ID's thread */
 	__u64 value;			/* sigev_value */
-	__nsec expires;			/* monotonic; 0: disarmed */
+	__nsec expires;			/* monotonic or CPU; 0: disarmed */
 	__nsec interval;
 	int overrun;			/* expiries since its signal queued */
 	int last_overrun;		/* timer_getoverrun */
@@ -67,29 +84,42 @@ struct k_itimerval {
 	struct k_timeval it_value;
 };
 
-static struct ktimer timers[NR_TIMERS + 1];
+static struct ktimer timers[NR_ALL];
 static struct uk_spinlock tm_lock = UK_SPINLOCK_INITIALIZER();
 static struct uk_thread *tm_thread;
 
+/* When to look at a CPU-time timer again (monotonic): after the least
+ * time the process needs to reach it, but not sooner than CPU_POLL_MIN. */
+static __nsec cpu_poll(const struct ktimer *k, __nsec mono, __nsec cpu)
+{
+	__nsec wait = (k->expires - cpu) / (ukplat_lcpu_count() ?: 1);
+
+	return mono + MAX(wait, (__nsec)CPU_POLL_MIN);
+}
+
 /* Fires the first expired timer (tm_lock held, released). Returns 0 if
- * none expired, with the nearest expiry in *next. */
-static int fire_one(__nsec now, __nsec *next, unsigned long flags)
+ * none expired, with the nearest time to look again in *next. */
+static int fire_one(__nsec mono, __nsec cpu, __nsec *next,
+		    unsigned long flags)
 {
 	struct uk_siginfo info;
 	struct ktimer *k = NULL;
-	__nsec missed = 0;
+	__nsec missed = 0, now = 0, when;
 	int i, tid = 0;
 
 	*next = 0;
-	for (i = 0; i <= NR_TIMERS; i++) {
+	for (i = 0; i < NR_ALL; i++) {
 		if (!timers[i].used || !timers[i].expires)
 			continue;
+		now = timers[i].cpu ? cpu : mono;
 		if (timers[i].expires <= now) {
 			k = &timers[i];
 			break;
 		}
-		if (!*next || timers[i].expires < *next)
-			*next = timers[i].expires;
+		when = timers[i].cpu ? cpu_poll(&timers[i], mono, cpu) :
+		       timers[i].expires;
+		if (!*next || when < *next)
+			*next = when;
 	}
 	if (!k)
 		return 0;
@@ -110,7 +140,7 @@ static int fire_one(__nsec now, __nsec *next, unsigned long flags)
 	}
 	memset(&info, 0, sizeof(info));
 	info.si_signo = k->signo;
-	if (i == ITIMER) {
+	if (i >= ITIMER) {
 		info.si_code = UK_SI_KERNEL;
 	} else {
 		k->queued = 1;
@@ -125,7 +155,7 @@ static int fire_one(__nsec now, __nsec *next, unsigned long flags)
 		/* Gone: Linux drops it too. */
 		if (uk_signal_send_tid(tid, &info) < 0)
 			timer_signal_taken(&info);
-	} else if (uk_signal_send(NULL, &info) < 0 && i != ITIMER) {
+	} else if (uk_signal_send(NULL, &info) < 0 && i < ITIMER) {
 		timer_signal_taken(&info);
 	}
 	return 1;
@@ -139,7 +169,8 @@ static void timer_main(void *arg __maybe_unused)
 
 	for (;;) {
 		uk_spin_lock_irqsave(&tm_lock, flags);
-		if (fire_one(ukplat_monotonic_clock(), &next, flags))
+		if (fire_one(ukplat_monotonic_clock(), uk_sched_cputime(),
+			     &next, flags))
 			continue;
 		/* Blocked before the lock goes: a change wakes us. */
 		uk_thread_block_until(self, next);
@@ -200,6 +231,12 @@ static __nsec left_locked(const struct ktimer *k, __nsec now)
 	return k->expires > now ? k->expires - now : 1;
 }
 
+/* Now on the clock of timer k's deadlines. */
+static __nsec timer_now(const struct ktimer *k)
+{
+	return k->cpu ? uk_sched_cputime() : ukplat_monotonic_clock();
+}
+
 /* Arms k for value ns from now (abs: value is a deadline on clk), then
  * every interval ns; value 0 disarms. The old setting in *old_value and
  * *old_interval. */
@@ -207,12 +244,14 @@ static int arm(int id, int clk, int abs, __nsec value, __nsec interval,
 	       __nsec *old_value, __nsec *old_interval)
 {
 	struct ktimer *k = &timers[id];
-	__nsec now = ukplat_monotonic_clock(), wall, expires = 0;
+	__nsec now = timer_now(k), wall, expires = 0;
 	unsigned long flags;
 
 	if (value && abs) {
 		wall = clk == UK_CLOCK_REALTIME ? ukplat_wall_clock() : now;
 		expires = value > wall ? now + (value - wall) : now;
+		/* A CPU-time deadline may be 0 ns from the start: 1. */
+		expires = expires ?: 1;
 	} else if (value) {
 		expires = now + value < now ? UINT64_MAX / 2 : now + value;
 	}
@@ -235,6 +274,7 @@ static int clock_ok(int clk)
 	case UK_CLOCK_REALTIME:
 	case UK_CLOCK_MONOTONIC:
 	case UK_CLOCK_BOOTTIME:
+	case UK_CLOCK_PROCESS_CPUTIME_ID:
 	case U_CLOCK_REALTIME_ALARM:
 	case U_CLOCK_BOOTTIME_ALARM:
 		return 1;
@@ -255,8 +295,7 @@ static int is_our_thread(struct uk_thread *t, void *arg __maybe_unused)
 	       ? 0 : -EINVAL;
 }
 
-/* Clocks of the timers; CPU-time clocks are not counted (no CPU-time
- * accounting). */
+/* Clocks of the timers. */
 static int timer_clocks[NR_TIMERS];
 
 UK_SYSCALL_R_DEFINE(int, timer_create, int, clk,
@@ -266,9 +305,9 @@ UK_SYSCALL_R_DEFINE(int, timer_create, int, clk,
 	unsigned long flags;
 	int id;
 
+	/* A thread's CPU-time clock would need the thread kept. */
 	if (!clock_ok(clk))
-		return clk == UK_CLOCK_PROCESS_CPUTIME_ID ||
-		       clk == UK_CLOCK_THREAD_CPUTIME_ID ? -ENOTSUP : -EINVAL;
+		return clk == UK_CLOCK_THREAD_CPUTIME_ID ? -ENOTSUP : -EINVAL;
 	if (usev) {
 		if (uk_copy_from_user(&sev, usev, sizeof(sev)) < 0)
 			return -EFAULT;
@@ -300,6 +339,7 @@ UK_SYSCALL_R_DEFINE(int, timer_create, int, clk,
 	timers[id].notify = sev.sigev_notify;
 	timers[id].signo = sev.sigev_signo;
 	timers[id].tid = sev.sigev_tid;
+	timers[id].cpu = clk == UK_CLOCK_PROCESS_CPUTIME_ID;
 	timers[id].value = usev ? sev.sigev_value : (__u64)id;
 	timer_clocks[id] = timer_clock(clk);
 	uk_spin_unlock_irqrestore(&tm_lock, flags);
@@ -356,7 +396,7 @@ static void get_timer(int id, __nsec *value, __nsec *interval)
 	unsigned long flags;
 
 	uk_spin_lock_irqsave(&tm_lock, flags);
-	*value = left_locked(&timers[id], ukplat_monotonic_clock());
+	*value = left_locked(&timers[id], timer_now(&timers[id]));
 	*interval = timers[id].interval;
 	uk_spin_unlock_irqrestore(&tm_lock, flags);
 }
@@ -395,7 +435,7 @@ UK_SYSCALL_R_DEFINE(int, timer_delete, int, id)
 	return rc;
 }
 
-/* --- ITIMER_REAL, alarm -------------------------------------------------- */
+/* --- setitimer, alarm ---------------------------------------------------- */
 
 static int tv_to_ns(const struct k_timeval *tv, __nsec *ns)
 {
@@ -415,26 +455,33 @@ static void ns_to_tv(struct k_timeval *tv, __nsec ns)
 	tv->tv_usec = (long)(us % 1000000);
 }
 
-static int itimer_set(__nsec value, __nsec interval, __nsec *ov, __nsec *oi)
+static const int itimer_signo[] = {
+	[U_ITIMER_REAL] = U_SIGALRM,
+	[U_ITIMER_VIRTUAL] = U_SIGVTALRM,
+	[U_ITIMER_PROF] = U_SIGPROF,
+};
+
+static int itimer_set(int which, __nsec value, __nsec interval, __nsec *ov,
+		      __nsec *oi)
 {
+	struct ktimer *k = &timers[ITIMER + which];
 	unsigned long flags;
 
 	uk_spin_lock_irqsave(&tm_lock, flags);
-	if (!timers[ITIMER].used) {
-		timers[ITIMER].used = 1;
-		timers[ITIMER].notify = U_SIGEV_SIGNAL;
-		timers[ITIMER].signo = U_SIGALRM;
+	if (!k->used) {
+		k->used = 1;
+		k->cpu = which != U_ITIMER_REAL;
+		k->notify = U_SIGEV_SIGNAL;
+		k->signo = itimer_signo[which];
 	}
 	uk_spin_unlock_irqrestore(&tm_lock, flags);
-	return arm(ITIMER, UK_CLOCK_MONOTONIC, 0, value, interval, ov, oi);
+	return arm(ITIMER + which, UK_CLOCK_MONOTONIC, 0, value, interval,
+		   ov, oi);
 }
 
 static int itimer_which_ok(int which)
 {
-	/* ITIMER_VIRTUAL and ITIMER_PROF count CPU time, which is not
-	 * accounted here. */
-	return which == U_ITIMER_REAL ? 0 : (which == 1 || which == 2) ?
-	       -ENOTSUP : -EINVAL;
+	return which >= U_ITIMER_REAL && which <= U_ITIMER_PROF ? 0 : -EINVAL;
 }
 
 UK_SYSCALL_R_DEFINE(int, getitimer, int, which, struct k_itimerval *, ucur)
@@ -445,8 +492,8 @@ UK_SYSCALL_R_DEFINE(int, getitimer, int, which, struct k_itimerval *, ucur)
 
 	if (rc)
 		return rc;
-	if (READ_ONCE(timers[ITIMER].used))
-		get_timer(ITIMER, &v, &i);
+	if (READ_ONCE(timers[ITIMER + which].used))
+		get_timer(ITIMER + which, &v, &i);
 	ns_to_tv(&cur.it_value, v);
 	ns_to_tv(&cur.it_interval, i);
 	return uk_copy_to_user(ucur, &cur, sizeof(cur)) < 0 ? -EFAULT : 0;
@@ -470,7 +517,7 @@ UK_SYSCALL_R_DEFINE(int, setitimer, int, which,
 		    tv_to_ns(&new.it_interval, &i) < 0)
 			return -EINVAL;
 	}
-	rc = itimer_set(v, i, &ov, &oi);
+	rc = itimer_set(which, v, i, &ov, &oi);
 	if (rc)
 		return rc;
 	if (uold) {
@@ -487,7 +534,8 @@ UK_SYSCALL_R_DEFINE(unsigned int, alarm, unsigned int, seconds)
 	__nsec ov, oi;
 	unsigned int left;
 
-	if (itimer_set((__nsec)seconds * UK_NSEC_PER_SEC, 0, &ov, &oi) < 0)
+	if (itimer_set(U_ITIMER_REAL, (__nsec)seconds * UK_NSEC_PER_SEC, 0,
+		       &ov, &oi) < 0)
 		return 0;
 	/* Rounded to the nearest second, and never 0 while armed. */
 	left = (unsigned int)((ov + UK_NSEC_PER_SEC / 2) / UK_NSEC_PER_SEC);

@@ -1,0 +1,197 @@
+/*
+ * Timers on CPU time, checked the same way on Linux and on Amphi:
+ * setitimer(ITIMER_VIRTUAL / ITIMER_PROF) sends SIGVTALRM / SIGPROF once
+ * the process has computed for the time set (not while it sleeps), again
+ * every interval; getitimer reports what is left; a POSIX timer on
+ * CLOCK_PROCESS_CPUTIME_ID does the same with its own signal.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../posix-check.h"
+
+#define MS	1000000.0
+
+static volatile sig_atomic_t got_vtalrm, got_prof, got_usr1;
+static volatile double cpu_at_signal;
+static volatile unsigned long sink;
+
+static double clock_ns(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return ts.tv_sec * 1e9 + ts.tv_nsec;
+}
+
+static void on_signal(int sig)
+{
+	/* clock_gettime is async-signal-safe. */
+	if (!cpu_at_signal)
+		cpu_at_signal = clock_ns(CLOCK_PROCESS_CPUTIME_ID);
+	if (sig == SIGVTALRM)
+		got_vtalrm++;
+	else if (sig == SIGPROF)
+		got_prof++;
+	else if (sig == SIGUSR1)
+		got_usr1++;
+}
+
+/* Computes until *flag is at least n or ms of CPU time (or 20 s of real
+ * time) passed; returns the CPU time it took. */
+static double burn_until(volatile sig_atomic_t *flag, int n, double ms)
+{
+	double c0 = clock_ns(CLOCK_PROCESS_CPUTIME_ID);
+	double w0 = clock_ns(CLOCK_MONOTONIC);
+	unsigned long i;
+
+	while ((!flag || *flag < n) &&
+	       clock_ns(CLOCK_PROCESS_CPUTIME_ID) - c0 < ms * MS &&
+	       clock_ns(CLOCK_MONOTONIC) - w0 < 20000 * MS)
+		for (i = 0; i < 10000; i++)
+			sink += i;
+	return clock_ns(CLOCK_PROCESS_CPUTIME_ID) - c0;
+}
+
+static void set_itimer(int which, long value_ms, long interval_ms)
+{
+	struct itimerval it = {
+		.it_value = { value_ms / 1000, value_ms % 1000 * 1000 },
+		.it_interval = { interval_ms / 1000, interval_ms % 1000 * 1000 },
+	};
+
+	CHECK(setitimer(which, &it, NULL) == 0);
+}
+
+/* One shot of 50 ms of CPU time: not while sleeping, then after about
+ * that much computing. */
+static void test_one_shot(int which, volatile sig_atomic_t *got)
+{
+	struct itimerval cur;
+	struct timespec nap = { 0, 200 * 1000 * 1000 };
+	double start;
+
+	*got = 0;
+	cpu_at_signal = 0;
+	set_itimer(which, 50, 0);
+	CHECK(getitimer(which, &cur) == 0);
+	CHECK(cur.it_interval.tv_sec == 0 && cur.it_interval.tv_usec == 0);
+	/* Linux may add up to a tick (54 ms with HZ=250). */
+	CHECK(cur.it_value.tv_sec == 0 && cur.it_value.tv_usec > 0 &&
+	      cur.it_value.tv_usec <= 60000);
+	/* Sleeping uses no CPU time: no signal, nothing interrupted. */
+	CHECK(nanosleep(&nap, NULL) == 0);
+	CHECK(*got == 0);
+	CHECK(getitimer(which, &cur) == 0);
+	CHECK(cur.it_value.tv_usec > 10000);
+	start = clock_ns(CLOCK_PROCESS_CPUTIME_ID);
+	burn_until(got, 1, 5000);
+	CHECK(*got == 1);
+	/* Fired after 50 ms of CPU time, not long after. */
+	CHECK(cpu_at_signal - start >= 40 * MS);
+	CHECK(cpu_at_signal - start < 1000 * MS);
+	/* Disarmed now. */
+	CHECK(getitimer(which, &cur) == 0);
+	CHECK(cur.it_value.tv_sec == 0 && cur.it_value.tv_usec == 0);
+	burn_until(NULL, 0, 60);
+	CHECK(*got == 1);
+}
+
+/* Every 50 ms of CPU time: about 10 signals in 500 ms (a CPU-time
+ * timer fires within a time slice of its deadline); then off. */
+static void test_interval(void)
+{
+	struct itimerval off = { { 0, 0 }, { 0, 0 } }, old;
+	double cpu;
+
+	got_prof = 0;
+	set_itimer(ITIMER_PROF, 50, 50);
+	cpu = burn_until(NULL, 0, 500);
+	CHECK(cpu >= 500 * MS);
+	CHECK(got_prof >= 7 && got_prof <= 11);
+	memset(&old, 0, sizeof(old));
+	CHECK(setitimer(ITIMER_PROF, &off, &old) == 0);
+	CHECK(old.it_interval.tv_sec == 0 && old.it_interval.tv_usec == 50000);
+	CHECK(old.it_value.tv_sec == 0 && old.it_value.tv_usec <= 60000);
+	got_prof = 0;
+	burn_until(NULL, 0, 60);
+	CHECK(got_prof == 0);
+}
+
+static void test_bad_input(void)
+{
+	struct itimerval it = { { 0, 0 }, { 0, 1000000 } };
+	struct itimerval cur;
+
+	errno = 0;
+	CHECK(getitimer(3, &cur) == -1 && errno == EINVAL);
+	errno = 0;
+	CHECK(setitimer(-1, &it, NULL) == -1 && errno == EINVAL);
+	/* tv_usec of a million is not a time. */
+	errno = 0;
+	CHECK(setitimer(ITIMER_VIRTUAL, &it, NULL) == -1 && errno == EINVAL);
+	errno = 0;
+	CHECK(getitimer(ITIMER_PROF, (struct itimerval *)8) == -1 &&
+	      errno == EFAULT);
+}
+
+/* A POSIX timer on the process's CPU-time clock. */
+static void test_posix_timer(void)
+{
+	struct sigevent sev;
+	struct itimerspec its, cur;
+	struct timespec nap = { 0, 150 * 1000 * 1000 };
+	double start;
+	timer_t t;
+
+	memset(&sev, 0, sizeof(sev));
+	sev.sigev_notify = SIGEV_SIGNAL;
+	sev.sigev_signo = SIGUSR1;
+	CHECK(timer_create(CLOCK_PROCESS_CPUTIME_ID, &sev, &t) == 0);
+	memset(&its, 0, sizeof(its));
+	its.it_value.tv_nsec = 40 * 1000 * 1000;
+	got_usr1 = 0;
+	cpu_at_signal = 0;
+	CHECK(timer_settime(t, 0, &its, NULL) == 0);
+	CHECK(nanosleep(&nap, NULL) == 0);
+	CHECK(got_usr1 == 0);
+	CHECK(timer_gettime(t, &cur) == 0);
+	CHECK(cur.it_value.tv_sec == 0 && cur.it_value.tv_nsec > 0 &&
+	      cur.it_value.tv_nsec <= 40 * 1000 * 1000);
+	start = clock_ns(CLOCK_PROCESS_CPUTIME_ID);
+	burn_until(&got_usr1, 1, 5000);
+	CHECK(got_usr1 == 1);
+	CHECK(cpu_at_signal - start >= 25 * MS);
+	CHECK(cpu_at_signal - start < 1000 * MS);
+	/* An absolute deadline already passed fires at once. */
+	got_usr1 = 0;
+	its.it_value.tv_sec = 0;
+	its.it_value.tv_nsec = 1;
+	CHECK(timer_settime(t, TIMER_ABSTIME, &its, NULL) == 0);
+	burn_until(&got_usr1, 1, 2000);
+	CHECK(got_usr1 == 1);
+	CHECK(timer_delete(t) == 0);
+}
+
+int main(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	CHECK(sigaction(SIGVTALRM, &sa, NULL) == 0);
+	CHECK(sigaction(SIGPROF, &sa, NULL) == 0);
+	CHECK(sigaction(SIGUSR1, &sa, NULL) == 0);
+	test_one_shot(ITIMER_VIRTUAL, &got_vtalrm);
+	test_one_shot(ITIMER_PROF, &got_prof);
+	test_interval();
+	test_posix_timer();
+	test_bad_input();
+	return posix_check_summary();
+}
