@@ -45,4 +45,19 @@ void signalfd_notify(void);
  * its overrun count and lets the timer queue it again. */
 void timer_signal_taken(struct uk_siginfo *info);
 
+/* timer.c: timers that call fire(arg, n) for n expiries (n == 0: the
+ * timer was set again, drop the count) instead of sending a signal.
+ * fire runs under the timer lock: ISR-safe work only (an atomic add, a
+ * pollq notify). After ktimer_cb_delete() it is never called again. */
+int ktimer_cb_create(void (*fire)(void *arg, __u64 n), void *arg);
+/* Arms id (clk: a Linux clock id; abs: value is a time on it) like
+ * timer_settime; 0 disarms. The old time left and interval come back. */
+int ktimer_cb_set(int id, int clk, int abs, __nsec value, __nsec interval,
+		  __nsec *old_value, __nsec *old_interval);
+void ktimer_cb_get(int id, __nsec *value, __nsec *interval);
+void ktimer_cb_delete(int id);
+/* 1 if clk is a clock timers run on (REALTIME, MONOTONIC, BOOTTIME and
+ * their _ALARM twins), else 0. */
+int ktimer_clock_ok(int clk);
+
 #endif /* __UK_SIGNAL_IMPL_H__ */

@@ -44,7 +44,10 @@
 
 #define NR_TIMERS	256		/* POSIX timers; then the itimers */
 #define ITIMER		NR_TIMERS	/* + ITIMER_REAL, _VIRTUAL, _PROF */
-#define NR_ALL		(NR_TIMERS + 3)
+#define NR_CB_TIMERS	1024		/* after them: timerfds */
+#define FIRST_CB	(ITIMER + 3)
+#define NR_ALL		(FIRST_CB + NR_CB_TIMERS)
+#define U_NOTIFY_CB	(-1)		/* calls fire() instead of a signal */
 
 struct ktimer {
 	int used;
@@ -58,6 +61,8 @@ struct ktimer {
 	int overrun;			/* expiries since its signal queued */
 	int last_overrun;		/* timer_getoverrun */
 	int queued;			/* its signal is pending */
+	void (*fire)(void *arg, __u64 n);	/* U_NOTIFY_CB */
+	void *arg;
 };
 
 /* Linux's struct sigevent (64 bytes). */
@@ -129,7 +134,11 @@ static int fire_one(__nsec mono, __nsec cpu, __nsec *next,
 	} else {
 		k->expires = 0;
 	}
-	if (k->notify == U_SIGEV_NONE) {
+	/* Under tm_lock, so that ktimer_cb_delete() returns only once no
+	 * call of fire() runs. */
+	if (k->notify == U_NOTIFY_CB)
+		k->fire(k->arg, 1 + missed);
+	if (k->notify == U_SIGEV_NONE || k->notify == U_NOTIFY_CB) {
 		uk_spin_unlock_irqrestore(&tm_lock, flags);
 		return 1;
 	}
@@ -262,19 +271,21 @@ static int arm(int id, int clk, int abs, __nsec value, __nsec interval,
 	}
 	*old_value = left_locked(k, now);
 	*old_interval = k->interval;
+	/* A timerfd's expiries of the old setting go with it (Linux). */
+	if (k->notify == U_NOTIFY_CB)
+		k->fire(k->arg, 0);
 	k->expires = expires;
 	k->interval = value ? interval : 0;
 	uk_spin_unlock_irqrestore(&tm_lock, flags);
 	return value ? timers_kick() : 0;
 }
 
-static int clock_ok(int clk)
+int ktimer_clock_ok(int clk)
 {
 	switch (clk) {
 	case UK_CLOCK_REALTIME:
 	case UK_CLOCK_MONOTONIC:
 	case UK_CLOCK_BOOTTIME:
-	case UK_CLOCK_PROCESS_CPUTIME_ID:
 	case U_CLOCK_REALTIME_ALARM:
 	case U_CLOCK_BOOTTIME_ALARM:
 		return 1;
@@ -306,7 +317,7 @@ UK_SYSCALL_R_DEFINE(int, timer_create, int, clk,
 	int id;
 
 	/* A thread's CPU-time clock would need the thread kept. */
-	if (!clock_ok(clk))
+	if (!ktimer_clock_ok(clk) && clk != UK_CLOCK_PROCESS_CPUTIME_ID)
 		return clk == UK_CLOCK_THREAD_CPUTIME_ID ? -ENOTSUP : -EINVAL;
 	if (usev) {
 		if (uk_copy_from_user(&sev, usev, sizeof(sev)) < 0)
@@ -398,6 +409,48 @@ static void get_timer(int id, __nsec *value, __nsec *interval)
 	uk_spin_lock_irqsave(&tm_lock, flags);
 	*value = left_locked(&timers[id], timer_now(&timers[id]));
 	*interval = timers[id].interval;
+	uk_spin_unlock_irqrestore(&tm_lock, flags);
+}
+
+/* --- Timers that call a function (timerfd) ------------------------------ */
+
+int ktimer_cb_create(void (*fire)(void *arg, __u64 n), void *arg)
+{
+	unsigned long flags;
+	int id;
+
+	uk_spin_lock_irqsave(&tm_lock, flags);
+	for (id = FIRST_CB; id < NR_ALL && timers[id].used; id++)
+		;
+	if (id < NR_ALL) {
+		memset(&timers[id], 0, sizeof(timers[id]));
+		timers[id].used = 1;
+		timers[id].notify = U_NOTIFY_CB;
+		timers[id].fire = fire;
+		timers[id].arg = arg;
+	}
+	uk_spin_unlock_irqrestore(&tm_lock, flags);
+	return id < NR_ALL ? id : -EMFILE;
+}
+
+int ktimer_cb_set(int id, int clk, int abs, __nsec value, __nsec interval,
+		  __nsec *old_value, __nsec *old_interval)
+{
+	return arm(id, timer_clock(clk), abs, value, interval, old_value,
+		   old_interval);
+}
+
+void ktimer_cb_get(int id, __nsec *value, __nsec *interval)
+{
+	get_timer(id, value, interval);
+}
+
+void ktimer_cb_delete(int id)
+{
+	unsigned long flags;
+
+	uk_spin_lock_irqsave(&tm_lock, flags);
+	memset(&timers[id], 0, sizeof(timers[id]));
 	uk_spin_unlock_irqrestore(&tm_lock, flags);
 }
 

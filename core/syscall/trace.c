@@ -40,6 +40,8 @@
  *   K sockaddr out (socklen_t * next)   z struct stat out
  *   g sigset in    G sigset out   2 int[2] out (pipe)
  *   q pollfd array (count next)
+ *   c clock id     j timerfd_create flags   J timerfd_settime flags
+ *   i itimerspec in    n itimerspec out
  * Result kinds: d signed, x address (mmap, brk).
  */
 struct trace_fmt {
@@ -172,6 +174,9 @@ static const struct trace_fmt fmts[] = {
 	{ "epoll_pwait", "fpddgu", 'd' },
 	{ "eventfd", "u", 'd' },
 	{ "eventfd2", "ux", 'd' },
+	{ "timerfd_create", "cj", 'd' },
+	{ "timerfd_settime", "fJin", 'd' },
+	{ "timerfd_gettime", "fn", 'd' },
 	{ "epoll_create", "d", 'd' },
 	{ "epoll_create1", "x", 'd' },
 	{ "dup3", "ffO", 'd' },
@@ -544,6 +549,36 @@ static void put_timespec(struct out *o, long p)
 		     (long)ts.tv_nsec);
 }
 
+static void put_itimerspec(struct out *o, long p)
+{
+	struct timespec ts[2];
+
+	if (peek(ts, p, sizeof(ts)) != sizeof(ts)) {
+		put_ptr(o, p);
+		return;
+	}
+	putf(o, "{it_interval={tv_sec=%lld, tv_nsec=%ld}, "
+	     "it_value={tv_sec=%lld, tv_nsec=%ld}}",
+	     (long long)ts[0].tv_sec, (long)ts[0].tv_nsec,
+	     (long long)ts[1].tv_sec, (long)ts[1].tv_nsec);
+}
+
+static const struct flag clocks[] = {
+	{ 0, "CLOCK_REALTIME" }, { 1, "CLOCK_MONOTONIC" },
+	{ 2, "CLOCK_PROCESS_CPUTIME_ID" }, { 3, "CLOCK_THREAD_CPUTIME_ID" },
+	{ 4, "CLOCK_MONOTONIC_RAW" }, { 5, "CLOCK_REALTIME_COARSE" },
+	{ 6, "CLOCK_MONOTONIC_COARSE" }, { 7, "CLOCK_BOOTTIME" },
+	{ 8, "CLOCK_REALTIME_ALARM" }, { 9, "CLOCK_BOOTTIME_ALARM" },
+};
+
+static const struct flag tfd_flags[] = {
+	{ 04000, "TFD_NONBLOCK" }, { 02000000, "TFD_CLOEXEC" },
+};
+
+static const struct flag tfd_set_flags[] = {
+	{ 1, "TFD_TIMER_ABSTIME" }, { 2, "TFD_TIMER_CANCEL_ON_SET" },
+};
+
 static void put_sockaddr(struct out *o, long p, long len)
 {
 	unsigned char sa[sizeof(struct sockaddr_un)];
@@ -744,6 +779,16 @@ static void put_arg(struct out *o, char k, const long *a, int i, long ret,
 	case 'D': ENUM(o, v, families); break;
 	case 'Y': put_sock_type(o, (unsigned long)v); break;
 	case 't': put_timespec(o, v); break;
+	case 'c': ENUM(o, (int)v, clocks); break;
+	case 'j': FLAGS(o, (unsigned int)v, tfd_flags); break;
+	case 'J': FLAGS(o, (unsigned int)v, tfd_set_flags); break;
+	case 'i': put_itimerspec(o, v); break;
+	case 'n':
+		if (ok)
+			put_itimerspec(o, v);
+		else
+			put_ptr(o, v);
+		break;
 	case 'T':
 		if (ok)
 			put_timespec(o, v);
