@@ -6,6 +6,7 @@
 #include <uk/list.h>
 #include <uk/signal.h>
 #include <uk/spinlock.h>
+#include <uk/time.h>
 
 /* Linux's values (signal.h of any C library agrees). */
 #define U_SIGKILL	9
@@ -44,6 +45,12 @@ void signalfd_notify(void);
 /* timer.c: a timer's signal was taken (uk_sig_lock held): fills in
  * its overrun count and lets the timer queue it again. */
 void timer_signal_taken(struct uk_siginfo *info);
+
+/* Linux's struct itimerspec (timer_settime, timerfd_settime). */
+struct k_itimerspec {
+	struct uk_timespec it_interval;
+	struct uk_timespec it_value;
+};
 
 /* timer.c: timers that call fire(arg, n) for n expiries (n == 0: the
  * timer was set again, drop the count) instead of sending a signal.

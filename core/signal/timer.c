@@ -74,11 +74,6 @@ struct k_sigevent {
 	int __pad[11];
 };
 
-struct k_itimerspec {
-	struct uk_timespec it_interval;
-	struct uk_timespec it_value;
-};
-
 struct k_timeval {
 	long tv_sec;
 	long tv_usec;

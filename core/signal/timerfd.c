@@ -25,11 +25,6 @@
 #define TFD_SETTIME_FLAGS	(TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET)
 #define TFD_CREATE_FLAGS	(O_NONBLOCK | O_CLOEXEC)
 
-struct k_itimerspec {
-	struct uk_timespec it_interval;
-	struct uk_timespec it_value;
-};
-
 struct timerfd {
 	struct uk_file f;
 	__u64 ticks;
