@@ -28,10 +28,6 @@ The app's fds 0-2 are what this script's are: the kernel is told
 then the serial line is framed (hal-qemu/common/serial.c): the app's
 stderr comes out on our stderr, and a stdin that is not a terminal is
 passed on when the kernel first asks for it, followed by its end.
-On a terminal the keys go to the app raw: ^C, ^\\ and ^Z become SIGINT,
-SIGQUIT and SIGTSTP in the kernel's line discipline, as its termios
-says (ISIG, VINTR, VQUIT, VSUSP, NOFLSH). QEMU's own keys stay: Ctrl-A x
-quits QEMU, Ctrl-A h lists the others, Ctrl-A Ctrl-A sends a Ctrl-A.
 
 arm64 (an aarch64 ELF IMAGE): qemu-system-aarch64 -M virt,gic-version=3
 -cpu max,pauth-impdef=on under TCG, booting the raw Image IMAGE.img built next to the ELF
@@ -587,28 +583,7 @@ def main():
              cleanup=(lambda: tap_remove(tap)) if made_tap else None)
 
 
-def with_tty_console(argv, kinds):
-    """On a terminal, the serial line gets the keys raw: QEMU's stdio
-    chardev leaves ISIG off (signal=off), so ^C, ^\\ and ^Z reach the
-    kernel's line discipline as bytes instead of ending QEMU. The
-    multiplexer (mux=on) keeps QEMU's own keys: Ctrl-A x quits, Ctrl-A h
-    lists them, Ctrl-A Ctrl-A sends a Ctrl-A."""
-    if kinds[0] != 'tty':
-        return argv
-    out, i = [], 0
-    while i < len(argv):
-        if argv[i:i + 2] == ['-serial', 'stdio']:
-            out += ['-chardev', 'stdio,id=console,mux=on,signal=off',
-                    '-serial', 'chardev:console']
-            i += 2
-            continue
-        out.append(argv[i])
-        i += 1
-    return out
-
-
 def run_qemu(opts, image, argv, arm64=False, cleanup=None):
-    argv = with_tty_console(argv, opts['kinds'])
     if os.environ.get('AMPHI_VERBOSE'):
         say(' '.join(shlex.quote(a) for a in argv))
     if opts['argv']:

@@ -60,7 +60,6 @@ struct tty {
 	int eof;			/* the input has ended */
 	struct k_termios termios;
 	int want_input;			/* a reader waits: poll the input */
-	int line;			/* input from a terminal: disciplined */
 };
 
 static struct tty console = { .in_fd = 0, .out_fd = 1, .canon = 1 };
@@ -72,7 +71,6 @@ static int poller_started;
 static struct uk_waitq poller_wq;	/* the poller sleeps here when idle */
 
 static void want_input(struct tty *t);
-static void tty_sig_post(unsigned int bits);
 
 /* Bytes at the start of buf a read may return now: up to and including
  * the first newline, everything at end of input or when the buffer is
@@ -91,55 +89,6 @@ static unsigned int line_ready(const struct tty *t)
 	return 0;
 }
 
-/* The terminal signal (UKPLAT_TTYSIG_*) character c stands for, or 0.
- * A character of 0 is _POSIX_VDISABLE: that key is off. */
-static unsigned int isig_bit(const struct k_termios *tio, unsigned char c)
-{
-	if (!c)
-		return 0;
-	if (c == tio->c_cc[VINTR])
-		return UKPLAT_TTYSIG_INT;
-	if (c == tio->c_cc[VQUIT])
-		return UKPLAT_TTYSIG_QUIT;
-	if (c == tio->c_cc[VSUSP])
-		return UKPLAT_TTYSIG_TSTP;
-	return 0;
-}
-
-/* A terminal's line discipline for n new bytes at buf + start, as
- * Linux's n_tty does it (without echo or line editing): with ISIG the
- * VINTR, VQUIT and VSUSP characters become SIGINT, SIGQUIT and SIGTSTP
- * and, unless NOFLSH, discard the input before them; IGNCR, ICRNL and
- * INLCR map carriage returns. On the serial line these bytes are the
- * only way the keys arrive; in sim the host's terminal mostly sent the
- * signals itself. Returns the buffer's new length. Lock held. */
-static unsigned int ldisc_input(struct tty *t, unsigned int start,
-				unsigned int n)
-{
-	const struct k_termios *tio = &t->termios;
-	unsigned int r, w = start, bit;
-	unsigned char c;
-
-	for (r = start; r < start + n; r++) {
-		c = (unsigned char)t->buf[r];
-		bit = tio->c_lflag & ISIG ? isig_bit(tio, c) : 0;
-		if (bit) {
-			tty_sig_post(bit);
-			if (!(tio->c_lflag & NOFLSH))
-				w = 0;
-			continue;
-		}
-		if (c == '\r' && (tio->c_iflag & IGNCR))
-			continue;
-		if (c == '\r' && (tio->c_iflag & ICRNL))
-			c = '\n';
-		else if (c == '\n' && (tio->c_iflag & INLCR))
-			c = '\r';
-		t->buf[w++] = (char)c;
-	}
-	return w;
-}
-
 /* Moves pending input into the buffer. Lock held. */
 static void pull_input(struct tty *t)
 {
@@ -152,10 +101,7 @@ static void pull_input(struct tty *t)
 			t->eof = 1;
 		if (n <= 0)
 			return;
-		if (t->line)
-			t->len = ldisc_input(t, t->len, (unsigned int)n);
-		else
-			t->len += n;
+		t->len += n;
 	}
 }
 
@@ -291,11 +237,7 @@ static int tty_ioctl(struct uk_file *f, unsigned long req, void *arg)
 	case TCSETS + 2:	/* TCSETSF */
 		if (uk_copy_from_user(&tio, arg, sizeof(tio)))
 			return -EFAULT;
-		uk_spin_lock_irqsave(&t->lock, flags);
 		t->termios = tio;
-		if (req == TCSETS + 2)	/* TCSETSF: discard pending input */
-			t->len = 0;
-		uk_spin_unlock_irqrestore(&t->lock, flags);
 		return 0;
 	case TIOCGWINSZ:
 		tty_winsize(&ws);
@@ -509,20 +451,8 @@ static void termios_default(struct k_termios *tio)
 	tio->c_oflag = OPOST | ONLCR;
 	tio->c_cflag = CS8 | CREAD | B38400;
 	tio->c_lflag = ISIG | ICANON | ECHO | ECHOE | ECHOK;
-	/* Linux's INIT_C_CC: ^C ^\ DEL ^U ^D, VMIN 1, ^Q ^S ^Z ^R ^O ^W ^V */
-	tio->c_cc[VINTR] = 3;
-	tio->c_cc[VQUIT] = 034;
-	tio->c_cc[VERASE] = 0177;
-	tio->c_cc[VKILL] = 025;
 	tio->c_cc[VEOF] = 4;
 	tio->c_cc[VMIN] = 1;
-	tio->c_cc[VSTART] = 021;
-	tio->c_cc[VSTOP] = 023;
-	tio->c_cc[VSUSP] = 032;
-	tio->c_cc[VREPRINT] = 022;
-	tio->c_cc[VDISCARD] = 017;
-	tio->c_cc[VWERASE] = 027;
-	tio->c_cc[VLNEXT] = 026;
 }
 
 static struct tty pipes[3];
@@ -556,13 +486,6 @@ static void tty_setup(struct tty *t, const struct uk_file_ops *ops,
 static unsigned int tty_sig_pending;
 static struct uk_waitq tty_sig_wq;
 
-/* Records terminal signals for the tty-signals thread. Any context. */
-static void tty_sig_post(unsigned int bits)
-{
-	__atomic_fetch_or(&tty_sig_pending, bits, __ATOMIC_SEQ_CST);
-	uk_waitq_wake_up(&tty_sig_wq);
-}
-
 static int tty_sig_irq(void *arg __maybe_unused,
 		       struct __regs *regs __maybe_unused)
 {
@@ -570,7 +493,8 @@ static int tty_sig_irq(void *arg __maybe_unused,
 
 	if (!bits)
 		return 0;
-	tty_sig_post(bits);
+	__atomic_fetch_or(&tty_sig_pending, bits, __ATOMIC_SEQ_CST);
+	uk_waitq_wake_up(&tty_sig_wq);
 	return 1;
 }
 
@@ -609,52 +533,25 @@ static void tty_sig_main(void *arg __maybe_unused)
 	}
 }
 
-/* Where the host sends no terminal signals (the serial line), the keys
- * are bytes on the line, and they must act while the app reads nothing:
- * the console's input goes through the line discipline every
- * UK_TTY_POLL_MS (a UART interrupt would do this on Linux). The bytes
- * stay buffered for the app's next read. */
-static void tty_line_watch(void *arg __maybe_unused)
-{
-	unsigned long flags;
-
-	for (;;) {
-		uk_sched_thread_sleep(UK_TTY_POLL_MS * 1000000ULL);
-		if (!(__atomic_load_n(&console.termios.c_lflag,
-				      __ATOMIC_RELAXED) & ISIG))
-			continue;
-		uk_spin_lock_irqsave(&console.lock, flags);
-		pull_input(&console);
-		uk_spin_unlock_irqrestore(&console.lock, flags);
-	}
-}
-
-/* Does the host send terminal signals? (Device interrupt irq then.) */
-static int host_signals(void)
-{
-	int irq = ukplat_irq_alloc();
-
-	return irq >= 0 &&
-	       ukplat_irq_register((unsigned long)irq, tty_sig_irq, NULL) == 0 &&
-	       ukplat_tty_signals_start((unsigned int)irq) == 0;
-}
-
 static int tty_signals_init(struct uk_init_ctx *ctx __maybe_unused)
 {
 	struct uk_thread *th;
+	int irq, rc;
 
+	uk_waitq_init(&tty_sig_wq);
+	irq = ukplat_irq_alloc();
+	if (irq < 0)
+		return 0;
+	rc = ukplat_irq_register((unsigned long)irq, tty_sig_irq, NULL);
+	if (rc < 0)
+		goto fail;
 	th = uk_thread_create("tty-signals", tty_sig_main, NULL, 0,
 			      UK_THREADF_DETACHED);
 	if (PTRISERR(th))
-		goto fail;
+		goto fail;	/* the handler stays: it only records */
 	uk_thread_start(th);
-	if (host_signals() || !console.line)
-		return 0;
-	th = uk_thread_create("tty-line", tty_line_watch, NULL, 0,
-			      UK_THREADF_DETACHED);
-	if (PTRISERR(th))
-		goto fail;
-	uk_thread_start(th);
+	if (ukplat_tty_signals_start((unsigned int)irq) < 0)
+		uk_pr_debug("tty: no terminal signals here\n");
 	return 0;
 fail:
 	uk_pr_err("tty: terminal signals will not reach the app\n");
@@ -699,7 +596,6 @@ static int tty_init(struct uk_init_ctx *ctx __maybe_unused)
 	int fd, ok[3], in_fd = -1, out_fd = -1;
 
 	uk_waitq_init(&poller_wq);
-	uk_waitq_init(&tty_sig_wq);
 	for (fd = 0; fd < 3; fd++) {
 		ok[fd] = ukplat_stream_info(fd, &info[fd]) == 0;
 		if (!ok[fd] || info[fd].kind != UKPLAT_STREAM_TTY)
@@ -711,7 +607,6 @@ static int tty_init(struct uk_init_ctx *ctx __maybe_unused)
 	}
 	tty_setup(&console, &tty_ops, S_IFCHR | 0620, in_fd < 0 ? 0 : in_fd,
 		  out_fd < 0 ? (in_fd < 0 ? 1 : in_fd) : out_fd, 1);
-	console.line = in_fd >= 0;
 
 	for (fd = 0; fd < 3; fd++) {
 		if (!ok[fd])

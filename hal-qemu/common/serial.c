@@ -164,9 +164,8 @@ long long ukplat_stream_size(int fd __maybe_unused)
 	return -ESPIPE;
 }
 
-/* The host sends no terminal signals over the serial line: its ^C, ^\
- * and ^Z arrive as bytes (tools/qemu-run.py turns ISIG off on its
- * terminal), which core/tty's line discipline turns into signals. */
+/* No terminal signals over the serial line yet (core/tty: the line
+ * discipline's ^C would turn bytes into them). */
 int ukplat_tty_signals_start(unsigned int irq __maybe_unused)
 {
 	return -ENOTSUP;

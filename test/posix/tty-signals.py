@@ -1,15 +1,8 @@
 #!/usr/bin/env python3
 """Press a terminal's signal keys at a program, on Linux (reference) and
-on Amphi (sim, or QEMU with --runner), and check both react alike.
+on Amphi (sim), and check both react alike.
 
-  tty-signals.py [--runner tools/qemu-run.py] HOST_EXE AMPHI_IMAGE
-
-On QEMU the keys travel as bytes over the serial line (qemu-run.py turns
-ISIG off on the terminal) and the kernel's line discipline turns them
-into signals, as the app's termios says; there the app's termios changes
-are also checked. A stop (^Z's default action) cannot be continued from
-outside a machine, so there SIGTSTP's default is Linux's for an orphaned
-process group: it is discarded, and the program reads on.
+  tty-signals.py HOST_EXE AMPHI_IMAGE
 
 Each program runs as the session leader of a new pseudo-terminal, whose
 line discipline turns ^C, ^\\ and ^Z into SIGINT, SIGQUIT and SIGTSTP for
@@ -177,53 +170,14 @@ def case_tstp(cmd):
     return t.finish(), 0
 
 
-def case_tstp_ignored(cmd):
-    t = Tty(cmd + ['tstp'])
-    t.wait_for('ready for SIGTSTP\r')
-    t.press(b'\x1a')
-    t.wait_for('SIGTSTP handled')
-    t.wait_for('ready for SIGTSTP again')
-    t.press(b'\x1a')
-    time.sleep(0.5)
-    t.press(b'go\n')
-    t.wait_for('continued, read go')
-    return t.finish(), 0
-
-
-def case_termios(cmd):
-    t = Tty(cmd + ['termios'])
-    t.wait_for('ready for ^G\r')
-    t.press(b'\x07')
-    t.wait_for('SIGINT from ^G')
-    t.press(b'a\x03b\n')
-    t.wait_for('read 61 03 62 0a')
-    t.wait_for('ready for no ISIG')
-    t.press(b'\x07\x03\x1c\x1a\n')
-    t.wait_for('read 07 03 1c 1a 0a')
-    return t.finish(), 0
-
-
 CASES = [case_handler, case_quit, case_winch, case_tstp]
-# Over QEMU's serial line: no window size, and no stop.
-QEMU_CASES = [case_handler, case_quit, case_tstp_ignored, case_termios]
 
 
 def main():
-    args = sys.argv[1:]
-    runner = None
-    if args[:1] == ['--runner']:
-        runner, args = args[1], args[2:]
-    host, image = args[:2]
+    host, image = sys.argv[1:3]
     failed = 0
-    if runner:
-        worlds = (('linux', [host], CASES + [case_termios]),
-                  ('amphi-qemu', [sys.executable, runner, '-q', image,
-                                  '--'], QEMU_CASES))
-    else:
-        worlds = (('linux', [host], CASES),
-                  ('amphi', [image, '-q', '--'], CASES))
-    for world, cmd, cases in worlds:
-        for case in cases:
+    for world, cmd in (('linux', [host]), ('amphi', [image, '-q', '--'])):
+        for case in CASES:
             name = '%s %s' % (world, case.__name__[5:])
             try:
                 rc, want = case(cmd)

@@ -9,16 +9,12 @@
  *   winch    SIGWINCH to a handler, then TIOCGWINSZ has the new size
  *   tstp     SIGTSTP to a handler, then the default: the program stops
  *            until SIGCONT, then reads a line and ends
- *   termios  the app's termios rules the keys: with VINTR set to ^G, ^G
- *            sends SIGINT (and ^C is a byte); with ISIG off, ^C and ^\
- *            are bytes of the line read
  */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <termios.h>
 #include <unistd.h>
 
 static volatile sig_atomic_t got, code;
@@ -129,47 +125,6 @@ static int mode_tstp(void)
 	return 0;
 }
 
-/* Reads a line from stdin and prints its bytes in hex. */
-static int print_line(void)
-{
-	char line[64];
-	ssize_t n, i;
-
-	n = read(0, line, sizeof(line));
-	if (n <= 0)
-		return 4;
-	printf("read");
-	for (i = 0; i < n; i++)
-		printf(" %02x", (unsigned char)line[i]);
-	printf("\n");
-	return 0;
-}
-
-static int mode_termios(void)
-{
-	struct termios tio;
-	int rc;
-
-	if (tcgetattr(0, &tio) < 0)
-		return 5;
-	catch(SIGINT);
-	tio.c_cc[VINTR] = 007;
-	if (tcsetattr(0, TCSANOW, &tio) < 0)
-		return 6;
-	ready("^G");
-	if (!wait_got())
-		return 1;
-	printf("SIGINT from ^G\n");
-	rc = print_line();
-	if (rc)
-		return rc;
-	tio.c_lflag &= ~ISIG;
-	if (tcsetattr(0, TCSANOW, &tio) < 0)
-		return 6;
-	ready("no ISIG");
-	return print_line();
-}
-
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -185,8 +140,6 @@ int main(int argc, char **argv)
 		return mode_winch();
 	if (!strcmp(argv[1], "tstp"))
 		return mode_tstp();
-	if (!strcmp(argv[1], "termios"))
-		return mode_termios();
 	fprintf(stderr, "unknown mode %s\n", argv[1]);
 	return 2;
 }
