@@ -104,6 +104,16 @@ static void wake_waiters(void)
 	uk_waitq_wake_up(&locks_wq);
 }
 
+/* Drops locks_mtx (held) until a lock is released, then takes it again. */
+static void wait_for_release(void)
+{
+	unsigned long seen = releases;
+
+	uk_mutex_unlock(&locks_mtx);
+	uk_waitq_wait_event(&locks_wq, READ_ONCE(releases) != seen);
+	uk_mutex_lock(&locks_mtx);
+}
+
 static struct file_lock *lock_new(void *owner, short type, off_t start,
 				  off_t end)
 {
@@ -350,7 +360,6 @@ static int do_setlk(struct uk_ofile *of, int cmd, const struct flock *fl)
 	unsigned int acc = of->flags & O_ACCMODE;
 	struct uk_file_locks *locks;
 	off_t start, end;
-	unsigned long seen;
 	int rc;
 
 	/* As Linux checks it: the type, the range, then the access mode. */
@@ -382,11 +391,7 @@ static int do_setlk(struct uk_ofile *of, int cmd, const struct flock *fl)
 			rc = -EAGAIN;
 			break;
 		}
-		seen = releases;
-		uk_mutex_unlock(&locks_mtx);
-		uk_waitq_wait_event(&locks_wq,
-				    READ_ONCE(releases) != seen);
-		uk_mutex_lock(&locks_mtx);
+		wait_for_release();
 	}
 	uk_mutex_unlock(&locks_mtx);
 	return rc;
@@ -419,7 +424,6 @@ static int sys_flock(int fd, int op)
 	int type, rc, nb = op & LOCK_NB;
 	struct uk_file_locks *locks;
 	struct uk_ofile *of;
-	unsigned long seen;
 
 	switch (op & ~LOCK_NB) {
 	case LOCK_SH:
@@ -456,11 +460,7 @@ static int sys_flock(int fd, int op)
 				rc = -EWOULDBLOCK;
 				break;
 			}
-			seen = releases;
-			uk_mutex_unlock(&locks_mtx);
-			uk_waitq_wait_event(&locks_wq,
-					    READ_ONCE(releases) != seen);
-			uk_mutex_lock(&locks_mtx);
+			wait_for_release();
 			continue;
 		}
 		rc = records_set(&locks->flocks, of, type, 0, OFF_MAX);
