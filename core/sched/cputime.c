@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * CPU time. Each CPU counts the time its idle thread runs (a cycle-
- * counter read at switches to and from idle only: those are wake-ups
- * and waits, never a yield between busy threads), so the process's CPU
- * time is exact at no cost to the switch path. Threads' own time needs a
+ * CPU time. Each CPU counts the time its idle thread and the kernel's
+ * service threads run (a cycle-counter read at switches to and from
+ * them only: those are wake-ups and waits, never a yield between app
+ * threads), so the process's CPU time is exact at no cost to the switch
+ * path. Service threads (the timer poller, the tty threads) are left
+ * out as Linux leaves out its kernel threads: a CPU-time timer's poller
+ * would otherwise eat the very budget it watches. Threads' own time needs a
  * read at every switch; it is counted from the first request for it on.
  */
 #include <uk/plat/time.h>
@@ -27,9 +30,9 @@ void sched_cputime_switch(struct uk_sched *s, struct uk_thread *prev,
 {
 	__u64 now = ukplat_cpu_ticks();
 
-	if (prev->flags & UK_THREADF_IDLE)
+	if (prev->flags & SCHED_OUTSIDE_PROCESS)
 		s->idle_ticks += now - s->idle_since;
-	if (next->flags & UK_THREADF_IDLE)
+	if (next->flags & SCHED_OUTSIDE_PROCESS)
 		s->idle_since = now;
 	if (!__atomic_load_n(&sched_cputime_threads, __ATOMIC_RELAXED))
 		return;
@@ -45,7 +48,7 @@ static __u64 busy_ticks(struct uk_sched *s, __u64 now)
 {
 	__u64 idle = s->idle_ticks;
 
-	if (s->current && (s->current->flags & UK_THREADF_IDLE))
+	if (s->current && (s->current->flags & SCHED_OUTSIDE_PROCESS))
 		idle += now - s->idle_since;
 	return now - s->start_ticks - idle;
 }

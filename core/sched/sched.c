@@ -269,7 +269,8 @@ void sched_switch(struct uk_sched *s, unsigned long flags)
 		s->current = next;
 		s->nr_switches++;
 		if (unlikely(sched_cputime_threads ||
-			     ((prev->flags | next->flags) & UK_THREADF_IDLE)))
+			     ((prev->flags | next->flags) &
+			      SCHED_OUTSIDE_PROCESS)))
 			sched_cputime_switch(s, prev, next);
 		if (unlikely(!s->slice_deadline))
 			sched_slice_check(s);

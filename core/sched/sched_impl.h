@@ -42,6 +42,9 @@ struct __regs;
  * (preempt_count: the interrupted code's count; s->lock held). */
 void sched_kill_running(struct uk_sched *s, struct __regs *regs,
 			unsigned int preempt_count);
+/* Threads whose time is not the process's CPU time. */
+#define SCHED_OUTSIDE_PROCESS	(UK_THREADF_IDLE | UK_THREADF_SERVICE)
+
 /* CPU time (cputime.c): nonzero once threads' time is counted; the
  * switch's bookkeeping (s->lock held); a CPU's start. */
 extern int sched_cputime_threads;

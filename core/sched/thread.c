@@ -269,7 +269,7 @@ struct uk_thread *uk_thread_create(const char *name, uk_thread_fn_t fn,
 		stack_size = UK_THREAD_STACK_DEFAULT;
 	if (!fn || stack_size < UK_THREAD_STACK_MIN ||
 	    stack_size > STACK_MAX ||
-	    (flags & ~UK_THREADF_DETACHED))
+	    (flags & ~(UK_THREADF_DETACHED | UK_THREADF_SERVICE)))
 		return ERR2PTR(-EINVAL);
 	t = uk_calloc(a, 1, sizeof(*t));
 	if (!t)

@@ -208,7 +208,8 @@ static int timers_kick(void)
 	unsigned long flags;
 
 	if (!t) {
-		t = uk_thread_create("timers", timer_main, NULL, 0, 0);
+		t = uk_thread_create("timers", timer_main, NULL, 0,
+				     UK_THREADF_SERVICE);
 		if (PTRISERR(t))
 			return PTR2ERR(t);
 		uk_spin_lock_irqsave(&tm_lock, flags);

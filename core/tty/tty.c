@@ -332,7 +332,8 @@ static void want_input(struct tty *t)
 	__atomic_store_n(&t->want_input, 1, __ATOMIC_RELEASE);
 	if (!__atomic_exchange_n(&poller_started, 1, __ATOMIC_ACQ_REL)) {
 		th = uk_thread_create("tty-poller", tty_poller, NULL, 0,
-				      UK_THREADF_DETACHED);
+				      UK_THREADF_DETACHED |
+				      UK_THREADF_SERVICE);
 		if (PTRISERR(th)) {
 			uk_pr_err("tty: no poller thread: console reads "
 				  "will not wake up\n");
@@ -546,7 +547,7 @@ static int tty_signals_init(struct uk_init_ctx *ctx __maybe_unused)
 	if (rc < 0)
 		goto fail;
 	th = uk_thread_create("tty-signals", tty_sig_main, NULL, 0,
-			      UK_THREADF_DETACHED);
+			      UK_THREADF_DETACHED | UK_THREADF_SERVICE);
 	if (PTRISERR(th))
 		goto fail;	/* the handler stays: it only records */
 	uk_thread_start(th);

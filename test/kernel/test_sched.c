@@ -676,3 +676,33 @@ UK_TESTCASE(sched, thread_list_and_names)
 	UK_TEST_EXPECT_SNUM_EQ(mains, 1);
 	uk_thread_release(t);
 }
+
+/* Runs until it has had 60 ms of CPU time of its own. */
+static void burn_60ms(void *arg __maybe_unused)
+{
+	__nsec t0 = uk_thread_cputime(uk_thread_current());
+
+	while (uk_thread_cputime(uk_thread_current()) - t0 < MS(60))
+		;
+}
+
+/* Process CPU time gained while a thread of these flags burns 60 ms. */
+static __nsec process_time_of(unsigned int flags)
+{
+	struct uk_thread *t = uk_thread_create("burner", burn_60ms, NULL,
+					       0, flags);
+	__nsec p0 = uk_sched_cputime();
+
+	if (PTRISERR(t) || uk_thread_start(t))
+		return 0;
+	uk_thread_join(t, NULL);
+	return uk_sched_cputime() - p0;
+}
+
+/* The process's CPU time is its threads', not the kernel's service
+ * threads' (a CPU-time timer's poller must not eat its budget). */
+UK_TESTCASE(sched, service_threads_are_not_process_cpu_time)
+{
+	UK_TEST_EXPECT(process_time_of(0) >= MS(60));
+	UK_TEST_EXPECT(process_time_of(UK_THREADF_SERVICE) < MS(30));
+}

@@ -42,6 +42,8 @@ struct uk_sched;
 
 /* uk_thread_create flags */
 #define UK_THREADF_DETACHED	0x01	/* freed by itself at exit */
+#define UK_THREADF_SERVICE	0x02	/* kernel housekeeping: its CPU time
+					 * is not the process's */
 /* set by the scheduler */
 #define UK_THREADF_PINNED	0x10	/* added to a chosen CPU: not moved */
 #define UK_THREADF_STATIC	0x20	/* struct/stack not ours to free */
