@@ -15,7 +15,8 @@
  * Releases: the process's record locks on a file go when any fd of it is
  * closed (POSIX's rule); OFD and flock locks when their description goes.
  * One mutex covers every file's locks; waiters (F_SETLKW, blocking flock)
- * sleep on one queue and look again after every release.
+ * sleep on one queue and look again after every release. A signal ends
+ * the wait with nothing taken (EINTR, or the call again with SA_RESTART).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -104,14 +105,22 @@ static void wake_waiters(void)
 	uk_waitq_wake_up(&locks_wq);
 }
 
-/* Drops locks_mtx (held) until a lock is released, then takes it again. */
-static void wait_for_release(void)
+/*
+ * Drops locks_mtx (held) until a lock is released or a signal comes for
+ * the caller, then takes it again. Returns 0, or -UK_ERESTARTSYS for a
+ * signal: the call then fails with EINTR or runs again after the
+ * handler (SA_RESTART), as Linux's F_SETLKW and flock do.
+ */
+static int wait_for_release(void)
 {
+	struct uk_thread *self = uk_thread_current();
 	unsigned long seen = releases;
 
 	uk_mutex_unlock(&locks_mtx);
-	uk_waitq_wait_event(&locks_wq, READ_ONCE(releases) != seen);
+	uk_waitq_wait_event(&locks_wq, READ_ONCE(releases) != seen ||
+				       uk_thread_interrupted(self));
 	uk_mutex_lock(&locks_mtx);
+	return uk_thread_interrupted(self) ? -UK_ERESTARTSYS : 0;
 }
 
 static struct file_lock *lock_new(void *owner, short type, off_t start,
@@ -391,7 +400,9 @@ static int do_setlk(struct uk_ofile *of, int cmd, const struct flock *fl)
 			rc = -EAGAIN;
 			break;
 		}
-		wait_for_release();
+		rc = wait_for_release();
+		if (rc < 0)
+			break;
 	}
 	uk_mutex_unlock(&locks_mtx);
 	return rc;
@@ -460,7 +471,9 @@ static int sys_flock(int fd, int op)
 				rc = -EWOULDBLOCK;
 				break;
 			}
-			wait_for_release();
+			rc = wait_for_release();
+			if (rc < 0)
+				break;
 			continue;
 		}
 		rc = records_set(&locks->flocks, of, type, 0, OFF_MAX);

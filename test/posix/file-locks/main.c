@@ -5,15 +5,20 @@
  * (F_OFD_*: in conflict across descriptions, and with the process's own
  * record locks; split, merged and reported as Linux does; F_OFD_SETLKW
  * waits for the holder), flock (per description, shared or exclusive,
- * independent of fcntl locks), lockf, and the errors.
+ * independent of fcntl locks), lockf, and the errors. A signal ends a
+ * F_SETLKW, F_OFD_SETLKW or blocking flock wait with nothing taken:
+ * EINTR without SA_RESTART, with it the call goes on waiting and takes
+ * the lock once the holder lets go (man 7 signal).
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "../posix-check.h"
@@ -164,6 +169,146 @@ static void test_ofd_wait(void)
 	close(b);
 }
 
+static volatile sig_atomic_t handled;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	handled++;
+}
+
+static void catch(int sig, int flags)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sa.sa_flags = flags;
+	sigemptyset(&sa.sa_mask);
+	sigaction(sig, &sa, NULL);
+}
+
+/* SIGALRM every 20 ms (0: none): one that comes before the wait does
+ * not leave the test blocked. */
+static void ticks(int ms)
+{
+	struct itimerval it;
+
+	memset(&it, 0, sizeof(it));
+	it.it_value.tv_usec = ms * 1000;
+	it.it_interval.tv_usec = ms * 1000;
+	setitimer(ITIMER_REAL, &it, NULL);
+}
+
+/* The lock another description holds makes each wait block until a
+ * signal ends it: EINTR, and the waiter holds nothing afterwards. */
+static void test_wait_eintr(void)
+{
+	int a = opens(O_RDWR), b = opens(O_RDWR), c, free_fd;
+	struct flock fl;
+	int rc, err;
+
+	catch(SIGALRM, 0);
+	CHECK(lk(a, F_OFD_SETLK, F_WRLCK, SEEK_SET, 0, 100) == 0);
+	free_fd = lowest_free_fd();
+	ticks(20);
+	handled = 0;
+	errno = 0;
+	rc = lk(b, F_SETLKW, F_WRLCK, SEEK_SET, 10, 1);
+	err = errno;
+	CHECK(rc == -1 && err == EINTR && handled > 0);
+	handled = 0;
+	errno = 0;
+	rc = lk(b, F_OFD_SETLKW, F_RDLCK, SEEK_SET, 0, 0);
+	err = errno;
+	CHECK(rc == -1 && err == EINTR && handled > 0);
+	CHECK(flock(a, LOCK_EX) == 0);
+	handled = 0;
+	errno = 0;
+	rc = flock(b, LOCK_SH);
+	err = errno;
+	CHECK(rc == -1 && err == EINTR && handled > 0);
+	ticks(0);
+	/* Nothing was taken: a sees no lock of b, c gets both at once. */
+	CHECK(getlk(a, F_OFD_GETLK, F_WRLCK, 0, 0, &fl) == 0 &&
+	      fl.l_type == F_UNLCK);
+	CHECK(lk(a, F_OFD_SETLK, F_UNLCK, SEEK_SET, 0, 0) == 0);
+	CHECK(flock(a, LOCK_UN) == 0);
+	c = opens(O_RDWR);
+	CHECK(lk(c, F_OFD_SETLK, F_WRLCK, SEEK_SET, 0, 0) == 0);
+	CHECK(flock(c, LOCK_EX | LOCK_NB) == 0);
+	close(c);
+	CHECK(lowest_free_fd() == free_fd);
+	close(a);
+	close(b);
+}
+
+struct holder {
+	pthread_t waiter;
+	int fd;
+	int is_flock;
+	int unlock_rc;
+};
+
+static volatile int holder_released;
+
+/* Signals the waiter three times while it waits, then lets go. */
+static void *signal_then_release(void *arg)
+{
+	struct holder *h = arg;
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		usleep(30000);
+		pthread_kill(h->waiter, SIGUSR1);
+	}
+	usleep(30000);
+	holder_released = 1;
+	/* Checked after the join: CHECK's counters are not atomic. */
+	if (h->is_flock)
+		h->unlock_rc = flock(h->fd, LOCK_UN);
+	else
+		h->unlock_rc = lk(h->fd, F_OFD_SETLK, F_UNLCK, SEEK_SET, 0, 0);
+	return NULL;
+}
+
+/* With SA_RESTART the handlers run and the call waits on: it returns 0
+ * once the lock is free, and the lock is the waiter's. */
+static void test_wait_restart(int cmd, int is_flock)
+{
+	int a = opens(O_RDWR), b = opens(O_RDWR);
+	struct holder h = { pthread_self(), a, is_flock, -1 };
+	struct flock fl;
+	pthread_t t;
+	int rc;
+
+	catch(SIGUSR1, SA_RESTART);
+	if (is_flock)
+		CHECK(flock(a, LOCK_EX) == 0);
+	else
+		CHECK(lk(a, F_OFD_SETLK, F_WRLCK, SEEK_SET, 0, 0) == 0);
+	handled = 0;
+	holder_released = 0;
+	CHECK(pthread_create(&t, NULL, signal_then_release, &h) == 0);
+	if (is_flock)
+		rc = flock(b, LOCK_EX);
+	else
+		rc = lk(b, cmd, F_WRLCK, SEEK_SET, 0, 10);
+	CHECK(rc == 0 && holder_released == 1);
+	pthread_join(t, NULL);
+	CHECK(h.unlock_rc == 0 && handled == 3);
+	if (is_flock) {
+		CHECK(flock(a, LOCK_SH | LOCK_NB) == -1 &&
+		      errno == EWOULDBLOCK);
+	} else {
+		CHECK(getlk(a, F_OFD_GETLK, F_RDLCK, 5, 1, &fl) == 0 &&
+		      fl.l_type == F_WRLCK && fl.l_start == 0 &&
+		      fl.l_len == 10);
+	}
+	close(a);
+	close(b);
+}
+
 static void test_flock(void)
 {
 	int a = opens(O_RDWR), b = opens(O_RDONLY), c = opens(O_RDONLY);
@@ -238,6 +383,10 @@ int main(void)
 	test_ofd_wait();
 	test_flock();
 	test_lockf_and_errors();
+	test_wait_eintr();
+	test_wait_restart(F_SETLKW, 0);
+	test_wait_restart(F_OFD_SETLKW, 0);
+	test_wait_restart(0, 1);
 	unlink(path);
 	return posix_check_summary();
 }
