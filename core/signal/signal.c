@@ -1013,10 +1013,21 @@ UK_SYSCALL_R_DEFINE(int, sigaltstack, const struct k_stack *, uss,
 	return 0;
 }
 
-/* Handlers run as calls and return by themselves: there is no signal
- * frame to return from. As Linux with a bad frame: SIGSEGV. */
+/*
+ * Handlers run as calls and return by themselves: the kernel never puts
+ * a signal frame on an app's stack, so whatever rt_sigreturn finds there
+ * is not one (an app that calls it directly, or a handler that jumps to
+ * its restorer), and restoring registers from it would resume at a
+ * garbage address. Linux forces SIGSEGV for a bad frame (a block or
+ * SIG_IGN does not keep it off), and the garbage it already loaded
+ * typically leaves a handler no stack to run on: the process dies by
+ * SIGSEGV even with a handler installed. Here too, always, with the
+ * report of SIGSEGV's default action and status 139 (128 + 11, what a
+ * shell shows for a death by SIGSEGV).
+ */
 UK_SYSCALL_R_DEFINE(long, rt_sigreturn)
 {
-	uk_pr_err("rt_sigreturn without a signal frame\n");
-	uk_process_exit(128 + 11);
+	uk_printk_raw("amphi: rt_sigreturn without a signal frame\n");
+	sig_default(11);
+	__builtin_unreachable();
 }

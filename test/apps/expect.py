@@ -5,6 +5,8 @@
             [--valgrind SUPP] -- IMAGE [ARGS...]
 
 --status N: the exit status must be N (default 0); --nonzero: any but 0.
+A program that a signal ends has status 128 + the signal, as a shell
+shows it (the Linux reference of a test that ends by a signal).
 --match RE: stdout+stderr must match RE (Python regex, MULTILINE).
 --absent RE: ... must not match RE.
 --valgrind SUPP: run under memcheck (with the flags the fault path needs);
@@ -46,12 +48,13 @@ def main():
                          **({'input': args.stdin} if args.stdin is not None
                             else {'stdin': subprocess.DEVNULL}))
     out = res.stdout
+    status = res.returncode if res.returncode >= 0 else 128 - res.returncode
     problems = []
-    if args.nonzero and res.returncode == 0:
+    if args.nonzero and status == 0:
         problems.append('exit status 0, expected non-zero')
-    elif not args.nonzero and res.returncode != args.status:
+    elif not args.nonzero and status != args.status:
         problems.append('exit status %d, expected %d' %
-                        (res.returncode, args.status))
+                        (status, args.status))
     for rx in args.match:
         if not re.search(rx, out, re.MULTILINE):
             problems.append('output does not match: ' + rx)

@@ -6,8 +6,10 @@
  * thread blocked in pthread_cond_wait or in a read, a signal for a
  * thread that spins in app code, sigaltstack, a SA_SIGINFO handler's
  * ucontext (uc_sigmask, which the handler may change, and uc_stack),
- * default actions that ignore, SIGKILL/SIGSTOP that cannot be caught or blocked, and bad
- * input (numbers, pointers, flags).
+ * default actions that ignore, SIGKILL/SIGSTOP that cannot be caught or
+ * blocked, and bad input (numbers, pointers, flags). With an argument it
+ * ends by a signal (end_by_signal), for test/meson.build: a default
+ * action, SIGKILL, or rt_sigreturn without a signal frame (SIGSEGV).
  */
 #include <errno.h>
 #include <pthread.h>
@@ -550,6 +552,27 @@ static void *kill_process(void *arg)
 	return NULL;
 }
 
+static void on_segv(int sig)
+{
+	(void)sig;
+	write(1, "SIGSEGV handler ran\n", 20);
+	_exit(3);
+}
+
+/* rt_sigreturn with no signal frame on the stack: SIGSEGV ends the
+ * program, whatever it did about SIGSEGV (Linux forces it). */
+static void *bad_sigreturn(void *arg)
+{
+	sigset_t segv;
+
+	(void)arg;
+	sigemptyset(&segv);
+	sigaddset(&segv, SIGSEGV);
+	pthread_sigmask(SIG_BLOCK, &segv, NULL);
+	syscall(SYS_rt_sigreturn);
+	return NULL;
+}
+
 /* Default actions that end the program, for test/meson.build to check
  * the exit status a shell would report (128 + the signal). */
 static void end_by_signal(const char *how)
@@ -557,6 +580,16 @@ static void end_by_signal(const char *how)
 	pthread_t t;
 	char c;
 	int p[2];
+
+	if (!strcmp(how, "sigreturn-caught") ||
+	    !strcmp(how, "sigreturn-thread"))
+		signal(SIGSEGV, on_segv);
+	if (!strcmp(how, "sigreturn") || !strcmp(how, "sigreturn-caught")) {
+		syscall(SYS_rt_sigreturn);
+	} else if (!strcmp(how, "sigreturn-thread")) {
+		if (pthread_create(&t, NULL, bad_sigreturn, NULL) == 0)
+			pthread_join(t, NULL);
+	}
 
 	if (!strcmp(how, "term")) {
 		raise(SIGTERM);
