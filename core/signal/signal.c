@@ -74,12 +74,6 @@ static int sig_valid(int sig)
 	return sig >= 1 && sig < UK_NSIG;
 }
 
-/* The app's threads: the boot thread (its main) and clone children. */
-static int is_app_thread(const struct uk_thread *t)
-{
-	return t->id == UK_THREAD_ID_MAIN || (t->flags & UK_THREADF_FOREIGN);
-}
-
 static __u64 *blocked_of(struct uk_thread *t)
 {
 	return t ? &t->sig_blocked : &boot_blocked;
@@ -215,7 +209,7 @@ static int send_thread(struct uk_thread *t, void *arg)
 	unsigned long flags;
 	int rc = 0, intr = 0;
 
-	if (!is_app_thread(t))
+	if (!uk_thread_is_app(t))
 		return -ESRCH;
 	uk_spin_lock_irqsave(&uk_sig_lock, flags);
 	if (!sig_ignored(sig) || (t->sig_blocked & UK_SIGBIT(sig))) {
@@ -240,7 +234,7 @@ static void pick_thread(struct uk_thread *t, void *arg)
 {
 	struct pick_args *p = arg;
 
-	if (!is_app_thread(t) || t->state == UK_THREAD_EXITED)
+	if (!uk_thread_is_app(t) || t->state == UK_THREAD_EXITED)
 		return;
 	if (READ_ONCE(t->sig_blocked) & UK_SIGBIT(p->sig))
 		p->blocked_somewhere = 1;
@@ -270,7 +264,7 @@ static int send_process(struct send_args *a)
 	unsigned long flags;
 	int rc;
 
-	if (self && is_app_thread(self) &&
+	if (self && uk_thread_is_app(self) &&
 	    !(READ_ONCE(self->sig_blocked) & UK_SIGBIT(p.sig)))
 		p.target = self->id;
 	else
@@ -343,7 +337,7 @@ int uk_signal_raise(int sig)
 	if (!sig_valid(sig))
 		return -EINVAL;
 	info_user(&info, sig, UK_SI_TKILL);
-	return uk_signal_send(self && is_app_thread(self) ? self : NULL,
+	return uk_signal_send(self && uk_thread_is_app(self) ? self : NULL,
 			      &info);
 }
 
@@ -766,7 +760,7 @@ UK_SYSCALL_R_DEFINE(int, kill, int, pid, int, sig)
 
 static int thread_exists(struct uk_thread *t, void *arg __maybe_unused)
 {
-	return is_app_thread(t) ? 0 : -ESRCH;
+	return uk_thread_is_app(t) ? 0 : -ESRCH;
 }
 
 UK_SYSCALL_R_DEFINE(int, tkill, int, tid, int, sig)

@@ -11,11 +11,13 @@
  * ITIMER_VIRTUAL, ITIMER_PROF and timers on CLOCK_PROCESS_CPUTIME_ID
  * have deadlines on the process's CPU time (uk_sched_cputime; the two
  * itimers count the same time: the kernel runs in the app's threads, so
- * there is no user/system split to make). The thread cannot sleep until
- * a CPU time, so it looks again after the time the process needs at
- * least to get there (every CPU busy), but at most every CPU_POLL_MIN:
- * such a timer fires within about that much of its deadline, as Linux's
- * fire at a tick.
+ * there is no user/system split to make); timers on
+ * CLOCK_THREAD_CPUTIME_ID or a pthread_getcpuclockid() clock on that
+ * thread's (uk_thread_cputime). The thread cannot sleep until a CPU
+ * time, so it looks again after the time the process (or the thread)
+ * needs at least to get there (every CPU busy), but at most every
+ * CPU_POLL_MIN: such a timer fires within about that much of its
+ * deadline, as Linux's fire at a tick.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -51,7 +53,10 @@
 
 struct ktimer {
 	int used;
-	int cpu;			/* on the process's CPU time */
+	int cpu;			/* on CPU time: cpu_tid's */
+	unsigned long cpu_tid;		/* a thread's; 0: the process's */
+	__nsec cpu_now;			/* cpu_tid's, as last read */
+	int cpu_gone;			/* cpu_tid exited: never fires */
 	int notify;			/* SIGEV_* */
 	int signo;
 	int tid;			/* SIGEV_THREAD_ID's thread */
@@ -92,7 +97,8 @@ static struct uk_thread *tm_thread;
  * time the process needs to reach it, but not sooner than CPU_POLL_MIN. */
 static __nsec cpu_poll(const struct ktimer *k, __nsec mono, __nsec cpu)
 {
-	__nsec wait = (k->expires - cpu) / (ukplat_lcpu_count() ?: 1);
+	unsigned int cpus = k->cpu_tid ? 1 : (ukplat_lcpu_count() ?: 1);
+	__nsec wait = (k->expires - cpu) / cpus;
 
 	return mono + MAX(wait, (__nsec)CPU_POLL_MIN);
 }
@@ -109,14 +115,16 @@ static int fire_one(__nsec mono, __nsec cpu, __nsec *next,
 
 	*next = 0;
 	for (i = 0; i < NR_ALL; i++) {
-		if (!timers[i].used || !timers[i].expires)
+		if (!timers[i].used || !timers[i].expires ||
+		    timers[i].cpu_gone)
 			continue;
-		now = timers[i].cpu ? cpu : mono;
+		now = !timers[i].cpu ? mono :
+		      timers[i].cpu_tid ? timers[i].cpu_now : cpu;
 		if (timers[i].expires <= now) {
 			k = &timers[i];
 			break;
 		}
-		when = timers[i].cpu ? cpu_poll(&timers[i], mono, cpu) :
+		when = timers[i].cpu ? cpu_poll(&timers[i], mono, now) :
 		       timers[i].expires;
 		if (!*next || when < *next)
 			*next = when;
@@ -165,6 +173,47 @@ static int fire_one(__nsec mono, __nsec cpu, __nsec *next,
 	return 1;
 }
 
+/*
+ * Reads the CPU times of the threads that armed thread CPU-time timers
+ * count, into their cpu_now. Not under tm_lock: a thread is found under
+ * the thread list's lock, which comes before the signal lock (and that
+ * before tm_lock). Only the timer thread calls it.
+ */
+static void thread_times_read(void)
+{
+	static struct {
+		int timer, rc;
+		unsigned long tid;
+		__nsec ns;
+	} r[NR_TIMERS];
+	struct ktimer *k;
+	unsigned long flags;
+	int i, n = 0;
+
+	uk_spin_lock_irqsave(&tm_lock, flags);
+	for (i = 0; i < NR_TIMERS; i++) {
+		k = &timers[i];
+		if (k->used && k->expires && k->cpu_tid && !k->cpu_gone) {
+			r[n].timer = i;
+			r[n++].tid = k->cpu_tid;
+		}
+	}
+	uk_spin_unlock_irqrestore(&tm_lock, flags);
+	if (!n)
+		return;
+	for (i = 0; i < n; i++)
+		r[i].rc = uk_clock_cpu_read(r[i].tid, &r[i].ns);
+	uk_spin_lock_irqsave(&tm_lock, flags);
+	for (i = 0; i < n; i++) {
+		k = &timers[r[i].timer];
+		if (!k->used || k->cpu_tid != r[i].tid)
+			continue;
+		k->cpu_now = r[i].ns;
+		k->cpu_gone = r[i].rc < 0;
+	}
+	uk_spin_unlock_irqrestore(&tm_lock, flags);
+}
+
 static void timer_main(void *arg __maybe_unused)
 {
 	struct uk_thread *self = uk_thread_current();
@@ -172,6 +221,7 @@ static void timer_main(void *arg __maybe_unused)
 	__nsec next;
 
 	for (;;) {
+		thread_times_read();
 		uk_spin_lock_irqsave(&tm_lock, flags);
 		if (fire_one(ukplat_monotonic_clock(), uk_sched_cputime(),
 			     &next, flags))
@@ -236,10 +286,15 @@ static __nsec left_locked(const struct ktimer *k, __nsec now)
 	return k->expires > now ? k->expires - now : 1;
 }
 
-/* Now on the clock of timer k's deadlines. */
-static __nsec timer_now(const struct ktimer *k)
+/* Now on the clock of timer k's deadlines, in *now. Returns 0, or
+ * -ESRCH if it counts the CPU time of a thread that is gone. Not under
+ * tm_lock (thread_times_read() tells why). */
+static int timer_now(const struct ktimer *k, __nsec *now)
 {
-	return k->cpu ? uk_sched_cputime() : ukplat_monotonic_clock();
+	if (k->cpu)
+		return uk_clock_cpu_read(k->cpu_tid, now);
+	*now = ukplat_monotonic_clock();
+	return 0;
 }
 
 /* Arms k for value ns from now (abs: value is a deadline on clk), then
@@ -249,9 +304,12 @@ static int arm(int id, int clk, int abs, __nsec value, __nsec interval,
 	       __nsec *old_value, __nsec *old_interval)
 {
 	struct ktimer *k = &timers[id];
-	__nsec now = timer_now(k), wall, expires = 0;
+	__nsec now, wall, expires = 0;
 	unsigned long flags;
 
+	/* Linux: the thread of a thread CPU-time timer has exited. */
+	if (timer_now(k, &now) < 0)
+		return -ESRCH;
 	if (value && abs) {
 		wall = clk == UK_CLOCK_REALTIME ? ukplat_wall_clock() : now;
 		expires = value > wall ? now + (value - wall) : now;
@@ -267,6 +325,8 @@ static int arm(int id, int clk, int abs, __nsec value, __nsec interval,
 	}
 	*old_value = left_locked(k, now);
 	*old_interval = k->interval;
+	k->cpu_now = now;
+	k->cpu_gone = 0;
 	/* A timerfd's expiries of the old setting go with it (Linux). */
 	if (k->notify == U_NOTIFY_CB)
 		k->fire(k->arg, 0);
@@ -298,8 +358,7 @@ static int timer_clock(int clk)
 
 static int is_our_thread(struct uk_thread *t, void *arg __maybe_unused)
 {
-	return t->id == UK_THREAD_ID_MAIN || (t->flags & UK_THREADF_FOREIGN)
-	       ? 0 : -EINVAL;
+	return uk_thread_is_app(t) ? 0 : -EINVAL;
 }
 
 /* Clocks of the timers. */
@@ -309,12 +368,17 @@ UK_SYSCALL_R_DEFINE(int, timer_create, int, clk,
 		    const struct k_sigevent *, usev, int *, uid)
 {
 	struct k_sigevent sev;
-	unsigned long flags;
-	int id;
+	unsigned long flags, cpu_tid = 0;
+	int id, cpu;
 
-	/* A thread's CPU-time clock would need the thread kept. */
-	if (!ktimer_clock_ok(clk) && clk != UK_CLOCK_PROCESS_CPUTIME_ID)
-		return clk == UK_CLOCK_THREAD_CPUTIME_ID ? -ENOTSUP : -EINVAL;
+	/* A CPU-time clock: the process's, the caller's or a thread's
+	 * (pthread_getcpuclockid). */
+	cpu = !ktimer_clock_ok(clk);
+	/* (~fd << 3) | 3 is Linux's clock of a clock device: no timers. */
+	if (clk < 0 && (clk & 7) == 3)
+		return -ENOTSUP;
+	if (cpu && uk_clock_cpu_owner(clk, &cpu_tid) < 0)
+		return -EINVAL;
 	if (usev) {
 		if (uk_copy_from_user(&sev, usev, sizeof(sev)) < 0)
 			return -EFAULT;
@@ -346,7 +410,8 @@ UK_SYSCALL_R_DEFINE(int, timer_create, int, clk,
 	timers[id].notify = sev.sigev_notify;
 	timers[id].signo = sev.sigev_signo;
 	timers[id].tid = sev.sigev_tid;
-	timers[id].cpu = clk == UK_CLOCK_PROCESS_CPUTIME_ID;
+	timers[id].cpu = cpu;
+	timers[id].cpu_tid = cpu_tid;
 	timers[id].value = usev ? sev.sigev_value : (__u64)id;
 	timer_clocks[id] = timer_clock(clk);
 	uk_spin_unlock_irqrestore(&tm_lock, flags);
@@ -401,9 +466,12 @@ UK_SYSCALL_R_DEFINE(int, timer_settime, int, id, int, flags,
 static void get_timer(int id, __nsec *value, __nsec *interval)
 {
 	unsigned long flags;
+	__nsec now;
+	int gone = timer_now(&timers[id], &now) < 0;
 
 	uk_spin_lock_irqsave(&tm_lock, flags);
-	*value = left_locked(&timers[id], timer_now(&timers[id]));
+	/* A gone thread's timer never fires: nothing is left (Linux). */
+	*value = gone ? 0 : left_locked(&timers[id], now);
 	*interval = timers[id].interval;
 	uk_spin_unlock_irqrestore(&tm_lock, flags);
 }

@@ -9,11 +9,75 @@
 #include <string.h>
 #include <uk/nofault.h>
 #include <uk/plat/time.h>
+#include <uk/process.h>
 #include <uk/sched.h>
 #include <uk/syscall.h>
 #include <uk/time.h>
 
 #define TIMER_ABSTIME	1
+
+/* Linux's encoded CPU clocks (include/linux/posix-timers.h). */
+#define CPUCLOCK_PERTHREAD	4
+#define CPUCLOCK_WHICH(clk)	((clk) & 3)	/* PROF, VIRT, SCHED */
+#define CPUCLOCK_MAX		3
+#define CPUCLOCK_ID(clk)	((unsigned int)~((clk) >> 3))
+
+static int app_thread(struct uk_thread *t, void *arg __maybe_unused)
+{
+	return uk_thread_is_app(t) ? 0 : -EINVAL;
+}
+
+int uk_clock_cpu_owner(int clk, unsigned long *tid)
+{
+	unsigned long id;
+
+	if (clk == UK_CLOCK_PROCESS_CPUTIME_ID) {
+		*tid = 0;
+		return 0;
+	}
+	if (clk == UK_CLOCK_THREAD_CPUTIME_ID) {
+		*tid = uk_thread_current()->id;
+		return 0;
+	}
+	if (clk >= 0 || CPUCLOCK_WHICH(clk) >= CPUCLOCK_MAX)
+		return -EINVAL;
+	id = CPUCLOCK_ID(clk);
+	if (!(clk & CPUCLOCK_PERTHREAD)) {
+		/* The one process, by 0 or its pid. */
+		*tid = 0;
+		return id == 0 || id == UK_PROCESS_PID ? 0 : -EINVAL;
+	}
+	if (id == 0)
+		id = uk_thread_current()->id;
+	*tid = id;
+	return uk_thread_with_id(id, app_thread, NULL) < 0 ? -EINVAL : 0;
+}
+
+static int read_thread_cputime(struct uk_thread *t, void *arg)
+{
+	*(__nsec *)arg = uk_thread_cputime(t);
+	return 0;
+}
+
+int uk_clock_cpu_read(unsigned long tid, __nsec *ns)
+{
+	if (!tid) {
+		*ns = uk_sched_cputime();
+		return 0;
+	}
+	return uk_thread_with_id(tid, read_thread_cputime, ns);
+}
+
+/* An encoded CPU clock (pthread_getcpuclockid...). */
+static int cpu_clock_read(int clk, __nsec *ns)
+{
+	unsigned long tid;
+
+	if (uk_clock_cpu_owner(clk, &tid) < 0 ||
+	    uk_clock_cpu_read(tid, ns) < 0)
+		return -EINVAL;
+	return 0;
+}
 
 int uk_clock_read(int clk, __nsec *ns)
 {
@@ -35,7 +99,7 @@ int uk_clock_read(int clk, __nsec *ns)
 		*ns = uk_thread_cputime(uk_thread_current());
 		return 0;
 	default:
-		return -EINVAL;
+		return clk < 0 ? cpu_clock_read(clk, ns) : -EINVAL;
 	}
 }
 
@@ -152,12 +216,13 @@ UK_SYSCALL_R_DEFINE(int, clock_nanosleep, int, clk, int, flags,
 {
 	struct uk_timespec req;
 	__nsec ns, now, left;
+	unsigned long tid;
 	int rc;
 
-	if (clk == UK_CLOCK_THREAD_CPUTIME_ID)
-		return -EINVAL;
-	if (clk == UK_CLOCK_PROCESS_CPUTIME_ID)
-		return -ENOTSUP;
+	/* Linux: the caller's own thread clock cannot pass while it
+	 * sleeps; sleeping on another CPU clock is not done here. */
+	if (uk_clock_cpu_owner(clk, &tid) == 0)
+		return tid == uk_thread_current()->id ? -EINVAL : -ENOTSUP;
 	if (uk_clock_read(clk, &now) < 0)
 		return -EINVAL;
 	if (uk_copy_from_user(&req, ureq, sizeof(req)) < 0)

@@ -3,9 +3,13 @@
  * setitimer(ITIMER_VIRTUAL / ITIMER_PROF) sends SIGVTALRM / SIGPROF once
  * the process has computed for the time set (not while it sleeps), again
  * every interval; getitimer reports what is left; a POSIX timer on
- * CLOCK_PROCESS_CPUTIME_ID does the same with its own signal.
+ * CLOCK_PROCESS_CPUTIME_ID does the same with its own signal. A timer on
+ * CLOCK_THREAD_CPUTIME_ID counts only the creating thread's computing,
+ * one on a pthread_getcpuclockid() clock that thread's (and once the
+ * thread is gone, timer_settime is ESRCH).
  */
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -17,8 +21,9 @@
 
 #define MS	1000000.0
 
-static volatile sig_atomic_t got_vtalrm, got_prof, got_usr1;
-static volatile double cpu_at_signal;
+static volatile sig_atomic_t got_vtalrm, got_prof, got_usr1, got_usr2;
+static volatile double cpu_at_signal, timed_at_usr2;
+static volatile clockid_t timed_clock;
 static volatile unsigned long sink;
 
 static double clock_ns(clockid_t id)
@@ -40,6 +45,10 @@ static void on_signal(int sig)
 		got_prof++;
 	else if (sig == SIGUSR1)
 		got_usr1++;
+	if (sig == SIGUSR2) {
+		timed_at_usr2 = clock_ns(timed_clock);
+		got_usr2++;
+	}
 }
 
 /* Computes until *flag is at least n or ms of CPU time (or 20 s of real
@@ -178,6 +187,132 @@ static void test_posix_timer(void)
 	CHECK(timer_delete(t) == 0);
 }
 
+/* Computes until *flag is set or the calling thread has used ms of CPU
+ * time (or 20 s of real time passed). */
+static void burn_thread(volatile sig_atomic_t *flag, double ms)
+{
+	double c0 = clock_ns(CLOCK_THREAD_CPUTIME_ID);
+	double w0 = clock_ns(CLOCK_MONOTONIC);
+	unsigned long i;
+
+	while ((!flag || !*flag) &&
+	       clock_ns(CLOCK_THREAD_CPUTIME_ID) - c0 < ms * MS &&
+	       clock_ns(CLOCK_MONOTONIC) - w0 < 20000 * MS)
+		for (i = 0; i < 10000; i++)
+			sink += i;
+}
+
+static void *burn_150ms(void *arg)
+{
+	(void)arg;
+	burn_thread(NULL, 150);
+	return NULL;
+}
+
+static void *burn_until_usr2(void *arg)
+{
+	(void)arg;
+	burn_thread(&got_usr2, 5000);
+	return NULL;
+}
+
+static timer_t usr2_timer(clockid_t clk, long ms)
+{
+	struct sigevent sev;
+	struct itimerspec its;
+	timer_t t;
+
+	memset(&sev, 0, sizeof(sev));
+	sev.sigev_notify = SIGEV_SIGNAL;
+	sev.sigev_signo = SIGUSR2;
+	CHECK(timer_create(clk, &sev, &t) == 0);
+	memset(&its, 0, sizeof(its));
+	its.it_value.tv_nsec = ms * 1000 * 1000;
+	got_usr2 = 0;
+	timed_at_usr2 = 0;
+	CHECK(timer_settime(t, 0, &its, NULL) == 0);
+	return t;
+}
+
+/* On the caller's CPU time: another thread's 150 ms of computing leave
+ * it armed, the caller's 40 ms fire it. */
+static void test_thread_timer(void)
+{
+	struct itimerspec cur;
+	clockid_t mine;
+	pthread_t th;
+	double start;
+	timer_t t;
+
+	CHECK(pthread_getcpuclockid(pthread_self(), &mine) == 0);
+	timed_clock = mine;
+	t = usr2_timer(CLOCK_THREAD_CPUTIME_ID, 40);
+	CHECK(pthread_create(&th, NULL, burn_150ms, NULL) == 0);
+	pthread_join(th, NULL);
+	CHECK(got_usr2 == 0);
+	CHECK(timer_gettime(t, &cur) == 0);
+	CHECK(cur.it_value.tv_sec == 0 && cur.it_value.tv_nsec > 0 &&
+	      cur.it_value.tv_nsec <= 40 * 1000 * 1000);
+	start = clock_ns(mine);
+	burn_thread(&got_usr2, 5000);
+	CHECK(got_usr2 == 1);
+	CHECK(timed_at_usr2 - start >= 25 * MS);
+	CHECK(timed_at_usr2 - start < 1000 * MS);
+	CHECK(timer_delete(t) == 0);
+}
+
+/* On another thread's clock (pthread_getcpuclockid): fires after 40 ms
+ * of that thread's computing; once it is gone, nothing is left. */
+static void test_other_thread_timer(void)
+{
+	struct itimerspec its, cur;
+	pthread_t th;
+	clockid_t cid;
+	double start;
+	timer_t t;
+
+	got_usr2 = 0;
+	CHECK(pthread_create(&th, NULL, burn_until_usr2, NULL) == 0);
+	CHECK(pthread_getcpuclockid(th, &cid) == 0);
+	timed_clock = cid;
+	start = clock_ns(cid);
+	t = usr2_timer(cid, 40);
+	pthread_join(th, NULL);
+	CHECK(got_usr2 == 1);
+	CHECK(timed_at_usr2 - start >= 25 * MS);
+	CHECK(timed_at_usr2 - start < 1000 * MS);
+	memset(&its, 0, sizeof(its));
+	its.it_value.tv_nsec = 1000;
+	errno = 0;
+	CHECK(timer_settime(t, 0, &its, NULL) == -1 && errno == ESRCH);
+	CHECK(timer_gettime(t, &cur) == 0);
+	CHECK(cur.it_value.tv_sec == 0 && cur.it_value.tv_nsec == 0);
+	CHECK(timer_delete(t) == 0);
+}
+
+static void test_cpu_clock_ids(void)
+{
+	/* Linux's encoding: (~id << 3) | kind, bit 2 for a thread, kind 3
+	 * (a clock device's fd) none of these; so thread kind 7 is none. */
+	clockid_t bad = (clockid_t)((~0U << 3) | 7), proc, mine;
+	clockid_t dev = (clockid_t)((~0U << 3) | 3);
+	struct timespec ts = { 0, 1000 };
+	timer_t t;
+
+	errno = 0;
+	CHECK(timer_create(bad, NULL, &t) == -1 && errno == EINVAL);
+	errno = 0;
+	CHECK(clock_gettime(bad, &ts) == -1 && errno == EINVAL);
+	errno = 0;
+	CHECK(timer_create(dev, NULL, &t) == -1 && errno == ENOTSUP);
+	CHECK(clock_getcpuclockid(getpid(), &proc) == 0);
+	CHECK(clock_gettime(proc, &ts) == 0);
+	CHECK(timer_create(proc, NULL, &t) == 0 && timer_delete(t) == 0);
+	/* The caller's own thread clock cannot pass while it sleeps. */
+	CHECK(pthread_getcpuclockid(pthread_self(), &mine) == 0);
+	CHECK(clock_nanosleep(mine, 0, &ts, NULL) == EINVAL);
+}
+
 int main(void)
 {
 	struct sigaction sa;
@@ -188,10 +323,14 @@ int main(void)
 	CHECK(sigaction(SIGVTALRM, &sa, NULL) == 0);
 	CHECK(sigaction(SIGPROF, &sa, NULL) == 0);
 	CHECK(sigaction(SIGUSR1, &sa, NULL) == 0);
+	CHECK(sigaction(SIGUSR2, &sa, NULL) == 0);
 	test_one_shot(ITIMER_VIRTUAL, &got_vtalrm);
 	test_one_shot(ITIMER_PROF, &got_prof);
 	test_interval();
 	test_posix_timer();
+	test_thread_timer();
+	test_other_thread_timer();
+	test_cpu_clock_ids();
 	test_bad_input();
 	return posix_check_summary();
 }

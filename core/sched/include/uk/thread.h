@@ -204,6 +204,13 @@ void uk_thread_wake(struct uk_thread *t);
  * hook in t if t runs app code there. ISR-safe, any CPU. */
 void uk_thread_interrupt(struct uk_thread *t);
 
+/* Whether t is one of the app's threads: the boot thread (its main)
+ * and clone's children, not the kernel's own. */
+static inline int uk_thread_is_app(const struct uk_thread *t)
+{
+	return t->id == UK_THREAD_ID_MAIN || (t->flags & UK_THREADF_FOREIGN);
+}
+
 /* Whether t's interruptible waits should end (a signal waits for it). */
 static inline int uk_thread_interrupted(const struct uk_thread *t)
 {

@@ -31,6 +31,18 @@ struct uk_timespec {
 /* Reads clock clk in ns. Returns 0 or -EINVAL (unknown clock). */
 int uk_clock_read(int clk, __nsec *ns);
 
+/* Whose CPU time clock clk counts: CLOCK_PROCESS_CPUTIME_ID,
+ * CLOCK_THREAD_CPUTIME_ID, or one of Linux's encoded CPU clocks
+ * (clock_getcpuclockid, pthread_getcpuclockid: (~id << 3) | kind, bit 2
+ * of kind for a thread, id 0 for the caller). *tid gets the thread's id,
+ * 0 for the process's clock. Returns 0, or -EINVAL: not a CPU clock, a
+ * bad kind, or no such process or app thread. */
+int uk_clock_cpu_owner(int clk, unsigned long *tid);
+
+/* The CPU time of the thread with id tid (0: the process's) in *ns.
+ * Returns 0 or -ESRCH (that thread is gone). */
+int uk_clock_cpu_read(unsigned long tid, __nsec *ns);
+
 /* Validates ts (0 <= tv_nsec < 1e9, tv_sec >= 0) and returns it in ns
  * (saturated far in the future) in *ns; 0 or -EINVAL. */
 int uk_timespec_to_ns(const struct uk_timespec *ts, __nsec *ns);
