@@ -149,24 +149,34 @@ static void test_bad_input(void)
 	      errno == EFAULT);
 }
 
+/* A POSIX timer on clk that sends sig once, ms from now. */
+static timer_t armed_timer(clockid_t clk, int sig, long ms)
+{
+	struct sigevent sev;
+	struct itimerspec its;
+	timer_t t;
+
+	memset(&sev, 0, sizeof(sev));
+	sev.sigev_notify = SIGEV_SIGNAL;
+	sev.sigev_signo = sig;
+	CHECK(timer_create(clk, &sev, &t) == 0);
+	memset(&its, 0, sizeof(its));
+	its.it_value.tv_nsec = ms * 1000 * 1000;
+	CHECK(timer_settime(t, 0, &its, NULL) == 0);
+	return t;
+}
+
 /* A POSIX timer on the process's CPU-time clock. */
 static void test_posix_timer(void)
 {
-	struct sigevent sev;
 	struct itimerspec its, cur;
 	struct timespec nap = { 0, 150 * 1000 * 1000 };
 	double start;
 	timer_t t;
 
-	memset(&sev, 0, sizeof(sev));
-	sev.sigev_notify = SIGEV_SIGNAL;
-	sev.sigev_signo = SIGUSR1;
-	CHECK(timer_create(CLOCK_PROCESS_CPUTIME_ID, &sev, &t) == 0);
-	memset(&its, 0, sizeof(its));
-	its.it_value.tv_nsec = 40 * 1000 * 1000;
 	got_usr1 = 0;
 	cpu_at_signal = 0;
-	CHECK(timer_settime(t, 0, &its, NULL) == 0);
+	t = armed_timer(CLOCK_PROCESS_CPUTIME_ID, SIGUSR1, 40);
 	CHECK(nanosleep(&nap, NULL) == 0);
 	CHECK(got_usr1 == 0);
 	CHECK(timer_gettime(t, &cur) == 0);
@@ -179,7 +189,7 @@ static void test_posix_timer(void)
 	CHECK(cpu_at_signal - start < 1000 * MS);
 	/* An absolute deadline already passed fires at once. */
 	got_usr1 = 0;
-	its.it_value.tv_sec = 0;
+	memset(&its, 0, sizeof(its));
 	its.it_value.tv_nsec = 1;
 	CHECK(timer_settime(t, TIMER_ABSTIME, &its, NULL) == 0);
 	burn_until(&got_usr1, 1, 2000);
@@ -216,24 +226,6 @@ static void *burn_until_usr2(void *arg)
 	return NULL;
 }
 
-static timer_t usr2_timer(clockid_t clk, long ms)
-{
-	struct sigevent sev;
-	struct itimerspec its;
-	timer_t t;
-
-	memset(&sev, 0, sizeof(sev));
-	sev.sigev_notify = SIGEV_SIGNAL;
-	sev.sigev_signo = SIGUSR2;
-	CHECK(timer_create(clk, &sev, &t) == 0);
-	memset(&its, 0, sizeof(its));
-	its.it_value.tv_nsec = ms * 1000 * 1000;
-	got_usr2 = 0;
-	timed_at_usr2 = 0;
-	CHECK(timer_settime(t, 0, &its, NULL) == 0);
-	return t;
-}
-
 /* On the caller's CPU time: another thread's 150 ms of computing leave
  * it armed, the caller's 40 ms fire it. */
 static void test_thread_timer(void)
@@ -246,7 +238,8 @@ static void test_thread_timer(void)
 
 	CHECK(pthread_getcpuclockid(pthread_self(), &mine) == 0);
 	timed_clock = mine;
-	t = usr2_timer(CLOCK_THREAD_CPUTIME_ID, 40);
+	got_usr2 = 0;
+	t = armed_timer(CLOCK_THREAD_CPUTIME_ID, SIGUSR2, 40);
 	CHECK(pthread_create(&th, NULL, burn_150ms, NULL) == 0);
 	pthread_join(th, NULL);
 	CHECK(got_usr2 == 0);
@@ -276,7 +269,7 @@ static void test_other_thread_timer(void)
 	CHECK(pthread_getcpuclockid(th, &cid) == 0);
 	timed_clock = cid;
 	start = clock_ns(cid);
-	t = usr2_timer(cid, 40);
+	t = armed_timer(cid, SIGUSR2, 40);
 	pthread_join(th, NULL);
 	CHECK(got_usr2 == 1);
 	CHECK(timed_at_usr2 - start >= 25 * MS);
