@@ -227,30 +227,31 @@ static void *burn_until_usr2(void *arg)
 }
 
 /* On the caller's CPU time: another thread's 150 ms of computing leave
- * it armed, the caller's 40 ms fire it. */
+ * it armed, the caller's own 100 ms fire it (counted from the arming:
+ * creating and joining the thread take some of the caller's time). */
 static void test_thread_timer(void)
 {
 	struct itimerspec cur;
 	clockid_t mine;
 	pthread_t th;
-	double start;
+	double armed;
 	timer_t t;
 
 	CHECK(pthread_getcpuclockid(pthread_self(), &mine) == 0);
 	timed_clock = mine;
 	got_usr2 = 0;
-	t = armed_timer(CLOCK_THREAD_CPUTIME_ID, SIGUSR2, 40);
+	t = armed_timer(CLOCK_THREAD_CPUTIME_ID, SIGUSR2, 100);
+	armed = clock_ns(mine);
 	CHECK(pthread_create(&th, NULL, burn_150ms, NULL) == 0);
 	pthread_join(th, NULL);
 	CHECK(got_usr2 == 0);
 	CHECK(timer_gettime(t, &cur) == 0);
 	CHECK(cur.it_value.tv_sec == 0 && cur.it_value.tv_nsec > 0 &&
-	      cur.it_value.tv_nsec <= 40 * 1000 * 1000);
-	start = clock_ns(mine);
+	      cur.it_value.tv_nsec <= 100 * 1000 * 1000);
 	burn_thread(&got_usr2, 5000);
 	CHECK(got_usr2 == 1);
-	CHECK(timed_at_usr2 - start >= 25 * MS);
-	CHECK(timed_at_usr2 - start < 1000 * MS);
+	CHECK(timed_at_usr2 - armed >= 90 * MS);
+	CHECK(timed_at_usr2 - armed < 1100 * MS);
 	CHECK(timer_delete(t) == 0);
 }
 
