@@ -681,33 +681,10 @@ void sched_kill_running(struct uk_sched *s, struct __regs *regs,
 						sched_interrupt_injected);
 }
 
-/*
- * Whether t still runs the way back from its last preemption: the
- * injected call's frames lie just below the stack pointer it was
- * preempted at. Preempted there again, it would nest another call, and
- * with slices shorter than a switch (nested virtualization) never get
- * out: frames pile up until the stack's guard page. Deeper code of the
- * thread's own within the window merely waits for a later tick.
- */
-#define PREEMPT_FRAMES_MAX	4096
-
-static int in_preempt_return(struct uk_thread *t, const struct __regs *regs)
-{
-	__uptr sp = ukarch_regs_sp(regs);
-
-	if (!t->preempt_sp)
-		return 0;
-	if (sp < t->preempt_sp && t->preempt_sp - sp <= PREEMPT_FRAMES_MAX)
-		return 1;
-	t->preempt_sp = 0;
-	return 0;
-}
-
 /* Preempt only kernel or app code, the image's or a loaded binary's
  * (in sim, not host code the guest called), that holds no spinlock
  * (preempt_count, the interrupted code's count), and only a thread that
- * ran a whole slice without a switch while others wait, and is not on
- * its way back from the last preemption. */
+ * ran a whole slice without a switch while others wait. */
 static int should_preempt(struct uk_sched *s, const struct __regs *regs,
 			  unsigned int preempt_count)
 {
@@ -717,8 +694,7 @@ static int should_preempt(struct uk_sched *s, const struct __regs *regs,
 	       running_thread(s) &&
 	       s->nr_switches == s->slice_switches &&
 	       ((ip >= (__uptr)__amphi_text_start &&
-		 ip < (__uptr)__amphi_text_end) || ip_is_loaded(ip)) &&
-	       !in_preempt_return(s->current, regs);
+		 ip < (__uptr)__amphi_text_end) || ip_is_loaded(ip));
 }
 
 /* The CPU's one-shot timer: sleepers' deadlines and the slice tick. */
@@ -738,11 +714,9 @@ static int timer_irq(void *arg, struct __regs *regs)
 	if (tick) {
 		preempt = timeslice_us &&
 			  should_preempt(s, regs, preempt_count);
-		if (preempt) {
-			s->current->preempt_sp = ukarch_regs_sp(regs);
+		if (preempt)
 			s->preempting =
 				!ukarch_regs_inject_call(regs, sched_preempt);
-		}
 		/* A new slice for whoever runs next (or none: tickless). */
 		s->slice_deadline = 0;
 	}

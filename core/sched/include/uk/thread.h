@@ -94,7 +94,6 @@ struct uk_thread {
 	uk_thread_fn_t fn;
 	void *arg;
 	__u64 cpu_ticks;		/* CPU time run (ukplat_cpu_ticks) */
-	__uptr preempt_sp;		/* its stack pointer when preempted */
 	int exit_status;
 	void *priv;			/* for the owner of the thread */
 	struct __regs *syscall_regs;	/* full-frame system call, or NULL */
