@@ -19,8 +19,10 @@
 
 /* musl 1.2.3 has no close_range() wrapper: the system call itself. */
 #include <sys/syscall.h>
-#define close_range(first, last, flags)				\
-	((int)syscall(SYS_close_range, (first), (last), (flags)))
+static int close_range(unsigned int first, unsigned int last, int flags)
+{
+	return (int)syscall(SYS_close_range, first, last, flags);
+}
 
 /* A stream that holds one byte at a time: read is -EAGAIN while empty,
  * write -EAGAIN while full. */
