@@ -11,11 +11,22 @@
  *   most 1/16 of its size). A slab is the smallest run of 4, 8 or 16
  *   pages whose tail wastes at most 1/32 of it; it starts with a header
  *   (the bitmap of free objects). Each class keeps a list of its slabs
- *   with free objects and one empty 16 KiB slab; other empty slabs go.
+ *   with free objects and one empty slab aside (its spare); other empty
+ *   slabs go.
  * - up to 128 KiB: blocks with a 32-byte header in arenas of up to
  *   4 MiB, carved and coalesced with boundary tags, free blocks in bins
- *   of 8 per doubling; an arena whose blocks are all free goes back.
+ *   of 8 per doubling. An arena whose blocks are all free is cut down to
+ *   what the largest arena block needs and kept as the heap's spare
+ *   (if it has none; else it goes back).
  * - larger: runs of whole pages with a 64-byte header.
+ *
+ * The spares make a malloc/free of a program that holds few blocks cheap
+ * (no pages mapped and unmapped on each round trip; in the app heap that
+ * was 8 us a call). A spare is taken and given with an atomic exchange,
+ * without a lock, so that when a heap finds its source short it gives
+ * back every heap's spares (uk_alloc_heap_reclaim_all) whatever locks
+ * the caller holds, and tries again. Pages are taken from and given back
+ * to the source outside the heap's spinlocks.
  *
  * Nothing is aligned beyond a page: a page map (one word per page of the
  * source's range) names the span (slab, arena, large block) each page of
@@ -67,7 +78,12 @@
 #define NCLASSES	64
 #define SLAB_MIN_PAGES	4
 #define SLAB_MAX_PAGES	16
-#define CACHE_MAX_PAGES	(UK_ALLOC_HEAP_CACHED_SLAB / PAGE_SIZE)
+#define SPARE_ARENA_PAGES	(UK_ALLOC_HEAP_SPARE_ARENA / PAGE_SIZE)
+UK_BUILD_BUG_ON(SLAB_MAX_PAGES * PAGE_SIZE > UK_ALLOC_HEAP_SPARE_SLAB_MAX);
+/* The spare arena holds the largest arena block. */
+UK_BUILD_BUG_ON(ARENA_HDR + ALIGN_UP(MID_MAX + MID_HDR, 16) + MID_HDR >
+		UK_ALLOC_HEAP_SPARE_ARENA);
+#define MAX_HEAPS	8		/* reclaimed by each other */
 
 #define SLAB_MAGIC	0x51ab51abU
 #define LARGE_MAGIC	0x1a26eb10U
@@ -124,8 +140,8 @@ struct heap_class {
 	__u32 nobjs;
 	__u16 area_off;
 	__u16 pages;		/* of a slab */
-	unsigned int nempty;	/* empty slabs on the list (0 or 1) */
 	struct slab *partial;	/* slabs with a free object */
+	struct slab *spare;	/* an empty slab, off the list (atomic) */
 };
 
 struct heap {
@@ -140,8 +156,11 @@ struct heap {
 	__vaddr_t large_next;		/* after the last large span */
 	struct uk_falloc *meta_fa;	/* where this state came from */
 	unsigned long meta_pages;
+	int own_src;			/* src is a page of meta_fa */
 	__vaddr_t dm_off;
 	struct uk_spinlock mid_lock;	/* arenas, bins */
+	struct arena *spare;		/* an empty arena (atomic) */
+	unsigned long spare_pages;	/* in all spares (atomic) */
 	unsigned long bin_map[DIV_ROUND_UP(NBINS, 8 * sizeof(long))];
 	struct mid_block *bins[NBINS];
 };
@@ -208,10 +227,117 @@ static void span_free(struct heap *h, void *va, unsigned long pages)
 static int span_grow(struct heap *h, void *head, void *end,
 		     unsigned long pages)
 {
-	if (!h->src->grow || h->src->grow(h->src, end, pages))
+	if (!h->src->grow)
+		return -ENOMEM;
+	if (h->src->grow(h->src, end, pages) &&
+	    (!uk_alloc_heap_reclaim_all() ||
+	     h->src->grow(h->src, end, pages)))
 		return -ENOMEM;
 	map_span(h, (__vaddr_t)head, (__vaddr_t)end, pages);
 	return 0;
+}
+
+/* span_alloc, and if the source is short, again once the heaps' spares
+ * are back. Called without any of the heap's locks. */
+static void *span_get(struct heap *h, unsigned long pages,
+		      unsigned int order)
+{
+	void *va = span_alloc(h, pages, order);
+
+	if (!va && uk_alloc_heap_reclaim_all())
+		va = span_alloc(h, pages, order);
+	return va;
+}
+
+/* --- spares: empty slabs and arenas kept for reuse --------------------- */
+
+static struct heap *heaps[MAX_HEAPS];	/* reclaimed by each other */
+
+/* Puts s into an empty spare slot *slot; 0, or -EBUSY if it is taken. */
+static int spare_put(void **slot, void *s)
+{
+	void *none = NULL;
+
+	return __atomic_compare_exchange_n(slot, &none, s, 0,
+					   __ATOMIC_RELEASE,
+					   __ATOMIC_RELAXED) ? 0 : -EBUSY;
+}
+
+/* Takes what a spare slot holds (NULL: nothing); the caller owns it. */
+static void *spare_take(void **slot)
+{
+	if (!__atomic_load_n(slot, __ATOMIC_RELAXED))
+		return NULL;
+	return __atomic_exchange_n(slot, NULL, __ATOMIC_ACQUIRE);
+}
+
+static void arena_release(struct heap *h, struct arena *ar);
+
+/* Counts pages in or out of h's spares (before a put, after a take:
+ * the count is never below what the spares hold). */
+static void spare_count(struct heap *h, long pages)
+{
+	__atomic_add_fetch(&h->spare_pages, pages, __ATOMIC_RELAXED);
+}
+
+/* Gives h's spares back to its source; returns the pages given. */
+static unsigned long heap_reclaim(struct heap *h)
+{
+	unsigned long pages = 0;
+	struct arena *ar;
+	struct slab *s;
+	unsigned int i;
+
+	for (i = 0; i < NCLASSES; i++) {
+		s = spare_take((void **)&h->cls[i].spare);
+		if (!s)
+			continue;
+		s->magic = FREED_MAGIC;
+		spare_count(h, -(long)h->cls[i].pages);
+		span_free(h, s, h->cls[i].pages);
+		pages += h->cls[i].pages;
+	}
+	ar = spare_take((void **)&h->spare);
+	if (ar) {
+		pages += ar->pages;
+		spare_count(h, -(long)ar->pages);
+		arena_release(h, ar);
+	}
+	return pages;
+}
+
+unsigned long uk_alloc_heap_reclaim_all(void)
+{
+	unsigned long pages = 0;
+	struct heap *h;
+	unsigned int i;
+
+	for (i = 0; i < MAX_HEAPS; i++) {
+		h = __atomic_load_n(&heaps[i], __ATOMIC_ACQUIRE);
+		if (h)
+			pages += heap_reclaim(h);
+	}
+	return pages;
+}
+
+static void heap_register(struct heap *h)
+{
+	unsigned int i;
+
+	for (i = 0; i < MAX_HEAPS; i++)
+		if (!spare_put((void **)&heaps[i], h))
+			return;
+	/* More heaps than slots: h still gives its own spares back. */
+}
+
+static void heap_unregister(struct heap *h)
+{
+	unsigned int i;
+
+	for (i = 0; i < MAX_HEAPS; i++)
+		__atomic_compare_exchange_n(&heaps[i], &(struct heap *){ h },
+					    NULL, 0, __ATOMIC_RELEASE,
+					    __ATOMIC_RELAXED);
 }
 
 /* --- slabs ------------------------------------------------------------- */
@@ -242,7 +368,7 @@ static struct slab *slab_new(struct heap *h, unsigned int ci)
 	unsigned long words = DIV_ROUND_UP(c->nobjs, BPL), w;
 	struct slab *s;
 
-	s = span_alloc(h, c->pages, 0);
+	s = span_get(h, c->pages, 0);
 	if (!s)
 		return NULL;
 	s->magic = SLAB_MAGIC;
@@ -309,16 +435,19 @@ static void *small_alloc(struct heap *h, unsigned int ci, __sz size)
 	uk_spin_lock_irqsave(&c->lock, irqf);
 	s = c->partial;
 	if (unlikely(!s)) {
-		s = slab_new(h, ci);
+		s = spare_take((void **)&c->spare);
+		if (s)
+			spare_count(h, -(long)c->pages);
 		if (!s) {
+			/* The source maps pages: not under the lock. */
 			uk_spin_unlock_irqrestore(&c->lock, irqf);
-			return NULL;
+			s = slab_new(h, ci);
+			if (!s)
+				return NULL;
+			uk_spin_lock_irqsave(&c->lock, irqf);
 		}
 		slab_list_add(c, s);
-		c->nempty++;
 	}
-	if (s->nfree == s->nobjs)
-		c->nempty--;
 	obj = s->area + (__sz)slab_take(s) * c->size;
 	if (ukarch_memtag_fine())
 		obj = tag_object(h, s, obj, c->size, -1);
@@ -377,12 +506,13 @@ static void small_free(struct heap *h, struct slab *s, void *ptr)
 	if (s->nfree++ == 0)
 		slab_list_add(c, s);
 	if (s->nfree == s->nobjs) {
-		if (c->nempty || c->pages > CACHE_MAX_PAGES) {
-			slab_list_del(c, s);
+		/* The first empty slab waits aside; others go back. */
+		slab_list_del(c, s);
+		spare_count(h, c->pages);
+		if (spare_put((void **)&c->spare, s)) {
+			spare_count(h, -(long)c->pages);
 			s->magic = FREED_MAGIC;
 			release = 1;
-		} else {
-			c->nempty++;
 		}
 	}
 	uk_spin_unlock_irqrestore(&c->lock, irqf);
@@ -511,15 +641,23 @@ static void mid_cut(struct heap *h, struct mid_block *b, __sz size)
 	bin_add(h, r);
 }
 
-/* A new arena for a block of size bytes; its one free block goes to the
- * bins. Returns 0 or -ENOMEM. */
-static int arena_new(struct heap *h, __sz size)
+/*
+ * An arena for a block of size bytes: the spare if it is large enough,
+ * else new pages (smaller arenas when memory is short, down to just
+ * this block). Called without the lock; arena_init makes it usable.
+ */
+static struct arena *arena_get(struct heap *h, __sz size)
 {
 	unsigned long need = PAGE_COUNT(ARENA_HDR + size + MID_HDR), pages;
-	struct mid_block *b, *end;
-	struct arena *ar = NULL;
+	struct arena *ar = spare_take((void **)&h->spare);
 
-	/* Smaller arenas when memory is short, down to just this block. */
+	if (ar)
+		spare_count(h, -(long)ar->pages);
+	if (ar && ar->pages >= need)
+		return ar;
+	if (ar)
+		arena_release(h, ar);	/* made when memory was short */
+	ar = NULL;
 	for (pages = ARENA_PAGES; pages >= need; pages /= 2) {
 		ar = span_alloc(h, pages, 0);
 		if (ar)
@@ -527,14 +665,22 @@ static int arena_new(struct heap *h, __sz size)
 	}
 	if (!ar) {
 		pages = need;
-		ar = span_alloc(h, pages, 0);
+		ar = span_get(h, pages, 0);
 	}
-	if (!ar)
-		return -ENOMEM;
+	if (ar)
+		ar->pages = pages;
+	return ar;
+}
+
+/* Makes ar (from arena_get) one free block, in the bins. Under the lock. */
+static void arena_init(struct heap *h, struct arena *ar)
+{
+	struct mid_block *b, *end;
+
 	ar->magic = ARENA_MAGIC;
-	ar->pages = pages;
 	b = (struct mid_block *)((char *)ar + ARENA_HDR);
-	end = (struct mid_block *)((char *)ar + pages * PAGE_SIZE - MID_HDR);
+	end = (struct mid_block *)((char *)ar + ar->pages * PAGE_SIZE -
+				   MID_HDR);
 	if (unlikely(h->vg)) {
 		UK_VG_NOACCESS(b, (char *)end - (char *)b);
 		UK_VG_DEFINED(b, MID_HDR);
@@ -545,23 +691,56 @@ static int arena_new(struct heap *h, __sz size)
 	end->prev_size = b->size;
 	end->size = MID_USED;		/* the sentinel: size 0, used */
 	bin_add(h, b);
-	return 0;
+}
+
+static void arena_release(struct heap *h, struct arena *ar)
+{
+	ar->magic = FREED_MAGIC;
+	span_free(h, ar, ar->pages);
+}
+
+/*
+ * An arena whose blocks are all free (off the bins, magic FREED): the
+ * heap's spare if it has none, cut down to SPARE_ARENA_PAGES (enough for
+ * any arena block, so a cached arena holds little); else it goes back.
+ */
+static void arena_retire(struct heap *h, struct arena *ar)
+{
+	unsigned long keep = SPARE_ARENA_PAGES;
+
+	if (!__atomic_load_n(&h->spare, __ATOMIC_RELAXED) &&
+	    ar->pages > keep) {
+		span_free(h, (char *)ar + keep * PAGE_SIZE, ar->pages - keep);
+		ar->pages = keep;
+	}
+	keep = ar->pages;		/* ar is not ours once put */
+	spare_count(h, keep);
+	if (spare_put((void **)&h->spare, ar)) {
+		spare_count(h, -(long)keep);
+		arena_release(h, ar);
+	}
 }
 
 static void *mid_alloc(struct heap *h, __sz req)
 {
 	__sz size = ALIGN_UP(req + MID_HDR, 16);
 	struct mid_block *b;
+	struct arena *ar;
 	unsigned long irqf;
 	char *p;
 
 	uk_spin_lock_irqsave(&h->mid_lock, irqf);
 	b = bin_take(h, size);
-	if (!b && !arena_new(h, size))
-		b = bin_take(h, size);
-	if (!b) {
+	if (unlikely(!b)) {
+		/* The source maps pages: not under the lock. */
 		uk_spin_unlock_irqrestore(&h->mid_lock, irqf);
-		return NULL;
+		ar = arena_get(h, size);
+		if (!ar)
+			return NULL;
+		uk_spin_lock_irqsave(&h->mid_lock, irqf);
+		arena_init(h, ar);
+		b = bin_take(h, size);	/* ar's block, if nothing smaller */
+		UK_ASSERT(b);
 	}
 	mid_cut(h, b, size);
 	b->size |= MID_USED;
@@ -627,7 +806,7 @@ static void mid_free(struct heap *h, struct arena *ar, void *ptr)
 	}
 	uk_spin_unlock_irqrestore(&h->mid_lock, irqf);
 	if (release)
-		span_free(h, ar, ar->pages);
+		arena_retire(h, ar);
 }
 
 /* Size the caller asked for (valgrind) or may use, of an arena block. */
@@ -740,7 +919,7 @@ static void *large_place(struct heap *h, unsigned long pages)
 		map_span(h, hint, hint, pages);
 	}
 	if (!span)
-		span = span_alloc(h, pages, 0);
+		span = span_get(h, pages, 0);
 	if (span)
 		__atomic_store_n(&h->large_next,
 				 (__vaddr_t)span + pages * PAGE_SIZE,
@@ -767,7 +946,7 @@ static void *large_alloc(struct heap *h, __sz size, __sz align)
 		/* The source gives T aligned on align; the block is at
 		 * T + align, its span (header page) starts a page earlier. */
 		lead = (align - PAGE_SIZE) / PAGE_SIZE;
-		span = span_alloc(h, pages + lead,
+		span = span_get(h, pages + lead,
 				  __builtin_ctzl(align / PAGE_SIZE));
 		if (span) {
 			span_free(h, span, lead);
@@ -1070,10 +1249,15 @@ static int heap_posix_memalign(struct uk_alloc *a, void **memptr,
 	return 0;
 }
 
+/* A malloc gives the spares back before it fails: so does the answer. */
 static __ssz heap_maxalloc(struct uk_alloc *a)
 {
 	struct heap *h = to_heap(a);
-	unsigned long pages = h->src->max_pages(h->src);
+	unsigned long pages;
+
+	if (__atomic_load_n(&h->spare_pages, __ATOMIC_RELAXED))
+		heap_reclaim(h);
+	pages = h->src->max_pages(h->src);
 
 	if (pages * PAGE_SIZE <= LARGE_HDR)
 		return 0;
@@ -1084,38 +1268,24 @@ static __ssz heap_availmem(struct uk_alloc *a)
 {
 	struct heap *h = to_heap(a);
 
-	return h->src->free_pages(h->src) * PAGE_SIZE;
+	return (h->src->free_pages(h->src) +
+		__atomic_load_n(&h->spare_pages, __ATOMIC_RELAXED)) *
+	       PAGE_SIZE;
 }
 
-void uk_alloc_heap_trim(struct uk_alloc *a)
+unsigned long uk_alloc_heap_trim(struct uk_alloc *a)
 {
-	struct heap *h = to_heap(a);
-	struct heap_class *c;
-	unsigned long irqf;
-	struct slab *s;
-	unsigned int i;
-
-	for (i = 0; i < NCLASSES; i++) {
-		c = &h->cls[i];
-		uk_spin_lock_irqsave(&c->lock, irqf);
-		s = c->partial;
-		while (s && s->nfree != s->nobjs)
-			s = s->next;
-		if (s) {
-			slab_list_del(c, s);
-			s->magic = FREED_MAGIC;
-			c->nempty--;
-		}
-		uk_spin_unlock_irqrestore(&c->lock, irqf);
-		if (s)
-			span_free(h, s, c->pages);
-	}
+	return heap_reclaim(to_heap(a));
 }
 
 void uk_alloc_heap_destroy(struct uk_alloc *a)
 {
 	struct heap *h = to_heap(a);
 
+	heap_unregister(h);
+	if (h->own_src)
+		h->meta_fa->ffree(h->meta_fa, (__vaddr_t)h->src - h->dm_off,
+				  1);
 	h->meta_fa->ffree(h->meta_fa, (__vaddr_t)h - h->dm_off,
 			  h->meta_pages);
 }
@@ -1163,8 +1333,8 @@ static void class_init(struct heap_class *c, unsigned int size)
 	uk_spin_init(&c->lock);
 	c->size = size;
 	c->recip = (__u32)(((1ULL << 32) + size - 1) / size);
-	c->nempty = 0;
 	c->partial = NULL;
+	c->spare = NULL;
 }
 
 struct uk_alloc *uk_alloc_heap_create(struct uk_heap_pages *src,
@@ -1213,6 +1383,7 @@ struct uk_alloc *uk_alloc_heap_create(struct uk_heap_pages *src,
 	h->a.usable_size = heap_usable_size;
 	h->a.maxalloc = heap_maxalloc;
 	h->a.availmem = heap_availmem;
+	heap_register(h);
 	return &h->a;
 }
 
@@ -1291,5 +1462,7 @@ struct uk_alloc *uk_alloc_heap_init(struct uk_falloc *fa, __vaddr_t dm_off)
 	a = uk_alloc_heap_create(&f->src, fa, dm_off);
 	if (!a)
 		fa->ffree(fa, pa, 1);
+	else
+		to_heap(a)->own_src = 1;
 	return a;
 }

@@ -18,6 +18,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "frames_hog.h"
+
 UK_TESTCASE(falloc, frames_come_back)
 {
 	struct uk_falloc *fa = uk_falloc_get_default();
@@ -256,4 +258,46 @@ UK_TESTCASE(heap, app_fills_memory_kernel_keeps_working)
 		head = p;
 	}
 	UK_TEST_EXPECT(fa->free_memory + 64 * 4096 >= start);
+}
+
+/*
+ * A heap keeps an emptied arena for the next malloc (a round trip takes
+ * and gives no pages: in the app heap that was a map and an unmap of
+ * 4 MiB), and gives its spares back when memory runs out: with every
+ * frame taken, a heap that needs pages gets those of the spares (its
+ * own, the app heap's, the kernel heap's: uk_alloc_heap_reclaim_all).
+ */
+UK_TESTCASE(heap, spares_kept_and_given_back_when_short)
+{
+	struct uk_falloc *fa = uk_falloc_get_default();
+	struct uk_alloc *h;
+	unsigned long before;
+	__paddr_t hog;
+	void *p;
+
+	h = uk_alloc_heap_init(fa, ukplat_bootinfo_get()->dm_off);
+	UK_TEST_ASSERT(h != NULL);
+	uk_free(h, uk_malloc(h, 4096));
+	before = fa->free_memory;
+	UK_TEST_EXPECT(uk_alloc_availmem(h) >=
+		       (__ssz)(before + UK_ALLOC_HEAP_SPARE_ARENA));
+	p = uk_malloc(h, 4096);
+	UK_TEST_ASSERT(p != NULL);
+	UK_TEST_EXPECT_UNUM_EQ(fa->free_memory, before);
+	uk_free(h, p);
+	UK_TEST_EXPECT_UNUM_EQ(fa->free_memory, before);
+	free(malloc(4096));
+	before = fa->free_memory;
+	free(malloc(4096));
+	UK_TEST_EXPECT_UNUM_EQ(fa->free_memory, before);
+
+	hog = frames_hog();
+	UK_TEST_EXPECT_UNUM_EQ(fa->free_memory, 0);
+	/* A new slab: only the spares have pages. */
+	p = uk_malloc(h, 16);
+	UK_TEST_EXPECT(p != NULL);
+	uk_free(h, p);
+	frames_unhog(hog);
+	uk_alloc_heap_trim(h);
+	uk_alloc_heap_destroy(h);
 }

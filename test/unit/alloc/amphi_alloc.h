@@ -17,6 +17,9 @@
 #define uk_alloc_get_default		amphi_uk_alloc_get_default
 #define uk_alloc_set_default		amphi_uk_alloc_set_default
 #define uk_alloc_heap_init		amphi_uk_alloc_heap_init
+#define uk_alloc_heap_trim		amphi_uk_alloc_heap_trim
+#define uk_alloc_heap_destroy		amphi_uk_alloc_heap_destroy
+#define uk_alloc_heap_reclaim_all	amphi_uk_alloc_heap_reclaim_all
 
 #include <stddef.h>
 /* glibc's <sys/cdefs.h> has its own (equivalent) definition */

@@ -30,6 +30,9 @@ static void heap_setup(void)
 
 static void heap_teardown(void)
 {
+	/* Heaps give each other their spares: a dead one must not stay
+	 * known. */
+	uk_alloc_heap_destroy(a);
 	falloc_delete(fa);
 	tmem_fini(&mem);
 }
@@ -67,6 +70,7 @@ START_TEST(test_sizes)
 	enum { N = 700 };
 	static void *p[N];
 	static size_t sz[N];
+	void *zero;
 	unsigned long start = fa->free_memory;
 	int i;
 
@@ -81,7 +85,9 @@ START_TEST(test_sizes)
 		fill(p[i], sz[i], i);
 	}
 	/* a zero-size block is unique */
-	ck_assert_ptr_ne(p[0], uk_malloc(a, 0));
+	zero = uk_malloc(a, 0);
+	ck_assert_ptr_ne(p[0], zero);
+	uk_free(a, zero);
 	for (i = 0; i < N; i++)
 		ck_assert_msg(check_fill(p[i], sz[i], i), "block %d", i);
 	for (i = 0; i < N; i += 2)
@@ -89,9 +95,12 @@ START_TEST(test_sizes)
 	for (i = 1; i < N; i += 2)
 		uk_free(a, p[i]);
 	uk_free(a, NULL);
-	/* one empty slab per class at most stays in the heap */
-	ck_assert_uint_ge(fa->free_memory + 144 * UK_ALLOC_HEAP_CACHED_SLAB +
-			  PAGE_SIZE, start);
+	/* One empty slab per class and one arena at most stay in the
+	 * heap; trimmed, all of it is back. */
+	ck_assert_uint_ge(fa->free_memory + 64 * UK_ALLOC_HEAP_SPARE_SLAB_MAX +
+			  UK_ALLOC_HEAP_SPARE_ARENA, start);
+	ck_assert_uint_eq(start - fa->free_memory,
+			  uk_alloc_heap_trim(a) * PAGE_SIZE);
 	ck_assert_int_eq(amphi_uk_fallocbuddy_check(fa), 0);
 }
 END_TEST
@@ -238,12 +247,75 @@ START_TEST(test_exhaustion)
 	ck_assert_int_lt(uk_alloc_availmem(a), 16 * PAGE_SIZE);
 	for (i = 0; i < n; i++)
 		uk_free(a, p[i]);
-	ck_assert_uint_ge(fa->free_memory + UK_ALLOC_HEAP_CACHED_SLAB, start);
-	/* now a large block fits again */
+	/* One slab of the class waits as the spare, and a large block
+	 * fits again: the spare goes back when it is needed. */
+	ck_assert_uint_ge(fa->free_memory + UK_ALLOC_HEAP_SPARE_SLAB_MAX,
+			  start);
 	p[0] = uk_malloc(a, 100000);
 	ck_assert_ptr_nonnull(p[0]);
 	uk_free(a, p[0]);
 	ck_assert_int_gt(uk_alloc_maxalloc(a), 100000);
+}
+END_TEST
+
+/* Takes every free frame of fa, one at a time; returns how many. */
+static unsigned long hog_frames(__paddr_t *pa, unsigned long max)
+{
+	unsigned long n = 0;
+
+	while (n < max) {
+		pa[n] = __PADDR_ANY;
+		if (uk_falloc(fa, &pa[n], 1, 0))
+			break;
+		n++;
+	}
+	ck_assert_uint_eq(fa->free_memory, 0);
+	return n;
+}
+
+/*
+ * An emptied arena and slab wait as spares: the next round trip takes
+ * no pages. With every frame taken, a heap that needs pages gets them
+ * from the spares, its own or another heap's on the same frames (the
+ * kernel's and the app's heap).
+ */
+START_TEST(test_spares_kept_and_reclaimed)
+{
+	static __paddr_t hog[HEAP_FRAMES];
+	unsigned long start, mid, n, i;
+	struct uk_alloc *b = amphi_uk_alloc_heap_init(fa, mem.dm_off);
+	void *p;
+
+	ck_assert_ptr_nonnull(b);
+	start = fa->free_memory;
+	uk_free(b, uk_malloc(b, 4096));		/* an arena block */
+	mid = start - fa->free_memory;
+	ck_assert_uint_eq(mid, UK_ALLOC_HEAP_SPARE_ARENA);
+	uk_free(b, uk_malloc(b, 4096));
+	uk_free(b, uk_malloc(b, 100000));
+	ck_assert_uint_eq(start - fa->free_memory, mid);
+	uk_free(b, uk_malloc(b, 2048));		/* a slab of 16 pages */
+	ck_assert_uint_gt(start - fa->free_memory, mid);
+	mid = start - fa->free_memory;
+	uk_free(b, uk_malloc(b, 2048));
+	ck_assert_uint_eq(start - fa->free_memory, mid);
+
+	/* Memory gone: a's new slab comes from b's spares. */
+	n = hog_frames(hog, HEAP_FRAMES);
+	p = uk_malloc(a, 16);
+	ck_assert_ptr_nonnull(p);
+	/* and b's own arena block, from a's (new) spare slab */
+	uk_free(a, p);
+	p = uk_malloc(b, 4096);
+	ck_assert_ptr_nonnull(p);
+	uk_free(b, p);
+	for (i = 0; i < n; i++)
+		ck_assert_int_eq(uk_ffree(fa, hog[i], 1), 0);
+	ck_assert_uint_eq(start - fa->free_memory,
+			  (uk_alloc_heap_trim(a) + uk_alloc_heap_trim(b)) *
+			  PAGE_SIZE);
+	ck_assert_int_eq(amphi_uk_fallocbuddy_check(fa), 0);
+	amphi_uk_alloc_heap_destroy(b);
 }
 END_TEST
 
@@ -308,6 +380,7 @@ TCase *heap_tcase_basic(void)
 	tcase_add_test(tc, test_realloc_large_in_place);
 	tcase_add_test(tc, test_calloc);
 	tcase_add_test(tc, test_exhaustion);
+	tcase_add_test(tc, test_spares_kept_and_reclaimed);
 	tcase_add_test(tc, test_libc_wrappers);
 	tcase_add_test(tc, test_valgrind_abi);
 	return tc;
@@ -445,8 +518,10 @@ START_TEST(test_stress)
 		uk_free(a, b[i].p);
 	}
 	ck_assert_int_eq(amphi_uk_fallocbuddy_check(fa), 0);
-	ck_assert_uint_ge(fa->free_memory + 144 * UK_ALLOC_HEAP_CACHED_SLAB,
-			  start);
+	ck_assert_uint_ge(fa->free_memory + 64 * UK_ALLOC_HEAP_SPARE_SLAB_MAX +
+			  UK_ALLOC_HEAP_SPARE_ARENA, start);
+	ck_assert_uint_eq(start - fa->free_memory,
+			  uk_alloc_heap_trim(a) * PAGE_SIZE);
 }
 END_TEST
 
@@ -503,9 +578,12 @@ START_TEST(test_fill_one_size)
 		uk_free(a, head);
 		head = p;
 	}
-	/* All of it comes back (one cached slab aside). */
-	ck_assert_uint_ge(fa->free_memory + UK_ALLOC_HEAP_CACHED_SLAB,
-			  start);
+	/* All of it comes back (one spare slab or arena aside). */
+	ck_assert_uint_ge(fa->free_memory +
+			  MAX(UK_ALLOC_HEAP_SPARE_SLAB_MAX,
+			      UK_ALLOC_HEAP_SPARE_ARENA), start);
+	ck_assert_uint_eq(start - fa->free_memory,
+			  uk_alloc_heap_trim(a) * PAGE_SIZE);
 	ck_assert_int_eq(amphi_uk_fallocbuddy_check(fa), 0);
 }
 END_TEST

@@ -132,15 +132,26 @@ struct uk_heap_pages {
  */
 #define UK_ALLOC_HEAP_SMALL_MAX		2048
 #define UK_ALLOC_HEAP_MID_MAX		(128 * 1024)
-/* A class whose slabs are this size keeps one empty slab for reuse;
- * other empty slabs go back at once. */
-#define UK_ALLOC_HEAP_CACHED_SLAB	(4 * PAGE_SIZE)
+/* Each size class keeps one empty slab (at most this size) for reuse,
+ * and the heap one empty arena cut down to UK_ALLOC_HEAP_SPARE_ARENA;
+ * other empty slabs and arenas go back at once. Spares go back too when
+ * a heap's source is short (uk_alloc_heap_reclaim_all). */
+#define UK_ALLOC_HEAP_SPARE_SLAB_MAX	(16 * PAGE_SIZE)
+#define UK_ALLOC_HEAP_SPARE_ARENA	(33 * PAGE_SIZE)
 struct uk_alloc *uk_alloc_heap_create(struct uk_heap_pages *src,
 				      struct uk_falloc *fa, __vaddr_t dm_off);
 
-/* Gives the empty slabs a heap of uk_alloc_heap_create keeps back to its
- * source (at shutdown). */
-void uk_alloc_heap_trim(struct uk_alloc *a);
+/* Gives the spares (empty slabs and arena) of a heap of
+ * uk_alloc_heap_create back to its source; returns the pages given. */
+unsigned long uk_alloc_heap_trim(struct uk_alloc *a);
+/*
+ * Gives every heap's spares back (uk_alloc_heap_trim on each heap, up to
+ * 8 of them). A heap calls it when its source is short, before it fails;
+ * so may other users of frames. Spares are taken without a lock, but
+ * giving them back unmaps pages (the app heap's): call it without a
+ * heap's or a page table's spinlock held. Returns the pages given.
+ */
+unsigned long uk_alloc_heap_reclaim_all(void);
 /* Frees a heap's own state (its blocks and pages must be gone). */
 void uk_alloc_heap_destroy(struct uk_alloc *a);
 
