@@ -11,8 +11,8 @@
  *   most 1/16 of its size). A slab is the smallest run of 4, 8 or 16
  *   pages whose tail wastes at most 1/32 of it; it starts with a header
  *   (the bitmap of free objects). Each class keeps a list of its slabs
- *   with free objects and one empty slab aside (its spare); other empty
- *   slabs go.
+ *   with free objects, one of them empty at most (its spare); other
+ *   empty slabs go.
  * - up to 128 KiB: blocks with a 32-byte header in arenas of up to
  *   4 MiB, carved and coalesced with boundary tags, free blocks in bins
  *   of 8 per doubling. An arena whose blocks are all free is cut down to
@@ -22,11 +22,11 @@
  *
  * The spares make a malloc/free of a program that holds few blocks cheap
  * (no pages mapped and unmapped on each round trip; in the app heap that
- * was 8 us a call). A spare is taken and given with an atomic exchange,
- * without a lock, so that when a heap finds its source short it gives
- * back every heap's spares (uk_alloc_heap_reclaim_all) whatever locks
- * the caller holds, and tries again. Pages are taken from and given back
- * to the source outside the heap's spinlocks.
+ * was 4-8 us a call): they stay where blocks are taken from, and cost
+ * nothing until memory is short. Pages are taken from and given back to
+ * the source outside the heap's spinlocks, so that a heap whose source
+ * is short can take the locks of every heap to give back their spares
+ * (uk_alloc_heap_reclaim_all), and try again.
  *
  * Nothing is aligned beyond a page: a page map (one word per page of the
  * source's range) names the span (slab, arena, large block) each page of
@@ -140,8 +140,8 @@ struct heap_class {
 	__u32 nobjs;
 	__u16 area_off;
 	__u16 pages;		/* of a slab */
+	unsigned int nempty;	/* empty slabs on the list (0 or 1) */
 	struct slab *partial;	/* slabs with a free object */
-	struct slab *spare;	/* an empty slab, off the list (atomic) */
 };
 
 struct heap {
@@ -159,8 +159,7 @@ struct heap {
 	int own_src;			/* src is a page of meta_fa */
 	__vaddr_t dm_off;
 	struct uk_spinlock mid_lock;	/* arenas, bins */
-	struct arena *spare;		/* an empty arena (atomic) */
-	unsigned long spare_pages;	/* in all spares (atomic) */
+	struct arena *spare;		/* an empty arena (in the bins) */
 	unsigned long bin_map[DIV_ROUND_UP(NBINS, 8 * sizeof(long))];
 	struct mid_block *bins[NBINS];
 };
@@ -253,57 +252,18 @@ static void *span_get(struct heap *h, unsigned long pages,
 
 static struct heap *heaps[MAX_HEAPS];	/* reclaimed by each other */
 
-/* Puts s into an empty spare slot *slot; 0, or -EBUSY if it is taken. */
-static int spare_put(void **slot, void *s)
-{
-	void *none = NULL;
-
-	return __atomic_compare_exchange_n(slot, &none, s, 0,
-					   __ATOMIC_RELEASE,
-					   __ATOMIC_RELAXED) ? 0 : -EBUSY;
-}
-
-/* Takes what a spare slot holds (NULL: nothing); the caller owns it. */
-static void *spare_take(void **slot)
-{
-	if (!__atomic_load_n(slot, __ATOMIC_RELAXED))
-		return NULL;
-	return __atomic_exchange_n(slot, NULL, __ATOMIC_ACQUIRE);
-}
-
-static void arena_release(struct heap *h, struct arena *ar);
-
-/* Counts pages in or out of h's spares (before a put, after a take:
- * the count is never below what the spares hold). */
-static void spare_count(struct heap *h, long pages)
-{
-	__atomic_add_fetch(&h->spare_pages, pages, __ATOMIC_RELAXED);
-}
+static unsigned long slab_reclaim(struct heap *h, struct heap_class *c);
+static unsigned long arena_reclaim(struct heap *h);
 
 /* Gives h's spares back to its source; returns the pages given. */
 static unsigned long heap_reclaim(struct heap *h)
 {
 	unsigned long pages = 0;
-	struct arena *ar;
-	struct slab *s;
 	unsigned int i;
 
-	for (i = 0; i < NCLASSES; i++) {
-		s = spare_take((void **)&h->cls[i].spare);
-		if (!s)
-			continue;
-		s->magic = FREED_MAGIC;
-		spare_count(h, -(long)h->cls[i].pages);
-		span_free(h, s, h->cls[i].pages);
-		pages += h->cls[i].pages;
-	}
-	ar = spare_take((void **)&h->spare);
-	if (ar) {
-		pages += ar->pages;
-		spare_count(h, -(long)ar->pages);
-		arena_release(h, ar);
-	}
-	return pages;
+	for (i = 0; i < NCLASSES; i++)
+		pages += slab_reclaim(h, &h->cls[i]);
+	return pages + arena_reclaim(h);
 }
 
 unsigned long uk_alloc_heap_reclaim_all(void)
@@ -324,9 +284,15 @@ static void heap_register(struct heap *h)
 {
 	unsigned int i;
 
-	for (i = 0; i < MAX_HEAPS; i++)
-		if (!spare_put((void **)&heaps[i], h))
+	struct heap *none;
+
+	for (i = 0; i < MAX_HEAPS; i++) {
+		none = NULL;
+		if (__atomic_compare_exchange_n(&heaps[i], &none, h, 0,
+						__ATOMIC_RELEASE,
+						__ATOMIC_RELAXED))
 			return;
+	}
 	/* More heaps than slots: h still gives its own spares back. */
 }
 
@@ -435,19 +401,17 @@ static void *small_alloc(struct heap *h, unsigned int ci, __sz size)
 	uk_spin_lock_irqsave(&c->lock, irqf);
 	s = c->partial;
 	if (unlikely(!s)) {
-		s = spare_take((void **)&c->spare);
-		if (s)
-			spare_count(h, -(long)c->pages);
-		if (!s) {
-			/* The source maps pages: not under the lock. */
-			uk_spin_unlock_irqrestore(&c->lock, irqf);
-			s = slab_new(h, ci);
-			if (!s)
-				return NULL;
-			uk_spin_lock_irqsave(&c->lock, irqf);
-		}
+		/* The source maps pages: not under the lock. */
+		uk_spin_unlock_irqrestore(&c->lock, irqf);
+		s = slab_new(h, ci);
+		if (!s)
+			return NULL;
+		uk_spin_lock_irqsave(&c->lock, irqf);
 		slab_list_add(c, s);
+		c->nempty++;
 	}
+	if (s->nfree == s->nobjs)
+		c->nempty--;
 	obj = s->area + (__sz)slab_take(s) * c->size;
 	if (ukarch_memtag_fine())
 		obj = tag_object(h, s, obj, c->size, -1);
@@ -506,18 +470,40 @@ static void small_free(struct heap *h, struct slab *s, void *ptr)
 	if (s->nfree++ == 0)
 		slab_list_add(c, s);
 	if (s->nfree == s->nobjs) {
-		/* The first empty slab waits aside; others go back. */
-		slab_list_del(c, s);
-		spare_count(h, c->pages);
-		if (spare_put((void **)&c->spare, s)) {
-			spare_count(h, -(long)c->pages);
+		/* One empty slab stays (the spare); others go back. */
+		if (c->nempty) {
+			slab_list_del(c, s);
 			s->magic = FREED_MAGIC;
 			release = 1;
+		} else {
+			c->nempty++;
 		}
 	}
 	uk_spin_unlock_irqrestore(&c->lock, irqf);
 	if (release)
 		span_free(h, s, c->pages);
+}
+
+/* Gives c's empty slab back; returns its pages (0: none). */
+static unsigned long slab_reclaim(struct heap *h, struct heap_class *c)
+{
+	unsigned long irqf;
+	struct slab *s;
+
+	uk_spin_lock_irqsave(&c->lock, irqf);
+	s = c->nempty ? c->partial : NULL;
+	while (s && s->nfree != s->nobjs)
+		s = s->next;
+	if (s) {
+		slab_list_del(c, s);
+		s->magic = FREED_MAGIC;
+		c->nempty--;
+	}
+	uk_spin_unlock_irqrestore(&c->lock, irqf);
+	if (!s)
+		return 0;
+	span_free(h, s, c->pages);
+	return c->pages;
 }
 
 /* Size the caller asked for (valgrind) or may use, of a small block. */
@@ -642,22 +628,15 @@ static void mid_cut(struct heap *h, struct mid_block *b, __sz size)
 }
 
 /*
- * An arena for a block of size bytes: the spare if it is large enough,
- * else new pages (smaller arenas when memory is short, down to just
- * this block). Called without the lock; arena_init makes it usable.
+ * New pages for an arena for a block of size bytes (smaller arenas when
+ * memory is short, down to just this block). Called without the lock;
+ * arena_init makes it usable.
  */
 static struct arena *arena_get(struct heap *h, __sz size)
 {
 	unsigned long need = PAGE_COUNT(ARENA_HDR + size + MID_HDR), pages;
-	struct arena *ar = spare_take((void **)&h->spare);
+	struct arena *ar = NULL;
 
-	if (ar)
-		spare_count(h, -(long)ar->pages);
-	if (ar && ar->pages >= need)
-		return ar;
-	if (ar)
-		arena_release(h, ar);	/* made when memory was short */
-	ar = NULL;
 	for (pages = ARENA_PAGES; pages >= need; pages /= 2) {
 		ar = span_alloc(h, pages, 0);
 		if (ar)
@@ -672,53 +651,87 @@ static struct arena *arena_get(struct heap *h, __sz size)
 	return ar;
 }
 
-/* Makes ar (from arena_get) one free block, in the bins. Under the lock. */
-static void arena_init(struct heap *h, struct arena *ar)
+static struct mid_block *arena_first(struct arena *ar)
 {
-	struct mid_block *b, *end;
+	return (struct mid_block *)((char *)ar + ARENA_HDR);
+}
 
-	ar->magic = ARENA_MAGIC;
-	b = (struct mid_block *)((char *)ar + ARENA_HDR);
+/* Makes ar's pages one free block b and its sentinel (b->prev_size
+ * is 0). Under the lock. */
+static void arena_format(struct heap *h, struct arena *ar)
+{
+	struct mid_block *b = arena_first(ar), *end;
+
 	end = (struct mid_block *)((char *)ar + ar->pages * PAGE_SIZE -
 				   MID_HDR);
-	if (unlikely(h->vg)) {
-		UK_VG_NOACCESS(b, (char *)end - (char *)b);
-		UK_VG_DEFINED(b, MID_HDR);
+	if (unlikely(h->vg))
 		UK_VG_DEFINED(end, MID_HDR);
-	}
-	b->prev_size = 0;
 	b->size = (char *)end - (char *)b;
 	end->prev_size = b->size;
 	end->size = MID_USED;		/* the sentinel: size 0, used */
+}
+
+/* Makes ar (from arena_get) one free block, in the bins. Under the lock. */
+static void arena_init(struct heap *h, struct arena *ar)
+{
+	struct mid_block *b = arena_first(ar);
+
+	ar->magic = ARENA_MAGIC;
+	if (unlikely(h->vg)) {
+		UK_VG_NOACCESS(b, ar->pages * PAGE_SIZE - ARENA_HDR);
+		UK_VG_DEFINED(b, MID_HDR);
+	}
+	b->prev_size = 0;
+	arena_format(h, ar);
 	bin_add(h, b);
 }
 
-static void arena_release(struct heap *h, struct arena *ar)
+/*
+ * ar's blocks are all free (its one block is off the bins; under the
+ * lock). The first such arena stays as the heap's spare, in the bins,
+ * cut down to SPARE_ARENA_PAGES (enough for any arena block: a spare
+ * holds little); the pages to give back (after the lock) are returned
+ * in *tail, *pages: the cut tail, or all of ar if the heap has a spare.
+ */
+static void arena_retire(struct heap *h, struct arena *ar, void **tail,
+			 unsigned long *pages)
 {
-	ar->magic = FREED_MAGIC;
-	span_free(h, ar, ar->pages);
+	if (h->spare) {
+		ar->magic = FREED_MAGIC;
+		*tail = ar;
+		*pages = ar->pages;
+		return;
+	}
+	*tail = NULL;
+	*pages = 0;
+	if (ar->pages > SPARE_ARENA_PAGES) {
+		*tail = (char *)ar + SPARE_ARENA_PAGES * PAGE_SIZE;
+		*pages = ar->pages - SPARE_ARENA_PAGES;
+		ar->pages = SPARE_ARENA_PAGES;
+		arena_format(h, ar);
+	}
+	h->spare = ar;
+	bin_add(h, arena_first(ar));
 }
 
-/*
- * An arena whose blocks are all free (off the bins, magic FREED): the
- * heap's spare if it has none, cut down to SPARE_ARENA_PAGES (enough for
- * any arena block, so a cached arena holds little); else it goes back.
- */
-static void arena_retire(struct heap *h, struct arena *ar)
+/* Gives the spare arena back; returns its pages (0: none). */
+static unsigned long arena_reclaim(struct heap *h)
 {
-	unsigned long keep = SPARE_ARENA_PAGES;
+	unsigned long irqf, pages = 0;
+	struct arena *ar;
 
-	if (!__atomic_load_n(&h->spare, __ATOMIC_RELAXED) &&
-	    ar->pages > keep) {
-		span_free(h, (char *)ar + keep * PAGE_SIZE, ar->pages - keep);
-		ar->pages = keep;
+	uk_spin_lock_irqsave(&h->mid_lock, irqf);
+	ar = h->spare;
+	if (ar) {
+		bin_del(h, arena_first(ar));
+		ar->magic = FREED_MAGIC;
+		pages = ar->pages;
+		h->spare = NULL;
 	}
-	keep = ar->pages;		/* ar is not ours once put */
-	spare_count(h, keep);
-	if (spare_put((void **)&h->spare, ar)) {
-		spare_count(h, -(long)keep);
-		arena_release(h, ar);
-	}
+	uk_spin_unlock_irqrestore(&h->mid_lock, irqf);
+	if (ar)
+		span_free(h, ar, pages);
+	return pages;
 }
 
 static void *mid_alloc(struct heap *h, __sz req)
@@ -742,6 +755,8 @@ static void *mid_alloc(struct heap *h, __sz req)
 		b = bin_take(h, size);	/* ar's block, if nothing smaller */
 		UK_ASSERT(b);
 	}
+	if (h->spare && b == arena_first(h->spare))
+		h->spare = NULL;	/* in use again */
 	mid_cut(h, b, size);
 	b->size |= MID_USED;
 	b->req = req;
@@ -777,8 +792,8 @@ static struct mid_block *mid_block_of(struct heap *h, struct arena *ar,
 static void mid_free(struct heap *h, struct arena *ar, void *ptr)
 {
 	struct mid_block *b = mid_block_of(h, ar, ptr), *n, *p;
-	unsigned long irqf;
-	int release = 0;
+	unsigned long irqf, pages = 0;
+	void *tail = NULL;
 
 	if (unlikely(h->vg))
 		UK_VG_FREELIKE(ptr, 0);
@@ -797,16 +812,14 @@ static void mid_free(struct heap *h, struct arena *ar, void *ptr)
 	}
 	n = mid_next(b);
 	n->prev_size = b->size;
-	/* Everything free (b is first, the sentinel follows): it goes. */
-	if (!b->prev_size && n->size == MID_USED) {
-		ar->magic = FREED_MAGIC;
-		release = 1;
-	} else {
+	/* Everything free (b is first, the sentinel follows). */
+	if (!b->prev_size && n->size == MID_USED)
+		arena_retire(h, ar, &tail, &pages);
+	else
 		bin_add(h, b);
-	}
 	uk_spin_unlock_irqrestore(&h->mid_lock, irqf);
-	if (release)
-		arena_retire(h, ar);
+	if (pages)
+		span_free(h, tail, pages);
 }
 
 /* Size the caller asked for (valgrind) or may use, of an arena block. */
@@ -1255,8 +1268,7 @@ static __ssz heap_maxalloc(struct uk_alloc *a)
 	struct heap *h = to_heap(a);
 	unsigned long pages;
 
-	if (__atomic_load_n(&h->spare_pages, __ATOMIC_RELAXED))
-		heap_reclaim(h);
+	heap_reclaim(h);
 	pages = h->src->max_pages(h->src);
 
 	if (pages * PAGE_SIZE <= LARGE_HDR)
@@ -1264,13 +1276,28 @@ static __ssz heap_maxalloc(struct uk_alloc *a)
 	return pages * PAGE_SIZE - LARGE_HDR;
 }
 
+/* Pages in h's spares (a moment's count). */
+static unsigned long spare_pages(struct heap *h)
+{
+	unsigned long pages = 0, irqf;
+	unsigned int i;
+
+	for (i = 0; i < NCLASSES; i++) {
+		uk_spin_lock_irqsave(&h->cls[i].lock, irqf);
+		pages += h->cls[i].nempty * h->cls[i].pages;
+		uk_spin_unlock_irqrestore(&h->cls[i].lock, irqf);
+	}
+	uk_spin_lock_irqsave(&h->mid_lock, irqf);
+	pages += h->spare ? h->spare->pages : 0;
+	uk_spin_unlock_irqrestore(&h->mid_lock, irqf);
+	return pages;
+}
+
 static __ssz heap_availmem(struct uk_alloc *a)
 {
 	struct heap *h = to_heap(a);
 
-	return (h->src->free_pages(h->src) +
-		__atomic_load_n(&h->spare_pages, __ATOMIC_RELAXED)) *
-	       PAGE_SIZE;
+	return (h->src->free_pages(h->src) + spare_pages(h)) * PAGE_SIZE;
 }
 
 unsigned long uk_alloc_heap_trim(struct uk_alloc *a)
@@ -1333,8 +1360,8 @@ static void class_init(struct heap_class *c, unsigned int size)
 	uk_spin_init(&c->lock);
 	c->size = size;
 	c->recip = (__u32)(((1ULL << 32) + size - 1) / size);
+	c->nempty = 0;
 	c->partial = NULL;
-	c->spare = NULL;
 }
 
 struct uk_alloc *uk_alloc_heap_create(struct uk_heap_pages *src,
