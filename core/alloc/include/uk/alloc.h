@@ -146,10 +146,11 @@ struct uk_alloc *uk_alloc_heap_create(struct uk_heap_pages *src,
 unsigned long uk_alloc_heap_trim(struct uk_alloc *a);
 /*
  * Gives every heap's spares back (uk_alloc_heap_trim on each heap, up to
- * 8 of them). A heap calls it when its source is short, before it fails;
- * so may other users of frames. Spares are taken without a lock, but
- * giving them back unmaps pages (the app heap's): call it without a
- * heap's or a page table's spinlock held. Returns the pages given.
+ * 8 of them). A heap calls it when its source is short, before it fails
+ * (a heap takes pages outside its locks); so may other users of frames.
+ * It takes each heap's locks and unmaps pages (the app heap's): call it
+ * without a heap's or a page table's spinlock held. Returns the pages
+ * given.
  */
 unsigned long uk_alloc_heap_reclaim_all(void);
 /* Frees a heap's own state (its blocks and pages must be gone). */
