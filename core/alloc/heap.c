@@ -282,9 +282,8 @@ unsigned long uk_alloc_heap_reclaim_all(void)
 
 static void heap_register(struct heap *h)
 {
-	unsigned int i;
-
 	struct heap *none;
+	unsigned int i;
 
 	for (i = 0; i < MAX_HEAPS; i++) {
 		none = NULL;
@@ -298,12 +297,15 @@ static void heap_register(struct heap *h)
 
 static void heap_unregister(struct heap *h)
 {
+	struct heap *self;
 	unsigned int i;
 
-	for (i = 0; i < MAX_HEAPS; i++)
-		__atomic_compare_exchange_n(&heaps[i], &(struct heap *){ h },
-					    NULL, 0, __ATOMIC_RELEASE,
+	for (i = 0; i < MAX_HEAPS; i++) {
+		self = h;
+		__atomic_compare_exchange_n(&heaps[i], &self, NULL, 0,
+					    __ATOMIC_RELEASE,
 					    __ATOMIC_RELAXED);
+	}
 }
 
 /* --- slabs ------------------------------------------------------------- */
@@ -960,7 +962,7 @@ static void *large_alloc(struct heap *h, __sz size, __sz align)
 		 * T + align, its span (header page) starts a page earlier. */
 		lead = (align - PAGE_SIZE) / PAGE_SIZE;
 		span = span_get(h, pages + lead,
-				  __builtin_ctzl(align / PAGE_SIZE));
+				__builtin_ctzl(align / PAGE_SIZE));
 		if (span) {
 			span_free(h, span, lead);
 			span += lead * PAGE_SIZE;
