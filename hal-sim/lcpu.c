@@ -195,6 +195,11 @@ void ukplat_lcpu_restore_irqf(unsigned long flags)
 		ukplat_lcpu_enable_irq();
 }
 
+int ukplat_lcpu_inject_restores_irqs(void)
+{
+	return 0;
+}
+
 int ukplat_lcpu_irqs_disabled(void)
 {
 	return sim_cpu()->irqs_off;

@@ -586,7 +586,16 @@ static void __noreturn thread_die(struct uk_thread *self)
 	uk_thread_exit(-1);
 }
 
-/* Called in the preempted thread, as if from where it was interrupted. */
+/*
+ * Called in the preempted thread, as if from where it was interrupted.
+ * A tick on the way back, from the switch to the end of the trampoline,
+ * must not preempt: it would inject another call on top of this one, and
+ * with slices shorter than a switch (nested virtualization) again and
+ * again, until the stack's guard page. preempt_return covers this
+ * function; where the way back restores the interrupted state's mask
+ * (metal), it returns with interrupts masked, and should_preempt leaves
+ * the trampoline's last instructions after the unmask alone.
+ */
 static void sched_preempt(void)
 {
 	unsigned long flags = ukplat_lcpu_save_irqf();
@@ -603,7 +612,11 @@ static void sched_preempt(void)
 		t->state = UK_THREAD_RUNNABLE;
 		t->wakeup_time = 0;
 	}
+	t->preempt_return = 1;
 	sched_switch(s, flags);
+	if (ukplat_lcpu_inject_restores_irqs())
+		ukplat_lcpu_disable_irq();
+	WRITE_ONCE(t->preempt_return, 0);
 }
 
 extern char __amphi_text_start[], __amphi_text_end[];
@@ -694,7 +707,9 @@ static int should_preempt(struct uk_sched *s, const struct __regs *regs,
 	       running_thread(s) &&
 	       s->nr_switches == s->slice_switches &&
 	       ((ip >= (__uptr)__amphi_text_start &&
-		 ip < (__uptr)__amphi_text_end) || ip_is_loaded(ip));
+		 ip < (__uptr)__amphi_text_end) || ip_is_loaded(ip)) &&
+	       !s->current->preempt_return &&
+	       !ukarch_regs_in_inject_trampoline(regs);
 }
 
 /* The CPU's one-shot timer: sleepers' deadlines and the slice tick. */

@@ -54,6 +54,11 @@ void ukplat_lcpu_restore_irqf(unsigned long flags)
 		__asm__ __volatile__("msr daifclr, #2" : : : "memory");
 }
 
+int ukplat_lcpu_inject_restores_irqs(void)
+{
+	return 1;
+}
+
 int ukplat_lcpu_irqs_disabled(void)
 {
 	return (SYSREG_READ(daif) & DAIF_I) != 0;

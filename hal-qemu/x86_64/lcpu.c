@@ -63,6 +63,11 @@ void ukplat_lcpu_restore_irqf(unsigned long flags)
 		__asm__ __volatile__("cli" : : : "memory");
 }
 
+int ukplat_lcpu_inject_restores_irqs(void)
+{
+	return 1;
+}
+
 int ukplat_lcpu_irqs_disabled(void)
 {
 	return !(rflags() & RFLAGS_IF);

@@ -187,3 +187,48 @@ UK_TESTCASE(preempt, no_preemption_while_a_spinlock_is_held)
 						(int)boot_slice), 0);
 	uk_thread_set_cpu(uk_thread_current(), -1);
 }
+
+/*
+ * Slices shorter than a switch (50 us is, under nested virtualization):
+ * a thread resumed from a preemption finds its next slice over before it
+ * left the injected call. Preempting it there again would nest call
+ * frames on its stack until the guard page. Two spinners share CPU 0 for
+ * 200 ms and both get on.
+ */
+static volatile unsigned long spins[2];
+
+static void count_spins(void *arg)
+{
+	volatile unsigned long *n = arg;
+
+	while (!stop)
+		(*n)++;
+}
+
+UK_TESTCASE(preempt, slices_shorter_than_a_switch_do_not_nest)
+{
+	unsigned int boot_slice = uk_sched_timeslice_us();
+	struct uk_thread *t[2];
+	int i;
+
+	uk_thread_set_cpu(uk_thread_current(), 0);
+	stop = 0;
+	for (i = 0; i < 2; i++) {
+		spins[i] = 0;
+		t[i] = uk_thread_create("tiny-slices", count_spins,
+					(void *)&spins[i], 0, 0);
+		UK_TEST_ASSERT(!PTRISERR(t[i]));
+	}
+	UK_TEST_ASSERT(uk_param_set("sched.timeslice_us=50") == 0);
+	for (i = 0; i < 2; i++)
+		UK_TEST_ASSERT(uk_sched_thread_add(uk_sched_get(0), t[i]) == 0);
+	uk_sched_thread_sleep(ukarch_time_msec_to_nsec(200));
+	stop = 1;
+	UK_TEST_EXPECT_SNUM_EQ(uk_param_set_int("sched.timeslice_us",
+						(int)boot_slice), 0);
+	for (i = 0; i < 2; i++) {
+		UK_TEST_EXPECT_SNUM_EQ(uk_thread_join(t[i], NULL), 0);
+		UK_TEST_EXPECT(spins[i] > 0);
+	}
+	uk_thread_set_cpu(uk_thread_current(), -1);
+}

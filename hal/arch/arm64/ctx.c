@@ -255,10 +255,19 @@ __asm__(
 "	add sp, sp, #(" STRINGIFY(UKARCH_ECTX_SIZE) " + 16)\n"
 "	svc #" STRINGIFY(UKARCH_INJECT_SVC) "\n"
 "	brk #1\n"
+"ukarch_inject_trampoline_end:\n"
 "	.size ukarch_inject_trampoline, . - ukarch_inject_trampoline\n"
 );
 
 extern char ukarch_inject_trampoline[] __attribute__((visibility("hidden")));
+extern char ukarch_inject_trampoline_end[]
+	__attribute__((visibility("hidden")));
+
+int ukarch_regs_in_inject_trampoline(const struct __regs *regs)
+{
+	return regs->pc >= (__uptr)ukarch_inject_trampoline &&
+	       regs->pc < (__uptr)ukarch_inject_trampoline_end;
+}
 
 #define PSTATE_SPSEL	0x1UL		/* M[0]: EL1h, on the exception stack */
 #define PSTATE_BTYPE	(3UL << 10)

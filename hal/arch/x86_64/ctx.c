@@ -173,14 +173,25 @@ name ":\n" \
 "	popfq\n" \
 "	leaq 8(%rsp), %rsp\n" \
 "	" ret "\n" \
+name "_end:\n" \
 "	.size " name ", . - " name "\n" \
 	""
 
 __asm__(INJECT_TRAMPOLINE("ukarch_inject_trampoline", "ret $128"));
 __asm__(INJECT_TRAMPOLINE("ukarch_inject_trampoline_nrz", "ret"));
 
-extern char ukarch_inject_trampoline[];
-extern char ukarch_inject_trampoline_nrz[];
+extern char ukarch_inject_trampoline[], ukarch_inject_trampoline_end[];
+extern char ukarch_inject_trampoline_nrz[], ukarch_inject_trampoline_nrz_end[];
+
+int ukarch_regs_in_inject_trampoline(const struct __regs *regs)
+{
+	__uptr ip = regs->rip;
+
+	return (ip >= (__uptr)ukarch_inject_trampoline &&
+		ip < (__uptr)ukarch_inject_trampoline_end) ||
+	       (ip >= (__uptr)ukarch_inject_trampoline_nrz &&
+		ip < (__uptr)ukarch_inject_trampoline_nrz_end);
+}
 
 /*
  * ukarch_regs_resume(r = %rdi): pops the general registers off the

@@ -76,6 +76,7 @@ struct uk_thread {
 	struct uk_thread *sq_child, *sq_next, *sq_prev;
 	int in_sleepq;
 	int kill_pending;		/* uk_thread_kill: dies when it runs */
+	int preempt_return;		/* on its way back from a preemption */
 	struct uk_waitq *wq;		/* the queue it waits on, if any */
 	struct uk_waitq_entry *wq_entry;
 	int off_cpu;			/* exited and its stack is unused */

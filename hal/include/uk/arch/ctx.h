@@ -52,6 +52,10 @@ struct __regs;
  * (ukarch_regs_inject_return) resumes the saved state. */
 int ukarch_regs_inject_call(struct __regs *regs, void (*fn)(void));
 
+/* Nonzero if regs was interrupted in an injected call's trampoline (its
+ * own saving and restoring, not fn): a call injected there would nest. */
+int ukarch_regs_in_inject_trampoline(const struct __regs *regs);
+
 #if defined(__aarch64__)
 /* The SVC immediate that ends an injected call (arm64). */
 #define UKARCH_INJECT_SVC	0xa3

@@ -23,6 +23,11 @@ unsigned long ukplat_lcpu_save_irqf(void);
 void ukplat_lcpu_restore_irqf(unsigned long flags);
 /* Returns nonzero if interrupts are masked on this CPU. */
 int ukplat_lcpu_irqs_disabled(void);
+/* Nonzero if a call injected by ukarch_regs_inject_call may return with
+ * interrupts masked: the way back restores the interrupted state's (on
+ * metal, with the flags or pstate it saved; not in sim, whose mask is a
+ * variable). */
+int ukplat_lcpu_inject_restores_irqs(void);
 /* Called by a CPU that has spun a while on a lock: if CPUs share host
  * processors (sim: they are host threads, maybe more than host cores, or
  * serialised under valgrind), lets the host run the lock holder. Metal on
