@@ -295,10 +295,11 @@ int ukarch_regs_inject_return(struct __regs *regs)
 {
 	const unsigned long esr_svc = (0x15UL << 26) | UKARCH_INJECT_SVC;
 	const struct __regs *saved;
-	__uptr lo = (__uptr)ukarch_inject_trampoline;
 
+	/* The SVC's return address lies inside the trampoline. */
 	if ((regs->esr & ((0x3fUL << 26) | 0xffff)) != esr_svc ||
-	    regs->pc <= lo || regs->pc > lo + 512)
+	    regs->pc <= (__uptr)ukarch_inject_trampoline ||
+	    !ukarch_regs_in_inject_trampoline(regs))
 		return 0;
 	saved = (const struct __regs *)regs->sp;
 	memcpy(regs, saved, sizeof(*regs));
