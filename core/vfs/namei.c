@@ -19,6 +19,7 @@
 #include <uk/init.h>
 #include <uk/pipe.h>
 #include <uk/ramfs.h>
+#include <uk/syscall.h>
 #include <uk/vfs.h>
 
 #define MAX_LINKS	40	/* symlinks followed in one lookup */
@@ -284,24 +285,29 @@ static int fifo_peer_open(struct uk_file *f, void *reader)
 }
 
 /* Opens an end of a FIFO as Linux does: a writer without readers fails
- * with ENXIO if non-blocking; blocking opens wait for the other side. */
+ * with ENXIO if non-blocking; blocking opens wait for the other side,
+ * and a signal ends the wait (-UK_ERESTARTSYS: EINTR, or the open again
+ * with SA_RESTART). The description counts as its end while it waits;
+ * the fd comes after, so that an interrupted open leaves none. */
 static int fifo_open(struct uk_file *f, int flags)
 {
 	int reader = (flags & O_ACCMODE) == O_RDONLY;
-	int fd;
+	struct uk_ofile *of;
 
 	if (!reader && (flags & O_NONBLOCK) && !uk_pipe_readers(f)) {
 		uk_file_put(f);
 		return -ENXIO;
 	}
-	/* Our own reference for the wait: the fd may be closed meanwhile. */
-	uk_file_get(f);
-	fd = uk_fdtab_open(f, flags);
-	if (fd >= 0 && !(flags & O_NONBLOCK))
-		uk_file_wait_until(f, reader ? UK_POLLIN : UK_POLLOUT,
-				   fifo_peer_open, &reader, 0);
-	uk_file_put(f);
-	return fd;
+	of = uk_ofile_create(f, flags);
+	if (PTRISERR(of))
+		return PTR2ERR(of);
+	if (!(flags & O_NONBLOCK) &&
+	    !uk_file_wait_until(of->file, reader ? UK_POLLIN : UK_POLLOUT,
+				fifo_peer_open, &reader, 0)) {
+		uk_ofile_put(of);
+		return -UK_ERESTARTSYS;
+	}
+	return uk_fdtab_install(of, 0, !!(flags & O_CLOEXEC));
 }
 
 /* The status flags a description opened with flags keeps (F_GETFL), as

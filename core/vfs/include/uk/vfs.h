@@ -26,7 +26,8 @@
 
 struct stat;
 
-/* open(2) at the lowest free fd. Returns the fd or -errno. */
+/* open(2) at the lowest free fd. Returns the fd or -errno; -UK_ERESTARTSYS
+ * if a signal ended a blocking FIFO open's wait for the other end. */
 int uk_vfs_openat(int dirfd, const char *path, int flags, mode_t mode);
 /* Opens path as a file without an fd (one reference), or ERR2PTR. */
 struct uk_file *uk_vfs_open_file(int dirfd, const char *path, int flags,
