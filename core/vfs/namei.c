@@ -195,8 +195,6 @@ static struct uk_file *open_node(struct uk_ramfs_node *n, int flags)
 			return ERR2PTR(-EISDIR);
 		break;
 	case S_IFREG:
-		if (flags & O_DIRECTORY)
-			return ERR2PTR(-ENOTDIR);
 		if (flags & O_TRUNC) {
 			rc = uk_ramfs_truncate(n, 0);
 			if (rc)
@@ -206,8 +204,6 @@ static struct uk_file *open_node(struct uk_ramfs_node *n, int flags)
 	default:
 		return ERR2PTR(-ENXIO);
 	}
-	if ((flags & O_DIRECTORY) && !S_ISDIR(n->file.mode))
-		return ERR2PTR(-ENOTDIR);
 	return uk_file_get(&n->file);
 }
 
@@ -226,6 +222,11 @@ static int open_walk(int dirfd, const char *path, int flags, mode_t mode,
 	if (w.node) {
 		if ((flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))
 			return -EEXIST;
+		/* Before any type's own rule: ENOTDIR, not ELOOP for a
+		 * symlink with O_NOFOLLOW, nor a device's open (Linux's
+		 * do_open checks O_DIRECTORY before may_open). */
+		if ((flags & O_DIRECTORY) && !S_ISDIR(w.node->file.mode))
+			return -ENOTDIR;
 		*out = w.node;
 		return 0;
 	}
