@@ -207,6 +207,29 @@ static struct uk_file *open_node(struct uk_ramfs_node *n, int flags)
 	return uk_file_get(&n->file);
 }
 
+/*
+ * The walk of O_CREAT that follows a last symlink: to its target's entry,
+ * which may be missing (open(2): O_CREAT through a dangling link creates
+ * the file it names).
+ */
+static int create_walk(int dirfd, const char *path, struct walk *w,
+		       struct uk_file **ref)
+{
+	int links = 0, rc;
+
+	rc = walk_at(dirfd, path, 0, w, ref);
+	while (!rc && w->node && S_ISLNK(w->node->file.mode)) {
+		const char *target = w->node->lnk.target;
+		struct uk_ramfs_node *dir = w->dir;
+
+		if (++links > MAX_LINKS)
+			return -ELOOP;
+		memset(w, 0, sizeof(*w));
+		rc = walk(dir, target, 0, w, &links);
+	}
+	return rc;
+}
+
 static int open_walk(int dirfd, const char *path, int flags, mode_t mode,
 		     struct uk_ramfs_node **out, struct uk_file **ref)
 {
@@ -216,7 +239,10 @@ static int open_walk(int dirfd, const char *path, int flags, mode_t mode,
 
 	if (flags & O_CREAT && flags & O_EXCL)
 		follow = 0;
-	rc = walk_at(dirfd, path, follow, &w, ref);
+	if (flags & O_CREAT && follow)
+		rc = create_walk(dirfd, path, &w, ref);
+	else
+		rc = walk_at(dirfd, path, follow, &w, ref);
 	if (rc)
 		return rc;
 	if (w.node) {
