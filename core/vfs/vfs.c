@@ -15,7 +15,10 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 #include <uk/alloc.h>
+#include <uk/errptr.h>
 #include <uk/essentials.h>
+#include <uk/falloc.h>
+#include <uk/fdtab.h>
 #include <uk/nofault.h>
 #include <uk/syscall.h>
 #include <uk/semaphore.h>
@@ -494,4 +497,75 @@ UK_SYSCALL_R_DEFINE(ssize_t, getdents64, int, fd, void *, dirp,
 		    size_t, count)
 {
 	return uk_vfs_getdents(fd, dirp, count);
+}
+
+/* Linux's struct statfs on 64-bit ABIs (asm-generic/statfs.h). */
+struct k_statfs {
+	long type, bsize;
+	__u64 blocks, bfree, bavail, files, ffree;
+	int fsid[2];
+	long namelen, frsize, flags, spare[4];
+};
+
+#define TMPFS_MAGIC		0x01021994
+#define PIPEFS_MAGIC		0x50495045
+#define SOCKFS_MAGIC		0x534f434b
+#define ANON_INODE_FS_MAGIC	0x09041934
+#define ST_VALID		0x0020
+
+/*
+ * What statfs(2) says of a file system of type: the names live in RAM
+ * like Linux's tmpfs, whose size and file count are bounded by memory
+ * (its defaults: all pages, half as many inodes).
+ */
+static int statfs_out(struct k_statfs *ubuf, long type)
+{
+	struct uk_falloc *fa = uk_falloc_get_default();
+	struct k_statfs s;
+
+	memset(&s, 0, sizeof(s));
+	s.type = type;
+	s.bsize = s.frsize = 4096;
+	s.namelen = NAME_MAX;
+	s.flags = ST_VALID;
+	if (fa && type == TMPFS_MAGIC) {
+		s.blocks = fa->total_memory / 4096;
+		s.bfree = s.bavail = fa->free_memory / 4096;
+		s.files = s.blocks / 2;
+		s.ffree = s.bfree / 2;
+	}
+	return uk_copy_to_user(ubuf, &s, sizeof(s)) ? -EFAULT : 0;
+}
+
+static int statfs_k(const char *kpath, struct k_statfs *ubuf)
+{
+	struct stat st;
+	int rc = uk_vfs_fstatat(AT_FDCWD, kpath, &st, 0);
+
+	return rc ? rc : statfs_out(ubuf, TMPFS_MAGIC);
+}
+
+UK_SYSCALL_R_DEFINE(int, statfs, const char *, path,
+		    struct k_statfs *, buf)
+{
+	return WITH_PATH(path, statfs_k(kpath, buf));
+}
+
+/* A file outside the namespace is on one of Linux's internal file
+ * systems: pipes, sockets, or the anonymous inodes of eventfd & co. */
+UK_SYSCALL_R_DEFINE(int, fstatfs, int, fd, struct k_statfs *, buf)
+{
+	struct uk_file *f = uk_fdtab_get_file(fd);
+	long type = TMPFS_MAGIC;
+
+	if (PTRISERR(f))
+		return PTR2ERR(f);
+	if (!f->vnode && S_ISFIFO(f->mode))
+		type = PIPEFS_MAGIC;
+	else if (!f->vnode && S_ISSOCK(f->mode))
+		type = SOCKFS_MAGIC;
+	else if (!f->vnode)
+		type = ANON_INODE_FS_MAGIC;
+	uk_file_put(f);
+	return statfs_out(buf, type);
 }
