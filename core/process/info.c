@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <string.h>
 #include <uk/falloc.h>
+#include <uk/fdtab.h>
 #include <uk/nofault.h>
 #include <uk/plat/lcpu.h>
 #include <uk/plat/time.h>
@@ -108,7 +109,7 @@ UK_SYSCALL_R_DEFINE(int, sysinfo, struct k_sysinfo *, info)
 }
 
 /* Resource limits: kept as set, enforced where the kernel has a limit of
- * its own (RLIMIT_NOFILE cannot exceed the fd table's). */
+ * its own (RLIMIT_NOFILE: the fd table's, which it cannot exceed). */
 #define RLIM_NLIMITS	16
 #define RLIMIT_STACK	3
 #define RLIMIT_NOFILE	7
@@ -156,6 +157,8 @@ static int rlimit_access(int resource, const struct k_rlimit *new,
 		*old = limits[resource];
 	if (new)
 		limits[resource] = *new;
+	if (new && resource == RLIMIT_NOFILE)
+		uk_fdtab_set_limit(new->cur);
 	uk_spin_unlock_irqrestore(&limits_lock, flags);
 	return 0;
 }

@@ -291,7 +291,8 @@ UK_SYSCALL_R_DEFINE(int, fcntl, int, fd, int, cmd, long, arg)
 	switch (cmd) {
 	case F_DUPFD:
 	case F_DUPFD_CLOEXEC:
-		if (arg < 0 || arg >= UK_FDTAB_MAX)
+		/* fcntl(2): EINVAL at or above RLIMIT_NOFILE. */
+		if (arg < 0 || arg >= uk_fdtab_limit())
 			return -EINVAL;
 		return dup_from(fd, (int)arg, cmd == F_DUPFD_CLOEXEC);
 	case F_GETFD:

@@ -21,12 +21,16 @@ struct fdtab {
 	struct uk_spinlock lock;
 	int size;			/* fds the arrays hold */
 	int count;			/* fds in use */
+	int limit;			/* RLIMIT_NOFILE: none handed out >= */
 	struct uk_ofile **files;
 	unsigned long *used;
 	unsigned long *cloexec;
 };
 
-static struct fdtab fdtab = { .lock = UK_SPINLOCK_INITIALIZER() };
+static struct fdtab fdtab = {
+	.lock = UK_SPINLOCK_INITIALIZER(),
+	.limit = UK_FDTAB_MAX,
+};
 
 static int test_bit(const unsigned long *map, int i)
 {
@@ -146,9 +150,10 @@ int uk_fdtab_install(struct uk_ofile *of, int minfd, int cloexec)
 	uk_spin_lock_irqsave(&fdtab.lock, flags);
 	for (;;) {
 		fd = find_free(&fdtab, minfd);
-		if (fd < fdtab.size)
+		if (fd < fdtab.size && fd < fdtab.limit)
 			break;
-		rc = fdtab.size >= UK_FDTAB_MAX ? -EMFILE :
+		/* None free in the table: the next fd is past its end. */
+		rc = MAX(fd, minfd) >= fdtab.limit ? -EMFILE :
 			grow(MAX(fdtab.size + 1, minfd + 1), &flags);
 		if (rc) {
 			uk_spin_unlock_irqrestore(&fdtab.lock, flags);
@@ -180,6 +185,11 @@ int uk_fdtab_install_at(struct uk_ofile *of, int fd, int cloexec)
 		return -EBADF;
 	}
 	uk_spin_lock_irqsave(&fdtab.lock, flags);
+	if (fd >= fdtab.limit) {
+		uk_spin_unlock_irqrestore(&fdtab.lock, flags);
+		uk_ofile_put(of);
+		return -EBADF;
+	}
 	if (grow(fd + 1, &flags)) {
 		uk_spin_unlock_irqrestore(&fdtab.lock, flags);
 		uk_ofile_put(of);
@@ -194,6 +204,20 @@ int uk_fdtab_install_at(struct uk_ofile *of, int fd, int cloexec)
 	if (old)
 		fd_gone(old);
 	return fd;
+}
+
+void uk_fdtab_set_limit(unsigned long limit)
+{
+	unsigned long flags;
+
+	uk_spin_lock_irqsave(&fdtab.lock, flags);
+	fdtab.limit = MIN(limit, (unsigned long)UK_FDTAB_MAX);
+	uk_spin_unlock_irqrestore(&fdtab.lock, flags);
+}
+
+int uk_fdtab_limit(void)
+{
+	return __atomic_load_n(&fdtab.limit, __ATOMIC_RELAXED);
 }
 
 int uk_fdtab_open(struct uk_file *f, unsigned int flags)

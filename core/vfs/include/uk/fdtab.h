@@ -17,14 +17,21 @@ extern "C" {
 #define UK_FDTAB_MAX	65536
 
 /* Installs of (taking over the caller's reference) at the lowest free fd
- * >= minfd. cloexec sets FD_CLOEXEC. Returns the fd, or -EMFILE, -ENOMEM
+ * >= minfd. cloexec sets FD_CLOEXEC. Returns the fd, or -EMFILE (none
+ * free below the limit), -ENOMEM
  * (the table could not grow) or -EINVAL (minfd out of range); on error
  * the reference is dropped. */
 int uk_fdtab_install(struct uk_ofile *of, int minfd, int cloexec);
 
 /* Installs of at exactly fd, closing what was there (dup2). Returns fd or
- * -EBADF for fd out of range (the reference is then dropped). */
+ * -EBADF for fd out of range or at or above the limit (the reference is
+ * then dropped). */
 int uk_fdtab_install_at(struct uk_ofile *of, int fd, int cloexec);
+
+/* RLIMIT_NOFILE's soft limit (at most UK_FDTAB_MAX): no new fd at or
+ * above it, as Linux; fds already open there stay. The limit: get. */
+void uk_fdtab_set_limit(unsigned long limit);
+int uk_fdtab_limit(void);
 
 /* Makes a description of f with flags (O_CLOEXEC picks the fd's bit) and
  * installs it at the lowest free fd. Takes over the reference to f.
