@@ -322,7 +322,8 @@ static int sys_poll(struct pollfd *ufds, nfds_t nfds,
 	unsigned int n = nfds;
 	int rc;
 
-	if (nfds > UK_FDTAB_MAX)
+	/* poll(2): EINVAL for nfds over RLIMIT_NOFILE. */
+	if (nfds > (nfds_t)uk_fdtab_limit())
 		return -EINVAL;
 	e = entries_alloc(stack, n);
 	if (!e)
