@@ -370,20 +370,27 @@ static int ofile_truncate(struct uk_ofile *of, off_t len)
 {
 	struct uk_file *f = of->file;
 
-	if (len < 0)
+	/* An O_PATH fd is no fd to the calls on open files. */
+	if (of->flags & O_PATH)
+		return -EBADF;
+	if ((of->flags & O_ACCMODE) == O_RDONLY)
 		return -EINVAL;
-	if ((of->flags & O_ACCMODE) == O_RDONLY || (of->flags & O_PATH))
-		return (f->mode & S_IFMT) == S_IFDIR ? -EISDIR : -EINVAL;
 	if ((f->mode & S_IFMT) != S_IFREG || !f->ops->truncate)
 		return -EINVAL;
 	return f->ops->truncate(f, len);
 }
 
+/* ftruncate(2): EINVAL for a file not open for writing or not regular, a
+ * directory too (EISDIR is truncate's); a negative length is EINVAL
+ * before the fd is looked at (Linux's do_sys_ftruncate). */
 UK_SYSCALL_R_DEFINE(int, ftruncate, int, fd, off_t, len)
 {
-	struct uk_ofile *of = uk_fdtab_get(fd);
+	struct uk_ofile *of;
 	int rc;
 
+	if (len < 0)
+		return -EINVAL;
+	of = uk_fdtab_get(fd);
 	if (PTRISERR(of))
 		return PTR2ERR(of);
 	rc = ofile_truncate(of, len);
