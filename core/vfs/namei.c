@@ -472,6 +472,31 @@ int uk_vfs_symlinkat(const char *target, int dirfd, const char *path)
 	return make_node(dirfd, path, S_IFLNK | 0777, 0, target);
 }
 
+/*
+ * The node of dirfd's file for AT_EMPTY_PATH (the working directory for
+ * AT_FDCWD), under the namespace lock; *ref as for walk_at. EXDEV for a
+ * file outside the namespace (a pipe, socket): Linux's other file
+ * systems.
+ */
+static int fd_node(int dirfd, struct walk *w, struct uk_file **ref)
+{
+	memset(w, 0, sizeof(*w));
+	*ref = NULL;
+	if (dirfd == AT_FDCWD) {
+		w->node = cwd ? cwd : uk_ramfs_root();
+		return 0;
+	}
+	*ref = uk_fdtab_get_file(dirfd);
+	if (PTRISERR(*ref)) {
+		int rc = PTR2ERR(*ref);
+
+		*ref = NULL;
+		return rc;
+	}
+	w->node = uk_ramfs_node_of(*ref);
+	return w->node ? 0 : -EXDEV;
+}
+
 int uk_vfs_linkat(int olddirfd, const char *oldpath, int newdirfd,
 		  const char *newpath, int flags)
 {
@@ -479,14 +504,21 @@ int uk_vfs_linkat(int olddirfd, const char *oldpath, int newdirfd,
 	struct walk o, n;
 	int rc;
 
-	if (flags & ~AT_SYMLINK_FOLLOW)
+	if (flags & ~(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH))
 		return -EINVAL;
 	uk_ramfs_lock();
-	rc = walk_at(olddirfd, oldpath, flags & AT_SYMLINK_FOLLOW, &o, &ref1);
+	if ((flags & AT_EMPTY_PATH) && oldpath && !*oldpath)
+		rc = fd_node(olddirfd, &o, &ref1);
+	else
+		rc = walk_at(olddirfd, oldpath, flags & AT_SYMLINK_FOLLOW, &o,
+			     &ref1);
 	if (!rc && !o.node)
 		rc = -ENOENT;
 	if (!rc && S_ISDIR(o.node->file.mode))
 		rc = -EPERM;
+	/* An unlinked file cannot get a name back (Linux's vfs_link). */
+	if (!rc && o.node->nlink == 0)
+		rc = -ENOENT;
 	if (!rc)
 		rc = walk_at(newdirfd, newpath, 0, &n, &ref2);
 	if (!rc && (n.node || n.de || n.dot))
@@ -714,8 +746,15 @@ int uk_vfs_utimensat(int dirfd, const char *path,
 	struct uk_file *f;
 	int rc;
 
-	if (flags & ~AT_SYMLINK_NOFOLLOW)
+	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
 		return -EINVAL;
+	/* AT_EMPTY_PATH with "": the file of dirfd, as a NULL path. */
+	if (path && !*path && (flags & AT_EMPTY_PATH)) {
+		if (dirfd != AT_FDCWD)
+			path = NULL;
+		else
+			path = ".";
+	}
 	if (path)
 		return with_node(dirfd, path, flags & AT_SYMLINK_NOFOLLOW,
 				 do_utimens, (long)times);
