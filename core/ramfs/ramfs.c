@@ -206,6 +206,10 @@ int uk_ramfs_utimens(struct uk_ramfs_node *n, const struct timespec *times)
 	if (times && (!valid_nsec(times[0].tv_nsec) ||
 		      !valid_nsec(times[1].tv_nsec)))
 		return -EINVAL;
+	/* Both UTIME_OMIT: no change at all, not even st_ctim. */
+	if (times && times[0].tv_nsec == UTIME_OMIT &&
+	    times[1].tv_nsec == UTIME_OMIT)
+		return 0;
 	ramfs_now(&now);
 	uk_mutex_lock(&n->lock);
 	for (i = 0; i < 2; i++) {
