@@ -37,6 +37,11 @@ static int is_now(const struct timespec *t)
 	return t->tv_sec >= now.tv_sec - 10 && t->tv_sec <= now.tv_sec + 10;
 }
 
+static int same_time(const struct timespec *a, const struct timespec *b)
+{
+	return a->tv_sec == b->tv_sec && a->tv_nsec == b->tv_nsec;
+}
+
 /* Sets atime and mtime of path to the old time. */
 static void make_old(const char *path)
 {
@@ -48,6 +53,7 @@ static void make_old(const char *path)
 static void check_utimensat(void)
 {
 	struct timespec ts[2] = { { 5, 6 }, { 7, 8 } };
+	struct timespec pause = { 0, 20000000 }, ctim;
 	struct stat st;
 	int fd = open("t", O_CREAT | O_RDWR, 0600);
 
@@ -71,9 +77,16 @@ static void check_utimensat(void)
 	make_old("t");
 	ts[0].tv_sec = ts[1].tv_sec = OLD_SEC + 1;
 	ts[0].tv_nsec = ts[1].tv_nsec = UTIME_OMIT;
+	CHECK(fstat(fd, &st) == 0);
+	ctim = st.st_ctim;
+	nanosleep(&pause, NULL);
 	CHECK(futimens(fd, ts) == 0);
 	CHECK(fstat(fd, &st) == 0 && is_old(&st.st_atim) &&
-	      is_old(&st.st_mtim));
+	      is_old(&st.st_mtim) && same_time(&st.st_ctim, &ctim));
+	/* A chmod, even to the same mode, is a change. */
+	nanosleep(&pause, NULL);
+	CHECK(fchmod(fd, 0600) == 0);
+	CHECK(fstat(fd, &st) == 0 && !same_time(&st.st_ctim, &ctim));
 	/* Bad nanoseconds. */
 	ts[0].tv_nsec = 1000000000;
 	ts[1].tv_nsec = 0;
