@@ -810,6 +810,18 @@ static int unlink_data(const char *path, const struct stat *st, int type,
 	return 0;
 }
 
+/* The resource limits before the calls: what reset() and still_alive()
+ * put back. */
+static struct rlimit limits[RLIM_NLIMITS];
+
+static void limits_save(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < RLIM_NLIMITS; i++)
+		getrlimit((int)i, &limits[i]);
+}
+
 /* After the loop (and with the fds it left closed): pipes, memory and
  * the kernel heap still work. Files may not: the calls may have filled
  * the file system or renamed /tmp. The calls may have filled memory
@@ -824,6 +836,10 @@ static int still_alive(void)
 	unsigned int i;
 	void *m;
 
+	/* Calls may have lowered RLIMIT_NOFILE below the fds checked
+	 * here: a kernel that enforces it is working. */
+	for (i = 0; i < RLIM_NLIMITS; i++)
+		setrlimit((int)i, &limits[i]);
 	for (fd = 3; fd < 1024; fd++)
 		close(fd);
 	nftw("/", unlink_data, 16, FTW_PHYS);
@@ -891,7 +907,6 @@ static int remove_new(const char *path, const struct stat *st, int type,
 	return 0;
 }
 
-static struct rlimit limits[RLIM_NLIMITS];
 static mode_t mask;
 
 /* Puts back what an input changed (see the top). */
@@ -940,12 +955,9 @@ static void reset(void)
 /* The first call of an input mode: what reset() puts back. */
 static void input_init(void)
 {
-	unsigned int i;
-
 	calls_init();
 	nr_init();
-	for (i = 0; i < RLIM_NLIMITS; i++)
-		getrlimit((int)i, &limits[i]);
+	limits_save();
 	mask = umask(022);
 	umask(mask);
 	signal(SIGPIPE, SIG_IGN);
@@ -1111,6 +1123,7 @@ int main(int argc, char **argv)
 	rng = seed * 0x9e3779b97f4a7c15ULL + 1;
 	calls_init();
 	nr_init();
+	limits_save();
 	signal(SIGPIPE, SIG_IGN);
 	setup_memory();
 	setup_fds();
