@@ -202,8 +202,22 @@ static long call_nanosleep(void)
 	return nanosleep(&ts, NULL);
 }
 
-/* The second thread writes the byte; the first reads it. Both
- * restarted: read (1), and for ends with a timeout EINTR. */
+/* Checks how a call a signal came into ended: the handler ran once, and
+ * with restart the call went on and succeeded (ok), without it ended
+ * with EINTR. Prints the case if not. */
+static void check_outcome(const char *what, int restart, int ok, long rc,
+			  int err)
+{
+	int good = handled == 1 &&
+		   (restart ? ok : rc == -1 && err == EINTR);
+
+	if (!good)
+		printf("%s%s: rc %ld errno %d\n", what,
+		       restart ? ", SA_RESTART" : "", rc, err);
+	CHECK(good);
+}
+
+/* The second thread writes the byte the call waits for. */
 static void check_read_kind(const char *what, long (*call)(void),
 			    int restart, int type)
 {
@@ -215,16 +229,7 @@ static void check_read_kind(const char *what, long (*call)(void),
 	else
 		pipe_pair();
 	rc = run(call, write_byte, &err);
-	if (restart) {
-		if (!(rc == 1 && handled == 1))
-			printf("%s, SA_RESTART: rc %ld errno %d\n", what, rc,
-			       err);
-		CHECK(rc == 1 && handled == 1);
-	} else {
-		if (!(rc == -1 && err == EINTR && handled == 1))
-			printf("%s: rc %ld errno %d\n", what, rc, err);
-		CHECK(rc == -1 && err == EINTR && handled == 1);
-	}
+	check_outcome(what, restart, rc == 1, rc, err);
 	close_pair();
 }
 
@@ -254,16 +259,7 @@ static void check_write_full(const char *what, int restart, int type)
 		rc = fds[0], fds[0] = fds[1], fds[1] = (int)rc;
 	}
 	rc = run(call_write_full, drain, &err);
-	if (restart) {
-		if (!(rc == 1 && handled == 1))
-			printf("%s, SA_RESTART: rc %ld errno %d\n", what, rc,
-			       err);
-		CHECK(rc == 1 && handled == 1);
-	} else {
-		if (!(rc == -1 && err == EINTR && handled == 1))
-			printf("%s: rc %ld errno %d\n", what, rc, err);
-		CHECK(rc == -1 && err == EINTR && handled == 1);
-	}
+	check_outcome(what, restart, rc == 1, rc, err);
 	close_pair();
 }
 
@@ -298,16 +294,7 @@ static void check_open_fifo(int restart)
 	CHECK(mkfifo(fifo_path, 0600) == 0);
 	fds[1] = -1;
 	rc = run(call_open_fifo, open_fifo_writer, &err);
-	if (restart) {
-		if (!(rc >= 0 && handled == 1))
-			printf("fifo open, SA_RESTART: rc %ld errno %d\n", rc,
-			       err);
-		CHECK(rc >= 0 && handled == 1);
-	} else {
-		if (!(rc == -1 && err == EINTR && handled == 1))
-			printf("fifo open: rc %ld errno %d\n", rc, err);
-		CHECK(rc == -1 && err == EINTR && handled == 1);
-	}
+	check_outcome("fifo open", restart, rc >= 0, rc, err);
 	if (rc >= 0)
 		close((int)rc);
 	if (fds[1] >= 0)
@@ -335,9 +322,7 @@ static void check_never_restarted(void)
 	for (i = 0; i < sizeof(calls) / sizeof(calls[0]); i++) {
 		pipe_pair();
 		rc = run(calls[i].call, write_byte, &err);
-		if (!(rc == -1 && err == EINTR && handled == 1))
-			printf("%s: rc %ld errno %d\n", calls[i].what, rc, err);
-		CHECK(rc == -1 && err == EINTR && handled == 1);
+		check_outcome(calls[i].what, 0, 0, rc, err);
 		close_pair();
 	}
 }
@@ -353,9 +338,7 @@ static void check_socket_timeout(void)
 	socket_pair(SOCK_STREAM);
 	setsockopt(fds[0], SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	rc = run(call_recv, write_byte, &err);
-	if (!(rc == -1 && err == EINTR && handled == 1))
-		printf("recv with SO_RCVTIMEO: rc %ld errno %d\n", rc, err);
-	CHECK(rc == -1 && err == EINTR && handled == 1);
+	check_outcome("recv with SO_RCVTIMEO", 0, 0, rc, err);
 	close_pair();
 }
 
@@ -392,15 +375,7 @@ static void check_accept(int restart)
 	listen(listener, 1);
 	fds[1] = -1;
 	rc = run(call_accept, connect_to_listener, &err);
-	if (restart) {
-		if (!(rc >= 0 && handled == 1))
-			printf("accept, SA_RESTART: rc %ld errno %d\n", rc, err);
-		CHECK(rc >= 0 && handled == 1);
-	} else {
-		if (!(rc == -1 && err == EINTR && handled == 1))
-			printf("accept: rc %ld errno %d\n", rc, err);
-		CHECK(rc == -1 && err == EINTR && handled == 1);
-	}
+	check_outcome("accept", restart, rc >= 0, rc, err);
 	if (rc >= 0)
 		close((int)rc);
 	if (fds[1] >= 0)
