@@ -31,6 +31,7 @@ import argparse
 import glob
 import os
 import re
+import select
 import shlex
 import shutil
 import stat
@@ -267,11 +268,16 @@ class Boot:
             else subprocess.DEVNULL, stderr=subprocess.STDOUT)
         return self
 
-    def chunks(self):
+    def chunks(self, silence=None):
         """The payload's output as it comes, in raw byte chunks (the
-        host's own lines before and after taken out)."""
+        host's own lines before and after taken out). With silence (s),
+        HostError once the host has printed nothing for that long."""
         fd = self.proc.stdout.fileno()
         while self.done is None:
+            if silence is not None and \
+                    not select.select([fd], [], [], silence)[0]:
+                raise HostError('the nested KVM host printed nothing for '
+                                '%d s' % silence)
             data = os.read(fd, 65536)
             if not data:
                 break

@@ -33,6 +33,10 @@ import cases as case_list  # noqa: E402
 import kvmhost  # noqa: E402
 
 BATCH_TIMEOUT = 1500
+# Each case is bounded inside the host (timeout(1)) and prints when it
+# ends, so a host silent for longer than the longest case plus this has
+# stopped: the batch fails then, not at BATCH_TIMEOUT.
+SILENCE_MARGIN = 60
 # A failed batch is not rerun by every waiting test, but retried later.
 FAILURE_TTL = 600
 
@@ -167,28 +171,31 @@ def run_batch(paths, cases):
         boot.start()
         data = b''
         deadline = t0 + BATCH_TIMEOUT
+        silence = max(c.timeout for c in cases) + SILENCE_MARGIN
         seen = 0
+        current = '(boot)'
         try:
-            for chunk in boot.chunks():
+            for chunk in boot.chunks(silence):
                 data += chunk
                 if os.environ.get('AMPHI_KVM_BATCH_RAW'):
                     sys.stdout.buffer.write(chunk)
                     sys.stdout.flush()
                 # Progress, for the log of the test that runs the batch.
+                end = seen
                 for m in re.finditer(rb'@@case (\S+)\n', data[seen:]):
+                    current = m.group(1).decode()
                     print('  %6.1f s  %s' % (time.monotonic() - t0,
-                                              m.group(1).decode()),
-                          flush=True)
-                    last = seen + m.end()
-                if 'last' in locals():
-                    seen = last
+                                              current), flush=True)
+                    end = seen + m.end()
+                seen = end
                 if time.monotonic() > deadline:
                     raise kvmhost.HostError('the batch took over %d s' %
                                             BATCH_TIMEOUT)
             boot.finish()
-        except kvmhost.HostError:
+        except kvmhost.HostError as e:
             boot.kill()
-            raise
+            raise kvmhost.HostError('%s (in case %s, after %.0f s)' %
+                                    (e, current, time.monotonic() - t0))
         took = time.monotonic() - t0
     results = parse_batch(data)
     return results, took
