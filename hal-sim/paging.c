@@ -305,6 +305,12 @@ void ukarch_tlb_flush_entry(__vaddr_t vaddr)
 {
 }
 
+void ukarch_tlb_flush_range(__vaddr_t start, __vaddr_t end)
+{
+	(void)start;
+	(void)end;
+}
+
 void ukarch_tlb_flush(void)
 {
 }

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * TLB flushes. The generic paging code (hal/common/paging.c) flushes
- * after each change and may free the frame right after, so a flush must
- * have reached every started CPU when it returns. Other CPUs are asked
+ * after each batch of changes and may free the frames right after, so a
+ * flush must have reached every started CPU when it returns. Other CPUs are asked
  * through an NMI: it arrives even while they spin with interrupts masked
  * (maybe on the very page-table lock the flusher holds), so the wait for
  * their answers cannot deadlock. With one CPU running, a flush is local.
@@ -14,9 +14,11 @@
 #define ICR_NMI		0x00004400	/* NMI, level assert */
 #define FLUSH_ALL	(~0UL)
 
+/* A range of more pages is flushed whole on this CPU too. */
+#define RANGE_PAGES_MAX	32
+
 static UK_SPINLOCK_DEFINE(shoot_lock);
 static unsigned long shoot_gen;		/* request number */
-static __vaddr_t shoot_va;		/* what to flush, or FLUSH_ALL */
 static unsigned long shoot_ack[UKPLAT_LCPU_MAXCOUNT];
 
 static inline void flush_local(__vaddr_t va)
@@ -41,18 +43,19 @@ static int others_running(void)
 	return 0;
 }
 
-static void shootdown(__vaddr_t va)
+/* Every other started CPU flushes its whole TLB (whatever was asked:
+ * one answer then serves any number of requests); returns when all
+ * have. */
+static void flush_others(void)
 {
 	__lcpuidx self = ukplat_lcpu_idx();
 	unsigned long flags, gen;
 	unsigned int i;
 
-	flush_local(va);
 	if (!others_running())
 		return;
 	flags = ukplat_lcpu_save_irqf();
 	uk_spin_lock(&shoot_lock);
-	shoot_va = va;
 	gen = __atomic_add_fetch(&shoot_gen, 1, __ATOMIC_SEQ_CST);
 	for (i = 0; i < x86_cpu_count; i++)
 		if (i != self && ukplat_lcpu_started(i))
@@ -74,7 +77,6 @@ int x86_tlb_nmi(void)
 
 	if (__atomic_load_n(&shoot_ack[self], __ATOMIC_RELAXED) == gen)
 		return 0;		/* not ours: a real NMI */
-	/* One full flush answers every request up to gen. */
 	flush_local(FLUSH_ALL);
 	__atomic_store_n(&shoot_ack[self], gen, __ATOMIC_RELEASE);
 	return 1;
@@ -82,10 +84,25 @@ int x86_tlb_nmi(void)
 
 void ukarch_tlb_flush_entry(__vaddr_t vaddr)
 {
-	shootdown(vaddr);
+	flush_local(vaddr);
+	flush_others();
+}
+
+void ukarch_tlb_flush_range(__vaddr_t start, __vaddr_t end)
+{
+	__vaddr_t va;
+
+	if ((end - start) >> PAGE_SHIFT > RANGE_PAGES_MAX) {
+		flush_local(FLUSH_ALL);
+	} else {
+		for (va = start; va < end; va += PAGE_SIZE)
+			flush_local(va);
+	}
+	flush_others();
 }
 
 void ukarch_tlb_flush(void)
 {
-	shootdown(FLUSH_ALL);
+	flush_local(FLUSH_ALL);
+	flush_others();
 }

@@ -437,12 +437,63 @@ void *ukplat_page_map_mmio(struct uk_pagetable *pt, __paddr_t paddr,
  * Unmapping and changing attributes
  */
 
+/* Unmapped frames wait in a range_op until every CPU's TLB is rid of
+ * them: one round of flush requests per batch, not one per page (on
+ * x86_64 a round is an NMI to every other CPU and a wait for each). */
+#define DEFER_MAX	32
+
 struct range_op {
 	struct uk_pagetable *pt;
 	unsigned long flags;
 	int set_attr;			/* else unmap */
 	unsigned long attr;
+	__vaddr_t stale_lo, stale_hi;	/* changed leaves, not flushed */
+	unsigned int ndefer;
+	struct {
+		__paddr_t pa;
+		unsigned long frames;
+	} defer[DEFER_MAX];
 };
+
+/* Flushes the leaves o changed from every CPU's TLB, then frees the
+ * frames that waited for it. */
+static void op_flush(struct range_op *o)
+{
+	unsigned int i;
+
+	if (o->stale_lo < o->stale_hi)
+		ukarch_tlb_flush_range(o->stale_lo, o->stale_hi);
+	o->stale_lo = o->stale_hi = 0;
+	for (i = 0; i < o->ndefer; i++)
+		uk_ffree(o->pt->fa, o->defer[i].pa, o->defer[i].frames);
+	o->ndefer = 0;
+}
+
+static void op_stale(struct range_op *o, __vaddr_t base, unsigned int lvl)
+{
+	__vaddr_t end = base + PAGE_Lx_SIZE(lvl);
+
+	if (o->stale_lo >= o->stale_hi) {
+		o->stale_lo = base;
+		o->stale_hi = end;
+		return;
+	}
+	o->stale_lo = MIN(o->stale_lo, base);
+	o->stale_hi = MAX(o->stale_hi, end);
+}
+
+/* The frames of the leaf pte (already cleared and marked stale) are
+ * freed at the next op_flush. */
+static void defer_frames(struct range_op *o, __pte_t pte, unsigned int lvl)
+{
+	if (o->flags & PAGE_FLAG_KEEP_FRAMES)
+		return;
+	if (o->ndefer == DEFER_MAX)
+		op_flush(o);
+	o->defer[o->ndefer].pa = ukarch_pte_paddr(pte, lvl);
+	o->defer[o->ndefer].frames = LX_FRAMES(lvl);
+	o->ndefer++;
+}
 
 /* Replaces the leaf at entry idx of t by a table of leaves one level
  * down describing the same mapping; *pte gets the new entry. */
@@ -519,14 +570,14 @@ static int leaf_op(struct range_op *o, __vaddr_t t, unsigned int lvl,
 			return 0;
 		rc = ukarch_pte_write(t, lvl, idx, new, base);
 		if (rc == 0)
-			ukarch_tlb_flush_entry(base);
+			op_stale(o, base, lvl);
 		return rc;
 	}
 	rc = ukarch_pte_write(t, lvl, idx, 0, base);
 	if (rc < 0)
 		return rc;
-	ukarch_tlb_flush_entry(base);
-	free_frames(o, pte, lvl);
+	op_stale(o, base, lvl);
+	defer_frames(o, pte, lvl);
 	return 0;
 }
 
@@ -581,8 +632,11 @@ static int do_unmap(struct uk_pagetable *pt, __vaddr_t vaddr, __vaddr_t end,
 		    unsigned long flags)
 {
 	struct range_op o = { .pt = pt, .flags = flags };
+	int rc;
 
-	return op_level(&o, pt->pt_vbase, PT_TOP_LEVEL, vaddr, end);
+	rc = op_level(&o, pt->pt_vbase, PT_TOP_LEVEL, vaddr, end);
+	op_flush(&o);
+	return rc;
 }
 
 int ukplat_page_unmap(struct uk_pagetable *pt, __vaddr_t vaddr,
@@ -615,8 +669,9 @@ int ukplat_page_set_attr(struct uk_pagetable *pt, __vaddr_t vaddr,
 	    (attr & ~PAGE_ATTR_PROT_MASK))
 		return -EINVAL;
 	uk_spin_lock_irqsave(&pt->lock, irqf);
-	rc = sync_entries(op_level(&o, pt->pt_vbase, PT_TOP_LEVEL, vaddr,
-				   end));
+	rc = op_level(&o, pt->pt_vbase, PT_TOP_LEVEL, vaddr, end);
+	op_flush(&o);
+	rc = sync_entries(rc);
 	uk_spin_unlock_irqrestore(&pt->lock, irqf);
 	return rc;
 }

@@ -141,6 +141,9 @@ void ukarch_pt_activate(__paddr_t pt_paddr)
 			     : : "r"(pt_paddr) : "memory");
 }
 
+/* A range of more pages is flushed whole. */
+#define TLBI_RANGE_PAGES_MAX	64
+
 void ukarch_tlb_flush_entry(__vaddr_t vaddr)
 {
 	/* Any level, any ASID: the entry may have been a block. */
@@ -150,6 +153,24 @@ void ukarch_tlb_flush_entry(__vaddr_t vaddr)
 			     "isb"
 			     : : "r"((vaddr >> PAGE_SHIFT) & 0xfffffffffffUL)
 			     : "memory");
+}
+
+void ukarch_tlb_flush_range(__vaddr_t start, __vaddr_t end)
+{
+	__vaddr_t va;
+
+	if ((end - start) >> PAGE_SHIFT > TLBI_RANGE_PAGES_MAX) {
+		ukarch_tlb_flush();
+		return;
+	}
+	/* Broadcast invalidations, then one wait for them all. */
+	__asm__ __volatile__("dsb ishst" : : : "memory");
+	for (va = start; va < end; va += PAGE_SIZE)
+		__asm__ __volatile__("tlbi vaae1is, %0"
+				     : : "r"((va >> PAGE_SHIFT) &
+					     0xfffffffffffUL) : "memory");
+	__asm__ __volatile__("dsb ish\n\t"
+			     "isb" : : : "memory");
 }
 
 void ukarch_tlb_flush(void)

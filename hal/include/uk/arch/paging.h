@@ -142,9 +142,12 @@ int ukarch_pte_is_leaf(__pte_t pte, unsigned int lvl);
 __paddr_t ukarch_pte_paddr(__pte_t pte, unsigned int lvl);
 /* PAGE_ATTR_* protection of a leaf. */
 unsigned long ukarch_pte_attr(__pte_t pte, unsigned int lvl);
-/* Invalidates the TLB entry of vaddr / all entries on this CPU. In sim both
- * are no-ops (the host keeps the mappings coherent). */
+/* Invalidates the TLB entries of vaddr / of the pages in [start, end) /
+ * all entries, on every CPU, before returning (on x86_64 one NMI to each
+ * other CPU per call, so flush a range once rather than page by page).
+ * In sim all are no-ops (the host keeps the mappings coherent). */
 void ukarch_tlb_flush_entry(__vaddr_t vaddr);
+void ukarch_tlb_flush_range(__vaddr_t start, __vaddr_t end);
 void ukarch_tlb_flush(void);
 
 #endif /* __UK_ARCH_PAGING_H__ */
