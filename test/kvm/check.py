@@ -125,7 +125,9 @@ def batch_payload(cases):
     for c in cases:
         cmd = command(c, './amphi-kvm')
         out.append('echo "@@case %s"' % c.name)
-        out.append('timeout %d sh -c %s >/tmp/o 2>/tmp/e; s=$?' %
+        # SIGKILL 10 s after SIGTERM: a monitor that does not stop on
+        # SIGTERM fails its case (status 137), not the whole batch.
+        out.append('timeout -k 10 %d sh -c %s >/tmp/o 2>/tmp/e; s=$?' %
                    (c.timeout, shlex.quote(cmd)))
         out.append('echo "@@status $s $(wc -c </tmp/o) $(wc -c </tmp/e)"')
         out.append('cat /tmp/o /tmp/e')
