@@ -23,6 +23,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <uk/errptr.h>
+#include <uk/init.h>
 #include <uk/nofault.h>
 #include <uk/plat/lcpu.h>
 #include <uk/plat/time.h>
@@ -276,6 +277,25 @@ static int timers_kick(void)
 	uk_thread_wake(t);
 	return 0;
 }
+
+/* At exit: the timer thread goes with the kernel, so that nothing of it
+ * (thread, stack, its mapping) outlives the teardown. The process's exit
+ * has usually killed it already; then this only reaps it. */
+static void timers_term(void)
+{
+	struct uk_thread *t;
+	unsigned long flags;
+
+	uk_spin_lock_irqsave(&tm_lock, flags);
+	t = tm_thread;
+	tm_thread = NULL;
+	uk_spin_unlock_irqrestore(&tm_lock, flags);
+	if (!t)
+		return;
+	uk_thread_kill(t);	/* -EINVAL: already stopped */
+	uk_thread_join(t, NULL);
+}
+uk_termcall_class_prio(timers_term, UK_INIT_CLASS_LATE, 9);
 
 /* Time left on k (tm_lock held): 0 if disarmed, at least 1 ns if it
  * expired and the thread has not fired it yet. */
