@@ -69,8 +69,13 @@ static struct tty *watched[4];
 static unsigned int nr_watched;
 static int poller_started;
 static struct uk_waitq poller_wq;	/* the poller sleeps here when idle */
+/* The console's input is watched even with no reader, for its signal
+ * keys (set where the host does not make the signals: a serial line). */
+static int console_watch;
+static int console_in_tty;		/* the console reads stdin, a tty */
 
 static void want_input(struct tty *t);
+static const struct uk_file_ops tty_ops;
 
 /* Bytes at the start of buf a read may return now: up to and including
  * the first newline, everything at end of input or when the buffer is
@@ -89,9 +94,52 @@ static unsigned int line_ready(const struct tty *t)
 	return 0;
 }
 
+static void tty_sig_raise(unsigned int bits);
+
+/* The terminal signal (UKPLAT_TTYSIG_*) byte c raises under tio, or 0:
+ * with ISIG, VINTR, VQUIT and VSUSP (0 disables one, as
+ * _POSIX_VDISABLE). */
+static unsigned int isig_bit(const struct k_termios *tio, unsigned char c)
+{
+	if (!(tio->c_lflag & ISIG) || !c)
+		return 0;
+	if (c == tio->c_cc[VINTR])
+		return UKPLAT_TTYSIG_INT;
+	if (c == tio->c_cc[VQUIT])
+		return UKPLAT_TTYSIG_QUIT;
+	if (c == tio->c_cc[VSUSP])
+		return UKPLAT_TTYSIG_TSTP;
+	return 0;
+}
+
+/* The line discipline's ISIG, as Linux's n_tty: the signal keys among
+ * the new bytes buf[from..len) are not input but signals for the app,
+ * and each flushes the input before it unless NOFLSH. Where the host's
+ * terminal makes the signals (sim) these bytes do not arrive; over a
+ * serial line (QEMU) they do. Lock held. */
+static void isig_scan(struct tty *t, unsigned int from)
+{
+	unsigned int i, out = from, bit, bits = 0;
+
+	for (i = from; i < t->len; i++) {
+		bit = isig_bit(&t->termios, (unsigned char)t->buf[i]);
+		if (!bit) {
+			t->buf[out++] = t->buf[i];
+			continue;
+		}
+		bits |= bit;
+		if (!(t->termios.c_lflag & NOFLSH))
+			out = 0;
+	}
+	t->len = out;
+	if (bits)
+		tty_sig_raise(bits);
+}
+
 /* Moves pending input into the buffer. Lock held. */
 static void pull_input(struct tty *t)
 {
+	unsigned int from;
 	int n;
 
 	while (!t->eof && t->len < sizeof(t->buf)) {
@@ -101,7 +149,10 @@ static void pull_input(struct tty *t)
 			t->eof = 1;
 		if (n <= 0)
 			return;
+		from = t->len;
 		t->len += n;
+		if (t->file.ops == &tty_ops)
+			isig_scan(t, from);
 	}
 }
 
@@ -231,13 +282,18 @@ static int tty_ioctl(struct uk_file *f, unsigned long req, void *arg)
 
 	switch (req) {
 	case TCGETS:
-		return uk_copy_to_user(arg, &t->termios, sizeof(t->termios));
+		uk_spin_lock_irqsave(&t->lock, flags);
+		tio = t->termios;
+		uk_spin_unlock_irqrestore(&t->lock, flags);
+		return uk_copy_to_user(arg, &tio, sizeof(tio));
 	case TCSETS:
 	case TCSETS + 1:	/* TCSETSW */
 	case TCSETS + 2:	/* TCSETSF */
 		if (uk_copy_from_user(&tio, arg, sizeof(tio)))
 			return -EFAULT;
+		uk_spin_lock_irqsave(&t->lock, flags);
 		t->termios = tio;
+		uk_spin_unlock_irqrestore(&t->lock, flags);
 		return 0;
 	case TIOCGWINSZ:
 		tty_winsize(&ws);
@@ -310,8 +366,11 @@ static void tty_poller(void *arg __maybe_unused)
 	unsigned int i;
 
 	for (;;) {
-		uk_waitq_wait_event(&poller_wq, any_wants_input());
+		uk_waitq_wait_event(&poller_wq, any_wants_input() ||
+				    READ_ONCE(console_watch));
 		uk_sched_thread_sleep(UK_TTY_POLL_MS * 1000000ULL);
+		if (READ_ONCE(console_watch))
+			tty_events(&console);	/* finds the signal keys */
 		for (i = 0; i < nr_watched; i++) {
 			t = watched[i];
 			if (!__atomic_load_n(&t->want_input, __ATOMIC_ACQUIRE) ||
@@ -323,13 +382,11 @@ static void tty_poller(void *arg __maybe_unused)
 	}
 }
 
-/* Someone waits for input: start the poller (the first time) and wake
- * it. Thread context. */
-static void want_input(struct tty *t)
+/* Starts the poller (the first time) and wakes it. Thread context. */
+static void poller_kick(void)
 {
 	struct uk_thread *th;
 
-	__atomic_store_n(&t->want_input, 1, __ATOMIC_RELEASE);
 	if (!__atomic_exchange_n(&poller_started, 1, __ATOMIC_ACQ_REL)) {
 		th = uk_thread_create("tty-poller", tty_poller, NULL, 0,
 				      UK_THREADF_DETACHED |
@@ -342,6 +399,13 @@ static void want_input(struct tty *t)
 		uk_thread_start(th);
 	}
 	uk_waitq_wake_up(&poller_wq);
+}
+
+/* Someone waits for input on t: have the poller look. */
+static void want_input(struct tty *t)
+{
+	__atomic_store_n(&t->want_input, 1, __ATOMIC_RELEASE);
+	poller_kick();
 }
 
 /* --- regular files: read and written at the description's offset --- */
@@ -445,15 +509,23 @@ static const struct uk_devfs_dev tty_dev = {
 };
 UK_DEVFS_REGISTER(tty_dev);
 
+/* Linux's new terminal: its flags and control characters (INIT_C_CC:
+ * ^C ^\\ DEL ^U ^D, VMIN 1, ^Q ^S ^Z ^R ^O ^W ^V). */
 static void termios_default(struct k_termios *tio)
 {
+	static const unsigned char cc[K_NCCS] = {
+		[VINTR] = 003, [VQUIT] = 034, [VERASE] = 0177,
+		[VKILL] = 025, [VEOF] = 004, [VMIN] = 1, [VSTART] = 021,
+		[VSTOP] = 023, [VSUSP] = 032, [VREPRINT] = 022,
+		[VDISCARD] = 017, [VWERASE] = 027, [VLNEXT] = 026,
+	};
+
 	memset(tio, 0, sizeof(*tio));
 	tio->c_iflag = ICRNL | IXON;
 	tio->c_oflag = OPOST | ONLCR;
 	tio->c_cflag = CS8 | CREAD | B38400;
 	tio->c_lflag = ISIG | ICANON | ECHO | ECHOE | ECHOK;
-	tio->c_cc[VEOF] = 4;
-	tio->c_cc[VMIN] = 1;
+	memcpy(tio->c_cc, cc, sizeof(cc));
 }
 
 static struct tty pipes[3];
@@ -474,11 +546,14 @@ static void tty_setup(struct tty *t, const struct uk_file_ops *ops,
 /* --- terminal signals ------------------------------------------------
  * The host's terminal keys (^C, ^\\, ^Z) and window changes reach the
  * app as Linux's line discipline sends them to a foreground process:
- * SIGINT, SIGQUIT, SIGTSTP and SIGWINCH (si_code SI_KERNEL). The
- * backend interrupts CPU 0; a thread of ours sends them on, as sending
- * may allocate. SIGTSTP with its default action stops the whole machine
- * (the sim process stops; fg continues it): there is no shell inside to
- * return to, and the host's is the one that can continue it. */
+ * SIGINT, SIGQUIT, SIGTSTP and SIGWINCH (si_code SI_KERNEL). In sim the
+ * backend interrupts CPU 0; over a serial line isig_scan finds the keys.
+ * A thread of ours sends them on, as sending may allocate. SIGTSTP with
+ * its default action stops the whole machine (the sim process stops, on
+ * QEMU the launcher stops QEMU and itself; fg continues it): there is no
+ * shell inside to return to, and the host's is the one that can
+ * continue it. Where nothing outside can, it is ignored, as Linux does
+ * for an orphaned process group. */
 #define K_SIGINT	2	/* Linux's numbers (musl's signal.h and */
 #define K_SIGQUIT	3	/* uk/signal.h do not mix) */
 #define K_SIGTSTP	20
@@ -487,6 +562,13 @@ static void tty_setup(struct tty *t, const struct uk_file_ops *ops,
 static unsigned int tty_sig_pending;
 static struct uk_waitq tty_sig_wq;
 
+/* Has the tty-signals thread send bits (UKPLAT_TTYSIG_*). Any context. */
+static void tty_sig_raise(unsigned int bits)
+{
+	__atomic_fetch_or(&tty_sig_pending, bits, __ATOMIC_SEQ_CST);
+	uk_waitq_wake_up(&tty_sig_wq);
+}
+
 static int tty_sig_irq(void *arg __maybe_unused,
 		       struct __regs *regs __maybe_unused)
 {
@@ -494,8 +576,7 @@ static int tty_sig_irq(void *arg __maybe_unused,
 
 	if (!bits)
 		return 0;
-	__atomic_fetch_or(&tty_sig_pending, bits, __ATOMIC_SEQ_CST);
-	uk_waitq_wake_up(&tty_sig_wq);
+	tty_sig_raise(bits);
 	return 1;
 }
 
@@ -534,28 +615,30 @@ static void tty_sig_main(void *arg __maybe_unused)
 	}
 }
 
+/* The host's signals for the app (sim), or, where the host has none for
+ * us (the serial line on QEMU), the console's signal keys found in its
+ * input (isig_scan), which is then watched even while no one reads. */
 static int tty_signals_init(struct uk_init_ctx *ctx __maybe_unused)
 {
 	struct uk_thread *th;
-	int irq, rc;
+	int irq;
 
-	uk_waitq_init(&tty_sig_wq);
-	irq = ukplat_irq_alloc();
-	if (irq < 0)
-		return 0;
-	rc = ukplat_irq_register((unsigned long)irq, tty_sig_irq, NULL);
-	if (rc < 0)
-		goto fail;
 	th = uk_thread_create("tty-signals", tty_sig_main, NULL, 0,
 			      UK_THREADF_DETACHED | UK_THREADF_SERVICE);
-	if (PTRISERR(th))
-		goto fail;	/* the handler stays: it only records */
+	if (PTRISERR(th)) {
+		uk_pr_err("tty: terminal signals will not reach the app\n");
+		return 0;
+	}
 	uk_thread_start(th);
-	if (ukplat_tty_signals_start((unsigned int)irq) < 0)
-		uk_pr_debug("tty: no terminal signals here\n");
-	return 0;
-fail:
-	uk_pr_err("tty: terminal signals will not reach the app\n");
+	irq = ukplat_irq_alloc();
+	if (irq >= 0 &&
+	    ukplat_irq_register((unsigned long)irq, tty_sig_irq, NULL) == 0 &&
+	    ukplat_tty_signals_start((unsigned int)irq) == 0)
+		return 0;
+	if (console_in_tty) {
+		WRITE_ONCE(console_watch, 1);
+		poller_kick();
+	}
 	return 0;
 }
 
@@ -597,6 +680,7 @@ static int tty_init(struct uk_init_ctx *ctx __maybe_unused)
 	int fd, ok[3], in_fd = -1, out_fd = -1;
 
 	uk_waitq_init(&poller_wq);
+	uk_waitq_init(&tty_sig_wq);
 	for (fd = 0; fd < 3; fd++) {
 		ok[fd] = ukplat_stream_info(fd, &info[fd]) == 0;
 		if (!ok[fd] || info[fd].kind != UKPLAT_STREAM_TTY)
@@ -606,6 +690,7 @@ static int tty_init(struct uk_init_ctx *ctx __maybe_unused)
 		if (out_fd < 0 && fd > 0)
 			out_fd = fd;
 	}
+	console_in_tty = in_fd == 0;
 	tty_setup(&console, &tty_ops, S_IFCHR | 0620, in_fd < 0 ? 0 : in_fd,
 		  out_fd < 0 ? (in_fd < 0 ? 1 : in_fd) : out_fd, 1);
 
