@@ -23,6 +23,13 @@ socket (tests take screendumps and inject input through it).
 --argv prints the QEMU command, one argument a line, instead of running
 it (the metal boot benchmark times QEMU itself with it).
 
+On a terminal, the serial line takes it raw with QEMU's signals off:
+^C, ^\\ and ^Z are bytes for the kernel's line discipline, which makes
+them the app's SIGINT, SIGQUIT and SIGTSTP (end a wedged machine with
+kill, not ^C). SIGTSTP's default action asks us to stop (a console line
+we hide; console.stop=1 tells the kernel we listen): we stop QEMU with
+our process group, as a job on ^Z, until a SIGCONT (fg).
+
 The app's fds 0-2 are what this script's are: the kernel is told
 (console.stdin/stdout/stderr=pipe, file or dev when not a terminal), and
 then the serial line is framed (hal-qemu/common/serial.c): the app's
@@ -80,6 +87,15 @@ FRAME_RE = re.compile(rb'^(\s*#(\d+)\s+0x([0-9a-f]{16}))( ?) in \?\?\s*$')
 # isa-debug-exit carries 7 bits; the kernel states larger statuses (an
 # abort's 134) on the console in this line, which is not shown.
 EXIT_RE = re.compile(rb'^\x1b\[amphi-exit (\d+)\]\r?$')
+# The kernel's request to stop the machine (SIGTSTP's default action,
+# ^Z on the console; console.stop=1 says we honour it), at the end of a
+# line (after a prompt the app left without its newline).
+STOP_RE = re.compile(rb'\x1b\[amphi-stop\]\r?$')
+# The serial line on our stdio. signal=off: on a terminal ^C, ^\ and ^Z
+# are bytes for the kernel's line discipline (the app's ISIG), not
+# signals that end QEMU.
+SERIAL = ['-chardev', 'stdio,id=serial0,signal=off',
+          '-serial', 'chardev:serial0']
 KVM_PROBE_TIMEOUT = 20
 
 
@@ -140,7 +156,7 @@ def arm64_argv(image, smp, mem, machine, cpu, cmdline, gdb_port=None,
     argv = [QEMU_ARM64, '-M', machine, '-cpu', cpu, '-m', mem,
             '-smp', str(smp)] + screen + [
             '-nodefaults', '-no-reboot',
-            '-serial', 'stdio', '-accel', 'tcg',
+            '-accel', 'tcg'] + SERIAL + [
             '-semihosting-config', 'enable=on,target=native',
             '-kernel', raw if os.path.exists(raw) else image,
             '-append', cmdline]
@@ -233,7 +249,7 @@ def qemu_argv(image, accel, smp, mem, machine, cmdline, gdb_port=None,
     screen = ['-nographic'] if display is None else \
         ['-display', display] + display_devices(machine)
     argv = [QEMU, '-M', machine, '-m', mem, '-smp', str(smp)] + screen + [
-            '-nodefaults', '-no-reboot', '-serial', 'stdio',
+            '-nodefaults', '-no-reboot'] + SERIAL + [
             '-device', 'isa-debug-exit,iobase=0xf4,iosize=4',
             '-kernel', image, '-append', cmdline]
     if initrd:
@@ -367,6 +383,16 @@ class Deframer:
         return pieces
 
 
+def stop_job(proc):
+    """Stops as a job does on ^Z (our process group: us, QEMU and
+    whoever started us), as the sim process stops; once continued (a
+    shell's fg, or a SIGCONT for us alone) continues the whole group."""
+    os.killpg(os.getpgrp(), signal.SIGSTOP)
+    os.killpg(os.getpgrp(), signal.SIGCONT)
+    if proc.poll() is None:
+        os.kill(proc.pid, signal.SIGCONT)
+
+
 def pump(proc, resolver, deframer=None):
     """Copies QEMU's output to ours (the app's stderr to our stderr),
     resolving backtrace frames. Returns the exit status the kernel stated
@@ -397,6 +423,12 @@ def pump(proc, resolver, deframer=None):
                 m = EXIT_RE.match(line)
                 if m:
                     stated = int(m.group(1))
+                    continue
+                m = STOP_RE.search(line)
+                if m:
+                    out.write(line[:m.start()])
+                    out.flush()
+                    stop_job(proc)
                     continue
                 m = FRAME_RE.match(line)
                 if m:
@@ -548,8 +580,10 @@ def main():
     kinds = [stream_kind(fd) for fd in range(3)]
     streams = ['%s=%s' % (n, k) for n, k in zip(STREAM_NAMES, kinds)
                if k != 'tty']
+    # On a terminal ^Z can come: we stop on the kernel's word.
+    stop = ['console.stop=1'] if kinds[0] == 'tty' else []
     opts['kinds'], opts['streams'] = kinds, streams
-    words = [name] + streams + opts['kargs'] + ['--'] + args
+    words = [name] + streams + stop + opts['kargs'] + ['--'] + args
     cmdline = ' '.join(quote_arg(w) for w in words)
     if opts['initrd'] and not os.path.isfile(opts['initrd']):
         say("cannot open initrd '%s': no such file" % opts['initrd'])

@@ -164,8 +164,8 @@ long long ukplat_stream_size(int fd __maybe_unused)
 	return -ESPIPE;
 }
 
-/* No terminal signals over the serial line yet (core/tty: the line
- * discipline's ^C would turn bytes into them). */
+/* No terminal signals from the host: ^C, ^\\ and ^Z come over the line
+ * as bytes, which core/tty's line discipline turns into signals. */
 int ukplat_tty_signals_start(unsigned int irq __maybe_unused)
 {
 	return -ENOTSUP;
@@ -182,7 +182,21 @@ int ukplat_tty_winsize(unsigned short *rows __maybe_unused,
 	return -ENOTTY;
 }
 
+/* Whether the host side stops and continues the machine on request:
+ * tools/qemu-run.py says so (console.stop=1) where it does. */
+static int stop_ok;
+UK_PARAM("console.stop", stop_ok, 0, 1,
+	 "1: the host stops the machine on the stop line (^Z)");
+
+/* The request is a line of its own, "\e[amphi-stop]", which the host
+ * side hides: it stops QEMU and itself, and a SIGCONT (the shell's fg)
+ * continues both. The machine runs on for the moment that takes. */
 int ukplat_tty_stop(void)
 {
-	return -ENOTSUP;
+	static const char line[] = "\x1b[amphi-stop]\n";
+
+	if (!stop_ok)
+		return -ENOTSUP;
+	serial_write(FRAME_STDOUT, line, sizeof(line) - 1);
+	return 0;
 }
