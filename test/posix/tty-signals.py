@@ -1,16 +1,24 @@
 #!/usr/bin/env python3
 """Press a terminal's signal keys at a program, on Linux (reference) and
-on Amphi (sim), and check both react alike.
+on Amphi, and check both react alike.
 
-  tty-signals.py HOST_EXE AMPHI_IMAGE
+  tty-signals.py [--runner QEMU_RUN] HOST_EXE AMPHI_IMAGE
 
-Each program runs as the session leader of a new pseudo-terminal, whose
+Each program runs in the foreground of a new pseudo-terminal, whose
 line discipline turns ^C, ^\\ and ^Z into SIGINT, SIGQUIT and SIGTSTP for
 it (and a new window size into SIGWINCH), as a shell's foreground job
 gets them. The sim kernel gets them as a process; the app must see them
 as Linux's program does: handlers run (si_code SI_KERNEL), the default
-actions end it with status 130 and 131 or stop it until SIGCONT.
+actions end it with status 130 and 131 or stop it until SIGCONT, and
+the key flushes what was typed before it.
+
+With --runner (QEMU) the keys cross the serial line as bytes and the
+kernel's line discipline makes the signals; ^Z's stop is the launcher's
+(QEMU and it stop). A serial line carries no window size: no SIGWINCH
+case there. Instead the app clears ISIG and must read the keys as bytes
+(not in sim, whose host terminal keeps its own settings).
 """
+import argparse
 import fcntl
 import os
 import pty
@@ -157,7 +165,7 @@ def case_tstp(cmd):
     t.press(b'\x1a')
     t.wait_for('SIGTSTP handled')
     t.wait_for('ready for SIGTSTP again')
-    t.press(b'\x1a')
+    t.press(b'junk\x1a')	# ^Z flushes the unread "junk"
     end = time.monotonic() + TIMEOUT
     while state(t.pid) != 'T':
         if time.monotonic() > end:
@@ -170,14 +178,28 @@ def case_tstp(cmd):
     return t.finish(), 0
 
 
-CASES = [case_handler, case_quit, case_winch, case_tstp]
+def case_raw(cmd):
+    t = Tty(cmd + ['raw'])
+    t.wait_for('ready for raw bytes\r')
+    t.press(b'\x03\x1c\x1a\n')
+    t.wait_for('read 03 1c 1a 0a')
+    return t.finish(), 0
 
 
 def main():
-    host, image = sys.argv[1:3]
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--runner')
+    ap.add_argument('host')
+    ap.add_argument('image')
+    args = ap.parse_args()
+    cases = [case_handler, case_quit, case_tstp]
+    cases += [case_raw] if args.runner else [case_winch]
+    amphi = [args.image, '-q', '--']
+    if args.runner:
+        amphi = [sys.executable, args.runner, '-q', args.image, '--']
     failed = 0
-    for world, cmd in (('linux', [host]), ('amphi', [image, '-q', '--'])):
-        for case in CASES:
+    for world, cmd in (('linux', [args.host]), ('amphi', amphi)):
+        for case in cases:
             name = '%s %s' % (world, case.__name__[5:])
             try:
                 rc, want = case(cmd)

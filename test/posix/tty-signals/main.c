@@ -8,13 +8,17 @@
  *   quit     SIGQUIT's default action: status 131 (a core dump on Linux)
  *   winch    SIGWINCH to a handler, then TIOCGWINSZ has the new size
  *   tstp     SIGTSTP to a handler, then the default: the program stops
- *            until SIGCONT, then reads a line and ends
+ *            until SIGCONT, then reads a line (what was typed before the
+ *            ^Z is gone: the key flushes the input) and ends
+ *   raw      ISIG cleared: the keys are bytes like any other, read as
+ *            they were typed
  */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <termios.h>
 #include <unistd.h>
 
 static volatile sig_atomic_t got, code;
@@ -125,6 +129,28 @@ static int mode_tstp(void)
 	return 0;
 }
 
+static int mode_raw(void)
+{
+	unsigned char buf[64];
+	struct termios tio;
+	ssize_t n, i;
+
+	if (tcgetattr(0, &tio) < 0)
+		return 4;
+	tio.c_lflag &= ~ISIG;
+	if (tcsetattr(0, TCSANOW, &tio) < 0)
+		return 4;
+	ready("raw bytes");
+	n = read(0, buf, sizeof(buf));
+	if (n <= 0)
+		return 3;
+	printf("read");
+	for (i = 0; i < n; i++)
+		printf(" %02x", buf[i]);
+	printf("\n");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -140,6 +166,8 @@ int main(int argc, char **argv)
 		return mode_winch();
 	if (!strcmp(argv[1], "tstp"))
 		return mode_tstp();
+	if (!strcmp(argv[1], "raw"))
+		return mode_raw();
 	fprintf(stderr, "unknown mode %s\n", argv[1]);
 	return 2;
 }
