@@ -147,6 +147,9 @@ def case_quit(cmd):
     t = Tty(cmd + ['quit'])
     t.wait_for('ready for SIGQUIT\r')
     t.press(b'\x1c')
+    t.wait_for('SIGQUIT handled, si_code SI_KERNEL')
+    t.wait_for('ready for SIGQUIT again')
+    t.press(b'\x1c')
     return t.finish(), 131
 
 

@@ -5,7 +5,7 @@
  * press the key (it runs Linux's build and Amphi's on a pseudo-terminal).
  *   handler  SIGINT to a handler (si_code SI_KERNEL), then to the default
  *            action: the program ends with status 130
- *   quit     SIGQUIT's default action: status 131 (a core dump on Linux)
+ *   quit     the same with SIGQUIT: status 131 (a core dump on Linux)
  *   winch    SIGWINCH to a handler, then TIOCGWINSZ has the new size
  *   tstp     SIGTSTP to a handler, then the default: the program stops
  *            until SIGCONT, then reads a line (what was typed before the
@@ -77,23 +77,20 @@ static void print_dispositions(void)
 		printf("TIOCGWINSZ on stdout: a size\n");
 }
 
-static int mode_handler(void)
+/* sig to a handler, then to its default action, which ends the program. */
+static int mode_handler(int sig, const char *name)
 {
-	catch(SIGINT);
-	ready("SIGINT");
+	char again[32];
+
+	catch(sig);
+	ready(name);
 	if (!wait_got())
 		return 1;
-	printf("SIGINT handled, si_code %s\n",
+	printf("%s handled, si_code %s\n", name,
 	       code == SI_KERNEL ? "SI_KERNEL" : "other");
-	signal(SIGINT, SIG_DFL);
-	ready("SIGINT again");
-	for (;;)
-		pause();
-}
-
-static int mode_quit(void)
-{
-	ready("SIGQUIT");
+	signal(sig, SIG_DFL);
+	snprintf(again, sizeof(again), "%s again", name);
+	ready(again);
 	for (;;)
 		pause();
 }
@@ -159,9 +156,9 @@ int main(int argc, char **argv)
 	}
 	setvbuf(stdout, NULL, _IONBF, 0);
 	if (!strcmp(argv[1], "handler"))
-		return mode_handler();
+		return mode_handler(SIGINT, "SIGINT");
 	if (!strcmp(argv[1], "quit"))
-		return mode_quit();
+		return mode_handler(SIGQUIT, "SIGQUIT");
 	if (!strcmp(argv[1], "winch"))
 		return mode_winch();
 	if (!strcmp(argv[1], "tstp"))
