@@ -596,7 +596,7 @@ static void __noreturn thread_die(struct uk_thread *self)
  * (metal), it returns with interrupts masked, and should_preempt leaves
  * the trampoline's last instructions after the unmask alone.
  */
-static void sched_preempt(void)
+static void sched_preempt(struct __regs *regs __maybe_unused)
 {
 	unsigned long flags = ukplat_lcpu_save_irqf();
 	struct uk_sched *s = uk_sched_current();
@@ -649,31 +649,32 @@ int uk_sched_ip_is_app(__uptr ip)
 }
 
 /* Injected into a thread killed while it ran app code on its CPU. */
-static void sched_die_injected(void)
+static void sched_die_injected(struct __regs *regs __maybe_unused)
 {
 	uk_thread_exit(-1);
 }
 
-static void (*interrupt_hook)(void);
+static void (*interrupt_hook)(struct __regs *regs);
 
-void uk_thread_set_interrupt_hook(void (*fn)(void))
+void uk_thread_set_interrupt_hook(void (*fn)(struct __regs *regs))
 {
 	WRITE_ONCE(interrupt_hook, fn);
 }
 
-/* Injected into a thread interrupted while it ran app code. */
-static void sched_interrupt_injected(void)
+/* Injected into a thread interrupted while it ran app code; regs is its
+ * interrupted state. */
+static void sched_interrupt_injected(struct __regs *regs)
 {
 	unsigned long flags = ukplat_lcpu_save_irqf();
 	struct uk_sched *s = uk_sched_current();
-	void (*fn)(void) = READ_ONCE(interrupt_hook);
+	void (*fn)(struct __regs *) = READ_ONCE(interrupt_hook);
 
 	uk_spin_lock(&s->lock);
 	s->preempting = 0;
 	uk_spin_unlock(&s->lock);
 	ukplat_lcpu_restore_irqf(flags);
 	if (fn)
-		fn();
+		fn(regs);
 }
 
 void sched_kill_running(struct uk_sched *s, struct __regs *regs,

@@ -479,11 +479,12 @@ static void run_handler(struct uk_thread *t, struct handler_call *c)
 }
 
 /* The handler's ucontext: the mask to restore, the alternate stack (as
- * sigaltstack set it, as Linux saves it), and
- * the registers of a call that came with a full frame (a Linux binary's
- * "syscall" instruction), the return register holding what the call
- * returns. A native app's system calls are function calls: there is no
- * interrupted register state, its mcontext is zero. */
+ * sigaltstack set it, as Linux saves it), and the registers of a call
+ * that came with a full frame (a Linux binary's "syscall" instruction),
+ * the return register holding what the call returns, or of the code an
+ * asynchronous signal interrupted. A native app's system calls are
+ * function calls: there is no interrupted register state, its mcontext
+ * is zero. */
 static void uc_fill(struct uk_ucontext *uc, struct uk_thread *t,
 		    __u64 restore, const struct __regs *regs, long ret)
 {
@@ -512,8 +513,12 @@ static long shown_rc(const long *rc, unsigned long act_flags)
  * that changes the return register of a full-frame call changes it.
  * after (NULL: none) is the mask the call puts back when it ends (one
  * that runs under a temporary mask: sigsuspend, ppoll...): handlers see
- * it as uc_sigmask, and their edits go there. */
-static int deliver(int *no_restart, long *rc, __u64 *after)
+ * it as uc_sigmask, and their edits go there. intr (NULL: none) is the
+ * state of the app code the thread was interrupted in (not in a call):
+ * handlers see it as uc_mcontext, and their edits go there, as Linux
+ * resumes them. */
+static int deliver(int *no_restart, long *rc, __u64 *after,
+		   struct __regs *intr)
 {
 	struct uk_thread *self = uk_thread_current();
 	struct handler_call c;
@@ -559,9 +564,10 @@ static int deliver(int *no_restart, long *rc, __u64 *after)
 		}
 		c.sig = sig;
 		c.info = &info;
-		regs = rc ? self->syscall_regs : NULL;
+		regs = rc ? self->syscall_regs : intr;
 		if (regs)
-			shown = shown_rc(rc, c.act.flags);
+			shown = rc ? shown_rc(rc, c.act.flags) :
+				     (long)ukarch_regs_ret(regs);
 		uc_fill(&uc, self, after ? *after : saved, regs, shown);
 		c.uc = &uc;
 		run_handler(self, &c);
@@ -571,7 +577,9 @@ static int deliver(int *no_restart, long *rc, __u64 *after)
 		if (regs) {
 			long set = uk_mcontext_to_regs(regs, &uc.uc_mcontext);
 
-			if (set != shown)
+			if (!rc)
+				ukarch_regs_ret(regs) = (unsigned long)set;
+			else if (set != shown)
 				*rc = set;
 		}
 		/* As Linux's return from a handler: the mask is uc_sigmask,
@@ -589,7 +597,7 @@ static int deliver(int *no_restart, long *rc, __u64 *after)
 int uk_signal_syscall_end(long *rc)
 {
 	int no_restart = 0;
-	int ran = deliver(&no_restart, rc, NULL);
+	int ran = deliver(&no_restart, rc, NULL, NULL);
 
 	if (*rc != -UK_ERESTARTSYS)
 		return 0;
@@ -600,12 +608,13 @@ int uk_signal_syscall_end(long *rc)
 	return 1;
 }
 
-/* Called in a thread interrupted while it ran app code. */
-static void interrupt_hook(void)
+/* Called in a thread interrupted while it ran app code, whose state
+ * regs is. */
+static void interrupt_hook(struct __regs *regs)
 {
 	int no_restart;
 
-	deliver(&no_restart, NULL, NULL);
+	deliver(&no_restart, NULL, NULL, regs);
 }
 
 static int signal_init(struct uk_init_ctx *ctx __maybe_unused)
@@ -664,7 +673,7 @@ void uk_signal_mask_restore(__u64 old)
 	int no_restart;
 
 	/* What the call's mask let in is taken under that mask. */
-	deliver(&no_restart, NULL, &old);
+	deliver(&no_restart, NULL, &old, NULL);
 	uk_signal_mask(U_SIG_SETMASK, &old, NULL);
 }
 
@@ -839,7 +848,7 @@ static int suspend(const __u64 *mask)
 	uk_spin_unlock_irqrestore(&uk_sig_lock, flags);
 	do
 		uk_thread_sleep_interruptible(0);
-	while (!deliver(&no_restart, NULL, &saved));
+	while (!deliver(&no_restart, NULL, &saved, NULL));
 	uk_spin_lock_irqsave(&uk_sig_lock, flags);
 	self->sig_blocked = saved;
 	sig_recalc_locked(self);

@@ -139,12 +139,10 @@ long uk_syscall6(long n, long a1, long a2, long a3, long a4, long a5,
 #if defined(__x86_64__)
 #define REGS_NR(r)	((r)->orig_rax)
 #define REGS_ARGS(r)	(r)->rdi, (r)->rsi, (r)->rdx, (r)->r10, (r)->r8, (r)->r9
-#define REGS_RET(r)	((r)->rax)
 #elif defined(__aarch64__)
 #define REGS_NR(r)	((r)->x[8])
 #define REGS_ARGS(r)	(r)->x[0], (r)->x[1], (r)->x[2], (r)->x[3], \
 			(r)->x[4], (r)->x[5]
-#define REGS_RET(r)	((r)->x[0])
 #endif
 
 void uk_syscall_entry_regs(struct __regs *regs)
@@ -158,8 +156,9 @@ void uk_syscall_entry_regs(struct __regs *regs)
 		outer = t->syscall_regs;
 		t->syscall_regs = regs;
 	}
-	REGS_RET(regs) = (unsigned long)uk_syscall6((long)REGS_NR(regs),
-						    REGS_ARGS(regs));
+	ukarch_regs_ret(regs) =
+		(unsigned long)uk_syscall6((long)REGS_NR(regs),
+					   REGS_ARGS(regs));
 	/* The thread may differ (a clone child never gets here; this one
 	 * may have moved CPUs): look again. */
 	t = uk_thread_current();

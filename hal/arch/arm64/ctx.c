@@ -210,10 +210,16 @@ void ukarch_ectx_load(const void *ectx)
  * fn, the interrupted pc, the interrupted pstate, 0. Builds a struct
  * __regs of the interrupted state below them (REGS bytes), a frame record
  * (so backtraces through fn reach the interrupted function), saves the
- * FPU/SIMD state, calls fn, restores the FPU/SIMD state and ends with
- * "svc #UKARCH_INJECT_SVC": the SVC handler resumes the struct __regs
- * (ukarch_regs_inject_return), the only way back that frees every
- * register.
+ * FPU/SIMD state, calls fn(regs), restores the FPU/SIMD state and ends
+ * with "svc #UKARCH_INJECT_SVC": the SVC handler resumes the struct
+ * __regs (ukarch_regs_inject_return), the only way back that frees every
+ * register, with what fn changed in it (a signal handler's uc_mcontext).
+ * From the stack pointer at the call upwards:
+ *
+ *	sp + 0			FPU/SIMD state (UKARCH_ECTX_SIZE)
+ *	x29 + 0			frame record: x29, the interrupted pc
+ *	x29 + 16		struct __regs (INJ_REGS; esr, far 0)
+ *	x29 + 16 + INJ_REGS	fn, pc, pstate, 0 (ukarch_regs_inject_call)
  */
 #define INJ_REGS	288	/* sizeof(struct __regs) */
 __asm__(
@@ -249,6 +255,7 @@ __asm__(
 "	mov x0, sp\n"
 "	bl ukarch_ectx_store\n"
 "	ldr x9, [x29, #(16 + " STRINGIFY(INJ_REGS) ")]\n"
+"	add x0, x29, #16\n"
 "	blr x9\n"
 "	mov x0, sp\n"
 "	bl ukarch_ectx_load\n"
@@ -272,7 +279,8 @@ int ukarch_regs_in_inject_trampoline(const struct __regs *regs)
 #define PSTATE_SPSEL	0x1UL		/* M[0]: EL1h, on the exception stack */
 #define PSTATE_BTYPE	(3UL << 10)
 
-int ukarch_regs_inject_call(struct __regs *regs, void (*fn)(void))
+int ukarch_regs_inject_call(struct __regs *regs,
+			    void (*fn)(struct __regs *))
 {
 	unsigned long *sp = (unsigned long *)regs->sp;
 

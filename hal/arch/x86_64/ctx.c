@@ -126,71 +126,84 @@ void ukarch_ectx_load(const void *ectx)
 }
 
 /*
- * Entered instead of the interrupted instruction, with fn and the
- * interrupted rip pushed on the interrupted stack below its red zone
- * (guest code has none, but a loaded Linux binary's code does). Saves
- * flags, the caller-saved registers and the FPU/SIMD state, calls fn,
- * restores everything and returns to the interrupted rip, past the red
- * zone. Under valgrind, which cannot run binaries (no Syscall User
- * Dispatch) and whose memcheck takes the first pushes below a red zone
- * skipped so for errors, the call goes right below the stack pointer
- * (the _nrz variant).
+ * Entered instead of the interrupted instruction, with a frame of three
+ * words that ukarch_regs_inject_call stored right below rsp, which it
+ * set below the interrupted stack's red zone (guest code has none, but a
+ * loaded Linux binary's code does; under valgrind, which cannot run
+ * binaries, to the interrupted rsp: memcheck takes stores below a
+ * skipped red zone for errors). The first instruction takes the frame
+ * onto the stack (memcheck sees the stack grow over it):
+ *
+ *	rsp - 24	fn
+ *	rsp - 16	the interrupted rip
+ *	rsp - 8		the interrupted rsp
+ *
+ * Right below it the trampoline builds a struct __regs of the interrupted
+ * state (168 bytes, ss at the top, r15 at the bottom; flags first, before
+ * an instruction changes them; cs, ss and orig_rax 0), saves the FPU/SIMD
+ * state below that, calls fn(regs), restores the FPU/SIMD state and
+ * resumes the struct with ukarch_regs_resume: what fn changed in it (a
+ * signal handler's uc_mcontext) is what runs on. The 24 bytes that
+ * writes 152 bytes below the interrupted rsp are the frame (red zone
+ * kept) or the struct's rbx, r11 and r10 (none), which it has loaded by
+ * then. Until the first instruction the frame lies within 128 bytes
+ * below rsp, where no interrupt writes (IST on metal, the red zone
+ * skipped in sim).
  */
-#define INJECT_TRAMPOLINE(name, ret) \
-"	.text\n" \
-"	.type " name ", @function\n" \
-name ":\n" \
-"	pushfq\n" \
-"	pushq %rax\n" \
-"	pushq %rcx\n" \
-"	pushq %rdx\n" \
-"	pushq %rsi\n" \
-"	pushq %rdi\n" \
-"	pushq %r8\n" \
-"	pushq %r9\n" \
-"	pushq %r10\n" \
-"	pushq %r11\n" \
-"	pushq %rbp\n" \
-"	movq %rsp, %rbp\n" \
-"	andq $-" STRINGIFY(UKARCH_ECTX_ALIGN) ", %rsp\n" \
-"	subq $" STRINGIFY(UKARCH_ECTX_SIZE) ", %rsp\n" \
-"	movq %rsp, %rdi\n" \
-"	callq ukarch_ectx_store\n" \
-"	callq *88(%rbp)\n" \
-"	movq %rsp, %rdi\n" \
-"	callq ukarch_ectx_load\n" \
-"	movq %rbp, %rsp\n" \
-"	popq %rbp\n" \
-"	popq %r11\n" \
-"	popq %r10\n" \
-"	popq %r9\n" \
-"	popq %r8\n" \
-"	popq %rdi\n" \
-"	popq %rsi\n" \
-"	popq %rdx\n" \
-"	popq %rcx\n" \
-"	popq %rax\n" \
-"	popfq\n" \
-"	leaq 8(%rsp), %rsp\n" \
-"	" ret "\n" \
-name "_end:\n" \
-"	.size " name ", . - " name "\n" \
-	""
-
-__asm__(INJECT_TRAMPOLINE("ukarch_inject_trampoline", "ret $128"));
-__asm__(INJECT_TRAMPOLINE("ukarch_inject_trampoline_nrz", "ret"));
+__asm__(
+"	.text\n"
+"	.type ukarch_inject_trampoline, @function\n"
+"ukarch_inject_trampoline:\n"
+"	leaq -24(%rsp), %rsp\n"		/* the frame; flags kept */
+"	pushq $0\n"			/* ss */
+"	pushq 24(%rsp)\n"		/* rsp: the address is taken first */
+"	pushfq\n"
+"	pushq $0\n"			/* cs */
+"	pushq 40(%rsp)\n"		/* rip */
+"	pushq $0\n"			/* orig_rax */
+"	pushq %rdi\n"
+"	pushq %rsi\n"
+"	pushq %rdx\n"
+"	pushq %rcx\n"
+"	pushq %rax\n"
+"	pushq %r8\n"
+"	pushq %r9\n"
+"	pushq %r10\n"
+"	pushq %r11\n"
+"	pushq %rbx\n"
+"	pushq %rbp\n"
+"	pushq %r12\n"
+"	pushq %r13\n"
+"	pushq %r14\n"
+"	pushq %r15\n"
+"	movq %rsp, %rbx\n"
+"	andq $-" STRINGIFY(UKARCH_ECTX_ALIGN) ", %rsp\n"
+"	subq $" STRINGIFY(UKARCH_ECTX_SIZE) ", %rsp\n"
+"	movq %rsp, %rdi\n"
+"	callq ukarch_ectx_store\n"
+"	movq %rbx, %rdi\n"
+"	callq *168(%rbx)\n"
+"	movq %rsp, %rdi\n"
+"	callq ukarch_ectx_load\n"
+"	movq %rbx, %rdi\n"
+"	jmp ukarch_regs_resume\n"
+"ukarch_inject_trampoline_end:\n"
+"	.size ukarch_inject_trampoline, . - ukarch_inject_trampoline\n"
+);
 
 extern char ukarch_inject_trampoline[], ukarch_inject_trampoline_end[];
-extern char ukarch_inject_trampoline_nrz[], ukarch_inject_trampoline_nrz_end[];
+extern char ukarch_regs_resume_end[];
 
+/* The way back, ukarch_regs_resume, counts too: its last instructions
+ * run with the interrupted flags (interrupts on). */
 int ukarch_regs_in_inject_trampoline(const struct __regs *regs)
 {
 	__uptr ip = regs->rip;
 
 	return (ip >= (__uptr)ukarch_inject_trampoline &&
 		ip < (__uptr)ukarch_inject_trampoline_end) ||
-	       (ip >= (__uptr)ukarch_inject_trampoline_nrz &&
-		ip < (__uptr)ukarch_inject_trampoline_nrz_end);
+	       (ip >= (__uptr)ukarch_regs_resume &&
+		ip < (__uptr)ukarch_regs_resume_end);
 }
 
 /*
@@ -240,11 +253,13 @@ __asm__(
 "	popq %rax\n"
 "	popfq\n"
 "	ret $128\n"
+"ukarch_regs_resume_end:\n"
 "	.cfi_endproc\n"
 "	.size ukarch_regs_resume, . - ukarch_regs_resume\n"
 );
 
-int ukarch_regs_inject_call(struct __regs *regs, void (*fn)(void))
+int ukarch_regs_inject_call(struct __regs *regs,
+			    void (*fn)(struct __regs *))
 {
 	static int under_valgrind = -1;
 	unsigned long *sp;
@@ -254,10 +269,10 @@ int ukarch_regs_inject_call(struct __regs *regs, void (*fn)(void))
 					UK_VG_RUNNING_ON_VALGRIND,
 					0, 0, 0, 0, 0);
 	sp = (unsigned long *)(regs->rsp - (under_valgrind ? 0 : 128));
-	*--sp = regs->rip;
-	*--sp = (unsigned long)fn;
+	sp[-1] = regs->rsp;
+	sp[-2] = regs->rip;
+	sp[-3] = (unsigned long)fn;
 	regs->rsp = (unsigned long)sp;
-	regs->rip = under_valgrind ? (unsigned long)ukarch_inject_trampoline_nrz
-				   : (unsigned long)ukarch_inject_trampoline;
+	regs->rip = (unsigned long)ukarch_inject_trampoline;
 	return 0;
 }

@@ -218,9 +218,10 @@ static inline int uk_thread_interrupted(const struct uk_thread *t)
 }
 
 /* Sets the function a thread interrupted while it runs app code calls,
- * as if called from the interrupted instruction (core/signal: delivery
- * of asynchronous signals). */
-void uk_thread_set_interrupt_hook(void (*fn)(void));
+ * as if called from the interrupted instruction, with the interrupted
+ * registers, which it may change (core/signal: delivery of asynchronous
+ * signals). */
+void uk_thread_set_interrupt_hook(void (*fn)(struct __regs *regs));
 
 /* Sleeps until the monotonic deadline (0: none) or until the caller is
  * interrupted (uk_thread_interrupted). Returns 0 at the deadline, -EINTR

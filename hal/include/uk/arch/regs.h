@@ -20,6 +20,7 @@ struct __regs {
 #define ukarch_regs_ip(r)	((r)->rip)
 #define ukarch_regs_sp(r)	((r)->rsp)
 #define ukarch_regs_fp(r)	((r)->rbp)
+#define ukarch_regs_ret(r)	((r)->rax)	/* a call's result */
 #elif defined(__aarch64__)
 struct __regs {
 	unsigned long x[30];
@@ -33,6 +34,7 @@ struct __regs {
 #define ukarch_regs_ip(r)	((r)->pc)
 #define ukarch_regs_sp(r)	((r)->sp)
 #define ukarch_regs_fp(r)	((r)->x[29])
+#define ukarch_regs_ret(r)	((r)->x[0])
 #endif
 
 #endif /* __UK_ARCH_REGS_H__ */
