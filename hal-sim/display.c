@@ -12,7 +12,13 @@
  * or dummy), so tests and CI need no X server. --display-ctl SOCKET
  * accepts test commands that push SDL events (the same path as a real
  * window's) and dump the frame.
+ *
+ * libSDL2 (and the X11, Wayland, sound and D-Bus libraries under it) is
+ * dlopen()ed by the display thread when an app first opens the display:
+ * the dynamic loader maps none of them at boot, so an image that draws
+ * nothing starts as fast as one without a display.
  */
+#include <dlfcn.h>
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
@@ -36,7 +42,48 @@
  * fbdev programs that only write to their mapping). */
 #define IDLE_REFRESH_MS	100
 
+#define SDL_LIB		"libSDL2-2.0.so.0"
+
 const char *sim_display_ctl_path;
+
+/* The SDL functions used, looked up in SDL_LIB at run time. */
+#define SDL_FUNCS(X) \
+	X(CreateRenderer) X(CreateTexture) X(CreateWindow) \
+	X(DestroyRenderer) X(DestroyTexture) X(DestroyWindow) \
+	X(GetError) X(InitSubSystem) X(PushEvent) X(Quit) \
+	X(RegisterEvents) X(RenderCopy) X(RenderPresent) \
+	X(RenderReadPixels) X(SetHint) X(UpdateTexture) \
+	X(WaitEventTimeout)
+
+static struct {
+#define SDL_FN_PTR(f) __typeof__(SDL_##f) *f;
+	SDL_FUNCS(SDL_FN_PTR)
+#undef SDL_FN_PTR
+} sdl;
+
+/* Loads SDL_LIB and fills sdl: 0, or -ENODEV (said on stderr). */
+static int sdl_load(void)
+{
+	void *h = dlopen(SDL_LIB, RTLD_NOW | RTLD_LOCAL);
+	const char *missing = NULL;
+
+	if (!h) {
+		fprintf(stderr, "amphi: display: %s (libsdl2-2.0-0; "
+			"./amphi setup installs it)\n", dlerror());
+		return -ENODEV;
+	}
+#define SDL_FN_LOAD(f) \
+	sdl.f = (__typeof__(sdl.f))dlsym(h, "SDL_" #f); \
+	if (!sdl.f && !missing) \
+		missing = "SDL_" #f;
+	SDL_FUNCS(SDL_FN_LOAD)
+#undef SDL_FN_LOAD
+	if (!missing)
+		return 0;
+	fprintf(stderr, "amphi: display: %s has no %s\n", SDL_LIB, missing);
+	dlclose(h);
+	return -ENODEV;
+}
 
 static struct {
 	pthread_t thread;
@@ -262,10 +309,10 @@ static void upload(uint32_t x0, uint32_t y0, uint32_t x1, uint32_t y1)
 {
 	SDL_Rect r = { (int)x0, (int)y0, (int)(x1 - x0), (int)(y1 - y0) };
 
-	SDL_UpdateTexture(disp.tex, &r, disp.pixels + (size_t)y0 * disp.stride +
+	sdl.UpdateTexture(disp.tex, &r, disp.pixels + (size_t)y0 * disp.stride +
 			  (size_t)x0 * 4, (int)disp.stride);
-	SDL_RenderCopy(disp.ren, disp.tex, NULL, NULL);
-	SDL_RenderPresent(disp.ren);
+	sdl.RenderCopy(disp.ren, disp.tex, NULL, NULL);
+	sdl.RenderPresent(disp.ren);
 }
 
 /* Uploads the damage recorded by flushes, if any. */
@@ -295,44 +342,48 @@ static int video_init(void)
 	/* Plain memory for the window surface, never a GL context: GL
 	 * drivers (llvmpipe) bring threads and JIT code that neither
 	 * need nor survive a kernel in the same process. */
-	SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
+	sdl.SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
 	/* Ctrl-C and SIGTERM end the process as they always do. */
-	SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
-	SDL_SetHint(SDL_HINT_RENDER_DRIVER, "software");
+	sdl.SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
+	sdl.SetHint(SDL_HINT_RENDER_DRIVER, "software");
 	/* No window system here: draw offscreen rather than fail. */
 	if (!(drv && *drv) && !getenv("DISPLAY") &&
 	    !getenv("WAYLAND_DISPLAY"))
-		SDL_SetHint(SDL_HINT_VIDEODRIVER, "offscreen");
-	if (SDL_InitSubSystem(SDL_INIT_VIDEO) == 0)
+		sdl.SetHint(SDL_HINT_VIDEODRIVER, "offscreen");
+	if (sdl.InitSubSystem(SDL_INIT_VIDEO) == 0)
 		return 0;
 	fprintf(stderr, "amphi: display: SDL%s%s: %s\n",
 		drv ? " with SDL_VIDEODRIVER=" : "", drv ? drv : "",
-		SDL_GetError());
+		sdl.GetError());
 	return -1;
 }
 
 static int window_init(void)
 {
+	int rc = sdl_load();
+
+	if (rc < 0)
+		return rc;
 	if (video_init() < 0)
 		return -EIO;
-	disp.win = SDL_CreateWindow("Amphi", SDL_WINDOWPOS_UNDEFINED,
+	disp.win = sdl.CreateWindow("Amphi", SDL_WINDOWPOS_UNDEFINED,
 				    SDL_WINDOWPOS_UNDEFINED, (int)disp.width,
 				    (int)disp.height, 0);
 	/* The software renderer: uploads are memcpys, and no GL driver
 	 * threads live in the process (they do not survive exit()). */
 	if (disp.win)
-		disp.ren = SDL_CreateRenderer(disp.win, -1,
+		disp.ren = sdl.CreateRenderer(disp.win, -1,
 					      SDL_RENDERER_SOFTWARE);
 	if (disp.ren)
-		disp.tex = SDL_CreateTexture(disp.ren, SDL_PIXELFORMAT_RGB888,
+		disp.tex = sdl.CreateTexture(disp.ren, SDL_PIXELFORMAT_RGB888,
 					     SDL_TEXTUREACCESS_STREAMING,
 					     (int)disp.width,
 					     (int)disp.height);
 	if (!disp.tex) {
-		fprintf(stderr, "amphi: display: SDL: %s\n", SDL_GetError());
+		fprintf(stderr, "amphi: display: SDL: %s\n", sdl.GetError());
 		return -EIO;
 	}
-	disp.wake_event = SDL_RegisterEvents(3);
+	disp.wake_event = sdl.RegisterEvents(3);
 	disp.ctl_event = disp.wake_event + 1;
 	disp.stop_event = disp.wake_event + 2;
 	return 0;
@@ -340,10 +391,10 @@ static int window_init(void)
 
 static void window_fini(void)
 {
-	SDL_DestroyTexture(disp.tex);
-	SDL_DestroyRenderer(disp.ren);
-	SDL_DestroyWindow(disp.win);
-	SDL_Quit();
+	sdl.DestroyTexture(disp.tex);
+	sdl.DestroyRenderer(disp.ren);
+	sdl.DestroyWindow(disp.win);
+	sdl.Quit();
 }
 
 static void ctl_run(SDL_Event *e);
@@ -371,7 +422,7 @@ static void *display_thread(void *arg)
 		return NULL;
 	upload(0, 0, disp.width, disp.height);
 	for (;;) {
-		if (!SDL_WaitEventTimeout(&e, IDLE_REFRESH_MS)) {
+		if (!sdl.WaitEventTimeout(&e, IDLE_REFRESH_MS)) {
 			if (now_ms() - __atomic_load_n(&disp.last_flush_ms,
 						       __ATOMIC_RELAXED) >=
 			    IDLE_REFRESH_MS)
@@ -403,7 +454,7 @@ static void display_stop(void)
 		return;
 	memset(&e, 0, sizeof(e));
 	e.type = disp.stop_event;
-	if (SDL_PushEvent(&e) == 1)
+	if (sdl.PushEvent(&e) == 1)
 		pthread_join(disp.thread, NULL);
 }
 
@@ -471,7 +522,7 @@ void ukplat_display_flush(__u32 x, __u32 y, __u32 w, __u32 h)
 	if (disp.state == 1) {
 		memset(&e, 0, sizeof(e));
 		e.type = disp.wake_event;
-		SDL_PushEvent(&e);
+		sdl.PushEvent(&e);
 	}
 	ukplat_lcpu_restore_irqf(irqf);
 }
@@ -504,7 +555,7 @@ static int write_ppm(const char *path)
 
 	if (!buf)
 		return -ENOMEM;
-	if (SDL_RenderReadPixels(disp.ren, NULL, SDL_PIXELFORMAT_RGB24, buf,
+	if (sdl.RenderReadPixels(disp.ren, NULL, SDL_PIXELFORMAT_RGB24, buf,
 				 (int)disp.width * 3) < 0) {
 		free(buf);
 		return -EIO;
@@ -575,9 +626,9 @@ static void ctl_exec(struct ctl_cmd *c)
 	} else {
 		goto bad;
 	}
-	if (SDL_PushEvent(&e) < 0)
+	if (sdl.PushEvent(&e) < 0)
 		snprintf(c->reply, sizeof(c->reply), "error: %s",
-			 SDL_GetError());
+			 sdl.GetError());
 	return;
 bad:
 	snprintf(c->reply, sizeof(c->reply), "error: bad command");
@@ -604,9 +655,9 @@ static void ctl_line(int fd, struct ctl_cmd *c)
 	e.type = disp.ctl_event;
 	e.user.data1 = c;
 	c->done = 0;
-	if (SDL_PushEvent(&e) < 0) {
+	if (sdl.PushEvent(&e) < 0) {
 		snprintf(c->reply, sizeof(c->reply), "error: %s",
-			 SDL_GetError());
+			 sdl.GetError());
 	} else {
 		pthread_mutex_lock(&disp.lock);
 		while (!c->done)
