@@ -180,12 +180,15 @@ static int stop_is_live(struct uk_thread *t, void *arg)
 }
 
 #define STOP_WAIT_MS	2000
+#define STOP_NAP_MIN_NS	20000ULL
+#define STOP_NAP_MAX_NS	1000000ULL
 #define STOP_IDS_MAX	4096
 
 int uk_sched_stop_others(void)
 {
 	struct stop_ids c = { NULL, 0, STOP_IDS_MAX };
 	unsigned int i, live, round;
+	__nsec until, nap = 0;
 
 	c.ids = uk_malloc(uk_alloc_get_default(), STOP_IDS_MAX * sizeof(*c.ids));
 	if (!c.ids)
@@ -194,16 +197,26 @@ int uk_sched_stop_others(void)
 	for (i = 0; i < c.n; i++)
 		uk_thread_with_id(c.ids[i], stop_one, NULL);
 	/* Those running app code elsewhere stop at the IPI; those in the
-	 * kernel when they block or yield. Wait for all to be gone. */
-	for (round = 0; round < STOP_WAIT_MS; round++) {
+	 * kernel when they block or yield. Wait for all to be gone: those
+	 * of this CPU die as soon as they run, so give way first, then wait
+	 * a little longer each round (a fixed 1 ms made every exit 1 ms
+	 * longer). */
+	until = ukplat_monotonic_clock() + STOP_WAIT_MS * 1000000ULL;
+	for (round = 0;; round++) {
 		if (round % 10 == 0)
 			ukplat_lcpu_send_ipi(NULL, 0, UKPLAT_IRQ_IPI_RESCHED);
 		for (i = 0, live = 0; i < c.n; i++)
 			live += uk_thread_with_id(c.ids[i], stop_is_live,
 						  NULL) > 0;
-		if (!live)
+		if (!live || ukplat_monotonic_clock() > until)
 			break;
-		uk_sched_thread_sleep(1000000);
+		if (!nap) {
+			uk_sched_yield();
+			nap = STOP_NAP_MIN_NS;
+			continue;
+		}
+		uk_sched_thread_sleep(nap);
+		nap = MIN(nap * 2, STOP_NAP_MAX_NS);
 	}
 	uk_free(uk_alloc_get_default(), c.ids);
 	return live;
