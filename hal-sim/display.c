@@ -620,8 +620,9 @@ static void ctl_exec(struct ctl_cmd *c)
 		take_damage();
 		a = write_ppm(arg);
 		if (a < 0)
-			snprintf(c->reply, sizeof(c->reply), "error: %s: %s",
-				 arg, strerror(-a));
+			/* Bounded to fit the 128-byte reply line. */
+			snprintf(c->reply, sizeof(c->reply),
+				 "error: %.64s: %.48s", arg, strerror(-a));
 		return;
 	} else {
 		goto bad;
