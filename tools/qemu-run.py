@@ -580,8 +580,10 @@ def main():
     kinds = [stream_kind(fd) for fd in range(3)]
     streams = ['%s=%s' % (n, k) for n, k in zip(STREAM_NAMES, kinds)
                if k != 'tty']
-    # On a terminal ^Z can come: we stop on the kernel's word.
-    stop = ['console.stop=1'] if kinds[0] == 'tty' else []
+    # On a terminal ^C, ^\ and ^Z can come at any time (the kernel
+    # watches for them), and we stop on the kernel's word.
+    stop = ['console.stop=1', 'console.keys=1'] if kinds[0] == 'tty' \
+        else []
     opts['kinds'], opts['streams'] = kinds, streams
     words = [name] + streams + stop + opts['kargs'] + ['--'] + args
     cmdline = ' '.join(quote_arg(w) for w in words)
