@@ -59,16 +59,19 @@ image boots under KVM: a nested KVM may
 open fine and still fail the guest (the result is cached in the build
 folder, file qemu-accel).
 """
+import ctypes
 import os
 import re
 import select
 import shlex
 import shutil
 import signal
+import socket
 import stat
 import subprocess
 import sys
 import threading
+import time
 
 from childproc import die_with_parent
 from hostutil import say
@@ -184,6 +187,80 @@ def net_argv(machine, net, fwds, tap):
     dev = virtio_device(machine, 'net')
     dev[-1] += ',netdev=net0'
     return ['-netdev', spec] + dev
+
+
+LISTEN_BACKLOG = 128
+SYS_PIDFD_GETFD = 438           # the same number on x86_64 and arm64
+
+
+def listening_inodes(ports):
+    """Inodes of the host's listening TCP sockets on any of these ports."""
+    found = set()
+    for table in ('/proc/net/tcp', '/proc/net/tcp6'):
+        try:
+            lines = open(table).read().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            f = line.split()
+            if f[3] == '0A' and int(f[1].rsplit(':', 1)[1], 16) in ports:
+                found.add(f[9])
+    return found
+
+
+def widen_backlog(pid, ports, wait=5.0):
+    """Give QEMU's forwarded TCP ports a listen backlog of 128.
+
+    libslirp listens with a backlog of 1. Connections that arrive
+    together overflow the host's accept queue while QEMU is busy, and
+    those the kernel had answered with a SYN cookie hang for minutes
+    (a client sees its connect succeed and no reply ever). listen() on
+    the same socket, through a duplicate taken with pidfd_getfd(2),
+    raises the backlog; where that is not allowed, nothing changes.
+    """
+    if not ports:
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    try:
+        pidfd = os.pidfd_open(pid)
+    except OSError:
+        return
+    try:
+        left, deadline = set(ports), time.monotonic() + wait
+        while left and time.monotonic() < deadline:
+            for port in sorted(left):
+                if widen_port(libc, pid, pidfd, port):
+                    left.discard(port)
+            if left:
+                time.sleep(0.02)
+    finally:
+        os.close(pidfd)
+
+
+def widen_port(libc, pid, pidfd, port):
+    """True once QEMU's socket listening on port has the wide backlog."""
+    inodes = listening_inodes({port})
+    if not inodes:
+        return False
+    fd_dir = '/proc/%d/fd' % pid
+    try:
+        fds = os.listdir(fd_dir)
+    except OSError:
+        return True
+    for name in fds:
+        try:
+            link = os.readlink(os.path.join(fd_dir, name))
+        except OSError:
+            continue
+        if not link.startswith('socket:[') or link[8:-1] not in inodes:
+            continue
+        dup = libc.syscall(SYS_PIDFD_GETFD, pidfd, int(name), 0)
+        if dup < 0:
+            return True
+        with socket.socket(fileno=dup) as s:
+            s.listen(LISTEN_BACKLOG)
+        return True
+    return False
 
 
 def with_modern_mmio(argv):
@@ -630,6 +707,9 @@ def run_qemu(opts, image, argv, arm64=False, cleanup=None):
     proc = subprocess.Popen(argv, stdout=subprocess.PIPE,
                             stdin=subprocess.PIPE if feed else None,
                             preexec_fn=die_with_parent)
+    tcp_ports = [f[2] for f in opts['fwds'] if not f[0]]
+    threading.Thread(target=widen_backlog, args=(proc.pid, tcp_ports),
+                     daemon=True).start()
     # A TERM (or HUP) ends QEMU and removes what was made, like Ctrl-C.
     for sig in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, lambda *a: (_ for _ in ()).throw(

@@ -11,12 +11,14 @@
  * no GLib blocks at its exit.
  */
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <dlfcn.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/socket.h>
 
 #include <slirp/libslirp.h>
 #include "net.h"
@@ -250,6 +252,47 @@ static const struct sim_net_backend slirp_backend = {
 	.poll_done = be_poll_done,
 };
 
+/* True if fd is a TCP socket listening on host:port. */
+static int is_listener(int fd, struct in_addr host, int port)
+{
+	struct sockaddr_in sa;
+	socklen_t len = sizeof(sa);
+	int on = 0;
+	socklen_t onlen = sizeof(on);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &on, &onlen) < 0 ||
+	    !on)
+		return 0;
+	if (getsockname(fd, (struct sockaddr *)&sa, &len) < 0 ||
+	    sa.sin_family != AF_INET)
+		return 0;
+	return ntohs(sa.sin_port) == port &&
+	       sa.sin_addr.s_addr == host.s_addr;
+}
+
+/*
+ * libslirp listens with a backlog of 1: connections that arrive together
+ * overflow the host's accept queue while the device thread is busy, and
+ * those the kernel answered with a SYN cookie hang for minutes (the
+ * client's connect succeeded; no reply ever comes). listen() again on
+ * the forward's socket raises the backlog.
+ */
+static void widen_backlog(struct in_addr host, int port)
+{
+	DIR *dir = opendir("/proc/self/fd");
+	struct dirent *e;
+
+	if (!dir)
+		return;
+	while ((e = readdir(dir))) {
+		int fd = atoi(e->d_name);
+
+		if (fd > 2 && fd != dirfd(dir) && is_listener(fd, host, port))
+			listen(fd, SOMAXCONN);
+	}
+	closedir(dir);
+}
+
 static void add_fwd(struct slirp_be *b, const struct sim_net_fwd *f)
 {
 	struct in_addr host, guest;
@@ -268,6 +311,8 @@ static void add_fwd(struct slirp_be *b, const struct sim_net_fwd *f)
 			f->host_port, strerror(errno ? errno : EADDRINUSE));
 		exit(2);
 	}
+	if (!f->udp)
+		widen_backlog(host, f->host_port);
 }
 
 void sim_net_slirp_open(struct sim_netdev *d, const struct sim_net_fwd *fwd,
