@@ -520,6 +520,9 @@ def scenario_redis(args):
         done = re.findall(r'^(\w+): ([\d.]+) requests per second', lines,
                           re.M)
         print('\n'.join('%s: %s requests per second' % d for d in done))
+        if len(done) != len(REDIS_TESTS):
+            print('redis-benchmark (status %d) printed:\n%s' %
+                  (res.returncode, lines))
         check(res.returncode == 0 and
               [d[0] for d in done] == [t.upper() for t in REDIS_TESTS] and
               all(float(d[1]) > 0 for d in done),
