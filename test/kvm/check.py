@@ -31,6 +31,7 @@ sys.path.insert(0, os.path.join(SRC, 'tools'))
 sys.path.insert(0, os.path.join(SRC, 'test', 'apps'))
 import cases as case_list  # noqa: E402
 import kvmhost  # noqa: E402
+from childproc import fresh_signals  # noqa: E402
 
 BATCH_TIMEOUT = 1500
 # Each case is bounded inside the host (timeout(1)) and prints when it
@@ -277,7 +278,8 @@ def check(paths, c, status, out, err):
         res = subprocess.run([paths.host_exe(c.posix)],
                              stdout=subprocess.PIPE,
                              stderr=subprocess.STDOUT, text=True,
-                             stdin=subprocess.DEVNULL, timeout=240)
+                             stdin=subprocess.DEVNULL, timeout=240,
+                             preexec_fn=fresh_signals)
         if res.returncode != 0:
             problems.append('the test fails on Linux (exit %d): fix the '
                             'test first' % res.returncode)

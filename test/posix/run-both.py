@@ -26,16 +26,19 @@ import tempfile
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
 MKCPIO = os.path.join(TOP, 'tools', 'mkcpio.py')
+sys.path.insert(0, os.path.join(TOP, 'tools'))
+from childproc import fresh_signals  # noqa: E402
 
 
-def run(cmd, launcher_notes=False, cwd=None, env=None):
+def run(cmd, launcher_notes=False, cwd=None, env=None, reference=False):
     """Runs cmd; returns its status and output (stdout and stderr). With
     launcher_notes, the lines "amphi: ..." are the QEMU launcher's own
     (which accelerator, and why): shown, but not part of the output
-    compared."""
+    compared. A reference run starts with Amphi's signal state."""
     res = subprocess.run(cmd, stdout=subprocess.PIPE,
                          stderr=subprocess.STDOUT, cwd=cwd, env=env,
-                         text=True, timeout=240, stdin=subprocess.DEVNULL)
+                         text=True, timeout=240, stdin=subprocess.DEVNULL,
+                         preexec_fn=fresh_signals if reference else None)
     out = res.stdout
     if launcher_notes:
         lines = out.splitlines(True)
@@ -89,7 +92,8 @@ def compare(host, image, args, image_opts, runner, cwd, env, program):
     hargs = [a.replace('{scratch}', os.path.join(cwd, 'scratch'))
              if cwd else a for a in args]
     args = [a.replace('{scratch}', '/scratch') for a in args]
-    hrc, hout = run([os.path.abspath(host)] + hargs, cwd=cwd, env=env)
+    hrc, hout = run([os.path.abspath(host)] + hargs, cwd=cwd, env=env,
+                    reference=True)
     print('--- Linux (exit %d)\n%s' % (hrc, hout))
     if hrc != 0:
         sys.exit('the test fails on Linux: fix the test first')
