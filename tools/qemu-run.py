@@ -47,7 +47,9 @@ Networking, spelled as in sim: --net user is QEMU's user-mode network
 (the guest gets 10.0.2.15 by DHCP, the host is 10.0.2.2) behind a
 virtio-net device (virtio-mmio on microvm and arm64's virt, virtio-pci
 on q35/pc); -p
-forwards a host port (on 127.0.0.1 unless ADDR) and implies --net user.
+forwards a host port (on 127.0.0.1 unless ADDR) and implies --net user;
+a TCP port gets a listen backlog of 128 (QEMU's own is 1, which loses
+connections that arrive together while QEMU is busy).
 --net tap makes a TAP device amphiqN with the host at 10.0.(3+N).1/24
 (root only), gives the guest .2 by kernel arguments, and removes the
 device when QEMU ends; --net tap:NAME uses an existing device as it is.
