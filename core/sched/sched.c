@@ -38,6 +38,11 @@ static int timeslice_us = UK_SCHED_TIMESLICE_US;
 UK_PARAM("sched.timeslice_us", timeslice_us, 0, 10000000,
 	 "preemption time slice in us (default 10000), 0: cooperative");
 
+/* How soon a CPU looks again at its running thread when it has a kill
+ * or a signal to take that could not be injected: the interrupt came
+ * while it ran kernel code. */
+#define INJECT_RETRY_NS		200000ULL
+
 unsigned int uk_sched_timeslice_us(void)
 {
 	return (unsigned int)timeslice_us;
@@ -187,6 +192,13 @@ int sched_timer_arm(struct uk_sched *s, __nsec deadline, int force)
 	return rc;
 }
 
+/* Makes this CPU look again soon at its running thread's kill or
+ * signals (s->lock held, this CPU): they could not be injected now. */
+static void inject_retry(struct uk_sched *s)
+{
+	sched_timer_arm(s, ukplat_monotonic_clock() + INJECT_RETRY_NS, 0);
+}
+
 /* Starts the slice tick when the running thread has company (threads
  * queued or, so that they wake on time, sleepers), and keeps the timer
  * armed for the first sleeper. s->lock held, this CPU. */
@@ -274,6 +286,10 @@ void sched_switch(struct uk_sched *s, unsigned long flags)
 			sched_cputime_switch(s, prev, next);
 		if (unlikely(!s->slice_deadline))
 			sched_slice_check(s);
+		/* A signal sent while next waited had no CPU to interrupt,
+		 * and next may resume past its last look at its signals. */
+		if (unlikely(uk_thread_interrupted(next)))
+			inject_retry(s);
 		/* Code may set its thread pointer without the kernel
 		 * (arm64: msr tpidr_el0): keep what the CPU has. */
 		prev->tlsp = ukplat_tlsp_get();
@@ -358,8 +374,9 @@ void uk_thread_interrupt(struct uk_thread *t)
 	if (!s)
 		return;
 	/* Running on another CPU: its resched interrupt injects the hook
-	 * (sched_kill_running) if it runs app code, else the thread sees
-	 * sig_intr at its next system call's end or wait. */
+	 * (sched_kill_running) if it runs app code, else looks again soon;
+	 * in kernel code the thread sees sig_intr at its system call's end
+	 * or wait, preempted at its resumption (sched_preempt). */
 	if (t->state == UK_THREAD_RUNNABLE && s->current == t &&
 	    s != uk_sched_current())
 		target = s;
@@ -586,6 +603,32 @@ static void __noreturn thread_die(struct uk_thread *self)
 	uk_thread_exit(-1);
 }
 
+static void (*interrupt_hook)(struct __regs *regs);
+
+void uk_thread_set_interrupt_hook(void (*fn)(struct __regs *regs))
+{
+	WRITE_ONCE(interrupt_hook, fn);
+}
+
+/*
+ * A signal sent to t while it waited preempted, or while it ran past its
+ * last look at its signals on the way back to app code, would otherwise
+ * wait for t's next system call, which a thread that only computes never
+ * makes. Before t resumes the app code regs is the state of, it takes
+ * them (its handlers may longjmp: preempt_return must not stay set).
+ */
+static void resume_interrupted(struct uk_thread *t, struct __regs *regs)
+{
+	void (*fn)(struct __regs *) = READ_ONCE(interrupt_hook);
+
+	if (!fn || !uk_thread_interrupted(t) ||
+	    !uk_sched_ip_is_app(ukarch_regs_ip(regs)))
+		return;
+	WRITE_ONCE(t->preempt_return, 0);
+	fn(regs);
+	WRITE_ONCE(t->preempt_return, 1);
+}
+
 /*
  * Called in the preempted thread, as if from where it was interrupted.
  * A tick on the way back, from the switch to the end of the trampoline,
@@ -596,7 +639,7 @@ static void __noreturn thread_die(struct uk_thread *self)
  * (metal), it returns with interrupts masked, and should_preempt leaves
  * the trampoline's last instructions after the unmask alone.
  */
-static void sched_preempt(struct __regs *regs __maybe_unused)
+static void sched_preempt(struct __regs *regs)
 {
 	unsigned long flags = ukplat_lcpu_save_irqf();
 	struct uk_sched *s = uk_sched_current();
@@ -614,6 +657,7 @@ static void sched_preempt(struct __regs *regs __maybe_unused)
 	}
 	t->preempt_return = 1;
 	sched_switch(s, flags);
+	resume_interrupted(t, regs);
 	if (ukplat_lcpu_inject_restores_irqs())
 		ukplat_lcpu_disable_irq();
 	WRITE_ONCE(t->preempt_return, 0);
@@ -654,13 +698,6 @@ static void sched_die_injected(struct __regs *regs __maybe_unused)
 	uk_thread_exit(-1);
 }
 
-static void (*interrupt_hook)(struct __regs *regs);
-
-void uk_thread_set_interrupt_hook(void (*fn)(struct __regs *regs))
-{
-	WRITE_ONCE(interrupt_hook, fn);
-}
-
 /* Injected into a thread interrupted while it ran app code; regs is its
  * interrupted state. */
 static void sched_interrupt_injected(struct __regs *regs)
@@ -681,18 +718,25 @@ void sched_kill_running(struct uk_sched *s, struct __regs *regs,
 			unsigned int preempt_count)
 {
 	struct uk_thread *t = s->current;
+	void (*fn)(struct __regs *);
 
-	/* App text may run for the kernel under a lock (memcpy): the count
-	 * says whether the interrupted code holds one. */
-	if (!t || (t->flags & UK_THREADF_IDLE) || s->preempting ||
-	    preempt_count || !uk_sched_ip_is_app(ukarch_regs_ip(regs)))
+	if (!t || (t->flags & UK_THREADF_IDLE))
 		return;
 	if (READ_ONCE(t->kill_pending))
-		s->preempting = !ukarch_regs_inject_call(regs,
-							 sched_die_injected);
+		fn = sched_die_injected;
 	else if (uk_thread_interrupted(t) && READ_ONCE(interrupt_hook))
-		s->preempting = !ukarch_regs_inject_call(regs,
-						sched_interrupt_injected);
+		fn = sched_interrupt_injected;
+	else
+		return;
+	/* App text may run for the kernel under a lock (memcpy): the count
+	 * says whether the interrupted code holds one. */
+	if (!s->preempting && !preempt_count &&
+	    uk_sched_ip_is_app(ukarch_regs_ip(regs)))
+		s->preempting = !ukarch_regs_inject_call(regs, fn);
+	/* Not now (kernel code, maybe past its last look on its way back
+	 * to the app): look again soon, the thread may never call in. */
+	if (!s->preempting)
+		inject_retry(s);
 }
 
 /* Preempt only kernel or app code, the image's or a loaded binary's
