@@ -3,8 +3,8 @@
  * Amphi: alarm interrupting a blocking read (EINTR) or letting it run on
  * (SA_RESTART), pause, sigsuspend, sigtimedwait with and without a
  * timeout, sigqueue's value, nanosleep's time left, a signal for a
- * thread blocked in pthread_cond_wait or in a read, a signal for a
- * thread that spins in app code, sigaltstack, a SA_SIGINFO handler's
+ * thread blocked in pthread_cond_wait or in a read, signals for a
+ * thread that spins in app code (one, and 2,000 in a row), sigaltstack, a SA_SIGINFO handler's
  * ucontext (uc_sigmask, which the handler may change, and uc_stack),
  * default actions that ignore, SIGKILL/SIGSTOP that cannot be caught or
  * blocked, and bad input (numbers, pointers, flags). With an argument it
@@ -359,6 +359,83 @@ static void test_spinner(void)
 	CHECK(hits[SIGUSR2] == 1);
 }
 
+/*
+ * Signals one after another for a thread that spins: each is sent as the
+ * previous handler has returned, while the thread is on its way back to
+ * its loop. One that comes there must not wait for a system call that a
+ * thread that only computes never makes.
+ */
+#define STORM 2000
+
+static volatile int storm_stop;
+
+/* As spin-wait loops do: under QEMU's TCG on x86_64, one host thread runs
+ * the CPUs in turn, and a pause gives the others theirs. */
+static void cpu_relax(void)
+{
+#if defined(__x86_64__)
+	__asm__ __volatile__("pause");
+#elif defined(__aarch64__)
+	__asm__ __volatile__("yield");
+#endif
+}
+
+static void on_storm(int sig)
+{
+	hits[sig]++;
+}
+
+static void *storm_spinner(void *arg)
+{
+	cpu_set_t one;
+
+	CPU_ZERO(&one);
+	CPU_SET(1, &one);
+	spin_ready = sched_setaffinity(0, sizeof(one), &one) == 0 ? 1 : -1;
+	while (!storm_stop)
+		cpu_relax();
+	return NULL;
+}
+
+/* Spins until hits[sig] reaches n or 10 s pass; nonzero if it did. */
+static int hits_reach(int sig, int n)
+{
+	struct timespec now, end;
+
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	end.tv_sec += 10;
+	while (hits[sig] < n) {
+		cpu_relax();
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec > end.tv_sec ||
+		    (now.tv_sec == end.tv_sec && now.tv_nsec > end.tv_nsec))
+			return 0;
+	}
+	return 1;
+}
+
+static void test_spinner_storm(void)
+{
+	pthread_t t;
+	int i;
+
+	CHECK(set_handler(SIGUSR1, on_storm, 0) == 0);
+	hits[SIGUSR1] = 0;
+	spin_ready = 0;
+	CHECK(pthread_create(&t, NULL, storm_spinner, NULL) == 0);
+	while (!spin_ready)
+		msleep(1);
+	CHECK(spin_ready == 1);
+	for (i = 0; i < STORM; i++) {
+		if (pthread_kill(t, SIGUSR1) || !hits_reach(SIGUSR1, i + 1))
+			break;
+	}
+	CHECK(i == STORM);
+	storm_stop = 1;
+	CHECK(pthread_join(t, NULL) == 0);
+	CHECK(hits[SIGUSR1] == i);
+}
+
 static char alt[65536] __attribute__((aligned(16)));
 
 static void test_sigaltstack(void)
@@ -614,6 +691,7 @@ int main(int argc, char **argv)
 	}
 	if (argc > 1 && !strcmp(argv[1], "spin")) {
 		test_spinner();
+		test_spinner_storm();
 		return posix_check_summary();
 	}
 	test_read_eintr_and_restart();
