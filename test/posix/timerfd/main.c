@@ -126,6 +126,7 @@ static void test_absolute(void)
 			       CLOCK_BOOTTIME };
 	struct itimerspec it;
 	uint64_t n;
+	ssize_t got;
 	unsigned int i;
 
 	for (i = 0; i < sizeof(clocks) / sizeof(clocks[0]); i++) {
@@ -160,7 +161,13 @@ static void test_absolute(void)
 				      TFD_TIMER_CANCEL_ON_SET, &it, NULL) == 0);
 		msleep(30);
 		n = 0;
-		CHECK(read(fd, &n, sizeof(n)) == sizeof(n) && n == 1);
+		got = read(fd, &n, sizeof(n));
+		/* ECANCELED: the host's clock was stepped meanwhile (Linux,
+		 * as the reference on a machine that keeps its time). */
+		CHECK((got == sizeof(n) && n == 1) ||
+		      (got < 0 && errno == ECANCELED));
+		if (got < 0 && errno != ECANCELED)
+			printf("realtime timerfd read: %s\n", strerror(errno));
 		close(fd);
 	}
 }
