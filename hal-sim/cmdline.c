@@ -4,8 +4,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <uk/arch/types.h>
+#include <uk/plat/console.h>
 #include "cmdline.h"
 
 int sim_parse_size(const char *s, size_t min, size_t max, size_t *out)
@@ -91,4 +93,15 @@ char *sim_cmdline_append(char *buf, size_t *len, const char *arg)
 	*p = '\0';
 	*len = (size_t)(p - buf);
 	return buf;
+}
+
+int sim_stream_kind(int fd, const struct stat *st)
+{
+	if (isatty(fd))
+		return UKPLAT_STREAM_TTY;
+	if (S_ISFIFO(st->st_mode) || S_ISSOCK(st->st_mode))
+		return UKPLAT_STREAM_PIPE;
+	if (S_ISREG(st->st_mode))
+		return UKPLAT_STREAM_FILE;
+	return UKPLAT_STREAM_DEV;
 }

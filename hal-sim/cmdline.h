@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Command-line pieces shared by the host programs that boot a kernel:
- * the sim process (options.c) and the KVM monitor (kvm/). Host code.
+ * the sim process (options.c, console.c) and the KVM monitor (kvm/).
+ * Host code.
  */
 #ifndef AMPHI_HAL_SIM_CMDLINE_H
 #define AMPHI_HAL_SIM_CMDLINE_H
 
 #include <stddef.h>
+#include <sys/stat.h>
 
 /* Parses a size ("64M", "1G", "4096", "2MiB") into *out, rounded up to
  * the page size. Returns 0, or -1 if it is not a size in [min, max]. */
@@ -26,5 +28,9 @@ int sim_take_smp(int argc, char *argv[], int *optind, const char **val);
  * (whitespace, quotes, backslash; "" for an empty argument). Returns the
  * reallocated buffer; exits with a message if memory runs out. */
 char *sim_cmdline_append(char *buf, size_t *len, const char *arg);
+
+/* What host fd is (st: its fstat): UKPLAT_STREAM_TTY, _PIPE (a FIFO or
+ * a socket), _FILE (a regular file) or _DEV (anything else). */
+int sim_stream_kind(int fd, const struct stat *st);
 
 #endif /* AMPHI_HAL_SIM_CMDLINE_H */

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <uk/plat/console.h>
+#include "cmdline.h"
 #include "cpu.h"
 #include "sim.h"
 
@@ -69,17 +70,6 @@ int ukplat_cink(char *buf, unsigned int maxlen)
 static int stream_kind[3] = { -1, -1, -1 };
 static int stream_append[3];
 
-static int kind_of(int fd, const struct stat *st)
-{
-	if (isatty(fd))
-		return UKPLAT_STREAM_TTY;
-	if (S_ISFIFO(st->st_mode) || S_ISSOCK(st->st_mode))
-		return UKPLAT_STREAM_PIPE;
-	if (S_ISREG(st->st_mode))
-		return UKPLAT_STREAM_FILE;
-	return UKPLAT_STREAM_DEV;
-}
-
 /* Nonzero if fds a and b look like one open file description: the same
  * file, flags and (for files) offset. (kcmp would know for sure, but
  * is often not allowed in containers.) */
@@ -106,7 +96,7 @@ int ukplat_stream_info(int fd, struct ukplat_stream_info *info)
 	    (fl = fcntl(fd, F_GETFL)) < 0)
 		return -EBADF;
 	memset(info, 0, sizeof(*info));
-	info->kind = stream_kind[fd] = kind_of(fd, &st);
+	info->kind = stream_kind[fd] = sim_stream_kind(fd, &st);
 	acc = fl & O_ACCMODE;
 	info->flags = (acc != O_WRONLY ? UKPLAT_STREAMF_READ : 0) |
 		      (acc != O_RDONLY ? UKPLAT_STREAMF_WRITE : 0) |
