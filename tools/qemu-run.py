@@ -426,6 +426,7 @@ class Resolver:
         return text
 
 
+# The framing's bytes: hal/include/uk/plat/console_frame.h.
 FRAME_ESC, FRAME_STDOUT, FRAME_STDERR, FRAME_WANT_IN = 0xff, 1, 2, 6
 
 

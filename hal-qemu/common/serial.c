@@ -6,56 +6,55 @@
  *
  * The line carries the kernel's messages and the app's fds 0-2. The host
  * side states what those are (console.stdin/stdout/stderr = tty, pipe,
- * file or dev; tools/qemu-run.py passes its own). A regular file arrives
- * as a stream, so it is a pipe here. As soon as one of them is not a
- * terminal the line is framed, so that the host can tell them apart and
- * the app can see its input end:
- *   out: 0xff 0xff  a 0xff byte
- *        0xff 0x01  what follows is stdout (and kernel messages)
- *        0xff 0x02  what follows is stderr
- *        0xff 0x06  send stdin now (once, at the first read: bytes sent
- *                   before the UART is set up would be lost)
- *   in (stdin not a terminal):
- *        0xff 0xff  a 0xff byte
- *        0xff 0x04  the end of input
+ * file or dev; tools/qemu-run.py and amphi-kvm pass their own). A
+ * regular file arrives as a stream, so it is a pipe here. As soon as one
+ * of them is not a terminal the line is framed (uk/plat/console_frame.h:
+ * the bytes, shared with the host side).
  */
 #include <errno.h>
 #include <string.h>
 #include <uk/param.h>
 #include <uk/plat/console.h>
+#include <uk/plat/console_frame.h>
 #include <uk/spinlock.h>
 #include "metal.h"
-
-#define FRAME_ESC	0xff
-#define FRAME_STDOUT	0x01
-#define FRAME_STDERR	0x02
-#define FRAME_EOF	0x04
-#define FRAME_WANT_IN	0x06
 
 static UK_SPINLOCK_DEFINE(console_lock);
 
 static const char *stdin_kind = "tty", *stdout_kind = "tty",
 		  *stderr_kind = "tty";
-UK_PARAM_STR("console.stdin", stdin_kind,
+UK_PARAM_STR(CONSOLE_ARG_STDIN, stdin_kind,
 	     "what stdin is on the host: tty, pipe, file or dev");
-UK_PARAM_STR("console.stdout", stdout_kind, "the same for stdout");
-UK_PARAM_STR("console.stderr", stderr_kind, "the same for stderr");
+UK_PARAM_STR(CONSOLE_ARG_STDOUT, stdout_kind, "the same for stdout");
+UK_PARAM_STR(CONSOLE_ARG_STDERR, stderr_kind, "the same for stderr");
 
-static int out_stream = FRAME_STDOUT;	/* console_lock */
+static int out_stream = CONSOLE_FRAME_STDOUT;	/* console_lock */
 static int in_esc, in_eof, in_asked;
+
+/* UKPLAT_STREAM_* of a console.* value; pipe for one we do not know. */
+static int kind_of(const char *name)
+{
+	static const char *const names[] = CONSOLE_KIND_NAMES;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(names); i++)
+		if (!strcmp(name, names[i]))
+			return (int)i;
+	return UKPLAT_STREAM_PIPE;
+}
 
 static int in_framed(void)
 {
-	return strcmp(stdin_kind, "tty") != 0;
+	return kind_of(stdin_kind) != UKPLAT_STREAM_TTY;
 }
 
 static int framed(void)
 {
-	return in_framed() || strcmp(stdout_kind, "tty") ||
-	       strcmp(stderr_kind, "tty");
+	return in_framed() || kind_of(stdout_kind) != UKPLAT_STREAM_TTY ||
+	       kind_of(stderr_kind) != UKPLAT_STREAM_TTY;
 }
 
-/* Writes buf as stream (FRAME_STDOUT or FRAME_STDERR). */
+/* Writes buf as stream (CONSOLE_FRAME_STDOUT or CONSOLE_FRAME_STDERR). */
 static int serial_write(int stream, const char *buf, unsigned int len)
 {
 	unsigned long flags;
@@ -67,13 +66,13 @@ static int serial_write(int stream, const char *buf, unsigned int len)
 	uk_spin_lock_irqsave(&console_lock, flags);
 	frame = framed();
 	if (frame && stream != out_stream) {
-		metal_uart_put(FRAME_ESC);
+		metal_uart_put(CONSOLE_FRAME_ESC);
 		metal_uart_put((__u8)stream);
 		out_stream = stream;
 	}
 	for (i = 0; i < len; i++) {
-		if (frame && (__u8)buf[i] == FRAME_ESC)
-			metal_uart_put(FRAME_ESC);
+		if (frame && (__u8)buf[i] == CONSOLE_FRAME_ESC)
+			metal_uart_put(CONSOLE_FRAME_ESC);
 		metal_uart_put((__u8)buf[i]);
 	}
 	uk_spin_unlock_irqrestore(&console_lock, flags);
@@ -82,7 +81,7 @@ static int serial_write(int stream, const char *buf, unsigned int len)
 
 int ukplat_coutk(const char *buf, unsigned int len)
 {
-	return serial_write(FRAME_STDOUT, buf, len);
+	return serial_write(CONSOLE_FRAME_STDOUT, buf, len);
 }
 
 int ukplat_cink(char *buf, unsigned int maxlen)
@@ -96,8 +95,8 @@ int ukplat_cink(char *buf, unsigned int maxlen)
 		return -EPIPE;
 	if (frame && !in_asked) {
 		uk_spin_lock_irqsave(&console_lock, flags);
-		metal_uart_put(FRAME_ESC);
-		metal_uart_put(FRAME_WANT_IN);
+		metal_uart_put(CONSOLE_FRAME_ESC);
+		metal_uart_put(CONSOLE_FRAME_WANT_IN);
 		in_asked = 1;
 		uk_spin_unlock_irqrestore(&console_lock, flags);
 	}
@@ -106,12 +105,12 @@ int ukplat_cink(char *buf, unsigned int maxlen)
 			buf[n++] = (char)c;
 		} else if (in_esc) {
 			in_esc = 0;
-			if (c == FRAME_EOF) {
+			if (c == CONSOLE_FRAME_EOF) {
 				in_eof = 1;
 				break;
 			}
-			buf[n++] = (char)c;	/* FRAME_ESC itself */
-		} else if (c == FRAME_ESC) {
+			buf[n++] = (char)c;	/* CONSOLE_FRAME_ESC itself */
+		} else if (c == CONSOLE_FRAME_ESC) {
 			in_esc = 1;
 		} else {
 			buf[n++] = (char)c;
@@ -128,18 +127,15 @@ int ukplat_stream_info(int fd, struct ukplat_stream_info *info)
 	if (fd < 0 || fd > 2)
 		return -EBADF;
 	memset(info, 0, sizeof(*info));
-	if (!strcmp(kinds[fd], "tty"))
-		info->kind = UKPLAT_STREAM_TTY;
-	else if (!strcmp(kinds[fd], "dev"))
-		info->kind = UKPLAT_STREAM_DEV;
-	else
-		info->kind = UKPLAT_STREAM_PIPE;	/* pipe, file */
+	info->kind = kind_of(kinds[fd]);
+	if (info->kind == UKPLAT_STREAM_FILE)
+		info->kind = UKPLAT_STREAM_PIPE;	/* comes as a stream */
 	info->flags = info->kind == UKPLAT_STREAM_TTY ?
 		      UKPLAT_STREAMF_READ | UKPLAT_STREAMF_WRITE :
 		      fd ? UKPLAT_STREAMF_WRITE : UKPLAT_STREAMF_READ;
 	info->same_as = fd;
 	for (i = 0; i < fd && info->kind == UKPLAT_STREAM_TTY; i++) {
-		if (!strcmp(kinds[i], "tty")) {
+		if (kind_of(kinds[i]) == UKPLAT_STREAM_TTY) {
 			info->same_as = i;
 			break;
 		}
@@ -156,7 +152,7 @@ int ukplat_stream_read(int fd, char *buf, unsigned int len,
 int ukplat_stream_write(int fd, const char *buf, unsigned int len,
 			long long off __maybe_unused)
 {
-	return serial_write(fd == 2 ? FRAME_STDERR : FRAME_STDOUT, buf, len);
+	return serial_write(fd == 2 ? CONSOLE_FRAME_STDERR : CONSOLE_FRAME_STDOUT, buf, len);
 }
 
 long long ukplat_stream_size(int fd __maybe_unused)
@@ -197,6 +193,6 @@ int ukplat_tty_stop(void)
 
 	if (!stop_ok)
 		return -ENOTSUP;
-	serial_write(FRAME_STDOUT, line, sizeof(line) - 1);
+	serial_write(CONSOLE_FRAME_STDOUT, line, sizeof(line) - 1);
 	return 0;
 }
