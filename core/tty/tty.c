@@ -76,7 +76,7 @@ static int console_watch;
 static int console_in_tty;		/* the console reads stdin, a tty */
 /* Watched only where the host says a terminal's keys come over the
  * line (tools/qemu-run.py on a terminal): elsewhere (amphi-kvm, which
- * does not say what its stdin is) a 10 ms look for ever would cost
+ * leaves its terminal's keys to the host) a 10 ms look for ever would cost
  * every idle guest its tickless sleep, and the kernel tests count the
  * timer's interrupts. Keys are still found whenever the app reads. */
 static int console_keys;

@@ -5,9 +5,9 @@
  * device (virtio-mmio, say) is one more entry.
  *
  *   uart        the 16550 at COM1, as far as the kernel drives it:
- *               transmit to stdout, receive from stdin (polled through
- *               LSR.DR, no interrupts), the divisor latch and scratch
- *               registers kept
+ *               transmit to stdout and stderr, receive from stdin
+ *               (polled through LSR.DR, no interrupts), the divisor
+ *               latch and scratch registers kept
  *   debug-exit  QEMU's isa-debug-exit at 0xf4: the kernel writes its
  *               exit status + 1
  *   cmos        the RTC's date and time (UTC, BCD, 24-hour) from the
@@ -33,11 +33,20 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <uk/plat/console.h>
+#include <uk/plat/console_frame.h>
 #include "kvm.h"
 
 /* ---------------------------------------------------------------------
- * Console: output is buffered per line (one write(2) per line, not per
- * byte); a partial line (a prompt) goes out after 10 ms. The kernel's
+ * Console: the app's fds 0-2 are the monitor's. When one of them is not
+ * a terminal (main.c told the kernel which) the line is framed, as
+ * tools/qemu-run.py frames it (uk/plat/console_frame.h): the app's
+ * stderr goes to our stderr, and stdin is read only once the kernel asks
+ * for it, with its 0xff bytes doubled and its end marked.
+ *
+ * Output is buffered per line (one write(2) per line, not per byte); a
+ * partial line (a prompt) goes out after 10 ms, and at a change of
+ * stream, so that the two stay in order. The kernel's
  * "\e[amphi-exit N]" line (a status isa-debug-exit cannot carry) is
  * taken, not shown. Input is read by the main thread's loop (main.c)
  * into a ring the UART drains. No thread of their own: a monitor that
@@ -53,6 +62,9 @@ static int out_timer = -1;		/* timerfd: a partial line waits */
 static char out_buf[OUT_MAX];
 static size_t out_len;
 static int stated_status = -1;
+static int out_framed, in_framed;	/* set once, by devices_init */
+static int out_stream = CONSOLE_FRAME_STDOUT;	/* whose out_buf is */
+static int out_esc;			/* a CONSOLE_FRAME_ESC came */
 
 static void write_all(int fd, const char *p, size_t n)
 {
@@ -79,6 +91,11 @@ static void out_flush_locked(int partial)
 
 	if (!out_len)
 		return;
+	if (out_stream == CONSOLE_FRAME_STDERR) {
+		write_all(STDERR_FILENO, out_buf, out_len);
+		out_len = 0;
+		return;
+	}
 	if (out_buf[0] == '\x1b' &&
 	    !memcmp(out_buf, EXIT_LINE, out_len < keep ? out_len : keep)) {
 		nl = memchr(out_buf, '\n', out_len);
@@ -96,6 +113,32 @@ static void out_flush_locked(int partial)
 	out_len = 0;
 }
 
+static void want_input(void);
+
+/* Takes a byte of the framing; returns 1 if c was one (not data). Called
+ * with out_lock held. */
+static int out_deframe(uint8_t c)
+{
+	if (!out_framed)
+		return 0;
+	if (!out_esc) {
+		out_esc = c == CONSOLE_FRAME_ESC;
+		return out_esc;
+	}
+	out_esc = 0;
+	if (c == CONSOLE_FRAME_STDOUT || c == CONSOLE_FRAME_STDERR) {
+		if (c != out_stream)
+			out_flush_locked(1);
+		out_stream = c;
+		return 1;
+	}
+	if (c == CONSOLE_FRAME_WANT_IN) {
+		want_input();
+		return 1;
+	}
+	return 0;		/* an escaped 0xff (or what followed ESC) */
+}
+
 static void console_putc(char c)
 {
 	static int first = 1;
@@ -105,6 +148,10 @@ static void console_putc(char c)
 		kvm_trace("first console byte");
 	}
 	pthread_mutex_lock(&out_lock);
+	if (out_deframe((uint8_t)c)) {
+		pthread_mutex_unlock(&out_lock);
+		return;
+	}
 	out_buf[out_len++] = c;
 	if (c == '\n' || out_len == OUT_MAX) {
 		out_flush_locked(out_len == OUT_MAX);
@@ -136,25 +183,53 @@ int console_stated_status(void)
 
 /* Input: a ring the main thread fills (console_poll) and the UART
  * drains; when it is full, stdin is not read until the guest took some
- * (in_wake tells the main thread). */
+ * (in_wake tells the main thread, as it does the kernel's request for
+ * input). Framed, a byte may take two places: there must be room for
+ * two. */
 static pthread_mutex_t in_lock = PTHREAD_MUTEX_INITIALIZER;
 static unsigned char in_buf[IN_MAX];
 static size_t in_head, in_len;
 static int in_open = 1;			/* stdin not at EOF yet */
+static int in_wanted;			/* stdin may be read */
+static int in_full;			/* stdin waits for room */
 static int in_wake = -1;		/* eventfd */
+
+static void in_kick(void)
+{
+	(void)!write(in_wake, &(uint64_t){ 1 }, sizeof(uint64_t));
+}
+
+/* The kernel asked for stdin (its first read): from now on it is read.
+ * Called by a vCPU thread. */
+static void want_input(void)
+{
+	pthread_mutex_lock(&in_lock);
+	in_wanted = 1;
+	pthread_mutex_unlock(&in_lock);
+	in_kick();
+}
 
 int console_pollfds(struct pollfd *p)
 {
+	size_t need = in_framed ? 2 : 1;
 	int n = 0;
 
 	pthread_mutex_lock(&in_lock);
-	if (in_open && in_len < IN_MAX)
+	if (in_open && in_wanted && IN_MAX - in_len >= need)
 		p[n++] = (struct pollfd) { .fd = STDIN_FILENO,
 					   .events = POLLIN };
+	else if (in_open && in_wanted)
+		in_full = 1;
 	pthread_mutex_unlock(&in_lock);
 	p[n++] = (struct pollfd) { .fd = out_timer, .events = POLLIN };
 	p[n++] = (struct pollfd) { .fd = in_wake, .events = POLLIN };
 	return n;
+}
+
+/* Called with in_lock held, with room for c. */
+static void in_put(unsigned char c)
+{
+	in_buf[(in_head + in_len++) % IN_MAX] = c;
 }
 
 static void in_read(void)
@@ -166,15 +241,25 @@ static void in_read(void)
 	pthread_mutex_lock(&in_lock);
 	room = IN_MAX - in_len;
 	pthread_mutex_unlock(&in_lock);
+	if (in_framed)
+		room /= 2;		/* each byte may be doubled */
 	n = read(STDIN_FILENO, chunk, room < sizeof(chunk) ? room :
 		 sizeof(chunk));
 	if (n < 0 && (errno == EINTR || errno == EAGAIN))
 		return;
 	pthread_mutex_lock(&in_lock);
-	if (n <= 0)
+	if (n <= 0) {
 		in_open = 0;		/* EOF: nothing more comes */
-	for (i = 0; i < n; i++)
-		in_buf[(in_head + in_len++) % IN_MAX] = chunk[i];
+		if (in_framed) {
+			in_put(CONSOLE_FRAME_ESC);
+			in_put(CONSOLE_FRAME_EOF);
+		}
+	}
+	for (i = 0; i < n; i++) {
+		if (in_framed && chunk[i] == CONSOLE_FRAME_ESC)
+			in_put(CONSOLE_FRAME_ESC);
+		in_put(chunk[i]);
+	}
 	pthread_mutex_unlock(&in_lock);
 }
 
@@ -217,10 +302,12 @@ static int in_getc(void)
 	if (in_len) {
 		c = in_buf[in_head];
 		in_head = (in_head + 1) % IN_MAX;
+		in_len--;
 		/* Room again: the main thread may read stdin again. */
-		if (in_len-- == IN_MAX)
-			(void)!write(in_wake, &(uint64_t){ 1 },
-				     sizeof(uint64_t));
+		if (in_full) {
+			in_full = 0;
+			in_kick();
+		}
 	}
 	pthread_mutex_unlock(&in_lock);
 	return c;
@@ -471,7 +558,14 @@ int devices_mmio(struct vcpu *v, struct kvm_run *run)
 
 void devices_init(struct vm *vm)
 {
-	(void)vm;
+	const int *kinds = vm->opts->stream_kind;
+
+	in_framed = kinds[0] != UKPLAT_STREAM_TTY;
+	out_framed = in_framed || kinds[1] != UKPLAT_STREAM_TTY ||
+		     kinds[2] != UKPLAT_STREAM_TTY;
+	/* A terminal is read at once (the kernel reads it raw); a stream
+	 * only once the kernel asks, as the QEMU launcher does. */
+	in_wanted = !in_framed;
 	out_timer = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC |
 				   TFD_NONBLOCK);
 	in_wake = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);

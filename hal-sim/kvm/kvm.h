@@ -40,6 +40,9 @@ struct kvm_opts {
 	const char *gdb;	/* TCP port or a serial device's path */
 	int verbose;
 	int quiet;		/* -q: also keeps the monitor's notes */
+	/* What the kernel was told fds 0-2 are (UKPLAT_STREAM_*): the
+	 * host's, or what -k console.stdin=... said. */
+	int stream_kind[3];
 };
 
 struct vcpu {

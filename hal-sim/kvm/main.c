@@ -13,9 +13,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <uk/plat/console.h>
+#include <uk/plat/console_frame.h>
 #include "../cmdline.h"
 #include "kvm.h"
 
@@ -94,8 +97,15 @@ static void usage(FILE *out)
 "\n"
 "Boots IMAGE, an Amphi x86_64 kernel (the PVH ELF image QEMU boots with\n"
 "-kernel), on /dev/kvm: no QEMU, no firmware. ARGS go to the app's\n"
-"main(). The console is stdin/stdout (a 16550 UART to the guest); the\n"
-"monitor's own messages go to stderr, prefixed 'amphi-kvm:'.\n"
+"main(). The console is a 16550 UART to the guest; the monitor's own\n"
+"messages go to stderr, prefixed 'amphi-kvm:'.\n"
+"\n"
+"The app's fds 0-2 are the monitor's, as under tools/qemu-run.py: the\n"
+"kernel is told what each is (console.stdin/stdout/stderr=pipe, file or\n"
+"dev when it is not a terminal, unless given with -k), and the serial\n"
+"line is then framed: the app's stderr comes out on stderr, and a stdin\n"
+"that is not a terminal is read when the app first reads, then its end\n"
+"is passed on (bytes such as 0x03 are data, not signals).\n"
 "\n"
 "Options:\n"
 "  -m, --memory SIZE     guest RAM, e.g. 64M or 1G (default 64M, from 4M\n"
@@ -140,6 +150,65 @@ static void __attribute__((noreturn)) bad_usage(const char *fmt, ...)
 	exit(KVM_EXIT_USAGE);
 }
 
+static const char *const stream_args[3] = {
+	CONSOLE_ARG_STDIN, CONSOLE_ARG_STDOUT, CONSOLE_ARG_STDERR
+};
+static const char *const kind_names[] = CONSOLE_KIND_NAMES;
+
+/* The kind kargs give stream fd (the last console.std...=KIND; an
+ * unknown KIND is a pipe to the kernel), or -1 if they do not. */
+static int given_kind(char **kargs, int nkargs, int fd)
+{
+	size_t len = strlen(stream_args[fd]);
+	int i, k, kind = -1;
+
+	for (i = 0; i < nkargs; i++) {
+		if (strncmp(kargs[i], stream_args[fd], len) ||
+		    kargs[i][len] != '=')
+			continue;
+		kind = UKPLAT_STREAM_PIPE;
+		for (k = 0; k < (int)(sizeof(kind_names) /
+				      sizeof(kind_names[0])); k++)
+			if (!strcmp(kargs[i] + len + 1, kind_names[k]))
+				kind = k;
+	}
+	return kind;
+}
+
+static int host_kind(int fd)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return UKPLAT_STREAM_DEV;	/* closed: as qemu-run.py */
+	return sim_stream_kind(fd, &st);
+}
+
+/* Settles what fds 0-2 are to the kernel: what kargs say, else the
+ * host's; appends console.std...=KIND for those that are not a terminal
+ * and that kargs do not name. Returns how many it appended. */
+static int stream_cmdline(struct kvm_opts *o, char **kargs, int nkargs,
+			  size_t *len)
+{
+	char arg[64];
+	int fd, kind, n = 0;
+
+	for (fd = 0; fd < 3; fd++) {
+		kind = given_kind(kargs, nkargs, fd);
+		o->stream_kind[fd] = kind;
+		if (kind >= 0)
+			continue;
+		o->stream_kind[fd] = kind = host_kind(fd);
+		if (kind == UKPLAT_STREAM_TTY)
+			continue;
+		snprintf(arg, sizeof(arg), "%s=%s", stream_args[fd],
+			 kind_names[kind]);
+		o->cmdline = sim_cmdline_append(o->cmdline, len, arg);
+		n++;
+	}
+	return n;
+}
+
 static void set_ncpus(struct kvm_opts *o, const char *arg)
 {
 	if (!arg || sim_parse_count(arg, KVM_MAX_CPUS, &o->ncpus) < 0)
@@ -172,7 +241,7 @@ static void parse_options(int argc, char *argv[], struct kvm_opts *o)
 	};
 	char **kargs = calloc((size_t)argc + 1, sizeof(char *));
 	char *name, *copy;
-	int nkargs = 0, c, i;
+	int nkargs = 0, nstreams, c, i;
 	size_t len = 0;
 
 	if (!kargs)
@@ -225,14 +294,15 @@ static void parse_options(int argc, char *argv[], struct kvm_opts *o)
 	if (optind < argc && !strcmp(argv[optind], "--"))
 		optind++;
 	/* The kernel's command line, as sim makes it: NAME [KARGS --]
-	 * ARGS. */
+	 * ARGS, the streams' first among KARGS (as qemu-run.py). */
 	copy = strdup(o->image);
 	name = basename(copy);
 	o->cmdline = sim_cmdline_append(NULL, &len, name);
 	free(copy);
+	nstreams = stream_cmdline(o, kargs, nkargs, &len);
 	for (i = 0; i < nkargs; i++)
 		o->cmdline = sim_cmdline_append(o->cmdline, &len, kargs[i]);
-	if (nkargs || optind < argc)
+	if (nstreams || nkargs || optind < argc)
 		o->cmdline = sim_cmdline_append(o->cmdline, &len, "--");
 	for (i = optind; i < argc; i++)
 		o->cmdline = sim_cmdline_append(o->cmdline, &len, argv[i]);
