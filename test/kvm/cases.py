@@ -9,7 +9,8 @@ folder the runs share; check.py puts them there) or a shell snippet
   status N / nonzero     the exit status
   match, absent          regular expressions over stdout + stderr, after
                          crash frames were resolved against the image
-  posix HOST_EXE         stdout and status equal the Linux build's
+  posix HOST_EXE         stdout and status equal the Linux build's (both
+                         with stdin on /dev/null, stderr where stdout is)
   initrd                 the listing equals the tree's (test/apps/initrd.py)
 """
 import os
@@ -50,6 +51,10 @@ def posix_names():
 
 
 CRASH = 'in main at apps/crash/main.c:[0-9]+'
+# Console input with the bytes the framing must pass as data (check.py
+# writes it into the work folder).
+STDIN_FILE = 'stdin.bin'
+STDIN_DATA = b'a\xffb\x03c\n'
 
 
 def all_cases():
@@ -125,17 +130,23 @@ def all_cases():
         Case('early-triple-fault', ['bad/early-triple-fault'], status=1,
              match=[r'^T', 'triple fault', r'RIP [0-9a-f]{16}',
                     r'RDX 00000000000003f8']),
-        # ^C (SIGINT) while the guest waits for console input.
-        Case('sigint', shell='$KVM -q cat -- -r </dev/null & p=$!; '
+        # ^C (SIGINT) while the guest waits for console input (a pipe
+        # that stays open).
+        Case('sigint', shell='sleep 10 | $KVM -q cat -- -r & p=$!; '
              'sleep 2; kill -INT $p; wait $p', image='cat', status=130,
              match=[r'interrupted \(Ctrl-C\): guest stopped']),
+        # The app's fds 0-2 are the monitor's (the line is framed):
+        # piped input arrives byte for byte (0xff, and 0x03 as data, not
+        # a signal), then its end; stdout and stderr apart, into files.
+        Case('stdin-pipe', shell='cat %s | $KVM -q cat' % STDIN_FILE,
+             image='cat', match=[r'^a\xffb\x03c$']),
+        Case('stdout-file', shell='$KVM -q cat -- -r <%s >out 2>err; '
+             'echo "status $?"; echo "--- out"; cat out; echo "--- err"; '
+             'cat err' % STDIN_FILE, image='cat',
+             match=[r'^status 0\n--- out\na\xffb\x03c\n--- err\n'
+                    r'(read [1-6]\n)+read 0$']),
     ]
-    # std-streams is about fds 0-2 being the host's, and tty-signals asks
-    # whether stdout is a terminal: amphi-kvm does not tell the guest what
-    # its stdin/stdout are yet (qemu-run.py does).
     for n in posix_names():
-        if n in ('std-streams', 'tty-signals'):
-            continue
         c.append(Case('posix-' + n, ['-q', 'posix-' + n],
                       image='posix-' + n, posix='posix-host-' + n))
         if n in POSIX_SMP4:

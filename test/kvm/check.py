@@ -70,7 +70,10 @@ def case_files(paths, cases):
 
 
 def make_generated(paths, work):
-    """The broken images and the initrd tree's archive, into work."""
+    """The broken images, the initrd tree's archive and the console's
+    input, into work."""
+    with open(os.path.join(work, case_list.STDIN_FILE), 'wb') as f:
+        f.write(case_list.STDIN_DATA)
     subprocess.run([sys.executable, os.path.join(HERE, 'images.py'),
                     paths.image('hello'), os.path.join(work, 'bad')],
                    check=True)
@@ -88,8 +91,12 @@ def make_generated(paths, work):
 def command(c, monitor):
     if c.shell:
         return c.shell.replace('$KVM', monitor)
-    return 'exec %s %s </dev/null' % (
-        monitor, ' '.join(shlex.quote(a) for a in c.args))
+    # A posix case's stderr goes where its stdout goes, as in the Linux
+    # run it is compared with (check()): the app's fds 0-2 are the
+    # monitor's.
+    return 'exec %s %s </dev/null%s' % (
+        monitor, ' '.join(shlex.quote(a) for a in c.args),
+        ' 2>&1' if c.posix else '')
 
 
 # --- one world or the other --------------------------------------------------
