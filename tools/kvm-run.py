@@ -13,7 +13,10 @@ KVM that fails the guest), the run goes to the nested KVM test host
 gives a real /dev/kvm), and it says so on stderr. --native or --nested
 force a world.
 
-As tools/qemu-run.py does for QEMU: the console is on stdio, crash-report
+As tools/qemu-run.py does for QEMU: the console is on stdio (the app's
+fds 0-2 are ours: the monitor is told what our stdout and stderr are,
+which it writes to through us; in the nested host the console is one
+serial line, a terminal with stdin on it or on /dev/null), crash-report
 frames ("#N 0xADDR in ??", also in the monitor's register dumps) are
 resolved with addr2line against IMAGE, and the exit status is the app's
 (the monitor's own: 1 the guest died without a status, 2 a bad image or
@@ -193,8 +196,20 @@ def gdb_ready(opts):
             f.write('ready\n')
 
 
+def relayed_streams(margs):
+    """-k console.stdout=KIND, console.stderr=KIND: what our stdout and
+    stderr are, which the monitor's pipes to us stand for (the monitor
+    tells the guest what its own fds are); not those given already."""
+    out = []
+    for fd in (1, 2):
+        name = qemu_run.STREAM_NAMES[fd]
+        if not any(a.startswith(name + '=') for a in margs):
+            out += ['-k', '%s=%s' % (name, qemu_run.stream_kind(fd))]
+    return out
+
+
 def run_native(monitor, opts, image, args, resolver):
-    argv = [monitor] + opts['args']
+    argv = [monitor] + relayed_streams(opts['args']) + opts['args']
     if opts['initrd']:
         argv += ['--initrd', opts['initrd']]
     if opts['gdb']:
