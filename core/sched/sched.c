@@ -603,9 +603,10 @@ static void __noreturn thread_die(struct uk_thread *self)
 	uk_thread_exit(-1);
 }
 
-static void (*interrupt_hook)(struct __regs *regs);
+static void (*interrupt_hook)(struct __regs *regs, void *ectx);
 
-void uk_thread_set_interrupt_hook(void (*fn)(struct __regs *regs))
+void uk_thread_set_interrupt_hook(void (*fn)(struct __regs *regs,
+					     void *ectx))
 {
 	WRITE_ONCE(interrupt_hook, fn);
 }
@@ -617,15 +618,16 @@ void uk_thread_set_interrupt_hook(void (*fn)(struct __regs *regs))
  * makes. Before t resumes the app code regs is the state of, it takes
  * them (its handlers may longjmp: preempt_return must not stay set).
  */
-static void resume_interrupted(struct uk_thread *t, struct __regs *regs)
+static void resume_interrupted(struct uk_thread *t, struct __regs *regs,
+			       void *ectx)
 {
-	void (*fn)(struct __regs *) = READ_ONCE(interrupt_hook);
+	void (*fn)(struct __regs *, void *) = READ_ONCE(interrupt_hook);
 
 	if (!fn || !uk_thread_interrupted(t) ||
 	    !uk_sched_ip_is_app(ukarch_regs_ip(regs)))
 		return;
 	WRITE_ONCE(t->preempt_return, 0);
-	fn(regs);
+	fn(regs, ectx);
 	WRITE_ONCE(t->preempt_return, 1);
 }
 
@@ -639,7 +641,7 @@ static void resume_interrupted(struct uk_thread *t, struct __regs *regs)
  * (metal), it returns with interrupts masked, and should_preempt leaves
  * the trampoline's last instructions after the unmask alone.
  */
-static void sched_preempt(struct __regs *regs)
+static void sched_preempt(struct __regs *regs, void *ectx)
 {
 	unsigned long flags = ukplat_lcpu_save_irqf();
 	struct uk_sched *s = uk_sched_current();
@@ -657,7 +659,7 @@ static void sched_preempt(struct __regs *regs)
 	}
 	t->preempt_return = 1;
 	sched_switch(s, flags);
-	resume_interrupted(t, regs);
+	resume_interrupted(t, regs, ectx);
 	if (ukplat_lcpu_inject_restores_irqs())
 		ukplat_lcpu_disable_irq();
 	WRITE_ONCE(t->preempt_return, 0);
@@ -693,32 +695,33 @@ int uk_sched_ip_is_app(__uptr ip)
 }
 
 /* Injected into a thread killed while it ran app code on its CPU. */
-static void sched_die_injected(struct __regs *regs __maybe_unused)
+static void sched_die_injected(struct __regs *regs __maybe_unused,
+			       void *ectx __maybe_unused)
 {
 	uk_thread_exit(-1);
 }
 
-/* Injected into a thread interrupted while it ran app code; regs is its
- * interrupted state. */
-static void sched_interrupt_injected(struct __regs *regs)
+/* Injected into a thread interrupted while it ran app code; regs and
+ * ectx are its interrupted state. */
+static void sched_interrupt_injected(struct __regs *regs, void *ectx)
 {
 	unsigned long flags = ukplat_lcpu_save_irqf();
 	struct uk_sched *s = uk_sched_current();
-	void (*fn)(struct __regs *) = READ_ONCE(interrupt_hook);
+	void (*fn)(struct __regs *, void *) = READ_ONCE(interrupt_hook);
 
 	uk_spin_lock(&s->lock);
 	s->preempting = 0;
 	uk_spin_unlock(&s->lock);
 	ukplat_lcpu_restore_irqf(flags);
 	if (fn)
-		fn(regs);
+		fn(regs, ectx);
 }
 
 void sched_kill_running(struct uk_sched *s, struct __regs *regs,
 			unsigned int preempt_count)
 {
 	struct uk_thread *t = s->current;
-	void (*fn)(struct __regs *);
+	void (*fn)(struct __regs *, void *);
 
 	if (!t || (t->flags & UK_THREADF_IDLE))
 		return;

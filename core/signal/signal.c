@@ -479,15 +479,19 @@ static void run_handler(struct uk_thread *t, struct handler_call *c)
 }
 
 /* The handler's ucontext: the mask to restore, the alternate stack (as
- * sigaltstack set it, as Linux saves it), and the registers of a call
- * that came with a full frame (a Linux binary's "syscall" instruction),
- * the return register holding what the call returns, or of the code an
- * asynchronous signal interrupted. A native app's system calls are
- * function calls: there is no interrupted register state, its mcontext
- * is zero. */
-static void uc_fill(struct uk_ucontext *uc, struct uk_thread *t,
-		    __u64 restore, const struct __regs *regs, long ret)
+ * sigaltstack set it, as Linux saves it), the registers of a call that
+ * came with a full frame (a Linux binary's "syscall" instruction), the
+ * return register holding what the call returns, or of the code an
+ * asynchronous signal interrupted, and the FPU/SIMD state ectx. A native
+ * app's system calls are function calls: there is no interrupted
+ * register state, its registers are zero (its FPU state is the CPU's at
+ * the call). */
+static void uc_fill(struct uk_sigframe *f, struct uk_thread *t,
+		    __u64 restore, const struct __regs *regs, long ret,
+		    const void *ectx)
 {
+	struct uk_ucontext *uc = &f->uc;
+
 	memset(uc, 0, sizeof(*uc));
 	uc->uc_sigmask = restore;
 	uc->uc_stack.ss_sp = t->sig_altstack_sp;
@@ -497,6 +501,18 @@ static void uc_fill(struct uk_ucontext *uc, struct uk_thread *t,
 		uc->uc_stack.ss_flags = U_SS_DISABLE;
 	if (regs)
 		uk_mcontext_from_regs(&uc->uc_mcontext, regs, ret);
+	uk_sigframe_fpu_from(f, ectx);
+}
+
+/* Takes the FPU/SIMD state a handler left in f back into ectx; a frame
+ * whose state cannot be read is a bad frame, which Linux answers with
+ * SIGSEGV (as rt_sigreturn below). */
+static void fpu_back(void *ectx, const struct uk_sigframe *f)
+{
+	if (!uk_sigframe_fpu_to(ectx, f))
+		return;
+	uk_printk_raw("amphi: a signal handler's fpregs cannot be read\n");
+	sig_default(11);
 }
 
 /* What a call shows as its result in the handler's registers. */
@@ -516,15 +532,21 @@ static long shown_rc(const long *rc, unsigned long act_flags)
  * it as uc_sigmask, and their edits go there. intr (NULL: none) is the
  * state of the app code the thread was interrupted in (not in a call):
  * handlers see it as uc_mcontext, and their edits go there, as Linux
- * resumes them. */
+ * resumes them; intr_ectx is its FPU/SIMD state, likewise. In a call,
+ * the FPU/SIMD state handlers see and change is the one a trapped call
+ * saved at its entry (syscall_ectx), else the CPU's (a native app's
+ * call is a function call), loaded again after each handler, which
+ * itself may use the FPU freely, as on Linux. */
 static int deliver(int *no_restart, long *rc, __u64 *after,
-		   struct __regs *intr)
+		   struct __regs *intr, void *intr_ectx)
 {
 	struct uk_thread *self = uk_thread_current();
 	struct handler_call c;
 	struct uk_siginfo info;
-	struct uk_ucontext uc __align(16);
+	struct uk_sigframe frame __align(64);
+	__u8 live[UKARCH_ECTX_SIZE] __align(UKARCH_ECTX_ALIGN);
 	struct __regs *regs;
+	void *ectx;
 	long shown = 0;
 	unsigned long flags;
 	unsigned long h;
@@ -568,14 +590,22 @@ static int deliver(int *no_restart, long *rc, __u64 *after,
 		if (regs)
 			shown = rc ? shown_rc(rc, c.act.flags) :
 				     (long)ukarch_regs_ret(regs);
-		uc_fill(&uc, self, after ? *after : saved, regs, shown);
-		c.uc = &uc;
+		ectx = intr ? intr_ectx : self->syscall_ectx;
+		if (!ectx)
+			ukarch_ectx_store(live);
+		uc_fill(&frame, self, after ? *after : saved, regs, shown,
+			ectx ? ectx : live);
+		c.uc = &frame.uc;
 		run_handler(self, &c);
+		fpu_back(ectx ? ectx : live, &frame);
+		if (!ectx)
+			ukarch_ectx_load(live);
 		ran++;
 		if (!(c.act.flags & U_SA_RESTART))
 			*no_restart = 1;
 		if (regs) {
-			long set = uk_mcontext_to_regs(regs, &uc.uc_mcontext);
+			long set = uk_mcontext_to_regs(regs,
+						       &frame.uc.uc_mcontext);
 
 			if (!rc)
 				ukarch_regs_ret(regs) = (unsigned long)set;
@@ -586,9 +616,9 @@ static int deliver(int *no_restart, long *rc, __u64 *after,
 		 * which the handler may have changed. */
 		uk_spin_lock_irqsave(&uk_sig_lock, flags);
 		if (after)
-			*after = uc.uc_sigmask & ~SIG_UNCATCHABLE;
+			*after = frame.uc.uc_sigmask & ~SIG_UNCATCHABLE;
 		self->sig_blocked = after ? saved :
-				    uc.uc_sigmask & ~SIG_UNCATCHABLE;
+				    frame.uc.uc_sigmask & ~SIG_UNCATCHABLE;
 		sig_recalc_locked(self);
 		uk_spin_unlock_irqrestore(&uk_sig_lock, flags);
 	}
@@ -597,7 +627,7 @@ static int deliver(int *no_restart, long *rc, __u64 *after,
 int uk_signal_syscall_end(long *rc)
 {
 	int no_restart = 0;
-	int ran = deliver(&no_restart, rc, NULL, NULL);
+	int ran = deliver(&no_restart, rc, NULL, NULL, NULL);
 
 	if (*rc != -UK_ERESTARTSYS)
 		return 0;
@@ -609,12 +639,12 @@ int uk_signal_syscall_end(long *rc)
 }
 
 /* Called in a thread interrupted while it ran app code, whose state
- * regs is. */
-static void interrupt_hook(struct __regs *regs)
+ * regs and ectx are. */
+static void interrupt_hook(struct __regs *regs, void *ectx)
 {
 	int no_restart;
 
-	deliver(&no_restart, NULL, NULL, regs);
+	deliver(&no_restart, NULL, NULL, regs, ectx);
 }
 
 static int signal_init(struct uk_init_ctx *ctx __maybe_unused)
@@ -673,7 +703,7 @@ void uk_signal_mask_restore(__u64 old)
 	int no_restart;
 
 	/* What the call's mask let in is taken under that mask. */
-	deliver(&no_restart, NULL, &old, NULL);
+	deliver(&no_restart, NULL, &old, NULL, NULL);
 	uk_signal_mask(U_SIG_SETMASK, &old, NULL);
 }
 
@@ -848,7 +878,7 @@ static int suspend(const __u64 *mask)
 	uk_spin_unlock_irqrestore(&uk_sig_lock, flags);
 	do
 		uk_thread_sleep_interruptible(0);
-	while (!deliver(&no_restart, NULL, &saved, NULL));
+	while (!deliver(&no_restart, NULL, &saved, NULL, NULL));
 	uk_spin_lock_irqsave(&uk_sig_lock, flags);
 	self->sig_blocked = saved;
 	sig_recalc_locked(self);

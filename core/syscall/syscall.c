@@ -145,16 +145,21 @@ long uk_syscall6(long n, long a1, long a2, long a3, long a4, long a5,
 			(r)->x[4], (r)->x[5]
 #endif
 
-void uk_syscall_entry_regs(struct __regs *regs)
+/* Serves the call regs describes; ectx (NULL: none) is the FPU/SIMD
+ * state its entry saved, which signal handlers see and change. */
+static void entry_regs(struct __regs *regs, void *ectx)
 {
 	struct uk_thread *t = uk_thread_current();
 	struct __regs *outer = NULL;
+	void *outer_ectx = NULL;
 
 	/* Nested (a handler's signal handler calls again): keep the outer
 	 * frame for when this one is done. */
 	if (t) {
 		outer = t->syscall_regs;
+		outer_ectx = t->syscall_ectx;
 		t->syscall_regs = regs;
+		t->syscall_ectx = ectx;
 	}
 	ukarch_regs_ret(regs) =
 		(unsigned long)uk_syscall6((long)REGS_NR(regs),
@@ -162,8 +167,15 @@ void uk_syscall_entry_regs(struct __regs *regs)
 	/* The thread may differ (a clone child never gets here; this one
 	 * may have moved CPUs): look again. */
 	t = uk_thread_current();
-	if (t)
+	if (t) {
 		t->syscall_regs = outer;
+		t->syscall_ectx = outer_ectx;
+	}
+}
+
+void uk_syscall_entry_regs(struct __regs *regs)
+{
+	entry_regs(regs, NULL);
 }
 
 /*
@@ -175,13 +187,13 @@ void uk_syscall_entry_regs(struct __regs *regs)
  * t->utlsp) goes back on return. The outer value is kept for a call
  * nested in a signal handler the kernel runs.
  */
-void uk_syscall_entry_trapped(struct __regs *regs)
+void uk_syscall_entry_trapped(struct __regs *regs, void *ectx)
 {
 	struct uk_thread *t = uk_thread_current();
 	__uptr user, outer;
 
 	if (!t || !t->ktlsp) {
-		uk_syscall_entry_regs(regs);
+		entry_regs(regs, ectx);
 		return;
 	}
 	user = ukplat_tlsp_get();
@@ -189,7 +201,7 @@ void uk_syscall_entry_trapped(struct __regs *regs)
 	t->utlsp = user;
 	if (user != t->ktlsp)
 		ukplat_tlsp_set(t->ktlsp);
-	uk_syscall_entry_regs(regs);
+	entry_regs(regs, ectx);
 	/* The same thread (perhaps on another CPU now). */
 	user = t->utlsp;
 	t->utlsp = outer;

@@ -56,6 +56,7 @@ x86_syscall_entry:
 	subq $512, %rsp
 	fxsave64 (%rsp)
 	movq %rbx, %rdi
+	movq %rsp, %rsi			/* the saved FPU/SIMD state */
 	call uk_syscall_entry_trapped
 	fxrstor64 (%rsp)
 	/* Back with iretq, which sets the stack pointer and the flags

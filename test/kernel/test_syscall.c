@@ -414,7 +414,7 @@ static long trapped(long n, long a1, long a2)
 	r.orig_rax = n;
 	r.rdi = a1;
 	r.rsi = a2;
-	uk_syscall_entry_trapped(&r);
+	uk_syscall_entry_trapped(&r, NULL);
 	return (long)r.rax;
 }
 

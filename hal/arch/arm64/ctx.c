@@ -210,7 +210,8 @@ void ukarch_ectx_load(const void *ectx)
  * fn, the interrupted pc, the interrupted pstate, 0. Builds a struct
  * __regs of the interrupted state below them (REGS bytes), a frame record
  * (so backtraces through fn reach the interrupted function), saves the
- * FPU/SIMD state, calls fn(regs), restores the FPU/SIMD state and ends
+ * FPU/SIMD state, calls fn(regs, ectx), restores the FPU/SIMD state
+ * (what fn left in ectx) and ends
  * with "svc #UKARCH_INJECT_SVC": the SVC handler resumes the struct
  * __regs (ukarch_regs_inject_return), the only way back that frees every
  * register, with what fn changed in it (a signal handler's uc_mcontext).
@@ -256,6 +257,7 @@ __asm__(
 "	bl ukarch_ectx_store\n"
 "	ldr x9, [x29, #(16 + " STRINGIFY(INJ_REGS) ")]\n"
 "	add x0, x29, #16\n"
+"	mov x1, sp\n"
 "	blr x9\n"
 "	mov x0, sp\n"
 "	bl ukarch_ectx_load\n"
@@ -280,7 +282,7 @@ int ukarch_regs_in_inject_trampoline(const struct __regs *regs)
 #define PSTATE_BTYPE	(3UL << 10)
 
 int ukarch_regs_inject_call(struct __regs *regs,
-			    void (*fn)(struct __regs *))
+			    void (*fn)(struct __regs *, void *))
 {
 	unsigned long *sp = (unsigned long *)regs->sp;
 

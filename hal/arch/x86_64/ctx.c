@@ -141,7 +141,8 @@ void ukarch_ectx_load(const void *ectx)
  * Right below it the trampoline builds a struct __regs of the interrupted
  * state (168 bytes, ss at the top, r15 at the bottom; flags first, before
  * an instruction changes them; cs, ss and orig_rax 0), saves the FPU/SIMD
- * state below that, calls fn(regs), restores the FPU/SIMD state and
+ * state below that, calls fn(regs, ectx), restores the FPU/SIMD state
+ * (what fn left in ectx) and
  * resumes the struct with ukarch_regs_resume: what fn changed in it (a
  * signal handler's uc_mcontext) is what runs on. The 24 bytes that
  * writes 152 bytes below the interrupted rsp are the frame (red zone
@@ -182,6 +183,7 @@ __asm__(
 "	movq %rsp, %rdi\n"
 "	callq ukarch_ectx_store\n"
 "	movq %rbx, %rdi\n"
+"	movq %rsp, %rsi\n"
 "	callq *168(%rbx)\n"
 "	movq %rsp, %rdi\n"
 "	callq ukarch_ectx_load\n"
@@ -259,7 +261,7 @@ __asm__(
 );
 
 int ukarch_regs_inject_call(struct __regs *regs,
-			    void (*fn)(struct __regs *))
+			    void (*fn)(struct __regs *, void *))
 {
 	static int under_valgrind = -1;
 	unsigned long *sp;

@@ -7,10 +7,11 @@
  * On Linux, and for a Linux binary on Amphi (test/elf runs this program
  * so), the mcontext is the interrupted registers; in a native Amphi app
  * system calls are function calls with no register frame, and the
- * mcontext is zero (the other branch, built with __AMPHI__: as many
- * checks).
+ * mcontext's registers are zero (the other branch, built with
+ * __AMPHI__: as many checks).
  */
 #include <signal.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -30,7 +31,15 @@ static void on_usr1(int sig, siginfo_t *si, void *ucv)
 	(void)sig;
 	(void)si;
 	hits++;
-	zero_frame = !memcmp(&uc->uc_mcontext, &zero, sizeof(zero));
+	/* The registers; the FPU state (fpregs, __reserved's records) is
+	 * there in any case. */
+#if defined(__x86_64__)
+	zero_frame = !memcmp(&uc->uc_mcontext, &zero,
+			     offsetof(mcontext_t, fpregs));
+#elif defined(__aarch64__)
+	zero_frame = !memcmp(&uc->uc_mcontext, &zero,
+			     offsetof(mcontext_t, __reserved));
+#endif
 #if defined(__x86_64__)
 	full_frame = uc->uc_mcontext.gregs[REG_RIP] != 0;
 	if (full_frame) {

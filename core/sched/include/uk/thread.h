@@ -98,6 +98,9 @@ struct uk_thread {
 	int exit_status;
 	void *priv;			/* for the owner of the thread */
 	struct __regs *syscall_regs;	/* full-frame system call, or NULL */
+	/* The FPU/SIMD state a trapped system call saved at its entry and
+	 * resumes with (an extended context, uk/arch/ctx.h), or NULL. */
+	void *syscall_ectx;
 	/* Where its trapped system calls run (a loaded binary's thread on
 	 * metal; uk_thread_syscall_stack()), and the block behind it. */
 	struct ukplat_syscall_stack syscall_stack;
@@ -219,9 +222,10 @@ static inline int uk_thread_interrupted(const struct uk_thread *t)
 
 /* Sets the function a thread interrupted while it runs app code calls,
  * as if called from the interrupted instruction, with the interrupted
- * registers, which it may change (core/signal: delivery of asynchronous
- * signals). */
-void uk_thread_set_interrupt_hook(void (*fn)(struct __regs *regs));
+ * registers and FPU/SIMD state (an extended context, uk/arch/ctx.h),
+ * which it may change (core/signal: delivery of asynchronous signals). */
+void uk_thread_set_interrupt_hook(void (*fn)(struct __regs *regs,
+					     void *ectx));
 
 /* Sleeps until the monotonic deadline (0: none) or until the caller is
  * interrupted (uk_thread_interrupted). Returns 0 at the deadline, -EINTR

@@ -70,8 +70,10 @@ uk_syscall_entry:
  * %rsp = %rdi = the caller's registers as a struct __regs (16-byte
  * aligned, room below), served by uk_syscall_entry_trapped. Linux keeps
  * every register but %rax, %rcx and %r11 across the call, FPU and SIMD
- * state included, which kernel code may use: it is saved around the call. Resumes the caller from the
- * frame, which the call may have changed (clone, rt_sigreturn).
+ * state included, which kernel code may use: it is saved around the call
+ * (and handed to it, for signal handlers to see and change). Resumes the
+ * caller from the frame, which the call may have changed (clone,
+ * rt_sigreturn).
  */
 	.globl uk_syscall_entry_frame
 	.type uk_syscall_entry_frame, @function
@@ -82,6 +84,7 @@ uk_syscall_entry_frame:
 	movq %rdi, %rbx
 	subq $512, %rsp
 	fxsave64 (%rsp)
+	movq %rsp, %rsi
 	call uk_syscall_entry_trapped
 	fxrstor64 (%rsp)
 	movq %rbx, %rdi

@@ -64,8 +64,10 @@ void uk_syscall_entry(void);
 void uk_syscall_entry_regs(struct __regs *regs);
 /* The same for a loaded binary's trapped call (the backends' trap
  * entries): kernel code runs on the thread's own thread pointer
- * (uk_thread.ktlsp), not the binary's, which is put back on return. */
-void uk_syscall_entry_trapped(struct __regs *regs);
+ * (uk_thread.ktlsp), not the binary's, which is put back on return.
+ * ectx (NULL: none) is the caller's FPU/SIMD state the entry saved and
+ * restores (uk/arch/ctx.h): signal handlers see and may change it. */
+void uk_syscall_entry_trapped(struct __regs *regs, void *ectx);
 /* The calling thread's full-frame registers, or NULL. */
 struct __regs *uk_syscall_regs(void);
 

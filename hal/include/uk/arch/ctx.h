@@ -47,14 +47,16 @@ struct __regs;
  * if from the interrupted instruction, with every register, the flags and
  * the FPU/SIMD state (ukarch_ectx_store/load, on its own stack) preserved
  * around the call. fn gets the interrupted registers as a struct __regs
- * on the stack; what it changes there (a signal handler's uc_mcontext)
- * is the state resumed after it. Interrupt handlers use it to preempt a
+ * on the stack and their FPU/SIMD state as an extended context (ectx,
+ * UKARCH_ECTX_SIZE bytes, UKARCH_ECTX_ALIGN-aligned); what it changes
+ * there (a signal handler's uc_mcontext and FPU state) is the state
+ * resumed after it. Interrupt handlers use it to preempt a
  * thread and to deliver signals. Returns 0, or -ENOTSUP where the backend
  * cannot. arm64 has no register free to return through: the call returns
  * with an SVC whose handler (ukarch_regs_inject_return) resumes the saved
  * state. */
 int ukarch_regs_inject_call(struct __regs *regs,
-			    void (*fn)(struct __regs *));
+			    void (*fn)(struct __regs *regs, void *ectx));
 
 /* Nonzero if regs was interrupted in an injected call's trampoline (its
  * own saving and restoring, not fn; on x86_64 also ukarch_regs_resume,
