@@ -515,6 +515,35 @@ static void fpu_back(void *ectx, const struct uk_sigframe *f)
 	sig_default(11);
 }
 
+#if defined(__x86_64__)
+/* What ukarch_regs_resume writes below the stack pointer it resumes
+ * (uk/arch/ctx.h): 24 bytes, 152 bytes below it. */
+#define RESUME_BELOW	152
+#define RESUME_BYTES	24
+#endif
+
+/* A handler that moved the stack pointer to memory the way back cannot
+ * write (x86_64) would crash the kernel there; on Linux the program
+ * goes on and faults at its first use of that stack, which ends it by
+ * SIGSEGV: so it ends here, the same way. */
+static void sp_check(const struct __regs *r, __uptr old_sp)
+{
+#if defined(__x86_64__)
+	__uptr sp = ukarch_regs_sp(r);
+
+	if (sp == old_sp ||
+	    uk_nofault_probe_w(sp - RESUME_BELOW, RESUME_BYTES, 0) ==
+	    RESUME_BYTES)
+		return;
+	uk_printk_raw("amphi: a signal handler set a stack pointer (0x%lx) "
+		      "that cannot be written\n", (unsigned long)sp);
+	sig_default(11);
+#else
+	(void)r;
+	(void)old_sp;
+#endif
+}
+
 /* What a call shows as its result in the handler's registers. */
 static long shown_rc(const long *rc, unsigned long act_flags)
 {
@@ -604,8 +633,11 @@ static int deliver(int *no_restart, long *rc, __u64 *after,
 		if (!(c.act.flags & U_SA_RESTART))
 			*no_restart = 1;
 		if (regs) {
+			__uptr old_sp = ukarch_regs_sp(regs);
 			long set = uk_mcontext_to_regs(regs,
 						       &frame.uc.uc_mcontext);
+
+			sp_check(regs, old_sp);
 
 			if (!rc)
 				ukarch_regs_ret(regs) = (unsigned long)set;
