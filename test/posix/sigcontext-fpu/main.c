@@ -81,7 +81,7 @@ static __attribute__((noinline, noclone)) void spin(volatile int *stopp,
 
 #if defined(__x86_64__)
 #define MC_PC(uc)	((uc)->uc_mcontext.gregs[REG_RIP])
-#define RC_MASK		0x6000u		/* MXCSR rounding control */
+#define RC_MASK		0x6000u		/* MXCSR RC */
 #define RC_ZERO		0x6000u
 #define RC_UP		0x4000u
 #define RC_DOWN		0x2000u

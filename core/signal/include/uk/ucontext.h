@@ -67,7 +67,7 @@ struct uk_ucontext {
 #define UK_FPSIMD_MAGIC		0x46508001
 struct uk_fpsimd_context {
 	__u32 magic;			/* UK_FPSIMD_MAGIC */
-	__u32 size;			/* sizeof(struct uk_fpsimd_context) */
+	__u32 size;			/* sizeof(the record): 528 */
 	__u32 fpsr;
 	__u32 fpcr;
 	__u64 vregs[64] __attribute__((aligned(16)));	/* q0-q31 */

@@ -3,8 +3,8 @@
  * The trap entry of the "syscall" instruction, for unmodified Linux
  * binaries (core/elf). Their system-call instructions must reach
  * uk_syscall_entry_trapped() with the caller's registers as a struct
- * __regs and their FPU/SIMD state saved; how is the backend's business: Syscall User Dispatch in sim
- * (hal-sim/sud.c), LSTAR on metal.
+ * __regs and their FPU/SIMD state saved; how is the backend's business:
+ * Syscall User Dispatch in sim (hal-sim/sud.c), LSTAR on metal.
  */
 #ifndef __UKPLAT_SYSCALL_H__
 #define __UKPLAT_SYSCALL_H__
