@@ -284,16 +284,28 @@ static void on_spin(int sig)
 
 static volatile int spin_ready;
 
+/* As spin-wait loops do: under QEMU's TCG on x86_64, one host thread runs
+ * the CPUs in turn, and a pause gives the others theirs. */
+static void cpu_relax(void)
+{
+#if defined(__x86_64__)
+	__asm__ __volatile__("pause");
+#elif defined(__aarch64__)
+	__asm__ __volatile__("yield");
+#endif
+}
+
+/* Spins, away from the main thread's CPU, until *arg (a volatile int). */
 static void *spinner(void *arg)
 {
+	volatile int *stop = arg;
 	cpu_set_t one;
 
-	/* Away from the main thread's CPU. */
 	CPU_ZERO(&one);
 	CPU_SET(1, &one);
 	spin_ready = sched_setaffinity(0, sizeof(one), &one) == 0 ? 1 : -1;
-	while (!spin_flag)
-		;
+	while (!*stop)
+		cpu_relax();
 	return NULL;
 }
 
@@ -349,7 +361,7 @@ static void test_spinner(void)
 
 	CHECK(set_handler(SIGUSR2, on_spin, 0) == 0);
 	hits[SIGUSR2] = 0;
-	CHECK(pthread_create(&t, NULL, spinner, NULL) == 0);
+	CHECK(pthread_create(&t, NULL, spinner, (void *)&spin_flag) == 0);
 	while (!spin_ready)
 		msleep(1);
 	CHECK(spin_ready == 1);
@@ -369,32 +381,9 @@ static void test_spinner(void)
 
 static volatile int storm_stop;
 
-/* As spin-wait loops do: under QEMU's TCG on x86_64, one host thread runs
- * the CPUs in turn, and a pause gives the others theirs. */
-static void cpu_relax(void)
-{
-#if defined(__x86_64__)
-	__asm__ __volatile__("pause");
-#elif defined(__aarch64__)
-	__asm__ __volatile__("yield");
-#endif
-}
-
 static void on_storm(int sig)
 {
 	hits[sig]++;
-}
-
-static void *storm_spinner(void *arg)
-{
-	cpu_set_t one;
-
-	CPU_ZERO(&one);
-	CPU_SET(1, &one);
-	spin_ready = sched_setaffinity(0, sizeof(one), &one) == 0 ? 1 : -1;
-	while (!storm_stop)
-		cpu_relax();
-	return NULL;
 }
 
 /* Spins until hits[sig] reaches n or 10 s pass; nonzero if it did. */
@@ -422,7 +411,7 @@ static void test_spinner_storm(void)
 	CHECK(set_handler(SIGUSR1, on_storm, 0) == 0);
 	hits[SIGUSR1] = 0;
 	spin_ready = 0;
-	CHECK(pthread_create(&t, NULL, storm_spinner, NULL) == 0);
+	CHECK(pthread_create(&t, NULL, spinner, (void *)&storm_stop) == 0);
 	while (!spin_ready)
 		msleep(1);
 	CHECK(spin_ready == 1);
