@@ -237,18 +237,27 @@ static void migrate(struct uk_sched *s, struct uk_thread *t)
 	kick(kicked);
 }
 
+/*
+ * prev's state is read under the lock: once it is released, a blocked
+ * prev can be woken, stolen by another CPU, run there and exit, and that
+ * CPU's next thread releases it. Read after the unlock, the state said
+ * "exited" here too, and a detached thread was freed twice (seen on
+ * arm64 under load).
+ */
 struct uk_thread *sched_finish(struct uk_sched *s)
 {
 	struct uk_thread *prev = s->prev;
+	int exited = prev && prev->state == UK_THREAD_EXITED;
+	int moving = prev && unlikely(prev->migrate_to) &&
+		     prev->state == UK_THREAD_RUNNABLE;
 
 	s->prev = NULL;
 	uk_spin_unlock(&s->lock);
-	if (unlikely(prev && prev->migrate_to) &&
-	    prev->state == UK_THREAD_RUNNABLE) {
+	if (moving) {
 		migrate(s, prev);
 		return NULL;
 	}
-	return prev && prev->state == UK_THREAD_EXITED ? prev : NULL;
+	return exited ? prev : NULL;
 }
 
 void sched_switch(struct uk_sched *s, unsigned long flags)
