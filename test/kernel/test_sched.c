@@ -704,5 +704,9 @@ static __nsec process_time_of(unsigned int flags)
 UK_TESTCASE(sched, service_threads_are_not_process_cpu_time)
 {
 	UK_TEST_EXPECT(process_time_of(0) >= MS(60));
-	UK_TEST_EXPECT(process_time_of(UK_THREADF_SERVICE) < MS(30));
+	/* Counted, the burner alone would make 60 ms. What is counted is
+	 * the caller's own time around it, which a host that deschedules
+	 * the CPU stretches (30 ms were too few under nested KVM on a
+	 * loaded machine). */
+	UK_TEST_EXPECT(process_time_of(UK_THREADF_SERVICE) < MS(60));
 }
