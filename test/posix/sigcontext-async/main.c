@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "../posix-check.h"
+#include "../sig-spin.h"
 
 #define MAGIC	0x5a5a9abc24681357UL	/* in the loop's register */
 #define MAGIC2	0x0123456789abcdefUL	/* what the last handler puts */
@@ -123,43 +124,6 @@ static void *spinner(void *arg)
 	spin(&stop, &out);
 	done = 1;
 	return NULL;
-}
-
-static int set_action(int sig, void (*fn)(int, siginfo_t *, void *))
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_sigaction = fn;
-	sa.sa_flags = SA_SIGINFO;
-	sigemptyset(&sa.sa_mask);
-	return sigaction(sig, &sa, NULL);
-}
-
-static void msleep(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
-}
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-/* Waits up to 10 s for *v to reach n. Returns nonzero if it did. */
-static int wait_for(volatile int *v, int n)
-{
-	double end = now() + 10;
-
-	while (*v < n && now() < end)
-		msleep(1);
-	return *v >= n;
 }
 
 int main(void)
