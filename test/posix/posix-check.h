@@ -6,8 +6,10 @@
 #ifndef AMPHI_POSIX_CHECK_H
 #define AMPHI_POSIX_CHECK_H
 
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <time.h>
 #include <unistd.h>
 
 static int posix_checks_passed, posix_checks_failed;
@@ -30,6 +32,15 @@ static inline int lowest_free_fd(void)
 
 	close(fd);
 	return fd;
+}
+
+/* Sleeps ms milliseconds, the whole time even if signals come. */
+static inline void msleep(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
 }
 
 /* Prints the summary line; returns the exit status for main(). */

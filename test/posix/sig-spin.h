@@ -11,6 +11,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "posix-check.h"
+
 /* A SA_SIGINFO handler for sig, no mask; returns sigaction's result. */
 static int set_action(int sig, void (*fn)(int, siginfo_t *, void *))
 {
@@ -21,14 +23,6 @@ static int set_action(int sig, void (*fn)(int, siginfo_t *, void *))
 	sa.sa_flags = SA_SIGINFO;
 	sigemptyset(&sa.sa_mask);
 	return sigaction(sig, &sa, NULL);
-}
-
-static void msleep(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
 }
 
 static double now(void)

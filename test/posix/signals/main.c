@@ -83,14 +83,6 @@ static void arm_ms(long ms)
 	setitimer(ITIMER_REAL, &it, NULL);
 }
 
-static void msleep(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
-}
-
 /* alarm ends a blocking read with EINTR; with SA_RESTART the read goes
  * on and gets the data written later. */
 struct delayed_write {

@@ -29,14 +29,6 @@ static void on_alarm(int sig)
 	alarms++;
 }
 
-static void msleep(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
-}
-
 static void test_itimer(void)
 {
 	struct itimerval it = { { 0, 10000 }, { 0, 10000 } }, cur;
