@@ -63,6 +63,11 @@ def main():
         runs = re.search(r'stat::number_of_executed_units:\s*(\d+)', out)
         speed = re.search(r'stat::average_exec_per_sec:\s*(\d+)', out)
         if res.returncode or found or not runs:
+            # What the kernel said about the find (a crash report's
+            # first lines, the status the app ended with).
+            said = [l for l in lines if l.startswith('amphi-fuzz:') or
+                    'KERNEL CRASH' in l]
+            sys.stdout.write(''.join(said[:20]))
             for f in found:
                 print('find: %s\n  %s' % (f[:-4], open(f).read().strip()))
             sys.exit('FAIL: status %d, %d finds' % (res.returncode,

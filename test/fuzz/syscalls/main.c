@@ -20,8 +20,10 @@
  * harness would with timeouts: every open fd is made O_NONBLOCK after
  * each call, time-outs are short (poll, select, futex, nanosleep...),
  * F_SETLKW and flock wait no more, signal handlers are SIG_IGN or a
- * no-op (never a random address), kill sends harmless signals, memory
- * calls (munmap, mprotect, mremap, MAP_FIXED...) name the pool or
+ * no-op (never a random address), kill sends harmless signals, a
+ * timer's signal has the no-op handler (unless the input changed it)
+ * and is never a deadly one (SIGKILL, SIGSEGV...), memory calls
+ * (munmap, mprotect, mremap, MAP_FIXED...) name the pool or
  * kernel-only memory, not the loop's own stack or code, and
  * arch_prctl does not move %fs. fds 0-2 are /dev/null.
  *
@@ -51,6 +53,7 @@
 #include <ftw.h>
 #include <poll.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,6 +71,7 @@
 #include <unistd.h>
 #include <uk/alloc.h>
 #include <uk/fdtab.h>
+#include <uk/nofault.h>
 #include <uk/print.h>
 #include <uk/syscall.h>
 
@@ -397,6 +401,36 @@ static long sigaction_ptr(void)
 	return (long)a;
 }
 
+/* Signals whose default action the loop keeps: those that report its
+ * own faults (a fault of the loop must end it) and SIGKILL. A timer an
+ * input arms may send any other. */
+static int loop_deadly(long sig)
+{
+	switch (sig) {
+	case SIGILL: case SIGTRAP: case SIGABRT: case SIGBUS:
+	case SIGFPE: case SIGSEGV: case SIGSYS: case SIGKILL:
+		return 1;
+	}
+	return 0;
+}
+
+/* timer_create's sigevent: a timer may not send a deadly signal (the
+ * kernel's own copy rules say whether it can be read and patched; if
+ * it cannot be patched, the default sigevent: SIGALRM). */
+static void shape_sigevent(long *a)
+{
+	struct { long value; int signo, notify; } ev;
+	int urg = SIGURG;
+
+	if (!*a || uk_copy_from_user(&ev, (void *)*a, sizeof(ev)) < 0)
+		return;
+	if (ev.notify == SIGEV_NONE || !loop_deadly(ev.signo))
+		return;
+	if (uk_copy_to_user((char *)*a + offsetof(typeof(ev), signo), &urg,
+			    sizeof(urg)) < 0)
+		*a = 0;
+}
+
 static struct {
 	long mmap, munmap, mprotect, mremap, madvise, msync, mlock,
 	     munlock, mincore, pkey_mprotect, remap_file_pages,
@@ -405,7 +439,7 @@ static struct {
 	     rt_sigtimedwait, recvmmsg, flock, fcntl, rt_sigaction, kill,
 	     tkill, tgkill, rt_sigqueueinfo, rt_tgsigqueueinfo, arch_prctl,
 	     mknod, mknodat, io_getevents, semtimedop, mq_timedreceive,
-	     mq_timedsend, futex_waitv, getpid;
+	     mq_timedsend, futex_waitv, getpid, timer_create;
 } N;
 
 static void nr_init(void)
@@ -421,7 +455,34 @@ static void nr_init(void)
 	NR(rt_sigqueueinfo); NR(rt_tgsigqueueinfo); NR(arch_prctl);
 	NR(mknod); NR(mknodat); NR(io_getevents); NR(semtimedop);
 	NR(mq_timedreceive); NR(mq_timedsend); NR(futex_waitv); NR(getpid);
+	NR(timer_create);
 #undef NR
+}
+
+/* The actions the loop runs with (at its start and after each input):
+ * the no-op handler for every signal that would end the program but
+ * is not deadly (a timer an input armed may fire during the input, as
+ * it would on Linux), SIG_IGN for SIGPIPE, the default for the rest.
+ * Each is ignored first, which drops an instance an input left pending
+ * (blocked). Raw calls: musl refuses its internal signals 32-34. */
+static void signals_reset(void)
+{
+	unsigned long act[4] = { 0 };
+	long sig;
+
+	for (sig = 1; sig < 65; sig++) {
+		if (sig == SIGKILL || sig == SIGSTOP)
+			continue;
+		act[0] = (unsigned long)SIG_IGN;
+		uk_syscall6(N.rt_sigaction, sig, (long)act, 0, 8, 0, 0);
+		if (sig == SIGPIPE)
+			continue;
+		act[0] = loop_deadly(sig) || sig == SIGCHLD ||
+			 sig == SIGCONT || sig == SIGURG || sig == SIGWINCH ||
+			 (sig >= SIGTSTP && sig <= SIGTTOU) ?
+			 (unsigned long)SIG_DFL : (unsigned long)noop;
+		uk_syscall6(N.rt_sigaction, sig, (long)act, 0, 8, 0, 0);
+	}
 }
 
 /* Signals whose default action is to ignore them: kill may send them
@@ -483,6 +544,8 @@ static void shape(long n, long a[6])
 		/* ARCH_SET_GS, ARCH_SET_FS: the loop's own TLS. */
 		if (a[0] == 0x1001 || a[0] == 0x1002)
 			a[0] = 0x1003;
+	} else if (n == N.timer_create) {
+		shape_sigevent(&a[1]);
 	} else if (n == N.mknod || n == N.mknodat) {
 		/* No FIFOs: opening one waits for the other end. */
 		int i = n == N.mknod ? 1 : 2;
@@ -915,7 +978,6 @@ static void reset(void)
 	sigset_t none;
 	unsigned int i;
 	long fd;
-	int sig;
 
 	if (uk_syscall6(nr("close_range"), 3, NULL_FD - 1, 0, 0, 0, 0) < 0 ||
 	    uk_syscall6(nr("close_range"), NULL_FD + 1, ~0U, 0, 0, 0, 0) < 0)
@@ -935,9 +997,7 @@ static void reset(void)
 		uk_syscall6(nr("timer_delete"), i, 0, 0, 0, 0, 0);
 	for (i = 0; i < 3; i++)
 		setitimer((int)i, &(struct itimerval){ 0 }, NULL);
-	for (sig = 1; sig < 65; sig++)
-		if (sig != SIGKILL && sig != SIGSTOP)
-			signal(sig, sig == SIGPIPE ? SIG_IGN : SIG_DFL);
+	signals_reset();
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	for (i = 0; i < RLIM_NLIMITS; i++)
@@ -960,7 +1020,7 @@ static void input_init(void)
 	limits_save();
 	mask = umask(022);
 	umask(mask);
-	signal(SIGPIPE, SIG_IGN);
+	signals_reset();
 	null_fd = open("/dev/null", O_RDWR);
 	if (null_fd < 0 || dup2(null_fd, NULL_FD) < 0)
 		die("/dev/null");
@@ -1124,7 +1184,7 @@ int main(int argc, char **argv)
 	calls_init();
 	nr_init();
 	limits_save();
-	signal(SIGPIPE, SIG_IGN);
+	signals_reset();
 	setup_memory();
 	setup_fds();
 	fds_nonblock(-1);
