@@ -128,6 +128,13 @@ static void life_init(struct life *l, const struct screen *s)
 	life_seed(l);
 }
 
+static void life_free(struct life *l)
+{
+	free(l->cell);
+	free(l->next);
+	free(l->heat);
+}
+
 static void life_step(struct life *l)
 {
 	int x, y, dx, dy, n, i;
@@ -382,6 +389,7 @@ int main(int argc, char *argv[])
 		while (!quit)
 			input_take(in, 1000, &l, &s);
 		printf("bye\n");
+		life_free(&l);
 		return 0;
 	}
 	for (i = 0; !quit && (frames < 0 || i < frames); i++) {
@@ -393,5 +401,6 @@ int main(int argc, char *argv[])
 	}
 	if (frames > 0)
 		printf("fbdemo: %d frames\n", i);
+	life_free(&l);
 	return 0;
 }
