@@ -75,10 +75,10 @@ static struct uk_waitq poller_wq;	/* the poller sleeps here when idle */
 static int console_watch;
 static int console_in_tty;		/* the console reads stdin, a tty */
 /* Watched only where the host says a terminal's keys come over the
- * line (tools/qemu-run.py on a terminal): elsewhere (amphi-kvm, which
- * leaves its terminal's keys to the host) a 10 ms look for ever would cost
- * every idle guest its tickless sleep, and the kernel tests count the
- * timer's interrupts. Keys are still found whenever the app reads. */
+ * line (tools/qemu-run.py and amphi-kvm on a terminal): elsewhere a
+ * 10 ms look for ever would cost every idle guest its tickless sleep,
+ * and the kernel tests count the timer's interrupts. Keys are still
+ * found whenever the app reads. */
 static int console_keys;
 UK_PARAM("console.keys", console_keys, 0, 1,
 	 "1: a terminal's signal keys come over the console: watch for "

@@ -56,6 +56,9 @@
 #define OUT_MAX		4096
 #define IN_MAX		4096
 #define EXIT_LINE	"\x1b[amphi-exit "
+/* The kernel's request to stop (SIGTSTP's default action; we said
+ * console.stop=1), at the end of a line (after a prompt). */
+#define STOP_LINE	"\x1b[amphi-stop]\n"
 
 static pthread_mutex_t out_lock = PTHREAD_MUTEX_INITIALIZER;
 static int out_timer = -1;		/* timerfd: a partial line waits */
@@ -79,6 +82,21 @@ static void write_all(int fd, const char *p, size_t n)
 		p += w;
 		n -= (size_t)w;
 	}
+}
+
+/* A line that ends in the stop request: what came before it goes out,
+ * then the process group stops until continued. Called with out_lock
+ * held (the other vCPUs stop with us anyway). */
+static int out_stop_line(void)
+{
+	size_t n = sizeof(STOP_LINE) - 1;
+
+	if (out_len < n || memcmp(out_buf + out_len - n, STOP_LINE, n))
+		return 0;
+	write_all(STDOUT_FILENO, out_buf, out_len - n);
+	out_len = 0;
+	term_stop(1);
+	return 1;
 }
 
 /* Writes the buffer out, taking a complete exit-status line; keeps a
@@ -109,6 +127,8 @@ static void out_flush_locked(int partial)
 			return;
 		}
 	}
+	if (out_stop_line())
+		return;
 	write_all(STDOUT_FILENO, out_buf, out_len);
 	out_len = 0;
 }
@@ -211,7 +231,8 @@ static void want_input(void)
 
 int console_pollfds(struct pollfd *p)
 {
-	size_t need = in_framed ? 2 : 1;
+	size_t need = 2;	/* framed: 0xff doubled; a terminal: the
+				 * Ctrl-A of an earlier read */
 	int n = 0;
 
 	pthread_mutex_lock(&in_lock);
@@ -234,19 +255,28 @@ static void in_put(unsigned char c)
 
 static void in_read(void)
 {
-	unsigned char chunk[256];
+	unsigned char chunk[256], keys[sizeof(chunk) + 1], *data = chunk;
 	ssize_t n, i;
 	size_t room;
 
 	pthread_mutex_lock(&in_lock);
 	room = IN_MAX - in_len;
 	pthread_mutex_unlock(&in_lock);
-	if (in_framed)
-		room /= 2;		/* each byte may be doubled */
+	/* Framed, each byte may be doubled; from a terminal, a Ctrl-A
+	 * held from the last read may come out with the first byte. */
+	room = in_framed ? room / 2 : room - 1;
 	n = read(STDIN_FILENO, chunk, room < sizeof(chunk) ? room :
 		 sizeof(chunk));
 	if (n < 0 && (errno == EINTR || errno == EAGAIN))
 		return;
+	if (n > 0 && !in_framed) {
+		n = term_keys(chunk, (size_t)n, keys);
+		if (n < 0)
+			kvm_quit("Ctrl-A x");
+		if (!n)
+			return;
+		data = keys;
+	}
 	pthread_mutex_lock(&in_lock);
 	if (n <= 0) {
 		in_open = 0;		/* EOF: nothing more comes */
@@ -256,9 +286,9 @@ static void in_read(void)
 		}
 	}
 	for (i = 0; i < n; i++) {
-		if (in_framed && chunk[i] == CONSOLE_FRAME_ESC)
+		if (in_framed && data[i] == CONSOLE_FRAME_ESC)
 			in_put(CONSOLE_FRAME_ESC);
-		in_put(chunk[i]);
+		in_put(data[i]);
 	}
 	pthread_mutex_unlock(&in_lock);
 }

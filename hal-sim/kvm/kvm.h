@@ -10,6 +10,8 @@
  *   load.c     the PVH ELF image, the initrd, hvm_start_info, ACPI
  *   devices.c  the device table (port and MMIO exits) and its devices
  *   gdb.c      the gdb remote stub
+ *   term.c     the terminal on stdin: raw while the guest runs, and
+ *              the Ctrl-A escape
  */
 #ifndef AMPHI_KVM_H
 #define AMPHI_KVM_H
@@ -168,6 +170,27 @@ void console_flush(void);
 /* The status the kernel stated on the console (statuses above 126), or
  * -1. */
 int console_stated_status(void);
+
+/* main.c: ends the run as ^C did before the terminal was the guest's:
+ * every vCPU stopped and shown, then exit 130. Main thread only. */
+void kvm_quit(const char *why) __attribute__((noreturn));
+
+/* term.c: whether stdin is a terminal term_setup would take (not one
+ * gdb's --gdb DEVICE uses). */
+int term_usable(const struct kvm_opts *o);
+/* Makes stdin's terminal raw, as QEMU's stdio with signal=off,
+ * and keeps it so until the monitor ends (restored on every way out).
+ * Returns 1 if it did (stdin is a terminal, not gdb's), else 0. */
+int term_setup(const struct kvm_opts *o);
+/* Restores the terminal and stops: the process group as a job does
+ * (group, the kernel's ^Z) or this process (a SIGTSTP); raw again once
+ * continued. */
+void term_stop(int group);
+/* Makes the terminal raw again (after a SIGCONT) if term_setup did. */
+void term_resume(void);
+/* Takes the Ctrl-A escape out of len bytes of terminal input in, into
+ * out (room for len + 1). Returns the bytes in out, or -1 at Ctrl-A x. */
+int term_keys(const unsigned char *in, size_t len, unsigned char *out);
 
 /* gdb.c: the stub. gdb_open waits for gdb to attach. */
 struct gdb *gdb_open(struct vm *vm, const char *where);

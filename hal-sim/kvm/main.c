@@ -107,6 +107,17 @@ static void usage(FILE *out)
 "that is not a terminal is read when the app first reads, then its end\n"
 "is passed on (bytes such as 0x03 are data, not signals).\n"
 "\n"
+"A terminal on stdin (unless --gdb uses it) is made raw while the guest\n"
+"runs, as tools/qemu-run.py has QEMU do: ^C, ^\\ and ^Z are bytes for the\n"
+"kernel's line discipline, which makes them the app's SIGINT, SIGQUIT and\n"
+"SIGTSTP (the kernel is told console.keys=1 and console.stop=1; a stop\n"
+"stops the monitor as a job, until fg). Its settings come back however\n"
+"the monitor ends, but for SIGKILL. The escape, Ctrl-A, as QEMU's:\n"
+"  Ctrl-A x              end the run (a stuck guest): every vCPU is\n"
+"                        stopped and shown; exit status 130\n"
+"  Ctrl-A Ctrl-A         send one Ctrl-A to the guest\n"
+"  Ctrl-A h              list these\n"
+"\n"
 "Options:\n"
 "  -m, --memory SIZE     guest RAM, e.g. 64M or 1G (default 64M, from 4M\n"
 "                        to 3G)\n"
@@ -134,7 +145,8 @@ static void usage(FILE *out)
 "Exit status: the app's; 1 if the guest died without one (a triple\n"
 "fault, an exit the monitor does not handle: the registers are printed);\n"
 "2 for a bad option or a missing, unreadable or corrupt image; 3 if\n"
-"/dev/kvm is missing or lacks a capability (named); 130 on Ctrl-C.\n",
+"/dev/kvm is missing or lacks a capability (named); 128 + N when signal\n"
+"N (SIGINT, SIGTERM, SIGHUP) ended it; 130 on Ctrl-A x.\n",
 		KVM_MAX_CPUS);
 }
 
@@ -154,6 +166,22 @@ static const char *const stream_args[3] = {
 	CONSOLE_ARG_STDIN, CONSOLE_ARG_STDOUT, CONSOLE_ARG_STDERR
 };
 static const char *const kind_names[] = CONSOLE_KIND_NAMES;
+
+static const char *const term_args[2] = {
+	"console.stop=1", "console.keys=1"
+};
+
+/* Whether kargs name the parameter of arg ("NAME=VALUE"). */
+static int given_arg(char **kargs, int nkargs, const char *arg)
+{
+	size_t len = strcspn(arg, "=") + 1;
+	int i;
+
+	for (i = 0; i < nkargs; i++)
+		if (!strncmp(kargs[i], arg, len))
+			return 1;
+	return 0;
+}
 
 /* The kind kargs give stream fd (the last console.std...=KIND; an
  * unknown KIND is a pipe to the kernel), or -1 if they do not. */
@@ -204,6 +232,17 @@ static int stream_cmdline(struct kvm_opts *o, char **kargs, int nkargs,
 		snprintf(arg, sizeof(arg), "%s=%s", stream_args[fd],
 			 kind_names[kind]);
 		o->cmdline = sim_cmdline_append(o->cmdline, len, arg);
+		n++;
+	}
+	if (o->stream_kind[0] != UKPLAT_STREAM_TTY || !term_usable(o))
+		return n;
+	/* The terminal will be raw (term.c): its keys come over the line,
+	 * and we stop on the kernel's word (^Z), as under qemu-run.py. */
+	for (fd = 0; fd < 2; fd++) {
+		if (given_arg(kargs, nkargs, term_args[fd]))
+			continue;
+		o->cmdline = sim_cmdline_append(o->cmdline, len,
+						term_args[fd]);
 		n++;
 	}
 	return n;
@@ -309,9 +348,28 @@ static void parse_options(int argc, char *argv[], struct kvm_opts *o)
 	free(kargs);
 }
 
-/* The main thread: ^C, SIGTERM and SIGHUP (blocked in every thread,
- * read from a signalfd) and the console's input and timer. */
-static void __attribute__((noreturn)) main_loop(struct vm *vm, int sigfd)
+/* Ends the run: every vCPU stopped and where each was printed. */
+static void __attribute__((noreturn)) stop_run(const char *why, int status)
+{
+	struct vm *vm = &the_vm;
+
+	console_flush();
+	kvm_say("%s: guest stopped", why);
+	if (!vm->gdb)
+		vm_stop(vm);
+	pthread_mutex_lock(&vm->lock);
+	exit(status);
+}
+
+void kvm_quit(const char *why)
+{
+	stop_run(why, 128 + SIGINT);
+}
+
+/* The main thread: ^C, SIGTERM, SIGHUP, SIGTSTP and SIGCONT (blocked in
+ * every thread, read from a signalfd) and the console's input and
+ * timer. */
+static void __attribute__((noreturn)) main_loop(int sigfd)
 {
 	struct signalfd_siginfo si;
 	struct pollfd p[4];
@@ -327,13 +385,16 @@ static void __attribute__((noreturn)) main_loop(struct vm *vm, int sigfd)
 		    read(sigfd, &si, sizeof(si)) != sizeof(si))
 			continue;
 		sig = (int)si.ssi_signo;
-		console_flush();
-		kvm_say("%s: guest stopped", sig == SIGINT ?
-			"interrupted (Ctrl-C)" : strsignal(sig));
-		if (!vm->gdb)
-			vm_stop(vm);
-		pthread_mutex_lock(&vm->lock);
-		exit(128 + sig);
+		if (sig == SIGTSTP) {
+			term_stop(0);
+			continue;
+		}
+		if (sig == SIGCONT) {
+			term_resume();	/* the shell may have reset it */
+			continue;
+		}
+		stop_run(sig == SIGINT ? "interrupted (Ctrl-C)" :
+			 strsignal(sig), 128 + sig);
 	}
 }
 
@@ -367,6 +428,9 @@ int main(int argc, char *argv[])
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGHUP);
+	/* A stop gives the terminal its settings back first. */
+	sigaddset(&set, SIGTSTP);
+	sigaddset(&set, SIGCONT);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
@@ -388,7 +452,8 @@ int main(int argc, char *argv[])
 	devices_init(vm);
 	if (opts.gdb)
 		vm->gdb = gdb_open(vm, opts.gdb);
+	term_setup(&opts);
 	vm_start(vm);
 	kvm_trace("vCPU threads started");
-	main_loop(vm, sigfd);
+	main_loop(sigfd);
 }
