@@ -16,11 +16,20 @@ force a world.
 As tools/qemu-run.py does for QEMU: the console is on stdio (the app's
 fds 0-2 are ours: the monitor is told what our stdout and stderr are,
 which it writes to through us; in the nested host the console is one
-serial line, a terminal with stdin on it or on /dev/null), crash-report
+serial line, a terminal with stdin on it), crash-report
 frames ("#N 0xADDR in ??", also in the monitor's register dumps) are
 resolved with addr2line against IMAGE, and the exit status is the app's
 (the monitor's own: 1 the guest died without a status, 2 a bad image or
-option, 3 /dev/kvm missing or lacking, 130 Ctrl-C).
+option, 3 /dev/kvm missing or lacking, 128 + N signal N, 130 Ctrl-A x).
+
+On a terminal the monitor makes it raw: ^C, ^\ and ^Z are the app's
+(amphi-kvm --help; Ctrl-A x ends a stuck run). In the nested host too
+(QEMU's signals off on the line: end a wedged host with kill), but ^Z's
+stop is not honoured there (-k console.stop=0: no job control inside).
+A piped or file stdin goes
+into the nested host whole, read to its end before the boot (at most
+64 MiB; more is refused: use --initrd), and the app reads it from
+there; other stdin (/dev/null, --gdb with a terminal) is /dev/null.
 
 --gdb PORT: the monitor waits for gdb on 127.0.0.1:PORT before the
 first instruction (in the nested host: a second serial line that QEMU
@@ -34,6 +43,7 @@ import shlex
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -44,6 +54,10 @@ from hostutil import say  # noqa: E402
 PROBE_TIMEOUT = 20
 NO_KVM = 3
 READY_RE = re.compile(rb'amphi-kvm: waiting for gdb on ')
+# Piped or file input goes into the nested host whole, in its
+# initramfs (held in its RAM), under this name.
+NESTED_STDIN = 'stdin.in'
+NESTED_STDIN_MAX = 64 << 20
 
 
 qemu_run = kvmhost.load_module(os.path.join(TOP, 'tools', 'qemu-run.py'))
@@ -254,6 +268,31 @@ def run_native(monitor, opts, image, args, resolver):
             continue
 
 
+def ship_stdin():
+    """Our stdin (a pipe or a file), read to its end into a temporary
+    file for the nested host's initramfs; exits with a message if it is
+    larger than NESTED_STDIN_MAX."""
+    f = tempfile.NamedTemporaryFile(prefix='amphi-stdin-')
+    total = 0
+    while True:
+        try:
+            chunk = os.read(0, 1 << 20)
+        except OSError:
+            chunk = b''
+        if not chunk:
+            break
+        total += len(chunk)
+        if total > NESTED_STDIN_MAX:
+            f.close()
+            say('stdin: over %d MiB of input cannot go into the nested '
+                'KVM host (it travels in its initramfs): give the app a '
+                'file with --initrd instead' % (NESTED_STDIN_MAX >> 20))
+            sys.exit(2)
+        f.write(chunk)
+    f.flush()
+    return f
+
+
 def run_nested(monitor, opts, image, args, resolver):
     name = os.path.basename(image)
     files = [(monitor, 'amphi-kvm'), (image, name)]
@@ -266,15 +305,28 @@ def run_nested(monitor, opts, image, args, resolver):
     if opts['gdb']:
         margs += ['--gdb', '/dev/ttyS1']
         serial2 = 'tcp:127.0.0.1:%s,server=on,wait=off' % opts['gdb']
+    stdin, shipped, redirect = subprocess.DEVNULL, None, '/dev/null'
+    if sys.stdin.isatty() and not opts['gdb']:
+        stdin, redirect = sys.stdin, None   # the console's: the terminal
+        # Nothing there stops as a job (no shell with job control):
+        # the app's SIGTSTP is ignored, as in an orphaned process group.
+        if not any(a.startswith('console.stop=') for a in margs):
+            margs = ['-k', 'console.stop=0'] + margs
+    elif qemu_run.stream_kind(0) in ('pipe', 'file'):
+        shipped = ship_stdin()
+        files.append((shipped.name, NESTED_STDIN, False))
+        redirect = NESTED_STDIN
     payload = ' '.join(shlex.quote(a) for a in
                        ['./amphi-kvm'] + margs + [name, '--'] + args)
-    if sys.stdin.isatty() and not opts['gdb']:
-        stdin = sys.stdin   # the console's input: the terminal
-    else:
-        stdin = subprocess.DEVNULL
-        payload += ' </dev/null'
+    if redirect:
+        payload += ' <' + redirect
     payload += '\n'
-    boot = kvmhost.Boot(files, payload, stdin=stdin, serial2=serial2)
+    try:
+        boot = kvmhost.Boot(files, payload, stdin=stdin, serial2=serial2,
+                            keys=stdin is sys.stdin)
+    finally:
+        if shipped:
+            shipped.close()
     pump = LinePump(sys.stdout.buffer, resolver,
                     lambda line: READY_RE.search(line) and gdb_ready(opts))
     try:

@@ -68,6 +68,7 @@ mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev
 mount -t tmpfs tmp /tmp
+mkdir -p /dev/pts && mount -t devpts devpts /dev/pts
 stty -F /dev/console -opost 2>/dev/null
 fail() { echo "@@amphi-host-fail $*"; poweroff -f; }
 for m in %(modules)s; do
@@ -221,11 +222,16 @@ def build_initramfs(out_path, files, payload, serial_setup=''):
     return vmlinuz
 
 
-def qemu_argv(vmlinuz, initramfs, smp=1, mem='1536M', extra=()):
+def qemu_argv(vmlinuz, initramfs, smp=1, mem='1536M', extra=(),
+              keys=False):
+    # keys: a terminal's ^C, ^\ and ^Z are bytes for the host's serial
+    # line (the monitor there makes it raw), not signals that end QEMU.
+    serial = ['-chardev', 'stdio,id=serial0,signal=off', '-serial',
+              'chardev:serial0'] if keys else ['-serial', 'stdio']
     return [QEMU, '-accel', 'tcg', '-machine', 'q35',
             '-cpu', 'qemu64,+svm,+npt', '-smp', str(smp), '-m', mem,
-            '-nodefaults', '-display', 'none', '-no-reboot',
-            '-serial', 'stdio'] + list(extra) + [
+            '-nodefaults', '-display', 'none', '-no-reboot'] + serial + \
+        list(extra) + [
             '-kernel', vmlinuz, '-initrd', initramfs,
             '-append', 'console=ttyS0 panic=-1 loglevel=3 '
             'tsc=reliable rdinit=/init']
@@ -236,7 +242,7 @@ class Boot:
     payload is done; status() after."""
 
     def __init__(self, files, payload, smp=1, mem='1536M', stdin=None,
-                 serial2=None, work=None):
+                 serial2=None, work=None, keys=False):
         self.tmp = tempfile.mkdtemp(prefix='amphi-kvmhost-', dir=work)
         self.initramfs = os.path.join(self.tmp, 'initramfs.cpio')
         setup = ''
@@ -246,7 +252,8 @@ class Boot:
             extra = ['-serial', serial2]
             setup = 'stty -F /dev/ttyS1 raw -echo 2>/dev/null'
         vmlinuz = build_initramfs(self.initramfs, files, payload, setup)
-        self.argv = qemu_argv(vmlinuz, self.initramfs, smp, mem, extra)
+        self.argv = qemu_argv(vmlinuz, self.initramfs, smp, mem, extra,
+                              keys)
         self.stdin = stdin
         self.proc = None
         self.ready = False
