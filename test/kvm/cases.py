@@ -12,6 +12,8 @@ folder the runs share; check.py puts them there) or a shell snippet
   posix HOST_EXE         stdout and status equal the Linux build's (both
                          with stdin on /dev/null, stderr where stdout is)
   initrd                 the listing equals the tree's (test/apps/initrd.py)
+A shell snippet may use $PTY, test/kvm/ptyrun.c (a command on a new
+terminal, with keys typed at it: see its top).
 """
 import os
 import sys
@@ -145,6 +147,41 @@ def all_cases():
              'cat err' % STDIN_FILE, image='cat',
              match=[r'^status 0\n--- out\na\xffb\x03c\n--- err\n'
                     r'(read [1-6]\n)+read 0$']),
+        # On a terminal the monitor makes it raw: the keys are the
+        # guest's (console.keys=1), its settings come back however the
+        # monitor ends. ^C is the app's SIGINT, not the monitor's.
+        Case('tty-intr', shell='$PTY raw keys:03 -- $KVM -q cat',
+             image='cat', match=[r'^ptyrun: status 130$',
+                                 r'^ptyrun: settings restored$'],
+             absent=[r'interrupted \(Ctrl-C\)']),
+        # ^Z: the app's SIGTSTP stops the monitor as a job, the terminal
+        # as it was while stopped; continued, the keys are the app's.
+        Case('tty-stop', shell='$PTY raw keys:1a stopped settings cont '
+             'raw keys:03 -- $KVM -q cat', image='cat',
+             match=[r'^ptyrun: stopped\n\nptyrun: settings restored$',
+                    r'^ptyrun: status 130\n\nptyrun: settings restored$'],
+             absent=[r'interrupted \(Ctrl-C\)']),
+        # The escape ends a run the keys cannot (Ctrl-A x), and Ctrl-A
+        # Ctrl-A is one Ctrl-A for the guest (cat copies the line back;
+        # a newline typed as such: the kernel maps no CR yet).
+        Case('tty-escape', shell='$PTY raw keys:0101410a see:0141 '
+             'keys:0178 -- $KVM -q cat', image='cat',
+             match=['^\x01A\r?$', r'Ctrl-A x: guest stopped',
+                    r'^ptyrun: status 130$',
+                    r'^ptyrun: settings restored$']),
+        # The monitor's own end: a signal it turns into an exit, one it
+        # dies of (SIGQUIT), a guest that crashes.
+        Case('tty-sigterm', shell='$PTY raw kill:15 -- $KVM -q cat',
+             image='cat', match=[r'Terminated: guest stopped',
+                                 r'^ptyrun: status 143$',
+                                 r'^ptyrun: settings restored$']),
+        Case('tty-sigquit', shell='$PTY raw kill:3 -- $KVM -q cat',
+             image='cat', match=[r'^ptyrun: status 131$',
+                                 r'^ptyrun: settings restored$']),
+        Case('tty-crash', shell='$PTY -- $KVM -q crash null',
+             image='crash', match=['KERNEL CRASH: page fault',
+                                   r'^ptyrun: status [1-9][0-9]*$',
+                                   r'^ptyrun: settings restored$']),
     ]
     for n in posix_names():
         c.append(Case('posix-' + n, ['-q', 'posix-' + n],

@@ -40,6 +40,8 @@ BATCH_TIMEOUT = 1500
 SILENCE_MARGIN = 60
 # A failed batch is not rerun by every waiting test, but retried later.
 FAILURE_TTL = 600
+# test/kvm/ptyrun.c, for the terminal cases ($PTY).
+PTYRUN = 'kvm-ptyrun'
 
 
 kvm_run = kvmhost.load_module(os.path.join(SRC, 'tools', 'kvm-run.py'))
@@ -51,6 +53,7 @@ class Paths:
         self.monitor = os.path.join(self.build, 'hal-sim', 'kvm',
                                     'amphi-kvm')
         self.batch = os.path.join(self.build, 'kvm-batch')
+        self.ptyrun = os.path.join(self.build, 'test', 'kvm', PTYRUN)
 
     def image(self, name):
         return os.path.join(self.build, 'tools', name)
@@ -66,7 +69,10 @@ def case_files(paths, cases):
     for c in cases:
         if c.image:
             want.add(c.image)
-    return sorted((paths.image(n), n) for n in want)
+    files = sorted((paths.image(n), n) for n in want)
+    if any(c.shell and '$PTY' in c.shell for c in cases):
+        files.append((paths.ptyrun, PTYRUN))
+    return files
 
 
 def make_generated(paths, work):
@@ -90,7 +96,8 @@ def make_generated(paths, work):
 
 def command(c, monitor):
     if c.shell:
-        return c.shell.replace('$KVM', monitor)
+        return c.shell.replace('$KVM', monitor).replace('$PTY',
+                                                        './' + PTYRUN)
     # A posix case's stderr goes where its stdout goes, as in the Linux
     # run it is compared with (check()): the app's fds 0-2 are the
     # monitor's.
