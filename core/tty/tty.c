@@ -303,6 +303,12 @@ static int tty_ioctl(struct uk_file *f, unsigned long req, void *arg)
 			return -EFAULT;
 		uk_spin_lock_irqsave(&t->lock, flags);
 		t->termios = tio;
+		/* tcsetattr(TCSAFLUSH): input received and not read is
+		 * gone, as on Linux (what the host has sent so far). */
+		if (req == TCSETS + 2) {
+			pull_input(t);
+			t->len = 0;
+		}
 		uk_spin_unlock_irqrestore(&t->lock, flags);
 		return 0;
 	case TIOCGWINSZ:

@@ -10,7 +10,8 @@ it (and a new window size into SIGWINCH), as a shell's foreground job
 gets them. The sim kernel gets them as a process; the app must see them
 as Linux's program does: handlers run (si_code SI_KERNEL), the default
 actions end it with status 130 and 131 or stop it until SIGCONT, and
-the key flushes what was typed before it.
+the key flushes what was typed before it. tcsetattr(TCSAFLUSH) also
+discards what was typed and not read.
 
 With --runner (QEMU) the keys cross the serial line as bytes and the
 kernel's line discipline makes the signals; ^Z's stop is the launcher's
@@ -189,13 +190,25 @@ def case_raw(cmd):
     return t.finish(), 0
 
 
+def case_flush(cmd):
+    t = Tty(cmd + ['flush'])
+    t.wait_for('ready for input to flush\r')
+    t.press(b'junk\n')
+    t.wait_for('ready for a line after the flush')
+    t.press(b'kept\n')
+    t.wait_for('read kept')
+    if b'junk' in t.out:
+        raise AssertionError('the flushed line was read: %r' % t.out)
+    return t.finish(), 0
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--runner')
     ap.add_argument('host')
     ap.add_argument('image')
     args = ap.parse_args()
-    cases = [case_handler, case_quit, case_tstp]
+    cases = [case_handler, case_quit, case_tstp, case_flush]
     cases += [case_raw] if args.runner else [case_winch]
     amphi = [args.image, '-q', '--']
     if args.runner:

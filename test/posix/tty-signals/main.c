@@ -12,6 +12,8 @@
  *            ^Z is gone: the key flushes the input) and ends
  *   raw      ISIG cleared: the keys are bytes like any other, read as
  *            they were typed
+ *   flush    tcsetattr(TCSAFLUSH) once a line was typed: that line is
+ *            gone, the next one is read
  */
 #include <errno.h>
 #include <signal.h>
@@ -148,6 +150,30 @@ static int mode_raw(void)
 	return 0;
 }
 
+static int mode_flush(void)
+{
+	struct termios tio;
+	char line[64];
+	int i, n = 0;
+
+	ready("input to flush");
+	for (i = 0; i < 6000 && n < 5; i++) {	/* "junk\n" */
+		if (ioctl(0, FIONREAD, &n) < 0)
+			return 4;
+		if (n < 5)
+			usleep(10000);
+	}
+	if (n < 5)
+		return 1;
+	if (tcgetattr(0, &tio) < 0 || tcsetattr(0, TCSAFLUSH, &tio) < 0)
+		return 4;
+	ready("a line after the flush");
+	if (!fgets(line, sizeof(line), stdin))
+		return 3;
+	printf("read %s", line);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -165,6 +191,8 @@ int main(int argc, char **argv)
 		return mode_tstp();
 	if (!strcmp(argv[1], "raw"))
 		return mode_raw();
+	if (!strcmp(argv[1], "flush"))
+		return mode_flush();
 	fprintf(stderr, "unknown mode %s\n", argv[1]);
 	return 2;
 }
