@@ -122,19 +122,38 @@ static unsigned int isig_bit(const struct k_termios *tio, unsigned char c)
 	return 0;
 }
 
-/* The line discipline's ISIG, as Linux's n_tty: the signal keys among
- * the new bytes buf[from..len) are not input but signals for the app,
- * and each flushes the input before it unless NOFLSH. Where the host's
- * terminal makes the signals (sim) these bytes do not arrive; over a
- * serial line (QEMU) they do. Lock held. */
+/* c as input under tio's IGNCR, ICRNL and INLCR, as Linux's n_tty
+ * maps it; -1 if it is dropped. */
+static int input_map(const struct k_termios *tio, char c)
+{
+	if (c == '\r') {
+		if (tio->c_iflag & IGNCR)
+			return -1;
+		return tio->c_iflag & ICRNL ? '\n' : '\r';
+	}
+	if (c == '\n' && (tio->c_iflag & INLCR))
+		return '\r';
+	return (unsigned char)c;
+}
+
+/* The line discipline's ISIG and CR/NL mapping, as Linux's n_tty: the
+ * signal keys among the new bytes buf[from..len) are not input but
+ * signals for the app, and each flushes the input before it unless
+ * NOFLSH; a CR is then a NL under ICRNL (a raw serial line sends the
+ * Enter key's CR). Where the host's terminal does both (sim) these
+ * bytes do not arrive; over a serial line (QEMU, amphi-kvm) they do.
+ * Lock held. */
 static void isig_scan(struct tty *t, unsigned int from)
 {
 	unsigned int i, out = from, bit, bits = 0;
+	int c;
 
 	for (i = from; i < t->len; i++) {
 		bit = isig_bit(&t->termios, (unsigned char)t->buf[i]);
 		if (!bit) {
-			t->buf[out++] = t->buf[i];
+			c = input_map(&t->termios, t->buf[i]);
+			if (c >= 0)
+				t->buf[out++] = (char)c;
 			continue;
 		}
 		bits |= bit;

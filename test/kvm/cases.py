@@ -162,8 +162,7 @@ def all_cases():
                     r'^ptyrun: status 130\n\nptyrun: settings restored$'],
              absent=[r'interrupted \(Ctrl-C\)']),
         # The escape ends a run the keys cannot (Ctrl-A x), and Ctrl-A
-        # Ctrl-A is one Ctrl-A for the guest (cat copies the line back;
-        # a newline typed as such: the kernel maps no CR yet).
+        # Ctrl-A is one Ctrl-A for the guest (cat copies the line back).
         Case('tty-escape', shell='$PTY raw keys:0101410a see:0141 '
              'keys:0178 -- $KVM -q cat', image='cat',
              match=['^\x01A\r?$', r'Ctrl-A x: guest stopped',

@@ -11,7 +11,8 @@ gets them. The sim kernel gets them as a process; the app must see them
 as Linux's program does: handlers run (si_code SI_KERNEL), the default
 actions end it with status 130 and 131 or stop it until SIGCONT, and
 the key flushes what was typed before it. tcsetattr(TCSAFLUSH) also
-discards what was typed and not read.
+discards what was typed and not read, and the Enter key's CR ends a
+line (ICRNL).
 
 With --runner (QEMU) the keys cross the serial line as bytes and the
 kernel's line discipline makes the signals; ^Z's stop is the launcher's
@@ -202,13 +203,21 @@ def case_flush(cmd):
     return t.finish(), 0
 
 
+def case_enter(cmd):
+    t = Tty(cmd + ['enter'])
+    t.wait_for('ready for a line\r')
+    t.press(b'go\r')
+    t.wait_for('read 3 bytes, go\r\n')
+    return t.finish(), 0
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--runner')
     ap.add_argument('host')
     ap.add_argument('image')
     args = ap.parse_args()
-    cases = [case_handler, case_quit, case_tstp, case_flush]
+    cases = [case_handler, case_quit, case_tstp, case_flush, case_enter]
     cases += [case_raw] if args.runner else [case_winch]
     amphi = [args.image, '-q', '--']
     if args.runner:

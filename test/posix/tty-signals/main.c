@@ -14,6 +14,7 @@
  *            they were typed
  *   flush    tcsetattr(TCSAFLUSH) once a line was typed: that line is
  *            gone, the next one is read
+ *   enter    a line ended by the Enter key's CR: ICRNL makes it a NL
  */
 #include <errno.h>
 #include <signal.h>
@@ -174,6 +175,17 @@ static int mode_flush(void)
 	return 0;
 }
 
+static int mode_enter(void)
+{
+	char line[64];
+
+	ready("a line");
+	if (!fgets(line, sizeof(line), stdin))
+		return 3;
+	printf("read %zu bytes, %s", strlen(line), line);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -193,6 +205,8 @@ int main(int argc, char **argv)
 		return mode_raw();
 	if (!strcmp(argv[1], "flush"))
 		return mode_flush();
+	if (!strcmp(argv[1], "enter"))
+		return mode_enter();
 	fprintf(stderr, "unknown mode %s\n", argv[1]);
 	return 2;
 }
