@@ -2,7 +2,9 @@
 /*
  * The monitor's terminal. When stdin is one, it is set as QEMU's stdio
  * chardev with signal=off sets it (tools/qemu-run.py): no echo, no line
- * editing, no ISIG, no CR/NL mapping on input, output as it was. ^C, ^\
+ * editing, no ISIG, no CR/NL mapping on input; output as it was (QEMU
+ * turns OPOST on: not here, where a terminal without it, the nested
+ * test host's console, would see every NL doubled by ours). ^C, ^\
  * and ^Z are then bytes for the kernel's line discipline (core/tty),
  * which makes them the app's signals; main.c says console.keys=1 and
  * console.stop=1 so that the kernel watches for them and asks us to
@@ -89,7 +91,6 @@ int term_setup(const struct kvm_opts *o)
 	raw = saved;
 	raw.c_iflag &= ~(IGNBRK | BRKINT | PARMRK | ISTRIP | INLCR | IGNCR |
 			 ICRNL | IXON);
-	raw.c_oflag |= OPOST;
 	raw.c_lflag &= ~(ECHO | ECHONL | ICANON | IEXTEN | ISIG);
 	raw.c_cflag &= ~(CSIZE | PARENB);
 	raw.c_cflag |= CS8;
@@ -131,9 +132,9 @@ void term_stop(int group)
 }
 
 static const char help[] =
-	"\r\namphi-kvm: Ctrl-A x  end the run\r\n"
-	"amphi-kvm: Ctrl-A Ctrl-A  send Ctrl-A\r\n"
-	"amphi-kvm: Ctrl-A h  this help\r\n";
+	"\namphi-kvm: Ctrl-A x  end the run\n"
+	"amphi-kvm: Ctrl-A Ctrl-A  send Ctrl-A\n"
+	"amphi-kvm: Ctrl-A h  this help\n";
 
 int term_keys(const unsigned char *in, size_t len, unsigned char *out)
 {
