@@ -1,12 +1,17 @@
 #!/usr/bin/env python3
-"""tools/kvm-run.py --nested passes a piped stdin to the app, as
-qemu-run.py and sim do (it travels into the nested KVM host in its
-initramfs), and refuses one over its limit with a message.
+"""tools/kvm-run.py --nested passes the app its stdin as qemu-run.py
+and sim do:
+  pipe      it travels into the nested KVM host in its initramfs, whole;
+            one over the limit is refused with a message
+  terminal  (test/kvm/ptyrun.c) the keys are the app's: Enter's CR ends
+            a line, Ctrl-A h is the monitor's, ^C the app's SIGINT, and
+            the terminal is as it was at the end
 
-  run-stdin.py --build BUILD_DIR
+  run-nested.py --build BUILD_DIR
 """
 import argparse
 import os
+import re
 import subprocess
 import sys
 
@@ -33,6 +38,22 @@ def run(build, data):
     return proc.returncode, out, err
 
 
+def run_tty(build):
+    """cat on a terminal in the nested host: once its banner is out
+    (the monitor has the line raw), 'hi' and Enter come back as its
+    output; Ctrl-A h shows the escape's keys; ^C ends it (130)."""
+    hexa = lambda b: b.hex()   # noqa: E731
+    steps = ['raw', 'see:' + hexa(b'Amphi '), 'keys:' + hexa(b'hi\r'),
+             'see:' + hexa(b'hi\r\n'), 'keys:' + hexa(b'\x01h'),
+             'see:' + hexa(b'Ctrl-A x  end the run'), 'keys:03']
+    argv = [os.path.join(build, 'test', 'kvm', 'kvm-ptyrun')] + steps + \
+        ['--', sys.executable, os.path.join(SRC, 'tools', 'kvm-run.py'),
+         '--nested', os.path.join(build, 'tools', 'cat')]
+    res = subprocess.run(argv, stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT, timeout=300)
+    return res.returncode, res.stdout
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--build', required=True)
@@ -53,6 +74,15 @@ def main():
           (big, status, err.decode(errors='replace')))
     if status != 2 or b'MiB of input cannot go into the nested' not in err:
         problems.append('input over the limit: no clear refusal')
+    status, out = run_tty(build)
+    text = out.decode('latin-1')
+    print('on a terminal: ptyrun status %d\n%s' % (status, text))
+    if status != 0 or not re.search(r'^ptyrun: status 130$', text, re.M):
+        problems.append('on a terminal: ^C did not end the app (130)')
+    if 'nested KVM host stopped' in text:
+        problems.append('on a terminal: ^C ended the host, not the app')
+    if not re.search(r'^ptyrun: settings restored$', text, re.M):
+        problems.append('on a terminal: its settings were not restored')
     if problems:
         print('FAILED:\n  - ' + '\n  - '.join(problems))
         sys.exit(1)
