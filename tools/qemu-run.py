@@ -90,8 +90,9 @@ EM_AARCH64 = 183
 # "#N 0xADDR in ??"; two spaces before "in": an exact address (a trap's).
 FRAME_RE = re.compile(rb'^(\s*#(\d+)\s+0x([0-9a-f]{16}))( ?) in \?\?\s*$')
 # isa-debug-exit carries 7 bits; the kernel states larger statuses (an
-# abort's 134) on the console in this line, which is not shown.
-EXIT_RE = re.compile(rb'^\x1b\[amphi-exit (\d+)\]\r?$')
+# abort's 134) on the console in this line, which is not shown; at the
+# end of a line (after a prompt, or the echo of a ^C).
+EXIT_RE = re.compile(rb'\x1b\[amphi-exit (\d+)\]\r?$')
 # The kernel's request to stop the machine (SIGTSTP's default action,
 # ^Z on the console; console.stop=1 says we honour it), at the end of a
 # line (after a prompt the app left without its newline).
@@ -500,9 +501,10 @@ def pump(proc, resolver, deframer=None):
             lines = pending.split(b'\n')
             pending = lines.pop()
             for line in lines:
-                m = EXIT_RE.match(line)
+                m = EXIT_RE.search(line)
                 if m:
                     stated = int(m.group(1))
+                    out.write(line[:m.start()])
                     continue
                 m = STOP_RE.search(line)
                 if m:

@@ -99,13 +99,14 @@ static int out_stop_line(void)
 	return 1;
 }
 
-/* Writes the buffer out, taking a complete exit-status line; keeps a
- * partial line that may become one. Called with out_lock held. */
+/* Writes the buffer out, taking a complete exit-status line (at the end
+ * of a line: after a prompt, or the echo of ^C); keeps a partial line
+ * that may become one. Called with out_lock held. */
 static void out_flush_locked(int partial)
 {
 	size_t keep = sizeof(EXIT_LINE) - 1;
 	unsigned int v;
-	char *nl;
+	char *nl, *at;
 
 	if (!out_len)
 		return;
@@ -113,6 +114,12 @@ static void out_flush_locked(int partial)
 		write_all(STDERR_FILENO, out_buf, out_len);
 		out_len = 0;
 		return;
+	}
+	at = memmem(out_buf, out_len, EXIT_LINE, keep);
+	if (at && at != out_buf) {
+		write_all(STDOUT_FILENO, out_buf, (size_t)(at - out_buf));
+		out_len -= (size_t)(at - out_buf);
+		memmove(out_buf, at, out_len);
 	}
 	if (out_buf[0] == '\x1b' &&
 	    !memcmp(out_buf, EXIT_LINE, out_len < keep ? out_len : keep)) {
