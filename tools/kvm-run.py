@@ -312,6 +312,10 @@ def run_nested(monitor, opts, image, args, resolver):
         # the app's SIGTSTP is ignored, as in an orphaned process group.
         if not any(a.startswith('console.stop=') for a in margs):
             margs = ['-k', 'console.stop=0'] + margs
+        # The host's console there echoes; ours may not.
+        for a in qemu_run.terminal_echo():
+            if not any(m.startswith('console.echo=') for m in margs):
+                margs = ['-k', a] + margs
     elif qemu_run.stream_kind(0) in ('pipe', 'file'):
         shipped = ship_stdin()
         files.append((shipped.name, NESTED_STDIN, False))

@@ -26,9 +26,10 @@ it (the metal boot benchmark times QEMU itself with it).
 On a terminal, the serial line takes it raw with QEMU's signals off:
 ^C, ^\\ and ^Z are bytes for the kernel's line discipline, which makes
 them the app's SIGINT, SIGQUIT and SIGTSTP (end a wedged machine with
-kill, not ^C). SIGTSTP's default action asks us to stop (a console line
-we hide; console.stop=1 tells the kernel we listen): we stop QEMU with
-our process group, as a job on ^Z, until a SIGCONT (fg).
+kill, not ^C), and which echoes typed input (console.echo=0 when our
+terminal does not). SIGTSTP's default action asks us to stop (a console
+line we hide; console.stop=1 tells the kernel we listen): we stop QEMU
+with our process group, as a job on ^Z, until a SIGCONT (fg).
 
 The app's fds 0-2 are what this script's are: the kernel is told
 (console.stdin/stdout/stderr=pipe, file or dev when not a terminal), and
@@ -549,6 +550,18 @@ def stream_kind(fd):
     return 'dev'
 
 
+def terminal_echo():
+    """console.echo=0 if our terminal (stdin) does not echo: the kernel,
+    which echoes once the terminal is raw, starts as it was."""
+    try:
+        import termios
+        if not termios.tcgetattr(0)[3] & termios.ECHO:
+            return ['console.echo=0']
+    except (ImportError, OSError):
+        pass
+    return []
+
+
 def feed_stdin(dst):
     """Copies our stdin to QEMU's, framed (see the top), then its end."""
     try:
@@ -664,8 +677,8 @@ def main():
                if k != 'tty']
     # On a terminal ^C, ^\ and ^Z can come at any time (the kernel
     # watches for them), and we stop on the kernel's word.
-    stop = ['console.stop=1', 'console.keys=1'] if kinds[0] == 'tty' \
-        else []
+    stop = ['console.stop=1', 'console.keys=1'] + terminal_echo() \
+        if kinds[0] == 'tty' else []
     opts['kinds'], opts['streams'] = kinds, streams
     words = [name] + streams + stop + opts['kargs'] + ['--'] + args
     cmdline = ' '.join(quote_arg(w) for w in words)

@@ -74,6 +74,7 @@ static struct uk_waitq poller_wq;	/* the poller sleeps here when idle */
  * keys (set where the host does not make the signals: a serial line). */
 static int console_watch;
 static int console_in_tty;		/* the console reads stdin, a tty */
+static int console_out_tty;		/* and writes to a tty (fd 1 or 2) */
 /* Watched only where the host says a terminal's keys come over the
  * line (tools/qemu-run.py and amphi-kvm on a terminal): elsewhere a
  * 10 ms look for ever would cost every idle guest its tickless sleep,
@@ -83,6 +84,13 @@ static int console_keys;
 UK_PARAM("console.keys", console_keys, 0, 1,
 	 "1: a terminal's signal keys come over the console: watch for "
 	 "them while no one reads");
+
+/* The host terminal's ECHO, where its keys come over the line: the
+ * console starts with it, as a program starts with its terminal's
+ * settings (a test's terminal without echo stays without). */
+static int console_echo = 1;
+UK_PARAM("console.echo", console_echo, 0, 1,
+	 "0: the host's terminal had ECHO off (with console.keys=1)");
 
 static void want_input(struct tty *t);
 static const struct uk_file_ops tty_ops;
@@ -136,31 +144,73 @@ static int input_map(const struct k_termios *tio, char c)
 	return (unsigned char)c;
 }
 
+/* Echo of typed input, as Linux's n_tty: ours only where the host's
+ * terminal is raw and its keys come over the line (console.keys=1);
+ * elsewhere (sim) the host's terminal echoes. Gathered, then written. */
+struct echo {
+	char buf[64];
+	unsigned int n;
+};
+
+static int echo_on(const struct tty *t)
+{
+	return t == &console && console_keys && console_in_tty &&
+	       console_out_tty && (t->termios.c_lflag & ECHO);
+}
+
+static void echo_flush(const struct tty *t, struct echo *e)
+{
+	if (e->n)
+		ukplat_stream_write(t->out_fd, e->buf, e->n, -1);
+	e->n = 0;
+}
+
+/* c as echoed: with ECHOCTL a control character other than tab and
+ * newline shows as ^X (DEL as ^?). */
+static void echo_char(const struct tty *t, struct echo *e, unsigned char c)
+{
+	if (e->n + 2 > sizeof(e->buf))
+		echo_flush(t, e);
+	if ((t->termios.c_lflag & ECHOCTL) && c != '\t' && c != '\n' &&
+	    (c < 0x20 || c == 0x7f)) {
+		e->buf[e->n++] = '^';
+		c ^= 0x40;
+	}
+	e->buf[e->n++] = (char)c;
+}
+
 /* The line discipline's ISIG and CR/NL mapping, as Linux's n_tty: the
  * signal keys among the new bytes buf[from..len) are not input but
  * signals for the app, and each flushes the input before it unless
  * NOFLSH; a CR is then a NL under ICRNL (a raw serial line sends the
  * Enter key's CR). Where the host's terminal does both (sim) these
  * bytes do not arrive; over a serial line (QEMU, amphi-kvm) they do.
- * Lock held. */
+ * What is kept, and the signal keys, are echoed (echo_on). Lock held. */
 static void isig_scan(struct tty *t, unsigned int from)
 {
 	unsigned int i, out = from, bit, bits = 0;
-	int c;
+	struct echo e = { .n = 0 };
+	int c, echo = echo_on(t);
 
 	for (i = from; i < t->len; i++) {
 		bit = isig_bit(&t->termios, (unsigned char)t->buf[i]);
 		if (!bit) {
 			c = input_map(&t->termios, t->buf[i]);
-			if (c >= 0)
-				t->buf[out++] = (char)c;
+			if (c < 0)
+				continue;
+			t->buf[out++] = (char)c;
+			if (echo)
+				echo_char(t, &e, (unsigned char)c);
 			continue;
 		}
+		if (echo)
+			echo_char(t, &e, (unsigned char)t->buf[i]);
 		bits |= bit;
 		if (!(t->termios.c_lflag & NOFLSH))
 			out = 0;
 	}
 	t->len = out;
+	echo_flush(t, &e);
 	if (bits)
 		tty_sig_raise(bits);
 }
@@ -559,7 +609,8 @@ static void termios_default(struct k_termios *tio)
 	tio->c_iflag = ICRNL | IXON;
 	tio->c_oflag = OPOST | ONLCR;
 	tio->c_cflag = CS8 | CREAD | B38400;
-	tio->c_lflag = ISIG | ICANON | ECHO | ECHOE | ECHOK;
+	tio->c_lflag = ISIG | ICANON | ECHO | ECHOE | ECHOK | ECHOCTL | ECHOKE |
+		       IEXTEN;
 	memcpy(tio->c_cc, cc, sizeof(cc));
 }
 
@@ -726,8 +777,11 @@ static int tty_init(struct uk_init_ctx *ctx __maybe_unused)
 			out_fd = fd;
 	}
 	console_in_tty = in_fd == 0;
+	console_out_tty = out_fd > 0;
 	tty_setup(&console, &tty_ops, S_IFCHR | 0620, in_fd < 0 ? 0 : in_fd,
 		  out_fd < 0 ? (in_fd < 0 ? 1 : in_fd) : out_fd, 1);
+	if (!console_echo)
+		console.termios.c_lflag &= ~ECHO;
 
 	for (fd = 0; fd < 3; fd++) {
 		if (!ok[fd])

@@ -178,6 +178,8 @@ void kvm_quit(const char *why) __attribute__((noreturn));
 /* term.c: whether stdin is a terminal term_setup would take (not one
  * gdb's --gdb DEVICE uses). */
 int term_usable(const struct kvm_opts *o);
+/* Whether stdin's terminal echoes now (ECHO: the kernel is told). */
+int term_echoes(void);
 /* Makes stdin's terminal raw, as QEMU's stdio with signal=off,
  * and keeps it so until the monitor ends (restored on every way out).
  * Returns 1 if it did (stdin is a terminal, not gdb's), else 0. */

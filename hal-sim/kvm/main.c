@@ -111,7 +111,8 @@ static void usage(FILE *out)
 "runs, as tools/qemu-run.py has QEMU do: ^C, ^\\ and ^Z are bytes for the\n"
 "kernel's line discipline, which makes them the app's SIGINT, SIGQUIT and\n"
 "SIGTSTP (the kernel is told console.keys=1 and console.stop=1; a stop\n"
-"stops the monitor as a job, until fg). Its settings come back however\n"
+"stops the monitor as a job, until fg), and it echoes typed input\n"
+"(console.echo=0 if the terminal did not). Its settings come back however\n"
 "the monitor ends, but for SIGKILL. The escape, Ctrl-A, as QEMU's:\n"
 "  Ctrl-A x              end the run (a stuck guest): every vCPU is\n"
 "                        stopped and shown; exit status 130\n"
@@ -167,8 +168,8 @@ static const char *const stream_args[3] = {
 };
 static const char *const kind_names[] = CONSOLE_KIND_NAMES;
 
-static const char *const term_args[2] = {
-	"console.stop=1", "console.keys=1"
+static const char *const term_args[3] = {
+	"console.stop=1", "console.keys=1", "console.echo=0"
 };
 
 /* Whether kargs name the parameter of arg ("NAME=VALUE"). */
@@ -237,9 +238,11 @@ static int stream_cmdline(struct kvm_opts *o, char **kargs, int nkargs,
 	if (o->stream_kind[0] != UKPLAT_STREAM_TTY || !term_usable(o))
 		return n;
 	/* The terminal will be raw (term.c): its keys come over the line,
-	 * and we stop on the kernel's word (^Z), as under qemu-run.py. */
-	for (fd = 0; fd < 2; fd++) {
-		if (given_arg(kargs, nkargs, term_args[fd]))
+	 * the kernel echoes them unless the terminal did not, and we stop
+	 * on the kernel's word (^Z), as under qemu-run.py. */
+	for (fd = 0; fd < 3; fd++) {
+		if (given_arg(kargs, nkargs, term_args[fd]) ||
+		    (fd == 2 && term_echoes()))
 			continue;
 		o->cmdline = sim_cmdline_append(o->cmdline, len,
 						term_args[fd]);

@@ -74,6 +74,13 @@ static int gdb_on_stdin(const char *gdb)
 	return S_ISCHR(a.st_mode) && a.st_rdev == b.st_rdev;
 }
 
+int term_echoes(void)
+{
+	struct termios t;
+
+	return tcgetattr(STDIN_FILENO, &t) < 0 || (t.c_lflag & ECHO);
+}
+
 int term_usable(const struct kvm_opts *o)
 {
 	return isatty(STDIN_FILENO) && !gdb_on_stdin(o->gdb);

@@ -17,8 +17,9 @@ line (ICRNL).
 With --runner (QEMU) the keys cross the serial line as bytes and the
 kernel's line discipline makes the signals; ^Z's stop is the launcher's
 (QEMU and it stop). A serial line carries no window size: no SIGWINCH
-case there. Instead the app clears ISIG and must read the keys as bytes
-(not in sim, whose host terminal keeps its own settings).
+case there. Instead the app clears ISIG and must read the keys as bytes,
+and sets ECHO and ECHOCTL and must see its input echoed (not in sim,
+whose host terminal keeps its own settings).
 """
 import argparse
 import fcntl
@@ -198,7 +199,7 @@ def case_flush(cmd):
     t.wait_for('ready for a line after the flush')
     t.press(b'kept\n')
     t.wait_for('read kept')
-    if b'junk' in t.out:
+    if b'read junk' in t.out:
         raise AssertionError('the flushed line was read: %r' % t.out)
     return t.finish(), 0
 
@@ -211,6 +212,15 @@ def case_enter(cmd):
     return t.finish(), 0
 
 
+def case_echoctl(cmd):
+    t = Tty(cmd + ['echoctl'])
+    t.wait_for('ready for an echoed line\r')
+    t.press(b'a\x01b\n')
+    t.wait_for('a^Ab\r\n')
+    t.wait_for('read 4 bytes')
+    return t.finish(), 0
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--runner')
@@ -218,7 +228,7 @@ def main():
     ap.add_argument('image')
     args = ap.parse_args()
     cases = [case_handler, case_quit, case_tstp, case_flush, case_enter]
-    cases += [case_raw] if args.runner else [case_winch]
+    cases += [case_raw, case_echoctl] if args.runner else [case_winch]
     amphi = [args.image, '-q', '--']
     if args.runner:
         amphi = [sys.executable, args.runner, '-q', args.image, '--']

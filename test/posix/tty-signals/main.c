@@ -15,6 +15,8 @@
  *   flush    tcsetattr(TCSAFLUSH) once a line was typed: that line is
  *            gone, the next one is read
  *   enter    a line ended by the Enter key's CR: ICRNL makes it a NL
+ *   echoctl  ECHO and ECHOCTL set: a typed line is echoed, its control
+ *            characters as ^X
  */
 #include <errno.h>
 #include <signal.h>
@@ -186,6 +188,23 @@ static int mode_enter(void)
 	return 0;
 }
 
+static int mode_echoctl(void)
+{
+	struct termios tio;
+	char line[64];
+
+	if (tcgetattr(0, &tio) < 0)
+		return 4;
+	tio.c_lflag |= ECHO | ECHOCTL;
+	if (tcsetattr(0, TCSANOW, &tio) < 0)
+		return 4;
+	ready("an echoed line");
+	if (!fgets(line, sizeof(line), stdin))
+		return 3;
+	printf("read %zu bytes\n", strlen(line));
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -207,6 +226,8 @@ int main(int argc, char **argv)
 		return mode_flush();
 	if (!strcmp(argv[1], "enter"))
 		return mode_enter();
+	if (!strcmp(argv[1], "echoctl"))
+		return mode_echoctl();
 	fprintf(stderr, "unknown mode %s\n", argv[1]);
 	return 2;
 }
