@@ -40,11 +40,12 @@ def run(build, data):
 
 def run_tty(build):
     """cat on a terminal in the nested host: once its banner is out
-    (the monitor has the line raw), 'hi' and Enter come back as its
-    output; Ctrl-A h shows the escape's keys; ^C ends it (130)."""
+    (the monitor has the line raw), 'hi' and Enter come back, echoed,
+    then as its output; Ctrl-A h shows the escape's keys; ^C ends it
+    (130)."""
     hexa = lambda b: b.hex()   # noqa: E731
     steps = ['raw', 'see:' + hexa(b'Amphi '), 'keys:' + hexa(b'hi\r'),
-             'see:' + hexa(b'hi\r\n'), 'keys:' + hexa(b'\x01h'),
+             'see:' + hexa(b'hi\r\nhi\r\n'), 'keys:' + hexa(b'\x01h'),
              'see:' + hexa(b'Ctrl-A x  end the run'), 'keys:03']
     argv = [os.path.join(build, 'test', 'kvm', 'kvm-ptyrun')] + steps + \
         ['--', sys.executable, os.path.join(SRC, 'tools', 'kvm-run.py'),
