@@ -103,7 +103,7 @@ static void print_fault(const struct ukarch_trap_ctx *ctx)
 					     : "");
 }
 
-static void __noreturn trap_crash(struct ukarch_trap_ctx *ctx)
+void __noreturn ukarch_trap_crash(struct ukarch_trap_ctx *ctx, int status)
 {
 	uk_printk_raw("\n*** KERNEL CRASH: %s (vector %lu, error code "
 		      "0x%lx) at ip 0x%016lx on CPU %u\n",
@@ -113,7 +113,7 @@ static void __noreturn trap_crash(struct ukarch_trap_ctx *ctx)
 	ukarch_trap_explain(ctx);
 	print_fault(ctx);
 	ukarch_regs_dump(ctx->regs);
-	uk_crash_finish(ctx->regs, 1);
+	uk_crash_finish(ctx->regs, status);
 }
 
 /*
@@ -146,7 +146,7 @@ void __uk_entry ukarch_trap_handle(struct ukarch_trap_ctx *ctx)
 	if (ctx->trapnr == UKARCH_TRAP_NR_DOUBLE_FAULT) {
 		double_fault_explain(ctx);
 		uk_raise_event_ptr(traps[ctx->trapnr].event, ctx);
-		trap_crash(ctx);
+		ukarch_trap_crash(ctx, 1);
 	}
 
 	if ((unsigned int)ctx->trapnr < UKARCH_TRAP_NR_COUNT)
@@ -156,5 +156,5 @@ void __uk_entry ukarch_trap_handle(struct ukarch_trap_ctx *ctx)
 	/* After the handlers, so demand paging serves nofault accesses. */
 	if (ukarch_extable_fixup(ctx))
 		return;
-	trap_crash(ctx);
+	ukarch_trap_crash(ctx, 1);
 }

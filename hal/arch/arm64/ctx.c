@@ -206,9 +206,10 @@ void ukarch_ectx_load(const void *ectx)
 
 /*
  * An injected call. Entered by the exception return instead of the
- * interrupted instruction, with 32 bytes pushed on the interrupted stack:
- * fn, the interrupted pc, the interrupted pstate, 0. Builds a struct
- * __regs of the interrupted state below them (REGS bytes), a frame record
+ * interrupted instruction, with 32 bytes pushed on the interrupted stack
+ * (or another one: ukarch_regs_inject_call_on): fn, the interrupted pc,
+ * pstate and stack pointer. Builds a struct __regs of the interrupted
+ * state below them (REGS bytes), a frame record
  * (so backtraces through fn reach the interrupted function), saves the
  * FPU/SIMD state, calls fn(regs, ectx), restores the FPU/SIMD state
  * (what fn left in ectx) and ends
@@ -220,7 +221,7 @@ void ukarch_ectx_load(const void *ectx)
  *	sp + 0			FPU/SIMD state (UKARCH_ECTX_SIZE)
  *	x29 + 0			frame record: x29, the interrupted pc
  *	x29 + 16		struct __regs (INJ_REGS; esr, far 0)
- *	x29 + 16 + INJ_REGS	fn, pc, pstate, 0 (ukarch_regs_inject_call)
+ *	x29 + 16 + INJ_REGS	fn, pc, pstate, sp (ukarch_regs_inject_call)
  */
 #define INJ_REGS	288	/* sizeof(struct __regs) */
 __asm__(
@@ -244,7 +245,7 @@ __asm__(
 "	stp x24, x25, [sp, #192]\n"
 "	stp x26, x27, [sp, #208]\n"
 "	stp x28, x29, [sp, #224]\n"
-"	add x0, sp, #(" STRINGIFY(INJ_REGS) " + 32)\n"
+"	ldr x0, [sp, #(" STRINGIFY(INJ_REGS) " + 24)]\n"
 "	stp x30, x0, [sp, #240]\n"
 "	ldp x1, x2, [sp, #(" STRINGIFY(INJ_REGS) " + 8)]\n"
 "	stp x1, x2, [sp, #256]\n"
@@ -281,10 +282,12 @@ int ukarch_regs_in_inject_trampoline(const struct __regs *regs)
 #define PSTATE_SPSEL	0x1UL		/* M[0]: EL1h, on the exception stack */
 #define PSTATE_BTYPE	(3UL << 10)
 
-int ukarch_regs_inject_call(struct __regs *regs,
-			    void (*fn)(struct __regs *, void *))
+int ukarch_regs_inject_call_on(struct __regs *regs,
+			       void (*fn)(struct __regs *, void *),
+			       __uptr stack)
 {
-	unsigned long *sp = (unsigned long *)regs->sp;
+	unsigned long *sp = (unsigned long *)(stack ?
+			ALIGN_DOWN(stack, UKARCH_SP_ALIGN) : regs->sp);
 
 	/* Only a thread's own stack (EL1t) can take the frames. */
 	if (regs->pstate & PSTATE_SPSEL)
@@ -293,12 +296,18 @@ int ukarch_regs_inject_call(struct __regs *regs,
 	sp[0] = (unsigned long)fn;
 	sp[1] = regs->pc;
 	sp[2] = regs->pstate;
-	sp[3] = 0;
+	sp[3] = regs->sp;
 	regs->sp = (unsigned long)sp;
 	regs->pc = (unsigned long)ukarch_inject_trampoline;
 	/* No BTI landing check for the trampoline itself. */
 	regs->pstate &= ~PSTATE_BTYPE;
 	return 0;
+}
+
+int ukarch_regs_inject_call(struct __regs *regs,
+			    void (*fn)(struct __regs *, void *))
+{
+	return ukarch_regs_inject_call_on(regs, fn, 0);
 }
 
 int ukarch_regs_inject_return(struct __regs *regs)

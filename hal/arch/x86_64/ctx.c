@@ -260,8 +260,9 @@ __asm__(
 "	.size ukarch_regs_resume, . - ukarch_regs_resume\n"
 );
 
-int ukarch_regs_inject_call(struct __regs *regs,
-			    void (*fn)(struct __regs *, void *))
+int ukarch_regs_inject_call_on(struct __regs *regs,
+			       void (*fn)(struct __regs *, void *),
+			       __uptr stack)
 {
 	static int under_valgrind = -1;
 	unsigned long *sp;
@@ -270,11 +271,21 @@ int ukarch_regs_inject_call(struct __regs *regs,
 		under_valgrind = !!ukarch_valgrind_request(0,
 					UK_VG_RUNNING_ON_VALGRIND,
 					0, 0, 0, 0, 0);
-	sp = (unsigned long *)(regs->rsp - (under_valgrind ? 0 : 128));
+	if (stack)
+		sp = (unsigned long *)ALIGN_DOWN(stack, UKARCH_SP_ALIGN);
+	else
+		sp = (unsigned long *)(regs->rsp -
+				       (under_valgrind ? 0 : 128));
 	sp[-1] = regs->rsp;
 	sp[-2] = regs->rip;
 	sp[-3] = (unsigned long)fn;
 	regs->rsp = (unsigned long)sp;
 	regs->rip = (unsigned long)ukarch_inject_trampoline;
 	return 0;
+}
+
+int ukarch_regs_inject_call(struct __regs *regs,
+			    void (*fn)(struct __regs *, void *))
+{
+	return ukarch_regs_inject_call_on(regs, fn, 0);
 }

@@ -57,6 +57,12 @@ struct __regs;
  * state. */
 int ukarch_regs_inject_call(struct __regs *regs,
 			    void (*fn)(struct __regs *regs, void *ectx));
+/* The same with the call's frames on another stack, whose top (highest
+ * address) is stack (0: regs' own): for a fault on an overflowed stack
+ * (a signal handler on the sigaltstack). */
+int ukarch_regs_inject_call_on(struct __regs *regs,
+			       void (*fn)(struct __regs *regs, void *ectx),
+			       __uptr stack);
 
 /* Nonzero if regs was interrupted in an injected call's trampoline (its
  * own saving and restoring, not fn; on x86_64 also ukarch_regs_resume,

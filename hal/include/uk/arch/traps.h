@@ -4,7 +4,9 @@
  * into a struct ukarch_trap_ctx and calls ukarch_trap_handle(), which
  * raises the trap's event (uk/event.h). A handler that fixes the cause
  * (demand paging, nofault fixup) edits ctx->regs if needed and returns
- * UK_EVENT_HANDLED; the backend then resumes at ctx->regs. If no handler
+ * UK_EVENT_HANDLED; the backend then resumes at ctx->regs. core/signal
+ * takes, last, a fault in app code the app has a signal handler for (the
+ * handler runs as if called from the faulting instruction). If no handler
  * takes it, the kernel prints a crash report and ends with a non-zero
  * status.
  *
@@ -56,6 +58,12 @@ struct ukarch_trap_ctx {
 /* Called by the backend for every trap, in the trap's context. Returns
  * once a handler has taken the trap; crashes the kernel otherwise. */
 void ukarch_trap_handle(struct ukarch_trap_ctx *ctx);
+
+/* Prints the crash report of a trap no handler took and ends the kernel
+ * with status (1; a fault in app code whose signal takes its default
+ * action: 128 + the signal, as Linux's shell shows). */
+void __attribute__((noreturn))
+ukarch_trap_crash(struct ukarch_trap_ctx *ctx, int status);
 
 /* Name of a trap ("page fault", ...). */
 const char *ukarch_trap_name(enum ukarch_trap trapnr);
