@@ -552,6 +552,69 @@ static long shown_rc(const long *rc, unsigned long act_flags)
 	return *rc;
 }
 
+/* Runs c's handler for the calling thread self (the signal taken, its
+ * mask in force; saved is the mask before it), then puts the mask back,
+ * as deliver below describes for rc, after, intr and intr_ectx.
+ * sp_always: check the stack pointer the way back resumes even if the
+ * handler left it as it was (a fault's, which may be an overflow's). */
+static void run_action(struct uk_thread *self, struct handler_call *c,
+		       __u64 saved, long *rc, __u64 *after,
+		       struct __regs *intr, void *intr_ectx, int sp_always)
+{
+	struct uk_sigframe frame __align(64);
+	__u8 live[UKARCH_ECTX_SIZE] __align(UKARCH_ECTX_ALIGN);
+	struct __regs *regs = rc ? self->syscall_regs : intr;
+	void *ectx = intr ? intr_ectx : self->syscall_ectx;
+	unsigned long flags;
+	long shown = 0;
+
+	if (regs)
+		shown = rc ? shown_rc(rc, c->act.flags) :
+			     (long)ukarch_regs_ret(regs);
+	if (!ectx)
+		ukarch_ectx_store(live);
+	uc_fill(&frame, self, after ? *after : saved, regs, shown,
+		ectx ? ectx : live);
+	c->uc = &frame.uc;
+	run_handler(self, c);
+	fpu_back(ectx ? ectx : live, &frame);
+	if (!ectx)
+		ukarch_ectx_load(live);
+	if (regs) {
+		__uptr old_sp = sp_always ? 0 : ukarch_regs_sp(regs);
+		long set = uk_mcontext_to_regs(regs, &frame.uc.uc_mcontext);
+
+		sp_check(regs, old_sp);
+
+		if (!rc)
+			ukarch_regs_ret(regs) = (unsigned long)set;
+		else if (set != shown)
+			*rc = set;
+	}
+	/* As Linux's return from a handler: the mask is uc_sigmask,
+	 * which the handler may have changed. */
+	uk_spin_lock_irqsave(&uk_sig_lock, flags);
+	if (after)
+		*after = frame.uc.uc_sigmask & ~SIG_UNCATCHABLE;
+	self->sig_blocked = after ? saved :
+			    frame.uc.uc_sigmask & ~SIG_UNCATCHABLE;
+	sig_recalc_locked(self);
+	uk_spin_unlock_irqrestore(&uk_sig_lock, flags);
+}
+
+/* Blocks what a handler's action blocks while it runs (uk_sig_lock
+ * held); SA_RESETHAND puts the default action back. */
+static void block_for_handler_locked(struct uk_thread *self, int sig,
+				     const struct uk_sigaction *act)
+{
+	if (act->flags & U_SA_RESETHAND)
+		memset(&actions[sig], 0, sizeof(actions[sig]));
+	self->sig_blocked |= act->mask;
+	if (!(act->flags & U_SA_NODEFER))
+		self->sig_blocked |= UK_SIGBIT(sig);
+	self->sig_blocked &= ~SIG_UNCATCHABLE;
+}
+
 /* Delivers what the calling thread can take now, lowest first. Returns
  * how many handlers ran; *no_restart is set if one lacked SA_RESTART.
  * rc is the ending system call's result (NULL: not in a call); a handler
@@ -572,11 +635,6 @@ static int deliver(int *no_restart, long *rc, __u64 *after,
 	struct uk_thread *self = uk_thread_current();
 	struct handler_call c;
 	struct uk_siginfo info;
-	struct uk_sigframe frame __align(64);
-	__u8 live[UKARCH_ECTX_SIZE] __align(UKARCH_ECTX_ALIGN);
-	struct __regs *regs;
-	void *ectx;
-	long shown = 0;
 	unsigned long flags;
 	unsigned long h;
 	struct sigq *fq;
@@ -596,14 +654,8 @@ static int deliver(int *no_restart, long *rc, __u64 *after,
 		c.act = actions[sig];
 		h = (unsigned long)c.act.handler;
 		saved = self->sig_blocked;
-		if (h != U_SIG_IGN && h != U_SIG_DFL) {
-			if (c.act.flags & U_SA_RESETHAND)
-				memset(&actions[sig], 0, sizeof(actions[sig]));
-			self->sig_blocked |= c.act.mask;
-			if (!(c.act.flags & U_SA_NODEFER))
-				self->sig_blocked |= UK_SIGBIT(sig);
-			self->sig_blocked &= ~SIG_UNCATCHABLE;
-		}
+		if (h != U_SIG_IGN && h != U_SIG_DFL)
+			block_for_handler_locked(self, sig, &c.act);
 		sig_recalc_locked(self);
 		uk_spin_unlock_irqrestore(&uk_sig_lock, flags);
 		sig_free(fq);
@@ -615,45 +667,59 @@ static int deliver(int *no_restart, long *rc, __u64 *after,
 		}
 		c.sig = sig;
 		c.info = &info;
-		regs = rc ? self->syscall_regs : intr;
-		if (regs)
-			shown = rc ? shown_rc(rc, c.act.flags) :
-				     (long)ukarch_regs_ret(regs);
-		ectx = intr ? intr_ectx : self->syscall_ectx;
-		if (!ectx)
-			ukarch_ectx_store(live);
-		uc_fill(&frame, self, after ? *after : saved, regs, shown,
-			ectx ? ectx : live);
-		c.uc = &frame.uc;
-		run_handler(self, &c);
-		fpu_back(ectx ? ectx : live, &frame);
-		if (!ectx)
-			ukarch_ectx_load(live);
+		run_action(self, &c, saved, rc, after, intr, intr_ectx, 0);
 		ran++;
 		if (!(c.act.flags & U_SA_RESTART))
 			*no_restart = 1;
-		if (regs) {
-			__uptr old_sp = ukarch_regs_sp(regs);
-			long set = uk_mcontext_to_regs(regs,
-						       &frame.uc.uc_mcontext);
-
-			sp_check(regs, old_sp);
-
-			if (!rc)
-				ukarch_regs_ret(regs) = (unsigned long)set;
-			else if (set != shown)
-				*rc = set;
-		}
-		/* As Linux's return from a handler: the mask is uc_sigmask,
-		 * which the handler may have changed. */
-		uk_spin_lock_irqsave(&uk_sig_lock, flags);
-		if (after)
-			*after = frame.uc.uc_sigmask & ~SIG_UNCATCHABLE;
-		self->sig_blocked = after ? saved :
-				    frame.uc.uc_sigmask & ~SIG_UNCATCHABLE;
-		sig_recalc_locked(self);
-		uk_spin_unlock_irqrestore(&uk_sig_lock, flags);
 	}
+}
+
+/* Whether sig would run a handler in t now: caught, not blocked. */
+static int caught_locked(const struct uk_thread *t, int sig)
+{
+	unsigned long h = (unsigned long)actions[sig].handler;
+
+	return h != U_SIG_DFL && h != U_SIG_IGN &&
+	       !(t->sig_blocked & UK_SIGBIT(sig));
+}
+
+int sig_fault_caught(struct uk_thread *t, int sig, unsigned long *act_flags)
+{
+	unsigned long flags;
+	int caught;
+
+	uk_spin_lock_irqsave(&uk_sig_lock, flags);
+	caught = caught_locked(t, sig);
+	*act_flags = actions[sig].flags;
+	uk_spin_unlock_irqrestore(&uk_sig_lock, flags);
+	return caught;
+}
+
+void sig_fault_deliver(struct uk_siginfo *info, struct __regs *regs,
+		       void *ectx)
+{
+	struct uk_thread *self = uk_thread_current();
+	int sig = info->si_signo;
+	struct handler_call c;
+	unsigned long flags;
+	__u64 saved;
+
+	uk_spin_lock_irqsave(&uk_sig_lock, flags);
+	if (!caught_locked(self, sig)) {
+		/* Changed since the fault (another thread's sigaction):
+		 * Linux's force_sig, the default action. */
+		uk_spin_unlock_irqrestore(&uk_sig_lock, flags);
+		sig_default(sig);
+		return;
+	}
+	c.act = actions[sig];
+	saved = self->sig_blocked;
+	block_for_handler_locked(self, sig, &c.act);
+	sig_recalc_locked(self);
+	uk_spin_unlock_irqrestore(&uk_sig_lock, flags);
+	c.sig = sig;
+	c.info = info;
+	run_action(self, &c, saved, NULL, NULL, regs, ectx, 1);
 }
 
 int uk_signal_syscall_end(long *rc)
@@ -1066,6 +1132,10 @@ UK_SYSCALL_R_DEFINE(int, sigaltstack, const struct k_stack *, uss,
 		} else {
 			if (ss.ss_size < U_MINSIGSTKSZ)
 				return -ENOMEM;
+			/* Its top is paged in now: a fault's handler call
+			 * (fault.c) starts there from the trap, which must
+			 * not fault again. */
+			uk_nofault_probe_w(ss.ss_sp + ss.ss_size - 64, 64, 0);
 			self->sig_altstack_sp = ss.ss_sp;
 			self->sig_altstack_size = ss.ss_size;
 			self->sig_altstack_flags =

@@ -39,6 +39,18 @@ int sig_recalc_locked(struct uk_thread *t);
 /* Sends info to the app thread with id tid: 0, -ESRCH, -EAGAIN. */
 int uk_signal_send_tid(unsigned long tid, const struct uk_siginfo *info);
 
+/* fault.c's: nonzero if sig raised by a fault now would run a handler
+ * in the running thread t (caught, not blocked); its sa_flags in
+ * *act_flags. Trap context. */
+int sig_fault_caught(struct uk_thread *t, int sig, unsigned long *act_flags);
+/* Runs the handler of the fault's signal info in the running thread, as
+ * if called from the faulting instruction, whose state regs and ectx
+ * are: the handler's edits of its ucontext are what resumes. If the
+ * handler is no more (changed since the fault), the default action. */
+struct __regs;
+void sig_fault_deliver(struct uk_siginfo *info, struct __regs *regs,
+		       void *ectx);
+
 /* signalfd.c: wakes the readers and pollers of every signalfd. */
 void signalfd_notify(void);
 

@@ -3,8 +3,9 @@
  * The page-fault handler: demand paging of the active VAS. A fault inside
  * a VMA that allows the access is served by the VMA type's fault op and
  * the access resumes. Any other fault in the VAS window is explained on
- * the console (unmapped address, guard page, write to read-only...) and
- * left to the next handlers; with none, the trap code's crash report
+ * the console (unmapped address, guard page, write to read-only...),
+ * unless it becomes a signal the app handles (core/signal), and left to
+ * the next handlers; with none, the trap code's crash report
  * follows. Faults at instructions listed in the nofault fixup table are
  * left alone silently: the fixup handles them.
  */
@@ -167,8 +168,10 @@ static int vmem_page_fault(void *data)
 		irqf = vmem_lock_nostack(vas);
 		v = serve(vas, addr, ctx->error_code, &vma, &rc);
 		if (v > V_PRESENT) {
-			/* vma may go once the lock is dropped: explain now */
-			if (!ukarch_extable_find(ukarch_regs_ip(ctx->regs)))
+			/* vma may go once the lock is dropped: explain now
+			 * (not for nofault or an app's handled signal) */
+			if (!ukarch_extable_find(ukarch_regs_ip(ctx->regs)) &&
+			    !uk_vmem_fault_is_signal(ctx))
 				explain(v, vma, ctx, rc);
 		}
 		vmem_unlock(vas, irqf);
@@ -183,3 +186,48 @@ static int vmem_page_fault(void *data)
 /* After fault-fixing test/debug handlers at priority 0..1, before later
  * ones. */
 UK_EVENT_HANDLER_PRIO(UKARCH_TRAP_PAGE_FAULT, vmem_page_fault, 2);
+
+/* 1 (no mapping) or 2 (an access the mapping forbids); lock held. */
+static int segv_code_locked(struct uk_vas *vas, __vaddr_t addr)
+{
+	const struct uk_vma *vma = vmem_find_locked(vas, addr);
+
+	if (!vma || vmem_stack_is_guard(vma, addr) ||
+	    (!vma->ops->fault && !vma->attr))
+		return 1;
+	return 2;
+}
+
+int uk_vmem_segv_code(__vaddr_t addr)
+{
+	struct uk_vas *vas = uk_vas_get_active();
+	unsigned long irqf;
+	int code;
+
+	if (!vas || addr < vas->start || addr >= vas->end)
+		return 1;
+	irqf = vmem_lock_nostack(vas);
+	code = segv_code_locked(vas, addr);
+	vmem_unlock(vas, irqf);
+	return code;
+}
+
+int uk_vmem_writable(__vaddr_t addr, __sz len)
+{
+	struct uk_vas *vas = uk_vas_get_active();
+	const struct uk_vma *vma;
+	__vaddr_t a, end = addr + len;
+	unsigned long irqf;
+	int ok = 1;
+
+	if (!vas || end < addr || addr < vas->start || end > vas->end)
+		return 0;
+	irqf = vmem_lock_nostack(vas);
+	for (a = ALIGN_DOWN(addr, PAGE_SIZE); ok && a < end; a += PAGE_SIZE) {
+		vma = vmem_find_locked(vas, a);
+		ok = vma && !vmem_stack_is_guard(vma, a) &&
+		     (vma->attr & PAGE_ATTR_PROT_WRITE);
+	}
+	vmem_unlock(vas, irqf);
+	return ok;
+}

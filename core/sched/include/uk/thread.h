@@ -115,6 +115,10 @@ struct uk_thread {
 	int sig_altstack_flags;		/* sigaltstack: SS_* */
 	__uptr sig_altstack_sp;
 	__sz sig_altstack_size;
+	/* A fault's signal, from the trap to its injected delivery. */
+	int sig_fault;			/* the signal, 0: none */
+	int sig_fault_code;		/* its si_code */
+	__uptr sig_fault_addr;		/* its si_addr */
 	/* Set by clone (core/process): Linux's per-thread process data. */
 	__u32 *clear_child_tid;		/* 0 and a futex wake at exit */
 	void *robust_list;		/* set_robust_list's head */

@@ -21,7 +21,9 @@
  * as calls on the thread's stack (or its sigaltstack with SA_ONSTACK):
  * there is no signal frame on the stack; a SA_SIGINFO handler's ucontext
  * (uk/ucontext.h) carries the mask to restore, the sigaltstack, and the
- * registers of a system call that saved a full frame.
+ * registers of a system call that saved a full frame, or of the app
+ * code an asynchronous signal or a fault (fault.c: SIGSEGV, SIGBUS,
+ * SIGFPE, SIGILL in the faulting thread) interrupted.
  */
 #ifndef __UK_SIGNAL_H__
 #define __UK_SIGNAL_H__
@@ -47,7 +49,8 @@ struct uk_siginfo {
 	int si_code;
 	int __pad;
 	int si_a;			/* si_pid, si_tid (timer) */
-	int si_b;			/* si_uid, si_overrun (timer) */
+	int si_b;			/* si_uid, si_overrun (timer); with
+					 * si_a: si_addr (a fault's) */
 	__u64 si_value;			/* si_value (sigqueue, timer) */
 	char __rest[128 - 32];
 };

@@ -1,0 +1,214 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Faults as signals, as Linux has them: a fault in app code of an app
+ * thread (a store to a PROT_NONE page, an unmapped address, an integer
+ * divide by zero, an undefined instruction) that no trap handler before
+ * this one served (vmem's demand paging, nofault) runs the app's handler
+ * of SIGSEGV, SIGBUS, SIGFPE or SIGILL in the faulting thread, as if
+ * called from the faulting instruction (the way asynchronous signals
+ * interrupt app code: ukarch_regs_inject_call), with the faulting
+ * registers in its ucontext; what it leaves there resumes (the faulting
+ * instruction again, unless it moved the pc), or it siglongjmps out.
+ * A signal blocked, ignored or at its default action, or a stack with
+ * no room for the handler's frames without a sigaltstack to go to, is
+ * Linux's force_sig: the crash report, and the program ends with 128 +
+ * the signal. Faults of kernel code stay kernel crashes.
+ */
+#include <string.h>
+#include <uk/arch/ctx.h>
+#include <uk/arch/nofault.h>
+#include <uk/arch/preempt.h>
+#include <uk/arch/traps.h>
+#include <uk/event.h>
+#include <uk/print.h>
+#include <uk/sched.h>
+#include <uk/signal.h>
+#include <uk/ucontext.h>
+#include <uk/vmem.h>
+#include "signal_impl.h"
+
+/* Linux's numbers and si_codes. */
+#define U_SIGILL	4
+#define U_SIGBUS	7
+#define U_SIGFPE	8
+#define U_SIGSEGV	11
+#define U_ILL_ILLOPC	1
+#define U_ILL_ILLOPN	2
+#define U_FPE_INTDIV	1
+#define U_SEGV_MAPERR	1
+#define U_BUS_ADRERR	2
+#define U_SA_ONSTACK	0x08000000UL
+#define U_SS_DISABLE	2
+
+/* What the handler's call needs below the faulting stack pointer: the
+ * injected call's frames, the signal frame (core/signal's deliver) and
+ * some of the handler's own. */
+#define FRAME_ROOM	(sizeof(struct uk_sigframe) + 8192)
+
+/* The signal Linux sends for the trap ctx, with its si_code and si_addr
+ * (the data address of a memory fault, else the instruction's); 0 for a
+ * trap that is no signal here. */
+static int fault_signal(const struct ukarch_trap_ctx *ctx, int *code,
+			__uptr *addr)
+{
+	*addr = ukarch_regs_ip(ctx->regs);
+	switch (ctx->trapnr) {
+	case UKARCH_TRAP_NR_PAGE_FAULT:
+		*addr = ctx->fault_addr;
+		*code = uk_vmem_segv_code(ctx->fault_addr);
+		return U_SIGSEGV;
+	case UKARCH_TRAP_NR_SECURITY:
+		/* x86's #GP (a non-canonical address): no address. */
+		*addr = 0;
+		*code = UK_SI_KERNEL;
+		return U_SIGSEGV;
+	case UKARCH_TRAP_NR_BUS_ERROR:
+		*addr = ctx->fault_addr;
+		*code = U_BUS_ADRERR;
+		return U_SIGBUS;
+	case UKARCH_TRAP_NR_DIVIDE:
+		*code = U_FPE_INTDIV;
+		return U_SIGFPE;
+	case UKARCH_TRAP_NR_INVALID_OP:
+#if defined(__x86_64__)
+		*code = U_ILL_ILLOPN;	/* ud2: Linux's do_error_trap */
+#else
+		*code = U_ILL_ILLOPC;	/* udf: Linux's do_undefinstr */
+#endif
+		return U_SIGILL;
+	default:
+		return 0;
+	}
+}
+
+/* Whether the trap interrupted the app's own code in an app thread: not
+ * kernel code (its text, a lock held: the preemption count above the
+ * locks the caller holds, a binary's trapped system call), not an
+ * injected call's trampoline. */
+static int app_fault(struct uk_thread *t, const struct ukarch_trap_ctx *ctx,
+		     unsigned int locks)
+{
+	__uptr ip = ukarch_regs_ip(ctx->regs);
+
+	return t && uk_thread_is_app(t) && !(t->flags & UK_THREADF_IDLE) &&
+	       uk_preempt_count() == locks && uk_sched_ip_is_app(ip) &&
+	       !ukarch_extable_find(ip) && !uk_thread_in_binary_call(t) &&
+	       !ukarch_regs_in_inject_trampoline(ctx->regs) &&
+	       !t->sig_fault;
+}
+
+int uk_vmem_fault_is_signal(const struct ukarch_trap_ctx *ctx)
+{
+	struct uk_thread *t = uk_thread_current();
+	unsigned long act_flags;
+
+	/* The VAS lock is the one count of ours. */
+	return app_fault(t, ctx, 1) &&
+	       sig_fault_caught(t, U_SIGSEGV, &act_flags);
+}
+
+static int on_altstack(const struct uk_thread *t, __uptr sp)
+{
+	return sp > t->sig_altstack_sp &&
+	       sp <= t->sig_altstack_sp + t->sig_altstack_size;
+}
+
+/* Whether the stack below sp takes the handler's call: the thread's own
+ * stack (the boot stack is no VMA) or a writable mapping. */
+static int stack_has_room(const struct uk_thread *t, __uptr sp)
+{
+	__uptr lo = sp - FRAME_ROOM, base = (__uptr)t->stack;
+
+	if (sp < FRAME_ROOM)
+		return 0;
+	if (uk_vmem_writable(lo, FRAME_ROOM))
+		return 1;
+	return !(t->flags & UK_THREADF_FOREIGN) && t->stack && lo >= base &&
+	       sp <= base + t->stack_size;
+}
+
+/*
+ * Where the handler's call goes: 0 for the faulting stack, the top of
+ * the sigaltstack when that stack has no room (an overflow: Linux
+ * cannot write its frame there either) and the handler asked for it
+ * (SA_ONSTACK), 1 if neither can take it.
+ */
+static __uptr call_stack(const struct uk_thread *t, __uptr sp,
+			 unsigned long act_flags)
+{
+	if (stack_has_room(t, sp))
+		return 0;
+	if (!(act_flags & U_SA_ONSTACK) || !t->sig_altstack_size ||
+	    (t->sig_altstack_flags & U_SS_DISABLE) || on_altstack(t, sp))
+		return 1;
+	return t->sig_altstack_sp + t->sig_altstack_size;
+}
+
+/* Injected into the faulting thread: runs as if called from the faulting
+ * instruction, with its state regs and ectx. */
+static void fault_hook(struct __regs *regs, void *ectx)
+{
+	struct uk_thread *t = uk_thread_current();
+	struct uk_siginfo info;
+	__uptr addr = t->sig_fault_addr;
+
+	memset(&info, 0, sizeof(info));
+	info.si_signo = t->sig_fault;
+	info.si_code = t->sig_fault_code;
+	memcpy(&info.si_a, &addr, sizeof(addr));
+	t->sig_fault = 0;
+#if defined(__aarch64__)
+	/* The trampoline's struct has none: uc_mcontext.fault_address. */
+	regs->far = addr;
+#endif
+	sig_fault_deliver(&info, regs, ectx);
+}
+
+/* The default action of a fault's signal: today's crash report (what
+ * one debugs with), then the end with Linux's status. */
+static void __noreturn fault_default(struct uk_thread *t,
+				     struct ukarch_trap_ctx *ctx, int sig)
+{
+	uk_printk_raw("\namphi: signal %d in thread %s, default action: the "
+		      "program ends (status %d)\n", sig, t->name, 128 + sig);
+	ukarch_trap_crash(ctx, 128 + sig);
+}
+
+static int fault_to_signal(void *data)
+{
+	struct ukarch_trap_ctx *ctx = data;
+	struct uk_thread *t = uk_thread_current();
+	unsigned long act_flags;
+	__uptr addr, stack;
+	int sig, code;
+
+	if (!app_fault(t, ctx, 0))
+		return UK_EVENT_NOT_HANDLED;
+	sig = fault_signal(ctx, &code, &addr);
+	if (!sig)
+		return UK_EVENT_NOT_HANDLED;
+	if (!sig_fault_caught(t, sig, &act_flags))
+		fault_default(t, ctx, sig);
+	stack = call_stack(t, ukarch_regs_sp(ctx->regs), act_flags);
+	if (stack == 1) {
+		uk_printk_raw("amphi: no stack for the handler of signal %d "
+			      "(stack pointer 0x%lx)\n", sig,
+			      (unsigned long)ukarch_regs_sp(ctx->regs));
+		fault_default(t, ctx, sig);
+	}
+	t->sig_fault = sig;
+	t->sig_fault_code = code;
+	t->sig_fault_addr = addr;
+	if (ukarch_regs_inject_call_on(ctx->regs, fault_hook, stack)) {
+		t->sig_fault = 0;
+		return UK_EVENT_NOT_HANDLED;
+	}
+	return UK_EVENT_HANDLED;
+}
+
+/* Last: demand paging and the test handlers go first. */
+UK_EVENT_HANDLER_PRIO(UKARCH_TRAP_PAGE_FAULT, fault_to_signal, 9);
+UK_EVENT_HANDLER_PRIO(UKARCH_TRAP_SECURITY, fault_to_signal, 9);
+UK_EVENT_HANDLER_PRIO(UKARCH_TRAP_BUS_ERROR, fault_to_signal, 9);
+UK_EVENT_HANDLER_PRIO(UKARCH_TRAP_DIVIDE, fault_to_signal, 9);
+UK_EVENT_HANDLER_PRIO(UKARCH_TRAP_INVALID_OP, fault_to_signal, 9);
