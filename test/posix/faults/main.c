@@ -1,0 +1,352 @@
+/*
+ * Faults in app code as Linux turns them into signals, checked the same
+ * way on Linux and on Amphi: a store to a PROT_NONE page runs the
+ * SIGSEGV handler (SEGV_ACCERR, si_addr the exact address, the
+ * ucontext's pc the store), which makes the page writable and returns:
+ * the store is done again and lands; a read of an unmapped page
+ * (SEGV_MAPERR) left by siglongjmp; an integer divide by zero (SIGFPE,
+ * FPE_INTDIV; x86_64 only, arm64 does not trap); an undefined
+ * instruction (SIGILL: x86's ud2 ILL_ILLOPN, arm64's udf ILL_ILLOPC)
+ * that the handler steps over; a fault in a second thread is that
+ * thread's; a stack overflow caught on the sigaltstack. With an
+ * argument it ends by SIGSEGV's default action (status 139, for
+ * test/meson.build): no handler ("dfl"), SIGSEGV blocked ("blocked"), a
+ * fault inside the handler ("in-handler"), an overflow without a
+ * sigaltstack ("overflow").
+ */
+#include <pthread.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+#include "../posix-check.h"
+
+/* The faulting instructions, with labels for their exact addresses. */
+extern char store_insn[], load_insn[], div_insn[], ill_insn[];
+
+static void __attribute__((noinline)) store_at(volatile int *p, int v)
+{
+#if defined(__x86_64__)
+	__asm__ __volatile__(".globl store_insn\nstore_insn:\n\t"
+			     "movl %1, (%0)" : : "r"(p), "r"(v) : "memory");
+#elif defined(__aarch64__)
+	__asm__ __volatile__(".globl store_insn\nstore_insn:\n\t"
+			     "str %w1, [%0]" : : "r"(p), "r"(v) : "memory");
+#endif
+}
+
+static int __attribute__((noinline)) load_from(volatile int *p)
+{
+	int v;
+
+#if defined(__x86_64__)
+	__asm__ __volatile__(".globl load_insn\nload_insn:\n\t"
+			     "movl (%1), %0" : "=r"(v) : "r"(p) : "memory");
+#elif defined(__aarch64__)
+	__asm__ __volatile__(".globl load_insn\nload_insn:\n\t"
+			     "ldr %w0, [%1]" : "=r"(v) : "r"(p) : "memory");
+#endif
+	return v;
+}
+
+#if defined(__x86_64__)
+static int __attribute__((noinline)) divide(int a, int b)
+{
+	int q;
+
+	__asm__ __volatile__("cltd\n.globl div_insn\ndiv_insn:\n\t"
+			     "idivl %2" : "=a"(q) : "a"(a), "r"(b) : "rdx");
+	return q;
+}
+#define ILL_LEN		2
+#define ILL_CODE	ILL_ILLOPN
+#define PC(uc)		((uc)->uc_mcontext.gregs[REG_RIP])
+#elif defined(__aarch64__)
+#define ILL_LEN		4
+#define ILL_CODE	ILL_ILLOPC
+#define PC(uc)		((uc)->uc_mcontext.pc)
+#endif
+
+static void __attribute__((noinline)) undefined_insn(void)
+{
+#if defined(__x86_64__)
+	__asm__ __volatile__(".globl ill_insn\nill_insn:\n\tud2");
+#elif defined(__aarch64__)
+	__asm__ __volatile__(".globl ill_insn\nill_insn:\n\tudf #0");
+#endif
+}
+
+/* What the last handler saw. */
+static volatile int seen_sig, seen_code, seen_ss_flags;
+static void *volatile seen_addr;
+static volatile uintptr_t seen_pc;
+static volatile pthread_t seen_thread;
+static volatile int hits;
+static long page;
+
+/* For the handler that makes the page writable. */
+static void *volatile fix_page;
+static sigjmp_buf jump;
+
+static void seen(int sig, siginfo_t *si, void *ucv)
+{
+	ucontext_t *uc = ucv;
+	stack_t ss;
+
+	hits++;
+	seen_sig = sig;
+	seen_code = si->si_code;
+	seen_addr = si->si_addr;
+	seen_pc = (uintptr_t)PC(uc);
+	seen_thread = pthread_self();
+	seen_ss_flags = sigaltstack(NULL, &ss) ? -1 : ss.ss_flags;
+}
+
+static void on_fix(int sig, siginfo_t *si, void *uc)
+{
+	seen(sig, si, uc);
+	if (fix_page)
+		mprotect(fix_page, page, PROT_READ | PROT_WRITE);
+}
+
+static void on_jump(int sig, siginfo_t *si, void *uc)
+{
+	seen(sig, si, uc);
+	siglongjmp(jump, 1);
+}
+
+static void on_skip(int sig, siginfo_t *si, void *ucv)
+{
+	ucontext_t *uc = ucv;
+
+	seen(sig, si, ucv);
+	PC(uc) += ILL_LEN;
+}
+
+static void catch(int sig, void (*fn)(int, siginfo_t *, void *), int flags)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = fn;
+	sa.sa_flags = SA_SIGINFO | flags;
+	sigemptyset(&sa.sa_mask);
+	CHECK(sigaction(sig, &sa, NULL) == 0);
+}
+
+static void reset(void)
+{
+	hits = 0;
+	seen_sig = seen_code = 0;
+	seen_addr = NULL;
+	seen_pc = 0;
+}
+
+/* A store to a PROT_NONE page: the handler makes it writable, returns,
+ * and the store is done again. */
+static void check_accerr_retry(void)
+{
+	int *p = mmap(NULL, page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS,
+		      -1, 0);
+
+	CHECK(p != MAP_FAILED);
+	catch(SIGSEGV, on_fix, 0);
+	reset();
+	fix_page = p;
+	store_at(p + 2, 1234);
+	fix_page = NULL;
+	CHECK(hits == 1);
+	CHECK(seen_sig == SIGSEGV);
+	CHECK(seen_code == SEGV_ACCERR);
+	CHECK(seen_addr == (void *)(p + 2));
+	CHECK(seen_pc == (uintptr_t)store_insn);
+	CHECK(p[2] == 1234);
+	munmap(p, page);
+}
+
+/* A read of an unmapped page, left by siglongjmp. */
+static void check_maperr_jump(void)
+{
+	int *p = mmap(NULL, page, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS,
+		      -1, 0);
+	volatile int v = 0;
+
+	CHECK(p != MAP_FAILED);
+	CHECK(munmap(p, page) == 0);
+	catch(SIGSEGV, on_jump, 0);
+	reset();
+	if (!sigsetjmp(jump, 1))
+		v = load_from(p + 5) + 1;
+	CHECK(v == 0);
+	CHECK(hits == 1);
+	CHECK(seen_code == SEGV_MAPERR);
+	CHECK(seen_addr == (void *)(p + 5));
+	CHECK(seen_pc == (uintptr_t)load_insn);
+}
+
+static void check_divide(void)
+{
+#if defined(__x86_64__)
+	volatile int q = -1;
+
+	catch(SIGFPE, on_jump, 0);
+	reset();
+	if (!sigsetjmp(jump, 1))
+		q = divide(7, 0);
+	CHECK(q == -1);
+	CHECK(hits == 1);
+	CHECK(seen_sig == SIGFPE);
+	CHECK(seen_code == FPE_INTDIV);
+	CHECK(seen_addr == (void *)div_insn);
+	CHECK(seen_pc == (uintptr_t)div_insn);
+#endif
+}
+
+/* The handler steps over the undefined instruction. */
+static void check_illegal(void)
+{
+	catch(SIGILL, on_skip, 0);
+	reset();
+	undefined_insn();
+	CHECK(hits == 1);
+	CHECK(seen_sig == SIGILL);
+	CHECK(seen_code == ILL_CODE);
+	CHECK(seen_addr == (void *)ill_insn);
+	CHECK(seen_pc == (uintptr_t)ill_insn);
+}
+
+static void *fault_in_thread(void *arg)
+{
+	store_at(arg, 77);
+	return NULL;
+}
+
+/* A fault in another thread runs the handler in that thread. */
+static void check_thread(void)
+{
+	int *p = mmap(NULL, page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS,
+		      -1, 0);
+	pthread_t t;
+
+	CHECK(p != MAP_FAILED);
+	catch(SIGSEGV, on_fix, 0);
+	reset();
+	fix_page = p;
+	CHECK(pthread_create(&t, NULL, fault_in_thread, p) == 0);
+	CHECK(pthread_join(t, NULL) == 0);
+	fix_page = NULL;
+	CHECK(hits == 1);
+	CHECK(pthread_equal(seen_thread, t));
+	CHECK(seen_addr == (void *)p);
+	CHECK(*p == 77);
+	munmap(p, page);
+}
+
+/* Far beyond any stack: the recursion ends by overflowing. */
+static volatile int max_depth = 1 << 30;
+
+static int __attribute__((noinline)) recurse(int depth)
+{
+	volatile char frame[1024];
+
+	frame[0] = (char)depth;
+	if (depth > max_depth)
+		return 0;
+	return recurse(depth + 1) + frame[0];
+}
+
+static char altstack[64 * 1024];
+
+/* Overflows its stack; with use_alt, the handler runs on a sigaltstack
+ * and jumps back. */
+static void *overflow(void *arg)
+{
+	int use_alt = arg != NULL;
+	stack_t ss = { .ss_sp = altstack, .ss_size = sizeof(altstack) };
+
+	if (use_alt && sigaltstack(&ss, NULL))
+		return (void *)1;
+	if (!sigsetjmp(jump, 1))
+		recurse(0);
+	return NULL;
+}
+
+static void run_overflow(int use_alt)
+{
+	pthread_attr_t a;
+	pthread_t t;
+	void *rc = (void *)2;
+
+	CHECK(pthread_attr_init(&a) == 0);
+	CHECK(pthread_attr_setstacksize(&a, 128 * 1024) == 0);
+	CHECK(pthread_create(&t, &a, overflow, use_alt ? &a : NULL) == 0);
+	CHECK(pthread_join(t, &rc) == 0);
+	CHECK(rc == NULL);
+}
+
+static void check_overflow(void)
+{
+	catch(SIGSEGV, on_jump, SA_ONSTACK);
+	reset();
+	run_overflow(1);
+	CHECK(hits == 1);
+	CHECK(seen_sig == SIGSEGV);
+	CHECK(seen_ss_flags == SS_ONSTACK);
+}
+
+/* Stores again where it faulted: with SIGSEGV blocked in its handler. */
+static void on_fault_again(int sig, siginfo_t *si, void *uc)
+{
+	(void)sig;
+	(void)uc;
+	store_at(si->si_addr, 2);
+}
+
+/* Ends by SIGSEGV's default action (status 139). */
+static void end_by_fault(const char *how)
+{
+	int *p = mmap(NULL, page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS,
+		      -1, 0);
+	sigset_t set;
+
+	if (!strcmp(how, "blocked")) {
+		catch(SIGSEGV, on_fix, 0);
+		fix_page = p;
+		sigemptyset(&set);
+		sigaddset(&set, SIGSEGV);
+		sigprocmask(SIG_BLOCK, &set, NULL);
+	} else if (!strcmp(how, "in-handler")) {
+		catch(SIGSEGV, on_fault_again, 0);
+	} else if (!strcmp(how, "overflow")) {
+		/* SA_ONSTACK, but no sigaltstack. */
+		catch(SIGSEGV, on_jump, SA_ONSTACK);
+		run_overflow(0);
+	} else if (strcmp(how, "dfl")) {
+		printf("unknown mode %s\n", how);
+		return;
+	}
+	store_at(p, 1);
+	printf("still here\n");
+}
+
+int main(int argc, char **argv)
+{
+	setvbuf(stdout, NULL, _IONBF, 0);
+	page = sysconf(_SC_PAGESIZE);
+	if (argc > 1) {
+		end_by_fault(argv[1]);
+		return 0;
+	}
+	check_accerr_retry();
+	check_maperr_jump();
+	check_divide();
+	check_illegal();
+	check_thread();
+	check_overflow();
+	return posix_check_summary();
+}
