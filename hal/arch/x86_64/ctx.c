@@ -260,6 +260,12 @@ __asm__(
 "	.size ukarch_regs_resume, . - ukarch_regs_resume\n"
 );
 
+/* How far below the interrupted stack pointer a trap's frame taken on
+ * that stack may lie, and the room its way back (the trap code's
+ * returns, the iret) may still use below the injecting call. */
+#define TRAP_ON_STACK_MAX	(64 * 1024)
+#define TRAP_BACK_ROOM		4096
+
 int ukarch_regs_inject_call_on(struct __regs *regs,
 			       void (*fn)(struct __regs *, void *),
 			       __uptr stack)
@@ -276,6 +282,14 @@ int ukarch_regs_inject_call_on(struct __regs *regs,
 	else
 		sp = (unsigned long *)(regs->rsp -
 				       (under_valgrind ? 0 : 128));
+	/* A trap taken on the interrupted stack (metal's exceptions but
+	 * the page fault move their frame there) is still using it down
+	 * to here: the frame goes below, out of reach of the way back. */
+	if ((__uptr)regs < (__uptr)sp &&
+	    (__uptr)regs + TRAP_ON_STACK_MAX > (__uptr)sp)
+		sp = (unsigned long *)ALIGN_DOWN(
+			(__uptr)__builtin_frame_address(0) - TRAP_BACK_ROOM,
+			UKARCH_SP_ALIGN);
 	sp[-1] = regs->rsp;
 	sp[-2] = regs->rip;
 	sp[-3] = (unsigned long)fn;
