@@ -41,9 +41,10 @@
 #define U_SS_DISABLE	2
 
 /* What the handler's call needs below the faulting stack pointer: the
- * injected call's frames, the signal frame (core/signal's deliver) and
- * some of the handler's own. */
-#define FRAME_ROOM	(sizeof(struct uk_sigframe) + 8192)
+ * trap's own frames where it is taken on that stack (x86_64 metal), the
+ * injected call's, the signal frame (core/signal's deliver) and some of
+ * the handler's own. */
+#define FRAME_ROOM	(sizeof(struct uk_sigframe) + 16384)
 
 /* The signal Linux sends for the trap ctx, with its si_code and si_addr
  * (the data address of a memory fault, else the instruction's); 0 for a
@@ -128,20 +129,22 @@ static int stack_has_room(const struct uk_thread *t, __uptr sp)
 }
 
 /*
- * Where the handler's call goes: 0 for the faulting stack, the top of
- * the sigaltstack when that stack has no room (an overflow: Linux
- * cannot write its frame there either) and the handler asked for it
- * (SA_ONSTACK), 1 if neither can take it.
+ * Where the handler's call goes, in *stack: 0 for the faulting stack,
+ * the top of the sigaltstack when that stack has no room (an overflow:
+ * Linux cannot write its frame there either) and the handler asked for
+ * it (SA_ONSTACK). Returns 0, or -1 if neither can take it.
  */
-static __uptr call_stack(const struct uk_thread *t, __uptr sp,
-			 unsigned long act_flags)
+static int call_stack(const struct uk_thread *t, __uptr sp,
+		      unsigned long act_flags, __uptr *stack)
 {
+	*stack = 0;
 	if (stack_has_room(t, sp))
 		return 0;
 	if (!(act_flags & U_SA_ONSTACK) || !t->sig_altstack_size ||
 	    (t->sig_altstack_flags & U_SS_DISABLE) || on_altstack(t, sp))
-		return 1;
-	return t->sig_altstack_sp + t->sig_altstack_size;
+		return -1;
+	*stack = t->sig_altstack_sp + t->sig_altstack_size;
+	return 0;
 }
 
 /* Injected into the faulting thread: runs as if called from the faulting
@@ -166,11 +169,9 @@ static void fault_hook(struct __regs *regs, void *ectx)
 
 /* The default action of a fault's signal: today's crash report (what
  * one debugs with), then the end with Linux's status. */
-static void __noreturn fault_default(struct uk_thread *t,
-				     struct ukarch_trap_ctx *ctx, int sig)
+static void __noreturn fault_default(struct ukarch_trap_ctx *ctx, int sig)
 {
-	uk_printk_raw("\namphi: signal %d in thread %s, default action: the "
-		      "program ends (status %d)\n", sig, t->name, 128 + sig);
+	sig_say_core(sig);
 	ukarch_trap_crash(ctx, 128 + sig);
 }
 
@@ -188,13 +189,12 @@ static int fault_to_signal(void *data)
 	if (!sig)
 		return UK_EVENT_NOT_HANDLED;
 	if (!sig_fault_caught(t, sig, &act_flags))
-		fault_default(t, ctx, sig);
-	stack = call_stack(t, ukarch_regs_sp(ctx->regs), act_flags);
-	if (stack == 1) {
+		fault_default(ctx, sig);
+	if (call_stack(t, ukarch_regs_sp(ctx->regs), act_flags, &stack)) {
 		uk_printk_raw("amphi: no stack for the handler of signal %d "
 			      "(stack pointer 0x%lx)\n", sig,
 			      (unsigned long)ukarch_regs_sp(ctx->regs));
-		fault_default(t, ctx, sig);
+		fault_default(ctx, sig);
 	}
 	t->sig_fault = sig;
 	t->sig_fault_code = code;

@@ -388,16 +388,20 @@ static const char *const core_names[32] = {
 
 /* The default action of sig: nothing, or the end of the program with
  * Linux's status, 128 + sig. */
-static void sig_default(int sig)
+void sig_say_core(int sig)
 {
 	struct uk_thread *t = uk_thread_current();
 
+	uk_printk_raw("amphi: %s in thread %s: the program ends (status %d)"
+		      "\n", core_names[sig], t ? t->name : "?", 128 + sig);
+}
+
+static void sig_default(int sig)
+{
 	if (UK_SIGBIT(sig) & SIG_DFL_IGNORED)
 		return;
 	if (UK_SIGBIT(sig) & SIG_DFL_CORE) {
-		uk_printk_raw("amphi: %s in thread %s: the program ends "
-			      "(status %d)\n", core_names[sig],
-			      t ? t->name : "?", 128 + sig);
+		sig_say_core(sig);
 		ukplat_backtrace(NULL, 0);
 	} else {
 		uk_pr_debug("signal %d: default action ends the program\n",

@@ -39,6 +39,10 @@ int sig_recalc_locked(struct uk_thread *t);
 /* Sends info to the app thread with id tid: 0, -ESRCH, -EAGAIN. */
 int uk_signal_send_tid(unsigned long tid, const struct uk_siginfo *info);
 
+/* Says that sig's default action "core" ends the program (the first
+ * line of its report). */
+void sig_say_core(int sig);
+
 /* fault.c's: nonzero if sig raised by a fault now would run a handler
  * in the running thread t (caught, not blocked); its sa_flags in
  * *act_flags. Trap context. */
