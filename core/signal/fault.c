@@ -56,8 +56,7 @@ static int fault_signal(const struct ukarch_trap_ctx *ctx, int *code,
 	switch (ctx->trapnr) {
 	case UKARCH_TRAP_NR_PAGE_FAULT:
 		*addr = ctx->fault_addr;
-		*code = uk_vmem_segv_code(ctx->fault_addr);
-		return U_SIGSEGV;
+		return uk_vmem_fault_signal(ctx->fault_addr, code);
 	case UKARCH_TRAP_NR_SECURITY:
 		/* x86's #GP (a non-canonical address): no address. */
 		*addr = 0;
@@ -98,14 +97,13 @@ static int app_fault(struct uk_thread *t, const struct ukarch_trap_ctx *ctx,
 	       !t->sig_fault;
 }
 
-int uk_vmem_fault_is_signal(const struct ukarch_trap_ctx *ctx)
+int uk_vmem_fault_is_signal(const struct ukarch_trap_ctx *ctx, int sig)
 {
 	struct uk_thread *t = uk_thread_current();
 	unsigned long act_flags;
 
 	/* The VAS lock is the one count of ours. */
-	return app_fault(t, ctx, 1) &&
-	       sig_fault_caught(t, U_SIGSEGV, &act_flags);
+	return app_fault(t, ctx, 1) && sig_fault_caught(t, sig, &act_flags);
 }
 
 static int on_altstack(const struct uk_thread *t, __uptr sp)

@@ -150,6 +150,10 @@ static void explain(enum verdict v, const struct uk_vma *vma,
 		uk_printk_raw("vmem: in thread %s\n", thread);
 }
 
+/* Per CPU, the address of its last fault that was beyond the end of a
+ * mapped file (a SIGBUS), for uk_vmem_fault_signal; 0: none. */
+static __vaddr_t bus_addr[UKPLAT_LCPU_MAXCOUNT];
+
 static int vmem_page_fault(void *data)
 {
 	struct ukarch_trap_ctx *ctx = data;
@@ -168,10 +172,12 @@ static int vmem_page_fault(void *data)
 		irqf = vmem_lock_nostack(vas);
 		v = serve(vas, addr, ctx->error_code, &vma, &rc);
 		if (v > V_PRESENT) {
+			bus_addr[ukplat_lcpu_idx()] = v == V_BUS ? addr : 0;
 			/* vma may go once the lock is dropped: explain now
 			 * (not for nofault or an app's handled signal) */
 			if (!ukarch_extable_find(ukarch_regs_ip(ctx->regs)) &&
-			    !uk_vmem_fault_is_signal(ctx))
+			    !uk_vmem_fault_is_signal(ctx,
+						     v == V_BUS ? 7 : 11))
 				explain(v, vma, ctx, rc);
 		}
 		vmem_unlock(vas, irqf);
@@ -198,18 +204,22 @@ static int segv_code_locked(struct uk_vas *vas, __vaddr_t addr)
 	return 2;
 }
 
-int uk_vmem_segv_code(__vaddr_t addr)
+int uk_vmem_fault_signal(__vaddr_t addr, int *code)
 {
 	struct uk_vas *vas = uk_vas_get_active();
 	unsigned long irqf;
-	int code;
 
+	*code = 1;
 	if (!vas || addr < vas->start || addr >= vas->end)
-		return 1;
+		return 11;
+	if (addr && bus_addr[ukplat_lcpu_idx()] == addr) {
+		*code = 2;		/* BUS_ADRERR */
+		return 7;
+	}
 	irqf = vmem_lock_nostack(vas);
-	code = segv_code_locked(vas, addr);
+	*code = segv_code_locked(vas, addr);
 	vmem_unlock(vas, irqf);
-	return code;
+	return 11;
 }
 
 int uk_vmem_writable(__vaddr_t addr, __sz len)

@@ -326,22 +326,24 @@ const struct uk_vma *uk_vma_find(struct uk_vas *vas, __vaddr_t vaddr);
 int uk_vas_foreach(struct uk_vas *vas,
 		   int (*fn)(const struct uk_vma *vma, void *arg), void *arg);
 
-/* For a fault at addr the page-fault handler could not serve (trap
- * context, the active VAS), Linux's si_code of its SIGSEGV: 1
- * (SEGV_MAPERR: no mapping, a reservation, a stack's guard page) or 2
- * (SEGV_ACCERR: a mapping that forbids the access). Not with the VAS
- * lock held by this CPU. */
-int uk_vmem_segv_code(__vaddr_t addr);
+/* For a page fault at addr the page-fault handler could not serve
+ * (trap context, the active VAS), Linux's signal and si_code: SIGBUS (7)
+ * with BUS_ADRERR (2) beyond the end of a mapped file, else SIGSEGV (11)
+ * with SEGV_MAPERR (1: no mapping, a reservation, a stack's guard page)
+ * or SEGV_ACCERR (2: a mapping that forbids the access). Not with the
+ * VAS lock held by this CPU. */
+int uk_vmem_fault_signal(__vaddr_t addr, int *code);
 /* Nonzero if every page of [addr, addr + len) of the active VAS lies in
  * a writable mapping (no guard page): where a signal's frames can go
  * (trap context; not with the VAS lock held by this CPU). */
 int uk_vmem_writable(__vaddr_t addr, __sz len);
 
-/* Nonzero if the page fault ctx becomes a signal the app handles
- * (core/signal defines it): vmem then explains nothing on the console.
- * Called with the VAS lock (its one spinlock) held. */
+/* Nonzero if the page fault ctx becomes signal sig (SIGSEGV, SIGBUS)
+ * and the app handles it (core/signal defines it): vmem then explains
+ * nothing on the console. Called with the VAS lock (its one spinlock)
+ * held. */
 struct ukarch_trap_ctx;
-int uk_vmem_fault_is_signal(const struct ukarch_trap_ctx *ctx);
+int uk_vmem_fault_is_signal(const struct ukarch_trap_ctx *ctx, int sig);
 
 /* Prints the VMAs of vas (debugging). */
 void uk_vas_dump(struct uk_vas *vas);
