@@ -4,7 +4,8 @@
  * SIGSEGV handler (SEGV_ACCERR, si_addr the exact address, the
  * ucontext's pc the store), which makes the page writable and returns:
  * the store is done again and lands; a read of an unmapped page
- * (SEGV_MAPERR) left by siglongjmp; an integer divide by zero (SIGFPE,
+ * (SEGV_MAPERR) left by siglongjmp; a shared file mapping's page past
+ * the file's end (SIGBUS, BUS_ADRERR); an integer divide by zero (SIGFPE,
  * FPE_INTDIV; x86_64 only, arm64 does not trap); an undefined
  * instruction (SIGILL: x86's ud2 ILL_ILLOPN, arm64's udf ILL_ILLOPC)
  * that the handler steps over; a fault in a second thread is that
@@ -14,6 +15,7 @@
  * fault inside the handler ("in-handler"), an overflow without a
  * sigaltstack ("overflow").
  */
+#include <fcntl.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -198,6 +200,35 @@ static void check_maperr_jump(void)
 }
 
 /* x86_64 traps; arm64's sdiv gives 0 (as many checks either way). */
+/* A shared file mapping's page past the file's end: SIGBUS. */
+static void check_bus(void)
+{
+	static const char name[] = "faults-sigbus.tmp";
+	int fd = open(name, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	volatile int v = 0;
+	char *m = MAP_FAILED;
+
+	CHECK(fd >= 0);
+	CHECK(ftruncate(fd, 2 * page) == 0);
+	m = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	CHECK(m != MAP_FAILED);
+	CHECK(ftruncate(fd, page) == 0);
+	catch(SIGBUS, on_jump, 0);
+	reset();
+	if (m != MAP_FAILED && !sigsetjmp(jump, 1))
+		v = load_from((int *)(m + page + 16)) + 1;
+	CHECK(v == 0);
+	CHECK(hits == 1);
+	CHECK(seen_sig == SIGBUS);
+	CHECK(seen_code == BUS_ADRERR);
+	CHECK(seen_addr == (void *)(m + page + 16));
+	CHECK(seen_pc == (uintptr_t)load_insn);
+	if (m != MAP_FAILED)
+		munmap(m, 2 * page);
+	close(fd);
+	unlink(name);
+}
+
 static void check_divide(void)
 {
 	volatile int q = -1;
@@ -360,6 +391,7 @@ int main(int argc, char **argv)
 	}
 	check_accerr_retry();
 	check_maperr_jump();
+	check_bus();
 	check_divide();
 	check_illegal();
 	check_thread();
