@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Faults are signals: SIGSEGV, SIGBUS, SIGILL and SIGFPE are taken on an
- * alternate stack (so a stack overflow can be reported), turned into a
- * struct __regs and a trap context, and handed to the shared trap code in
- * hal/. If a handler there takes the trap, the (possibly edited) registers
+ * Faults are signals: SIGSEGV, SIGBUS, SIGILL, SIGFPE and SIGTRAP (int3)
+ * are taken on an alternate stack (so a stack overflow can be reported),
+ * turned into a struct __regs and a trap context, and handed to the
+ * shared trap code in hal/. If a handler there takes the trap, the (possibly edited) registers
  * are written back and the faulting code resumes.
  */
 #include <signal.h>
@@ -80,6 +80,9 @@ static void classify(struct ukarch_trap_ctx *ctx, int sig,
 		break;
 	case SIGILL:
 		ctx->trapnr = UKARCH_TRAP_NR_INVALID_OP;
+		break;
+	case SIGTRAP:
+		ctx->trapnr = UKARCH_TRAP_NR_DEBUG;	/* int3: vector 3 */
 		break;
 	case SIGFPE:
 		ctx->trapnr = (si->si_code == FPE_INTDIV ||
@@ -182,7 +185,7 @@ void sim_altstack_init(void)
 
 void sim_traps_init(void)
 {
-	static const int sigs[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE };
+	static const int sigs[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP };
 	struct sigaction sa;
 	unsigned int i;
 

@@ -2,11 +2,12 @@
 /*
  * Faults as signals, as Linux has them: a fault in app code of an app
  * thread (a store to a PROT_NONE page, an unmapped address, an integer
- * divide by zero, an undefined instruction) that no trap handler before
- * this one served (vmem's demand paging, nofault) runs the app's handler
- * of SIGSEGV, SIGBUS, SIGFPE or SIGILL in the faulting thread, as if
- * called from the faulting instruction (the way asynchronous signals
- * interrupt app code: ukarch_regs_inject_call), with the faulting
+ * divide by zero, an undefined or a breakpoint instruction) that no trap
+ * handler before this one served (vmem's demand paging, nofault) runs
+ * the app's handler of SIGSEGV, SIGBUS, SIGFPE, SIGILL or SIGTRAP in the
+ * faulting thread, as if called from the faulting instruction (the way
+ * asynchronous signals interrupt app code: ukarch_regs_inject_call),
+ * with the faulting
  * registers in its ucontext; what it leaves there resumes (the faulting
  * instruction again, unless it moved the pc), or it siglongjmps out.
  * A signal blocked, ignored or at its default action, or a stack with
@@ -29,6 +30,7 @@
 
 /* Linux's numbers and si_codes. */
 #define U_SIGILL	4
+#define U_SIGTRAP	5
 #define U_SIGBUS	7
 #define U_SIGFPE	8
 #define U_SIGSEGV	11
@@ -37,6 +39,12 @@
 #define U_FPE_INTDIV	1
 #define U_SEGV_MAPERR	1
 #define U_BUS_ADRERR	2
+#define U_TRAP_BRKPT	1
+#if defined(__x86_64__)
+#define X86_TRAP_BP	3	/* int3 */
+#else
+#define ARM64_EC_BRK	0x3c	/* brk (vector: the exception class) */
+#endif
 #define U_SA_ONSTACK	0x08000000UL
 #define U_SS_DISABLE	2
 
@@ -69,6 +77,19 @@ static int fault_signal(const struct ukarch_trap_ctx *ctx, int *code,
 	case UKARCH_TRAP_NR_DIVIDE:
 		*code = U_FPE_INTDIV;
 		return U_SIGFPE;
+	case UKARCH_TRAP_NR_DEBUG:
+		/* A breakpoint instruction; not single steps. */
+#if defined(__x86_64__)
+		if (ctx->vector != X86_TRAP_BP)
+			return 0;
+		*addr = 0;		/* Linux's force_sig: no address */
+		*code = UK_SI_KERNEL;	/* the pc is past the int3 */
+#else
+		if (ctx->vector != ARM64_EC_BRK)
+			return 0;
+		*code = U_TRAP_BRKPT;	/* the pc is the brk */
+#endif
+		return U_SIGTRAP;
 	case UKARCH_TRAP_NR_INVALID_OP:
 #if defined(__x86_64__)
 		*code = U_ILL_ILLOPN;	/* ud2: Linux's do_error_trap */
@@ -210,3 +231,4 @@ UK_EVENT_HANDLER_PRIO(UKARCH_TRAP_SECURITY, fault_to_signal, 9);
 UK_EVENT_HANDLER_PRIO(UKARCH_TRAP_BUS_ERROR, fault_to_signal, 9);
 UK_EVENT_HANDLER_PRIO(UKARCH_TRAP_DIVIDE, fault_to_signal, 9);
 UK_EVENT_HANDLER_PRIO(UKARCH_TRAP_INVALID_OP, fault_to_signal, 9);
+UK_EVENT_HANDLER_PRIO(UKARCH_TRAP_DEBUG, fault_to_signal, 9);
