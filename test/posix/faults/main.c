@@ -8,8 +8,10 @@
  * the file's end (SIGBUS, BUS_ADRERR); an integer divide by zero (SIGFPE,
  * FPE_INTDIV; x86_64 only, arm64 does not trap); an undefined
  * instruction (SIGILL: x86's ud2 ILL_ILLOPN, arm64's udf ILL_ILLOPC)
- * that the handler steps over; a fault in a second thread is that
- * thread's; a stack overflow caught on the sigaltstack. With an
+ * that the handler steps over; a breakpoint (SIGTRAP: x86's int3
+ * SI_KERNEL past it, arm64's brk TRAP_BRKPT at it); a fault in a
+ * second thread is that thread's; a stack overflow caught on the
+ * sigaltstack. With an
  * argument it ends by SIGSEGV's default action (status 139, for
  * test/meson.build): no handler ("dfl"), SIGSEGV blocked ("blocked"), a
  * fault inside the handler ("in-handler"), an overflow without a
@@ -29,7 +31,7 @@
 #include "../posix-check.h"
 
 /* The faulting instructions, with labels for their exact addresses. */
-extern char store_insn[], load_insn[], div_insn[], ill_insn[];
+extern char store_insn[], load_insn[], div_insn[], ill_insn[], brk_insn[];
 
 static void __attribute__((noinline)) store_at(volatile int *p, int v)
 {
@@ -91,6 +93,15 @@ static void __attribute__((noinline)) undefined_insn(void)
 #endif
 }
 
+static void __attribute__((noinline)) breakpoint(void)
+{
+#if defined(__x86_64__)
+	__asm__ __volatile__(".globl brk_insn\nbrk_insn:\n\tint3");
+#elif defined(__aarch64__)
+	__asm__ __volatile__(".globl brk_insn\nbrk_insn:\n\tbrk #0");
+#endif
+}
+
 /* What the last handler saw. */
 static volatile int seen_sig, seen_code, seen_ss_flags;
 static void *volatile seen_addr;
@@ -136,6 +147,15 @@ static void on_skip(int sig, siginfo_t *si, void *ucv)
 
 	seen(sig, si, ucv);
 	PC(uc) += ILL_LEN;
+}
+
+/* x86's int3 is a trap (the pc is past it), arm64's brk a fault. */
+static void on_breakpoint(int sig, siginfo_t *si, void *ucv)
+{
+	seen(sig, si, ucv);
+#if defined(__aarch64__)
+	PC((ucontext_t *)ucv) += 4;
+#endif
 }
 
 static void catch(int sig, void (*fn)(int, siginfo_t *, void *), int flags)
@@ -267,6 +287,24 @@ static void check_illegal(void)
 	CHECK(seen_pc == (uintptr_t)ill_insn);
 }
 
+static void check_breakpoint(void)
+{
+	catch(SIGTRAP, on_breakpoint, 0);
+	reset();
+	breakpoint();
+	CHECK(hits == 1);
+	CHECK(seen_sig == SIGTRAP);
+#if defined(__x86_64__)
+	CHECK(seen_code == SI_KERNEL);
+	CHECK(seen_addr == NULL);
+	CHECK(seen_pc == (uintptr_t)brk_insn + 1);
+#elif defined(__aarch64__)
+	CHECK(seen_code == TRAP_BRKPT);
+	CHECK(seen_addr == (void *)brk_insn);
+	CHECK(seen_pc == (uintptr_t)brk_insn);
+#endif
+}
+
 static void *fault_in_thread(void *arg)
 {
 	store_at(arg, 77);
@@ -394,6 +432,7 @@ int main(int argc, char **argv)
 	check_bus();
 	check_divide();
 	check_illegal();
+	check_breakpoint();
 	check_thread();
 	check_overflow();
 	return posix_check_summary();
