@@ -37,8 +37,7 @@
 #define U_ILL_ILLOPC	1
 #define U_ILL_ILLOPN	2
 #define U_FPE_INTDIV	1
-#define U_SEGV_MAPERR	1
-#define U_BUS_ADRERR	2
+#define U_BUS_ADRALN	1
 #define U_TRAP_BRKPT	1
 #if defined(__x86_64__)
 #define X86_TRAP_BP	3	/* int3 */
@@ -66,13 +65,20 @@ static int fault_signal(const struct ukarch_trap_ctx *ctx, int *code,
 		*addr = ctx->fault_addr;
 		return uk_vmem_fault_signal(ctx->fault_addr, code);
 	case UKARCH_TRAP_NR_SECURITY:
-		/* x86's #GP (a non-canonical address): no address. */
+#if defined(__x86_64__)
+		/* #GP (a non-canonical address): no address. */
 		*addr = 0;
 		*code = UK_SI_KERNEL;
 		return U_SIGSEGV;
+#else
+		/* A failed PAC or BTI check, an illegal state. */
+		*code = U_ILL_ILLOPN;
+		return U_SIGILL;
+#endif
 	case UKARCH_TRAP_NR_BUS_ERROR:
+		/* Misalignment (a file's end is a page fault's). */
 		*addr = ctx->fault_addr;
-		*code = U_BUS_ADRERR;
+		*code = U_BUS_ADRALN;
 		return U_SIGBUS;
 	case UKARCH_TRAP_NR_DIVIDE:
 		*code = U_FPE_INTDIV;
