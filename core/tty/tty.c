@@ -30,9 +30,11 @@
 #include <uk/nofault.h>
 #include <uk/plat/console.h>
 #include <uk/plat/irq.h>
+#include <uk/plat/time.h>
 #include <uk/param.h>
 #include <uk/print.h>
 #include <uk/sched.h>
+#include <uk/syscall.h>
 #include <uk/signal.h>
 #include <uk/thread.h>
 #include <uk/tty.h>
@@ -49,6 +51,8 @@ struct k_termios {
 	unsigned char c_cc[K_NCCS];
 };
 #define TTY_CHUNK	256		/* bytes copied per console write */
+#define MARK_EOL	1		/* the byte ends a line */
+#define MARK_EOF	2		/* VEOF: ends a line and is not data */
 
 /* The terminal, or a pipe or device stream (canon 0: no lines). */
 struct tty {
@@ -57,7 +61,10 @@ struct tty {
 	int canon;			/* reads return lines */
 	struct uk_spinlock lock;	/* everything below */
 	char buf[TTY_LINE_MAX];
+	unsigned char mark[TTY_LINE_MAX];	/* MARK_* of each byte */
 	unsigned int len;		/* bytes in buf */
+	unsigned int line_start;	/* the line being edited starts here */
+	int lnext;			/* the next byte is quoted (VLNEXT) */
 	int eof;			/* the input has ended */
 	struct k_termios termios;
 	int want_input;			/* a reader waits: poll the input */
@@ -95,18 +102,25 @@ UK_PARAM("console.echo", console_echo, 0, 1,
 static void want_input(struct tty *t);
 static const struct uk_file_ops tty_ops;
 
-/* Bytes at the start of buf a read may return now: up to and including
- * the first newline, everything at end of input or when the buffer is
- * full (a line longer than the buffer comes in pieces), else 0. Lock
- * held. */
+/* Whether reads of t are by lines: the console with ICANON. */
+static int canon_on(const struct tty *t)
+{
+	return t->canon && (t->termios.c_lflag & ICANON);
+}
+
+/* Bytes at the start of buf a read may return now: in canonical mode up
+ * to and including the first line end (MARK_*), everything at end of
+ * input or when the buffer is full (a line longer than the buffer comes
+ * in pieces), else 0; all that is there otherwise. Lock held. */
 static unsigned int line_ready(const struct tty *t)
 {
-	const char *nl = t->canon ? memchr(t->buf, '\n', t->len) : NULL;
+	const unsigned char *m;
 
-	if (!t->canon)
+	if (!canon_on(t))
 		return t->len;
-	if (nl)
-		return (unsigned int)(nl - t->buf) + 1;
+	for (m = t->mark; m < t->mark + t->len; m++)
+		if (*m)
+			return (unsigned int)(m - t->mark) + 1;
 	if (t->eof || t->len == sizeof(t->buf))
 		return t->len;
 	return 0;
@@ -152,10 +166,15 @@ struct echo {
 	unsigned int n;
 };
 
-static int echo_on(const struct tty *t)
+static int echo_here(const struct tty *t)
 {
 	return t == &console && console_keys && console_in_tty &&
-	       console_out_tty && (t->termios.c_lflag & ECHO);
+	       console_out_tty;
+}
+
+static int echo_on(const struct tty *t)
+{
+	return echo_here(t) && (t->termios.c_lflag & ECHO);
 }
 
 static void echo_flush(const struct tty *t, struct echo *e)
@@ -179,40 +198,211 @@ static void echo_char(const struct tty *t, struct echo *e, unsigned char c)
 	e->buf[e->n++] = (char)c;
 }
 
-/* The line discipline's ISIG and CR/NL mapping, as Linux's n_tty: the
- * signal keys among the new bytes buf[from..len) are not input but
- * signals for the app, and each flushes the input before it unless
- * NOFLSH; a CR is then a NL under ICRNL (a raw serial line sends the
- * Enter key's CR). Where the host's terminal does both (sim) these
- * bytes do not arrive; over a serial line (QEMU, amphi-kvm) they do.
- * What is kept, and the signal keys, are echoed (echo_on). Lock held. */
+/* Line editing is ours where the keys come raw, as echo (echo_on): the
+ * console with ICANON and console.keys=1; in sim the host's terminal
+ * edits the line. */
+static int edit_on(const struct tty *t)
+{
+	return t == &console && console_keys && console_in_tty &&
+	       canon_on(t);
+}
+
+/* Whether c is the control character cc[i] (0 disables one). */
+static int is_cc(const struct k_termios *tio, int i, unsigned char c)
+{
+	return tio->c_cc[i] && c == tio->c_cc[i];
+}
+
+/* A scan of new input: where kept bytes go, and their echo. */
+struct ldisc {
+	struct tty *t;
+	unsigned int out;
+	int echo;
+	struct echo e;
+};
+
+static void ldisc_put(struct ldisc *l, unsigned char c, unsigned char mark)
+{
+	l->t->buf[l->out] = (char)c;
+	l->t->mark[l->out++] = mark;
+	if (mark)
+		l->t->line_start = l->out;
+}
+
+/* Takes c off the screen: "\b \b", twice for a control character
+ * echoed as ^X (a tab counts as one column: we do not track them). */
+static void rub_out(struct ldisc *l, unsigned char c)
+{
+	int w = (l->t->termios.c_lflag & ECHOCTL) && c != '\t' &&
+		(c < 0x20 || c == 0x7f) ? 2 : 1;
+
+	while (w--) {
+		echo_char(l->t, &l->e, '\b');
+		echo_char(l->t, &l->e, ' ');
+		echo_char(l->t, &l->e, '\b');
+	}
+}
+
+/* Part of a word for VWERASE: n_tty's isalnum() (C locale) or '_'. */
+static int word_char(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' &&
+	       (c | 0x20) <= 'z') || c == '_';
+}
+
+/* VERASE, VWERASE or VKILL (kind) typed as key, as Linux's n_tty
+ * eraser: the last character (a UTF-8 one whole under IUTF8), the last
+ * word (trailing non-word characters, then word characters: BSD's
+ * ALTWERASE), or the line being edited. Echoed with ECHOE and, for
+ * VKILL, ECHOK and ECHOKE as "\b \b" per character; else the key
+ * (and for VKILL with ECHOK a newline). */
+static void ldisc_erase(struct ldisc *l, unsigned char key, int kind)
+{
+	struct tty *t = l->t;
+	unsigned int lf = t->termios.c_lflag, words = 0;
+	unsigned char c;
+
+	if (l->out == t->line_start)
+		return;
+	if ((kind == VERASE && !(lf & ECHOE)) ||
+	    (kind == VKILL && (lf & (ECHOE | ECHOK | ECHOKE)) !=
+	     (ECHOE | ECHOK | ECHOKE))) {
+		if (l->echo)
+			echo_char(t, &l->e, key);
+		if (l->echo && kind == VKILL && (lf & ECHOK))
+			echo_char(t, &l->e, '\n');
+		if (kind == VKILL)
+			l->out = t->line_start;
+		else
+			kind = -1;	/* one character, not rubbed out */
+	}
+	while (l->out > t->line_start) {
+		c = (unsigned char)t->buf[l->out - 1];
+		if (kind == VWERASE) {
+			if (word_char(c))
+				words++;
+			else if (words)
+				break;
+		}
+		l->out--;
+		if ((t->termios.c_iflag & IUTF8) && (c & 0xc0) == 0x80 &&
+		    l->out > t->line_start)
+			continue;	/* a UTF-8 continuation byte */
+		if (l->echo && kind != -1)
+			rub_out(l, c);
+		if (kind == VERASE || kind == -1)
+			break;
+	}
+}
+
+/* c, mapped, in canonical mode with our line editing, as n_tty: the
+ * editing keys, VLNEXT (IEXTEN) quotes the next byte, VEOF ends the
+ * line without a newline (at its start: a read returns 0), NL, VEOL
+ * and VEOL2 (IEXTEN) end it. */
+static void ldisc_edit(struct ldisc *l, unsigned char c)
+{
+	const struct k_termios *tio = &l->t->termios;
+	int ext = !!(tio->c_lflag & IEXTEN);
+
+	if (is_cc(tio, VERASE, c) || is_cc(tio, VKILL, c) ||
+	    (ext && is_cc(tio, VWERASE, c))) {
+		ldisc_erase(l, c, is_cc(tio, VERASE, c) ? VERASE :
+			    is_cc(tio, VKILL, c) ? VKILL : VWERASE);
+		return;
+	}
+	if (ext && is_cc(tio, VLNEXT, c)) {
+		l->t->lnext = 1;
+		if (l->echo && (tio->c_lflag & ECHOCTL)) {
+			echo_char(l->t, &l->e, '^');
+			echo_char(l->t, &l->e, '\b');
+		}
+		return;
+	}
+	if (is_cc(tio, VEOF, c)) {
+		ldisc_put(l, c, MARK_EOF);	/* not echoed */
+		return;
+	}
+	if (c == '\n' || is_cc(tio, VEOL, c) || (ext && is_cc(tio, VEOL2, c))) {
+		ldisc_put(l, c, MARK_EOL);
+		if (l->echo || (c == '\n' && (tio->c_lflag & ECHONL) &&
+				 echo_here(l->t)))
+			echo_char(l->t, &l->e, c);
+		return;
+	}
+	ldisc_put(l, c, 0);
+	if (l->echo)
+		echo_char(l->t, &l->e, c);
+}
+
+/* The line discipline, as Linux's n_tty, on the new bytes
+ * buf[from..len): with ISIG the signal keys are not input but signals
+ * for the app, and each flushes the input before it unless NOFLSH; a CR
+ * is then a NL under ICRNL (a raw serial line sends the Enter key's
+ * CR); in canonical mode where the keys come raw (edit_on) the line is
+ * edited (ldisc_edit), and a NL ends a line in canonical mode. Where the
+ * host's terminal does this (sim) these bytes do not arrive; over a
+ * serial line (QEMU, amphi-kvm) they do. What is kept, and the signal
+ * keys, are echoed (echo_on). Lock held. */
 static void isig_scan(struct tty *t, unsigned int from)
 {
-	unsigned int i, out = from, bit, bits = 0;
-	struct echo e = { .n = 0 };
-	int c, echo = echo_on(t);
+	struct ldisc l = { .t = t, .out = from, .echo = echo_on(t) };
+	unsigned int i, bit, bits = 0;
+	int c, edit = edit_on(t), canon = canon_on(t);
 
 	for (i = from; i < t->len; i++) {
-		bit = isig_bit(&t->termios, (unsigned char)t->buf[i]);
-		if (!bit) {
-			c = input_map(&t->termios, t->buf[i]);
-			if (c < 0)
-				continue;
-			t->buf[out++] = (char)c;
-			if (echo)
-				echo_char(t, &e, (unsigned char)c);
+		c = (unsigned char)t->buf[i];
+		if (t->lnext) {
+			t->lnext = 0;
+			ldisc_put(&l, (unsigned char)c, 0);
+			if (l.echo)
+				echo_char(t, &l.e, (unsigned char)c);
 			continue;
 		}
-		if (echo)
-			echo_char(t, &e, (unsigned char)t->buf[i]);
-		bits |= bit;
-		if (!(t->termios.c_lflag & NOFLSH))
-			out = 0;
+		bit = isig_bit(&t->termios, (unsigned char)c);
+		if (bit) {
+			if (l.echo)
+				echo_char(t, &l.e, (unsigned char)c);
+			bits |= bit;
+			if (!(t->termios.c_lflag & NOFLSH))
+				l.out = t->line_start = 0;
+			continue;
+		}
+		c = input_map(&t->termios, (char)c);
+		if (c < 0)
+			continue;
+		if (edit) {
+			ldisc_edit(&l, (unsigned char)c);
+			continue;
+		}
+		ldisc_put(&l, (unsigned char)c,
+			  canon && c == '\n' ? MARK_EOL : 0);
+		if (l.echo)
+			echo_char(t, &l.e, (unsigned char)c);
 	}
-	t->len = out;
-	echo_flush(t, &e);
+	t->len = l.out;
+	echo_flush(t, &l.e);
 	if (bits)
 		tty_sig_raise(bits);
+}
+
+/* Whether the host's terminal makes the console's lines (sim, its own
+ * terminal in canonical mode): its VEOF is then a read of nothing. */
+static int host_edits(const struct tty *t)
+{
+	return t == &console && console_in_tty && !console_keys &&
+	       canon_on(t);
+}
+
+/* The host terminal's VEOF (host_edits): one read returns 0, as on
+ * Linux, and the next reads on; one at a time, should it be a hang-up
+ * that says so for ever. Lock held. */
+static void host_eof(struct tty *t)
+{
+	if (t->len && t->mark[t->len - 1] == MARK_EOF)
+		return;
+	t->buf[t->len] = 0;
+	t->mark[t->len++] = MARK_EOF;
+	t->line_start = t->len;
 }
 
 /* Moves pending input into the buffer. Lock held. */
@@ -224,39 +414,54 @@ static void pull_input(struct tty *t)
 	while (!t->eof && t->len < sizeof(t->buf)) {
 		n = ukplat_stream_read(t->in_fd, t->buf + t->len,
 				       sizeof(t->buf) - t->len, -1);
+		if (n == -EPIPE && host_edits(t)) {
+			host_eof(t);
+			return;
+		}
 		if (n == -EPIPE)
 			t->eof = 1;
 		if (n <= 0)
 			return;
 		from = t->len;
 		t->len += n;
+		memset(t->mark + from, 0, n);
 		if (t->file.ops == &tty_ops)
 			isig_scan(t, from);
 	}
 }
 
-/* Copies the ready line into the app's iov. Lock dropped for the copy:
- * the app's buffer may need demand paging. */
+/* Copies the ready line into the app's iov: a VEOF that ends it is
+ * taken but not copied (alone, the read returns 0). Lock dropped for the
+ * copy: the app's buffer may need demand paging. */
 static ssize_t take_line(struct tty *t, const struct iovec *iov, int iovcnt,
 			 unsigned int ready)
 {
 	char line[TTY_LINE_MAX];
 	unsigned long flags;
-	__sz n, copied;
+	__sz n, taken, copied;
 
 	n = MIN(uk_iov_total(iov, iovcnt), (__sz)ready);
 	uk_spin_lock_irqsave(&t->lock, flags);
 	/* Another reader may have been first: re-check what is there. */
-	n = MIN(n, (__sz)line_ready(t));
+	ready = line_ready(t);
+	n = MIN(n, (__sz)ready);
+	taken = n;
+	if (canon_on(t) && n && t->mark[n - 1] == MARK_EOF)
+		n--;
+	else if (canon_on(t) && n + 1 == ready && t->mark[n] == MARK_EOF)
+		taken++;
 	memcpy(line, t->buf, n);
-	memmove(t->buf, t->buf + n, t->len - n);
-	t->len -= n;
+	memmove(t->buf, t->buf + taken, t->len - taken);
+	memmove(t->mark, t->mark + taken, t->len - taken);
+	t->len -= taken;
+	t->line_start = t->line_start > taken ? t->line_start - taken : 0;
 	uk_spin_unlock_irqrestore(&t->lock, flags);
 
 	copied = uk_iov_copy_to(iov, iovcnt, 0, line, n);
 	return copied || !n ? (ssize_t)copied : -EFAULT;
 }
 
+/* A pipe's or device's read: what has come, or -EAGAIN. */
 static ssize_t tty_read(struct uk_file *f, const struct iovec *iov,
 			int iovcnt, off_t *off __maybe_unused,
 			unsigned int flags __maybe_unused)
@@ -280,6 +485,87 @@ static ssize_t tty_read(struct uk_file *f, const struct iovec *iov,
 		return 0;
 	want_input(t);
 	return -EAGAIN;
+}
+
+/* What a console read waits for, as the poller finds it. */
+struct console_wait {
+	unsigned int len;		/* the buffer's length when it began */
+	int canon;
+};
+
+static int console_changed(struct uk_file *f, void *arg)
+{
+	const struct console_wait *w = arg;
+	struct tty *t = f->priv;
+	unsigned long flags;
+	int changed;
+
+	uk_spin_lock_irqsave(&t->lock, flags);
+	pull_input(t);
+	changed = t->len != w->len || canon_on(t) != w->canon || t->eof;
+	uk_spin_unlock_irqrestore(&t->lock, flags);
+	return changed;
+}
+
+#define DECISECOND	100000000ULL	/* VTIME's unit, in ns */
+
+/* The console's read, as Linux's n_tty: in canonical mode a line; else
+ * under VMIN and VTIME (POSIX): at least MIN(VMIN, asked) bytes, with
+ * VTIME the time to wait for the first byte (VMIN 0) or between bytes
+ * (VMIN > 0); VMIN 0 and VTIME 0 take what is there, maybe nothing. It
+ * waits itself (self_blocking) for VTIME's timer, looking again at least
+ * every UK_TTY_POLL_MS, the poller's pace. */
+static ssize_t console_read(struct uk_file *f, const struct iovec *iov,
+			    int iovcnt, off_t *off __maybe_unused,
+			    unsigned int flags)
+{
+	struct tty *t = f->priv;
+	__sz total = uk_iov_total(iov, iovcnt);
+	__nsec now, deadline = 0, until;
+	unsigned int ready, vmin, vtime, last = 0;
+	struct console_wait w;
+	unsigned long irqf;
+	int eof;
+
+	if (!total)
+		return 0;
+	for (;;) {
+		uk_spin_lock_irqsave(&t->lock, irqf);
+		pull_input(t);
+		ready = line_ready(t);
+		eof = t->eof;
+		w.len = t->len;
+		w.canon = canon_on(t);
+		vmin = t->termios.c_cc[VMIN];
+		vtime = t->termios.c_cc[VTIME];
+		uk_spin_unlock_irqrestore(&t->lock, irqf);
+		now = ukplat_monotonic_clock();
+		if (w.canon && ready)
+			return take_line(t, iov, iovcnt, ready);
+		if (!w.canon && ready && ready >= MIN((__sz)vmin, total))
+			return take_line(t, iov, iovcnt, ready);
+		if (eof || (!w.canon && !vmin && !vtime))
+			return ready ? take_line(t, iov, iovcnt, ready) : 0;
+		if (!w.canon && vtime && (!vmin || ready)) {
+			if (!deadline || ready != last) {
+				deadline = now + vtime * DECISECOND;
+				last = ready;
+			} else if (now >= deadline) {
+				return ready ? take_line(t, iov, iovcnt,
+							 ready) : 0;
+			}
+		}
+		if (flags & O_NONBLOCK)
+			return -EAGAIN;
+		want_input(t);
+		until = now + UK_TTY_POLL_MS * 1000000ULL;
+		if (deadline && deadline < until)
+			until = deadline;
+		if (!uk_file_wait_until(f, UK_POLLIN, console_changed, &w,
+					until) &&
+		    uk_thread_interrupted(uk_thread_current()))
+			return -UK_ERESTARTSYS;
+	}
 }
 
 static ssize_t tty_write(struct uk_file *f, const struct iovec *iov,
@@ -376,7 +662,8 @@ static int tty_ioctl(struct uk_file *f, unsigned long req, void *arg)
 		 * gone, as on Linux (what the host has sent so far). */
 		if (req == TCSETS + 2) {
 			pull_input(t);
-			t->len = 0;
+			t->len = t->line_start = 0;
+			t->lnext = 0;
 		}
 		uk_spin_unlock_irqrestore(&t->lock, flags);
 		return 0;
@@ -419,7 +706,8 @@ static int pipe_ioctl(struct uk_file *f, unsigned long req, void *arg)
 
 /* The streams live forever: no release. */
 static const struct uk_file_ops tty_ops = {
-	.read = tty_read,
+	.self_blocking = 1,	/* VTIME: console_read waits itself */
+	.read = console_read,
 	.write = tty_write,
 	.ioctl = tty_ioctl,
 	.poll = tty_poll,
