@@ -10,6 +10,8 @@
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <sys/stat.h>
+#include <stdlib.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <uk/plat/console.h>
@@ -248,10 +250,89 @@ int ukplat_tty_winsize(unsigned short *rows, unsigned short *cols)
 	return -ENOTTY;
 }
 
+/* The app's terminal settings are the host terminal's (fd 0), as a
+ * Linux program's are its terminal's: clearing ICANON, ECHO or ISIG
+ * gives raw keys here too. The host's own settings come back whenever
+ * the shell gets the terminal: at exit, after a crash, on a fatal
+ * SIGTERM or SIGHUP, and while stopped (^Z; fg re-applies the app's). */
+static struct termios host_saved, host_app;
+static int host_changed;
+
+void sim_tty_restore(void)
+{
+	if (__atomic_load_n(&host_changed, __ATOMIC_ACQUIRE))
+		tcsetattr(0, TCSADRAIN, &host_saved);
+}
+
+static void tty_fatal(int sig)
+{
+	sim_tty_restore();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void tty_catch_fatal(int sig)
+{
+	struct sigaction sa, old;
+
+	if (sigaction(sig, NULL, &old) < 0 || old.sa_handler != SIG_DFL)
+		return;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = tty_fatal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(sig, &sa, NULL);
+}
+
+int ukplat_tty_getattr(struct ukplat_termios *t)
+{
+	struct termios h;
+
+	if (stream_kind[0] != UKPLAT_STREAM_TTY || tcgetattr(0, &h) < 0)
+		return -ENOTTY;
+	memset(t, 0, sizeof(*t));
+	t->c_iflag = h.c_iflag;
+	t->c_oflag = h.c_oflag;
+	t->c_cflag = h.c_cflag;
+	t->c_lflag = h.c_lflag;
+	t->c_line = h.c_line;
+	memcpy(t->c_cc, h.c_cc, UKPLAT_NCCS);
+	return 0;
+}
+
+int ukplat_tty_setattr(const struct ukplat_termios *t, int when)
+{
+	static const int act[] = { TCSANOW, TCSADRAIN, TCSAFLUSH };
+	struct termios h;
+
+	if (stream_kind[0] != UKPLAT_STREAM_TTY || tcgetattr(0, &h) < 0)
+		return -ENOTTY;
+	if (when < 0 || when > 2)
+		return -EINVAL;
+	if (!host_changed) {
+		host_saved = h;
+		atexit(sim_tty_restore);
+		tty_catch_fatal(SIGTERM);
+		tty_catch_fatal(SIGHUP);
+	}
+	h.c_iflag = t->c_iflag;
+	h.c_oflag = t->c_oflag;
+	h.c_lflag = t->c_lflag;
+	memcpy(h.c_cc, t->c_cc, UKPLAT_NCCS);
+	host_app = h;
+	__atomic_store_n(&host_changed, 1, __ATOMIC_RELEASE);
+	if (tcsetattr(0, act[when], &h) < 0)
+		return -errno;
+	return 0;
+}
+
 int ukplat_tty_stop(void)
 {
 	/* The whole machine stops, as a process does on SIGTSTP; the
-	 * shell's fg (SIGCONT) lets it go on where it was. */
+	 * shell's fg (SIGCONT) lets it go on where it was, with the app's
+	 * terminal settings again. */
+	sim_tty_restore();
 	kill(getpid(), SIGSTOP);
+	if (__atomic_load_n(&host_changed, __ATOMIC_ACQUIRE))
+		tcsetattr(0, TCSADRAIN, &host_app);
 	return 0;
 }

@@ -118,6 +118,9 @@ void sim_net_init(const struct sim_options *opt, char **kargs, int *nkargs);
 
 /* Console setup (stdout/stdin) and output of a host-side message. */
 void sim_console_init(void);
+/* Gives the host terminal back its own settings if the app changed them
+ * (ukplat_tty_setattr). Async-signal-safe. */
+void sim_tty_restore(void);
 void sim_console_write(const char *buf, size_t len);
 void sim_console_puts(const char *s);
 

@@ -25,10 +25,13 @@ void ukplat_terminate(enum ukplat_gstate request, int status)
 		exit(status & 0xff);
 	case UKPLAT_RESTART:
 		sim_console_puts("amphi: restart is not supported in sim\n");
+		sim_tty_restore();
 		_exit(1);
 	case UKPLAT_CRASH:
 	default:
-		/* Do not run host exit handlers after a crash. */
+		/* Do not run host exit handlers after a crash; the
+		 * terminal is the shell's again all the same. */
+		sim_tty_restore();
 		_exit((status & 0xff) ? status & 0xff : 1);
 	}
 }

@@ -427,6 +427,9 @@ static void pull_input(struct tty *t)
 		memset(t->mark + from, 0, n);
 		if (t->file.ops == &tty_ops)
 			isig_scan(t, from);
+		/* The host's line ended by its VEOF after text. */
+		if (host_edits(t) && t->len > from && !t->mark[t->len - 1])
+			t->mark[t->len - 1] = MARK_EOL;
 	}
 }
 
@@ -637,6 +640,19 @@ static void tty_winsize(struct winsize *ws)
 	ws->ws_col = cols;
 }
 
+/* The host's terminal's settings, where it has one that does the work
+ * (sim), as struct k_termios: their layouts are Linux's both. */
+_Static_assert(sizeof(struct k_termios) == sizeof(struct ukplat_termios),
+	       "struct ukplat_termios is Linux's struct termios");
+
+static void host_setattr(const struct k_termios *tio, int when)
+{
+	struct ukplat_termios h;
+
+	memcpy(&h, tio, sizeof(h));
+	ukplat_tty_setattr(&h, when);
+}
+
 static int tty_ioctl(struct uk_file *f, unsigned long req, void *arg)
 {
 	struct tty *t = f->priv;
@@ -656,6 +672,10 @@ static int tty_ioctl(struct uk_file *f, unsigned long req, void *arg)
 	case TCSETS + 2:	/* TCSETSF */
 		if (uk_copy_from_user(&tio, arg, sizeof(tio)))
 			return -EFAULT;
+		/* In sim the host's terminal does what its settings say
+		 * (ICANON, ECHO, ISIG): it takes the app's. */
+		if (t == &console && console_in_tty)
+			host_setattr(&tio, (int)(req - TCSETS));
 		uk_spin_lock_irqsave(&t->lock, flags);
 		t->termios = tio;
 		/* tcsetattr(TCSAFLUSH): input received and not read is
@@ -902,6 +922,17 @@ static void termios_default(struct k_termios *tio)
 	memcpy(tio->c_cc, cc, sizeof(cc));
 }
 
+/* The console starts with the host terminal's settings where it has
+ * one that does the work (sim), as a program starts with its
+ * terminal's. */
+static void host_getattr(struct k_termios *tio)
+{
+	struct ukplat_termios h;
+
+	if (ukplat_tty_getattr(&h) == 0)
+		memcpy(tio, &h, sizeof(*tio));
+}
+
 static struct tty pipes[3];
 static struct uk_file files[3];
 
@@ -1070,6 +1101,8 @@ static int tty_init(struct uk_init_ctx *ctx __maybe_unused)
 		  out_fd < 0 ? (in_fd < 0 ? 1 : in_fd) : out_fd, 1);
 	if (!console_echo)
 		console.termios.c_lflag &= ~ECHO;
+	if (console_in_tty)
+		host_getattr(&console.termios);
 
 	for (fd = 0; fd < 3; fd++) {
 		if (!ok[fd])

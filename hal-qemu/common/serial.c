@@ -178,6 +178,19 @@ int ukplat_tty_winsize(unsigned short *rows __maybe_unused,
 	return -ENOTTY;
 }
 
+/* The serial line's bytes come raw: the kernel's line discipline
+ * (core/tty) does what a host terminal's would. */
+int ukplat_tty_getattr(struct ukplat_termios *t __maybe_unused)
+{
+	return -ENOTTY;
+}
+
+int ukplat_tty_setattr(const struct ukplat_termios *t __maybe_unused,
+		       int when __maybe_unused)
+{
+	return -ENOTTY;
+}
+
 /* Whether the host side stops and continues the machine on request:
  * tools/qemu-run.py says so (console.stop=1) where it does. */
 static int stop_ok;

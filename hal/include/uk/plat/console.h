@@ -79,4 +79,23 @@ int ukplat_tty_winsize(unsigned short *rows, unsigned short *cols);
  * continued, or -ENOTSUP where nothing outside could continue it. */
 int ukplat_tty_stop(void);
 
+/* A terminal's settings as Linux's kernel struct termios (TCGETS). */
+#define UKPLAT_NCCS	19
+struct ukplat_termios {
+	unsigned int c_iflag, c_oflag, c_cflag, c_lflag;
+	unsigned char c_line;
+	unsigned char c_cc[UKPLAT_NCCS];
+};
+
+/* The settings of the host's terminal that is the console's input (sim:
+ * the process's fd 0) in *t. Returns 0, or -ENOTTY where there is none
+ * or the kernel's line discipline does the work (metal). */
+int ukplat_tty_getattr(struct ukplat_termios *t);
+
+/* Applies t to that host terminal (its c_cflag and c_line stay), as
+ * tcsetattr with TCSANOW, TCSADRAIN or TCSAFLUSH (when: 0, 1, 2); the
+ * host's own settings come back when the process stops or ends. Returns
+ * 0, or -ENOTTY as ukplat_tty_getattr, or the host's -errno. */
+int ukplat_tty_setattr(const struct ukplat_termios *t, int when);
+
 #endif /* __UK_PLAT_CONSOLE_H__ */
