@@ -6,9 +6,13 @@
  * they would see on Linux. The terminal is also /dev/console and
  * /dev/tty. What the app writes to fds 1 and 2 (or the terminal) also
  * reaches the console's mirror (uk_console_mirror_set: the framebuffer
- * console). Its reads are line
- * by line, as a terminal in canonical mode: a read returns at most one
- * line, and only once its newline (or the end of input) has arrived. Pipes and devices are read as they come, files
+ * console). With ICANON its reads are line by line: a read returns at
+ * most one line, and only once its end (newline, VEOF...) or the end of
+ * input has arrived; without, as the bytes come, under VMIN and VTIME.
+ * Where the keys come raw over a serial line (console.keys=1) this file
+ * is the line discipline (isig_scan: ISIG, ICRNL, line editing, echo);
+ * in sim the host terminal is, with the app's termios
+ * (ukplat_tty_setattr). Pipes and devices are read as they come, files
  * at the description's offset.
  *
  * The platform's streams have no input interrupt, so while someone
