@@ -188,6 +188,14 @@ static void echo_flush(const struct tty *t, struct echo *e)
 	e->n = 0;
 }
 
+/* c echoed as it is (a rub-out's backspaces). */
+static void echo_raw(const struct tty *t, struct echo *e, char c)
+{
+	if (e->n + 1 > sizeof(e->buf))
+		echo_flush(t, e);
+	e->buf[e->n++] = c;
+}
+
 /* c as echoed: with ECHOCTL a control character other than tab and
  * newline shows as ^X (DEL as ^?). */
 static void echo_char(const struct tty *t, struct echo *e, unsigned char c)
@@ -241,9 +249,9 @@ static void rub_out(struct ldisc *l, unsigned char c)
 		(c < 0x20 || c == 0x7f) ? 2 : 1;
 
 	while (w--) {
-		echo_char(l->t, &l->e, '\b');
-		echo_char(l->t, &l->e, ' ');
-		echo_char(l->t, &l->e, '\b');
+		echo_raw(l->t, &l->e, '\b');
+		echo_raw(l->t, &l->e, ' ');
+		echo_raw(l->t, &l->e, '\b');
 	}
 }
 
@@ -317,8 +325,8 @@ static void ldisc_edit(struct ldisc *l, unsigned char c)
 	if (ext && is_cc(tio, VLNEXT, c)) {
 		l->t->lnext = 1;
 		if (l->echo && (tio->c_lflag & ECHOCTL)) {
-			echo_char(l->t, &l->e, '^');
-			echo_char(l->t, &l->e, '\b');
+			echo_raw(l->t, &l->e, '^');
+			echo_raw(l->t, &l->e, '\b');
 		}
 		return;
 	}
