@@ -14,12 +14,18 @@ the key flushes what was typed before it. tcsetattr(TCSAFLUSH) also
 discards what was typed and not read, and the Enter key's CR ends a
 line (ICRNL).
 
+The line discipline at work too: the erase, kill and word-erase keys
+edit a line (with ECHOE the erased character is rubbed out), ^D at a
+line's start makes a read return 0 and after text ends the line; with
+ISIG cleared the keys are bytes; with ECHO and ECHOCTL input is echoed,
+control characters as ^X; without ICANON a read returns under VMIN and
+VTIME (1/0: the first byte; 0/0: at once, maybe nothing; 0/2: after
+0.2 s), echoed or not as ECHO says.
+
 With --runner (QEMU) the keys cross the serial line as bytes and the
-kernel's line discipline makes the signals; ^Z's stop is the launcher's
+kernel's line discipline does all this; ^Z's stop is the launcher's
 (QEMU and it stop). A serial line carries no window size: no SIGWINCH
-case there. Instead the app clears ISIG and must read the keys as bytes,
-and sets ECHO and ECHOCTL and must see its input echoed (not in sim,
-whose host terminal keeps its own settings).
+case there. In sim the host terminal does it, with the app's settings.
 """
 import argparse
 import fcntl
@@ -221,14 +227,106 @@ def case_echoctl(cmd):
     return t.finish(), 0
 
 
+def case_erase(cmd):
+    t = Tty(cmd + ['lines', '1'])
+    t.wait_for('ready for a line to read\r')
+    t.press(b'abx\x7fc\n')
+    t.wait_for('read 4 [abc\\n]')
+    return t.finish(), 0
+
+
+def case_kill(cmd):
+    t = Tty(cmd + ['lines', '2'])
+    t.wait_for('ready for a line to read\r')
+    t.press(b'junk\x15ok\n')
+    t.wait_for('read 3 [ok\\n]')
+    t.press(b'foo bar\x17baz\n')	# ^W: the last word
+    t.wait_for('read 8 [foo baz\\n]')
+    return t.finish(), 0
+
+
+def case_eof(cmd):
+    """^D at the start of a line: a read returns 0, the next reads on."""
+    t = Tty(cmd + ['lines', '2'])
+    t.wait_for('ready for a line to read\r')
+    t.press(b'\x04')
+    t.wait_for('read 0 []')
+    t.press(b'next\n')
+    t.wait_for('read 5 [next\\n]')
+    return t.finish(), 0
+
+
+def case_eof_text(cmd):
+    """^D after text ends the line without a newline."""
+    t = Tty(cmd + ['lines', '1'])
+    t.wait_for('ready for a line to read\r')
+    t.press(b'ab\x04')
+    t.wait_for('read 2 [ab]')
+    return t.finish(), 0
+
+
+def case_echoe(cmd):
+    t = Tty(cmd + ['echoe'])
+    t.wait_for('ready for a line to read\r')
+    t.press(b'ab\x7f\n')
+    t.wait_for('ab\b \b\r\n')
+    t.wait_for('read 2 [a\\n]')
+    return t.finish(), 0
+
+
+def case_vmin1(cmd):
+    t = Tty(cmd + ['vmin1'])
+    t.wait_for('ready for a byte\r')
+    t.press(b'x')
+    t.wait_for('read 1 [x]')
+    return t.finish(), 0
+
+
+def case_vmin0(cmd):
+    t = Tty(cmd + ['vmin0'])
+    t.wait_for('first read 0 after less than 0.1 s')
+    t.wait_for('ready for a polled byte\r')
+    t.press(b'y')
+    t.wait_for('read 1 [y]')
+    return t.finish(), 0
+
+
+def case_vtime(cmd):
+    t = Tty(cmd + ['vtime'])
+    t.wait_for('first read 0 after at least 0.1 s')
+    t.wait_for('ready for a timed byte\r')
+    t.press(b'z')
+    t.wait_for('read 1 [z]')
+    return t.finish(), 0
+
+
+def case_rawecho(cmd):
+    t = Tty(cmd + ['rawecho'])
+    t.wait_for('ready for an echoed byte\r')
+    t.press(b'e')
+    t.wait_for('read 1 [e]')
+    if b'ready for an echoed byte\r\ne' not in t.out:
+        raise AssertionError('no echo: %r' % t.out)
+    t.wait_for('ready for a hidden byte\r')
+    t.press(b'#')
+    t.wait_for('read 1 [#]')
+    if b'ready for a hidden byte\r\nread 1 [#]' not in t.out:
+        raise AssertionError('echoed with ECHO off: %r' % t.out)
+    return t.finish(), 0
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--runner')
     ap.add_argument('host')
     ap.add_argument('image')
     args = ap.parse_args()
-    cases = [case_handler, case_quit, case_tstp, case_flush, case_enter]
-    cases += [case_raw, case_echoctl] if args.runner else [case_winch]
+    cases = [case_handler, case_quit, case_tstp, case_flush, case_enter,
+             case_raw, case_echoctl, case_erase, case_kill, case_eof,
+             case_eof_text, case_echoe, case_vmin1, case_vmin0, case_vtime,
+             case_rawecho]
+    if not args.runner:
+        cases.append(case_winch)
     amphi = [args.image, '-q', '--']
     if args.runner:
         amphi = [sys.executable, args.runner, '-q', args.image, '--']

@@ -17,13 +17,26 @@
  *   enter    a line ended by the Enter key's CR: ICRNL makes it a NL
  *   echoctl  ECHO and ECHOCTL set: a typed line is echoed, its control
  *            characters as ^X
+ *   lines N  N reads of a line (read(2), 64 bytes), each shown as
+ *            "read COUNT [BYTES]": the erase, kill and EOF keys at work
+ *   echoe    ECHO, ECHOE and ECHOCTL set, then one line: an erased
+ *            character is rubbed out ("\b \b")
+ *   vmin1    ICANON and ECHO cleared, VMIN 1 VTIME 0: a read returns
+ *            the first byte typed, no newline needed
+ *   vmin0    VMIN 0 VTIME 0: a read returns 0 at once, then reads poll
+ *            until a byte comes
+ *   vtime    VMIN 0 VTIME 2: a read returns 0 after 0.2 s, or a byte
+ *   rawecho  ICANON cleared, ECHO set: a byte is echoed; then ECHO
+ *            cleared: the next is not
  */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 static volatile sig_atomic_t got, code;
@@ -205,6 +218,112 @@ static int mode_echoctl(void)
 	return 0;
 }
 
+/* Prints what one read returned, "\n" and control bytes escaped. */
+static void show_read(ssize_t n, const char *buf)
+{
+	ssize_t i;
+
+	printf("read %zd [", n);
+	for (i = 0; i < n; i++) {
+		if (buf[i] == '\n')
+			printf("\\n");
+		else if ((unsigned char)buf[i] < 0x20)
+			printf("^%c", buf[i] ^ 0x40);
+		else
+			putchar(buf[i]);
+	}
+	printf("]\n");
+}
+
+static int mode_lines(int n)
+{
+	char buf[64];
+	ssize_t got;
+
+	while (n-- > 0) {
+		ready("a line to read");
+		got = read(0, buf, sizeof(buf));
+		if (got < 0)
+			return 3;
+		show_read(got, buf);
+	}
+	return 0;
+}
+
+/* Sets and clears c_lflag bits, VMIN and VTIME on stdin. */
+static int set_mode(tcflag_t on, tcflag_t off, int vmin, int vtime)
+{
+	struct termios tio;
+
+	if (tcgetattr(0, &tio) < 0)
+		return -1;
+	tio.c_lflag = (tio.c_lflag | on) & ~off;
+	tio.c_cc[VMIN] = vmin;
+	tio.c_cc[VTIME] = vtime;
+	return tcsetattr(0, TCSANOW, &tio);
+}
+
+static int mode_echoe(void)
+{
+	struct termios tio;
+
+	if (tcgetattr(0, &tio) < 0 ||
+	    set_mode(ECHO | ECHOE | ECHOCTL | ICANON, 0, tio.c_cc[VMIN],
+		     tio.c_cc[VTIME]) < 0)
+		return 4;
+	return mode_lines(1);
+}
+
+static int mode_vmin(int vmin, int vtime, const char *what)
+{
+	struct timespec t0, t1;
+	char buf[64];
+	ssize_t n;
+	int i;
+
+	if (set_mode(0, ICANON | ECHO, vmin, vtime) < 0)
+		return 4;
+	if (!vmin) {
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		n = read(0, buf, sizeof(buf));
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		printf("first read %zd after %s 0.1 s\n", n,
+		       (t1.tv_sec - t0.tv_sec) * 1000000000L +
+		       (t1.tv_nsec - t0.tv_nsec) >= 100000000L ?
+		       "at least" : "less than");
+	}
+	ready(what);
+	for (i = 0; i < 6000; i++) {
+		n = read(0, buf, sizeof(buf));
+		if (n)
+			break;
+		usleep(10000);
+	}
+	if (n < 0)
+		return 3;
+	show_read(n, buf);
+	return 0;
+}
+
+static int mode_rawecho(void)
+{
+	char c;
+
+	if (set_mode(ECHO, ICANON, 1, 0) < 0)
+		return 4;
+	ready("an echoed byte");
+	if (read(0, &c, 1) != 1)
+		return 3;
+	show_read(1, &c);
+	if (set_mode(0, ICANON | ECHO, 1, 0) < 0)
+		return 4;
+	ready("a hidden byte");
+	if (read(0, &c, 1) != 1)
+		return 3;
+	show_read(1, &c);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -228,6 +347,18 @@ int main(int argc, char **argv)
 		return mode_enter();
 	if (!strcmp(argv[1], "echoctl"))
 		return mode_echoctl();
+	if (!strcmp(argv[1], "lines") && argc > 2)
+		return mode_lines(atoi(argv[2]));
+	if (!strcmp(argv[1], "echoe"))
+		return mode_echoe();
+	if (!strcmp(argv[1], "vmin1"))
+		return mode_vmin(1, 0, "a byte");
+	if (!strcmp(argv[1], "vmin0"))
+		return mode_vmin(0, 0, "a polled byte");
+	if (!strcmp(argv[1], "vtime"))
+		return mode_vmin(0, 2, "a timed byte");
+	if (!strcmp(argv[1], "rawecho"))
+		return mode_rawecho();
 	fprintf(stderr, "unknown mode %s\n", argv[1]);
 	return 2;
 }
