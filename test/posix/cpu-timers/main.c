@@ -104,8 +104,11 @@ static void test_one_shot(int which, volatile sig_atomic_t *got)
 	burn_until(got, 1, 5000);
 	CHECK(*got == 1);
 	/* Fired after 50 ms of CPU time since it was armed, not long
-	 * after. */
-	CHECK(cpu_at_signal - start >= 40 * MS);
+	 * after. Linux charges the itimers whole ticks sampled at the
+	 * tick: on a loaded machine a process that runs at the ticks is
+	 * charged more than it ran, and the signal comes early by the
+	 * precise clock (the reference failed at 40 ms). */
+	CHECK(cpu_at_signal - start >= 20 * MS);
 	CHECK(cpu_at_signal - start < 1000 * MS);
 	/* Disarmed now. */
 	CHECK(getitimer(which, &cur) == 0);
