@@ -94,6 +94,8 @@ FRAME_RE = re.compile(rb'^(\s*#(\d+)\s+0x([0-9a-f]{16}))( ?) in \?\?\s*$')
 # abort's 134) on the console in this line, which is not shown; at the
 # end of a line (after a prompt, or the echo of a ^C).
 EXIT_RE = re.compile(rb'\x1b\[amphi-exit (\d+)\]\r?$')
+EXIT_MARK = b'\x1b[amphi-exit '
+EXIT_REST_RE = re.compile(rb'[0-9]*\]?\r?')
 # The kernel's request to stop the machine (SIGTSTP's default action,
 # ^Z on the console; console.stop=1 says we honour it), at the end of a
 # line (after a prompt the app left without its newline).
@@ -524,8 +526,9 @@ def pump(proc, resolver, deframer=None):
         if pending and not FRAME_RE.match(pending.lstrip()[:1] and
                                           pending or b'x'):
             if not select.select([fd], [], [], 0.05)[0]:
-                out.write(pending)
-                pending = b''
+                cut = exit_line_start(pending)
+                out.write(pending[:cut])
+                pending = pending[cut:]
         out.flush()
     out.write(pending)
     out.flush()
@@ -533,6 +536,20 @@ def pump(proc, resolver, deframer=None):
 
 
 STREAM_NAMES = ('console.stdin', 'console.stdout', 'console.stderr')
+
+
+def exit_line_start(data):
+    """Where data ends in the start of the exit-status line (a slow
+    guest sends it a byte at a time, and may be in the middle of it
+    when a prompt is shown), else len(data)."""
+    i = data.rfind(b'\x1b')
+    if i < 0:
+        return len(data)
+    tail = data[i:]
+    n = min(len(tail), len(EXIT_MARK))
+    if tail[:n] != EXIT_MARK[:n] or not EXIT_REST_RE.fullmatch(tail[n:]):
+        return len(data)
+    return i
 
 
 def stream_kind(fd):

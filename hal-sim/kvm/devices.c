@@ -22,6 +22,7 @@
  * With -v the first access to each port, and every such MMIO access, is
  * reported.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
@@ -99,6 +100,27 @@ static int out_stop_line(void)
 	return 1;
 }
 
+/* Where the buffer ends in the start of an exit-status line (the guest
+ * sends it a byte at a time, and a slow one may be in the middle of it
+ * when a partial line's 10 ms are up), else out_len. */
+static size_t out_exit_tail(void)
+{
+	size_t keep = sizeof(EXIT_LINE) - 1, i, n;
+	const char *esc = memrchr(out_buf, '\x1b', out_len);
+
+	if (!esc)
+		return out_len;
+	i = (size_t)(esc - out_buf);
+	n = out_len - i < keep ? out_len - i : keep;
+	if (memcmp(esc, EXIT_LINE, n))
+		return out_len;
+	for (i += n; i < out_len; i++)
+		if (!isdigit((unsigned char)out_buf[i]) &&
+		    out_buf[i] != ']' && out_buf[i] != '\r')
+			return out_len;
+	return (size_t)(esc - out_buf);
+}
+
 /* Writes the buffer out, taking a complete exit-status line (at the end
  * of a line: after a prompt, or the echo of ^C); keeps a partial line
  * that may become one. Called with out_lock held. */
@@ -136,6 +158,16 @@ static void out_flush_locked(int partial)
 	}
 	if (out_stop_line())
 		return;
+	if (!partial) {
+		size_t tail = out_exit_tail();
+
+		if (tail < out_len) {
+			write_all(STDOUT_FILENO, out_buf, tail);
+			out_len -= tail;
+			memmove(out_buf, out_buf + tail, out_len);
+			return;
+		}
+	}
 	write_all(STDOUT_FILENO, out_buf, out_len);
 	out_len = 0;
 }
