@@ -90,6 +90,10 @@ class HostError(Exception):
     pass
 
 
+class HostSilent(HostError):
+    """The host printed nothing for longer than the caller allows."""
+
+
 def load_module(path):
     """A Python file as a module, whatever its name (qemu-run.py)."""
     import importlib.util
@@ -283,8 +287,8 @@ class Boot:
         while self.done is None:
             if silence is not None and \
                     not select.select([fd], [], [], silence)[0]:
-                raise HostError('the nested KVM host printed nothing for '
-                                '%d s' % silence)
+                raise HostSilent('the nested KVM host printed nothing for '
+                                 '%d s' % silence)
             data = os.read(fd, 65536)
             if not data:
                 break
