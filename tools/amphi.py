@@ -10,6 +10,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+import time
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(TOP, 'tools'))
@@ -268,7 +269,7 @@ can boot a test image, else TCG, and it says which), then the arm64 ones
 the UBSan build (sim's unit, kernel, posix, apps and elf suites; ktest on
 QEMU x86_64 and arm64, and a static glibc binary on x86_64; only the
 images they need are built), and prints
-a line per platform. Suites:
+a line per platform with what its build and tests took. Suites:
   unit      host unit tests (Check) of allocators, events, random, fdt
   kernel    in-kernel tests (test/kernel), booted as a kernel image
   posix     test/posix programs: Linux first, then Amphi, same output
@@ -860,7 +861,6 @@ def cmd_gdb(ctx, args):
 def wait_for_stub(proc, ready, timeout=300):
     """Waits until amphi-kvm's stub takes gdb (it wrote ready), or its
     launcher ended."""
-    import time
     end = time.monotonic() + timeout
     while time.monotonic() < end:
         if os.path.exists(ready):
@@ -962,6 +962,12 @@ def test_counts(ctx):
             else:
                 failed += 1
     return passed, failed, skipped
+
+
+def duration(secs):
+    """'2 min 05 s' for a summary line."""
+    secs = int(round(secs))
+    return '%d min %02d s' % (secs // 60, secs % 60)
 
 
 def summary_line(counts, label=''):
@@ -1140,15 +1146,22 @@ def cmd_test(ctx, args):
         label = c.platform + (' ubsan' if c.ubsan else '')
         if len(runs) > 1:
             say('tests on %s' % label)
-        results.append((label, run_tests(c, s, n, trimmed)))
+        start = time.monotonic()
+        results.append((label, run_tests(c, s, n, trimmed),
+                        time.monotonic() - start))
         # The fuzzer's 60 s run goes with sim's apps suite.
         if c.platform == 'sim' and not c.ubsan and not n and \
                 (not s or 'apps' in s):
-            results.append(('sim-fuzz', fuzz_smoke_tests()))
-    total = [sum(r[k] for _, r in results) for k in range(3)]
+            start = time.monotonic()
+            results.append(('sim-fuzz', fuzz_smoke_tests(),
+                            time.monotonic() - start))
+    total = [sum(r[k] for _, r, _ in results) for k in range(3)]
+    # With several worlds, each line also says what its build and tests
+    # took: the README's test command has a time budget to keep.
     if len(results) > 1:
-        for plat, r in results:
-            print(summary_line(r, ' (%s)' % plat))
+        for plat, r, secs in results:
+            print('%s, %s' % (summary_line(r, ' (%s)' % plat),
+                              duration(secs)))
     print(summary_line(total))
     sys.exit(1 if total[1] else 0)
 
