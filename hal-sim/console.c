@@ -123,6 +123,7 @@ int ukplat_stream_read(int fd, char *buf, unsigned int len, long long off)
 {
 	struct pollfd pfd = { .fd = fd, .events = POLLIN };
 	ssize_t n;
+	int avail;
 
 	if (fd < 0 || fd > 2)
 		return -EBADF;
@@ -137,8 +138,16 @@ int ukplat_stream_read(int fd, char *buf, unsigned int len, long long off)
 			n = read(fd, buf, len);
 		while (n < 0 && errno == EINTR);
 	} else {
-		if (poll(&pfd, 1, 0) <= 0)
-			return 0;
+		/* Poll is Linux's n_tty rule: without ICANON and with VTIME
+		 * 0 a terminal is readable at VMIN bytes. Fewer may be
+		 * there: FIONREAD says how many, and a read of as many
+		 * returns them at once (the kernel's VMIN rule is ours). */
+		if (poll(&pfd, 1, 0) <= 0) {
+			if (ioctl(fd, FIONREAD, &avail) < 0 || avail <= 0)
+				return 0;
+			if ((unsigned int)avail < len)
+				len = (unsigned int)avail;
+		}
 		n = read(fd, buf, len);
 		if (n < 0 && (errno == EAGAIN || errno == EINTR))
 			return 0;
