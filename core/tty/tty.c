@@ -10,7 +10,8 @@
  * most one line, and only once its end (newline, VEOF...) or the end of
  * input has arrived; without, as the bytes come, under VMIN and VTIME.
  * Where the keys come raw over a serial line (console.keys=1) this file
- * is the line discipline (isig_scan: ISIG, ICRNL, line editing, echo);
+ * is the line discipline (isig_scan: ISIG, IXON, ICRNL, line editing,
+ * echo);
  * in sim the host terminal is, with the app's termios
  * (ukplat_tty_setattr). Pipes and devices are read as they come, files
  * at the description's offset.
@@ -70,6 +71,9 @@ struct tty {
 	unsigned int line_start;	/* the line being edited starts here */
 	int lnext;			/* the next byte is quoted (VLNEXT) */
 	int eof;			/* the input has ended */
+	int stopped;			/* output stopped by VSTOP (IXON) */
+	unsigned int column;		/* the output's column, as n_tty's */
+	unsigned int canon_col;		/* column of the line's first echo */
 	struct k_termios termios;
 	int want_input;			/* a reader waits: poll the input */
 };
@@ -130,6 +134,40 @@ static unsigned int line_ready(const struct tty *t)
 	return 0;
 }
 
+/* What FIONREAD (TIOCINQ) says, as Linux's n_tty: in canonical mode the
+ * bytes of the complete lines, their VEOF marks not counted (they are
+ * not data); otherwise every byte there. Lock held. */
+static unsigned int inq_bytes(const struct tty *t)
+{
+	unsigned int i, end = 0, eofs = 0;
+
+	if (!canon_on(t) || t->eof)
+		return t->len;
+	for (i = 0; i < t->len; i++) {
+		if (t->mark[i] == MARK_EOF)
+			eofs++;
+		if (t->mark[i])
+			end = i + 1;
+	}
+	return end - eofs;
+}
+
+/* Whether poll says readable, as n_tty's input_available_p: a line in
+ * canonical mode; else at least VMIN bytes when VTIME is 0 (a read
+ * would wait for them), at least one otherwise. Lock held. */
+static int poll_ready(const struct tty *t)
+{
+	unsigned int vmin = t->termios.c_cc[VMIN];
+
+	if (t->eof)
+		return 1;
+	if (canon_on(t) || !t->canon)
+		return line_ready(t) > 0;
+	if (t->termios.c_cc[VTIME] || !vmin)
+		vmin = 1;
+	return t->len >= vmin;
+}
+
 static void tty_sig_raise(unsigned int bits);
 
 /* The terminal signal (UKPLAT_TTYSIG_*) byte c raises under tio, or 0:
@@ -181,15 +219,60 @@ static int echo_on(const struct tty *t)
 	return echo_here(t) && (t->termios.c_lflag & ECHO);
 }
 
-static void echo_flush(const struct tty *t, struct echo *e)
+/* A control character: echoed as ^X with ECHOCTL, no column. */
+static int is_ctrl(unsigned char c)
 {
-	if (e->n)
+	return c < 0x20 || c == 0x7f;
+}
+
+/* A byte that takes no column of its own: a UTF-8 continuation byte
+ * with IUTF8, as n_tty's is_continuation. */
+static int is_continuation(const struct tty *t, unsigned char c)
+{
+	return (t->termios.c_iflag & IUTF8) && (c & 0xc0) == 0x80;
+}
+
+/* Moves t's column over the output s[0..n), as n_tty's output
+ * processing counts it (with OPOST): NL (with ONLCR or ONLRET) and CR
+ * go to column 0 (with ONLCR or CR canon_col too), a tab to the next
+ * multiple of 8, a backspace back one; other control characters and
+ * continuation bytes take none. Lock held. */
+static void column_advance(struct tty *t, const char *s, unsigned int n)
+{
+	unsigned int of = t->termios.c_oflag;
+	unsigned char c;
+
+	if (!(of & OPOST))
+		return;
+	while (n--) {
+		c = (unsigned char)*s++;
+		if (c == '\n' && (of & ONLCR))
+			t->column = t->canon_col = 0;
+		else if (c == '\n' && (of & ONLRET))
+			t->column = 0;
+		else if (c == '\r' && !((of & ONOCR) && !t->column))
+			t->column = t->canon_col = 0;
+		else if (c == '\t')
+			t->column = (t->column | 7) + 1;
+		else if (c == '\b' && t->column)
+			t->column--;
+		else if (!is_ctrl(c) && !is_continuation(t, c))
+			t->column++;
+	}
+}
+
+/* Writes the gathered echo. Lock held. */
+static void echo_flush(struct tty *t, struct echo *e)
+{
+	if (e->n) {
 		ukplat_stream_write(t->out_fd, e->buf, e->n, -1);
+		column_advance(t, e->buf, e->n);
+	}
 	e->n = 0;
 }
 
 /* c echoed as it is (a rub-out's backspaces). */
-static void echo_raw(const struct tty *t, struct echo *e, char c)
+static void echo_raw(struct tty *t, struct echo *e, char c)
 {
 	if (e->n + 1 > sizeof(e->buf))
 		echo_flush(t, e);
@@ -198,12 +281,12 @@ static void echo_raw(const struct tty *t, struct echo *e, char c)
 
 /* c as echoed: with ECHOCTL a control character other than tab and
  * newline shows as ^X (DEL as ^?). */
-static void echo_char(const struct tty *t, struct echo *e, unsigned char c)
+static void echo_char(struct tty *t, struct echo *e, unsigned char c)
 {
 	if (e->n + 2 > sizeof(e->buf))
 		echo_flush(t, e);
 	if ((t->termios.c_lflag & ECHOCTL) && c != '\t' && c != '\n' &&
-	    (c < 0x20 || c == 0x7f)) {
+	    is_ctrl(c)) {
 		e->buf[e->n++] = '^';
 		c ^= 0x40;
 	}
@@ -241,18 +324,72 @@ static void ldisc_put(struct ldisc *l, unsigned char c, unsigned char mark)
 		l->t->line_start = l->out;
 }
 
+/* c, typed, echoed (with l->echo): the line's first records its
+ * column, where a tab's rub-out counts from (n_tty's canon_column). */
+static void echo_typed(struct ldisc *l, unsigned char c)
+{
+	if (!l->echo)
+		return;
+	if (l->out == l->t->line_start) {
+		echo_flush(l->t, &l->e);
+		l->t->canon_col = l->t->column;
+	}
+	echo_char(l->t, &l->e, c);
+}
+
+/* The backspaces that take a tab, just erased, off the screen, as
+ * n_tty's ECHO_OP_ERASE_TAB: back to the column after what precedes it
+ * up to the previous tab (or the line's start, from canon_col). */
+static unsigned int tab_width(const struct ldisc *l)
+{
+	const struct tty *t = l->t;
+	unsigned int i = l->out, cols = 0;
+	unsigned char c;
+
+	while (i > t->line_start) {
+		c = (unsigned char)t->buf[--i];
+		if (c == '\t')
+			return 8 - (cols & 7);
+		if (is_ctrl(c))
+			cols += t->termios.c_lflag & ECHOCTL ? 2 : 0;
+		else if (!is_continuation(t, c))
+			cols++;
+	}
+	return 8 - ((cols + t->canon_col) & 7);
+}
+
 /* Takes c off the screen: "\b \b", twice for a control character
- * echoed as ^X (a tab counts as one column: we do not track them). */
+ * echoed as ^X (none without ECHOCTL), a tab's columns in backspaces. */
 static void rub_out(struct ldisc *l, unsigned char c)
 {
-	int w = (l->t->termios.c_lflag & ECHOCTL) && c != '\t' &&
-		(c < 0x20 || c == 0x7f) ? 2 : 1;
+	unsigned int w = is_ctrl(c) &&
+			 (l->t->termios.c_lflag & ECHOCTL) ? 2 : 1;
 
+	if (c == '\t') {
+		for (w = tab_width(l); w; w--)
+			echo_raw(l->t, &l->e, '\b');
+		return;
+	}
+	if (is_ctrl(c) && !(l->t->termios.c_lflag & ECHOCTL))
+		return;
 	while (w--) {
 		echo_raw(l->t, &l->e, '\b');
 		echo_raw(l->t, &l->e, ' ');
 		echo_raw(l->t, &l->e, '\b');
 	}
+}
+
+/* VREPRINT (IEXTEN, ECHO), as n_tty: the key as echoed, a newline, then
+ * the line being edited again. */
+static void ldisc_reprint(struct ldisc *l, unsigned char key)
+{
+	struct tty *t = l->t;
+	unsigned int i;
+
+	echo_char(t, &l->e, key);
+	echo_raw(t, &l->e, '\n');
+	for (i = t->line_start; i < l->out; i++)
+		echo_char(t, &l->e, (unsigned char)t->buf[i]);
 }
 
 /* Part of a word for VWERASE: n_tty's isalnum() (C locale) or '_'. */
@@ -308,9 +445,9 @@ static void ldisc_erase(struct ldisc *l, unsigned char key, int kind)
 }
 
 /* c, mapped, in canonical mode with our line editing, as n_tty: the
- * editing keys, VLNEXT (IEXTEN) quotes the next byte, VEOF ends the
- * line without a newline (at its start: a read returns 0), NL, VEOL
- * and VEOL2 (IEXTEN) end it. */
+ * editing keys, VLNEXT (IEXTEN) quotes the next byte, VREPRINT (IEXTEN,
+ * ECHO) shows the line again, VEOF ends the line without a newline (at
+ * its start: a read returns 0), NL, VEOL and VEOL2 (IEXTEN) end it. */
 static void ldisc_edit(struct ldisc *l, unsigned char c)
 {
 	const struct k_termios *tio = &l->t->termios;
@@ -330,25 +467,51 @@ static void ldisc_edit(struct ldisc *l, unsigned char c)
 		}
 		return;
 	}
+	if (ext && is_cc(tio, VREPRINT, c) && (tio->c_lflag & ECHO)) {
+		if (l->echo)
+			ldisc_reprint(l, c);
+		return;
+	}
 	if (is_cc(tio, VEOF, c)) {
 		ldisc_put(l, c, MARK_EOF);	/* not echoed */
 		return;
 	}
 	if (c == '\n' || is_cc(tio, VEOL, c) || (ext && is_cc(tio, VEOL2, c))) {
-		ldisc_put(l, c, MARK_EOL);
-		if (l->echo || (c == '\n' && (tio->c_lflag & ECHONL) &&
-				 echo_here(l->t)))
+		if (l->echo)
+			echo_typed(l, c);
+		else if (c == '\n' && (tio->c_lflag & ECHONL) &&
+			 echo_here(l->t))
 			echo_char(l->t, &l->e, c);
+		ldisc_put(l, c, MARK_EOL);
 		return;
 	}
+	echo_typed(l, c);
 	ldisc_put(l, c, 0);
-	if (l->echo)
-		echo_char(l->t, &l->e, c);
+}
+
+/* IXON's flow control on c, as n_tty: VSTOP stops the output, VSTART
+ * restarts it, neither is input (returns 1); with IXANY any other byte
+ * restarts it too (and is input). */
+static int flow_control(struct tty *t, unsigned char c)
+{
+	const struct k_termios *tio = &t->termios;
+
+	if (!(tio->c_iflag & IXON))
+		return 0;
+	if (is_cc(tio, VSTART, c) || is_cc(tio, VSTOP, c)) {
+		t->stopped = !is_cc(tio, VSTART, c);
+		return 1;
+	}
+	if (tio->c_iflag & IXANY)
+		t->stopped = 0;
+	return 0;
 }
 
 /* The line discipline, as Linux's n_tty, on the new bytes
- * buf[from..len): with ISIG the signal keys are not input but signals
- * for the app, and each flushes the input before it unless NOFLSH; a CR
+ * buf[from..len): with IXON VSTOP and VSTART stop and restart the
+ * output (flow_control); with ISIG the signal keys are not input but
+ * signals for the app (restarting the output under IXON), and each
+ * flushes the input before it unless NOFLSH; a CR
  * is then a NL under ICRNL (a raw serial line sends the Enter key's
  * CR); in canonical mode where the keys come raw (edit_on) the line is
  * edited (ldisc_edit), and a NL ends a line in canonical mode. Where the
@@ -365,13 +528,18 @@ static void isig_scan(struct tty *t, unsigned int from)
 		c = (unsigned char)t->buf[i];
 		if (t->lnext) {
 			t->lnext = 0;
+			if (t->termios.c_iflag & IXANY)
+				t->stopped = 0;
+			echo_typed(&l, (unsigned char)c);
 			ldisc_put(&l, (unsigned char)c, 0);
-			if (l.echo)
-				echo_char(t, &l.e, (unsigned char)c);
 			continue;
 		}
+		if (flow_control(t, (unsigned char)c))
+			continue;
 		bit = isig_bit(&t->termios, (unsigned char)c);
 		if (bit) {
+			if (t->termios.c_iflag & IXON)
+				t->stopped = 0;
 			if (l.echo)
 				echo_char(t, &l.e, (unsigned char)c);
 			bits |= bit;
@@ -386,10 +554,9 @@ static void isig_scan(struct tty *t, unsigned int from)
 			ldisc_edit(&l, (unsigned char)c);
 			continue;
 		}
+		echo_typed(&l, (unsigned char)c);
 		ldisc_put(&l, (unsigned char)c,
 			  canon && c == '\n' ? MARK_EOL : 0);
-		if (l.echo)
-			echo_char(t, &l.e, (unsigned char)c);
 	}
 	t->len = l.out;
 	echo_flush(t, &l.e);
@@ -583,16 +750,47 @@ static ssize_t console_read(struct uk_file *f, const struct iovec *iov,
 	}
 }
 
+/* While the output is stopped (IXON), waits for the key that restarts
+ * it, looking at the input itself at the poller's pace (a key is found
+ * as the input is read). Returns 0, -EAGAIN if nonblock, or
+ * -UK_ERESTARTSYS for a signal. */
+static int output_wait(struct tty *t, int nonblock)
+{
+	unsigned long flags;
+	int stopped;
+
+	while (READ_ONCE(t->stopped)) {
+		uk_spin_lock_irqsave(&t->lock, flags);
+		pull_input(t);
+		stopped = t->stopped;
+		uk_spin_unlock_irqrestore(&t->lock, flags);
+		if (!stopped)
+			break;
+		if (nonblock)
+			return -EAGAIN;
+		if (uk_thread_sleep_interruptible(ukplat_monotonic_clock() +
+						  UK_TTY_POLL_MS * 1000000ULL))
+			return -UK_ERESTARTSYS;
+	}
+	return 0;
+}
+
+/* Writes to the host stream, chunk by chunk, held while the output is
+ * stopped (IXON), as n_tty's write waits. */
 static ssize_t tty_write(struct uk_file *f, const struct iovec *iov,
 			 int iovcnt, off_t *off __maybe_unused,
-			 unsigned int flags __maybe_unused)
+			 unsigned int flags)
 {
 	struct tty *t = f->priv;
 	__sz total = uk_iov_total(iov, iovcnt), done = 0, n;
 	char chunk[TTY_CHUNK];
+	unsigned long irqf;
 	int rc;
 
 	while (done < total) {
+		rc = output_wait(t, flags & O_NONBLOCK);
+		if (rc < 0)
+			return done ? (ssize_t)done : rc;
 		n = uk_iov_copy_from(chunk, iov, iovcnt, done, sizeof(chunk));
 		if (!n)
 			return done ? (ssize_t)done : -EFAULT;
@@ -603,6 +801,9 @@ static ssize_t tty_write(struct uk_file *f, const struct iovec *iov,
 					 -1);
 		if (rc < 0)
 			return done ? (ssize_t)done : rc;
+		uk_spin_lock_irqsave(&t->lock, irqf);
+		column_advance(t, chunk, (unsigned int)n);
+		uk_spin_unlock_irqrestore(&t->lock, irqf);
 		done += n;
 	}
 	return done;
@@ -616,7 +817,7 @@ static unsigned int tty_events(struct tty *t)
 
 	uk_spin_lock_irqsave(&t->lock, flags);
 	pull_input(t);
-	if (line_ready(t) || t->eof)
+	if (poll_ready(t))
 		ev |= UK_POLLIN;
 	uk_spin_unlock_irqrestore(&t->lock, flags);
 	return ev;
@@ -689,6 +890,9 @@ static int tty_ioctl(struct uk_file *f, unsigned long req, void *arg)
 		if (t == &console && console_in_tty)
 			host_setattr(&tio, (int)(req - TCSETS));
 		uk_spin_lock_irqsave(&t->lock, flags);
+		/* As n_tty: output stopped by VSTOP restarts without IXON. */
+		if (!(tio.c_iflag & IXON))
+			t->stopped = 0;
 		t->termios = tio;
 		/* tcsetattr(TCSAFLUSH): input received and not read is
 		 * gone, as on Linux (what the host has sent so far). */
@@ -709,10 +913,10 @@ static int tty_ioctl(struct uk_file *f, unsigned long req, void *arg)
 		set_ws = ws;
 		uk_spin_unlock_irqrestore(&t->lock, flags);
 		return 0;
-	case FIONREAD:
+	case FIONREAD:		/* also TIOCINQ */
 		uk_spin_lock_irqsave(&t->lock, flags);
 		pull_input(t);
-		n = (int)t->len;
+		n = (int)inq_bytes(t);
 		uk_spin_unlock_irqrestore(&t->lock, flags);
 		return uk_copy_to_user(arg, &n, sizeof(n));
 	default:
