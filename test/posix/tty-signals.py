@@ -20,7 +20,13 @@ line's start makes a read return 0 and after text ends the line; with
 ISIG cleared the keys are bytes; with ECHO and ECHOCTL input is echoed,
 control characters as ^X; without ICANON a read returns under VMIN and
 VTIME (1/0: the first byte; 0/0: at once, maybe nothing; 0/2: after
-0.2 s), echoed or not as ECHO says.
+0.2 s), echoed or not as ECHO says. A tab is rubbed out back to its
+column, ^R shows the line again, ^S stops the output (writes wait) and
+^Q or, with IXANY, any key restarts it; FIONREAD counts complete lines
+only and poll waits for VMIN bytes when VTIME is 0.
+
+Each case is a row of CASES: the program's arguments, then steps (text
+to wait for, keys to press, checks), then the exit status.
 
 With --runner (QEMU) the keys cross the serial line as bytes and the
 kernel's line discipline does all this; ^Z's stop is the launcher's
@@ -126,6 +132,12 @@ class Tty:
         self.out += chunk
         return bool(chunk)
 
+    def read_for(self, seconds):
+        """Reads what comes for that long."""
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            self.read(end - time.monotonic())
+
     def press(self, key):
         os.write(self.master, key)
 
@@ -142,177 +154,155 @@ def state(pid):
         return f.read().rsplit(')', 1)[1].split()[0]
 
 
-def case_handler(cmd):
-    t = Tty(cmd + ['handler'])
-    t.wait_for('ready for SIGINT\r')
-    t.press(b'\x03')
-    t.wait_for('SIGINT handled, si_code SI_KERNEL')
-    t.wait_for('ready for SIGINT again')
-    t.press(b'\x03')
-    return t.finish(), 130
+def seen(text):
+    """A step: text is in the output already (no waiting for it)."""
+    def step(t):
+        if text.encode() not in t.out:
+            raise AssertionError('no %r in: %r' % (text, t.out))
+    return step
 
 
-def case_quit(cmd):
-    t = Tty(cmd + ['quit'])
-    t.wait_for('ready for SIGQUIT\r')
-    t.press(b'\x1c')
-    t.wait_for('SIGQUIT handled, si_code SI_KERNEL')
-    t.wait_for('ready for SIGQUIT again')
-    t.press(b'\x1c')
-    return t.finish(), 131
+def absent(text):
+    """A step: text is not in the output."""
+    def step(t):
+        if text.encode() in t.out:
+            raise AssertionError('%r in: %r' % (text, t.out))
+    return step
 
 
-def case_winch(cmd):
-    t = Tty(cmd + ['winch'])
-    t.wait_for('ready for SIGWINCH\r')
-    fcntl.ioctl(t.master, termios.TIOCSWINSZ,
-                struct.pack('HHHH', 37, 101, 0, 0))
-    t.wait_for('SIGWINCH handled, size 37x101')
-    return t.finish(), 0
+def resize(rows, cols):
+    def step(t):
+        fcntl.ioctl(t.master, termios.TIOCSWINSZ,
+                    struct.pack('HHHH', rows, cols, 0, 0))
+    return step
 
 
-def case_tstp(cmd):
-    t = Tty(cmd + ['tstp'])
-    t.wait_for('ready for SIGTSTP\r')
-    t.press(b'\x1a')
-    t.wait_for('SIGTSTP handled')
-    t.wait_for('ready for SIGTSTP again')
-    t.press(b'junk\x1a')	# ^Z flushes the unread "junk"
+def stopped(t):
     end = time.monotonic() + TIMEOUT
     while state(t.pid) != 'T':
         if time.monotonic() > end:
             raise AssertionError('^Z did not stop it (state %s)' %
                                  state(t.pid))
         time.sleep(0.05)
+
+
+def sigcont(t):
     os.kill(t.pid, signal.SIGCONT)
-    t.press(b'go\n')
-    t.wait_for('continued, read go')
-    return t.finish(), 0
 
 
-def case_raw(cmd):
-    t = Tty(cmd + ['raw'])
-    t.wait_for('ready for raw bytes\r')
-    t.press(b'\x03\x1c\x1a\n')
-    t.wait_for('read 03 1c 1a 0a')
-    return t.finish(), 0
+def no_ticks(t):
+    """Output stopped: once what was on its way has come (0.5 s), no
+    tick for 0.7 s."""
+    t.read_for(0.5)
+    mark = len(t.out)
+    t.read_for(0.7)
+    if b'tick' in t.out[mark:]:
+        raise AssertionError('ticks while stopped: %r' % t.out[mark:])
 
 
-def case_flush(cmd):
-    t = Tty(cmd + ['flush'])
-    t.wait_for('ready for input to flush\r')
-    t.press(b'junk\n')
-    t.wait_for('ready for a line after the flush')
-    t.press(b'kept\n')
-    t.wait_for('read kept')
-    if b'read junk' in t.out:
-        raise AssertionError('the flushed line was read: %r' % t.out)
-    return t.finish(), 0
+# name: (the program's arguments, steps, exit status). A step is text
+# to wait for (str), keys to press (bytes) or a function of the Tty.
+CASES = {
+    'handler': (['handler'], [
+        'ready for SIGINT\r', b'\x03', 'SIGINT handled, si_code SI_KERNEL',
+        'ready for SIGINT again', b'\x03'], 130),
+    'quit': (['quit'], [
+        'ready for SIGQUIT\r', b'\x1c',
+        'SIGQUIT handled, si_code SI_KERNEL',
+        'ready for SIGQUIT again', b'\x1c'], 131),
+    'tstp': (['tstp'], [
+        'ready for SIGTSTP\r', b'\x1a', 'SIGTSTP handled',
+        'ready for SIGTSTP again',
+        b'junk\x1a',		# ^Z flushes the unread "junk"
+        stopped, sigcont, b'go\n', 'continued, read go'], 0),
+    'flush': (['flush'], [
+        'ready for input to flush\r', b'junk\n',
+        'ready for a line after the flush', b'kept\n', 'read kept',
+        absent('read junk')], 0),	# the flushed line was not read
+    'enter': (['enter'], [
+        'ready for a line\r', b'go\r', 'read 3 bytes, go\r\n'], 0),
+    'raw': (['raw'], [
+        'ready for raw bytes\r', b'\x03\x1c\x1a\n', 'read 03 1c 1a 0a'], 0),
+    'echoctl': (['echoctl'], [
+        'ready for an echoed line\r', b'a\x01b\n', 'a^Ab\r\n',
+        'read 4 bytes'], 0),
+    'erase': (['lines', '1'], [
+        'ready for a line to read\r', b'abx\x7fc\n', 'read 4 [abc\\n]'], 0),
+    'kill': (['lines', '2'], [
+        'ready for a line to read\r', b'junk\x15ok\n', 'read 3 [ok\\n]',
+        b'foo bar\x17baz\n',	# ^W: the last word
+        'read 8 [foo baz\\n]'], 0),
+    # ^D at the start of a line: a read returns 0, the next reads on.
+    'eof': (['lines', '2'], [
+        'ready for a line to read\r', b'\x04', 'read 0 []', b'next\n',
+        'read 5 [next\\n]'], 0),
+    # ^D after text ends the line without a newline.
+    'eof_text': (['lines', '1'], [
+        'ready for a line to read\r', b'ab\x04', 'read 2 [ab]'], 0),
+    'echoe': (['echoe'], [
+        'ready for a line to read\r', b'ab\x7f\n', 'ab\b \b\r\n',
+        'read 2 [a\\n]'], 0),
+    # A tab's rub-out goes back to where it began: 7 columns after "b",
+    # 3 after the prompt "> ", "a" and "^A" (5 columns).
+    'tab_erase': (['echoe'], [
+        'ready for a line to read\r\n> ', b'a\x01\tb\t\x7f\x7f\x7f\n',
+        '> a^A\tb\t' + '\b' * 7 + '\b \b' + '\b' * 3 + '\r\n',
+        'read 3 [a^A\\n]'], 0),
+    # ^R: the key, a newline and the line so far.
+    'reprint': (['echoe'], [
+        'ready for a line to read\r\n> ', b'ab\x12c\n', '> ab^R\r\nabc\r\n',
+        'read 4 [abc\\n]'], 0),
+    'vmin1': (['vmin1'], ['ready for a byte\r', b'x', 'read 1 [x]'], 0),
+    'vmin0': (['vmin0'], [
+        'first read 0 after less than 0.1 s', 'ready for a polled byte\r',
+        b'y', 'read 1 [y]'], 0),
+    'vtime': (['vtime'], [
+        'first read 0 after at least 0.1 s', 'ready for a timed byte\r',
+        b'z', 'read 1 [z]'], 0),
+    'rawecho': (['rawecho'], [
+        'ready for an echoed byte\r', b'e', 'read 1 [e]',
+        seen('ready for an echoed byte\r\ne'),
+        'ready for a hidden byte\r', b'#', 'read 1 [#]',
+        seen('ready for a hidden byte\r\nread 1 [#]')], 0),
+    # ^S stops the output (a write waits), ^Q restarts it; neither is
+    # input.
+    'ixon': (['flow'], [
+        'ready for ticks\r', 'tick', b'\x13', no_ticks, b'\x11end\n',
+        'a write waited at least 0.5 s', 'read 4 [end\\n]'], 0),
+    # With IXANY any key restarts it, and is input.
+    'ixany': (['flow', 'any'], [
+        'ready for ticks\r', 'tick', b'\x13', no_ticks, b'x\n',
+        'a write waited at least 0.5 s', 'read 2 [x\\n]'], 0),
+    # FIONREAD counts complete lines, without the ^D that ends one.
+    'fionread': (['fionread'], [
+        'ready for lines to count\r', b'ab\ncd', 'FIONREAD 3\r',
+        'ready for the line\'s end\r', b'\n', 'FIONREAD 6\r',
+        'read 3 [ab\\n]', 'FIONREAD 3\r', 'read 3 [cd\\n]',
+        'ready for a line ended by ^D\r', b'ef\x04', 'FIONREAD 2\r',
+        'read 2 [ef]'], 0),
+    # poll: VMIN bytes with VTIME 0, else one.
+    'pollmin': (['pollmin'], [
+        'ready for 2 bytes of VMIN 3\r', b'ab', '2 bytes: poll 0',
+        'ready for the third\r', b'c', '3 bytes: poll 1', 'read 3 [abc]',
+        'ready for 1 byte of VMIN 3 VTIME 1\r', b'd', '1 bytes: poll 1',
+        'read 1 [d]'], 0),
+    # A serial line carries no window size (not with --runner).
+    'winch': (['winch'], [
+        'ready for SIGWINCH\r', resize(37, 101),
+        'SIGWINCH handled, size 37x101'], 0),
+}
 
 
-def case_enter(cmd):
-    t = Tty(cmd + ['enter'])
-    t.wait_for('ready for a line\r')
-    t.press(b'go\r')
-    t.wait_for('read 3 bytes, go\r\n')
-    return t.finish(), 0
-
-
-def case_echoctl(cmd):
-    t = Tty(cmd + ['echoctl'])
-    t.wait_for('ready for an echoed line\r')
-    t.press(b'a\x01b\n')
-    t.wait_for('a^Ab\r\n')
-    t.wait_for('read 4 bytes')
-    return t.finish(), 0
-
-
-def case_erase(cmd):
-    t = Tty(cmd + ['lines', '1'])
-    t.wait_for('ready for a line to read\r')
-    t.press(b'abx\x7fc\n')
-    t.wait_for('read 4 [abc\\n]')
-    return t.finish(), 0
-
-
-def case_kill(cmd):
-    t = Tty(cmd + ['lines', '2'])
-    t.wait_for('ready for a line to read\r')
-    t.press(b'junk\x15ok\n')
-    t.wait_for('read 3 [ok\\n]')
-    t.press(b'foo bar\x17baz\n')	# ^W: the last word
-    t.wait_for('read 8 [foo baz\\n]')
-    return t.finish(), 0
-
-
-def case_eof(cmd):
-    """^D at the start of a line: a read returns 0, the next reads on."""
-    t = Tty(cmd + ['lines', '2'])
-    t.wait_for('ready for a line to read\r')
-    t.press(b'\x04')
-    t.wait_for('read 0 []')
-    t.press(b'next\n')
-    t.wait_for('read 5 [next\\n]')
-    return t.finish(), 0
-
-
-def case_eof_text(cmd):
-    """^D after text ends the line without a newline."""
-    t = Tty(cmd + ['lines', '1'])
-    t.wait_for('ready for a line to read\r')
-    t.press(b'ab\x04')
-    t.wait_for('read 2 [ab]')
-    return t.finish(), 0
-
-
-def case_echoe(cmd):
-    t = Tty(cmd + ['echoe'])
-    t.wait_for('ready for a line to read\r')
-    t.press(b'ab\x7f\n')
-    t.wait_for('ab\b \b\r\n')
-    t.wait_for('read 2 [a\\n]')
-    return t.finish(), 0
-
-
-def case_vmin1(cmd):
-    t = Tty(cmd + ['vmin1'])
-    t.wait_for('ready for a byte\r')
-    t.press(b'x')
-    t.wait_for('read 1 [x]')
-    return t.finish(), 0
-
-
-def case_vmin0(cmd):
-    t = Tty(cmd + ['vmin0'])
-    t.wait_for('first read 0 after less than 0.1 s')
-    t.wait_for('ready for a polled byte\r')
-    t.press(b'y')
-    t.wait_for('read 1 [y]')
-    return t.finish(), 0
-
-
-def case_vtime(cmd):
-    t = Tty(cmd + ['vtime'])
-    t.wait_for('first read 0 after at least 0.1 s')
-    t.wait_for('ready for a timed byte\r')
-    t.press(b'z')
-    t.wait_for('read 1 [z]')
-    return t.finish(), 0
-
-
-def case_rawecho(cmd):
-    t = Tty(cmd + ['rawecho'])
-    t.wait_for('ready for an echoed byte\r')
-    t.press(b'e')
-    t.wait_for('read 1 [e]')
-    if b'ready for an echoed byte\r\ne' not in t.out:
-        raise AssertionError('no echo: %r' % t.out)
-    t.wait_for('ready for a hidden byte\r')
-    t.press(b'#')
-    t.wait_for('read 1 [#]')
-    if b'ready for a hidden byte\r\nread 1 [#]' not in t.out:
-        raise AssertionError('echoed with ECHO off: %r' % t.out)
-    return t.finish(), 0
+def run_case(cmd, args, steps):
+    t = Tty(cmd + args)
+    for step in steps:
+        if isinstance(step, str):
+            t.wait_for(step)
+        elif isinstance(step, bytes):
+            t.press(step)
+        else:
+            step(t)
+    return t.finish()
 
 
 def main():
@@ -320,22 +310,21 @@ def main():
     ap.add_argument('--runner')
     ap.add_argument('host')
     ap.add_argument('image')
+    ap.add_argument('--case', action='append',
+                    help='run only this case (again for more)')
     args = ap.parse_args()
-    cases = [case_handler, case_quit, case_tstp, case_flush, case_enter,
-             case_raw, case_echoctl, case_erase, case_kill, case_eof,
-             case_eof_text, case_echoe, case_vmin1, case_vmin0, case_vtime,
-             case_rawecho]
-    if not args.runner:
-        cases.append(case_winch)
+    cases = [name for name in CASES if name in (args.case or CASES) and
+             not (args.runner and name == 'winch')]
     amphi = [args.image, '-q', '--']
     if args.runner:
         amphi = [sys.executable, args.runner, '-q', args.image, '--']
     failed = 0
     for world, cmd in (('linux', [args.host]), ('amphi', amphi)):
         for case in cases:
-            name = '%s %s' % (world, case.__name__[5:])
+            name = '%s %s' % (world, case)
+            argv, steps, want = CASES[case]
             try:
-                rc, want = case(cmd)
+                rc = run_case(cmd, argv, steps)
                 if rc != want:
                     raise AssertionError('status %d, not %d' % (rc, want))
                 print('ok   ' + name)

@@ -19,8 +19,9 @@
  *            characters as ^X
  *   lines N  N reads of a line (read(2), 64 bytes), each shown as
  *            "read COUNT [BYTES]": the erase, kill and EOF keys at work
- *   echoe    ECHO, ECHOE and ECHOCTL set, then one line: an erased
- *            character is rubbed out ("\b \b")
+ *   echoe    ECHO, ECHOE and ECHOCTL set, then one line after a
+ *            prompt "> ": an erased character is rubbed out ("\b \b"),
+ *            a tab by backspaces to its column, ^R shows the line again
  *   vmin1    ICANON and ECHO cleared, VMIN 1 VTIME 0: a read returns
  *            the first byte typed, no newline needed
  *   vmin0    VMIN 0 VTIME 0: a read returns 0 at once, then reads poll
@@ -28,8 +29,16 @@
  *   vtime    VMIN 0 VTIME 2: a read returns 0 after 0.2 s, or a byte
  *   rawecho  ICANON cleared, ECHO set: a byte is echoed; then ECHO
  *            cleared: the next is not
+ *   flow [any]  IXON (and IXANY) set: writes a tick every 20 ms until a
+ *            line comes, then says whether a write waited 0.5 s (the
+ *            output stopped by ^S) and what was read
+ *   fionread FIONREAD as lines are typed: only complete lines count,
+ *            a ^D that ends one does not
+ *   pollmin  ICANON cleared, VMIN 3 VTIME 0: poll says readable once 3
+ *            bytes are there; with VTIME 1, once 1 is
  */
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -235,13 +244,14 @@ static void show_read(ssize_t n, const char *buf)
 	printf("]\n");
 }
 
-static int mode_lines(int n)
+static int mode_lines(int n, const char *prompt)
 {
 	char buf[64];
 	ssize_t got;
 
 	while (n-- > 0) {
 		ready("a line to read");
+		printf("%s", prompt);
 		got = read(0, buf, sizeof(buf));
 		if (got < 0)
 			return 3;
@@ -271,7 +281,7 @@ static int mode_echoe(void)
 	    set_mode(ECHO | ECHOE | ECHOCTL | ICANON, 0, tio.c_cc[VMIN],
 		     tio.c_cc[VTIME]) < 0)
 		return 4;
-	return mode_lines(1);
+	return mode_lines(1, "> ");
 }
 
 static int mode_vmin(int vmin, int vtime, const char *what)
@@ -324,6 +334,130 @@ static int mode_rawecho(void)
 	return 0;
 }
 
+static long ns_since(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (t1.tv_sec - t0->tv_sec) * 1000000000L +
+	       (t1.tv_nsec - t0->tv_nsec);
+}
+
+static int mode_flow(int any)
+{
+	struct pollfd pfd = { .fd = 0, .events = POLLIN };
+	struct termios tio;
+	struct timespec t0;
+	long ns, longest = 0;
+	char buf[64];
+	ssize_t n;
+	int i;
+
+	if (tcgetattr(0, &tio) < 0)
+		return 4;
+	tio.c_iflag = (tio.c_iflag | IXON) & ~IXANY;
+	if (any)
+		tio.c_iflag |= IXANY;
+	if (tcsetattr(0, TCSANOW, &tio) < 0)
+		return 4;
+	ready("ticks");
+	for (i = 0; i < 3000 && poll(&pfd, 1, 20) == 0; i++) {
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		printf("tick\n");
+		ns = ns_since(&t0);
+		if (ns > longest)
+			longest = ns;
+	}
+	n = read(0, buf, sizeof(buf));
+	if (n < 0)
+		return 3;
+	printf("a write waited %s 0.5 s\n",
+	       longest >= 500000000L ? "at least" : "less than");
+	show_read(n, buf);
+	return 0;
+}
+
+/* Polls FIONREAD until it is not last (60 s at most), then once more
+ * 0.2 s later (what came with it has arrived) and shows it. */
+static int show_fionread(int last)
+{
+	int i, n = last;
+
+	for (i = 0; i < 6000 && n == last; i++) {
+		if (ioctl(0, FIONREAD, &n) < 0)
+			return -1;
+		if (n == last)
+			usleep(10000);
+	}
+	usleep(200000);
+	if (ioctl(0, FIONREAD, &n) < 0)
+		return -1;
+	printf("FIONREAD %d\n", n);
+	return n;
+}
+
+static int read_show(void)
+{
+	char buf[64];
+	ssize_t n = read(0, buf, sizeof(buf));
+
+	if (n < 0)
+		return -1;
+	show_read(n, buf);
+	return 0;
+}
+
+static int mode_fionread(void)
+{
+	int n;
+
+	ready("lines to count");			/* "ab\ncd" */
+	n = show_fionread(0);
+	ready("the line's end");			/* "\n" */
+	if (n < 0 || show_fionread(n) < 0 || read_show() < 0)
+		return 3;
+	if (show_fionread(-1) < 0 || read_show() < 0)
+		return 3;
+	ready("a line ended by ^D");			/* "ef^D" */
+	if (show_fionread(0) < 0 || read_show() < 0)
+		return 3;
+	return 0;
+}
+
+/* Waits for FIONREAD to reach n, then says what poll says at once. */
+static int poll_after(int n)
+{
+	struct pollfd pfd = { .fd = 0, .events = POLLIN };
+	int i, got = 0;
+
+	for (i = 0; i < 6000 && got < n; i++) {
+		if (ioctl(0, FIONREAD, &got) < 0)
+			return -1;
+		if (got < n)
+			usleep(10000);
+	}
+	printf("%d bytes: poll %d\n", got, poll(&pfd, 1, 0));
+	return 0;
+}
+
+static int mode_pollmin(void)
+{
+	if (set_mode(0, ICANON | ECHO, 3, 0) < 0)
+		return 4;
+	ready("2 bytes of VMIN 3");			/* "ab" */
+	if (poll_after(2) < 0)
+		return 3;
+	ready("the third");				/* "c" */
+	if (poll_after(3) < 0 || read_show() < 0)
+		return 3;
+	if (set_mode(0, ICANON | ECHO, 3, 1) < 0)
+		return 4;
+	ready("1 byte of VMIN 3 VTIME 1");		/* "d" */
+	if (poll_after(1) < 0 || read_show() < 0)
+		return 3;
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -348,7 +482,7 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "echoctl"))
 		return mode_echoctl();
 	if (!strcmp(argv[1], "lines") && argc > 2)
-		return mode_lines(atoi(argv[2]));
+		return mode_lines(atoi(argv[2]), "");
 	if (!strcmp(argv[1], "echoe"))
 		return mode_echoe();
 	if (!strcmp(argv[1], "vmin1"))
@@ -359,6 +493,12 @@ int main(int argc, char **argv)
 		return mode_vmin(0, 2, "a timed byte");
 	if (!strcmp(argv[1], "rawecho"))
 		return mode_rawecho();
+	if (!strcmp(argv[1], "flow"))
+		return mode_flow(argc > 2 && !strcmp(argv[2], "any"));
+	if (!strcmp(argv[1], "fionread"))
+		return mode_fionread();
+	if (!strcmp(argv[1], "pollmin"))
+		return mode_pollmin();
 	fprintf(stderr, "unknown mode %s\n", argv[1]);
 	return 2;
 }
