@@ -78,6 +78,7 @@ static const struct trace_fmt fmts[] = {
 	{ "sched_yield", "", 'd' },
 	{ "mremap", "puuMp", 'x' },
 	{ "msync", "pux", 'd' },
+	{ "mincore", "pup", 'd' },
 	{ "madvise", "pud", 'd' },
 	{ "dup", "f", 'd' },
 	{ "dup2", "ff", 'd' },

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Memory mappings over the active VAS, as system-call handlers: mmap,
- * munmap, mprotect, madvise, mremap, msync, mlock, brk. Errors follow
+ * munmap, mprotect, madvise, mincore, mremap, msync, mlock, brk. Errors follow
  * Linux. The app's mappings live in the VAS window next to the kernel's
  * (thread stacks, reservations): every call here acts for the app
  * (UK_VMA_MAP_APP), so a range holding kernel memory, in the window or
@@ -18,6 +18,7 @@
 #include <uk/errptr.h>
 #include <uk/essentials.h>
 #include <uk/fdtab.h>
+#include <uk/nofault.h>
 #include <uk/file.h>
 #include <uk/spinlock.h>
 #include <uk/syscall.h>
@@ -386,6 +387,33 @@ UK_SYSCALL_R_DEFINE(int, mlock, const void *, addr, size_t, len)
 UK_SYSCALL_R_DEFINE(int, munlock, const void *, addr, size_t, len)
 {
 	return check_mapped(addr, len, 0);
+}
+
+/* mincore's pages per VAS lock: the answer is copied out without it. */
+#define MINCORE_BATCH	256
+
+UK_SYSCALL_R_DEFINE(int, mincore, void *, addr, size_t, len,
+		    unsigned char *, vec)
+{
+	unsigned char buf[MINCORE_BATCH];
+	__vaddr_t va = (__vaddr_t)addr;
+	__sz n, done, batch;
+	int rc;
+
+	rc = range_args(va, len);
+	if (rc)
+		return rc < 0 ? rc : 0;
+	n = PAGE_ALIGN_UP(len) >> PAGE_SHIFT;
+	for (done = 0; done < n; done += batch) {
+		batch = MIN(n - done, (__sz)MINCORE_BATCH);
+		rc = uk_vma_resident(uk_vas_get_active(),
+				     va + done * PAGE_SIZE, batch, buf);
+		if (rc < 0)
+			return rc;
+		if (uk_copy_to_user(vec + done, buf, batch))
+			return -EFAULT;
+	}
+	return 0;
 }
 
 /* Grows [va, va + old_len) to new_len: in place if the pages behind it

@@ -615,6 +615,33 @@ out:
 	return rc;
 }
 
+int uk_vma_resident(struct uk_vas *vas, __vaddr_t vaddr, __sz n,
+		    unsigned char *vec)
+{
+	const struct uk_vma *vma = NULL;
+	__vaddr_t va;
+	unsigned int lvl;
+	unsigned long irqf;
+	__pte_t pte;
+	__sz i;
+	int rc = 0;
+
+	irqf = vmem_lock(vas);
+	for (i = 0; i < n; i++) {
+		va = vaddr + i * PAGE_SIZE;
+		if (!vma || va >= vma->end)
+			vma = vmem_find_locked(vas, va);
+		if (!vma || vmem_stack_is_guard(vma, va) ||
+		    (!vma->ops->fault && !vma->attr)) {
+			rc = -ENOMEM;
+			break;
+		}
+		vec[i] = !ukplat_pt_walk(vas->pt, va, &lvl, NULL, &pte);
+	}
+	vmem_unlock(vas, irqf);
+	return rc;
+}
+
 void uk_vma_pager_zap(struct uk_vas *vas, void *obj, __off off)
 {
 	struct uk_vma *vma;

@@ -3,6 +3,7 @@
  * checked the same way on Linux and on Amphi: anonymous memory is zeroed,
  * MAP_FIXED replaces, MAP_FIXED_NOREPLACE refuses, partial unmaps and
  * protection changes split mappings, MADV_DONTNEED zeroes private pages,
+ * mincore tells touched pages from dropped ones and holes from mappings,
  * and bad arguments give the errors Linux gives. No signals are caught:
  * a check never touches memory it expects to be inaccessible.
  */
@@ -207,6 +208,55 @@ static void check_madvise(void)
 	CHECK(munmap(p, 4 * PG) == 0);
 }
 
+/* Bit 0 of each of mincore's n bytes for [p, p + len), as a mask
+ * (page i is bit i); -1 with errno if the call fails. vec[n] must stay
+ * as it was: the call writes one byte a page, no more. */
+static long resident(void *p, size_t len, size_t n)
+{
+	unsigned char vec[8];
+	long mask = 0;
+	size_t i;
+
+	memset(vec, 0xee, sizeof(vec));
+	if (mincore(p, len, vec))
+		return -1;
+	for (i = 0; i < n; i++)
+		mask |= (long)(vec[i] & 1) << i;
+	return vec[n] == 0xee ? mask : -2;
+}
+
+static void check_mincore(void)
+{
+	char *p = map_anon(NULL, 4 * PG, PROT_READ | PROT_WRITE, 0);
+	unsigned char v;
+	int local = 1;
+
+	printf("mincore\n");
+	CHECK(p != MAP_FAILED);
+	if (p == MAP_FAILED)
+		return;
+	memset(p, 'm', 3 * PG);
+	CHECK(resident(p, 3 * PG, 3) == 7);
+	/* Dropped pages are mapped but not in memory; a partial page
+	 * counts as a page. */
+	CHECK(madvise(p + PG, PG, MADV_DONTNEED) == 0);
+	CHECK(resident(p, 2 * PG + 1, 3) == 5);
+	CHECK(resident(p, 0, 0) == 0);
+	/* The stack is a mapping too, and the page in use is there. */
+	CHECK(resident((void *)((uintptr_t)&local & ~(PG - 1)), 1, 1) == 1);
+	CHECK(munmap(p + 3 * PG, PG) == 0);
+	errno = 0;
+	CHECK(resident(p, 4 * PG, 4) == -1 && errno == ENOMEM);
+	errno = 0;
+	CHECK(resident(p + 3 * PG, PG, 1) == -1 && errno == ENOMEM);
+	errno = 0;
+	CHECK(resident(p + 1, PG, 1) == -1 && errno == EINVAL);
+	errno = 0;
+	CHECK(mincore(p, PG, (unsigned char *)8) == -1 && errno == EFAULT);
+	CHECK(mincore(p, PG, &v) == 0);
+	CHECK(munmap(p, 3 * PG) == 0);
+}
+
 static void check_errors(void)
 {
 	char *p;
@@ -328,6 +378,7 @@ int main(void)
 	check_partial_munmap();
 	check_mprotect();
 	check_madvise();
+	check_mincore();
 	check_errors();
 	check_mremap();
 	check_brk();

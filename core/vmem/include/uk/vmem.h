@@ -320,6 +320,12 @@ int uk_vma_advise(struct uk_vas *vas, __vaddr_t vaddr, __sz len,
  * next change of that range. */
 const struct uk_vma *uk_vma_find(struct uk_vas *vas, __vaddr_t vaddr);
 
+/* mincore's answer for the n pages from vaddr (page aligned): vec[i] = 1
+ * where a frame is mapped, else 0. Returns 0, or -ENOMEM if a page is in
+ * no VMA, a stack's guard or a placeholder (unmapped, as Linux's). */
+int uk_vma_resident(struct uk_vas *vas, __vaddr_t vaddr, __sz n,
+		    unsigned char *vec);
+
 /* Calls fn on each VMA in address order with the VAS lock held (fn must
  * not call vmem on vas). Stops when fn returns nonzero and returns that
  * value. */
