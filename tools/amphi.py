@@ -51,7 +51,8 @@ PLATFORMS = {'sim': None, 'x86_64': None,
 # as they are.
 # bc: a program built with its own configure and make by tools/amphi-cc
 # (test/ports/amphi-cc-bc.py).
-THIRD_PARTY_SOURCES = ['musl', 'lwip', 'lua5.4', 'sqlite3', 'redis', 'bc']
+THIRD_PARTY_SOURCES = ['musl', 'lwip', 'lua5.4', 'sqlite3', 'redis', 'bc',
+                       'libsigsegv']
 THIRD_PARTY_BINARIES = [
     # The framebuffer console's 8x16 font (core/display/fbcon.c).
     'console-setup-linux',
