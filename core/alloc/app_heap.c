@@ -51,15 +51,20 @@ static unsigned long frames_left(struct app_pages *ap)
  * page-table lock that mapping the heap's pages holds, and the caller's
  * stack may be demand paged (main's below its top; musl's thread stacks
  * in sim): the stack that the mapping and its host calls use is faulted
- * in first, before the lock.
+ * in first, before the lock. As vmem's stack_ready, from alloca (no
+ * frame record at the bottom on arm64) and by atomic adds of 0: below
+ * a signal handler's frames on a small sigaltstack these bytes are the
+ * app's own memory, which Linux's kernel, on a stack of its own, never
+ * changes.
  */
-static void __attribute__((noinline)) stack_prefault(void)
+static void __attribute__((noinline)) __no_stack_probes stack_prefault(void)
 {
-	volatile char probe[2 * PAGE_SIZE];
+	char *probe = __builtin_alloca(2 * PAGE_SIZE);
 	unsigned int i;
 
-	for (i = 0; i < sizeof(probe); i += PAGE_SIZE / 2)
-		probe[i] = 0;
+	/* A write fault (a read one may map less), value kept. */
+	for (i = 0; i < 2 * PAGE_SIZE; i += PAGE_SIZE / 2)
+		__atomic_fetch_add(&probe[i], 0, __ATOMIC_RELAXED);
 }
 
 /* Maps frames at [va, va + pages); 0, or -ENOMEM with nothing mapped.

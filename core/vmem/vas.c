@@ -36,17 +36,20 @@ int uk_vas_set_active(struct uk_vas *vas)
  * that their faults come now. Through a frame of its own, so that
  * memcheck sees accesses above the stack pointer. The cost: an app
  * thread with less than this left on its stack gets a stack overflow
- * report from mmap and friends.
+ * report from mmap and friends. The range is alloca's, not an array's:
+ * arm64 saves a frame's record at its bottom, which would change 16
+ * bytes that far below (the app's own memory under a handler's frames
+ * on a small sigaltstack); the touches keep every byte as it was.
  */
 #define VMEM_LOCKED_STACK	(8UL << 10)
 
-static __noinline void stack_ready(void)
+static __noinline __no_stack_probes void stack_ready(void)
 {
-	char below[VMEM_LOCKED_STACK];
+	char *below = __builtin_alloca(VMEM_LOCKED_STACK);
 	unsigned long i;
 
 	/* A write fault (a read one may map less), value kept. */
-	for (i = 0; i < sizeof(below); i += PAGE_SIZE)
+	for (i = 0; i < VMEM_LOCKED_STACK; i += PAGE_SIZE)
 		__atomic_fetch_add(&below[i], 0, __ATOMIC_RELAXED);
 }
 

@@ -18,6 +18,14 @@
 #define __weak			__attribute__((weak))
 #define __printf(f, a)		__attribute__((format(printf, f, a)))
 #define __noinline		__attribute__((noinline))
+/* No stack-clash probes (a compiler's default on some distributions):
+ * arm64's store zeros below the stack pointer, for code that touches
+ * the stack ahead and must change none of its bytes. */
+#if defined(__clang__)
+#define __no_stack_probes
+#else
+#define __no_stack_probes	__attribute__((optimize("no-stack-clash-protection")))
+#endif
 #ifndef __always_inline		/* glibc's sys/cdefs.h has the same */
 #define __always_inline		inline __attribute__((always_inline))
 #endif
