@@ -41,8 +41,10 @@
 #define U_TRAP_BRKPT	1
 #if defined(__x86_64__)
 #define X86_TRAP_BP	3	/* int3 */
+#define X86_TRAP_PF	14
 #else
 #define ARM64_EC_BRK	0x3c	/* brk (vector: the exception class) */
+#define ESR_EC_SHIFT	26
 #endif
 #define U_SA_ONSTACK	0x08000000UL
 #define U_SS_DISABLE	2
@@ -107,6 +109,32 @@ static int fault_signal(const struct ukarch_trap_ctx *ctx, int *code,
 		return 0;
 	}
 }
+
+#if defined(__x86_64__)
+/* The error code Linux shows for the trap: a page fault's is the
+ * hardware's with the user bit (app code runs in the kernel's ring
+ * here), the other traps' the hardware's (0 without one). */
+static unsigned long fault_err(const struct ukarch_trap_ctx *ctx)
+{
+	if (ctx->vector == X86_TRAP_PF)
+		return ctx->error_code | UKARCH_PF_USER;
+	return ctx->error_code;
+}
+#else
+/* The syndrome Linux shows: the app's faults are taken from EL1 here,
+ * from EL0 on Linux, whose classes of instruction and data aborts,
+ * breakpoints, steps and watchpoints are one less. */
+static unsigned long fault_err(const struct ukarch_trap_ctx *ctx)
+{
+	unsigned long esr = ctx->regs->esr;
+	unsigned long ec = (esr >> ESR_EC_SHIFT) & 0x3f;
+
+	if (ec == 0x21 || ec == 0x25 || ec == 0x31 || ec == 0x33 ||
+	    ec == 0x35)
+		esr -= 1UL << ESR_EC_SHIFT;
+	return esr;
+}
+#endif
 
 /* Whether the trap interrupted the app's own code in an app thread: not
  * kernel code (its text, a lock held: the preemption count above the
@@ -179,17 +207,26 @@ static void fault_hook(struct __regs *regs, void *ectx)
 	struct uk_thread *t = uk_thread_current();
 	struct uk_siginfo info;
 	__uptr addr = t->sig_fault_addr;
+	struct uk_sigfault trap = {
+		.trapno = t->sig_fault_trapno,
+		.err = t->sig_fault_err,
+	};
 
 	memset(&info, 0, sizeof(info));
 	info.si_signo = t->sig_fault;
 	info.si_code = t->sig_fault_code;
 	memcpy(&info.si_a, &addr, sizeof(addr));
-	t->sig_fault = 0;
-#if defined(__aarch64__)
-	/* The trampoline's struct has none: uc_mcontext.fault_address. */
-	regs->far = addr;
+#if defined(__x86_64__)
+	if (trap.trapno == X86_TRAP_PF)
+		trap.cr2 = addr;
+#else
+	/* The trampoline's struct has none: uc_mcontext.fault_address,
+	 * which Linux sets for memory faults only. */
+	regs->far = (t->sig_fault == U_SIGSEGV || t->sig_fault == U_SIGBUS) ?
+		    addr : 0;
 #endif
-	sig_fault_deliver(&info, regs, ectx);
+	t->sig_fault = 0;
+	sig_fault_deliver(&info, regs, ectx, &trap);
 }
 
 /* The default action of a fault's signal: today's crash report (what
@@ -224,6 +261,8 @@ static int fault_to_signal(void *data)
 	t->sig_fault = sig;
 	t->sig_fault_code = code;
 	t->sig_fault_addr = addr;
+	t->sig_fault_trapno = ctx->vector;
+	t->sig_fault_err = fault_err(ctx);
 	if (ukarch_regs_inject_call_on(ctx->regs, fault_hook, stack)) {
 		t->sig_fault = 0;
 		return UK_EVENT_NOT_HANDLED;

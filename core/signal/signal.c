@@ -417,6 +417,7 @@ struct handler_call {
 	struct uk_sigaction act;
 	int sig;
 	struct uk_siginfo *info;
+	const struct uk_sigfault *trap;	/* a fault's, or NULL */
 	struct uk_ucontext *uc;
 	struct ukarch_ctx back, alt;
 };
@@ -579,6 +580,8 @@ static void run_action(struct uk_thread *self, struct handler_call *c,
 		ukarch_ectx_store(live);
 	uc_fill(&frame, self, after ? *after : saved, regs, shown,
 		ectx ? ectx : live);
+	if (c->trap)
+		uk_sigframe_fault(&frame, c->trap);
 	c->uc = &frame.uc;
 	run_handler(self, c);
 	fpu_back(ectx ? ectx : live, &frame);
@@ -671,6 +674,7 @@ static int deliver(int *no_restart, long *rc, __u64 *after,
 		}
 		c.sig = sig;
 		c.info = &info;
+		c.trap = NULL;
 		run_action(self, &c, saved, rc, after, intr, intr_ectx, 0);
 		ran++;
 		if (!(c.act.flags & U_SA_RESTART))
@@ -700,7 +704,7 @@ int sig_fault_caught(struct uk_thread *t, int sig, unsigned long *act_flags)
 }
 
 void sig_fault_deliver(struct uk_siginfo *info, struct __regs *regs,
-		       void *ectx)
+		       void *ectx, const struct uk_sigfault *trap)
 {
 	struct uk_thread *self = uk_thread_current();
 	int sig = info->si_signo;
@@ -723,6 +727,7 @@ void sig_fault_deliver(struct uk_siginfo *info, struct __regs *regs,
 	uk_spin_unlock_irqrestore(&uk_sig_lock, flags);
 	c.sig = sig;
 	c.info = info;
+	c.trap = trap;
 	run_action(self, &c, saved, NULL, NULL, regs, ectx, 1);
 }
 

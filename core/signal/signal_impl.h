@@ -49,11 +49,13 @@ void sig_say_core(int sig);
 int sig_fault_caught(struct uk_thread *t, int sig, unsigned long *act_flags);
 /* Runs the handler of the fault's signal info in the running thread, as
  * if called from the faulting instruction, whose state regs and ectx
- * are: the handler's edits of its ucontext are what resumes. If the
- * handler is no more (changed since the fault), the default action. */
+ * are, the trap's details in its ucontext: the handler's edits of its
+ * ucontext are what resumes. If the handler is no more (changed since
+ * the fault), the default action. */
 struct __regs;
+struct uk_sigfault;
 void sig_fault_deliver(struct uk_siginfo *info, struct __regs *regs,
-		       void *ectx);
+		       void *ectx, const struct uk_sigfault *trap);
 
 /* signalfd.c: wakes the readers and pollers of every signalfd. */
 void signalfd_notify(void);

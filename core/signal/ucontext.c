@@ -70,6 +70,13 @@ long uk_mcontext_to_regs(struct __regs *r, const struct uk_mcontext *mc)
 	return (long)mc->rax;
 }
 
+void uk_sigframe_fault(struct uk_sigframe *f, const struct uk_sigfault *t)
+{
+	f->uc.uc_mcontext.trapno = t->trapno;
+	f->uc.uc_mcontext.err = t->err;
+	f->uc.uc_mcontext.cr2 = t->cr2;
+}
+
 /* The extended context is the fxsave image, Linux's struct _fpstate. */
 _Static_assert(sizeof(struct uk_fpstate) == UKARCH_ECTX_SIZE, "fxsave");
 _Static_assert(__builtin_offsetof(struct uk_fpstate, xmm_space) == 160,
@@ -161,6 +168,18 @@ void uk_sigframe_fpu_from(struct uk_sigframe *f, const void *ectx)
 	fc->fpsr = (__u32)v;
 	memcpy(&v, e + ECTX_FPCR, sizeof(v));
 	fc->fpcr = (__u32)v;
+}
+
+void uk_sigframe_fault(struct uk_sigframe *f, const struct uk_sigfault *t)
+{
+	struct uk_esr_context *ec = (struct uk_esr_context *)
+		(f->uc.uc_mcontext.__reserved +
+		 sizeof(struct uk_fpsimd_context));
+
+	/* The zeroed bytes behind it are the null record, the end. */
+	ec->magic = UK_ESR_MAGIC;
+	ec->size = sizeof(*ec);
+	ec->esr = t->err;
 }
 
 int uk_sigframe_fpu_to(void *ectx, const struct uk_sigframe *f)

@@ -11,7 +11,11 @@
  * that the handler steps over; a breakpoint (SIGTRAP: x86's int3
  * SI_KERNEL past it, arm64's brk TRAP_BRKPT at it); a fault in a
  * second thread is that thread's; a stack overflow caught on the
- * sigaltstack. With an
+ * sigaltstack. Each handler's ucontext tells the trap as Linux's does:
+ * on x86_64 gregs[REG_TRAPNO], gregs[REG_ERR] (a page fault's with the
+ * user bit) and gregs[REG_CR2] (a page fault's address), on arm64 an
+ * esr record in __reserved (the syndrome from EL0) and fault_address
+ * (a memory fault's, else 0). With an
  * argument it ends by SIGSEGV's default action (status 139, for
  * test/meson.build): no handler ("dfl"), SIGSEGV blocked ("blocked"), a
  * fault inside the handler ("in-handler"), an overflow without a
@@ -104,6 +108,7 @@ static void __attribute__((noinline)) breakpoint(void)
 
 /* What the last handler saw. */
 static volatile int seen_sig, seen_code, seen_ss_flags;
+static volatile unsigned long seen_trapno, seen_err, seen_cr2;
 static void *volatile seen_addr;
 static volatile uintptr_t seen_pc;
 static volatile pthread_t seen_thread;
@@ -114,11 +119,43 @@ static long page;
 static void *volatile fix_page;
 static sigjmp_buf jump;
 
+#if defined(__x86_64__)
+static void seen_trap(const ucontext_t *uc)
+{
+	seen_trapno = (unsigned long)uc->uc_mcontext.gregs[REG_TRAPNO];
+	seen_err = (unsigned long)uc->uc_mcontext.gregs[REG_ERR];
+	seen_cr2 = (unsigned long)uc->uc_mcontext.gregs[REG_CR2];
+}
+#elif defined(__aarch64__)
+#define ESR_MAGIC	0x45535201
+
+/* The esr record's syndrome (seen_err; seen_trapno 1 if there is one)
+ * and fault_address (seen_cr2). */
+static void seen_trap(const ucontext_t *uc)
+{
+	const unsigned char *r = uc->uc_mcontext.__reserved;
+	const unsigned char *end = r + sizeof(uc->uc_mcontext.__reserved);
+	uint32_t head[2];
+
+	seen_cr2 = uc->uc_mcontext.fault_address;
+	for (; r + 16 <= end; r += head[1]) {
+		memcpy(head, r, sizeof(head));
+		if (!head[0] || head[1] < 8)
+			break;
+		if (head[0] == ESR_MAGIC) {
+			memcpy((void *)&seen_err, r + 8, 8);
+			seen_trapno = 1;
+		}
+	}
+}
+#endif
+
 static void seen(int sig, siginfo_t *si, void *ucv)
 {
 	ucontext_t *uc = ucv;
 	stack_t ss;
 
+	seen_trap(uc);
 	hits++;
 	seen_sig = sig;
 	seen_code = si->si_code;
@@ -175,7 +212,55 @@ static void reset(void)
 	seen_sig = seen_code = 0;
 	seen_addr = NULL;
 	seen_pc = 0;
+	seen_trapno = seen_err = seen_cr2 = 0;
 }
+
+/* What a fault's ucontext must tell of its trap (Linux's numbers). */
+enum trap { T_STORE, T_LOAD, T_DIV, T_ILL, T_BRK };
+
+#if defined(__x86_64__)
+#define PF_WRITE	0x2
+#define PF_USER		0x4
+/* The vector; the page fault's error code has no present bit (the page
+ * was never mapped), the user bit, and the write bit for a store. */
+static void check_trap(enum trap t, const void *addr)
+{
+	static const unsigned long vector[] = { 14, 14, 0, 6, 3 };
+	int mem = t == T_STORE || t == T_LOAD;
+	unsigned long err = PF_USER | (t == T_STORE ? PF_WRITE : 0);
+
+	CHECK(seen_trapno == vector[t]);
+	/* Bits 0-4: present, write, user, reserved, instruction. */
+	CHECK(mem ? (seen_err & 0x1f) == err : seen_err == 0);
+	CHECK(!mem || seen_cr2 == (unsigned long)addr);
+}
+#elif defined(__aarch64__)
+#define ESR_EC(e)	((e) >> 26 & 0x3f)
+#define ESR_WNR		(1UL << 6)
+#define ESR_IL		(1UL << 25)
+/* The exception class from EL0: a data abort (a translation fault;
+ * WnR for a store), an unknown instruction (udf), brk #0; the fault
+ * address of memory faults only. No trap for a divide by zero. */
+static void check_trap(enum trap t, const void *addr)
+{
+	static const unsigned long ec[] = { 0x24, 0x24, 0, 0x00, 0x3c };
+	int mem = t == T_STORE || t == T_LOAD;
+
+	if (t == T_DIV) {
+		CHECK(seen_trapno == 0);
+		CHECK(seen_err == 0);
+		CHECK(seen_cr2 == 0);
+		return;
+	}
+	CHECK(seen_trapno == 1 && ESR_EC(seen_err) == ec[t] &&
+	      (seen_err & ESR_IL));
+	/* A translation fault (never mapped); udf and brk #0: ISS 0. */
+	CHECK(mem ? (seen_err & 0x3c) == 0x04 &&
+		    !!(seen_err & ESR_WNR) == (t == T_STORE) :
+		    (seen_err & 0x1ffffff) == 0);
+	CHECK(seen_cr2 == (mem ? (unsigned long)addr : 0));
+}
+#endif
 
 /* A store to a PROT_NONE page: the handler makes it writable, returns,
  * and the store is done again. */
@@ -195,6 +280,7 @@ static void check_accerr_retry(void)
 	CHECK(seen_code == SEGV_ACCERR);
 	CHECK(seen_addr == (void *)(p + 2));
 	CHECK(seen_pc == (uintptr_t)store_insn);
+	check_trap(T_STORE, p + 2);
 	CHECK(p[2] == 1234);
 	munmap(p, page);
 }
@@ -217,6 +303,7 @@ static void check_maperr_jump(void)
 	CHECK(seen_code == SEGV_MAPERR);
 	CHECK(seen_addr == (void *)(p + 5));
 	CHECK(seen_pc == (uintptr_t)load_insn);
+	check_trap(T_LOAD, p + 5);
 }
 
 /* x86_64 traps; arm64's sdiv gives 0 (as many checks either way). */
@@ -243,6 +330,7 @@ static void check_bus(void)
 	CHECK(seen_code == BUS_ADRERR);
 	CHECK(seen_addr == (void *)(m + page + 16));
 	CHECK(seen_pc == (uintptr_t)load_insn);
+	check_trap(T_LOAD, m + page + 16);
 	if (m != MAP_FAILED)
 		munmap(m, 2 * page);
 	close(fd);
@@ -272,6 +360,7 @@ static void check_divide(void)
 	CHECK(seen_addr == NULL);
 	CHECK(seen_pc == 0);
 #endif
+	check_trap(T_DIV, div_insn);
 }
 
 /* The handler steps over the undefined instruction. */
@@ -285,6 +374,7 @@ static void check_illegal(void)
 	CHECK(seen_code == ILL_CODE);
 	CHECK(seen_addr == (void *)ill_insn);
 	CHECK(seen_pc == (uintptr_t)ill_insn);
+	check_trap(T_ILL, ill_insn);
 }
 
 static void check_breakpoint(void)
@@ -303,6 +393,7 @@ static void check_breakpoint(void)
 	CHECK(seen_addr == (void *)brk_insn);
 	CHECK(seen_pc == (uintptr_t)brk_insn);
 #endif
+	check_trap(T_BRK, brk_insn);
 }
 
 static void *fault_in_thread(void *arg)
@@ -328,6 +419,7 @@ static void check_thread(void)
 	CHECK(hits == 1);
 	CHECK(pthread_equal(seen_thread, t));
 	CHECK(seen_addr == (void *)p);
+	check_trap(T_STORE, p);
 	CHECK(*p == 77);
 	munmap(p, page);
 }

@@ -119,6 +119,8 @@ struct uk_thread {
 	int sig_fault;			/* the signal, 0: none */
 	int sig_fault_code;		/* its si_code */
 	__uptr sig_fault_addr;		/* its si_addr */
+	unsigned long sig_fault_trapno;	/* the trap's vector (x86_64) */
+	unsigned long sig_fault_err;	/* its error code; arm64: ESR */
 	/* Set by clone (core/process): Linux's per-thread process data. */
 	__u32 *clear_child_tid;		/* 0 and a futex wake at exit */
 	void *robust_list;		/* set_robust_list's head */

@@ -73,6 +73,15 @@ struct uk_fpsimd_context {
 	__u64 vregs[64] __attribute__((aligned(16)));	/* q0-q31 */
 };
 
+/* Linux's struct esr_context: a fault's syndrome, after the fpsimd
+ * record in a fault signal's frame. */
+#define UK_ESR_MAGIC		0x45535201
+struct uk_esr_context {
+	__u32 magic;			/* UK_ESR_MAGIC */
+	__u32 size;			/* 16 */
+	__u64 esr;
+};
+
 /* Linux's struct sigcontext. */
 struct uk_mcontext {
 	__u64 fault_address;
@@ -115,6 +124,19 @@ void uk_sigframe_fpu_from(struct uk_sigframe *f, const void *ectx);
  * valid one. Returns 0, or -EFAULT if fpregs points to unreadable
  * memory (ectx unchanged). */
 int uk_sigframe_fpu_to(void *ectx, const struct uk_sigframe *f);
+
+/* What a fault's trap knew, for its signal's frame (Linux's thread
+ * trap_nr, error_code and cr2 on x86_64; fault_code on arm64). */
+struct uk_sigfault {
+	unsigned long trapno;		/* x86_64: the vector */
+	unsigned long err;		/* x86_64: error code; arm64: ESR */
+	unsigned long cr2;		/* x86_64: a page fault's address */
+};
+
+/* Adds a fault's trap to f's ucontext as Linux's frame of a fault
+ * signal has it: on x86_64 uc_mcontext's err, trapno and cr2, on arm64
+ * an esr record after the fpsimd one. After uk_sigframe_fpu_from. */
+void uk_sigframe_fault(struct uk_sigframe *f, const struct uk_sigfault *t);
 
 /* Fills mc with the registers r holds (rc: the value the interrupted
  * call returns, in the return register). */
