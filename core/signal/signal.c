@@ -461,26 +461,57 @@ static int on_altstack(const struct uk_thread *t)
 	       sp <= t->sig_altstack_sp + t->sig_altstack_size;
 }
 
-/* Runs the handler on t's alternate stack if it asks for it and t has
- * one it is not already on. */
+/* Sets t's alternate stack as sigaltstack does (the caller checked that
+ * t is not on it): 0, -EINVAL (flags) or -ENOMEM (too small). */
+static int altstack_set(struct uk_thread *t, __uptr sp, int flags, __sz size)
+{
+	unsigned int mode = (unsigned int)flags & ~U_SS_AUTODISARM;
+
+	if (mode != 0 && mode != U_SS_ONSTACK && mode != U_SS_DISABLE)
+		return -EINVAL;
+	if (mode == U_SS_DISABLE) {
+		t->sig_altstack_sp = 0;
+		t->sig_altstack_size = 0;
+		t->sig_altstack_flags = U_SS_DISABLE;
+		return 0;
+	}
+	if (size < U_MINSIGSTKSZ)
+		return -ENOMEM;
+	/* Its top is paged in now: a fault's handler call (fault.c)
+	 * starts there from the trap, which must not fault again. */
+	uk_nofault_probe_w(sp + size - 64, 64, 0);
+	t->sig_altstack_sp = sp;
+	t->sig_altstack_size = size;
+	t->sig_altstack_flags = (int)((unsigned int)flags & U_SS_AUTODISARM);
+	return 0;
+}
+
+/*
+ * Runs the handler on t's alternate stack if it asks for it and t has
+ * one it is not already on. With SS_AUTODISARM the alternate stack is
+ * no more while the handler runs, as Linux's delivery resets it, and
+ * its return sets it from uc_stack as Linux's sigreturn does (what the
+ * handler left there; a handler that jumps out leaves it disarmed).
+ */
 static void run_handler(struct uk_thread *t, struct handler_call *c)
 {
 	int flags = t->sig_altstack_flags;
-	__uptr top;
+	int alt = (c->act.flags & U_SA_ONSTACK) && t->sig_altstack_size &&
+		  !(flags & U_SS_DISABLE) && !on_altstack(t);
+	__uptr top = (t->sig_altstack_sp + t->sig_altstack_size) &
+		     ~(__uptr)(UKARCH_SP_ALIGN - 1);
+	const struct uk_stack *st = &c->uc->uc_stack;
 
-	if (!(c->act.flags & U_SA_ONSTACK) || !t->sig_altstack_size ||
-	    (flags & U_SS_DISABLE) || on_altstack(t)) {
+	if (flags & U_SS_AUTODISARM)
+		altstack_set(t, 0, U_SS_DISABLE, 0);
+	if (alt) {
+		ukarch_ctx_init_entry2(&c->alt, top, alt_entry, (long)c, 0);
+		ukarch_ctx_switch(&c->back, &c->alt);
+	} else {
 		call_handler(c);
-		return;
 	}
-	top = (t->sig_altstack_sp + t->sig_altstack_size) &
-	      ~(__uptr)(UKARCH_SP_ALIGN - 1);
 	if (flags & U_SS_AUTODISARM)
-		t->sig_altstack_flags = U_SS_DISABLE;
-	ukarch_ctx_init_entry2(&c->alt, top, alt_entry, (long)c, 0);
-	ukarch_ctx_switch(&c->back, &c->alt);
-	if (flags & U_SS_AUTODISARM)
-		t->sig_altstack_flags = flags;
+		altstack_set(t, st->ss_sp, st->ss_flags, st->ss_size);
 }
 
 /* The handler's ucontext: the mask to restore, the alternate stack (as
@@ -1115,7 +1146,7 @@ UK_SYSCALL_R_DEFINE(int, sigaltstack, const struct k_stack *, uss,
 {
 	struct uk_thread *self = uk_thread_current();
 	struct k_stack ss, old = { 0 };
-	unsigned int mode;
+	int rc;
 
 	if (!self)
 		return -EINVAL;
@@ -1123,7 +1154,9 @@ UK_SYSCALL_R_DEFINE(int, sigaltstack, const struct k_stack *, uss,
 	old.ss_size = self->sig_altstack_size;
 	old.ss_flags = self->sig_altstack_flags;
 	if (on_altstack(self))
-		old.ss_flags = U_SS_ONSTACK;
+		old.ss_flags = U_SS_ONSTACK |
+			       (int)((unsigned int)old.ss_flags &
+				     U_SS_AUTODISARM);
 	else if (!old.ss_size)
 		old.ss_flags = U_SS_DISABLE;
 	if (uss) {
@@ -1131,26 +1164,9 @@ UK_SYSCALL_R_DEFINE(int, sigaltstack, const struct k_stack *, uss,
 			return -EFAULT;
 		if (on_altstack(self))
 			return -EPERM;
-		mode = (unsigned int)ss.ss_flags & ~U_SS_AUTODISARM;
-		if (mode != 0 && mode != U_SS_ONSTACK && mode != U_SS_DISABLE)
-			return -EINVAL;
-		if (mode == U_SS_DISABLE) {
-			self->sig_altstack_sp = 0;
-			self->sig_altstack_size = 0;
-			self->sig_altstack_flags = U_SS_DISABLE;
-		} else {
-			if (ss.ss_size < U_MINSIGSTKSZ)
-				return -ENOMEM;
-			/* Its top is paged in now: a fault's handler call
-			 * (fault.c) starts there from the trap, which must
-			 * not fault again. */
-			uk_nofault_probe_w(ss.ss_sp + ss.ss_size - 64, 64, 0);
-			self->sig_altstack_sp = ss.ss_sp;
-			self->sig_altstack_size = ss.ss_size;
-			self->sig_altstack_flags =
-				(int)((unsigned int)ss.ss_flags &
-				      U_SS_AUTODISARM);
-		}
+		rc = altstack_set(self, ss.ss_sp, ss.ss_flags, ss.ss_size);
+		if (rc < 0)
+			return rc;
 	}
 	if (uold && uk_copy_to_user(uold, &old, sizeof(old)) < 0)
 		return -EFAULT;

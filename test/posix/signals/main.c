@@ -4,7 +4,9 @@
  * (SA_RESTART), pause, sigsuspend, sigtimedwait with and without a
  * timeout, sigqueue's value, nanosleep's time left, a signal for a
  * thread blocked in pthread_cond_wait or in a read, signals for a
- * thread that spins in app code (one, and 2,000 in a row), sigaltstack, a SA_SIGINFO handler's
+ * thread that spins in app code (one, and 2,000 in a row), sigaltstack
+ * (SS_AUTODISARM: none while the handler runs, uc_stack's back after
+ * it), a SA_SIGINFO handler's
  * ucontext (uc_sigmask, which the handler may change, and uc_stack),
  * default actions that ignore, SIGKILL/SIGSTOP that cannot be caught or
  * blocked, and bad input (numbers, pointers, flags). With an argument it
@@ -14,6 +16,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <sched.h>
+#include <setjmp.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -463,6 +466,84 @@ static void test_sigaltstack(void)
 	CHECK(sigaltstack(NULL, &old) == 0 && old.ss_flags == SS_DISABLE);
 }
 
+/* Linux 4.7's; older C library headers lack it. */
+#ifndef SS_AUTODISARM
+#define SS_AUTODISARM	(1U << 31)
+#endif
+#define AUTODISARM	((int)SS_AUTODISARM)	/* as ss_flags holds it */
+
+/* SS_AUTODISARM: what the handler saw of the alternate stack, in it
+ * and in its ucontext; it sets another one, which its return undoes. */
+static char alt2[65536] __attribute__((aligned(16)));
+static volatile stack_t ad_inside, ad_uc;
+static volatile int ad_set_rc = -2, ad_jump;
+static sigjmp_buf ad_env;
+
+static void on_autodisarm(int sig, siginfo_t *si, void *ucv)
+{
+	ucontext_t *uc = ucv;
+	stack_t ss, other = { .ss_sp = alt2, .ss_size = sizeof(alt2) };
+	char here;
+
+	(void)si;
+	hits[sig]++;
+	handler_sp = (uintptr_t)&here;
+	if (sigaltstack(NULL, &ss) == 0)
+		ad_inside = ss;
+	ad_uc = uc->uc_stack;
+	ad_set_rc = sigaltstack(&other, NULL);
+	if (ad_jump)
+		siglongjmp(ad_env, 1);
+}
+
+static int on_alt(uintptr_t sp)
+{
+	return sp > (uintptr_t)alt && sp < (uintptr_t)alt + sizeof(alt);
+}
+
+static void test_autodisarm(void)
+{
+	stack_t ss = { .ss_sp = alt, .ss_size = sizeof(alt),
+		       .ss_flags = AUTODISARM }, old;
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = on_autodisarm;
+	sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+	sigemptyset(&sa.sa_mask);
+	CHECK(sigaction(SIGUSR1, &sa, NULL) == 0);
+	CHECK(sigaltstack(&ss, NULL) == 0);
+	CHECK(sigaltstack(NULL, &old) == 0 && old.ss_sp == alt &&
+	      old.ss_size == sizeof(alt) && old.ss_flags == AUTODISARM);
+	/* In the handler, on it, there is none (so another may be set);
+	 * uc_stack has the one in force before. */
+	hits[SIGUSR1] = 0;
+	CHECK(raise(SIGUSR1) == 0);
+	CHECK(hits[SIGUSR1] == 1);
+	CHECK(on_alt(handler_sp));
+	CHECK(ad_inside.ss_flags == SS_DISABLE && ad_inside.ss_sp == NULL &&
+	      ad_inside.ss_size == 0);
+	CHECK(ad_uc.ss_sp == alt && ad_uc.ss_size == sizeof(alt) &&
+	      ad_uc.ss_flags == AUTODISARM);
+	CHECK(ad_set_rc == 0);
+	/* The return put back what uc_stack holds, not the handler's. */
+	CHECK(sigaltstack(NULL, &old) == 0 && old.ss_sp == alt &&
+	      old.ss_size == sizeof(alt) && old.ss_flags == AUTODISARM);
+	CHECK(raise(SIGUSR1) == 0);
+	CHECK(hits[SIGUSR1] == 2 && on_alt(handler_sp));
+	/* A handler that jumps out never returns: the one it set stays. */
+	ad_jump = 1;
+	if (!sigsetjmp(ad_env, 1))
+		raise(SIGUSR1);
+	ad_jump = 0;
+	CHECK(hits[SIGUSR1] == 3);
+	CHECK(sigaltstack(NULL, &old) == 0 && old.ss_sp == alt2 &&
+	      old.ss_size == sizeof(alt2) && old.ss_flags == 0);
+	ss.ss_flags = SS_DISABLE;
+	CHECK(sigaltstack(&ss, NULL) == 0);
+	CHECK(set_handler(SIGUSR1, SIG_DFL, 0) == 0);
+}
+
 static volatile int uc_pipe, uc_usr1, uc_hup, uc_edit;
 static volatile stack_t uc_stack;
 
@@ -681,6 +762,7 @@ int main(int argc, char **argv)
 	test_nanosleep_interrupted();
 	test_threads();
 	test_sigaltstack();
+	test_autodisarm();
 	test_ucontext();
 	test_defaults_and_bad_input();
 	return posix_check_summary();
