@@ -506,6 +506,7 @@ static void run_handler(struct uk_thread *t, struct handler_call *c)
 		altstack_set(t, 0, U_SS_DISABLE, 0);
 	if (alt) {
 		ukarch_ctx_init_entry2(&c->alt, top, alt_entry, (long)c, 0);
+		ukarch_ctx_keep_key(&c->alt);
 		ukarch_ctx_switch(&c->back, &c->alt);
 	} else {
 		call_handler(c);

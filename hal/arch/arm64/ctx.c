@@ -152,6 +152,15 @@ void ukarch_ctx_init_entry2(struct ukarch_ctx *ctx, __uptr sp,
 	new_pac_key(ctx->pac_key);
 }
 
+void ukarch_ctx_keep_key(struct ukarch_ctx *ctx)
+{
+	if (!READ_ONCE(arm64_pauth_enabled))
+		return;
+	__asm__ __volatile__("mrs %0, S3_0_C2_C1_0\n\t"
+			     "mrs %1, S3_0_C2_C1_1"
+			     : "=r"(ctx->pac_key[0]), "=r"(ctx->pac_key[1]));
+}
+
 void ukarch_ectx_store(void *ectx)
 {
 	__asm__ __volatile__(

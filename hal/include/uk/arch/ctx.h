@@ -37,6 +37,19 @@ struct ukarch_ctx {
 void ukarch_ctx_init_entry2(struct ukarch_ctx *ctx, __uptr sp,
 			    void (*entry)(long, long), long arg0, long arg1);
 
+/* Gives ctx (after ukarch_ctx_init_entry2) the running context's
+ * pointer-authentication key instead of a fresh one: for another stack
+ * of the same thread (a signal handler's sigaltstack), so that a jump
+ * between the two (siglongjmp) keeps its return addresses valid. A
+ * no-op but on arm64. */
+#if defined(__aarch64__)
+void ukarch_ctx_keep_key(struct ukarch_ctx *ctx);
+#else
+static inline void ukarch_ctx_keep_key(struct ukarch_ctx *ctx __attribute__((unused)))
+{
+}
+#endif
+
 /* Saves the current context in store and resumes load. Returns when
  * something switches back to store. Interrupt state is not touched. */
 void ukarch_ctx_switch(struct ukarch_ctx *store, struct ukarch_ctx *load);
