@@ -145,8 +145,8 @@ static void test_pause_and_sigsuspend(void)
 
 	CHECK(set_handler(SIGALRM, on_signal, 0) == 0);
 	hits[SIGALRM] = 0;
-	arm_ms(30);
 	t0 = now_ms();
+	arm_ms(30);
 	CHECK(pause() == -1 && errno == EINTR);
 	CHECK(hits[SIGALRM] == 1);
 	CHECK(now_ms() - t0 >= 20);
