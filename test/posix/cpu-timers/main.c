@@ -51,19 +51,32 @@ static void on_signal(int sig)
 	}
 }
 
+/*
+ * Periods of an interval timer that passed in one step of the CPU clock
+ * between two looks of burn_until: a stall of the (virtual) CPU is CPU
+ * time to a guest, and the expirations in it are one pending signal.
+ * Counted for a period of stall_period ns (0: not counted).
+ */
+static double stall_period;
+static int stall_periods;
+
 /* Computes until *flag is at least n or ms of CPU time (or 20 s of real
  * time) passed; returns the CPU time it took. */
 static double burn_until(volatile sig_atomic_t *flag, int n, double ms)
 {
-	double c0 = clock_ns(CLOCK_PROCESS_CPUTIME_ID);
+	double c0 = clock_ns(CLOCK_PROCESS_CPUTIME_ID), c = c0, last;
 	double w0 = clock_ns(CLOCK_MONOTONIC);
 	unsigned long i;
 
-	while ((!flag || *flag < n) &&
-	       clock_ns(CLOCK_PROCESS_CPUTIME_ID) - c0 < ms * MS &&
-	       clock_ns(CLOCK_MONOTONIC) - w0 < 20000 * MS)
+	while ((!flag || *flag < n) && c - c0 < ms * MS &&
+	       clock_ns(CLOCK_MONOTONIC) - w0 < 20000 * MS) {
 		for (i = 0; i < 10000; i++)
 			sink += i;
+		last = c;
+		c = clock_ns(CLOCK_PROCESS_CPUTIME_ID);
+		if (stall_period && c - last >= stall_period)
+			stall_periods += (int)((c - last) / stall_period);
+	}
 	return clock_ns(CLOCK_PROCESS_CPUTIME_ID) - c0;
 }
 
@@ -125,10 +138,15 @@ static void test_interval(void)
 	double cpu;
 
 	got_prof = 0;
+	stall_period = 50 * MS;
+	stall_periods = 0;
 	set_itimer(ITIMER_PROF, 50, 50);
 	cpu = burn_until(NULL, 0, 500);
+	stall_period = 0;
 	CHECK(cpu >= 500 * MS);
-	CHECK(got_prof >= 7 && got_prof <= 11);
+	/* Fewer only where a stall merged expirations (seen on QEMU TCG
+	 * on a loaded machine). */
+	CHECK(got_prof + stall_periods >= 7 && got_prof <= 11);
 	memset(&old, 0, sizeof(old));
 	CHECK(setitimer(ITIMER_PROF, &off, &old) == 0);
 	CHECK(old.it_interval.tv_sec == 0 && old.it_interval.tv_usec == 50000);
