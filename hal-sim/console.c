@@ -223,6 +223,17 @@ static void tty_signal(int sig)
 	sim_lcpu_raise_async(0, __atomic_load_n(&tty_irq, __ATOMIC_ACQUIRE));
 }
 
+/* The host fds' input has no interrupt here: core/tty polls it. */
+int ukplat_stream_input_irq(void (*fn)(void *arg) __maybe_unused,
+			    void *arg __maybe_unused)
+{
+	return -ENOTSUP;
+}
+
+void ukplat_stream_input_arm(void)
+{
+}
+
 int ukplat_tty_signals_start(unsigned int irq)
 {
 	struct sigaction sa;

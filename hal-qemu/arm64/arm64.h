@@ -113,6 +113,9 @@ void arm64_add_device(__paddr_t base, __sz len, const char *name);
 /* The device tree QEMU passed (already checked), through the direct
  * map once bootinfo is filled. */
 extern const void *arm64_fdt;
+/* The SPI of node's first interrupt (three cells: type, number, flags,
+ * as virt's GIC declares them), or -EINVAL. */
+int arm64_fdt_spi(const void *fdt, int node);
 
 /* console.c: the PL011 UART. */
 void arm64_console_init(void);

@@ -46,9 +46,7 @@ int qemu_msi_alloc(__u64 *addr __maybe_unused, __u32 *data __maybe_unused)
 	return -ENOTSUP;
 }
 
-/* The SPI of node's first interrupt (three cells: type, number, flags,
- * as virt's GIC declares them), or -EINVAL. */
-static int node_spi(const void *fdt, int node)
+int arm64_fdt_spi(const void *fdt, int node)
 {
 	const __u32 *cells;
 	int len;
@@ -74,7 +72,7 @@ static void slots_read(void)
 		if (!uk_fdt_node_enabled(fdt, node) ||
 		    uk_fdt_reg(fdt, 0, node, 0, &base, &size) < 0 || !size)
 			continue;
-		spi = node_spi(fdt, node);
+		spi = arm64_fdt_spi(fdt, node);
 		if (spi < 0) {
 			uk_pr_warn("virtio,mmio@0x%lx: no SPI\n", base);
 			continue;

@@ -3,8 +3,10 @@
  * The PL011 UART (QEMU virt: 0x09000000, from the device tree
  * "arm,pl011") under the shared serial console (../common/serial.c: the
  * console and fds 0-2). QEMU's PL011 needs no setup to send; output
- * waits while the transmit FIFO is full, input is polled.
+ * waits while the transmit FIFO is full; input interrupts (RXIM, RTIM)
+ * on the SPI the device tree names, when armed.
  */
+#include <errno.h>
 #include <uk/fdt.h>
 #include "../common/metal.h"
 #include "arm64.h"
@@ -16,11 +18,14 @@
 #define UART_LCR_H	0x2c
 #define LCR_H_FEN	(1U << 4)	/* FIFOs on */
 #define UART_CR		0x30
+#define UART_IMSC	0x38
+#define IMSC_RX		((1U << 4) | (1U << 6))	/* RXIM, RTIM */
 #define CR_EN		((1U << 0) | (1U << 8) | (1U << 9)) /* UART, TX, RX */
 
 /* Until the device tree is read: QEMU virt's UART, identity-mapped by
  * the early tables. */
 static __vaddr_t uart = 0x09000000UL;
+static int uart_node = -1;
 
 void arm64_console_init(void)
 {
@@ -31,6 +36,7 @@ void arm64_console_init(void)
 	if (node < 0 || uk_fdt_reg(arm64_fdt, 0, node, 0, &base, &size) < 0)
 		return;
 	uart = base;
+	uart_node = node;
 	arm64_add_device(base, PAGE_SIZE, "pl011");
 	/* FIFOs on: without them the receiver holds one byte, so input
 	 * is handed over byte by byte. */
@@ -53,4 +59,24 @@ int metal_uart_get(__u8 *c)
 		return 0;
 	*c = (__u8)mmio_read32(uart + UART_DR);
 	return 1;
+}
+
+int metal_uart_irq_route(unsigned long irq)
+{
+	int spi;
+
+	if (uart_node < 0)
+		return -ENODEV;
+	spi = arm64_fdt_spi(arm64_fdt, uart_node);
+	if (spi < 0)
+		return -ENODEV;
+	mmio_write32(uart + UART_IMSC, 0);
+	return arm64_gic_spi_route(32 + (__u32)spi, irq);
+}
+
+/* The PL011's line is level: it stays up while unread input is there,
+ * so it is masked until core/tty has read and armed it again. */
+void metal_uart_irq_rx(int on)
+{
+	mmio_write32(uart + UART_IMSC, on ? IMSC_RX : 0);
 }

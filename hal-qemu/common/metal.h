@@ -43,5 +43,11 @@ int metal_readable(unsigned long va);
  * one byte in, 1 if there was one, else 0 at once. */
 void metal_uart_put(__u8 c);
 int metal_uart_get(__u8 *c);
+/* Routes the UART's receive interrupt to irq (a vector of
+ * ukplat_irq_alloc), masked. Returns 0, or -ENODEV where the machine
+ * has no line for it (amphi-kvm has no I/O APIC). */
+int metal_uart_irq_route(unsigned long irq);
+/* Unmasks (on) or masks the UART's receive interrupt. Any context. */
+void metal_uart_irq_rx(int on);
 
 #endif /* __HAL_QEMU_METAL_H__ */

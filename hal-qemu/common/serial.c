@@ -16,6 +16,7 @@
 #include <uk/param.h>
 #include <uk/plat/console.h>
 #include <uk/plat/console_frame.h>
+#include <uk/plat/irq.h>
 #include <uk/spinlock.h>
 #include "metal.h"
 
@@ -158,6 +159,50 @@ int ukplat_stream_write(int fd, const char *buf, unsigned int len,
 long long ukplat_stream_size(int fd __maybe_unused)
 {
 	return -ESPIPE;
+}
+
+static void (*in_fn)(void *arg);
+static void *in_arg;
+
+/* Input came: masked until armed again, as core/tty reads it in thread
+ * context (a level-triggered line would fire again and again). */
+static int serial_irq(void *arg __maybe_unused,
+		      struct __regs *regs __maybe_unused)
+{
+	metal_uart_irq_rx(0);
+	in_fn(in_arg);
+	return 1;
+}
+
+int ukplat_stream_input_irq(void (*fn)(void *arg), void *arg)
+{
+	int irq;
+
+	if (!fn || in_fn)
+		return -EINVAL;
+	irq = ukplat_irq_alloc();
+	if (irq < 0)
+		return -ENOTSUP;
+	in_fn = fn;
+	in_arg = arg;
+	if (ukplat_irq_register((unsigned long)irq, serial_irq, NULL))
+		goto err_free;
+	if (metal_uart_irq_route((unsigned long)irq))
+		goto err_unregister;
+	return 0;
+
+err_unregister:
+	ukplat_irq_unregister((unsigned long)irq, serial_irq, NULL);
+err_free:
+	ukplat_irq_free((unsigned long)irq);
+	in_fn = NULL;
+	return -ENOTSUP;
+}
+
+void ukplat_stream_input_arm(void)
+{
+	if (in_fn)
+		metal_uart_irq_rx(1);
 }
 
 /* No terminal signals from the host: ^C, ^\\ and ^Z come over the line

@@ -4,6 +4,8 @@
  * serial console (../common/serial.c: the console and fds 0-2). Each
  * port access is a VM exit under KVM, so output waits for an empty
  * transmitter once per FIFO's worth (16 bytes), not once per byte.
+ * Input interrupts on IRQ 4 through the I/O APIC when armed (none under
+ * amphi-kvm, which has no I/O APIC: input is polled there).
  */
 #include "../common/metal.h"
 #include "x86.h"
@@ -12,15 +14,18 @@
 #define UART_THR	0	/* transmit holding (write) */
 #define UART_RBR	0	/* receive buffer (read) */
 #define UART_IER	1
+#define IER_RDI		0x01	/* received data (and its timeout) */
 #define UART_DLL	0	/* divisor latch, with LCR.DLAB */
 #define UART_DLM	1
 #define UART_FCR	2
 #define UART_LCR	3
 #define UART_MCR	4
+#define MCR_OUT2	0x08	/* gates the interrupt line on a PC */
 #define UART_LSR	5
 #define LSR_DR		0x01	/* data ready */
 #define LSR_THRE	0x20	/* transmit FIFO empty */
 #define UART_FIFO_LEN	16
+#define COM1_IRQ	4	/* ISA IRQ 4: GSI 4, edge, active high */
 
 static unsigned int room;		/* in the transmit FIFO */
 
@@ -55,4 +60,23 @@ int metal_uart_get(__u8 *c)
 		return 0;
 	*c = inb(COM1 + UART_RBR);
 	return 1;
+}
+
+int metal_uart_irq_route(unsigned long irq)
+{
+	int rc;
+
+	outb(COM1 + UART_IER, 0x00);
+	rc = x86_ioapic_route(COM1_IRQ, irq, 0);
+	if (rc)
+		return rc;
+	outb(COM1 + UART_MCR, 0x03 | MCR_OUT2);
+	return 0;
+}
+
+/* The line follows the UART's pending state: edge triggered, it rises
+ * again on unmasking while unread input is there. */
+void metal_uart_irq_rx(int on)
+{
+	outb(COM1 + UART_IER, on ? IER_RDI : 0x00);
 }
