@@ -16,9 +16,11 @@
  * (ukplat_tty_setattr). Pipes and devices are read as they come, files
  * at the description's offset.
  *
- * The platform's streams have no input interrupt, so while someone
- * waits for input a poller thread looks every UK_TTY_POLL_MS and
- * notifies the file's event queue: the driver itself never blocks.
+ * While someone waits for input a poller thread looks at it and
+ * notifies the file's event queue: the driver itself never blocks. It
+ * looks when the platform's input interrupt says some came
+ * (ukplat_stream_input_irq: the UART on QEMU), else every
+ * UK_TTY_POLL_MS.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -85,6 +87,12 @@ static struct tty *watched[4];
 static unsigned int nr_watched;
 static int poller_started;
 static struct uk_waitq poller_wq;	/* the poller sleeps here when idle */
+static int input_irq;			/* the platform says when input came */
+static int input_came;			/* its interrupt was here */
+/* To compare: the poller's pace though the platform has an interrupt. */
+static int console_poll;
+UK_PARAM("console.poll", console_poll, 0, 1,
+	 "1: poll the input every 10 ms even where it interrupts");
 /* The console's input is watched even with no reader, for its signal
  * keys (set where the host does not make the signals: a serial line). */
 static int console_watch;
@@ -740,7 +748,11 @@ static ssize_t console_read(struct uk_file *f, const struct iovec *iov,
 		if (flags & O_NONBLOCK)
 			return -EAGAIN;
 		want_input(t);
-		until = now + UK_TTY_POLL_MS * 1000000ULL;
+		/* The poller notifies when a line or VMIN bytes came; a
+		 * byte that restarts VTIME's timer is seen at the deadline
+		 * (with the interrupt) or at the poller's pace. */
+		until = READ_ONCE(input_irq) ? deadline :
+			now + UK_TTY_POLL_MS * 1000000ULL;
 		if (deadline && deadline < until)
 			until = deadline;
 		if (!uk_file_wait_until(f, UK_POLLIN, console_changed, &w,
@@ -902,6 +914,9 @@ static int tty_ioctl(struct uk_file *f, unsigned long req, void *arg)
 			t->lnext = 0;
 		}
 		uk_spin_unlock_irqrestore(&t->lock, flags);
+		/* A reader that waits for a line may now have bytes. */
+		if (tty_events(t) & UK_POLLIN)
+			uk_pollq_notify(&t->file.pollq, UK_POLLIN);
 		return 0;
 	case TIOCGWINSZ:
 		tty_winsize(&ws);
@@ -967,8 +982,44 @@ static int any_wants_input(void)
 	return 0;
 }
 
-/* While someone wants input, checks the inputs every UK_TTY_POLL_MS and
- * notifies a file when its input is there; sleeps otherwise. */
+/* Whether an input buffer is full: what is behind waits for a read, so
+ * the interrupt would come again at once. */
+static int any_full(void)
+{
+	unsigned int i;
+
+	if (READ_ONCE(console.len) >= TTY_LINE_MAX)
+		return 1;
+	for (i = 0; i < nr_watched; i++)
+		if (READ_ONCE(watched[i]->len) >= TTY_LINE_MAX)
+			return 1;
+	return 0;
+}
+
+/* The platform's input interrupt: the poller looks. Interrupt context. */
+static void input_irq_fn(void *arg __maybe_unused)
+{
+	__atomic_store_n(&input_came, 1, __ATOMIC_RELEASE);
+	uk_waitq_wake_up(&poller_wq);
+}
+
+/* Waits until there may be new input: until the interrupt says so, or
+ * UK_TTY_POLL_MS without one (or while a full buffer holds input back). */
+static void input_wait(void)
+{
+	if (!input_irq || any_full()) {
+		uk_sched_thread_sleep(UK_TTY_POLL_MS * 1000000ULL);
+		return;
+	}
+	__atomic_store_n(&input_came, 0, __ATOMIC_RELEASE);
+	ukplat_stream_input_arm();	/* fires at once if input is there */
+	uk_waitq_wait_event(&poller_wq,
+			    __atomic_load_n(&input_came, __ATOMIC_ACQUIRE));
+}
+
+/* While someone wants input, checks the inputs when some may have come
+ * (input_wait) and notifies a file when its input is there; sleeps
+ * otherwise. */
 static void tty_poller(void *arg __maybe_unused)
 {
 	struct tty *t;
@@ -977,7 +1028,7 @@ static void tty_poller(void *arg __maybe_unused)
 	for (;;) {
 		uk_waitq_wait_event(&poller_wq, any_wants_input() ||
 				    READ_ONCE(console_watch));
-		uk_sched_thread_sleep(UK_TTY_POLL_MS * 1000000ULL);
+		input_wait();
 		if (READ_ONCE(console_watch))
 			tty_events(&console);	/* finds the signal keys */
 		for (i = 0; i < nr_watched; i++) {
@@ -1302,6 +1353,8 @@ static int tty_init(struct uk_init_ctx *ctx __maybe_unused)
 
 	uk_waitq_init(&poller_wq);
 	uk_waitq_init(&tty_sig_wq);
+	input_irq = !console_poll &&
+		    ukplat_stream_input_irq(input_irq_fn, NULL) == 0;
 	for (fd = 0; fd < 3; fd++) {
 		ok[fd] = ukplat_stream_info(fd, &info[fd]) == 0;
 		if (!ok[fd] || info[fd].kind != UKPLAT_STREAM_TTY)

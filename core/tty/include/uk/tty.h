@@ -8,7 +8,8 @@
 
 #include <uk/file.h>
 
-/* How often a waiting reader's console is polled (it has no interrupt). */
+/* How often a waiting reader's input is polled where the platform has
+ * no input interrupt (ukplat_stream_input_irq). */
 #define UK_TTY_POLL_MS	10
 
 /* Returns a new reference to the console file. */
