@@ -18,6 +18,8 @@
 #define UART_DLL	0	/* divisor latch, with LCR.DLAB */
 #define UART_DLM	1
 #define UART_FCR	2
+#define FCR_FIFO_TRIG1	0x01	/* FIFOs on, receive trigger 1 byte */
+#define FCR_FIFO_TRIG14	0xc1	/* and 14 bytes */
 #define UART_LCR	3
 #define UART_MCR	4
 #define MCR_OUT2	0x08	/* gates the interrupt line on a PC */
@@ -75,8 +77,17 @@ int metal_uart_irq_route(unsigned long irq)
 }
 
 /* The line follows the UART's pending state: edge triggered, it rises
- * again on unmasking while unread input is there. */
+ * again on unmasking while unread input is there. Armed, the receiver
+ * interrupts at one byte: below the trigger QEMU's character timeout
+ * takes ~4 ms to say a byte came. Masked, the trigger is 14 again, for
+ * the batches of a pipe. FE stays set: the FIFOs are not cleared. */
 void metal_uart_irq_rx(int on)
 {
-	outb(COM1 + UART_IER, on ? IER_RDI : 0x00);
+	if (on) {
+		outb(COM1 + UART_FCR, FCR_FIFO_TRIG1);
+		outb(COM1 + UART_IER, IER_RDI);
+		return;
+	}
+	outb(COM1 + UART_IER, 0x00);
+	outb(COM1 + UART_FCR, FCR_FIFO_TRIG14);
 }
