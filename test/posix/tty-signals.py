@@ -2,7 +2,8 @@
 """Press a terminal's signal keys at a program, on Linux (reference) and
 on Amphi, and check both react alike.
 
-  tty-signals.py [--runner QEMU_RUN] HOST_EXE AMPHI_IMAGE
+  tty-signals.py [--runner QEMU_RUN [--runner-arg ARG]...] [--case NAME]
+                 HOST_EXE AMPHI_IMAGE
 
 Each program runs in the foreground of a new pseudo-terminal, whose
 line discipline turns ^C, ^\\ and ^Z into SIGINT, SIGQUIT and SIGTSTP for
@@ -31,12 +32,15 @@ to wait for, keys to press, checks), then the exit status.
 With --runner (QEMU) the keys cross the serial line as bytes and the
 kernel's line discipline does all this; ^Z's stop is the launcher's
 (QEMU and it stop). A serial line carries no window size: no SIGWINCH
-case there. In sim the host terminal does it, with the app's settings.
+case there. On QEMU a read blocked on the console wakes by the UART's
+interrupt: a byte comes back sooner and the machine wakes far less
+while it waits than when polled ('wake', against console.poll=1). In sim the host terminal does it, with the app's settings.
 """
 import argparse
 import fcntl
 import os
 import pty
+import random
 import resource
 import select
 import signal
@@ -200,6 +204,87 @@ def no_ticks(t):
         raise AssertionError('ticks while stopped: %r' % t.out[mark:])
 
 
+def descendants(pid):
+    """pid and every process below it."""
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        for task in os.listdir('/proc/%d/task' % p):
+            try:
+                with open('/proc/%d/task/%s/children' % (p, task)) as f:
+                    todo += [int(k) for k in f.read().split()]
+            except OSError:
+                pass
+    return out
+
+
+def switches(pids):
+    """Voluntary context switches of every thread of pids so far: a
+    machine (QEMU's vCPU) that sleeps until an interrupt counts one per
+    wake-up."""
+    n = 0
+    for pid in pids:
+        try:
+            tasks = os.listdir('/proc/%d/task' % pid)
+        except OSError:
+            continue
+        for task in tasks:
+            try:
+                with open('/proc/%d/task/%s/status' % (pid, task)) as f:
+                    for line in f:
+                        if line.startswith('voluntary_ctxt_switches'):
+                            n += int(line.split()[1])
+            except OSError:
+                pass
+    return n
+
+
+WAKE_BYTES = 20
+WAKE = {}		# world: (median ms, wake-ups a second idle)
+
+
+def wakes(t):
+    """A step: the program waits in read; bytes sent after a pause come
+    back. Notes in WAKE the median time that takes, and how often the
+    machine (every thread of its processes) wakes in a second while the
+    program waits: check_wakes compares the worlds."""
+    lat = []
+    for _ in range(WAKE_BYTES):
+        # A pause of random length: a poller's phase is then random too.
+        t.read_for(0.03 + random.random() * 0.05)
+        mark = len(t.out)
+        t0 = time.monotonic()
+        t.press(b'x')
+        while b'x' not in t.out[mark:]:
+            if not t.read(TIMEOUT):
+                raise AssertionError('no byte back: %r' % t.out[mark:])
+        lat.append((time.monotonic() - t0) * 1000)
+    lat.sort()
+    t.read_for(0.2)
+    pids = descendants(t.pid)
+    before = switches(pids)
+    t.read_for(1.0)
+    WAKE['last'] = (lat[len(lat) // 2], switches(pids) - before)
+
+
+def check_wakes():
+    """Linux's read wakes at once; Amphi's by the UART's interrupt: at
+    least 2 ms sooner (median) than polled every 10 ms (console.poll=1:
+    ~5 ms sooner), and while it waits a third of the wake-ups or fewer
+    (the poller's 100 a second go)."""
+    for world, (ms, idle) in sorted(WAKE.items()):
+        print('     %s: median %.2f ms, idle %d wake-ups/s' %
+              (world, ms, idle))
+    if WAKE['linux'][0] > 3:
+        raise AssertionError('Linux took %.2f ms' % WAKE['linux'][0])
+    (ms, idle), (poll_ms, poll_idle) = WAKE['amphi'], WAKE['amphi polled']
+    if ms + 2 > poll_ms:
+        raise AssertionError('%.2f ms, polled %.2f ms' % (ms, poll_ms))
+    if idle * 3 > poll_idle:
+        raise AssertionError('%d wake-ups/s, polled %d' % (idle, poll_idle))
+
+
 # name: (the program's arguments, steps, exit status). A step is text
 # to wait for (str), keys to press (bytes) or a function of the Tty.
 CASES = {
@@ -286,6 +371,10 @@ CASES = {
         'ready for the third\r', b'c', '3 bytes: poll 1', 'read 3 [abc]',
         'ready for 1 byte of VMIN 3 VTIME 1\r', b'd', '1 bytes: poll 1',
         'read 1 [d]'], 0),
+    # A blocked read wakes when a byte comes, and the machine sleeps
+    # while it waits (where the input interrupts: not in sim, which
+    # polls the host's fd). check_wakes has the figures.
+    'wake': (['wake'], ['ready for bytes to send back', wakes, b'q'], 0),
     # A serial line carries no window size (not with --runner).
     'winch': (['winch'], [
         'ready for SIGWINCH\r', resize(37, 101),
@@ -308,25 +397,35 @@ def run_case(cmd, args, steps):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--runner')
+    ap.add_argument('--runner-arg', action='append', default=[],
+                    help='an option for the runner (again for more)')
     ap.add_argument('host')
     ap.add_argument('image')
     ap.add_argument('--case', action='append',
                     help='run only this case (again for more)')
     args = ap.parse_args()
     cases = [name for name in CASES if name in (args.case or CASES) and
-             not (args.runner and name == 'winch')]
+             not (args.runner and name == 'winch') and
+             not (not args.runner and name == 'wake')]
     amphi = [args.image, '-q', '--']
     if args.runner:
-        amphi = [sys.executable, args.runner, '-q', args.image, '--']
+        amphi = [sys.executable, args.runner, '-q'] + args.runner_arg + \
+            [args.image, '--']
+    worlds = [('linux', [args.host], cases), ('amphi', amphi, cases)]
+    if 'wake' in cases:
+        worlds.append(('amphi polled', amphi[:3] + ['-k', 'console.poll=1'] +
+                       amphi[3:], ['wake']))
     failed = 0
-    for world, cmd in (('linux', [args.host]), ('amphi', amphi)):
-        for case in cases:
+    for world, cmd, world_cases in worlds:
+        for case in world_cases:
             name = '%s %s' % (world, case)
             argv, steps, want = CASES[case]
             try:
                 rc = run_case(cmd, argv, steps)
                 if rc != want:
                     raise AssertionError('status %d, not %d' % (rc, want))
+                if case == 'wake':
+                    WAKE[world] = WAKE.pop('last')
                 print('ok   ' + name)
             except (AssertionError, subprocess.TimeoutExpired) as e:
                 print('FAIL %s: %s' % (name, e))
@@ -335,6 +434,13 @@ def main():
                     if t.proc.poll() is None:
                         t.proc.kill()
                         t.proc.wait()
+    if len(WAKE) == 3:
+        try:
+            check_wakes()
+            print('ok   wake: interrupt against poll')
+        except AssertionError as e:
+            print('FAIL wake: %s' % e)
+            failed += 1
     sys.exit(1 if failed else 0)
 
 

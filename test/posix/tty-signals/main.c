@@ -458,6 +458,26 @@ static int mode_pollmin(void)
 	return 0;
 }
 
+/* Raw, no echo: each byte read is written back at once as a line (a
+ * launcher may hold back a line's start a moment), so the other side
+ * measures how long a blocked read takes to wake; "q" ends it. */
+static int mode_wake(void)
+{
+	char line[2] = { 0, '\n' };
+
+	if (set_mode(0, ICANON | ECHO, 1, 0) < 0)
+		return 4;
+	ready("bytes to send back");
+	for (;;) {
+		if (read(0, line, 1) != 1)
+			return 3;
+		if (write(1, line, 2) != 2)
+			return 3;
+		if (line[0] == 'q')
+			return 0;
+	}
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -499,6 +519,8 @@ int main(int argc, char **argv)
 		return mode_fionread();
 	if (!strcmp(argv[1], "pollmin"))
 		return mode_pollmin();
+	if (!strcmp(argv[1], "wake"))
+		return mode_wake();
 	fprintf(stderr, "unknown mode %s\n", argv[1]);
 	return 2;
 }
