@@ -33,8 +33,9 @@ With --runner (QEMU) the keys cross the serial line as bytes and the
 kernel's line discipline does all this; ^Z's stop is the launcher's
 (QEMU and it stop). A serial line carries no window size: no SIGWINCH
 case there. On QEMU a read blocked on the console wakes by the UART's
-interrupt: a byte comes back sooner and the machine wakes far less
-while it waits than when polled ('wake', against console.poll=1). In sim the host terminal does it, with the app's settings.
+interrupt: the machine wakes far less while it waits than when polled
+('wake', against console.poll=1; the round trips are printed). In sim
+the host terminal does it, with the app's settings.
 """
 import argparse
 import fcntl
@@ -269,18 +270,14 @@ def wakes(t):
 
 
 def check_wakes():
-    """Linux's read wakes at once; Amphi's by the UART's interrupt: at
-    least 2 ms sooner (median) than polled every 10 ms (console.poll=1:
-    ~5 ms sooner), and while it waits a third of the wake-ups or fewer
-    (the poller's 100 a second go)."""
+    """Amphi's read wakes by the UART's interrupt: while it waits, the
+    machine wakes a third as often as polled every 10 ms (console.poll=1)
+    or less, as the poller's 100 looks a second go. The round trips are
+    printed, not checked: a test asserts behaviour, not speed."""
     for world, (ms, idle) in sorted(WAKE.items()):
         print('     %s: median %.2f ms, idle %d wake-ups/s' %
               (world, ms, idle))
-    if WAKE['linux'][0] > 3:
-        raise AssertionError('Linux took %.2f ms' % WAKE['linux'][0])
-    (ms, idle), (poll_ms, poll_idle) = WAKE['amphi'], WAKE['amphi polled']
-    if ms + 2 > poll_ms:
-        raise AssertionError('%.2f ms, polled %.2f ms' % (ms, poll_ms))
+    idle, poll_idle = WAKE['amphi'][1], WAKE['amphi polled'][1]
     if idle * 3 > poll_idle:
         raise AssertionError('%d wake-ups/s, polled %d' % (idle, poll_idle))
 
