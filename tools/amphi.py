@@ -37,6 +37,8 @@ PACKAGES = [
     'musl-tools',
     # ./amphi fuzz: libFuzzer (clang's runtime; hal-sim/fuzz.c).
     'clang', 'libclang-rt-14-dev',
+    # Meson compiles through ccache when it is there (see use_ccache).
+    'ccache',
 ]
 
 # Platforms and the meson cross file each needs (None: native).
@@ -1193,7 +1195,23 @@ COMMANDS = {
 }
 
 
+def use_ccache():
+    """The worlds compile musl, the ports and the ports' Linux builds
+    with the same command lines, and meson calls ccache (for the native
+    compiler) when it finds it: let one world's objects serve the others.
+    Paths below TOP are hashed relative to the build folder, which is
+    build/NAME in every world, so the debug info of a shared object still
+    names the right sources. One cache per checkout (in build/, like the
+    build folders) keeps that true across checkouts. The user's own
+    CCACHE_* settings win."""
+    os.environ.setdefault('CCACHE_DIR', os.path.join(TOP, 'build',
+                                                     'ccache'))
+    os.environ.setdefault('CCACHE_BASEDIR', TOP)
+    os.environ.setdefault('CCACHE_NOHASHDIR', 'true')
+
+
 def main(argv):
+    use_ccache()
     platform, build_dir, rest = 'sim', None, []
     platform_given = ubsan = False
     i = 0
