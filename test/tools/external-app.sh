@@ -2,13 +2,16 @@
 # An app outside the repository builds and runs like the in-tree ones, a
 # file added later is picked up, and a broken one fails with the compiler's
 # message without breaking other apps; -e and the default environment
-# reach getenv(). Uses its own build folder.
+# reach getenv(). Uses its own build folder, beside the worlds' in build/
+# so that ccache finds their objects (see amphi's use_ccache).
 #   external-app.sh SOURCE_ROOT
 set -eu
 top=$1
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-amphi="$top/amphi --build-dir $work/build"
+mkdir -p "$top/build"
+build=$(mktemp -d "$top/build/external-app.XXXXXX")
+trap 'rm -rf "$work" "$build"' EXIT
+amphi="$top/amphi --build-dir $build"
 app=$work/my-app
 mkdir -p "$app"
 
