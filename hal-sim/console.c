@@ -5,8 +5,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdint.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <sys/stat.h>
@@ -15,6 +18,8 @@
 #include <unistd.h>
 
 #include <uk/plat/console.h>
+#include <uk/plat/irq.h>
+#include <uk/plat/lcpu.h>
 #include "cmdline.h"
 #include "cpu.h"
 #include "sim.h"
@@ -223,15 +228,158 @@ static void tty_signal(int sig)
 	sim_lcpu_raise_async(0, __atomic_load_n(&tty_irq, __ATOMIC_ACQUIRE));
 }
 
-/* The host fds' input has no interrupt here: core/tty polls it. */
-int ukplat_stream_input_irq(void (*fn)(void *arg) __maybe_unused,
-			    void *arg __maybe_unused)
+/* --- the streams' input interrupt ------------------------------------
+ * A host thread of ours waits in poll() for the fds the kernel armed
+ * (readable, or hung up: a file or /dev/null at once) and raises the
+ * input's vector on CPU 0 once, then waits for the next arm: fd 0 stays
+ * as the shell made it (no O_ASYNC on a terminal it shares). An
+ * eventfd tells the thread that what is armed changed, or to stop. */
+static struct {
+	void (*fn)(void *arg);
+	void *arg;
+	unsigned int irq;
+	unsigned int armed;		/* fds to wait for, 0: none */
+	int kick_fd;			/* eventfd: armed changed, or stop */
+	int stop;
+	pthread_t thread;
+} input = { .kick_fd = -1 };
+
+static int input_handler(void *arg __maybe_unused,
+			 struct __regs *regs __maybe_unused)
 {
-	return -ENOTSUP;
+	input.fn(input.arg);
+	return 1;
 }
 
-void ukplat_stream_input_arm(void)
+/* Fills pfd with the kick eventfd and the armed streams' fds (regular
+ * files too: always readable). Returns how many. */
+static int input_pollfds(struct pollfd *pfd, unsigned int armed)
 {
+	int fd, n = 1;
+
+	pfd[0].fd = input.kick_fd;
+	pfd[0].events = POLLIN;
+	for (fd = 0; fd < 3; fd++) {
+		if (!(armed & (1U << fd)) || stream_kind[fd] < 0)
+			continue;
+		pfd[n].fd = fd;
+		pfd[n++].events = POLLIN;
+	}
+	return n;
+}
+
+static void *input_thread(void *unused __maybe_unused)
+{
+	struct pollfd pfd[4];
+	uint64_t v;
+	int i, n;
+
+	sim_host_thread_attach();
+	while (!__atomic_load_n(&input.stop, __ATOMIC_ACQUIRE)) {
+		n = input_pollfds(pfd, __atomic_load_n(&input.armed,
+						       __ATOMIC_SEQ_CST));
+		if (poll(pfd, (nfds_t)n, -1) <= 0)
+			continue;
+		/* Drained before armed is read again: an arm after this
+		 * leaves the eventfd readable, so none is missed. */
+		if (pfd[0].revents && read(input.kick_fd, &v, sizeof(v)) < 0)
+			continue;
+		for (i = 1; i < n && !pfd[i].revents; i++)
+			;
+		if (i < n && __atomic_exchange_n(&input.armed, 0,
+						 __ATOMIC_SEQ_CST))
+			sim_lcpu_raise(0, input.irq);
+	}
+	return NULL;
+}
+
+static void input_kick(void)
+{
+	uint64_t one = 1;
+
+	/* Fails only if the counter is full: the thread wakes anyway. */
+	(void)sim_syscall3(SYS_write, input.kick_fd, &one, sizeof(one));
+}
+
+/* At exit: the thread ends before the process's exit handlers tear
+ * down what it uses (valgrind then sees no thread left). */
+static void input_stop(void)
+{
+	__atomic_store_n(&input.stop, 1, __ATOMIC_RELEASE);
+	input_kick();
+	pthread_join(input.thread, NULL);
+}
+
+/* The eventfd, above fds 0-2: one the shell left closed is no stream
+ * (the streams are looked at after this). Returns it or -1. */
+static int kick_open(void)
+{
+	int fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC), high;
+
+	if (fd < 0 || fd > 2)
+		return fd;
+	high = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+	close(fd);
+	return high;
+}
+
+/* Starts the thread, with interrupts masked (pthread_create and atexit
+ * are not async-signal-safe) and every signal blocked in it: the
+ * kernel's are for its CPUs. */
+static int input_start(void)
+{
+	unsigned long irqf = ukplat_lcpu_save_irqf();
+	sigset_t all, old;
+	int rc;
+
+	input.kick_fd = kick_open();
+	if (input.kick_fd < 0) {
+		ukplat_lcpu_restore_irqf(irqf);
+		return -ENOTSUP;
+	}
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	rc = pthread_create(&input.thread, NULL, input_thread, NULL);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc) {
+		close(input.kick_fd);
+		input.kick_fd = -1;
+	} else {
+		pthread_setname_np(input.thread, "stdin");
+		atexit(input_stop);
+	}
+	ukplat_lcpu_restore_irqf(irqf);
+	return rc ? -ENOTSUP : 0;
+}
+
+int ukplat_stream_input_irq(void (*fn)(void *arg), void *arg)
+{
+	int irq;
+
+	if (!fn || input.fn)
+		return -EINVAL;
+	irq = ukplat_irq_alloc();
+	if (irq < 0)
+		return -ENOTSUP;
+	input.fn = fn;
+	input.arg = arg;
+	input.irq = (unsigned int)irq;
+	/* On failure the vector stays taken, with a handler that never
+	 * runs: nothing raises it. */
+	if (ukplat_irq_register((unsigned long)irq, input_handler, NULL) ||
+	    input_start())
+		return -ENOTSUP;
+	return 0;
+}
+
+/* Lock-free and one system call: async-signal-safe. */
+void ukplat_stream_input_arm(unsigned int fds)
+{
+	if (input.kick_fd < 0)
+		return;
+	fds &= 7;
+	if (__atomic_exchange_n(&input.armed, fds, __ATOMIC_SEQ_CST) != fds)
+		input_kick();
 }
 
 int ukplat_tty_signals_start(unsigned int irq)
@@ -272,9 +420,10 @@ int ukplat_tty_winsize(unsigned short *rows, unsigned short *cols)
 
 /* The app's terminal settings are the host terminal's (fd 0), as a
  * Linux program's are its terminal's: clearing ICANON, ECHO or ISIG
- * gives raw keys here too. The host's own settings come back whenever
- * the shell gets the terminal: at exit, after a crash, on a fatal
- * SIGTERM or SIGHUP, and while stopped (^Z; fg re-applies the app's). */
+ * gives raw keys here too (but for VMIN and VTIME). The host's own
+ * settings come back whenever the shell gets the terminal: at exit,
+ * after a crash, on a fatal SIGTERM or SIGHUP, and while stopped (^Z;
+ * fg re-applies the app's). */
 static struct termios host_saved, host_app;
 static int host_changed;
 
@@ -338,6 +487,10 @@ int ukplat_tty_setattr(const struct ukplat_termios *t, int when)
 	h.c_oflag = t->c_oflag;
 	h.c_lflag = t->c_lflag;
 	memcpy(h.c_cc, t->c_cc, UKPLAT_NCCS);
+	/* VMIN and VTIME are the kernel's (core/tty): the host's terminal
+	 * is readable at one byte, so that the input thread sees each. */
+	h.c_cc[VMIN] = 1;
+	h.c_cc[VTIME] = 0;
 	host_app = h;
 	__atomic_store_n(&host_changed, 1, __ATOMIC_RELEASE);
 	if (tcsetattr(0, act[when], &h) < 0)

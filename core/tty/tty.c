@@ -18,9 +18,9 @@
  *
  * While someone waits for input a poller thread looks at it and
  * notifies the file's event queue: the driver itself never blocks. It
- * looks when the platform's input interrupt says some came
- * (ukplat_stream_input_irq: the UART on QEMU), else every
- * UK_TTY_POLL_MS.
+ * looks when the platform's input interrupt, armed for the fds readers
+ * wait on, says some came (ukplat_stream_input_irq: the UART on QEMU, a
+ * host thread in sim), else every UK_TTY_POLL_MS.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -972,14 +972,19 @@ static const struct uk_file_ops pipe_ops = {
 	.poll = tty_poll,
 };
 
-static int any_wants_input(void)
+/* The platform fds whose input is waited for (bit n: fd n): those of
+ * the streams a reader waits on, and the console's while its signal
+ * keys are watched. 0: no one waits. */
+static unsigned int wanted_fds(void)
 {
-	unsigned int i;
+	unsigned int i, fds = 0;
 
+	if (READ_ONCE(console_watch))
+		fds |= 1U << console.in_fd;
 	for (i = 0; i < nr_watched; i++)
 		if (__atomic_load_n(&watched[i]->want_input, __ATOMIC_ACQUIRE))
-			return 1;
-	return 0;
+			fds |= 1U << watched[i]->in_fd;
+	return fds;
 }
 
 /* Whether an input buffer is full: what is behind waits for a read, so
@@ -1003,18 +1008,23 @@ static void input_irq_fn(void *arg __maybe_unused)
 	uk_waitq_wake_up(&poller_wq);
 }
 
-/* Waits until there may be new input: until the interrupt says so, or
+/* Waits until there may be new input: until the interrupt says so (or
+ * a reader waits on another stream: the fds armed change), or
  * UK_TTY_POLL_MS without one (or while a full buffer holds input back). */
 static void input_wait(void)
 {
+	unsigned int fds;
+
 	if (!input_irq || any_full()) {
 		uk_sched_thread_sleep(UK_TTY_POLL_MS * 1000000ULL);
 		return;
 	}
+	fds = wanted_fds();
 	__atomic_store_n(&input_came, 0, __ATOMIC_RELEASE);
-	ukplat_stream_input_arm();	/* fires at once if input is there */
+	ukplat_stream_input_arm(fds);	/* fires at once if input is there */
 	uk_waitq_wait_event(&poller_wq,
-			    __atomic_load_n(&input_came, __ATOMIC_ACQUIRE));
+			    __atomic_load_n(&input_came, __ATOMIC_ACQUIRE) ||
+			    wanted_fds() != fds);
 }
 
 /* While someone wants input, checks the inputs when some may have come
@@ -1026,8 +1036,7 @@ static void tty_poller(void *arg __maybe_unused)
 	unsigned int i;
 
 	for (;;) {
-		uk_waitq_wait_event(&poller_wq, any_wants_input() ||
-				    READ_ONCE(console_watch));
+		uk_waitq_wait_event(&poller_wq, wanted_fds());
 		input_wait();
 		if (READ_ONCE(console_watch))
 			tty_events(&console);	/* finds the signal keys */

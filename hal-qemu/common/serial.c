@@ -199,10 +199,11 @@ err_free:
 	return -ENOTSUP;
 }
 
-void ukplat_stream_input_arm(void)
+/* The line carries every stream's input: any fds arm it. */
+void ukplat_stream_input_arm(unsigned int fds)
 {
 	if (in_fn)
-		metal_uart_irq_rx(1);
+		metal_uart_irq_rx(fds != 0);
 }
 
 /* No terminal signals from the host: ^C, ^\\ and ^Z come over the line

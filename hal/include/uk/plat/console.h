@@ -52,14 +52,16 @@ int ukplat_stream_write(int fd, const char *buf, unsigned int len,
 long long ukplat_stream_size(int fd);
 
 /* Has fn(arg) run in interrupt context when input for the streams
- * arrives (on metal the serial line carries all of it), once each time
- * ukplat_stream_input_arm armed it. Returns 0, or -ENOTSUP where the
- * input has no interrupt (sim, amphi-kvm): poll it then. Call once. */
+ * arrives, once each time ukplat_stream_input_arm armed it. Returns 0,
+ * or -ENOTSUP where the input has no interrupt (amphi-kvm): poll it
+ * then. Call once. */
 int ukplat_stream_input_irq(void (*fn)(void *arg), void *arg);
 
-/* Arms ukplat_stream_input_irq's callback for the next input: it runs
- * at once if some is there and not read yet. Any context. */
-void ukplat_stream_input_arm(void);
+/* Arms ukplat_stream_input_irq's callback for the next input on the
+ * streams in fds (bit n: fd n; on metal the serial line carries all
+ * input, whatever fds says), or at their end of input: it runs at once
+ * if some is there and not read yet. 0 disarms. Any context. */
+void ukplat_stream_input_arm(unsigned int fds);
 
 /*
  * Terminal signals: what the host's terminal (or someone with kill(1))
