@@ -32,10 +32,12 @@ to wait for, keys to press, checks), then the exit status.
 With --runner (QEMU) the keys cross the serial line as bytes and the
 kernel's line discipline does all this; ^Z's stop is the launcher's
 (QEMU and it stop). A serial line carries no window size: no SIGWINCH
-case there. On QEMU a read blocked on the console wakes by the UART's
-interrupt: the machine wakes far less while it waits than when polled
-('wake', against console.poll=1; the round trips are printed). In sim
-the host terminal does it, with the app's settings.
+case there. In sim the host terminal does it, with the app's settings.
+
+A read blocked on the console wakes by the input's interrupt (on QEMU
+the UART's, in sim a host thread's that waits for the terminal): the
+machine wakes far less while it waits than when polled ('wake', against
+console.poll=1; the round trips are printed).
 """
 import argparse
 import fcntl
@@ -369,8 +371,7 @@ CASES = {
         'ready for 1 byte of VMIN 3 VTIME 1\r', b'd', '1 bytes: poll 1',
         'read 1 [d]'], 0),
     # A blocked read wakes when a byte comes, and the machine sleeps
-    # while it waits (where the input interrupts: not in sim, which
-    # polls the host's fd). check_wakes has the figures.
+    # while it waits. check_wakes has the figures.
     'wake': (['wake'], ['ready for bytes to send back', wakes, b'q'], 0),
     # A serial line carries no window size (not with --runner).
     'winch': (['winch'], [
@@ -402,16 +403,16 @@ def main():
                     help='run only this case (again for more)')
     args = ap.parse_args()
     cases = [name for name in CASES if name in (args.case or CASES) and
-             not (args.runner and name == 'winch') and
-             not (not args.runner and name == 'wake')]
+             not (args.runner and name == 'winch')]
     amphi = [args.image, '-q', '--']
     if args.runner:
         amphi = [sys.executable, args.runner, '-q'] + args.runner_arg + \
             [args.image, '--']
     worlds = [('linux', [args.host], cases), ('amphi', amphi, cases)]
     if 'wake' in cases:
-        worlds.append(('amphi polled', amphi[:3] + ['-k', 'console.poll=1'] +
-                       amphi[3:], ['wake']))
+        at = 3 if args.runner else 2	# after -q: the runner's or sim's
+        worlds.append(('amphi polled', amphi[:at] +
+                       ['-k', 'console.poll=1'] + amphi[at:], ['wake']))
     failed = 0
     for world, cmd, world_cases in worlds:
         for case in world_cases:
