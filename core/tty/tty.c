@@ -813,9 +813,12 @@ static ssize_t tty_write(struct uk_file *f, const struct iovec *iov,
 					 -1);
 		if (rc < 0)
 			return done ? (ssize_t)done : rc;
-		uk_spin_lock_irqsave(&t->lock, irqf);
-		column_advance(t, chunk, (unsigned int)n);
-		uk_spin_unlock_irqrestore(&t->lock, irqf);
+		/* The column only matters to our own echo's rub-outs. */
+		if (echo_here(t)) {
+			uk_spin_lock_irqsave(&t->lock, irqf);
+			column_advance(t, chunk, (unsigned int)n);
+			uk_spin_unlock_irqrestore(&t->lock, irqf);
+		}
 		done += n;
 	}
 	return done;
