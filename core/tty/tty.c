@@ -74,6 +74,8 @@ struct tty {
 	int lnext;			/* the next byte is quoted (VLNEXT) */
 	int eof;			/* the input has ended */
 	int stopped;			/* output stopped by VSTOP (IXON) */
+	int tco_stopped;		/* by TCOOFF: only TCOON restarts it */
+	int erasing;			/* ECHOPRT: "\\" shown, "/" owed */
 	unsigned int column;		/* the output's column, as n_tty's */
 	unsigned int canon_col;		/* column of the line's first echo */
 	struct k_termios termios;
@@ -269,12 +271,41 @@ static void column_advance(struct tty *t, const char *s, unsigned int n)
 	}
 }
 
-/* Writes the gathered echo. Lock held. */
+/* Echo while the output is stopped, held as n_tty's echo buffer holds
+ * it until the output restarts (only the console echoes). */
+static char echo_held[1024];
+static unsigned int echo_held_len;
+
+static void echo_write(struct tty *t, const char *buf, unsigned int n)
+{
+	ukplat_stream_write(t->out_fd, buf, n, -1);
+	column_advance(t, buf, n);
+}
+
+/* Writes the held echo once the output runs. Lock held. */
+static void echo_release(struct tty *t)
+{
+	if (t->stopped || !echo_held_len)
+		return;
+	echo_write(t, echo_held, echo_held_len);
+	echo_held_len = 0;
+}
+
+/* Writes the gathered echo, after what was held, or holds it while the
+ * output is stopped (what does not fit is lost). Lock held. */
 static void echo_flush(struct tty *t, struct echo *e)
 {
-	if (e->n) {
-		ukplat_stream_write(t->out_fd, e->buf, e->n, -1);
-		column_advance(t, e->buf, e->n);
+	unsigned int n;
+
+	if (!e->n)
+		return;
+	if (t->stopped) {
+		n = MIN(e->n, (unsigned int)sizeof(echo_held) - echo_held_len);
+		memcpy(echo_held + echo_held_len, e->buf, n);
+		echo_held_len += n;
+	} else {
+		echo_release(t);
+		echo_write(t, e->buf, e->n);
 	}
 	e->n = 0;
 }
@@ -299,6 +330,16 @@ static void echo_char(struct tty *t, struct echo *e, unsigned char c)
 		c ^= 0x40;
 	}
 	e->buf[e->n++] = (char)c;
+}
+
+/* After ECHOPRT's erased characters, as n_tty: "/" before the echo of
+ * what comes next. */
+static void finish_erasing(struct tty *t, struct echo *e)
+{
+	if (!t->erasing)
+		return;
+	echo_raw(t, e, '/');
+	t->erasing = 0;
 }
 
 /* Line editing is ours where the keys come raw, as echo (echo_on): the
@@ -394,6 +435,7 @@ static void ldisc_reprint(struct ldisc *l, unsigned char key)
 	struct tty *t = l->t;
 	unsigned int i;
 
+	finish_erasing(t, &l->e);
 	echo_char(t, &l->e, key);
 	echo_raw(t, &l->e, '\n');
 	for (i = t->line_start; i < l->out; i++)
@@ -407,23 +449,41 @@ static int word_char(unsigned char c)
 	       (c | 0x20) <= 'z') || c == '_';
 }
 
+/* ECHOPRT's echo of the character erased, buf[from..end), as n_tty:
+ * "\\" before the first of a run, then the character. */
+static void echo_erased(struct ldisc *l, unsigned int from, unsigned int end)
+{
+	struct tty *t = l->t;
+
+	if (!t->erasing) {
+		echo_raw(t, &l->e, '\\');
+		t->erasing = 1;
+	}
+	echo_char(t, &l->e, (unsigned char)t->buf[from]);
+	while (++from < end)
+		echo_raw(t, &l->e, t->buf[from]);
+}
+
 /* VERASE, VWERASE or VKILL (kind) typed as key, as Linux's n_tty
  * eraser: the last character (a UTF-8 one whole under IUTF8), the last
  * word (trailing non-word characters, then word characters: BSD's
- * ALTWERASE), or the line being edited. Echoed with ECHOE and, for
- * VKILL, ECHOK and ECHOKE as "\b \b" per character; else the key
- * (and for VKILL with ECHOK a newline). */
+ * ALTWERASE), or the line being edited. Echoed with ECHOPRT as the
+ * characters erased between "\\" and "/" (echo_erased), with ECHOE
+ * and, for VKILL, ECHOK and ECHOKE as "\b \b" per character; else the
+ * key (and for VKILL with ECHOK a newline). */
 static void ldisc_erase(struct ldisc *l, unsigned char key, int kind)
 {
 	struct tty *t = l->t;
-	unsigned int lf = t->termios.c_lflag, words = 0;
+	unsigned int lf = t->termios.c_lflag, words = 0, end;
 	unsigned char c;
 
 	if (l->out == t->line_start)
 		return;
-	if ((kind == VERASE && !(lf & ECHOE)) ||
+	if ((kind == VERASE && !(lf & (ECHOE | ECHOPRT))) ||
 	    (kind == VKILL && (lf & (ECHOE | ECHOK | ECHOKE)) !=
 	     (ECHOE | ECHOK | ECHOKE))) {
+		if (l->echo && kind == VKILL)
+			finish_erasing(t, &l->e);
 		if (l->echo)
 			echo_char(t, &l->e, key);
 		if (l->echo && kind == VKILL && (lf & ECHOK))
@@ -433,7 +493,7 @@ static void ldisc_erase(struct ldisc *l, unsigned char key, int kind)
 		else
 			kind = -1;	/* one character, not rubbed out */
 	}
-	while (l->out > t->line_start) {
+	for (end = l->out; l->out > t->line_start; ) {
 		c = (unsigned char)t->buf[l->out - 1];
 		if (kind == VWERASE) {
 			if (word_char(c))
@@ -445,11 +505,17 @@ static void ldisc_erase(struct ldisc *l, unsigned char key, int kind)
 		if ((t->termios.c_iflag & IUTF8) && (c & 0xc0) == 0x80 &&
 		    l->out > t->line_start)
 			continue;	/* a UTF-8 continuation byte */
-		if (l->echo && kind != -1)
+		if (l->echo && kind != -1 && (lf & ECHOPRT))
+			echo_erased(l, l->out, end);
+		else if (l->echo && kind != -1)
 			rub_out(l, c);
+		end = l->out;
 		if (kind == VERASE || kind == -1)
 			break;
 	}
+	/* As n_tty: the line is empty, the "/" comes now. */
+	if (l->echo && l->out == t->line_start)
+		finish_erasing(t, &l->e);
 }
 
 /* c, mapped, in canonical mode with our line editing, as n_tty: the
@@ -469,6 +535,8 @@ static void ldisc_edit(struct ldisc *l, unsigned char c)
 	}
 	if (ext && is_cc(tio, VLNEXT, c)) {
 		l->t->lnext = 1;
+		if (l->echo)
+			finish_erasing(l->t, &l->e);
 		if (l->echo && (tio->c_lflag & ECHOCTL)) {
 			echo_raw(l->t, &l->e, '^');
 			echo_raw(l->t, &l->e, '\b');
@@ -493,8 +561,18 @@ static void ldisc_edit(struct ldisc *l, unsigned char c)
 		ldisc_put(l, c, MARK_EOL);
 		return;
 	}
+	if (l->echo)
+		finish_erasing(l->t, &l->e);
 	echo_typed(l, c);
 	ldisc_put(l, c, 0);
+}
+
+/* Restarts the output stopped by VSTOP, as n_tty's start_tty: not
+ * when tcflow(TCOOFF) stopped it. Lock held. */
+static void output_start(struct tty *t)
+{
+	if (!t->tco_stopped)
+		t->stopped = 0;
 }
 
 /* IXON's flow control on c, as n_tty: VSTOP stops the output, VSTART
@@ -506,13 +584,13 @@ static int flow_control(struct tty *t, unsigned char c)
 
 	if (!(tio->c_iflag & IXON))
 		return 0;
-	if (is_cc(tio, VSTART, c) || is_cc(tio, VSTOP, c)) {
-		t->stopped = !is_cc(tio, VSTART, c);
+	if (is_cc(tio, VSTOP, c) && !is_cc(tio, VSTART, c)) {
+		t->stopped = 1;
 		return 1;
 	}
-	if (tio->c_iflag & IXANY)
-		t->stopped = 0;
-	return 0;
+	if (is_cc(tio, VSTART, c) || (tio->c_iflag & IXANY))
+		output_start(t);
+	return is_cc(tio, VSTART, c);
 }
 
 /* The line discipline, as Linux's n_tty, on the new bytes
@@ -537,7 +615,9 @@ static void isig_scan(struct tty *t, unsigned int from)
 		if (t->lnext) {
 			t->lnext = 0;
 			if (t->termios.c_iflag & IXANY)
-				t->stopped = 0;
+				output_start(t);
+			if (l.echo)
+				finish_erasing(t, &l.e);
 			echo_typed(&l, (unsigned char)c);
 			ldisc_put(&l, (unsigned char)c, 0);
 			continue;
@@ -546,13 +626,18 @@ static void isig_scan(struct tty *t, unsigned int from)
 			continue;
 		bit = isig_bit(&t->termios, (unsigned char)c);
 		if (bit) {
+			/* As n_tty: the flush takes the echo not yet
+			 * shown too. */
+			if (!(t->termios.c_lflag & NOFLSH)) {
+				l.out = t->line_start = 0;
+				l.e.n = echo_held_len = 0;
+				t->erasing = 0;
+			}
 			if (t->termios.c_iflag & IXON)
-				t->stopped = 0;
+				output_start(t);
 			if (l.echo)
 				echo_char(t, &l.e, (unsigned char)c);
 			bits |= bit;
-			if (!(t->termios.c_lflag & NOFLSH))
-				l.out = t->line_start = 0;
 			continue;
 		}
 		c = input_map(&t->termios, (char)c);
@@ -568,6 +653,7 @@ static void isig_scan(struct tty *t, unsigned int from)
 	}
 	t->len = l.out;
 	echo_flush(t, &l.e);
+	echo_release(t);	/* the output may run again */
 	if (bits)
 		tty_sig_raise(bits);
 }
@@ -881,6 +967,38 @@ static void host_setattr(const struct k_termios *tio, int when)
 	ukplat_tty_setattr(&h, when);
 }
 
+/* tcflow (TCXONC), as n_tty: TCOOFF stops the output until TCOON (the
+ * VSTART key does not restart it), TCIOFF and TCION send the terminal
+ * VSTOP and VSTART (unless disabled), ahead of any stopped output.
+ * Returns 0 or -EINVAL. */
+static int tty_flow(struct tty *t, long action)
+{
+	unsigned long flags;
+	char c;
+
+	switch (action) {
+	case TCOOFF:
+	case TCOON:
+		uk_spin_lock_irqsave(&t->lock, flags);
+		if (action == TCOOFF) {
+			t->tco_stopped = t->stopped = 1;
+		} else if (t->tco_stopped) {
+			t->tco_stopped = t->stopped = 0;
+			echo_release(t);
+		}
+		uk_spin_unlock_irqrestore(&t->lock, flags);
+		return 0;
+	case TCIOFF:
+	case TCION:
+		c = (char)t->termios.c_cc[action == TCIOFF ? VSTOP : VSTART];
+		if (c)
+			ukplat_stream_write(t->out_fd, &c, 1, -1);
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
 static int tty_ioctl(struct uk_file *f, unsigned long req, void *arg)
 {
 	struct tty *t = f->priv;
@@ -907,20 +1025,23 @@ static int tty_ioctl(struct uk_file *f, unsigned long req, void *arg)
 		uk_spin_lock_irqsave(&t->lock, flags);
 		/* As n_tty: output stopped by VSTOP restarts without IXON. */
 		if (!(tio.c_iflag & IXON))
-			t->stopped = 0;
+			output_start(t);
 		t->termios = tio;
+		echo_release(t);
 		/* tcsetattr(TCSAFLUSH): input received and not read is
 		 * gone, as on Linux (what the host has sent so far). */
 		if (req == TCSETS + 2) {
 			pull_input(t);
 			t->len = t->line_start = 0;
-			t->lnext = 0;
+			t->lnext = t->erasing = 0;
 		}
 		uk_spin_unlock_irqrestore(&t->lock, flags);
 		/* A reader that waits for a line may now have bytes. */
 		if (tty_events(t) & UK_POLLIN)
 			uk_pollq_notify(&t->file.pollq, UK_POLLIN);
 		return 0;
+	case TCXONC:
+		return tty_flow(t, (long)arg);
 	case TIOCGWINSZ:
 		tty_winsize(&ws);
 		return uk_copy_to_user(arg, &ws, sizeof(ws));
