@@ -23,8 +23,11 @@ control characters as ^X; without ICANON a read returns under VMIN and
 VTIME (1/0: the first byte; 0/0: at once, maybe nothing; 0/2: after
 0.2 s), echoed or not as ECHO says. A tab is rubbed out back to its
 column, ^R shows the line again, ^S stops the output (writes wait) and
-^Q or, with IXANY, any key restarts it; FIONREAD counts complete lines
-only and poll waits for VMIN bytes when VTIME is 0.
+^Q or, with IXANY, any key restarts it (what was typed meanwhile is
+echoed then); with ECHOPRT erased characters show between "\\" and "/";
+tcflow stops and restarts the output and sends ^S and ^Q; FIONREAD
+counts complete lines only and poll waits for VMIN bytes when VTIME is
+0.
 
 Each case is a row of CASES: the program's arguments, then steps (text
 to wait for, keys to press, checks), then the exit status.
@@ -207,6 +210,11 @@ def no_ticks(t):
         raise AssertionError('ticks while stopped: %r' % t.out[mark:])
 
 
+def settle(t):
+    """What was on its way has come (0.5 s)."""
+    t.read_for(0.5)
+
+
 def descendants(pid):
     """pid and every process below it."""
     out, todo = [], [pid]
@@ -353,6 +361,21 @@ CASES = {
     'ixon': (['flow'], [
         'ready for ticks\r', 'tick', b'\x13', no_ticks, b'\x11end\n',
         'a write waited at least 0.5 s', 'read 4 [end\\n]'], 0),
+    # What is typed while stopped is echoed once ^Q restarts it.
+    'echo_held': (['echoheld'], [
+        'ready for a line to read\r', b'\x13', b'ab', settle, absent('ab'),
+        b'\x11', 'ab', b'\n', 'read 3 [ab\\n]'], 0),
+    # ECHOPRT: the erased characters between "\" and "/" (at once when
+    # the line is empty).
+    'echoprt': (['echoprt'], [
+        'ready for a line to read\r', b'abc\x7f\x7fd\n', 'abc\\cb/d\r\n',
+        'read 3 [ad\\n]', b'x\x7f\n', 'x\\x/\r\n', 'read 1 [\\n]'], 0),
+    # tcflow: TCOOFF stops the output until TCOON; TCIOFF and TCION
+    # send ^S and ^Q to the terminal.
+    'tcflow': (['tcflow'], [
+        'ready for tcflow\r', 'written after TCOON',
+        'a write waited at least 0.4 s', 'sent VSTOP and VSTART',
+        seen('\x13'), seen('\x11')], 0),
     # With IXANY any key restarts it, and is input.
     'ixany': (['flow', 'any'], [
         'ready for ticks\r', 'tick', b'\x13', no_ticks, b'x\n',

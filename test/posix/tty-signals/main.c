@@ -44,6 +44,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/time.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
@@ -377,6 +378,69 @@ static int mode_flow(int any)
 	return 0;
 }
 
+/* Echo on, IXON: what is typed while ^S stops the output is echoed
+ * once ^Q restarts it. */
+static int mode_echoheld(void)
+{
+	struct termios tio;
+
+	if (tcgetattr(0, &tio) < 0)
+		return 4;
+	tio.c_lflag |= ECHO | ICANON;
+	tio.c_iflag = (tio.c_iflag | IXON) & ~IXANY;
+	if (tcsetattr(0, TCSANOW, &tio) < 0)
+		return 4;
+	return mode_lines(1, "");
+}
+
+/* ECHOPRT: erased characters are shown between "\\" and "/". */
+static int mode_echoprt(void)
+{
+	struct termios tio;
+
+	if (tcgetattr(0, &tio) < 0 ||
+	    set_mode(ECHO | ECHOPRT | ECHOE | ICANON, 0, tio.c_cc[VMIN],
+		     tio.c_cc[VTIME]) < 0)
+		return 4;
+	return mode_lines(2, "");
+}
+
+static void output_on(int sig)
+{
+	(void)sig;
+	tcflow(0, TCOON);
+}
+
+/* tcflow: TCOOFF stops the output (a write waits) until TCOON (from a
+ * SIGALRM handler 0.5 s later); TCIOFF and TCION send ^S and ^Q. */
+static int mode_tcflow(void)
+{
+	struct itimerval it = { .it_value = { .tv_usec = 500000 } };
+	struct sigaction sa;
+	struct timespec t0;
+	long ns;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = output_on;
+	sa.sa_flags = SA_RESTART;
+	if (sigaction(SIGALRM, &sa, NULL) < 0)
+		return 4;
+	ready("tcflow");
+	if (tcflow(0, TCOOFF) < 0)
+		return 4;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (setitimer(ITIMER_REAL, &it, NULL) < 0)
+		return 4;
+	printf("written after TCOON\n");
+	ns = ns_since(&t0);
+	printf("a write waited %s 0.4 s\n",
+	       ns >= 400000000L ? "at least" : "less than");
+	if (tcflow(0, TCIOFF) < 0 || tcflow(0, TCION) < 0)
+		return 4;
+	printf("sent VSTOP and VSTART\n");
+	return tcflow(0, 99) < 0 && errno == EINVAL ? 0 : 5;
+}
+
 /* Polls FIONREAD until it is not last (60 s at most), then once more
  * 0.2 s later (what came with it has arrived) and shows it. */
 static int show_fionread(int last)
@@ -515,6 +579,12 @@ int main(int argc, char **argv)
 		return mode_rawecho();
 	if (!strcmp(argv[1], "flow"))
 		return mode_flow(argc > 2 && !strcmp(argv[2], "any"));
+	if (!strcmp(argv[1], "echoheld"))
+		return mode_echoheld();
+	if (!strcmp(argv[1], "echoprt"))
+		return mode_echoprt();
+	if (!strcmp(argv[1], "tcflow"))
+		return mode_tcflow();
 	if (!strcmp(argv[1], "fionread"))
 		return mode_fionread();
 	if (!strcmp(argv[1], "pollmin"))
