@@ -363,8 +363,8 @@ CASES = {
         'a write waited at least 0.5 s', 'read 4 [end\\n]'], 0),
     # What is typed while stopped is echoed once ^Q restarts it.
     'echo_held': (['echoheld'], [
-        'ready for a line to read\r', b'\x13', b'ab', settle, absent('ab'),
-        b'\x11', 'ab', b'\n', 'read 3 [ab\\n]'], 0),
+        'ready for a line to read\r', b'\x13', b'zq', settle, absent('zq'),
+        b'\x11', 'zq', b'\n', 'read 3 [zq\\n]'], 0),
     # ECHOPRT: the erased characters between "\" and "/" (at once when
     # the line is empty).
     'echoprt': (['echoprt'], [
