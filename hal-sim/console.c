@@ -24,8 +24,34 @@
 #include "cpu.h"
 #include "sim.h"
 
+/* The fds 0-2 the shell left closed ("app <&-"). */
+static int stream_closed[3];
+
+/* A placeholder holds each closed one, so that no host fd the backend
+ * opens later (the initrd, guest memory's memfd, eventfds) becomes the
+ * app's stdin; to the app it stays closed (EBADF). */
+static void std_fds_hold(void)
+{
+	int fd;
+
+	for (fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		/* The lowest free fd: this one. */
+		if (open("/dev/null", O_RDWR | O_CLOEXEC) == fd)
+			stream_closed[fd] = 1;
+	}
+}
+
+/* Nonzero if fd is none of the app's open standard streams. */
+static int stream_bad(int fd)
+{
+	return fd < 0 || fd > 2 || stream_closed[fd];
+}
+
 void sim_console_init(void)
 {
+	std_fds_hold();
 	/* A closed pipe on stdout must give -EPIPE, not kill the kernel. */
 	signal(SIGPIPE, SIG_IGN);
 }
@@ -99,7 +125,7 @@ int ukplat_stream_info(int fd, struct ukplat_stream_info *info)
 	struct stat st;
 	int fl, acc, i;
 
-	if (fd < 0 || fd > 2 || fstat(fd, &st) < 0 ||
+	if (stream_bad(fd) || fstat(fd, &st) < 0 ||
 	    (fl = fcntl(fd, F_GETFL)) < 0)
 		return -EBADF;
 	memset(info, 0, sizeof(*info));
@@ -130,7 +156,7 @@ int ukplat_stream_read(int fd, char *buf, unsigned int len, long long off)
 	ssize_t n;
 	int avail;
 
-	if (fd < 0 || fd > 2)
+	if (stream_bad(fd))
 		return -EBADF;
 	if (!len)
 		return 0;
@@ -170,7 +196,7 @@ int ukplat_stream_write(int fd, const char *buf, unsigned int len,
 	ssize_t n;
 	int file;
 
-	if (fd < 0 || fd > 2)
+	if (stream_bad(fd))
 		return -EBADF;
 	/* At off, and not with pwrite: the host's offset is shared with
 	 * the shell ("{ app; echo; } > file") and must move too. O_APPEND:
@@ -197,7 +223,7 @@ long long ukplat_stream_size(int fd)
 {
 	struct stat st;
 
-	if (fd < 0 || fd > 2 || fstat(fd, &st) < 0)
+	if (stream_bad(fd) || fstat(fd, &st) < 0)
 		return -EBADF;
 	return st.st_size;
 }
@@ -310,19 +336,6 @@ static void input_stop(void)
 	pthread_join(input.thread, NULL);
 }
 
-/* The eventfd, above fds 0-2: one the shell left closed is no stream
- * (the streams are looked at after this). Returns it or -1. */
-static int kick_open(void)
-{
-	int fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC), high;
-
-	if (fd < 0 || fd > 2)
-		return fd;
-	high = fcntl(fd, F_DUPFD_CLOEXEC, 3);
-	close(fd);
-	return high;
-}
-
 /* Starts the thread, with interrupts masked (pthread_create and atexit
  * are not async-signal-safe) and every signal blocked in it: the
  * kernel's are for its CPUs. */
@@ -332,7 +345,7 @@ static int input_start(void)
 	sigset_t all, old;
 	int rc;
 
-	input.kick_fd = kick_open();
+	input.kick_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (input.kick_fd < 0) {
 		ukplat_lcpu_restore_irqf(irqf);
 		return -ENOTSUP;

@@ -35,9 +35,10 @@ int sim_main(int argc, char *argv[])
 	struct ukplat_bootinfo *bi = &sim_bootinfo;
 	struct sim_options opt;
 
+	/* First: it holds closed fds 0-2 before anything opens a file. */
+	sim_console_init();
 	sim_cpu_ticks_init();
 	sim_parse_options(argc, argv, &opt);
-	sim_console_init();
 	sim_fs_init();
 	sim_time_init();
 

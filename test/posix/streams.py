@@ -8,7 +8,8 @@ MODE: tty (fds 0-2 on a new pseudo-terminal, "one\\ntwo\\n" typed without
 echo when the program prints "type two lines"), pipe (stdin a
 pipe holding "one\\ntwo\\n", stdout and stderr pipes), file (stdin a file
 holding the same, stdout and stderr files), null (all on /dev/null but
-stdout, a pipe). Both runs must exit 0 with the same output (stdout then
+stdout, a pipe), closed (stdin closed, as "app <&-"; stdout a pipe,
+stderr /dev/null). Both runs must exit 0 with the same output (stdout then
 stderr, each as captured).
 """
 import argparse
@@ -87,8 +88,17 @@ def run_null(cmd):
     return res.returncode, res.stdout
 
 
+def run_closed(cmd):
+    # In sim, a host file the backend opens must not become fd 0.
+    res = subprocess.run(cmd, stdin=subprocess.DEVNULL,
+                         preexec_fn=lambda: os.close(0),
+                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                         timeout=TIMEOUT)
+    return res.returncode, res.stdout
+
+
 MODES = {'tty': run_tty, 'pipe': run_pipe, 'file': run_file,
-         'null': run_null}
+         'null': run_null, 'closed': run_closed}
 
 
 def main():
