@@ -217,8 +217,8 @@ static void fault_hook(struct __regs *regs, void *ectx)
 	info.si_code = t->sig_fault_code;
 	memcpy(&info.si_a, &addr, sizeof(addr));
 #if defined(__x86_64__)
-	if (trap.trapno == X86_TRAP_PF)
-		trap.cr2 = addr;
+	/* Linux's thread.cr2: only a page fault's signal changes it. */
+	trap.cr2 = t->sig_fault_cr2;
 #else
 	/* The trampoline's struct has none: uc_mcontext.fault_address,
 	 * which Linux sets for memory faults only. */
@@ -263,6 +263,10 @@ static int fault_to_signal(void *data)
 	t->sig_fault_addr = addr;
 	t->sig_fault_trapno = ctx->vector;
 	t->sig_fault_err = fault_err(ctx);
+#if defined(__x86_64__)
+	if (ctx->vector == X86_TRAP_PF)
+		t->sig_fault_cr2 = addr;
+#endif
 	if (ukarch_regs_inject_call_on(ctx->regs, fault_hook, stack)) {
 		t->sig_fault = 0;
 		return UK_EVENT_NOT_HANDLED;

@@ -121,6 +121,9 @@ struct uk_thread {
 	__uptr sig_fault_addr;		/* its si_addr */
 	unsigned long sig_fault_trapno;	/* the trap's vector (x86_64) */
 	unsigned long sig_fault_err;	/* its error code; arm64: ESR */
+	/* x86_64: the address of the last page fault that was a signal,
+	 * which Linux's frames show as cr2 (its thread.cr2). */
+	__uptr sig_fault_cr2;
 	/* Set by clone (core/process): Linux's per-thread process data. */
 	__u32 *clear_child_tid;		/* 0 and a futex wake at exit */
 	void *robust_list;		/* set_robust_list's head */
