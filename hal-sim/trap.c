@@ -69,6 +69,10 @@ static void classify(struct ukarch_trap_ctx *ctx, int sig,
 	ctx->vector = hwtrap;
 	ctx->error_code = (unsigned long)mc->gregs[REG_ERR];
 	ctx->fault_addr = (unsigned long)si->si_addr;
+	/* The host runs this handler on a fresh FPU state: the trapped
+	 * code's (the status words of an FP exception) is in the frame,
+	 * an fxsave image at its start. */
+	ctx->ectx = mc->fpregs;
 	switch (sig) {
 	case SIGSEGV:
 		/* A non-canonical access is a #GP with no address. */

@@ -37,14 +37,24 @@
 #define U_ILL_ILLOPC	1
 #define U_ILL_ILLOPN	2
 #define U_FPE_INTDIV	1
+#define U_FPE_FLTDIV	3
+#define U_FPE_FLTOVF	4
+#define U_FPE_FLTUND	5
+#define U_FPE_FLTRES	6
+#define U_FPE_FLTINV	7
+#define U_FPE_FLTUNK	14
 #define U_BUS_ADRALN	1
 #define U_TRAP_BRKPT	1
 #if defined(__x86_64__)
 #define X86_TRAP_BP	3	/* int3 */
 #define X86_TRAP_PF	14
+#define X86_TRAP_MF	16	/* x87 floating-point exception */
+#define X86_TRAP_XM	19	/* SIMD floating-point exception */
 #else
 #define ARM64_EC_BRK	0x3c	/* brk (vector: the exception class) */
+#define ARM64_EC_FP_EXC	0x2c	/* a trapped floating-point exception */
 #define ESR_EC_SHIFT	26
+#define ESR_FP_TFV	(1UL << 23)	/* the exception bits are valid */
 #endif
 #define U_SA_ONSTACK	0x08000000UL
 #define U_SS_DISABLE	2
@@ -54,6 +64,74 @@
  * injected call's, the signal frame (core/signal's deliver) and some of
  * the handler's own. */
 #define FRAME_ROOM	(sizeof(struct uk_sigframe) + 16384)
+
+#if defined(__x86_64__)
+/* The unmasked exceptions that raised an x87 (#MF: the status word
+ * under the control word's masks) or SIMD one (#XM: MXCSR's flags under
+ * its masks), from the trapped code's state, as Linux's
+ * fpu__exception_code reads them. */
+static unsigned int fpe_bits(const struct ukarch_trap_ctx *ctx)
+{
+	__u8 live[UKARCH_ECTX_SIZE] __align(UKARCH_ECTX_ALIGN);
+	const struct uk_fpstate *fp = ctx->ectx;
+
+	if (!fp) {
+		ukarch_ectx_store(live);
+		fp = (const struct uk_fpstate *)live;
+	}
+	if (ctx->vector == X86_TRAP_MF)
+		return fp->swd & ~fp->cwd;
+	return fp->mxcsr & ~(fp->mxcsr >> 7);
+}
+#else
+/* The exceptions a trapped one reports in its syndrome (ISS: IOF DZF
+ * OFF UFF IXF in bits 0-4, as MXCSR's flags IE ZE OE UE PE but for DE),
+ * none without TFV: Linux's do_fpsimd_exc then says FPE_FLTUNK. */
+static unsigned int fpe_bits(const struct ukarch_trap_ctx *ctx)
+{
+	unsigned long esr = ctx->regs->esr;
+
+	if (!(esr & ESR_FP_TFV))
+		return 0;
+	return (esr & 0x1) | (esr & 0x1e) << 1;
+}
+#endif
+
+/* Linux's si_code of a floating-point exception with the x86 flag bits
+ * (invalid 0x01, denormal 0x02, divide 0x04, overflow 0x08, underflow
+ * 0x10, precision 0x20): the first in Linux's order; 0 for none (a
+ * spurious trap, which Linux resumes on x86; arm64 says FPE_FLTUNK). */
+static int fpe_code(const struct ukarch_trap_ctx *ctx)
+{
+	unsigned int err = fpe_bits(ctx);
+
+	if (err & 0x01)
+		return U_FPE_FLTINV;
+	if (err & 0x04)
+		return U_FPE_FLTDIV;
+	if (err & 0x08)
+		return U_FPE_FLTOVF;
+	if (err & 0x12)
+		return U_FPE_FLTUND;
+	if (err & 0x20)
+		return U_FPE_FLTRES;
+#if defined(__x86_64__)
+	return 0;
+#else
+	return U_FPE_FLTUNK;
+#endif
+}
+
+/* Whether the trap is an FP exception's (not x86's device not
+ * available, not arm64's trapped FP access). */
+static int fpe_trap(const struct ukarch_trap_ctx *ctx)
+{
+#if defined(__x86_64__)
+	return ctx->vector == X86_TRAP_MF || ctx->vector == X86_TRAP_XM;
+#else
+	return ctx->vector == ARM64_EC_FP_EXC;
+#endif
+}
 
 /* The signal Linux sends for the trap ctx, with its si_code and si_addr
  * (the data address of a memory fault, else the instruction's); 0 for a
@@ -84,6 +162,13 @@ static int fault_signal(const struct ukarch_trap_ctx *ctx, int *code,
 		return U_SIGBUS;
 	case UKARCH_TRAP_NR_DIVIDE:
 		*code = U_FPE_INTDIV;
+		return U_SIGFPE;
+	case UKARCH_TRAP_NR_MATH:
+		/* si_addr the instruction that trapped (x87: the waiting
+		 * one after the cause); *code 0: spurious. */
+		if (!fpe_trap(ctx))
+			return 0;
+		*code = fpe_code(ctx);
 		return U_SIGFPE;
 	case UKARCH_TRAP_NR_DEBUG:
 		/* A breakpoint instruction; not single steps. */
@@ -250,6 +335,8 @@ static int fault_to_signal(void *data)
 	sig = fault_signal(ctx, &code, &addr);
 	if (!sig)
 		return UK_EVENT_NOT_HANDLED;
+	if (sig == U_SIGFPE && !code)
+		return UK_EVENT_HANDLED;	/* spurious: Linux resumes */
 	if (!sig_fault_caught(t, sig, &act_flags))
 		fault_default(ctx, sig);
 	if (call_stack(t, ukarch_regs_sp(ctx->regs), act_flags, &stack)) {
@@ -281,3 +368,4 @@ UK_EVENT_HANDLER_PRIO(UKARCH_TRAP_BUS_ERROR, fault_to_signal, 9);
 UK_EVENT_HANDLER_PRIO(UKARCH_TRAP_DIVIDE, fault_to_signal, 9);
 UK_EVENT_HANDLER_PRIO(UKARCH_TRAP_INVALID_OP, fault_to_signal, 9);
 UK_EVENT_HANDLER_PRIO(UKARCH_TRAP_DEBUG, fault_to_signal, 9);
+UK_EVENT_HANDLER_PRIO(UKARCH_TRAP_MATH, fault_to_signal, 9);

@@ -615,6 +615,12 @@ static void run_action(struct uk_thread *self, struct handler_call *c,
 	if (c->trap)
 		uk_sigframe_fault(&frame, c->trap);
 	c->uc = &frame.uc;
+#if defined(__x86_64__)
+	/* Linux's x86 handlers start with the initial FPU state (arm64's
+	 * keep the registers): no FP exception of the interrupted code
+	 * is pending or unmasked in a handler, nor after it jumps out. */
+	ukarch_ectx_init();
+#endif
 	run_handler(self, c);
 	fpu_back(ectx ? ectx : live, &frame);
 	if (!ectx)

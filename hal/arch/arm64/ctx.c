@@ -187,6 +187,11 @@ void ukarch_ectx_store(void *ectx)
 		: : "r"(ectx) : "x9", "x10", "memory");
 }
 
+void ukarch_ectx_init(void)
+{
+	__asm__ __volatile__("msr fpcr, xzr\n\tmsr fpsr, xzr");
+}
+
 void ukarch_ectx_load(const void *ectx)
 {
 	__asm__ __volatile__(

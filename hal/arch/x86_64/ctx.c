@@ -125,6 +125,13 @@ void ukarch_ectx_load(const void *ectx)
 			     : : "m"(*(const char (*)[UKARCH_ECTX_SIZE])ectx));
 }
 
+void ukarch_ectx_init(void)
+{
+	__u32 mxcsr = 0x1f80;
+
+	__asm__ __volatile__("fninit\n\tldmxcsr %0" : : "m"(mxcsr));
+}
+
 /*
  * Entered instead of the interrupted instruction, with a frame of three
  * words that ukarch_regs_inject_call stored right below rsp, which it

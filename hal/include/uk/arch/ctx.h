@@ -110,5 +110,9 @@ void __attribute__((noreturn)) ukarch_regs_resume(const struct __regs *r);
 /* Saves the CPU's FPU/SIMD registers into ectx / loads them from it. */
 void ukarch_ectx_store(void *ectx);
 void ukarch_ectx_load(const void *ectx);
+/* Puts the CPU's FPU/SIMD control and status in the state a new context
+ * starts with (x86_64: fninit's x87 state, MXCSR 0x1f80: exceptions
+ * masked, no flags; arm64: FPCR and FPSR 0); data registers are left. */
+void ukarch_ectx_init(void);
 
 #endif /* __UK_ARCH_CTX_H__ */

@@ -53,6 +53,10 @@ struct ukarch_trap_ctx {
 	unsigned long vector;		/* hardware vector or signal number */
 	unsigned long error_code;	/* UKARCH_PF_* for page faults */
 	unsigned long fault_addr;	/* faulting address, if any */
+	/* The trapped code's FPU/SIMD state (uk/arch/ctx.h's ectx layout)
+	 * where the backend holds it elsewhere (sim: the host's signal
+	 * frame); NULL: the CPU's own, live while the trap is handled. */
+	const void *ectx;
 };
 
 /* Called by the backend for every trap, in the trap's context. Returns
