@@ -187,6 +187,13 @@ static int fault_signal(const struct ukarch_trap_ctx *ctx, int *code,
 #if defined(__x86_64__)
 		*code = U_ILL_ILLOPN;	/* ud2: Linux's do_error_trap */
 #else
+		if (ctx->vector == ARM64_EC_BRK) {
+			/* brk #0x3e8 (__builtin_trap), which the HAL calls
+			 * an invalid opcode: to Linux any brk of the app
+			 * is a breakpoint. */
+			*code = U_TRAP_BRKPT;
+			return U_SIGTRAP;
+		}
 		*code = U_ILL_ILLOPC;	/* udf: Linux's do_undefinstr */
 #endif
 		return U_SIGILL;

@@ -11,8 +11,9 @@
  * that the handler steps over; a breakpoint (SIGTRAP: x86's int3
  * SI_KERNEL past it, arm64's brk TRAP_BRKPT at it); a fault in a
  * second thread is that thread's; a stack overflow caught on the
- * sigaltstack; floating-point exceptions with their traps enabled
- * (SIGFPE, FPE_FLT*; on a CPU without the traps, their IEEE results). Each
+ * sigaltstack; __builtin_trap() (x86's ud2 SIGILL, arm64's brk #0x3e8
+ * SIGTRAP); floating-point exceptions with their traps enabled (SIGFPE,
+ * FPE_FLT*; on a CPU without the traps, their IEEE results). Each
  * handler's ucontext tells the trap as Linux's does:
  * on x86_64 gregs[REG_TRAPNO], gregs[REG_ERR] (a page fault's with the
  * user bit) and gregs[REG_CR2] (a page fault's address; for other traps
@@ -408,6 +409,41 @@ static void check_breakpoint(void)
 	check_trap(T_BRK, brk_insn);
 }
 
+/* __builtin_trap(): x86's ud2 is SIGILL (ILL_ILLOPN), arm64's
+ * brk #0x3e8 SIGTRAP (TRAP_BRKPT) as any brk of the app's; si_addr and
+ * the pc the instruction. */
+static void __attribute__((noinline)) trap_now(void)
+{
+	__builtin_trap();
+}
+
+static void check_builtin_trap(void)
+{
+	const unsigned char *pc;
+
+	catch(SIGILL, on_jump, 0);
+	catch(SIGTRAP, on_jump, 0);
+	reset();
+	if (!sigsetjmp(jump, 1))
+		trap_now();
+	pc = (const unsigned char *)seen_pc;
+	CHECK(hits == 1);
+#if defined(__x86_64__)
+	CHECK(seen_sig == SIGILL && seen_code == ILL_ILLOPN);
+	CHECK(pc && pc[0] == 0x0f && pc[1] == 0x0b);		/* ud2 */
+	check_trap(T_ILL, pc);
+#elif defined(__aarch64__)
+	CHECK(seen_sig == SIGTRAP && seen_code == TRAP_BRKPT);
+	CHECK(pc && ((*(const uint32_t *)pc) & 0xffe0001f) == 0xd4200000);
+	/* As check_trap's for brk #0, with the brk's immediate. */
+	CHECK(seen_trapno == 1 && ESR_EC(seen_err) == 0x3c);
+	CHECK(pc && (seen_err & 0xffff) ==
+		    ((*(const uint32_t *)pc) >> 5 & 0xffff));
+	CHECK(seen_cr2 == 0);
+#endif
+	CHECK(seen_addr == (void *)seen_pc);
+}
+
 /*
  * Floating-point exceptions with their trap enabled: the operation that
  * raises one is SIGFPE with Linux's si_code (from the flags under the
@@ -796,6 +832,7 @@ int main(int argc, char **argv)
 	check_divide();
 	check_illegal();
 	check_breakpoint();
+	check_builtin_trap();
 	check_fpe();
 	check_thread();
 	check_overflow();
