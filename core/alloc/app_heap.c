@@ -187,8 +187,8 @@ static int app_heap_init(struct uk_init_ctx *ctx __maybe_unused)
 	len = MIN(len, ALIGN_DOWN((vas->end - vas->start) / 4,
 				  PAGE_LARGE_SIZE));
 	pages = len >> PAGE_SHIFT;
-	rc = uk_vma_reserve_ex(vas, &va, len, PAGE_ATTR_PROT_RW, 0,
-			       "app heap");
+	rc = uk_vma_reserve_ex(vas, &va, len, PAGE_ATTR_PROT_RW,
+			       UK_VMA_MAP_APP_MEM, "app heap");
 	if (rc < 0)
 		goto fail;
 	ap->fa = fa;

@@ -392,7 +392,8 @@ static void __noreturn run_main(int argc, char **argv)
 	__vaddr_t vma = __VADDR_ANY;
 	char *stack;
 
-	if (!vas || uk_vma_map_stack(vas, &vma, size, 0, "main",
+	if (!vas || uk_vma_map_stack(vas, &vma, size, UK_VMA_MAP_APP_MEM,
+				     "main",
 				     UK_VMA_STACK_GUARD_BOTTOM,
 				     UK_VMA_STACK_GUARD_TOP) < 0)
 		UK_CRASH("cannot map main()'s stack of %lu bytes\n",

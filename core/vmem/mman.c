@@ -352,8 +352,34 @@ UK_SYSCALL_R_DEFINE(int, madvise, void *, addr, size_t, len, int, advice)
 	return rc < 0 ? (int)range_ret(rc) : 0;
 }
 
-/* Checks that the range is mapped; for calls that have nothing else to
- * do here (no files, no swap). */
+/* mincore's pages per VAS lock: the answer is copied out without it. */
+#define MINCORE_BATCH	256
+
+/* Which of the n pages from va (checked by range_args) have a frame,
+ * into the app's vec (NULL: only whether all are the app's to see):
+ * 0, -ENOMEM at a page that is not (a hole, a guard page, a kernel VMA
+ * but the app's own memory: uk_vma_resident), -EFAULT for vec. */
+static int app_resident(__vaddr_t va, __sz n, unsigned char *vec)
+{
+	unsigned char buf[MINCORE_BATCH];
+	__sz done, batch;
+	int rc;
+
+	for (done = 0; done < n; done += batch) {
+		batch = MIN(n - done, (__sz)MINCORE_BATCH);
+		rc = uk_vma_resident(uk_vas_get_active(),
+				     va + done * PAGE_SIZE, batch, buf,
+				     UK_VMA_MAP_APP);
+		if (rc < 0)
+			return rc;
+		if (vec && uk_copy_to_user(vec + done, buf, batch))
+			return -EFAULT;
+	}
+	return 0;
+}
+
+/* Checks that the range is mapped, as mincore sees it; for calls that
+ * have nothing else to do here (no files, no swap). */
 static int check_mapped(const void *addr, size_t len, int align)
 {
 	__vaddr_t va = (__vaddr_t)addr;
@@ -366,9 +392,7 @@ static int check_mapped(const void *addr, size_t len, int align)
 	rc = range_args(va, len);
 	if (rc)
 		return rc < 0 ? rc : 0;
-	rc = uk_vma_advise(uk_vas_get_active(), va, PAGE_ALIGN_UP(len),
-			   UK_VMA_ADV_NORMAL, UK_VMA_MAP_APP);
-	return rc < 0 ? (int)range_ret(rc) : 0;
+	return app_resident(va, PAGE_ALIGN_UP(len) >> PAGE_SHIFT, NULL);
 }
 
 UK_SYSCALL_R_DEFINE(int, msync, void *, addr, size_t, len, int, flags)
@@ -389,31 +413,16 @@ UK_SYSCALL_R_DEFINE(int, munlock, const void *, addr, size_t, len)
 	return check_mapped(addr, len, 0);
 }
 
-/* mincore's pages per VAS lock: the answer is copied out without it. */
-#define MINCORE_BATCH	256
-
 UK_SYSCALL_R_DEFINE(int, mincore, void *, addr, size_t, len,
 		    unsigned char *, vec)
 {
-	unsigned char buf[MINCORE_BATCH];
 	__vaddr_t va = (__vaddr_t)addr;
-	__sz n, done, batch;
 	int rc;
 
 	rc = range_args(va, len);
 	if (rc)
 		return rc < 0 ? rc : 0;
-	n = PAGE_ALIGN_UP(len) >> PAGE_SHIFT;
-	for (done = 0; done < n; done += batch) {
-		batch = MIN(n - done, (__sz)MINCORE_BATCH);
-		rc = uk_vma_resident(uk_vas_get_active(),
-				     va + done * PAGE_SIZE, batch, buf);
-		if (rc < 0)
-			return rc;
-		if (uk_copy_to_user(vec + done, buf, batch))
-			return -EFAULT;
-	}
-	return 0;
+	return app_resident(va, PAGE_ALIGN_UP(len) >> PAGE_SHIFT, vec);
 }
 
 /* Grows [va, va + old_len) to new_len: in place if the pages behind it

@@ -256,7 +256,7 @@ static int outside(struct uk_vas *vas, __vaddr_t start, __sz len)
 }
 
 #define MAP_FLAGS (UK_VMA_MAP_POPULATE | UK_VMA_MAP_REPLACE | \
-		   UK_VMA_MAP_SIZE_2MB | UK_VMA_MAP_APP)
+		   UK_VMA_MAP_SIZE_2MB | UK_VMA_MAP_APP | UK_VMA_MAP_APP_MEM)
 
 /* Places and inserts vma (its end holds the length until placed). On
  * failure vma is freed. */
@@ -342,7 +342,8 @@ int uk_vma_map(struct uk_vas *vas, __vaddr_t *vaddr, __sz len,
 	vma->vas = vas;
 	vma->end = len;
 	vma->attr = attr;
-	vma->flags = flags & (UK_VMA_MAP_SIZE_2MB | UK_VMA_MAP_APP);
+	vma->flags = flags & (UK_VMA_MAP_SIZE_2MB | UK_VMA_MAP_APP |
+			      UK_VMA_MAP_APP_MEM);
 	vma->name = name;
 	vma->ops = ops;
 
@@ -619,7 +620,7 @@ out:
 }
 
 int uk_vma_resident(struct uk_vas *vas, __vaddr_t vaddr, __sz n,
-		    unsigned char *vec)
+		    unsigned char *vec, unsigned long flags)
 {
 	const struct uk_vma *vma = NULL;
 	__vaddr_t va;
@@ -635,7 +636,9 @@ int uk_vma_resident(struct uk_vas *vas, __vaddr_t vaddr, __sz n,
 		if (!vma || va >= vma->end)
 			vma = vmem_find_locked(vas, va);
 		if (!vma || vmem_stack_is_guard(vma, va) ||
-		    (!vma->ops->fault && !vma->attr)) {
+		    (!vma->ops->fault && !vma->attr) ||
+		    ((flags & UK_VMA_MAP_APP) &&
+		     !(vma->flags & (UK_VMA_MAP_APP | UK_VMA_MAP_APP_MEM)))) {
 			rc = -ENOMEM;
 			break;
 		}

@@ -3,7 +3,8 @@
  * checked the same way on Linux and on Amphi: anonymous memory is zeroed,
  * MAP_FIXED replaces, MAP_FIXED_NOREPLACE refuses, partial unmaps and
  * protection changes split mappings, MADV_DONTNEED zeroes private pages,
- * mincore tells touched pages from dropped ones and holes from mappings,
+ * mincore tells touched pages from dropped ones and holes from mappings
+ * and sees the process's mappings only (as munlock does),
  * and bad arguments give the errors Linux gives. No signals are caught:
  * a check never touches memory it expects to be inaccessible.
  */
@@ -257,6 +258,48 @@ static void check_mincore(void)
 	CHECK(munmap(p, 3 * PG) == 0);
 }
 
+/* 0, or the errno of mincore (vec 0) or munlock (vec 1) on page a. */
+static int page_err(uintptr_t a, int lock)
+{
+	unsigned char v;
+	int rc;
+
+	errno = 0;
+	rc = lock ? munlock((void *)a, PG) : mincore((void *)a, PG, &v);
+	return rc ? errno : 0;
+}
+
+/* How many of the n pages from lo mincore and munlock disagree on. */
+static long disagree(uintptr_t lo, long n)
+{
+	long i, bad = 0;
+
+	for (i = 0; i < n; i++)
+		bad += page_err(lo + i * PG, 0) != page_err(lo + i * PG, 1);
+	return bad;
+}
+
+/*
+ * mincore sees the process's mappings only, as munlock (which needs a
+ * mapping, nothing more) does: a page is mapped to both or to neither
+ * (ENOMEM), from 16 MiB below main()'s stack to just above it and 16 MiB
+ * each side of a fresh mapping; on Amphi that spans other threads'
+ * stacks, which are the kernel's, and the app heap, which is the app's.
+ */
+static void check_mincore_kernel(void)
+{
+	char *p = map_anon(NULL, PG, PROT_READ | PROT_WRITE, 0);
+	int local = 1;
+	uintptr_t sp = (uintptr_t)&local & ~(PG - 1);
+
+	printf("mincore and munlock agree\n");
+	CHECK(p != MAP_FAILED && local);
+	CHECK(disagree(sp - 4096 * PG, 4096 + 16) == 0);
+	if (p != MAP_FAILED)
+		CHECK(disagree((uintptr_t)p - 4096 * PG, 8192) == 0);
+	CHECK(p == MAP_FAILED || munmap(p, PG) == 0);
+}
+
 static void check_errors(void)
 {
 	char *p;
@@ -379,6 +422,7 @@ int main(void)
 	check_mprotect();
 	check_madvise();
 	check_mincore();
+	check_mincore_kernel();
 	check_errors();
 	check_mremap();
 	check_brk();

@@ -40,6 +40,10 @@ struct uk_vma;
  * the image or the heap, ...), changing nothing.
  */
 #define UK_VMA_MAP_APP		0x08UL
+/* A VMA of the kernel's that holds memory of the app's own (its main
+ * stack, its heap's range): the app may not change it, as above, but
+ * it is in the app's address space (mincore shows it). */
+#define UK_VMA_MAP_APP_MEM	0x10UL
 
 /* Advice for uk_vma_advise. */
 #define UK_VMA_ADV_NORMAL	0	/* no special treatment */
@@ -322,9 +326,11 @@ const struct uk_vma *uk_vma_find(struct uk_vas *vas, __vaddr_t vaddr);
 
 /* mincore's answer for the n pages from vaddr (page aligned): vec[i] = 1
  * where a frame is mapped, else 0. Returns 0, or -ENOMEM if a page is in
- * no VMA, a stack's guard or a placeholder (unmapped, as Linux's). */
+ * no VMA, a stack's guard or a placeholder (unmapped, as Linux's), or,
+ * with flags UK_VMA_MAP_APP, in a VMA of the kernel's but one of
+ * UK_VMA_MAP_APP_MEM (another thread's stack: not the app's memory). */
 int uk_vma_resident(struct uk_vas *vas, __vaddr_t vaddr, __sz n,
-		    unsigned char *vec);
+		    unsigned char *vec, unsigned long flags);
 
 /* Calls fn on each VMA in address order with the VAS lock held (fn must
  * not call vmem on vas). Stops when fn returns nonzero and returns that
