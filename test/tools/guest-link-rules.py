@@ -3,6 +3,9 @@
 
   guest-link-rules.py GUEST_LINK LDS CC
 
+CC is the compiler's command, words separated by spaces (as guest-link.py
+takes it: "ccache cc" where meson found ccache).
+
 Builds tiny guest archives and checks that tools/guest-link.py
   * accepts thread-local storage (musl's TLS blocks hold it), but refuses
     the general-dynamic model's __tls_get_addr without a C library that
@@ -31,8 +34,8 @@ def archive(tmp, name, code, flags=()):
     lib = os.path.join(tmp, 'lib' + name + '.a')
     with open(src, 'w') as f:
         f.write(code)
-    for cmd in ([CC, '-c', '-O2', '-ffreestanding', '-fPIC', *flags, src,
-                 '-o', obj],
+    for cmd in (CC.split() + ['-c', '-O2', '-ffreestanding', '-fPIC',
+                              *flags, src, '-o', obj],
                 ['ar', 'rcs', lib, obj]):
         res = sh(cmd)
         if res.returncode:
