@@ -57,6 +57,7 @@
 #include <uk/arch/types.h>
 #include <uk/arch/valgrind.h>
 #include <uk/assert.h>
+#include <uk/plat/lcpu.h>
 #include <uk/plat/paging.h>
 #include <uk/spinlock.h>
 #include <uk/falloc.h>
@@ -84,6 +85,9 @@ UK_BUILD_BUG_ON(SLAB_MAX_PAGES * PAGE_SIZE > UK_ALLOC_HEAP_SPARE_SLAB_MAX);
 UK_BUILD_BUG_ON(ARENA_HDR + ALIGN_UP(MID_MAX + MID_HDR, 16) + MID_HDR >
 		UK_ALLOC_HEAP_SPARE_ARENA);
 #define MAX_HEAPS	8		/* reclaimed by each other */
+#define CACHE_BYTES	UK_ALLOC_HEAP_CACHE_BYTES
+#define CACHE_SLOTS	UK_ALLOC_HEAP_CACHE_BLOCKS
+#define CACHE_CLASS_BYTES	(16 * 1024)	/* per class and CPU */
 
 #define SLAB_MAGIC	0x51ab51abU
 #define LARGE_MAGIC	0x1a26eb10U
@@ -142,7 +146,22 @@ struct heap_class {
 	__u16 pages;		/* of a slab */
 	unsigned int nempty;	/* empty slabs on the list (0 or 1) */
 	struct slab *partial;	/* slabs with a free object */
+	unsigned int cache_max;	/* blocks of the class a CPU caches */
 };
+
+/*
+ * A CPU's cache of free slab blocks: up to CACHE_SLOTS of each class, in
+ * arrays of its own (never linked through the blocks: an app's write
+ * after free damages app data, not the cache). Taken by its CPU with a
+ * trylock: an interrupt handler that finds it held uses the slabs.
+ * Other CPUs take it only to empty it.
+ */
+struct heap_cpu {
+	struct uk_spinlock lock;
+	__u32 bytes;			/* of the blocks it holds */
+	__u8 count[NCLASSES];
+	void *slot[NCLASSES][CACHE_SLOTS];	/* objects (block - rz) */
+} __attribute__((aligned(64)));
 
 struct heap {
 	struct uk_alloc a;
@@ -162,6 +181,8 @@ struct heap {
 	struct arena *spare;		/* an empty arena (in the bins) */
 	unsigned long bin_map[DIV_ROUND_UP(NBINS, 8 * sizeof(long))];
 	struct mid_block *bins[NBINS];
+	unsigned int ncpu;		/* CPUs with a cache */
+	struct heap_cpu *cpu;		/* after this state */
 };
 
 static struct heap *to_heap(struct uk_alloc *a)
@@ -253,6 +274,7 @@ static void *span_get(struct heap *h, unsigned long pages,
 static struct heap *heaps[MAX_HEAPS];	/* reclaimed by each other */
 
 static unsigned long slab_reclaim(struct heap *h, struct heap_class *c);
+static unsigned long cache_drain(struct heap *h);
 static unsigned long arena_reclaim(struct heap *h);
 
 /* Gives h's spares back to its source; returns the pages given. */
@@ -261,6 +283,7 @@ static unsigned long heap_reclaim(struct heap *h)
 	unsigned long pages = 0;
 	unsigned int i;
 
+	pages = cache_drain(h);
 	for (i = 0; i < NCLASSES; i++)
 		pages += slab_reclaim(h, &h->cls[i]);
 	return pages + arena_reclaim(h);
@@ -446,20 +469,22 @@ static unsigned long slab_index(struct heap *h, struct slab *s,
 	return idx;
 }
 
-static void small_free(struct heap *h, struct slab *s, void *ptr)
+/* Puts object idx of s back in its slab (a block's end for memcheck is
+ * the caller's); crashes if it is free already. Returns the pages given
+ * back (an empty slab that is not the class's spare). */
+static unsigned long slab_put(struct heap *h, struct slab *s,
+			      unsigned long idx)
 {
-	unsigned long idx = slab_index(h, s, ptr), irqf;
-	unsigned long bit = 1UL << (idx % BPL);
+	unsigned long bit = 1UL << (idx % BPL), irqf;
 	struct heap_class *c = &h->cls[s->cls];
 	int release = 0;
 
 	uk_spin_lock_irqsave(&c->lock, irqf);
 	if (unlikely(s->freemap[idx / BPL] & bit)) {
 		uk_spin_unlock_irqrestore(&c->lock, irqf);
-		UK_CRASH("free(%p): double free\n", ptr);
+		UK_CRASH("free(%p): double free\n",
+			 s->area + idx * c->size + h->rz);
 	}
-	if (unlikely(h->vg))
-		UK_VG_FREELIKE(ptr, h->rz);
 	if (ukarch_memtag_fine()) {
 		char *obj = s->area + idx * c->size;
 
@@ -482,8 +507,19 @@ static void small_free(struct heap *h, struct slab *s, void *ptr)
 		}
 	}
 	uk_spin_unlock_irqrestore(&c->lock, irqf);
-	if (release)
-		span_free(h, s, c->pages);
+	if (!release)
+		return 0;
+	span_free(h, s, c->pages);
+	return c->pages;
+}
+
+static void small_free(struct heap *h, struct slab *s, void *ptr)
+{
+	unsigned long idx = slab_index(h, s, ptr);
+
+	if (unlikely(h->vg))
+		UK_VG_FREELIKE(ptr, h->rz);
+	slab_put(h, s, idx);
 }
 
 /* Gives c's empty slab back; returns its pages (0: none). */
@@ -520,6 +556,161 @@ static __sz small_size(struct heap *h, struct slab *s, const void *ptr)
 	size = *(const __sz *)obj;
 	UK_VG_NOACCESS(obj, sizeof(__sz));
 	return size;
+}
+
+/* --- per-CPU caches of slab blocks ------------------------------------ */
+
+/*
+ * This CPU's cache, locked, or NULL (taken: by an interrupted holder on
+ * this CPU or a CPU emptying it). No migration while it is held.
+ * Under memory tagging caches are off: a block is retagged under its
+ * class lock, where its neighbours are.
+ */
+static struct heap_cpu *cache_get(struct heap *h)
+{
+	struct heap_cpu *pc;
+	unsigned int i;
+
+	if (ukarch_memtag_fine())
+		return NULL;
+	uk_preempt_disable();
+	i = ukplat_lcpu_idx();
+	if (likely(i < h->ncpu)) {
+		pc = &h->cpu[i];
+		if (likely(uk_spin_trylock(&pc->lock)))
+			return pc;
+	}
+	uk_preempt_enable();
+	return NULL;
+}
+
+static void cache_put(struct heap_cpu *pc)
+{
+	uk_spin_unlock(&pc->lock);
+	uk_preempt_enable();
+}
+
+/* A block of class ci from this CPU's cache, or NULL. */
+static void *cache_alloc(struct heap *h, unsigned int ci, __sz size)
+{
+	struct heap_cpu *pc = cache_get(h);
+	char *obj;
+
+	if (!pc)
+		return NULL;
+	if (!pc->count[ci]) {
+		cache_put(pc);
+		return NULL;
+	}
+	obj = pc->slot[ci][--pc->count[ci]];
+	pc->bytes -= h->cls[ci].size;
+	cache_put(pc);
+	if (unlikely(h->vg)) {
+		UK_VG_DEFINED(obj, sizeof(__sz));
+		*(__sz *)obj = size;
+		UK_VG_NOACCESS(obj, sizeof(__sz));
+		UK_VG_MALLOCLIKE(obj + h->rz, size, h->rz, 0);
+	}
+	return obj + h->rz;
+}
+
+/* Keeps the freed block ptr of s in this CPU's cache; 0 if it cannot
+ * (full or taken). A double free seen here (the block is free in its
+ * slab or in this cache) crashes; one from another CPU's cache does
+ * when that block reaches its slab. */
+static int cache_free(struct heap *h, struct slab *s, void *ptr)
+{
+	unsigned long idx = slab_index(h, s, ptr);
+	struct heap_class *c = &h->cls[s->cls];
+	char *obj = s->area + idx * c->size;
+	struct heap_cpu *pc = cache_get(h);
+	unsigned int n, k;
+
+	if (!pc)
+		return 0;
+	n = pc->count[s->cls];
+	if (n >= c->cache_max || pc->bytes + c->size > CACHE_BYTES ||
+	    (__atomic_load_n(&s->freemap[idx / BPL], __ATOMIC_RELAXED) &
+	     (1UL << (idx % BPL)))) {
+		/* (a block free in its slab: slab_put reports it) */
+		cache_put(pc);
+		return 0;
+	}
+	for (k = 0; k < n; k++)
+		if (unlikely(pc->slot[s->cls][k] == obj)) {
+			cache_put(pc);
+			UK_CRASH("free(%p): double free\n", ptr);
+		}
+	pc->slot[s->cls][n] = obj;
+	pc->count[s->cls] = n + 1;
+	pc->bytes += c->size;
+	cache_put(pc);
+	if (unlikely(h->vg))
+		UK_VG_FREELIKE(ptr, h->rz);
+	return 1;
+}
+
+/* Gives n cached objects (freed for memcheck) of class ci to their
+ * slabs; returns the pages of slabs left empty that went back. */
+static unsigned long cache_release(struct heap *h, unsigned int ci,
+				   void **objs, unsigned int n)
+{
+	unsigned long pages = 0;
+	struct slab *s;
+	char *obj;
+
+	while (n--) {
+		obj = objs[n];
+		s = (struct slab *)(h->lo + ((__vaddr_t)(*map_slot(h,
+			(__vaddr_t)obj) - 1) << PAGE_SHIFT));
+		pages += slab_put(h, s, (obj - s->area) / h->cls[ci].size);
+	}
+	return pages;
+}
+
+/*
+ * Empties CPU i's cache into the slabs; returns the pages of slabs left
+ * empty that went back. This CPU's own may be held by the code an
+ * interrupt stopped: it is left as it is then. The blocks are taken
+ * under the cache's lock and given back after it (pages are unmapped
+ * with no heap lock held).
+ */
+static unsigned long cache_empty(struct heap *h, unsigned int i)
+{
+	struct heap_cpu *pc = &h->cpu[i];
+	void *objs[CACHE_SLOTS];
+	unsigned long irqf, pages = 0;
+	unsigned int ci, n;
+
+	for (ci = 0; ci < NCLASSES; ci++) {
+		if (!__atomic_load_n(&pc->count[ci], __ATOMIC_RELAXED))
+			continue;
+		irqf = ukplat_lcpu_save_irqf();
+		if (i != ukplat_lcpu_idx()) {
+			uk_spin_lock(&pc->lock);
+		} else if (!uk_spin_trylock(&pc->lock)) {
+			ukplat_lcpu_restore_irqf(irqf);
+			return pages;
+		}
+		n = pc->count[ci];
+		memcpy(objs, pc->slot[ci], n * sizeof(void *));
+		pc->count[ci] = 0;
+		pc->bytes -= n * h->cls[ci].size;
+		uk_spin_unlock_irqrestore(&pc->lock, irqf);
+		pages += cache_release(h, ci, objs, n);
+	}
+	return pages;
+}
+
+/* Empties every CPU's cache; returns the pages that went back. */
+static unsigned long cache_drain(struct heap *h)
+{
+	unsigned long pages = 0;
+	unsigned int i;
+
+	for (i = 0; i < h->ncpu; i++)
+		pages += cache_empty(h, i);
+	return pages;
 }
 
 /* --- arena blocks ------------------------------------------------------ */
@@ -1080,13 +1271,16 @@ static int small_class(struct heap *h, __sz size, __sz align)
 
 static void *heap_alloc(struct heap *h, __sz size, __sz align)
 {
+	void *p;
 	int ci;
 
 	if (unlikely(size > HEAP_MAX_SIZE))
 		return NULL;
 	ci = small_class(h, size, align);
-	if (likely(ci >= 0))
-		return small_alloc(h, ci, size);
+	if (likely(ci >= 0)) {
+		p = cache_alloc(h, ci, size);
+		return likely(p) ? p : small_alloc(h, ci, size);
+	}
 	if (size <= MID_MAX && align <= 16)
 		return mid_alloc(h, size);
 	return large_alloc(h, size, align);
@@ -1118,9 +1312,10 @@ static void heap_free(struct uk_alloc *a, void *ptr)
 	if (!ptr)
 		return;
 	hdr = block_header(h, ptr);
-	if (*hdr == SLAB_MAGIC)
-		small_free(h, (struct slab *)hdr, ptr);
-	else if (*hdr == ARENA_MAGIC)
+	if (*hdr == SLAB_MAGIC) {
+		if (!cache_free(h, (struct slab *)hdr, ptr))
+			small_free(h, (struct slab *)hdr, ptr);
+	} else if (*hdr == ARENA_MAGIC)
 		mid_free(h, (struct arena *)hdr, ptr);
 	else
 		large_free(h, (struct large *)hdr, ptr);
@@ -1295,11 +1490,18 @@ static unsigned long spare_pages(struct heap *h)
 	return pages;
 }
 
+/* Cached blocks are free memory: in their slabs, they count as such. */
 static __ssz heap_availmem(struct uk_alloc *a)
 {
 	struct heap *h = to_heap(a);
 
+	cache_drain(h);
 	return (h->src->free_pages(h->src) + spare_pages(h)) * PAGE_SIZE;
+}
+
+void uk_alloc_heap_flush(struct uk_alloc *a)
+{
+	cache_drain(to_heap(a));
 }
 
 unsigned long uk_alloc_heap_trim(struct uk_alloc *a)
@@ -1364,14 +1566,15 @@ static void class_init(struct heap_class *c, unsigned int size)
 	c->recip = (__u32)(((1ULL << 32) + size - 1) / size);
 	c->nempty = 0;
 	c->partial = NULL;
+	c->cache_max = MIN(CACHE_SLOTS, MAX(2U, CACHE_CLASS_BYTES / size));
 }
 
 struct uk_alloc *uk_alloc_heap_create(struct uk_heap_pages *src,
 				      struct uk_falloc *fa, __vaddr_t dm_off)
 {
-	unsigned long pages, meta;
+	unsigned int i, ci = 0, ncpu = ukplat_lcpu_count();
+	unsigned long pages, meta, state;
 	__paddr_t pa = __PADDR_ANY;
-	unsigned int i, ci = 0;
 	struct heap *h;
 
 	if (!src || !fa || src->hi <= src->lo || !PAGE_ALIGNED(src->lo))
@@ -1380,13 +1583,18 @@ struct uk_alloc *uk_alloc_heap_create(struct uk_heap_pages *src,
 	if (pages > 0xfffffffeUL)
 		return NULL;
 	/* State and page map: kernel memory, whatever the source. */
-	meta = PAGE_COUNT(sizeof(*h)) +
+	/* A cache for each CPU there is (those found later have none). */
+	ncpu = MIN(MAX(ncpu, 1U), (unsigned int)UKPLAT_LCPU_MAXCOUNT);
+	state = ALIGN_UP(sizeof(*h), 64) + ncpu * sizeof(struct heap_cpu);
+	meta = PAGE_COUNT(state) +
 	       (src->pagemap ? 0 : PAGE_COUNT(pages * sizeof(__u32)));
 	if (fa->falloc(fa, &pa, meta, UK_FALLOC_F_ZERO))
 		return NULL;
 	h = (struct heap *)(pa + dm_off);
 	h->pagemap = src->pagemap ? src->pagemap :
-		     (__u32 *)((char *)h + PAGE_COUNT(sizeof(*h)) * PAGE_SIZE);
+		     (__u32 *)((char *)h + PAGE_COUNT(state) * PAGE_SIZE);
+	h->cpu = (struct heap_cpu *)((char *)h + ALIGN_UP(sizeof(*h), 64));
+	h->ncpu = ncpu;
 	h->src = src;
 	h->meta_fa = fa;
 	h->meta_pages = meta;
@@ -1398,6 +1606,8 @@ struct uk_alloc *uk_alloc_heap_create(struct uk_heap_pages *src,
 	for (i = 0; i < NCLASSES; i++)
 		class_init(&h->cls[i], class_size(i));
 	uk_spin_init(&h->mid_lock);
+	for (i = 0; i < h->ncpu; i++)
+		uk_spin_init(&h->cpu[i].lock);
 	for (i = 0; i < ARRAY_SIZE(h->cls_of); i++) {
 		while (class_size(ci) < i * 16)
 			ci++;

@@ -301,3 +301,82 @@ UK_TESTCASE(heap, spares_kept_and_given_back_when_short)
 	uk_alloc_heap_trim(h);
 	uk_alloc_heap_destroy(h);
 }
+
+/* --- per-CPU caches ---------------------------------------------------- */
+
+#define CACHED_BLOCKS	8		/* 2 KiB blocks, a CPU caches 8 */
+
+struct cache_fill {
+	struct uk_alloc *h;
+	void *p[CACHED_BLOCKS];
+};
+
+/* Allocates and frees the blocks on the CPU it runs on: they stay in
+ * that CPU's cache, holding their slab. */
+static void cache_fill_here(void *arg)
+{
+	struct cache_fill *f = arg;
+	unsigned int i;
+
+	for (i = 0; i < CACHED_BLOCKS; i++)
+		f->p[i] = uk_malloc(f->h, 2048);
+	for (i = 0; i < CACHED_BLOCKS; i++)
+		uk_free(f->h, f->p[i]);
+}
+
+/* Fills every CPU's cache of heap h, each from a thread of its own. */
+static void fill_every_cpu_cache(struct cache_fill *f, struct uk_alloc *h)
+{
+	unsigned int ncpu = uk_sched_count(), c, i;
+	struct uk_thread *t;
+
+	for (c = 0; c < ncpu; c++) {
+		f[c].h = h;
+		t = uk_thread_create("cache", cache_fill_here, &f[c], 0, 0);
+		UK_TEST_ASSERT(!PTRISERR(t));
+		UK_TEST_ASSERT(uk_sched_thread_add(uk_sched_get(c), t) == 0);
+		UK_TEST_EXPECT_SNUM_EQ(uk_thread_join(t, NULL), 0);
+		for (i = 0; i < CACHED_BLOCKS && f[c].p[i]; i++)
+			;
+		UK_TEST_EXPECT_UNUM_EQ(i, CACHED_BLOCKS);
+	}
+}
+
+/*
+ * Blocks freed into a CPU's cache (any CPU's) hold their slab until
+ * trim or a memory shortage gives them back to it, and the slab's pages
+ * to the frame allocator, whichever CPU asks.
+ */
+UK_TESTCASE(heap, cached_blocks_given_back_from_every_cpu)
+{
+	struct uk_falloc *fa = uk_falloc_get_default();
+	struct cache_fill f[UKPLAT_LCPU_MAXCOUNT];
+	unsigned long before;
+	struct uk_alloc *h;
+	__paddr_t hog;
+	void *p;
+
+	h = uk_alloc_heap_init(fa, ukplat_bootinfo_get()->dm_off);
+	UK_TEST_ASSERT(h != NULL);
+	/* A first round: what the threads take of the kernel's heap (its
+	 * caches, spares) is the same in the next ones. */
+	fill_every_cpu_cache(f, h);
+	uk_alloc_heap_trim(h);
+	before = fa->free_memory;
+	fill_every_cpu_cache(f, h);
+	UK_TEST_EXPECT(fa->free_memory < before);
+	UK_TEST_EXPECT(uk_alloc_heap_trim(h) > 0);
+	UK_TEST_EXPECT_UNUM_EQ(fa->free_memory, before);
+
+	/* Memory short: the heap gets a new slab all the same. */
+	fill_every_cpu_cache(f, h);
+	hog = frames_hog();
+	p = uk_malloc(h, 16);
+	UK_TEST_EXPECT(p != NULL);
+	uk_free(h, p);
+	frames_unhog(hog);
+	uk_alloc_heap_trim(h);
+	/* (the other heaps gave their spares back too) */
+	UK_TEST_EXPECT(fa->free_memory >= before);
+	uk_alloc_heap_destroy(h);
+}

@@ -84,6 +84,12 @@ unsigned int amphi_ukplat_lcpu_idx(void)
 	return 0;
 }
 
+/* One CPU: the heap gives it a cache. */
+unsigned int amphi_ukplat_lcpu_count(void)
+{
+	return 1;
+}
+
 unsigned long long amphi_ukplat_monotonic_clock(void)
 {
 	struct timespec ts;

@@ -18,6 +18,7 @@
 #define uk_alloc_set_default		amphi_uk_alloc_set_default
 #define uk_alloc_heap_init		amphi_uk_alloc_heap_init
 #define uk_alloc_heap_trim		amphi_uk_alloc_heap_trim
+#define uk_alloc_heap_flush		amphi_uk_alloc_heap_flush
 #define uk_alloc_heap_destroy		amphi_uk_alloc_heap_destroy
 #define uk_alloc_heap_reclaim_all	amphi_uk_alloc_heap_reclaim_all
 

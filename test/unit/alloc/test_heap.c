@@ -319,6 +319,87 @@ START_TEST(test_spares_kept_and_reclaimed)
 }
 END_TEST
 
+/*
+ * A freed slab block waits in its CPU's cache: the next malloc of its
+ * class returns it (no slab touched), and it holds its slab until
+ * memory is short. With every frame taken, a malloc that needs pages
+ * gets them from the slabs the cached blocks held.
+ */
+START_TEST(test_cache_given_back_when_short)
+{
+	static __paddr_t hog[HEAP_FRAMES];
+	unsigned long start = fa->free_memory, held, n, i;
+	void *p[UK_ALLOC_HEAP_CACHE_BLOCKS], *q;
+
+	for (i = 0; i < 8; i++)
+		p[i] = uk_malloc(a, 2048);
+	held = start - fa->free_memory;
+	ck_assert_uint_gt(held, 0);
+	ck_assert_uint_le(held, UK_ALLOC_HEAP_SPARE_SLAB_MAX);
+	for (i = 0; i < 8; i++)
+		uk_free(a, p[i]);
+	/* Last in, first out; nothing taken or given. */
+	q = uk_malloc(a, 2000);
+	ck_assert_ptr_eq(q, p[7]);
+	uk_free(a, q);
+	ck_assert_uint_eq(start - fa->free_memory, held);
+
+	n = hog_frames(hog, HEAP_FRAMES);
+	/* An arena block: its pages are the cached blocks' slab. */
+	q = uk_malloc(a, 4096);
+	ck_assert_ptr_nonnull(q);
+	uk_free(a, q);
+	for (i = 0; i < n; i++)
+		ck_assert_int_eq(uk_ffree(fa, hog[i], 1), 0);
+	ck_assert_uint_eq(start - fa->free_memory,
+			  uk_alloc_heap_trim(a) * PAGE_SIZE);
+	ck_assert_int_eq(amphi_uk_fallocbuddy_check(fa), 0);
+}
+END_TEST
+
+/* Blocks of every class go through the cache and back: no block is
+ * handed out twice, and the count and byte bounds hold (what is not
+ * cached goes to the slabs: after a flush all of it is free). */
+START_TEST(test_cache_bounded)
+{
+	enum { N = 200 };
+	static void *p[N];
+	unsigned long start = fa->free_memory;
+	size_t size;
+	int i, j;
+
+	for (size = 16; size <= UK_ALLOC_HEAP_SMALL_MAX; size += 48) {
+		for (i = 0; i < N; i++) {
+			p[i] = uk_malloc(a, size);
+			ck_assert_ptr_nonnull(p[i]);
+			fill(p[i], size, i);
+		}
+		for (i = 0; i < N; i++)
+			ck_assert(check_fill(p[i], size, i));
+		for (i = 0; i < N; i += 2)
+			uk_free(a, p[i]);
+		for (i = 0; i < N; i += 2) {
+			p[i] = uk_malloc(a, size);
+			fill(p[i], size, i);
+		}
+		for (i = 0; i < N; i++) {
+			ck_assert(check_fill(p[i], size, i));
+			for (j = i + 1; j < N && j < i + 8; j++)
+				ck_assert_ptr_ne(p[i], p[j]);
+		}
+		for (i = 0; i < N; i++)
+			uk_free(a, p[i]);
+	}
+	/* Flushed, the caches' blocks are back in their slabs (one empty
+	 * slab per class stays as its spare). */
+	uk_alloc_heap_flush(a);
+	ck_assert_uint_ge(fa->free_memory + 64 * UK_ALLOC_HEAP_SPARE_SLAB_MAX,
+			  start);
+	ck_assert_uint_eq(start - fa->free_memory,
+			  uk_alloc_heap_trim(a) * PAGE_SIZE);
+}
+END_TEST
+
 START_TEST(test_libc_wrappers)
 {
 	void *p;
@@ -381,6 +462,8 @@ TCase *heap_tcase_basic(void)
 	tcase_add_test(tc, test_calloc);
 	tcase_add_test(tc, test_exhaustion);
 	tcase_add_test(tc, test_spares_kept_and_reclaimed);
+	tcase_add_test(tc, test_cache_given_back_when_short);
+	tcase_add_test(tc, test_cache_bounded);
 	tcase_add_test(tc, test_libc_wrappers);
 	tcase_add_test(tc, test_valgrind_abi);
 	return tc;

@@ -32,6 +32,12 @@ unsigned int amphi_ukplat_lcpu_idx(void)
 	return 0;
 }
 
+/* One CPU: the heap gives it a cache. */
+unsigned int amphi_ukplat_lcpu_count(void)
+{
+	return 1;
+}
+
 void amphi_ukplat_lcpu_restore_irqf(unsigned long flags)
 {
 	(void)flags;

@@ -138,11 +138,20 @@ struct uk_heap_pages {
  * a heap's source is short (uk_alloc_heap_reclaim_all). */
 #define UK_ALLOC_HEAP_SPARE_SLAB_MAX	(16 * PAGE_SIZE)
 #define UK_ALLOC_HEAP_SPARE_ARENA	(33 * PAGE_SIZE)
+/* Each CPU keeps freed slab blocks for its next mallocs (no shared lock
+ * on a round trip): at most this many bytes per heap, and this many
+ * blocks of a class (fewer of large ones). They go back to their slabs
+ * when memory is short, on trim, availmem and maxalloc. */
+#define UK_ALLOC_HEAP_CACHE_BYTES	(64 * 1024)
+#define UK_ALLOC_HEAP_CACHE_BLOCKS	32
 struct uk_alloc *uk_alloc_heap_create(struct uk_heap_pages *src,
 				      struct uk_falloc *fa, __vaddr_t dm_off);
 
-/* Gives the spares (empty slabs and arena) of a heap of
- * uk_alloc_heap_create back to its source; returns the pages given. */
+/* Gives the blocks in every CPU's cache of a heap back to its slabs. */
+void uk_alloc_heap_flush(struct uk_alloc *a);
+/* Gives the cached blocks and the spares (empty slabs and arena) of a
+ * heap of uk_alloc_heap_create back to its source; returns the pages
+ * given. */
 unsigned long uk_alloc_heap_trim(struct uk_alloc *a);
 /*
  * Gives every heap's spares back (uk_alloc_heap_trim on each heap, up to
