@@ -59,6 +59,7 @@
 #include <uk/assert.h>
 #include <uk/plat/lcpu.h>
 #include <uk/plat/paging.h>
+#include <uk/plat/time.h>
 #include <uk/spinlock.h>
 #include <uk/falloc.h>
 #include <uk/alloc.h>
@@ -152,13 +153,19 @@ struct heap_class {
 /*
  * A CPU's cache of free slab blocks: up to CACHE_SLOTS of each class, in
  * arrays of its own (never linked through the blocks: an app's write
- * after free damages app data, not the cache). Taken by its CPU with a
- * trylock: an interrupt handler that finds it held uses the slabs.
- * Other CPUs take it only to empty it.
+ * after free damages app data, not the cache). Only its CPU touches it,
+ * with no atomic operation: busy (a plain flag, with preemption off)
+ * keeps out the interrupt handlers of that CPU, which use the slabs
+ * while it is set. Another CPU that wants the blocks back asks (req) and
+ * interrupts the owner (ukplat_lcpu_run), which empties it in the
+ * handler or, if the handler stopped a cache operation, at its end, and
+ * answers (done).
  */
 struct heap_cpu {
-	struct uk_spinlock lock;
+	int busy;
 	__u32 bytes;			/* of the blocks it holds */
+	unsigned long req;		/* empties asked for (any CPU) */
+	unsigned long done;		/* and done (this CPU) */
 	__u8 count[NCLASSES];
 	void *slot[NCLASSES][CACHE_SLOTS];	/* objects (block - rz) */
 } __attribute__((aligned(64)));
@@ -182,6 +189,7 @@ struct heap {
 	unsigned long bin_map[DIV_ROUND_UP(NBINS, 8 * sizeof(long))];
 	struct mid_block *bins[NBINS];
 	unsigned int ncpu;		/* CPUs with a cache */
+	unsigned long ipis;		/* cache_ipi calls not yet over */
 	struct heap_cpu *cpu;		/* after this state */
 };
 
@@ -274,6 +282,8 @@ static void *span_get(struct heap *h, unsigned long pages,
 static struct heap *heaps[MAX_HEAPS];	/* reclaimed by each other */
 
 static unsigned long slab_reclaim(struct heap *h, struct heap_class *c);
+static int slab_reclaim_one(struct heap *h, struct heap_class *c,
+			    unsigned int keep);
 static unsigned long cache_drain(struct heap *h);
 static unsigned long arena_reclaim(struct heap *h);
 
@@ -470,10 +480,11 @@ static unsigned long slab_index(struct heap *h, struct slab *s,
 }
 
 /* Puts object idx of s back in its slab (a block's end for memcheck is
- * the caller's); crashes if it is free already. Returns the pages given
- * back (an empty slab that is not the class's spare). */
-static unsigned long slab_put(struct heap *h, struct slab *s,
-			      unsigned long idx)
+ * the caller's); crashes if it is free already. An empty slab that is
+ * not the class's spare goes back, unless keep (it then waits on the
+ * list for slab_reclaim: keep is for interrupt context). */
+static void slab_put(struct heap *h, struct slab *s, unsigned long idx,
+		     int keep)
 {
 	unsigned long bit = 1UL << (idx % BPL), irqf;
 	struct heap_class *c = &h->cls[s->cls];
@@ -498,7 +509,7 @@ static unsigned long slab_put(struct heap *h, struct slab *s,
 		slab_list_add(c, s);
 	if (s->nfree == s->nobjs) {
 		/* One empty slab stays (the spare); others go back. */
-		if (c->nempty) {
+		if (c->nempty && !keep) {
 			slab_list_del(c, s);
 			s->magic = FREED_MAGIC;
 			release = 1;
@@ -507,10 +518,8 @@ static unsigned long slab_put(struct heap *h, struct slab *s,
 		}
 	}
 	uk_spin_unlock_irqrestore(&c->lock, irqf);
-	if (!release)
-		return 0;
-	span_free(h, s, c->pages);
-	return c->pages;
+	if (release)
+		span_free(h, s, c->pages);
 }
 
 static void small_free(struct heap *h, struct slab *s, void *ptr)
@@ -519,17 +528,30 @@ static void small_free(struct heap *h, struct slab *s, void *ptr)
 
 	if (unlikely(h->vg))
 		UK_VG_FREELIKE(ptr, h->rz);
-	slab_put(h, s, idx);
+	slab_put(h, s, idx, 0);
 }
 
-/* Gives c's empty slab back; returns its pages (0: none). */
+/* Gives c's empty slabs back (the spare, and those emptied by cache
+ * drains); returns their pages (0: none). */
 static unsigned long slab_reclaim(struct heap *h, struct heap_class *c)
+{
+	unsigned long pages = 0;
+
+	while (slab_reclaim_one(h, c, 0))
+		pages += c->pages;
+	return pages;
+}
+
+/* Gives one of c's empty slabs back if it has more than keep; returns 1,
+ * or 0 if it gave none. */
+static int slab_reclaim_one(struct heap *h, struct heap_class *c,
+			    unsigned int keep)
 {
 	unsigned long irqf;
 	struct slab *s;
 
 	uk_spin_lock_irqsave(&c->lock, irqf);
-	s = c->nempty ? c->partial : NULL;
+	s = c->nempty > keep ? c->partial : NULL;
 	while (s && s->nfree != s->nobjs)
 		s = s->next;
 	if (s) {
@@ -541,7 +563,7 @@ static unsigned long slab_reclaim(struct heap *h, struct heap_class *c)
 	if (!s)
 		return 0;
 	span_free(h, s, c->pages);
-	return c->pages;
+	return 1;
 }
 
 /* Size the caller asked for (valgrind) or may use, of a small block. */
@@ -560,11 +582,16 @@ static __sz small_size(struct heap *h, struct slab *s, const void *ptr)
 
 /* --- per-CPU caches of slab blocks ------------------------------------ */
 
+#define CACHE_WAIT_NS	(20 * 1000 * 1000)	/* for another CPU's answer */
+
+static void cache_serve(struct heap *h, struct heap_cpu *pc);
+
 /*
- * This CPU's cache, locked, or NULL (taken: by an interrupted holder on
- * this CPU or a CPU emptying it). No migration while it is held.
- * Under memory tagging caches are off: a block is retagged under its
- * class lock, where its neighbours are.
+ * This CPU's cache, marked busy, or NULL (busy already: this runs in an
+ * interrupt handler that stopped a cache operation). Preemption is off
+ * until cache_put: the thread stays on the CPU. Under memory tagging
+ * caches are off: a block is retagged under its class lock, where its
+ * neighbours are.
  */
 static struct heap_cpu *cache_get(struct heap *h)
 {
@@ -577,16 +604,25 @@ static struct heap_cpu *cache_get(struct heap *h)
 	i = ukplat_lcpu_idx();
 	if (likely(i < h->ncpu)) {
 		pc = &h->cpu[i];
-		if (likely(uk_spin_trylock(&pc->lock)))
+		if (likely(!pc->busy)) {
+			pc->busy = 1;
+			barrier();
 			return pc;
+		}
 	}
 	uk_preempt_enable();
 	return NULL;
 }
 
-static void cache_put(struct heap_cpu *pc)
+/* Ends a cache operation; empties the cache if another CPU asked for it
+ * meanwhile (its interrupt found the cache busy). */
+static void cache_put(struct heap *h, struct heap_cpu *pc)
 {
-	uk_spin_unlock(&pc->lock);
+	barrier();
+	pc->busy = 0;
+	barrier();
+	if (unlikely(__atomic_load_n(&pc->req, __ATOMIC_ACQUIRE) != pc->done))
+		cache_serve(h, pc);
 	uk_preempt_enable();
 }
 
@@ -599,12 +635,12 @@ static void *cache_alloc(struct heap *h, unsigned int ci, __sz size)
 	if (!pc)
 		return NULL;
 	if (!pc->count[ci]) {
-		cache_put(pc);
+		cache_put(h, pc);
 		return NULL;
 	}
 	obj = pc->slot[ci][--pc->count[ci]];
 	pc->bytes -= h->cls[ci].size;
-	cache_put(pc);
+	cache_put(h, pc);
 	if (unlikely(h->vg)) {
 		UK_VG_DEFINED(obj, sizeof(__sz));
 		*(__sz *)obj = size;
@@ -615,7 +651,7 @@ static void *cache_alloc(struct heap *h, unsigned int ci, __sz size)
 }
 
 /* Keeps the freed block ptr of s in this CPU's cache; 0 if it cannot
- * (full or taken). A double free seen here (the block is free in its
+ * (full or busy). A double free seen here (the block is free in its
  * slab or in this cache) crashes; one from another CPU's cache does
  * when that block reaches its slab. */
 static int cache_free(struct heap *h, struct slab *s, void *ptr)
@@ -633,83 +669,135 @@ static int cache_free(struct heap *h, struct slab *s, void *ptr)
 	    (__atomic_load_n(&s->freemap[idx / BPL], __ATOMIC_RELAXED) &
 	     (1UL << (idx % BPL)))) {
 		/* (a block free in its slab: slab_put reports it) */
-		cache_put(pc);
+		cache_put(h, pc);
 		return 0;
 	}
 	for (k = 0; k < n; k++)
 		if (unlikely(pc->slot[s->cls][k] == obj)) {
-			cache_put(pc);
+			cache_put(h, pc);
 			UK_CRASH("free(%p): double free\n", ptr);
 		}
+	if (unlikely(h->vg))
+		UK_VG_FREELIKE(ptr, h->rz);
 	pc->slot[s->cls][n] = obj;
 	pc->count[s->cls] = n + 1;
 	pc->bytes += c->size;
-	cache_put(pc);
-	if (unlikely(h->vg))
-		UK_VG_FREELIKE(ptr, h->rz);
+	cache_put(h, pc);
 	return 1;
 }
 
-/* Gives n cached objects (freed for memcheck) of class ci to their
- * slabs; returns the pages of slabs left empty that went back. */
-static unsigned long cache_release(struct heap *h, unsigned int ci,
-				   void **objs, unsigned int n)
+/*
+ * Gives every block of this CPU's cache pc (not busy) to its slab, and
+ * answers the requests so far. Slabs left empty stay on their class's
+ * list (this may be an interrupt handler: no pages are unmapped here),
+ * for slab_reclaim.
+ */
+static void cache_serve(struct heap *h, struct heap_cpu *pc)
 {
-	unsigned long pages = 0;
+	unsigned long req = __atomic_load_n(&pc->req, __ATOMIC_ACQUIRE);
+	unsigned int ci;
 	struct slab *s;
 	char *obj;
 
-	while (n--) {
-		obj = objs[n];
-		s = (struct slab *)(h->lo + ((__vaddr_t)(*map_slot(h,
-			(__vaddr_t)obj) - 1) << PAGE_SHIFT));
-		pages += slab_put(h, s, (obj - s->area) / h->cls[ci].size);
+	pc->busy = 1;
+	barrier();
+	for (ci = 0; ci < NCLASSES; ci++) {
+		while (pc->count[ci]) {
+			obj = pc->slot[ci][--pc->count[ci]];
+			s = (struct slab *)(h->lo +
+				((__vaddr_t)(*map_slot(h, (__vaddr_t)obj) - 1)
+				 << PAGE_SHIFT));
+			slab_put(h, s, (obj - s->area) / h->cls[ci].size, 1);
+		}
 	}
-	return pages;
+	pc->bytes = 0;
+	barrier();
+	pc->busy = 0;
+	__atomic_store_n(&pc->done, req, __ATOMIC_RELEASE);
+}
+
+/* Empties this CPU's cache of heap arg if no cache operation is under
+ * way here (else that operation does when it ends). ukplat_lcpu_run's
+ * function: an interrupt handler. */
+static void cache_ipi(void *arg)
+{
+	struct heap *h = arg;
+	unsigned int i = ukplat_lcpu_idx();
+
+	if (i < h->ncpu && !h->cpu[i].busy)
+		cache_serve(h, &h->cpu[i]);
+	__atomic_sub_fetch(&h->ipis, 1, __ATOMIC_RELEASE);
+}
+
+/* This CPU's cache: emptied if it is asked for or want, and not busy. */
+static void cache_serve_here(struct heap *h, int want)
+{
+	struct heap_cpu *pc;
+	unsigned int i;
+
+	uk_preempt_disable();
+	i = ukplat_lcpu_idx();
+	pc = i < h->ncpu ? &h->cpu[i] : NULL;
+	if (pc && !pc->busy &&
+	    (want || __atomic_load_n(&pc->req, __ATOMIC_ACQUIRE) != pc->done))
+		cache_serve(h, pc);
+	uk_preempt_enable();
 }
 
 /*
- * Empties CPU i's cache into the slabs; returns the pages of slabs left
- * empty that went back. This CPU's own may be held by the code an
- * interrupt stopped: it is left as it is then. The blocks are taken
- * under the cache's lock and given back after it (pages are unmapped
- * with no heap lock held).
+ * Gets every CPU's cached blocks back to their slabs: this CPU's at
+ * once, the others' through their CPU, waiting up to CACHE_WAIT_NS for
+ * each (a CPU that keeps interrupts masked that long keeps its cache).
+ * While it waits it answers other CPUs' requests, so two CPUs that ask
+ * each other do not wait for each other.
  */
-static unsigned long cache_empty(struct heap *h, unsigned int i)
+static void cache_wait(struct heap *h)
 {
-	struct heap_cpu *pc = &h->cpu[i];
-	void *objs[CACHE_SLOTS];
-	unsigned long irqf, pages = 0;
-	unsigned int ci, n;
+	unsigned long want[UKPLAT_LCPU_MAXCOUNT];
+	unsigned int i, self;
+	struct heap_cpu *pc;
+	__nsec until;
 
-	for (ci = 0; ci < NCLASSES; ci++) {
-		if (!__atomic_load_n(&pc->count[ci], __ATOMIC_RELAXED))
+	cache_serve_here(h, 1);
+	self = ukplat_lcpu_idx();
+	for (i = 0; i < h->ncpu; i++) {
+		pc = &h->cpu[i];
+		want[i] = 0;
+		if (i == self || !__atomic_load_n(&pc->bytes, __ATOMIC_RELAXED) ||
+		    !ukplat_lcpu_started(i))
 			continue;
-		irqf = ukplat_lcpu_save_irqf();
-		if (i != ukplat_lcpu_idx()) {
-			uk_spin_lock(&pc->lock);
-		} else if (!uk_spin_trylock(&pc->lock)) {
-			ukplat_lcpu_restore_irqf(irqf);
-			return pages;
+		want[i] = __atomic_add_fetch(&pc->req, 1, __ATOMIC_ACQ_REL);
+		__atomic_add_fetch(&h->ipis, 1, __ATOMIC_ACQ_REL);
+		if (ukplat_lcpu_run(&i, 1, cache_ipi, h)) {
+			__atomic_sub_fetch(&h->ipis, 1, __ATOMIC_RELEASE);
+			/* (it answers at its next cache operation) */
 		}
-		n = pc->count[ci];
-		memcpy(objs, pc->slot[ci], n * sizeof(void *));
-		pc->count[ci] = 0;
-		pc->bytes -= n * h->cls[ci].size;
-		uk_spin_unlock_irqrestore(&pc->lock, irqf);
-		pages += cache_release(h, ci, objs, n);
 	}
-	return pages;
+	until = ukplat_monotonic_clock() + CACHE_WAIT_NS;
+	for (i = 0; i < h->ncpu; i++) {
+		pc = &h->cpu[i];
+		while (want[i] &&
+		       (long)(__atomic_load_n(&pc->done, __ATOMIC_ACQUIRE) -
+			      want[i]) < 0) {
+			if (ukplat_monotonic_clock() > until)
+				return;
+			cache_serve_here(h, 0);
+			ukarch_spinwait();
+		}
+	}
 }
 
-/* Empties every CPU's cache; returns the pages that went back. */
+/* cache_wait, then the slabs it left empty go back (one per class stays,
+ * the spare); returns their pages. */
 static unsigned long cache_drain(struct heap *h)
 {
 	unsigned long pages = 0;
-	unsigned int i;
+	unsigned int ci;
 
-	for (i = 0; i < h->ncpu; i++)
-		pages += cache_empty(h, i);
+	cache_wait(h);
+	for (ci = 0; ci < NCLASSES; ci++)
+		while (slab_reclaim_one(h, &h->cls[ci], 1))
+			pages += h->cls[ci].pages;
 	return pages;
 }
 
@@ -1514,6 +1602,9 @@ void uk_alloc_heap_destroy(struct uk_alloc *a)
 	struct heap *h = to_heap(a);
 
 	heap_unregister(h);
+	/* A CPU that answered too late may still look at h. */
+	while (__atomic_load_n(&h->ipis, __ATOMIC_ACQUIRE))
+		ukplat_lcpu_spin_yield();
 	if (h->own_src)
 		h->meta_fa->ffree(h->meta_fa, (__vaddr_t)h->src - h->dm_off,
 				  1);
@@ -1606,8 +1697,6 @@ struct uk_alloc *uk_alloc_heap_create(struct uk_heap_pages *src,
 	for (i = 0; i < NCLASSES; i++)
 		class_init(&h->cls[i], class_size(i));
 	uk_spin_init(&h->mid_lock);
-	for (i = 0; i < h->ncpu; i++)
-		uk_spin_init(&h->cpu[i].lock);
 	for (i = 0; i < ARRAY_SIZE(h->cls_of); i++) {
 		while (class_size(ci) < i * 16)
 			ci++;

@@ -90,6 +90,18 @@ unsigned int amphi_ukplat_lcpu_count(void)
 	return 1;
 }
 
+/* No other CPU is started, none runs work. */
+int amphi_ukplat_lcpu_started(unsigned int idx)
+{
+	return idx == 0;
+}
+
+int amphi_ukplat_lcpu_run(const unsigned int lcpuidx[], unsigned int count,
+			  void (*fn)(void *), void *arg)
+{
+	return -19;		/* -ENODEV */
+}
+
 unsigned long long amphi_ukplat_monotonic_clock(void)
 {
 	struct timespec ts;

@@ -38,6 +38,23 @@ unsigned int amphi_ukplat_lcpu_count(void)
 	return 1;
 }
 
+unsigned long long amphi_ukplat_monotonic_clock(void)
+{
+	return 0;
+}
+
+/* No other CPU is started, none runs work. */
+int amphi_ukplat_lcpu_started(unsigned int idx)
+{
+	return idx == 0;
+}
+
+int amphi_ukplat_lcpu_run(const unsigned int lcpuidx[], unsigned int count,
+			  void (*fn)(void *), void *arg)
+{
+	return -19;		/* -ENODEV */
+}
+
 void amphi_ukplat_lcpu_restore_irqf(unsigned long flags)
 {
 	(void)flags;
