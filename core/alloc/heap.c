@@ -23,7 +23,16 @@
  * The spares make a malloc/free of a program that holds few blocks cheap
  * (no pages mapped and unmapped on each round trip; in the app heap that
  * was 4-8 us a call): they stay where blocks are taken from, and cost
- * nothing until memory is short. Pages are taken from and given back to
+ * nothing until memory is short.
+ *
+ * In front of the slabs, each CPU caches freed slab blocks (up to 8 of
+ * a class, 64 KiB in all): a malloc/free round trip
+ * on one CPU takes no lock, no atomic operation and no bitmap. Only the
+ * owner touches its cache (a busy flag keeps its own interrupt handlers
+ * out: they use the slabs); a CPU that needs the blocks back (memory
+ * short, trim, availmem, maxalloc) asks the owner through an interrupt
+ * and waits for its answer (struct heap_cpu). Cached blocks are free for
+ * memcheck; under memory tagging the caches are off. Pages are taken from and given back to
  * the source outside the heap's spinlocks, so that a heap whose source
  * is short can take the locks of every heap to give back their spares
  * (uk_alloc_heap_reclaim_all), and try again.
@@ -88,7 +97,6 @@ UK_BUILD_BUG_ON(ARENA_HDR + ALIGN_UP(MID_MAX + MID_HDR, 16) + MID_HDR >
 #define MAX_HEAPS	8		/* reclaimed by each other */
 #define CACHE_BYTES	UK_ALLOC_HEAP_CACHE_BYTES
 #define CACHE_SLOTS	UK_ALLOC_HEAP_CACHE_BLOCKS
-#define CACHE_CLASS_BYTES	(16 * 1024)	/* per class and CPU */
 
 #define SLAB_MAGIC	0x51ab51abU
 #define LARGE_MAGIC	0x1a26eb10U
@@ -147,7 +155,6 @@ struct heap_class {
 	__u16 pages;		/* of a slab */
 	unsigned int nempty;	/* empty slabs on the list (0 or 1) */
 	struct slab *partial;	/* slabs with a free object */
-	unsigned int cache_max;	/* blocks of the class a CPU caches */
 };
 
 /*
@@ -665,7 +672,7 @@ static int cache_free(struct heap *h, struct slab *s, void *ptr)
 	if (!pc)
 		return 0;
 	n = pc->count[s->cls];
-	if (n >= c->cache_max || pc->bytes + c->size > CACHE_BYTES ||
+	if (n >= CACHE_SLOTS || pc->bytes + c->size > CACHE_BYTES ||
 	    (__atomic_load_n(&s->freemap[idx / BPL], __ATOMIC_RELAXED) &
 	     (1UL << (idx % BPL)))) {
 		/* (a block free in its slab: slab_put reports it) */
@@ -1657,7 +1664,6 @@ static void class_init(struct heap_class *c, unsigned int size)
 	c->recip = (__u32)(((1ULL << 32) + size - 1) / size);
 	c->nempty = 0;
 	c->partial = NULL;
-	c->cache_max = MIN(CACHE_SLOTS, MAX(2U, CACHE_CLASS_BYTES / size));
 }
 
 struct uk_alloc *uk_alloc_heap_create(struct uk_heap_pages *src,

@@ -138,12 +138,12 @@ struct uk_heap_pages {
  * a heap's source is short (uk_alloc_heap_reclaim_all). */
 #define UK_ALLOC_HEAP_SPARE_SLAB_MAX	(16 * PAGE_SIZE)
 #define UK_ALLOC_HEAP_SPARE_ARENA	(33 * PAGE_SIZE)
-/* Each CPU keeps freed slab blocks for its next mallocs (no shared lock
- * on a round trip): at most this many bytes per heap, and this many
- * blocks of a class (fewer of large ones). They go back to their slabs
- * when memory is short, on trim, availmem and maxalloc. */
+/* Each CPU keeps freed slab blocks for its next mallocs (no lock or
+ * atomic on a round trip): at most this many bytes of a heap, and this
+ * many blocks of a class. They go back to their slabs when memory is
+ * short, on trim, availmem and maxalloc (from every CPU). */
 #define UK_ALLOC_HEAP_CACHE_BYTES	(64 * 1024)
-#define UK_ALLOC_HEAP_CACHE_BLOCKS	32
+#define UK_ALLOC_HEAP_CACHE_BLOCKS	8
 struct uk_alloc *uk_alloc_heap_create(struct uk_heap_pages *src,
 				      struct uk_falloc *fa, __vaddr_t dm_off);
 
