@@ -776,8 +776,10 @@ static void cache_wait(struct heap *h)
 		want[i] = __atomic_add_fetch(&pc->req, 1, __ATOMIC_ACQ_REL);
 		__atomic_add_fetch(&h->ipis, 1, __ATOMIC_ACQ_REL);
 		if (ukplat_lcpu_run(&i, 1, cache_ipi, h)) {
+			/* Its queue is full: it answers at its next cache
+			 * operation, not waited for. */
 			__atomic_sub_fetch(&h->ipis, 1, __ATOMIC_RELEASE);
-			/* (it answers at its next cache operation) */
+			want[i] = 0;
 		}
 	}
 	until = ukplat_monotonic_clock() + CACHE_WAIT_NS;
