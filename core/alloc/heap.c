@@ -291,7 +291,7 @@ static struct heap *heaps[MAX_HEAPS];	/* reclaimed by each other */
 static unsigned long slab_reclaim(struct heap *h, struct heap_class *c);
 static int slab_reclaim_one(struct heap *h, struct heap_class *c,
 			    unsigned int keep);
-static unsigned long cache_drain(struct heap *h);
+static unsigned long cache_drain(struct heap *h, int exact);
 static unsigned long arena_reclaim(struct heap *h);
 
 /* Gives h's spares back to its source; returns the pages given. */
@@ -300,7 +300,7 @@ static unsigned long heap_reclaim(struct heap *h)
 	unsigned long pages = 0;
 	unsigned int i;
 
-	pages = cache_drain(h);
+	pages = cache_drain(h, 0);
 	for (i = 0; i < NCLASSES; i++)
 		pages += slab_reclaim(h, &h->cls[i]);
 	return pages + arena_reclaim(h);
@@ -752,58 +752,95 @@ static void cache_serve_here(struct heap *h, int want)
 }
 
 /*
- * Gets every CPU's cached blocks back to their slabs: this CPU's at
- * once, the others' through their CPU, waiting up to CACHE_WAIT_NS for
- * each (a CPU that keeps interrupts masked that long keeps its cache).
- * While it waits it answers other CPUs' requests, so two CPUs that ask
- * each other do not wait for each other.
+ * Asks CPU i (not this one) to empty its cache; returns the request to
+ * wait for, or 0: nothing to wait for (it is empty or not started), or,
+ * unless exact, its queue of interrupt work is full (it answers at its
+ * next cache operation). Exact tries again until the work is queued or
+ * the CPU answered.
  */
-static void cache_wait(struct heap *h)
+static unsigned long cache_ask(struct heap *h, unsigned int i, int exact)
+{
+	struct heap_cpu *pc = &h->cpu[i];
+	unsigned long req;
+	int rc;
+
+	if (!__atomic_load_n(&pc->bytes, __ATOMIC_RELAXED) ||
+	    !ukplat_lcpu_started(i))
+		return 0;
+	req = __atomic_add_fetch(&pc->req, 1, __ATOMIC_ACQ_REL);
+	for (;;) {
+		__atomic_add_fetch(&h->ipis, 1, __ATOMIC_ACQ_REL);
+		rc = ukplat_lcpu_run(&i, 1, cache_ipi, h);
+		if (!rc)
+			return req;
+		__atomic_sub_fetch(&h->ipis, 1, __ATOMIC_RELEASE);
+		if (rc != -EBUSY || !exact ||
+		    (long)(__atomic_load_n(&pc->done, __ATOMIC_ACQUIRE) -
+			   req) >= 0)
+			return 0;
+		cache_serve_here(h, 0);
+		ukplat_lcpu_spin_yield();
+	}
+}
+
+/*
+ * Waits until CPU i answered request req, or the clock passed until
+ * (0: no limit); returns 0 if it did not answer in time. Meanwhile it
+ * answers requests to this CPU, so two CPUs that ask each other do not
+ * wait for each other, and now and then lets the host run the other
+ * CPUs (in sim they are threads, one at a time under valgrind).
+ */
+static int cache_answered(struct heap *h, unsigned int i, unsigned long req,
+			  __nsec until)
+{
+	struct heap_cpu *pc = &h->cpu[i];
+	unsigned int spins = 0;
+
+	while ((long)(__atomic_load_n(&pc->done, __ATOMIC_ACQUIRE) - req) < 0) {
+		if (until && ukplat_monotonic_clock() > until)
+			return 0;
+		cache_serve_here(h, 0);
+		ukarch_spinwait();
+		if (unlikely(++spins == UK_SPIN_YIELD_INTERVAL)) {
+			spins = 0;
+			ukplat_lcpu_spin_yield();
+		}
+	}
+	return 1;
+}
+
+/*
+ * Gets every CPU's cached blocks back to their slabs: this CPU's at
+ * once, the others' through their CPU. It waits up to CACHE_WAIT_NS in
+ * all (a CPU that keeps interrupts masked that long keeps its cache
+ * until it answers), or, if exact, for every answer however long it
+ * takes: for callers that need an exact count and hold no lock.
+ */
+static void cache_wait(struct heap *h, int exact)
 {
 	unsigned long want[UKPLAT_LCPU_MAXCOUNT];
 	unsigned int i, self;
-	struct heap_cpu *pc;
-	__nsec until;
+	__nsec until = 0;
 
 	cache_serve_here(h, 1);
 	self = ukplat_lcpu_idx();
-	for (i = 0; i < h->ncpu; i++) {
-		pc = &h->cpu[i];
-		want[i] = 0;
-		if (i == self || !__atomic_load_n(&pc->bytes, __ATOMIC_RELAXED) ||
-		    !ukplat_lcpu_started(i))
-			continue;
-		want[i] = __atomic_add_fetch(&pc->req, 1, __ATOMIC_ACQ_REL);
-		__atomic_add_fetch(&h->ipis, 1, __ATOMIC_ACQ_REL);
-		if (ukplat_lcpu_run(&i, 1, cache_ipi, h)) {
-			/* Its queue is full: it answers at its next cache
-			 * operation, not waited for. */
-			__atomic_sub_fetch(&h->ipis, 1, __ATOMIC_RELEASE);
-			want[i] = 0;
-		}
-	}
-	until = ukplat_monotonic_clock() + CACHE_WAIT_NS;
-	for (i = 0; i < h->ncpu; i++) {
-		pc = &h->cpu[i];
-		while (want[i] &&
-		       (long)(__atomic_load_n(&pc->done, __ATOMIC_ACQUIRE) -
-			      want[i]) < 0) {
-			if (ukplat_monotonic_clock() > until)
-				return;
-			cache_serve_here(h, 0);
-			ukarch_spinwait();
-		}
-	}
+	for (i = 0; i < h->ncpu; i++)
+		want[i] = i == self ? 0 : cache_ask(h, i, exact);
+	if (!exact)
+		until = ukplat_monotonic_clock() + CACHE_WAIT_NS;
+	for (i = 0; i < h->ncpu; i++)
+		if (want[i] && !cache_answered(h, i, want[i], until))
+			return;
 }
 
 /* cache_wait, then the slabs it left empty go back (one per class stays,
  * the spare); returns their pages. */
-static unsigned long cache_drain(struct heap *h)
+static unsigned long cache_drain(struct heap *h, int exact)
 {
 	unsigned long pages = 0;
 	unsigned int ci;
 
-	cache_wait(h);
+	cache_wait(h, exact);
 	for (ci = 0; ci < NCLASSES; ci++)
 		while (slab_reclaim_one(h, &h->cls[ci], 1))
 			pages += h->cls[ci].pages;
@@ -1592,13 +1629,13 @@ static __ssz heap_availmem(struct uk_alloc *a)
 {
 	struct heap *h = to_heap(a);
 
-	cache_drain(h);
+	cache_drain(h, 0);
 	return (h->src->free_pages(h->src) + spare_pages(h)) * PAGE_SIZE;
 }
 
 void uk_alloc_heap_flush(struct uk_alloc *a)
 {
-	cache_drain(to_heap(a));
+	cache_drain(to_heap(a), 1);
 }
 
 unsigned long uk_alloc_heap_trim(struct uk_alloc *a)

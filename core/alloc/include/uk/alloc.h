@@ -141,13 +141,17 @@ struct uk_heap_pages {
 /* Each CPU keeps freed slab blocks for its next mallocs (no lock or
  * atomic on a round trip): at most this many bytes of a heap, and this
  * many blocks of a class. They go back to their slabs when memory is
- * short, on trim, availmem and maxalloc (from every CPU). */
+ * short, on trim, availmem and maxalloc (from every CPU, waiting 20 ms
+ * at most for each other CPU's answer) and on uk_alloc_heap_flush. */
 #define UK_ALLOC_HEAP_CACHE_BYTES	(64 * 1024)
 #define UK_ALLOC_HEAP_CACHE_BLOCKS	8
 struct uk_alloc *uk_alloc_heap_create(struct uk_heap_pages *src,
 				      struct uk_falloc *fa, __vaddr_t dm_off);
 
-/* Gives the blocks in every CPU's cache of a heap back to its slabs. */
+/* Gives the blocks in every CPU's cache of a heap back to their slabs,
+ * waiting for every CPU's answer however long it takes (a CPU with
+ * interrupts masked holds it up): an exact count for callers that can
+ * wait, such as leak checks; call it with no spinlock held. */
 void uk_alloc_heap_flush(struct uk_alloc *a);
 /* Gives the cached blocks and the spares (empty slabs and arena) of a
  * heap of uk_alloc_heap_create back to its source; returns the pages
