@@ -16,6 +16,7 @@
 #include <uk/sched.h>
 #include <uk/test.h>
 #include <uk/thread.h>
+#include "heap_avail.h"
 
 struct counter {
 	struct uk_poll_waiter w;
@@ -285,7 +286,7 @@ UK_TESTCASE(pipe, no_heap_left_after_close)
 	UK_TEST_ASSERT(ends_open(&e, 0) == 0);
 	uk_ofile_put(e.r);
 	uk_ofile_put(e.w);
-	before = uk_alloc_availmem(a);
+	before = heap_avail(a);
 	for (i = 0; i < 100; i++) {
 		UK_TEST_ASSERT(ends_open(&e, i & 1 ? O_DIRECT : 0) == 0);
 		UK_TEST_EXPECT_SNUM_EQ(put(e.w, "data", 4), 4);
@@ -299,5 +300,5 @@ UK_TESTCASE(pipe, no_heap_left_after_close)
 			uk_ofile_put(e.r);
 		}
 	}
-	UK_TEST_EXPECT_SNUM_EQ(uk_alloc_availmem(a), before);
+	UK_TEST_EXPECT_SNUM_EQ(heap_avail(a), before);
 }

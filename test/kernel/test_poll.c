@@ -20,6 +20,7 @@
 #include <uk/sched.h>
 #include <uk/test.h>
 #include <uk/thread.h>
+#include "heap_avail.h"
 
 /* Nonzero if no waiter is queued on fd's file. */
 static int queue_empty(int fd)
@@ -106,10 +107,10 @@ UK_TESTCASE(poll, no_heap_left)
 		pf[i] = (struct pollfd){ i & 1 ? p[1] : p[0], POLLIN, 0 };
 	/* Warm the heap's slabs up, then count. */
 	poll_round(pf, p[0]);
-	before = uk_alloc_availmem(a);
+	before = heap_avail(a);
 	for (i = 0; i < 10; i++)
 		poll_round(pf, p[0]);
-	UK_TEST_EXPECT_SNUM_EQ(uk_alloc_availmem(a), before);
+	UK_TEST_EXPECT_SNUM_EQ(heap_avail(a), before);
 	close(p[0]);
 	close(p[1]);
 }

@@ -17,10 +17,11 @@
 #include <uk/thread.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include "heap_avail.h"
 
 static __ssz heap_free(void)
 {
-	return uk_alloc_availmem(uk_alloc_get_default());
+	return heap_avail(uk_alloc_get_default());
 }
 
 /* How far the kernel thread's thread pointer is above musl's descriptor:

@@ -17,6 +17,7 @@
 #include <uk/vfs.h>
 #include <unistd.h>
 #include "frames_hog.h"
+#include "heap_avail.h"
 
 #define MB	(1UL << 20)
 
@@ -156,7 +157,7 @@ UK_TESTCASE(ramfs, nodes_freed)
 
 	/* The second round must give back exactly what it took. */
 	for (round = 0; round < 2; round++) {
-		heap = uk_alloc_availmem(uk_alloc_get_default());
+		heap = heap_avail(uk_alloc_get_default());
 		UK_TEST_ASSERT(uk_vfs_mkdirat(AT_FDCWD, "/nf", 0755) == 0);
 		uk_vfs_mknodat(AT_FDCWD, "/nf/a", S_IFREG | 0600, 0);
 		uk_vfs_symlinkat("a", AT_FDCWD, "/nf/l");
@@ -169,7 +170,7 @@ UK_TESTCASE(ramfs, nodes_freed)
 						       AT_REMOVEDIR), 0);
 		UK_TEST_EXPECT_UNUM_EQ(uk_ramfs_nodes(), nodes);
 	}
-	UK_TEST_EXPECT_SNUM_EQ(uk_alloc_availmem(uk_alloc_get_default()),
+	UK_TEST_EXPECT_SNUM_EQ(heap_avail(uk_alloc_get_default()),
 			       heap);
 }
 

@@ -19,12 +19,13 @@
 #include <uk/test.h>
 #include <uk/thread.h>
 #include <uk/wait.h>
+#include "heap_avail.h"
 
 #define MS(n)	ukarch_time_msec_to_nsec(n)
 
 static __ssz heap_free(void)
 {
-	return uk_alloc_availmem(uk_alloc_get_default());
+	return heap_avail(uk_alloc_get_default());
 }
 
 static struct uk_thread *spawn(const char *name, uk_thread_fn_t fn,

@@ -18,6 +18,7 @@
 #include <uk/ramfs.h>
 #include <uk/test.h>
 #include <uk/vfs.h>
+#include "heap_avail.h"
 
 static ssize_t kwrite(struct uk_ofile *of, const void *buf, __sz len,
 		      off_t off)
@@ -225,7 +226,7 @@ static int list_removing(void)
 UK_TESTCASE(vfs, ten_thousand_entries)
 {
 	struct uk_falloc *fa = uk_falloc_get_default();
-	__ssz heap = uk_alloc_availmem(uk_alloc_get_default());
+	__ssz heap = heap_avail(uk_alloc_get_default());
 	unsigned long frames = fa->free_memory;
 	char name[32];
 	struct stat st;
@@ -248,7 +249,7 @@ UK_TESTCASE(vfs, ten_thousand_entries)
 	 * them by doing it again and comparing then). */
 	(void)heap;
 	(void)frames;
-	heap = uk_alloc_availmem(uk_alloc_get_default());
+	heap = heap_avail(uk_alloc_get_default());
 	frames = fa->free_memory;
 	UK_TEST_ASSERT(uk_vfs_mkdirat(AT_FDCWD, "/big", 0755) == 0);
 	UK_TEST_ASSERT(make_many() == 0);
@@ -259,7 +260,7 @@ UK_TESTCASE(vfs, ten_thousand_entries)
 	}
 	UK_TEST_EXPECT_SNUM_EQ(uk_vfs_unlinkat(AT_FDCWD, "/big",
 					       AT_REMOVEDIR), 0);
-	UK_TEST_EXPECT_SNUM_EQ(uk_alloc_availmem(uk_alloc_get_default()),
+	UK_TEST_EXPECT_SNUM_EQ(heap_avail(uk_alloc_get_default()),
 			       heap);
 	UK_TEST_EXPECT_UNUM_EQ(fa->free_memory, frames);
 }
