@@ -2,13 +2,17 @@
  * the bootinfo's free memory, heap on top, libc malloc on the heap. */
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <uk/alloc.h>
+#include <uk/arch/atomic.h>
 #include <uk/arch/memtag.h>
 #include <uk/errptr.h>
 #include <uk/falloc.h>
 #include <uk/plat/bootinfo.h>
+#include <uk/plat/lcpu.h>
+#include <uk/plat/time.h>
 #include <uk/sched.h>
 #include <uk/test.h>
 #include <uk/thread.h>
@@ -389,5 +393,69 @@ UK_TESTCASE(heap, cached_blocks_given_back_from_every_cpu)
 	trim_exact(h);
 	/* (the other heaps gave their spares back too) */
 	UK_TEST_EXPECT(fa->free_memory >= before);
+	uk_alloc_heap_destroy(h);
+}
+
+/* A CPU slow to answer: its cache full, interrupts masked. */
+struct masked_cpu {
+	struct cache_fill fill;
+	int masked;		/* set by it: cache full, interrupts masked */
+	int counted;		/* set by the test: its bounded count is over */
+};
+
+/* Fills this CPU's cache, then keeps interrupts masked until the test
+ * counted, and 100 ms more: past the 20 ms bound of a drain or two. */
+static void cache_fill_masked(void *arg)
+{
+	struct masked_cpu *m = arg;
+	__nsec until;
+
+	cache_fill_here(&m->fill);
+	ukplat_lcpu_disable_irq();
+	ukarch_store_n(&m->masked, 1);
+	while (!ukarch_load_n(&m->counted))
+		ukarch_spinwait();
+	until = ukplat_monotonic_clock() + ukarch_time_msec_to_nsec(100);
+	while (ukplat_monotonic_clock() < until)
+		ukarch_spinwait();
+	ukplat_lcpu_enable_irq();
+}
+
+/*
+ * availmem does not wait for a CPU with interrupts masked past its
+ * bound (the blocks that CPU caches count as used); a flush waits for
+ * its answer however late, and the count after it is exact.
+ */
+UK_TESTCASE(heap, flush_waits_for_a_cpu_with_interrupts_masked)
+{
+	struct masked_cpu m = { 0 };
+	__ssz bounded, exact;
+	struct uk_thread *t;
+	struct uk_alloc *h;
+	unsigned int cpu;
+
+	if (uk_sched_count() < 2) {
+		printf("  skipped: needs 2 CPUs (-smp 2)\n");
+		return;
+	}
+	h = uk_alloc_heap_init(uk_falloc_get_default(),
+			       ukplat_bootinfo_get()->dm_off);
+	UK_TEST_ASSERT(h != NULL);
+	m.fill.h = h;
+	cpu = (ukplat_lcpu_idx() + 1) % uk_sched_count();
+	t = uk_thread_create("masked", cache_fill_masked, &m, 0, 0);
+	UK_TEST_ASSERT(!PTRISERR(t));
+	UK_TEST_ASSERT(uk_sched_thread_add(uk_sched_get(cpu), t) == 0);
+	while (!ukarch_load_n(&m.masked))
+		ukplat_lcpu_spin_yield();
+	/* (it would never return if it waited: the CPU waits for us) */
+	bounded = uk_alloc_availmem(h);
+	ukarch_store_n(&m.counted, 1);
+	uk_alloc_heap_flush(h);
+	exact = uk_alloc_availmem(h);
+	/* The 8 blocks of 2 KiB that CPU cached, in slabs now empty. */
+	UK_TEST_EXPECT(exact - bounded >= CACHED_BLOCKS * 2048);
+	UK_TEST_EXPECT_SNUM_EQ(uk_thread_join(t, NULL), 0);
+	uk_alloc_heap_trim(h);
 	uk_alloc_heap_destroy(h);
 }
