@@ -8,7 +8,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -24,6 +26,20 @@ static int posix_checks_passed, posix_checks_failed;
 			       #cond);					\
 		}							\
 	} while (0)
+
+/* Installs fn as sig's SA_SIGINFO handler with flags and an empty mask;
+ * returns sigaction's result. */
+static inline int set_action(int sig, void (*fn)(int, siginfo_t *, void *),
+			     int flags)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = fn;
+	sa.sa_flags = SA_SIGINFO | flags;
+	sigemptyset(&sa.sa_mask);
+	return sigaction(sig, &sa, NULL);
+}
 
 /* The fd number the next open() returns (to see that nothing leaked). */
 static inline int lowest_free_fd(void)

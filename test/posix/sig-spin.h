@@ -13,18 +13,6 @@
 
 #include "posix-check.h"
 
-/* A SA_SIGINFO handler for sig, no mask; returns sigaction's result. */
-static int set_action(int sig, void (*fn)(int, siginfo_t *, void *))
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_sigaction = fn;
-	sa.sa_flags = SA_SIGINFO;
-	sigemptyset(&sa.sa_mask);
-	return sigaction(sig, &sa, NULL);
-}
-
 static double now(void)
 {
 	struct timespec ts;

@@ -206,13 +206,7 @@ static void on_breakpoint(int sig, siginfo_t *si, void *ucv)
 
 static void catch(int sig, void (*fn)(int, siginfo_t *, void *), int flags)
 {
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_sigaction = fn;
-	sa.sa_flags = SA_SIGINFO | flags;
-	sigemptyset(&sa.sa_mask);
-	CHECK(sigaction(sig, &sa, NULL) == 0);
+	CHECK(set_action(sig, fn, flags) == 0);
 }
 
 static void reset(void)

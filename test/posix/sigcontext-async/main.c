@@ -136,8 +136,8 @@ int main(void)
 	sigemptyset(&set);
 	sigaddset(&set, SIGPROF);
 	CHECK(pthread_sigmask(SIG_BLOCK, &set, NULL) == 0);
-	CHECK(set_action(SIGPROF, on_sample) == 0);
-	CHECK(set_action(SIGUSR1, on_leave) == 0);
+	CHECK(set_action(SIGPROF, on_sample, 0) == 0);
+	CHECK(set_action(SIGUSR1, on_leave, 0) == 0);
 	CHECK(pthread_create(&t, NULL, spinner, NULL) == 0);
 	CHECK(wait_for(&spinning, 1));
 	msleep(5);

@@ -281,8 +281,8 @@ static void async_case(void)
 	sigemptyset(&set);
 	sigaddset(&set, SIGPROF);
 	CHECK(pthread_sigmask(SIG_BLOCK, &set, NULL) == 0);
-	CHECK(set_action(SIGPROF, on_sample) == 0);
-	CHECK(set_action(SIGUSR1, on_leave) == 0);
+	CHECK(set_action(SIGPROF, on_sample, 0) == 0);
+	CHECK(set_action(SIGUSR1, on_leave, 0) == 0);
 	CHECK(pthread_create(&t, NULL, spinner, NULL) == 0);
 	CHECK(wait_for(&spinning, 1));
 	msleep(5);
@@ -334,7 +334,7 @@ static void raise_case(void)
 {
 	unsigned int saved = ctl_get();
 
-	CHECK(set_action(SIGUSR2, on_raise) == 0);
+	CHECK(set_action(SIGUSR2, on_raise, 0) == 0);
 	ctl_set((saved & ~RC_MASK) | RC_ZERO);
 	CHECK(raise(SIGUSR2) == 0);
 	CHECK((ctl_get() & RC_MASK) == RC_UP);
@@ -365,7 +365,7 @@ static void call_case(void)
 	uint64_t after[2] __attribute__((aligned(16)));
 	long rax = SYS_tgkill;
 
-	CHECK(set_action(SIGUSR2, on_call) == 0);
+	CHECK(set_action(SIGUSR2, on_call, 0) == 0);
 	__asm__ __volatile__(
 		"	movdqa (%[p]), %%xmm0\n"
 		"	syscall\n"
@@ -399,7 +399,7 @@ static void call_case(void)
 {
 	long rc;
 
-	CHECK(set_action(SIGUSR2, on_call) == 0);
+	CHECK(set_action(SIGUSR2, on_call, 0) == 0);
 	status_set(status_get() & ~FLAG_INEXACT);
 	rc = syscall(SYS_tgkill, getpid(), syscall(SYS_gettid), SIGUSR2);
 	CHECK(rc == 0 && sync_hits == 2);

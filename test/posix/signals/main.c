@@ -505,13 +505,8 @@ static void test_autodisarm(void)
 {
 	stack_t ss = { .ss_sp = alt, .ss_size = sizeof(alt),
 		       .ss_flags = AUTODISARM }, old;
-	struct sigaction sa;
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_sigaction = on_autodisarm;
-	sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
-	sigemptyset(&sa.sa_mask);
-	CHECK(sigaction(SIGUSR1, &sa, NULL) == 0);
+	CHECK(set_action(SIGUSR1, on_autodisarm, SA_ONSTACK) == 0);
 	CHECK(sigaltstack(&ss, NULL) == 0);
 	CHECK(sigaltstack(NULL, &old) == 0 && old.ss_sp == alt &&
 	      old.ss_size == sizeof(alt) && old.ss_flags == AUTODISARM);
