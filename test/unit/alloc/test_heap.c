@@ -273,6 +273,15 @@ static unsigned long hog_frames(__paddr_t *pa, unsigned long max)
 	return n;
 }
 
+/* Gives back the n frames hog_frames took. */
+static void unhog_frames(const __paddr_t *pa, unsigned long n)
+{
+	unsigned long i;
+
+	for (i = 0; i < n; i++)
+		ck_assert_int_eq(uk_ffree(fa, pa[i], 1), 0);
+}
+
 /*
  * An emptied arena and slab wait as spares: the next round trip takes
  * no pages. With every frame taken, a heap that needs pages gets them
@@ -282,7 +291,7 @@ static unsigned long hog_frames(__paddr_t *pa, unsigned long max)
 START_TEST(test_spares_kept_and_reclaimed)
 {
 	static __paddr_t hog[HEAP_FRAMES];
-	unsigned long start, mid, n, i;
+	unsigned long start, mid, n;
 	struct uk_alloc *b = amphi_uk_alloc_heap_init(fa, mem.dm_off);
 	void *p;
 
@@ -309,8 +318,7 @@ START_TEST(test_spares_kept_and_reclaimed)
 	p = uk_malloc(b, 4096);
 	ck_assert_ptr_nonnull(p);
 	uk_free(b, p);
-	for (i = 0; i < n; i++)
-		ck_assert_int_eq(uk_ffree(fa, hog[i], 1), 0);
+	unhog_frames(hog, n);
 	ck_assert_uint_eq(start - fa->free_memory,
 			  (uk_alloc_heap_trim(a) + uk_alloc_heap_trim(b)) *
 			  PAGE_SIZE);
@@ -349,8 +357,7 @@ START_TEST(test_cache_given_back_when_short)
 	q = uk_malloc(a, 4096);
 	ck_assert_ptr_nonnull(q);
 	uk_free(a, q);
-	for (i = 0; i < n; i++)
-		ck_assert_int_eq(uk_ffree(fa, hog[i], 1), 0);
+	unhog_frames(hog, n);
 	ck_assert_uint_eq(start - fa->free_memory,
 			  uk_alloc_heap_trim(a) * PAGE_SIZE);
 	ck_assert_int_eq(amphi_uk_fallocbuddy_check(fa), 0);
