@@ -3,6 +3,7 @@
 
 Run './amphi help' or './amphi COMMAND --help'.
 """
+import configparser
 import importlib.util
 import json
 import os
@@ -116,7 +117,8 @@ Common options (before or after the command):
                     (bare metal, booted in QEMU; arm64 is cross-compiled
                     and runs on qemu-system-aarch64 -M virt under TCG)
   --build-dir DIR   build folder (default: build/PLATFORM)
-  --ubsan           build the kernel, libc and apps with the undefined-
+  --ubsan           build the kernel and the tree's apps (not musl nor
+                    the ports' third-party sources) with the undefined-
                     behaviour sanitizer (meson -Dubsan=true; default
                     folder build/PLATFORM-ubsan): a failed check is a
                     kernel crash report naming the source line
@@ -503,11 +505,10 @@ def configure(ctx, extra_apps):
     if ctx.ubsan and (not configured or not meson_option(ctx, 'ubsan')):
         opts.append('-Dubsan=true')
         changed = True
+    cross = cross_files(ctx.platform)
     if not configured:
         say('configuring %s' % os.path.relpath(ctx.build_dir))
-        cross = PLATFORMS.get(ctx.platform)
-        if cross:
-            opts.append('--cross-file=' + os.path.join(TOP, cross))
+        opts += ['--cross-file=' + f for f in cross]
         quiet(['meson', 'setup', ctx.build_dir, TOP] + opts, 'configure')
     elif changed:
         quiet(['meson', 'configure', ctx.build_dir] + opts, 'configure')
@@ -515,6 +516,29 @@ def configure(ctx, extra_apps):
         quiet(['ninja', '-C', ctx.build_dir, 'reconfigure'], 'configure')
     with open(stamp_path, 'w') as f:
         f.write(stamp)
+
+
+def cross_files(platform):
+    """The meson cross files for platform ([] when native). With ccache
+    installed, a second file, written into build/ (and rewritten before
+    each configure, since a reconfigure reads it again), runs the cross
+    compiler through ccache: meson wraps only the native compiler itself.
+    Then the arm64 worlds (plain and UBSan) compile musl once."""
+    cross = PLATFORMS.get(platform)
+    if not cross:
+        return []
+    files = [os.path.join(TOP, cross)]
+    if not shutil.which('ccache'):
+        return files
+    machine = configparser.ConfigParser()
+    machine.read(files[0])
+    compiler = machine['binaries']['c'].strip("'")
+    wrapper = os.path.join(TOP, 'build', platform + '-cross-ccache.ini')
+    os.makedirs(os.path.dirname(wrapper), exist_ok=True)
+    with open(wrapper, 'w') as f:
+        f.write("# Written by ./amphi (see cross_files in tools/amphi.py)."
+                "\n[binaries]\nc = ['ccache', '%s']\n" % compiler)
+    return files + [wrapper]
 
 
 def image_file(app):
@@ -973,6 +997,24 @@ def duration(secs):
     return '%d min %02d s' % (secs // 60, secs % 60)
 
 
+def ccache_counts():
+    """(hits, misses) of the build cache so far, or None without ccache.
+    A run's share is the difference of two looks: the counters are the
+    cache's own, kept across runs."""
+    if not shutil.which('ccache'):
+        return None
+    try:
+        out = subprocess.run(['ccache', '--print-stats'], check=True,
+                             capture_output=True, text=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    stats = dict(line.split('\t', 1) for line in out.splitlines()
+                 if '\t' in line)
+    hits = sum(int(stats.get(k, 0)) for k in ('direct_cache_hit',
+                                              'preprocessed_cache_hit'))
+    return hits, int(stats.get('cache_miss', 0))
+
+
 def summary_line(counts, label=''):
     passed, failed, skipped = counts
     extra = ', %d skipped' % skipped if skipped else ''
@@ -1145,6 +1187,7 @@ def cmd_test(ctx, args):
             runs += [(Ctx(p, None, ubsan=True), s, n, True)
                      for p, s, n in UBSAN_PASS]
     results = []
+    cache_before = ccache_counts()
     for c, s, n, trimmed in runs:
         label = c.platform + (' ubsan' if c.ubsan else '')
         if len(runs) > 1:
@@ -1165,6 +1208,12 @@ def cmd_test(ctx, args):
         for plat, r, secs in results:
             print('%s, %s' % (summary_line(r, ' (%s)' % plat),
                               duration(secs)))
+        cache_after = ccache_counts()
+        if cache_before and cache_after:
+            hits = cache_after[0] - cache_before[0]
+            misses = cache_after[1] - cache_before[1]
+            print('build cache (ccache): %d compiles, %d from the cache'
+                  % (hits + misses, hits))
     print(summary_line(total))
     sys.exit(1 if total[1] else 0)
 
