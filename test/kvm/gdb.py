@@ -14,6 +14,7 @@ its exit.
 import argparse
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -48,9 +49,18 @@ def main():
     ap.add_argument('--build', required=True)
     ap.add_argument('--gdb', default='gdb')
     args = ap.parse_args()
+    tmp = tempfile.mkdtemp(prefix='amphi-gdbtest-')
+    try:
+        return check(args, tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def check(args, tmp):
+    """Runs the monitor and gdb with files in tmp; returns the exit
+    status."""
     image = os.path.join(os.path.abspath(args.build), 'tools', 'hello')
     port = free_port()
-    tmp = tempfile.mkdtemp(prefix='amphi-gdbtest-')
     ready = os.path.join(tmp, 'ready')
     log = open(os.path.join(tmp, 'monitor.log'), 'w+')
     mon = subprocess.Popen([sys.executable, KVM_RUN, '-smp', '2',
