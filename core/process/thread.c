@@ -180,6 +180,7 @@ static long do_clone(unsigned long flags, unsigned long newsp, int *ptid,
 	}
 	/* As on Linux, the child starts with its parent's signal mask. */
 	t->sig_blocked = self->sig_blocked;
+	uk_thread_sched_inherit(t, self);
 	t->on_off_cpu = child_off_cpu;
 	if (flags & CLONE_CHILD_CLEARTID)
 		t->clear_child_tid = (__u32 *)ctid;

@@ -132,6 +132,12 @@ struct uk_thread {
 	__uptr unmap_base;		/* this range is unmapped then */
 	__sz unmap_len;
 	int kernel_buffers;		/* uk_kernel_buffers_begin depth */
+	/* What the app set with setpriority and sched_setscheduler
+	 * (core/sched/syscalls.c): kept and reported, never used, as the
+	 * scheduler runs every thread alike. */
+	int nice;			/* -20..19 */
+	int sched_policy;		/* SCHED_*, | SCHED_RESET_ON_FORK */
+	int sched_prio;			/* 1..99 for FIFO and RR, else 0 */
 
 	struct uk_spinlock lock;	/* exit, detach, join */
 	struct uk_waitq exit_wq;	/* joiners */
@@ -258,6 +264,11 @@ struct uk_thread *uk_thread_find_id(unsigned long id);
  * -ESRCH. */
 int uk_thread_with_id(unsigned long id,
 		      int (*fn)(struct uk_thread *t, void *arg), void *arg);
+
+/* Gives t, a clone child of parent, the nice value and scheduling
+ * policy parent has, as Linux does (SCHED_RESET_ON_FORK: the defaults). */
+void uk_thread_sched_inherit(struct uk_thread *t,
+			     const struct uk_thread *parent);
 
 /* Calls fn(t, arg) for every thread under the thread-list lock; fn must
  * not create, free or block threads. */
