@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Memory mappings over the active VAS, as system-call handlers: mmap,
- * munmap, mprotect, madvise, mincore, mremap, msync, mlock, brk. Errors follow
- * Linux. The app's mappings live in the VAS window next to the kernel's
+ * munmap, mprotect, madvise, mincore, mremap, msync, mlock (mlock2,
+ * mlockall: nothing is ever paged out), brk. Errors follow Linux. The
+ * app's mappings live in the VAS window next to the kernel's
  * (thread stacks, reservations): every call here acts for the app
  * (UK_VMA_MAP_APP), so a range holding kernel memory, in the window or
  * outside it (the image, the heap), is refused with the error Linux
@@ -411,6 +412,29 @@ UK_SYSCALL_R_DEFINE(int, mlock, const void *, addr, size_t, len)
 UK_SYSCALL_R_DEFINE(int, munlock, const void *, addr, size_t, len)
 {
 	return check_mapped(addr, len, 0);
+}
+
+UK_SYSCALL_R_DEFINE(int, mlock2, const void *, addr, size_t, len,
+		    unsigned int, flags)
+{
+	if (flags & ~MLOCK_ONFAULT)
+		return -EINVAL;
+	return check_mapped(addr, len, 0);
+}
+
+/* Nothing is ever paged out: all memory is locked already. Only the
+ * flags are checked, as Linux does (MCL_ONFAULT alone is no request). */
+UK_SYSCALL_R_DEFINE(int, mlockall, int, flags)
+{
+	if (!flags || (flags & ~(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT)) ||
+	    flags == MCL_ONFAULT)
+		return -EINVAL;
+	return 0;
+}
+
+UK_SYSCALL_R_DEFINE(int, munlockall)
+{
+	return 0;
 }
 
 UK_SYSCALL_R_DEFINE(int, mincore, void *, addr, size_t, len,
