@@ -36,6 +36,7 @@
 #include <uk/signal.h>
 #include <uk/spinlock.h>
 #include <uk/syscall.h>
+#include <uk/time.h>
 
 /* Longest chain of epoll-in-epoll links (Linux's EPOLL_MAX_NESTS). */
 #define EP_MAX_NESTS	4
@@ -655,19 +656,17 @@ UK_SYSCALL_R_DEFINE(int, epoll_ctl, int, epfd, int, op, int, fd,
 	return sys_epoll_ctl(epfd, op, fd, event);
 }
 
+/* Harvests up to max events, waiting for some until the monotonic
+ * deadline (0: forever; one passed: no wait). */
 static int ep_wait(struct epoll *ep, struct epoll_event *uevents,
-		   int max, int timeout)
+		   int max, __nsec deadline)
 {
-	__nsec deadline = 0;
 	int n;
 
 	uk_poll_yield();
-	if (timeout > 0)
-		deadline = ukplat_monotonic_clock() +
-			   (__nsec)timeout * 1000000ULL;
 	for (;;) {
 		n = ep_harvest(ep, uevents, max);
-		if (n || !timeout)
+		if (n)
 			return n;
 		if (deadline && ukplat_monotonic_clock() >= deadline)
 			return 0;
@@ -678,7 +677,7 @@ static int ep_wait(struct epoll *ep, struct epoll_event *uevents,
 }
 
 static int sys_epoll_wait(int epfd, struct epoll_event *events,
-			  int maxevents, int timeout)
+			  int maxevents, __nsec deadline)
 {
 	struct uk_ofile *of;
 	struct epoll *ep;
@@ -691,20 +690,32 @@ static int sys_epoll_wait(int epfd, struct epoll_event *events,
 	if (PTRISERR(of))
 		return PTR2ERR(of);
 	ep = file_epoll(of->file);
-	rc = ep ? ep_wait(ep, events, maxevents, timeout) : -EINVAL;
+	rc = ep ? ep_wait(ep, events, maxevents, deadline) : -EINVAL;
 	uk_ofile_put(of);
 	return rc;
+}
+
+/* epoll_wait's timeout in ms (< 0: forever) as a deadline; 0 is one
+ * already passed. */
+static __nsec ms_deadline(int timeout)
+{
+	if (timeout < 0)
+		return 0;
+	if (!timeout)
+		return 1;
+	return ukplat_monotonic_clock() + (__nsec)timeout * 1000000ULL;
 }
 
 UK_SYSCALL_R_DEFINE(int, epoll_wait, int, epfd, struct epoll_event *, events,
 		    int, maxevents, int, timeout)
 {
-	return sys_epoll_wait(epfd, events, maxevents, timeout);
+	return sys_epoll_wait(epfd, events, maxevents, ms_deadline(timeout));
 }
 
-UK_SYSCALL_R_DEFINE(int, epoll_pwait, int, epfd,
-		    struct epoll_event *, events, int, maxevents,
-		    int, timeout, const void *, sigmask, size_t, sigsetsize)
+/* The wait of epoll_pwait and epoll_pwait2, with sigmask in place. */
+static int sys_epoll_pwait(int epfd, struct epoll_event *events,
+			   int maxevents, __nsec deadline,
+			   const void *sigmask, size_t sigsetsize)
 {
 	__u64 old;
 	int rc;
@@ -712,8 +723,32 @@ UK_SYSCALL_R_DEFINE(int, epoll_pwait, int, epfd,
 	rc = uk_signal_mask_swap_user(sigmask, sigsetsize, &old);
 	if (rc <= 0)
 		return rc < 0 ? rc : sys_epoll_wait(epfd, events, maxevents,
-						    timeout);
-	rc = sys_epoll_wait(epfd, events, maxevents, timeout);
+						    deadline);
+	rc = sys_epoll_wait(epfd, events, maxevents, deadline);
 	uk_signal_mask_restore(old);
 	return rc;
+}
+
+UK_SYSCALL_R_DEFINE(int, epoll_pwait, int, epfd,
+		    struct epoll_event *, events, int, maxevents,
+		    int, timeout, const void *, sigmask, size_t, sigsetsize)
+{
+	return sys_epoll_pwait(epfd, events, maxevents, ms_deadline(timeout),
+			       sigmask, sigsetsize);
+}
+
+/* epoll_pwait with a timespec (NULL: forever), checked first. */
+UK_SYSCALL_R_DEFINE(int, epoll_pwait2, int, epfd,
+		    struct epoll_event *, events, int, maxevents,
+		    const struct uk_timespec *, timeout, const void *, sigmask,
+		    size_t, sigsetsize)
+{
+	__nsec deadline;
+	int rc;
+
+	rc = uk_time_rel_deadline_user(timeout, &deadline);
+	if (rc)
+		return rc;
+	return sys_epoll_pwait(epfd, events, maxevents, deadline, sigmask,
+			       sigsetsize);
 }

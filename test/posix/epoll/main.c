@@ -5,7 +5,8 @@
  * closed while watched (a dup keeps the item), HUP and ERR of pipe ends,
  * an epoll inside an epoll, ELOOP, timeouts, a second thread waking
  * epoll_wait, fewer slots than ready items, many fds, eventfds, and
- * threads closing watched fds while another waits.
+ * threads closing watched fds while another waits; epoll_pwait2's
+ * timespec (made raw: not every C library wraps it).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -437,6 +438,58 @@ static void test_threads(void)
 	close(ep);
 }
 
+static long pwait2(int ep, struct epoll_event *ev, int max,
+		   const struct timespec *ts, const sigset_t *mask)
+{
+	return syscall(SYS_epoll_pwait2, ep, ev, max, ts, mask, 8);
+}
+
+/* epoll_pwait2: the timeout is a timespec, checked before all else. */
+static void test_pwait2(void)
+{
+	struct timespec zero = { 0, 0 }, ms30 = { 0, 30000000 };
+	struct timespec five = { 5, 0 };
+	struct timespec bad[] = { { 0, 1000000000 }, { -1, 0 }, { 0, -1 } };
+	struct epoll_event ev;
+	int ep = epoll_create1(0), p[2];
+	struct waker w = { 0 };
+	long long t0;
+	sigset_t mask;
+	pthread_t t;
+	unsigned int i;
+
+	CHECK(pipe(p) == 0);
+	CHECK(ep_add(ep, p[0], EPOLLIN, 7) == 0);
+	CHECK(pwait2(ep, &ev, 1, &zero, NULL) == 0);
+	t0 = now_ms();
+	CHECK(pwait2(ep, &ev, 1, &ms30, NULL) == 0);
+	CHECK(now_ms() - t0 >= 25);
+	sigemptyset(&mask);
+	CHECK(pwait2(ep, &ev, 1, &ms30, &mask) == 0);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		CHECK(pwait2(ep, &ev, 1, &bad[i], NULL) == -1 &&
+		      errno == EINVAL);
+		CHECK(pwait2(-1, &ev, 0, &bad[i], NULL) == -1 &&
+		      errno == EINVAL);
+	}
+	CHECK(pwait2(-1, &ev, 1, (void *)8, NULL) == -1 && errno == EFAULT);
+	CHECK(pwait2(-1, &ev, 1, &zero, NULL) == -1 && errno == EBADF);
+	CHECK(pwait2(ep, &ev, 0, &zero, NULL) == -1 && errno == EINVAL);
+	CHECK(pwait2(p[0], &ev, 1, &zero, NULL) == -1 && errno == EINVAL);
+	CHECK(syscall(SYS_epoll_pwait2, ep, &ev, 1, &zero, &mask, 4) == -1 &&
+	      errno == EINVAL);
+	/* Woken before the timeout, and with none. */
+	w = (struct waker){ ep, p[1], 30, 0 };
+	CHECK(pthread_create(&t, NULL, waker_main, &w) == 0);
+	CHECK(pwait2(ep, &ev, 1, &five, NULL) == 1 && ev.data.u64 == 7);
+	pthread_join(t, NULL);
+	CHECK(pwait2(ep, &ev, 1, NULL, NULL) == 1 && ev.data.u64 == 7);
+	CHECK(pwait2(ep, &ev, 1, &zero, &mask) == 1);
+	close(p[0]);
+	close(p[1]);
+	close(ep);
+}
+
 static void test_many(void)
 {
 	static int fds[MANY][2];
@@ -576,6 +629,7 @@ int main(void)
 	test_nesting();
 	test_timeouts();
 	test_threads();
+	test_pwait2();
 	test_many();
 	test_eventfd();
 	test_churn();
