@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Sending and receiving: send, sendto, sendmsg, recv, recvfrom, recvmsg,
- * and read/write of a socket fd (socket.c), with Linux's blocking rules.
+ * Sending and receiving: send, sendto, sendmsg, sendmmsg, recv, recvfrom,
+ * recvmsg, recvmmsg, and read/write of a socket fd (socket.c), with
+ * Linux's blocking rules.
  * Message headers and control data are copied in and out here; the
  * family sees kernel copies, and the app's data buffers.
  */
@@ -15,6 +16,8 @@
 #include <uk/nofault.h>
 #include <uk/socket.h>
 #include <uk/syscall.h>
+#include <uk/time.h>
+#include <uk/plat/time.h>
 #include "socket_impl.h"
 
 /* Linux's cap on control data (net.core.optmem_max). */
@@ -137,6 +140,11 @@ ssize_t uk_socket_recv(struct posix_socket_file *sock, struct msghdr *msg,
 	struct msg_args a = { msg, flags };
 	ssize_t rc;
 
+	if (READ_ONCE(sock->recv_err)) {
+		rc = __atomic_exchange_n(&sock->recv_err, 0, __ATOMIC_RELAXED);
+		if (rc)
+			return -rc;
+	}
 	rc = uk_socket_retry(sock, recv_fn, &a, nonblock, sock->rcvtimeo);
 	if (rc > 0 && (flags & MSG_WAITALL) && !(flags & MSG_PEEK) &&
 	    !nonblock && sock->type == SOCK_STREAM &&
@@ -251,21 +259,55 @@ static int kmsg_out(struct kmsg *k, struct msghdr *umsg)
 	return 0;
 }
 
+/* sendmsg of the app's umsg; *left gets how much of it was not sent. */
+static ssize_t msg_send(struct posix_socket_file *sock, struct uk_ofile *of,
+			const struct msghdr *umsg, int flags, __sz *left)
+{
+	struct kmsg k;
+	ssize_t rc;
+
+	rc = kmsg_in(&k, umsg, 1);
+	if (!rc)
+		rc = uk_socket_send(sock, &k.msg, flags,
+				    uk_socket_nonblocking(of, flags));
+	if (rc >= 0 && left)
+		*left = uk_iov_total(k.msg.msg_iov, k.msg.msg_iovlen) -
+			(__sz)rc;
+	kmsg_free(&k);
+	return rc;
+}
+
+/* recvmsg into the app's umsg; *mflags gets the message's flags. */
+static ssize_t msg_recv(struct posix_socket_file *sock, struct uk_ofile *of,
+			struct msghdr *umsg, int flags, int *mflags)
+{
+	struct kmsg k;
+	ssize_t rc;
+	int err;
+
+	rc = kmsg_in(&k, umsg, 0);
+	if (!rc)
+		rc = uk_socket_recv(sock, &k.msg, flags,
+				    uk_socket_nonblocking(of, flags));
+	if (rc >= 0) {
+		err = kmsg_out(&k, umsg);
+		if (err)
+			rc = err;
+		if (mflags)
+			*mflags = k.msg.msg_flags;
+	}
+	kmsg_free(&k);
+	return rc;
+}
+
 UK_SYSCALL_R_DEFINE(ssize_t, sendmsg, int, fd, const struct msghdr *, umsg,
 		    int, flags)
 {
 	struct posix_socket_file *sock;
 	struct uk_ofile *of;
-	struct kmsg k;
-	ssize_t rc;
 
 	SOCK_GET(fd, sock, of);
-	rc = kmsg_in(&k, umsg, 1);
-	if (!rc)
-		rc = uk_socket_send(sock, &k.msg, flags,
-				    uk_socket_nonblocking(of, flags));
-	kmsg_free(&k);
-	return uk_socket_put_ret(of, rc);
+	return uk_socket_put_ret(of, msg_send(sock, of, umsg, flags, NULL));
 }
 
 UK_SYSCALL_R_DEFINE(ssize_t, recvmsg, int, fd, struct msghdr *, umsg,
@@ -273,22 +315,121 @@ UK_SYSCALL_R_DEFINE(ssize_t, recvmsg, int, fd, struct msghdr *, umsg,
 {
 	struct posix_socket_file *sock;
 	struct uk_ofile *of;
-	struct kmsg k;
-	ssize_t rc;
 
 	SOCK_GET(fd, sock, of);
-	rc = kmsg_in(&k, umsg, 0);
-	if (!rc)
-		rc = uk_socket_recv(sock, &k.msg, flags,
-				    uk_socket_nonblocking(of, flags));
-	if (rc >= 0) {
-		int err = kmsg_out(&k, umsg);
+	return uk_socket_put_ret(of, msg_recv(sock, of, umsg, flags, NULL));
+}
 
-		if (err)
-			rc = err;
+/* Linux's struct mmsghdr: a message and the bytes it moved. */
+struct k_mmsghdr {
+	struct msghdr hdr;
+	unsigned int len;
+};
+
+/* Stores rc, the length of a message sendmmsg/recvmmsg moved, in e
+ * unless it is an error. Returns rc or -EFAULT. */
+static ssize_t mmsg_len_out(struct k_mmsghdr *e, ssize_t rc)
+{
+	unsigned int l = (unsigned int)rc;
+
+	if (rc < 0)
+		return rc;
+	return uk_copy_to_user(&e->len, &l, sizeof(l)) ? -EFAULT : rc;
+}
+
+/*
+ * As Linux: sends the messages in turn until one fails or is sent only
+ * in part (that one counts). Returns how many were sent, or the error
+ * if none was. At most IOV_MAX messages per call.
+ */
+UK_SYSCALL_R_DEFINE(int, sendmmsg, int, fd, struct k_mmsghdr *, vec,
+		    unsigned int, vlen, int, flags)
+{
+	struct posix_socket_file *sock;
+	struct uk_ofile *of;
+	unsigned int n = 0;
+	ssize_t rc = 0;
+	__sz left;
+
+	SOCK_GET(fd, sock, of);
+	vlen = MIN(vlen, (unsigned int)IOV_MAX);
+	while (n < vlen) {
+		rc = mmsg_len_out(&vec[n], msg_send(sock, of, &vec[n].hdr,
+						    flags, &left));
+		if (rc < 0)
+			break;
+		n++;
+		if (left)
+			break;
 	}
-	kmsg_free(&k);
-	return uk_socket_put_ret(of, rc);
+	return uk_socket_put_ret(of, n ? (ssize_t)n : rc);
+}
+
+/* What remains of recvmmsg's timeout (end: a monotonic deadline) goes
+ * back to the app, as Linux: 0 once passed. */
+static int mmsg_timeout_out(struct uk_timespec *uts, __nsec end)
+{
+	__nsec now = ukplat_monotonic_clock();
+	struct uk_timespec ts;
+
+	uk_ns_to_timespec(&ts, end > now ? end - now : 0);
+	return uk_copy_to_user(uts, &ts, sizeof(ts)) ? -EFAULT : 0;
+}
+
+/*
+ * Receives up to vlen messages, as Linux: each receive waits as the
+ * socket does, MSG_WAITFORONE makes those after the first nonblocking,
+ * an out-of-band message ends the call, and the timeout (NULL: none) is
+ * looked at only after each message (man page, BUGS: it does not bound
+ * a wait). Returns how many came, or the error if none did.
+ */
+static int mmsg_recv(struct posix_socket_file *sock, struct uk_ofile *of,
+		     struct k_mmsghdr *vec, unsigned int vlen, int flags,
+		     __nsec end)
+{
+	int wait_one = flags & MSG_WAITFORONE, mflags;
+	unsigned int n = 0;
+	ssize_t rc = 0;
+
+	flags &= ~MSG_WAITFORONE;
+	while (n < vlen) {
+		rc = mmsg_len_out(&vec[n], msg_recv(sock, of, &vec[n].hdr,
+						    flags, &mflags));
+		if (rc < 0)
+			break;
+		n++;
+		if (wait_one)
+			flags |= MSG_DONTWAIT;
+		if (end && ukplat_monotonic_clock() >= end)
+			break;
+		if (mflags & MSG_OOB)
+			break;
+	}
+	/* Messages came: an error (but for "no more" and a signal) waits
+	 * for the next receive, as on Linux. */
+	if (n && rc < 0 && rc != -EAGAIN && rc != -EINTR &&
+	    rc != -UK_ERESTARTSYS)
+		WRITE_ONCE(sock->recv_err, (int)-rc);
+	return n ? (int)n : (int)rc;
+}
+
+UK_SYSCALL_R_DEFINE(int, recvmmsg, int, fd, struct k_mmsghdr *, vec,
+		    unsigned int, vlen, int, flags,
+		    struct uk_timespec *, timeout)
+{
+	struct posix_socket_file *sock;
+	struct uk_ofile *of;
+	__nsec end;
+	int rc;
+
+	rc = uk_time_rel_deadline_user(timeout, &end);
+	if (rc)
+		return rc;
+	SOCK_GET(fd, sock, of);
+	rc = mmsg_recv(sock, of, vec, vlen, flags, end);
+	if (rc > 0 && timeout && mmsg_timeout_out(timeout, end))
+		rc = -EFAULT;
+	return (int)uk_socket_put_ret(of, rc);
 }
 
 UK_SYSCALL_R_DEFINE(ssize_t, sendto, int, fd, const void *, buf, size_t, len,

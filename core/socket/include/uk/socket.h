@@ -59,6 +59,9 @@ struct posix_socket_file {
 	int family, type, protocol;	/* type without NONBLOCK/CLOEXEC */
 	__nsec rcvtimeo, sndtimeo;	/* 0: wait forever */
 	int live;			/* the layer's: created, not closed */
+	/* An error recvmmsg met after some messages: the next receive
+	 * returns it (Linux's sk_err). Positive errno, 0: none. */
+	int recv_err;
 };
 
 static inline struct posix_socket_file *
