@@ -109,7 +109,8 @@ UK_SYSCALL_R_DEFINE(int, sysinfo, struct k_sysinfo *, info)
 }
 
 /* Resource limits: kept as set, enforced where the kernel has a limit of
- * its own (RLIMIT_NOFILE: the fd table's, which it cannot exceed). */
+ * its own (RLIMIT_NOFILE: the fd table's, which it cannot exceed) and
+ * by mq_open (RLIMIT_MSGQUEUE, uk_process_rlimit). */
 #define RLIM_NLIMITS	16
 #define RLIMIT_STACK	3
 #define RLIMIT_NOFILE	7
@@ -161,6 +162,14 @@ static int rlimit_access(int resource, const struct k_rlimit *new,
 		uk_fdtab_set_limit(new->cur);
 	uk_spin_unlock_irqrestore(&limits_lock, flags);
 	return 0;
+}
+
+unsigned long uk_process_rlimit(int resource)
+{
+	struct k_rlimit rl = { 0, 0 };
+
+	rlimit_access(resource, NULL, &rl);
+	return rl.cur;
 }
 
 UK_SYSCALL_R_DEFINE(int, prlimit64, int, pid, int, resource,
