@@ -4,13 +4,16 @@
  * and id (P_PID > 0, P_PGID >= 0, P_PIDFD >= 0 and a pidfd: EBADF for
  * a closed fd and for one that is no pidfd), then ECHILD; the siginfo gets
  * the zeros of "no child" all the same, EFAULT where it cannot be
- * written (waitid(2), kernel's waitid). wait4 and waitpid: ECHILD.
+ * written (waitid(2), kernel's waitid). wait4 and waitpid: ECHILD;
+ * getrusage(RUSAGE_CHILDREN): all zeros.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -74,9 +77,25 @@ static void check_no_child(void)
 	CHECK(wait(NULL) == -1 && errno == ECHILD);
 }
 
+/* Nothing was ever waited for. (Linux's struct ends at ru_nivcsw; musl's
+ * has room reserved after it.) */
+static void check_rusage(void)
+{
+	static const struct rusage zero;
+	struct rusage ru;
+
+	memset(&ru, 0x55, sizeof(ru));
+	CHECK(getrusage(RUSAGE_CHILDREN, &ru) == 0);
+	CHECK(!memcmp(&ru, &zero, offsetof(struct rusage, ru_nivcsw) +
+		      sizeof(ru.ru_nivcsw)));
+	CHECK(getrusage(RUSAGE_SELF, &ru) == 0);
+	CHECK(getrusage(5, &ru) == -1 && errno == EINVAL);
+}
+
 int main(void)
 {
 	check_args();
 	check_no_child();
+	check_rusage();
 	return posix_check_summary();
 }
