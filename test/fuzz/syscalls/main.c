@@ -414,9 +414,10 @@ static int loop_deadly(long sig)
 	return 0;
 }
 
-/* timer_create's sigevent: a timer may not send a deadly signal (the
- * kernel's own copy rules say whether it can be read and patched; if
- * it cannot be patched, the default sigevent: SIGALRM). */
+/* timer_create's and mq_notify's sigevent: a timer or a message may
+ * not send a deadly signal (the kernel's own copy rules say whether it
+ * can be read and patched; if it cannot be patched, the default
+ * sigevent: SIGALRM for a timer, none for mq_notify). */
 static void shape_sigevent(long *a)
 {
 	struct { long value; int signo, notify; } ev;
@@ -439,7 +440,7 @@ static struct {
 	     rt_sigtimedwait, recvmmsg, flock, fcntl, rt_sigaction, kill,
 	     tkill, tgkill, rt_sigqueueinfo, rt_tgsigqueueinfo, arch_prctl,
 	     mknod, mknodat, io_getevents, semtimedop, mq_timedreceive,
-	     mq_timedsend, futex_waitv, getpid, timer_create;
+	     mq_timedsend, mq_notify, futex_waitv, getpid, timer_create;
 } N;
 
 static void nr_init(void)
@@ -454,8 +455,8 @@ static void nr_init(void)
 	NR(rt_sigaction); NR(kill); NR(tkill); NR(tgkill);
 	NR(rt_sigqueueinfo); NR(rt_tgsigqueueinfo); NR(arch_prctl);
 	NR(mknod); NR(mknodat); NR(io_getevents); NR(semtimedop);
-	NR(mq_timedreceive); NR(mq_timedsend); NR(futex_waitv); NR(getpid);
-	NR(timer_create);
+	NR(mq_timedreceive); NR(mq_timedsend); NR(mq_notify);
+	NR(futex_waitv); NR(getpid); NR(timer_create);
 #undef NR
 }
 
@@ -544,7 +545,7 @@ static void shape(long n, long a[6])
 		/* ARCH_SET_GS, ARCH_SET_FS: the loop's own TLS. */
 		if (a[0] == 0x1001 || a[0] == 0x1002)
 			a[0] = 0x1003;
-	} else if (n == N.timer_create) {
+	} else if (n == N.timer_create || n == N.mq_notify) {
 		shape_sigevent(&a[1]);
 	} else if (n == N.mknod || n == N.mknodat) {
 		/* No FIFOs: opening one waits for the other end. */
