@@ -580,7 +580,9 @@ def is_cc_program(path):
     argument as the app's, the kernel's from $AMPHI_OPTIONS."""
     res = subprocess.run(['nm', '-P', path], stdout=subprocess.PIPE,
                          stderr=subprocess.DEVNULL, text=True)
-    return any(l.startswith('__amphi_cc_program ')
+    # Defined, not merely referenced: every sim image has hal-sim's weak
+    # reference to it (type w).
+    return any(l.split()[:2] == ['__amphi_cc_program', 'A']
                for l in res.stdout.splitlines())
 
 

@@ -8,7 +8,8 @@ Checks, on the sim build in BUILD_DIR, that amphi-cc
   * compiles with -c against musl's headers and links objects and a
     static library (ar, -L, -l) into an image that runs as the program:
     every argument is main's (also '-x' and '--'), the exit status is
-    main's, kernel options come from $AMPHI_OPTIONS;
+    main's, kernel options come from $AMPHI_OPTIONS (./amphi run -k
+    sets it, and gives a plain image file its options as arguments);
   * searches a library only for what the objects need (a second main in
     it is not an error) and lets the program define a kernel-internal
     name (timespec_to_ns);
@@ -94,6 +95,19 @@ def main():
         expect('$AMPHI_OPTIONS reaches the kernel',
                res.returncode == 2 and '[Info]' in res.stdout and
                '[prog][x] 42' in res.stdout, res.stdout)
+        # ./amphi run passes its kernel options to either kind of image:
+        # the program's through $AMPHI_OPTIONS, a plain image's on its
+        # command line.
+        amphi = [os.path.join(TOP, 'amphi'), '--build-dir', BUILD, 'run',
+                 '-k', 'loglevel=3']
+        res = sh(amphi + ['./prog', 'x'], tmp)
+        expect('./amphi run -k, an amphi-cc program',
+               res.returncode == 2 and '[Info]' in res.stdout and
+               '[prog][x] 42' in res.stdout, res.stdout)
+        res = sh(amphi + [os.path.join(BUILD, 'tools', 'hello')], tmp)
+        expect('./amphi run -k, an image file',
+               res.returncode == 0 and '[Info]' in res.stdout and
+               'Hello from Amphi!' in res.stdout, res.stdout)
         res = sh(CC + ['-shared', '-o', 'x.so', 'twice.c'], tmp)
         expect('-shared refused', res.returncode == 1 and
                'no shared' in res.stdout, res.stdout)
