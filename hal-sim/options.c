@@ -94,7 +94,8 @@ static void usage(FILE *out, const char *prog)
 "Debugging: run the process under gdb (with 'handle SIGSEGV nostop\n"
 "noprint pass', and the same for SIG36, the CPUs' interrupts), or\n"
 "valgrind with\n"
-"--vex-iropt-register-updates=allregs-at-mem-access; './amphi gdb' and\n"
+"--vex-iropt-register-updates=allregs-at-mem-access (and for tools other\n"
+"than memcheck, --vex-iropt-level=0); './amphi gdb' and\n"
 "'./amphi valgrind' do this for you.\n",
 		prog, UKPLAT_LCPU_MAXCOUNT);
 }

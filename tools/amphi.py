@@ -72,15 +72,24 @@ QEMU_RUN = os.path.join(TOP, 'tools', 'qemu-run.py')
 # (hal-sim/kvm), natively or in the nested KVM test host.
 KVM_RUN = os.path.join(TOP, 'tools', 'kvm-run.py')
 
-VALGRIND_FLAGS = [
-    # Demand paging and traps resume from a SIGSEGV handler; valgrind must
-    # keep every register exact at each memory access to follow that.
-    '--vex-iropt-register-updates=allregs-at-mem-access',
+# Demand paging and traps resume from a SIGSEGV handler; valgrind must
+# keep every register exact at each memory access to follow that.
+VALGRIND_EXACT = '--vex-iropt-register-updates=allregs-at-mem-access'
+# Not enough for the other tools: callgrind's and cachegrind's optimised
+# translations resume 'add $4,%rdx; mov %ecx,-4(%rdx)' at the add after
+# a fault in the store, so the first store into a demand-paged page is
+# lost (the app heap's page map, at exit: "pointer not from this heap").
+# Unoptimised translations are exact; memcheck's are without this.
+VALGRIND_EXACT_OTHER = '--vex-iropt-level=0'
+# memcheck's own: full leak checking, and an exit status for errors.
+MEMCHECK_FLAGS = [
     '--leak-check=full',
     '--show-leak-kinds=definite,indirect,possible',
     '--errors-for-leak-kinds=definite,indirect,possible',
     '--error-exitcode=99',
 ]
+# What a memcheck run of an image takes (the tests use it too).
+VALGRIND_FLAGS = [VALGRIND_EXACT] + MEMCHECK_FLAGS
 
 GDB_SETUP = [
     # The kernel takes these signals itself (traps, demand paging).
@@ -261,6 +270,11 @@ the flags the kernel's fault path needs. The kernel heap tells memcheck
 about every block, so the app's leaks and bad accesses are reported as in
 any Linux program. Exits 99 if valgrind found an error or a leak.
 Kernel options as for 'run'; extra valgrind flags with --vg FLAG.
+Another tool gets the flags the kernel needs instead of memcheck's
+(--vex-iropt-register-updates=allregs-at-mem-access --vex-iropt-level=0),
+e.g. a profile with
+  ./amphi valgrind --vg --tool=callgrind lua -- -e 'print(1)'
+then callgrind_annotate callgrind.out.PID.
 """,
     'test': """\
 Usage: ./amphi test [--suite NAME]... [--list] [--kvm-direct] [TEST...]
@@ -966,8 +980,14 @@ def cmd_valgrind(ctx, args):
     ctx = image_ctx(ctx, app)
     build_app(ctx, app)
     supp = os.path.join(TOP, 'tools', 'valgrind.supp')
-    argv = ['valgrind'] + VALGRIND_FLAGS + ['--suppressions=' + supp] + \
-        opts.get('vg', []) + image_argv(ctx, opts, app, app_args)
+    vg = opts.get('vg', [])
+    tools = [f.split('=', 1)[1] for f in vg if f.startswith('--tool=')]
+    argv = ['valgrind', VALGRIND_EXACT]
+    if not tools or tools[-1] == 'memcheck':
+        argv += MEMCHECK_FLAGS + ['--suppressions=' + supp]
+    else:
+        argv.append(VALGRIND_EXACT_OTHER)
+    argv += vg + image_argv(ctx, opts, app, app_args)
     os.execvp('valgrind', argv)
 
 
