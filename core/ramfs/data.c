@@ -6,6 +6,7 @@
  * Everything here runs under the node's mutex.
  */
 #include <errno.h>
+#include <limits.h>
 #include <string.h>
 #include <sys/uio.h>
 #include <uk/alloc.h>
@@ -435,6 +436,98 @@ out:
 	return done ? (ssize_t)done : rc;
 }
 
+/* --- fallocate ------------------------------------------------------ */
+
+/* The index of the first data page in [pgi, last], or ULONG_MAX: skips
+ * missing tables whole, so a sparse range costs little. */
+static unsigned long page_next(struct uk_ramfs_node *n, unsigned long pgi,
+			       unsigned long last)
+{
+	unsigned long flags, found = ULONG_MAX;
+	void **t;
+	int lvl;
+
+	uk_spin_lock_irqsave(&n->plock, flags);
+	while (pgi <= last && n->reg.radix) {
+		t = n->reg.radix;
+		for (lvl = 0; lvl < 3 && t[slot(pgi, lvl)]; lvl++)
+			t = t[slot(pgi, lvl)];
+		if (lvl == 3) {
+			found = pgi;
+			break;
+		}
+		pgi = (pgi / span[lvl] + 1) * span[lvl];
+	}
+	uk_spin_unlock_irqrestore(&n->plock, flags);
+	return found;
+}
+
+/* Allocates the pages of [off, end) (reading as zeros); the size grows
+ * to end unless keep. Fails early (nothing allocated) if the range
+ * cannot fit in the size limit; out of frames midway, the pages made so
+ * far stay (they read as zeros). */
+static int data_allocate(struct uk_ramfs_node *n, off_t off, off_t end,
+			 int keep)
+{
+	unsigned long first = off >> PG_SHIFT, last = (end - 1) >> PG_SHIFT;
+	unsigned long want = last - first + 1, room, pgi;
+	int fresh;
+
+	room = uk_ramfs_size_limit() / PG;
+	room = room > data_pages ? room - data_pages : 0;
+	if (want > room + n->reg.pages)
+		return -ENOSPC;
+	for (pgi = first; pgi <= last; pgi++)
+		if (!page_make(n, pgi, 1, &fresh))
+			return -ENOSPC;
+	if (!keep && end > n->size)
+		set_size(n, end);
+	return 0;
+}
+
+/* Makes [off, end) read as zeros: whole pages go (unless mapped: then
+ * they are cleared, so no mapping keeps a freed frame), partial ones are
+ * cleared. The size stays. */
+static void data_punch(struct uk_ramfs_node *n, off_t off, off_t end)
+{
+	unsigned long pgi = off >> PG_SHIFT, last = (end - 1) >> PG_SHIFT;
+	off_t lo, hi;
+	char *p;
+
+	while ((pgi = page_next(n, pgi, last)) != ULONG_MAX) {
+		lo = MAX(off, (off_t)(pgi << PG_SHIFT));
+		hi = MIN(end, (off_t)((pgi + 1) << PG_SHIFT));
+		if (hi - lo == (off_t)PG &&
+		    !__atomic_load_n(&n->reg.maps, __ATOMIC_ACQUIRE)) {
+			page_drop(n, pgi);
+		} else {
+			p = page_find(n, pgi);
+			memset(p + lo % PG, 0, hi - lo);
+		}
+		pgi++;
+	}
+}
+
+static int reg_fallocate(struct uk_file *f, int mode, off_t off, off_t len)
+{
+	struct uk_ramfs_node *n = uk_ramfs_node_of(f);
+	int rc = 0;
+
+	uk_mutex_lock(&n->lock);
+	if (mode & UK_RAMFS_PUNCH_HOLE)
+		data_punch(n, off, off + len);
+	else
+		rc = data_allocate(n, off, off + len,
+				   mode & UK_RAMFS_KEEP_SIZE);
+	if (!rc) {
+		ramfs_now(&n->ctime);
+		if (mode & UK_RAMFS_PUNCH_HOLE)
+			n->mtime = n->ctime;
+	}
+	uk_mutex_unlock(&n->lock);
+	return rc;
+}
+
 static int reg_truncate(struct uk_file *f, off_t len)
 {
 	return uk_ramfs_truncate(uk_ramfs_node_of(f), len);
@@ -446,5 +539,6 @@ const struct uk_file_ops ramfs_reg_ops = {
 	.write = reg_write,
 	.getstat = ramfs_node_getstat,
 	.truncate = reg_truncate,
+	.fallocate = reg_fallocate,
 	.release = ramfs_node_release,
 };

@@ -404,6 +404,16 @@ nomem:
 	return -ENOMEM;
 }
 
+struct uk_ramfs_node *uk_ramfs_create_unnamed(mode_t mode)
+{
+	struct uk_ramfs_node *n = node_alloc(S_IFREG | (mode & 07777));
+
+	/* No name holds it: the caller's reference is the only one. */
+	if (n)
+		n->nlink = 0;
+	return n;
+}
+
 int uk_ramfs_link(struct uk_ramfs_node *dir, const char *name, __sz len,
 		  struct uk_ramfs_node *node)
 {

@@ -217,6 +217,49 @@ UK_TESTCASE(ramfs, size_limit)
 	UK_TEST_EXPECT_SNUM_EQ(uk_param_set("ramfs.size=0"), 0);
 }
 
+/* fallocate within ramfs.size: a range that cannot fit is ENOSPC with
+ * nothing taken; allocation, KEEP_SIZE and holes move the room used;
+ * punching a huge sparse range costs only its pages. */
+UK_TESTCASE(ramfs, fallocate_limit)
+{
+	static char chunk[4096];
+	unsigned long used = uk_ramfs_used();
+	struct uk_file *f;
+	struct stat st;
+
+	UK_TEST_ASSERT(uk_param_set("ramfs.size=256K") == 0);
+	f = mkfile("/falloc");
+	UK_TEST_ASSERT(f != NULL);
+	UK_TEST_EXPECT_SNUM_EQ(f->ops->fallocate(f, 0, 0, MB), -ENOSPC);
+	UK_TEST_EXPECT_UNUM_EQ(uk_ramfs_used(), used);
+	UK_TEST_EXPECT_SNUM_EQ(f->ops->fallocate(f, 0, 0, 65536), 0);
+	UK_TEST_EXPECT_UNUM_EQ(uk_ramfs_used(), used + 65536);
+	UK_TEST_EXPECT_SNUM_EQ(f->ops->fallocate(f, UK_RAMFS_KEEP_SIZE,
+						 65536, 65536), 0);
+	UK_TEST_EXPECT_UNUM_EQ(uk_ramfs_used(), used + 131072);
+	UK_TEST_EXPECT_SNUM_EQ(f->ops->getstat(f, &st), 0);
+	UK_TEST_EXPECT_SNUM_EQ(st.st_size, 65536);
+	/* Allocated pages read as zeros, and hold what is written. */
+	memset(chunk, 'z', sizeof(chunk));
+	UK_TEST_EXPECT_SNUM_EQ(fwrite_at(f, chunk, 100, 70000), 100);
+	UK_TEST_EXPECT_UNUM_EQ(uk_ramfs_used(), used + 131072);
+	UK_TEST_EXPECT_SNUM_EQ(fread_at(f, chunk, 4096, 69632),
+			       70100 - 69632);
+	UK_TEST_EXPECT_SNUM_EQ(chunk[0], 0);
+	UK_TEST_EXPECT_SNUM_EQ(chunk[70000 - 69632], 'z');
+	UK_TEST_EXPECT_SNUM_EQ(f->ops->fallocate(f, UK_RAMFS_PUNCH_HOLE |
+						 UK_RAMFS_KEEP_SIZE, 0,
+						 100L << 30), 0);
+	UK_TEST_EXPECT_UNUM_EQ(uk_ramfs_used(), used);
+	UK_TEST_EXPECT_SNUM_EQ(f->ops->getstat(f, &st), 0);
+	UK_TEST_EXPECT_SNUM_EQ(st.st_size, 70100);
+	UK_TEST_EXPECT_SNUM_EQ(st.st_blocks, 0);
+	uk_file_put(f);
+	UK_TEST_EXPECT_SNUM_EQ(uk_vfs_unlinkat(AT_FDCWD, "/falloc", 0), 0);
+	UK_TEST_EXPECT_UNUM_EQ(uk_ramfs_used(), used);
+	UK_TEST_EXPECT_SNUM_EQ(uk_param_set("ramfs.size=0"), 0);
+}
+
 /* With every frame taken, the path calls still work: stat, open of what
  * exists, rename, unlink (which gives the memory back). */
 UK_TESTCASE(ramfs, path_calls_without_memory)

@@ -80,6 +80,11 @@ struct uk_ramfs_dirent {
 	char name[];
 };
 
+/* fallocate modes regular files support (Linux's FALLOC_FL_*): mode
+ * 0 or KEEP_SIZE allocate, PUNCH_HOLE | KEEP_SIZE frees. */
+#define UK_RAMFS_KEEP_SIZE	0x01
+#define UK_RAMFS_PUNCH_HOLE	0x02
+
 /* Largest regular file (the radix maps 512^3 pages). */
 #define UK_RAMFS_MAXSIZE	(512L * 512 * 512 * 4096)
 
@@ -109,6 +114,10 @@ struct uk_ramfs_dirent *uk_ramfs_lookup(struct uk_ramfs_node *dir,
 int uk_ramfs_create(struct uk_ramfs_node *dir, const char *name, __sz len,
 		    mode_t mode, dev_t rdev, const char *target,
 		    struct uk_ramfs_node **out);
+/* Makes a regular file of permission bits mode that has no name (nlink
+ * 0, memfd_create): the caller holds its only reference, and it goes
+ * with the last. Any lock state. Returns it or NULL (out of memory). */
+struct uk_ramfs_node *uk_ramfs_create_unnamed(mode_t mode);
 /* Adds a name for node (not a directory). -EEXIST, -ENOMEM, -EMLINK. */
 int uk_ramfs_link(struct uk_ramfs_node *dir, const char *name, __sz len,
 		  struct uk_ramfs_node *node);

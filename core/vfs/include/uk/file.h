@@ -115,6 +115,11 @@ struct uk_file_ops {
 	int (*getstat)(struct uk_file *f, struct stat *st);
 	/* Sets the size (ftruncate). */
 	int (*truncate)(struct uk_file *f, off_t len);
+	/* fallocate(2) of a regular file: mode 0 or FALLOC_FL_KEEP_SIZE
+	 * allocates [off, off + len), FALLOC_FL_PUNCH_HOLE |
+	 * FALLOC_FL_KEEP_SIZE frees it; the fd layer has checked mode,
+	 * range and access mode. Missing: -EOPNOTSUPP. */
+	int (*fallocate)(struct uk_file *f, int mode, off_t off, off_t len);
 	/* Device control; arg is the app's pointer or value. */
 	int (*ioctl)(struct uk_file *f, unsigned long req, void *arg);
 	/* Maps len bytes (page multiple) of f from offset off (page
@@ -230,6 +235,19 @@ ssize_t uk_ofile_read(struct uk_ofile *of, const struct iovec *iov,
 		      int iovcnt, const off_t *off);
 ssize_t uk_ofile_write(struct uk_ofile *of, const struct iovec *iov,
 		       int iovcnt, const off_t *off);
+
+/* As uk_ofile_read/write, with O_* status flags xflags added for this
+ * call only (O_NONBLOCK: never wait; O_APPEND: write at the end). */
+ssize_t uk_ofile_read_flags(struct uk_ofile *of, const struct iovec *iov,
+			    int iovcnt, const off_t *off, unsigned int xflags);
+ssize_t uk_ofile_write_flags(struct uk_ofile *of, const struct iovec *iov,
+			     int iovcnt, const off_t *off,
+			     unsigned int xflags);
+/* The same with one kernel buffer buf of len bytes (write nonzero:
+ * write it to of, else read into it), for calls that move data between
+ * two files (sendfile, splice). Returns bytes or -errno. */
+ssize_t uk_ofile_kio(struct uk_ofile *of, int write, void *buf, __sz len,
+		     const off_t *off, unsigned int xflags);
 
 /*
  * iovec helpers for drivers. The iovec array is the kernel's, the
