@@ -113,6 +113,67 @@ UK_SYSCALL_R_DEFINE(ssize_t, pwritev, int, fd, const struct iovec *, iov,
 	return fd_iov_io(fd, uk_ofile_write, iov, iovcnt, &off);
 }
 
+/* preadv2/pwritev2 flags (Linux's RWF_*). HIPRI (polling) and the
+ * sync flags change nothing here: data is in memory. */
+#define RWF_HIPRI_	0x01U
+#define RWF_DSYNC_	0x02U
+#define RWF_SYNC_	0x04U
+#define RWF_NOWAIT_	0x08U
+#define RWF_APPEND_	0x10U
+#define RWF_KNOWN	(RWF_HIPRI_ | RWF_DSYNC_ | RWF_SYNC_ | RWF_NOWAIT_ | \
+			 RWF_APPEND_)
+
+typedef ssize_t (*ofile_io2_fn)(struct uk_ofile *of, const struct iovec *iov,
+				int iovcnt, const off_t *off,
+				unsigned int xflags);
+
+/* preadv2(2)/pwritev2(2): off -1 is the file position; RWF_NOWAIT makes
+ * this call non-blocking, RWF_APPEND writes at the end; other flags are
+ * EOPNOTSUPP. */
+static ssize_t fd_iov_io2(int fd, ofile_io2_fn io, const struct iovec *uiov,
+			  int iovcnt, off_t off, unsigned int rwf)
+{
+	struct iovec kiov[IOV_STACK], *heap, *iov;
+	unsigned int xflags = 0;
+	struct uk_ofile *of;
+	ssize_t rc;
+
+	if (off < -1)
+		return -EINVAL;
+	of = uk_fdtab_get(fd);
+	if (PTRISERR(of))
+		return PTR2ERR(of);
+	rc = -EOPNOTSUPP;
+	if (rwf & ~RWF_KNOWN)
+		goto out;
+	if (rwf & RWF_NOWAIT_)
+		xflags |= O_NONBLOCK;
+	if (rwf & RWF_APPEND_)
+		xflags |= O_APPEND;
+	iov = uk_iov_import(uiov, iovcnt, kiov, IOV_STACK, &heap);
+	rc = PTRISERR(iov) ? PTR2ERR(iov) :
+	     io(of, iov, iovcnt, off == -1 ? NULL : &off, xflags);
+	if (!PTRISERR(iov))
+		uk_free(uk_alloc_get_default(), heap);
+out:
+	uk_ofile_put(of);
+	return rc;
+}
+
+UK_SYSCALL_R_DEFINE(ssize_t, preadv2, int, fd, const struct iovec *, iov,
+		    int, iovcnt, off_t, off, long, off_hi, unsigned int, rwf)
+{
+	(void)off_hi;
+	return fd_iov_io2(fd, uk_ofile_read_flags, iov, iovcnt, off, rwf);
+}
+
+UK_SYSCALL_R_DEFINE(ssize_t, pwritev2, int, fd, const struct iovec *, iov,
+		    int, iovcnt, off_t, off, long, off_hi, unsigned int, rwf)
+{
+	(void)off_hi;
+	return fd_iov_io2(fd, uk_ofile_write_flags, iov, iovcnt, off, rwf);
+}
+
 /* Fills *st for f: zeros, the type and mode, then the file's own. */
 static int file_stat(struct uk_file *f, struct stat *st)
 {

@@ -9,6 +9,7 @@
 #include <uk/alloc.h>
 #include <uk/errptr.h>
 #include <uk/file.h>
+#include <uk/nofault.h>
 #include <uk/plat/time.h>
 #include <uk/sched.h>
 #include <uk/syscall.h>
@@ -223,19 +224,21 @@ static ssize_t write_rest(struct uk_ofile *of, io_op op,
 /* Calls op until it does not return -EAGAIN on a blocking description,
  * waiting for the events in mask in between. */
 static ssize_t io_loop(struct uk_ofile *of, io_op op, unsigned int mask,
-		       const struct iovec *iov, int iovcnt, off_t *off)
+		       const struct iovec *iov, int iovcnt, off_t *off,
+		       unsigned int xflags)
 {
+	unsigned int flags = of->flags | xflags;
 	ssize_t rc;
 
 	if (of->file->ops->self_blocking)
-		return op(of->file, iov, iovcnt, off, of->flags);
+		return op(of->file, iov, iovcnt, off, flags);
 	for (;;) {
-		rc = op(of->file, iov, iovcnt, off, of->flags);
+		rc = op(of->file, iov, iovcnt, off, flags);
 		if (rc > 0 && mask == UK_POLLOUT &&
-		    !(of->flags & O_NONBLOCK) && !uk_file_seekable(of->file) &&
+		    !(flags & O_NONBLOCK) && !uk_file_seekable(of->file) &&
 		    (__sz)rc < uk_iov_total(iov, iovcnt))
 			return write_rest(of, op, iov, iovcnt, off, rc);
-		if (rc != -EAGAIN || (of->flags & O_NONBLOCK))
+		if (rc != -EAGAIN || (flags & O_NONBLOCK))
 			return rc;
 		/* A signal: run again after its handler (SA_RESTART) or
 		 * fail with EINTR; nothing was moved yet. */
@@ -246,7 +249,8 @@ static ssize_t io_loop(struct uk_ofile *of, io_op op, unsigned int mask,
 }
 
 static ssize_t ofile_io(struct uk_ofile *of, io_op op, unsigned int mask,
-			const struct iovec *iov, int iovcnt, const off_t *off)
+			const struct iovec *iov, int iovcnt, const off_t *off,
+			unsigned int xflags)
 {
 	struct uk_file *f = of->file;
 	off_t pos;
@@ -256,27 +260,27 @@ static ssize_t ofile_io(struct uk_ofile *of, io_op op, unsigned int mask,
 		if (off)
 			return -ESPIPE;
 		pos = 0;
-		return io_loop(of, op, mask, iov, iovcnt, &pos);
+		return io_loop(of, op, mask, iov, iovcnt, &pos, xflags);
 	}
 	if (off) {
 		if (*off < 0)
 			return -EINVAL;
 		pos = *off;
-		return io_loop(of, op, mask, iov, iovcnt, &pos);
+		return io_loop(of, op, mask, iov, iovcnt, &pos, xflags);
 	}
 	/* The position lock makes concurrent reads and writes on one
 	 * description see and advance the position one after another. */
 	uk_mutex_lock(&of->pos_lock);
 	pos = of->pos;
-	rc = io_loop(of, op, mask, iov, iovcnt, &pos);
+	rc = io_loop(of, op, mask, iov, iovcnt, &pos, xflags);
 	if (rc >= 0)
 		of->pos = pos;
 	uk_mutex_unlock(&of->pos_lock);
 	return rc;
 }
 
-ssize_t uk_ofile_read(struct uk_ofile *of, const struct iovec *iov,
-		      int iovcnt, const off_t *off)
+ssize_t uk_ofile_read_flags(struct uk_ofile *of, const struct iovec *iov,
+			    int iovcnt, const off_t *off, unsigned int xflags)
 {
 	unsigned int mode = of->flags & O_ACCMODE;
 
@@ -284,11 +288,12 @@ ssize_t uk_ofile_read(struct uk_ofile *of, const struct iovec *iov,
 		return -EBADF;
 	if (!of->file->ops->read)
 		return -EINVAL;
-	return ofile_io(of, of->file->ops->read, UK_POLLIN, iov, iovcnt, off);
+	return ofile_io(of, of->file->ops->read, UK_POLLIN, iov, iovcnt, off,
+			xflags);
 }
 
-ssize_t uk_ofile_write(struct uk_ofile *of, const struct iovec *iov,
-		       int iovcnt, const off_t *off)
+ssize_t uk_ofile_write_flags(struct uk_ofile *of, const struct iovec *iov,
+			     int iovcnt, const off_t *off, unsigned int xflags)
 {
 	unsigned int mode = of->flags & O_ACCMODE;
 
@@ -297,5 +302,33 @@ ssize_t uk_ofile_write(struct uk_ofile *of, const struct iovec *iov,
 	if (!of->file->ops->write)
 		return -EINVAL;
 	return ofile_io(of, of->file->ops->write, UK_POLLOUT, iov, iovcnt,
-			off);
+			off, xflags);
+}
+
+ssize_t uk_ofile_read(struct uk_ofile *of, const struct iovec *iov,
+		      int iovcnt, const off_t *off)
+{
+	return uk_ofile_read_flags(of, iov, iovcnt, off, 0);
+}
+
+ssize_t uk_ofile_write(struct uk_ofile *of, const struct iovec *iov,
+		       int iovcnt, const off_t *off)
+{
+	return uk_ofile_write_flags(of, iov, iovcnt, off, 0);
+}
+
+ssize_t uk_ofile_kio(struct uk_ofile *of, int write, void *buf, __sz len,
+		     const off_t *off, unsigned int xflags)
+{
+	struct iovec iov = { buf, len };
+	ssize_t rc;
+
+	/* The file ops copy with the app-memory checks of nofault. */
+	uk_kernel_buffers_begin();
+	if (write)
+		rc = uk_ofile_write_flags(of, &iov, 1, off, xflags);
+	else
+		rc = uk_ofile_read_flags(of, &iov, 1, off, xflags);
+	uk_kernel_buffers_end();
+	return rc;
 }

@@ -20,6 +20,7 @@
 #include <uk/falloc.h>
 #include <uk/fdtab.h>
 #include <uk/nofault.h>
+#include <uk/ramfs.h>
 #include <uk/syscall.h>
 #include <uk/semaphore.h>
 #include <uk/vfs.h>
@@ -434,6 +435,104 @@ UK_SYSCALL_R_DEFINE(int, utimensat, int, dirfd, const char *, path,
 		return uk_vfs_utimensat(dirfd, NULL, times ? kt : NULL, flags);
 	return WITH_PATH(path, uk_vfs_utimensat(dirfd, kpath,
 						times ? kt : NULL, flags));
+}
+
+/* Linux's struct timeval and struct utimbuf (64-bit ABIs). */
+struct k_timeval {
+	long sec, usec;
+};
+
+struct k_utimbuf {
+	long actime, modtime;
+};
+
+/* futimesat(2), utimes(2): microseconds, no UTIME_NOW/OMIT; a field out
+ * of [0, 1000000) is EINVAL (Linux's do_futimesat). */
+UK_SYSCALL_R_DEFINE(int, futimesat, int, dirfd, const char *, path,
+		    const struct k_timeval *, tv)
+{
+	struct k_timeval ktv[2];
+	struct timespec kt[2];
+	int i, rc;
+
+	if (tv) {
+		rc = uk_copy_from_user(ktv, tv, sizeof(ktv));
+		if (rc)
+			return rc;
+		for (i = 0; i < 2; i++) {
+			if (ktv[i].usec < 0 || ktv[i].usec >= 1000000)
+				return -EINVAL;
+			kt[i].tv_sec = ktv[i].sec;
+			kt[i].tv_nsec = ktv[i].usec * 1000;
+		}
+	}
+	if (!path)
+		return uk_vfs_utimensat(dirfd, NULL, tv ? kt : NULL, 0);
+	return WITH_PATH(path, uk_vfs_utimensat(dirfd, kpath,
+						tv ? kt : NULL, 0));
+}
+
+UK_SYSCALL_R_DEFINE(int, utimes, const char *, path,
+		    const struct k_timeval *, tv)
+{
+	return __uk_sys_futimesat(AT_FDCWD, path, tv);
+}
+
+/* utime(2): whole seconds; NULL sets both times to now. */
+UK_SYSCALL_R_DEFINE(int, utime, const char *, path,
+		    const struct k_utimbuf *, buf)
+{
+	struct k_utimbuf kb;
+	struct timespec kt[2];
+	int rc;
+
+	if (buf) {
+		rc = uk_copy_from_user(&kb, buf, sizeof(kb));
+		if (rc)
+			return rc;
+		kt[0] = (struct timespec){ .tv_sec = kb.actime };
+		kt[1] = (struct timespec){ .tv_sec = kb.modtime };
+	}
+	return WITH_PATH(path, uk_vfs_utimensat(AT_FDCWD, kpath,
+						buf ? kt : NULL, 0));
+}
+
+/* memfd_create(2) flags (linux/memfd.h). */
+#define MFD_CLOEXEC_	0x0001U
+#define MFD_SEALING_	0x0002U
+#define MFD_HUGETLB_	0x0004U
+#define MFD_NOEXEC_	0x0008U
+#define MFD_EXEC_	0x0010U
+/* Longest name: NAME_MAX less the "memfd:" prefix Linux puts before. */
+#define MFD_NAME_MAX	(NAME_MAX - 6)
+
+/* An anonymous regular file in memory (an unnamed ramfs node), open
+ * O_RDWR. The name only labels it on Linux (/proc/self/fd): it is
+ * checked (EFAULT, EINVAL if longer than 249 bytes) and not kept. No
+ * huge pages (EINVAL); MFD_ALLOW_SEALING is accepted, but sealing
+ * (F_ADD_SEALS/F_GET_SEALS) is not supported: fcntl answers EINVAL. */
+UK_SYSCALL_R_DEFINE(int, memfd_create, const char *, name,
+		    unsigned int, flags)
+{
+	char kname[MFD_NAME_MAX + 1];
+	struct uk_ramfs_node *n;
+	long len;
+
+	if (flags & ~(MFD_CLOEXEC_ | MFD_SEALING_ | MFD_NOEXEC_ | MFD_EXEC_))
+		return -EINVAL;
+	if ((flags & MFD_EXEC_) && (flags & MFD_NOEXEC_))
+		return -EINVAL;
+	len = uk_strncpy_from_user(kname, name, sizeof(kname));
+	if (len == -ENAMETOOLONG)
+		return -EINVAL;
+	if (len < 0)
+		return (int)len;
+	/* As Linux: a+rwx, or a+rw for MFD_NOEXEC_SEAL; no umask. */
+	n = uk_ramfs_create_unnamed((flags & MFD_NOEXEC_) ? 0666 : 0777);
+	if (!n)
+		return -ENOMEM;
+	return uk_fdtab_open(&n->file, O_RDWR | O_LARGEFILE |
+			     ((flags & MFD_CLOEXEC_) ? O_CLOEXEC : 0));
 }
 
 UK_SYSCALL_R_DEFINE(int, faccessat2, int, dirfd, const char *, path,
