@@ -16,6 +16,7 @@
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
+#include <string.h>
 #include <unistd.h>
 #include <uk/alloc.h>
 #include <uk/essentials.h>
@@ -25,25 +26,7 @@
 #include <uk/pipe.h>
 #include <uk/signal.h>
 #include <uk/syscall.h>
-
-struct pipe_seg {
-	unsigned int len;
-	unsigned int packet;
-};
-
-struct uk_pipe {
-	struct uk_mutex lock;		/* ring and segments */
-	char *buf;
-	unsigned int head;		/* ring index of the first byte */
-	unsigned int used;		/* bytes in the ring */
-	unsigned int seg_head;		/* index of the first segment */
-	unsigned int nseg;
-	struct pipe_seg seg[UK_PIPE_SLOTS];
-	int readers, writers;		/* open descriptions of each end */
-	int files;			/* of rd and wr not yet released */
-	ino_t ino;
-	struct uk_file rd, wr;
-};
+#include "pipe_impl.h"
 
 static const struct uk_file_ops pipe_rd_ops, pipe_wr_ops;
 
@@ -232,12 +215,14 @@ static ssize_t pipe_read(struct uk_file *f, const struct iovec *iov,
 
 	if (!total)
 		return 0;
+	uk_mutex_lock(&p->rdlock);
 	uk_mutex_lock(&p->lock);
 	if (!p->nseg)
 		rc = load(&p->writers) ? -EAGAIN : 0;
 	else
 		rc = read_locked(p, iov, iovcnt, total);
 	uk_mutex_unlock(&p->lock);
+	uk_mutex_unlock(&p->rdlock);
 	if (rc > 0)
 		uk_pollq_notify(&p->wr.pollq, PIPE_OUT);
 	return rc;
@@ -369,6 +354,7 @@ int uk_pipe_create(struct uk_file **rd, struct uk_file **wr)
 		return -ENOMEM;
 	}
 	uk_mutex_init(&p->lock);
+	uk_mutex_init(&p->rdlock);
 	p->files = 2;
 	p->ino = __atomic_fetch_add(&next_ino, 1, __ATOMIC_RELAXED);
 	uk_file_init(&p->rd, &pipe_rd_ops, S_IFIFO | 0600, p);
@@ -376,6 +362,61 @@ int uk_pipe_create(struct uk_file **rd, struct uk_file **wr)
 	*rd = &p->rd;
 	*wr = &p->wr;
 	return 0;
+}
+
+struct uk_pipe *pipe_of(struct uk_file *f)
+{
+	return uk_pipe_is_pipe(f) ? f->priv : NULL;
+}
+
+ssize_t pipe_peek(struct uk_pipe *p, void *buf, __sz n)
+{
+	__sz first;
+
+	uk_mutex_lock(&p->lock);
+	n = MIN(n, (__sz)p->used);
+	if (!n) {
+		uk_mutex_unlock(&p->lock);
+		return load(&p->writers) ? -EAGAIN : 0;
+	}
+	first = MIN(n, (__sz)(UK_PIPE_CAP - p->head));
+	memcpy(buf, p->buf + p->head, first);
+	memcpy((char *)buf + first, p->buf, n - first);
+	uk_mutex_unlock(&p->lock);
+	return n;
+}
+
+void pipe_drop(struct uk_pipe *p, __sz n)
+{
+	struct pipe_seg *s;
+	__sz take;
+
+	uk_mutex_lock(&p->lock);
+	while (n && p->nseg) {
+		s = seg_at(p, 0);
+		take = MIN(n, (__sz)s->len);
+		ring_consume(p, take);
+		s->len -= take;
+		n -= take;
+		if (!s->len)
+			seg_pop(p);
+	}
+	uk_mutex_unlock(&p->lock);
+	uk_pollq_notify(&p->wr.pollq, PIPE_OUT);
+}
+
+__sz pipe_room(struct uk_pipe *p)
+{
+	struct pipe_seg *last;
+	__sz room;
+
+	uk_mutex_lock(&p->lock);
+	last = seg_last(p);
+	room = UK_PIPE_CAP - p->used;
+	if (p->nseg == UK_PIPE_SLOTS && (!last || last->packet))
+		room = 0;
+	uk_mutex_unlock(&p->lock);
+	return room;
 }
 
 int uk_pipe_is_pipe(const struct uk_file *f)
