@@ -225,6 +225,22 @@ static const struct trace_fmt fmts[] = {
 	{ "mq_timedreceive", "fBupt", 'd' },
 	{ "mq_notify", "fp", 'd' },
 	{ "mq_getsetattr", "fpp", 'd' },
+	{ "sendfile", "ffpu", 'd' },
+	{ "copy_file_range", "fpfpux", 'd' },
+	{ "splice", "fpfpux", 'd' },
+	{ "tee", "ffux", 'd' },
+	{ "fallocate", "fxll", 'd' },
+	{ "fadvise64", "flld", 'd' },
+	{ "readahead", "flu", 'd' },
+	{ "sync", "", 'd' },
+	{ "syncfs", "f", 'd' },
+	{ "sync_file_range", "fllx", 'd' },
+	{ "memfd_create", "sx", 'd' },
+	{ "preadv2", "fVdllx", 'd' },
+	{ "pwritev2", "fvdllx", 'd' },
+	{ "utimes", "sp", 'd' },
+	{ "futimesat", "fsp", 'd' },
+	{ "utime", "sp", 'd' },
 };
 
 /* A line being built; too long a line ends in "...". */
