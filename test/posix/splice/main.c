@@ -1,0 +1,377 @@
+/*
+ * Copies in the kernel, checked the same way on Linux and on Amphi:
+ * sendfile, copy_file_range, splice and tee. Data, the counts returned,
+ * which offsets move (the fd's or *off), end of file, blocking and
+ * non-blocking pipes, and the errors the man pages list.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/sendfile.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "../posix-check.h"
+
+#define SRC_SIZE	100000
+#define PIPE_CAP	65536
+
+static char dir_name[64];
+static unsigned char src_data[SRC_SIZE];
+static unsigned char buf[SRC_SIZE];
+static off_t *volatile bad_off = (off_t *)16;
+
+/* The C libraries' wrappers differ (musl's copy_file_range is recent):
+ * the system call itself. */
+static ssize_t cfr(int in, off_t *oin, int out, off_t *oout, size_t len,
+		   unsigned int flags)
+{
+	return syscall(SYS_copy_file_range, in, oin, out, oout, len, flags);
+}
+
+static int pipe_bytes(int fd)
+{
+	int n = -1;
+
+	ioctl(fd, FIONREAD, &n);
+	return n;
+}
+
+static int make_src(void)
+{
+	int fd, i;
+
+	for (i = 0; i < SRC_SIZE; i++)
+		src_data[i] = (unsigned char)(i * 7 + i / 251);
+	fd = open("src", O_CREAT | O_RDWR | O_TRUNC, 0644);
+	CHECK(fd >= 0);
+	CHECK(write(fd, src_data, SRC_SIZE) == SRC_SIZE);
+	CHECK(lseek(fd, 0, SEEK_SET) == 0);
+	return fd;
+}
+
+/* The whole file name as it is now, into buf; returns its size. */
+static ssize_t file_data(const char *name)
+{
+	int fd = open(name, O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf));
+	close(fd);
+	return n;
+}
+
+static void check_sendfile(int src)
+{
+	int out, ro, p[2];
+	off_t off;
+
+	out = open("dst", O_CREAT | O_RDWR | O_TRUNC, 0644);
+	CHECK(out >= 0);
+	/* The fd positions move without an offset. */
+	CHECK(sendfile(out, src, NULL, 1000) == 1000);
+	CHECK(lseek(src, 0, SEEK_CUR) == 1000);
+	CHECK(lseek(out, 0, SEEK_CUR) == 1000);
+	/* With one, only *offset (and the output's position) moves. */
+	off = 5000;
+	CHECK(sendfile(out, src, &off, 2000) == 2000);
+	CHECK(off == 7000);
+	CHECK(lseek(src, 0, SEEK_CUR) == 1000);
+	CHECK(lseek(out, 0, SEEK_CUR) == 3000);
+	CHECK(file_data("dst") == 3000);
+	CHECK(!memcmp(buf, src_data, 1000));
+	CHECK(!memcmp(buf + 1000, src_data + 5000, 2000));
+	/* Short at the end of the input, then 0. */
+	off = SRC_SIZE - 100;
+	CHECK(sendfile(out, src, &off, 5000) == 100 && off == SRC_SIZE);
+	CHECK(sendfile(out, src, &off, 5000) == 0 && off == SRC_SIZE);
+	CHECK(sendfile(out, src, NULL, 0) == 0);
+	/* Errors. */
+	CHECK(sendfile(out, -1, NULL, 10) == -1 && errno == EBADF);
+	CHECK(sendfile(-1, src, NULL, 10) == -1 && errno == EBADF);
+	ro = open("dst", O_RDONLY);
+	CHECK(sendfile(ro, src, NULL, 10) == -1 && errno == EBADF);
+	close(ro);
+	ro = open("dst", O_WRONLY | O_APPEND);
+	CHECK(sendfile(ro, src, NULL, 10) == -1 && errno == EINVAL);
+	CHECK(sendfile(out, ro, NULL, 10) == -1 && errno == EBADF);
+	close(ro);
+	CHECK(sendfile(out, src, bad_off, 10) == -1 && errno == EFAULT);
+	off = -1;
+	CHECK(sendfile(out, src, &off, 10) == -1 && errno == EINVAL);
+	/* Into a non-blocking pipe: what fits, then EAGAIN. */
+	CHECK(pipe2(p, O_NONBLOCK) == 0);
+	off = 0;
+	CHECK(sendfile(p[1], src, &off, SRC_SIZE) == PIPE_CAP);
+	CHECK(off == PIPE_CAP);
+	CHECK(sendfile(p[1], src, &off, 10) == -1 && errno == EAGAIN);
+	CHECK(off == PIPE_CAP);
+	CHECK(read(p[0], buf, PIPE_CAP) == PIPE_CAP);
+	CHECK(!memcmp(buf, src_data, PIPE_CAP));
+	/* An offset is ESPIPE for an input without a position... as is
+	 * reading a pipe's write end: EBADF first. */
+	CHECK(sendfile(out, p[1], NULL, 10) == -1 && errno == EBADF);
+	close(p[0]);
+	close(p[1]);
+	close(out);
+	CHECK(lseek(src, 0, SEEK_SET) == 0);
+}
+
+static void check_copy_file_range(int src)
+{
+	int out, ro, dir, p[2];
+	off_t oin, oout;
+	ssize_t r;
+
+	out = open("cfr", O_CREAT | O_RDWR | O_TRUNC, 0644);
+	CHECK(out >= 0);
+	oin = 100;
+	oout = 0;
+	CHECK(cfr(src, &oin, out, &oout, 3000, 0) == 3000);
+	CHECK(oin == 3100 && oout == 3000);
+	CHECK(lseek(src, 0, SEEK_CUR) == 0 && lseek(out, 0, SEEK_CUR) == 0);
+	/* Without offsets the positions move. */
+	CHECK(lseek(src, 50000, SEEK_SET) == 50000);
+	CHECK(lseek(out, 3000, SEEK_SET) == 3000);
+	CHECK(cfr(src, NULL, out, NULL, 1000, 0) == 1000);
+	CHECK(lseek(src, 0, SEEK_CUR) == 51000);
+	CHECK(lseek(out, 0, SEEK_CUR) == 4000);
+	CHECK(file_data("cfr") == 4000);
+	CHECK(!memcmp(buf, src_data + 100, 3000));
+	CHECK(!memcmp(buf + 3000, src_data + 50000, 1000));
+	/* Cut at the input's end; 0 there. */
+	oin = SRC_SIZE - 10;
+	CHECK(cfr(src, &oin, out, NULL, 1000, 0) == 10 && oin == SRC_SIZE);
+	CHECK(cfr(src, &oin, out, NULL, 1000, 0) == 0 && oin == SRC_SIZE);
+	/* Within one file: fine apart, EINVAL overlapping. */
+	oin = 0;
+	oout = 10000;
+	CHECK(cfr(out, &oin, out, &oout, 100, 0) == 100);
+	oin = 0;
+	oout = 50;
+	CHECK(cfr(out, &oin, out, &oout, 100, 0) == -1 && errno == EINVAL);
+	/* Errors. */
+	CHECK(cfr(src, NULL, out, NULL, 10, 1) == -1 && errno == EINVAL);
+	CHECK(cfr(-1, NULL, out, NULL, 10, 0) == -1 && errno == EBADF);
+	CHECK(cfr(src, NULL, -1, NULL, 10, 0) == -1 && errno == EBADF);
+	ro = open("cfr", O_WRONLY | O_APPEND);
+	CHECK(cfr(src, NULL, ro, NULL, 10, 0) == -1 && errno == EBADF);
+	CHECK(cfr(ro, NULL, out, NULL, 10, 0) == -1 && errno == EBADF);
+	close(ro);
+	dir = open(".", O_RDONLY | O_DIRECTORY);
+	CHECK(cfr(dir, NULL, out, NULL, 10, 0) == -1 && errno == EISDIR);
+	close(dir);
+	CHECK(pipe(p) == 0);
+	CHECK(cfr(p[0], NULL, out, NULL, 10, 0) == -1 && errno == EINVAL);
+	CHECK(cfr(src, NULL, p[1], NULL, 10, 0) == -1 && errno == EINVAL);
+	close(p[0]);
+	close(p[1]);
+	CHECK(cfr(src, bad_off, out, NULL, 10, 0) == -1 && errno == EFAULT);
+	CHECK(cfr(src, NULL, out, bad_off, 10, 0) == -1 && errno == EFAULT);
+	oin = -100;
+	CHECK(cfr(src, &oin, out, NULL, 10, 0) == -1 && errno == EINVAL);
+	oin = -1;	/* -1 + 10 wraps as Linux adds (unsigned) */
+	CHECK(cfr(src, &oin, out, NULL, 10, 0) == -1 && errno == EOVERFLOW);
+	/* Past the largest file: EFBIG where files cannot grow that far
+	 * (ext4, Amphi's ramfs); tmpfs, whose limit is higher, copies. */
+	oin = 0;
+	oout = 1LL << 50;
+	r = cfr(src, &oin, out, &oout, 100, 0);
+	CHECK(r == -1 ? errno == EFBIG : r == 100);
+	ftruncate(out, 4000);
+	close(out);
+	CHECK(lseek(src, 0, SEEK_SET) == 0);
+}
+
+static void check_splice_file_pipe(int src)
+{
+	int out, ro, p[2];
+	off_t off;
+
+	CHECK(pipe(p) == 0);
+	/* file -> pipe, with an offset: the file position stays. */
+	off = 2000;
+	CHECK(splice(src, &off, p[1], NULL, 1000, 0) == 1000);
+	CHECK(off == 3000 && lseek(src, 0, SEEK_CUR) == 0);
+	CHECK(pipe_bytes(p[0]) == 1000);
+	/* Without: it moves. */
+	CHECK(splice(src, NULL, p[1], NULL, 500, 0) == 500);
+	CHECK(lseek(src, 0, SEEK_CUR) == 500);
+	CHECK(read(p[0], buf, sizeof(buf)) == 1500);
+	CHECK(!memcmp(buf, src_data + 2000, 1000));
+	CHECK(!memcmp(buf + 1000, src_data, 500));
+	/* At the end of the file: 0. */
+	off = SRC_SIZE;
+	CHECK(splice(src, &off, p[1], NULL, 500, 0) == 0);
+	/* pipe -> file: what the pipe holds, at most len. */
+	out = open("spl", O_CREAT | O_RDWR | O_TRUNC, 0644);
+	CHECK(write(p[1], "0123456789abcdef", 16) == 16);
+	off = 100;
+	CHECK(splice(p[0], NULL, out, &off, 10, 0) == 10);
+	CHECK(off == 110 && lseek(out, 0, SEEK_CUR) == 0);
+	CHECK(pipe_bytes(p[0]) == 6);
+	CHECK(splice(p[0], NULL, out, NULL, 1000, 0) == 6);
+	CHECK(lseek(out, 0, SEEK_CUR) == 6);
+	CHECK(file_data("spl") == 110);
+	CHECK(!memcmp(buf, "abcdef", 6) && !memcmp(buf + 100, "0123456789",
+						    10));
+	/* Empty pipe: EAGAIN with SPLICE_F_NONBLOCK or O_NONBLOCK. */
+	CHECK(splice(p[0], NULL, out, NULL, 10, SPLICE_F_NONBLOCK) == -1 &&
+	      errno == EAGAIN);
+	CHECK(fcntl(p[0], F_SETFL, O_NONBLOCK) == 0);
+	CHECK(splice(p[0], NULL, out, NULL, 10, 0) == -1 && errno == EAGAIN);
+	CHECK(fcntl(p[0], F_SETFL, 0) == 0);
+	/* Errors. */
+	CHECK(splice(src, NULL, out, NULL, 10, 0) == -1 && errno == EINVAL);
+	CHECK(splice(p[0], NULL, out, NULL, 0, 0) == 0);
+	CHECK(splice(p[0], NULL, out, NULL, 10, 0x100) == -1 &&
+	      errno == EINVAL);
+	off = 0;
+	CHECK(splice(p[0], &off, out, NULL, 10, 0) == -1 && errno == ESPIPE);
+	CHECK(splice(src, NULL, p[1], &off, 10, 0) == -1 && errno == ESPIPE);
+	CHECK(splice(p[1], NULL, out, NULL, 10, 0) == -1 && errno == EBADF);
+	CHECK(splice(-1, NULL, p[1], NULL, 10, 0) == -1 && errno == EBADF);
+	ro = open("spl", O_RDONLY);
+	CHECK(write(p[1], "x", 1) == 1);
+	CHECK(splice(p[0], NULL, ro, NULL, 10, 0) == -1 && errno == EBADF);
+	close(ro);
+	ro = open("spl", O_WRONLY | O_APPEND);
+	CHECK(splice(p[0], NULL, ro, NULL, 10, 0) == -1 && errno == EINVAL);
+	close(ro);
+	CHECK(splice(src, bad_off, p[1], NULL, 10, 0) == -1 &&
+	      errno == EFAULT);
+	CHECK(splice(p[0], NULL, out, bad_off, 10, 0) == -1 &&
+	      errno == EFAULT);
+	CHECK(pipe_bytes(p[0]) == 1);
+	/* No writers left: 0 once empty. */
+	close(p[1]);
+	CHECK(splice(p[0], NULL, out, NULL, 10, 0) == 1);
+	CHECK(splice(p[0], NULL, out, NULL, 10, 0) == 0);
+	close(p[0]);
+	close(out);
+}
+
+static void check_splice_pipes(int src)
+{
+	int a[2], b[2];
+	off_t off = 0;
+
+	CHECK(pipe(a) == 0 && pipe(b) == 0);
+	CHECK(write(a[1], src_data, 300) == 300);
+	CHECK(splice(a[0], NULL, b[1], NULL, 100, 0) == 100);
+	CHECK(pipe_bytes(a[0]) == 200 && pipe_bytes(b[0]) == 100);
+	CHECK(splice(a[0], NULL, b[1], NULL, 1000, 0) == 200);
+	CHECK(read(b[0], buf, sizeof(buf)) == 300);
+	CHECK(!memcmp(buf, src_data, 300));
+	/* Same pipe: EINVAL. */
+	CHECK(splice(a[0], NULL, a[1], NULL, 10, 0) == -1 && errno == EINVAL);
+	/* A full output: EAGAIN when non-blocking. */
+	CHECK(fcntl(b[1], F_SETFL, O_NONBLOCK) == 0);
+	CHECK(splice(src, &off, b[1], NULL, SRC_SIZE, 0) > 0);
+	while (splice(src, &off, b[1], NULL, SRC_SIZE, 0) > 0)
+		;
+	CHECK(errno == EAGAIN);
+	CHECK(write(a[1], "q", 1) == 1);
+	CHECK(splice(a[0], NULL, b[1], NULL, 1, 0) == -1 && errno == EAGAIN);
+	CHECK(pipe_bytes(a[0]) == 1);
+	/* No readers: EPIPE (SIGPIPE is ignored). */
+	close(b[0]);
+	CHECK(splice(a[0], NULL, b[1], NULL, 1, 0) == -1 && errno == EPIPE);
+	CHECK(splice(src, NULL, b[1], NULL, 1, 0) == -1 && errno == EPIPE);
+	close(b[1]);
+	close(a[0]);
+	close(a[1]);
+}
+
+static void check_tee(int src)
+{
+	int a[2], b[2];
+
+	CHECK(pipe(a) == 0 && pipe(b) == 0);
+	CHECK(write(a[1], "hello world", 11) == 11);
+	CHECK(tee(a[0], b[1], 5, 0) == 5);
+	CHECK(pipe_bytes(a[0]) == 11 && pipe_bytes(b[0]) == 5);
+	CHECK(read(b[0], buf, 100) == 5 && !memcmp(buf, "hello", 5));
+	CHECK(tee(a[0], b[1], 100, 0) == 11);
+	CHECK(read(b[0], buf, 100) == 11 && !memcmp(buf, "hello world", 11));
+	CHECK(read(a[0], buf, 100) == 11);
+	/* Errors. */
+	CHECK(tee(a[0], b[1], 10, SPLICE_F_NONBLOCK) == -1 && errno == EAGAIN);
+	CHECK(tee(a[0], a[1], 10, 0) == -1 && errno == EINVAL);
+	CHECK(tee(src, b[1], 10, 0) == -1 && errno == EINVAL);
+	CHECK(tee(a[0], b[1], 10, 0x100) == -1 && errno == EINVAL);
+	CHECK(tee(a[1], b[1], 10, 0) == -1 && errno == EBADF);
+	CHECK(tee(a[0], b[1], 0, 0) == 0);
+	close(a[1]);
+	CHECK(tee(a[0], b[1], 10, 0) == 0);
+	close(a[0]);
+	close(b[0]);
+	close(b[1]);
+}
+
+static int feed_fd;
+
+static void *feeder(void *arg)
+{
+	(void)arg;
+	msleep(50);
+	CHECK(write(feed_fd, "late", 4) == 4);
+	return NULL;
+}
+
+/* A blocking splice waits for the data a thread writes later. */
+static void check_blocking(void)
+{
+	int a[2], b[2];
+	pthread_t t;
+
+	CHECK(pipe(a) == 0 && pipe(b) == 0);
+	feed_fd = a[1];
+	CHECK(pthread_create(&t, NULL, feeder, NULL) == 0);
+	CHECK(splice(a[0], NULL, b[1], NULL, 100, 0) == 4);
+	CHECK(pthread_join(t, NULL) == 0);
+	CHECK(read(b[0], buf, 100) == 4 && !memcmp(buf, "late", 4));
+	CHECK(pthread_create(&t, NULL, feeder, NULL) == 0);
+	CHECK(tee(a[0], b[1], 100, 0) == 4);
+	CHECK(pthread_join(t, NULL) == 0);
+	close(a[0]);
+	close(a[1]);
+	close(b[0]);
+	close(b[1]);
+}
+
+int main(void)
+{
+	int src;
+
+	signal(SIGPIPE, SIG_IGN);
+	mkdir("/tmp", 0777);
+	snprintf(dir_name, sizeof(dir_name), "/tmp/amphi-posix-splice-%d",
+		 (int)getpid());
+	CHECK(mkdir(dir_name, 0755) == 0);
+	CHECK(chdir(dir_name) == 0);
+	src = make_src();
+	check_sendfile(src);
+	check_copy_file_range(src);
+	check_splice_file_pipe(src);
+	check_splice_pipes(src);
+	check_tee(src);
+	check_blocking();
+	close(src);
+	unlink("src");
+	unlink("dst");
+	unlink("cfr");
+	unlink("spl");
+	CHECK(chdir("/") == 0);
+	CHECK(rmdir(dir_name) == 0);
+	return posix_check_summary();
+}
