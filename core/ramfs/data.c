@@ -264,6 +264,11 @@ int uk_ramfs_truncate(struct uk_ramfs_node *n, off_t len)
 		return -EFBIG;
 	uk_mutex_lock(&n->lock);
 	shrink = len < n->size;
+	if ((shrink && (n->seals & UK_RAMFS_SEAL_SHRINK)) ||
+	    (len > n->size && (n->seals & UK_RAMFS_SEAL_GROW))) {
+		uk_mutex_unlock(&n->lock);
+		return -EPERM;
+	}
 	set_size(n, len);
 	if (shrink) {
 		/* Mappings first let go of the pages (a touch past the new
@@ -396,6 +401,10 @@ static ssize_t reg_write(struct uk_file *f, const struct iovec *iov,
 		rc = -EINVAL;
 		goto out;
 	}
+	if (n->seals & UK_RAMFS_SEALS_WRITE) {
+		rc = -EPERM;
+		goto out;
+	}
 	for (i = 0; i < iovcnt; i++) {
 		src = iov[i].iov_base;
 		len = iov[i].iov_len;
@@ -405,6 +414,12 @@ static ssize_t reg_write(struct uk_file *f, const struct iovec *iov,
 				goto out;
 			}
 			chunk = MIN(len, PG - pos % PG);
+			/* As tmpfs: a page's piece past the end. */
+			if ((n->seals & UK_RAMFS_SEAL_GROW) &&
+			    pos + (off_t)chunk > n->size) {
+				rc = -EPERM;
+				goto out;
+			}
 			p = page_make(n, pos >> PG_SHIFT, chunk != PG, &fresh);
 			if (!p) {
 				rc = -ENOSPC;
@@ -474,7 +489,7 @@ static int data_allocate(struct uk_ramfs_node *n, off_t off, off_t end,
 	int fresh;
 
 	room = uk_ramfs_size_limit() / PG;
-	room = room > data_pages ? room - data_pages : 0;
+	room -= MIN(room, __atomic_load_n(&data_pages, __ATOMIC_RELAXED));
 	if (want > room + n->reg.pages)
 		return -ENOSPC;
 	for (pgi = first; pgi <= last; pgi++)
@@ -508,12 +523,26 @@ static void data_punch(struct uk_ramfs_node *n, off_t off, off_t end)
 	}
 }
 
+/* -EPERM if n's seals forbid this fallocate, else 0. */
+static int falloc_sealed(struct uk_ramfs_node *n, int mode, off_t end)
+{
+	if (mode & UK_RAMFS_PUNCH_HOLE)
+		return (n->seals & UK_RAMFS_SEALS_WRITE) ? -EPERM : 0;
+	/* As tmpfs: GROW refuses a range past the end, KEEP_SIZE or not. */
+	if ((n->seals & UK_RAMFS_SEAL_GROW) && end > n->size)
+		return -EPERM;
+	return 0;
+}
+
 static int reg_fallocate(struct uk_file *f, int mode, off_t off, off_t len)
 {
 	struct uk_ramfs_node *n = uk_ramfs_node_of(f);
-	int rc = 0;
+	int rc;
 
 	uk_mutex_lock(&n->lock);
+	rc = falloc_sealed(n, mode, off + len);
+	if (rc)
+		goto out;
 	if (mode & UK_RAMFS_PUNCH_HOLE)
 		data_punch(n, off, off + len);
 	else
@@ -524,6 +553,7 @@ static int reg_fallocate(struct uk_file *f, int mode, off_t off, off_t len)
 		if (mode & UK_RAMFS_PUNCH_HOLE)
 			n->mtime = n->ctime;
 	}
+out:
 	uk_mutex_unlock(&n->lock);
 	return rc;
 }
@@ -542,3 +572,45 @@ const struct uk_file_ops ramfs_reg_ops = {
 	.fallocate = reg_fallocate,
 	.release = ramfs_node_release,
 };
+
+/* --- seals ---------------------------------------------------------- */
+
+#define SEALS_KNOWN	(UK_RAMFS_SEAL_SEAL | UK_RAMFS_SEAL_SHRINK | \
+			 UK_RAMFS_SEAL_GROW | UK_RAMFS_SEALS_WRITE)
+
+int uk_ramfs_seals_get(struct uk_file *f)
+{
+	struct uk_ramfs_node *n;
+	int seals;
+
+	if (f->ops != &ramfs_reg_ops)
+		return -EINVAL;
+	n = uk_ramfs_node_of(f);
+	uk_mutex_lock(&n->lock);
+	seals = (int)n->seals;
+	uk_mutex_unlock(&n->lock);
+	return seals;
+}
+
+int uk_ramfs_seals_add(struct uk_file *f, unsigned int seals)
+{
+	struct uk_ramfs_node *n;
+	int rc = 0;
+
+	if (seals & ~SEALS_KNOWN || f->ops != &ramfs_reg_ops)
+		return -EINVAL;
+	n = uk_ramfs_node_of(f);
+	uk_mutex_lock(&n->lock);
+	if (n->seals & UK_RAMFS_SEAL_SEAL)
+		rc = -EPERM;
+	/* Linux refuses while writable shared mappings exist; the pager
+	 * counts every mapping, so any refuses here. */
+	else if ((seals & UK_RAMFS_SEAL_WRITE) &&
+		 !(n->seals & UK_RAMFS_SEAL_WRITE) &&
+		 __atomic_load_n(&n->reg.maps, __ATOMIC_ACQUIRE))
+		rc = -EBUSY;
+	else
+		n->seals |= seals;
+	uk_mutex_unlock(&n->lock);
+	return rc;
+}

@@ -127,6 +127,7 @@ static struct uk_ramfs_node *node_alloc(mode_t mode)
 	n->file.vnode = n;
 	n->ino = __atomic_fetch_add(&next_ino, 1, __ATOMIC_RELAXED);
 	n->nlink = 1;
+	n->seals = UK_RAMFS_SEAL_SEAL;
 	uk_mutex_init(&n->lock);
 	uk_spin_init(&n->plock);
 	ramfs_now(&n->mtime);
@@ -404,13 +405,16 @@ nomem:
 	return -ENOMEM;
 }
 
-struct uk_ramfs_node *uk_ramfs_create_unnamed(mode_t mode)
+struct uk_ramfs_node *uk_ramfs_create_unnamed(mode_t mode, int sealable)
 {
 	struct uk_ramfs_node *n = node_alloc(S_IFREG | (mode & 07777));
 
 	/* No name holds it: the caller's reference is the only one. */
-	if (n)
+	if (n) {
 		n->nlink = 0;
+		if (sealable)
+			n->seals = 0;
+	}
 	return n;
 }
 

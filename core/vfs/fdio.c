@@ -19,6 +19,7 @@
 #include <uk/fdtab.h>
 #include <uk/vfs.h>
 #include <uk/nofault.h>
+#include <uk/ramfs.h>
 #include <uk/syscall.h>
 
 
@@ -312,6 +313,10 @@ UK_SYSCALL_R_DEFINE(int, dup3, int, oldfd, int, newfd, int, flags)
 	return dup_to(oldfd, newfd, !!(flags & O_CLOEXEC));
 }
 
+/* fcntl's file seal commands (Linux's F_ADD_SEALS, F_GET_SEALS). */
+#define F_ADD_SEALS_	1033
+#define F_GET_SEALS_	1034
+
 /* Status flags F_SETFL may change (as Linux). */
 #define SETFL_MASK	(O_APPEND | O_NONBLOCK | O_ASYNC | O_DIRECT | O_NOATIME)
 
@@ -339,6 +344,13 @@ static int ofile_fcntl(struct uk_ofile *of, int cmd, long arg)
 	case F_OFD_SETLK:
 	case F_OFD_SETLKW:
 		return uk_vfs_fcntl_lock(of, cmd, (void *)arg);
+	case F_GET_SEALS_:
+		return uk_ramfs_seals_get(of->file);
+	case F_ADD_SEALS_:
+		/* As Linux's memfd_add_seals: write access first. */
+		if ((of->flags & O_ACCMODE) == O_RDONLY)
+			return -EPERM;
+		return uk_ramfs_seals_add(of->file, (unsigned int)arg);
 	default:
 		return -EINVAL;
 	}

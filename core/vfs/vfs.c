@@ -509,8 +509,8 @@ UK_SYSCALL_R_DEFINE(int, utime, const char *, path,
 /* An anonymous regular file in memory (an unnamed ramfs node), open
  * O_RDWR. The name only labels it on Linux (/proc/self/fd): it is
  * checked (EFAULT, EINVAL if longer than 249 bytes) and not kept. No
- * huge pages (EINVAL); MFD_ALLOW_SEALING is accepted, but sealing
- * (F_ADD_SEALS/F_GET_SEALS) is not supported: fcntl answers EINVAL. */
+ * huge pages (EINVAL). MFD_ALLOW_SEALING (implied by MFD_NOEXEC_SEAL)
+ * lets fcntl F_ADD_SEALS seal it; without, it carries F_SEAL_SEAL. */
 UK_SYSCALL_R_DEFINE(int, memfd_create, const char *, name,
 		    unsigned int, flags)
 {
@@ -528,7 +528,8 @@ UK_SYSCALL_R_DEFINE(int, memfd_create, const char *, name,
 	if (len < 0)
 		return (int)len;
 	/* As Linux: a+rwx, or a+rw for MFD_NOEXEC_SEAL; no umask. */
-	n = uk_ramfs_create_unnamed((flags & MFD_NOEXEC_) ? 0666 : 0777);
+	n = uk_ramfs_create_unnamed((flags & MFD_NOEXEC_) ? 0666 : 0777,
+				    !!(flags & (MFD_SEALING_ | MFD_NOEXEC_)));
 	if (!n)
 		return -ENOMEM;
 	return uk_fdtab_open(&n->file, O_RDWR | O_LARGEFILE |

@@ -21,6 +21,7 @@
 #include <uk/fdtab.h>
 #include <uk/nofault.h>
 #include <uk/file.h>
+#include <uk/ramfs.h>
 #include <uk/spinlock.h>
 #include <uk/syscall.h>
 #include <uk/thread.h>
@@ -121,6 +122,15 @@ static int place(struct uk_vas *vas, __vaddr_t *va, __sz len, int prot,
 	return m->map(m, vas, va, len, attr, vflags);
 }
 
+/* Nonzero if f is sealed against writing (memfd F_SEAL_WRITE or
+ * F_SEAL_FUTURE_WRITE): no writable shared mapping then (EPERM). */
+static int write_sealed(struct uk_file *f)
+{
+	int seals = uk_ramfs_seals_get(f);
+
+	return seals > 0 && (seals & UK_RAMFS_SEALS_WRITE);
+}
+
 /* A file mapping: the file's pages (MAP_SHARED) or private copies of
  * them, as Linux checks it. */
 static int map_file(struct uk_vas *vas, __vaddr_t *va, __sz len, int prot,
@@ -148,6 +158,8 @@ static int map_file(struct uk_vas *vas, __vaddr_t *va, __sz len, int prot,
 		rc = -EACCES;
 	else if (acc == O_WRONLY)
 		rc = -EACCES;
+	else if (shared && (prot & PROT_WRITE) && write_sealed(of->file))
+		rc = -EPERM;
 	else if (of->file->ops->mmap)
 		rc = 1;
 	else if (!of->file->ops->pager)

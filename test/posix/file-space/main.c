@@ -248,6 +248,78 @@ static void check_memfd(void)
 	      errno == EINVAL);
 }
 
+/* File seals on memfds: each seal refuses what it names, SEAL_WRITE
+ * waits for shared mappings to go, SEAL_SEAL ends the sealing. */
+static void check_seals(void)
+{
+	char *m;
+	int fd, p[2];
+
+	fd = memfd_create("sealed", MFD_SEALING_);
+	CHECK(fd >= 0);
+	CHECK(fcntl(fd, F_GET_SEALS) == 0);
+	memset(buf, 'a', 8192);
+	CHECK(write(fd, buf, 8192) == 8192);
+	CHECK(fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW) == 0);
+	CHECK(fcntl(fd, F_GET_SEALS) == (F_SEAL_SHRINK | F_SEAL_GROW));
+	CHECK(ftruncate(fd, 4096) == -1 && errno == EPERM);
+	CHECK(ftruncate(fd, 16384) == -1 && errno == EPERM);
+	CHECK(ftruncate(fd, 8192) == 0);
+	CHECK(pwrite(fd, "b", 1, 8192) == -1 && errno == EPERM);
+	CHECK(pwrite(fd, "b", 1, 100) == 1);
+	CHECK(fallocate(fd, 0, 8000, 1000) == -1 && errno == EPERM);
+	CHECK(fallocate(fd, KEEP_SIZE, 8000, 1000) == -1 && errno == EPERM);
+	CHECK(fallocate(fd, 0, 0, 4096) == 0);
+	m = mmap(NULL, 8192, PROT_READ, MAP_SHARED, fd, 0);
+	CHECK(m != MAP_FAILED);
+	CHECK(fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE) == -1 && errno == EBUSY);
+	munmap(m, 8192);
+	CHECK(fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE) == 0);
+	CHECK(pwrite(fd, "c", 1, 100) == -1 && errno == EPERM);
+	CHECK(fallocate(fd, PUNCH_HOLE | KEEP_SIZE, 0, 4096) == -1 &&
+	      errno == EPERM);
+	CHECK(mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0) ==
+	      MAP_FAILED && errno == EPERM);
+	m = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0);
+	CHECK(m != MAP_FAILED && m[100] == 'b');
+	munmap(m, 4096);
+	m = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	CHECK(m != MAP_FAILED);
+	munmap(m, 4096);
+	CHECK(fcntl(fd, F_ADD_SEALS, F_SEAL_SEAL) == 0);
+	CHECK(fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK) == -1 && errno == EPERM);
+	CHECK(fcntl(fd, F_GET_SEALS) == (F_SEAL_SEAL | F_SEAL_SHRINK |
+					 F_SEAL_GROW | F_SEAL_WRITE));
+	close(fd);
+	/* Without MFD_ALLOW_SEALING: sealed against sealing. */
+	fd = memfd_create("plain", 0);
+	CHECK(fcntl(fd, F_GET_SEALS) == F_SEAL_SEAL);
+	CHECK(fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE) == -1 && errno == EPERM);
+	close(fd);
+	/* FUTURE_WRITE: mappings made before still write. */
+	fd = memfd_create("future", MFD_SEALING_);
+	CHECK(fcntl(fd, F_ADD_SEALS, 0x1000) == -1 && errno == EINVAL);
+	CHECK(ftruncate(fd, 4096) == 0);
+	m = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	CHECK(m != MAP_FAILED);
+	CHECK(fcntl(fd, F_ADD_SEALS, F_SEAL_FUTURE_WRITE) == 0);
+	if (m != MAP_FAILED) {
+		m[0] = 'w';
+		CHECK(pread(fd, buf, 1, 0) == 1 && buf[0] == 'w');
+		munmap(m, 4096);
+	}
+	CHECK(pwrite(fd, "x", 1, 0) == -1 && errno == EPERM);
+	CHECK(mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0) ==
+	      MAP_FAILED && errno == EPERM);
+	close(fd);
+	/* Files that cannot be sealed at all. */
+	CHECK(pipe(p) == 0);
+	CHECK(fcntl(p[1], F_GET_SEALS) == -1 && errno == EINVAL);
+	CHECK(fcntl(p[1], F_ADD_SEALS, F_SEAL_SEAL) == -1 && errno == EINVAL);
+	close(p[0]);
+	close(p[1]);
+}
+
 /* Within a few seconds of now. */
 static int is_now(time_t t)
 {
@@ -323,6 +395,7 @@ int main(void)
 	check_fallocate();
 	check_rw2();
 	check_memfd();
+	check_seals();
 	check_old_times();
 	CHECK(chdir("/") == 0);
 	CHECK(rmdir(dir_name) == 0);

@@ -40,6 +40,7 @@ struct uk_ramfs_node {
 	struct uk_spinlock plock;
 	struct timespec atime, mtime, ctime;
 	off_t size;
+	unsigned int seals;		/* S_IFREG: UK_RAMFS_SEAL_* */
 	union {
 		struct {			/* S_IFREG */
 			void **radix;		/* 3 levels of 512 */
@@ -85,6 +86,25 @@ struct uk_ramfs_dirent {
 #define UK_RAMFS_KEEP_SIZE	0x01
 #define UK_RAMFS_PUNCH_HOLE	0x02
 
+/* File seals (Linux's F_SEAL_*, fcntl F_ADD_SEALS): no more seals, no
+ * shrinking, no growing, no writing (nor writable shared mappings),
+ * no writing from now on (mappings that exist may go on). Files other
+ * than sealable unnamed ones carry SEAL_SEAL, as on tmpfs. */
+#define UK_RAMFS_SEAL_SEAL		0x01U
+#define UK_RAMFS_SEAL_SHRINK		0x02U
+#define UK_RAMFS_SEAL_GROW		0x04U
+#define UK_RAMFS_SEAL_WRITE		0x08U
+#define UK_RAMFS_SEAL_FUTURE_WRITE	0x10U
+#define UK_RAMFS_SEALS_WRITE	(UK_RAMFS_SEAL_WRITE | \
+				 UK_RAMFS_SEAL_FUTURE_WRITE)
+
+/* The seals of f (F_GET_SEALS): -EINVAL unless a ramfs regular file. */
+int uk_ramfs_seals_get(struct uk_file *f);
+/* Adds seals (F_ADD_SEALS; the caller checked f is open for writing):
+ * -EINVAL (not a ramfs regular file, unknown bits), -EPERM (SEAL_SEAL
+ * set), -EBUSY (SEAL_WRITE while the file is mapped). Returns 0. */
+int uk_ramfs_seals_add(struct uk_file *f, unsigned int seals);
+
 /* Largest regular file (the radix maps 512^3 pages). */
 #define UK_RAMFS_MAXSIZE	(512L * 512 * 512 * 4096)
 
@@ -115,9 +135,10 @@ int uk_ramfs_create(struct uk_ramfs_node *dir, const char *name, __sz len,
 		    mode_t mode, dev_t rdev, const char *target,
 		    struct uk_ramfs_node **out);
 /* Makes a regular file of permission bits mode that has no name (nlink
- * 0, memfd_create): the caller holds its only reference, and it goes
- * with the last. Any lock state. Returns it or NULL (out of memory). */
-struct uk_ramfs_node *uk_ramfs_create_unnamed(mode_t mode);
+ * 0, memfd_create), which takes seals if sealable: the caller holds its
+ * only reference, and it goes with the last. Any lock state. Returns it
+ * or NULL (out of memory). */
+struct uk_ramfs_node *uk_ramfs_create_unnamed(mode_t mode, int sealable);
 /* Adds a name for node (not a directory). -EEXIST, -ENOMEM, -EMLINK. */
 int uk_ramfs_link(struct uk_ramfs_node *dir, const char *name, __sz len,
 		  struct uk_ramfs_node *node);
