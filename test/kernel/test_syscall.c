@@ -112,6 +112,36 @@ UK_TESTCASE(syscall, trace_paths_flags_and_errors)
 		"lseek(3, -5, SEEK_END) = -22 EINVAL");
 }
 
+/* The file calls real programs make (sendfile, splice, memfd_create,
+ * ...) are implemented and print decoded under their names. */
+UK_TESTCASE(syscall, trace_file_calls)
+{
+	static const char *const names[] = {
+		"sendfile", "copy_file_range", "splice", "tee", "fallocate",
+		"fadvise64", "readahead", "sync", "syncfs", "sync_file_range",
+		"memfd_create", "preadv2", "pwritev2",
+#ifdef __NR_utimes
+		"utimes", "futimesat", "utime",
+#endif
+	};
+	unsigned int i;
+	long n;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		n = uk_syscall_nr(names[i]);
+		UK_TEST_EXPECT(n >= 0 && uk_syscall_implemented(n));
+		UK_TEST_EXPECT(uk_syscall_arg_kinds(n) != NULL);
+	}
+	UK_TEST_EXPECT_STR_EQ(fmt6(__NR_splice, 3, 0, 4, 0, 4096, 2, 4096),
+		"splice(3, NULL, 4, NULL, 4096, 0x2) = 4096");
+	UK_TEST_EXPECT_STR_EQ(FMT(__NR_fallocate, 3, 3, 0, 4096, -EINVAL),
+		"fallocate(3, 0x3, 0, 4096) = -22 EINVAL");
+	UK_TEST_EXPECT_STR_EQ(FMT(__NR_memfd_create, (long)"m", 1, 0, 0, 5),
+		"memfd_create(\"m\", 0x1) = 5");
+	UK_TEST_EXPECT_STR_EQ(FMT(__NR_sendfile, 4, 3, 0, 100, 100),
+		"sendfile(4, 3, NULL, 100) = 100");
+}
+
 UK_TESTCASE(syscall, trace_buffers_in_and_out)
 {
 	static char buf[64];
