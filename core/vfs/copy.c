@@ -200,12 +200,13 @@ static int cfr_checks(struct uk_ofile *in, off_t pin, struct uk_ofile *out,
 	if (size < 0)
 		return (int)size;
 	*count = pin >= size ? 0 : MIN(*count, (__sz)(size - pin));
-	if (in->file == out->file && pout + (off_t)*count > pin &&
-	    pout < pin + (off_t)*count)
-		return -EINVAL;
 	if (*count && pout >= MAX_FILE_SIZE)
 		return -EFBIG;
 	*count = MIN(*count, (__sz)(MAX_FILE_SIZE - pout));
+	/* Both ends are below MAX_FILE_SIZE now: the sums cannot wrap. */
+	if (in->file == out->file && pout + (off_t)*count > pin &&
+	    pout < pin + (off_t)*count)
+		return -EINVAL;
 	return 0;
 }
 
