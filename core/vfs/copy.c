@@ -99,7 +99,7 @@ static off_t get_pos(struct uk_ofile *of)
 }
 
 /* Reads *uoff (the app's) into *pos if uoff is given. */
-static int off_in(const off_t *uoff, off_t *pos)
+static int user_off(const off_t *uoff, off_t *pos)
 {
 	return uoff ? uk_copy_from_user(pos, uoff, sizeof(*pos)) : 0;
 }
@@ -161,7 +161,7 @@ UK_SYSCALL_R_DEFINE(ssize_t, sendfile, int, out_fd, int, in_fd,
 	rc = get_two(in_fd, &in, out_fd, &out);
 	if (rc)
 		return rc;
-	rc = off_in(offset, &pos);
+	rc = user_off(offset, &pos);
 	if (!rc && !offset)
 		pos = get_pos(in);
 	if (!rc)
@@ -220,9 +220,9 @@ static ssize_t do_copy_file_range(struct uk_ofile *in, off_t *uoff_in,
 	/* O_PATH descriptions are no fds to this call. */
 	if ((in->flags | out->flags) & O_PATH)
 		return -EBADF;
-	rc = off_in(uoff_in, &pin);
+	rc = user_off(uoff_in, &pin);
 	if (!rc)
-		rc = off_in(uoff_out, &pout);
+		rc = user_off(uoff_out, &pout);
 	if (rc)
 		return rc;
 	if (!uoff_in)
