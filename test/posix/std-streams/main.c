@@ -16,6 +16,7 @@
  *     per read.
  */
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -77,6 +78,20 @@ static void describe(int fd)
 		printf(", lseek %lld\n", (long long)pos);
 }
 
+/*
+ * Linux finds all the host's input in the pipe at the first read. A
+ * serial line (QEMU's) hands the same bytes over one by one as they
+ * come, so a read that is there first gets fewer: the first read waits
+ * until input is there and has had time to come in whole.
+ */
+static void settle_input(void)
+{
+	struct pollfd p = { .fd = 0, .events = POLLIN };
+
+	poll(&p, 1, 10000);
+	usleep(100 * 1000);
+}
+
 int main(void)
 {
 	char buf[100], c;
@@ -101,6 +116,7 @@ int main(void)
 		n = read(0, buf, sizeof(buf));
 		printf("second read of the terminal: %zd bytes\n", n);
 	} else {
+		settle_input();
 		n = read(0, buf, sizeof(buf));
 		printf("first read of stdin: %zd bytes\n", n);
 		while (n > 0) {
