@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <stddef.h>
 #include <uk/signal.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -326,15 +327,33 @@ struct k_mmsghdr {
 	unsigned int len;
 };
 
-/* Stores rc, the length of a message sendmmsg/recvmmsg moved, in e
- * unless it is an error. Returns rc or -EFAULT. */
-static ssize_t mmsg_len_out(struct k_mmsghdr *e, ssize_t rc)
+/*
+ * The address of the app's n-th entry of vec, and of its length field.
+ * Plain address arithmetic: vec is the app's and may be NULL or
+ * misaligned, which only the copies through nofault may find out (a
+ * member access through it is undefined behaviour, and UBSan says so).
+ */
+static struct msghdr *mmsg_hdr(struct k_mmsghdr *vec, unsigned int n)
+{
+	return (struct msghdr *)((__uptr)vec + (__uptr)n * sizeof(*vec));
+}
+
+static void *mmsg_len(struct k_mmsghdr *vec, unsigned int n)
+{
+	return (char *)mmsg_hdr(vec, n) + offsetof(struct k_mmsghdr, len);
+}
+
+/* Stores rc, the length of a message sendmmsg/recvmmsg moved, in vec's
+ * n-th entry unless it is an error. Returns rc or -EFAULT. */
+static ssize_t mmsg_len_out(struct k_mmsghdr *vec, unsigned int n,
+			    ssize_t rc)
 {
 	unsigned int l = (unsigned int)rc;
 
 	if (rc < 0)
 		return rc;
-	return uk_copy_to_user(&e->len, &l, sizeof(l)) ? -EFAULT : rc;
+	return uk_copy_to_user(mmsg_len(vec, n), &l, sizeof(l)) ? -EFAULT
+								  : rc;
 }
 
 /*
@@ -354,8 +373,8 @@ UK_SYSCALL_R_DEFINE(int, sendmmsg, int, fd, struct k_mmsghdr *, vec,
 	SOCK_GET(fd, sock, of);
 	vlen = MIN(vlen, (unsigned int)IOV_MAX);
 	while (n < vlen) {
-		rc = mmsg_len_out(&vec[n], msg_send(sock, of, &vec[n].hdr,
-						    flags, &left));
+		rc = mmsg_len_out(vec, n, msg_send(sock, of, mmsg_hdr(vec, n),
+						   flags, &left));
 		if (rc < 0)
 			break;
 		n++;
@@ -393,8 +412,8 @@ static int mmsg_recv(struct posix_socket_file *sock, struct uk_ofile *of,
 
 	flags &= ~MSG_WAITFORONE;
 	while (n < vlen) {
-		rc = mmsg_len_out(&vec[n], msg_recv(sock, of, &vec[n].hdr,
-						    flags, &mflags));
+		rc = mmsg_len_out(vec, n, msg_recv(sock, of, mmsg_hdr(vec, n),
+						   flags, &mflags));
 		if (rc < 0)
 			break;
 		n++;
