@@ -144,28 +144,6 @@ static ssize_t pipe_to_pipe(struct splice_args *a)
 	}
 }
 
-/* The position to use for a seekable file: *uoff or its own. */
-static int pos_in(struct uk_ofile *of, const off_t *uoff, off_t *pos)
-{
-	if (uoff)
-		return uk_copy_from_user(pos, uoff, sizeof(*pos));
-	uk_mutex_lock(&of->pos_lock);
-	*pos = of->pos;
-	uk_mutex_unlock(&of->pos_lock);
-	return 0;
-}
-
-/* Stores the position after a transfer: into *uoff or the file's. */
-static int pos_out(struct uk_ofile *of, off_t *uoff, off_t pos)
-{
-	if (uoff)
-		return uk_copy_to_user(uoff, &pos, sizeof(pos));
-	uk_mutex_lock(&of->pos_lock);
-	of->pos = pos;
-	uk_mutex_unlock(&of->pos_lock);
-	return 0;
-}
-
 /* pipe -> file: the output's own O_NONBLOCK rules its writes (a socket
  * may block, as on Linux). */
 static ssize_t pipe_to_file(struct splice_args *a)
@@ -179,7 +157,7 @@ static ssize_t pipe_to_file(struct splice_args *a)
 	if (a->out->flags & O_APPEND)
 		return -EINVAL;
 	if (seek) {
-		rc = pos_in(a->out, a->uoff_out, &pos);
+		rc = uk_ofile_pos_in(a->out, a->uoff_out, &pos);
 		if (rc)
 			return rc;
 		if (pos < 0)
@@ -189,7 +167,7 @@ static ssize_t pipe_to_file(struct splice_args *a)
 	if (rc <= 0)
 		return rc;
 	rc = from_pipe_once(a, seek ? &pos : NULL, SPLICE_CHUNK, 0);
-	if (rc > 0 && seek && pos_out(a->out, a->uoff_out, pos + rc))
+	if (rc > 0 && seek && uk_ofile_pos_out(a->out, a->uoff_out, pos + rc))
 		return -EFAULT;
 	return rc;
 }
@@ -207,7 +185,7 @@ static ssize_t file_to_pipe(struct splice_args *a)
 	if ((a->in->file->mode & S_IFMT) == S_IFDIR)
 		return -EINVAL;
 	if (seek) {
-		w = pos_in(a->in, a->uoff_in, &pos);
+		w = uk_ofile_pos_in(a->in, a->uoff_in, &pos);
 		if (w)
 			return w;
 		if (pos < 0)
@@ -223,7 +201,7 @@ static ssize_t file_to_pipe(struct splice_args *a)
 	/* Only a racing writer can fill the room: what it took is lost
 	 * for a stream input, reread next time for a file. */
 	w = uk_ofile_kio(a->out, 1, a->buf, got, NULL, O_NONBLOCK);
-	if (w > 0 && seek && pos_out(a->in, a->uoff_in, pos + w))
+	if (w > 0 && seek && uk_ofile_pos_out(a->in, a->uoff_in, pos + w))
 		return -EFAULT;
 	return w;
 }

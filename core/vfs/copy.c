@@ -80,30 +80,6 @@ static ssize_t copy_range(struct uk_ofile *in, off_t *in_pos,
 	return done ? (ssize_t)done : put;
 }
 
-/* Sets of's position to pos (the end of a copy from or to it). */
-static void set_pos(struct uk_ofile *of, off_t pos)
-{
-	uk_mutex_lock(&of->pos_lock);
-	of->pos = pos;
-	uk_mutex_unlock(&of->pos_lock);
-}
-
-static off_t get_pos(struct uk_ofile *of)
-{
-	off_t pos;
-
-	uk_mutex_lock(&of->pos_lock);
-	pos = of->pos;
-	uk_mutex_unlock(&of->pos_lock);
-	return pos;
-}
-
-/* Reads *uoff (the app's) into *pos if uoff is given. */
-static int user_off(const off_t *uoff, off_t *pos)
-{
-	return uoff ? uk_copy_from_user(pos, uoff, sizeof(*pos)) : 0;
-}
-
 /* Looks up the descriptions of fd_in and fd_out (references). Returns 0
  * or -EBADF, holding none then. */
 static int get_two(int fd_in, struct uk_ofile **in, int fd_out,
@@ -147,7 +123,7 @@ static ssize_t do_sendfile(struct uk_ofile *out, struct uk_ofile *in,
 	count = MIN(count, (__sz)(MAX_FILE_SIZE - *pos));
 	rc = copy_range(in, pos, out, NULL, count);
 	if (rc > 0 && use_pos)
-		set_pos(in, *pos);
+		uk_ofile_pos_out(in, NULL, *pos);
 	return rc;
 }
 
@@ -161,9 +137,7 @@ UK_SYSCALL_R_DEFINE(ssize_t, sendfile, int, out_fd, int, in_fd,
 	rc = get_two(in_fd, &in, out_fd, &out);
 	if (rc)
 		return rc;
-	rc = user_off(offset, &pos);
-	if (!rc && !offset)
-		pos = get_pos(in);
+	rc = uk_ofile_pos_in(in, offset, &pos);
 	if (!rc)
 		rc = do_sendfile(out, in, &pos, !offset, count);
 	/* As Linux: *offset is written back even after an error. */
@@ -220,15 +194,11 @@ static ssize_t do_copy_file_range(struct uk_ofile *in, off_t *uoff_in,
 	/* O_PATH descriptions are no fds to this call. */
 	if ((in->flags | out->flags) & O_PATH)
 		return -EBADF;
-	rc = user_off(uoff_in, &pin);
+	rc = uk_ofile_pos_in(in, uoff_in, &pin);
 	if (!rc)
-		rc = user_off(uoff_out, &pout);
+		rc = uk_ofile_pos_in(out, uoff_out, &pout);
 	if (rc)
 		return rc;
-	if (!uoff_in)
-		pin = get_pos(in);
-	if (!uoff_out)
-		pout = get_pos(out);
 	count = MIN(count, UK_IOV_MAX_RW);
 	rc = cfr_checks(in, pin, out, pout, &count);
 	if (rc)
@@ -236,11 +206,8 @@ static ssize_t do_copy_file_range(struct uk_ofile *in, off_t *uoff_in,
 	rc = copy_range(in, &pin, out, &pout, count);
 	if (rc <= 0)
 		return rc;
-	if (uoff_in ? uk_copy_to_user(uoff_in, &pin, sizeof(pin)) :
-		      (set_pos(in, pin), 0))
-		return -EFAULT;
-	if (uoff_out ? uk_copy_to_user(uoff_out, &pout, sizeof(pout)) :
-		       (set_pos(out, pout), 0))
+	if (uk_ofile_pos_out(in, uoff_in, pin) ||
+	    uk_ofile_pos_out(out, uoff_out, pout))
 		return -EFAULT;
 	return rc;
 }

@@ -317,6 +317,26 @@ ssize_t uk_ofile_write(struct uk_ofile *of, const struct iovec *iov,
 	return uk_ofile_write_flags(of, iov, iovcnt, off, 0);
 }
 
+int uk_ofile_pos_in(struct uk_ofile *of, const off_t *uoff, off_t *pos)
+{
+	if (uoff)
+		return uk_copy_from_user(pos, uoff, sizeof(*pos));
+	uk_mutex_lock(&of->pos_lock);
+	*pos = of->pos;
+	uk_mutex_unlock(&of->pos_lock);
+	return 0;
+}
+
+int uk_ofile_pos_out(struct uk_ofile *of, off_t *uoff, off_t pos)
+{
+	if (uoff)
+		return uk_copy_to_user(uoff, &pos, sizeof(pos));
+	uk_mutex_lock(&of->pos_lock);
+	of->pos = pos;
+	uk_mutex_unlock(&of->pos_lock);
+	return 0;
+}
+
 ssize_t uk_ofile_kio(struct uk_ofile *of, int write, void *buf, __sz len,
 		     const off_t *off, unsigned int xflags)
 {

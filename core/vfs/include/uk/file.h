@@ -248,6 +248,13 @@ ssize_t uk_ofile_write_flags(struct uk_ofile *of, const struct iovec *iov,
  * two files (sendfile, splice). Returns bytes or -errno. */
 ssize_t uk_ofile_kio(struct uk_ofile *of, int write, void *buf, __sz len,
 		     const off_t *off, unsigned int xflags);
+/* The position a call with an optional offset pointer (sendfile, splice,
+ * copy_file_range) starts at: the app's *uoff if uoff is given, else
+ * of's own. Returns 0 or -EFAULT. */
+int uk_ofile_pos_in(struct uk_ofile *of, const off_t *uoff, off_t *pos);
+/* Stores the position pos such a call ended at: into the app's *uoff if
+ * uoff is given, else as of's own. Returns 0 or -EFAULT. */
+int uk_ofile_pos_out(struct uk_ofile *of, off_t *uoff, off_t pos);
 
 /*
  * iovec helpers for drivers. The iovec array is the kernel's, the
