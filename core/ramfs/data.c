@@ -12,6 +12,7 @@
 #include <uk/alloc.h>
 #include <uk/essentials.h>
 #include <uk/falloc.h>
+#include <uk/inotify.h>
 #include <uk/nofault.h>
 #include <uk/param.h>
 #include <uk/plat/bootinfo.h>
@@ -281,6 +282,7 @@ int uk_ramfs_truncate(struct uk_ramfs_node *n, off_t len)
 	ramfs_now(&n->mtime);
 	n->ctime = n->mtime;
 	uk_mutex_unlock(&n->lock);
+	uk_inotify_node(n, UK_IN_MODIFY);
 	return 0;
 }
 
@@ -555,6 +557,8 @@ static int reg_fallocate(struct uk_file *f, int mode, off_t off, off_t len)
 	}
 out:
 	uk_mutex_unlock(&n->lock);
+	if (!rc)
+		uk_inotify_node(n, UK_IN_MODIFY);
 	return rc;
 }
 

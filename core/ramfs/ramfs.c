@@ -13,6 +13,7 @@
 #include <uk/assert.h>
 #include <uk/essentials.h>
 #include <uk/init.h>
+#include <uk/inotify.h>
 #include <uk/nofault.h>
 #include <uk/plat/time.h>
 #include <uk/pipe.h>
@@ -60,6 +61,8 @@ void ramfs_node_release(struct uk_file *f)
 {
 	struct uk_ramfs_node *n = uk_ramfs_node_of(f);
 
+	uk_inotify_gone(n);
+	ramfs_xattrs_free(n);
 	switch (f->mode & S_IFMT) {
 	case S_IFREG:
 		ramfs_data_free(n);
@@ -128,6 +131,8 @@ static struct uk_ramfs_node *node_alloc(mode_t mode)
 	n->ino = __atomic_fetch_add(&next_ino, 1, __ATOMIC_RELAXED);
 	n->nlink = 1;
 	n->seals = UK_RAMFS_SEAL_SEAL;
+	uk_list_init(&n->watches);
+	uk_list_init(&n->xattrs);
 	uk_mutex_init(&n->lock);
 	uk_spin_init(&n->plock);
 	ramfs_now(&n->mtime);
@@ -175,6 +180,7 @@ void uk_ramfs_chmod(struct uk_ramfs_node *n, mode_t mode)
 	n->file.mode = (n->file.mode & S_IFMT) | (mode & 07777);
 	ramfs_now(&n->ctime);
 	uk_mutex_unlock(&n->lock);
+	uk_inotify_node(n, UK_IN_ATTRIB);
 }
 
 void uk_ramfs_chown(struct uk_ramfs_node *n, uid_t uid, gid_t gid)
@@ -191,12 +197,24 @@ void uk_ramfs_chown(struct uk_ramfs_node *n, uid_t uid, gid_t gid)
 	}
 	ramfs_now(&n->ctime);
 	uk_mutex_unlock(&n->lock);
+	uk_inotify_node(n, UK_IN_ATTRIB);
 }
 
 static int valid_nsec(long nsec)
 {
 	return (nsec >= 0 && nsec < 1000000000L) || nsec == UTIME_NOW ||
 	       nsec == UTIME_OMIT;
+}
+
+/* What Linux reports of a change of times: both (a utime call) an
+ * attribute change, one alone an access or a modification. */
+static __u32 utimens_event(const struct timespec *times)
+{
+	if (times && times[1].tv_nsec == UTIME_OMIT)
+		return UK_IN_ACCESS;
+	if (times && times[0].tv_nsec == UTIME_OMIT)
+		return UK_IN_MODIFY;
+	return UK_IN_ATTRIB;
 }
 
 int uk_ramfs_utimens(struct uk_ramfs_node *n, const struct timespec *times)
@@ -223,6 +241,7 @@ int uk_ramfs_utimens(struct uk_ramfs_node *n, const struct timespec *times)
 	}
 	n->ctime = now;
 	uk_mutex_unlock(&n->lock);
+	uk_inotify_node(n, utimens_event(times));
 	return 0;
 }
 
@@ -340,6 +359,7 @@ static int dirent_add(struct uk_ramfs_node *d, struct uk_ramfs_dirent *de,
 	uk_list_add_tail(&de->order, &d->dir.order);
 	hash_insert(d, de);
 	d->dir.count++;
+	node->link = de;
 	if (S_ISDIR(node->file.mode)) {
 		node->dir.parent = d;
 		node->dir.self = de;
@@ -358,6 +378,8 @@ static void dirent_remove(struct uk_ramfs_dirent *de)
 	unchain(&d->dir.chash[cookie_bucket(d, de->cookie)], de, 1);
 	uk_list_del(&de->order);
 	d->dir.count--;
+	if (de->node->link == de)
+		de->node->link = NULL;
 	if (S_ISDIR(de->node->file.mode))
 		d->nlink--;
 	ramfs_now(&d->mtime);
@@ -365,6 +387,29 @@ static void dirent_remove(struct uk_ramfs_dirent *de)
 }
 
 /* --- namespace operations ------------------------------------------- */
+
+static __u32 isdir(const struct uk_ramfs_node *n)
+{
+	return S_ISDIR(n->file.mode) ? UK_IN_ISDIR : 0;
+}
+
+/* The events of a move of node n from name old in odir to name new in
+ * ndir (rename(2)): the names', then the node's. */
+static void notify_move(struct uk_ramfs_node *n, struct uk_ramfs_node *odir,
+			const char *old, struct uk_ramfs_node *ndir,
+			const char *new, struct uk_ramfs_node *replaced)
+{
+	__u32 cookie;
+
+	if (!uk_inotify_active())
+		return;
+	cookie = uk_inotify_cookie();
+	uk_inotify_name(odir, old, UK_IN_MOVED_FROM | isdir(n), cookie);
+	uk_inotify_name(ndir, new, UK_IN_MOVED_TO | isdir(n), cookie);
+	if (replaced)
+		uk_inotify_self(replaced, UK_IN_ATTRIB);
+	uk_inotify_self(n, UK_IN_MOVE_SELF);
+}
 
 int uk_ramfs_create(struct uk_ramfs_node *dir, const char *name, __sz len,
 		    mode_t mode, dev_t rdev, const char *target,
@@ -395,6 +440,7 @@ int uk_ramfs_create(struct uk_ramfs_node *dir, const char *name, __sz len,
 	rc = dirent_add(dir, de, n);
 	if (rc)
 		goto nomem;
+	uk_inotify_name(dir, de->name, UK_IN_CREATE | isdir(n), 0);
 	if (out)
 		*out = n;
 	return 0;
@@ -438,18 +484,36 @@ int uk_ramfs_link(struct uk_ramfs_node *dir, const char *name, __sz len,
 	}
 	node->nlink++;
 	ramfs_now(&node->ctime);
+	uk_inotify_self(node, UK_IN_ATTRIB);
+	uk_inotify_name(dir, de->name, UK_IN_CREATE, 0);
 	return 0;
 }
 
-int uk_ramfs_unlink(struct uk_ramfs_dirent *de)
+/* Removes de; the node goes with its last name and reference. */
+static void entry_unlink(struct uk_ramfs_dirent *de)
 {
 	struct uk_ramfs_node *n = de->node;
 
-	if (S_ISDIR(n->file.mode) && n->dir.count)
-		return -ENOTEMPTY;
 	dirent_remove(de);
 	uk_free(uk_alloc_get_default(), de);
 	node_unref_name(n);
+}
+
+/* The events as Linux orders them: the link count's change, the node's
+ * end (if that was its last reference), the name's. */
+int uk_ramfs_unlink(struct uk_ramfs_dirent *de)
+{
+	struct uk_ramfs_node *n = de->node, *d = de->dir;
+	__u32 mask = UK_IN_DELETE | isdir(n);
+
+	if (S_ISDIR(n->file.mode) && n->dir.count)
+		return -ENOTEMPTY;
+	if (!S_ISDIR(n->file.mode))
+		uk_inotify_self(n, UK_IN_ATTRIB);
+	dirent_remove(de);
+	node_unref_name(n);
+	uk_inotify_name(d, de->name, mask, 0);
+	uk_free(uk_alloc_get_default(), de);
 	return 0;
 }
 
@@ -473,6 +537,8 @@ static int rename_exchange(struct uk_ramfs_dirent *a,
 
 	a->node = nb;
 	b->node = na;
+	na->link = b;
+	nb->link = a;
 	if (adir) {
 		na->dir.parent = db;
 		na->dir.self = b;
@@ -487,6 +553,8 @@ static int rename_exchange(struct uk_ramfs_dirent *a,
 	}
 	ramfs_now(&da->mtime);
 	da->ctime = db->mtime = db->ctime = da->mtime;
+	notify_move(na, da, a->name, db, b->name, NULL);
+	notify_move(nb, db, b->name, da, a->name, NULL);
 	return 0;
 }
 
@@ -494,8 +562,9 @@ int uk_ramfs_rename(struct uk_ramfs_dirent *de, struct uk_ramfs_node *ndir,
 		    const char *name, __sz len, unsigned int flags)
 {
 	struct uk_ramfs_dirent *tde = uk_ramfs_lookup(ndir, name, len);
-	struct uk_ramfs_node *n = de->node;
+	struct uk_ramfs_node *n = de->node, *odir;
 	struct uk_ramfs_dirent *nde;
+	struct uk_file *tn;
 	int rc;
 
 	if (ndir->nlink == 0)
@@ -527,13 +596,23 @@ int uk_ramfs_rename(struct uk_ramfs_dirent *de, struct uk_ramfs_node *ndir,
 		uk_free(uk_alloc_get_default(), nde);
 		return -ENOMEM;
 	}
-	if (tde)
-		uk_ramfs_unlink(tde);
+	/* The replaced node lives until its events are out (Linux: its
+	 * end follows the move's events). */
+	tn = tde ? &tde->node->file : NULL;
+	if (tn) {
+		uk_file_get(tn);
+		entry_unlink(tde);
+	}
+	odir = de->dir;
 	dirent_remove(de);
-	uk_free(uk_alloc_get_default(), de);
 	rc = dirent_add(ndir, nde, n);
 	UK_ASSERT(rc == 0);
 	ramfs_now(&n->ctime);
+	notify_move(n, odir, de->name, ndir, nde->name,
+		    tn ? uk_ramfs_node_of(tn) : NULL);
+	uk_free(uk_alloc_get_default(), de);
+	if (tn)
+		uk_file_put(tn);
 	return 0;
 }
 

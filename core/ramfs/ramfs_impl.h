@@ -20,5 +20,7 @@ int ramfs_node_getstat(struct uk_file *f, struct stat *st);
 void ramfs_now(struct timespec *ts);
 /* Frees all data pages and radix tables of a regular file. */
 void ramfs_data_free(struct uk_ramfs_node *n);
+/* Frees the extended attributes of a node that goes. */
+void ramfs_xattrs_free(struct uk_ramfs_node *n);
 
 #endif /* __RAMFS_IMPL_H__ */

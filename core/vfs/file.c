@@ -9,6 +9,7 @@
 #include <uk/alloc.h>
 #include <uk/errptr.h>
 #include <uk/file.h>
+#include <uk/inotify.h>
 #include <uk/nofault.h>
 #include <uk/plat/time.h>
 #include <uk/sched.h>
@@ -159,6 +160,8 @@ void uk_ofile_put(struct uk_ofile *of)
 	uk_file_locks_ofile_gone(of);
 	if (f->ops->close)
 		f->ops->close(f, of);
+	if (f->vnode)
+		uk_inotify_close(of);
 	uk_free(uk_alloc_get_default(), of);
 	uk_file_put(f);
 }
@@ -283,26 +286,34 @@ ssize_t uk_ofile_read_flags(struct uk_ofile *of, const struct iovec *iov,
 			    int iovcnt, const off_t *off, unsigned int xflags)
 {
 	unsigned int mode = of->flags & O_ACCMODE;
+	ssize_t rc;
 
 	if (mode == O_WRONLY || (of->flags & O_PATH))
 		return -EBADF;
 	if (!of->file->ops->read)
 		return -EINVAL;
-	return ofile_io(of, of->file->ops->read, UK_POLLIN, iov, iovcnt, off,
-			xflags);
+	rc = ofile_io(of, of->file->ops->read, UK_POLLIN, iov, iovcnt, off,
+		      xflags);
+	if (rc > 0)
+		uk_inotify_file(of->file, UK_IN_ACCESS);
+	return rc;
 }
 
 ssize_t uk_ofile_write_flags(struct uk_ofile *of, const struct iovec *iov,
 			     int iovcnt, const off_t *off, unsigned int xflags)
 {
 	unsigned int mode = of->flags & O_ACCMODE;
+	ssize_t rc;
 
 	if (mode == O_RDONLY || (of->flags & O_PATH))
 		return -EBADF;
 	if (!of->file->ops->write)
 		return -EINVAL;
-	return ofile_io(of, of->file->ops->write, UK_POLLOUT, iov, iovcnt,
-			off, xflags);
+	rc = ofile_io(of, of->file->ops->write, UK_POLLOUT, iov, iovcnt,
+		      off, xflags);
+	if (rc > 0)
+		uk_inotify_file(of->file, UK_IN_MODIFY);
+	return rc;
 }
 
 ssize_t uk_ofile_read(struct uk_ofile *of, const struct iovec *iov,

@@ -17,6 +17,7 @@
 #include <uk/essentials.h>
 #include <uk/fdtab.h>
 #include <uk/init.h>
+#include <uk/inotify.h>
 #include <uk/pipe.h>
 #include <uk/ramfs.h>
 #include <uk/syscall.h>
@@ -195,14 +196,17 @@ static struct uk_file *open_node(struct uk_ramfs_node *n, int flags)
 			return ERR2PTR(-EISDIR);
 		break;
 	case S_IFREG:
-		if (flags & O_TRUNC) {
-			rc = uk_ramfs_truncate(n, 0);
-			if (rc)
-				return ERR2PTR(rc);
-		}
 		break;
 	default:
 		return ERR2PTR(-ENXIO);
+	}
+	/* Linux: the open's event, then the truncation's. */
+	if (!(flags & O_PATH))
+		uk_inotify_node(n, UK_IN_OPEN);
+	if (S_ISREG(n->file.mode) && (flags & O_TRUNC)) {
+		rc = uk_ramfs_truncate(n, 0);
+		if (rc)
+			return ERR2PTR(rc);
 	}
 	return uk_file_get(&n->file);
 }
@@ -661,8 +665,7 @@ int uk_vfs_fstatat(int dirfd, const char *path, struct stat *st, int flags)
 	return rc;
 }
 
-/* Runs fn on the node path names (following links unless nofollow). */
-static int with_node(int dirfd, const char *path, int nofollow,
+int uk_vfs_with_node(int dirfd, const char *path, int nofollow,
 		     int (*fn)(struct uk_ramfs_node *n, long arg), long arg)
 {
 	struct uk_file *ref;
@@ -689,8 +692,8 @@ int uk_vfs_fchmodat(int dirfd, const char *path, mode_t mode, int flags)
 {
 	if (flags & ~AT_SYMLINK_NOFOLLOW)
 		return -EINVAL;
-	return with_node(dirfd, path, flags & AT_SYMLINK_NOFOLLOW, do_chmod,
-			 mode);
+	return uk_vfs_with_node(dirfd, path, flags & AT_SYMLINK_NOFOLLOW,
+				do_chmod, mode);
 }
 
 struct owner {
@@ -718,8 +721,8 @@ int uk_vfs_fchownat(int dirfd, const char *path, uid_t uid, gid_t gid,
 			return uk_vfs_fchown(dirfd, uid, gid);
 		path = ".";
 	}
-	return with_node(dirfd, path, flags & AT_SYMLINK_NOFOLLOW, do_chown,
-			 (long)&o);
+	return uk_vfs_with_node(dirfd, path, flags & AT_SYMLINK_NOFOLLOW,
+				do_chown, (long)&o);
 }
 
 int uk_vfs_fchown(int fd, uid_t uid, gid_t gid)
@@ -756,7 +759,7 @@ int uk_vfs_utimensat(int dirfd, const char *path,
 			path = ".";
 	}
 	if (path)
-		return with_node(dirfd, path, flags & AT_SYMLINK_NOFOLLOW,
+		return uk_vfs_with_node(dirfd, path, flags & AT_SYMLINK_NOFOLLOW,
 				 do_utimens, (long)times);
 	/* Linux: a NULL path means the file of dirfd (futimens). */
 	f = uk_fdtab_get_file(dirfd);
@@ -795,7 +798,7 @@ int uk_vfs_faccessat(int dirfd, const char *path, int mode, int flags)
 		return -EINVAL;
 	if (flags & ~(AT_EACCESS | AT_SYMLINK_NOFOLLOW))
 		return -EINVAL;
-	return with_node(dirfd, path, flags & AT_SYMLINK_NOFOLLOW, do_access,
+	return uk_vfs_with_node(dirfd, path, flags & AT_SYMLINK_NOFOLLOW, do_access,
 			 mode);
 }
 
@@ -806,7 +809,7 @@ static int do_truncate(struct uk_ramfs_node *n, long len)
 
 int uk_vfs_truncate(const char *path, off_t len)
 {
-	return with_node(AT_FDCWD, path, 0, do_truncate, len);
+	return uk_vfs_with_node(AT_FDCWD, path, 0, do_truncate, len);
 }
 
 int uk_vfs_readlinkat(int dirfd, const char *path, char *buf, __sz size)
@@ -853,7 +856,7 @@ static int do_chdir(struct uk_ramfs_node *n, long arg __maybe_unused)
 
 int uk_vfs_chdir(const char *path)
 {
-	return with_node(AT_FDCWD, path, 0, do_chdir, 0);
+	return uk_vfs_with_node(AT_FDCWD, path, 0, do_chdir, 0);
 }
 
 int uk_vfs_fchdir(int fd)
@@ -939,6 +942,8 @@ ssize_t uk_vfs_getdents(int fd, void *buf, __sz count)
 	rc = f->ops->getdents(f, buf, count, &pos);
 	of->pos = pos;
 	uk_mutex_unlock(&of->pos_lock);
+	if (rc >= 0)
+		uk_inotify_file(f, UK_IN_ACCESS);
 	uk_ofile_put(of);
 	return rc;
 }

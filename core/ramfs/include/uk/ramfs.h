@@ -41,6 +41,12 @@ struct uk_ramfs_node {
 	struct timespec atime, mtime, ctime;
 	off_t size;
 	unsigned int seals;		/* S_IFREG: UK_RAMFS_SEAL_* */
+	/* A name of the node (the latest made), NULL if none is known: the
+	 * name inotify reports events of the node under (namespace lock). */
+	struct uk_ramfs_dirent *link;
+	struct uk_list watches;		/* inotify's (core/inotify) */
+	struct uk_list xattrs;		/* extended attributes (lock) */
+	unsigned long xattr_bytes;	/* their names' and values' bytes */
 	union {
 		struct {			/* S_IFREG */
 			void **radix;		/* 3 levels of 512 */
@@ -161,6 +167,30 @@ void uk_ramfs_chown(struct uk_ramfs_node *n, uid_t uid, gid_t gid);
 int uk_ramfs_utimens(struct uk_ramfs_node *n, const struct timespec *times);
 /* Sets a regular file's size. -EFBIG, -EINVAL, -ENOSPC. */
 int uk_ramfs_truncate(struct uk_ramfs_node *n, off_t len);
+
+/*
+ * Extended attributes (any lock state; they take the node lock). Names
+ * are whole ("user.x"), values kernel buffers; the caller checked the
+ * namespace. A change is an IN_ATTRIB event.
+ */
+#define UK_RAMFS_XATTR_CREATE	0x1	/* XATTR_CREATE */
+#define UK_RAMFS_XATTR_REPLACE	0x2	/* XATTR_REPLACE */
+/* Bytes of names (with their NULs) and values one node may hold. */
+#define UK_RAMFS_XATTR_MAX	(256UL << 10)
+
+/* Sets name to size bytes of value. -EEXIST (XATTR_CREATE), -ENODATA
+ * (XATTR_REPLACE), -ENOSPC (past UK_RAMFS_XATTR_MAX), -ENOMEM. */
+int uk_ramfs_xattr_set(struct uk_ramfs_node *n, const char *name,
+		       const void *value, __sz size, int flags);
+/* Copies name's value into buf (size 0: only its size). Returns the
+ * size, -ENODATA, -ERANGE (buf too small). */
+ssize_t uk_ramfs_xattr_get(struct uk_ramfs_node *n, const char *name,
+			   void *buf, __sz size);
+/* Stores the names, each with its NUL, in buf (size 0: only their
+ * size). Returns the size, -ERANGE. */
+ssize_t uk_ramfs_xattr_list(struct uk_ramfs_node *n, char *buf, __sz size);
+/* Removes name. -ENODATA. */
+int uk_ramfs_xattr_remove(struct uk_ramfs_node *n, const char *name);
 
 /* Heap and frames held by ramfs (tests check nothing leaks). */
 unsigned long uk_ramfs_nodes(void);

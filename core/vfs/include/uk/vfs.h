@@ -25,6 +25,7 @@
 #endif
 
 struct stat;
+struct uk_ramfs_node;
 
 /* open(2) at the lowest free fd. Returns the fd or -errno; -UK_ERESTARTSYS
  * if a signal ended a blocking FIFO open's wait for the other end. */
@@ -69,6 +70,12 @@ int uk_vfs_utimensat(int dirfd, const char *path,
  * AT_EMPTY_PATH (an empty path: dirfd's file). -EINVAL, -ENOENT... */
 int uk_vfs_fchownat(int dirfd, const char *path, uid_t uid, gid_t gid,
 		    int flags);
+
+/* Runs fn(node, arg) under the namespace lock on the node path names
+ * (following a last symlink unless nofollow). Returns fn's result, or
+ * the walk's error (-ENOENT, -ENOTDIR, -ELOOP...). */
+int uk_vfs_with_node(int dirfd, const char *path, int nofollow,
+		     int (*fn)(struct uk_ramfs_node *n, long arg), long arg);
 
 /* chmod / utimes of fd's file (a file outside the namespace: no-op). */
 int uk_vfs_fchmod(int fd, mode_t mode);
