@@ -78,7 +78,7 @@ struct inotify {
 	unsigned int count;		/* events queued */
 	unsigned long bytes;		/* and their records' size */
 	int last_wd;
-	struct event *overflow;		/* queued when link is not empty */
+	struct event *overflow;		/* queued: its link not empty */
 };
 
 struct watch {

@@ -42,6 +42,7 @@
  *   q pollfd array (count next)
  *   c clock id     j timerfd_create flags   J timerfd_settime flags
  *   i itimerspec in    n itimerspec out
+ *   m inotify event mask   e inotify_init1 flags   X xattr flags
  * Result kinds: d signed, x address (mmap, brk).
  */
 struct trace_fmt {
@@ -241,6 +242,22 @@ static const struct trace_fmt fmts[] = {
 	{ "utimes", "sp", 'd' },
 	{ "futimesat", "fsp", 'd' },
 	{ "utime", "sp", 'd' },
+	{ "inotify_init", "", 'd' },
+	{ "inotify_init1", "e", 'd' },
+	{ "inotify_add_watch", "fsm", 'd' },
+	{ "inotify_rm_watch", "fd", 'd' },
+	{ "setxattr", "ssbuX", 'd' },
+	{ "lsetxattr", "ssbuX", 'd' },
+	{ "fsetxattr", "fsbuX", 'd' },
+	{ "getxattr", "ssBu", 'd' },
+	{ "lgetxattr", "ssBu", 'd' },
+	{ "fgetxattr", "fsBu", 'd' },
+	{ "listxattr", "sBu", 'd' },
+	{ "llistxattr", "sBu", 'd' },
+	{ "flistxattr", "fBu", 'd' },
+	{ "removexattr", "ss", 'd' },
+	{ "lremovexattr", "ss", 'd' },
+	{ "fremovexattr", "fs", 'd' },
 };
 
 /* A line being built; too long a line ends in "...". */
@@ -615,6 +632,40 @@ static const struct flag tfd_flags[] = {
 	{ 04000, "TFD_NONBLOCK" }, { 02000000, "TFD_CLOEXEC" },
 };
 
+static const struct flag inotify_masks[] = {
+	{ 0x1, "IN_ACCESS" }, { 0x2, "IN_MODIFY" }, { 0x4, "IN_ATTRIB" },
+	{ 0x8, "IN_CLOSE_WRITE" }, { 0x10, "IN_CLOSE_NOWRITE" },
+	{ 0x20, "IN_OPEN" }, { 0x40, "IN_MOVED_FROM" },
+	{ 0x80, "IN_MOVED_TO" }, { 0x100, "IN_CREATE" },
+	{ 0x200, "IN_DELETE" }, { 0x400, "IN_DELETE_SELF" },
+	{ 0x800, "IN_MOVE_SELF" }, { 0x01000000, "IN_ONLYDIR" },
+	{ 0x02000000, "IN_DONT_FOLLOW" }, { 0x04000000, "IN_EXCL_UNLINK" },
+	{ 0x10000000, "IN_MASK_CREATE" }, { 0x20000000, "IN_MASK_ADD" },
+	{ 0x80000000, "IN_ONESHOT" },
+};
+
+static const struct flag inotify_init_flags[] = {
+	{ 04000, "IN_NONBLOCK" }, { 02000000, "IN_CLOEXEC" },
+};
+
+static const struct flag xattr_flags[] = {
+	{ 1, "XATTR_CREATE" }, { 2, "XATTR_REPLACE" },
+};
+
+/* IN_ALL_EVENTS by that name when all its bits are there. */
+static void put_inotify_mask(struct out *o, unsigned int v)
+{
+	if ((v & 0xfff) != 0xfff) {
+		FLAGS(o, v, inotify_masks);
+		return;
+	}
+	put(o, "IN_ALL_EVENTS");
+	if (v & ~0xfffU) {
+		put(o, "|");
+		FLAGS(o, v & ~0xfffU, inotify_masks);
+	}
+}
+
 static const struct flag tfd_set_flags[] = {
 	{ 1, "TFD_TIMER_ABSTIME" }, { 2, "TFD_TIMER_CANCEL_ON_SET" },
 };
@@ -822,6 +873,9 @@ static void put_arg(struct out *o, char k, const long *a, int i, long ret,
 	case 'c': ENUM(o, (int)v, clocks); break;
 	case 'j': FLAGS(o, (unsigned int)v, tfd_flags); break;
 	case 'J': FLAGS(o, (unsigned int)v, tfd_set_flags); break;
+	case 'm': put_inotify_mask(o, (unsigned int)v); break;
+	case 'e': FLAGS(o, (unsigned int)v, inotify_init_flags); break;
+	case 'X': FLAGS(o, (unsigned int)v, xattr_flags); break;
 	case 'i': put_itimerspec(o, v); break;
 	case 'n':
 		if (ok)

@@ -665,7 +665,8 @@ int uk_vfs_fstatat(int dirfd, const char *path, struct stat *st, int flags)
 	return rc;
 }
 
-int uk_vfs_with_node(int dirfd, const char *path, int nofollow,
+/* Runs fn on the node path names (following links unless nofollow). */
+static int with_node(int dirfd, const char *path, int nofollow,
 		     int (*fn)(struct uk_ramfs_node *n, long arg), long arg)
 {
 	struct uk_file *ref;
@@ -682,6 +683,12 @@ int uk_vfs_with_node(int dirfd, const char *path, int nofollow,
 	return rc;
 }
 
+int uk_vfs_with_node(int dirfd, const char *path, int nofollow,
+		     int (*fn)(struct uk_ramfs_node *n, long arg), long arg)
+{
+	return with_node(dirfd, path, nofollow, fn, arg);
+}
+
 static int do_chmod(struct uk_ramfs_node *n, long mode)
 {
 	uk_ramfs_chmod(n, mode);
@@ -692,8 +699,8 @@ int uk_vfs_fchmodat(int dirfd, const char *path, mode_t mode, int flags)
 {
 	if (flags & ~AT_SYMLINK_NOFOLLOW)
 		return -EINVAL;
-	return uk_vfs_with_node(dirfd, path, flags & AT_SYMLINK_NOFOLLOW,
-				do_chmod, mode);
+	return with_node(dirfd, path, flags & AT_SYMLINK_NOFOLLOW, do_chmod,
+			 mode);
 }
 
 struct owner {
@@ -721,8 +728,8 @@ int uk_vfs_fchownat(int dirfd, const char *path, uid_t uid, gid_t gid,
 			return uk_vfs_fchown(dirfd, uid, gid);
 		path = ".";
 	}
-	return uk_vfs_with_node(dirfd, path, flags & AT_SYMLINK_NOFOLLOW,
-				do_chown, (long)&o);
+	return with_node(dirfd, path, flags & AT_SYMLINK_NOFOLLOW, do_chown,
+			 (long)&o);
 }
 
 int uk_vfs_fchown(int fd, uid_t uid, gid_t gid)
@@ -759,7 +766,7 @@ int uk_vfs_utimensat(int dirfd, const char *path,
 			path = ".";
 	}
 	if (path)
-		return uk_vfs_with_node(dirfd, path, flags & AT_SYMLINK_NOFOLLOW,
+		return with_node(dirfd, path, flags & AT_SYMLINK_NOFOLLOW,
 				 do_utimens, (long)times);
 	/* Linux: a NULL path means the file of dirfd (futimens). */
 	f = uk_fdtab_get_file(dirfd);
@@ -798,7 +805,7 @@ int uk_vfs_faccessat(int dirfd, const char *path, int mode, int flags)
 		return -EINVAL;
 	if (flags & ~(AT_EACCESS | AT_SYMLINK_NOFOLLOW))
 		return -EINVAL;
-	return uk_vfs_with_node(dirfd, path, flags & AT_SYMLINK_NOFOLLOW, do_access,
+	return with_node(dirfd, path, flags & AT_SYMLINK_NOFOLLOW, do_access,
 			 mode);
 }
 
@@ -809,7 +816,7 @@ static int do_truncate(struct uk_ramfs_node *n, long len)
 
 int uk_vfs_truncate(const char *path, off_t len)
 {
-	return uk_vfs_with_node(AT_FDCWD, path, 0, do_truncate, len);
+	return with_node(AT_FDCWD, path, 0, do_truncate, len);
 }
 
 int uk_vfs_readlinkat(int dirfd, const char *path, char *buf, __sz size)
@@ -856,7 +863,7 @@ static int do_chdir(struct uk_ramfs_node *n, long arg __maybe_unused)
 
 int uk_vfs_chdir(const char *path)
 {
-	return uk_vfs_with_node(AT_FDCWD, path, 0, do_chdir, 0);
+	return with_node(AT_FDCWD, path, 0, do_chdir, 0);
 }
 
 int uk_vfs_fchdir(int fd)

@@ -24,6 +24,7 @@
 #include <uk/syscall.h>
 #include <uk/semaphore.h>
 #include <uk/vfs.h>
+#include "vfs_impl.h"
 
 
 /*
@@ -40,13 +41,8 @@ static unsigned long path_slots_used;		/* bitmap */
 static struct uk_semaphore path_slots =
 	UK_SEMAPHORE_INITIALIZER(path_slots, PATH_SLOTS);
 
-struct kpaths {
-	char *p[2];
-	int slot;			/* reserve slot, or -1 */
-};
-
 /* Makes room for n (1 or 2) paths in k. */
-static void kpaths_get(struct kpaths *k, int n)
+void vfs_kpaths_get(struct kpaths *k, int n)
 {
 	struct uk_alloc *a = uk_alloc_get_default();
 	unsigned long used;
@@ -75,7 +71,7 @@ static void kpaths_get(struct kpaths *k, int n)
 	k->p[1] = n > 1 ? path_reserve[k->slot][1] : NULL;
 }
 
-static void kpaths_put(struct kpaths *k)
+void vfs_kpaths_put(struct kpaths *k)
 {
 	if (k->slot < 0) {
 		uk_free(uk_alloc_get_default(), k->p[0]);
@@ -88,47 +84,12 @@ static void kpaths_put(struct kpaths *k)
 }
 
 /* Copies the app's path into buf (PATH_MAX bytes); 0 or -errno. */
-static int path_in(char *buf, const char *upath)
+int vfs_path_in(char *buf, const char *upath)
 {
 	long len = uk_strncpy_from_user(buf, upath, PATH_MAX);
 
 	return len < 0 ? (int)len : 0;
 }
-
-/* Calls fn with the app's path made a kernel string. */
-#define WITH_PATH(upath, call)						\
-	({								\
-		struct kpaths __k;					\
-		char *kpath;						\
-		int __rc;						\
-									\
-		kpaths_get(&__k, 1);					\
-		kpath = __k.p[0];					\
-		__rc = path_in(kpath, upath);				\
-		if (!__rc)						\
-			__rc = (call);					\
-		kpaths_put(&__k);					\
-		__rc;							\
-	})
-
-/* Same for two paths. */
-#define WITH_PATHS(up1, up2, call)					\
-	({								\
-		struct kpaths __k;					\
-		char *kpath1, *kpath2;					\
-		int __rc;						\
-									\
-		kpaths_get(&__k, 2);					\
-		kpath1 = __k.p[0];					\
-		kpath2 = __k.p[1];					\
-		__rc = path_in(kpath1, up1);				\
-		if (!__rc)						\
-			__rc = path_in(kpath2, up2);			\
-		if (!__rc)						\
-			__rc = (call);					\
-		kpaths_put(&__k);					\
-		__rc;							\
-	})
 
 UK_SYSCALL_R_DEFINE(int, openat, int, dirfd, const char *, path,
 		    int, flags, mode_t, mode)

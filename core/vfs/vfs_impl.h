@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* core/vfs internals shared by its .c files. */
+#ifndef __VFS_IMPL_H__
+#define __VFS_IMPL_H__
+
+/* Kernel copies of the app's paths (vfs.c): heap buffers, or a slot of
+ * a static reserve when the heap is full. */
+struct kpaths {
+	char *p[2];
+	int slot;			/* reserve slot, or -1 */
+};
+
+/* Makes room for n (1 or 2) paths in k; never fails. */
+void vfs_kpaths_get(struct kpaths *k, int n);
+void vfs_kpaths_put(struct kpaths *k);
+/* Copies the app's path into buf (PATH_MAX bytes); 0 or -errno. */
+int vfs_path_in(char *buf, const char *upath);
+
+/* Calls fn with the app's path made a kernel string. */
+#define WITH_PATH(upath, call)						\
+	({								\
+		struct kpaths __k;					\
+		char *kpath;						\
+		int __rc;						\
+									\
+		vfs_kpaths_get(&__k, 1);					\
+		kpath = __k.p[0];					\
+		__rc = vfs_path_in(kpath, upath);				\
+		if (!__rc)						\
+			__rc = (call);					\
+		vfs_kpaths_put(&__k);					\
+		__rc;							\
+	})
+
+/* Same for two paths. */
+#define WITH_PATHS(up1, up2, call)					\
+	({								\
+		struct kpaths __k;					\
+		char *kpath1, *kpath2;					\
+		int __rc;						\
+									\
+		vfs_kpaths_get(&__k, 2);					\
+		kpath1 = __k.p[0];					\
+		kpath2 = __k.p[1];					\
+		__rc = vfs_path_in(kpath1, up1);				\
+		if (!__rc)						\
+			__rc = vfs_path_in(kpath2, up2);			\
+		if (!__rc)						\
+			__rc = (call);					\
+		vfs_kpaths_put(&__k);					\
+		__rc;							\
+	})
+
+#endif /* __VFS_IMPL_H__ */
