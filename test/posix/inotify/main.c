@@ -21,6 +21,7 @@
 #include <sys/ioctl.h>
 #include <sys/select.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "../posix-check.h"
@@ -322,6 +323,8 @@ static void check_masks(void)
 		CHECK(utimensat(AT_FDCWD, path_of("m"), ts, 0) == 0);
 	}
 	CHECK(truncate(path_of("m"), 10) == 0);
+	/* Extended attributes are attributes. */
+	CHECK(setxattr(path_of("m"), "user.x", "1", 1, 0) == 0);
 	f = open(path_of("m"), O_WRONLY | O_TRUNC);
 	close(f);
 	CHECK(chown(path_of("m"), 0, 0) == 0);
