@@ -23,18 +23,22 @@
  * unmapping 1 MiB of 4 KiB pages instead of 256. The table's lock, held by the generic code
  * from the first write to the sync, protects the run.
  *
- * Runs from the page-fault path on the signal stack: only mmap and
- * mprotect, both async-signal-safe. Each window starts "pristine" (as
- * memory.c and the host's ELF loader left it); while it is, a write that
- * asks for that very state costs no system call, which keeps building the
- * kernel's page table at boot free.
+ * Runs from the page-fault path on the signal stack, and with the guest's
+ * %fs (fastcalls.list: a host call's %fs switches cost two system calls
+ * per page-table write on hosts without FSGSBASE): mmap and mprotect are
+ * plain system calls (sim_syscall), no C library, no errno. Each window
+ * starts "pristine" (as memory.c and the host's ELF loader left it);
+ * while it is, a write that asks for that very state costs no system
+ * call, which keeps building the kernel's page table at boot free.
  */
 #include <errno.h>
 #include <stdint.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 
 #include <uk/arch/paging.h>
 #include <uk/arch/valgrind.h>
+#include "cpu.h"
 #include "sim.h"
 
 extern char __amphi_text_start[], __amphi_text_end[];
@@ -132,17 +136,19 @@ static int run_flush(void)
 	const int none_flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED |
 			       MAP_NORESERVE;
 	size_t len = run.len;
-	void *p;
+	long rc;
 
 	if (!len)
 		return 0;
 	run.len = 0;
 	if (!run.next_slot)
-		p = mmap((void *)run.va, len, PROT_NONE, none_flags, -1, 0);
+		rc = sim_syscall(SYS_mmap, (long)run.va, (long)len, PROT_NONE,
+				 none_flags, -1, 0);
 	else
-		p = mmap((void *)run.va, len, run.prot,
-			 MAP_SHARED | MAP_FIXED, sim_memfd, (off_t)run.pa);
-	if (p == MAP_FAILED)
+		rc = sim_syscall(SYS_mmap, (long)run.va, (long)len, run.prot,
+				 MAP_SHARED | MAP_FIXED, sim_memfd,
+				 (long)run.pa);
+	if (rc < 0 && rc > -4096)
 		return -ENOMEM;
 	/* Memcheck cannot follow aliases: what is written here must read
 	 * as defined through the direct map too. */
@@ -192,7 +198,7 @@ void ukarch_pt_activate(__paddr_t pt_paddr)
 
 static int host_mprotect(uintptr_t va, size_t len, int prot)
 {
-	return mprotect((void *)va, len, prot) == 0 ? 0 : -ENOMEM;
+	return sim_syscall3(SYS_mprotect, va, len, prot) == 0 ? 0 : -ENOMEM;
 }
 
 /* Makes [va, va + len) inaccessible, window by window (a cleared table
