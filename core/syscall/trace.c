@@ -43,6 +43,9 @@
  *   c clock id     j timerfd_create flags   J timerfd_settime flags
  *   i itimerspec in    n itimerspec out
  *   m inotify event mask   e inotify_init1 flags   X xattr flags
+ *   y System V IPC key  Q ipc get flags  h shmat flags
+ *   w msgsnd/msgrcv flags  a sembuf array (count next)
+ *   U shmctl command   L semctl command  Z msgctl command
  * Result kinds: d signed, x address (mmap, brk).
  */
 struct trace_fmt {
@@ -258,6 +261,18 @@ static const struct trace_fmt fmts[] = {
 	{ "removexattr", "ss", 'd' },
 	{ "lremovexattr", "ss", 'd' },
 	{ "fremovexattr", "fs", 'd' },
+	{ "shmget", "yuQ", 'd' },
+	{ "shmat", "dph", 'x' },
+	{ "shmdt", "p", 'd' },
+	{ "shmctl", "dUp", 'd' },
+	{ "semget", "ydQ", 'd' },
+	{ "semop", "dau", 'd' },
+	{ "semtimedop", "daut", 'd' },
+	{ "semctl", "ddLx", 'd' },
+	{ "msgget", "yQ", 'd' },
+	{ "msgsnd", "dpuw", 'd' },
+	{ "msgrcv", "dpulw", 'd' },
+	{ "msgctl", "dZp", 'd' },
 };
 
 /* A line being built; too long a line ends in "...". */
@@ -670,6 +685,88 @@ static const struct flag tfd_set_flags[] = {
 	{ 1, "TFD_TIMER_ABSTIME" }, { 2, "TFD_TIMER_CANCEL_ON_SET" },
 };
 
+/* System V IPC (linux/ipc.h, shm.h, sem.h, msg.h). */
+static const struct flag ipc_get_flags[] = {
+	{ 01000, "IPC_CREAT" }, { 02000, "IPC_EXCL" },
+};
+
+static const struct flag shmat_flags[] = {
+	{ 010000, "SHM_RDONLY" }, { 020000, "SHM_RND" },
+	{ 040000, "SHM_REMAP" }, { 0100000, "SHM_EXEC" },
+};
+
+static const struct flag msg_flags[] = {
+	{ 04000, "IPC_NOWAIT" }, { 010000, "MSG_NOERROR" },
+	{ 020000, "MSG_EXCEPT" }, { 040000, "MSG_COPY" },
+};
+
+static const struct flag sem_flags[] = {
+	{ 04000, "IPC_NOWAIT" }, { 0x1000, "SEM_UNDO" },
+};
+
+#define IPC_CMDS { 0, "IPC_RMID" }, { 1, "IPC_SET" }, { 2, "IPC_STAT" }, \
+		 { 3, "IPC_INFO" }
+
+static const struct flag shm_cmds[] = {
+	IPC_CMDS, { 11, "SHM_LOCK" }, { 12, "SHM_UNLOCK" },
+	{ 13, "SHM_STAT" }, { 14, "SHM_INFO" }, { 15, "SHM_STAT_ANY" },
+};
+
+static const struct flag sem_cmds[] = {
+	IPC_CMDS, { 11, "GETPID" }, { 12, "GETVAL" }, { 13, "GETALL" },
+	{ 14, "GETNCNT" }, { 15, "GETZCNT" }, { 16, "SETVAL" },
+	{ 17, "SETALL" }, { 18, "SEM_STAT" }, { 19, "SEM_INFO" },
+	{ 20, "SEM_STAT_ANY" },
+};
+
+static const struct flag msg_cmds[] = {
+	IPC_CMDS, { 11, "MSG_STAT" }, { 12, "MSG_INFO" },
+	{ 13, "MSG_STAT_ANY" },
+};
+
+static void put_ipc_key(struct out *o, long key)
+{
+	if (!(int)key)
+		put(o, "IPC_PRIVATE");
+	else
+		putf(o, "%#x", (unsigned int)key);
+}
+
+/* IPC_CREAT|IPC_EXCL|0600 */
+static void put_ipc_get_flags(struct out *o, unsigned long v)
+{
+	unsigned int mode = (unsigned int)v & 0777;
+
+	v &= ~0777UL;
+	if (v) {
+		FLAGS(o, v, ipc_get_flags);
+		put(o, "|");
+	}
+	putf(o, "%#o", mode);
+}
+
+/* [{sem_num=0, sem_op=-1, sem_flg=SEM_UNDO}, ...] */
+static void put_sembufs(struct out *o, long p, long n)
+{
+	struct { unsigned short num; short op, flg; } b;
+	long i;
+
+	if (n <= 0 || !peek(&b, p, sizeof(b))) {
+		put_ptr(o, p);
+		return;
+	}
+	put(o, "[");
+	for (i = 0; i < MIN(n, 8L); i++) {
+		if (peek(&b, p + i * (long)sizeof(b), sizeof(b)) < sizeof(b))
+			break;
+		putf(o, "%s{sem_num=%u, sem_op=%d, sem_flg=", i ? ", " : "",
+		     b.num, b.op);
+		FLAGS(o, (unsigned short)b.flg, sem_flags);
+		put(o, "}");
+	}
+	put(o, i < n ? ", ...]" : "]");
+}
+
 static void put_sockaddr(struct out *o, long p, long len)
 {
 	unsigned char sa[sizeof(struct sockaddr_un)];
@@ -917,6 +1014,14 @@ static void put_arg(struct out *o, char k, const long *a, int i, long ret,
 			put_ptr(o, v);
 		break;
 	case 'q': put_pollfds(o, v, i < 5 ? a[i + 1] : 0); break;
+	case 'y': put_ipc_key(o, v); break;
+	case 'Q': put_ipc_get_flags(o, (unsigned long)v); break;
+	case 'h': FLAGS(o, (unsigned long)v, shmat_flags); break;
+	case 'w': FLAGS(o, (unsigned long)v, msg_flags); break;
+	case 'a': put_sembufs(o, v, i < 5 ? a[i + 1] : 0); break;
+	case 'U': ENUM(o, (int)v, shm_cmds); break;
+	case 'L': ENUM(o, (int)v, sem_cmds); break;
+	case 'Z': ENUM(o, (int)v, msg_cmds); break;
 	default: putf(o, "%#lx", (unsigned long)v); break;
 	}
 }

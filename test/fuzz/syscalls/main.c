@@ -127,6 +127,8 @@ static const char *const skip_names[] = {
 	"exit", "exit_group", "execve", "execveat", "rt_sigreturn",
 	"clone", "clone3", "fork", "vfork", "reboot", "pause",
 	"rt_sigsuspend", "kexec_load", "kexec_file_load",
+	/* It may wait for ever; semtimedop runs the same code. */
+	"semop",
 };
 
 static long calls[UK_SYSCALL_NR_MAX];
@@ -440,7 +442,8 @@ static struct {
 	     rt_sigtimedwait, recvmmsg, flock, fcntl, rt_sigaction, kill,
 	     tkill, tgkill, rt_sigqueueinfo, rt_tgsigqueueinfo, arch_prctl,
 	     mknod, mknodat, io_getevents, semtimedop, mq_timedreceive,
-	     mq_timedsend, mq_notify, futex_waitv, getpid, timer_create;
+	     mq_timedsend, mq_notify, futex_waitv, getpid, timer_create,
+	     msgsnd, msgrcv, shmat;
 } N;
 
 static void nr_init(void)
@@ -457,6 +460,7 @@ static void nr_init(void)
 	NR(mknod); NR(mknodat); NR(io_getevents); NR(semtimedop);
 	NR(mq_timedreceive); NR(mq_timedsend); NR(mq_notify);
 	NR(futex_waitv); NR(getpid); NR(timer_create);
+	NR(msgsnd); NR(msgrcv); NR(shmat);
 #undef NR
 }
 
@@ -530,6 +534,10 @@ static void shape(long n, long a[6])
 		a[4] = timeout_ptr();
 	} else if (n == N.semtimedop) {
 		a[3] = timeout_ptr();
+	} else if (n == N.msgsnd || n == N.msgrcv) {
+		a[n == N.msgsnd ? 3 : 4] |= 04000;	/* IPC_NOWAIT */
+	} else if (n == N.shmat) {
+		a[2] &= ~040000L;	/* SHM_REMAP: the loop's memory */
 	} else if (n == N.flock) {
 		a[1] |= LOCK_NB;
 	} else if (n == N.fcntl) {
