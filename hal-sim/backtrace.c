@@ -28,10 +28,45 @@
 #define BACKTRACE_MAX_FRAMES	48
 
 /*
- * libdw (and the compression libraries it pulls in) is loaded only when a
- * backtrace is printed: linked normally it costs every boot about half a
- * millisecond of dynamic loading, for a crash that usually never comes.
+ * libunwind and libdw (and the compression libraries they pull in) are
+ * loaded only when a backtrace is printed: linked normally they cost every
+ * boot the dynamic loading of four libraries, for a crash that usually
+ * never comes. Loading runs on the signal stack, in the walk; the context
+ * a walk starts from is taken with getcontext(3), whose ucontext_t is
+ * libunwind's unw_context_t on x86_64.
  */
+_Static_assert(sizeof(unw_context_t) == sizeof(ucontext_t),
+	       "unw_context_t is not a ucontext_t");
+
+/* The names the UNW_LOCAL_ONLY macros expand to ("_ULx86_64_step"). */
+#define UNW_NAME(f)	UNW_NAME_(f)
+#define UNW_NAME_(f)	#f
+
+static struct {
+	int (*init_local)(unw_cursor_t *, unw_context_t *);
+	int (*init_local2)(unw_cursor_t *, unw_context_t *, int);
+	int (*step)(unw_cursor_t *);
+	int (*get_reg)(unw_cursor_t *, unw_regnum_t, unw_word_t *);
+} unw;
+
+static int libunwind_load(void)
+{
+	void *lib;
+
+	if (unw.init_local)
+		return 0;
+	lib = dlopen("libunwind.so.8", RTLD_NOW | RTLD_LOCAL);
+	if (!lib)
+		return -1;
+	*(void **)&unw.init_local2 = dlsym(lib, UNW_NAME(unw_init_local2));
+	*(void **)&unw.step = dlsym(lib, UNW_NAME(unw_step));
+	*(void **)&unw.get_reg = dlsym(lib, UNW_NAME(unw_get_reg));
+	if (!unw.init_local2 || !unw.step || !unw.get_reg)
+		return -1;
+	*(void **)&unw.init_local = dlsym(lib, UNW_NAME(unw_init_local));
+	return unw.init_local ? 0 : -1;
+}
+
 static struct {
 	Dwfl *(*begin)(const Dwfl_Callbacks *);
 	int (*linux_proc_report)(Dwfl *, pid_t);
@@ -181,12 +216,16 @@ static void walk(void *arg)
 	unsigned int n = 0, skip = w->skip;
 	int rc;
 
+	if (libunwind_load() < 0) {
+		sim_console_puts("  (no backtrace: libunwind.so.8 not loaded)\n");
+		return;
+	}
 	if (w->from_regs) {
-		rc = unw_init_local2(&cursor, &w->uctx, UNW_INIT_SIGNAL_FRAME);
+		rc = unw.init_local2(&cursor, &w->uctx, UNW_INIT_SIGNAL_FRAME);
 	} else {
-		rc = unw_init_local(&cursor, &w->uctx);
+		rc = unw.init_local(&cursor, &w->uctx);
 		/* Start at ukplat_backtrace's caller. */
-		if (!rc && unw_step(&cursor) <= 0)
+		if (!rc && unw.step(&cursor) <= 0)
 			rc = -1;
 	}
 	if (rc) {
@@ -195,7 +234,7 @@ static void walk(void *arg)
 	}
 	dwfl = dwfl_open_self();
 	do {
-		unw_get_reg(&cursor, UNW_REG_IP, &ip);
+		unw.get_reg(&cursor, UNW_REG_IP, &ip);
 		if (is_hostcall(ip))
 			continue;
 		if (skip) {
@@ -206,12 +245,12 @@ static void walk(void *arg)
 			sim_console_puts("  ... (more frames)\n");
 			break;
 		}
-		unw_get_reg(&cursor, UNW_REG_IP, &ip);
+		unw.get_reg(&cursor, UNW_REG_IP, &ip);
 		/* Only the trap's own frame has an exact IP. */
 		print_frame(dwfl, n, (unsigned long)ip,
 			    !(w->from_regs && n == 0));
 		n++;
-	} while (unw_step(&cursor) > 0);
+	} while (unw.step(&cursor) > 0);
 	if (dwfl)
 		dw.end(dwfl);
 }
@@ -228,8 +267,8 @@ static void *report_stack(void)
 	return (char *)ss.ss_sp + ss.ss_size;
 }
 
-/* Fills w from regs, or (regs NULL) with the context unw_getcontext
- * took in the caller's frame. 0 or -1. */
+/* Fills w from regs, or (regs NULL) with the context getcontext took in
+ * the caller's frame. 0 or -1. */
 static int walk_init(struct walk *w, const struct __regs *regs,
 		     unsigned int skip)
 {
@@ -237,8 +276,7 @@ static int walk_init(struct walk *w, const struct __regs *regs,
 	w->from_regs = regs != NULL;
 	if (!regs)
 		return 0;
-	/* unw_context_t is a ucontext_t on x86_64 Linux. */
-	if (unw_getcontext(&w->uctx))
+	if (getcontext((ucontext_t *)&w->uctx))
 		return -1;
 	sim_regs_to_mcontext(&w->uctx.uc_mcontext, regs);
 	return 0;
@@ -252,7 +290,7 @@ static void __attribute__((noinline)) backtrace_here(
 
 	/* Without regs, from this frame: one more to skip. */
 	if (walk_init(&w, regs, regs ? skip : skip + 1) ||
-	    (!regs && unw_getcontext(&w.uctx))) {
+	    (!regs && getcontext((ucontext_t *)&w.uctx))) {
 		sim_console_puts("  (no backtrace: libunwind failed)\n");
 		return;
 	}
@@ -271,7 +309,7 @@ void ukplat_backtrace(const struct __regs *regs, unsigned int skip)
 	/* The walk's state and its stack, below it, on the signal stack:
 	 * nothing more than this frame on the thread's. */
 	w = (struct walk *)(((uintptr_t)top - sizeof(*w)) & ~(uintptr_t)63);
-	if (walk_init(w, regs, skip) || (!regs && unw_getcontext(&w->uctx))) {
+	if (walk_init(w, regs, skip) || (!regs && getcontext((ucontext_t *)&w->uctx))) {
 		sim_console_puts("  (no backtrace: libunwind failed)\n");
 		return;
 	}
