@@ -118,9 +118,19 @@ __nsec ukplat_cpu_ticks_to_ns(__u64 ticks)
 	return (__nsec)((unsigned __int128)ticks * mono / tsc);
 }
 
+/* What clock_settime added to the host's wall clock (modulo 2^64). */
+static __nsec wall_offset;
+
 __nsec ukplat_wall_clock(void)
 {
-	return sim_clock_ns(CLOCK_REALTIME);
+	return sim_clock_ns(CLOCK_REALTIME) +
+	       __atomic_load_n(&wall_offset, __ATOMIC_RELAXED);
+}
+
+void ukplat_wall_clock_set(__nsec ns)
+{
+	__atomic_store_n(&wall_offset, ns - sim_clock_ns(CLOCK_REALTIME),
+			 __ATOMIC_RELAXED);
 }
 
 void sim_timer_init(pid_t tid)

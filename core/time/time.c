@@ -287,6 +287,145 @@ UK_SYSCALL_R_DEFINE(int, gettimeofday, struct k_timeval *, tv, void *, tz)
 	return 0;
 }
 
+/* Linux's TIME_SETTOD_SEC_MAX: 30 years of uptime short of the 64-bit
+ * ns limit. */
+#define SETTOD_SEC_MAX	(9223372036L - 30L * 365 * 24 * 3600)
+
+/* The wall clock may not be set before the monotonic clock's zero (the
+ * boot), as Linux's do_settimeofday64 refuses a negative offset. */
+static int wall_clock_set(const struct uk_timespec *ts)
+{
+	__nsec ns;
+
+	if (uk_timespec_to_ns(ts, &ns) < 0 || ts->tv_sec > SETTOD_SEC_MAX ||
+	    ns < ukplat_monotonic_clock())
+		return -EINVAL;
+	ukplat_wall_clock_set(ns);
+	return 0;
+}
+
+/* The app is root: CLOCK_REALTIME may be set. As Linux: other clocks
+ * cannot (EINVAL), an encoded CPU clock never (EPERM once valid). */
+UK_SYSCALL_R_DEFINE(int, clock_settime, int, clk,
+		    const struct uk_timespec *, uts)
+{
+	struct uk_timespec ts;
+	unsigned long tid;
+
+	if (clk < 0)
+		return uk_clock_cpu_owner(clk, &tid) ? -EINVAL : -EPERM;
+	if (clk != UK_CLOCK_REALTIME)
+		return -EINVAL;
+	if (uk_copy_from_user(&ts, uts, sizeof(ts)))
+		return -EFAULT;
+	return wall_clock_set(&ts);
+}
+
+/* Linux's struct timezone; the kernel only keeps it to hand it back. */
+struct k_timezone {
+	int tz_minuteswest;
+	int tz_dsttime;
+};
+
+#define TZ_MINUTES_MAX	(15 * 60)
+
+UK_SYSCALL_R_DEFINE(int, settimeofday, const struct k_timeval *, utv,
+		    const struct k_timezone *, utz)
+{
+	struct k_timeval tv;
+	struct k_timezone tz;
+	struct uk_timespec ts;
+
+	if (utv) {
+		if (uk_copy_from_user(&tv, utv, sizeof(tv)))
+			return -EFAULT;
+		if (tv.tv_usec < 0 || tv.tv_usec > 1000000)
+			return -EINVAL;
+		ts.tv_sec = tv.tv_sec;
+		ts.tv_nsec = tv.tv_usec * 1000;
+		if (uk_timespec_to_ns(&ts, &(__nsec){ 0 }) < 0)
+			return -EINVAL;
+	}
+	if (utz) {
+		if (uk_copy_from_user(&tz, utz, sizeof(tz)))
+			return -EFAULT;
+		/* The time zone is accepted but not kept: the kernel's
+		 * clocks are UTC (gettimeofday reports zone 0). */
+		if (tz.tz_minuteswest > TZ_MINUTES_MAX ||
+		    tz.tz_minuteswest < -TZ_MINUTES_MAX)
+			return -EINVAL;
+	}
+	return utv ? wall_clock_set(&ts) : 0;
+}
+
+/* Linux's struct timex (64-bit ABIs) and the parts of NTP's state a
+ * query reports: the clock is never synchronised, no adjustment runs. */
+struct k_timex {
+	unsigned int modes;
+	long offset, freq, maxerror, esterror;
+	int status;
+	long constant, precision, tolerance;
+	struct k_timeval time;
+	long tick, ppsfreq, jitter;
+	int shift;
+	long stabil, jitcnt, calcnt, errcnt, stbcnt;
+	int tai;
+	int pad[11];
+};
+
+#define ADJ_OFFSET_SS_READ	0xa001
+#define STA_UNSYNC		0x0040
+#define TIME_ERROR		5
+#define NTP_PHASE_LIMIT		16000000L	/* us, maxerror */
+#define MAXFREQ_SCALED		(500L << 16)	/* 500 ppm, Linux's */
+#define USER_TICK_USEC		10000L		/* 1e6 / USER_HZ */
+
+/* A read-only adjtimex (modes 0, or ADJ_OFFSET_SS_READ as glibc's
+ * adjtime(NULL, &old) sends): the state, TIME_ERROR as it is unsynced.
+ * Changing the clock's rate or offset is not done: EOPNOTSUPP. */
+static int adjtimex_query(struct k_timex *utx)
+{
+	struct k_timex tx;
+	__nsec ns;
+
+	if (uk_copy_from_user(&tx, utx, sizeof(tx)))
+		return -EFAULT;
+	if (tx.modes && tx.modes != ADJ_OFFSET_SS_READ)
+		return -EOPNOTSUPP;
+	memset(&tx, 0, sizeof(tx));
+	ns = ukplat_wall_clock();
+	tx.status = STA_UNSYNC;
+	tx.maxerror = NTP_PHASE_LIMIT;
+	tx.esterror = NTP_PHASE_LIMIT;
+	tx.constant = 2;
+	tx.precision = 1;
+	tx.tolerance = MAXFREQ_SCALED;
+	tx.tick = USER_TICK_USEC;
+	tx.time.tv_sec = (long)(ns / UK_NSEC_PER_SEC);
+	tx.time.tv_usec = (long)(ns % UK_NSEC_PER_SEC / 1000);
+	if (uk_copy_to_user(utx, &tx, sizeof(tx)))
+		return -EFAULT;
+	return TIME_ERROR;
+}
+
+UK_SYSCALL_R_DEFINE(int, adjtimex, struct k_timex *, utx)
+{
+	return adjtimex_query(utx);
+}
+
+/* Only CLOCK_REALTIME is adjustable, as on Linux (others: EOPNOTSUPP,
+ * unknown ones EINVAL). */
+UK_SYSCALL_R_DEFINE(int, clock_adjtime, int, clk, struct k_timex *, utx)
+{
+	__nsec ns;
+
+	if (uk_clock_read(clk, &ns) < 0)
+		return -EINVAL;
+	if (clk != UK_CLOCK_REALTIME)
+		return -EOPNOTSUPP;
+	return adjtimex_query(utx);
+}
+
 /* CPU time is approximated by the time since boot, all of it "user". */
 #define CLK_TCK		100
 

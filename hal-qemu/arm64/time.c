@@ -49,7 +49,14 @@ __nsec ukplat_cpu_ticks_to_ns(__u64 ticks)
 
 __nsec ukplat_wall_clock(void)
 {
-	return wall_base + ukplat_monotonic_clock();
+	return __atomic_load_n(&wall_base, __ATOMIC_RELAXED) +
+	       ukplat_monotonic_clock();
+}
+
+void ukplat_wall_clock_set(__nsec ns)
+{
+	__atomic_store_n(&wall_base, ns - ukplat_monotonic_clock(),
+			 __ATOMIC_RELAXED);
 }
 
 static __u64 ns_to_count(__nsec ns)

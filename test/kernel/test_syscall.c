@@ -13,6 +13,7 @@
 #include <uk/syscall.h>
 #include <uk/test.h>
 #include <uk/thread.h>
+#include <uk/time.h>
 
 static long sc(long n, long a1, long a2, long a3)
 {
@@ -490,3 +491,69 @@ UK_TESTCASE(syscall, trapped_call_runs_on_the_kernel_thread_pointer)
 	UK_TEST_EXPECT(ukplat_tlsp_get() == k);
 }
 #endif /* __x86_64__ */
+
+/* Linux's struct timex's head and size (64-bit ABIs). */
+struct timex_head {
+	unsigned int modes;
+	long offset, freq, maxerror, esterror;
+	int status;
+	long constant, precision, tolerance;
+	long time_sec, time_usec;
+	long tick;
+	char rest[208 - 104];
+};
+
+/* The app is root: clock_settime and settimeofday step CLOCK_REALTIME
+ * (later reads, gettimeofday and absolute REALTIME sleeps follow it),
+ * never the monotonic clock; the posix test clock-set checks the errors
+ * (its Linux run may not set the host's clock). */
+UK_TESTCASE(syscall, clock_settime_steps_the_wall_clock)
+{
+	const long day = 86400;
+	struct uk_timespec ts, now, mono0, mono1;
+	struct { long sec, usec; } tv;
+	struct timex_head tx;
+	__nsec t0, t1, m0 = ukplat_monotonic_clock();
+	__nsec wall0 = ukplat_wall_clock();
+
+	sc(__NR_clock_gettime, UK_CLOCK_MONOTONIC, (long)&mono0, 0);
+	uk_ns_to_timespec(&ts, wall0 + day * UK_NSEC_PER_SEC);
+	UK_TEST_EXPECT_SNUM_EQ(sc(__NR_clock_settime, UK_CLOCK_REALTIME,
+				  (long)&ts, 0), 0);
+	sc(__NR_clock_gettime, UK_CLOCK_REALTIME, (long)&now, 0);
+	UK_TEST_EXPECT(now.tv_sec >= ts.tv_sec && now.tv_sec <= ts.tv_sec + 5);
+	sc(__NR_clock_gettime, UK_CLOCK_MONOTONIC, (long)&mono1, 0);
+	UK_TEST_EXPECT(mono1.tv_sec - mono0.tv_sec < 5);
+	UK_TEST_EXPECT_SNUM_EQ(sc(__NR_gettimeofday, (long)&tv, 0, 0), 0);
+	UK_TEST_EXPECT(tv.sec >= ts.tv_sec && tv.sec <= ts.tv_sec + 5);
+	/* An absolute sleep until 20 ms past the new time ends then. */
+	sc(__NR_clock_gettime, UK_CLOCK_REALTIME, (long)&now, 0);
+	uk_ns_to_timespec(&ts, now.tv_sec * UK_NSEC_PER_SEC + now.tv_nsec +
+			  20000000);
+	t0 = ukplat_monotonic_clock();
+	UK_TEST_EXPECT_SNUM_EQ(uk_syscall6(__NR_clock_nanosleep,
+					   UK_CLOCK_REALTIME, 1, (long)&ts,
+					   0, 0, 0), 0);
+	t1 = ukplat_monotonic_clock();
+	UK_TEST_EXPECT(t1 - t0 >= 19000000 && t1 - t0 < 2 * UK_NSEC_PER_SEC);
+	/* adjtimex reports the new time. */
+	memset(&tx, 0, sizeof(tx));
+	UK_TEST_EXPECT_SNUM_EQ(sc(__NR_adjtimex, (long)&tx, 0, 0), 5);
+	UK_TEST_EXPECT(tx.time_sec >= ts.tv_sec - 1);
+	tx.modes = 1;	/* ADJ_OFFSET: not done */
+	UK_TEST_EXPECT_SNUM_EQ(sc(__NR_adjtimex, (long)&tx, 0, 0),
+			       -EOPNOTSUPP);
+	/* settimeofday back to a day less; then where it was. */
+	tv.sec = (long)(ukplat_wall_clock() / UK_NSEC_PER_SEC) - day;
+	tv.usec = 0;
+	UK_TEST_EXPECT_SNUM_EQ(sc(__NR_settimeofday, (long)&tv, 0, 0), 0);
+	UK_TEST_EXPECT((long)(ukplat_wall_clock() / UK_NSEC_PER_SEC) -
+		       tv.sec < 5);
+	/* The monotonic clock's zero is the earliest time allowed. */
+	ts.tv_sec = 0;
+	ts.tv_nsec = 0;
+	UK_TEST_EXPECT_SNUM_EQ(sc(__NR_clock_settime, UK_CLOCK_REALTIME,
+				  (long)&ts, 0), -EINVAL);
+	/* Back to the true time. */
+	ukplat_wall_clock_set(wall0 + (ukplat_monotonic_clock() - m0));
+}

@@ -110,12 +110,21 @@ unsigned long long amphi_ukplat_monotonic_clock(void)
 	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
+/* What the objects' clock_settime added to the host's wall clock. */
+static unsigned long long wall_offset;
+
 unsigned long long amphi_ukplat_wall_clock(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
-	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec + wall_offset;
+}
+
+void amphi_ukplat_wall_clock_set(unsigned long long ns)
+{
+	wall_offset = 0;
+	wall_offset = ns - amphi_ukplat_wall_clock();
 }
 
 void amphi_ukplat_terminate(int request, int status)

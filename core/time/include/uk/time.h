@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Clocks and sleeps: the system calls clock_gettime, clock_getres,
- * clock_nanosleep, nanosleep, gettimeofday, time, times and getrusage
+ * clock_nanosleep, nanosleep, gettimeofday, time, times, getrusage,
+ * clock_settime, settimeofday, adjtimex and clock_adjtime
  * over the HAL's monotonic and wall clocks, and what other libraries
  * need to turn an app's timespec into a deadline (futex, pthreads).
  */

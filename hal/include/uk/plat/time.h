@@ -15,6 +15,9 @@
 __nsec ukplat_monotonic_clock(void);
 /* Nanoseconds since the Unix epoch (wall clock). */
 __nsec ukplat_wall_clock(void);
+/* Steps the wall clock to ns since the epoch (clock_settime); the
+ * monotonic clock does not change. */
+void ukplat_wall_clock_set(__nsec ns);
 /* A cheap, fast-moving count for CPU-time accounting, read at every
  * context switch (the TSC on x86): monotonic per CPU, comparable across
  * CPUs within a tick or so. */
