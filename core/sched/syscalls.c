@@ -355,3 +355,212 @@ UK_SYSCALL_R_DEFINE(int, setpriority, int, which, unsigned int, who,
 
 	return prio_do(which, who, &r);
 }
+
+/* Linux's struct sched_attr (SCHED_ATTR_SIZE_VER1). */
+struct k_sched_attr {
+	__u32 size;
+	__u32 sched_policy;
+	__u64 sched_flags;
+	__s32 sched_nice;
+	__u32 sched_priority;
+	__u64 sched_runtime;
+	__u64 sched_deadline;
+	__u64 sched_period;
+	__u32 sched_util_min;
+	__u32 sched_util_max;
+};
+
+#define ATTR_SIZE_VER0		48
+#define ATTR_SIZE_VER1		56
+#define ATTR_SIZE_MAX		4096	/* Linux's PAGE_SIZE limit */
+#define K_FLAG_RESET_ON_FORK	0x01
+#define K_FLAG_KEEP_POLICY	0x08
+#define K_FLAG_KEEP_PARAMS	0x10
+#define K_FLAG_UTIL_CLAMP	0x60
+#define K_FLAG_ALL		0x7f
+#define K_FLAG_SUGOV		0x10000000
+#define DL_RUNTIME_MIN		(1ULL << 10)		/* DL_SCALE */
+#define DL_PERIOD_MIN		100000ULL		/* ns, sysctl */
+#define DL_PERIOD_MAX		(1000ULL << 22)		/* ns */
+
+static int fair_policy(int policy)
+{
+	return policy == K_SCHED_OTHER || policy == K_SCHED_BATCH;
+}
+
+/* The bytes of the app's larger struct past ours must be 0 (Linux's
+ * copy_struct_from_user); 0, -E2BIG or -EFAULT. */
+static int attr_tail_zero(const char *utail, size_t len)
+{
+	char buf[64];
+	size_t n, i;
+
+	for (; len; len -= n, utail += n) {
+		n = MIN(len, sizeof(buf));
+		if (uk_copy_from_user(buf, utail, n))
+			return -EFAULT;
+		for (i = 0; i < n; i++)
+			if (buf[i])
+				return -E2BIG;
+	}
+	return 0;
+}
+
+/* Linux's sched_copy_attr: a size of 0 is VER0's; a bad size is E2BIG,
+ * with the size the kernel knows written back. */
+static int attr_copy_in(struct k_sched_attr *uattr, struct k_sched_attr *a)
+{
+	__u32 size, ours = sizeof(*a);
+	int rc;
+
+	memset(a, 0, sizeof(*a));
+	if (uk_copy_from_user(&size, &uattr->size, sizeof(size)))
+		return -EFAULT;
+	if (!size)
+		size = ATTR_SIZE_VER0;
+	rc = size < ATTR_SIZE_VER0 || size > ATTR_SIZE_MAX ? -E2BIG : 0;
+	if (!rc && size > ours)
+		rc = attr_tail_zero((const char *)uattr + ours, size - ours);
+	if (rc == -E2BIG)
+		uk_copy_to_user(&uattr->size, &ours, sizeof(ours));
+	if (rc)
+		return rc;
+	if (uk_copy_from_user(a, uattr, MIN(size, ours)))
+		return -EFAULT;
+	if ((a->sched_flags & K_FLAG_UTIL_CLAMP) && size < ATTR_SIZE_VER1)
+		return -EINVAL;
+	a->sched_nice = MIN(MAX(a->sched_nice, K_NICE_MIN), K_NICE_MAX);
+	return 0;
+}
+
+/* Linux's __checkparam_dl: runtime <= deadline <= period, in range. */
+static int dl_params_ok(const struct k_sched_attr *a)
+{
+	__u64 period = a->sched_period ? a->sched_period : a->sched_deadline;
+
+	if (!a->sched_deadline || a->sched_runtime < DL_RUNTIME_MIN)
+		return 0;
+	if ((a->sched_deadline | a->sched_period) & (1ULL << 63))
+		return 0;
+	if (period < a->sched_deadline || a->sched_deadline < a->sched_runtime)
+		return 0;
+	return period >= DL_PERIOD_MIN && period <= DL_PERIOD_MAX;
+}
+
+/* Linux's get_params: a real-time thread's priority, else its nice
+ * value and time slice. */
+static void attr_params(struct uk_thread *t, struct k_sched_attr *a)
+{
+	int policy = READ_ONCE(t->sched_policy) & ~K_SCHED_RESET_ON_FORK;
+
+	if (rt_policy(policy)) {
+		a->sched_priority = READ_ONCE(t->sched_prio);
+		return;
+	}
+	a->sched_nice = READ_ONCE(t->nice);
+	a->sched_runtime = uk_sched_timeslice_us() * 1000ULL;
+}
+
+/* __sched_setscheduler's checks, in Linux's order, for root. A valid
+ * SCHED_DEADLINE request finds no bandwidth (EBUSY): the scheduler has
+ * no deadline class. Utilisation clamps are not kept (EOPNOTSUPP, as a
+ * kernel without CONFIG_UCLAMP_TASK). */
+static int set_attr(struct uk_thread *t, void *arg)
+{
+	struct k_sched_attr *a = arg;
+	int policy = (int)a->sched_policy, reset;
+
+	if (a->sched_flags & K_FLAG_KEEP_PARAMS)
+		attr_params(t, a);
+	if (policy == -1) {
+		policy = t->sched_policy & ~K_SCHED_RESET_ON_FORK;
+		reset = t->sched_policy & K_SCHED_RESET_ON_FORK;
+	} else {
+		if (policy > K_SCHED_DEADLINE || policy == 4)
+			return -EINVAL;
+		reset = a->sched_flags & K_FLAG_RESET_ON_FORK ?
+			K_SCHED_RESET_ON_FORK : 0;
+	}
+	if (a->sched_flags & ~(__u64)(K_FLAG_ALL | K_FLAG_SUGOV))
+		return -EINVAL;
+	if (a->sched_priority > K_SCHED_PRIO_MAX ||
+	    (policy == K_SCHED_DEADLINE && !dl_params_ok(a)) ||
+	    rt_policy(policy) != (a->sched_priority != 0))
+		return -EINVAL;
+	if (a->sched_flags & K_FLAG_SUGOV)
+		return -EINVAL;
+	if (a->sched_flags & K_FLAG_UTIL_CLAMP)
+		return -EOPNOTSUPP;
+	if (policy == K_SCHED_DEADLINE)
+		return -EBUSY;
+	if (fair_policy(policy))
+		WRITE_ONCE(t->nice, a->sched_nice);
+	WRITE_ONCE(t->sched_policy, policy | reset);
+	WRITE_ONCE(t->sched_prio, (int)a->sched_priority);
+	return 0;
+}
+
+UK_SYSCALL_R_DEFINE(int, sched_setattr, int, pid,
+		    struct k_sched_attr *, uattr, unsigned int, flags)
+{
+	struct k_sched_attr a;
+	int rc;
+
+	if (!uattr || pid < 0 || flags)
+		return -EINVAL;
+	rc = attr_copy_in(uattr, &a);
+	if (rc)
+		return rc;
+	if ((int)a.sched_policy < 0)
+		return -EINVAL;
+	if (a.sched_flags & K_FLAG_KEEP_POLICY)
+		a.sched_policy = (__u32)-1;
+	return on_thread(pid, set_attr, &a);
+}
+
+static int get_attr(struct uk_thread *t, void *arg)
+{
+	struct k_sched_attr *a = arg;
+	int policy = READ_ONCE(t->sched_policy);
+
+	a->sched_policy = policy & ~K_SCHED_RESET_ON_FORK;
+	if (policy & K_SCHED_RESET_ON_FORK)
+		a->sched_flags = K_FLAG_RESET_ON_FORK;
+	attr_params(t, a);
+	return 0;
+}
+
+/* Clears len bytes of the app's memory at u; 0 or -EFAULT. */
+static int clear_user(char *u, size_t len)
+{
+	static const char zeros[64];
+	size_t n;
+
+	for (; len; len -= n, u += n) {
+		n = MIN(len, sizeof(zeros));
+		if (uk_copy_to_user(u, zeros, n))
+			return -EFAULT;
+	}
+	return 0;
+}
+
+/* A smaller struct gets what fits; a larger one ours, its size, and
+ * zeros past it (Linux's copy_struct_to_user). */
+UK_SYSCALL_R_DEFINE(int, sched_getattr, int, pid,
+		    struct k_sched_attr *, uattr, unsigned int, usize,
+		    unsigned int, flags)
+{
+	struct k_sched_attr a = { 0 };
+	int rc;
+
+	if (!uattr || pid < 0 || usize > ATTR_SIZE_MAX ||
+	    usize < ATTR_SIZE_VER0 || flags)
+		return -EINVAL;
+	rc = on_thread(pid, get_attr, &a);
+	if (rc)
+		return rc;
+	a.size = MIN(usize, (unsigned int)sizeof(a));
+	if (uk_copy_to_user(uattr, &a, a.size))
+		return -EFAULT;
+	return clear_user((char *)uattr + a.size, usize - a.size);
+}

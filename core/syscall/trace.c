@@ -219,6 +219,8 @@ static const struct trace_fmt fmts[] = {
 	{ "sched_get_priority_max", "d", 'd' },
 	{ "sched_get_priority_min", "d", 'd' },
 	{ "sched_rr_get_interval", "dT", 'd' },
+	{ "sched_setattr", "dpx", 'd' },
+	{ "sched_getattr", "dpux", 'd' },
 	{ "mlock2", "pux", 'd' },
 	{ "mlockall", "x", 'd' },
 	{ "munlockall", "", 'd' },

@@ -4,10 +4,12 @@
  * id for PRIO_PROCESS, EINVAL and ESRCH), sched_setscheduler,
  * sched_setparam, sched_getscheduler, sched_getparam, the priority
  * ranges, sched_rr_get_interval, what a new thread inherits (and what
- * SCHED_RESET_ON_FORK resets), pthread_setschedparam
- * (getpriority(2), sched_setscheduler(2), sched(7)). The scheduling
- * calls are made raw: musl's wrappers of the process-wide calls refuse
- * with ENOSYS by design, glibc's are the system calls. Run as root.
+ * SCHED_RESET_ON_FORK resets), pthread_setschedparam, sched_setattr and
+ * sched_getattr (sizes, flags, SCHED_DEADLINE's checks)
+ * (getpriority(2), sched_setscheduler(2), sched_setattr(2), sched(7)).
+ * The scheduling calls are made raw: musl's wrappers of the
+ * process-wide calls refuse with ENOSYS by design, glibc's are the
+ * system calls. Run as root.
  */
 #include <errno.h>
 #include <limits.h>
@@ -300,6 +302,149 @@ static void check_pthread(void)
 	CHECK(sys_getscheduler(0) == SCHED_OTHER);
 }
 
+/* Linux's struct sched_attr (SCHED_ATTR_SIZE_VER1), with room past it. */
+struct attr {
+	unsigned int size, policy;
+	unsigned long long flags;
+	int nice;
+	unsigned int prio;
+	unsigned long long runtime, deadline, period;
+	unsigned int util_min, util_max;
+	char more[8];
+};
+
+#define ATTR_VER0		48
+#define ATTR_VER1		56
+#define FLAG_RESET_ON_FORK	0x01
+#define FLAG_KEEP_POLICY	0x08
+#define FLAG_KEEP_PARAMS	0x10
+
+static long sys_setattr(int pid, struct attr *a, unsigned int flags)
+{
+	return syscall(SYS_sched_setattr, pid, a, flags);
+}
+
+static long sys_getattr(int pid, struct attr *a, unsigned int size)
+{
+	return syscall(SYS_sched_getattr, pid, a, size, 0);
+}
+
+/* Sets policy with nice and prio (size VER1); -1 with errno. */
+static long set_attr(int policy, int nice, int prio, int flags)
+{
+	struct attr a = { .size = ATTR_VER1, .policy = policy,
+			  .flags = flags, .nice = nice, .prio = prio };
+
+	return sys_setattr(0, &a, 0);
+}
+
+/* Prints what sched_getattr reports for the caller (not the fair
+ * threads' time slice, which is the host's). */
+static void show_attr(const char *what)
+{
+	struct attr a;
+
+	memset(&a, 0xa5, sizeof(a));
+	if (sys_getattr(0, &a, ATTR_VER1)) {
+		printf("%s: getattr errno %d\n", what, errno);
+		return;
+	}
+	printf("%s: size %u policy %u flags %llx nice %d prio %u\n", what,
+	       a.size, a.policy, a.flags, a.nice, a.prio);
+}
+
+static void check_setattr(void)
+{
+	struct attr a;
+
+	CHECK(set_attr(SCHED_OTHER, 5, 0, 0) == 0);
+	show_attr("other nice 5");
+	CHECK(getpriority(PRIO_PROCESS, 0) == 5);
+	CHECK(set_attr(SCHED_BATCH, -30, 0, 0) == 0);
+	show_attr("batch nice -30");
+	CHECK(set_attr(SCHED_IDLE, 3, 0, 0) == 0);
+	show_attr("idle nice 3");
+	CHECK(set_attr(SCHED_FIFO, 7, 10, FLAG_RESET_ON_FORK) == 0);
+	show_attr("fifo 10 reset");
+	CHECK(getpriority(PRIO_PROCESS, 0) == -20);
+	CHECK(sys_getscheduler(0) == (SCHED_FIFO | SCHED_RESET_ON_FORK));
+	CHECK(set_attr(SCHED_RR, 0, 99, 0) == 0);
+	show_attr("rr 99");
+	/* Keep the policy, change the priority; keep the priority too. */
+	CHECK(set_attr(SCHED_OTHER, 0, 42, FLAG_KEEP_POLICY) == 0);
+	show_attr("keep policy");
+	CHECK(set_attr(SCHED_OTHER, 0, 0,
+		       FLAG_KEEP_POLICY | FLAG_KEEP_PARAMS) == 0);
+	show_attr("keep all");
+	/* Bad priorities, policies and flags. */
+	errno = 0;
+	CHECK(set_attr(SCHED_RR, 0, 0, 0) == -1 && errno == EINVAL);
+	CHECK(set_attr(SCHED_RR, 0, 100, 0) == -1 && errno == EINVAL);
+	CHECK(set_attr(SCHED_OTHER, 0, 1, 0) == -1 && errno == EINVAL);
+	CHECK(set_attr(4, 0, 0, 0) == -1 && errno == EINVAL);
+	CHECK(set_attr(7, 0, 0, 0) == -1 && errno == EINVAL);
+	CHECK(set_attr(-1, 0, 0, 0) == -1 && errno == EINVAL);
+	CHECK(set_attr(SCHED_OTHER, 0, 0, 0x80) == -1 && errno == EINVAL);
+	/* SCHED_DEADLINE's parameters: deadline 0, runtime > deadline,
+	 * deadline > period, a period too short. */
+	memset(&a, 0, sizeof(a));
+	a.size = ATTR_VER1;
+	a.policy = SCHED_DEADLINE;
+	CHECK(sys_setattr(0, &a, 0) == -1 && errno == EINVAL);
+	a.runtime = 20000000;
+	a.deadline = 10000000;
+	CHECK(sys_setattr(0, &a, 0) == -1 && errno == EINVAL);
+	a.runtime = 1000000;
+	a.period = 5000000;
+	CHECK(sys_setattr(0, &a, 0) == -1 && errno == EINVAL);
+	a.runtime = 10000;
+	a.deadline = 50000;
+	a.period = 50000;
+	CHECK(sys_setattr(0, &a, 0) == -1 && errno == EINVAL);
+	/* Sizes: below VER0 is E2BIG with the kernel's size written back;
+	 * 0 means VER0; a larger struct must end in zeros. */
+	memset(&a, 0, sizeof(a));
+	a.size = ATTR_VER0 - 8;
+	CHECK(sys_setattr(0, &a, 0) == -1 && errno == E2BIG);
+	CHECK(a.size == ATTR_VER1);
+	a.size = 0;
+	a.nice = 2;
+	CHECK(sys_setattr(0, &a, 0) == 0);
+	show_attr("size 0");
+	a.size = sizeof(a);
+	CHECK(sys_setattr(0, &a, 0) == 0);
+	a.more[3] = 1;
+	CHECK(sys_setattr(0, &a, 0) == -1 && errno == E2BIG);
+	CHECK(a.size == ATTR_VER1);
+	a.size = 8192;
+	CHECK(sys_setattr(0, &a, 0) == -1 && errno == E2BIG);
+	/* Bad arguments. */
+	a.size = ATTR_VER1;
+	CHECK(sys_setattr(0, &a, 1) == -1 && errno == EINVAL);
+	CHECK(sys_setattr(-1, &a, 0) == -1 && errno == EINVAL);
+	CHECK(sys_setattr(0, NULL, 0) == -1 && errno == EINVAL);
+	CHECK(sys_setattr(0, (struct attr *)8, 0) == -1 && errno == EFAULT);
+	CHECK(sys_setattr(INT_MAX, &a, 0) == -1 && errno == ESRCH);
+	CHECK(sys_getattr(0, &a, ATTR_VER0 - 1) == -1 && errno == EINVAL);
+	CHECK(sys_getattr(0, &a, 8192) == -1 && errno == EINVAL);
+	CHECK(sys_getattr(-1, &a, ATTR_VER1) == -1 && errno == EINVAL);
+	CHECK(sys_getattr(0, NULL, ATTR_VER1) == -1 && errno == EINVAL);
+	CHECK(syscall(SYS_sched_getattr, 0, &a, ATTR_VER1, 1) == -1 &&
+	      errno == EINVAL);
+	CHECK(sys_getattr(0, (struct attr *)8, ATTR_VER1) == -1 &&
+	      errno == EFAULT);
+	CHECK(sys_getattr(INT_MAX, &a, ATTR_VER1) == -1 && errno == ESRCH);
+	/* A short struct gets VER0's part, a larger one VER1's size. */
+	memset(&a, 0xa5, sizeof(a));
+	CHECK(sys_getattr(0, &a, ATTR_VER0) == 0);
+	printf("getattr VER0: size %u util_min %x\n", a.size, a.util_min);
+	memset(&a, 0xa5, sizeof(a));
+	CHECK(sys_getattr(0, &a, sizeof(a)) == 0);
+	printf("getattr larger: size %u more %x\n", a.size,
+	       (unsigned char)a.more[0]);
+	CHECK(set_attr(SCHED_OTHER, 0, 0, 0) == 0);
+}
+
 int main(void)
 {
 	check_nice();
@@ -308,5 +453,6 @@ int main(void)
 	check_sched_errors();
 	check_inherit();
 	check_pthread();
+	check_setattr();
 	return posix_check_summary();
 }
