@@ -3,15 +3,17 @@
  * POSIX message queues, as Linux's: a queue is a file with a name in a
  * flat namespace of its own (mq_open, mq_unlink), used through fds
  * (mq_timedsend, mq_timedreceive, mq_getsetattr, mq_notify, poll, epoll,
- * close). Messages are kept highest priority first, in order of arrival
- * within one priority. A send to a full queue and a receive from an
- * empty one wait, unless the description is O_NONBLOCK (EAGAIN), until
- * the absolute CLOCK_REALTIME timeout (ETIMEDOUT) or a signal. The
- * queue lives until it is unlinked and its last description closed.
+ * close; read gives Linux's status line). Messages are kept highest
+ * priority first, in order of arrival within one priority. A send to a
+ * full queue and a receive from an empty one wait, unless the
+ * description is O_NONBLOCK (EAGAIN), until the absolute CLOCK_REALTIME
+ * timeout (ETIMEDOUT) or a signal. The queue lives until it is unlinked
+ * and its last description closed.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <uk/alloc.h>
@@ -81,6 +83,7 @@ struct mqueue {
 	int receivers;			/* threads waiting to receive */
 	struct uk_spinlock lock;	/* the messages and the notification */
 	long curmsgs;
+	unsigned long qsize;		/* bytes of the messages queued */
 	struct uk_list msgs;		/* highest priority first */
 	int notify;			/* NOTIFY_OFF or a SIGEV_ kind */
 	int notify_signo;
@@ -137,7 +140,38 @@ static void mq_release(struct uk_file *f)
 	uk_free(mq_alloc(), q);
 }
 
+/* Linux's mqueue_read_file: one status line, read from the position
+ * on (the queue's bytes, the notification's kind, signal and owner). */
+static ssize_t mq_read(struct uk_file *f, const struct iovec *iov,
+		       int iovcnt, off_t *off,
+		       unsigned int flags __maybe_unused)
+{
+	struct mqueue *q = f->priv;
+	char line[80];
+	unsigned long irq;
+	int on, len;
+	__sz n;
+
+	uk_spin_lock_irqsave(&q->lock, irq);
+	on = q->notify != NOTIFY_OFF;
+	len = snprintf(line, sizeof(line),
+		       "QSIZE:%-10lu NOTIFY:%-5d SIGNO:%-5d NOTIFY_PID:%-6d\n",
+		       q->qsize, on ? q->notify : 0,
+		       on && q->notify == K_SIGEV_SIGNAL ? q->notify_signo : 0,
+		       on ? UK_PROCESS_PID : 0);
+	uk_spin_unlock_irqrestore(&q->lock, irq);
+	if (*off >= len)
+		return 0;
+	n = uk_iov_copy_to(iov, iovcnt, 0, line + *off, len - *off);
+	if (!n && uk_iov_total(iov, iovcnt))
+		return -EFAULT;
+	*off += n;
+	return n;
+}
+
 static const struct uk_file_ops mq_ops = {
+	.positioned = 1,
+	.read = mq_read,
 	.poll = mq_poll,
 	.close = mq_close,
 	.release = mq_release,
@@ -356,6 +390,7 @@ static int put_msg(struct mqueue *q, struct mq_msg *m, struct uk_siginfo *si)
 			break;
 	}
 	uk_list_add_tail(&m->link, pos);
+	q->qsize += m->len;
 	__atomic_store_n(&q->curmsgs, q->curmsgs + 1, __ATOMIC_RELEASE);
 	if (q->curmsgs == 1 && q->notify != NOTIFY_OFF &&
 	    !__atomic_load_n(&q->receivers, __ATOMIC_ACQUIRE)) {
@@ -446,6 +481,7 @@ static struct mq_msg *take_msg(struct mqueue *q)
 	if (!uk_list_empty(&q->msgs)) {
 		m = uk_list_first_entry(&q->msgs, struct mq_msg, link);
 		uk_list_del(&m->link);
+		q->qsize -= m->len;
 		__atomic_store_n(&q->curmsgs, q->curmsgs - 1,
 				 __ATOMIC_RELEASE);
 	}

@@ -6,7 +6,8 @@
  * EMSGSIZE, EBADF for the wrong access mode, threads waiting to send
  * and to receive, poll and epoll on an mq fd, a queue that outlives its
  * name, and notification by signal (once, for a message into an empty
- * queue). Limits asserted are those of root and others alike (the
+ * queue), and read(2) of an mq fd (the QSIZE/NOTIFY status line). Limits
+ * asserted are those of root and others alike (the
  * host's root may lack CAP_SYS_RESOURCE in a container): sizes outside
  * the hard limits, and RLIMIT_MSGQUEUE at its default.
  */
@@ -335,6 +336,80 @@ static void check_notify(void)
 	CHECK(mq_unlink(q2) == 0);
 }
 
+/* Reads q's status line from its start with pread-like lseek + read
+ * and prints it, the notifying pid shown as "self" if it is ours. */
+static void show_status(mqd_t q, const char *what)
+{
+	char line[128], rest[8];
+	unsigned long qsize;
+	int notify, signo, pid = 0;
+	ssize_t n;
+
+	CHECK(lseek(q, 0, SEEK_SET) == 0);
+	n = read(q, line, sizeof(line) - 1);
+	if (n < 0) {
+		printf("%s: read errno %d\n", what, errno);
+		return;
+	}
+	line[n] = 0;
+	/* 60 bytes, more for a pid past 6 digits. */
+	CHECK(n >= 60 && line[n - 1] == '\n');
+	/* At the end now: 0, as at any offset past it. */
+	CHECK(read(q, rest, sizeof(rest)) == 0);
+	if (sscanf(line, "QSIZE:%lu NOTIFY:%d SIGNO:%d NOTIFY_PID:%d",
+		   &qsize, &notify, &signo, &pid) != 4) {
+		printf("%s: bad line %s", what, line);
+		return;
+	}
+	CHECK(pid == 0 || pid == getpid());
+	printf("%s: qsize %lu notify %d signo %d pid %s\n", what, qsize,
+	       notify, signo, pid ? "self" : "0");
+	if (!pid)
+		printf("%s: %s", what, line);
+}
+
+static void check_read(void)
+{
+	/* Hidden from the compiler's object-size checks. */
+	void *volatile bad_ptr = (void *)8;
+	struct sigevent ev = { .sigev_notify = SIGEV_SIGNAL,
+			       .sigev_signo = SIGUSR2 };
+	char part[8];
+	mqd_t q, wq;
+
+	q = open_attr(q1, O_RDWR | O_CREAT | O_EXCL, 4, 64);
+	CHECK(q != (mqd_t)-1);
+	show_status(q, "empty");
+	CHECK(mq_send(q, "hello", 5, 1) == 0);
+	CHECK(mq_send(q, "", 0, 2) == 0);
+	CHECK(mq_send(q, "0123456789", 10, 0) == 0);
+	show_status(q, "three");
+	CHECK(mq_notify(q, &ev) == 0);
+	CHECK(mq_receive(q, part, 0, NULL) == -1 && errno == EMSGSIZE);
+	show_status(q, "notify signal");
+	CHECK(mq_notify(q, NULL) == 0);
+	ev.sigev_notify = SIGEV_NONE;
+	CHECK(mq_notify(q, &ev) == 0);
+	show_status(q, "notify none");
+	CHECK(mq_notify(q, NULL) == 0);
+	/* A short read, then the rest from the position on. */
+	CHECK(lseek(q, 0, SEEK_SET) == 0);
+	CHECK(read(q, part, 6) == 6 && !memcmp(part, "QSIZE:", 6));
+	CHECK(read(q, part, 3) == 3 && !memcmp(part, "15 ", 3));
+	CHECK(lseek(q, 100, SEEK_SET) == 100);
+	CHECK(read(q, part, 3) == 0);
+	CHECK(lseek(q, 0, SEEK_SET) == 0);
+	CHECK(read(q, bad_ptr, 10) == -1 && errno == EFAULT);
+	/* Not open for reading; write is refused (as on Linux). */
+	wq = mq_open(q1, O_WRONLY);
+	CHECK(wq != (mqd_t)-1);
+	CHECK(read(wq, part, sizeof(part)) == -1 && errno == EBADF);
+	CHECK(write(q, "x", 1) == -1 && errno == EINVAL);
+	CHECK(mq_close(wq) == 0);
+	CHECK(mq_close(q) == 0);
+	CHECK(mq_unlink(q1) == 0);
+}
+
 int main(void)
 {
 	snprintf(q1, sizeof(q1), "/amphi-mq-%d-a", (int)getpid());
@@ -344,5 +419,6 @@ int main(void)
 	check_messages();
 	check_threads();
 	check_notify();
+	check_read();
 	return posix_check_summary();
 }

@@ -105,6 +105,9 @@ struct uk_file_ops {
 	/* Nonzero if lseek is ESPIPE though the type is not a pipe (a
 	 * terminal: Linux's no_llseek). */
 	int no_seek;
+	/* Nonzero if reads keep a position though the file has no type
+	 * with one (an mq fd's status line, as Linux's default_llseek). */
+	int positioned;
 	/* Returns bytes read, 0 at end of file, -EAGAIN, or -errno. */
 	ssize_t (*read)(struct uk_file *f, const struct iovec *iov,
 			int iovcnt, off_t *off, unsigned int flags);
@@ -309,12 +312,13 @@ void uk_file_locks_ofile_gone(struct uk_ofile *of);
 void uk_file_locks_free(struct uk_file *f);
 
 /* Nonzero for files with a position (regular files, directories, block
- * devices); reads and writes of others ignore it. */
+ * devices, ops->positioned); reads and writes of others ignore it. */
 static inline int uk_file_seekable(const struct uk_file *f)
 {
 	unsigned int type = f->mode & 0170000;
 
-	return type == 0100000 || type == 0040000 || type == 0060000;
+	return type == 0100000 || type == 0040000 || type == 0060000 ||
+	       f->ops->positioned;
 }
 
 #ifdef __cplusplus
