@@ -580,7 +580,8 @@ const struct uk_file_ops ramfs_reg_ops = {
 /* --- seals ---------------------------------------------------------- */
 
 #define SEALS_KNOWN	(UK_RAMFS_SEAL_SEAL | UK_RAMFS_SEAL_SHRINK | \
-			 UK_RAMFS_SEAL_GROW | UK_RAMFS_SEALS_WRITE)
+			 UK_RAMFS_SEAL_GROW | UK_RAMFS_SEALS_WRITE | \
+			 UK_RAMFS_SEAL_EXEC)
 
 int uk_ramfs_seals_get(struct uk_file *f)
 {
@@ -605,6 +606,9 @@ int uk_ramfs_seals_add(struct uk_file *f, unsigned int seals)
 		return -EINVAL;
 	n = uk_ramfs_node_of(f);
 	uk_mutex_lock(&n->lock);
+	if ((seals & UK_RAMFS_SEAL_EXEC) && (n->file.mode & 0111))
+		seals |= UK_RAMFS_SEAL_SHRINK | UK_RAMFS_SEAL_GROW |
+			 UK_RAMFS_SEALS_WRITE;
 	if (n->seals & UK_RAMFS_SEAL_SEAL)
 		rc = -EPERM;
 	/* Linux refuses while writable shared mappings exist; the pager

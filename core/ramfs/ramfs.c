@@ -174,13 +174,20 @@ void uk_ramfs_getstat(struct uk_ramfs_node *n, struct stat *st)
 	uk_mutex_unlock(&n->lock);
 }
 
-void uk_ramfs_chmod(struct uk_ramfs_node *n, mode_t mode)
+int uk_ramfs_chmod(struct uk_ramfs_node *n, mode_t mode)
 {
 	uk_mutex_lock(&n->lock);
+	/* As shmem_setattr: F_SEAL_EXEC freezes the execute bits. */
+	if (S_ISREG(n->file.mode) && (n->seals & UK_RAMFS_SEAL_EXEC) &&
+	    ((n->file.mode ^ mode) & 0111)) {
+		uk_mutex_unlock(&n->lock);
+		return -EPERM;
+	}
 	n->file.mode = (n->file.mode & S_IFMT) | (mode & 07777);
 	ramfs_now(&n->ctime);
 	uk_mutex_unlock(&n->lock);
 	uk_inotify_node(n, UK_IN_ATTRIB);
+	return 0;
 }
 
 void uk_ramfs_chown(struct uk_ramfs_node *n, uid_t uid, gid_t gid)

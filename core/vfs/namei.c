@@ -691,8 +691,7 @@ int uk_vfs_with_node(int dirfd, const char *path, int nofollow,
 
 static int do_chmod(struct uk_ramfs_node *n, long mode)
 {
-	uk_ramfs_chmod(n, mode);
-	return 0;
+	return uk_ramfs_chmod(n, mode);
 }
 
 int uk_vfs_fchmodat(int dirfd, const char *path, mode_t mode, int flags)
@@ -780,13 +779,14 @@ int uk_vfs_utimensat(int dirfd, const char *path,
 int uk_vfs_fchmod(int fd, mode_t mode)
 {
 	struct uk_file *f = uk_fdtab_get_file(fd);
+	int rc = 0;
 
 	if (PTRISERR(f))
 		return PTR2ERR(f);
 	if (f->vnode)
-		uk_ramfs_chmod(uk_ramfs_node_of(f), mode);
+		rc = uk_ramfs_chmod(uk_ramfs_node_of(f), mode);
 	uk_file_put(f);
-	return 0;
+	return rc;
 }
 
 static int do_access(struct uk_ramfs_node *n, long mode)

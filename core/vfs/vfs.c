@@ -471,7 +471,8 @@ UK_SYSCALL_R_DEFINE(int, utime, const char *, path,
  * O_RDWR. The name only labels it on Linux (/proc/self/fd): it is
  * checked (EFAULT, EINVAL if longer than 249 bytes) and not kept. No
  * huge pages (EINVAL). MFD_ALLOW_SEALING (implied by MFD_NOEXEC_SEAL)
- * lets fcntl F_ADD_SEALS seal it; without, it carries F_SEAL_SEAL. */
+ * lets fcntl F_ADD_SEALS seal it; without, it carries F_SEAL_SEAL.
+ * MFD_NOEXEC_SEAL also seals the (cleared) execute bits: F_SEAL_EXEC. */
 UK_SYSCALL_R_DEFINE(int, memfd_create, const char *, name,
 		    unsigned int, flags)
 {
@@ -493,6 +494,8 @@ UK_SYSCALL_R_DEFINE(int, memfd_create, const char *, name,
 				    !!(flags & (MFD_SEALING_ | MFD_NOEXEC_)));
 	if (!n)
 		return -ENOMEM;
+	if (flags & MFD_NOEXEC_)
+		n->seals |= UK_RAMFS_SEAL_EXEC;
 	return uk_fdtab_open(&n->file, O_RDWR | O_LARGEFILE |
 			     ((flags & MFD_CLOEXEC_) ? O_CLOEXEC : 0));
 }

@@ -2,7 +2,8 @@
  * Space, hints and times of files, checked the same way on Linux and on
  * Amphi: fallocate (allocate, KEEP_SIZE, PUNCH_HOLE) and posix_fallocate,
  * posix_fadvise, readahead, sync/syncfs/sync_file_range, preadv2 and
- * pwritev2 with their flags, memfd_create, and the old time calls
+ * pwritev2 with their flags, memfd_create and its seals (F_SEAL_EXEC
+ * with MFD_NOEXEC_SEAL), and the old time calls
  * (utimes, futimesat, utime) by their own numbers, as binaries made for
  * Linux make them.
  */
@@ -35,6 +36,7 @@
 #define MFD_SEALING_	0x02U
 #define MFD_NOEXEC_	0x08U
 #define MFD_EXEC_	0x10U
+#define F_SEAL_EXEC_	0x20
 
 static char dir_name[64];
 static char buf[65536];
@@ -320,6 +322,57 @@ static void check_seals(void)
 	close(p[1]);
 }
 
+/* The mode's permission bits of fd, or -1. */
+static int fd_perms(int fd)
+{
+	struct stat st;
+
+	return fstat(fd, &st) ? -1 : (int)(st.st_mode & 07777);
+}
+
+/* MFD_NOEXEC_SEAL and F_SEAL_EXEC (Linux 6.3+, memfd_create(2)): the
+ * execute bits cleared and frozen; sealing them on an executable file
+ * seals it against writing too (W^X). Assumes the host's default
+ * vm.memfd_noexec 0 (MFD_EXEC allowed, the default). */
+static void check_exec_seals(void)
+{
+	int fd;
+
+	fd = memfd_create("noexec", MFD_NOEXEC_);
+	CHECK(fd >= 0 && fd_perms(fd) == 0666);
+	CHECK(fcntl(fd, F_GET_SEALS) == F_SEAL_EXEC_);
+	CHECK(fchmod(fd, 0777) == -1 && errno == EPERM);
+	CHECK(fchmod(fd, 0766) == -1 && errno == EPERM);
+	CHECK(fchmod(fd, 0644) == 0 && fd_perms(fd) == 0644);
+	CHECK(pwrite(fd, "w", 1, 0) == 1);
+	CHECK(fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK) == 0);
+	CHECK(fcntl(fd, F_GET_SEALS) == (F_SEAL_EXEC_ | F_SEAL_SHRINK));
+	close(fd);
+	fd = memfd_create("exec", MFD_EXEC_);
+	CHECK(fd >= 0 && fd_perms(fd) == 0777);
+	CHECK(fcntl(fd, F_GET_SEALS) == F_SEAL_SEAL);
+	close(fd);
+	/* On an executable file, SEAL_EXEC brings the write seals. */
+	fd = memfd_create("wx", MFD_EXEC_ | MFD_SEALING_);
+	CHECK(fcntl(fd, F_GET_SEALS) == 0);
+	CHECK(fcntl(fd, F_ADD_SEALS, F_SEAL_EXEC_) == 0);
+	CHECK(fcntl(fd, F_GET_SEALS) ==
+	      (F_SEAL_EXEC_ | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE |
+	       F_SEAL_FUTURE_WRITE));
+	CHECK(pwrite(fd, "w", 1, 0) == -1 && errno == EPERM);
+	CHECK(fchmod(fd, 0666) == -1 && errno == EPERM);
+	CHECK(fchmod(fd, 0755) == 0);
+	close(fd);
+	/* Not on one without execute bits. */
+	fd = memfd_create("rw", MFD_SEALING_);
+	CHECK(fchmod(fd, 0600) == 0);
+	CHECK(fcntl(fd, F_ADD_SEALS, F_SEAL_EXEC_) == 0);
+	CHECK(fcntl(fd, F_GET_SEALS) == F_SEAL_EXEC_);
+	CHECK(pwrite(fd, "w", 1, 0) == 1);
+	CHECK(fchmod(fd, 0700) == -1 && errno == EPERM);
+	close(fd);
+}
+
 /* Within a few seconds of now. */
 static int is_now(time_t t)
 {
@@ -450,6 +503,7 @@ int main(void)
 	check_rw2();
 	check_memfd();
 	check_seals();
+	check_exec_seals();
 	check_old_times();
 	CHECK(chdir("/") == 0);
 	CHECK(rmdir(dir_name) == 0);

@@ -94,13 +94,16 @@ struct uk_ramfs_dirent {
 
 /* File seals (Linux's F_SEAL_*, fcntl F_ADD_SEALS): no more seals, no
  * shrinking, no growing, no writing (nor writable shared mappings),
- * no writing from now on (mappings that exist may go on). Files other
+ * no writing from now on (mappings that exist may go on), no change of
+ * the execute bits (on an executable file it implies the four before,
+ * as Linux's W^X). Files other
  * than sealable unnamed ones carry SEAL_SEAL, as on tmpfs. */
 #define UK_RAMFS_SEAL_SEAL		0x01U
 #define UK_RAMFS_SEAL_SHRINK		0x02U
 #define UK_RAMFS_SEAL_GROW		0x04U
 #define UK_RAMFS_SEAL_WRITE		0x08U
 #define UK_RAMFS_SEAL_FUTURE_WRITE	0x10U
+#define UK_RAMFS_SEAL_EXEC		0x20U
 #define UK_RAMFS_SEALS_WRITE	(UK_RAMFS_SEAL_WRITE | \
 				 UK_RAMFS_SEAL_FUTURE_WRITE)
 
@@ -159,7 +162,8 @@ int uk_ramfs_is_ancestor(struct uk_ramfs_node *d, struct uk_ramfs_node *a);
 
 /* Node attributes (any lock state; they take the node lock). */
 void uk_ramfs_getstat(struct uk_ramfs_node *n, struct stat *st);
-void uk_ramfs_chmod(struct uk_ramfs_node *n, mode_t mode);
+/* Sets the permission bits: 0, or -EPERM if SEAL_EXEC forbids it. */
+int uk_ramfs_chmod(struct uk_ramfs_node *n, mode_t mode);
 /* Sets the owner as chown(2) by root: (uid_t)-1 / (gid_t)-1 keep one;
  * a non-directory loses S_ISUID, and S_ISGID if group-executable. */
 void uk_ramfs_chown(struct uk_ramfs_node *n, uid_t uid, gid_t gid);
