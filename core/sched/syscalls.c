@@ -2,6 +2,7 @@
 /* The scheduler's system calls: sched_yield, getcpu, the affinity, the
  * policies and priorities, the nice values. */
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 #include <limits.h>
 #include <uk/nofault.h>
@@ -407,14 +408,16 @@ static int attr_tail_zero(const char *utail, size_t len)
 }
 
 /* Linux's sched_copy_attr: a size of 0 is VER0's; a bad size is E2BIG,
- * with the size the kernel knows written back. */
+ * with the size the kernel knows written back. The app's pointer may be
+ * misaligned or bad: it is reached by address, never dereferenced. */
 static int attr_copy_in(struct k_sched_attr *uattr, struct k_sched_attr *a)
 {
+	char *usize = (char *)uattr + offsetof(struct k_sched_attr, size);
 	__u32 size, ours = sizeof(*a);
 	int rc;
 
 	memset(a, 0, sizeof(*a));
-	if (uk_copy_from_user(&size, &uattr->size, sizeof(size)))
+	if (uk_copy_from_user(&size, usize, sizeof(size)))
 		return -EFAULT;
 	if (!size)
 		size = ATTR_SIZE_VER0;
@@ -422,7 +425,7 @@ static int attr_copy_in(struct k_sched_attr *uattr, struct k_sched_attr *a)
 	if (!rc && size > ours)
 		rc = attr_tail_zero((const char *)uattr + ours, size - ours);
 	if (rc == -E2BIG)
-		uk_copy_to_user(&uattr->size, &ours, sizeof(ours));
+		uk_copy_to_user(usize, &ours, sizeof(ours));
 	if (rc)
 		return rc;
 	if (uk_copy_from_user(a, uattr, MIN(size, ours)))
