@@ -99,6 +99,16 @@ static inline unsigned long uk_valgrind_running(void)
 	return UK_VG_REQ(UK_VG_RUNNING_ON_VALGRIND, 0, 0, 0, 0, 0);
 }
 
+/* Nonzero under valgrind's memcheck: it answers a memory request (-1),
+ * which other tools (callgrind, cachegrind) leave at 0. A heap that
+ * only serves memcheck keeps its native layout under the profilers. */
+static inline int uk_valgrind_memcheck(void)
+{
+	char probe = 0;
+
+	return UK_VG_REQ(UK_VG_MAKE_MEM_DEFINED, &probe, 0, 0, 0, 0) == ~0UL;
+}
+
 /* A heap block of size bytes at addr was handed out; rz: redzone bytes on
  * each side; zeroed: its contents are defined (calloc). */
 #define UK_VG_MALLOCLIKE(addr, size, rz, zeroed)			\
