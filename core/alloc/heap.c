@@ -25,14 +25,18 @@
  * was 4-8 us a call): they stay where blocks are taken from, and cost
  * nothing until memory is short.
  *
- * In front of the slabs, each CPU caches freed slab blocks (up to 8 of
- * a class, 64 KiB in all): a malloc/free round trip
+ * In front of the slabs, each CPU caches free slab blocks (up to 32 of
+ * a class, 128 KiB in all), taken from and given back to the slabs 16
+ * at a time under one lock: a malloc/free round trip
  * on one CPU takes no lock, no atomic operation and no bitmap. Only the
  * owner touches its cache (a busy flag keeps its own interrupt handlers
  * out: they use the slabs); a CPU that needs the blocks back (memory
  * short, trim, availmem, maxalloc) asks the owner through an interrupt
  * and waits for its answer (struct heap_cpu). Cached blocks are free for
- * memcheck; under memory tagging the caches are off. Pages are taken from and given back to
+ * memcheck; under memory tagging the caches are off. A block in a cache
+ * carries a mark in its first word (cache_mark), so that a free looks
+ * for a double free in the cache only when it finds the mark. Pages are
+ * taken from and given back to
  * the source outside the heap's spinlocks, so that a heap whose source
  * is short can take the locks of every heap to give back their spares
  * (uk_alloc_heap_reclaim_all), and try again.
@@ -42,7 +46,8 @@
  * the heap belongs to, so for any block p the span's header is found
  * from p - 1, and its magic tells which kind it is.
  *
- * Under valgrind (checked once at init) slab blocks get 16-byte redzones
+ * Under memcheck (checked once at init; other valgrind tools, the
+ * profilers, see the native heap) slab blocks get 16-byte redzones
  * that also hold the requested size, arena blocks keep what follows the
  * requested size inaccessible; blocks are announced with MALLOCLIKE/
  * FREELIKE; free objects, large headers and span tails are NOACCESS.
@@ -97,6 +102,7 @@ UK_BUILD_BUG_ON(ARENA_HDR + ALIGN_UP(MID_MAX + MID_HDR, 16) + MID_HDR >
 #define MAX_HEAPS	8		/* reclaimed by each other */
 #define CACHE_BYTES	UK_ALLOC_HEAP_CACHE_BYTES
 #define CACHE_SLOTS	UK_ALLOC_HEAP_CACHE_BLOCKS
+#define CACHE_BATCH	(CACHE_SLOTS / 2)	/* moved at a refill */
 
 #define SLAB_MAGIC	0x51ab51abU
 #define LARGE_MAGIC	0x1a26eb10U
@@ -197,6 +203,7 @@ struct heap {
 	struct mid_block *bins[NBINS];
 	unsigned int ncpu;		/* CPUs with a cache */
 	unsigned long ipis;		/* cache_ipi calls not yet over */
+	unsigned long key;		/* of cache_mark */
 	struct heap_cpu *cpu;		/* after this state */
 };
 
@@ -471,8 +478,9 @@ static void *small_alloc(struct heap *h, unsigned int ci, __sz size)
 }
 
 /* Index of the object at ptr in s; crashes if ptr is not an object. */
-static unsigned long slab_index(struct heap *h, struct slab *s,
-				const void *ptr)
+static __always_inline unsigned long slab_index(struct heap *h,
+						struct slab *s,
+						const void *ptr)
 {
 	struct heap_class *c = &h->cls[s->cls];
 	unsigned long off, idx;
@@ -490,14 +498,14 @@ static unsigned long slab_index(struct heap *h, struct slab *s,
  * the caller's); crashes if it is free already. An empty slab that is
  * not the class's spare goes back, unless keep (it then waits on the
  * list for slab_reclaim: keep is for interrupt context). */
-static void slab_put(struct heap *h, struct slab *s, unsigned long idx,
-		     int keep)
+/* slab_put with c's lock held (irqf: how it was taken); returns 1 if s
+ * is to go back (empty, not the spare, not keep). */
+static int slab_put_locked(struct heap *h, struct heap_class *c,
+			   struct slab *s, unsigned long idx, int keep,
+			   unsigned long irqf)
 {
-	unsigned long bit = 1UL << (idx % BPL), irqf;
-	struct heap_class *c = &h->cls[s->cls];
-	int release = 0;
+	unsigned long bit = 1UL << (idx % BPL);
 
-	uk_spin_lock_irqsave(&c->lock, irqf);
 	if (unlikely(s->freemap[idx / BPL] & bit)) {
 		uk_spin_unlock_irqrestore(&c->lock, irqf);
 		UK_CRASH("free(%p): double free\n",
@@ -514,16 +522,27 @@ static void slab_put(struct heap *h, struct slab *s, unsigned long idx,
 		s->hint = idx / BPL;
 	if (s->nfree++ == 0)
 		slab_list_add(c, s);
-	if (s->nfree == s->nobjs) {
-		/* One empty slab stays (the spare); others go back. */
-		if (c->nempty && !keep) {
-			slab_list_del(c, s);
-			s->magic = FREED_MAGIC;
-			release = 1;
-		} else {
-			c->nempty++;
-		}
+	if (s->nfree != s->nobjs)
+		return 0;
+	/* One empty slab stays (the spare); others go back. */
+	if (c->nempty && !keep) {
+		slab_list_del(c, s);
+		s->magic = FREED_MAGIC;
+		return 1;
 	}
+	c->nempty++;
+	return 0;
+}
+
+static void slab_put(struct heap *h, struct slab *s, unsigned long idx,
+		     int keep)
+{
+	struct heap_class *c = &h->cls[s->cls];
+	unsigned long irqf;
+	int release;
+
+	uk_spin_lock_irqsave(&c->lock, irqf);
+	release = slab_put_locked(h, c, s, idx, keep, irqf);
 	uk_spin_unlock_irqrestore(&c->lock, irqf);
 	if (release)
 		span_free(h, s, c->pages);
@@ -600,7 +619,7 @@ static void cache_serve(struct heap *h, struct heap_cpu *pc);
  * caches are off: a block is retagged under its class lock, where its
  * neighbours are.
  */
-static struct heap_cpu *cache_get(struct heap *h)
+static __always_inline struct heap_cpu *cache_get(struct heap *h)
 {
 	struct heap_cpu *pc;
 	unsigned int i;
@@ -623,7 +642,7 @@ static struct heap_cpu *cache_get(struct heap *h)
 
 /* Ends a cache operation; empties the cache if another CPU asked for it
  * meanwhile (its interrupt found the cache busy). */
-static void cache_put(struct heap *h, struct heap_cpu *pc)
+static __always_inline void cache_put(struct heap *h, struct heap_cpu *pc)
 {
 	barrier();
 	pc->busy = 0;
@@ -633,61 +652,210 @@ static void cache_put(struct heap *h, struct heap_cpu *pc)
 	uk_preempt_enable();
 }
 
-/* A block of class ci from this CPU's cache, or NULL. */
-static void *cache_alloc(struct heap *h, unsigned int ci, __sz size)
+/* The slab that holds the object obj (not tagged). */
+static struct slab *slab_of(struct heap *h, const char *obj)
+{
+	return (struct slab *)(h->lo +
+		((__vaddr_t)(*map_slot(h, (__vaddr_t)obj) - 1) << PAGE_SHIFT));
+}
+
+/*
+ * The mark a block in a cache carries in its first word (without
+ * memcheck, where blocks have no redzone): a free finds it there and
+ * only then looks for the block in the cache, so that a double free is
+ * caught at the cost of a load. An app that writes the word after free
+ * (or stores the value itself) costs a look, no more.
+ */
+static unsigned long cache_mark(struct heap *h, const char *obj)
+{
+	return h->key ^ (unsigned long)obj;
+}
+
+static int cache_holds(struct heap_cpu *pc, unsigned int ci, const char *obj)
+{
+	unsigned int k;
+
+	for (k = 0; k < pc->count[ci]; k++)
+		if (pc->slot[ci][k] == obj)
+			return 1;
+	return 0;
+}
+
+/*
+ * Fills the empty cache pc of class ci with up to CACHE_BATCH free
+ * objects of the class's slabs, under one lock; returns how many (0:
+ * no slab has one, or the cache is full of other classes). No slab is
+ * made here: preemption is off.
+ */
+static __noinline unsigned int cache_refill(struct heap *h,
+					   struct heap_cpu *pc,
+					   unsigned int ci)
+{
+	struct heap_class *c = &h->cls[ci];
+	unsigned int n = 0, want, k;
+	unsigned long irqf;
+	struct slab *s;
+	char *obj;
+
+	want = MIN((CACHE_BYTES - pc->bytes) / c->size, CACHE_BATCH);
+	uk_spin_lock_irqsave(&c->lock, irqf);
+	while (n < want && (s = c->partial)) {
+		if (s->nfree == s->nobjs)
+			c->nempty--;
+		pc->slot[ci][n++] = s->area + (__sz)slab_take(s) * c->size;
+		if (!s->nfree)
+			slab_list_del(c, s);
+	}
+	uk_spin_unlock_irqrestore(&c->lock, irqf);
+	if (!h->vg) {
+		for (k = 0; k < n; k++) {
+			obj = pc->slot[ci][k];
+			*(unsigned long *)obj = cache_mark(h, obj);
+		}
+	}
+	pc->count[ci] = n;
+	pc->bytes += n * c->size;
+	return n;
+}
+
+/*
+ * Gives the oldest half of class ci's blocks in the cache pc back to
+ * their slabs, under one lock. Slabs left empty stay on the class's
+ * list (preemption is off: no pages are unmapped here) for the caller
+ * to give back once out of the cache (cache_spilled).
+ */
+static void cache_spill(struct heap *h, struct heap_cpu *pc, unsigned int ci)
+{
+	struct heap_class *c = &h->cls[ci];
+	unsigned int n = pc->count[ci], out = (n + 1) / 2, k;
+	unsigned long irqf;
+	struct slab *s;
+	char *obj;
+
+	uk_spin_lock_irqsave(&c->lock, irqf);
+	for (k = 0; k < out; k++) {
+		obj = pc->slot[ci][k];
+		s = slab_of(h, obj);
+		slab_put_locked(h, c, s, (obj - s->area) / c->size, 1, irqf);
+	}
+	uk_spin_unlock_irqrestore(&c->lock, irqf);
+	memmove(pc->slot[ci], pc->slot[ci] + out,
+		(n - out) * sizeof(pc->slot[ci][0]));
+	pc->count[ci] = n - out;
+	pc->bytes -= out * c->size;
+}
+
+/* After a spill: the empty slabs beyond the spare go back. */
+static void cache_spilled(struct heap *h, unsigned int ci)
+{
+	struct heap_class *c = &h->cls[ci];
+
+	while (__atomic_load_n(&c->nempty, __ATOMIC_RELAXED) > 1 &&
+	       slab_reclaim_one(h, c, 1))
+		;
+}
+
+/* A block of class ci from this CPU's cache (filled from the slabs if
+ * empty), or NULL. */
+static __always_inline void *cache_alloc(struct heap *h, unsigned int ci,
+					 __sz size)
 {
 	struct heap_cpu *pc = cache_get(h);
+	unsigned int n;
 	char *obj;
 
 	if (!pc)
 		return NULL;
-	if (!pc->count[ci]) {
+	n = pc->count[ci];
+	if (unlikely(!n) && !(n = cache_refill(h, pc, ci))) {
 		cache_put(h, pc);
 		return NULL;
 	}
-	obj = pc->slot[ci][--pc->count[ci]];
+	obj = pc->slot[ci][--n];
+	pc->count[ci] = n;
 	pc->bytes -= h->cls[ci].size;
 	cache_put(h, pc);
-	if (unlikely(h->vg)) {
-		UK_VG_DEFINED(obj, sizeof(__sz));
-		*(__sz *)obj = size;
-		UK_VG_NOACCESS(obj, sizeof(__sz));
-		UK_VG_MALLOCLIKE(obj + h->rz, size, h->rz, 0);
+	if (likely(!h->vg)) {
+		*(unsigned long *)obj = 0;
+		return obj;
 	}
+	UK_VG_DEFINED(obj, sizeof(__sz));
+	*(__sz *)obj = size;
+	UK_VG_NOACCESS(obj, sizeof(__sz));
+	UK_VG_MALLOCLIKE(obj + h->rz, size, h->rz, 0);
 	return obj + h->rz;
 }
 
-/* Keeps the freed block ptr of s in this CPU's cache; 0 if it cannot
- * (full or busy). A double free seen here (the block is free in its
- * slab or in this cache) crashes; one from another CPU's cache does
- * when that block reaches its slab. */
-static int cache_free(struct heap *h, struct slab *s, void *ptr)
+/*
+ * cache_free's rare cases, with pc got: under memcheck, a block that
+ * carries the mark (a double free if the cache holds it), a full cache
+ * (the oldest half of the class goes back to the slabs first). Puts pc;
+ * returns as cache_free.
+ */
+static __noinline int cache_free_slow(struct heap *h, struct heap_cpu *pc,
+				      struct slab *s, char *obj, void *ptr)
+{
+	unsigned int ci = s->cls, n;
+	struct heap_class *c = &h->cls[ci];
+	int spilled = 0, kept = 0;
+
+	if ((h->vg || *(unsigned long *)obj == cache_mark(h, obj)) &&
+	    cache_holds(pc, ci, obj)) {
+		cache_put(h, pc);
+		UK_CRASH("free(%p): double free\n", ptr);
+	}
+	if (pc->count[ci] >= CACHE_SLOTS ||
+	    pc->bytes + c->size > CACHE_BYTES) {
+		if (pc->count[ci]) {
+			cache_spill(h, pc, ci);
+			spilled = 1;
+		}
+	}
+	if (pc->bytes + c->size <= CACHE_BYTES) {
+		if (h->vg)
+			UK_VG_FREELIKE(ptr, h->rz);
+		else
+			*(unsigned long *)obj = cache_mark(h, obj);
+		n = pc->count[ci];
+		pc->slot[ci][n] = obj;
+		pc->count[ci] = n + 1;
+		pc->bytes += c->size;
+		kept = 1;
+	}
+	cache_put(h, pc);
+	if (spilled)
+		cache_spilled(h, ci);
+	return kept;
+}
+
+/* Keeps the freed block ptr of s in this CPU's cache (the oldest half
+ * of its class go back to the slabs if that is full); 0 if it cannot
+ * (busy, or full of other classes). A double free seen here (the block
+ * is free in its slab or in this cache) crashes; one from another
+ * CPU's cache does when that block reaches its slab. */
+static __always_inline int cache_free(struct heap *h, struct slab *s,
+				      void *ptr)
 {
 	unsigned long idx = slab_index(h, s, ptr);
-	struct heap_class *c = &h->cls[s->cls];
+	unsigned int ci = s->cls, n;
+	struct heap_class *c = &h->cls[ci];
 	char *obj = s->area + idx * c->size;
-	struct heap_cpu *pc = cache_get(h);
-	unsigned int n, k;
+	struct heap_cpu *pc;
 
+	/* (a block free in its slab: slab_put reports it) */
+	if (__atomic_load_n(&s->freemap[idx / BPL], __ATOMIC_RELAXED) &
+	    (1UL << (idx % BPL)))
+		return 0;
+	pc = cache_get(h);
 	if (!pc)
 		return 0;
-	n = pc->count[s->cls];
-	if (n >= CACHE_SLOTS || pc->bytes + c->size > CACHE_BYTES ||
-	    (__atomic_load_n(&s->freemap[idx / BPL], __ATOMIC_RELAXED) &
-	     (1UL << (idx % BPL)))) {
-		/* (a block free in its slab: slab_put reports it) */
-		cache_put(h, pc);
-		return 0;
-	}
-	for (k = 0; k < n; k++)
-		if (unlikely(pc->slot[s->cls][k] == obj)) {
-			cache_put(h, pc);
-			UK_CRASH("free(%p): double free\n", ptr);
-		}
-	if (unlikely(h->vg))
-		UK_VG_FREELIKE(ptr, h->rz);
-	pc->slot[s->cls][n] = obj;
-	pc->count[s->cls] = n + 1;
+	n = pc->count[ci];
+	if (unlikely(h->vg || *(unsigned long *)obj == cache_mark(h, obj) ||
+		     n >= CACHE_SLOTS || pc->bytes + c->size > CACHE_BYTES))
+		return cache_free_slow(h, pc, s, obj, ptr);
+	*(unsigned long *)obj = cache_mark(h, obj);
+	pc->slot[ci][n] = obj;
+	pc->count[ci] = n + 1;
 	pc->bytes += c->size;
 	cache_put(h, pc);
 	return 1;
@@ -711,9 +879,7 @@ static void cache_serve(struct heap *h, struct heap_cpu *pc)
 	for (ci = 0; ci < NCLASSES; ci++) {
 		while (pc->count[ci]) {
 			obj = pc->slot[ci][--pc->count[ci]];
-			s = (struct slab *)(h->lo +
-				((__vaddr_t)(*map_slot(h, (__vaddr_t)obj) - 1)
-				 << PAGE_SHIFT));
+			s = slab_of(h, obj);
 			slab_put(h, s, (obj - s->area) / h->cls[ci].size, 1);
 		}
 	}
@@ -1365,7 +1531,7 @@ static int large_resize(struct heap *h, struct large *l, __sz size)
  * Returns the header (slab or large) of the heap block ptr, opened for
  * reading under valgrind; crashes on foreign and freed pointers.
  */
-static __u32 *block_header(struct heap *h, const void *ptr)
+static __always_inline __u32 *block_header(struct heap *h, const void *ptr)
 {
 	__vaddr_t p = (__vaddr_t)ukarch_memtag_strip(ptr);
 	__u32 *hdr, e;
@@ -1389,7 +1555,8 @@ static __u32 *block_header(struct heap *h, const void *ptr)
 /* --- vtable ------------------------------------------------------------ */
 
 /* Class for size bytes aligned on align, or -1 for a large block. */
-static int small_class(struct heap *h, __sz size, __sz align)
+static __always_inline int small_class(struct heap *h, __sz size,
+					__sz align)
 {
 	__sz sz = size + 2 * h->rz;
 	unsigned int ci;
@@ -1420,9 +1587,18 @@ static void *heap_alloc(struct heap *h, __sz size, __sz align)
 	return large_alloc(h, size, align);
 }
 
+/* The common case inline: a small block from this CPU's cache. */
 static void *heap_malloc(struct uk_alloc *a, __sz size)
 {
-	return heap_alloc(to_heap(a), size, 16);
+	struct heap *h = to_heap(a);
+	void *p;
+
+	if (likely(size <= SMALL_MAX - 2 * h->rz)) {
+		p = cache_alloc(h, class_index(h, size + 2 * h->rz), size);
+		if (likely(p))
+			return p;
+	}
+	return heap_alloc(h, size, 16);
 }
 
 static void *heap_calloc(struct uk_alloc *a, __sz nmemb, __sz size)
@@ -1438,6 +1614,17 @@ static void *heap_calloc(struct uk_alloc *a, __sz nmemb, __sz size)
 	return p;
 }
 
+/* heap_free of any block but one its CPU's cache takes. */
+static __noinline void heap_free_slow(struct heap *h, __u32 *hdr, void *ptr)
+{
+	if (*hdr == SLAB_MAGIC)
+		small_free(h, (struct slab *)hdr, ptr);
+	else if (*hdr == ARENA_MAGIC)
+		mid_free(h, (struct arena *)hdr, ptr);
+	else
+		large_free(h, (struct large *)hdr, ptr);
+}
+
 static void heap_free(struct uk_alloc *a, void *ptr)
 {
 	struct heap *h = to_heap(a);
@@ -1446,13 +1633,10 @@ static void heap_free(struct uk_alloc *a, void *ptr)
 	if (!ptr)
 		return;
 	hdr = block_header(h, ptr);
-	if (*hdr == SLAB_MAGIC) {
-		if (!cache_free(h, (struct slab *)hdr, ptr))
-			small_free(h, (struct slab *)hdr, ptr);
-	} else if (*hdr == ARENA_MAGIC)
-		mid_free(h, (struct arena *)hdr, ptr);
-	else
-		large_free(h, (struct large *)hdr, ptr);
+	if (likely(*hdr == SLAB_MAGIC) &&
+	    likely(cache_free(h, (struct slab *)hdr, ptr)))
+		return;
+	heap_free_slow(h, hdr, ptr);
 }
 
 static __sz heap_usable_size(struct uk_alloc *a, const void *ptr)
@@ -1737,8 +1921,10 @@ struct uk_alloc *uk_alloc_heap_create(struct uk_heap_pages *src,
 	h->dm_off = dm_off;
 	h->lo = src->lo;
 	h->hi = src->hi;
-	h->vg = uk_valgrind_running() != 0;
+	h->vg = uk_valgrind_memcheck();
 	h->rz = h->vg ? VG_RZ : 0;
+	h->key = ((unsigned long)h ^ ukplat_monotonic_clock()) *
+		 0x9e3779b97f4a7c15UL;
 	for (i = 0; i < NCLASSES; i++)
 		class_init(&h->cls[i], class_size(i));
 	uk_spin_init(&h->mid_lock);

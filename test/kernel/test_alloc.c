@@ -315,7 +315,7 @@ UK_TESTCASE(heap, spares_kept_and_given_back_when_short)
 
 /* --- per-CPU caches ---------------------------------------------------- */
 
-#define CACHED_BLOCKS	8		/* of a class, a CPU caches 8 */
+#define CACHED_BLOCKS	8		/* of a class, a CPU caches 8+ */
 /* A slab block, also with memcheck's redzones (2 KiB ones are arena
  * blocks then, which no cache holds). */
 #define CACHED_SIZE	1024

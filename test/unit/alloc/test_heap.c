@@ -488,6 +488,25 @@ START_TEST(test_double_free_small)
 }
 END_TEST
 
+/* Blocks freed past a full cache go back to their slab and come into
+ * the cache again when it is refilled: a second free of any of them
+ * crashes, wherever it is. */
+START_TEST(test_double_free_refilled)
+{
+	static void *p[4 * UK_ALLOC_HEAP_CACHE_BLOCKS];
+	unsigned int i;
+	void *q;
+
+	for (i = 0; i < ARRAY_SIZE(p); i++)
+		p[i] = uk_malloc(a, 48);
+	for (i = 0; i < ARRAY_SIZE(p); i++)
+		uk_free(a, p[i]);
+	uk_alloc_heap_flush(a);
+	q = uk_malloc(a, 48);
+	uk_free(a, p[0] == q ? p[1] : p[0]);
+}
+END_TEST
+
 START_TEST(test_double_free_large)
 {
 	void *p = uk_malloc(a, 50000);
@@ -528,6 +547,7 @@ TCase *heap_tcase_crash(void)
 
 	tcase_add_checked_fixture(tc, heap_setup, heap_teardown);
 	tcase_add_test_raise_signal(tc, test_double_free_small, SIGABRT);
+	tcase_add_test_raise_signal(tc, test_double_free_refilled, SIGABRT);
 	tcase_add_test_raise_signal(tc, test_double_free_large, SIGABRT);
 	tcase_add_test_raise_signal(tc, test_free_foreign, SIGABRT);
 	tcase_add_test_raise_signal(tc, test_free_interior, SIGABRT);

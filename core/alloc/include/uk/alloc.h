@@ -138,13 +138,15 @@ struct uk_heap_pages {
  * a heap's source is short (uk_alloc_heap_reclaim_all). */
 #define UK_ALLOC_HEAP_SPARE_SLAB_MAX	(16 * PAGE_SIZE)
 #define UK_ALLOC_HEAP_SPARE_ARENA	(33 * PAGE_SIZE)
-/* Each CPU keeps freed slab blocks for its next mallocs (no lock or
+/* Each CPU keeps free slab blocks for its next mallocs (no lock or
  * atomic on a round trip): at most this many bytes of a heap, and this
- * many blocks of a class. They go back to their slabs when memory is
- * short, on trim, availmem and maxalloc (from every CPU, waiting 20 ms
- * at most for each other CPU's answer) and on uk_alloc_heap_flush. */
-#define UK_ALLOC_HEAP_CACHE_BYTES	(64 * 1024)
-#define UK_ALLOC_HEAP_CACHE_BLOCKS	8
+ * many blocks of a class, taken from and given back to the slabs half
+ * that many at a time (one lock each way). They go back to their slabs
+ * when memory is short, on trim, availmem and maxalloc (from every CPU,
+ * waiting 20 ms at most for each other CPU's answer) and on
+ * uk_alloc_heap_flush. */
+#define UK_ALLOC_HEAP_CACHE_BYTES	(128 * 1024)
+#define UK_ALLOC_HEAP_CACHE_BLOCKS	32
 struct uk_alloc *uk_alloc_heap_create(struct uk_heap_pages *src,
 				      struct uk_falloc *fa, __vaddr_t dm_off);
 
