@@ -186,7 +186,8 @@ struct heap_cpu {
 struct heap {
 	struct uk_alloc a;
 	struct uk_heap_pages *src;
-	int vg;			/* running under valgrind */
+	int vg;			/* running under memcheck */
+	int vg_any;		/* under any valgrind tool */
 	unsigned int rz;	/* redzone on each side of small blocks */
 	__vaddr_t lo, hi;	/* the source's range */
 	__u32 *pagemap;		/* per page of [lo, hi): span head + 1 */
@@ -238,15 +239,24 @@ static __u32 *map_slot(struct heap *h, __vaddr_t va)
 	return &h->pagemap[(va - h->lo) >> PAGE_SHIFT];
 }
 
-/* Marks pages [va, va + pages) as the span starting at head. */
+/*
+ * Marks pages [va, va + pages) as the span starting at head. Under
+ * valgrind (any tool) a plain store that takes the demand fault of a
+ * page of the app heap's map was seen lost (the first slab's entry read
+ * 0 later: "pointer not from this heap"), so there each slot is faulted
+ * in first by an atomic add of 0, as the stack is (app_heap.c).
+ */
 static void map_span(struct heap *h, __vaddr_t head, __vaddr_t va,
 		     unsigned long pages)
 {
 	__u32 e = (__u32)(((head - h->lo) >> PAGE_SHIFT) + 1);
 	__u32 *slot = map_slot(h, va);
 
-	while (pages--)
+	while (pages--) {
+		if (unlikely(h->vg_any))
+			__atomic_fetch_add(slot, 0, __ATOMIC_RELAXED);
 		*slot++ = e;
+	}
 }
 
 static void *span_alloc(struct heap *h, unsigned long pages,
@@ -1922,6 +1932,7 @@ struct uk_alloc *uk_alloc_heap_create(struct uk_heap_pages *src,
 	h->lo = src->lo;
 	h->hi = src->hi;
 	h->vg = uk_valgrind_memcheck();
+	h->vg_any = uk_valgrind_running() != 0;
 	h->rz = h->vg ? VG_RZ : 0;
 	h->key = ((unsigned long)h ^ ukplat_monotonic_clock()) *
 		 0x9e3779b97f4a7c15UL;
