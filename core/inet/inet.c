@@ -517,6 +517,11 @@ static int ip_get(struct inet_sock *s, int level, int name, int *v)
 			return 0;
 		}
 	}
+	/* Linux's ip_getsockopt: IPv4 sends other levels (not its own
+	 * transport's) there, and it knows only SOL_IP. */
+	if (s->family == AF_INET && level != IPPROTO_IP &&
+	    !(level == IPPROTO_UDP && s->type == SOCK_DGRAM))
+		return -EOPNOTSUPP;
 	return -ENOPROTOOPT;
 }
 

@@ -467,17 +467,21 @@ ssize_t inet_tcp_sendmsg(struct inet_sock *s, const struct msghdr *msg,
 
 int inet_tcp_shutdown(struct inet_sock *s, int how)
 {
-	int mode = how + 1;
+	int mode = how + 1, over;
 
 	if (s->state == INET_UNCONN)
 		return -ENOTCONN;
+	/* Linux: a connection that is over (reset, or closed both ways)
+	 * is not connected, though the shutdown still takes. */
+	over = s->state == INET_CLOSED ||
+	       (s->pcb.tcp && s->pcb.tcp->state == TIME_WAIT);
 	inet_store(&s->shut, s->shut | mode);
 	if ((mode & INET_SEND_SHUT) && s->pcb.tcp &&
 	    (s->state == INET_CONNECTED || s->state == INET_CONNECTING))
 		tcp_shutdown(s->pcb.tcp, 0, 1);
 	room_update(s);
 	inet_notify(s, IN_EV | OUT_EV | UK_POLLHUP | UK_POLLRDHUP);
-	return 0;
+	return over ? -ENOTCONN : 0;
 }
 
 static void embryos_free(struct inet_sock *s)
