@@ -110,7 +110,8 @@ UK_SYSCALL_R_DEFINE(int, sysinfo, struct k_sysinfo *, info)
 
 /* Resource limits: kept as set, enforced where the kernel has a limit of
  * its own (RLIMIT_NOFILE: the fd table's, which it cannot exceed) and
- * by mq_open (RLIMIT_MSGQUEUE, uk_process_rlimit). */
+ * by mq_open and signals (RLIMIT_MSGQUEUE, RLIMIT_SIGPENDING:
+ * uk_process_rlimit). */
 #define RLIM_NLIMITS	16
 #define RLIMIT_STACK	3
 #define RLIMIT_NOFILE	7

@@ -60,7 +60,12 @@
 struct sigq {
 	struct uk_list link;
 	struct uk_siginfo info;
+	int charged;		/* counted in sigq_charged */
 };
+
+/* Linux's RLIMIT_SIGPENDING, the app's queued signals it caps. */
+#define K_RLIMIT_SIGPENDING	11
+static unsigned long sigq_charged;
 
 int uk_signal_intr_threads;
 struct uk_spinlock uk_sig_lock = UK_SPINLOCK_INITIALIZER();
@@ -110,18 +115,22 @@ int sig_recalc_locked(struct uk_thread *t)
 
 void sig_free(struct sigq *q)
 {
-	if (q)
-		uk_free(uk_alloc_get_default(), q);
+	if (!q)
+		return;
+	if (q->charged)
+		__atomic_sub_fetch(&sigq_charged, 1, __ATOMIC_RELAXED);
+	uk_free(uk_alloc_get_default(), q);
 }
 
 /* Adds sig (with q's info, if q) to a pending set. Returns 1 if q was
- * used, 0 if not (a standard signal already pending), -EAGAIN. */
+ * used, 0 if not (a standard signal already pending), -EAGAIN (a
+ * realtime signal whose info could not be kept; kill's goes plain). */
 static int queue_locked(__u64 *pending, struct uk_list *queue, int sig,
-			struct sigq *q)
+			int code, struct sigq *q)
 {
 	if (sig < U_SIGRTMIN && (*pending & UK_SIGBIT(sig)))
 		return 0;
-	if (!q && sig >= U_SIGRTMIN)
+	if (!q && sig >= U_SIGRTMIN && code != UK_SI_USER)
 		return -EAGAIN;
 	*pending |= UK_SIGBIT(sig);
 	if (!q)
@@ -185,12 +194,35 @@ int sig_take_locked(struct uk_thread *t, __u64 allowed,
 
 /* --- sending ----------------------------------------------------------- */
 
+/* Whether info counts against RLIMIT_SIGPENDING: as Linux, all but
+ * standard signals from kill or the kernel, and timers' (Linux charges
+ * those when the timer is made). */
+static int sigq_limited(const struct uk_siginfo *info)
+{
+	if (info->si_code == UK_SI_TIMER)
+		return 0;
+	return info->si_signo >= U_SIGRTMIN || info->si_code < 0;
+}
+
 static struct sigq *sigq_new(const struct uk_siginfo *info)
 {
-	struct sigq *q = uk_malloc(uk_alloc_get_default(), sizeof(*q));
+	struct sigq *q;
+	int charged = sigq_limited(info);
 
-	if (q)
-		q->info = *info;
+	if (charged && __atomic_add_fetch(&sigq_charged, 1, __ATOMIC_RELAXED) >
+	    uk_process_rlimit(K_RLIMIT_SIGPENDING)) {
+		__atomic_sub_fetch(&sigq_charged, 1, __ATOMIC_RELAXED);
+		return NULL;
+	}
+	q = uk_malloc(uk_alloc_get_default(), sizeof(*q));
+	if (!q) {
+		if (charged)
+			__atomic_sub_fetch(&sigq_charged, 1,
+					   __ATOMIC_RELAXED);
+		return NULL;
+	}
+	q->info = *info;
+	q->charged = charged;
 	return q;
 }
 
@@ -213,7 +245,8 @@ static int send_thread(struct uk_thread *t, void *arg)
 		return -ESRCH;
 	uk_spin_lock_irqsave(&uk_sig_lock, flags);
 	if (!sig_ignored(sig) || (t->sig_blocked & UK_SIGBIT(sig))) {
-		rc = queue_locked(&t->sig_pending, &t->sig_queue, sig, a->q);
+		rc = queue_locked(&t->sig_pending, &t->sig_queue, sig,
+				  a->info->si_code, a->q);
 		if (rc == 1)
 			a->q = NULL;
 		intr = sig_recalc_locked(t);
@@ -274,7 +307,8 @@ static int send_process(struct send_args *a)
 		uk_spin_unlock_irqrestore(&uk_sig_lock, flags);
 		return 0;
 	}
-	rc = queue_locked(&proc_pending, &proc_queue, p.sig, a->q);
+	rc = queue_locked(&proc_pending, &proc_queue, p.sig,
+			  a->info->si_code, a->q);
 	if (rc == 1)
 		a->q = NULL;
 	uk_spin_unlock_irqrestore(&uk_sig_lock, flags);

@@ -27,7 +27,7 @@ void __noreturn uk_process_thread_exit_unmap(void *base, __sz len);
 
 /* The soft limit of resource (RLIMIT_*), as setrlimit left it; 0 for
  * an unknown one. For the calls that enforce one (mq_open's
- * RLIMIT_MSGQUEUE). */
+ * RLIMIT_MSGQUEUE, queued signals' RLIMIT_SIGPENDING). */
 unsigned long uk_process_rlimit(int resource);
 
 #endif /* __UK_PROCESS_H__ */
