@@ -48,6 +48,8 @@ int unix_dgram_connect(struct unix_sock *u, const struct sockaddr *addr,
 		return 0;
 	}
 	rc = unix_name_check(addr, len, &n);
+	if (!rc)
+		rc = unix_autobind_passcred(u);
 	if (rc)
 		return rc;
 	t = unix_find(&n, SOCK_DGRAM);
@@ -127,6 +129,9 @@ ssize_t unix_dgram_sendmsg(struct unix_sock *u, const struct msghdr *msg,
 	if (rc)
 		return rc;
 	unix_unwait(u);
+	rc = unix_autobind_passcred(u);
+	if (rc)
+		goto out;
 	t = dgram_target(u, msg, &connected);
 	if (PTRISERR(t)) {
 		rc = PTR2ERR(t);

@@ -24,6 +24,8 @@ int unix_stream_connect(struct unix_sock *u, const struct sockaddr *addr,
 	int rc;
 
 	rc = unix_name_check(addr, len, &n);
+	if (!rc)
+		rc = unix_autobind_passcred(u);
 	if (rc)
 		return rc;
 	unix_unwait(u);

@@ -541,6 +541,20 @@ static int unix_autobind(struct unix_sock *u)
 	return -ENOSPC;
 }
 
+int unix_autobind_passcred(struct unix_sock *u)
+{
+	int rc = 0;
+
+	if (!__atomic_load_n(&u->passcred, __ATOMIC_RELAXED) ||
+	    __atomic_load_n(&u->name.len, __ATOMIC_ACQUIRE))
+		return 0;
+	uk_mutex_lock(&u->lock);
+	if (!u->name.len)
+		rc = unix_autobind(u);
+	uk_mutex_unlock(&u->lock);
+	return rc;
+}
+
 static int unix_bind(struct posix_socket_file *sock,
 		     const struct sockaddr *addr, socklen_t len)
 {

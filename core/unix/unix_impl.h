@@ -180,6 +180,10 @@ int unix_name_check(const struct sockaddr *addr, socklen_t len,
 /* The socket called name with a reference; -ECONNREFUSED, -ENOENT,
  * -EPROTOTYPE (another type at a path name). */
 struct unix_sock *unix_find(const struct unix_name *name, int type);
+/* As Linux, names an unbound socket with SO_PASSCRED (autobind) before
+ * it connects or sends, so its peer sees where credentials come from.
+ * Returns 0 or -ENOSPC. */
+int unix_autobind_passcred(struct unix_sock *u);
 /* Copies u's name (or an unnamed one: just the family) to addr. */
 void unix_copy_name(const struct unix_sock *u, struct sockaddr *addr,
 		    socklen_t *len);
