@@ -137,7 +137,7 @@ static int fault_in(const __u32 *uaddr, int write)
 	return n == 4 ? 0 : -EFAULT;
 }
 
-static int futex_wait(__u32 *uaddr, __u32 val, __nsec deadline,
+static int futex_wait(__u32 *uaddr, __u32 val, struct uk_deadline *d,
 		      __u32 bitset)
 {
 	struct uk_thread *self = uk_thread_current();
@@ -148,11 +148,13 @@ static int futex_wait(__u32 *uaddr, __u32 val, __nsec deadline,
 	};
 	struct uk_waitq *b = bucket_of(uaddr), *cur;
 	unsigned long flags;
+	__nsec deadline;
 	__u32 now;
 	int rc;
 
 	if (!bitset)
 		return -EINVAL;
+	deadline = uk_deadline_at(d);
 	for (;;) {
 		rc = fault_in(uaddr, 0);
 		if (rc)
@@ -173,10 +175,14 @@ static int futex_wait(__u32 *uaddr, __u32 val, __nsec deadline,
 	uk_list_add_tail(&w.e.link, &b->waiters);
 	self->wq = b;
 	self->wq_entry = &w.e;
+	uk_deadline_wait_begin(d);
 	uk_thread_block_until(self, deadline);
 	uk_spin_unlock_irqrestore(&b->lock, flags);
 
 	for (;;) {
+		/* A realtime deadline a step moved: look again. */
+		if (uk_deadline_stale(d))
+			uk_thread_wake(self);
 		uk_sched_yield();
 		/* The bucket may have changed (requeue): lock the current
 		 * one. */
@@ -191,6 +197,7 @@ static int futex_wait(__u32 *uaddr, __u32 val, __nsec deadline,
 			rc = 0;
 			break;
 		}
+		deadline = uk_deadline_at(d);
 		if (deadline && ukplat_monotonic_clock() >= deadline) {
 			uk_list_del(&w.e.link);
 			rc = -ETIMEDOUT;
@@ -212,6 +219,7 @@ static int futex_wait(__u32 *uaddr, __u32 val, __nsec deadline,
 	uk_spin_unlock_irqrestore(&cur->lock, flags);
 	/* Woken or timed out while still marked blocked: runnable. */
 	uk_thread_wake(self);
+	uk_deadline_wait_end(d);
 	return rc;
 }
 
@@ -397,24 +405,27 @@ static int futex_wake_op(__u32 *uaddr, int nwake, __u32 *uaddr2,
  * FUTEX_CLOCK_REALTIME). Returns 0 with the deadline (0: none) or
  * -errno. */
 static int wait_deadline(int cmd, int op, const struct uk_timespec *ut,
-			 __nsec *deadline)
+			 struct uk_deadline *d)
 {
 	struct uk_timespec ts;
+	__nsec at;
 	int rc;
 
-	*deadline = 0;
+	uk_deadline_mono(d, 0);
 	if (!ut)
 		return 0;
-	if (cmd == FUTEX_WAIT)
-		return uk_time_rel_deadline_user(ut, deadline);
+	if (cmd == FUTEX_WAIT) {
+		rc = uk_time_rel_deadline_user(ut, &at);
+		uk_deadline_mono(d, at);
+		return rc;
+	}
 	if (uk_copy_from_user(&ts, ut, sizeof(ts)))
 		return -EFAULT;
-	rc = uk_time_abs_deadline(op & FUTEX_CLOCK_REALTIME ?
-				  UK_CLOCK_REALTIME : UK_CLOCK_MONOTONIC,
-				  &ts, deadline);
+	rc = uk_deadline_abs(d, op & FUTEX_CLOCK_REALTIME ?
+			     UK_CLOCK_REALTIME : UK_CLOCK_MONOTONIC, &ts);
 	if (rc == -ETIMEDOUT) {
 		/* Passed already: the value is still compared (Linux). */
-		*deadline = 1;
+		uk_deadline_mono(d, 1);
 		return 0;
 	}
 	return rc;
@@ -425,7 +436,7 @@ UK_SYSCALL_R_DEFINE(long, futex, __u32 *, uaddr, int, op, __u32, val,
 		    __u32, val3)
 {
 	int cmd = op & FUTEX_CMD_MASK;
-	__nsec deadline;
+	struct uk_deadline deadline;
 	int rc;
 
 	futex_init();
@@ -447,7 +458,7 @@ UK_SYSCALL_R_DEFINE(long, futex, __u32 *, uaddr, int, op, __u32, val,
 		rc = wait_deadline(cmd, op, timeout, &deadline);
 		if (rc)
 			return rc;
-		return futex_wait(uaddr, val, deadline, val3);
+		return futex_wait(uaddr, val, &deadline, val3);
 	case FUTEX_WAKE:
 		val3 = FUTEX_BITSET_MATCH_ANY;
 		/* fall through */

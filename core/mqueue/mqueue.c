@@ -333,40 +333,59 @@ static int can(const struct uk_ofile *of, unsigned int acc)
 	return mode == acc || mode == O_RDWR;
 }
 
-/* The absolute CLOCK_REALTIME timeout uts (NULL: none) as a monotonic
- * deadline: 0 for none, 1 if it has passed (which matters only when the
- * call has to wait). EFAULT, EINVAL. */
-static int timeout_in(const struct uk_timespec *uts, __nsec *deadline)
+/* The absolute CLOCK_REALTIME timeout uts (NULL: none) as a deadline
+ * that follows wall-clock steps: none, or passed (which matters only
+ * when the call has to wait). EFAULT, EINVAL. */
+static int timeout_in(const struct uk_timespec *uts, struct uk_deadline *d)
 {
 	struct uk_timespec ts;
 	int rc;
 
-	*deadline = 0;
+	uk_deadline_mono(d, 0);
 	if (!uts)
 		return 0;
 	if (uk_copy_from_user(&ts, uts, sizeof(ts)))
 		return -EFAULT;
-	rc = uk_time_abs_deadline(UK_CLOCK_REALTIME, &ts, deadline);
+	rc = uk_deadline_abs(d, UK_CLOCK_REALTIME, &ts);
 	if (rc == -ETIMEDOUT) {
-		*deadline = 1;
+		uk_deadline_mono(d, 1);
 		return 0;
 	}
 	return rc;
+}
+
+struct mq_wait {
+	unsigned int events;
+	struct uk_deadline *d;
+};
+
+/* Until one of the events, or a step of the wall clock the deadline
+ * follows (the caller looks at it again). */
+static int mq_ready(struct uk_file *f, void *arg)
+{
+	struct mq_wait *w = arg;
+
+	return (uk_file_poll(f) & w->events) || uk_deadline_stale(w->d);
 }
 
 /* Waits for one of events of q's file, or says why not: -EAGAIN for a
  * nonblocking description, -UK_ERESTARTSYS for a signal (Linux restarts
  * the message queue calls), -ETIMEDOUT once deadline passed. */
 static int wait_for(struct mqueue *q, struct uk_ofile *of,
-		    unsigned int events, __nsec deadline)
+		    unsigned int events, struct uk_deadline *d)
 {
+	struct mq_wait w = { events | UK_POLLERR | UK_POLLHUP, d };
+	__nsec deadline = uk_deadline_at(d);
+
 	if (of->flags & O_NONBLOCK)
 		return -EAGAIN;
 	if (uk_thread_interrupted(uk_thread_current()))
 		return -UK_ERESTARTSYS;
 	if (deadline && ukplat_monotonic_clock() >= deadline)
 		return -ETIMEDOUT;
-	uk_file_wait(&q->f, events, deadline);
+	uk_deadline_wait_begin(d);
+	uk_file_wait_until(&q->f, w.events, mq_ready, &w, deadline);
+	uk_deadline_wait_end(d);
 	return 0;
 }
 
@@ -423,7 +442,7 @@ static struct mq_msg *msg_in(const char *buf, __sz len, unsigned int prio)
 }
 
 static int msg_send(struct mqueue *q, struct uk_ofile *of, const char *buf,
-			__sz len, unsigned int prio, __nsec deadline)
+			__sz len, unsigned int prio, struct uk_deadline *d)
 {
 	struct uk_siginfo si = { 0 };
 	struct mq_msg *m;
@@ -437,7 +456,7 @@ static int msg_send(struct mqueue *q, struct uk_ofile *of, const char *buf,
 	if (PTRISERR(m))
 		return PTR2ERR(m);
 	while (!put_msg(q, m, &si)) {
-		rc = wait_for(q, of, UK_POLLOUT, deadline);
+		rc = wait_for(q, of, UK_POLLOUT, d);
 		if (rc) {
 			uk_free(mq_alloc(), m);
 			return rc;
@@ -455,7 +474,7 @@ UK_SYSCALL_R_DEFINE(int, mq_timedsend, int, fd, const char *, buf,
 {
 	struct uk_ofile *of;
 	struct mqueue *q;
-	__nsec deadline;
+	struct uk_deadline deadline;
 	int rc;
 
 	rc = timeout_in(timeout, &deadline);
@@ -466,7 +485,7 @@ UK_SYSCALL_R_DEFINE(int, mq_timedsend, int, fd, const char *, buf,
 	q = mq_get(fd, &of);
 	if (PTRISERR(q))
 		return PTR2ERR(q);
-	rc = msg_send(q, of, buf, len, prio, deadline);
+	rc = msg_send(q, of, buf, len, prio, &deadline);
 	uk_ofile_put(of);
 	return rc;
 }
@@ -491,7 +510,7 @@ static struct mq_msg *take_msg(struct mqueue *q)
 
 static ssize_t msg_receive(struct mqueue *q, struct uk_ofile *of,
 			   char *buf, __sz len, unsigned int *uprio,
-			   __nsec deadline)
+			   struct uk_deadline *d)
 {
 	struct mq_msg *m;
 	ssize_t rc;
@@ -504,7 +523,7 @@ static ssize_t msg_receive(struct mqueue *q, struct uk_ofile *of,
 		/* Counted: a message for a waiting receiver is no
 		 * notification's. */
 		__atomic_add_fetch(&q->receivers, 1, __ATOMIC_ACQ_REL);
-		rc = wait_for(q, of, UK_POLLIN, deadline);
+		rc = wait_for(q, of, UK_POLLIN, d);
 		__atomic_sub_fetch(&q->receivers, 1, __ATOMIC_ACQ_REL);
 		if (rc)
 			return rc;
@@ -525,7 +544,7 @@ UK_SYSCALL_R_DEFINE(ssize_t, mq_timedreceive, int, fd, char *, buf,
 {
 	struct uk_ofile *of;
 	struct mqueue *q;
-	__nsec deadline;
+	struct uk_deadline deadline;
 	ssize_t rc;
 
 	rc = timeout_in(timeout, &deadline);
@@ -534,7 +553,7 @@ UK_SYSCALL_R_DEFINE(ssize_t, mq_timedreceive, int, fd, char *, buf,
 	q = mq_get(fd, &of);
 	if (PTRISERR(q))
 		return PTR2ERR(q);
-	rc = msg_receive(q, of, buf, len, prio, deadline);
+	rc = msg_receive(q, of, buf, len, prio, &deadline);
 	uk_ofile_put(of);
 	return rc;
 }

@@ -6,7 +6,9 @@
  * until the nearest expiry and sends the signals; a timer whose signal
  * is still pending counts overruns instead (Linux). Deadlines are on the
  * monotonic clock; an absolute CLOCK_REALTIME time is turned into one
- * when the timer is set.
+ * when the timer is set, and moved with each step of the wall clock
+ * (clock_settime), as Linux's timers follow such steps; relative ones
+ * do not.
  *
  * ITIMER_VIRTUAL, ITIMER_PROF and timers on CLOCK_PROCESS_CPUTIME_ID
  * have deadlines on the process's CPU time (uk_sched_cputime; the two
@@ -63,6 +65,7 @@ struct ktimer {
 	int tid;			/* SIGEV_THREAD_ID's thread */
 	__u64 value;			/* sigev_value */
 	__nsec expires;			/* monotonic or CPU; 0: disarmed */
+	int wall;			/* armed for a CLOCK_REALTIME time */
 	__nsec interval;
 	int overrun;			/* expiries since its signal queued */
 	int last_overrun;		/* timer_getoverrun */
@@ -317,6 +320,61 @@ static int timer_now(const struct ktimer *k, __nsec *now)
 	return 0;
 }
 
+/* The wall clock moved by delta ns: timers armed for a CLOCK_REALTIME
+ * time move with it; the timer thread looks at them again. */
+static void timers_stepped(struct uk_time_step_hook *h __maybe_unused,
+			   __s64 delta)
+{
+	struct ktimer *k;
+	unsigned long flags;
+	__nsec e;
+	int i;
+
+	uk_spin_lock_irqsave(&tm_lock, flags);
+	for (i = 0; i < NR_ALL; i++) {
+		k = &timers[i];
+		if (!k->used || !k->expires || !k->wall)
+			continue;
+		e = k->expires;
+		if (delta > 0)
+			e = e > (__nsec)delta ? e - (__nsec)delta : 1;
+		else
+			e = e - (__nsec)delta < e ? UINT64_MAX / 2 :
+			    e - (__nsec)delta;
+		k->expires = e ?: 1;
+	}
+	uk_spin_unlock_irqrestore(&tm_lock, flags);
+	if (READ_ONCE(tm_thread))
+		uk_thread_wake(tm_thread);
+}
+
+static struct uk_time_step_hook step_hook = {
+	.link = UK_LIST_HEAD_INIT(step_hook.link),
+	.stepped = timers_stepped,
+};
+
+/* When k, set now to value ns (abs: to the time value on clk), expires
+ * on its clock, from now on it in *now. 0 or -ESRCH (timer_now()). */
+static int expiry(const struct ktimer *k, int clk, int abs, __nsec value,
+		  __nsec *now, __nsec *expires)
+{
+	__nsec wall;
+
+	/* Linux: the thread of a thread CPU-time timer has exited. */
+	if (timer_now(k, now) < 0)
+		return -ESRCH;
+	*expires = 0;
+	if (value && abs) {
+		wall = clk == UK_CLOCK_REALTIME ? ukplat_wall_clock() : *now;
+		*expires = value > wall ? *now + (value - wall) : *now;
+		/* A CPU-time deadline may be 0 ns from the start: 1. */
+		*expires = *expires ?: 1;
+	} else if (value) {
+		*expires = *now + value < *now ? UINT64_MAX / 2 : *now + value;
+	}
+	return 0;
+}
+
 /* Arms k for value ns from now (abs: value is a deadline on clk), then
  * every interval ns; value 0 disarms. The old setting in *old_value and
  * *old_interval. */
@@ -324,21 +382,23 @@ static int arm(int id, int clk, int abs, __nsec value, __nsec interval,
 	       __nsec *old_value, __nsec *old_interval)
 {
 	struct ktimer *k = &timers[id];
-	__nsec now, wall, expires = 0;
-	unsigned long flags;
+	int wall_time = value && abs && clk == UK_CLOCK_REALTIME;
+	unsigned long flags, steps;
+	__nsec now, expires;
 
-	/* Linux: the thread of a thread CPU-time timer has exited. */
-	if (timer_now(k, &now) < 0)
-		return -ESRCH;
-	if (value && abs) {
-		wall = clk == UK_CLOCK_REALTIME ? ukplat_wall_clock() : now;
-		expires = value > wall ? now + (value - wall) : now;
-		/* A CPU-time deadline may be 0 ns from the start: 1. */
-		expires = expires ?: 1;
-	} else if (value) {
-		expires = now + value < now ? UINT64_MAX / 2 : now + value;
+	if (wall_time)
+		uk_time_step_hook_add(&step_hook);
+	for (;;) {
+		steps = uk_time_steps();
+		if (expiry(k, clk, abs, value, &now, &expires) < 0)
+			return -ESRCH;
+		uk_spin_lock_irqsave(&tm_lock, flags);
+		/* A step since the wall clock was read has not moved
+		 * this setting (its hook comes after us): again. */
+		if (!wall_time || steps == uk_time_steps())
+			break;
+		uk_spin_unlock_irqrestore(&tm_lock, flags);
 	}
-	uk_spin_lock_irqsave(&tm_lock, flags);
 	if (!k->used) {
 		uk_spin_unlock_irqrestore(&tm_lock, flags);
 		return -EINVAL;
@@ -352,6 +412,7 @@ static int arm(int id, int clk, int abs, __nsec value, __nsec interval,
 		k->fire(k->arg, 0);
 	k->expires = expires;
 	k->interval = value ? interval : 0;
+	k->wall = wall_time;
 	uk_spin_unlock_irqrestore(&tm_lock, flags);
 	return value ? timers_kick() : 0;
 }

@@ -4,7 +4,10 @@
  * each expiry (and the ones a periodic timer missed) to a 64-bit count
  * and notifies the file's queue; read takes the count, poll reports
  * POLLIN while it is not 0, and the fd layer waits on the queue for
- * blocking reads, as for eventfd.
+ * blocking reads, as for eventfd. With TFD_TIMER_ABSTIME |
+ * TFD_TIMER_CANCEL_ON_SET on a realtime clock, a step of the wall clock
+ * cancels: it wakes readers and pollers, and the next read fails with
+ * ECANCELED (the timer stays armed, moved with the step), as Linux.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -24,13 +27,27 @@
 #define TFD_TIMER_CANCEL_ON_SET		2
 #define TFD_SETTIME_FLAGS	(TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET)
 #define TFD_CREATE_FLAGS	(O_NONBLOCK | O_CLOEXEC)
+#define TFD_REALTIME_ALARM		8	/* Linux's CLOCK_REALTIME_ALARM */
 
 struct timerfd {
 	struct uk_file f;
 	__u64 ticks;
 	int clk;
 	int timer;		/* timer.c's id */
+	int canceled;		/* a step since the setting or last read */
+	struct uk_time_step_hook step;	/* added while CANCEL_ON_SET */
 };
+
+/* A step of the wall clock with CANCEL_ON_SET (under the step lock). */
+static void tfd_stepped(struct uk_time_step_hook *h,
+			__s64 delta __maybe_unused)
+{
+	struct timerfd *t = __containerof(h, struct timerfd, step);
+
+	__atomic_store_n(&t->canceled, 1, __ATOMIC_RELEASE);
+	__atomic_add_fetch(&t->ticks, 1, __ATOMIC_ACQ_REL);
+	uk_pollq_notify(&t->f.pollq, UK_POLLIN | UK_POLLRDNORM);
+}
 
 /* Called by the timer thread under its lock. */
 static void tfd_fire(void *arg, __u64 n)
@@ -54,6 +71,10 @@ static ssize_t tfd_read(struct uk_file *f, const struct iovec *iov,
 
 	if (uk_iov_total(iov, iovcnt) < sizeof(n))
 		return -EINVAL;
+	if (__atomic_exchange_n(&t->canceled, 0, __ATOMIC_ACQ_REL)) {
+		__atomic_store_n(&t->ticks, 0, __ATOMIC_RELEASE);
+		return -ECANCELED;
+	}
 	n = __atomic_exchange_n(&t->ticks, 0, __ATOMIC_ACQ_REL);
 	if (!n)
 		return -EAGAIN;
@@ -75,6 +96,7 @@ static void tfd_release(struct uk_file *f)
 {
 	struct timerfd *t = f->priv;
 
+	uk_time_step_hook_del(&t->step);
 	ktimer_cb_delete(t->timer);
 	uk_free(uk_alloc_get_default(), t);
 }
@@ -106,6 +128,9 @@ UK_SYSCALL_R_DEFINE(int, timerfd_create, int, clk, int, flags)
 	t->ticks = 0;
 	t->clk = clk;
 	t->timer = id;
+	t->canceled = 0;
+	uk_list_init(&t->step.link);
+	t->step.stepped = tfd_stepped;
 	/* An anonymous inode: no file type bits, mode 0600 (Linux). */
 	uk_file_init(&t->f, &tfd_ops, S_IRUSR | S_IWUSR, t);
 	/* On failure the fd layer dropped the file's only reference. */
@@ -136,6 +161,18 @@ static int put_itimerspec(struct k_itimerspec *u, __nsec value,
 	return uk_copy_to_user(u, &s, sizeof(s)) < 0 ? -EFAULT : 0;
 }
 
+/* Linux: CANCEL_ON_SET counts for an absolute time on a realtime clock
+ * only; it is ignored otherwise. Setting the timer ends a cancel. */
+static void set_cancel(struct timerfd *t, int flags)
+{
+	if ((t->clk == UK_CLOCK_REALTIME || t->clk == TFD_REALTIME_ALARM) &&
+	    (flags & TFD_TIMER_ABSTIME) && (flags & TFD_TIMER_CANCEL_ON_SET))
+		uk_time_step_hook_add(&t->step);
+	else
+		uk_time_step_hook_del(&t->step);
+	__atomic_store_n(&t->canceled, 0, __ATOMIC_RELEASE);
+}
+
 UK_SYSCALL_R_DEFINE(int, timerfd_settime, int, fd, int, flags,
 		    const struct k_itimerspec *, unew,
 		    struct k_itimerspec *, uold)
@@ -160,8 +197,7 @@ UK_SYSCALL_R_DEFINE(int, timerfd_settime, int, fd, int, flags,
 	if (!value && (flags & TFD_TIMER_ABSTIME) &&
 	    (new.it_value.tv_sec || new.it_value.tv_nsec))
 		value = 1;
-	/* TFD_TIMER_CANCEL_ON_SET is accepted: nothing can set the
-	 * realtime clock here, so no timer is ever cancelled. */
+	set_cancel(t, flags);
 	rc = ktimer_cb_set(t->timer, t->clk, flags & TFD_TIMER_ABSTIME,
 			   value, interval, &ov, &oi);
 	uk_file_put(f);

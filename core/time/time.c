@@ -11,6 +11,7 @@
 #include <uk/plat/time.h>
 #include <uk/process.h>
 #include <uk/sched.h>
+#include <uk/spinlock.h>
 #include <uk/syscall.h>
 #include <uk/time.h>
 
@@ -115,10 +116,37 @@ int uk_timespec_to_ns(const struct uk_timespec *ts, __nsec *ns)
 	return 0;
 }
 
-int uk_time_abs_deadline(int clk, const struct uk_timespec *abs,
-			 __nsec *deadline)
+/* Wall-clock steps so far, and what follows them besides waits. */
+static unsigned long wall_steps;
+static UK_LIST_HEAD(step_hooks);
+static UK_SPINLOCK_DEFINE(step_lock);
+
+unsigned long uk_time_steps(void)
 {
-	__nsec target, now, mono;
+	return __atomic_load_n(&wall_steps, __ATOMIC_SEQ_CST);
+}
+
+/* Derives d's monotonic deadline from its wall-clock time. */
+static void deadline_derive(struct uk_deadline *d)
+{
+	__nsec mono, now;
+
+	d->steps = uk_time_steps();
+	mono = ukplat_monotonic_clock();
+	now = ukplat_wall_clock();
+	if (d->wall <= now) {
+		d->at = 1;
+		return;
+	}
+	d->at = mono + (d->wall - now);
+	if (d->at < mono)
+		d->at = UINT64_MAX / 2;
+}
+
+int uk_deadline_abs(struct uk_deadline *d, int clk,
+		    const struct uk_timespec *abs)
+{
+	__nsec target;
 
 	if (clk != UK_CLOCK_REALTIME && clk != UK_CLOCK_MONOTONIC)
 		return -EINVAL;
@@ -127,14 +155,86 @@ int uk_time_abs_deadline(int clk, const struct uk_timespec *abs,
 	if (abs->tv_sec < 0)
 		return -ETIMEDOUT;
 	uk_timespec_to_ns(abs, &target);
-	mono = ukplat_monotonic_clock();
-	now = clk == UK_CLOCK_MONOTONIC ? mono : ukplat_wall_clock();
-	if (target <= now)
-		return -ETIMEDOUT;
-	*deadline = mono + (target - now);
-	if (*deadline < mono)
-		*deadline = UINT64_MAX / 2;
-	return 0;
+	if (clk == UK_CLOCK_MONOTONIC) {
+		uk_deadline_mono(d, target ?: 1);
+		return target <= ukplat_monotonic_clock() ? -ETIMEDOUT : 0;
+	}
+	d->wall = target ?: 1;
+	deadline_derive(d);
+	return d->at == 1 ? -ETIMEDOUT : 0;
+}
+
+__nsec uk_deadline_at(struct uk_deadline *d)
+{
+	if (d->wall && d->steps != uk_time_steps())
+		deadline_derive(d);
+	return d->at;
+}
+
+int uk_deadline_stale(const struct uk_deadline *d)
+{
+	/* Pairs with the step's fence: the step's waker sees us blocked
+	 * or we see its count. */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	return d->wall && d->steps != uk_time_steps();
+}
+
+void uk_deadline_wait_begin(const struct uk_deadline *d)
+{
+	if (!d->wall)
+		return;
+	WRITE_ONCE(uk_thread_current()->rt_deadline_wait, 1);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+}
+
+void uk_deadline_wait_end(const struct uk_deadline *d)
+{
+	if (d->wall)
+		WRITE_ONCE(uk_thread_current()->rt_deadline_wait, 0);
+}
+
+void uk_time_step_hook_add(struct uk_time_step_hook *h)
+{
+	unsigned long flags;
+
+	uk_spin_lock_irqsave(&step_lock, flags);
+	if (uk_list_empty(&h->link))
+		uk_list_add_tail(&h->link, &step_hooks);
+	uk_spin_unlock_irqrestore(&step_lock, flags);
+}
+
+void uk_time_step_hook_del(struct uk_time_step_hook *h)
+{
+	unsigned long flags;
+
+	uk_spin_lock_irqsave(&step_lock, flags);
+	uk_list_del(&h->link);
+	uk_spin_unlock_irqrestore(&step_lock, flags);
+}
+
+static void wake_rt_waiter(struct uk_thread *t, void *arg __maybe_unused)
+{
+	if (READ_ONCE(t->rt_deadline_wait))
+		uk_thread_wake(t);
+}
+
+/* The wall clock moved by delta ns: realtime waits look at their
+ * deadlines again, the hooks (timers) follow. */
+static void wall_clock_stepped(__s64 delta)
+{
+	struct uk_list *pos;
+	unsigned long flags;
+
+	__atomic_add_fetch(&wall_steps, 1, __ATOMIC_SEQ_CST);
+	uk_thread_for_each(wake_rt_waiter, NULL);
+	uk_spin_lock_irqsave(&step_lock, flags);
+	uk_list_for_each(pos, &step_hooks) {
+		struct uk_time_step_hook *h =
+			uk_list_entry(pos, struct uk_time_step_hook, link);
+
+		h->stepped(h, delta);
+	}
+	uk_spin_unlock_irqrestore(&step_lock, flags);
 }
 
 int uk_time_rel_deadline_user(const struct uk_timespec *ut,
@@ -188,35 +288,50 @@ UK_SYSCALL_R_DEFINE(int, clock_getres, int, clk,
 	return res ? put_timespec(res, 1) : 0;
 }
 
-/* Sleeps until clock clk reaches target ns; the deadline is re-derived
- * after each wake-up, since the wall clock may be set meanwhile. Returns
- * 0, or the time left when a signal interrupts the sleep (-EINTR in
- * *rc). */
-static __nsec sleep_until(int clk, __nsec target, int *rc)
+/* Sleeps until deadline d. Returns 0, or -EINTR when a signal
+ * interrupts the sleep. */
+static int sleep_until(struct uk_deadline *d)
 {
-	__nsec now, mono;
+	struct uk_thread *self = uk_thread_current();
+	__nsec at;
+	int rc = 0;
 
-	*rc = 0;
+	uk_deadline_wait_begin(d);
 	for (;;) {
-		mono = ukplat_monotonic_clock();
-		now = clk == UK_CLOCK_MONOTONIC ? mono : ukplat_wall_clock();
-		if (now >= target)
-			return 0;
-		*rc = uk_thread_sleep_interruptible(mono + (target - now));
-		if (*rc)
-			return target - now;
+		at = uk_deadline_at(d);
+		uk_thread_block_until(self, at);
+		/* Pairs with the signal lock's release before
+		 * uk_thread_interrupt(): we see sig_intr or get woken. */
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		if (uk_thread_interrupted(self)) {
+			rc = -EINTR;
+			break;
+		}
+		if (ukplat_monotonic_clock() >= at)
+			break;
+		if (uk_deadline_stale(d)) {
+			uk_thread_wake(self);
+			continue;
+		}
+		uk_sched_yield();
 	}
+	uk_thread_wake(self);
+	uk_deadline_wait_end(d);
+	return rc;
 }
 
 /* As Linux's system call: returns 0 or -errno (the C library turns it
- * into clock_nanosleep's error number). */
+ * into clock_nanosleep's error number). A relative sleep runs on the
+ * monotonic clock whatever clk (Linux's hrtimers do so too), an absolute
+ * CLOCK_REALTIME one follows steps of the wall clock. */
 UK_SYSCALL_R_DEFINE(int, clock_nanosleep, int, clk, int, flags,
 		    const struct uk_timespec *, ureq,
 		    struct uk_timespec *, rem)
 {
 	struct uk_timespec req;
-	__nsec ns, now, left;
+	struct uk_deadline d;
 	unsigned long tid;
+	__nsec ns, now;
 	int rc;
 
 	/* Linux: the caller's own thread clock cannot pass while it
@@ -234,20 +349,24 @@ UK_SYSCALL_R_DEFINE(int, clock_nanosleep, int, clk, int, flags,
 		if (req.tv_sec < 0 && req.tv_nsec >= 0 &&
 		    req.tv_nsec < (long)UK_NSEC_PER_SEC)
 			return 0;
-		if (uk_timespec_to_ns(&req, &ns) < 0)
-			return -EINVAL;
-	} else {
-		if (uk_timespec_to_ns(&req, &ns) < 0)
-			return -EINVAL;
-		ns = now + ns < now ? UINT64_MAX / 2 : now + ns;
+		rc = uk_deadline_abs(&d, clk == UK_CLOCK_REALTIME ||
+					 clk == UK_CLOCK_REALTIME_COARSE ?
+					 UK_CLOCK_REALTIME : UK_CLOCK_MONOTONIC,
+				     &req);
+		if (rc == -ETIMEDOUT)
+			return 0;
+		if (rc)
+			return rc;
+		return sleep_until(&d);
 	}
-	if (clk == UK_CLOCK_REALTIME || clk == UK_CLOCK_REALTIME_COARSE)
-		left = sleep_until(UK_CLOCK_REALTIME, ns, &rc);
-	else
-		left = sleep_until(UK_CLOCK_MONOTONIC, ns, &rc);
+	if (uk_timespec_to_ns(&req, &ns) < 0)
+		return -EINVAL;
+	now = ukplat_monotonic_clock();
+	uk_deadline_mono(&d, now + ns < now ? UINT64_MAX / 2 : now + ns);
+	rc = sleep_until(&d);
 	/* Interrupted by a signal: a relative sleep tells what was left. */
-	if (rc && rem && !(flags & TIMER_ABSTIME) &&
-	    put_timespec(rem, left) < 0)
+	now = ukplat_monotonic_clock();
+	if (rc && rem && put_timespec(rem, d.at > now ? d.at - now : 0) < 0)
 		return -EFAULT;
 	return rc;
 }
@@ -295,12 +414,14 @@ UK_SYSCALL_R_DEFINE(int, gettimeofday, struct k_timeval *, tv, void *, tz)
  * boot), as Linux's do_settimeofday64 refuses a negative offset. */
 static int wall_clock_set(const struct uk_timespec *ts)
 {
-	__nsec ns;
+	__nsec ns, old;
 
 	if (uk_timespec_to_ns(ts, &ns) < 0 || ts->tv_sec > SETTOD_SEC_MAX ||
 	    ns < ukplat_monotonic_clock())
 		return -EINVAL;
+	old = ukplat_wall_clock();
 	ukplat_wall_clock_set(ns);
+	wall_clock_stepped((__s64)(ns - old));
 	return 0;
 }
 

@@ -132,6 +132,9 @@ struct uk_thread {
 	__uptr unmap_base;		/* this range is unmapped then */
 	__sz unmap_len;
 	int kernel_buffers;		/* uk_kernel_buffers_begin depth */
+	/* Waits for an absolute CLOCK_REALTIME time: a step of the wall
+	 * clock wakes it to look at its deadline again (core/time). */
+	int rt_deadline_wait;
 	/* What the app set with setpriority and sched_setscheduler
 	 * (core/sched/syscalls.c): kept and reported, never used, as the
 	 * scheduler runs every thread alike. */

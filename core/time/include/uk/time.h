@@ -10,6 +10,7 @@
 #define __UK_TIME_H__
 
 #include <uk/arch/types.h>
+#include <uk/list.h>
 
 #define UK_NSEC_PER_SEC		1000000000ULL
 
@@ -55,11 +56,72 @@ static inline void uk_ns_to_timespec(struct uk_timespec *ts, __nsec ns)
 	ts->tv_nsec = (long)(ns % UK_NSEC_PER_SEC);
 }
 
-/* Turns the absolute time *abs on clock clk (REALTIME or MONOTONIC) into
- * a monotonic-clock deadline. Returns 0, -EINVAL (bad clock or
- * timespec) or -ETIMEDOUT (already passed). */
-int uk_time_abs_deadline(int clk, const struct uk_timespec *abs,
-			 __nsec *deadline);
+/*
+ * A deadline of a wait, on the monotonic clock, which a wait on an
+ * absolute CLOCK_REALTIME time re-derives after each step of the wall
+ * clock (clock_settime, settimeofday), as Linux's realtime hrtimers
+ * follow it: a step forward past the time ends the wait, a step back
+ * makes it longer. A wait loop looks like:
+ *
+ *	uk_deadline_wait_begin(&d);
+ *	for (;;) {
+ *		at = uk_deadline_at(&d);
+ *		uk_thread_block_until(self, at);
+ *		(fence; done, interrupted or at passed: break)
+ *		if (uk_deadline_stale(&d)) { uk_thread_wake(self); continue; }
+ *		uk_sched_yield();
+ *	}
+ *	uk_deadline_wait_end(&d);
+ */
+struct uk_deadline {
+	__nsec at;		/* monotonic; 0: none */
+	__nsec wall;		/* a realtime deadline's time; 0: monotonic */
+	unsigned long steps;	/* uk_time_steps() when at was derived */
+};
+
+/* d as the absolute time *abs on clk (REALTIME or MONOTONIC). Returns 0,
+ * -EINVAL (bad clock or timespec) or -ETIMEDOUT (already passed). */
+int uk_deadline_abs(struct uk_deadline *d, int clk,
+		    const struct uk_timespec *abs);
+
+/* d as the monotonic deadline at (0: none), which steps do not move. */
+static inline void uk_deadline_mono(struct uk_deadline *d, __nsec at)
+{
+	d->at = at;
+	d->wall = 0;
+	d->steps = 0;
+}
+
+/* d's monotonic deadline now (0: none); at least 1 once it passed. */
+__nsec uk_deadline_at(struct uk_deadline *d);
+
+/* 1 if the wall clock was stepped since uk_deadline_at() derived d's
+ * deadline: a waiter that blocked until it makes itself runnable and
+ * looks again rather than sleep to a stale time. */
+int uk_deadline_stale(const struct uk_deadline *d);
+
+/* Brackets a wait for d in the calling thread: a realtime deadline's
+ * thread is woken by each step while it waits (spuriously, for it). */
+void uk_deadline_wait_begin(const struct uk_deadline *d);
+void uk_deadline_wait_end(const struct uk_deadline *d);
+
+/* Steps of the wall clock so far. */
+unsigned long uk_time_steps(void);
+
+/* Something that follows wall-clock steps beyond waits (timers):
+ * stepped(h, delta) runs after each step, under a spinlock with
+ * interrupts off (ISR-safe work only), with the step in ns (the new
+ * wall time minus the old one). */
+struct uk_time_step_hook {
+	struct uk_list link;
+	void (*stepped)(struct uk_time_step_hook *h, __s64 delta);
+};
+
+/* Adds h / removes h; h->link is initialised (UK_LIST_HEAD_INIT) before
+ * the first call, and adding an added hook or removing one that is not
+ * does nothing. After removal stepped() never runs. */
+void uk_time_step_hook_add(struct uk_time_step_hook *h);
+void uk_time_step_hook_del(struct uk_time_step_hook *h);
 
 /* Reads the app's relative timeout *ut (NULL: none) into a monotonic
  * deadline (0 for none). Returns 0, -EFAULT or -EINVAL. */
