@@ -325,12 +325,14 @@ static int timer_now(const struct ktimer *k, __nsec *now)
 static void timers_stepped(struct uk_time_step_hook *h __maybe_unused,
 			   __s64 delta)
 {
+	struct uk_thread *t;
 	struct ktimer *k;
 	unsigned long flags;
 	__nsec e;
 	int i;
 
 	uk_spin_lock_irqsave(&tm_lock, flags);
+	t = tm_thread;
 	for (i = 0; i < NR_ALL; i++) {
 		k = &timers[i];
 		if (!k->used || !k->expires || !k->wall)
@@ -344,8 +346,8 @@ static void timers_stepped(struct uk_time_step_hook *h __maybe_unused,
 		k->expires = e ?: 1;
 	}
 	uk_spin_unlock_irqrestore(&tm_lock, flags);
-	if (READ_ONCE(tm_thread))
-		uk_thread_wake(tm_thread);
+	if (t)
+		uk_thread_wake(t);
 }
 
 static struct uk_time_step_hook step_hook = {
