@@ -159,11 +159,12 @@ static unsigned long app_free_pages(struct uk_heap_pages *src)
 }
 
 /* Kernel memory for the range's buddy allocator. */
-static void *kernel_pages(struct uk_falloc *fa, __sz bytes)
+static void *kernel_pages(struct uk_falloc *fa, __sz bytes,
+			  unsigned long flags)
 {
 	__paddr_t pa = __PADDR_ANY;
 
-	if (uk_falloc(fa, &pa, PAGE_COUNT(bytes), 0))
+	if (uk_falloc(fa, &pa, PAGE_COUNT(bytes), flags))
 		return NULL;
 	return (void *)(pa + ukplat_bootinfo_get()->dm_off);
 }
@@ -197,12 +198,15 @@ static int app_heap_init(struct uk_init_ctx *ctx __maybe_unused)
 	rc = -ENOMEM;
 	ap->mem_pages = PAGE_COUNT(uk_fallocbuddy_size());
 	ap->meta_pages = PAGE_COUNT(uk_fallocbuddy_metadata_size(pages));
-	ap->mem = mem = kernel_pages(fa, ap->mem_pages << PAGE_SHIFT);
-	ap->meta = meta = kernel_pages(fa, ap->meta_pages << PAGE_SHIFT);
+	ap->mem = mem = kernel_pages(fa, ap->mem_pages << PAGE_SHIFT, 0);
+	/* Zeroed by the frame allocator only if it may hold data: fresh
+	 * RAM stays untouched where the buddy does not use it. */
+	ap->meta = meta = kernel_pages(fa, ap->meta_pages << PAGE_SHIFT,
+				       UK_FALLOC_F_ZERO);
 	if (!mem || !meta)
 		goto fail;
 	ap->vb = uk_fallocbuddy_init(mem);
-	if (ap->vb->addmem(ap->vb, meta, va, pages, 0))
+	if (uk_fallocbuddy_addmem_zeroed(ap->vb, meta, va, pages, 0))
 		goto fail;
 	/* The page map is zeroed page by page as it is used, not all at
 	 * boot (256 KiB for 64 MiB of RAM: a tenth of a sim boot). */

@@ -86,6 +86,13 @@ struct uk_falloc *uk_fallocbuddy_init(void *mem);
 /* Bytes of metadata addmem needs for a zone of frames frames. */
 __sz uk_fallocbuddy_metadata_size(unsigned long frames);
 /*
+ * As fa->addmem, for metadata known to be zero-filled (fresh memory): it
+ * is not cleared, so pages of it nobody uses are never touched.
+ */
+int uk_fallocbuddy_addmem_zeroed(struct uk_falloc *fa, void *metadata,
+				 __paddr_t paddr, unsigned long frames,
+				 __vaddr_t dm_off);
+/*
  * Adds [paddr, paddr + frames * PAGE_SIZE) as a zone whose metadata is
  * taken from its own first frames. Returns 0 or -EINVAL (too small, or as
  * addmem).
