@@ -631,17 +631,24 @@ int uk_fallocbuddy_addmem_zeroed(struct uk_falloc *fa, void *metadata,
 }
 
 int uk_fallocbuddy_addmem_inplace(struct uk_falloc *fa, __paddr_t paddr,
-				  unsigned long frames, __vaddr_t dm_off)
+				  unsigned long frames, __vaddr_t dm_off,
+				  int zeroed)
 {
 	unsigned long meta;
+	int rc;
 
 	if (!frames || frames > ZONE_MAX_FRAMES)
 		return -EINVAL;
 	meta = PAGE_COUNT(uk_fallocbuddy_metadata_size(frames));
 	if (meta >= frames)
 		return -EINVAL;
-	return fa->addmem(fa, (void *)(paddr + dm_off),
-			  paddr + meta * PAGE_SIZE, frames - meta, dm_off);
+	paddr += meta * PAGE_SIZE;
+	frames -= meta;
+	rc = zone_add(fa, (void *)(paddr - meta * PAGE_SIZE + dm_off), paddr,
+		      frames, dm_off, zeroed);
+	if (rc || !zeroed)
+		return rc;
+	return uk_fallocbuddy_set_zeroed(fa, paddr, frames);
 }
 
 __sz uk_fallocbuddy_size(void)

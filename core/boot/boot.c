@@ -69,14 +69,11 @@ static struct uk_falloc *falloc_setup(struct ukplat_bootinfo *bi)
 			mrd->len -= fa_size;
 		}
 		rc = uk_fallocbuddy_addmem_inplace(fa, mrd->pbase,
-						   mrd->len >> PAGE_SHIFT,
-						   bi->dm_off);
+				mrd->len >> PAGE_SHIFT, bi->dm_off,
+				!!(mrd->flags & UKPLAT_MEMRF_ZEROED));
 		if (rc < 0)
 			uk_pr_err("cannot add memory region %s: %d\n",
 				  mrd->name, rc);
-		else if (mrd->flags & UKPLAT_MEMRF_ZEROED)
-			uk_fallocbuddy_set_zeroed(fa, mrd->pbase,
-						  mrd->len >> PAGE_SHIFT);
 	}
 	return fa;
 }

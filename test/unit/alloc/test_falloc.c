@@ -409,13 +409,13 @@ START_TEST(test_inplace_and_default)
 
 	tmem_init(&m, 1024, FAKE_BASE);
 	ck_assert_int_eq(amphi_uk_fallocbuddy_addmem_inplace(fa, m.pbase,
-			 m.frames, m.dm_off), 0);
+			 m.frames, m.dm_off, 0), 0);
 	meta = PAGE_COUNT(amphi_uk_fallocbuddy_metadata_size(1024));
 	ck_assert_uint_eq(fa->total_memory, (1024 - meta) * PAGE_SIZE);
 	ck_assert_int_eq(fa->falloc(fa, &pa, 1024 - meta, 0), 0);
 	ck_assert_uint_eq(pa, FAKE_BASE + meta * PAGE_SIZE);
 	ck_assert_int_eq(amphi_uk_fallocbuddy_addmem_inplace(fa, FAKE_BASE,
-			 1, m.dm_off), -EINVAL);
+			 1, m.dm_off, 0), -EINVAL);
 	ck_assert_ptr_null(amphi_uk_falloc_get_default());
 	amphi_uk_falloc_set_default(fa);
 	ck_assert_ptr_eq(amphi_uk_falloc_get_default(), fa);

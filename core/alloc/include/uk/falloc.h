@@ -94,11 +94,14 @@ int uk_fallocbuddy_addmem_zeroed(struct uk_falloc *fa, void *metadata,
 				 __vaddr_t dm_off);
 /*
  * Adds [paddr, paddr + frames * PAGE_SIZE) as a zone whose metadata is
- * taken from its own first frames. Returns 0 or -EINVAL (too small, or as
- * addmem).
+ * taken from its own first frames. zeroed: the range is known to be
+ * zero-filled (RAM nobody wrote yet): the metadata is not cleared, and
+ * the frames are declared zeroed (uk_fallocbuddy_set_zeroed). Returns 0
+ * or -EINVAL (too small, or as addmem).
  */
 int uk_fallocbuddy_addmem_inplace(struct uk_falloc *fa, __paddr_t paddr,
-				  unsigned long frames, __vaddr_t dm_off);
+				  unsigned long frames, __vaddr_t dm_off,
+				  int zeroed);
 /*
  * Declares the free frames of [paddr, paddr + frames * PAGE_SIZE) filled
  * with zeros (RAM nobody wrote yet): UK_FALLOC_F_ZERO skips clearing them
