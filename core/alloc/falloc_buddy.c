@@ -9,15 +9,22 @@
  *
  * Per-zone metadata, all in the memory given to addmem (no heap needed):
  *   used[]   1 bit per frame, set when the frame is allocated;
- *   order[]  1 byte per frame: k + 1 if a free block of order k starts
- *            here, 0 otherwise;
+ *   order[]  1 byte per frame: k + 1 if a free block of order
+ *            k < BIG_ORDER starts here, 0 otherwise;
  *   link[]   next/prev frame index of free-list neighbours (valid at the
- *            head of a free block only);
+ *            head of a free block of order < BIG_ORDER only);
+ *   big[]    order + 1 and links of the free blocks of order >=
+ *            BIG_ORDER, one entry per 2^BIG_ORDER frames: those heads
+ *            lie pages apart in order[] and link[], and a zone's large
+ *            blocks would touch a page of each per block (in sim, where
+ *            the host backs a page at its first touch, about 20 page
+ *            faults of a boot); in big[] they share a page or two;
  *   head[k]  first block of the free list of order k; bit k of nonempty
  *            tells whether that list has a block;
  *   clean[]  1 bit per frame, set while the frame is zero-filled and was
  *            never handed out (UK_FALLOC_F_ZERO need not clear it).
- * An empty zone's used[], order[] and clean[] are all zeros, so metadata
+ * An empty zone's used[], order[], big[] and clean[] are all zeros
+ * (links are written before they are read), so metadata
  * known to be zero-filled (fresh RAM) needs no clearing: in sim, where
  * the host backs a page at its first touch, clearing the app heap's
  * (for a range of 4x RAM) took 22 of a boot's ~200 page faults.
@@ -39,13 +46,18 @@
 
 #define MAX_ORDER	UK_FALLOCBUDDY_MAX_ORDER
 #define NIL		0xffffffffU
-#define NO_HEAD		(~0U)
 #define ZONE_MAX_FRAMES	0xfffffffeUL
 #define BPL		(8 * sizeof(unsigned long))
+#define BIG_ORDER	9	/* 2^9 links of 8 bytes: a page */
 
 struct fb_link {
 	__u32 next;
 	__u32 prev;
+};
+
+struct fb_big {
+	struct fb_link link;
+	__u32 order;			/* k + 1, or 0: no block here */
 };
 
 struct fb_zone {
@@ -60,6 +72,7 @@ struct fb_zone {
 	struct fb_link *link;
 	__u8 *order;
 	unsigned long *clean;
+	struct fb_big *big;
 };
 
 struct fallocbuddy {
@@ -128,39 +141,66 @@ static unsigned int floor_log2(unsigned long n)
 	return BPL - 1 - __builtin_clzl(n);
 }
 
-/* Order of the free block that starts at frame i, or NO_HEAD. */
-static unsigned int head_order(const struct fb_zone *z, unsigned long i)
+/* big[] entry of frame i, which starts a block of order >= BIG_ORDER. */
+static struct fb_big *big_of(const struct fb_zone *z, unsigned long i)
 {
-	return (unsigned int)z->order[i] - 1;
+	return &z->big[((z->pfn0 + i) >> BIG_ORDER) -
+		       (z->pfn0 >> BIG_ORDER)];
+}
+
+/* Links of the free block of order k at frame i. */
+static struct fb_link *link_of(const struct fb_zone *z, unsigned long i,
+			       unsigned int k)
+{
+	return k < BIG_ORDER ? &z->link[i] : &big_of(z, i)->link;
+}
+
+/* Whether a free block of order k starts at frame i (aligned on 2^k). */
+static int is_head(const struct fb_zone *z, unsigned long i, unsigned int k)
+{
+	if (k < BIG_ORDER)
+		return z->order[i] == k + 1;
+	return big_of(z, i)->order == k + 1;
+}
+
+/* Marks frame i as the start of a free block of order k, or of none. */
+static void set_head(struct fb_zone *z, unsigned long i, unsigned int k,
+		     int on)
+{
+	if (k < BIG_ORDER)
+		z->order[i] = on ? k + 1 : 0;
+	else
+		big_of(z, i)->order = on ? k + 1 : 0;
 }
 
 static void list_push(struct fb_zone *z, __u32 i, unsigned int k)
 {
+	struct fb_link *l = link_of(z, i, k);
 	__u32 h = z->head[k];
 
-	z->order[i] = k + 1;
-	z->link[i].prev = NIL;
-	z->link[i].next = h;
+	set_head(z, i, k, 1);
+	l->prev = NIL;
+	l->next = h;
 	if (h != NIL)
-		z->link[h].prev = i;
+		link_of(z, h, k)->prev = i;
 	z->head[k] = i;
 	z->nonempty |= 1UL << k;
 }
 
-static void list_del(struct fb_zone *z, __u32 i)
+/* Takes the free block of order k at frame i off its list. */
+static void list_del(struct fb_zone *z, __u32 i, unsigned int k)
 {
-	unsigned int k = head_order(z, i);
-	struct fb_link *l = &z->link[i];
+	struct fb_link *l = link_of(z, i, k);
 
 	if (l->prev != NIL)
-		z->link[l->prev].next = l->next;
+		link_of(z, l->prev, k)->next = l->next;
 	else
 		z->head[k] = l->next;
 	if (l->next != NIL)
-		z->link[l->next].prev = l->prev;
+		link_of(z, l->next, k)->prev = l->prev;
 	if (z->head[k] == NIL)
 		z->nonempty &= ~(1UL << k);
-	z->order[i] = 0;
+	set_head(z, i, k, 0);
 }
 
 /* Frees block i of order k (used bits already clear), merging buddies. */
@@ -173,9 +213,9 @@ static void free_block(struct fb_zone *z, unsigned long i, unsigned int k)
 
 		if (bpfn < z->pfn0 || bi + (1UL << k) > z->frames)
 			break;
-		if (head_order(z, bi) != k)
+		if (!is_head(z, bi, k))
 			break;
-		list_del(z, bi);
+		list_del(z, bi, k);
 		i = MIN(i, bi);
 		k++;
 	}
@@ -206,8 +246,9 @@ static void free_range(struct fb_zone *z, unsigned long i, unsigned long n)
 	}
 }
 
-/* Head of the free block that holds free frame i. */
-static unsigned long block_of(struct fb_zone *z, unsigned long i)
+/* Head of the free block that holds free frame i; its order in *kp. */
+static unsigned long block_of(struct fb_zone *z, unsigned long i,
+			      unsigned int *kp)
 {
 	unsigned long pfn = z->pfn0 + i;
 	unsigned int k;
@@ -217,8 +258,10 @@ static unsigned long block_of(struct fb_zone *z, unsigned long i)
 
 		if (hpfn < z->pfn0)
 			break;
-		if (head_order(z, hpfn - z->pfn0) == k)
+		if (is_head(z, hpfn - z->pfn0, k)) {
+			*kp = k;
 			return hpfn - z->pfn0;
+		}
 	}
 	return NIL;	/* not reached while the invariant holds */
 }
@@ -227,11 +270,12 @@ static unsigned long block_of(struct fb_zone *z, unsigned long i)
 static void carve(struct fb_zone *z, unsigned long i, unsigned long n)
 {
 	while (n) {
-		unsigned long h = block_of(z, i);
-		unsigned long end = h + (1UL << head_order(z, h));
+		unsigned int k = 0;
+		unsigned long h = block_of(z, i, &k);
+		unsigned long end = h + (1UL << k);
 		unsigned long take = MIN(n, end - i);
 
-		list_del(z, h);
+		list_del(z, h, k);
 		bm_set(z->used, i, take);
 		free_range(z, h, i - h);
 		free_range(z, i + take, end - i - take);
@@ -297,7 +341,7 @@ static unsigned long zone_alloc(struct fb_zone *z, unsigned long n,
 	if (lists) {
 		j = __builtin_ctzl(lists);
 		i = z->head[j];
-		list_del(z, i);
+		list_del(z, i, j);
 		bm_set(z->used, i, n);
 		free_range(z, i + n, (1UL << j) - n);
 		return i;
@@ -519,14 +563,20 @@ static unsigned long fb_max_frames(struct uk_falloc *fa)
 	return best;
 }
 
+/* big[] entries of a zone of frames frames, wherever it starts. */
+static unsigned long big_entries(unsigned long frames)
+{
+	return (frames >> BIG_ORDER) + 2;
+}
+
 __sz uk_fallocbuddy_metadata_size(unsigned long frames)
 {
 	__sz sz = ALIGN_UP(sizeof(struct fb_zone), 8);
 
-	sz += DIV_ROUND_UP(frames, BPL) * sizeof(unsigned long);
-	sz += frames * sizeof(struct fb_link);
+	sz += ALIGN_UP(big_entries(frames) * sizeof(struct fb_big), 8);
+	sz += 2 * DIV_ROUND_UP(frames, BPL) * sizeof(unsigned long);
 	sz += ALIGN_UP(frames, 8);
-	sz += DIV_ROUND_UP(frames, BPL) * sizeof(unsigned long);
+	sz += frames * sizeof(struct fb_link);
 	return ALIGN_UP(sz, 8);
 }
 
@@ -565,15 +615,19 @@ static void zone_setup(struct fb_zone *z, void *metadata, __paddr_t paddr,
 	z->nonempty = 0;
 	for (k = 0; k < MAX_ORDER; k++)
 		z->head[k] = NIL;
+	/* What a boot touches first, next to the zone's header. */
+	z->big = (struct fb_big *)p;
+	p += ALIGN_UP(big_entries(frames) * sizeof(struct fb_big), 8);
 	z->used = (unsigned long *)p;
 	p += DIV_ROUND_UP(frames, BPL) * sizeof(unsigned long);
-	z->link = (struct fb_link *)p;
-	p += frames * sizeof(struct fb_link);
+	z->clean = (unsigned long *)p;
+	p += DIV_ROUND_UP(frames, BPL) * sizeof(unsigned long);
 	z->order = (__u8 *)p;
 	p += ALIGN_UP(frames, 8);
-	z->clean = (unsigned long *)p;
+	z->link = (struct fb_link *)p;
 
 	if (!zeroed) {
+		memset(z->big, 0, big_entries(frames) * sizeof(*z->big));
 		memset(z->used, 0, DIV_ROUND_UP(frames, BPL) *
 		       sizeof(unsigned long));
 		memset(z->clean, 0, DIV_ROUND_UP(frames, BPL) *
@@ -685,7 +739,8 @@ unsigned long uk_fallocbuddy_free_blocks(struct uk_falloc *fa,
 		return 0;
 	uk_spin_lock_irqsave(&b->lock, irqf);
 	for (z = b->zones; z; z = z->next)
-		for (i = z->head[order]; i != NIL; i = z->link[i].next)
+		for (i = z->head[order]; i != NIL;
+		     i = link_of(z, i, order)->next)
 			n++;
 	uk_spin_unlock_irqrestore(&b->lock, irqf);
 	return n;
@@ -700,17 +755,17 @@ static long zone_check(struct fb_zone *z)
 	for (k = 0; k < MAX_ORDER; k++) {
 		if (!!(z->nonempty & (1UL << k)) != (z->head[k] != NIL))
 			return -1;
-		for (i = z->head[k]; i != NIL; i = z->link[i].next) {
-			if (head_order(z, i) != k ||
-			    i + (1UL << k) > z->frames ||
-			    !IS_ALIGNED(z->pfn0 + i, 1UL << k))
+		for (i = z->head[k]; i != NIL; i = link_of(z, i, k)->next) {
+			if (i + (1UL << k) > z->frames ||
+			    !IS_ALIGNED(z->pfn0 + i, 1UL << k) ||
+			    !is_head(z, i, k))
 				return -1;
 			if (bm_next(z->used, i, i + (1UL << k), 1) !=
 			    i + (1UL << k))
 				return -1;
 			bi = ((z->pfn0 + i) ^ (1UL << k)) - z->pfn0;
 			if (k < MAX_ORDER - 1 && bi < z->frames &&
-			    head_order(z, bi) == k)
+			    is_head(z, bi, k))
 				return -1;
 			nfree += 1UL << k;
 		}

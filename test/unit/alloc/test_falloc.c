@@ -357,6 +357,48 @@ START_TEST(test_range_and_fixed)
 }
 END_TEST
 
+/* Blocks of 2^9 frames and more (their heads are kept apart from the
+ * small ones'): split, carved at fixed addresses, merged back. */
+START_TEST(test_large_blocks)
+{
+	enum { FRAMES = 5000 };
+	const __paddr_t base = FAKE_BASE + 7 * PAGE_SIZE;
+	__paddr_t a = __PADDR_ANY, b = __PADDR_ANY, c, d = __PADDR_ANY;
+	struct fixture f;
+
+	fx_init(&f, FRAMES, base);
+	ck_assert_int_eq(f.fa->falloc(f.fa, &a, 1500, 0), 0);
+	ck_assert_int_eq(f.fa->falloc(f.fa, &b, 1024,
+				      UK_FALLOC_F_ALIGN(10)), 0);
+	ck_assert(IS_ALIGNED(b >> PAGE_SHIFT, 1024));
+	ck_assert_int_eq(amphi_uk_fallocbuddy_check(f.fa), 0);
+	/* a fixed run across the middle of what is left */
+	for (c = ALIGN_UP(base, 512 * PAGE_SIZE); ; c += 512 * PAGE_SIZE) {
+		if (c + 700 * PAGE_SIZE > base + FRAMES * PAGE_SIZE)
+			ck_abort_msg("no free run of 700 frames");
+		if ((c + 700 * PAGE_SIZE <= a ||
+		     c >= a + 1500 * PAGE_SIZE) &&
+		    (c + 700 * PAGE_SIZE <= b || c >= b + 1024 * PAGE_SIZE))
+			break;
+	}
+	ck_assert_int_eq(f.fa->falloc(f.fa, &c, 700, 0), 0);
+	ck_assert_int_eq(f.fa->falloc(f.fa, &d, 600, 0), 0);
+	ck_assert_int_eq(amphi_uk_fallocbuddy_check(f.fa), 0);
+	/* holes, then the rest, in an order unlike the allocations' */
+	ck_assert_int_eq(f.fa->ffree(f.fa, a + 512 * PAGE_SIZE, 600), 0);
+	ck_assert_int_eq(f.fa->ffree(f.fa, b, 512), 0);
+	ck_assert_int_eq(amphi_uk_fallocbuddy_check(f.fa), 0);
+	ck_assert_int_eq(f.fa->ffree(f.fa, c, 700), 0);
+	ck_assert_int_eq(f.fa->ffree(f.fa, a, 512), 0);
+	ck_assert_int_eq(f.fa->ffree(f.fa, b + 512 * PAGE_SIZE, 512), 0);
+	ck_assert_int_eq(f.fa->ffree(f.fa, a + 1112 * PAGE_SIZE, 388), 0);
+	ck_assert_int_eq(f.fa->ffree(f.fa, d, 600), 0);
+	ck_assert_uint_eq(f.fa->free_memory, FRAMES * PAGE_SIZE);
+	assert_shape(f.fa, &f.start);
+	fx_fini(&f);
+}
+END_TEST
+
 START_TEST(test_zones)
 {
 	struct uk_falloc *fa = falloc_new();
@@ -440,6 +482,7 @@ TCase *falloc_tcase_basic(void)
 	tcase_add_test(tc, test_exhaustion);
 	tcase_add_test(tc, test_zero_and_align);
 	tcase_add_test(tc, test_range_and_fixed);
+	tcase_add_test(tc, test_large_blocks);
 	tcase_add_test(tc, test_zones);
 	tcase_add_test(tc, test_inplace_and_default);
 	return tc;
