@@ -67,8 +67,6 @@ struct tty {
 	int in_fd, out_fd;		/* the platform streams */
 	int canon;			/* reads return lines */
 	struct uk_spinlock lock;	/* everything below */
-	char buf[TTY_LINE_MAX];
-	unsigned char mark[TTY_LINE_MAX];	/* MARK_* of each byte */
 	unsigned int len;		/* bytes in buf */
 	unsigned int line_start;	/* the line being edited starts here */
 	int lnext;			/* the next byte is quoted (VLNEXT) */
@@ -80,6 +78,10 @@ struct tty {
 	unsigned int canon_col;		/* column of the line's first echo */
 	struct k_termios termios;
 	int want_input;			/* a reader waits: poll the input */
+	/* Last, so that setting up a tty touches one page of it, not
+	 * three (in sim the host backs a page at its first touch). */
+	char buf[TTY_LINE_MAX];
+	unsigned char mark[TTY_LINE_MAX];	/* MARK_* of each byte */
 };
 
 static struct tty console = { .in_fd = 0, .out_fd = 1, .canon = 1 };
