@@ -255,17 +255,19 @@ static void tty_signal(int sig)
 }
 
 /* --- the streams' input interrupt ------------------------------------
- * A host thread of ours waits in poll() for the fds the kernel armed
- * (readable, or hung up: a file or /dev/null at once) and raises the
- * input's vector on CPU 0 once, then waits for the next arm: fd 0 stays
- * as the shell made it (no O_ASYNC on a terminal it shares). An
- * eventfd tells the thread that what is armed changed, or to stop. */
+ * A host thread of ours, started by the first arm, waits in poll() for
+ * the fds the kernel armed (readable, or hung up: a file or /dev/null
+ * at once) and raises the input's vector on CPU 0 once, then waits for
+ * the next arm: fd 0 stays as the shell made it (no O_ASYNC on a
+ * terminal it shares). An eventfd tells the thread that what is armed
+ * changed, or to stop. */
 static struct {
 	void (*fn)(void *arg);
 	void *arg;
 	unsigned int irq;
 	unsigned int armed;		/* fds to wait for, 0: none */
 	int kick_fd;			/* eventfd: armed changed, or stop */
+	int started;			/* the first arm starts the thread */
 	int stop;
 	pthread_t thread;
 } input = { .kick_fd = -1 };
@@ -374,23 +376,31 @@ int ukplat_stream_input_irq(void (*fn)(void *arg), void *arg)
 	irq = ukplat_irq_alloc();
 	if (irq < 0)
 		return -ENOTSUP;
-	input.fn = fn;
-	input.arg = arg;
-	input.irq = (unsigned int)irq;
 	/* On failure the vector stays taken, with a handler that never
 	 * runs: nothing raises it. */
-	if (ukplat_irq_register((unsigned long)irq, input_handler, NULL) ||
-	    input_start())
+	if (ukplat_irq_register((unsigned long)irq, input_handler, NULL))
 		return -ENOTSUP;
+	input.irq = (unsigned int)irq;
+	input.fn = fn;
+	input.arg = arg;
 	return 0;
 }
 
-/* Lock-free and one system call: async-signal-safe. */
+/* Once started (the first arm: most programs never read their input,
+ * and a thread costs a boot about 8 page faults and a clone), lock-free
+ * and one system call: async-signal-safe. */
 void ukplat_stream_input_arm(unsigned int fds)
 {
-	if (input.kick_fd < 0)
-		return;
 	fds &= 7;
+	if (!input.fn || (!fds && input.kick_fd < 0))
+		return;
+	if (input.kick_fd < 0 &&
+	    (__atomic_exchange_n(&input.started, 1, __ATOMIC_ACQ_REL) ||
+	     input_start())) {
+		/* No thread (yet): the input may be there, each time asked. */
+		sim_lcpu_raise(0, input.irq);
+		return;
+	}
 	if (__atomic_exchange_n(&input.armed, fds, __ATOMIC_SEQ_CST) != fds)
 		input_kick();
 }

@@ -60,7 +60,9 @@ int ukplat_stream_input_irq(void (*fn)(void *arg), void *arg);
 /* Arms ukplat_stream_input_irq's callback for the next input on the
  * streams in fds (bit n: fd n; on metal the serial line carries all
  * input, whatever fds says), or at their end of input: it runs at once
- * if some is there and not read yet. 0 disarms. Any context. */
+ * if some is there and not read yet. 0 disarms. Any context, but the
+ * first call with fds set from a thread (in sim it starts the host's
+ * input thread). */
 void ukplat_stream_input_arm(unsigned int fds);
 
 /*
