@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Pipes (uk/pipe.h). One ring buffer of UK_PIPE_CAP bytes holds a queue of
- * segments: runs of bytes written in stream mode (consecutive ones merge)
- * and packets written through O_DIRECT descriptions. At most
- * UK_PIPE_SLOTS segments are queued, so packet mode holds as many packets
- * as Linux does.
+ * Pipes (uk/pipe.h). One ring buffer of UK_PIPE_CAP bytes (F_SETPIPE_SZ
+ * changes it) holds a queue of segments: runs of bytes written in stream
+ * mode (consecutive ones merge) and packets written through O_DIRECT
+ * descriptions. At most one segment per page of the ring is queued
+ * (UK_PIPE_SLOTS at first), so packet mode holds as many packets as
+ * Linux does.
  *
  * A sleeping mutex guards the ring: data is copied straight between the
  * app's buffers and the ring, and such a copy may fault and demand-page.
@@ -45,7 +46,7 @@ static inline unsigned int loadu(const unsigned int *v)
 
 static struct pipe_seg *seg_at(struct uk_pipe *p, unsigned int i)
 {
-	return &p->seg[(p->seg_head + i) % UK_PIPE_SLOTS];
+	return &p->seg[(p->seg_head + i) % p->slots];
 }
 
 static struct pipe_seg *seg_last(struct uk_pipe *p)
@@ -65,13 +66,13 @@ static void seg_push(struct uk_pipe *p, unsigned int len,
 
 static void seg_pop(struct uk_pipe *p)
 {
-	p->seg_head = (p->seg_head + 1) % UK_PIPE_SLOTS;
+	p->seg_head = (p->seg_head + 1) % p->slots;
 	__atomic_store_n(&p->nseg, p->nseg - 1, __ATOMIC_RELEASE);
 }
 
 static void ring_consume(struct uk_pipe *p, unsigned int n)
 {
-	p->head = (p->head + n) % UK_PIPE_CAP;
+	p->head = (p->head + n) % p->cap;
 	__atomic_store_n(&p->used, p->used - n, __ATOMIC_RELEASE);
 }
 
@@ -80,8 +81,8 @@ static void ring_consume(struct uk_pipe *p, unsigned int n)
 static __sz copy_in(struct uk_pipe *p, const struct iovec *iov, int iovcnt,
 		    __sz skip, __sz n)
 {
-	unsigned int tail = (p->head + p->used) % UK_PIPE_CAP;
-	__sz first = MIN(n, (__sz)(UK_PIPE_CAP - tail));
+	unsigned int tail = (p->head + p->used) % p->cap;
+	__sz first = MIN(n, (__sz)(p->cap - tail));
 	__sz done = uk_iov_copy_from(p->buf + tail, iov, iovcnt, skip, first);
 
 	/* The ring wraps: the rest goes to its start. */
@@ -96,7 +97,7 @@ static __sz copy_in(struct uk_pipe *p, const struct iovec *iov, int iovcnt,
 static __sz copy_out(struct uk_pipe *p, const struct iovec *iov,
 		     int iovcnt, __sz skip, __sz n)
 {
-	__sz first = MIN(n, (__sz)(UK_PIPE_CAP - p->head));
+	__sz first = MIN(n, (__sz)(p->cap - p->head));
 	__sz done = uk_iov_copy_to(iov, iovcnt, skip, p->buf + p->head,
 				   first);
 
@@ -113,9 +114,9 @@ static ssize_t write_stream(struct uk_pipe *p, const struct iovec *iov,
 {
 	struct pipe_seg *last = seg_last(p);
 	int merge = last && !last->packet;
-	__sz room = UK_PIPE_CAP - p->used, n;
+	__sz room = p->cap - p->used, n;
 
-	if (!merge && p->nseg == UK_PIPE_SLOTS)
+	if (!merge && p->nseg == p->slots)
 		room = 0;
 	if (total <= UK_PIPE_BUF ? room < total : !room)
 		return -EAGAIN;
@@ -138,7 +139,7 @@ static ssize_t write_packets(struct uk_pipe *p, const struct iovec *iov,
 
 	while (done < total) {
 		want = MIN(total - done, (__sz)UK_PIPE_BUF);
-		if (p->nseg == UK_PIPE_SLOTS || UK_PIPE_CAP - p->used < want)
+		if (p->nseg == p->slots || p->cap - p->used < want)
 			break;
 		n = copy_in(p, iov, iovcnt, done, want);
 		if (n < want)
@@ -245,8 +246,8 @@ static unsigned int pipe_wr_poll(struct uk_file *f)
 	struct uk_pipe *p = f->priv;
 	unsigned int ev = 0;
 
-	if (UK_PIPE_CAP - loadu(&p->used) >= UK_PIPE_BUF &&
-	    loadu(&p->nseg) < UK_PIPE_SLOTS)
+	if (loadu(&p->cap) - loadu(&p->used) >= UK_PIPE_BUF &&
+	    loadu(&p->nseg) < loadu(&p->slots))
 		ev |= PIPE_OUT;
 	if (!load(&p->readers))
 		ev |= UK_POLLERR;
@@ -316,6 +317,7 @@ static void pipe_release(struct uk_file *f)
 	if (__atomic_sub_fetch(&p->files, 1, __ATOMIC_ACQ_REL))
 		return;
 	uk_free(a, p->buf);
+	uk_free(a, p->seg);
 	uk_free(a, p);
 }
 
@@ -348,8 +350,13 @@ int uk_pipe_create(struct uk_file **rd, struct uk_file **wr)
 	p = uk_calloc(a, 1, sizeof(*p));
 	if (!p)
 		return -ENOMEM;
-	p->buf = uk_malloc(a, UK_PIPE_CAP);
-	if (!p->buf) {
+	p->cap = UK_PIPE_CAP;
+	p->slots = UK_PIPE_SLOTS;
+	p->buf = uk_malloc(a, p->cap);
+	p->seg = uk_calloc(a, p->slots, sizeof(*p->seg));
+	if (!p->buf || !p->seg) {
+		uk_free(a, p->buf);
+		uk_free(a, p->seg);
 		uk_free(a, p);
 		return -ENOMEM;
 	}
@@ -379,7 +386,7 @@ ssize_t pipe_peek(struct uk_pipe *p, void *buf, __sz n)
 		uk_mutex_unlock(&p->lock);
 		return load(&p->writers) ? -EAGAIN : 0;
 	}
-	first = MIN(n, (__sz)(UK_PIPE_CAP - p->head));
+	first = MIN(n, (__sz)(p->cap - p->head));
 	memcpy(buf, p->buf + p->head, first);
 	memcpy((char *)buf + first, p->buf, n - first);
 	uk_mutex_unlock(&p->lock);
@@ -412,11 +419,79 @@ __sz pipe_room(struct uk_pipe *p)
 
 	uk_mutex_lock(&p->lock);
 	last = seg_last(p);
-	room = UK_PIPE_CAP - p->used;
-	if (p->nseg == UK_PIPE_SLOTS && (!last || last->packet))
+	room = p->cap - p->used;
+	if (p->nseg == p->slots && (!last || last->packet))
 		room = 0;
 	uk_mutex_unlock(&p->lock);
 	return room;
+}
+
+int uk_pipe_size(struct uk_file *f)
+{
+	struct uk_pipe *p = pipe_of(f);
+
+	return p ? (int)loadu(&p->cap) : -EBADF;
+}
+
+/* Moves the ring's bytes and segments to buf and seg (cap bytes, slots
+ * segments, both big enough) from their starts on; hands back the old
+ * ones in *buf and *seg. p->lock held. */
+static void pipe_move(struct uk_pipe *p, char **buf, struct pipe_seg **seg,
+		      unsigned int cap, unsigned int slots)
+{
+	unsigned int first = MIN(p->used, p->cap - p->head), i;
+	struct pipe_seg *old_seg = p->seg;
+	char *old_buf = p->buf;
+
+	memcpy(*buf, p->buf + p->head, first);
+	memcpy(*buf + first, p->buf, p->used - first);
+	for (i = 0; i < p->nseg; i++)
+		(*seg)[i] = *seg_at(p, i);
+	p->buf = *buf;
+	p->seg = *seg;
+	p->head = 0;
+	p->seg_head = 0;
+	__atomic_store_n(&p->slots, slots, __ATOMIC_RELEASE);
+	__atomic_store_n(&p->cap, cap, __ATOMIC_RELEASE);
+	*buf = old_buf;
+	*seg = old_seg;
+}
+
+int uk_pipe_resize(struct uk_file *f, unsigned int size)
+{
+	struct uk_alloc *a = uk_alloc_get_default();
+	struct uk_pipe *p = pipe_of(f);
+	unsigned int cap = PAGE_SIZE, slots;
+	struct pipe_seg *seg;
+	char *buf;
+	int rc;
+
+	if (!p)
+		return -EBADF;
+	if (size > (1U << 31))
+		return -EINVAL;
+	if (size > UK_PIPE_MAX)
+		return -ENOMEM;
+	while (cap < size)
+		cap <<= 1;
+	slots = cap / PAGE_SIZE;
+	buf = uk_malloc(a, cap);
+	seg = uk_calloc(a, slots, sizeof(*seg));
+	rc = -ENOMEM;
+	if (buf && seg) {
+		uk_mutex_lock(&p->lock);
+		rc = -EBUSY;
+		if (p->used <= cap && p->nseg <= slots) {
+			pipe_move(p, &buf, &seg, cap, slots);
+			rc = cap;
+		}
+		uk_mutex_unlock(&p->lock);
+	}
+	uk_free(a, buf);
+	uk_free(a, seg);
+	if (rc > 0)
+		uk_pollq_notify(&p->wr.pollq, PIPE_OUT);
+	return rc;
 }
 
 int uk_pipe_is_pipe(const struct uk_file *f)

@@ -26,7 +26,10 @@ struct uk_pipe {
 	unsigned int used;		/* bytes in the ring */
 	unsigned int seg_head;		/* index of the first segment */
 	unsigned int nseg;
-	struct pipe_seg seg[UK_PIPE_SLOTS];
+	/* Bytes the ring holds and segments it queues (F_SETPIPE_SZ
+	 * changes both under lock; poll reads them without). */
+	unsigned int cap, slots;
+	struct pipe_seg *seg;
 	int readers, writers;		/* open descriptions of each end */
 	int files;			/* of rd and wr not yet released */
 	ino_t ino;

@@ -478,7 +478,7 @@ int uk_ramfs_link(struct uk_ramfs_node *dir, const char *name, __sz len,
 
 	if (S_ISDIR(node->file.mode))
 		return -EPERM;
-	if (dir->nlink == 0 || node->nlink == 0)
+	if (dir->nlink == 0 || (node->nlink == 0 && !node->linkable))
 		return -ENOENT;
 	if (uk_ramfs_lookup(dir, name, len))
 		return -EEXIST;
@@ -489,7 +489,10 @@ int uk_ramfs_link(struct uk_ramfs_node *dir, const char *name, __sz len,
 		uk_free(uk_alloc_get_default(), de);
 		return -ENOMEM;
 	}
-	node->nlink++;
+	/* An O_TMPFILE file's first name: the namespace's reference. */
+	if (node->nlink++ == 0)
+		uk_file_get(&node->file);
+	node->linkable = 0;
 	ramfs_now(&node->ctime);
 	uk_inotify_self(node, UK_IN_ATTRIB);
 	uk_inotify_name(dir, de->name, UK_IN_CREATE, 0);
@@ -692,8 +695,10 @@ static ssize_t dir_getdents(struct uk_file *f, void *buf, __sz len,
 	ssize_t r = 1;
 
 	uk_ramfs_lock();
-	if (d->nlink == 0)
-		goto out;	/* removed: empty, as on Linux */
+	if (d->nlink == 0) {
+		r = -ENOENT;	/* removed: Linux's iterate_dir */
+		goto out;
+	}
 	if (*pos == 0) {
 		r = put_dirent(buf, len, done, d->ino, 1, DT_DIR_, ".", 1);
 		if (r <= 0)

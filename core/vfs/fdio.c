@@ -19,6 +19,7 @@
 #include <uk/fdtab.h>
 #include <uk/vfs.h>
 #include <uk/nofault.h>
+#include <uk/pipe.h>
 #include <uk/ramfs.h>
 #include <uk/syscall.h>
 
@@ -249,7 +250,8 @@ UK_SYSCALL_R_DEFINE(off_t, lseek, int, fd, off_t, off, int, whence)
 
 	if (PTRISERR(of))
 		return PTR2ERR(of);
-	rc = ofile_seek(of, off, whence);
+	/* An O_PATH fd has no position (Linux's fdget_pos: EBADF). */
+	rc = (of->flags & O_PATH) ? -EBADF : ofile_seek(of, off, whence);
 	uk_ofile_put(of);
 	return rc;
 }
@@ -316,6 +318,9 @@ UK_SYSCALL_R_DEFINE(int, dup3, int, oldfd, int, newfd, int, flags)
 /* fcntl's file seal commands (Linux's F_ADD_SEALS, F_GET_SEALS). */
 #define F_ADD_SEALS_	1033
 #define F_GET_SEALS_	1034
+/* and its pipe size commands (F_SETPIPE_SZ, F_GETPIPE_SZ). */
+#define F_SETPIPE_SZ_	1031
+#define F_GETPIPE_SZ_	1032
 
 /* Status flags F_SETFL may change (as Linux). */
 #define SETFL_MASK	(O_APPEND | O_NONBLOCK | O_ASYNC | O_DIRECT | O_NOATIME)
@@ -346,6 +351,10 @@ static int ofile_fcntl(struct uk_ofile *of, int cmd, long arg)
 		return uk_vfs_fcntl_lock(of, cmd, (void *)arg);
 	case F_GET_SEALS_:
 		return uk_ramfs_seals_get(of->file);
+	case F_GETPIPE_SZ_:
+		return uk_pipe_size(of->file);
+	case F_SETPIPE_SZ_:
+		return uk_pipe_resize(of->file, (unsigned int)arg);
 	case F_ADD_SEALS_:
 		/* As Linux's memfd_add_seals: write access first. */
 		if ((of->flags & O_ACCMODE) == O_RDONLY)
@@ -376,7 +385,11 @@ UK_SYSCALL_R_DEFINE(int, fcntl, int, fd, int, cmd, long, arg)
 	of = uk_fdtab_get(fd);
 	if (PTRISERR(of))
 		return PTR2ERR(of);
-	rc = ofile_fcntl(of, cmd, arg);
+	/* An O_PATH fd takes only the fd commands and F_GETFL. */
+	if ((of->flags & O_PATH) && cmd != F_GETFL)
+		rc = -EBADF;
+	else
+		rc = ofile_fcntl(of, cmd, arg);
 	uk_ofile_put(of);
 	return rc;
 }
@@ -412,7 +425,7 @@ UK_SYSCALL_R_DEFINE(int, ioctl, int, fd, unsigned int, req, void *, arg)
 
 	if (PTRISERR(of))
 		return PTR2ERR(of);
-	rc = ofile_ioctl(of, fd, req, arg);
+	rc = (of->flags & O_PATH) ? -EBADF : ofile_ioctl(of, fd, req, arg);
 	uk_ofile_put(of);
 	return rc;
 }

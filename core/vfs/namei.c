@@ -69,13 +69,17 @@ static int lookup(struct uk_ramfs_node *dir, const char *name, __sz len,
 	*n = NULL;
 	if (!S_ISDIR(dir->file.mode))
 		return -ENOTDIR;
-	if (dir->nlink == 0)
-		return -ENOENT;	/* removed: not even ".." */
-	if (len > NAME_MAX)
-		return -ENAMETOOLONG;
+	/* A removed folder is still itself, but has nothing else, not
+	 * even "..". */
 	if (len == 1 && name[0] == '.') {
 		*n = dir;
-	} else if (len == 2 && name[0] == '.' && name[1] == '.') {
+		return 0;
+	}
+	if (dir->nlink == 0)
+		return -ENOENT;
+	if (len > NAME_MAX)
+		return -ENAMETOOLONG;
+	if (len == 2 && name[0] == '.' && name[1] == '.') {
 		*n = dir->dir.parent;
 	} else {
 		*de = uk_ramfs_lookup(dir, name, len);
@@ -247,6 +251,10 @@ static int open_walk(int dirfd, const char *path, int flags, mode_t mode,
 		rc = create_walk(dirfd, path, &w, ref);
 	else
 		rc = walk_at(dirfd, path, follow, &w, ref);
+	/* Linux's open_last_lookups: O_CREAT with a trailing slash is
+	 * EISDIR before the last name is looked at ("file/" too). */
+	if (rc == -ENOTDIR && w.slash && (flags & O_CREAT))
+		return -EISDIR;
 	if (rc)
 		return rc;
 	if (w.node) {
@@ -269,6 +277,41 @@ static int open_walk(int dirfd, const char *path, int flags, mode_t mode,
 			       out);
 }
 
+/*
+ * O_TMPFILE: a regular file without a name in the folder path names, as
+ * Linux's (build_open_flags, then the walk); without O_EXCL linkat may
+ * give it one.
+ */
+static struct uk_file *open_tmpfile(int dirfd, const char *path, int flags,
+				    mode_t mode)
+{
+	struct uk_ramfs_node *n = NULL;
+	struct uk_file *ref;
+	struct walk w;
+	int rc;
+
+	if ((flags & (O_TMPFILE | O_CREAT)) != O_TMPFILE ||
+	    (flags & O_ACCMODE) == O_RDONLY)
+		return ERR2PTR(-EINVAL);
+	uk_ramfs_lock();
+	rc = walk_at(dirfd, path, 1, &w, &ref);
+	if (!rc && !w.node)
+		rc = -ENOENT;
+	if (!rc && !S_ISDIR(w.node->file.mode))
+		rc = -ENOTDIR;
+	if (!rc && w.node->nlink == 0)
+		rc = -ENOENT;
+	if (!rc) {
+		n = uk_ramfs_create_unnamed(mode & ~cur_umask, 0);
+		if (!n)
+			rc = -ENOMEM;
+		else
+			n->linkable = !(flags & O_EXCL);
+	}
+	unlock_put(ref);
+	return rc ? ERR2PTR(rc) : &n->file;
+}
+
 struct uk_file *uk_vfs_open_file(int dirfd, const char *path, int flags,
 				 mode_t mode)
 {
@@ -276,13 +319,27 @@ struct uk_file *uk_vfs_open_file(int dirfd, const char *path, int flags,
 	struct uk_file *ref, *f;
 	int rc;
 
-	if ((flags & O_TMPFILE) == O_TMPFILE)
-		return ERR2PTR(-EOPNOTSUPP);
+	/* Linux's build_open_flags: O_CREAT | O_DIRECTORY made regular
+	 * files once, now it is EINVAL. O_PATH keeps only what says how
+	 * to find the file: no creation, truncation, nor O_TMPFILE. */
+	if ((flags & (O_CREAT | O_DIRECTORY)) == (O_CREAT | O_DIRECTORY))
+		return ERR2PTR(-EINVAL);
+	if (flags & O_PATH)
+		flags &= O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+	if (flags & (O_TMPFILE & ~O_DIRECTORY))
+		return open_tmpfile(dirfd, path, flags, mode);
 	uk_ramfs_lock();
 	rc = open_walk(dirfd, path, flags, mode, &n, &ref);
 	if (rc) {
 		unlock_put(ref);
 		return ERR2PTR(rc);
+	}
+	/* An O_PATH fd only names the node, whatever its type: no
+	 * device's open, no FIFO end, a symlink itself with O_NOFOLLOW. */
+	if (flags & O_PATH) {
+		f = uk_file_get(&n->file);
+		unlock_put(ref);
+		return f;
 	}
 	/* A device's open runs outside the lock; the node cannot go (a
 	 * device only needs rdev, read now). */
@@ -360,7 +417,7 @@ int uk_vfs_openat(int dirfd, const char *path, int flags, mode_t mode)
 
 	if (PTRISERR(f))
 		return PTR2ERR(f);
-	if (S_ISFIFO(f->mode))
+	if (S_ISFIFO(f->mode) && !(flags & O_PATH))
 		return fifo_open(f, desc_flags(flags));
 	return uk_fdtab_open(f, desc_flags(flags));
 }
@@ -520,8 +577,9 @@ int uk_vfs_linkat(int olddirfd, const char *oldpath, int newdirfd,
 		rc = -ENOENT;
 	if (!rc && S_ISDIR(o.node->file.mode))
 		rc = -EPERM;
-	/* An unlinked file cannot get a name back (Linux's vfs_link). */
-	if (!rc && o.node->nlink == 0)
+	/* An unlinked file cannot get a name back (Linux's vfs_link), but
+	 * an O_TMPFILE one can get its first. */
+	if (!rc && o.node->nlink == 0 && !o.node->linkable)
 		rc = -ENOENT;
 	if (!rc)
 		rc = walk_at(newdirfd, newpath, 0, &n, &ref2);
@@ -715,26 +773,22 @@ static int do_chown(struct uk_ramfs_node *n, long owner)
 	return 0;
 }
 
-int uk_vfs_fchownat(int dirfd, const char *path, uid_t uid, gid_t gid,
-		    int flags)
+/* The file fd has open, for the calls on open files (fchmod, fchown,
+ * futimens): an O_PATH fd is none, EBADF (Linux's fdget). */
+static struct uk_file *io_file(int fd)
 {
-	struct owner o = { uid, gid };
+	struct uk_ofile *of = uk_fdtab_get(fd);
+	struct uk_file *f;
 
-	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
-		return -EINVAL;
-	if (!*path && (flags & AT_EMPTY_PATH)) {
-		if (dirfd != AT_FDCWD)
-			return uk_vfs_fchown(dirfd, uid, gid);
-		path = ".";
-	}
-	return with_node(dirfd, path, flags & AT_SYMLINK_NOFOLLOW, do_chown,
-			 (long)&o);
+	if (PTRISERR(of))
+		return ERR2PTR(PTR2ERR(of));
+	f = (of->flags & O_PATH) ? ERR2PTR(-EBADF) : uk_file_get(of->file);
+	uk_ofile_put(of);
+	return f;
 }
 
-int uk_vfs_fchown(int fd, uid_t uid, gid_t gid)
+static int chown_file(struct uk_file *f, uid_t uid, gid_t gid)
 {
-	struct uk_file *f = uk_fdtab_get_file(fd);
-
 	if (PTRISERR(f))
 		return PTR2ERR(f);
 	/* A file outside the namespace (pipe, socket) keeps root. */
@@ -744,31 +798,37 @@ int uk_vfs_fchown(int fd, uid_t uid, gid_t gid)
 	return 0;
 }
 
+int uk_vfs_fchownat(int dirfd, const char *path, uid_t uid, gid_t gid,
+		    int flags)
+{
+	struct owner o = { uid, gid };
+
+	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	/* A path call: an O_PATH fd will do. */
+	if (!*path && (flags & AT_EMPTY_PATH)) {
+		if (dirfd != AT_FDCWD)
+			return chown_file(uk_fdtab_get_file(dirfd), uid, gid);
+		path = ".";
+	}
+	return with_node(dirfd, path, flags & AT_SYMLINK_NOFOLLOW, do_chown,
+			 (long)&o);
+}
+
+int uk_vfs_fchown(int fd, uid_t uid, gid_t gid)
+{
+	return chown_file(io_file(fd), uid, gid);
+}
+
 static int do_utimens(struct uk_ramfs_node *n, long times)
 {
 	return uk_ramfs_utimens(n, (const struct timespec *)times);
 }
 
-int uk_vfs_utimensat(int dirfd, const char *path,
-		     const struct timespec times[2], int flags)
+static int utimens_file(struct uk_file *f, const struct timespec *times)
 {
-	struct uk_file *f;
 	int rc;
 
-	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
-		return -EINVAL;
-	/* AT_EMPTY_PATH with "": the file of dirfd, as a NULL path. */
-	if (path && !*path && (flags & AT_EMPTY_PATH)) {
-		if (dirfd != AT_FDCWD)
-			path = NULL;
-		else
-			path = ".";
-	}
-	if (path)
-		return with_node(dirfd, path, flags & AT_SYMLINK_NOFOLLOW,
-				 do_utimens, (long)times);
-	/* Linux: a NULL path means the file of dirfd (futimens). */
-	f = uk_fdtab_get_file(dirfd);
 	if (PTRISERR(f))
 		return PTR2ERR(f);
 	rc = f->vnode ? uk_ramfs_utimens(uk_ramfs_node_of(f), times) : 0;
@@ -776,9 +836,30 @@ int uk_vfs_utimensat(int dirfd, const char *path,
 	return rc;
 }
 
+int uk_vfs_utimensat(int dirfd, const char *path,
+		     const struct timespec times[2], int flags)
+{
+	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	/* Linux: a NULL path means the file of dirfd (futimens, no flags,
+	 * no O_PATH fd); AT_EMPTY_PATH with "" is a path call on it. */
+	if (!path) {
+		if (dirfd == AT_FDCWD)
+			return -EFAULT;
+		return flags ? -EINVAL : utimens_file(io_file(dirfd), times);
+	}
+	if (!*path && (flags & AT_EMPTY_PATH)) {
+		if (dirfd != AT_FDCWD)
+			return utimens_file(uk_fdtab_get_file(dirfd), times);
+		path = ".";
+	}
+	return with_node(dirfd, path, flags & AT_SYMLINK_NOFOLLOW,
+			 do_utimens, (long)times);
+}
+
 int uk_vfs_fchmod(int fd, mode_t mode)
 {
-	struct uk_file *f = uk_fdtab_get_file(fd);
+	struct uk_file *f = io_file(fd);
 	int rc = 0;
 
 	if (PTRISERR(f))
@@ -799,12 +880,33 @@ static int do_access(struct uk_ramfs_node *n, long mode)
 	return 0;
 }
 
+/* access of an open file (faccessat2's AT_EMPTY_PATH): one outside the
+ * namespace (pipe, socket) is mode 0600 on Linux. */
+static int access_file(struct uk_file *f, int mode)
+{
+	int rc;
+
+	if (PTRISERR(f))
+		return PTR2ERR(f);
+	if (f->vnode)
+		rc = do_access(uk_ramfs_node_of(f), mode);
+	else
+		rc = (mode & X_OK) ? -EACCES : 0;
+	uk_file_put(f);
+	return rc;
+}
+
 int uk_vfs_faccessat(int dirfd, const char *path, int mode, int flags)
 {
 	if (mode & ~(R_OK | W_OK | X_OK))
 		return -EINVAL;
-	if (flags & ~(AT_EACCESS | AT_SYMLINK_NOFOLLOW))
+	if (flags & ~(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
 		return -EINVAL;
+	if (!*path && (flags & AT_EMPTY_PATH)) {
+		if (dirfd != AT_FDCWD)
+			return access_file(uk_fdtab_get_file(dirfd), mode);
+		path = ".";
+	}
 	return with_node(dirfd, path, flags & AT_SYMLINK_NOFOLLOW, do_access,
 			 mode);
 }
@@ -827,11 +929,18 @@ int uk_vfs_readlinkat(int dirfd, const char *path, char *buf, __sz size)
 	int rc;
 
 	uk_ramfs_lock();
-	rc = walk_at(dirfd, path, 0, &w, &ref);
+	/* "" names the symlink dirfd has open (an O_PATH | O_NOFOLLOW
+	 * fd); anything else there is ENOENT, as on Linux. */
+	if (!*path) {
+		rc = fd_node(dirfd, &w, &ref);
+		if (rc == -EXDEV)
+			rc = -ENOENT;
+	} else
+		rc = walk_at(dirfd, path, 0, &w, &ref);
 	if (!rc && !w.node)
 		rc = -ENOENT;
 	if (!rc && !S_ISLNK(w.node->file.mode))
-		rc = -EINVAL;
+		rc = *path ? -EINVAL : -ENOENT;
 	if (!rc) {
 		len = strlen(w.node->lnk.target);
 		rc = MIN(len, size);
@@ -940,9 +1049,10 @@ ssize_t uk_vfs_getdents(int fd, void *buf, __sz count)
 	if (PTRISERR(of))
 		return PTR2ERR(of);
 	f = of->file;
-	if (!f->ops->getdents) {
+	if ((of->flags & O_PATH) || !f->ops->getdents) {
+		rc = (of->flags & O_PATH) ? -EBADF : -ENOTDIR;
 		uk_ofile_put(of);
-		return -ENOTDIR;
+		return rc;
 	}
 	uk_mutex_lock(&of->pos_lock);
 	pos = of->pos;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Pipes: two files (uk/file.h), a read end and a write end, over one ring
- * buffer of UK_PIPE_CAP bytes. pipe(2)/pipe2(2) (unistd.h) make them and
+ * buffer of UK_PIPE_CAP bytes (uk_pipe_resize changes it). pipe(2)/pipe2(2) (unistd.h) make them and
  * install two fds; FIFOs in the namespace can hold the same two files.
  *
  * Ends are counted per open file description (the file ops open/close):
@@ -26,6 +26,9 @@ extern "C" {
 #define UK_PIPE_CAP	65536
 /* Largest number of packets (and data segments) queued: Linux's slots. */
 #define UK_PIPE_SLOTS	(UK_PIPE_CAP / UK_PIPE_BUF)
+/* Largest capacity F_SETPIPE_SZ makes (more is -ENOMEM; past 2 GiB,
+ * -EINVAL as on Linux). */
+#define UK_PIPE_MAX	(1U << 30)
 
 /*
  * Makes a pipe. *rd (mode S_IFIFO | 0600, reads) and *wr (writes) get one
@@ -46,6 +49,14 @@ int uk_pipe_is_pipe(const struct uk_file *f);
  * uk_file_wait: the ends notify UK_POLLIN / UK_POLLOUT when they open). */
 int uk_pipe_readers(const struct uk_file *f);
 int uk_pipe_writers(const struct uk_file *f);
+
+/* The capacity in bytes of the pipe f is an end of (F_GETPIPE_SZ), or
+ * -EBADF if f is no pipe end. */
+int uk_pipe_size(struct uk_file *f);
+/* Sets it to size rounded up to a power of two of pages (F_SETPIPE_SZ).
+ * Returns the capacity, -EBADF (no pipe), -EINVAL (past 2 GiB), -EBUSY
+ * (the data would not fit), -ENOMEM (past UK_PIPE_MAX, or no memory). */
+int uk_pipe_resize(struct uk_file *f, unsigned int size);
 
 /* Makes a pipe and installs its ends: fds[0] reads, fds[1] writes (kernel
  * memory). flags: O_CLOEXEC, O_NONBLOCK, O_DIRECT. Returns 0, -EINVAL

@@ -31,6 +31,9 @@ struct uk_ramfs_node {
 	struct uk_file file;		/* mode, refcount; vnode = this */
 	ino_t ino;
 	nlink_t nlink;			/* namespace lock */
+	/* O_TMPFILE without O_EXCL: no name yet, but linkat may give it
+	 * one (Linux's I_LINKABLE; namespace lock). */
+	int linkable;
 	dev_t rdev;
 	struct uk_mutex lock;		/* data, size, times, owner */
 	uid_t uid;			/* owner: 0 (root) unless chown */
@@ -148,7 +151,8 @@ int uk_ramfs_create(struct uk_ramfs_node *dir, const char *name, __sz len,
  * only reference, and it goes with the last. Any lock state. Returns it
  * or NULL (out of memory). */
 struct uk_ramfs_node *uk_ramfs_create_unnamed(mode_t mode, int sealable);
-/* Adds a name for node (not a directory). -EEXIST, -ENOMEM, -EMLINK. */
+/* Adds a name for node (not a directory; with no name, only a linkable
+ * one). -EEXIST, -ENOENT, -ENOMEM, -EMLINK. */
 int uk_ramfs_link(struct uk_ramfs_node *dir, const char *name, __sz len,
 		  struct uk_ramfs_node *node);
 /* Removes the entry de (a directory entry must be empty: -ENOTEMPTY). */
