@@ -2,7 +2,7 @@
 /*
  * The standard tree programs assume, made at boot once the initrd is
  * unpacked (init class SYS, first): /tmp (1777), /etc with passwd, group
- * and hosts, /proc/self/exe. What the initrd already has wins: nothing
+ * and hosts, /proc/self/exe and /proc/self/fd. What the initrd already has wins: nothing
  * here replaces a file or changes a folder that exists.
  */
 #include <errno.h>
@@ -60,6 +60,8 @@ static int proc_self(void)
 	rc = mkdir_keep("/proc", 0555);
 	if (!rc)
 		rc = mkdir_keep("/proc/self", 0555);
+	if (!rc)
+		rc = uk_vfs_fd_dir("/proc/self/fd");
 	if (!rc && name && *name) {
 		rc = uk_vfs_symlinkat(name, AT_FDCWD, "/proc/self/exe");
 		if (rc == -EEXIST)

@@ -27,6 +27,11 @@ static struct uk_ramfs_node *root;
 static unsigned long next_ino = 1;
 static unsigned long nr_nodes;
 
+/* References uk_ramfs_pin keeps (namespace lock). */
+#define PINS	8
+static struct uk_file *pins[PINS];
+static unsigned int npins;
+
 void uk_ramfs_lock(void)
 {
 	uk_mutex_lock(&ns_lock);
@@ -34,7 +39,25 @@ void uk_ramfs_lock(void)
 
 void uk_ramfs_unlock(void)
 {
+	struct uk_file *held[PINS];
+	unsigned int n = 0;
+
+	if (ns_lock.lock_count == 1) {
+		n = npins;
+		memcpy(held, pins, n * sizeof(*held));
+		npins = 0;
+	}
 	uk_mutex_unlock(&ns_lock);
+	while (n)
+		uk_file_put(held[--n]);
+}
+
+int uk_ramfs_pin(struct uk_file *f)
+{
+	if (npins == PINS)
+		return -ELOOP;
+	pins[npins++] = f;
+	return 0;
 }
 
 struct uk_ramfs_node *uk_ramfs_root(void)

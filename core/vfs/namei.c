@@ -37,6 +37,7 @@ struct walk {
 };
 
 static struct uk_ramfs_node *cwd;	/* namespace lock; a reference */
+static struct uk_ramfs_node *fd_dir;	/* /proc/self/fd; a reference */
 static mode_t cur_umask = 022;
 
 static int walk(struct uk_ramfs_node *start, const char *path, int follow,
@@ -60,6 +61,36 @@ static int follow_link(struct uk_ramfs_node *dir, struct uk_ramfs_node *lnk,
 	return 0;
 }
 
+/*
+ * An entry of /proc/self/fd: the node of the file the fd name has open,
+ * where Linux's magic link leads (*n stays NULL for other files, pipes
+ * and sockets). A node with no name is pinned for the walk.
+ */
+static int fd_entry(const char *name, __sz len, struct uk_ramfs_node **n)
+{
+	struct uk_file *f;
+	int fd = 0, rc = 0;
+	__sz i;
+
+	if (len > 9 || (len > 1 && name[0] == '0'))
+		return 0;
+	for (i = 0; i < len; i++) {
+		if (name[i] < '0' || name[i] > '9')
+			return 0;
+		fd = fd * 10 + (name[i] - '0');
+	}
+	f = uk_fdtab_get_file(fd);
+	if (PTRISERR(f))
+		return 0;
+	*n = uk_ramfs_node_of(f);
+	/* A named node stays while the namespace lock is held. */
+	if (*n && (*n)->nlink == 0)
+		rc = uk_ramfs_pin(f);
+	if (!*n || (*n)->nlink || rc)
+		uk_file_put(f);
+	return rc;
+}
+
 /* What name (len bytes) in dir names, without following a last link.
  * *de is its entry (NULL for "." and ".."); *n is NULL if absent. */
 static int lookup(struct uk_ramfs_node *dir, const char *name, __sz len,
@@ -79,6 +110,8 @@ static int lookup(struct uk_ramfs_node *dir, const char *name, __sz len,
 		return -ENOENT;
 	if (len > NAME_MAX)
 		return -ENAMETOOLONG;
+	if (dir == fd_dir && !(len == 2 && name[0] == '.' && name[1] == '.'))
+		return fd_entry(name, len, n);
 	if (len == 2 && name[0] == '.' && name[1] == '.') {
 		*n = dir->dir.parent;
 	} else {
@@ -131,6 +164,8 @@ static int walk(struct uk_ramfs_node *start, const char *path, int follow,
 		dir = n;
 		path = end;
 	}
+	if (dir == fd_dir && !n)
+		return -ENOENT;	/* nothing can be made there */
 	w->dir = dir;
 	w->last = path;
 	w->len = len;
@@ -420,6 +455,26 @@ int uk_vfs_openat(int dirfd, const char *path, int flags, mode_t mode)
 	if (S_ISFIFO(f->mode) && !(flags & O_PATH))
 		return fifo_open(f, desc_flags(flags));
 	return uk_fdtab_open(f, desc_flags(flags));
+}
+
+int uk_vfs_fd_dir(const char *path)
+{
+	struct uk_file *ref;
+	struct walk w;
+	int rc = uk_vfs_mkdirat(AT_FDCWD, path, 0500);
+
+	if (rc && rc != -EEXIST)
+		return rc;
+	uk_ramfs_lock();
+	rc = walk_at(AT_FDCWD, path, 0, &w, &ref);
+	if (!rc && (!w.node || !S_ISDIR(w.node->file.mode)))
+		rc = -ENOTDIR;
+	if (!rc && !fd_dir) {
+		fd_dir = w.node;
+		uk_file_get(&fd_dir->file);
+	}
+	unlock_put(ref);
+	return rc;
 }
 
 /* --- making names --------------------------------------------------- */

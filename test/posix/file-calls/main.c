@@ -57,8 +57,8 @@ static int renameat2_(int ofd, const char *o, int nfd, const char *n,
 
 static void check_tmpfile(void)
 {
+	char buf[8], proc[32];
 	struct stat st;
-	char buf[8];
 	int fd;
 
 	CHECK(mkdir("t", 0755) == 0);
@@ -77,6 +77,15 @@ static void check_tmpfile(void)
 	CHECK(linkat(fd, "", AT_FDCWD, "t/named", AT_EMPTY_PATH) == -1 &&
 	      errno == EEXIST);
 	close(fd);
+	/* The other way to name one: its /proc/self/fd link. */
+	fd = open("t", O_TMPFILE | O_WRONLY, 0600);
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	CHECK(stat(proc, &st) == 0 && st.st_nlink == 0);
+	CHECK(linkat(AT_FDCWD, proc, AT_FDCWD, "t/named2",
+		     AT_SYMLINK_FOLLOW) == 0);
+	CHECK(fstat(fd, &st) == 0 && st.st_nlink == 1);
+	close(fd);
+	CHECK(unlink("t/named2") == 0);
 	/* O_EXCL: never linked. */
 	fd = open("t", O_TMPFILE | O_EXCL | O_WRONLY, 0600);
 	CHECK(fd >= 0);
@@ -500,6 +509,9 @@ static void check_times_access(void)
 	CHECK(symlink("u", "ul") == 0);
 	CHECK(fchmodat(AT_FDCWD, "ul", 0600, AT_SYMLINK_NOFOLLOW) == -1 &&
 	      errno == EOPNOTSUPP);
+	/* (musl does this one through /proc/self/fd.) */
+	CHECK(fchmodat(AT_FDCWD, "u", 0640, AT_SYMLINK_NOFOLLOW) == 0);
+	CHECK(stat("u", &st) == 0 && (st.st_mode & 0777) == 0640);
 	/* The other *at flags. */
 	CHECK(fstatat(AT_FDCWD, "u", &st, 0x8000) == -1 && errno == EINVAL);
 	CHECK(unlinkat(AT_FDCWD, "u", 0x8000) == -1 && errno == EINVAL);

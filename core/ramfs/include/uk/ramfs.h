@@ -123,6 +123,11 @@ int uk_ramfs_seals_add(struct uk_file *f, unsigned int seals);
 /* The namespace lock (recursive). */
 void uk_ramfs_lock(void);
 void uk_ramfs_unlock(void);
+/* Keeps the reference f until the namespace lock's outermost release
+ * (for a node with no name a walk reached: nothing else holds it). The
+ * caller holds the lock. Returns 0, or -ELOOP if too many are kept (the
+ * caller still has the reference). */
+int uk_ramfs_pin(struct uk_file *f);
 
 /* The root directory (never freed). */
 struct uk_ramfs_node *uk_ramfs_root(void);

@@ -30,6 +30,10 @@ struct uk_ramfs_node;
 /* open(2) at the lowest free fd. Returns the fd or -errno; -UK_ERESTARTSYS
  * if a signal ended a blocking FIFO open's wait for the other end. */
 int uk_vfs_openat(int dirfd, const char *path, int flags, mode_t mode);
+/* Makes path (once: /proc/self/fd) the folder whose entries are the
+ * fds, each leading to the namespace file it has open (Linux's magic
+ * links, followed only: no readlink). Returns 0 or -errno. */
+int uk_vfs_fd_dir(const char *path);
 /* Opens path as a file without an fd (one reference), or ERR2PTR. */
 struct uk_file *uk_vfs_open_file(int dirfd, const char *path, int flags,
 				 mode_t mode);
