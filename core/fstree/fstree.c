@@ -2,8 +2,8 @@
 /*
  * The standard tree programs assume, made at boot once the initrd is
  * unpacked (init class SYS, first): /tmp (1777), /etc with passwd, group
- * and hosts, /proc/self/exe and /proc/self/fd. What the initrd already has wins: nothing
- * here replaces a file or changes a folder that exists.
+ * and hosts, /proc/self/exe and /proc/self/fd. What the initrd already
+ * has wins: nothing here replaces a file or changes a folder that exists.
  */
 #include <errno.h>
 #include <fcntl.h>
