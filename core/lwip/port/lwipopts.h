@@ -109,6 +109,8 @@
 #define TCP_LISTEN_BACKLOG		1
 #define TCP_DEFAULT_LISTEN_BACKLOG	0xff
 #define LWIP_TCP_KEEPALIVE		1
+/* TIME_WAIT lasts 2 * TCP_MSL: 60 s, as Linux's (TCP_TIMEWAIT_LEN). */
+#define TCP_MSL				30000UL
 #define TCP_TTL				64
 #define LWIP_TCP_TIMESTAMPS		0
 #define LWIP_CALLBACK_API		1
