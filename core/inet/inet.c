@@ -353,6 +353,9 @@ static int inet_getsockname(struct posix_socket_file *sock,
 	if (s->type == SOCK_STREAM && s->pcb.tcp)
 		inet_addr_out(s, &s->pcb.tcp->local_ip,
 			      s->pcb.tcp->local_port, addr, len);
+	else if (s->type == SOCK_STREAM && s->state == INET_CLOSED &&
+		 s->name_port)
+		inet_addr_out(s, &s->name_ip, s->name_port, addr, len);
 	else if (s->type == SOCK_DGRAM && s->pcb.udp)
 		inet_addr_out(s, &s->pcb.udp->local_ip,
 			      s->pcb.udp->local_port, addr, len);

@@ -59,6 +59,10 @@ struct inet_sock {
 		struct udp_pcb *udp;
 		void *any;
 	} pcb;
+	/* TCP: the local address once connected, for getsockname after
+	 * the pcb is gone (as Linux keeps it). */
+	ip_addr_t name_ip;
+	u16_t name_port;
 
 	/* Receive queue: TCP bytes as single pbufs (rq_off into the
 	 * first), or datagrams. */

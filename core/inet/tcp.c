@@ -34,6 +34,41 @@ static void room_update(struct inet_sock *s)
 			 __ATOMIC_RELEASE);
 }
 
+/* Forgets pcb: lwIP finishes (or resets) it on its own. */
+static void detach(struct tcp_pcb *pcb)
+{
+	tcp_arg(pcb, NULL);
+	if (pcb->state == LISTEN) {
+		tcp_accept(pcb, NULL);
+		return;
+	}
+	tcp_recv(pcb, NULL);
+	tcp_sent(pcb, NULL);
+	tcp_err(pcb, NULL);
+}
+
+/* The socket's own copy of its local address (getsockname's). */
+static void name_keep(struct inet_sock *s, const struct tcp_pcb *pcb)
+{
+	s->name_ip = pcb->local_ip;
+	s->name_port = pcb->local_port;
+}
+
+/* The peer's FIN came after ours: the pcb is in TIME_WAIT, or CLOSING,
+ * which lwIP takes to TIME_WAIT on an ACK with no callback. lwIP frees a
+ * TIME_WAIT pcb (after 2 * TCP_MSL, or for room) with no callback
+ * either, so the socket forgets it now; the connection is over, as
+ * Linux's socket is then (TCP_CLOSE). */
+static void finished(struct inet_sock *s, struct tcp_pcb *pcb)
+{
+	name_keep(s, pcb);
+	detach(pcb);
+	s->pcb.tcp = NULL;
+	inet_store(&s->state, INET_CLOSED);
+	__atomic_store_n(&s->sndavail, 0, __ATOMIC_RELEASE);
+	inet_notify(s, IN_EV | OUT_EV | UK_POLLHUP | UK_POLLRDHUP);
+}
+
 /* --- lwIP's callbacks (tcpip thread or a socket call, core lock) ----- */
 
 static err_t recv_cb(void *arg, struct tcp_pcb *pcb, struct pbuf *p,
@@ -44,7 +79,10 @@ static err_t recv_cb(void *arg, struct tcp_pcb *pcb, struct pbuf *p,
 
 	if (!p) {
 		inet_store(&s->peer_fin, 1);
-		inet_notify(s, IN_EV | UK_POLLRDHUP);
+		if (pcb->state == TIME_WAIT || pcb->state == CLOSING)
+			finished(s, pcb);
+		else
+			inet_notify(s, IN_EV | UK_POLLRDHUP);
 		return ERR_OK;
 	}
 	if (err != ERR_OK) {
@@ -107,6 +145,7 @@ static err_t connected_cb(void *arg, struct tcp_pcb *pcb, err_t err)
 {
 	struct inet_sock *s = arg;
 
+	name_keep(s, pcb);
 	room_update(s);
 	inet_store(&s->state, INET_CONNECTED);
 	inet_notify(s, OUT_EV);
@@ -122,19 +161,6 @@ static void attach(struct inet_sock *s, struct tcp_pcb *pcb)
 	tcp_err(pcb, err_cb);
 	if (s->nodelay)
 		tcp_nagle_disable(pcb);
-}
-
-/* Forgets pcb: lwIP finishes (or resets) it on its own. */
-static void detach(struct tcp_pcb *pcb)
-{
-	tcp_arg(pcb, NULL);
-	if (pcb->state == LISTEN) {
-		tcp_accept(pcb, NULL);
-		return;
-	}
-	tcp_recv(pcb, NULL);
-	tcp_sent(pcb, NULL);
-	tcp_err(pcb, NULL);
 }
 
 static err_t accept_cb(void *arg, struct tcp_pcb *newpcb, err_t err)
@@ -158,6 +184,7 @@ static err_t accept_cb(void *arg, struct tcp_pcb *newpcb, err_t err)
 	e->keepintvl = s->keepintvl;
 	e->keepcnt = s->keepcnt;
 	attach(e, newpcb);
+	name_keep(e, newpcb);
 	newpcb->keep_idle = (u32_t)e->keepidle * 1000;
 	newpcb->keep_intvl = (u32_t)e->keepintvl * 1000;
 	newpcb->keep_cnt = (u32_t)e->keepcnt;
@@ -196,6 +223,7 @@ static int renew(struct inet_sock *s)
 	s->state = INET_UNCONN;
 	s->peer_fin = 0;
 	s->shut = 0;
+	s->name_port = 0;
 	return inet_tcp_create(s);
 }
 
@@ -473,8 +501,7 @@ int inet_tcp_shutdown(struct inet_sock *s, int how)
 		return -ENOTCONN;
 	/* Linux: a connection that is over (reset, or closed both ways)
 	 * is not connected, though the shutdown still takes. */
-	over = s->state == INET_CLOSED ||
-	       (s->pcb.tcp && s->pcb.tcp->state == TIME_WAIT);
+	over = s->state == INET_CLOSED;
 	inet_store(&s->shut, s->shut | mode);
 	if ((mode & INET_SEND_SHUT) && s->pcb.tcp &&
 	    (s->state == INET_CONNECTED || s->state == INET_CONNECTING))
