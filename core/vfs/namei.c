@@ -37,7 +37,6 @@ struct walk {
 };
 
 static struct uk_ramfs_node *cwd;	/* namespace lock; a reference */
-static struct uk_ramfs_node *fd_dir;	/* /proc/self/fd; a reference */
 static mode_t cur_umask = 022;
 
 static int walk(struct uk_ramfs_node *start, const char *path, int follow,
@@ -110,7 +109,7 @@ static int lookup(struct uk_ramfs_node *dir, const char *name, __sz len,
 		return -ENOENT;
 	if (len > NAME_MAX)
 		return -ENAMETOOLONG;
-	if (dir == fd_dir && !(len == 2 && name[0] == '.' && name[1] == '.'))
+	if (dir->fd_dir && !(len == 2 && name[0] == '.' && name[1] == '.'))
 		return fd_entry(name, len, n);
 	if (len == 2 && name[0] == '.' && name[1] == '.') {
 		*n = dir->dir.parent;
@@ -164,7 +163,7 @@ static int walk(struct uk_ramfs_node *start, const char *path, int follow,
 		dir = n;
 		path = end;
 	}
-	if (dir == fd_dir && !n)
+	if (dir->fd_dir && !n)
 		return -ENOENT;	/* nothing can be made there */
 	w->dir = dir;
 	w->last = path;
@@ -469,10 +468,8 @@ int uk_vfs_fd_dir(const char *path)
 	rc = walk_at(AT_FDCWD, path, 0, &w, &ref);
 	if (!rc && (!w.node || !S_ISDIR(w.node->file.mode)))
 		rc = -ENOTDIR;
-	if (!rc && !fd_dir) {
-		fd_dir = w.node;
-		uk_file_get(&fd_dir->file);
-	}
+	if (!rc)
+		w.node->fd_dir = 1;
 	unlock_put(ref);
 	return rc;
 }

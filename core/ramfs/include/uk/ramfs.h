@@ -33,7 +33,9 @@ struct uk_ramfs_node {
 	nlink_t nlink;			/* namespace lock */
 	/* O_TMPFILE without O_EXCL: no name yet, but linkat may give it
 	 * one (Linux's I_LINKABLE; namespace lock). */
-	int linkable;
+	unsigned int linkable : 1;
+	/* A folder whose names are the fds (/proc/self/fd, core/vfs). */
+	unsigned int fd_dir : 1;
 	dev_t rdev;
 	struct uk_mutex lock;		/* data, size, times, owner */
 	uid_t uid;			/* owner: 0 (root) unless chown */
