@@ -22,6 +22,7 @@
 #define FANOUT		512UL
 #define PG		4096UL
 #define PG_SHIFT	12
+#define LONG_BITS	(8 * sizeof(long))
 
 static const unsigned long span[3] = { FANOUT * FANOUT, FANOUT, 1 };
 static const char zero_page[PG] __align(PG);
@@ -479,24 +480,52 @@ static unsigned long page_next(struct uk_ramfs_node *n, unsigned long pgi,
 	return found;
 }
 
+/* Gives back the pages of [first, first + count) that fresh marks (made
+ * by a failed fallocate), as shmem_fallocate does: the file is left as
+ * before. A mapped file keeps them (a mapping may use them already);
+ * they read as zeros. */
+static void falloc_undo(struct uk_ramfs_node *n, unsigned long first,
+			unsigned long count, const unsigned long *fresh)
+{
+	unsigned long i;
+
+	if (__atomic_load_n(&n->reg.maps, __ATOMIC_ACQUIRE))
+		return;
+	for (i = 0; i < count; i++)
+		if (fresh[i / LONG_BITS] & (1UL << (i % LONG_BITS)))
+			page_drop(n, first + i);
+}
+
 /* Allocates the pages of [off, end) (reading as zeros); the size grows
  * to end unless keep. Fails early (nothing allocated) if the range
- * cannot fit in the size limit; out of frames midway, the pages made so
- * far stay (they read as zeros). */
+ * cannot fit in the size limit; out of frames midway, the pages made by
+ * this call go again. */
 static int data_allocate(struct uk_ramfs_node *n, off_t off, off_t end,
 			 int keep)
 {
+	struct uk_alloc *a = uk_alloc_get_default();
 	unsigned long first = off >> PG_SHIFT, last = (end - 1) >> PG_SHIFT;
-	unsigned long want = last - first + 1, room, pgi;
+	unsigned long want = last - first + 1, room, i;
+	unsigned long *made;
 	int fresh;
 
 	room = uk_ramfs_size_limit() / PG;
 	room -= MIN(room, __atomic_load_n(&data_pages, __ATOMIC_RELAXED));
 	if (want > room + n->reg.pages)
 		return -ENOSPC;
-	for (pgi = first; pgi <= last; pgi++)
-		if (!page_make(n, pgi, 1, &fresh))
+	made = uk_calloc(a, DIV_ROUND_UP(want, LONG_BITS), sizeof(*made));
+	if (!made)
+		return -ENOMEM;
+	for (i = 0; i < want; i++) {
+		if (!page_make(n, first + i, 1, &fresh)) {
+			falloc_undo(n, first, i, made);
+			uk_free(a, made);
 			return -ENOSPC;
+		}
+		if (fresh)
+			made[i / LONG_BITS] |= 1UL << (i % LONG_BITS);
+	}
+	uk_free(a, made);
 	if (!keep && end > n->size)
 		set_size(n, end);
 	return 0;

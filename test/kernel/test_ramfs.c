@@ -260,6 +260,48 @@ UK_TESTCASE(ramfs, fallocate_limit)
 	UK_TEST_EXPECT_SNUM_EQ(uk_param_set("ramfs.size=0"), 0);
 }
 
+/* fallocate out of frames midway gives back the pages it made, as
+ * shmem_fallocate: the file is as before (size, blocks, data). */
+UK_TESTCASE(ramfs, fallocate_undo)
+{
+	static char chunk[4096];
+	struct uk_falloc *fa = uk_falloc_get_default();
+	__paddr_t hog, spare = __PADDR_ANY;
+	unsigned long used;
+	struct uk_file *f;
+	struct stat st;
+	int rc, rc_keep;
+
+	f = mkfile("/undo");
+	UK_TEST_ASSERT(f != NULL);
+	memset(chunk, 'u', sizeof(chunk));
+	/* Page 0 (and the radix tables of the range) are there before. */
+	UK_TEST_EXPECT_SNUM_EQ(fwrite_at(f, chunk, 100, 0), 100);
+	used = uk_ramfs_used();
+	/* A few frames left: fewer than the range needs. */
+	UK_TEST_ASSERT(uk_falloc(fa, &spare, 4, 0) == 0);
+	hog = frames_hog();
+	uk_ffree(fa, spare, 4);
+	rc = f->ops->fallocate(f, 0, 0, 64 * 4096);
+	rc_keep = f->ops->fallocate(f, UK_RAMFS_KEEP_SIZE, 0, 64 * 4096);
+	frames_unhog(hog);
+	UK_TEST_EXPECT_SNUM_EQ(rc, -ENOSPC);
+	UK_TEST_EXPECT_SNUM_EQ(rc_keep, -ENOSPC);
+	UK_TEST_EXPECT_UNUM_EQ(uk_ramfs_used(), used);
+	UK_TEST_EXPECT_SNUM_EQ(f->ops->getstat(f, &st), 0);
+	UK_TEST_EXPECT_SNUM_EQ(st.st_size, 100);
+	UK_TEST_EXPECT_SNUM_EQ(st.st_blocks, 8);
+	memset(chunk, 0, sizeof(chunk));
+	UK_TEST_EXPECT_SNUM_EQ(fread_at(f, chunk, 4096, 0), 100);
+	UK_TEST_EXPECT_SNUM_EQ(chunk[99], 'u');
+	/* With memory again, the same call works. */
+	UK_TEST_EXPECT_SNUM_EQ(f->ops->fallocate(f, 0, 0, 64 * 4096), 0);
+	UK_TEST_EXPECT_UNUM_EQ(uk_ramfs_used(), used + 63 * 4096);
+	uk_file_put(f);
+	UK_TEST_EXPECT_SNUM_EQ(uk_vfs_unlinkat(AT_FDCWD, "/undo", 0), 0);
+	UK_TEST_EXPECT_UNUM_EQ(uk_ramfs_used(), used - 4096);
+}
+
 /* With every frame taken, the path calls still work: stat, open of what
  * exists, rename, unlink (which gives the memory back). */
 UK_TESTCASE(ramfs, path_calls_without_memory)
