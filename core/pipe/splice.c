@@ -286,6 +286,32 @@ UK_SYSCALL_R_DEFINE(ssize_t, splice, int, fd_in, off_t *, off_in,
 	return with_fds(fd_in, fd_out, &a, do_splice);
 }
 
+ssize_t uk_pipe_sendfile_in(struct uk_ofile *out, struct uk_ofile *in,
+			    __sz len)
+{
+	struct uk_alloc *al = uk_alloc_get_default();
+	struct splice_args a = {
+		.in = in, .out = out, .len = MIN(len, (__sz)SPLICE_CHUNK),
+		.nonblock = !!(out->flags & O_NONBLOCK),
+	};
+	__sz room;
+	ssize_t rc;
+
+	if (modes_check(&a))
+		return -EBADF;
+	if (!a.opipe || a.ipipe)
+		return -EINVAL;
+	/* As Linux: a call for nothing still waits for room. */
+	if (!a.len)
+		return opipe_ready(&a, &room);
+	a.buf = uk_malloc(al, a.len);
+	if (!a.buf)
+		return -ENOMEM;
+	rc = file_to_pipe(&a);
+	uk_free(al, a.buf);
+	return rc;
+}
+
 static ssize_t do_tee(struct splice_args *a)
 {
 	if (modes_check(a))

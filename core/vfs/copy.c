@@ -14,6 +14,7 @@
 #include <uk/essentials.h>
 #include <uk/fdtab.h>
 #include <uk/nofault.h>
+#include <uk/pipe.h>
 #include <uk/ramfs.h>
 #include <uk/syscall.h>
 
@@ -97,9 +98,10 @@ static int get_two(int fd_in, struct uk_ofile **in, int fd_out,
 }
 
 /* sendfile(2) once both fds are looked up. As Linux's do_sendfile: the
- * input must be a regular file (others lack splice_read: EINVAL), the
- * output anything writable but not O_APPEND (EINVAL); the input's
- * O_NONBLOCK is ignored (it is a file). */
+ * input must be a regular file (EINVAL), the output anything writable
+ * but not O_APPEND (EINVAL); the input's O_NONBLOCK is ignored (it is a
+ * file). Into a pipe, a socket may be the input too (splice_file_to_pipe:
+ * Linux's splice_direct_to_actor, for other outputs, wants a file). */
 static ssize_t do_sendfile(struct uk_ofile *out, struct uk_ofile *in,
 			   off_t *pos, int use_pos, __sz count)
 {
@@ -113,6 +115,8 @@ static ssize_t do_sendfile(struct uk_ofile *out, struct uk_ofile *in,
 		return -ESPIPE;
 	if (*pos < 0)
 		return -EINVAL;
+	if (file_type(in) == S_IFSOCK && uk_pipe_is_pipe(out->file))
+		return uk_pipe_sendfile_in(out, in, MIN(count, UK_IOV_MAX_RW));
 	if (file_type(in) != S_IFREG)
 		return -EINVAL;
 	if (out->flags & O_APPEND)

@@ -2,11 +2,13 @@
  * Copies in the kernel, checked the same way on Linux and on Amphi:
  * sendfile, copy_file_range, splice and tee. Data, the counts returned,
  * which offsets move (the fd's or *off), end of file, blocking and
- * non-blocking pipes, and the errors the man pages list.
+ * non-blocking pipes, and the errors the man pages list. sendfile from
+ * a socket (unix or TCP) into a pipe too.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -14,6 +16,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/sendfile.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -124,6 +127,120 @@ static void check_sendfile(int src)
 	close(p[1]);
 	close(out);
 	CHECK(lseek(src, 0, SEEK_SET) == 0);
+}
+
+/* Fills the pipe end fd (non-blocking) up to EAGAIN. */
+static void fill_pipe(int fd)
+{
+	while (write(fd, buf, 4096) > 0)
+		;
+}
+
+/* sendfile from a socket (Linux 5.12 on): into a pipe only, as splice
+ * would (other outputs are EINVAL: Linux's splice_direct_to_actor wants
+ * a file); what the stream holds, 0 at its end, EAGAIN when either end
+ * is non-blocking and cannot go on, ESPIPE with an offset. */
+static void check_sendfile_unix(void)
+{
+	int sv[2], p[2], q[2], out, n, got, first;
+	off_t off = 0;
+
+	CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
+	CHECK(pipe(p) == 0);
+	CHECK(write(sv[1], "hello, world", 12) == 12);
+	CHECK(sendfile(p[1], sv[0], NULL, 5) == 5);
+	CHECK(sendfile(p[1], sv[0], NULL, 100) == 7);
+	CHECK(read(p[0], buf, 100) == 12 && !memcmp(buf, "hello, world", 12));
+	CHECK(write(sv[1], "x", 1) == 1);
+	CHECK(sendfile(p[1], sv[0], &off, 1) == -1 && errno == ESPIPE);
+	out = open("sock", O_CREAT | O_RDWR | O_TRUNC, 0644);
+	CHECK(out >= 0);
+	CHECK(sendfile(out, sv[0], NULL, 1) == -1 && errno == EINVAL);
+	CHECK(sendfile(sv[1], sv[0], NULL, 1) == -1 && errno == EINVAL);
+	/* The refused calls took nothing. */
+	CHECK(sendfile(p[1], sv[0], NULL, 10) == 1);
+	CHECK(read(p[0], buf, 10) == 1 && buf[0] == 'x');
+	/* A pipe is no input: it cannot be spliced from into a pipe. */
+	CHECK(pipe(q) == 0);
+	CHECK(write(p[1], "y", 1) == 1);
+	CHECK(sendfile(out, p[0], NULL, 1) == -1 && errno == EINVAL);
+	CHECK(sendfile(q[1], p[0], NULL, 1) == -1 && errno == EINVAL);
+	CHECK(read(p[0], buf, 10) == 1 && buf[0] == 'y');
+	close(q[0]);
+	close(q[1]);
+	close(out);
+	unlink("sock");
+	/* A non-blocking socket without data. */
+	CHECK(fcntl(sv[0], F_SETFL, O_NONBLOCK) == 0);
+	CHECK(sendfile(p[1], sv[0], NULL, 10) == -1 && errno == EAGAIN);
+	/* More than a pipe holds: one call moves at most its capacity. */
+	CHECK(fcntl(sv[1], F_SETFL, O_NONBLOCK) == 0);
+	n = write(sv[1], src_data, SRC_SIZE);
+	CHECK(n > PIPE_CAP);
+	got = sendfile(p[1], sv[0], NULL, SRC_SIZE);
+	CHECK(got > 0 && got <= PIPE_CAP);
+	CHECK(read(p[0], buf, SRC_SIZE) == got);
+	CHECK(!memcmp(buf, src_data, got));
+	first = got;
+	/* A full non-blocking pipe. */
+	CHECK(fcntl(p[1], F_SETFL, O_NONBLOCK) == 0);
+	fill_pipe(p[1]);
+	CHECK(sendfile(p[1], sv[0], NULL, 10) == -1 && errno == EAGAIN);
+	while (read(p[0], buf, SRC_SIZE) > 0 && pipe_bytes(p[0]) > 0)
+		;
+	/* The rest, in order, then 0 at the end of the stream. */
+	CHECK(shutdown(sv[1], SHUT_WR) == 0);
+	while (got < n) {
+		int m = sendfile(p[1], sv[0], NULL, SRC_SIZE);
+
+		if (m <= 0 || read(p[0], buf + got, m) != m)
+			break;
+		got += m;
+	}
+	CHECK(got == n);
+	CHECK(!memcmp(buf + first, src_data + first, n - first));
+	CHECK(sendfile(p[1], sv[0], NULL, 10) == 0);
+	/* No reader: EPIPE (SIGPIPE is ignored). */
+	close(p[0]);
+	CHECK(sendfile(p[1], sv[0], NULL, 10) == -1 && errno == EPIPE);
+	close(p[1]);
+	close(sv[0]);
+	close(sv[1]);
+}
+
+/* The same from a TCP connection over the loopback. */
+static void check_sendfile_tcp(void)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	socklen_t len = sizeof(sa);
+	int ls, c, s, p[2];
+	off_t off = 0;
+
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ls = socket(AF_INET, SOCK_STREAM, 0);
+	CHECK(ls >= 0);
+	CHECK(bind(ls, (struct sockaddr *)&sa, sizeof(sa)) == 0);
+	CHECK(listen(ls, 1) == 0);
+	CHECK(getsockname(ls, (struct sockaddr *)&sa, &len) == 0);
+	c = socket(AF_INET, SOCK_STREAM, 0);
+	CHECK(connect(c, (struct sockaddr *)&sa, sizeof(sa)) == 0);
+	s = accept(ls, NULL, NULL);
+	CHECK(s >= 0);
+	CHECK(pipe(p) == 0);
+	CHECK(write(c, "over tcp", 8) == 8);
+	CHECK(sendfile(p[1], s, NULL, 100) == 8);
+	CHECK(read(p[0], buf, 100) == 8 && !memcmp(buf, "over tcp", 8));
+	CHECK(sendfile(p[1], s, &off, 100) == -1 && errno == ESPIPE);
+	CHECK(sendfile(p[0], s, NULL, 100) == -1 && errno == EBADF);
+	CHECK(fcntl(s, F_SETFL, O_NONBLOCK) == 0);
+	CHECK(sendfile(p[1], s, NULL, 100) == -1 && errno == EAGAIN);
+	CHECK(fcntl(s, F_SETFL, 0) == 0);
+	CHECK(close(c) == 0);
+	CHECK(sendfile(p[1], s, NULL, 100) == 0);
+	close(p[0]);
+	close(p[1]);
+	close(s);
+	close(ls);
 }
 
 static void check_copy_file_range(int src)
@@ -361,6 +478,8 @@ int main(void)
 	CHECK(chdir(dir_name) == 0);
 	src = make_src();
 	check_sendfile(src);
+	check_sendfile_unix();
+	check_sendfile_tcp();
 	check_copy_file_range(src);
 	check_splice_file_pipe(src);
 	check_splice_pipes(src);

@@ -63,6 +63,14 @@ int uk_pipe_resize(struct uk_file *f, unsigned int size);
  * (other flags), -ENOMEM or -EMFILE. */
 int uk_pipe_open(int fds[2], unsigned int flags);
 
+/* sendfile(2) from a stream (a socket: no pipe, no offset) into the pipe
+ * out, as splice(2) moves it: at most what fits now, waiting for room
+ * and data unless out is O_NONBLOCK (for data, unless in is either).
+ * Returns the bytes moved, 0 at in's end, -EBADF (modes), -EINVAL (out
+ * no pipe, in a pipe), -EAGAIN, -EPIPE (no reader; SIGPIPE), -ENOMEM. */
+ssize_t uk_pipe_sendfile_in(struct uk_ofile *out, struct uk_ofile *in,
+			    __sz len);
+
 #ifdef __cplusplus
 }
 #endif
