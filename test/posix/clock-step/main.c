@@ -149,20 +149,28 @@ static long wait_tfd(struct waiter *w)
 	return read(w->fd, &n, sizeof(n));
 }
 
+/*
+ * w waits for a realtime time. A step forward past it ends the wait at
+ * once, not 10 s later; a step back puts the same wall time 1 s further
+ * away. Each wait ends with 0, or with -1 and err when err is not 0.
+ */
+static void check_follows_steps(struct waiter *w, int err)
+{
+	w->deadline = now_ns(CLOCK_REALTIME) + 10 * NS;
+	run_stepped(w, STEP);
+	CHECK(err ? w->rc == -1 && w->err == err : w->rc == 0);
+	CHECK(w->took < 3 * NS);
+	w->deadline = now_ns(CLOCK_REALTIME) + NS / 2;
+	run_stepped(w, -BACK);
+	CHECK(err ? w->rc == -1 && w->err == err : w->rc == 0);
+	CHECK(w->took >= NS + NS / 4);
+}
+
 static void check_nanosleep(void)
 {
 	struct waiter w = { .wait = wait_nanosleep };
 
-	/* Forward past the deadline: it ends now, not in 10 s. */
-	w.deadline = now_ns(CLOCK_REALTIME) + 10 * NS;
-	run_stepped(&w, STEP);
-	CHECK(w.rc == 0);
-	CHECK(w.took < 3 * NS);
-	/* Back: the same wall time is 1 s further away. */
-	w.deadline = now_ns(CLOCK_REALTIME) + NS / 2;
-	run_stepped(&w, -BACK);
-	CHECK(w.rc == 0);
-	CHECK(w.took >= NS + NS / 4);
+	check_follows_steps(&w, 0);
 	/* A relative sleep on CLOCK_REALTIME does not move. */
 	w.wait = wait_rel_nanosleep;
 	w.deadline = NS;
@@ -175,14 +183,7 @@ static void check_futex(void)
 {
 	struct waiter w = { .wait = wait_futex };
 
-	w.deadline = now_ns(CLOCK_REALTIME) + 10 * NS;
-	run_stepped(&w, STEP);
-	CHECK(w.rc == -1 && w.err == ETIMEDOUT);
-	CHECK(w.took < 3 * NS);
-	w.deadline = now_ns(CLOCK_REALTIME) + NS / 2;
-	run_stepped(&w, -BACK);
-	CHECK(w.rc == -1 && w.err == ETIMEDOUT);
-	CHECK(w.took >= NS + NS / 4);
+	check_follows_steps(&w, ETIMEDOUT);
 }
 
 static void check_mq(void)
@@ -196,14 +197,7 @@ static void check_mq(void)
 	CHECK(w.fd >= 0);
 	if (w.fd < 0)
 		return;
-	w.deadline = now_ns(CLOCK_REALTIME) + 10 * NS;
-	run_stepped(&w, STEP);
-	CHECK(w.rc == -1 && w.err == ETIMEDOUT);
-	CHECK(w.took < 3 * NS);
-	w.deadline = now_ns(CLOCK_REALTIME) + NS / 2;
-	run_stepped(&w, -BACK);
-	CHECK(w.rc == -1 && w.err == ETIMEDOUT);
-	CHECK(w.took >= NS + NS / 4);
+	check_follows_steps(&w, ETIMEDOUT);
 	mq_close(w.fd);
 	mq_unlink("/clock-step");
 }
