@@ -47,6 +47,16 @@ static void detach(struct tcp_pcb *pcb)
 	tcp_err(pcb, NULL);
 }
 
+/* The socket has no pcb any more: its connection is over (Linux's
+ * TCP_CLOSE). Readers and writers wake with HUP, and with events. */
+static void conn_over(struct inet_sock *s, unsigned int events)
+{
+	s->pcb.tcp = NULL;
+	inet_store(&s->state, INET_CLOSED);
+	__atomic_store_n(&s->sndavail, 0, __ATOMIC_RELEASE);
+	inet_notify(s, IN_EV | OUT_EV | UK_POLLHUP | UK_POLLRDHUP | events);
+}
+
 /* The socket's own copy of its local address (getsockname's). */
 static void name_keep(struct inet_sock *s, const struct tcp_pcb *pcb)
 {
@@ -63,10 +73,7 @@ static void finished(struct inet_sock *s, struct tcp_pcb *pcb)
 {
 	name_keep(s, pcb);
 	detach(pcb);
-	s->pcb.tcp = NULL;
-	inet_store(&s->state, INET_CLOSED);
-	__atomic_store_n(&s->sndavail, 0, __ATOMIC_RELEASE);
-	inet_notify(s, IN_EV | OUT_EV | UK_POLLHUP | UK_POLLRDHUP);
+	conn_over(s, 0);
 }
 
 /* --- lwIP's callbacks (tcpip thread or a socket call, core lock) ----- */
@@ -125,7 +132,6 @@ static void err_cb(void *arg, err_t err)
 
 	if (!s)
 		return;
-	s->pcb.tcp = NULL;
 	if (s->state == INET_CONNECTING)
 		e = err == ERR_RST ? ECONNREFUSED : ETIMEDOUT;
 	else if (err == ERR_RST)
@@ -135,10 +141,7 @@ static void err_cb(void *arg, err_t err)
 	else
 		e = err == ERR_ABRT ? ETIMEDOUT : -inet_err(err);
 	s->err = e;
-	inet_store(&s->state, INET_CLOSED);
-	__atomic_store_n(&s->sndavail, 0, __ATOMIC_RELEASE);
-	inet_notify(s, IN_EV | OUT_EV | UK_POLLERR | UK_POLLHUP |
-		    UK_POLLRDHUP);
+	conn_over(s, UK_POLLERR);
 }
 
 static err_t connected_cb(void *arg, struct tcp_pcb *pcb, err_t err)
