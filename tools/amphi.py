@@ -287,8 +287,9 @@ can boot a test image, else TCG, and it says which), then the arm64 ones
 (the same, on qemu-system-aarch64 under TCG), then a trimmed pass in
 the UBSan build (sim's unit, kernel, posix, apps and elf suites; ktest on
 QEMU x86_64 and arm64, and a static glibc binary on x86_64; only the
-images they need are built), and prints
-a line per platform with what its build and tests took. Suites:
+images they need are built; tests also in the suite 'slow', a build by
+configure or a long sleep, are left out), and prints a line per
+platform with what its build and tests took. Suites:
   unit      host unit tests (Check) of allocators, events, random, fdt
   kernel    in-kernel tests (test/kernel), booted as a kernel image
   posix     test/posix programs: Linux first, then Amphi, same output
@@ -305,6 +306,8 @@ a line per platform with what its build and tests took. Suites:
             ktest on 1 and 4 CPUs, hello, crashes, test/posix, the
             monitor's errors. Where /dev/kvm cannot boot a test image
             they run in one boot of the nested KVM test host
+  slow      a second suite of the tests that mostly build or sleep
+            (amphi-cc-bc, tcp-timewait): left out of the UBSan pass
 --kvm-direct: only the kvm suite (implies --platform x86_64).
 With --ubsan, every suite runs in the UBSan build (build/PLATFORM-ubsan;
 a failed check is a crash, so a test fails), and no trimmed pass follows.
@@ -1055,7 +1058,8 @@ def build_for_tests(ctx, suites, names):
     wanted = set()
     for t in tests:
         in_suite = any(s.split(':')[-1] in suites for s in t['suite'])
-        if in_suite or t['name'] in names:
+        slow = any(s.split(':')[-1] in UBSAN_SKIP for s in t['suite'])
+        if (in_suite and not slow) or t['name'] in names:
             wanted.update(t['depends'])
     built = set(f for fs in files.values() for f in fs)
     outs = [f for i in sorted(wanted) for f in files.get(i, [])]
@@ -1075,6 +1079,9 @@ def run_tests(ctx, suites, names, only_needed=False):
            '--no-rebuild']
     for s in suites:
         cmd += ['--suite', s]
+    if only_needed:
+        for s in UBSAN_SKIP:
+            cmd += ['--no-suite', s]
     # A stale log would count an earlier run's tests as this one's.
     if os.path.exists(test_log(ctx)):
         os.remove(test_log(ctx))
@@ -1100,6 +1107,11 @@ UBSAN_PASS = [
                     'elf-tls-glibc-static-qemu']),
     ('arm64', [], ['ktest-qemu', 'hello-qemu']),
 ]
+# Tests that also carry the suite 'slow' are left out of that pass: most
+# of their time is a build by configure and make (amphi-cc-bc) or a sleep
+# (tcp-timewait), and the plain run of the same world already covers the
+# kernel code they reach.
+UBSAN_SKIP = ['slow']
 
 
 # --- fuzz -------------------------------------------------------------------
