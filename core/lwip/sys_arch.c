@@ -29,6 +29,21 @@ static struct uk_alloc *port_alloc(void)
 	return uk_alloc_get_default();
 }
 
+void *lwip_port_malloc(size_t size)
+{
+	return uk_malloc(port_alloc(), size);
+}
+
+void *lwip_port_calloc(size_t count, size_t size)
+{
+	return uk_calloc(port_alloc(), count, size);
+}
+
+void lwip_port_free(void *ptr)
+{
+	uk_free(port_alloc(), ptr);
+}
+
 void sys_init(void)
 {
 }

@@ -28,6 +28,11 @@
  * (~200 bytes) and the data it actually queues. */
 #define MEM_LIBC_MALLOC			1
 #define MEMP_MEM_MALLOC			1
+/* Not the C library's malloc: that is the app's heap (core/alloc),
+ * which the app writes to at will. */
+#define mem_clib_malloc			lwip_port_malloc
+#define mem_clib_calloc			lwip_port_calloc
+#define mem_clib_free			lwip_port_free
 #define MEM_ALIGNMENT			8
 #define MEMP_NUM_TCP_PCB		10000
 #define MEMP_NUM_TCP_PCB_LISTEN		1024

@@ -27,6 +27,10 @@ void lwip_port_assert(const char *msg, const char *file, int line)
 	__attribute__((noreturn));
 void lwip_port_assert_core_locked(void);
 unsigned int lwip_port_rand(void);
+/* lwIP's heap (mem_clib_*): the kernel heap's blocks. */
+void *lwip_port_malloc(size_t size);
+void *lwip_port_calloc(size_t count, size_t size);
+void lwip_port_free(void *ptr);
 
 #define LWIP_PLATFORM_DIAG(x)	do { lwip_port_diag x; } while (0)
 #define LWIP_PLATFORM_ASSERT(x)	lwip_port_assert((x), __FILE__, __LINE__)
