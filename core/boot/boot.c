@@ -469,10 +469,9 @@ void __noreturn uk_boot_exit(int status)
 
 	if (__atomic_exchange_n(&exiting, 1, __ATOMIC_ACQ_REL))
 		wait_for_shutdown();
-	/* Before the terms: the app's heap goes with them. */
+	/* Before the terms: what the boot holds goes first. */
 	app_name = NULL;
 	args_free();
-	uk_boot_app_release();
 	uk_libc_tls_teardown();
 	uk_inittab_term();
 	exit_status = status;

@@ -18,13 +18,13 @@
 #include <uk/boot.h>
 #include <uk/print.h>
 #include <uk/random.h>
+#include <uk/thread.h>
 #include <uk/plat/bootinfo.h>
 
 #define ENV_MAX		128
 
 static const char *env[ENV_MAX + 1];
 static int env_count;
-static char **app_vec;		/* argv, envp, auxv and strings (app heap) */
 
 /* Defaults a program expects to find. */
 static const char *const env_defaults[] = { "HOME=/", "PATH=/bin" };
@@ -108,26 +108,27 @@ static void strings_copy(char **dst, char *const *src, int n, char **str)
 	}
 }
 
-/* A header before each block says which heap it came from. */
-#define TLS_HDR		16
-
+/* The boot thread's first TLS block, before the app's start: kernel
+ * memory, for the kernel's own threads' errno until then. */
 void *uk_boot_tls_alloc(__sz size)
 {
-	struct uk_alloc *a = uk_alloc_app();
-	struct uk_alloc **p = uk_calloc(a, 1, size + TLS_HDR);
-
-	if (!p)
-		return NULL;
-	*p = a;
-	return (char *)p + TLS_HDR;
+	return uk_calloc(uk_alloc_get_default(), 1, size);
 }
 
 void uk_boot_tls_free(void *block)
 {
-	struct uk_alloc **p = (void *)((char *)block - TLS_HDR);
+	uk_free(uk_alloc_get_default(), block);
+}
 
-	if (block)
-		uk_free(*p, p);
+/* What the program's start puts on main()'s stack, as Linux's execve
+ * does, must fit in a quarter of it (Linux's E2BIG limit). */
+static void start_block_check(__sz size)
+{
+	struct uk_thread *self = uk_thread_current();
+
+	if (self && self->stack_size && size > self->stack_size / 4)
+		UK_CRASH("arguments and environment of %lu bytes: more than a "
+			 "quarter of main()'s stack\n", (unsigned long)size);
 }
 
 void __noreturn uk_boot_start_app(int argc, char **argv)
@@ -136,26 +137,33 @@ void __noreturn uk_boot_start_app(int argc, char **argv)
 	unsigned long aux[2 * AUX_MAX];
 	unsigned char *random_bytes;
 	char **vec, *str, *platform;
+	__sz size, tls_size;
 	int n, a = 0;
-	__sz size;
+	void *tls;
 
 	env_defaults_add();
-	/* The boot thread's TLS block moves to the app's heap: errno and
-	 * the app's __thread variables are app memory, which system calls
-	 * accept as buffers. */
-	uk_libc_tls_rehome();
-	/* argv, NULL, envp, NULL, auxv, then the strings and AT_RANDOM's
-	 * bytes: one block of the app's heap, as on a process stack; it
-	 * lives as long as the program. The strings are copies: a program
-	 * may write to them (C11 5.1.2.2.1; Redis's setproctitle edits its
-	 * environment in place). */
+	/*
+	 * The boot thread's TLS block, then argv, NULL, envp, NULL, auxv,
+	 * the strings and AT_RANDOM's bytes go on main()'s stack, in this
+	 * frame that never returns, as Linux's execve puts them on a new
+	 * program's stack: app memory (errno and the app's __thread
+	 * variables are buffers system calls accept; a program may write
+	 * to its strings, C11 5.1.2.2.1, as Redis's setproctitle edits its
+	 * environment in place) that the stack's VMA holds, not a heap.
+	 * An app that writes over its heap's bookkeeping (a bad buffer
+	 * address of a system call, say) thus leaves nothing the kernel
+	 * frees at exit, nor a heap header it would trust.
+	 */
+	tls_size = uk_libc_tls_size();
 	n = argc + 1 + env_count + 1 + 2 * AUX_MAX;
 	size = n * sizeof(char *) + strings_size(argv, argc) +
 	       strings_size((char *const *)env, env_count) +
 	       sizeof(AUX_PLATFORM) + 16;
-	vec = app_vec = uk_malloc(uk_alloc_app(), size);
-	if (!vec)
-		UK_CRASH("out of memory for the program's arguments\n");
+	start_block_check(tls_size + size);
+	tls = __builtin_alloca(tls_size);
+	memset(tls, 0, tls_size);
+	uk_libc_tls_rehome(tls);
+	vec = __builtin_alloca(size);
 	str = (char *)(vec + n);
 	random_bytes = (unsigned char *)str;
 	uk_random_fill(random_bytes, 16);
@@ -190,10 +198,4 @@ void __noreturn uk_boot_start_app(int argc, char **argv)
 	memcpy(&vec[argc + 1 + env_count + 1], aux, a * sizeof(aux[0]));
 	__libc_start_main(call_main, argc, vec, NULL, NULL, NULL);
 	UK_CRASH("__libc_start_main returned\n");
-}
-
-void uk_boot_app_release(void)
-{
-	uk_free(uk_alloc_app(), app_vec);
-	app_vec = NULL;
 }

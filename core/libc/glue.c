@@ -27,8 +27,8 @@
  * no longer runs on it. */
 _Noreturn void uk_process_thread_exit_unmap(void *base, size_t len);
 
-/* Kernel (core/boot): a zeroed block for the boot thread's TLS, from the
- * app's heap once it exists; its release, to the heap it came from. */
+/* Kernel (core/boot): a zeroed block of kernel memory for the boot
+ * thread's first TLS, until the app starts; its release. */
 void *uk_boot_tls_alloc(size_t size);
 void uk_boot_tls_free(void *block);
 
@@ -43,7 +43,8 @@ void __unmapself(void *base, size_t size)
 
 static struct tls_module main_tls;
 static struct pthread boot_td;
-static void *main_block;		/* the boot thread's block, kept */
+static void *main_block;		/* the boot thread's block */
+static void *early_block;		/* ... while uk_boot_tls_alloc's */
 static int tls_ready, libc_started;
 
 /* Set when the program starts if the image has one CPU: the x86_64
@@ -124,7 +125,7 @@ unsigned long uk_libc_tls_setup(const size_t *aux)
 	struct pthread *td;
 
 	tls_layout(aux);
-	main_block = uk_boot_tls_alloc(libc.tls_size);
+	main_block = early_block = uk_boot_tls_alloc(libc.tls_size);
 	if (!main_block)
 		a_crash();
 	td = __copy_tls(main_block);
@@ -145,20 +146,16 @@ void uk_libc_tls_teardown(void)
 	    (unsigned char *)self < (unsigned char *)main_block +
 				    libc.tls_size)
 		__set_thread_area((void *)uk_libc_tls_boot());
-	uk_boot_tls_free(main_block);
-	main_block = NULL;
+	uk_boot_tls_free(early_block);
+	main_block = early_block = NULL;
 }
 
-void uk_libc_tls_rehome(void)
+void uk_libc_tls_rehome(void *block)
 {
 	struct pthread *self = __pthread_self(), *td;
-	void *block, *old = main_block;
 
 	if (!tls_ready)
 		return;
-	block = uk_boot_tls_alloc(libc.tls_size);
-	if (!block)
-		a_crash();
 	td = __copy_tls(block);
 	descriptor_init(td, self->tid);
 	/* Frames below keep their stack-protector canary. */
@@ -166,7 +163,8 @@ void uk_libc_tls_rehome(void)
 	td->errno_val = self->errno_val;
 	main_block = block;
 	__set_thread_area(TP_ADJ(td));
-	uk_boot_tls_free(old);
+	uk_boot_tls_free(early_block);
+	early_block = NULL;
 }
 
 size_t uk_libc_tls_size(void)

@@ -1,13 +1,17 @@
 /* The boot sequence's pieces, checked inside a running kernel. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
+#include <unistd.h>
 #include <uk/boot.h>
 #include <uk/param.h>
 #include <uk/plat/bootinfo.h>
 #include <uk/plat/lcpu.h>
 #include <uk/plat/memory.h>
 #include <uk/test.h>
+#include <uk/vmem.h>
 
 /* What the test's launcher asked the loader (sim, QEMU, amphi-kvm) for;
  * 0: not said. Every ktest run of the test suites says both. */
@@ -120,4 +124,28 @@ UK_TESTCASE(boot, machine_is_what_was_asked)
 	if (expect_mem_mib)
 		UK_TEST_EXPECT_UNUM_EQ(ram_span(bi),
 				       (unsigned long)expect_mem_mib << 20);
+}
+
+/* Nonzero if p lies in the VMA named name. */
+static int in_vma(const void *p, const char *name)
+{
+	const struct uk_vma *vma = uk_vma_find(uk_vas_get_active(),
+					       (__vaddr_t)p);
+
+	return vma && vma->name && !strcmp(vma->name, name);
+}
+
+/* What the program's start made (this thread's TLS block, argv, the
+ * environment, the auxiliary vector's bytes) lies on main()'s stack, as
+ * Linux's execve puts it: not in blocks of the app's heap, which an app
+ * may write over (test/fuzz/syscalls did, through a system call's
+ * buffer, then the exit freed the TLS block by its smashed header). */
+UK_TESTCASE(boot, program_start_is_on_mains_stack)
+{
+	UK_TEST_ASSERT(environ != NULL && environ[0] != NULL);
+	UK_TEST_EXPECT(in_vma(&errno, "main"));
+	UK_TEST_EXPECT(in_vma(environ, "main"));
+	UK_TEST_EXPECT(in_vma(environ[0], "main"));
+	UK_TEST_EXPECT(in_vma((void *)getauxval(AT_RANDOM), "main"));
+	UK_TEST_EXPECT(in_vma((void *)getauxval(AT_EXECFN), "main"));
 }

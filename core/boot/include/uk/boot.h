@@ -54,18 +54,17 @@ unsigned long uk_libc_tls_boot(void);
 unsigned long uk_libc_tls_setup(const __SIZE_TYPE__ *aux);
 __SIZE_TYPE__ uk_libc_tls_size(void);
 unsigned long uk_libc_tls_init(void *mem, int tid);
-/* At exit, before the terms (the app heap goes with them): the boot
- * thread's block is freed (the caller moves to
- * the boot descriptor if it ran on it). */
+/* At exit, before the terms: the caller moves to the boot descriptor
+ * if it ran on the boot thread's block, and uk_boot_tls_alloc's block,
+ * if still in use, is freed. */
 void uk_libc_tls_teardown(void);
-/* Moves the boot thread's TLS block to a new one of uk_boot_tls_alloc
- * (at the app's start: into the app's heap), keeping its canary. */
-void uk_libc_tls_rehome(void);
-/* The boot thread's TLS blocks (zeroed), from the app's heap once it
- * exists, and their release to the heap each came from. */
+/* Moves the boot thread's TLS to block (uk_libc_tls_size() zeroed bytes
+ * that outlive the program: at its start, on main()'s stack), keeping
+ * its canary; frees uk_boot_tls_alloc's. */
+void uk_libc_tls_rehome(void *block);
+/* The boot thread's first TLS block (zeroed kernel memory), and its
+ * release (NULL: nothing). */
 void *uk_boot_tls_alloc(__SIZE_TYPE__ size);
 void uk_boot_tls_free(void *block);
-/* At the very end: what uk_boot_start_app() allocated is freed. */
-void uk_boot_app_release(void);
 
 #endif /* __UK_BOOT_H__ */
