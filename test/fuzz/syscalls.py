@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """Run the system-call fuzzer image (test/fuzz/syscalls) for some seeds.
 
-  syscalls.py [--runner QEMU_RUN] [-n CALLS] [--seeds FIRST:COUNT] IMAGE
-  syscalls.py [--runner QEMU_RUN] --inputs DIR IMAGE
+  syscalls.py [--runner QEMU_RUN] [-m SIZE] [-n CALLS] [--seeds FIRST:COUNT]
+              IMAGE
+  syscalls.py [--runner QEMU_RUN] [-m SIZE] --inputs DIR IMAGE
 
-Each seed is one boot. Passes if every boot ends with status 0 and the
+Each seed is one boot, with SIZE of RAM (default 256M; "default": the
+launcher's). Passes if every boot ends with status 0 and the
 fuzzer's "kernel alive" line; a failed seed prints the command that
 replays it (add -v, or -k syscall.trace=1, to see each call). With
 --inputs, each file of DIR is one boot instead: an input of the
@@ -21,6 +23,7 @@ import time
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--runner')
+    ap.add_argument('-m', '--memory', default='256M')
     ap.add_argument('-n', type=int, default=10000)
     ap.add_argument('--seeds', default='1:1')
     ap.add_argument('--timeout', type=int, default=300)
@@ -42,7 +45,9 @@ def main():
                          'alive' % len(data)))
     failed = []
     for seed, app_args, want in runs:
-        opts = ['-q', '-m', '256M']
+        opts = ['-q']
+        if args.memory != 'default':
+            opts += ['-m', args.memory]
         app = ['--'] + app_args
         if args.runner:
             cmd = [sys.executable, args.runner] + opts + [args.image] + app
