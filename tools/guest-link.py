@@ -242,12 +242,52 @@ def section_names(readelf, path):
     return names
 
 
+def section_sizes(readelf, path):
+    """{name: size} of the sections of object PATH."""
+    sizes = {}
+    for line in run([readelf, '-SW', path]).splitlines():
+        if '] ' not in line or line.strip().startswith('[Nr]'):
+            continue
+        fields = line.split(']', 1)[1].split()
+        if len(fields) >= 5:
+            sizes[fields[0]] = int(fields[4], 16)
+    return sizes
+
+
+def sort_data_by_size(args, tmp, kern):
+    """Links KERN (built with -fdata-sections) again with its .data and
+    .bss variables ordered from largest to smallest, and returns the new
+    object's path. A boot touches a few bytes of many small variables
+    and little of the large arrays: packed together at the end, where the
+    C library's follow, the small ones share a few pages instead of each
+    being alone on a page between arrays (in sim each page first touched
+    is a host page fault)."""
+    sizes = section_sizes(args.readelf, kern)
+    script = ['SECTIONS', '{']
+    for kind in ('.data', '.bss'):
+        names = [n for n in sizes
+                 if n == kind or n.startswith(kind + '.')]
+        names.sort(key=lambda n: (-sizes[n], n))
+        script.append('\t%s : {' % kind)
+        script += ['\t\t*(%s)' % n for n in names]
+        script.append('\t}')
+    script.append('}')
+    lds = os.path.join(tmp, 'kernel-data.lds')
+    with open(lds, 'w') as f:
+        f.write('\n'.join(script) + '\n')
+    out = os.path.join(tmp, 'kernel-s.o')
+    run([*args.cc.split(), '-nostdlib', '-r', '-Wl,-T,' + lds, '-o', out,
+         kern])
+    return out
+
+
 def link_kernel(args, tmp):
-    """The kernel alone: its text renamed, its internals made local.
-    Returns the object's path."""
+    """The kernel alone: its text renamed, its internals made local, its
+    variables ordered by size. Returns the object's path."""
     kern = os.path.join(tmp, 'kernel-r.o')
     run([*args.cc.split(), '-nostdlib', '-r', '-o', kern,
          '-Wl,--whole-archive', *args.archives, '-Wl,--no-whole-archive'])
+    kern = sort_data_by_size(args, tmp, kern)
     renames = []
     for sec in section_names(args.readelf, kern):
         if (sec == '.text' or sec.startswith('.text.')) and \
