@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Regular file data: whole page frames from the frame allocator, found
- * through a three-level radix of 512-entry tables (like page tables), so
- * a byte costs O(1) to reach, holes cost nothing and read as zeros.
+ * through a radix of 512-entry tables (like page tables), so a byte
+ * costs O(1) to reach, holes cost nothing and read as zeros. The radix
+ * has as many levels (1 to 3) as the highest page needs: a file of up to
+ * 2 MiB costs one table, not three (boot writes small files, each table
+ * is a page to touch).
  * Everything here runs under the node's mutex.
  */
 #include <errno.h>
@@ -30,6 +33,28 @@ static const char zero_page[PG] __align(PG);
 static inline unsigned long slot(unsigned long pgi, int lvl)
 {
 	return (pgi / span[lvl]) % FANOUT;
+}
+
+/* The level of the radix's top table (0 for the full three levels). */
+static inline int top_lvl(const struct uk_ramfs_node *n)
+{
+	return 3 - n->reg.levels;
+}
+
+/* How many pages the radix's levels can reach. */
+static unsigned long radix_reach(const struct uk_ramfs_node *n)
+{
+	return n->reg.levels ? span[top_lvl(n)] * FANOUT : 0;
+}
+
+/* The fewest levels that reach page pgi. */
+static unsigned int levels_for(unsigned long pgi)
+{
+	unsigned int levels = 1;
+
+	while (levels < 3 && pgi >= span[3 - levels] * FANOUT)
+		levels++;
+	return levels;
 }
 
 static __vaddr_t dm_off(void)
@@ -97,7 +122,9 @@ static char *__page_find(struct uk_ramfs_node *n, unsigned long pgi)
 	void **t = n->reg.radix;
 	int lvl;
 
-	for (lvl = 0; t && lvl < 2; lvl++)
+	if (pgi >= radix_reach(n))
+		return NULL;
+	for (lvl = top_lvl(n); t && lvl < 2; lvl++)
 		t = t[slot(pgi, lvl)];
 	return t ? t[slot(pgi, 2)] : NULL;
 }
@@ -113,6 +140,27 @@ static char *page_find(struct uk_ramfs_node *n, unsigned long pgi)
 	return p;
 }
 
+/* Adds levels on top of the radix until it reaches page pgi; 0 or
+ * -ENOMEM. plock held. */
+static int radix_grow(struct uk_ramfs_node *n, unsigned long pgi)
+{
+	void **t;
+
+	if (!n->reg.radix) {
+		n->reg.levels = levels_for(pgi);
+		return 0;
+	}
+	while (n->reg.levels < 3 && pgi >= radix_reach(n)) {
+		t = uk_calloc(uk_alloc_get_default(), FANOUT, sizeof(void *));
+		if (!t)
+			return -ENOMEM;
+		t[0] = n->reg.radix;
+		n->reg.radix = t;
+		n->reg.levels++;
+	}
+	return 0;
+}
+
 /* The data page of index pgi, allocated (zeroed if zero) if missing;
  * *fresh says it is new. NULL when out of memory or room. plock held. */
 static char *__page_make(struct uk_ramfs_node *n, unsigned long pgi,
@@ -125,7 +173,9 @@ static char *__page_make(struct uk_ramfs_node *n, unsigned long pgi,
 	int lvl;
 
 	*fresh = 0;
-	for (lvl = 0; lvl < 3; lvl++) {
+	if (radix_grow(n, pgi))
+		return NULL;
+	for (lvl = top_lvl(n); lvl < 3; lvl++) {
 		if (!*pt) {
 			*pt = uk_calloc(a, FANOUT, sizeof(void *));
 			if (!*pt)
@@ -175,7 +225,7 @@ static void page_drop(struct uk_ramfs_node *n, unsigned long pgi)
 
 	uk_spin_lock_irqsave(&n->plock, flags);
 	t = n->reg.radix;
-	for (lvl = 0; lvl < 2; lvl++)
+	for (lvl = top_lvl(n); lvl < 2; lvl++)
 		t = t[slot(pgi, lvl)];
 	uk_ffree(uk_falloc_get_default(), (__vaddr_t)t[slot(pgi, 2)] -
 		 dm_off(), 1);
@@ -225,9 +275,11 @@ static void data_shrink(struct uk_ramfs_node *n, off_t len)
 	char *p;
 
 	uk_spin_lock_irqsave(&n->plock, flags);
-	if (n->reg.radix && free_from(n, n->reg.radix, 0, 0, first)) {
+	if (n->reg.radix &&
+	    free_from(n, n->reg.radix, top_lvl(n), 0, first)) {
 		radix = n->reg.radix;
 		n->reg.radix = NULL;
+		n->reg.levels = 0;
 	}
 	uk_spin_unlock_irqrestore(&n->plock, flags);
 	uk_free(uk_alloc_get_default(), radix);
@@ -466,9 +518,9 @@ static unsigned long page_next(struct uk_ramfs_node *n, unsigned long pgi,
 	int lvl;
 
 	uk_spin_lock_irqsave(&n->plock, flags);
-	while (pgi <= last && n->reg.radix) {
+	while (pgi <= last && pgi < radix_reach(n) && n->reg.radix) {
 		t = n->reg.radix;
-		for (lvl = 0; lvl < 3 && t[slot(pgi, lvl)]; lvl++)
+		for (lvl = top_lvl(n); lvl < 3 && t[slot(pgi, lvl)]; lvl++)
 			t = t[slot(pgi, lvl)];
 		if (lvl == 3) {
 			found = pgi;

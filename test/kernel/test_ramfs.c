@@ -115,6 +115,38 @@ UK_TESTCASE(ramfs, holes_read_zero)
 	UK_TEST_EXPECT_SNUM_EQ(uk_vfs_unlinkat(AT_FDCWD, "/sparse", 0), 0);
 }
 
+/* A small file's radix has one level; a far write adds the levels above
+ * it and keeps the pages it had. */
+UK_TESTCASE(ramfs, radix_grows_over_data)
+{
+	struct uk_file *f = mkfile("/grow");
+	struct stat st;
+	char c = 0;
+
+	UK_TEST_ASSERT(f != NULL);
+	UK_TEST_EXPECT_SNUM_EQ(fwrite_at(f, "a", 1, 4096), 1);
+	UK_TEST_EXPECT_SNUM_EQ(fwrite_at(f, "b", 1, 3L << 20), 1);
+	UK_TEST_EXPECT_SNUM_EQ(fwrite_at(f, "c", 1, 100L << 30), 1);
+	UK_TEST_EXPECT_SNUM_EQ(fread_at(f, &c, 1, 4096), 1);
+	UK_TEST_EXPECT_SNUM_EQ(c, 'a');
+	UK_TEST_EXPECT_SNUM_EQ(fread_at(f, &c, 1, 3L << 20), 1);
+	UK_TEST_EXPECT_SNUM_EQ(c, 'b');
+	UK_TEST_EXPECT_SNUM_EQ(fread_at(f, &c, 1, 100L << 30), 1);
+	UK_TEST_EXPECT_SNUM_EQ(c, 'c');
+	UK_TEST_EXPECT_SNUM_EQ(f->ops->truncate(f, 4097), 0);
+	uk_ramfs_getstat(uk_ramfs_node_of(f), &st);
+	UK_TEST_EXPECT_SNUM_EQ(st.st_blocks, 8);
+	UK_TEST_EXPECT_SNUM_EQ(fread_at(f, &c, 1, 4096), 1);
+	UK_TEST_EXPECT_SNUM_EQ(c, 'a');
+	/* Emptied, then small again: one level from the start. */
+	UK_TEST_EXPECT_SNUM_EQ(f->ops->truncate(f, 0), 0);
+	UK_TEST_EXPECT_SNUM_EQ(fwrite_at(f, "d", 1, 0), 1);
+	UK_TEST_EXPECT_SNUM_EQ(fread_at(f, &c, 1, 0), 1);
+	UK_TEST_EXPECT_SNUM_EQ(c, 'd');
+	uk_file_put(f);
+	UK_TEST_EXPECT_SNUM_EQ(uk_vfs_unlinkat(AT_FDCWD, "/grow", 0), 0);
+}
+
 UK_TESTCASE(ramfs, bad_buffers_fault)
 {
 	struct uk_file *f = mkfile("/fault");

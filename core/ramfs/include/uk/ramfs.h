@@ -54,7 +54,8 @@ struct uk_ramfs_node {
 	unsigned long xattr_bytes;	/* their names' and values' bytes */
 	union {
 		struct {			/* S_IFREG */
-			void **radix;		/* 3 levels of 512 */
+			void **radix;		/* levels of 512 */
+			unsigned int levels;	/* 1 to 3; 0: no radix */
 			unsigned long pages;	/* allocated data pages */
 			long maps;		/* VMAs mapping the file */
 		} reg;
