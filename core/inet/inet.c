@@ -52,6 +52,7 @@ struct inet_sock *inet_sock_alloc(int family, int type)
 	s->keepidle = 7200;
 	s->keepintvl = 75;
 	s->keepcnt = 9;
+	s->ttl = IP_DEFAULT_TTL;
 	return s;
 }
 
@@ -100,6 +101,27 @@ u8_t inet_ip_type(const struct inet_sock *s)
 	if (s->family == AF_INET)
 		return IPADDR_TYPE_V4;
 	return s->v6only ? IPADDR_TYPE_V6 : IPADDR_TYPE_ANY;
+}
+
+void inet_ip_opts_apply(struct inet_sock *s)
+{
+	/* Both pcbs start with IP_PCB. */
+	struct ip_pcb *ip = s->pcb.any;
+	const u8_t flags = SOF_REUSEADDR | SOF_KEEPALIVE | SOF_BROADCAST;
+
+	if (!ip)
+		return;
+	ip->so_options = (u8_t)((ip->so_options & ~flags) | s->so_flags);
+	ip->ttl = s->ttl;
+	ip->tos = s->tos;
+}
+
+/* Takes lwIP's core lock for an op on s. */
+static void inet_lock(struct inet_sock *s)
+{
+	LOCK_TCPIP_CORE();
+	if (s->type == SOCK_STREAM)
+		inet_tcp_settle(s);
 }
 
 /* --- addresses ------------------------------------------------------ */
@@ -265,7 +287,7 @@ static int inet_bind(struct posix_socket_file *sock,
 		rc = 0;
 	if (rc)
 		return rc == -ENETUNREACH ? -EINVAL : rc;
-	LOCK_TCPIP_CORE();
+	inet_lock(s);
 	rc = inet_addr_local(&ip);
 	if (!rc)
 		rc = s->type == SOCK_STREAM ? inet_tcp_bind(s, &ip, port) :
@@ -281,7 +303,7 @@ static int inet_listen(struct posix_socket_file *sock, int backlog)
 
 	if (s->type != SOCK_STREAM)
 		return -EOPNOTSUPP;
-	LOCK_TCPIP_CORE();
+	inet_lock(s);
 	rc = inet_tcp_listen(s, backlog);
 	UNLOCK_TCPIP_CORE();
 	return rc;
@@ -297,7 +319,7 @@ static int inet_accept4(struct posix_socket_file *sock,
 
 	if (s->type != SOCK_STREAM)
 		return -EOPNOTSUPP;
-	LOCK_TCPIP_CORE();
+	inet_lock(s);
 	rc = inet_tcp_accept(s, newsock, addr, addrlen);
 	UNLOCK_TCPIP_CORE();
 	return rc;
@@ -312,7 +334,7 @@ static int inet_connect(struct posix_socket_file *sock,
 	int rc;
 
 	if (s->type == SOCK_DGRAM) {
-		LOCK_TCPIP_CORE();
+		inet_lock(s);
 		rc = inet_udp_connect(s, addr, len);
 		UNLOCK_TCPIP_CORE();
 		return rc;
@@ -320,7 +342,7 @@ static int inet_connect(struct posix_socket_file *sock,
 	rc = inet_addr_in(s, addr, len, &ip, &port);
 	if (rc)
 		return rc;
-	LOCK_TCPIP_CORE();
+	inet_lock(s);
 	rc = inet_tcp_connect(s, &ip, port);
 	UNLOCK_TCPIP_CORE();
 	return rc;
@@ -331,7 +353,7 @@ static int inet_shutdown(struct posix_socket_file *sock, int how)
 	struct inet_sock *s = inet_of(sock);
 	int rc = 0;
 
-	LOCK_TCPIP_CORE();
+	inet_lock(s);
 	if (s->type == SOCK_STREAM) {
 		rc = inet_tcp_shutdown(s, how);
 	} else if (s->state != INET_CONNECTED) {
@@ -349,7 +371,7 @@ static int inet_getsockname(struct posix_socket_file *sock,
 {
 	struct inet_sock *s = inet_of(sock);
 
-	LOCK_TCPIP_CORE();
+	inet_lock(s);
 	if (s->type == SOCK_STREAM && s->pcb.tcp)
 		inet_addr_out(s, &s->pcb.tcp->local_ip,
 			      s->pcb.tcp->local_port, addr, len);
@@ -371,7 +393,7 @@ static int inet_getpeername(struct posix_socket_file *sock,
 	struct inet_sock *s = inet_of(sock);
 	int rc = 0;
 
-	LOCK_TCPIP_CORE();
+	inet_lock(s);
 	if (s->type == SOCK_STREAM && s->pcb.tcp &&
 	    s->state == INET_CONNECTED)
 		inet_addr_out(s, &s->pcb.tcp->remote_ip,
@@ -394,31 +416,21 @@ static int put_int(void *val, socklen_t *len, int v)
 	return 0;
 }
 
-static struct ip_pcb *ip_pcb_of(struct inet_sock *s)
-{
-	/* Both pcbs start with IP_PCB. */
-	return s->pcb.any;
-}
-
-#define IP_PCB_OPT(s, f)	(ip_pcb_of(s) ? ip_pcb_of(s)->f : 0)
-
 static int sol_socket_get(struct inet_sock *s, int name, int *v)
 {
-	struct ip_pcb *ip = ip_pcb_of(s);
-
 	switch (name) {
 	case SO_ERROR:
 		*v = s->err;
 		s->err = 0;
 		return 0;
 	case SO_REUSEADDR:
-		*v = ip && ip_get_option(ip, SOF_REUSEADDR) ? 1 : 0;
+		*v = !!(s->so_flags & SOF_REUSEADDR);
 		return 0;
 	case SO_KEEPALIVE:
-		*v = ip && ip_get_option(ip, SOF_KEEPALIVE) ? 1 : 0;
+		*v = !!(s->so_flags & SOF_KEEPALIVE);
 		return 0;
 	case SO_BROADCAST:
-		*v = ip && ip_get_option(ip, SOF_BROADCAST) ? 1 : 0;
+		*v = !!(s->so_flags & SOF_BROADCAST);
 		return 0;
 	case SO_REUSEPORT:
 		*v = s->reuseport;
@@ -448,14 +460,11 @@ static int sol_socket_get(struct inet_sock *s, int name, int *v)
 
 static void set_flag(struct inet_sock *s, u8_t flag, int on)
 {
-	struct ip_pcb *ip = ip_pcb_of(s);
-
-	if (!ip)
-		return;
 	if (on)
-		ip_set_option(ip, flag);
+		s->so_flags |= flag;
 	else
-		ip_reset_option(ip, flag);
+		s->so_flags &= (u8_t)~flag;
+	inet_ip_opts_apply(s);
 }
 
 static int clamp_buf(int v, int min)
@@ -504,7 +513,7 @@ static int sol_socket_set(struct inet_sock *s, int name, int v)
 static int ip_get(struct inet_sock *s, int level, int name, int *v)
 {
 	if (level == IPPROTO_IP && (name == IP_TTL || name == IP_TOS)) {
-		*v = name == IP_TTL ? IP_PCB_OPT(s, ttl) : IP_PCB_OPT(s, tos);
+		*v = name == IP_TTL ? s->ttl : s->tos;
 		return 0;
 	}
 	if (level == IPPROTO_IPV6 && s->family == AF_INET6) {
@@ -513,10 +522,10 @@ static int ip_get(struct inet_sock *s, int level, int name, int *v)
 			*v = s->v6only;
 			return 0;
 		case IPV6_UNICAST_HOPS:
-			*v = IP_PCB_OPT(s, ttl);
+			*v = s->ttl;
 			return 0;
 		case IPV6_TCLASS:
-			*v = IP_PCB_OPT(s, tos);
+			*v = s->tos;
 			return 0;
 		}
 	}
@@ -538,17 +547,31 @@ static int inet_bound(struct inet_sock *s)
 	return s->pcb.udp->local_port != 0;
 }
 
+/* IP_TTL, IPV6_UNICAST_HOPS: -1 is the default. */
+static void ttl_set(struct inet_sock *s, int v)
+{
+	s->ttl = v < 0 ? IP_DEFAULT_TTL : (u8_t)v;
+	inet_ip_opts_apply(s);
+}
+
+static void tos_set(struct inet_sock *s, int v)
+{
+	s->tos = (u8_t)v;
+	inet_ip_opts_apply(s);
+}
+
 static int ip_set(struct inet_sock *s, int level, int name, int v)
 {
-	struct ip_pcb *ip = ip_pcb_of(s);
+	struct ip_pcb *ip = s->pcb.any;
 
-	if (level == IPPROTO_IP && (name == IP_TTL || name == IP_TOS)) {
-		if (name == IP_TTL && (v < -1 || v == 0 || v > 255))
+	if (level == IPPROTO_IP && name == IP_TTL) {
+		if (v < -1 || v == 0 || v > 255)
 			return -EINVAL;
-		if (ip && name == IP_TTL)
-			ip->ttl = v < 0 ? IP_DEFAULT_TTL : (u8_t)v;
-		else if (ip)
-			ip->tos = (u8_t)v;
+		ttl_set(s, v);
+		return 0;
+	}
+	if (level == IPPROTO_IP && name == IP_TOS) {
+		tos_set(s, v);
 		return 0;
 	}
 	if (level == IPPROTO_IP && name == IP_RECVERR)
@@ -567,12 +590,10 @@ static int ip_set(struct inet_sock *s, int level, int name, int v)
 	case IPV6_UNICAST_HOPS:
 		if (v < -1 || v > 255)
 			return -EINVAL;
-		if (ip)
-			ip->ttl = v < 0 ? IP_DEFAULT_TTL : (u8_t)v;
+		ttl_set(s, v);
 		return 0;
 	case IPV6_TCLASS:
-		if (ip)
-			ip->tos = (u8_t)v;
+		tos_set(s, v);
 		return 0;
 	}
 	return -ENOPROTOOPT;
@@ -585,7 +606,7 @@ static int inet_getsockopt(struct posix_socket_file *sock, int level,
 	struct linger l;
 	int v = 0, rc;
 
-	LOCK_TCPIP_CORE();
+	inet_lock(s);
 	if (level == SOL_SOCKET && optname == SO_LINGER) {
 		l.l_onoff = s->linger_on;
 		l.l_linger = s->linger_s;
@@ -615,7 +636,7 @@ static int inet_setsockopt(struct posix_socket_file *sock, int level,
 		if (len < sizeof(l))
 			return -EINVAL;
 		memcpy(&l, val, sizeof(l));
-		LOCK_TCPIP_CORE();
+		inet_lock(s);
 		s->linger_on = !!l.l_onoff;
 		s->linger_s = l.l_linger < 0 ? 0 : l.l_linger;
 		UNLOCK_TCPIP_CORE();
@@ -629,7 +650,7 @@ static int inet_setsockopt(struct posix_socket_file *sock, int level,
 	} else {
 		memcpy(&v, val, sizeof(v));
 	}
-	LOCK_TCPIP_CORE();
+	inet_lock(s);
 	if (level == SOL_SOCKET)
 		rc = sol_socket_set(s, optname, v);
 	else if (level == IPPROTO_TCP && s->type == SOCK_STREAM)
@@ -652,7 +673,7 @@ static ssize_t inet_recvmsg(struct posix_socket_file *sock,
 	msg->msg_controllen = 0;
 	if (flags & MSG_OOB)
 		return -EINVAL;
-	LOCK_TCPIP_CORE();
+	inet_lock(s);
 	if (s->type == SOCK_STREAM)
 		rc = inet_tcp_recvmsg(s, msg, flags);
 	else
@@ -669,7 +690,7 @@ static ssize_t inet_sendmsg(struct posix_socket_file *sock,
 
 	if (flags & MSG_OOB)
 		return -EOPNOTSUPP;
-	LOCK_TCPIP_CORE();
+	inet_lock(s);
 	if (s->type == SOCK_STREAM)
 		rc = inet_tcp_sendmsg(s, msg, flags);
 	else
@@ -684,7 +705,7 @@ static int inet_close(struct posix_socket_file *sock)
 
 	if (!s)
 		return 0;
-	LOCK_TCPIP_CORE();
+	inet_lock(s);
 	s->psf = NULL;
 	sock->sock_data = NULL;
 	if (s->type == SOCK_STREAM)
@@ -701,7 +722,7 @@ static int inet_ioctl(struct posix_socket_file *sock, unsigned long req,
 	struct inet_sock *s = inet_of(sock);
 	int v = 0, rc = 0;
 
-	LOCK_TCPIP_CORE();
+	inet_lock(s);
 	switch (req) {
 	case SIOCINQ:
 		if (s->state == INET_LISTEN)

@@ -53,6 +53,8 @@ struct inet_sock {
 	int shut;			/* INET_*_SHUT, ours */
 	int peer_fin;			/* the peer sent FIN */
 	int connect_told;		/* connect() reported the result */
+	int had_conn;			/* was connected: connect() says EISCONN
+					 * for good, as Linux's SS_CONNECTED */
 	int v6only;
 	union {
 		struct tcp_pcb *tcp;
@@ -79,7 +81,10 @@ struct inet_sock {
 	/* TCP: room in the send buffer, as the poll op sees it. */
 	u32_t sndavail;
 
-	/* Options kept here. */
+	/* Options, kept here as Linux keeps them in the socket: the pcb
+	 * may go (a connection's end) or be replaced (a new connect). */
+	u8_t so_flags;			/* SOF_REUSEADDR, KEEPALIVE, BROADCAST */
+	u8_t ttl, tos;
 	int rcvbuf, sndbuf;
 	int linger_on, linger_s;
 	int keepidle, keepintvl, keepcnt;	/* s, s, count */
@@ -120,9 +125,15 @@ void inet_addr_out(const struct inet_sock *s, const ip_addr_t *ip,
 int inet_addr_local(const ip_addr_t *ip);
 /* The IP address type a socket's pcb takes: V4, V6, or ANY (dual). */
 u8_t inet_ip_type(const struct inet_sock *s);
+/* Gives the socket's pcb the IP options the socket keeps (SO_REUSEADDR,
+ * SO_KEEPALIVE, SO_BROADCAST, TTL, TOS). */
+void inet_ip_opts_apply(struct inet_sock *s);
 
 /* tcp.c */
 int inet_tcp_create(struct inet_sock *s);
+/* Lets go of a pcb that lwIP took from CLOSING to TIME_WAIT with no
+ * callback: the connection is over. Each op calls it first. */
+void inet_tcp_settle(struct inet_sock *s);
 int inet_tcp_bind(struct inet_sock *s, const ip_addr_t *ip, u16_t port);
 int inet_tcp_listen(struct inet_sock *s, int backlog);
 int inet_tcp_accept(struct inet_sock *s, struct posix_socket_file *newsock,

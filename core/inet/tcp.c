@@ -34,6 +34,10 @@ static void room_update(struct inet_sock *s)
 			 __ATOMIC_RELEASE);
 }
 
+/* lwIP's ext arg slot that tells a socket lwIP freed its CLOSING pcb
+ * (from TIME_WAIT, which has no callback). */
+static u8_t watch_id = 0xff;
+
 /* Forgets pcb: lwIP finishes (or resets) it on its own. */
 static void detach(struct tcp_pcb *pcb)
 {
@@ -45,6 +49,7 @@ static void detach(struct tcp_pcb *pcb)
 	tcp_recv(pcb, NULL);
 	tcp_sent(pcb, NULL);
 	tcp_err(pcb, NULL);
+	tcp_ext_arg_set(pcb, watch_id, NULL);
 }
 
 /* The socket has no pcb any more: its connection is over (Linux's
@@ -57,6 +62,32 @@ static void conn_over(struct inet_sock *s, unsigned int events)
 	inet_notify(s, IN_EV | OUT_EV | UK_POLLHUP | UK_POLLRDHUP | events);
 }
 
+/* lwIP frees a pcb the socket watches (tcp_free, core lock): after
+ * err_cb if there is one, or with no callback from TIME_WAIT. */
+static void watched_freed(u8_t id __maybe_unused, void *data)
+{
+	struct inet_sock *s = data;
+
+	if (s && s->pcb.tcp)
+		conn_over(s, 0);
+}
+
+static const struct tcp_ext_arg_callbacks watch_cbs = {
+	.destroy = watched_freed,
+};
+
+/* Both ends closed at once: the pcb is CLOSING, which lwIP takes to
+ * TIME_WAIT on the ACK of our FIN with no callback, and frees later
+ * with none either. Linux's socket stays in CLOSING until that ACK
+ * (connected: getpeername, shutdown), so the socket keeps the pcb,
+ * checks its state in each op (inet_tcp_settle) and learns if lwIP
+ * frees it first. */
+static void watch(struct inet_sock *s, struct tcp_pcb *pcb)
+{
+	tcp_ext_arg_set_callbacks(pcb, watch_id, &watch_cbs);
+	tcp_ext_arg_set(pcb, watch_id, s);
+}
+
 /* The socket's own copy of its local address (getsockname's). */
 static void name_keep(struct inet_sock *s, const struct tcp_pcb *pcb)
 {
@@ -64,11 +95,9 @@ static void name_keep(struct inet_sock *s, const struct tcp_pcb *pcb)
 	s->name_port = pcb->local_port;
 }
 
-/* The peer's FIN came after ours: the pcb is in TIME_WAIT, or CLOSING,
- * which lwIP takes to TIME_WAIT on an ACK with no callback. lwIP frees a
- * TIME_WAIT pcb (after 2 * TCP_MSL, or for room) with no callback
- * either, so the socket forgets it now; the connection is over, as
- * Linux's socket is then (TCP_CLOSE). */
+/* The pcb is in TIME_WAIT, which lwIP frees (after 2 * TCP_MSL, or for
+ * room) with no callback, so the socket forgets it now; the connection
+ * is over, as Linux's socket is then (TCP_CLOSE). */
 static void finished(struct inet_sock *s, struct tcp_pcb *pcb)
 {
 	name_keep(s, pcb);
@@ -86,10 +115,13 @@ static err_t recv_cb(void *arg, struct tcp_pcb *pcb, struct pbuf *p,
 
 	if (!p) {
 		inet_store(&s->peer_fin, 1);
-		if (pcb->state == TIME_WAIT || pcb->state == CLOSING)
+		if (pcb->state == TIME_WAIT) {
 			finished(s, pcb);
-		else
-			inet_notify(s, IN_EV | UK_POLLRDHUP);
+			return ERR_OK;
+		}
+		if (pcb->state == CLOSING)
+			watch(s, pcb);
+		inet_notify(s, IN_EV | UK_POLLRDHUP);
 		return ERR_OK;
 	}
 	if (err != ERR_OK) {
@@ -150,11 +182,20 @@ static err_t connected_cb(void *arg, struct tcp_pcb *pcb, err_t err)
 
 	name_keep(s, pcb);
 	room_update(s);
+	s->had_conn = 1;
 	inet_store(&s->state, INET_CONNECTED);
 	inet_notify(s, OUT_EV);
 	return ERR_OK;
 }
 
+static void keepalive_apply(struct inet_sock *s, struct tcp_pcb *pcb)
+{
+	pcb->keep_idle = (u32_t)s->keepidle * 1000;
+	pcb->keep_intvl = (u32_t)s->keepintvl * 1000;
+	pcb->keep_cnt = (u32_t)s->keepcnt;
+}
+
+/* pcb becomes the socket's, with the options the socket keeps. */
 static void attach(struct inet_sock *s, struct tcp_pcb *pcb)
 {
 	s->pcb.tcp = pcb;
@@ -162,6 +203,8 @@ static void attach(struct inet_sock *s, struct tcp_pcb *pcb)
 	tcp_recv(pcb, recv_cb);
 	tcp_sent(pcb, sent_cb);
 	tcp_err(pcb, err_cb);
+	inet_ip_opts_apply(s);
+	keepalive_apply(s, pcb);
 	if (s->nodelay)
 		tcp_nagle_disable(pcb);
 }
@@ -177,7 +220,11 @@ static err_t accept_cb(void *arg, struct tcp_pcb *newpcb, err_t err)
 		return ERR_MEM;		/* lwIP resets the connection */
 	e->state = INET_CONNECTED;
 	e->connect_told = 1;
+	e->had_conn = 1;
 	e->v6only = s->v6only;
+	e->so_flags = s->so_flags;
+	e->ttl = s->ttl;
+	e->tos = s->tos;
 	e->rcvbuf = s->rcvbuf;
 	e->sndbuf = s->sndbuf;
 	e->linger_on = s->linger_on;
@@ -188,9 +235,6 @@ static err_t accept_cb(void *arg, struct tcp_pcb *newpcb, err_t err)
 	e->keepcnt = s->keepcnt;
 	attach(e, newpcb);
 	name_keep(e, newpcb);
-	newpcb->keep_idle = (u32_t)e->keepidle * 1000;
-	newpcb->keep_intvl = (u32_t)e->keepintvl * 1000;
-	newpcb->keep_cnt = (u32_t)e->keepcnt;
 	room_update(e);
 	/* It counts against the backlog until accept() takes it. */
 	tcp_backlog_delayed(newpcb);
@@ -212,9 +256,19 @@ int inet_tcp_create(struct inet_sock *s)
 
 	if (!pcb)
 		return -ENOMEM;
+	if (watch_id == 0xff)
+		watch_id = tcp_ext_arg_alloc_id();
 	attach(s, pcb);
 	room_update(s);
 	return 0;
+}
+
+void inet_tcp_settle(struct inet_sock *s)
+{
+	struct tcp_pcb *pcb = s->pcb.tcp;
+
+	if (pcb && pcb->state == TIME_WAIT)
+		finished(s, pcb);
 }
 
 /* A fresh pcb for a socket whose connection ended (it may connect
@@ -330,6 +384,8 @@ int inet_tcp_connect(struct inet_sock *s, const ip_addr_t *ip, u16_t port)
 	case INET_LISTEN:
 		return -EISCONN;
 	case INET_CLOSED:
+		if (s->had_conn && s->connect_told)
+			return -EISCONN;
 		if (!s->connect_told) {
 			/* The attempt failed: report it once. */
 			s->connect_told = 1;
@@ -641,11 +697,8 @@ int inet_tcp_setopt(struct inet_sock *s, int optname, int v)
 			s->keepintvl = v;
 		else
 			s->keepcnt = v;
-		if (pcb) {
-			pcb->keep_idle = (u32_t)s->keepidle * 1000;
-			pcb->keep_intvl = (u32_t)s->keepintvl * 1000;
-			pcb->keep_cnt = (u32_t)s->keepcnt;
-		}
+		if (pcb)
+			keepalive_apply(s, pcb);
 		return 0;
 	case TCP_CORK:
 		s->cork = !!v;

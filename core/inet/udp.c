@@ -49,6 +49,7 @@ int inet_udp_create(struct inet_sock *s)
 	s->pcb.udp = udp_new_ip_type(inet_ip_type(s));
 	if (!s->pcb.udp)
 		return -ENOMEM;
+	inet_ip_opts_apply(s);
 	udp_recv(s->pcb.udp, recv_cb, s);
 	return 0;
 }

@@ -119,6 +119,9 @@
 #define TCP_TTL				64
 #define LWIP_TCP_TIMESTAMPS		0
 #define LWIP_CALLBACK_API		1
+/* One ext arg slot: core/inet learns when lwIP frees a pcb that went
+ * from CLOSING to TIME_WAIT (no callback says either). */
+#define LWIP_TCP_PCB_NUM_EXT_ARGS	1
 #define LWIP_EVENT_API			0
 
 /* --- diagnostics ------------------------------------------------------ */
