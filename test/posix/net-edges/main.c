@@ -16,7 +16,11 @@
  *     sendto on a connected stream (EISCONN), EPIPE with and without
  *     MSG_NOSIGNAL, shutdown's how, SHUT_RD;
  *   - names: getsockname after an implicit bind, getpeername and
- *     address lengths.
+ *     address lengths;
+ *   - what a TCP socket keeps once its connection is over (TIME_WAIT,
+ *     a reset, both ends closing at once): the options the app set (and
+ *     an accepted socket inherited), its name, data that came before a
+ *     reset (MSG_PEEK, SIOCINQ), then ECONNRESET, then EOF.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -28,6 +32,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
@@ -611,6 +616,210 @@ static void test_so_error(void)
 	close(c);
 }
 
+/* Options an app sets on a TCP socket, to read back. */
+static const struct kept_opt {
+	int level, name, set, get;
+} kept_opts[] = {
+	{ SOL_SOCKET, SO_KEEPALIVE, 1, 1 },
+	{ SOL_SOCKET, SO_REUSEADDR, 1, 1 },
+	{ SOL_SOCKET, SO_RCVBUF, 5000, 10000 },
+	{ SOL_SOCKET, SO_SNDBUF, 6000, 12000 },
+	{ IPPROTO_TCP, TCP_NODELAY, 1, 1 },
+	{ IPPROTO_TCP, TCP_KEEPIDLE, 11, 11 },
+	{ IPPROTO_TCP, TCP_KEEPINTVL, 12, 12 },
+	{ IPPROTO_TCP, TCP_KEEPCNT, 13, 13 },
+	{ IPPROTO_IP, IP_TTL, 33, 33 },
+	{ IPPROTO_IP, IP_TOS, 0x20, 0x20 },
+};
+
+#define N_KEPT	(sizeof(kept_opts) / sizeof(kept_opts[0]))
+
+static void opts_set(int fd)
+{
+	struct linger lg = { 1, 7 };
+	unsigned int i;
+
+	for (i = 0; i < N_KEPT; i++)
+		CHECK(setsockopt(fd, kept_opts[i].level, kept_opts[i].name,
+				 &kept_opts[i].set, sizeof(int)) == 0);
+	CHECK(setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)) == 0);
+}
+
+/* True if fd reads back every option opts_set gave it. */
+static int opts_kept(int fd)
+{
+	struct linger lg = { 0, 0 };
+	socklen_t len;
+	unsigned int i;
+	int v, ok = 1;
+
+	for (i = 0; i < N_KEPT; i++) {
+		v = -1;
+		len = sizeof(v);
+		if (getsockopt(fd, kept_opts[i].level, kept_opts[i].name, &v,
+			       &len) || v != kept_opts[i].get) {
+			printf("option %d/%d: %d, not %d\n",
+			       kept_opts[i].level, kept_opts[i].name, v,
+			       kept_opts[i].get);
+			ok = 0;
+		}
+	}
+	len = sizeof(lg);
+	CHECK(getsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, &len) == 0);
+	return ok && lg.l_onoff == 1 && lg.l_linger == 7;
+}
+
+static void name_of(int fd, struct sockaddr_in *a)
+{
+	socklen_t len = sizeof(*a);
+
+	CHECK(getsockname(fd, (struct sockaddr *)a, &len) == 0);
+}
+
+static int same_name(int fd, const struct sockaddr_in *name)
+{
+	struct sockaddr_in a;
+	socklen_t len = sizeof(a);
+
+	memset(&a, 0, sizeof(a));
+	return getsockname(fd, (struct sockaddr *)&a, &len) == 0 &&
+	       len == sizeof(a) && a.sin_port == name->sin_port &&
+	       a.sin_addr.s_addr == name->sin_addr.s_addr;
+}
+
+/* What a socket whose connection is over still says. */
+static void check_over(int fd, const struct sockaddr_in *name)
+{
+	struct sockaddr_in a;
+	socklen_t len = sizeof(a);
+	char buf[4];
+
+	CHECK(same_name(fd, name));
+	CHECK(getpeername(fd, (struct sockaddr *)&a, &len) == -1 &&
+	      errno == ENOTCONN);
+	CHECK(send(fd, "x", 1, MSG_NOSIGNAL) == -1 && errno == EPIPE);
+	CHECK(recv(fd, buf, sizeof(buf), 0) == 0);
+	CHECK(revents(fd, POLLIN | POLLOUT | POLLRDHUP, 0) ==
+	      (POLLIN | POLLOUT | POLLHUP | POLLRDHUP));
+	CHECK(opts_kept(fd));
+}
+
+/* True once getpeername fails (ENOTCONN): Linux's loopback ends a
+ * connection within the call that sends the last FIN, Amphi's may take
+ * the last ACK a moment later. */
+static int peer_gone(int fd)
+{
+	struct sockaddr_in a;
+	socklen_t len;
+	int i;
+
+	for (i = 0; i < 100; i++) {
+		len = sizeof(a);
+		if (getpeername(fd, (struct sockaddr *)&a, &len) == -1)
+			return errno == ENOTCONN;
+		msleep(50);
+	}
+	return 0;
+}
+
+/* Options set on a client and on a listener (which its accepted sockets
+ * inherit) outlast the connection: TIME_WAIT, a reset. */
+static void test_kept_options(void)
+{
+	struct sockaddr_in la, cname;
+	int lfd = bound(SOCK_STREAM, &la), c, s, v = -1;
+	struct linger zero = { 1, 0 };
+	socklen_t len;
+	char buf[8];
+
+	opts_set(lfd);
+	CHECK(listen(lfd, 8) == 0);
+	CHECK(opts_kept(lfd));
+	c = socket(AF_INET, SOCK_STREAM, 0);
+	opts_set(c);
+	CHECK(connect(c, (struct sockaddr *)&la, sizeof(la)) == 0);
+	name_of(c, &cname);
+	s = accept(lfd, NULL, NULL);
+	CHECK(s >= 0);
+	CHECK(opts_kept(c));
+	CHECK(opts_kept(s));
+	/* c ends in TIME_WAIT. */
+	CHECK(shutdown(c, SHUT_WR) == 0);
+	CHECK(recv(s, buf, sizeof(buf), 0) == 0);
+	CHECK(shutdown(s, SHUT_WR) == 0);
+	CHECK(recv(c, buf, sizeof(buf), 0) == 0);
+	CHECK(peer_gone(c));
+	check_over(c, &cname);
+	CHECK(peer_gone(s));
+	CHECK(opts_kept(s));
+	close(s);
+	/* A socket that had a connection stays "connected" (Linux's
+	 * SS_CONNECTED): it cannot connect again. */
+	CHECK(connect(c, (struct sockaddr *)&la, sizeof(la)) == -1 &&
+	      errno == EISCONN);
+	check_over(c, &cname);
+	close(c);
+	c = socket(AF_INET, SOCK_STREAM, 0);
+	opts_set(c);
+	CHECK(connect(c, (struct sockaddr *)&la, sizeof(la)) == 0);
+	s = accept(lfd, NULL, NULL);
+	CHECK(s >= 0);
+	name_of(c, &cname);
+	/* Data that came before a reset stays readable. */
+	CHECK(send(s, "zz", 2, 0) == 2);
+	CHECK(revents(c, POLLIN, WAIT_MS) & POLLIN);
+	CHECK(setsockopt(s, SOL_SOCKET, SO_LINGER, &zero, sizeof(zero)) == 0);
+	close(s);
+	CHECK(revents(c, 0, WAIT_MS) & POLLERR);
+	CHECK(peer_gone(c));
+	CHECK(ioctl(c, FIONREAD, &v) == 0 && v == 2);
+	v = -1;
+	CHECK(recv(c, buf, sizeof(buf), MSG_PEEK) == 2 &&
+	      !memcmp(buf, "zz", 2));
+	CHECK(recv(c, buf, sizeof(buf), 0) == 2);
+	CHECK(recv(c, buf, sizeof(buf), 0) == -1 && errno == ECONNRESET);
+	check_over(c, &cname);
+	v = -1;
+	len = sizeof(v);
+	CHECK(getsockopt(c, SOL_SOCKET, SO_ERROR, &v, &len) == 0 && v == 0);
+	close(c);
+	close(lfd);
+}
+
+/* Both ends shut their send side before either FIN arrives (on Amphi's
+ * loopback: lwIP's CLOSING, then TIME_WAIT on the ACK with no callback;
+ * Linux's loopback delivers the first FIN at once). */
+static void test_cross_close(void)
+{
+	struct sockaddr_in la, cname, sname;
+	int lfd = listener(&la), c, s;
+	char buf[8];
+
+	c = socket(AF_INET, SOCK_STREAM, 0);
+	opts_set(c);
+	CHECK(connect(c, (struct sockaddr *)&la, sizeof(la)) == 0);
+	s = accept(lfd, NULL, NULL);
+	CHECK(s >= 0);
+	opts_set(s);
+	name_of(c, &cname);
+	name_of(s, &sname);
+	CHECK(send(c, "c", 1, 0) == 1);
+	CHECK(send(s, "s", 1, 0) == 1);
+	CHECK(shutdown(c, SHUT_WR) == 0);
+	CHECK(shutdown(s, SHUT_WR) == 0);
+	CHECK(recv(c, buf, sizeof(buf), MSG_WAITALL) == 1 && buf[0] == 's');
+	CHECK(recv(s, buf, sizeof(buf), MSG_WAITALL) == 1 && buf[0] == 'c');
+	CHECK(peer_gone(c));
+	CHECK(peer_gone(s));
+	check_over(c, &cname);
+	check_over(s, &sname);
+	CHECK(shutdown(c, SHUT_RDWR) == -1 && errno == ENOTCONN);
+	CHECK(shutdown(s, SHUT_RDWR) == -1 && errno == ENOTCONN);
+	close(c);
+	close(s);
+	close(lfd);
+}
+
 int main(void)
 {
 	int low = lowest_free_fd();
@@ -625,6 +834,8 @@ int main(void)
 	test_tcp_flags();
 	test_shutdown_over();
 	test_so_error();
+	test_kept_options();
+	test_cross_close();
 	CHECK(lowest_free_fd() == low);
 	return posix_check_summary();
 }
