@@ -48,10 +48,12 @@ static unsigned long frames_left(struct app_pages *ap)
 /*
  * A page fault on the stack in use is taken (in sim a signal on a stack
  * of its own, on metal an IST stack), but serving it needs the
- * page-table lock that mapping the heap's pages holds, and the caller's
- * stack may be demand paged (main's below its top; musl's thread stacks
- * in sim): the stack that the mapping and its host calls use is faulted
- * in first, before the lock. As vmem's stack_ready, from alloca (no
+ * page-table lock that mapping or unmapping the heap's pages holds, and
+ * the caller's stack may be demand paged (main's below its top; musl's
+ * thread stacks in sim): the stack that the mapping, the unmapping and
+ * their host calls use is faulted in first, before the lock (a free()
+ * deep in a recursion, as jq's setpath, met a fresh stack page in the
+ * unmap and waited for ever). As vmem's stack_ready, from alloca (no
  * frame record at the bottom on arm64) and by atomic adds of 0: below
  * a signal handler's frames on a small sigaltstack these bytes are the
  * app's own memory, which Linux's kernel, on a stack of its own, never
@@ -124,7 +126,8 @@ static void app_free(struct uk_heap_pages *src, void *va,
 {
 	struct app_pages *ap = containerof(src, struct app_pages, src);
 
-	/* The unmap frees the frames. */
+	/* The unmap frees the frames; it holds the page-table lock too. */
+	stack_prefault();
 	ukplat_page_unmap(ap->pt, (__vaddr_t)va, pages, 0);
 	uk_ffree(ap->vb, (__vaddr_t)va, pages);
 	__atomic_sub_fetch(&ap->held, pages, __ATOMIC_RELAXED);
