@@ -23,6 +23,7 @@ lock, so parallel builds share one cache safely. A finished folder holds
 a stamp file; an interrupted fetch is redone from scratch.
 """
 import fcntl
+import functools
 import glob
 import hashlib
 import os
@@ -112,6 +113,42 @@ def verify(folder, dsc):
                 (name, os.path.basename(dsc)))
 
 
+def source_versions(pkg):
+    """The versions of source package pkg that apt knows, newest first."""
+    out = run(['apt-cache', 'showsrc', '--only-source', pkg])
+    found = set(re.findall(r'^Version: (\S+)$', out, re.M))
+
+    def newer(a, b):
+        return subprocess.run(['dpkg', '--compare-versions', a, 'gt',
+                               b]).returncode == 0
+    return sorted(found, key=functools.cmp_to_key(
+        lambda a, b: -1 if newer(a, b) else (1 if newer(b, a) else 0)))
+
+
+def download_source(pkg, top):
+    """apt-get source of pkg's newest version; if that cannot be had (a
+    security update that the mirror in use does not carry), the newest
+    older one that can. Returns apt's output."""
+    res = subprocess.run(['apt-get', 'source', '--download-only', '-q',
+                          pkg], cwd=top, stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT, text=True)
+    if res.returncode == 0:
+        return res.stdout
+    for version in source_versions(pkg)[1:]:
+        for f in os.listdir(top):
+            os.remove(os.path.join(top, f))
+        retry = subprocess.run(['apt-get', 'source', '--download-only',
+                                '-q', '%s=%s' % (pkg, version)], cwd=top,
+                               stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True)
+        if retry.returncode == 0:
+            print('thirdparty: %s: the newest version could not be '
+                  'fetched; took %s' % (pkg, version), file=sys.stderr)
+            return retry.stdout
+    sys.stderr.write(res.stdout)
+    die('failed (%d): apt-get source %s' % (res.returncode, pkg))
+
+
 def fetch_source(pkg):
     top = os.path.join(cache_root(), 'src', pkg)
     tree = os.path.join(top, 'tree')
@@ -119,7 +156,7 @@ def fetch_source(pkg):
         return tree
     shutil.rmtree(top, ignore_errors=True)
     os.makedirs(top)
-    out = run(['apt-get', 'source', '--download-only', '-q', pkg], cwd=top)
+    out = download_source(pkg, top)
     dscs = glob.glob(os.path.join(top, '*.dsc'))
     if len(dscs) != 1:
         sys.stderr.write(out)
