@@ -20,9 +20,10 @@ code that is not ours and is built as it is (Debian's Lua, SQLite):
   generate = make ...       optional: a command run once, in a scratch
                             folder of the build, that writes the files
                             'generated' names; {src} is the package tree
-  generated = sqlite3.c     those files: .c ones are compiled, the folder
-    sqlite3.h               is on the include path, and every compile of
-                            the app waits for the .h ones listed
+  generated = sqlite3.c     those files (also in sub-folders): .c ones
+    sqlite3.h               are compiled, the folder is on the include
+                            path, and every compile of the app waits for
+                            the others
   sources = src/*.c         globs of the package's files to compile
   exclude = src/luac.c      globs left out (a second main, tests)
   include = src             folders for -I (the app folder always is)
