@@ -44,6 +44,7 @@ struct splice_args {
 	struct uk_ofile *in, *out;
 	struct uk_pipe *ipipe, *opipe;
 	off_t *uoff_in, *uoff_out;	/* the app's, or NULL */
+	off_t *kpos_in;			/* the kernel's (sendfile), or NULL */
 	__sz len;
 	int nonblock;
 	int tee;			/* copy, do not consume */
@@ -184,13 +185,15 @@ static ssize_t file_to_pipe(struct splice_args *a)
 		return -EINVAL;
 	if ((a->in->file->mode & S_IFMT) == S_IFDIR)
 		return -EINVAL;
-	if (seek) {
+	if (seek && a->kpos_in) {
+		pos = *a->kpos_in;
+	} else if (seek) {
 		w = uk_ofile_pos_in(a->in, a->uoff_in, &pos);
 		if (w)
 			return w;
-		if (pos < 0)
-			return -EINVAL;
 	}
+	if (pos < 0)
+		return -EINVAL;
 	w = opipe_ready(a, &room);
 	if (w)
 		return w;
@@ -201,7 +204,11 @@ static ssize_t file_to_pipe(struct splice_args *a)
 	/* Only a racing writer can fill the room: what it took is lost
 	 * for a stream input, reread next time for a file. */
 	w = uk_ofile_kio(a->out, 1, a->buf, got, NULL, O_NONBLOCK);
-	if (w > 0 && seek && uk_ofile_pos_out(a->in, a->uoff_in, pos + w))
+	if (w <= 0 || !seek)
+		return w;
+	if (a->kpos_in)
+		*a->kpos_in = pos + w;
+	else if (uk_ofile_pos_out(a->in, a->uoff_in, pos + w))
 		return -EFAULT;
 	return w;
 }
@@ -287,12 +294,12 @@ UK_SYSCALL_R_DEFINE(ssize_t, splice, int, fd_in, off_t *, off_in,
 }
 
 ssize_t uk_pipe_sendfile_in(struct uk_ofile *out, struct uk_ofile *in,
-			    __sz len)
+			    off_t *pos, __sz len)
 {
 	struct uk_alloc *al = uk_alloc_get_default();
 	struct splice_args a = {
 		.in = in, .out = out, .len = MIN(len, (__sz)SPLICE_CHUNK),
-		.nonblock = !!(out->flags & O_NONBLOCK),
+		.nonblock = !!(out->flags & O_NONBLOCK), .kpos_in = pos,
 	};
 	__sz room;
 	ssize_t rc;

@@ -115,17 +115,22 @@ static ssize_t do_sendfile(struct uk_ofile *out, struct uk_ofile *in,
 		return -ESPIPE;
 	if (*pos < 0)
 		return -EINVAL;
+	count = MIN(count, UK_IOV_MAX_RW);
 	if (file_type(in) == S_IFSOCK && uk_pipe_is_pipe(out->file))
-		return uk_pipe_sendfile_in(out, in, MIN(count, UK_IOV_MAX_RW));
+		return uk_pipe_sendfile_in(out, in, NULL, count);
 	if (file_type(in) != S_IFREG)
 		return -EINVAL;
-	if (out->flags & O_APPEND)
-		return -EINVAL;
-	count = MIN(count, UK_IOV_MAX_RW);
 	if (*pos >= MAX_FILE_SIZE)
 		return count ? -EOVERFLOW : 0;
 	count = MIN(count, (__sz)(MAX_FILE_SIZE - *pos));
-	rc = copy_range(in, pos, out, NULL, count);
+	/* Into a pipe, as splice: what fits after one wait for room, not
+	 * the whole count (and O_APPEND is no matter). */
+	if (uk_pipe_is_pipe(out->file))
+		rc = uk_pipe_sendfile_in(out, in, pos, count);
+	else if (out->flags & O_APPEND)
+		return -EINVAL;
+	else
+		rc = copy_range(in, pos, out, NULL, count);
 	if (rc > 0 && use_pos)
 		uk_ofile_pos_out(in, NULL, *pos);
 	return rc;

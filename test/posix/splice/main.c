@@ -129,6 +129,64 @@ static void check_sendfile(int src)
 	CHECK(lseek(src, 0, SEEK_SET) == 0);
 }
 
+static int drain_fd;
+static unsigned char drained[PIPE_CAP];
+
+static void *drainer(void *arg)
+{
+	(void)arg;
+	msleep(50);
+	/* One read takes all the full pipe holds. */
+	CHECK(read(drain_fd, drained, PIPE_CAP) == PIPE_CAP);
+	return NULL;
+}
+
+/* sendfile into a blocking pipe (sendfile(2): like splice, Linux's
+ * splice_file_to_pipe): it waits for room once, then moves what fits and
+ * returns that count, not the whole count asked for. */
+static void check_sendfile_blocking_pipe(int src)
+{
+	int p[2];
+	off_t off = 0;
+	pthread_t t;
+
+	CHECK(pipe(p) == 0);
+	/* An empty pipe: its capacity, with no reader draining it. */
+	CHECK(sendfile(p[1], src, &off, SRC_SIZE) == PIPE_CAP);
+	CHECK(off == PIPE_CAP && pipe_bytes(p[0]) == PIPE_CAP);
+	/* A full one: waits until a reader empties it, then fills it. */
+	drain_fd = p[0];
+	CHECK(pthread_create(&t, NULL, drainer, NULL) == 0);
+	CHECK(sendfile(p[1], src, &off, SRC_SIZE) == SRC_SIZE - PIPE_CAP);
+	CHECK(pthread_join(t, NULL) == 0);
+	CHECK(off == SRC_SIZE);
+	CHECK(!memcmp(drained, src_data, PIPE_CAP));
+	CHECK(read(p[0], buf, SRC_SIZE) == SRC_SIZE - PIPE_CAP);
+	CHECK(!memcmp(buf, src_data + PIPE_CAP, SRC_SIZE - PIPE_CAP));
+	/* Partly full (a whole page taken): what is left. The fd's own
+	 * position moves without an offset. */
+	CHECK(write(p[1], buf, 4096) == 4096);
+	CHECK(lseek(src, 0, SEEK_SET) == 0);
+	CHECK(sendfile(p[1], src, NULL, SRC_SIZE) == PIPE_CAP - 4096);
+	CHECK(lseek(src, 0, SEEK_CUR) == PIPE_CAP - 4096);
+	CHECK(read(p[0], buf, 4096) == 4096);
+	CHECK(read(p[0], buf, PIPE_CAP) == PIPE_CAP - 4096);
+	CHECK(!memcmp(buf, src_data, PIPE_CAP - 4096));
+	/* Non-blocking, partly full: the same; full: EAGAIN, even for 0
+	 * bytes. */
+	CHECK(fcntl(p[1], F_SETFL, O_NONBLOCK) == 0);
+	CHECK(write(p[1], buf, 8192) == 8192);
+	off = 0;
+	CHECK(sendfile(p[1], src, &off, SRC_SIZE) == PIPE_CAP - 8192);
+	CHECK(sendfile(p[1], src, &off, 0) == -1 && errno == EAGAIN);
+	CHECK(off == PIPE_CAP - 8192);
+	/* No reader: EPIPE (SIGPIPE is ignored here). */
+	close(p[0]);
+	CHECK(sendfile(p[1], src, &off, 10) == -1 && errno == EPIPE);
+	close(p[1]);
+	CHECK(lseek(src, 0, SEEK_SET) == 0);
+}
+
 /* Fills the pipe end fd (non-blocking) up to EAGAIN. */
 static void fill_pipe(int fd)
 {
@@ -478,6 +536,7 @@ int main(void)
 	CHECK(chdir(dir_name) == 0);
 	src = make_src();
 	check_sendfile(src);
+	check_sendfile_blocking_pipe(src);
 	check_sendfile_unix();
 	check_sendfile_tcp();
 	check_copy_file_range(src);

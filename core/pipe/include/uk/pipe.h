@@ -63,13 +63,16 @@ int uk_pipe_resize(struct uk_file *f, unsigned int size);
  * (other flags), -ENOMEM or -EMFILE. */
 int uk_pipe_open(int fds[2], unsigned int flags);
 
-/* sendfile(2) from a stream (a socket: no pipe, no offset) into the pipe
- * out, as splice(2) moves it: at most what fits now, waiting for room
- * and data unless out is O_NONBLOCK (for data, unless in is either).
+/* sendfile(2) from a file or a stream (a socket: no pipe) into the pipe
+ * out, as splice(2) moves it (Linux's splice_file_to_pipe): at most what
+ * fits now, waiting once for room and for data unless out is O_NONBLOCK
+ * (for data, unless in is either). A seekable in is read at *pos, which
+ * moves by what was moved (pos is the kernel's; NULL for a stream).
  * Returns the bytes moved, 0 at in's end, -EBADF (modes), -EINVAL (out
- * no pipe, in a pipe), -EAGAIN, -EPIPE (no reader; SIGPIPE), -ENOMEM. */
+ * no pipe, in a pipe, *pos < 0), -EAGAIN, -EPIPE (no reader; SIGPIPE),
+ * -ENOMEM. */
 ssize_t uk_pipe_sendfile_in(struct uk_ofile *out, struct uk_ofile *in,
-			    __sz len);
+			    off_t *pos, __sz len);
 
 #ifdef __cplusplus
 }
