@@ -651,15 +651,6 @@ int uk_ramfs_rename(struct uk_ramfs_dirent *de, struct uk_ramfs_node *ndir,
 
 /* --- getdents ------------------------------------------------------- */
 
-struct linux_dirent64_hdr {
-	__u64 d_ino;
-	__s64 d_off;
-	unsigned short d_reclen;
-	unsigned char d_type;
-} __packed;
-
-#define DIRENT_HDR	19
-
 static unsigned char dtype(mode_t mode)
 {
 	return (mode & S_IFMT) >> 12;
@@ -684,30 +675,6 @@ static struct uk_list *dir_seek(struct uk_ramfs_node *d, off_t pos)
 	return &d->dir.order;
 }
 
-/* Stores one record at buf + done; returns its size, 0 if it does not
- * fit, or -EFAULT. */
-static ssize_t put_dirent(char *buf, __sz len, __sz done, ino_t ino,
-			  off_t next, unsigned char type, const char *name,
-			  __sz namelen)
-{
-	char rec[DIRENT_HDR + NAME_MAX + 1 + 8];
-	struct linux_dirent64_hdr h;
-	__sz reclen = ALIGN_UP(DIRENT_HDR + namelen + 1, 8);
-
-	if (done + reclen > len)
-		return 0;
-	h.d_ino = ino;
-	h.d_off = next;
-	h.d_reclen = reclen;
-	h.d_type = type;
-	memset(rec, 0, reclen);
-	memcpy(rec, &h, DIRENT_HDR);
-	memcpy(rec + DIRENT_HDR, name, namelen);
-	if (uk_copy_to_user(buf + done, rec, reclen))
-		return -EFAULT;
-	return reclen;
-}
-
 static ssize_t dir_getdents(struct uk_file *f, void *buf, __sz len,
 			    off_t *pos)
 {
@@ -723,15 +690,16 @@ static ssize_t dir_getdents(struct uk_file *f, void *buf, __sz len,
 		goto out;
 	}
 	if (*pos == 0) {
-		r = put_dirent(buf, len, done, d->ino, 1, DT_DIR_, ".", 1);
+		r = uk_file_put_dirent(buf, len, done, d->ino, 1, DT_DIR_,
+				       ".", 1);
 		if (r <= 0)
 			goto out;
 		done += r;
 		*pos = 1;
 	}
 	if (*pos == 1) {
-		r = put_dirent(buf, len, done, d->dir.parent->ino, 2, DT_DIR_,
-			       "..", 2);
+		r = uk_file_put_dirent(buf, len, done, d->dir.parent->ino, 2,
+				       DT_DIR_, "..", 2);
 		if (r <= 0)
 			goto out;
 		done += r;
@@ -739,8 +707,10 @@ static ssize_t dir_getdents(struct uk_file *f, void *buf, __sz len,
 	}
 	for (it = dir_seek(d, *pos); it != &d->dir.order; it = it->next) {
 		de = uk_list_entry(it, struct uk_ramfs_dirent, order);
-		r = put_dirent(buf, len, done, de->node->ino, de->cookie + 1,
-			       dtype(de->node->file.mode), de->name, de->len);
+		r = uk_file_put_dirent(buf, len, done, de->node->ino,
+				       de->cookie + 1,
+				       dtype(de->node->file.mode), de->name,
+				       de->len);
 		if (r <= 0)
 			goto out;
 		done += r;

@@ -5,9 +5,11 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <string.h>
 #include <sys/uio.h>
 #include <uk/alloc.h>
 #include <uk/errptr.h>
+#include <uk/essentials.h>
 #include <uk/file.h>
 #include <uk/inotify.h>
 #include <uk/nofault.h>
@@ -15,6 +17,39 @@
 #include <uk/sched.h>
 #include <uk/syscall.h>
 #include <uk/thread.h>
+
+struct dirent_hdr {
+	__u64 d_ino;
+	__s64 d_off;
+	unsigned short d_reclen;
+	unsigned char d_type;
+} __packed;
+
+#define DIRENT_HDR	19	/* linux_dirent64 up to d_name */
+#define NAME_MAX_	255
+
+ssize_t uk_file_put_dirent(void *buf, __sz len, __sz done, __u64 ino,
+			   off_t next, unsigned char type, const char *name,
+			   __sz namelen)
+{
+	char rec[DIRENT_HDR + NAME_MAX_ + 1 + 8];
+	__sz reclen = ALIGN_UP(DIRENT_HDR + namelen + 1, 8);
+	struct dirent_hdr h = {
+		.d_ino = ino, .d_off = next, .d_reclen = reclen,
+		.d_type = type,
+	};
+
+	if (namelen > NAME_MAX_)
+		return -ENAMETOOLONG;
+	if (done + reclen > len)
+		return 0;
+	memset(rec, 0, reclen);
+	memcpy(rec, &h, DIRENT_HDR);
+	memcpy(rec + DIRENT_HDR, name, namelen);
+	if (uk_copy_to_user((char *)buf + done, rec, reclen))
+		return -EFAULT;
+	return reclen;
+}
 
 void uk_file_init(struct uk_file *f, const struct uk_file_ops *ops,
 		  mode_t mode, void *priv)

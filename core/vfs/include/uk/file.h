@@ -171,6 +171,13 @@ static inline struct uk_file *uk_file_get(struct uk_file *f)
 /* Drops a reference; the last one calls ops->release. */
 void uk_file_put(struct uk_file *f);
 
+/* For getdents ops: stores one linux_dirent64 record (name of namelen
+ * bytes, d_off next) at the app's buf + done, buf being len bytes.
+ * Returns its size, 0 if it does not fit, or -EFAULT. */
+ssize_t uk_file_put_dirent(void *buf, __sz len, __sz done, __u64 ino,
+			   off_t next, unsigned char type, const char *name,
+			   __sz namelen);
+
 /* The current events of f (ops->poll, or always ready). */
 unsigned int uk_file_poll(struct uk_file *f);
 /* Blocks until f has one of mask's events (or UK_POLLERR/HUP) or the
