@@ -44,11 +44,13 @@ static ssize_t zero_read(struct uk_file *f __maybe_unused, const struct iovec *i
 }
 
 static const struct uk_file_ops null_ops = {
+	.link_name = "/dev/null",
 	.read = null_read,
 	.write = sink_write,
 };
 
 static const struct uk_file_ops zero_ops = {
+	.link_name = "/dev/zero",
 	.read = zero_read,
 	.write = sink_write,
 };

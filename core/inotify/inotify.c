@@ -377,6 +377,7 @@ static void in_release(struct uk_file *f)
 }
 
 static const struct uk_file_ops in_ops = {
+	.link_name = "anon_inode:inotify",
 	.read = in_read,
 	.poll = in_poll,
 	.ioctl = in_ioctl,

@@ -452,6 +452,7 @@ static void epoll_release(struct uk_file *f)
 }
 
 static const struct uk_file_ops epoll_ops = {
+	.link_name = "anon_inode:[eventpoll]",
 	.poll = epoll_poll,
 	.release = epoll_release,
 };

@@ -102,6 +102,7 @@ static void efd_release(struct uk_file *f)
 }
 
 static const struct uk_file_ops efd_ops = {
+	.link_name = "anon_inode:[eventfd]",
 	.read = efd_read,
 	.write = efd_write,
 	.poll = efd_poll,

@@ -137,6 +137,7 @@ static void sfd_release(struct uk_file *f)
 }
 
 static const struct uk_file_ops sfd_ops = {
+	.link_name = "anon_inode:[signalfd]",
 	.read = sfd_read,
 	.poll = sfd_poll,
 	.release = sfd_release,

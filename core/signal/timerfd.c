@@ -102,6 +102,7 @@ static void tfd_release(struct uk_file *f)
 }
 
 static const struct uk_file_ops tfd_ops = {
+	.link_name = "anon_inode:[timerfd]",
 	.read = tfd_read,
 	.poll = tfd_poll,
 	.release = tfd_release,

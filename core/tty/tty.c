@@ -1083,6 +1083,7 @@ static int pipe_ioctl(struct uk_file *f, unsigned long req, void *arg)
 
 /* The streams live forever: no release. */
 static const struct uk_file_ops tty_ops = {
+	.link_name = "/dev/console",
 	.self_blocking = 1,	/* VTIME: console_read waits itself */
 	.read = console_read,
 	.write = tty_write,

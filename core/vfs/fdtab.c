@@ -347,6 +347,24 @@ int uk_fdtab_setfd(int fd, int cloexec)
 	return rc;
 }
 
+int uk_fdtab_next(int from)
+{
+	unsigned long flags, w;
+	int i = MAX(from, 0), fd = -1;
+
+	uk_spin_lock_irqsave(&fdtab.lock, flags);
+	while (i < fdtab.size) {
+		w = fdtab.used[i / BITS] >> (i % BITS);
+		if (w) {
+			fd = i + __builtin_ctzl(w);
+			break;
+		}
+		i = ALIGN_DOWN(i, BITS) + BITS;
+	}
+	uk_spin_unlock_irqrestore(&fdtab.lock, flags);
+	return fd;
+}
+
 int uk_fdtab_count(void)
 {
 	return __atomic_load_n(&fdtab.count, __ATOMIC_RELAXED);

@@ -22,8 +22,14 @@
 #include <uk/ramfs.h>
 #include <uk/syscall.h>
 #include <uk/vfs.h>
+#include "vfs_impl.h"
 
 #define MAX_LINKS	40	/* symlinks followed in one lookup */
+
+/* walk's follow: follow a last symlink; with WALK_FD, a last fd entry of
+ * /proc/self/fd is the caller's (w->fd), even with no node behind it. */
+#define WALK_FOLLOW	1
+#define WALK_FD		2
 
 /* The end of a walk: the last component and what it names. */
 struct walk {
@@ -34,6 +40,7 @@ struct walk {
 	int dot;			/* last is ".", ".." or the root */
 	struct uk_ramfs_dirent *de;	/* entry of last in dir, or NULL */
 	struct uk_ramfs_node *node;	/* what last names, or NULL */
+	int fd;				/* last is fd's entry (WALK_FD), or -1 */
 };
 
 static struct uk_ramfs_node *cwd;	/* namespace lock; a reference */
@@ -63,9 +70,11 @@ static int follow_link(struct uk_ramfs_node *dir, struct uk_ramfs_node *lnk,
 /*
  * An entry of /proc/self/fd: the node of the file the fd name has open,
  * where Linux's magic link leads (*n stays NULL for other files, pipes
- * and sockets). A node with no name is pinned for the walk.
+ * and sockets); *fd is the fd, or -1 if none is open there. A node with
+ * no name is pinned for the walk.
  */
-static int fd_entry(const char *name, __sz len, struct uk_ramfs_node **n)
+static int fd_entry(const char *name, __sz len, struct uk_ramfs_node **n,
+		    int *fd_out)
 {
 	struct uk_file *f;
 	int fd = 0, rc = 0;
@@ -81,6 +90,7 @@ static int fd_entry(const char *name, __sz len, struct uk_ramfs_node **n)
 	f = uk_fdtab_get_file(fd);
 	if (PTRISERR(f))
 		return 0;
+	*fd_out = fd;
 	*n = uk_ramfs_node_of(f);
 	/* A named node stays while the namespace lock is held. */
 	if (*n && (*n)->nlink == 0)
@@ -91,12 +101,15 @@ static int fd_entry(const char *name, __sz len, struct uk_ramfs_node **n)
 }
 
 /* What name (len bytes) in dir names, without following a last link.
- * *de is its entry (NULL for "." and ".."); *n is NULL if absent. */
+ * *de is its entry (NULL for "." and ".."); *n is NULL if absent; *fd is
+ * the fd of an fd folder's entry, else -1. */
 static int lookup(struct uk_ramfs_node *dir, const char *name, __sz len,
-		  struct uk_ramfs_dirent **de, struct uk_ramfs_node **n)
+		  struct uk_ramfs_dirent **de, struct uk_ramfs_node **n,
+		  int *fd)
 {
 	*de = NULL;
 	*n = NULL;
+	*fd = -1;
 	if (!S_ISDIR(dir->file.mode))
 		return -ENOTDIR;
 	/* A removed folder is still itself, but has nothing else, not
@@ -110,7 +123,7 @@ static int lookup(struct uk_ramfs_node *dir, const char *name, __sz len,
 	if (len > NAME_MAX)
 		return -ENAMETOOLONG;
 	if (dir->fd_dir && !(len == 2 && name[0] == '.' && name[1] == '.'))
-		return fd_entry(name, len, n);
+		return fd_entry(name, len, n, fd);
 	if (len == 2 && name[0] == '.' && name[1] == '.') {
 		*n = dir->dir.parent;
 	} else {
@@ -125,10 +138,11 @@ static int walk(struct uk_ramfs_node *start, const char *path, int follow,
 {
 	struct uk_ramfs_node *dir = start, *n;
 	struct uk_ramfs_dirent *de;
+	int want_fd = follow & WALK_FD, fd, rc;
 	const char *end;
 	__sz len;
-	int rc;
 
+	follow &= WALK_FOLLOW;
 	if (*path == '\0')
 		return -ENOENT;
 	if (*path == '/')
@@ -146,7 +160,7 @@ static int walk(struct uk_ramfs_node *start, const char *path, int follow,
 		len = end - path;
 		while (*end == '/')
 			end++;
-		rc = lookup(dir, path, len, &de, &n);
+		rc = lookup(dir, path, len, &de, &n, &fd);
 		if (rc)
 			return rc;
 		if (*end == '\0')
@@ -163,7 +177,8 @@ static int walk(struct uk_ramfs_node *start, const char *path, int follow,
 		dir = n;
 		path = end;
 	}
-	if (dir->fd_dir && !n)
+	w->fd = want_fd && path[len] != '/' ? fd : -1;
+	if (dir->fd_dir && !n && w->fd < 0)
 		return -ENOENT;	/* nothing can be made there */
 	w->dir = dir;
 	w->last = path;
@@ -195,6 +210,7 @@ static int walk_at(int dirfd, const char *path, int follow, struct walk *w,
 
 	*ref = NULL;
 	memset(w, 0, sizeof(*w));
+	w->fd = -1;
 	if (!path)
 		return -EFAULT;
 	if (path[0] != '/' && path[0] != '\0' && dirfd != AT_FDCWD) {
@@ -267,6 +283,7 @@ static int create_walk(int dirfd, const char *path, struct walk *w,
 		if (++links > MAX_LINKS)
 			return -ELOOP;
 		memset(w, 0, sizeof(*w));
+		w->fd = -1;
 		rc = walk(dir, target, 0, w, &links);
 	}
 	return rc;
@@ -468,8 +485,8 @@ int uk_vfs_fd_dir(const char *path)
 	rc = walk_at(AT_FDCWD, path, 0, &w, &ref);
 	if (!rc && (!w.node || !S_ISDIR(w.node->file.mode)))
 		rc = -ENOTDIR;
-	if (!rc)
-		w.node->fd_dir = 1;
+	if (!rc && !w.node->fd_dir)
+		vfs_fd_dir_init(w.node);
 	unlock_put(ref);
 	return rc;
 }
@@ -594,6 +611,7 @@ int uk_vfs_symlinkat(const char *target, int dirfd, const char *path)
 static int fd_node(int dirfd, struct walk *w, struct uk_file **ref)
 {
 	memset(w, 0, sizeof(*w));
+	w->fd = -1;
 	*ref = NULL;
 	if (dirfd == AT_FDCWD) {
 		w->node = cwd ? cwd : uk_ramfs_root();
@@ -623,7 +641,7 @@ int uk_vfs_linkat(int olddirfd, const char *oldpath, int newdirfd,
 	if ((flags & AT_EMPTY_PATH) && oldpath && !*oldpath)
 		rc = fd_node(olddirfd, &o, &ref1);
 	else
-		rc = walk_at(olddirfd, oldpath, flags & AT_SYMLINK_FOLLOW, &o,
+		rc = walk_at(olddirfd, oldpath, !!(flags & AT_SYMLINK_FOLLOW), &o,
 			     &ref1);
 	if (!rc && !o.node)
 		rc = -ENOENT;
@@ -766,12 +784,23 @@ int uk_vfs_fstatat(int dirfd, const char *path, struct stat *st, int flags)
 		return rc;
 	}
 	uk_ramfs_lock();
-	rc = walk_at(dirfd, path, !(flags & AT_SYMLINK_NOFOLLOW), &w, &ref);
-	if (!rc && !w.node)
+	rc = walk_at(dirfd, path, WALK_FD |
+		     (flags & AT_SYMLINK_NOFOLLOW ? 0 : WALK_FOLLOW), &w, &ref);
+	if (!rc && !w.node && w.fd < 0)
 		rc = -ENOENT;
-	if (!rc)
+	if (!rc && w.fd < 0)
 		uk_ramfs_getstat(w.node, st);
 	unlock_put(ref);
+	if (rc || w.fd < 0)
+		return rc;
+	/* An fd's entry: the link itself, or the file it leads to. */
+	if (flags & AT_SYMLINK_NOFOLLOW)
+		return vfs_fd_link_stat(w.fd, st);
+	f = uk_fdtab_get_file(w.fd);
+	if (PTRISERR(f))
+		return -ENOENT;
+	rc = file_getstat(f, st);
+	uk_file_put(f);
 	return rc;
 }
 
@@ -988,7 +1017,11 @@ int uk_vfs_readlinkat(int dirfd, const char *path, char *buf, __sz size)
 		if (rc == -EXDEV)
 			rc = -ENOENT;
 	} else
-		rc = walk_at(dirfd, path, 0, &w, &ref);
+		rc = walk_at(dirfd, path, WALK_FD, &w, &ref);
+	if (!rc && w.fd >= 0) {
+		unlock_put(ref);
+		return vfs_fd_link_read(w.fd, buf, size);
+	}
 	if (!rc && !w.node)
 		rc = -ENOENT;
 	if (!rc && !S_ISLNK(w.node->file.mode))
@@ -1041,35 +1074,42 @@ int uk_vfs_fchdir(int fd)
 	return rc;
 }
 
-int uk_vfs_getcwd(char *buf, __sz size)
+int vfs_node_path(struct uk_ramfs_node *n, char *buf, __sz size)
 {
-	struct uk_ramfs_node *n, *root = uk_ramfs_root();
+	struct uk_ramfs_node *root = uk_ramfs_root();
 	struct uk_ramfs_dirent *de;
 	__sz pos = size;
-	int rc = 0;
 
 	if (size < 2)
 		return -ERANGE;
 	buf[--pos] = '\0';
-	uk_ramfs_lock();
-	n = cwd ? cwd : root;
-	if (n->nlink == 0)
-		rc = -ENOENT;
-	for (; !rc && n != root; n = n->dir.parent) {
-		de = n->dir.self;
-		if (pos < (__sz)de->len + 1) {
-			rc = -ERANGE;
-			break;
-		}
+	while (n != root) {
+		de = S_ISDIR(n->file.mode) ? n->dir.self : n->link;
+		if (!de)
+			return -ENOENT;
+		if (pos < (__sz)de->len + 1)
+			return -ERANGE;
 		pos -= de->len;
 		memcpy(buf + pos, de->name, de->len);
 		buf[--pos] = '/';
+		n = de->dir;
 	}
-	uk_ramfs_unlock();
-	if (rc)
-		return rc;
 	if (pos == size - 1)
 		buf[--pos] = '/';
+	return pos;
+}
+
+int uk_vfs_getcwd(char *buf, __sz size)
+{
+	struct uk_ramfs_node *n;
+	int pos;
+
+	uk_ramfs_lock();
+	n = cwd ? cwd : uk_ramfs_root();
+	pos = n->nlink ? vfs_node_path(n, buf, size) : -ENOENT;
+	uk_ramfs_unlock();
+	if (pos < 0)
+		return size < 2 ? -ERANGE : pos;
 	memmove(buf, buf + pos, size - pos);
 	return size - pos;
 }

@@ -51,4 +51,21 @@ int vfs_path_in(char *buf, const char *upath);
 		__rc;							\
 	})
 
+struct stat;
+struct uk_ramfs_node;
+
+/* The path of n (namei.c; the caller holds the namespace lock), at the
+ * end of buf (size bytes, NUL-terminated). Returns where it starts in
+ * buf, -ENOENT if a node on the way has no name, -ERANGE. */
+int vfs_node_path(struct uk_ramfs_node *n, char *buf, __sz size);
+
+/* /proc/self/fd (procfd.c). Makes the directory n the fd folder (its
+ * listing is the open fds). */
+void vfs_fd_dir_init(struct uk_ramfs_node *n);
+/* lstat of fd's entry: a link, rwx as fd's access mode. 0 or -ENOENT. */
+int vfs_fd_link_stat(int fd, struct stat *st);
+/* readlink of fd's entry into buf (size bytes, not terminated): the
+ * file's path, "pipe:[ino]", ... Returns the length, -ENOENT, -ENOMEM. */
+int vfs_fd_link_read(int fd, char *buf, __sz size);
+
 #endif /* __VFS_IMPL_H__ */

@@ -63,6 +63,9 @@ int uk_fdtab_close_range(unsigned int first, unsigned int last,
 int uk_fdtab_getfd(int fd);
 int uk_fdtab_setfd(int fd, int cloexec);
 
+/* The lowest open fd >= from, or -1 if none (/proc/self/fd's listing). */
+int uk_fdtab_next(int from);
+
 /* Number of fds in use (tests check that nothing leaks). */
 int uk_fdtab_count(void);
 

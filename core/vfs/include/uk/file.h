@@ -108,6 +108,10 @@ struct uk_file_ops {
 	/* Nonzero if reads keep a position though the file has no type
 	 * with one (an mq fd's status line, as Linux's default_llseek). */
 	int positioned;
+	/* What readlink of /proc/self/fd/N gives for a file with no node in
+	 * the namespace, as Linux names it ("anon_inode:[eventfd]",
+	 * "/dev/null"), or NULL (pipes and sockets are named by kind). */
+	const char *link_name;
 	/* Returns bytes read, 0 at end of file, -EAGAIN, or -errno. */
 	ssize_t (*read)(struct uk_file *f, const struct iovec *iov,
 			int iovcnt, off_t *off, unsigned int flags);

@@ -1,0 +1,268 @@
+/*
+ * /proc/self/fd as proc(5) describes it, checked the same way on Linux
+ * and on Amphi: a folder with one symbolic link per open fd (listed by
+ * readdir with d_type DT_LNK), whose readlink is the file's path, or
+ * "pipe:[inode]", "socket:[inode]", "anon_inode:[eventfd]"; lstat of an
+ * entry is a link whose permission bits follow the access mode, stat and
+ * open follow it to the file; a closed fd has no entry (ENOENT).
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../posix-check.h"
+
+#define MAX_FD		1024
+#define MANY_FDS	300
+
+static char dir_name[64];
+static char dir_path[PATH_MAX];	/* dir_name as getcwd gives it */
+
+static const char *entry(int fd)
+{
+	static char name[64];
+
+	snprintf(name, sizeof(name), "/proc/self/fd/%d", fd);
+	return name;
+}
+
+/* readlink of fd's entry as a string, or NULL (errno set). */
+static const char *link_of(int fd)
+{
+	static char buf[PATH_MAX + 32];
+	ssize_t n = readlink(entry(fd), buf, sizeof(buf) - 1);
+
+	if (n < 0)
+		return NULL;
+	buf[n] = '\0';
+	return buf;
+}
+
+static int fd_open(int fd)
+{
+	return fcntl(fd, F_GETFD) >= 0;
+}
+
+/* Reads /proc/self/fd into seen[] (how often each fd is listed); returns
+ * 0 if every record was well-formed. */
+static int list_fds(unsigned char *seen)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *de;
+	int dots = 0, bad = 0;
+	char *end;
+	long fd;
+
+	if (!d)
+		return -1;
+	memset(seen, 0, MAX_FD);
+	while ((de = readdir(d))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..")) {
+			dots++;
+			bad |= de->d_type != DT_DIR;
+			continue;
+		}
+		fd = strtol(de->d_name, &end, 10);
+		if (*end || fd < 0 || fd >= MAX_FD || de->d_type != DT_LNK) {
+			bad = 1;
+			continue;
+		}
+		seen[fd]++;
+	}
+	/* The folder's own fd was open while listing. */
+	bad |= seen[dirfd(d)] != 1;
+	seen[dirfd(d)] = 0;
+	closedir(d);
+	return bad || dots != 2 ? -1 : 0;
+}
+
+/* Every open fd listed once, no other. */
+static int listing_matches(const unsigned char *seen)
+{
+	int fd;
+
+	for (fd = 0; fd < MAX_FD; fd++)
+		if (seen[fd] != fd_open(fd))
+			return 0;
+	return 1;
+}
+
+static void check_listing(void)
+{
+	static unsigned char seen[MAX_FD];
+	int fds[MANY_FDS], p[2], i, base, ok;
+	struct stat st;
+
+	CHECK(stat("/proc/self/fd", &st) == 0 && S_ISDIR(st.st_mode));
+	CHECK(pipe(p) == 0);
+	CHECK(list_fds(seen) == 0);
+	CHECK(listing_matches(seen));
+	CHECK(seen[p[0]] == 1 && seen[p[1]] == 1);
+	/* Many fds: the listing takes several getdents calls. */
+	base = open("f", O_CREAT | O_RDWR, 0600);
+	CHECK(base >= 0);
+	for (i = 0; i < MANY_FDS; i++)
+		fds[i] = dup(base);
+	CHECK(fds[MANY_FDS - 1] >= 0);
+	CHECK(list_fds(seen) == 0);
+	CHECK(listing_matches(seen));
+	/* Closed fds go from the listing. */
+	for (i = 0; i < MANY_FDS; i += 2)
+		close(fds[i]);
+	close(p[1]);
+	CHECK(list_fds(seen) == 0);
+	CHECK(listing_matches(seen));
+	CHECK(seen[p[1]] == 0 && seen[p[0]] == 1 && seen[fds[1]] == 1);
+	/* The closefrom loop: close what the listing shows past base. */
+	ok = list_fds(seen) == 0;
+	for (i = base + 1; i < MAX_FD; i++)
+		if (seen[i])
+			ok &= close(i) == 0;
+	CHECK(ok);
+	CHECK(list_fds(seen) == 0 && listing_matches(seen));
+	for (i = base + 1; i < MAX_FD; i++)
+		ok &= !seen[i];
+	CHECK(ok);
+	close(p[0]);
+	close(base);
+	unlink("f");
+}
+
+static void check_readlink(void)
+{
+	char want[PATH_MAX + 64], buf[8];
+	int fd, p[2], sv[2], efd, ep, dfd;
+	struct stat st;
+	const char *l;
+
+	fd = open("f", O_CREAT | O_RDWR, 0600);
+	snprintf(want, sizeof(want), "%s/f", dir_path);
+	l = link_of(fd);
+	CHECK(l && !strcmp(l, want));
+	/* realpath of an fd the common way. */
+	CHECK(readlink(entry(fd), buf, sizeof(buf)) == sizeof(buf));
+	CHECK(!memcmp(buf, want, sizeof(buf)));
+	/* Renamed: the new name. */
+	CHECK(rename("f", "g") == 0);
+	snprintf(want, sizeof(want), "%s/g", dir_path);
+	l = link_of(fd);
+	CHECK(l && !strcmp(l, want));
+	/* A folder. */
+	dfd = open(".", O_RDONLY | O_DIRECTORY);
+	l = link_of(dfd);
+	CHECK(l && !strcmp(l, dir_path));
+	close(dfd);
+	/* Pipes and sockets: their kind and inode. */
+	CHECK(pipe(p) == 0);
+	CHECK(fstat(p[0], &st) == 0);
+	snprintf(want, sizeof(want), "pipe:[%lu]", (unsigned long)st.st_ino);
+	l = link_of(p[0]);
+	CHECK(l && !strcmp(l, want));
+	l = link_of(p[1]);
+	CHECK(l && !strcmp(l, want));
+	CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
+	CHECK(fstat(sv[1], &st) == 0);
+	snprintf(want, sizeof(want), "socket:[%lu]", (unsigned long)st.st_ino);
+	l = link_of(sv[1]);
+	CHECK(l && !strcmp(l, want));
+	/* Files of no file system. */
+	efd = eventfd(0, 0);
+	l = link_of(efd);
+	CHECK(l && !strcmp(l, "anon_inode:[eventfd]"));
+	ep = epoll_create1(0);
+	l = link_of(ep);
+	CHECK(l && !strcmp(l, "anon_inode:[eventpoll]"));
+	/* A closed fd, a name that is no fd, the folder itself. */
+	close(efd);
+	CHECK(readlink(entry(efd), buf, sizeof(buf)) == -1 && errno == ENOENT);
+	CHECK(readlink("/proc/self/fd/x1", buf, sizeof(buf)) == -1 &&
+	      errno == ENOENT);
+	CHECK(readlink("/proc/self/fd/01", buf, sizeof(buf)) == -1 &&
+	      errno == ENOENT);
+	CHECK(readlink("/proc/self/fd", buf, sizeof(buf)) == -1 &&
+	      errno == EINVAL);
+	close(ep);
+	close(sv[0]);
+	close(sv[1]);
+	close(p[0]);
+	close(p[1]);
+	close(fd);
+	unlink("g");
+}
+
+static void check_stat(void)
+{
+	int rd, wr, rw, p[2];
+	struct stat st, fst;
+
+	rw = open("f", O_CREAT | O_RDWR, 0600);
+	rd = open("f", O_RDONLY);
+	wr = open("f", O_WRONLY);
+	/* lstat: a link, its permissions the access mode's. */
+	CHECK(lstat(entry(rd), &st) == 0 && st.st_mode == (S_IFLNK | 0500));
+	CHECK(lstat(entry(wr), &st) == 0 && st.st_mode == (S_IFLNK | 0300));
+	CHECK(lstat(entry(rw), &st) == 0 && st.st_mode == (S_IFLNK | 0700));
+	CHECK(fstatat(AT_FDCWD, entry(rw), &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	      S_ISLNK(st.st_mode));
+	/* stat follows it to the file. */
+	CHECK(fstat(rw, &fst) == 0);
+	CHECK(stat(entry(rd), &st) == 0 && S_ISREG(st.st_mode) &&
+	      st.st_ino == fst.st_ino && st.st_dev == fst.st_dev);
+	/* A trailing slash follows it too. */
+	CHECK(lstat(entry(rd), &st) == 0);
+	{
+		char slash[80];
+
+		snprintf(slash, sizeof(slash), "%s/", entry(rd));
+		CHECK(lstat(slash, &st) == -1 && errno == ENOTDIR);
+	}
+	/* A pipe's entry leads to the pipe. */
+	CHECK(pipe(p) == 0);
+	CHECK(fstat(p[1], &fst) == 0);
+	CHECK(lstat(entry(p[1]), &st) == 0 && st.st_mode == (S_IFLNK | 0300));
+	CHECK(stat(entry(p[1]), &st) == 0 && S_ISFIFO(st.st_mode) &&
+	      st.st_ino == fst.st_ino);
+	close(p[0]);
+	close(p[1]);
+	/* Gone with the fd. */
+	close(wr);
+	CHECK(lstat(entry(wr), &st) == -1 && errno == ENOENT);
+	CHECK(stat(entry(wr), &st) == -1 && errno == ENOENT);
+	CHECK(open(entry(wr), O_RDONLY) == -1 && errno == ENOENT);
+	CHECK(access(entry(wr), F_OK) == -1 && errno == ENOENT);
+	/* Nothing can be made there. */
+	CHECK(mkdir(entry(wr), 0700) == -1 && errno == ENOENT);
+	CHECK(mkdir(entry(rd), 0700) == -1 && errno == EEXIST);
+	close(rd);
+	close(rw);
+	unlink("f");
+}
+
+int main(void)
+{
+	int before = lowest_free_fd();
+
+	mkdir("/tmp", 0777);
+	snprintf(dir_name, sizeof(dir_name), "/tmp/amphi-posix-proc-fd-%d",
+		 (int)getpid());
+	CHECK(mkdir(dir_name, 0755) == 0);
+	CHECK(chdir(dir_name) == 0);
+	CHECK(getcwd(dir_path, sizeof(dir_path)) != NULL);
+	check_readlink();
+	check_stat();
+	check_listing();
+	CHECK(lowest_free_fd() == before);
+	CHECK(chdir("/") == 0);
+	CHECK(rmdir(dir_name) == 0);
+	return posix_check_summary();
+}
