@@ -5,7 +5,8 @@
  * all or none (also on one semaphore twice), IPC_NOWAIT, waits for a
  * decrease and for zero woken by other threads, semtimedop's timeout
  * (EAGAIN), a signal ending a wait with EINTR even with SA_RESTART,
- * IPC_RMID waking waiters with EIDRM, SEM_UNDO's bounds, IPC_STAT/
+ * IPC_RMID waking waiters with EIDRM, SEM_UNDO's bounds (the
+ * process's adjustment, kept past a thread's exit), IPC_STAT/
  * IPC_SET/IPC_INFO/SEM_INFO/SEM_STAT and the calls' errors. Sets are
  * IPC_PRIVATE or keyed by the pid and removed at the end.
  */
@@ -178,6 +179,40 @@ static void check_ops(void)
 	CHECK(semctl(id, 0, IPC_RMID) == 0);
 }
 
+/* SEM_UNDO's adjustments belong to the process, which threads share
+ * (CLONE_SYSVSEM): a thread's exit undoes nothing, and its adjustment
+ * counts against the bounds of the others' operations. SETVAL clears
+ * it. */
+static int undo_id;
+
+static void *undo_up(void *arg)
+{
+	(void)arg;
+	CHECK(op1(undo_id, 0, 32767, SEM_UNDO) == 0);
+	return NULL;
+}
+
+static void check_undo_thread(void)
+{
+	pthread_t t;
+
+	undo_id = semget(IPC_PRIVATE, 1, 0600);
+	CHECK(undo_id >= 0);
+	CHECK(pthread_create(&t, NULL, undo_up, NULL) == 0);
+	CHECK(pthread_join(t, NULL) == 0);
+	CHECK(getval(undo_id, 0) == 32767);
+	/* The adjustment is -32767 now; one more down to -32768. */
+	CHECK(op1(undo_id, 0, -32767, 0) == 0);
+	CHECK(op1(undo_id, 0, 1, SEM_UNDO) == 0);
+	CHECK(op1(undo_id, 0, 1, SEM_UNDO) == -1 && errno == ERANGE);
+	CHECK(getval(undo_id, 0) == 1);
+	/* An operation without SEM_UNDO is not bound by it. */
+	CHECK(op1(undo_id, 0, 1, 0) == 0 && getval(undo_id, 0) == 2);
+	CHECK(semctl(undo_id, 0, SETVAL, (union semun){ .val = 0 }) == 0);
+	CHECK(op1(undo_id, 0, 1, SEM_UNDO) == 0);
+	CHECK(semctl(undo_id, 0, IPC_RMID) == 0);
+}
+
 static void check_timeout(void)
 {
 	struct sembuf dec = { 0, -1, 0 };
@@ -338,6 +373,7 @@ int main(void)
 	check_get();
 	check_values();
 	check_ops();
+	check_undo_thread();
 	check_timeout();
 	check_threads();
 	check_pingpong();
