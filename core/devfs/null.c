@@ -51,6 +51,7 @@ static const struct uk_file_ops null_ops = {
 
 static const struct uk_file_ops zero_ops = {
 	.link_name = "/dev/zero",
+	.splice_read = 1,
 	.read = zero_read,
 	.write = sink_write,
 };

@@ -102,6 +102,7 @@ static void dev_release(struct uk_file *f)
 }
 
 static const struct uk_file_ops crng_ops = {
+	.splice_read = 1,
 	.read = crng_read,
 	.write = crng_write,
 	.poll = crng_poll,

@@ -42,8 +42,8 @@ static off_t file_size(struct uk_file *f)
 }
 
 /*
- * Moves up to count bytes of in, from *in_pos on, to out at *out_pos
- * (NULL: out's own position). Stops at in's end, a short write or an
+ * Moves up to count bytes of in, from *in_pos on (a device: from where
+ * it is), to out at *out_pos (NULL: out's own position). Stops at in's end, a short write or an
  * error. Advances *in_pos by the bytes written. Returns them, or -errno
  * if nothing moved.
  */
@@ -51,6 +51,7 @@ static ssize_t copy_range(struct uk_ofile *in, off_t *in_pos,
 			  struct uk_ofile *out, off_t *out_pos, __sz count)
 {
 	struct uk_alloc *a = uk_alloc_get_default();
+	int seek = uk_file_seekable(in->file);	/* not a device */
 	__sz done = 0, want;
 	ssize_t got, put = 0;
 	char *buf;
@@ -62,7 +63,7 @@ static ssize_t copy_range(struct uk_ofile *in, off_t *in_pos,
 		return -ENOMEM;
 	while (done < count) {
 		want = MIN(count - done, COPY_CHUNK);
-		got = uk_ofile_kio(in, 0, buf, want, in_pos, 0);
+		got = uk_ofile_kio(in, 0, buf, want, seek ? in_pos : NULL, 0);
 		if (got <= 0) {
 			put = got;
 			break;
@@ -97,40 +98,56 @@ static int get_two(int fd_in, struct uk_ofile **in, int fd_out,
 	return 0;
 }
 
+/* Moves count bytes of in from *pos to out: into a pipe as splice does
+ * (what fits after one wait for room; O_APPEND is no matter), else
+ * through the bounce buffer (an O_APPEND output is EINVAL). */
+static ssize_t send_out(struct uk_ofile *out, struct uk_ofile *in,
+			off_t *pos, __sz count)
+{
+	if (uk_pipe_is_pipe(out->file))
+		return uk_pipe_sendfile_in(out, in, pos, count);
+	if (out->flags & O_APPEND)
+		return -EINVAL;
+	return copy_range(in, pos, out, NULL, count);
+}
+
 /* sendfile(2) once both fds are looked up. As Linux's do_sendfile: the
- * input must be a regular file (EINVAL), the output anything writable
- * but not O_APPEND (EINVAL); the input's O_NONBLOCK is ignored (it is a
- * file). Into a pipe, a socket may be the input too (splice_file_to_pipe:
- * Linux's splice_direct_to_actor, for other outputs, wants a file). */
+ * input must be a regular file or a device that splice can read
+ * (EINVAL), the output anything writable but not O_APPEND (EINVAL); the
+ * input's O_NONBLOCK is ignored. Into a pipe, a socket may be the input
+ * too (splice_file_to_pipe: Linux's splice_direct_to_actor, for other
+ * outputs, wants a file). */
 static ssize_t do_sendfile(struct uk_ofile *out, struct uk_ofile *in,
 			   off_t *pos, int use_pos, __sz count)
 {
+	off_t at = *pos;
 	ssize_t rc;
 
 	if ((in->flags & O_ACCMODE) == O_WRONLY || (in->flags & O_PATH))
 		return -EBADF;
 	if ((out->flags & O_ACCMODE) == O_RDONLY || (out->flags & O_PATH))
 		return -EBADF;
-	if (!use_pos && !uk_file_seekable(in->file))
+	/* (Devices splice reads take pread's offsets on Linux.) */
+	if (!use_pos && !uk_file_seekable(in->file) &&
+	    !in->file->ops->splice_read)
 		return -ESPIPE;
 	if (*pos < 0)
 		return -EINVAL;
 	count = MIN(count, UK_IOV_MAX_RW);
 	if (file_type(in) == S_IFSOCK && uk_pipe_is_pipe(out->file))
 		return uk_pipe_sendfile_in(out, in, NULL, count);
+	if (file_type(in) == S_IFCHR && in->file->ops->splice_read) {
+		/* As Linux's: a device's reads leave the position. */
+		rc = send_out(out, in, pos, count);
+		*pos = at;
+		return rc;
+	}
 	if (file_type(in) != S_IFREG)
 		return -EINVAL;
 	if (*pos >= MAX_FILE_SIZE)
 		return count ? -EOVERFLOW : 0;
 	count = MIN(count, (__sz)(MAX_FILE_SIZE - *pos));
-	/* Into a pipe, as splice: what fits after one wait for room, not
-	 * the whole count (and O_APPEND is no matter). */
-	if (uk_pipe_is_pipe(out->file))
-		rc = uk_pipe_sendfile_in(out, in, pos, count);
-	else if (out->flags & O_APPEND)
-		return -EINVAL;
-	else
-		rc = copy_range(in, pos, out, NULL, count);
+	rc = send_out(out, in, pos, count);
 	if (rc > 0 && use_pos)
 		uk_ofile_pos_out(in, NULL, *pos);
 	return rc;

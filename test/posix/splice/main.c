@@ -187,6 +187,45 @@ static void check_sendfile_blocking_pipe(int src)
 	CHECK(lseek(src, 0, SEEK_SET) == 0);
 }
 
+/* sendfile from character devices (Linux 6.x: those with splice_read):
+ * /dev/zero and /dev/urandom give data, /dev/null is EINVAL. A device's
+ * reads leave the offset where it was. */
+static void check_sendfile_devices(void)
+{
+	int zero, urnd, null_r, null_w, out, p[2], i, ok;
+	off_t off;
+
+	zero = open("/dev/zero", O_RDONLY);
+	urnd = open("/dev/urandom", O_RDONLY);
+	null_r = open("/dev/null", O_RDONLY);
+	null_w = open("/dev/null", O_WRONLY);
+	out = open("dst", O_CREAT | O_RDWR | O_TRUNC, 0644);
+	CHECK(zero >= 0 && urnd >= 0 && null_r >= 0 && null_w >= 0 &&
+	      out >= 0);
+	CHECK(pipe(p) == 0);
+	CHECK(sendfile(p[1], zero, NULL, 1000) == 1000);
+	memset(buf, 1, 1000);
+	CHECK(read(p[0], buf, sizeof(buf)) == 1000);
+	for (i = 0, ok = 1; i < 1000; i++)
+		ok &= buf[i] == 0;
+	CHECK(ok);
+	CHECK(sendfile(out, zero, NULL, 3000) == 3000);
+	CHECK(lseek(out, 0, SEEK_CUR) == 3000);
+	CHECK(sendfile(null_w, zero, NULL, SRC_SIZE) == SRC_SIZE);
+	off = 0;
+	CHECK(sendfile(null_w, zero, &off, 1000) == 1000 && off == 0);
+	CHECK(sendfile(out, urnd, NULL, 1000) == 1000);
+	CHECK(lseek(out, 0, SEEK_CUR) == 4000);
+	CHECK(sendfile(out, null_r, NULL, 10) == -1 && errno == EINVAL);
+	close(p[0]);
+	close(p[1]);
+	close(out);
+	close(null_w);
+	close(null_r);
+	close(urnd);
+	close(zero);
+}
+
 /* Fills the pipe end fd (non-blocking) up to EAGAIN. */
 static void fill_pipe(int fd)
 {
@@ -537,6 +576,7 @@ int main(void)
 	src = make_src();
 	check_sendfile(src);
 	check_sendfile_blocking_pipe(src);
+	check_sendfile_devices();
 	check_sendfile_unix();
 	check_sendfile_tcp();
 	check_copy_file_range(src);

@@ -108,6 +108,9 @@ struct uk_file_ops {
 	/* Nonzero if reads keep a position though the file has no type
 	 * with one (an mq fd's status line, as Linux's default_llseek). */
 	int positioned;
+	/* Nonzero if a device's data may be sendfile's input (Linux's
+	 * splice_read: /dev/zero, the random devices; not /dev/null). */
+	int splice_read;
 	/* What readlink of /proc/self/fd/N gives for a file with no node in
 	 * the namespace, as Linux names it ("anon_inode:[eventfd]",
 	 * "/dev/null"), or NULL (pipes and sockets are named by kind). */
