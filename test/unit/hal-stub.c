@@ -102,12 +102,20 @@ int amphi_ukplat_lcpu_run(const unsigned int lcpuidx[], unsigned int count,
 	return -19;		/* -ENODEV */
 }
 
+/* What unit_clock_advance added to the host's monotonic clock. */
+static unsigned long long monotonic_offset;
+
 unsigned long long amphi_ukplat_monotonic_clock(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec + monotonic_offset;
+}
+
+void unit_clock_advance(unsigned long long ns)
+{
+	monotonic_offset += ns;
 }
 
 /* What the objects' clock_settime added to the host's wall clock. */

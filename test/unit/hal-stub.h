@@ -10,5 +10,8 @@ const char *unit_console_text(size_t *len);
 void unit_console_reset(void);
 /* Number of times the guest called ukplat_terminate (crash or halt). */
 extern int unit_terminate_calls;
+/* Moves the guest's monotonic clock ns forward at once, so that a test
+ * of an interval does not depend on how fast the machine runs it. */
+void unit_clock_advance(unsigned long long ns);
 
 #endif

@@ -434,19 +434,21 @@ START_TEST(test_reseed_by_bytes)
 }
 END_TEST
 
-/* random.reseed_ms: a request after the interval reseeds. */
+/* random.reseed_ms: a request after the interval reseeds. The clock is
+ * moved on by the test: an interval of 1 ms once failed under load, the
+ * first request coming more than 1 ms after the seed. */
 START_TEST(test_reseed_by_time)
 {
 	uint8_t b[8];
 
-	amphi_uk_random_reseed_ms = 1;
+	amphi_uk_random_reseed_ms = 10000;
 	amphi_uk_random_fill(b, sizeof(b));
 	ck_assert_uint_eq(amphi_uk_random_reseed_count(), 0);
-	usleep(3000);
+	unit_clock_advance(10000000000ULL);
 	amphi_uk_random_fill(b, sizeof(b));
 	ck_assert_uint_eq(amphi_uk_random_reseed_count(), 1);
 	amphi_uk_random_reseed_ms = 0;
-	usleep(3000);
+	unit_clock_advance(20000000000ULL);
 	amphi_uk_random_fill(b, sizeof(b));
 	ck_assert_uint_eq(amphi_uk_random_reseed_count(), 1);
 }
