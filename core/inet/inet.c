@@ -53,6 +53,7 @@ struct inet_sock *inet_sock_alloc(int family, int type)
 	s->keepintvl = 75;
 	s->keepcnt = 9;
 	s->ttl = IP_DEFAULT_TTL;
+	s->mss = 536;			/* Linux's TCP_MSS_DEFAULT */
 	return s;
 }
 
@@ -339,6 +340,14 @@ static int inet_connect(struct posix_socket_file *sock,
 		UNLOCK_TCPIP_CORE();
 		return rc;
 	}
+	/* Linux: AF_UNSPEC disconnects (sa_family is all it reads). */
+	if (addr && len >= sizeof(addr->sa_family) &&
+	    addr->sa_family == AF_UNSPEC) {
+		inet_lock(s);
+		rc = inet_tcp_disconnect(s);
+		UNLOCK_TCPIP_CORE();
+		return rc;
+	}
 	rc = inet_addr_in(s, addr, len, &ip, &port);
 	if (rc)
 		return rc;
@@ -372,12 +381,17 @@ static int inet_getsockname(struct posix_socket_file *sock,
 	struct inet_sock *s = inet_of(sock);
 
 	inet_lock(s);
-	if (s->type == SOCK_STREAM && s->pcb.tcp)
+	if (s->type == SOCK_STREAM && s->pcb.tcp && s->pcb.tcp->local_port)
 		inet_addr_out(s, &s->pcb.tcp->local_ip,
 			      s->pcb.tcp->local_port, addr, len);
-	else if (s->type == SOCK_STREAM && s->state == INET_CLOSED &&
-		 s->name_port)
+	else if (s->type == SOCK_STREAM && s->name_port)
+		/* A connection that is over, or disconnected: Linux
+		 * keeps the port, and the address unless connect()
+		 * reported the end. */
 		inet_addr_out(s, &s->name_ip, s->name_port, addr, len);
+	else if (s->type == SOCK_STREAM && s->pcb.tcp)
+		inet_addr_out(s, &s->pcb.tcp->local_ip,
+			      s->pcb.tcp->local_port, addr, len);
 	else if (s->type == SOCK_DGRAM && s->pcb.udp)
 		inet_addr_out(s, &s->pcb.udp->local_ip,
 			      s->pcb.udp->local_port, addr, len);
@@ -607,6 +621,17 @@ static int inet_getsockopt(struct posix_socket_file *sock, int level,
 	int v = 0, rc;
 
 	inet_lock(s);
+	if (level == IPPROTO_TCP && optname == TCP_INFO &&
+	    s->type == SOCK_STREAM) {
+		struct tcp_info ti;
+
+		inet_tcp_info(s, &ti);
+		UNLOCK_TCPIP_CORE();
+		/* As Linux: a shorter buffer gets a prefix. */
+		*len = *len < sizeof(ti) ? *len : (socklen_t)sizeof(ti);
+		memcpy(val, &ti, *len);
+		return 0;
+	}
 	if (level == SOL_SOCKET && optname == SO_LINGER) {
 		l.l_onoff = s->linger_on;
 		l.l_linger = s->linger_s;

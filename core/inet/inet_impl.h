@@ -12,6 +12,7 @@
 #define __INET_IMPL_H__
 
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <uk/socket.h>
 
@@ -89,6 +90,8 @@ struct inet_sock {
 	int linger_on, linger_s;
 	int keepidle, keepintvl, keepcnt;	/* s, s, count */
 	int nodelay, reuseport, cork, defer_accept, user_timeout, quickack;
+	int mss;			/* the last connection's (TCP_MAXSEG) */
+	int user_mss;			/* TCP_MAXSEG as set, or 0 */
 };
 
 static inline struct inet_sock *inet_of(struct posix_socket_file *sock)
@@ -148,6 +151,12 @@ void inet_tcp_close(struct inet_sock *s);
 unsigned int inet_tcp_poll(struct inet_sock *s);
 int inet_tcp_getopt(struct inet_sock *s, int optname, int *v);
 int inet_tcp_setopt(struct inet_sock *s, int optname, int v);
+/* TCP_INFO: Linux's fields that lwIP has (state, rto, rtt, mss, cwnd),
+ * zero elsewhere. */
+void inet_tcp_info(struct inet_sock *s, struct tcp_info *ti);
+/* connect(AF_UNSPEC): drops the connection (a reset) or stops listening;
+ * the socket may bind, listen or connect again. 0 or -ENOMEM. */
+int inet_tcp_disconnect(struct inet_sock *s);
 
 /* udp.c */
 int inet_udp_create(struct inet_sock *s);

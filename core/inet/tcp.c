@@ -95,12 +95,19 @@ static void name_keep(struct inet_sock *s, const struct tcp_pcb *pcb)
 	s->name_port = pcb->local_port;
 }
 
+/* The connection's MSS, which TCP_MAXSEG reads after it is over. */
+static void mss_keep(struct inet_sock *s, const struct tcp_pcb *pcb)
+{
+	s->mss = tcp_mss(pcb);
+}
+
 /* The pcb is in TIME_WAIT, which lwIP frees (after 2 * TCP_MSL, or for
  * room) with no callback, so the socket forgets it now; the connection
  * is over, as Linux's socket is then (TCP_CLOSE). */
 static void finished(struct inet_sock *s, struct tcp_pcb *pcb)
 {
 	name_keep(s, pcb);
+	mss_keep(s, pcb);
 	detach(pcb);
 	conn_over(s, 0);
 }
@@ -181,6 +188,7 @@ static err_t connected_cb(void *arg, struct tcp_pcb *pcb, err_t err)
 	struct inet_sock *s = arg;
 
 	name_keep(s, pcb);
+	mss_keep(s, pcb);
 	room_update(s);
 	s->had_conn = 1;
 	inet_store(&s->state, INET_CONNECTED);
@@ -233,8 +241,10 @@ static err_t accept_cb(void *arg, struct tcp_pcb *newpcb, err_t err)
 	e->keepidle = s->keepidle;
 	e->keepintvl = s->keepintvl;
 	e->keepcnt = s->keepcnt;
+	e->user_mss = s->user_mss;
 	attach(e, newpcb);
 	name_keep(e, newpcb);
+	mss_keep(e, newpcb);
 	room_update(e);
 	/* It counts against the backlog until accept() takes it. */
 	tcp_backlog_delayed(newpcb);
@@ -318,7 +328,8 @@ int inet_tcp_listen(struct inet_sock *s, int backlog)
 		tcp_backlog_set(s->pcb.tcp, (u8_t)backlog);
 		return 0;
 	}
-	if (s->state != INET_UNCONN)
+	/* Linux: a socket that had a connection stays SS_CONNECTED. */
+	if (s->state != INET_UNCONN || s->had_conn)
 		return -EINVAL;
 	rc = renew(s);
 	if (rc)
@@ -374,6 +385,11 @@ int inet_tcp_connect(struct inet_sock *s, const ip_addr_t *ip, u16_t port)
 	int rc;
 
 	switch (s->state) {
+	case INET_UNCONN:
+		/* Bound again after its connection: still SS_CONNECTED. */
+		if (s->had_conn)
+			return -EISCONN;
+		break;
 	case INET_CONNECTING:
 		return -EALREADY;
 	case INET_CONNECTED:
@@ -387,8 +403,11 @@ int inet_tcp_connect(struct inet_sock *s, const ip_addr_t *ip, u16_t port)
 		if (s->had_conn && s->connect_told)
 			return -EISCONN;
 		if (!s->connect_told) {
-			/* The attempt failed: report it once. */
+			/* The attempt failed: report it once. Linux's
+			 * connect() then disconnects, which forgets the
+			 * local address but not the port. */
 			s->connect_told = 1;
+			any_addr(s, &s->name_ip);
 			rc = s->err ? -s->err : -ECONNABORTED;
 			s->err = 0;
 			return rc;
@@ -409,6 +428,8 @@ int inet_tcp_connect(struct inet_sock *s, const ip_addr_t *ip, u16_t port)
 	rc = inet_err(tcp_connect(s->pcb.tcp, &dst, port, connected_cb));
 	if (rc)
 		return rc;
+	/* Kept if the attempt fails (getsockname, as Linux). */
+	name_keep(s, s->pcb.tcp);
 	s->connect_told = 0;
 	s->err = 0;
 	inet_store(&s->state, INET_CONNECTING);
@@ -642,7 +663,14 @@ int inet_tcp_getopt(struct inet_sock *s, int optname, int *v)
 		*v = s->nodelay;
 		return 0;
 	case TCP_MAXSEG:
-		*v = pcb && s->state == INET_CONNECTED ? tcp_mss(pcb) : 536;
+		/* Linux: the connection's MSS, also once it is over;
+		 * the app's while there is none. */
+		if (pcb && s->state == INET_CONNECTED)
+			*v = tcp_mss(pcb);
+		else if (s->user_mss && s->state != INET_CONNECTING)
+			*v = s->user_mss;
+		else
+			*v = s->mss;
 		return 0;
 	case TCP_KEEPIDLE:
 		*v = s->keepidle;
@@ -685,7 +713,10 @@ int inet_tcp_setopt(struct inet_sock *s, int optname, int v)
 			tcp_output(pcb);
 		return 0;
 	case TCP_MAXSEG:
-		return v < 88 || v > 32767 ? -EINVAL : 0;
+		if (v < 88 || v > 32767)
+			return -EINVAL;
+		s->user_mss = v;
+		return 0;
 	case TCP_KEEPIDLE:
 	case TCP_KEEPINTVL:
 	case TCP_KEEPCNT:
@@ -719,4 +750,78 @@ int inet_tcp_setopt(struct inet_sock *s, int optname, int v)
 	default:
 		return -ENOPROTOOPT;
 	}
+}
+
+/* Linux's tcpi_state of an lwIP state. */
+static u8_t info_state(const struct tcp_pcb *pcb)
+{
+	static const u8_t linux_state[] = {
+		[CLOSED] = TCP_CLOSE,		[LISTEN] = TCP_LISTEN,
+		[SYN_SENT] = TCP_SYN_SENT,	[SYN_RCVD] = TCP_SYN_RECV,
+		[ESTABLISHED] = TCP_ESTABLISHED,
+		[FIN_WAIT_1] = TCP_FIN_WAIT1,	[FIN_WAIT_2] = TCP_FIN_WAIT2,
+		[CLOSE_WAIT] = TCP_CLOSE_WAIT,	[CLOSING] = TCP_CLOSING,
+		[LAST_ACK] = TCP_LAST_ACK,	[TIME_WAIT] = TCP_TIME_WAIT,
+	};
+
+	if (!pcb || (unsigned int)pcb->state >= sizeof(linux_state))
+		return TCP_CLOSE;
+	return linux_state[pcb->state];
+}
+
+void inet_tcp_info(struct inet_sock *s, struct tcp_info *ti)
+{
+	struct tcp_pcb *pcb = s->pcb.tcp;
+	u32_t mss;
+
+	memset(ti, 0, sizeof(*ti));
+	ti->tcpi_state = info_state(pcb);
+	ti->tcpi_snd_mss = s->mss;
+	ti->tcpi_rcv_mss = s->mss;
+	if (!pcb || pcb->state == LISTEN)
+		return;
+	mss = tcp_mss(pcb) ? tcp_mss(pcb) : 1;
+	/* lwIP counts time in TCP_SLOW_INTERVAL ticks, Linux in us. */
+	ti->tcpi_rto = (u32_t)pcb->rto * TCP_SLOW_INTERVAL * 1000;
+	ti->tcpi_rtt = (u32_t)(pcb->sa >> 3) * TCP_SLOW_INTERVAL * 1000;
+	ti->tcpi_rttvar = (u32_t)(pcb->sv >> 2) * TCP_SLOW_INTERVAL * 1000;
+	ti->tcpi_retransmits = pcb->nrtx;
+	if (s->state != INET_CONNECTED && s->state != INET_CONNECTING)
+		return;
+	ti->tcpi_snd_mss = tcp_mss(pcb);
+	ti->tcpi_rcv_mss = tcp_mss(pcb);
+	ti->tcpi_snd_cwnd = pcb->cwnd / mss;
+	ti->tcpi_snd_ssthresh = pcb->ssthresh / mss;
+}
+
+int inet_tcp_disconnect(struct inet_sock *s)
+{
+	struct tcp_pcb *pcb = s->pcb.tcp;
+
+	/* Not connected: an explicit bind stays, as on Linux. */
+	if (s->state == INET_UNCONN && !s->had_conn && pcb)
+		return 0;
+	/* Linux's tcp_disconnect: a reset for a connection, or one
+	 * being made, which SO_ERROR then reports. */
+	s->err = 0;
+	if (s->state == INET_CONNECTED || s->state == INET_CONNECTING)
+		s->err = ECONNRESET;
+	embryos_free(s);
+	if (pcb) {
+		detach(pcb);
+		if (pcb->state == LISTEN)
+			tcp_close(pcb);
+		else
+			tcp_abort(pcb);
+		s->pcb.tcp = NULL;
+	}
+	/* The port stays in the name (Linux keeps inet_sport). */
+	any_addr(s, &s->name_ip);
+	rq_consume(s, s->rq_bytes);
+	s->had_conn = 0;
+	s->connect_told = 1;
+	s->peer_fin = 0;
+	s->shut = 0;
+	inet_store(&s->state, INET_UNCONN);
+	return inet_tcp_create(s);
 }

@@ -20,7 +20,10 @@
  *   - what a TCP socket keeps once its connection is over (TIME_WAIT,
  *     a reset, both ends closing at once): the options the app set (and
  *     an accepted socket inherited), its name, data that came before a
- *     reset (MSG_PEEK, SIOCINQ), then ECONNRESET, then EOF.
+ *     reset (MSG_PEEK, SIOCINQ), then ECONNRESET, then EOF;
+ *   - the name a refused connect leaves, TCP_MAXSEG before, during and
+ *     after a connection, TCP_INFO (state, sizes), bind and listen
+ *     after a connection, connect(AF_UNSPEC) (disconnect, connect again).
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -820,6 +823,197 @@ static void test_cross_close(void)
 	close(lfd);
 }
 
+/* connect's result on fd to a; the port fd's name then has in *port,
+ * and its address in *addr. */
+static int connect_name(int fd, const struct sockaddr_in *a, in_port_t *port,
+			in_addr_t *addr)
+{
+	struct sockaddr_in n;
+	int rc = connect(fd, (const struct sockaddr *)a, sizeof(*a));
+	int e = errno;
+
+	name_of(fd, &n);
+	*port = n.sin_port;
+	*addr = n.sin_addr.s_addr;
+	errno = e;
+	return rc;
+}
+
+/* A refused connect keeps its port; the address goes when connect()
+ * reports the refusal (Linux then disconnects the socket). */
+static void test_refused_name(void)
+{
+	struct sockaddr_in a, n;
+	int fd = bound(SOCK_STREAM, &a), c;
+	in_port_t port, port2;
+	in_addr_t addr;
+
+	close(fd);
+	c = socket(AF_INET, SOCK_STREAM, 0);
+	CHECK(connect_name(c, &a, &port, &addr) == -1 &&
+	      errno == ECONNREFUSED);
+	CHECK(port != 0 && addr == htonl(INADDR_ANY));
+	close(c);
+	c = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	if (connect(c, (struct sockaddr *)&a, sizeof(a)) == -1 &&
+	    errno == EINPROGRESS) {
+		CHECK(revents(c, POLLOUT, WAIT_MS) & POLLOUT);
+		name_of(c, &n);
+		CHECK(n.sin_port != 0 &&
+		      n.sin_addr.s_addr == htonl(INADDR_LOOPBACK));
+		CHECK(connect_name(c, &a, &port2, &addr) == -1 &&
+		      errno == ECONNREFUSED);
+		CHECK(port2 == n.sin_port && addr == htonl(INADDR_ANY));
+	}
+	close(c);
+}
+
+static int maxseg(int fd)
+{
+	socklen_t len = sizeof(int);
+	int v = -1;
+
+	if (getsockopt(fd, IPPROTO_TCP, TCP_MAXSEG, &v, &len))
+		return -errno;
+	return v;
+}
+
+static unsigned char tcp_state(int fd)
+{
+	struct tcp_info ti;
+	socklen_t len = sizeof(ti);
+
+	memset(&ti, 0xff, sizeof(ti));
+	CHECK(getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) == 0 &&
+	      len == sizeof(ti));
+	return ti.tcpi_state;
+}
+
+/* Ends c's and s's connection: both shut their send side in turn. */
+static void end_both(int c, int s)
+{
+	char buf[4];
+
+	CHECK(shutdown(c, SHUT_WR) == 0);
+	CHECK(recv(s, buf, sizeof(buf), 0) == 0);
+	CHECK(shutdown(s, SHUT_WR) == 0);
+	CHECK(recv(c, buf, sizeof(buf), 0) == 0);
+	CHECK(peer_gone(c));
+	CHECK(peer_gone(s));
+}
+
+/* TCP_MAXSEG: 536 with no connection, the app's value until one, the
+ * connection's MSS during and after it. TCP_INFO's state and sizes. */
+static void test_maxseg_info(void)
+{
+	struct sockaddr_in la;
+	int lfd = listener(&la), c, s, v = 1000, smss;
+	unsigned char b[8];
+	struct tcp_info ti;
+	socklen_t len;
+
+	c = socket(AF_INET, SOCK_STREAM, 0);
+	CHECK(maxseg(c) == 536);
+	CHECK(tcp_state(c) == TCP_CLOSE);
+	CHECK(setsockopt(c, IPPROTO_TCP, TCP_MAXSEG, &v, sizeof(v)) == 0);
+	CHECK(maxseg(c) == 1000);
+	close(c);
+	CHECK(maxseg(lfd) == 536);
+	CHECK(tcp_state(lfd) == TCP_LISTEN);
+	pair(lfd, &la, &c, &s);
+	smss = maxseg(s);
+	CHECK(smss > 536 && maxseg(c) > 536);
+	len = sizeof(ti);
+	memset(&ti, 0, sizeof(ti));
+	CHECK(getsockopt(c, IPPROTO_TCP, TCP_INFO, &ti, &len) == 0 &&
+	      len == sizeof(ti));
+	CHECK(ti.tcpi_state == TCP_ESTABLISHED && ti.tcpi_rto > 0 &&
+	      ti.tcpi_snd_mss > 0 && ti.tcpi_rcv_mss > 0 &&
+	      ti.tcpi_snd_cwnd > 0);
+	CHECK(tcp_state(s) == TCP_ESTABLISHED);
+	/* A shorter buffer gets the start of the structure. */
+	memset(b, 9, sizeof(b));
+	len = 3;
+	CHECK(getsockopt(s, IPPROTO_TCP, TCP_INFO, b, &len) == 0 && len == 3);
+	CHECK(b[0] == TCP_ESTABLISHED && b[3] == 9);
+	len = 0;
+	CHECK(getsockopt(s, IPPROTO_TCP, TCP_INFO, b, &len) == 0 && len == 0);
+	end_both(c, s);
+	CHECK(tcp_state(c) == TCP_CLOSE && tcp_state(s) == TCP_CLOSE);
+	CHECK(maxseg(s) == smss && maxseg(c) > 536);
+	close(c);
+	close(s);
+	close(lfd);
+}
+
+static const struct sockaddr unspec = { .sa_family = AF_UNSPEC };
+
+/* After its connection: bind works, listen and connect do not (Linux's
+ * socket stays SS_CONNECTED) until connect(AF_UNSPEC) disconnects it. */
+static void test_disconnect(void)
+{
+	struct sockaddr_in la, a, cname;
+	int lfd = listener(&la), c, s, v = -1;
+	socklen_t len = sizeof(v);
+	char buf[4];
+
+	pair(lfd, &la, &c, &s);
+	end_both(c, s);
+	close(s);
+	loopback(&a, 0);
+	CHECK(bind(c, (struct sockaddr *)&a, sizeof(a)) == 0);
+	CHECK(listen(c, 1) == -1 && errno == EINVAL);
+	CHECK(connect(c, (struct sockaddr *)&la, sizeof(la)) == -1 &&
+	      errno == EISCONN);
+	CHECK(connect(c, &unspec, 1) == -1 && errno == EINVAL);
+	CHECK(connect(c, &unspec, sizeof(unspec)) == 0);
+	CHECK(connect(c, (struct sockaddr *)&la, sizeof(la)) == 0);
+	s = accept(lfd, NULL, NULL);
+	CHECK(s >= 0);
+	CHECK(send(c, "z", 1, 0) == 1);
+	CHECK(recv(s, buf, sizeof(buf), 0) == 1 && buf[0] == 'z');
+	close(s);
+	close(c);
+	/* A live connection: reset, its data dropped. The port stays in
+	 * the name (an explicit bind's address would too, on Linux). */
+	pair(lfd, &la, &c, &s);
+	CHECK(send(s, "ab", 2, 0) == 2);
+	CHECK(revents(c, POLLIN, WAIT_MS) & POLLIN);
+	name_of(c, &cname);
+	CHECK(connect(c, &unspec, sizeof(unspec)) == 0);
+	CHECK(getsockopt(c, SOL_SOCKET, SO_ERROR, &v, &len) == 0 &&
+	      v == ECONNRESET);
+	name_of(c, &a);
+	CHECK(a.sin_port == cname.sin_port &&
+	      a.sin_addr.s_addr == htonl(INADDR_ANY));
+	CHECK(ioctl(c, FIONREAD, &v) == 0 && v == 0);
+	CHECK(recv(c, buf, sizeof(buf), 0) == -1 && errno == ENOTCONN);
+	CHECK(send(c, "x", 1, MSG_NOSIGNAL) == -1 && errno == EPIPE);
+	CHECK(revents(c, POLLIN | POLLOUT, 0) == (POLLOUT | POLLHUP));
+	CHECK(recv(s, buf, sizeof(buf), 0) == -1 && errno == ECONNRESET);
+	close(s);
+	CHECK(connect(c, (struct sockaddr *)&la, sizeof(la)) == 0);
+	s = accept(lfd, NULL, NULL);
+	CHECK(s >= 0);
+	CHECK(send(c, "z", 1, 0) == 1);
+	CHECK(recv(s, buf, sizeof(buf), 0) == 1 && buf[0] == 'z');
+	close(s);
+	close(c);
+	/* With no connection: its name stays. */
+	c = bound(SOCK_STREAM, &a);
+	CHECK(connect(c, &unspec, sizeof(unspec)) == 0);
+	CHECK(same_name(c, &a));
+	close(c);
+	/* A listener stops listening. */
+	CHECK(connect(lfd, &unspec, sizeof(unspec)) == 0);
+	CHECK(accept(lfd, NULL, NULL) == -1 && errno == EINVAL);
+	c = socket(AF_INET, SOCK_STREAM, 0);
+	CHECK(connect(c, (struct sockaddr *)&la, sizeof(la)) == -1 &&
+	      errno == ECONNREFUSED);
+	close(c);
+	close(lfd);
+}
+
 int main(void)
 {
 	int low = lowest_free_fd();
@@ -836,6 +1030,9 @@ int main(void)
 	test_so_error();
 	test_kept_options();
 	test_cross_close();
+	test_refused_name();
+	test_maxseg_info();
+	test_disconnect();
 	CHECK(lowest_free_fd() == low);
 	return posix_check_summary();
 }
