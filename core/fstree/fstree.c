@@ -70,6 +70,28 @@ static int proc_self(void)
 	return rc;
 }
 
+/* Linux's (udev's) links of /dev to the fds: programs open "/dev/stdin"
+ * as a file name; a link the initrd has stays. */
+static int dev_fd_links(void)
+{
+	static const char *const links[][2] = {
+		{ "/proc/self/fd", "/dev/fd" },
+		{ "/proc/self/fd/0", "/dev/stdin" },
+		{ "/proc/self/fd/1", "/dev/stdout" },
+		{ "/proc/self/fd/2", "/dev/stderr" },
+	};
+	__sz i;
+	int rc;
+
+	rc = mkdir_keep("/dev", 0755);
+	for (i = 0; !rc && i < ARRAY_SIZE(links); i++) {
+		rc = uk_vfs_symlinkat(links[i][0], AT_FDCWD, links[i][1]);
+		if (rc == -EEXIST)
+			rc = 0;
+	}
+	return rc;
+}
+
 static int fstree_init(struct uk_init_ctx *ctx __maybe_unused)
 {
 	mode_t old = uk_vfs_umask(0);
@@ -82,6 +104,10 @@ static int fstree_init(struct uk_init_ctx *ctx __maybe_unused)
 	    (rc = file_keep(what = "/etc/group", ETC_GROUP)) == 0 &&
 	    (rc = file_keep(what = "/etc/hosts", ETC_HOSTS)) == 0)
 		rc = proc_self();
+	if (!rc) {
+		what = "/dev";
+		rc = dev_fd_links();
+	}
 	uk_vfs_umask(old);
 	/* A tree the initrd shaped otherwise (a file named /etc) is its
 	 * choice: the boot goes on. */

@@ -499,6 +499,13 @@ int uk_pipe_is_pipe(const struct uk_file *f)
 	return f->ops == &pipe_rd_ops || f->ops == &pipe_wr_ops;
 }
 
+struct uk_file *uk_pipe_end(struct uk_file *f, int reader)
+{
+	struct uk_pipe *p = f->priv;
+
+	return uk_file_get(reader ? &p->rd : &p->wr);
+}
+
 int uk_pipe_readers(const struct uk_file *f)
 {
 	return load(&((struct uk_pipe *)f->priv)->readers);

@@ -49,21 +49,24 @@ static mode_t cur_umask = 022;
 static int walk(struct uk_ramfs_node *start, const char *path, int follow,
 		struct walk *w, int *links);
 
-/* The node a symlink names (followed to the end), or -errno. */
+/* The node a symlink names (followed to the end), or -errno. If it ends
+ * at an entry of /proc/self/fd (as /dev/stdin does), *fd is that fd, and
+ * *out may be NULL: a pipe, socket or device is no node. */
 static int follow_link(struct uk_ramfs_node *dir, struct uk_ramfs_node *lnk,
-		       struct uk_ramfs_node **out, int *links)
+		       struct uk_ramfs_node **out, int *links, int *fd)
 {
 	struct walk w;
 	int rc;
 
 	if (++*links > MAX_LINKS)
 		return -ELOOP;
-	rc = walk(dir, lnk->lnk.target, 1, &w, links);
+	rc = walk(dir, lnk->lnk.target, WALK_FOLLOW | WALK_FD, &w, links);
 	if (rc)
 		return rc;
-	if (!w.node)
+	if (!w.node && w.fd < 0)
 		return -ENOENT;
 	*out = w.node;
+	*fd = w.fd;
 	return 0;
 }
 
@@ -165,14 +168,14 @@ static int walk(struct uk_ramfs_node *start, const char *path, int follow,
 			return rc;
 		if (*end == '\0')
 			break;
-		if (!n)
-			return -ENOENT;
+		if (!n)	/* an fd's pipe, socket or device is no folder */
+			return fd >= 0 ? -ENOTDIR : -ENOENT;
 		if (S_ISLNK(n->file.mode)) {
-			rc = follow_link(dir, n, &n, links);
+			rc = follow_link(dir, n, &n, links, &fd);
 			if (rc)
 				return rc;
 		}
-		if (!S_ISDIR(n->file.mode))
+		if (!n || !S_ISDIR(n->file.mode))
 			return -ENOTDIR;
 		dir = n;
 		path = end;
@@ -188,9 +191,15 @@ static int walk(struct uk_ramfs_node *start, const char *path, int follow,
 	w->de = de;
 	w->node = n;
 	if (n && S_ISLNK(n->file.mode) && (follow || w->slash)) {
-		rc = follow_link(dir, n, &w->node, links);
+		rc = follow_link(dir, n, &w->node, links, &fd);
 		if (rc)
 			return rc;
+		if (!w->node && w->slash)
+			return -ENOTDIR;
+		/* An fd's entry leading to a symlink (an O_PATH one) stays
+		 * that fd's; a link to an entry is the entry's fd. */
+		if (w->fd < 0 && want_fd)
+			w->fd = fd;
 	}
 	if (w->node && w->slash && !S_ISDIR(w->node->file.mode))
 		return -ENOTDIR;
@@ -275,7 +284,7 @@ static int create_walk(int dirfd, const char *path, struct walk *w,
 {
 	int links = 0, rc;
 
-	rc = walk_at(dirfd, path, 0, w, ref);
+	rc = walk_at(dirfd, path, WALK_FD, w, ref);
 	while (!rc && w->node && S_ISLNK(w->node->file.mode)) {
 		const char *target = w->node->lnk.target;
 		struct uk_ramfs_node *dir = w->dir;
@@ -284,13 +293,15 @@ static int create_walk(int dirfd, const char *path, struct walk *w,
 			return -ELOOP;
 		memset(w, 0, sizeof(*w));
 		w->fd = -1;
-		rc = walk(dir, target, 0, w, &links);
+		rc = walk(dir, target, WALK_FD, w, &links);
 	}
 	return rc;
 }
 
+/* The node path names for open (*out), or NULL and the fd (*fd) whose
+ * /proc/self/fd entry names a file that is no node (a pipe, a device). */
 static int open_walk(int dirfd, const char *path, int flags, mode_t mode,
-		     struct uk_ramfs_node **out, struct uk_file **ref)
+		     struct uk_ramfs_node **out, int *fd, struct uk_file **ref)
 {
 	int follow = !(flags & O_NOFOLLOW);
 	struct walk w;
@@ -301,7 +312,7 @@ static int open_walk(int dirfd, const char *path, int flags, mode_t mode,
 	if (flags & O_CREAT && follow)
 		rc = create_walk(dirfd, path, &w, ref);
 	else
-		rc = walk_at(dirfd, path, follow, &w, ref);
+		rc = walk_at(dirfd, path, follow | WALK_FD, &w, ref);
 	/* Linux's open_last_lookups: O_CREAT with a trailing slash is
 	 * EISDIR before the last name is looked at ("file/" too). */
 	if (rc == -ENOTDIR && w.slash && (flags & O_CREAT))
@@ -317,6 +328,14 @@ static int open_walk(int dirfd, const char *path, int flags, mode_t mode,
 		if ((flags & O_DIRECTORY) && !S_ISDIR(w.node->file.mode))
 			return -ENOTDIR;
 		*out = w.node;
+		return 0;
+	}
+	if (w.fd >= 0) {
+		if ((flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))
+			return -EEXIST;
+		if (flags & O_DIRECTORY)
+			return -ENOTDIR;
+		*fd = w.fd;
 		return 0;
 	}
 	if (!(flags & O_CREAT) || w.de)	/* w.de: a dangling link */
@@ -368,7 +387,7 @@ struct uk_file *uk_vfs_open_file(int dirfd, const char *path, int flags,
 {
 	struct uk_ramfs_node *n = NULL;
 	struct uk_file *ref, *f;
-	int rc;
+	int fd = -1, rc;
 
 	/* Linux's build_open_flags: O_CREAT | O_DIRECTORY made regular
 	 * files once, now it is EINVAL. O_PATH keeps only what says how
@@ -380,10 +399,10 @@ struct uk_file *uk_vfs_open_file(int dirfd, const char *path, int flags,
 	if (flags & (O_TMPFILE & ~O_DIRECTORY))
 		return open_tmpfile(dirfd, path, flags, mode);
 	uk_ramfs_lock();
-	rc = open_walk(dirfd, path, flags, mode, &n, &ref);
-	if (rc) {
+	rc = open_walk(dirfd, path, flags, mode, &n, &fd, &ref);
+	if (rc || !n) {
 		unlock_put(ref);
-		return ERR2PTR(rc);
+		return rc ? ERR2PTR(rc) : vfs_fd_reopen(fd, flags);
 	}
 	/* An O_PATH fd only names the node, whatever its type: no
 	 * device's open, no FIFO end, a symlink itself with O_NOFOLLOW. */
@@ -468,7 +487,8 @@ int uk_vfs_openat(int dirfd, const char *path, int flags, mode_t mode)
 
 	if (PTRISERR(f))
 		return PTR2ERR(f);
-	if (S_ISFIFO(f->mode) && !(flags & O_PATH))
+	/* A pipe's end, not a stream of the host that looks like one. */
+	if (S_ISFIFO(f->mode) && uk_pipe_is_pipe(f) && !(flags & O_PATH))
 		return fifo_open(f, desc_flags(flags));
 	return uk_fdtab_open(f, desc_flags(flags));
 }

@@ -19,6 +19,7 @@
 #include <uk/nofault.h>
 #include <uk/pipe.h>
 #include <uk/ramfs.h>
+#include <uk/vfs.h>
 #include "vfs_impl.h"
 
 /* getdents cookies: 0 ".", 1 "..", then fd N at N + 2 (Linux's too). */
@@ -194,4 +195,39 @@ int vfs_fd_link_read(int fd, char *buf, __sz size)
 	memcpy(buf, name, len);
 	uk_free(a, name);
 	return len;
+}
+
+struct uk_file *vfs_fd_reopen(int fd, int flags)
+{
+	struct uk_file *f = uk_fdtab_get_file(fd), *end;
+	const char *dev;
+	int acc = flags & O_ACCMODE;
+
+	if (PTRISERR(f))
+		return ERR2PTR(-ENOENT);
+	if (flags & O_PATH)
+		return f;
+	if (uk_pipe_is_pipe(f)) {
+		/* Either end, as asked (O_RDONLY on the write end reads).
+		 * Linux's O_RDWR holds both; a description here has one. */
+		end = acc == O_RDWR ? ERR2PTR(-EINVAL) :
+		      uk_pipe_end(f, acc == O_RDONLY);
+		uk_file_put(f);
+		return end;
+	}
+	dev = f->ops->link_name;
+	if (S_ISSOCK(f->mode) || (dev && dev[0] != '/')) {
+		uk_file_put(f);
+		return ERR2PTR(-ENXIO);	/* no open through a name */
+	}
+	if (dev) {
+		/* A device: opened again by its name (the file op names
+		 * only devices of the tree). */
+		uk_file_put(f);
+		return uk_vfs_open_file(AT_FDCWD, dev, flags & ~(O_CREAT |
+					O_EXCL | O_TRUNC | O_DIRECTORY), 0);
+	}
+	/* A file the platform gave (a host's stream in sim): a new
+	 * description of it, with an offset of its own. */
+	return f;
 }

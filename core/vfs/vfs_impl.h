@@ -67,5 +67,10 @@ int vfs_fd_link_stat(int fd, struct stat *st);
 /* readlink of fd's entry into buf (size bytes, not terminated): the
  * file's path, "pipe:[ino]", ... Returns the length, -ENOENT, -ENOMEM. */
 int vfs_fd_link_read(int fd, char *buf, __sz size);
+/* open of fd's entry when its file is no node, as Linux: a new
+ * description of the pipe's end flags ask for, or of the device; the
+ * file itself for O_PATH. ERR2PTR -ENOENT (closed), -ENXIO (a socket or
+ * an anonymous inode), -EINVAL (O_RDWR on a pipe). */
+struct uk_file *vfs_fd_reopen(int fd, int flags);
 
 #endif /* __VFS_IMPL_H__ */

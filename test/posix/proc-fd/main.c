@@ -4,7 +4,9 @@
  * readdir with d_type DT_LNK), whose readlink is the file's path, or
  * "pipe:[inode]", "socket:[inode]", "anon_inode:[eventfd]"; lstat of an
  * entry is a link whose permission bits follow the access mode, stat and
- * open follow it to the file; a closed fd has no entry (ENOENT).
+ * open follow it to the file (a pipe's open gives the end asked for, a
+ * device is opened again, a socket is ENXIO); a closed fd has no entry
+ * (ENOENT). /dev/fd and /dev/std{in,out,err} are links into it.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -248,6 +250,112 @@ static void check_stat(void)
 	unlink("f");
 }
 
+/* /dev/fd, /dev/stdin, /dev/stdout, /dev/stderr: links into
+ * /proc/self/fd, as Linux has them. */
+static void check_dev_links(void)
+{
+	static const char *const links[][2] = {
+		{ "/dev/fd", "/proc/self/fd" },
+		{ "/dev/stdin", "/proc/self/fd/0" },
+		{ "/dev/stdout", "/proc/self/fd/1" },
+		{ "/dev/stderr", "/proc/self/fd/2" },
+	};
+	char buf[PATH_MAX];
+	struct stat st, fst;
+	unsigned int i;
+	ssize_t n;
+	int fd, p[2];
+
+	for (i = 0; i < sizeof(links) / sizeof(links[0]); i++) {
+		n = readlink(links[i][0], buf, sizeof(buf) - 1);
+		CHECK(n > 0);
+		buf[n < 0 ? 0 : n] = '\0';
+		CHECK(!strcmp(buf, links[i][1]));
+		CHECK(lstat(links[i][0], &st) == 0 && S_ISLNK(st.st_mode));
+	}
+	/* /dev/fd/N is fd N's entry, through the link. */
+	fd = open("f", O_CREAT | O_RDWR, 0600);
+	CHECK(write(fd, "abc", 3) == 3);
+	snprintf(buf, sizeof(buf), "/dev/fd/%d", fd);
+	CHECK(stat(buf, &st) == 0 && fstat(fd, &fst) == 0 &&
+	      st.st_ino == fst.st_ino);
+	close(fd);
+	/* A pipe at the end of the link: stat and open reach it. */
+	CHECK(pipe(p) == 0);
+	snprintf(buf, sizeof(buf), "/dev/fd/%d", p[0]);
+	CHECK(stat(buf, &st) == 0 && S_ISFIFO(st.st_mode));
+	fd = open(buf, O_WRONLY);
+	CHECK(fd >= 0 && write(fd, "x", 1) == 1);
+	CHECK(read(p[0], buf, 1) == 1 && buf[0] == 'x');
+	/* Past a file that is no folder. */
+	snprintf(buf, sizeof(buf), "/dev/fd/%d/x", p[0]);
+	CHECK(stat(buf, &st) == -1 && errno == ENOTDIR);
+	close(fd);
+	close(p[0]);
+	close(p[1]);
+	unlink("f");
+}
+
+/* open of an entry: a new description of the fd's file, with the access
+ * mode asked (proc(5)); a socket or an anonymous inode cannot be opened
+ * so (ENXIO). */
+static void check_reopen(void)
+{
+	int fd, rd, wr, p[2], sv[2], efd, nul;
+	struct stat st, fst;
+	char buf[8];
+
+	/* A file: its own offset and mode. */
+	fd = open("f", O_CREAT | O_WRONLY, 0600);
+	CHECK(write(fd, "hello", 5) == 5);
+	rd = open(entry(fd), O_RDONLY);
+	CHECK(rd >= 0 && read(rd, buf, 5) == 5 && !memcmp(buf, "hello", 5));
+	CHECK((fcntl(rd, F_GETFL) & O_ACCMODE) == O_RDONLY);
+	CHECK(lseek(fd, 0, SEEK_CUR) == 5);
+	close(rd);
+	close(fd);
+	unlink("f");
+	/* A pipe: O_RDONLY on the write end reads, O_WRONLY on the read
+	 * end writes; the new ends keep the pipe open. */
+	CHECK(pipe(p) == 0);
+	CHECK(fstat(p[0], &fst) == 0);
+	rd = open(entry(p[1]), O_RDONLY);
+	wr = open(entry(p[0]), O_WRONLY);
+	CHECK(rd >= 0 && wr >= 0);
+	CHECK(fstat(rd, &st) == 0 && S_ISFIFO(st.st_mode) &&
+	      st.st_ino == fst.st_ino);
+	CHECK((fcntl(rd, F_GETFL) & O_ACCMODE) == O_RDONLY);
+	CHECK((fcntl(wr, F_GETFL) & O_ACCMODE) == O_WRONLY);
+	CHECK(write(p[1], "ab", 2) == 2 && read(rd, buf, 1) == 1 &&
+	      buf[0] == 'a');
+	CHECK(write(wr, "c", 1) == 1 && read(p[0], buf, 2) == 2 &&
+	      !memcmp(buf, "bc", 2));
+	close(p[0]);
+	close(p[1]);
+	CHECK(write(wr, "d", 1) == 1 && read(rd, buf, 1) == 1 &&
+	      buf[0] == 'd');
+	close(wr);
+	CHECK(read(rd, buf, 1) == 0);	/* no writer left */
+	close(rd);
+	/* A socket, an eventfd: ENXIO. */
+	CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
+	CHECK(open(entry(sv[0]), O_RDWR) == -1 && errno == ENXIO);
+	efd = eventfd(0, 0);
+	CHECK(open(entry(efd), O_RDWR) == -1 && errno == ENXIO);
+	close(efd);
+	close(sv[0]);
+	close(sv[1]);
+	/* A device: opened again, in the mode asked. */
+	nul = open("/dev/null", O_WRONLY);
+	fd = open(entry(nul), O_RDONLY);
+	CHECK(fd >= 0 && read(fd, buf, sizeof(buf)) == 0);
+	CHECK(fstat(fd, &st) == 0 && fstat(nul, &fst) == 0 &&
+	      S_ISCHR(st.st_mode) && st.st_rdev == fst.st_rdev);
+	close(fd);
+	close(nul);
+	CHECK(open(entry(nul), O_RDONLY) == -1 && errno == ENOENT);
+}
+
 int main(void)
 {
 	int before = lowest_free_fd();
@@ -261,6 +369,8 @@ int main(void)
 	check_readlink();
 	check_stat();
 	check_listing();
+	check_dev_links();
+	check_reopen();
 	CHECK(lowest_free_fd() == before);
 	CHECK(chdir("/") == 0);
 	CHECK(rmdir(dir_name) == 0);

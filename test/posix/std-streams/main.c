@@ -14,8 +14,10 @@
  *   - stdin from a pipe or a file is read as is, not line by line: one
  *     read gets both lines; then end of input. A terminal gives one line
  *     per read.
+ *   - /dev/stdin (read_dev_stdin) opens stdin's pipe or file again.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
@@ -44,6 +46,8 @@ static const char *err_name(int e)
 	case ESPIPE:	return "ESPIPE";
 	case EBADF:	return "EBADF";
 	case EINVAL:	return "EINVAL";
+	case ENOENT:	return "ENOENT";
+	case ENXIO:	return "ENXIO";
 	default:
 		snprintf(other, sizeof(other), "errno %d", e);
 		return other;
@@ -92,6 +96,39 @@ static void settle_input(void)
 	usleep(100 * 1000);
 }
 
+/*
+ * /dev/stdin as a file name (awk, jq, sqlite take it so), a link to
+ * /proc/self/fd/0 that opens a new description of the same file: a
+ * pipe's data is the pipe's (all read by now), a file is read again from
+ * its start, as its offset is the new description's. Not on terminals
+ * and /dev/null (a terminal's read would wait for more typing).
+ */
+static void read_dev_stdin(void)
+{
+	struct stat st, dst;
+	char buf[100], target[64];
+	ssize_t n, total = 0;
+	int fd;
+
+	if (fstat(0, &st) || !(S_ISFIFO(st.st_mode) || S_ISREG(st.st_mode)))
+		return;
+	n = readlink("/dev/stdin", target, sizeof(target) - 1);
+	target[n < 0 ? 0 : n] = '\0';
+	printf("/dev/stdin links to %s\n", target);
+	printf("stat of /dev/stdin is fd 0's file: %d\n",
+	       !stat("/dev/stdin", &dst) && dst.st_ino == st.st_ino &&
+	       dst.st_dev == st.st_dev);
+	fd = open("/dev/stdin", O_RDONLY);
+	if (fd < 0) {
+		printf("open /dev/stdin: %s\n", err_name(errno));
+		return;
+	}
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		total += n;
+	printf("/dev/stdin: %zd bytes, then read returns %zd\n", total, n);
+	close(fd);
+}
+
 int main(void)
 {
 	char buf[100], c;
@@ -124,6 +161,7 @@ int main(void)
 			n = read(0, buf, sizeof(buf));
 		}
 		printf("stdin: %zd bytes in all, then read returns %zd\n", total, n);
+		read_dev_stdin();
 	}
 	fprintf(stderr, "to stderr, unbuffered\n");
 	printf("printf before write(1)\n");

@@ -44,6 +44,10 @@ int uk_pipe_create(struct uk_file **rd, struct uk_file **wr);
 /* Nonzero if f is an end of a pipe made by uk_pipe_create. */
 int uk_pipe_is_pipe(const struct uk_file *f);
 
+/* The read end (reader nonzero) or write end of the pipe f is an end of,
+ * a new reference (/proc/self/fd/N opened for reading or writing). */
+struct uk_file *uk_pipe_end(struct uk_file *f, int reader);
+
 /* Number of open descriptions of the read end / write end of the pipe
  * that f is an end of (FIFO opens wait for the other side with these and
  * uk_file_wait: the ends notify UK_POLLIN / UK_POLLOUT when they open). */
