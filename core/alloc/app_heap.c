@@ -126,8 +126,12 @@ static void app_free(struct uk_heap_pages *src, void *va,
 {
 	struct app_pages *ap = containerof(src, struct app_pages, src);
 
-	/* The unmap frees the frames; it holds the page-table lock too. */
-	stack_prefault();
+	/* The unmap frees the frames; it holds the page-table lock too.
+	 * With no frame left for the app (memory filled), a fresh stack
+	 * page could not be paged in either: no prefault then, which
+	 * would crash on it, and the unmap runs on the stack there is. */
+	if (frames_left(ap) >= 2)
+		stack_prefault();
 	ukplat_page_unmap(ap->pt, (__vaddr_t)va, pages, 0);
 	uk_ffree(ap->vb, (__vaddr_t)va, pages);
 	__atomic_sub_fetch(&ap->held, pages, __ATOMIC_RELAXED);
