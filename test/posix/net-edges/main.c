@@ -948,6 +948,23 @@ static void test_maxseg_info(void)
 
 static const struct sockaddr unspec = { .sa_family = AF_UNSPEC };
 
+/* Socket c (its connection undone) connects to listener lfd at la
+ * again and carries a byte; then both ends are closed. */
+static void check_connects_again(int lfd, const struct sockaddr_in *la,
+				 int c)
+{
+	char buf[4];
+	int s;
+
+	CHECK(connect(c, (const struct sockaddr *)la, sizeof(*la)) == 0);
+	s = accept(lfd, NULL, NULL);
+	CHECK(s >= 0);
+	CHECK(send(c, "z", 1, 0) == 1);
+	CHECK(recv(s, buf, sizeof(buf), 0) == 1 && buf[0] == 'z');
+	close(s);
+	close(c);
+}
+
 /* After its connection: bind works, listen and connect do not (Linux's
  * socket stays SS_CONNECTED) until connect(AF_UNSPEC) disconnects it. */
 static void test_disconnect(void)
@@ -967,13 +984,7 @@ static void test_disconnect(void)
 	      errno == EISCONN);
 	CHECK(connect(c, &unspec, 1) == -1 && errno == EINVAL);
 	CHECK(connect(c, &unspec, sizeof(unspec)) == 0);
-	CHECK(connect(c, (struct sockaddr *)&la, sizeof(la)) == 0);
-	s = accept(lfd, NULL, NULL);
-	CHECK(s >= 0);
-	CHECK(send(c, "z", 1, 0) == 1);
-	CHECK(recv(s, buf, sizeof(buf), 0) == 1 && buf[0] == 'z');
-	close(s);
-	close(c);
+	check_connects_again(lfd, &la, c);
 	/* A live connection: reset, its data dropped. The port stays in
 	 * the name (an explicit bind's address would too, on Linux). */
 	pair(lfd, &la, &c, &s);
@@ -992,13 +1003,7 @@ static void test_disconnect(void)
 	CHECK(revents(c, POLLIN | POLLOUT, 0) == (POLLOUT | POLLHUP));
 	CHECK(recv(s, buf, sizeof(buf), 0) == -1 && errno == ECONNRESET);
 	close(s);
-	CHECK(connect(c, (struct sockaddr *)&la, sizeof(la)) == 0);
-	s = accept(lfd, NULL, NULL);
-	CHECK(s >= 0);
-	CHECK(send(c, "z", 1, 0) == 1);
-	CHECK(recv(s, buf, sizeof(buf), 0) == 1 && buf[0] == 'z');
-	close(s);
-	close(c);
+	check_connects_again(lfd, &la, c);
 	/* With no connection: its name stays. */
 	c = bound(SOCK_STREAM, &a);
 	CHECK(connect(c, &unspec, sizeof(unspec)) == 0);
