@@ -30,6 +30,14 @@ code that is not ours and is built as it is (Debian's Lua, SQLite):
   defines = LUA_USE_LINUX   -D names (NAME or NAME=VALUE)
   c_args = -w               other compiler flags
 
+  [libonig]                 optional: a library the app links, from
+  sources = src/regcomp.c   another Debian source package (the section's
+    src/utf8.c              name); its sources, exclude, include, defines
+  include = src             and c_args as above, inside its tree; its
+  defines = USE_X           files are compiled with its own flags (and
+                            -I the app folder), and its include folders
+                            are the app's too (its headers)
+
 Values are lists separated by blanks or new lines. Files under BASE are
 printed relative to it (so the build and the debug info name in-tree
 files by relative paths). Exits non-zero with a message if the folder
@@ -38,7 +46,8 @@ has nothing to build or its description is wrong.
 --meson prints, in this order: "own PATH" for the app's own .c files,
 "pkg PATH" for the package's, "gen NAME" for generated files, "cmd
 COMMAND" for the generate command and "arg FLAG" for compiler flags (for
-the app's and the package's code alike).
+the app's and the package's code alike); then, for each library, "lib
+NAME" and its "pkg PATH" and "arg FLAG" lines.
 """
 import configparser
 import glob
@@ -51,6 +60,8 @@ import sys
 MANIFEST = 'app.ini'
 KEYS = ('package', 'generate', 'generated', 'sources', 'exclude', 'include',
         'defines', 'c_args')
+# A library's section: its package is the section's name.
+LIB_KEYS = ('sources', 'exclude', 'include', 'defines', 'c_args')
 
 
 class BuildError(Exception):
@@ -88,9 +99,22 @@ def package_tree(pkg):
     return res.stdout.strip()
 
 
+def read_section(path, name, section, keys):
+    """A section of a build description as a dict of lists."""
+    desc = {}
+    for key, val in section.items():
+        if key not in keys:
+            raise BuildError("%s: [%s]: unknown key '%s' (%s)" %
+                             (path, name, key, ', '.join(keys)))
+        desc[key] = ' '.join(val.split('\n')) if key == 'generate' \
+            else shlex.split(val)
+    return desc
+
+
 def read_manifest(top):
     """The build description of app folder top as a dict of lists, or
-    None if it has none."""
+    None if it has none. Its 'libs' are (package, dict of lists) pairs,
+    one per library section, in the file's order."""
     path = os.path.join(top, MANIFEST)
     if not os.path.isfile(path):
         return None
@@ -100,53 +124,77 @@ def read_manifest(top):
         cp.read(path)
     except configparser.Error as e:
         raise BuildError('%s: %s' % (path, e))
-    if cp.sections() != ['build']:
-        raise BuildError('%s: needs one section, [build]' % path)
-    desc = {}
-    for key, val in cp['build'].items():
-        if key not in KEYS:
-            raise BuildError("%s: unknown key '%s' (%s)" %
-                             (path, key, ', '.join(KEYS)))
-        desc[key] = ' '.join(val.split('\n')) if key == 'generate' \
-            else shlex.split(val)
+    if cp.sections()[:1] != ['build']:
+        raise BuildError('%s: needs a first section, [build]' % path)
+    desc = read_section(path, 'build', cp['build'], KEYS)
     if len(desc.get('package', [])) > 1:
-        raise BuildError('%s: one package per app' % path)
+        raise BuildError('%s: one package in [build] (a library has a '
+                         'section of its own)' % path)
     if bool(desc.get('generate')) != bool(desc.get('generated')):
         raise BuildError("%s: 'generate' and 'generated' go together" % path)
+    desc['libs'] = []
+    for name in cp.sections()[1:]:
+        lib = read_section(path, name, cp[name], LIB_KEYS)
+        if not lib.get('sources'):
+            raise BuildError("%s: [%s] has no 'sources'" % (path, name))
+        desc['libs'].append((name, lib))
     return desc
+
+
+def package_files(root, desc):
+    """The files a description's sources and exclude globs name in
+    root, as a set of absolute paths."""
+    found = set()
+    for pattern in desc.get('sources', []):
+        hits = glob.glob(os.path.join(root, pattern))
+        if not hits:
+            raise BuildError("%s: '%s' matches no file in %s" %
+                             (MANIFEST, pattern, root))
+        found.update(os.path.abspath(h) for h in hits)
+    for pattern in desc.get('exclude', []):
+        found -= set(os.path.abspath(h)
+                     for h in glob.glob(os.path.join(root, pattern)))
+    return found
+
+
+def includes(root, desc):
+    return ['-I' + os.path.join(root, d) for d in desc.get('include', [])]
+
+
+def flags(desc):
+    return ['-D' + d for d in desc.get('defines', [])] + \
+        desc.get('c_args', [])
 
 
 def describe(top):
     """(own .c files, package .c files, generated names, generate
-    command, flags)."""
+    command, flags, libraries): each library is (package, its .c files,
+    its flags)."""
     top = os.path.abspath(top)
     desc = read_manifest(top)
     own = c_sources(top)
     if desc is None:
         if not own:
             raise BuildError('no .c files in %s' % top)
-        return own, [], [], '', []
+        return own, [], [], '', [], []
     root = top
     if desc.get('package'):
         root = package_tree(desc['package'][0])
-    pkg = set()
-    for pattern in desc.get('sources', []):
-        hits = glob.glob(os.path.join(root, pattern))
-        if not hits:
-            raise BuildError("%s: '%s' matches no file in %s" %
-                             (MANIFEST, pattern, root))
-        pkg.update(os.path.abspath(h) for h in hits)
-    for pattern in desc.get('exclude', []):
-        pkg -= set(os.path.abspath(h)
-                   for h in glob.glob(os.path.join(root, pattern)))
-    pkg -= set(own)
+    pkg = package_files(root, desc) - set(own)
     gen = desc.get('generated', [])
     if not own and not pkg and not any(g.endswith('.c') for g in gen):
         raise BuildError('%s: no .c files to build' % top)
-    args = ['-I' + os.path.join(root, d) for d in desc.get('include', [])]
-    args += ['-D' + d for d in desc.get('defines', [])]
-    args += desc.get('c_args', [])
-    return own, sorted(pkg), gen, desc.get('generate', ''), args
+    args = includes(root, desc)
+    libs = []
+    for name, lib in desc['libs']:
+        lib_root = package_tree(name)
+        lib_inc = includes(lib_root, lib)
+        # The library's headers are the app's too.
+        args += lib_inc
+        libs.append((name, sorted(package_files(lib_root, lib)),
+                     lib_inc + flags(lib)))
+    args += flags(desc)
+    return own, sorted(pkg), gen, desc.get('generate', ''), args, libs
 
 
 def generate(top, work, outs):
@@ -194,10 +242,12 @@ def main():
         base = os.path.abspath(argv[1]) if len(argv) == 2 else None
         if not os.path.isdir(top):
             raise BuildError('%s is not a folder' % top)
-        own, pkg, gen, cmd, args = describe(top)
+        own, pkg, gen, cmd, args, libs = describe(top)
     except BuildError as e:
         sys.exit('list-sources: %s' % e)
     if mode != 'meson':
+        for lib in libs:
+            pkg += lib[1]
         print('\n'.join(relative(own + pkg, base)))
         return
     lines = ['own ' + f for f in relative(own, base)]
@@ -206,6 +256,10 @@ def main():
     if cmd:
         lines += ['cmd ' + ' '.join(cmd.split())]
     lines += ['arg ' + a for a in args]
+    for name, files, lib_args in libs:
+        lines += ['lib ' + name]
+        lines += ['pkg ' + f for f in files]
+        lines += ['arg ' + a for a in lib_args]
     print('\n'.join(lines))
 
 
