@@ -53,9 +53,11 @@ PLATFORMS = {'sim': None, 'x86_64': None,
 # Lua 5.4, SQLite and Redis: apps/lua, apps/sqlite3 and apps/redis, built
 # as they are.
 # bc: a program built with its own configure and make by tools/amphi-cc
-# (test/ports/amphi-cc-bc.py). libsigsegv and jq: test/ports.
+# (test/ports/amphi-cc-bc.py). libsigsegv and jq: test/ports; libonig:
+# oniguruma, the library of jq's regular expressions (a section of its
+# app.ini).
 THIRD_PARTY_SOURCES = ['musl', 'lwip', 'lua5.4', 'sqlite3', 'redis', 'bc',
-                       'libsigsegv', 'jq']
+                       'libsigsegv', 'jq', 'libonig']
 THIRD_PARTY_BINARIES = [
     # The framebuffer console's 8x16 font (core/display/fbcon.c).
     'console-setup-linux',
