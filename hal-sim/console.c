@@ -219,6 +219,35 @@ int ukplat_stream_write(int fd, const char *buf, unsigned int len,
 	return (int)done;
 }
 
+int ukplat_stream_pread(int fd, char *buf, unsigned int len, long long off)
+{
+	ssize_t n;
+
+	if (stream_bad(fd))
+		return -EBADF;
+	if (stream_kind[fd] != UKPLAT_STREAM_FILE)
+		return -ESPIPE;
+	do
+		n = pread(fd, buf, len, off);
+	while (n < 0 && errno == EINTR);
+	return n < 0 ? -errno : (int)n;
+}
+
+int ukplat_stream_pwrite(int fd, const char *buf, unsigned int len,
+			 long long off)
+{
+	ssize_t n;
+
+	if (stream_bad(fd))
+		return -EBADF;
+	if (stream_kind[fd] != UKPLAT_STREAM_FILE)
+		return -ESPIPE;
+	do
+		n = pwrite(fd, buf, len, off);
+	while (n < 0 && errno == EINTR);
+	return n < 0 ? -errno : (int)n;
+}
+
 long long ukplat_stream_size(int fd)
 {
 	struct stat st;

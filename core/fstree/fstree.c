@@ -62,6 +62,8 @@ static int proc_self(void)
 		rc = mkdir_keep("/proc/self", 0555);
 	if (!rc)
 		rc = uk_vfs_fd_dir("/proc/self/fd");
+	if (!rc)
+		rc = uk_vfs_fdinfo_dir("/proc/self/fdinfo");
 	if (!rc && name && *name) {
 		rc = uk_vfs_symlinkat(name, AT_FDCWD, "/proc/self/exe");
 		if (rc == -EEXIST)

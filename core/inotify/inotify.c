@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
@@ -376,8 +377,32 @@ static void in_release(struct uk_file *f)
 	uk_free(in_alloc(), in);
 }
 
+/* As Linux's inotify_show_fdinfo, newest watch first; no file handle
+ * follows (Linux prints one where the file system can make it). */
+static int in_fdinfo(struct uk_file *f, char *buf, __sz size)
+{
+	struct inotify *in = f->priv;
+	struct uk_list *pos;
+	struct watch *w;
+	__sz len = 0;
+
+	uk_mutex_lock(&lock);
+	for (pos = in->watches.prev; pos != &in->watches; pos = pos->prev) {
+		w = uk_list_entry(pos, struct watch, in_link);
+		len += snprintf(buf + MIN(len, size),
+				len < size ? size - len : 0,
+				"inotify wd:%x ino:%lx sdev:%x mask:%x "
+				"ignored_mask:0\n", w->wd,
+				(unsigned long)w->node->ino,
+				(unsigned int)UK_RAMFS_DEV, w->mask);
+	}
+	uk_mutex_unlock(&lock);
+	return (int)len;
+}
+
 static const struct uk_file_ops in_ops = {
 	.link_name = "anon_inode:inotify",
+	.fdinfo = in_fdinfo,
 	.read = in_read,
 	.poll = in_poll,
 	.ioctl = in_ioctl,

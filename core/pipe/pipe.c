@@ -29,7 +29,7 @@
 #include <uk/syscall.h>
 #include "pipe_impl.h"
 
-static const struct uk_file_ops pipe_rd_ops, pipe_wr_ops;
+static const struct uk_file_ops pipe_rd_ops, pipe_wr_ops, pipe_rw_ops;
 
 #define PIPE_IN		(UK_POLLIN | UK_POLLRDNORM)
 #define PIPE_OUT	(UK_POLLOUT | UK_POLLWRNORM)
@@ -42,6 +42,20 @@ static inline int load(const int *v)
 static inline unsigned int loadu(const unsigned int *v)
 {
 	return __atomic_load_n(v, __ATOMIC_ACQUIRE);
+}
+
+/* Wakes the readers of p (its read end, and both-ends descriptions). */
+static void notify_in(struct uk_pipe *p, unsigned int events)
+{
+	uk_pollq_notify(&p->rd.pollq, events);
+	uk_pollq_notify(&p->rw.pollq, events);
+}
+
+/* Wakes the writers of p. */
+static void notify_out(struct uk_pipe *p, unsigned int events)
+{
+	uk_pollq_notify(&p->wr.pollq, events);
+	uk_pollq_notify(&p->rw.pollq, events);
 }
 
 static struct pipe_seg *seg_at(struct uk_pipe *p, unsigned int i)
@@ -172,7 +186,7 @@ static ssize_t pipe_write(struct uk_file *f, const struct iovec *iov,
 		rc = write_stream(p, iov, iovcnt, total);
 	uk_mutex_unlock(&p->lock);
 	if (rc > 0)
-		uk_pollq_notify(&p->rd.pollq, PIPE_IN);
+		notify_in(p, PIPE_IN);
 	return rc;
 }
 
@@ -225,7 +239,7 @@ static ssize_t pipe_read(struct uk_file *f, const struct iovec *iov,
 	uk_mutex_unlock(&p->lock);
 	uk_mutex_unlock(&p->rdlock);
 	if (rc > 0)
-		uk_pollq_notify(&p->wr.pollq, PIPE_OUT);
+		notify_out(p, PIPE_OUT);
 	return rc;
 }
 
@@ -254,6 +268,12 @@ static unsigned int pipe_wr_poll(struct uk_file *f)
 	return ev;
 }
 
+/* Both ends' events (Linux's pipe_poll of a FIFO opened O_RDWR). */
+static unsigned int pipe_rw_poll(struct uk_file *f)
+{
+	return pipe_rd_poll(f) | pipe_wr_poll(f);
+}
+
 static int pipe_ioctl(struct uk_file *f, unsigned long req, void *arg)
 {
 	struct uk_pipe *p = f->priv;
@@ -280,7 +300,7 @@ static int pipe_rd_open(struct uk_file *f, struct uk_ofile *of __maybe_unused)
 	struct uk_pipe *p = f->priv;
 
 	__atomic_add_fetch(&p->readers, 1, __ATOMIC_ACQ_REL);
-	uk_pollq_notify(&p->wr.pollq, PIPE_OUT);
+	notify_out(p, PIPE_OUT);
 	return 0;
 }
 
@@ -289,7 +309,7 @@ static int pipe_wr_open(struct uk_file *f, struct uk_ofile *of __maybe_unused)
 	struct uk_pipe *p = f->priv;
 
 	__atomic_add_fetch(&p->writers, 1, __ATOMIC_ACQ_REL);
-	uk_pollq_notify(&p->rd.pollq, PIPE_IN);
+	notify_in(p, PIPE_IN);
 	return 0;
 }
 
@@ -298,7 +318,7 @@ static void pipe_rd_close(struct uk_file *f, struct uk_ofile *of __maybe_unused)
 	struct uk_pipe *p = f->priv;
 
 	if (!__atomic_sub_fetch(&p->readers, 1, __ATOMIC_ACQ_REL))
-		uk_pollq_notify(&p->wr.pollq, UK_POLLERR | PIPE_OUT);
+		notify_out(p, UK_POLLERR | PIPE_OUT);
 }
 
 static void pipe_wr_close(struct uk_file *f, struct uk_ofile *of __maybe_unused)
@@ -306,15 +326,34 @@ static void pipe_wr_close(struct uk_file *f, struct uk_ofile *of __maybe_unused)
 	struct uk_pipe *p = f->priv;
 
 	if (!__atomic_sub_fetch(&p->writers, 1, __ATOMIC_ACQ_REL))
-		uk_pollq_notify(&p->rd.pollq, UK_POLLHUP | PIPE_IN);
+		notify_in(p, UK_POLLHUP | PIPE_IN);
+}
+
+static int pipe_rw_open(struct uk_file *f, struct uk_ofile *of)
+{
+	pipe_rd_open(f, of);
+	return pipe_wr_open(f, of);
+}
+
+static void pipe_rw_close(struct uk_file *f, struct uk_ofile *of)
+{
+	pipe_rd_close(f, of);
+	pipe_wr_close(f, of);
 }
 
 static void pipe_release(struct uk_file *f)
 {
 	struct uk_pipe *p = f->priv;
 	struct uk_alloc *a = uk_alloc_get_default();
+	int left = __atomic_sub_fetch(&p->files, 1, __ATOMIC_ACQ_REL);
 
-	if (__atomic_sub_fetch(&p->files, 1, __ATOMIC_ACQ_REL))
+	/* The pipe holds rw until both ends are gone; then rw's last
+	 * holder frees it. */
+	if (left == 1 && f != &p->rw) {
+		uk_file_put(&p->rw);
+		return;
+	}
+	if (left)
 		return;
 	uk_free(a, p->buf);
 	uk_free(a, p->seg);
@@ -341,9 +380,20 @@ static const struct uk_file_ops pipe_wr_ops = {
 	.release = pipe_release,
 };
 
+/* Both ends in one description, a reader and a writer at once. */
+static const struct uk_file_ops pipe_rw_ops = {
+	.read = pipe_read,
+	.write = pipe_write,
+	.getstat = pipe_getstat,
+	.ioctl = pipe_ioctl,
+	.poll = pipe_rw_poll,
+	.open = pipe_rw_open,
+	.close = pipe_rw_close,
+	.release = pipe_release,
+};
+
 int uk_pipe_create(struct uk_file **rd, struct uk_file **wr)
 {
-	static ino_t next_ino = 1;
 	struct uk_alloc *a = uk_alloc_get_default();
 	struct uk_pipe *p;
 
@@ -362,10 +412,11 @@ int uk_pipe_create(struct uk_file **rd, struct uk_file **wr)
 	}
 	uk_mutex_init(&p->lock);
 	uk_mutex_init(&p->rdlock);
-	p->files = 2;
-	p->ino = __atomic_fetch_add(&next_ino, 1, __ATOMIC_RELAXED);
+	p->files = 3;
+	p->ino = uk_file_ino_next();
 	uk_file_init(&p->rd, &pipe_rd_ops, S_IFIFO | 0600, p);
 	uk_file_init(&p->wr, &pipe_wr_ops, S_IFIFO | 0600, p);
+	uk_file_init(&p->rw, &pipe_rw_ops, S_IFIFO | 0600, p);
 	*rd = &p->rd;
 	*wr = &p->wr;
 	return 0;
@@ -409,7 +460,7 @@ void pipe_drop(struct uk_pipe *p, __sz n)
 			seg_pop(p);
 	}
 	uk_mutex_unlock(&p->lock);
-	uk_pollq_notify(&p->wr.pollq, PIPE_OUT);
+	notify_out(p, PIPE_OUT);
 }
 
 __sz pipe_room(struct uk_pipe *p)
@@ -490,20 +541,23 @@ int uk_pipe_resize(struct uk_file *f, unsigned int size)
 	uk_free(a, buf);
 	uk_free(a, seg);
 	if (rc > 0)
-		uk_pollq_notify(&p->wr.pollq, PIPE_OUT);
+		notify_out(p, PIPE_OUT);
 	return rc;
 }
 
 int uk_pipe_is_pipe(const struct uk_file *f)
 {
-	return f->ops == &pipe_rd_ops || f->ops == &pipe_wr_ops;
+	return f->ops == &pipe_rd_ops || f->ops == &pipe_wr_ops ||
+	       f->ops == &pipe_rw_ops;
 }
 
-struct uk_file *uk_pipe_end(struct uk_file *f, int reader)
+struct uk_file *uk_pipe_end(struct uk_file *f, int acc)
 {
 	struct uk_pipe *p = f->priv;
 
-	return uk_file_get(reader ? &p->rd : &p->wr);
+	if (acc == O_RDWR)
+		return uk_file_get(&p->rw);
+	return uk_file_get(acc == O_RDONLY ? &p->rd : &p->wr);
 }
 
 int uk_pipe_readers(const struct uk_file *f)

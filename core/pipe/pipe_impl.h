@@ -31,9 +31,11 @@ struct uk_pipe {
 	unsigned int cap, slots;
 	struct pipe_seg *seg;
 	int readers, writers;		/* open descriptions of each end */
-	int files;			/* of rd and wr not yet released */
+	int files;			/* of rd, wr, rw not yet released */
 	ino_t ino;
-	struct uk_file rd, wr;
+	/* The ends, and both in one (a FIFO or /proc/self/fd/N opened
+	 * O_RDWR), which the pipe holds while rd or wr is there. */
+	struct uk_file rd, wr, rw;
 };
 
 /* The pipe of an end, or NULL if f is no pipe end. */

@@ -22,6 +22,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdio.h>
+#include <string.h>
 #include <sys/epoll.h>
 #include <sys/stat.h>
 #include <uk/alloc.h>
@@ -451,9 +453,42 @@ static void epoll_release(struct uk_file *f)
 		ep_free(ep);
 }
 
+/* One line of an item, as Linux's ep_show_fdinfo. */
+static int item_fdinfo(struct ep_item *item, char *buf, __sz size)
+{
+	struct stat st;
+
+	if (uk_file_stat(item->file, &st))
+		memset(&st, 0, sizeof(st));
+	return snprintf(buf, size, "tfd: %8d events: %8x data: %16llx  "
+			"pos:%lli ino:%lx sdev:%x\n", item->fd,
+			__atomic_load_n(&item->events, __ATOMIC_RELAXED),
+			(unsigned long long)item->data,
+			(long long)item->of->pos, (unsigned long)st.st_ino,
+			(unsigned int)st.st_dev);
+}
+
+/* The items' lines, by bucket (Linux's go by the tree's order). */
+static int epoll_fdinfo(struct uk_file *f, char *buf, __sz size)
+{
+	struct epoll *ep = f->priv;
+	struct ep_item *item;
+	unsigned int i;
+	__sz len = 0;
+
+	uk_mutex_lock(&ep->mtx);
+	for (i = 0; i < ep->nbuckets; i++)
+		for (item = ep->hash[i]; item; item = item->hnext)
+			len += item_fdinfo(item, buf + MIN(len, size),
+					   len < size ? size - len : 0);
+	uk_mutex_unlock(&ep->mtx);
+	return (int)len;
+}
+
 static const struct uk_file_ops epoll_ops = {
 	.link_name = "anon_inode:[eventpoll]",
 	.poll = epoll_poll,
+	.fdinfo = epoll_fdinfo,
 	.release = epoll_release,
 };
 

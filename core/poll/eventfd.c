@@ -10,6 +10,8 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
 #include <sys/eventfd.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
@@ -27,6 +29,7 @@ struct eventfd {
 	struct uk_file f;
 	__u64 count;
 	int semaphore;
+	int id;			/* Linux's eventfd-id (fdinfo) */
 };
 
 static ssize_t efd_read(struct uk_file *f, const struct iovec *iov,
@@ -96,6 +99,18 @@ static unsigned int efd_poll(struct uk_file *f)
 	return ev;
 }
 
+/* As Linux's eventfd_show_fdinfo: the count in hex. */
+static int efd_fdinfo(struct uk_file *f, char *buf, __sz size)
+{
+	struct eventfd *e = f->priv;
+
+	return snprintf(buf, size, "eventfd-count: %16llx\neventfd-id: %d\n"
+			"eventfd-semaphore: %d\n",
+			(unsigned long long)__atomic_load_n(&e->count,
+							    __ATOMIC_ACQUIRE),
+			e->id, e->semaphore);
+}
+
 static void efd_release(struct uk_file *f)
 {
 	uk_free(uk_alloc_get_default(), f->priv);
@@ -106,11 +121,13 @@ static const struct uk_file_ops efd_ops = {
 	.read = efd_read,
 	.write = efd_write,
 	.poll = efd_poll,
+	.fdinfo = efd_fdinfo,
 	.release = efd_release,
 };
 
 UK_SYSCALL_R_DEFINE(int, eventfd2, unsigned int, initval, int, flags)
 {
+	static int next_id;
 	struct eventfd *e;
 
 	if (flags & ~EFD_FLAGS)
@@ -120,6 +137,8 @@ UK_SYSCALL_R_DEFINE(int, eventfd2, unsigned int, initval, int, flags)
 		return -ENOMEM;
 	e->count = initval;
 	e->semaphore = !!(flags & EFD_SEMAPHORE);
+	/* Linux's ids are the lowest free (an ida); these only grow. */
+	e->id = __atomic_fetch_add(&next_id, 1, __ATOMIC_RELAXED) & INT_MAX;
 	/* An anonymous inode: no file type bits, mode 0600 (Linux). */
 	uk_file_init(&e->f, &efd_ops, S_IRUSR | S_IWUSR, e);
 	/* On failure the fd layer dropped the file's only reference. */

@@ -7,7 +7,6 @@
 #include <sys/stat.h>
 #include <uk/ramfs.h>
 
-#define UK_RAMFS_DEV	0x1aUL	/* st_dev of every node */
 #define DT_DIR_		4
 
 extern const struct uk_file_ops ramfs_reg_ops;

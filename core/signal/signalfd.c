@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
@@ -136,10 +137,18 @@ static void sfd_release(struct uk_file *f)
 	uk_free(uk_alloc_get_default(), s);
 }
 
+/* As Linux's signalfd_show_fdinfo (render_sigset_t). */
+static int sfd_fdinfo(struct uk_file *f, char *buf, __sz size)
+{
+	return snprintf(buf, size, "sigmask:\t%016llx\n", (unsigned long long)
+			READ_ONCE(((struct signalfd *)f->priv)->mask));
+}
+
 static const struct uk_file_ops sfd_ops = {
 	.link_name = "anon_inode:[signalfd]",
 	.read = sfd_read,
 	.poll = sfd_poll,
+	.fdinfo = sfd_fdinfo,
 	.release = sfd_release,
 };
 
@@ -186,8 +195,9 @@ UK_SYSCALL_R_DEFINE(int, signalfd4, int, fd, const __u64 *, umask,
 	sfd_count++;
 	uk_spin_unlock_irqrestore(&sfd_lock, irqf);
 	/* On failure the fd layer dropped the file's only reference. */
-	return uk_fdtab_open(&s->f, O_RDONLY | (flags & (O_NONBLOCK |
-							  O_CLOEXEC)));
+	/* O_RDWR as Linux's (a write is EINVAL, not EBADF). */
+	return uk_fdtab_open(&s->f, O_RDWR | (flags & (O_NONBLOCK |
+							O_CLOEXEC)));
 }
 
 UK_SYSCALL_R_DEFINE(int, signalfd, int, fd, const __u64 *, umask,

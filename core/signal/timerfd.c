@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <uk/alloc.h>
@@ -35,6 +36,7 @@ struct timerfd {
 	int clk;
 	int timer;		/* timer.c's id */
 	int canceled;		/* a step since the setting or last read */
+	int settime_flags;	/* of the last timerfd_settime (fdinfo) */
 	struct uk_time_step_hook step;	/* added while CANCEL_ON_SET */
 };
 
@@ -101,10 +103,33 @@ static void tfd_release(struct uk_file *f)
 	uk_free(uk_alloc_get_default(), t);
 }
 
+/* As Linux's timerfd_show: what timerfd_gettime says, and more. */
+static int tfd_fdinfo(struct uk_file *f, char *buf, __sz size)
+{
+	struct timerfd *t = f->priv;
+	struct uk_timespec v, i;
+	__nsec value, interval;
+
+	ktimer_cb_get(t->timer, &value, &interval);
+	uk_ns_to_timespec(&v, value);
+	uk_ns_to_timespec(&i, interval);
+	return snprintf(buf, size, "clockid: %d\nticks: %llu\n"
+			"settime flags: 0%o\nit_value: (%llu, %llu)\n"
+			"it_interval: (%llu, %llu)\n", t->clk,
+			(unsigned long long)__atomic_load_n(&t->ticks,
+							    __ATOMIC_ACQUIRE),
+			(unsigned int)READ_ONCE(t->settime_flags),
+			(unsigned long long)v.tv_sec,
+			(unsigned long long)v.tv_nsec,
+			(unsigned long long)i.tv_sec,
+			(unsigned long long)i.tv_nsec);
+}
+
 static const struct uk_file_ops tfd_ops = {
 	.link_name = "anon_inode:[timerfd]",
 	.read = tfd_read,
 	.poll = tfd_poll,
+	.fdinfo = tfd_fdinfo,
 	.release = tfd_release,
 };
 
@@ -130,6 +155,7 @@ UK_SYSCALL_R_DEFINE(int, timerfd_create, int, clk, int, flags)
 	t->clk = clk;
 	t->timer = id;
 	t->canceled = 0;
+	t->settime_flags = 0;
 	uk_list_init(&t->step.link);
 	t->step.stepped = tfd_stepped;
 	/* An anonymous inode: no file type bits, mode 0600 (Linux). */
@@ -199,6 +225,7 @@ UK_SYSCALL_R_DEFINE(int, timerfd_settime, int, fd, int, flags,
 	    (new.it_value.tv_sec || new.it_value.tv_nsec))
 		value = 1;
 	set_cancel(t, flags);
+	WRITE_ONCE(t->settime_flags, flags);
 	rc = ktimer_cb_set(t->timer, t->clk, flags & TFD_TIMER_ABSTIME,
 			   value, interval, &ov, &oi);
 	uk_file_put(f);

@@ -119,6 +119,13 @@ static unsigned int sock_file_poll(struct uk_file *f)
 	return sock->driver->ops->poll(sock);
 }
 
+/* As Linux's sockfs inode: a number of its own (uk_file_ino_next). */
+static int sock_file_getstat(struct uk_file *f, struct stat *st)
+{
+	st->st_ino = posix_socket_file_of(f)->ino;
+	return 0;
+}
+
 /* The family's socket goes with the last description (not the last file
  * reference): a path name may still lead to the file for a moment. */
 static void sock_close(struct posix_socket_file *sock)
@@ -150,6 +157,7 @@ static const struct uk_file_ops sock_file_ops = {
 	.write = sock_file_write,
 	.ioctl = sock_file_ioctl,
 	.poll = sock_file_poll,
+	.getstat = sock_file_getstat,
 	.close = sock_file_close,
 	.release = sock_file_release,
 };
@@ -172,6 +180,7 @@ struct posix_socket_file *uk_socket_alloc(struct posix_socket_driver *d,
 	sock->family = family;
 	sock->type = type;
 	sock->protocol = protocol;
+	sock->ino = uk_file_ino_next();
 	return sock;
 }
 

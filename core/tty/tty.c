@@ -29,6 +29,7 @@
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <termios.h>
+#include <uk/alloc.h>
 #include <uk/devfs.h>
 #include <uk/errptr.h>
 #include <uk/essentials.h>
@@ -1204,21 +1205,26 @@ static void want_input(struct tty *t)
 	poller_kick();
 }
 
-/* --- regular files: read and written at the description's offset --- */
+/* --- regular files: read and written at the description's offset ---
+ * The host's fd moves its own offset too, which the shell shares ("(app;
+ * cat) < file"); a description made by opening /proc/self/fd/N again has
+ * an offset of its own, and leaves the host's alone (own_ops). */
+
+static const struct uk_file_ops own_ops;
 
 static ssize_t file_read(struct uk_file *f, const struct iovec *iov,
 			 int iovcnt, off_t *off, unsigned int flags __maybe_unused)
 {
-	int fd = (int)(long)f->priv;
+	int fd = (int)(long)f->priv, own = f->ops == &own_ops;
 	__sz total = uk_iov_total(iov, iovcnt), done = 0, c;
 	char chunk[TTY_CHUNK];
 	int n;
 
 	while (done < total) {
-		n = ukplat_stream_read(fd, chunk,
-				       (unsigned int)MIN(total - done,
-							 sizeof(chunk)),
-				       *off + (off_t)done);
+		n = (own ? ukplat_stream_pread : ukplat_stream_read)
+			(fd, chunk, (unsigned int)MIN(total - done,
+						      sizeof(chunk)),
+			 *off + (off_t)done);
 		if (n == -EPIPE || !n)
 			break;
 		if (n < 0)
@@ -1236,12 +1242,21 @@ static ssize_t file_read(struct uk_file *f, const struct iovec *iov,
 }
 
 static ssize_t file_write(struct uk_file *f, const struct iovec *iov,
-			  int iovcnt, off_t *off, unsigned int flags __maybe_unused)
+			  int iovcnt, off_t *off, unsigned int flags)
 {
-	int fd = (int)(long)f->priv;
+	int fd = (int)(long)f->priv, own = f->ops == &own_ops;
 	__sz total = uk_iov_total(iov, iovcnt), done = 0, n;
 	char chunk[TTY_CHUNK];
+	long long size;
 	int rc;
+
+	/* The host appends for its fd's O_APPEND; ours is the kernel's. */
+	if (own && (flags & UK_FILE_APPEND)) {
+		size = ukplat_stream_size(fd);
+		if (size < 0)
+			return (ssize_t)size;
+		*off = (off_t)size;
+	}
 
 	while (done < total) {
 		n = uk_iov_copy_from(chunk, iov, iovcnt, done, sizeof(chunk));
@@ -1250,8 +1265,8 @@ static ssize_t file_write(struct uk_file *f, const struct iovec *iov,
 				return -EFAULT;
 			break;
 		}
-		rc = ukplat_stream_write(fd, chunk, (unsigned int)n,
-					 *off + (off_t)done);
+		rc = (own ? ukplat_stream_pwrite : ukplat_stream_write)
+			(fd, chunk, (unsigned int)n, *off + (off_t)done);
 		if (rc < 0) {
 			if (!done)
 				return rc;
@@ -1278,10 +1293,38 @@ static int file_getstat(struct uk_file *f, struct stat *st)
 	return 0;
 }
 
+/* open of /proc/self/fd/N: a file of the same host fd whose reads and
+ * writes leave the host's offset alone. */
+static struct uk_file *file_reopen(struct uk_file *f,
+				   int flags __maybe_unused)
+{
+	struct uk_file *own = uk_malloc(uk_alloc_get_default(),
+					sizeof(*own));
+
+	if (!own)
+		return ERR2PTR(-ENOMEM);
+	uk_file_init(own, &own_ops, f->mode, f->priv);
+	return own;
+}
+
+static void own_release(struct uk_file *f)
+{
+	uk_free(uk_alloc_get_default(), f);
+}
+
 static const struct uk_file_ops file_ops = {
 	.read = file_read,
 	.write = file_write,
 	.getstat = file_getstat,
+	.reopen = file_reopen,
+};
+
+static const struct uk_file_ops own_ops = {
+	.read = file_read,
+	.write = file_write,
+	.getstat = file_getstat,
+	.reopen = file_reopen,
+	.release = own_release,
 };
 
 struct uk_file *uk_tty_console(void)

@@ -176,8 +176,7 @@ UK_SYSCALL_R_DEFINE(ssize_t, pwritev2, int, fd, const struct iovec *, iov,
 	return fd_iov_io2(fd, uk_ofile_write_flags, iov, iovcnt, off, rwf);
 }
 
-/* Fills *st for f: zeros, the type and mode, then the file's own. */
-static int file_stat(struct uk_file *f, struct stat *st)
+int uk_file_stat(struct uk_file *f, struct stat *st)
 {
 	memset(st, 0, sizeof(*st));
 	st->st_mode = f->mode;
@@ -200,7 +199,7 @@ static int seek_target(struct uk_ofile *of, off_t off, int whence,
 	if (whence == SEEK_SET || whence == SEEK_CUR) {
 		base = whence == SEEK_SET ? 0 : of->pos;
 	} else {
-		rc = file_stat(of->file, &st);
+		rc = uk_file_stat(of->file, &st);
 		if (rc)
 			return rc;
 		base = st.st_size;
@@ -437,7 +436,7 @@ int uk_vfs_fstat(int fd, struct stat *st)
 
 	if (PTRISERR(f))
 		return PTR2ERR(f);
-	rc = file_stat(f, st);
+	rc = uk_file_stat(f, st);
 	uk_file_put(f);
 	return rc;
 }

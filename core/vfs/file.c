@@ -63,6 +63,17 @@ void uk_file_init(struct uk_file *f, const struct uk_file_ops *ops,
 	f->locks = NULL;
 }
 
+ino_t uk_file_ino_next(void)
+{
+	static ino_t next_ino;
+	ino_t ino;
+
+	do
+		ino = __atomic_add_fetch(&next_ino, 1, __ATOMIC_RELAXED);
+	while (!ino);
+	return ino;
+}
+
 void uk_file_put(struct uk_file *f)
 {
 	if (__atomic_sub_fetch(&f->refcount, 1, __ATOMIC_ACQ_REL))

@@ -74,10 +74,11 @@ static int follow_link(struct uk_ramfs_node *dir, struct uk_ramfs_node *lnk,
  * An entry of /proc/self/fd: the node of the file the fd name has open,
  * where Linux's magic link leads (*n stays NULL for other files, pipes
  * and sockets); *fd is the fd, or -1 if none is open there. A node with
- * no name is pinned for the walk.
+ * no name is pinned for the walk. An entry of /proc/self/fdinfo (info)
+ * is no node: *fd is the fd | VFS_FDINFO.
  */
-static int fd_entry(const char *name, __sz len, struct uk_ramfs_node **n,
-		    int *fd_out)
+static int fd_entry(const char *name, __sz len, int info,
+		    struct uk_ramfs_node **n, int *fd_out)
 {
 	struct uk_file *f;
 	int fd = 0, rc = 0;
@@ -94,6 +95,11 @@ static int fd_entry(const char *name, __sz len, struct uk_ramfs_node **n,
 	if (PTRISERR(f))
 		return 0;
 	*fd_out = fd;
+	if (info) {	/* a file of its own, no node */
+		*fd_out |= VFS_FDINFO;
+		uk_file_put(f);
+		return 0;
+	}
 	*n = uk_ramfs_node_of(f);
 	/* A named node stays while the namespace lock is held. */
 	if (*n && (*n)->nlink == 0)
@@ -126,7 +132,7 @@ static int lookup(struct uk_ramfs_node *dir, const char *name, __sz len,
 	if (len > NAME_MAX)
 		return -ENAMETOOLONG;
 	if (dir->fd_dir && !(len == 2 && name[0] == '.' && name[1] == '.'))
-		return fd_entry(name, len, n, fd);
+		return fd_entry(name, len, dir->fdinfo_dir, n, fd);
 	if (len == 2 && name[0] == '.' && name[1] == '.') {
 		*n = dir->dir.parent;
 	} else {
@@ -180,6 +186,8 @@ static int walk(struct uk_ramfs_node *start, const char *path, int follow,
 		dir = n;
 		path = end;
 	}
+	if (!n && fd >= 0 && path[len] == '/')
+		return -ENOTDIR;	/* an fd's pipe, or its details */
 	w->fd = want_fd && path[len] != '/' ? fd : -1;
 	if (dir->fd_dir && !n && w->fd < 0)
 		return -ENOENT;	/* nothing can be made there */
@@ -402,7 +410,11 @@ struct uk_file *uk_vfs_open_file(int dirfd, const char *path, int flags,
 	rc = open_walk(dirfd, path, flags, mode, &n, &fd, &ref);
 	if (rc || !n) {
 		unlock_put(ref);
-		return rc ? ERR2PTR(rc) : vfs_fd_reopen(fd, flags);
+		if (rc)
+			return ERR2PTR(rc);
+		if (fd & VFS_FDINFO)
+			return vfs_fdinfo_open(fd & ~VFS_FDINFO, flags);
+		return vfs_fd_reopen(fd, flags);
 	}
 	/* An O_PATH fd only names the node, whatever its type: no
 	 * device's open, no FIFO end, a symlink itself with O_NOFOLLOW. */
@@ -422,12 +434,10 @@ struct uk_file *uk_vfs_open_file(int dirfd, const char *path, int flags,
 			return ERR2PTR(-ENXIO);
 		return dev->open(dev, flags);
 	}
-	/* A FIFO opens one end of the pipe the node holds. Linux also
-	 * opens both for O_RDWR; a description here has one file. */
+	/* A FIFO opens the end of the pipe the node holds that the
+	 * access mode asks for; O_RDWR both, as Linux. */
 	if (S_ISFIFO(n->file.mode)) {
-		f = (flags & O_ACCMODE) == O_RDWR ? ERR2PTR(-EINVAL) :
-			uk_file_get((flags & O_ACCMODE) == O_RDONLY ?
-				    n->fifo.rd : n->fifo.wr);
+		f = uk_pipe_end(n->fifo.rd, flags & O_ACCMODE);
 		unlock_put(ref);
 		return f;
 	}
@@ -443,7 +453,8 @@ static int fifo_peer_open(struct uk_file *f, void *reader)
 }
 
 /* Opens an end of a FIFO as Linux does: a writer without readers fails
- * with ENXIO if non-blocking; blocking opens wait for the other side,
+ * with ENXIO if non-blocking; blocking opens wait for the other side
+ * (O_RDWR is both sides: it never waits),
  * and a signal ends the wait (-UK_ERESTARTSYS: EINTR, or the open again
  * with SA_RESTART). The description counts as its end while it waits;
  * the fd comes after, so that an interrupted open leaves none. */
@@ -452,7 +463,8 @@ static int fifo_open(struct uk_file *f, int flags)
 	int reader = (flags & O_ACCMODE) == O_RDONLY;
 	struct uk_ofile *of;
 
-	if (!reader && (flags & O_NONBLOCK) && !uk_pipe_readers(f)) {
+	if ((flags & O_ACCMODE) == O_WRONLY && (flags & O_NONBLOCK) &&
+	    !uk_pipe_readers(f)) {
 		uk_file_put(f);
 		return -ENXIO;
 	}
@@ -493,11 +505,12 @@ int uk_vfs_openat(int dirfd, const char *path, int flags, mode_t mode)
 	return uk_fdtab_open(f, desc_flags(flags));
 }
 
-int uk_vfs_fd_dir(const char *path)
+/* Makes path a folder of the fds: their links, or (info) their details. */
+static int make_fd_dir(const char *path, int info)
 {
 	struct uk_file *ref;
 	struct walk w;
-	int rc = uk_vfs_mkdirat(AT_FDCWD, path, 0500);
+	int rc = uk_vfs_mkdirat(AT_FDCWD, path, info ? 0555 : 0500);
 
 	if (rc && rc != -EEXIST)
 		return rc;
@@ -506,9 +519,19 @@ int uk_vfs_fd_dir(const char *path)
 	if (!rc && (!w.node || !S_ISDIR(w.node->file.mode)))
 		rc = -ENOTDIR;
 	if (!rc && !w.node->fd_dir)
-		vfs_fd_dir_init(w.node);
+		vfs_fd_dir_init(w.node, info);
 	unlock_put(ref);
 	return rc;
+}
+
+int uk_vfs_fd_dir(const char *path)
+{
+	return make_fd_dir(path, 0);
+}
+
+int uk_vfs_fdinfo_dir(const char *path)
+{
+	return make_fd_dir(path, 1);
 }
 
 /* --- making names --------------------------------------------------- */
@@ -772,19 +795,6 @@ int uk_vfs_renameat2(int olddirfd, const char *oldpath, int newdirfd,
 
 /* --- attributes ----------------------------------------------------- */
 
-static int file_getstat(struct uk_file *f, struct stat *st)
-{
-	if (f->vnode) {
-		uk_ramfs_getstat(uk_ramfs_node_of(f), st);
-		return 0;
-	}
-	memset(st, 0, sizeof(*st));
-	st->st_mode = f->mode;
-	st->st_nlink = 1;
-	st->st_blksize = 4096;
-	return f->ops->getstat ? f->ops->getstat(f, st) : 0;
-}
-
 int uk_vfs_fstatat(int dirfd, const char *path, struct stat *st, int flags)
 {
 	struct uk_file *ref, *f;
@@ -799,7 +809,7 @@ int uk_vfs_fstatat(int dirfd, const char *path, struct stat *st, int flags)
 		f = uk_fdtab_get_file(dirfd);
 		if (PTRISERR(f))
 			return PTR2ERR(f);
-		rc = file_getstat(f, st);
+		rc = uk_file_stat(f, st);
 		uk_file_put(f);
 		return rc;
 	}
@@ -813,13 +823,15 @@ int uk_vfs_fstatat(int dirfd, const char *path, struct stat *st, int flags)
 	unlock_put(ref);
 	if (rc || w.fd < 0)
 		return rc;
+	if (w.fd & VFS_FDINFO)
+		return vfs_fdinfo_stat(w.fd & ~VFS_FDINFO, st);
 	/* An fd's entry: the link itself, or the file it leads to. */
 	if (flags & AT_SYMLINK_NOFOLLOW)
 		return vfs_fd_link_stat(w.fd, st);
 	f = uk_fdtab_get_file(w.fd);
 	if (PTRISERR(f))
 		return -ENOENT;
-	rc = file_getstat(f, st);
+	rc = uk_file_stat(f, st);
 	uk_file_put(f);
 	return rc;
 }
@@ -1040,6 +1052,8 @@ int uk_vfs_readlinkat(int dirfd, const char *path, char *buf, __sz size)
 		rc = walk_at(dirfd, path, WALK_FD, &w, &ref);
 	if (!rc && w.fd >= 0) {
 		unlock_put(ref);
+		if (w.fd & VFS_FDINFO)
+			return -EINVAL;	/* a regular file */
 		return vfs_fd_link_read(w.fd, buf, size);
 	}
 	if (!rc && !w.node)

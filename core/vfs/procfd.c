@@ -5,6 +5,11 @@
  * walk follows an entry to the file the fd has open (namei.c); here are
  * what the entries look like as links: their listing, lstat and
  * readlink.
+ *
+ * /proc/self/fdinfo (fd_dir and fdinfo_dir) lists the same fds as
+ * read-only regular files. Opening one makes a file of its own whose
+ * text (pos, flags, mnt_id, ino, then the file op fdinfo's lines) is
+ * made at a read from offset 0, as Linux's seq_file makes it.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -12,10 +17,12 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <uk/alloc.h>
 #include <uk/errptr.h>
 #include <uk/essentials.h>
 #include <uk/fdtab.h>
+#include <uk/mutex.h>
 #include <uk/nofault.h>
 #include <uk/pipe.h>
 #include <uk/ramfs.h>
@@ -28,9 +35,19 @@
 /* Inode numbers of the entries: made up, as proc's, but never 0 (some
  * readdir loops skip those). */
 #define FD_INO_BASE	0x70000000UL
+#define FDINFO_INO_BASE	0x78000000UL
 
 #define DT_DIR_		4
+#define DT_REG_		8
 #define DT_LNK_		10
+
+/* mnt_id of the fdinfo files: the namespace's one mount, and Linux's
+ * inner mounts of pipefs, sockfs and anon_inodefs (no mountinfo lists
+ * them here; the numbers are made up). */
+#define MNT_ID_ROOT	1
+#define MNT_ID_PIPE	2
+#define MNT_ID_SOCK	3
+#define MNT_ID_ANON	4
 
 /* The first open fd at cookie pos or after, or -1. */
 static int next_fd(off_t pos)
@@ -61,9 +78,10 @@ static ssize_t put_next(struct uk_ramfs_node *d, char *buf, __sz len,
 		if (fd < 0)
 			return 0;
 		snprintf(name, sizeof(name), "%d", fd);
-		r = uk_file_put_dirent(buf, len, done, FD_INO_BASE + fd,
-				       FD_COOKIE(fd) + 1, DT_LNK_, name,
-				       strlen(name));
+		r = uk_file_put_dirent(buf, len, done, d->fdinfo_dir ?
+				       FDINFO_INO_BASE + fd : FD_INO_BASE + fd,
+				       FD_COOKIE(fd) + 1, d->fdinfo_dir ?
+				       DT_REG_ : DT_LNK_, name, strlen(name));
 	}
 	if (r > 0)
 		*pos = fd < 0 ? *pos + 1 : FD_COOKIE(fd) + 1;
@@ -90,15 +108,18 @@ static ssize_t fd_dir_getdents(struct uk_file *f, void *buf, __sz len,
 	return *pos >= 2 && next_fd(*pos) < 0 ? 0 : -EINVAL;
 }
 
-/* A ramfs directory's ops but for getdents (one fd folder: one copy). */
+/* A ramfs directory's ops but for getdents (one copy for the folders). */
 static struct uk_file_ops fd_dir_ops;
 
-void vfs_fd_dir_init(struct uk_ramfs_node *n)
+void vfs_fd_dir_init(struct uk_ramfs_node *n, int info)
 {
-	fd_dir_ops = *n->file.ops;
-	fd_dir_ops.getdents = fd_dir_getdents;
+	if (!fd_dir_ops.getdents) {
+		fd_dir_ops = *n->file.ops;
+		fd_dir_ops.getdents = fd_dir_getdents;
+	}
 	n->file.ops = &fd_dir_ops;
 	n->fd_dir = 1;
+	n->fdinfo_dir = !!info;
 }
 
 int vfs_fd_link_stat(int fd, struct stat *st)
@@ -125,12 +146,194 @@ int vfs_fd_link_stat(int fd, struct stat *st)
 	return 0;
 }
 
+/* --- /proc/self/fdinfo --------------------------------------------- */
+
+/* Most text one fdinfo file holds (an epoll of many items is long). */
+#define FDINFO_MAX	(4UL << 20)
+
+/* An open fdinfo file: the fd it tells of, and the text last made. */
+struct fdinfo {
+	struct uk_file f;
+	int fd;
+	struct uk_mutex lock;		/* text, len */
+	char *text;
+	__sz len;
+};
+
+static const struct uk_file_ops fdinfo_ops;
+
+int vfs_fdinfo_stat(int fd, struct stat *st)
+{
+	struct uk_ofile *of = uk_fdtab_get(fd);
+
+	if (PTRISERR(of))
+		return -ENOENT;
+	uk_ofile_put(of);
+	memset(st, 0, sizeof(*st));
+	st->st_mode = S_IFREG | 0444;
+	st->st_ino = FDINFO_INO_BASE + fd;
+	st->st_nlink = 1;
+	st->st_blksize = 1024;
+	return 0;
+}
+
+static int mnt_id(const struct uk_file *f)
+{
+	if (f->vnode)
+		return MNT_ID_ROOT;
+	switch (f->mode & S_IFMT) {
+	case S_IFIFO:
+		return MNT_ID_PIPE;
+	case S_IFSOCK:
+		return MNT_ID_SOCK;
+	case S_IFCHR:
+	case S_IFREG:
+		return MNT_ID_ROOT;	/* devices, the host's files */
+	default:
+		return MNT_ID_ANON;
+	}
+}
+
+/* fd's details into buf (size bytes) as snprintf writes: Linux's
+ * seq_show lines, then the file's own. Returns the length, -ENOENT. */
+static int fdinfo_text(int fd, char *buf, __sz size)
+{
+	struct uk_ofile *of = uk_fdtab_get(fd);
+	struct uk_file *f;
+	unsigned int flags;
+	struct stat st;
+	int len;
+
+	if (PTRISERR(of))
+		return -ENOENT;
+	f = of->file;
+	flags = of->flags;
+	if (uk_fdtab_getfd(fd) > 0)
+		flags |= O_CLOEXEC;
+	if (uk_file_stat(f, &st))
+		st.st_ino = 0;
+	len = snprintf(buf, size, "pos:\t%lld\nflags:\t0%o\nmnt_id:\t%d\n"
+		       "ino:\t%lu\n", (long long)of->pos, flags, mnt_id(f),
+		       (unsigned long)st.st_ino);
+	if (len >= 0 && f->ops->fdinfo)
+		len += f->ops->fdinfo(f, buf + MIN((__sz)len, size),
+				      (__sz)len < size ? size - len : 0);
+	uk_ofile_put(of);
+	return len;
+}
+
+/* Makes fi's text again. fi->lock held. Returns 0, -ENOENT, -ENOMEM. */
+static int fdinfo_make(struct fdinfo *fi)
+{
+	struct uk_alloc *a = uk_alloc_get_default();
+	__sz size = 512;
+	char *buf;
+	int len;
+
+	for (;;) {
+		buf = uk_malloc(a, size);
+		if (!buf)
+			return -ENOMEM;
+		len = fdinfo_text(fi->fd, buf, size);
+		if (len < 0 || (__sz)len < size)
+			break;
+		uk_free(a, buf);
+		if ((__sz)len >= FDINFO_MAX)
+			return -ENOMEM;
+		size = len + 1;	/* it may grow meanwhile: look again */
+	}
+	if (len < 0) {
+		uk_free(a, buf);
+		return len;
+	}
+	uk_free(a, fi->text);
+	fi->text = buf;
+	fi->len = len;
+	return 0;
+}
+
+static ssize_t fdinfo_read(struct uk_file *f, const struct iovec *iov,
+			   int iovcnt, off_t *off,
+			   unsigned int flags __maybe_unused)
+{
+	struct fdinfo *fi = f->priv;
+	ssize_t rc = 0;
+	__sz n = 0;
+
+	uk_mutex_lock(&fi->lock);
+	if (*off == 0 || !fi->text)
+		rc = fdinfo_make(fi);
+	if (!rc && *off < (off_t)fi->len)
+		n = MIN(fi->len - *off, uk_iov_total(iov, iovcnt));
+	if (!rc && n) {
+		rc = uk_iov_copy_to(iov, iovcnt, 0, fi->text + *off, n);
+		if (!rc)
+			rc = -EFAULT;
+		else
+			*off += rc;
+	}
+	uk_mutex_unlock(&fi->lock);
+	return rc;
+}
+
+static int fdinfo_getstat(struct uk_file *f, struct stat *st)
+{
+	struct fdinfo *fi = f->priv;
+
+	st->st_ino = FDINFO_INO_BASE + fi->fd;
+	st->st_blksize = 1024;
+	return 0;
+}
+
+static struct uk_file *fdinfo_reopen(struct uk_file *f, int flags)
+{
+	return vfs_fdinfo_open(((struct fdinfo *)f->priv)->fd, flags);
+}
+
+static void fdinfo_release(struct uk_file *f)
+{
+	struct uk_alloc *a = uk_alloc_get_default();
+	struct fdinfo *fi = f->priv;
+
+	uk_free(a, fi->text);
+	uk_free(a, fi);
+}
+
+static const struct uk_file_ops fdinfo_ops = {
+	.read = fdinfo_read,
+	.getstat = fdinfo_getstat,
+	.reopen = fdinfo_reopen,
+	.release = fdinfo_release,
+};
+
+struct uk_file *vfs_fdinfo_open(int fd, int flags __maybe_unused)
+{
+	struct uk_ofile *of = uk_fdtab_get(fd);
+	struct fdinfo *fi;
+
+	if (PTRISERR(of))
+		return ERR2PTR(-ENOENT);
+	uk_ofile_put(of);
+	fi = uk_calloc(uk_alloc_get_default(), 1, sizeof(*fi));
+	if (!fi)
+		return ERR2PTR(-ENOMEM);
+	fi->fd = fd;
+	uk_mutex_init(&fi->lock);
+	uk_file_init(&fi->f, &fdinfo_ops, S_IFREG | 0444, fi);
+	return &fi->f;
+}
+
+/* --- names of the links ----------------------------------------------- */
+
 /* The name of a file outside the namespace, into buf (PATH_MAX). */
 static int other_name(struct uk_file *f, char *buf)
 {
 	struct stat st = { 0 };
 	const char *kind;
 
+	if (f->ops == &fdinfo_ops)	/* Linux's says /proc/<pid>/... */
+		return snprintf(buf, PATH_MAX, "/proc/self/fdinfo/%d",
+				((struct fdinfo *)f->priv)->fd);
 	if (f->ops->link_name)
 		return snprintf(buf, PATH_MAX, "%s", f->ops->link_name);
 	switch (f->mode & S_IFMT) {
@@ -208,10 +411,14 @@ struct uk_file *vfs_fd_reopen(int fd, int flags)
 	if (flags & O_PATH)
 		return f;
 	if (uk_pipe_is_pipe(f)) {
-		/* Either end, as asked (O_RDONLY on the write end reads).
-		 * Linux's O_RDWR holds both; a description here has one. */
-		end = acc == O_RDWR ? ERR2PTR(-EINVAL) :
-		      uk_pipe_end(f, acc == O_RDONLY);
+		/* The end asked for (O_RDONLY on the write end reads), or
+		 * both for O_RDWR, as Linux opens the pipe as a FIFO. */
+		end = uk_pipe_end(f, acc);
+		uk_file_put(f);
+		return end;
+	}
+	if (f->ops->reopen) {
+		end = f->ops->reopen(f, flags);
 		uk_file_put(f);
 		return end;
 	}

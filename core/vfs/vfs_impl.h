@@ -59,9 +59,18 @@ struct uk_ramfs_node;
  * buf, -ENOENT if a node on the way has no name, -ERANGE. */
 int vfs_node_path(struct uk_ramfs_node *n, char *buf, __sz size);
 
-/* /proc/self/fd (procfd.c). Makes the directory n the fd folder (its
- * listing is the open fds). */
-void vfs_fd_dir_init(struct uk_ramfs_node *n);
+/* /proc/self/fd and /proc/self/fdinfo (procfd.c). Makes the directory
+ * n the fd folder (its listing is the open fds), of links or (info) of
+ * the fds' detail files. */
+void vfs_fd_dir_init(struct uk_ramfs_node *n, int info);
+/* A walk's fd of a /proc/self/fdinfo entry: fd | VFS_FDINFO (fds stay
+ * below UK_FDTAB_MAX). */
+#define VFS_FDINFO	0x40000000
+/* stat of fd's fdinfo entry: a read-only regular file. 0 or -ENOENT. */
+int vfs_fdinfo_stat(int fd, struct stat *st);
+/* open of fd's fdinfo entry: a file of the text Linux's has (read at
+ * offset 0 makes it again). ERR2PTR -ENOENT, -ENOMEM. */
+struct uk_file *vfs_fdinfo_open(int fd, int flags);
 /* lstat of fd's entry: a link, rwx as fd's access mode. 0 or -ENOENT. */
 int vfs_fd_link_stat(int fd, struct stat *st);
 /* readlink of fd's entry into buf (size bytes, not terminated): the

@@ -156,6 +156,22 @@ int ukplat_stream_write(int fd, const char *buf, unsigned int len,
 	return serial_write(fd == 2 ? CONSOLE_FRAME_STDERR : CONSOLE_FRAME_STDOUT, buf, len);
 }
 
+/* Files come as streams here (ukplat_stream_info). */
+int ukplat_stream_pread(int fd __maybe_unused, char *buf __maybe_unused,
+			unsigned int len __maybe_unused,
+			long long off __maybe_unused)
+{
+	return -ESPIPE;
+}
+
+int ukplat_stream_pwrite(int fd __maybe_unused,
+			 const char *buf __maybe_unused,
+			 unsigned int len __maybe_unused,
+			 long long off __maybe_unused)
+{
+	return -ESPIPE;
+}
+
 long long ukplat_stream_size(int fd __maybe_unused)
 {
 	return -ESPIPE;

@@ -14,7 +14,8 @@
  *   - stdin from a pipe or a file is read as is, not line by line: one
  *     read gets both lines; then end of input. A terminal gives one line
  *     per read.
- *   - /dev/stdin (read_dev_stdin) opens stdin's pipe or file again.
+ *   - /dev/stdin (read_dev_stdin) opens stdin's pipe or file again; a
+ *     file's new description reads at its own offset, not fd 0's.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -127,6 +128,14 @@ static void read_dev_stdin(void)
 		total += n;
 	printf("/dev/stdin: %zd bytes, then read returns %zd\n", total, n);
 	close(fd);
+	/* A part, through a description of its own: fd 0's offset, which
+	 * the shell shares (streams.py counts what is left), stays. */
+	fd = open("/dev/stdin", O_RDONLY);
+	n = fd < 0 ? -1 : read(fd, buf, 3);
+	printf("/dev/stdin again: %zd bytes; fd 0 at %lld\n", n,
+	       S_ISREG(st.st_mode) ? (long long)lseek(0, 0, SEEK_CUR) : -1LL);
+	if (fd >= 0)
+		close(fd);
 }
 
 int main(void)

@@ -44,9 +44,11 @@ int uk_pipe_create(struct uk_file **rd, struct uk_file **wr);
 /* Nonzero if f is an end of a pipe made by uk_pipe_create. */
 int uk_pipe_is_pipe(const struct uk_file *f);
 
-/* The read end (reader nonzero) or write end of the pipe f is an end of,
- * a new reference (/proc/self/fd/N opened for reading or writing). */
-struct uk_file *uk_pipe_end(struct uk_file *f, int reader);
+/* The file of the pipe f is an end of that a description with access
+ * mode acc has: the read end (O_RDONLY), the write end (O_WRONLY), or
+ * both in one (O_RDWR: a reader and a writer at once, as Linux's FIFO
+ * opened O_RDWR). A new reference (FIFO opens, /proc/self/fd/N). */
+struct uk_file *uk_pipe_end(struct uk_file *f, int acc);
 
 /* Number of open descriptions of the read end / write end of the pipe
  * that f is an end of (FIFO opens wait for the other side with these and

@@ -25,6 +25,8 @@
 #include <uk/mutex.h>
 #include <uk/spinlock.h>
 
+#define UK_RAMFS_DEV	0x1aUL	/* st_dev of every node */
+
 struct uk_ramfs_dirent;
 
 struct uk_ramfs_node {
@@ -36,6 +38,9 @@ struct uk_ramfs_node {
 	unsigned int linkable : 1;
 	/* A folder whose names are the fds (/proc/self/fd, core/vfs). */
 	unsigned int fd_dir : 1;
+	/* Of those, the one whose names are files of the fds' details
+	 * (/proc/self/fdinfo). */
+	unsigned int fdinfo_dir : 1;
 	dev_t rdev;
 	struct uk_mutex lock;		/* data, size, times, owner */
 	uid_t uid;			/* owner: 0 (root) unless chown */

@@ -62,6 +62,7 @@ struct posix_socket_file {
 	/* An error recvmmsg met after some messages: the next receive
 	 * returns it (Linux's sk_err). Positive errno, 0: none. */
 	int recv_err;
+	ino_t ino;			/* sockfs's: fstat, /proc/self/fd */
 };
 
 static inline struct posix_socket_file *

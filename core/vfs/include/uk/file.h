@@ -115,6 +115,15 @@ struct uk_file_ops {
 	 * the namespace, as Linux names it ("anon_inode:[eventfd]",
 	 * "/dev/null"), or NULL (pipes and sockets are named by kind). */
 	const char *link_name;
+	/* The lines /proc/self/fdinfo/N adds after the common ones for the
+	 * file, as Linux's show_fdinfo ("eventfd-count: ..."), written as
+	 * snprintf writes into buf (size bytes). Returns the length of the
+	 * whole text (more than size - 1: it was cut, ask again). NULL:
+	 * none. */
+	int (*fdinfo)(struct uk_file *f, char *buf, __sz size);
+	/* open of /proc/self/fd/N: the file a new description of f gets
+	 * (a new reference), or an ERR2PTR. NULL: f itself. */
+	struct uk_file *(*reopen)(struct uk_file *f, int flags);
 	/* Returns bytes read, 0 at end of file, -EAGAIN, or -errno. */
 	ssize_t (*read)(struct uk_file *f, const struct iovec *iov,
 			int iovcnt, off_t *off, unsigned int flags);
@@ -184,6 +193,14 @@ void uk_file_put(struct uk_file *f);
 ssize_t uk_file_put_dirent(void *buf, __sz len, __sz done, __u64 ino,
 			   off_t next, unsigned char type, const char *name,
 			   __sz namelen);
+
+/* Fills *st for f, as fstat: zeros, the type and mode, then the file's
+ * getstat. Returns 0 or its error. */
+int uk_file_stat(struct uk_file *f, struct stat *st);
+
+/* A new inode number for a file outside the namespace (pipes, sockets),
+ * one counter for all, as Linux's get_next_ino. Never 0. */
+ino_t uk_file_ino_next(void);
 
 /* The current events of f (ops->poll, or always ready). */
 unsigned int uk_file_poll(struct uk_file *f);

@@ -34,6 +34,9 @@ int uk_vfs_openat(int dirfd, const char *path, int flags, mode_t mode);
  * fds, each leading to the namespace file it has open (Linux's magic
  * links, followed only: no readlink). Returns 0 or -errno. */
 int uk_vfs_fd_dir(const char *path);
+/* Makes path (once: /proc/self/fdinfo) the folder whose entries are
+ * read-only files of the fds' details, as Linux's. 0 or -errno. */
+int uk_vfs_fdinfo_dir(const char *path);
 /* Opens path as a file without an fd (one reference), or ERR2PTR. */
 struct uk_file *uk_vfs_open_file(int dirfd, const char *path, int flags,
 				 mode_t mode);

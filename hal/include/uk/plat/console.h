@@ -48,6 +48,14 @@ int ukplat_stream_read(int fd, char *buf, unsigned int len, long long off);
 int ukplat_stream_write(int fd, const char *buf, unsigned int len,
 			long long off);
 
+/* As ukplat_stream_read/write of a FILE stream, at off without moving
+ * the host's offset (a description of the kernel's own, as a second
+ * open of the file makes). Returns the bytes moved (0: end of file), or
+ * a negative errno (-ESPIPE: no FILE stream). */
+int ukplat_stream_pread(int fd, char *buf, unsigned int len, long long off);
+int ukplat_stream_pwrite(int fd, const char *buf, unsigned int len,
+			 long long off);
+
 /* The size of FILE stream fd now, or a negative errno. */
 long long ukplat_stream_size(int fd);
 
