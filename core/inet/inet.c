@@ -760,9 +760,8 @@ static int inet_ioctl(struct posix_socket_file *sock, unsigned long req,
 	case SIOCOUTQ:
 		if (s->state == INET_LISTEN)
 			rc = -EINVAL;
-		else if (s->type == SOCK_STREAM && s->pcb.tcp &&
-			 s->state != INET_UNCONN)
-			v = (int)(TCP_SND_BUF - s->pcb.tcp->snd_buf);
+		else if (s->type == SOCK_STREAM)
+			v = inet_tcp_outq(s);
 		break;
 	default:
 		rc = -ENOTTY;

@@ -66,6 +66,13 @@ struct inet_sock {
 	 * the pcb is gone (as Linux keeps it). */
 	ip_addr_t name_ip;
 	u16_t name_port;
+	/* TCP: what bind() was given, which Linux's socket keeps past a
+	 * connection and a disconnect (SOCK_BINDADDR_LOCK: an address
+	 * other than "any"; SOCK_BINDPORT_LOCK: a port other than 0). */
+	ip_addr_t bind_ip;
+	u16_t bind_port;
+	u8_t bind_addr;
+	u8_t bind_forced;		/* bound past lwIP's conflict check */
 
 	/* Receive queue: TCP bytes as single pbufs (rq_off into the
 	 * first), or datagrams. */
@@ -78,6 +85,7 @@ struct inet_sock {
 	/* Listener: connections not yet accepted (embryos). */
 	struct inet_sock *acc_head, *acc_tail, *acc_next;
 	int acc_count;
+	int backlog;			/* as listen() got it (TCP_INFO) */
 
 	/* TCP: room in the send buffer, as the poll op sees it. */
 	u32_t sndavail;
@@ -154,6 +162,9 @@ int inet_tcp_setopt(struct inet_sock *s, int optname, int v);
 /* TCP_INFO: Linux's fields that lwIP has (state, rto, rtt, mss, cwnd),
  * zero elsewhere. */
 void inet_tcp_info(struct inet_sock *s, struct tcp_info *ti);
+/* SIOCOUTQ: bytes not yet acked (sent or not), and our FIN until it is
+ * acked, as Linux's write_seq - snd_una; 0 during the handshake. */
+int inet_tcp_outq(struct inet_sock *s);
 /* connect(AF_UNSPEC): drops the connection (a reset) or stops listening;
  * the socket may bind, listen or connect again. 0 or -ENOMEM. */
 int inet_tcp_disconnect(struct inet_sock *s);

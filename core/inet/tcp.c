@@ -242,6 +242,9 @@ static err_t accept_cb(void *arg, struct tcp_pcb *newpcb, err_t err)
 	e->keepintvl = s->keepintvl;
 	e->keepcnt = s->keepcnt;
 	e->user_mss = s->user_mss;
+	/* Linux's child copies the listener's shutdown flags, which a
+	 * shutdown() before listen() left (ENOTCONN, but they take). */
+	e->shut = s->shut;
 	attach(e, newpcb);
 	name_keep(e, newpcb);
 	mss_keep(e, newpcb);
@@ -281,35 +284,97 @@ void inet_tcp_settle(struct inet_sock *s)
 		finished(s, pcb);
 }
 
+/* Binds a new pcb to the port the app bound the socket to: Linux's
+ * socket holds that port past its connection, so lwIP's own pcbs on it
+ * (accepted connections, ours in TIME_WAIT) are no conflict. */
+static void rebind(struct inet_sock *s)
+{
+	struct tcp_pcb *pcb = s->pcb.tcp;
+
+	s->bind_forced = 0;
+	if (!s->bind_port ||
+	    tcp_bind(pcb, &s->bind_ip, s->bind_port) != ERR_USE)
+		return;
+	if (s->bind_addr || IP_GET_TYPE(&s->bind_ip) !=
+	    IP_GET_TYPE(&pcb->local_ip))
+		ip_addr_set(&pcb->local_ip, &s->bind_ip);
+	pcb->local_port = s->bind_port;
+	TCP_REG(&tcp_bound_pcbs, pcb);
+	s->bind_forced = 1;
+}
+
+/* Linux's listen() checks the port again: connections on it (those the
+ * socket accepted, TIME_WAIT) are then a conflict. 0 or -EADDRINUSE. */
+static int rebind_check(struct inet_sock *s)
+{
+	struct tcp_pcb *pcb = s->pcb.tcp;
+
+	if (!s->bind_forced)
+		return 0;
+	TCP_RMV(&tcp_bound_pcbs, pcb);
+	pcb->local_port = 0;
+	rebind(s);
+	return s->bind_forced ? -EADDRINUSE : 0;
+}
+
+/* A new pcb for the socket, bound where the app bound it. */
+static int pcb_new(struct inet_sock *s)
+{
+	int rc = inet_tcp_create(s);
+
+	if (!rc)
+		rebind(s);
+	return rc;
+}
+
 /* A fresh pcb for a socket whose connection ended (it may connect
- * again, as on Linux). */
+ * again, as on Linux). The shutdown flags stay, as Linux's: only a
+ * disconnect clears them. */
 static int renew(struct inet_sock *s)
 {
 	if (s->pcb.tcp)
 		return 0;
 	s->state = INET_UNCONN;
 	s->peer_fin = 0;
-	s->shut = 0;
 	s->name_port = 0;
-	return inet_tcp_create(s);
+	return pcb_new(s);
+}
+
+static int is_any(const ip_addr_t *ip)
+{
+	return ip_addr_isany(ip) || IP_IS_ANY_TYPE_VAL(*ip);
 }
 
 int inet_tcp_bind(struct inet_sock *s, const ip_addr_t *ip, u16_t port)
 {
-	int rc = renew(s);
+	int rc;
 
+	/* Linux: a port the app chose stays the socket's. */
+	if (s->bind_port)
+		return -EINVAL;
+	rc = renew(s);
 	if (rc)
 		return rc;
 	if (s->state != INET_UNCONN || s->pcb.tcp->local_port)
 		return -EINVAL;
-	return inet_err(tcp_bind(s->pcb.tcp, ip, port));
+	rc = inet_err(tcp_bind(s->pcb.tcp, ip, port));
+	if (rc)
+		return rc;
+	s->bind_ip = *ip;
+	s->bind_port = port;
+	s->bind_addr = !is_any(ip);
+	return 0;
 }
 
+/* The local address of a socket with no connection: "any", or the
+ * one the app bound it to. */
 static void any_addr(const struct inet_sock *s, ip_addr_t *ip)
 {
 	u8_t type = inet_ip_type(s);
 
-	if (type == IPADDR_TYPE_ANY)
+	if (s->bind_addr)
+		*ip = s->bind_ip;
+	else if (type == IPADDR_TYPE_ANY)
 		*ip = *IP_ANY_TYPE;
 	else
 		ip_addr_set_any(type == IPADDR_TYPE_V6, ip);
@@ -320,18 +385,23 @@ int inet_tcp_listen(struct inet_sock *s, int backlog)
 	struct tcp_pcb *lpcb;
 	ip_addr_t any;
 	err_t err;
-	int rc;
+	int rc, max;
 
+	/* Linux caps it at somaxconn (4096), a negative one too. */
+	max = (unsigned int)backlog > 4096 ? 4096 : backlog;
 	/* Linux lets backlog + 1 connections wait; lwIP counts in a byte. */
-	backlog = backlog + 1 > 255 ? 255 : backlog + 1;
+	backlog = max + 1 > 255 ? 255 : max + 1;
 	if (s->state == INET_LISTEN) {
 		tcp_backlog_set(s->pcb.tcp, (u8_t)backlog);
+		s->backlog = max;
 		return 0;
 	}
 	/* Linux: a socket that had a connection stays SS_CONNECTED. */
 	if (s->state != INET_UNCONN || s->had_conn)
 		return -EINVAL;
 	rc = renew(s);
+	if (!rc)
+		rc = rebind_check(s);
 	if (rc)
 		return rc;
 	if (!s->pcb.tcp->local_port) {
@@ -348,6 +418,7 @@ int inet_tcp_listen(struct inet_sock *s, int backlog)
 	s->pcb.tcp = lpcb;
 	tcp_arg(lpcb, s);
 	tcp_accept(lpcb, accept_cb);
+	s->backlog = max;
 	inet_store(&s->state, INET_LISTEN);
 	return 0;
 }
@@ -408,6 +479,7 @@ int inet_tcp_connect(struct inet_sock *s, const ip_addr_t *ip, u16_t port)
 			 * local address but not the port. */
 			s->connect_told = 1;
 			any_addr(s, &s->name_ip);
+			s->shut = 0;
 			rc = s->err ? -s->err : -ECONNABORTED;
 			s->err = 0;
 			return rc;
@@ -425,6 +497,12 @@ int inet_tcp_connect(struct inet_sock *s, const ip_addr_t *ip, u16_t port)
 		IP_ADDR6_HOST(&dst, 0, 0, 0, 1);
 	else if (ip_addr_isany(&dst))
 		ip_addr_set_loopback(0, &dst);
+	/* An address the app bound to with no port: a new port on it. */
+	if (s->bind_addr && !s->pcb.tcp->local_port) {
+		rc = inet_err(tcp_bind(s->pcb.tcp, &s->bind_ip, 0));
+		if (rc)
+			return rc;
+	}
 	rc = inet_err(tcp_connect(s->pcb.tcp, &dst, port, connected_cb));
 	if (rc)
 		return rc;
@@ -575,20 +653,22 @@ ssize_t inet_tcp_sendmsg(struct inet_sock *s, const struct msghdr *msg,
 
 int inet_tcp_shutdown(struct inet_sock *s, int how)
 {
-	int mode = how + 1, over;
+	int mode = how + 1, unconn;
 
-	if (s->state == INET_UNCONN)
-		return -ENOTCONN;
-	/* Linux: a connection that is over (reset, or closed both ways)
-	 * is not connected, though the shutdown still takes. */
-	over = s->state == INET_CLOSED;
+	/* Linux: SHUT_RD stops a listener (a disconnect); SHUT_WR does
+	 * nothing to it. */
+	if (s->state == INET_LISTEN)
+		return mode & INET_RCV_SHUT ? inet_tcp_disconnect(s) : 0;
+	/* Linux: with no connection (none yet, or one that is over) it is
+	 * ENOTCONN, but the flags take, also for the next connection. */
+	unconn = s->state == INET_CLOSED || s->state == INET_UNCONN;
 	inet_store(&s->shut, s->shut | mode);
 	if ((mode & INET_SEND_SHUT) && s->pcb.tcp &&
 	    (s->state == INET_CONNECTED || s->state == INET_CONNECTING))
 		tcp_shutdown(s->pcb.tcp, 0, 1);
 	room_update(s);
 	inet_notify(s, IN_EV | OUT_EV | UK_POLLHUP | UK_POLLRDHUP);
-	return over ? -ENOTCONN : 0;
+	return unconn ? -ENOTCONN : 0;
 }
 
 static void embryos_free(struct inet_sock *s)
@@ -634,7 +714,8 @@ unsigned int inet_tcp_poll(struct inet_sock *s)
 		return __atomic_load_n(&s->acc_head, __ATOMIC_ACQUIRE) ?
 		       IN_EV : 0;
 	if (state == INET_UNCONN)
-		return OUT_EV | UK_POLLHUP;
+		return OUT_EV | UK_POLLHUP |
+		       (shut & INET_RCV_SHUT ? IN_EV | UK_POLLRDHUP : 0);
 	if (inet_load(&s->err))
 		ev |= UK_POLLERR;
 	if (state == INET_CLOSED ||
@@ -776,9 +857,19 @@ void inet_tcp_info(struct inet_sock *s, struct tcp_info *ti)
 
 	memset(ti, 0, sizeof(*ti));
 	ti->tcpi_state = info_state(pcb);
+	if (s->state == INET_LISTEN) {
+		/* Linux's listener: the queue and its bound here. */
+		ti->tcpi_unacked = (u32_t)s->acc_count;
+		ti->tcpi_sacked = (u32_t)s->backlog;
+		return;
+	}
 	ti->tcpi_snd_mss = s->mss;
 	ti->tcpi_rcv_mss = s->mss;
-	if (!pcb || pcb->state == LISTEN)
+	/* Linux's TCP_TIMEOUT_INIT (1 s), which it reports with no
+	 * connection; lwIP's first SYN waits 3 s (tcp_alloc). */
+	if (s->state == INET_UNCONN)
+		ti->tcpi_rto = 1000000;
+	if (!pcb || s->state == INET_UNCONN)
 		return;
 	mss = tcp_mss(pcb) ? tcp_mss(pcb) : 1;
 	/* lwIP counts time in TCP_SLOW_INTERVAL ticks, Linux in us. */
@@ -798,9 +889,12 @@ int inet_tcp_disconnect(struct inet_sock *s)
 {
 	struct tcp_pcb *pcb = s->pcb.tcp;
 
-	/* Not connected: an explicit bind stays, as on Linux. */
-	if (s->state == INET_UNCONN && !s->had_conn && pcb)
+	/* Not connected: an explicit bind stays, as on Linux; the
+	 * shutdown flags go. */
+	if (s->state == INET_UNCONN && !s->had_conn && pcb) {
+		inet_store(&s->shut, 0);
 		return 0;
+	}
 	/* Linux's tcp_disconnect: a reset for a connection, or one
 	 * being made, which SO_ERROR then reports. */
 	s->err = 0;
@@ -815,7 +909,8 @@ int inet_tcp_disconnect(struct inet_sock *s)
 			tcp_abort(pcb);
 		s->pcb.tcp = NULL;
 	}
-	/* The port stays in the name (Linux keeps inet_sport). */
+	/* The port stays in the name (Linux keeps inet_sport), and so
+	 * does an address the app bound to. */
 	any_addr(s, &s->name_ip);
 	rq_consume(s, s->rq_bytes);
 	s->had_conn = 0;
@@ -823,5 +918,20 @@ int inet_tcp_disconnect(struct inet_sock *s)
 	s->peer_fin = 0;
 	s->shut = 0;
 	inet_store(&s->state, INET_UNCONN);
-	return inet_tcp_create(s);
+	return pcb_new(s);
+}
+
+int inet_tcp_outq(struct inet_sock *s)
+{
+	struct tcp_pcb *pcb = s->pcb.tcp;
+	int n;
+
+	if (!pcb || pcb->state < ESTABLISHED || s->state == INET_UNCONN)
+		return 0;
+	n = (int)(TCP_SND_BUF - pcb->snd_buf);
+	/* Our FIN (queued or sent) waits for its ACK. */
+	if (pcb->state == FIN_WAIT_1 || pcb->state == CLOSING ||
+	    pcb->state == LAST_ACK)
+		n++;
+	return n;
 }
