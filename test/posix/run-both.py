@@ -2,8 +2,8 @@
 """Run a POSIX behaviour test on Linux (reference) and on Amphi.
 
   run-both.py [--amphi-arg=OPT]... [--runner=QEMU_RUN] [--files=DIR]
-              [--host-env=NAME=VALUE]... [--program] HOST_EXE AMPHI_IMAGE
-              [ARGS...]
+              [--host-env=NAME=VALUE]... [--program] [--together]
+              HOST_EXE AMPHI_IMAGE [ARGS...]
 
 Both must exit 0 and print the same output (the Amphi image runs with -q,
 no banner, plus each --amphi-arg, e.g. --amphi-arg=-smp --amphi-arg=4).
@@ -16,6 +16,8 @@ in (Linux: inside the copy; Amphi: /scratch). --host-env sets a variable
 for the Linux run only (Amphi's C library has TZ unset mean UTC; glibc
 reads /etc/localtime). --program: the sim image was linked by
 tools/amphi-cc, so its kernel options go in $AMPHI_OPTIONS.
+--together: Amphi runs while Linux does (for a test that mostly sleeps:
+the two do not share a network stack); Linux's result still comes first.
 """
 import os
 import shutil
@@ -39,13 +41,34 @@ def run(cmd, launcher_notes=False, cwd=None, env=None, reference=False):
                          stderr=subprocess.STDOUT, cwd=cwd, env=env,
                          text=True, timeout=240, stdin=subprocess.DEVNULL,
                          preexec_fn=fresh_signals if reference else None)
-    out = res.stdout
-    if launcher_notes:
-        lines = out.splitlines(True)
-        notes = [l for l in lines if l.startswith('amphi: ')]
-        print(''.join(notes), end='')
-        out = ''.join(l for l in lines if not l.startswith('amphi: '))
-    return res.returncode, out
+    return res.returncode, notes_apart(res.stdout, launcher_notes)
+
+
+def start(cmd, env=None):
+    """Starts cmd as run() would run it; finish() waits for it."""
+    return subprocess.Popen(cmd, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, env=env, text=True,
+                            stdin=subprocess.DEVNULL)
+
+
+def finish(proc, launcher_notes=False):
+    """What run() returns, for a process start() started."""
+    try:
+        out, _ = proc.communicate(timeout=240)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        raise
+    return proc.returncode, notes_apart(out, launcher_notes)
+
+
+def notes_apart(out, launcher_notes):
+    """out without the launcher's notes, which are printed."""
+    if not launcher_notes:
+        return out
+    lines = out.splitlines(True)
+    notes = [l for l in lines if l.startswith('amphi: ')]
+    print(''.join(notes), end='')
+    return ''.join(l for l in lines if not l.startswith('amphi: '))
 
 
 def stage_files(files, tmp):
@@ -63,7 +86,7 @@ def stage_files(files, tmp):
 def main():
     argv = sys.argv[1:]
     image_opts, runner, files, env = [], None, None, dict(os.environ)
-    program = False
+    program = together = False
     while argv and argv[0].startswith('--'):
         opt = argv.pop(0)
         if opt.startswith('--amphi-arg='):
@@ -72,6 +95,8 @@ def main():
             runner = opt[len('--runner='):]
         elif opt == '--program':
             program = True
+        elif opt == '--together':
+            together = True
         elif opt.startswith('--files='):
             files = opt[len('--files='):]
         elif opt.startswith('--host-env=') and '=' in opt[11:]:
@@ -85,18 +110,40 @@ def main():
         if files or any('{scratch}' in a for a in args):
             cwd, cpio = stage_files(files, tmp)
             image_opts += ['--initrd', cpio]
-        compare(host, image, args, image_opts, runner, cwd, env, program)
+        compare(host, image, args, image_opts, runner, cwd, env, program,
+                together)
 
 
-def compare(host, image, args, image_opts, runner, cwd, env, program):
+def compare(host, image, args, image_opts, runner, cwd, env, program,
+            together):
     hargs = [a.replace('{scratch}', os.path.join(cwd, 'scratch'))
              if cwd else a for a in args]
     args = [a.replace('{scratch}', '/scratch') for a in args]
+    cmd, aenv = amphi_cmd(image, image_opts, runner, program)
+    proc = start(cmd + args, env=aenv) if together else None
     hrc, hout = run([os.path.abspath(host)] + hargs, cwd=cwd, env=env,
                     reference=True)
     print('--- Linux (exit %d)\n%s' % (hrc, hout))
     if hrc != 0:
+        if proc:
+            proc.kill()
+            proc.wait()
         sys.exit('the test fails on Linux: fix the test first')
+    if proc:
+        arc, aout = finish(proc, launcher_notes=bool(runner))
+    else:
+        arc, aout = run(cmd + args, launcher_notes=bool(runner), env=aenv)
+    print('--- Amphi (exit %d)\n%s' % (arc, aout))
+    if arc != hrc:
+        sys.exit('exit status differs: Linux %d, Amphi %d' % (hrc, arc))
+    if aout != hout:
+        sys.exit('output differs between Linux and Amphi')
+    print('same behaviour on Linux and Amphi')
+
+
+def amphi_cmd(image, image_opts, runner, program):
+    """The command that runs image (before its ARGS), and its
+    environment (None: run-both's own)."""
     aenv = None
     if runner:    # metal: tools/qemu-run.py [OPTIONS] IMAGE -- ARGS
         cmd = [sys.executable, runner, '-q'] + image_opts + [image, '--']
@@ -105,13 +152,7 @@ def compare(host, image, args, image_opts, runner, cwd, env, program):
         aenv = dict(os.environ, AMPHI_OPTIONS=' '.join(image_opts))
     else:
         cmd = [image, '-q'] + image_opts + ['--']
-    arc, aout = run(cmd + args, launcher_notes=bool(runner), env=aenv)
-    print('--- Amphi (exit %d)\n%s' % (arc, aout))
-    if arc != hrc:
-        sys.exit('exit status differs: Linux %d, Amphi %d' % (hrc, arc))
-    if aout != hout:
-        sys.exit('output differs between Linux and Amphi')
-    print('same behaviour on Linux and Amphi')
+    return cmd, aenv
 
 
 if __name__ == '__main__':
