@@ -9,7 +9,8 @@
  *                             FILE reopened, checked, written through a
  *                             write-ahead log
  *   sqlite-check bench FILE N inserts N rows into FILE in one
- *                             transaction; prints "insert_ns T"
+ *                             transaction; prints "insert_ns T" (N = 0:
+ *                             the rest alone, a benchmark's baseline)
  *
  * Prints nothing that depends on timing or the order of the threads.
  */
@@ -248,10 +249,15 @@ static int bench(const char *file, long rows)
 
 int main(int argc, char **argv)
 {
+	char *end;
+	long rows;
+
 	if (argc == 3 && !strcmp(argv[1], "check"))
 		return check(argv[2]);
-	if (argc == 4 && !strcmp(argv[1], "bench") && atol(argv[3]) > 0)
-		return bench(argv[2], atol(argv[3]));
+	rows = argc == 4 ? strtol(argv[3], &end, 10) : -1;
+	if (argc == 4 && !strcmp(argv[1], "bench") && rows >= 0 &&
+	    end != argv[3] && !*end)
+		return bench(argv[2], rows);
 	fprintf(stderr, "usage: sqlite-check check FILE\n"
 		"       sqlite-check bench FILE ROWS\n");
 	return 2;
