@@ -49,13 +49,6 @@ static int stream_bad(int fd)
 	return fd < 0 || fd > 2 || stream_closed[fd];
 }
 
-void sim_console_init(void)
-{
-	std_fds_hold();
-	/* A closed pipe on stdout must give -EPIPE, not kill the kernel. */
-	signal(SIGPIPE, SIG_IGN);
-}
-
 int ukplat_coutk(const char *buf, unsigned int len)
 {
 	unsigned int done = 0;
@@ -103,32 +96,40 @@ int ukplat_cink(char *buf, unsigned int maxlen)
 static int stream_kind[3] = { -1, -1, -1 };
 static int stream_append[3];
 
-/* Nonzero if fds a and b look like one open file description: the same
- * file, flags and (for files) offset. (kcmp would know for sure, but
- * is often not allowed in containers.) */
+/* What fds 0-2 are, found once at start-up (stream_probe) so that
+ * ukplat_stream_info makes no host call: the guest asks while it owns
+ * %fs (fastcalls.list), and the host's fds 0-2 do not change under it. */
+static struct {
+	struct ukplat_stream_info info;
+	dev_t dev, rdev;
+	ino_t ino;
+	int fl, ok;
+} stream_boot[3];
+
+/* Nonzero if probed fds a and b look like one open file description:
+ * the same file, flags and (for files) offset. (kcmp would know for
+ * sure, but is often not allowed in containers.) */
 static int same_description(int a, int b)
 {
-	struct stat sa, sb;
+	const struct ukplat_stream_info *ia = &stream_boot[a].info;
+	const struct ukplat_stream_info *ib = &stream_boot[b].info;
 
-	if (fstat(a, &sa) || fstat(b, &sb))
-		return 0;
-	if (sa.st_dev != sb.st_dev || sa.st_ino != sb.st_ino ||
-	    sa.st_rdev != sb.st_rdev ||
-	    fcntl(a, F_GETFL) != fcntl(b, F_GETFL))
-		return 0;
-	return !S_ISREG(sa.st_mode) ||
-	       lseek(a, 0, SEEK_CUR) == lseek(b, 0, SEEK_CUR);
+	return stream_boot[a].dev == stream_boot[b].dev &&
+	       stream_boot[a].ino == stream_boot[b].ino &&
+	       stream_boot[a].rdev == stream_boot[b].rdev &&
+	       stream_boot[a].fl == stream_boot[b].fl &&
+	       ia->kind == ib->kind && ia->pos == ib->pos;
 }
 
-int ukplat_stream_info(int fd, struct ukplat_stream_info *info)
+static void stream_probe_one(int fd)
 {
+	struct ukplat_stream_info *info = &stream_boot[fd].info;
 	struct stat st;
 	int fl, acc, i;
 
 	if (stream_bad(fd) || fstat(fd, &st) < 0 ||
 	    (fl = fcntl(fd, F_GETFL)) < 0)
-		return -EBADF;
-	memset(info, 0, sizeof(*info));
+		return;
 	info->kind = stream_kind[fd] = sim_stream_kind(fd, &st);
 	acc = fl & O_ACCMODE;
 	info->flags = (acc != O_WRONLY ? UKPLAT_STREAMF_READ : 0) |
@@ -140,13 +141,41 @@ int ukplat_stream_info(int fd, struct ukplat_stream_info *info)
 		if (info->pos < 0)
 			info->pos = 0;
 	}
+	stream_boot[fd].dev = st.st_dev;
+	stream_boot[fd].ino = st.st_ino;
+	stream_boot[fd].rdev = st.st_rdev;
+	stream_boot[fd].fl = fl;
+	stream_boot[fd].ok = 1;
 	info->same_as = fd;
 	for (i = 0; i < fd; i++) {
-		if (same_description(i, fd)) {
+		if (stream_boot[i].ok && same_description(i, fd)) {
 			info->same_as = i;
 			break;
 		}
 	}
+}
+
+static void stream_probe(void)
+{
+	int fd;
+
+	for (fd = 0; fd <= 2; fd++)
+		stream_probe_one(fd);
+}
+
+void sim_console_init(void)
+{
+	std_fds_hold();
+	stream_probe();
+	/* A closed pipe on stdout must give -EPIPE, not kill the kernel. */
+	signal(SIGPIPE, SIG_IGN);
+}
+
+int ukplat_stream_info(int fd, struct ukplat_stream_info *info)
+{
+	if (stream_bad(fd) || !stream_boot[fd].ok)
+		return -EBADF;
+	*info = stream_boot[fd].info;
 	return 0;
 }
 
