@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <string.h>
 #include <uk/alloc.h>
+#include <uk/arch/valgrind.h>
 #include <uk/condvar.h>
 #include <uk/errptr.h>
 #include <uk/falloc.h>
@@ -713,9 +714,15 @@ static __nsec process_time_of(unsigned int flags)
 UK_TESTCASE(sched, service_threads_are_not_process_cpu_time)
 {
 	UK_TEST_EXPECT(process_time_of(0) >= MS(60));
-	/* Counted, the burner alone would make 60 ms. What is counted is
+	/*
+	 * Counted, the burner alone would make 60 ms. What is counted is
 	 * the caller's own time around it, which a host that deschedules
 	 * the CPU stretches (30 ms were too few under nested KVM on a
-	 * loaded machine). */
+	 * loaded machine). Not under valgrind: it runs one host thread at
+	 * a time, so with several CPUs the caller, current on its CPU, is
+	 * charged the time valgrind gives the burner's (127 ms seen).
+	 */
+	if (uk_valgrind_running() && ukplat_lcpu_count() > 1)
+		return;
 	UK_TEST_EXPECT(process_time_of(UK_THREADF_SERVICE) < MS(60));
 }
