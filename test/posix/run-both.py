@@ -37,18 +37,16 @@ def run(cmd, launcher_notes=False, cwd=None, env=None, reference=False):
     launcher_notes, the lines "amphi: ..." are the QEMU launcher's own
     (which accelerator, and why): shown, but not part of the output
     compared. A reference run starts with Amphi's signal state."""
-    res = subprocess.run(cmd, stdout=subprocess.PIPE,
-                         stderr=subprocess.STDOUT, cwd=cwd, env=env,
-                         text=True, timeout=240, stdin=subprocess.DEVNULL,
-                         preexec_fn=fresh_signals if reference else None)
-    return res.returncode, notes_apart(res.stdout, launcher_notes)
+    return finish(start(cmd, cwd=cwd, env=env, reference=reference),
+                  launcher_notes)
 
 
-def start(cmd, env=None):
-    """Starts cmd as run() would run it; finish() waits for it."""
+def start(cmd, cwd=None, env=None, reference=False):
+    """Starts cmd as run() runs it; finish() waits for it."""
     return subprocess.Popen(cmd, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, env=env, text=True,
-                            stdin=subprocess.DEVNULL)
+                            stderr=subprocess.STDOUT, cwd=cwd, env=env,
+                            text=True, stdin=subprocess.DEVNULL,
+                            preexec_fn=fresh_signals if reference else None)
 
 
 def finish(proc, launcher_notes=False):
@@ -57,6 +55,7 @@ def finish(proc, launcher_notes=False):
         out, _ = proc.communicate(timeout=240)
     except subprocess.TimeoutExpired:
         proc.kill()
+        proc.wait()
         raise
     return proc.returncode, notes_apart(out, launcher_notes)
 
