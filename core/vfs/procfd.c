@@ -162,6 +162,13 @@ struct fdinfo {
 
 static const struct uk_file_ops fdinfo_ops;
 
+/* What an fdinfo file's stat has of its own, open or not. */
+static void fdinfo_stat_own(int fd, struct stat *st)
+{
+	st->st_ino = FDINFO_INO_BASE + fd;
+	st->st_blksize = 1024;
+}
+
 int vfs_fdinfo_stat(int fd, struct stat *st)
 {
 	struct uk_ofile *of = uk_fdtab_get(fd);
@@ -171,9 +178,8 @@ int vfs_fdinfo_stat(int fd, struct stat *st)
 	uk_ofile_put(of);
 	memset(st, 0, sizeof(*st));
 	st->st_mode = S_IFREG | 0444;
-	st->st_ino = FDINFO_INO_BASE + fd;
 	st->st_nlink = 1;
-	st->st_blksize = 1024;
+	fdinfo_stat_own(fd, st);
 	return 0;
 }
 
@@ -278,10 +284,7 @@ static ssize_t fdinfo_read(struct uk_file *f, const struct iovec *iov,
 
 static int fdinfo_getstat(struct uk_file *f, struct stat *st)
 {
-	struct fdinfo *fi = f->priv;
-
-	st->st_ino = FDINFO_INO_BASE + fi->fd;
-	st->st_blksize = 1024;
+	fdinfo_stat_own(((struct fdinfo *)f->priv)->fd, st);
 	return 0;
 }
 
