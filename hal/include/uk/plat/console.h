@@ -34,8 +34,9 @@ struct ukplat_stream_info {
 	long long pos;			/* FILE: the offset at boot */
 };
 
-/* Describes stream fd (0, 1 or 2). Returns 0, or -EBADF if it is closed
- * on the host. */
+/* Describes stream fd (0, 1 or 2) as it was at start-up, when the tty
+ * layer asks (sim probes fds 0-2 once). Returns 0, or -EBADF if it is
+ * closed on the host. */
 int ukplat_stream_info(int fd, struct ukplat_stream_info *info);
 
 /* Reads up to len bytes of stream fd without blocking, at offset off for
